@@ -11,7 +11,6 @@ export default defineProject({
     include: peers ? ['test/**/*.peer.test.ts'] : ['test/**/*.test.ts'],
     exclude: peers ? [] : ['test/**/*.peer.test.ts'],
     setupFiles: ['../testkit/src/fc-setup.ts'],
-    passWithNoTests: true,
     testTimeout: peers ? 180_000 : 60_000,
     hookTimeout: peers ? 180_000 : 60_000,
   },

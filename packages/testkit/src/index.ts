@@ -1,1 +1,7 @@
-export {};
+/**
+ * @protolab/testkit — what protolab's tests share: real-peer servers (start a real redis-server,
+ * nginx or ZooKeeper on 127.0.0.1 with a free port and a temp dir, wait until it answers, stop it
+ * by PID, always clean up) and the rule for when a missing server binary skips or fails.
+ */
+export { freePort, startServer, waitForTcp, findBinary, type PeerServer, type StartServerOptions } from './peers.js';
+export { describePeer, requirePeers, peersRequired } from './describe-peer.js';

@@ -1,0 +1,56 @@
+/**
+ * Typed errors for @protolab/lvs. Every error a caller can provoke with bad input is an
+ * `LvsError` with a machine-readable `code`; the message names what was expected and what was
+ * found. Config parse errors add the 1-based line (and column) of the offending token.
+ */
+export type LvsErrorCode =
+  | 'BAD_WEIGHT'
+  | 'BAD_COUNT'
+  | 'BAD_THRESHOLD'
+  | 'DUPLICATE_DEST'
+  | 'NO_SUCH_DEST'
+  | 'EMPTY_SERVICE'
+  | 'UNKNOWN_SCHEDULER'
+  | 'BAD_FLAG'
+  | 'BAD_ADDRESS'
+  | 'BAD_PORT'
+  | 'BAD_OPTION'
+  | 'NO_RANDOM'
+  | 'DUPLICATE_SERVER'
+  | 'CONFIG_SYNTAX'
+  | 'CONFIG_VALUE';
+
+export class LvsError extends Error {
+  readonly code: LvsErrorCode;
+  constructor(code: LvsErrorCode, message: string) {
+    super(message);
+    this.name = 'LvsError';
+    this.code = code;
+  }
+}
+
+/** A malformed keepalived.conf: `line`/`column` are 1-based and point at the offending token. */
+export class KeepalivedConfigError extends LvsError {
+  readonly line: number;
+  readonly column: number;
+  constructor(code: 'CONFIG_SYNTAX' | 'CONFIG_VALUE', message: string, line: number, column: number) {
+    super(code, `line ${line}:${column}: ${message}`);
+    this.name = 'KeepalivedConfigError';
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** Assert that `n` is an integer in [lo, hi]; throws `LvsError(code)` naming `what` otherwise. */
+export function checkInt(code: LvsErrorCode, what: string, n: unknown, lo: number, hi: number): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) {
+    throw new LvsError(code, `${what}: expected an integer in [${lo}, ${hi}], found ${describe(n)}`);
+  }
+  return n;
+}
+
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  return typeof v;
+}

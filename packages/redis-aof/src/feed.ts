@@ -1,0 +1,104 @@
+/**
+ * Turning propagated writes into AOF bytes: aof.c feedAppendOnlyFile and
+ * catAppendOnlyGenericCommand. The keyspace's `onPropagate(db, argv)` (Redis's propagate()) already
+ * gives the deterministic argv (`SET k v PXAT <abs>`, `PEXPIREAT`, `DEL` for expired keys, MULTI …
+ * EXEC around a transaction); here we add `SELECT` when the db changes and optional `#TS:`
+ * annotations, and append to `aof_buf`. A whole event-loop turn's buffer is written with one
+ * write(2), so a transaction's MULTI … EXEC reach the file together.
+ */
+const encoder = new TextEncoder();
+
+export function toBytes(a: string | Uint8Array): Uint8Array {
+  return typeof a === 'string' ? encoder.encode(a) : a;
+}
+
+/**
+ * catAppendOnlyGenericCommand: `*<argc>\r\n` then `$<len>\r\n<bytes>\r\n` per argument, exactly
+ * the multibulk form a client sends.
+ */
+export function catAppendOnlyGenericCommand(argv: readonly (string | Uint8Array)[]): Uint8Array {
+  const parts = argv.map(toBytes);
+  let size = 3 + String(parts.length).length;
+  for (const p of parts) size += 5 + String(p.length).length + p.length;
+  const out = new Uint8Array(size);
+  let o = 0;
+  const ascii = (s: string): void => {
+    for (let i = 0; i < s.length; i++) out[o++] = s.charCodeAt(i);
+  };
+  ascii(`*${parts.length}\r\n`);
+  for (const p of parts) {
+    ascii(`$${p.length}\r\n`);
+    out.set(p, o);
+    o += p.length;
+    ascii('\r\n');
+  }
+  return out;
+}
+
+/** The SELECT that feedAppendOnlyFile writes: `*2\r\n$6\r\nSELECT\r\n$<n>\r\n<db>\r\n`. */
+export function selectCommand(db: number): Uint8Array {
+  return catAppendOnlyGenericCommand(['SELECT', String(db)]);
+}
+
+/** aof.c genAofTimestampAnnotationIfNeeded: `#TS:<unix seconds>\r\n`. */
+export function timestampAnnotation(unixSec: number): Uint8Array {
+  return encoder.encode(`#TS:${unixSec}\r\n`);
+}
+
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/**
+ * The per-server state of feedAppendOnlyFile: `aof_selected_db`, `aof_cur_timestamp` and the
+ * `aof_buf` the next flush writes.
+ */
+export class AofFeeder {
+  /** server.aof_selected_db: -1 forces a SELECT before the next command (new file, rewrite). */
+  selectedDb = -1;
+  /** server.aof_cur_timestamp. */
+  curTimestampSec = 0;
+  private chunks: Uint8Array[] = [];
+  private length = 0;
+
+  constructor(private readonly timestampEnabled = false) {}
+
+  /** feedAppendOnlyFile(dictid, argv). `nowSec` is server.unixtime (for #TS annotations). */
+  feed(db: number, argv: readonly (string | Uint8Array)[], nowSec: number): void {
+    if (this.timestampEnabled && this.curTimestampSec < nowSec) {
+      this.curTimestampSec = nowSec;
+      this.push(timestampAnnotation(nowSec));
+    }
+    if (db !== -1 && db !== this.selectedDb) {
+      this.push(selectCommand(db));
+      this.selectedDb = db;
+    }
+    this.push(catAppendOnlyGenericCommand(argv));
+  }
+
+  private push(b: Uint8Array): void {
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
+  /** sdslen(server.aof_buf). */
+  get bufLen(): number {
+    return this.length;
+  }
+
+  /** Take the whole buffer (it is being written). */
+  take(): Uint8Array {
+    const out = this.chunks.length === 1 ? this.chunks[0]! : concatBytes(this.chunks);
+    this.chunks = [];
+    this.length = 0;
+    return out;
+  }
+}

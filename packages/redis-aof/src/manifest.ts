@@ -1,0 +1,126 @@
+/**
+ * The 7.0 AOF manifest: a text file listing the BASE, HISTORY and INCR files of `appenddirname`.
+ * Format and parse rules are those of aof.c getAofManifestAsString / aofInfoFormat (writer) and
+ * aofLoadManifestFromFile (reader), including its quirks: a last line without '\n' is "too long",
+ * `seq` is read with atoll, unknown keys are ignored, a name must not be a path.
+ */
+import { AofError } from './errors.js';
+import { cStrtoll, sdsCatRepr, sdsNeedsRepr, sdsSplitArgs } from './sds.js';
+
+/** aof.h AOF_FILE_TYPE_BASE 'b', AOF_FILE_TYPE_HIST 'h', AOF_FILE_TYPE_INCR 'i'. */
+export type AofFileType = 'b' | 'h' | 'i';
+
+/** aof.h aofInfo. `fileName` is a byte string (one char per byte). */
+export interface AofInfo {
+  readonly fileName: string;
+  readonly fileSeq: number;
+  readonly fileType: AofFileType;
+}
+
+/** aof.h aofManifest. */
+export interface AofManifest {
+  readonly base: AofInfo | undefined;
+  readonly history: readonly AofInfo[];
+  readonly incr: readonly AofInfo[];
+  /** The seq of the newest base ever named (the next base gets seq + 1). */
+  readonly currBaseFileSeq: number;
+  /** The seq of the newest incr ever named (the next incr gets seq + 1). */
+  readonly currIncrFileSeq: number;
+}
+
+export const EMPTY_MANIFEST: AofManifest = { base: undefined, history: [], incr: [], currBaseFileSeq: 0, currIncrFileSeq: 0 };
+
+/** aof.c MANIFEST_MAX_LINE: fgets reads at most this many bytes per line. */
+export const MANIFEST_MAX_LINE = 1024;
+
+/** aof.c aofInfoFormat: `file <name> seq <n> type <t>\n`, the name quoted when sdsneedsrepr says so. */
+export function formatAofInfo(ai: AofInfo): string {
+  const name = sdsNeedsRepr(ai.fileName) ? sdsCatRepr(ai.fileName) : ai.fileName;
+  return `file ${name} seq ${ai.fileSeq} type ${ai.fileType}\n`;
+}
+
+/** aof.c getAofManifestAsString: base first, then history, then incr (each list in its order). */
+export function formatManifest(am: AofManifest): string {
+  let out = '';
+  if (am.base !== undefined) out += formatAofInfo(am.base);
+  for (const ai of am.history) out += formatAofInfo(ai);
+  for (const ai of am.incr) out += formatAofInfo(ai);
+  return out;
+}
+
+function fail(code: ConstructorParameters<typeof AofError>[0], err: string, line: number | undefined, text: string | undefined): never {
+  const where = line === undefined ? '' : `, at line ${line} ('${text ?? ''}')`;
+  throw new AofError(code, `Fatal AOF manifest error${where}: ${err}`, { file: 'manifest' });
+}
+
+/**
+ * aof.c aofLoadManifestFromFile. Input is the manifest's bytes (or a byte string). Throws an
+ * {@link AofError} where Redis logs "*** FATAL AOF MANIFEST FILE ERROR ***" and exits.
+ */
+export function parseManifest(input: Uint8Array | string): AofManifest {
+  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  let base: AofInfo | undefined;
+  const history: AofInfo[] = [];
+  const incr: AofInfo[] = [];
+  let currBaseFileSeq = 0;
+  let currIncrFileSeq = 0;
+  let maxSeq = 0;
+  let linenum = 0;
+  let pos = 0;
+  for (;;) {
+    if (pos >= text.length) {
+      if (linenum === 0) fail('MANIFEST_EMPTY', 'Found an empty AOF manifest', undefined, undefined);
+      break;
+    }
+    // fgets(buf, MANIFEST_MAX_LINE+1): up to 1024 bytes, or through the first '\n'.
+    const nl = text.indexOf('\n', pos);
+    const end = Math.min(nl === -1 ? text.length : nl + 1, pos + MANIFEST_MAX_LINE);
+    const raw = text.slice(pos, end);
+    pos = end;
+    linenum++;
+    if (raw.startsWith('#')) continue; // comment lines are skipped
+    // C strings end at the first NUL byte.
+    const nul = raw.indexOf('\0');
+    const buf = nul === -1 ? raw : raw.slice(0, nul);
+    if (!buf.includes('\n')) fail('MANIFEST_LINE_TOO_LONG', 'The AOF manifest file contains too long line', linenum, buf);
+    const line = buf.replace(/^[ \t\r\n]+/, '').replace(/[ \t\r\n]+$/, ''); // sdstrim(" \t\r\n")
+    if (line.length === 0) fail('MANIFEST_FORMAT', 'Invalid AOF manifest file format', linenum, line);
+    const argv = sdsSplitArgs(line);
+    // 'argc < 6' for forward compatibility: unknown key/value pairs are allowed.
+    if (argv === undefined || argv.length < 6 || argv.length % 2 !== 0) fail('MANIFEST_FORMAT', 'Invalid AOF manifest file format', linenum, line);
+    let fileName: string | undefined;
+    let fileSeq = 0;
+    let fileType = '';
+    for (let i = 0; i < argv.length; i += 2) {
+      const key = argv[i]!.toLowerCase();
+      const value = argv[i + 1]!;
+      if (key === 'file') {
+        const nulAt = value.indexOf('\0');
+        fileName = nulAt === -1 ? value : value.slice(0, nulAt); // sdsnew(argv[i+1]) stops at NUL
+        // util.c pathIsBaseName: no '/' and no '\\'.
+        if (fileName.includes('/') || fileName.includes('\\')) fail('MANIFEST_PATH', "File can't be a path, just a filename", linenum, line);
+      } else if (key === 'seq') {
+        fileSeq = cStrtoll(value).value; // atoll: "1x" is 1, "x" is 0
+      } else if (key === 'type') {
+        const nulAt = value.indexOf('\0');
+        fileType = (nulAt === -1 ? value : value.slice(0, nulAt)).slice(0, 1);
+      }
+    }
+    if (fileName === undefined || fileSeq === 0 || fileType === '') fail('MANIFEST_FORMAT', 'Invalid AOF manifest file format', linenum, line);
+    if (fileType === 'b') {
+      if (base !== undefined) fail('MANIFEST_DUPLICATE_BASE', 'Found duplicate base file information', linenum, line);
+      base = { fileName, fileSeq, fileType };
+      currBaseFileSeq = fileSeq;
+    } else if (fileType === 'h') {
+      history.push({ fileName, fileSeq, fileType });
+    } else if (fileType === 'i') {
+      if (fileSeq <= maxSeq) fail('MANIFEST_NON_MONOTONIC', 'Found a non-monotonic sequence number', linenum, line);
+      incr.push({ fileName, fileSeq, fileType });
+      currIncrFileSeq = fileSeq;
+      maxSeq = fileSeq;
+    } else {
+      fail('MANIFEST_UNKNOWN_TYPE', 'Unknown AOF file type', linenum, line);
+    }
+  }
+  return { base, history, incr, currBaseFileSeq, currIncrFileSeq };
+}

@@ -1,0 +1,140 @@
+/**
+ * The few libc/sds string routines whose exact behaviour decides what a manifest or an AOF line
+ * means: sds.c sdsneedsrepr / sdscatrepr / sdssplitargs, and C's isspace / isprint / atoll /
+ * strtol in the "C" locale. Strings here are byte strings: one JS char per byte (latin1), so that
+ * a name with bytes >= 0x80 round-trips exactly as Redis sees it.
+ */
+
+/** C isspace in the "C" locale: space, \t, \n, \v, \f, \r. */
+export function isCSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** C isprint in the "C" locale: 0x20..0x7e. */
+function isCPrint(c: number): boolean {
+  return c >= 0x20 && c <= 0x7e;
+}
+
+/** sds.c sdsneedsrepr: true when the string must be quoted to survive sdssplitargs. */
+export function sdsNeedsRepr(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c || c === 0x22 || !isCPrint(c) || isCSpace(c)) return true;
+  }
+  return false;
+}
+
+/** sds.c sdscatrepr: a double-quoted, escaped form (\\ \" \n \r \t \a \b, else \xHH). */
+export function sdsCatRepr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case 0x5c: out += '\\\\'; break;
+      case 0x22: out += '\\"'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      case 0x07: out += '\\a'; break;
+      case 0x08: out += '\\b'; break;
+      default:
+        out += isCPrint(c) ? String.fromCharCode(c) : '\\x' + c.toString(16).padStart(2, '0');
+    }
+  }
+  return out + '"';
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+/**
+ * sds.c sdssplitargs: split a line into arguments the way redis-cli and config files do.
+ * Returns `undefined` where sdssplitargs returns NULL (unbalanced quotes, or a closing quote
+ * followed by something other than a space).
+ */
+export function sdsSplitArgs(line: string): string[] | undefined {
+  const args: string[] = [];
+  let p = 0;
+  const at = (i: number): number => (i < line.length ? line.charCodeAt(i) : 0);
+  for (;;) {
+    while (p < line.length && isCSpace(at(p))) p++;
+    if (p >= line.length || at(p) === 0) return args;
+    let inq = false;
+    let insq = false;
+    let done = false;
+    let current = '';
+    while (!done) {
+      const c = at(p);
+      if (inq) {
+        if (c === 0x5c && at(p + 1) === 0x78 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
+          current += String.fromCharCode(hexValue(at(p + 2)) * 16 + hexValue(at(p + 3)));
+          p += 3;
+        } else if (c === 0x5c && at(p + 1) !== 0) {
+          p++;
+          const e = at(p);
+          current += e === 0x6e ? '\n' : e === 0x72 ? '\r' : e === 0x74 ? '\t' : e === 0x62 ? '\b' : e === 0x61 ? '\x07' : String.fromCharCode(e);
+        } else if (c === 0x22) {
+          // The closing quote must be followed by a space or the end of the line.
+          if (at(p + 1) !== 0 && !isCSpace(at(p + 1))) return undefined;
+          done = true;
+        } else if (c === 0) {
+          return undefined; // unterminated quotes
+        } else {
+          current += String.fromCharCode(c);
+        }
+      } else if (insq) {
+        if (c === 0x5c && at(p + 1) === 0x27) {
+          p++;
+          current += "'";
+        } else if (c === 0x27) {
+          if (at(p + 1) !== 0 && !isCSpace(at(p + 1))) return undefined;
+          done = true;
+        } else if (c === 0) {
+          return undefined;
+        } else {
+          current += String.fromCharCode(c);
+        }
+      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) {
+        done = true;
+      } else if (c === 0x22) {
+        inq = true;
+      } else if (c === 0x27) {
+        insq = true;
+      } else {
+        current += String.fromCharCode(c);
+      }
+      if (p < line.length) p++;
+    }
+    args.push(current);
+  }
+}
+
+/**
+ * C atoll / strtol(…, 10) as far as Redis uses them: skip leading whitespace, optional sign, then
+ * as many digits as there are; 0 when there are none. Saturates like strtoll on overflow.
+ */
+export function cStrtoll(s: string, start = 0): { value: number; end: number } {
+  let p = start;
+  while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
+  let neg = false;
+  if (s[p] === '+' || s[p] === '-') {
+    neg = s[p] === '-';
+    p++;
+  }
+  const digitsStart = p;
+  let value = 0;
+  while (p < s.length) {
+    const c = s.charCodeAt(p);
+    if (c < 0x30 || c > 0x39) break;
+    if (value < 1e19) value = value * 10 + (c - 0x30);
+    p++;
+  }
+  if (p === digitsStart) return { value: 0, end: start };
+  const limit = 9223372036854775807;
+  if (value > limit) value = limit;
+  return { value: neg ? -value : value, end: p };
+}

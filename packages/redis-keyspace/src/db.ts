@@ -1,0 +1,127 @@
+/**
+ * One Redis database (server.h redisDb): the main dict (key → value) and the expires dict
+ * (key → absolute ms). Storage is columnar to keep memory per key low: a JS Map from key to a
+ * slot number, and per-slot arrays for key, value and deadline. The expires dict is an
+ * ExpiresDict over the same slot numbers.
+ */
+import { ExpiresDict } from './expires-dict.js';
+import type { Val } from './values.js';
+
+const NO_EXPIRE = NaN;
+
+export class Db {
+  readonly id: number;
+  readonly dict = new Map<string, number>();
+  keyOf: string[] = [];
+  valOf: Val[] = [];
+  expOf: Float64Array = new Float64Array(16).fill(NO_EXPIRE);
+  /** Exact deadlines beyond 2^53 ms (PXAT up to LLONG_MAX), keyed by slot. */
+  readonly bigExp = new Map<number, bigint>();
+  readonly expires = new ExpiresDict();
+  /** dictScan cursor of activeExpireCycle (redisDb.expires_cursor). */
+  expiresCursor = 0;
+  /** redisDb.avg_ttl: running average TTL of sampled keys (ms). */
+  avgTtl = 0;
+  private freeSlots: number[] = [];
+  private highWater = 0;
+
+  constructor(id: number) {
+    this.id = id;
+  }
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  private allocSlot(): number {
+    const s = this.freeSlots.pop();
+    if (s !== undefined) return s;
+    const slot = this.highWater++;
+    if (slot >= this.expOf.length) {
+      const grown = new Float64Array(this.expOf.length * 2).fill(NO_EXPIRE);
+      grown.set(this.expOf);
+      this.expOf = grown;
+    }
+    return slot;
+  }
+
+  /** dbAdd: the key must not exist. */
+  add(key: string, val: Val): number {
+    const slot = this.allocSlot();
+    this.keyOf[slot] = key;
+    this.valOf[slot] = val;
+    this.dict.set(key, slot);
+    return slot;
+  }
+
+  /** Replace the value of an existing slot (dbOverwrite); the TTL is the caller's business. */
+  overwrite(slot: number, val: Val): void {
+    this.valOf[slot] = val;
+  }
+
+  /** dbSyncDelete by slot. */
+  deleteSlot(slot: number): void {
+    const key = this.keyOf[slot]!;
+    if (!Number.isNaN(this.expOf[slot]!)) this.removeExpire(slot);
+    this.dict.delete(key);
+    this.keyOf[slot] = '';
+    this.valOf[slot] = '';
+    this.freeSlots.push(slot);
+  }
+
+  hasExpire(slot: number): boolean {
+    return !Number.isNaN(this.expOf[slot]!);
+  }
+
+  getExpire(slot: number): number {
+    return this.expOf[slot]!;
+  }
+
+  /** Exact deadline as bigint (for replies). Only meaningful when hasExpire. */
+  getExpireExact(slot: number): bigint {
+    const big = this.bigExp.get(slot);
+    return big ?? BigInt(this.expOf[slot]!);
+  }
+
+  setExpire(slot: number, whenMs: number | bigint): void {
+    let asNum: number;
+    if (typeof whenMs === 'bigint') {
+      asNum = Number(whenMs);
+      if (whenMs > BigInt(Number.MAX_SAFE_INTEGER) || whenMs < BigInt(Number.MIN_SAFE_INTEGER)) {
+        this.bigExp.set(slot, whenMs);
+      } else this.bigExp.delete(slot);
+    } else {
+      asNum = whenMs;
+      this.bigExp.delete(slot);
+    }
+    if (Number.isNaN(this.expOf[slot]!)) {
+      this.expires.ensureSlots(this.highWater);
+      this.expires.add(slot);
+    }
+    this.expOf[slot] = asNum;
+  }
+
+  removeExpire(slot: number): boolean {
+    if (Number.isNaN(this.expOf[slot]!)) return false;
+    this.expires.remove(slot);
+    this.expOf[slot] = NO_EXPIRE;
+    this.bigExp.delete(slot);
+    return true;
+  }
+
+  /** emptyDb for this db: returns the number of keys removed. */
+  empty(): number {
+    const n = this.dict.size;
+    this.dict.clear();
+    this.keyOf = [];
+    this.valOf = [];
+    this.expOf = new Float64Array(16).fill(NO_EXPIRE);
+    this.bigExp.clear();
+    this.expires.clear();
+    this.expiresCursor = 0;
+    this.avgTtl = 0;
+    this.freeSlots = [];
+    this.highWater = 0;
+    return n;
+  }
+}

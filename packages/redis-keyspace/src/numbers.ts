@@ -1,0 +1,81 @@
+/** Number parsing and formatting with Redis's rules (util.c string2ll, strtod checks, %.17g). */
+
+export const LLONG_MAX = 9223372036854775807n;
+export const LLONG_MIN = -9223372036854775808n;
+
+const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,19})$/;
+
+/**
+ * util.c string2ll: a canonical decimal in signed 64-bit range. No sign '+', no leading
+ * zeros, no spaces, "-0" rejected. Returns undefined when Redis would refuse it.
+ */
+export function string2ll(bin: string): bigint | undefined {
+  if (bin.length === 0 || bin.length > 20 || !CANONICAL_INT.test(bin)) return undefined;
+  const v = BigInt(bin);
+  if (v > LLONG_MAX || v < LLONG_MIN) return undefined;
+  return v;
+}
+
+/** Fast path for small canonical integers (|v| < 2^53), else undefined. */
+export function string2number(bin: string): number | undefined {
+  if (bin.length === 0 || bin.length > 16 || !CANONICAL_INT.test(bin)) return undefined;
+  return Number(bin);
+}
+
+const DEC_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?$/;
+const INF = /^([+-]?)(?:inf|infinity)$/i;
+
+/**
+ * object.c getDoubleFromObject: strtod over the whole string; leading space, trailing bytes,
+ * NaN, overflow to ±HUGE_VAL and underflow to 0 are all "not a valid float".
+ */
+export function parseDouble(bin: string): number | undefined {
+  if (bin.length === 0) return undefined;
+  const inf = INF.exec(bin);
+  if (inf) return inf[1] === '-' ? -Infinity : Infinity;
+  if (DEC_FLOAT.test(bin)) {
+    const v = Number(bin);
+    if (!Number.isFinite(v)) return undefined; // ERANGE overflow
+    if (v === 0 && /[1-9]/.test(bin.replace(/[eE].*$/, ''))) return undefined; // ERANGE underflow
+    return v;
+  }
+  const hex = HEX_FLOAT.exec(bin);
+  if (hex) {
+    const intPart = hex[2] ?? '';
+    const frac = hex[3] ?? '';
+    if (intPart.length + frac.length === 0) return undefined;
+    let v = 0;
+    for (const c of intPart) v = v * 16 + parseInt(c, 16);
+    let scale = 1 / 16;
+    for (const c of frac) {
+      v += parseInt(c, 16) * scale;
+      scale /= 16;
+    }
+    if (hex[4] !== undefined) v *= 2 ** Number(hex[4]);
+    if (!Number.isFinite(v)) return undefined;
+    return hex[1] === '-' ? -v : v;
+  }
+  return undefined;
+}
+
+/** printf("%.17g", d) as Redis 7.0's addReplyDouble writes scores ("inf"/"-inf"; 0 and -0 as "0"). */
+export function formatDouble17g(d: number): string {
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (d === 0) return '0';
+  // Choose the style from the exponent after rounding to 17 significant digits.
+  const sci = d.toExponential(16); // d.ddddddddddddddddde±x
+  const eIdx = sci.indexOf('e');
+  const e = Number(sci.slice(eIdx + 1));
+  if (e < -4 || e >= 17) {
+    let mant = sci.slice(0, eIdx);
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    const sign = e < 0 ? '-' : '+';
+    const abs = Math.abs(e);
+    return `${mant}e${sign}${abs < 10 ? '0' : ''}${abs}`;
+  }
+  let fixed = d.toFixed(Math.max(0, 16 - e));
+  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
+  return fixed;
+}

@@ -1,0 +1,40 @@
+/**
+ * The data model shared with @protolab/redis-rdb and @protolab/redis-aof (contract C2).
+ * Values are bytes, as in Redis: a key or a string value is any byte sequence.
+ */
+export type RedisValue =
+  | { type: 'string'; value: Uint8Array }
+  | { type: 'list'; value: Uint8Array[] } // head first
+  | { type: 'set'; value: Uint8Array[] } // any order
+  | { type: 'zset'; value: { member: Uint8Array; score: number }[] } // ascending by (score, member)
+  | { type: 'hash'; value: [field: Uint8Array, value: Uint8Array][] };
+
+/** What `OBJECT ENCODING` answers in Redis 7.0 (lists are always quicklist in 7.0). */
+export type Encoding = 'int' | 'embstr' | 'raw' | 'listpack' | 'quicklist' | 'intset' | 'hashtable' | 'skiplist';
+
+/** One key as RDB/AOF code sees it. `expireAtMs` is absolute Unix ms (Redis's expires dict value). */
+export interface KeyEntry {
+  db: number;
+  key: Uint8Array;
+  value: RedisValue;
+  expireAtMs?: number;
+  encoding?: Encoding;
+}
+
+/** A point-in-time view of the keyspace (what a forked BGSAVE / AOF-rewrite child sees). */
+export interface KeyspaceSnapshot {
+  entries(): Iterable<KeyEntry>;
+}
+
+/** Redis's propagate(): db and argv as 7.0 writes them to the AOF. */
+export type PropagateFn = (db: number, argv: Uint8Array[]) => void;
+
+/** Base class for typed errors in this package (callers switch on `code`). */
+export class KeyspaceError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'KeyspaceError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,150 @@
+/** Byte helpers shared by the codec: canonical integers, decimal text, doubles as Redis prints them. */
+
+const ZERO = 0x30;
+const NINE = 0x39;
+const MINUS = 0x2d;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Redis's `string2ll` (util.c) / listpack's `lpStringToInt64`: is `s` the canonical decimal text of
+ * a signed 64-bit integer? Canonical: optional '-', first digit 1-9 (or the single "0"), digits
+ * only, at most 20 characters, in range. "-0", "007", "+5", " 1" are not. Returns the value as a
+ * number when it is a safe integer, as a bigint otherwise, or undefined when not canonical.
+ */
+export function parseCanonicalInt(s: Uint8Array, start = 0, end = s.length): number | bigint | undefined {
+  const len = end - start;
+  if (len === 0 || len > 20) return undefined;
+  if (len === 1 && s[start] === ZERO) return 0;
+  let p = start;
+  let neg = false;
+  if (s[p] === MINUS) {
+    neg = true;
+    p++;
+    if (p === end) return undefined;
+  }
+  const first = s[p]!;
+  if (first < 0x31 || first > NINE) return undefined;
+  const digits = end - p;
+  if (digits <= 15) {
+    let v = 0;
+    for (; p < end; p++) {
+      const c = s[p]!;
+      if (c < ZERO || c > NINE) return undefined;
+      v = v * 10 + (c - ZERO);
+    }
+    return neg ? -v : v;
+  }
+  let v = 0n;
+  for (; p < end; p++) {
+    const c = s[p]!;
+    if (c < ZERO || c > NINE) return undefined;
+    v = v * 10n + BigInt(c - ZERO);
+  }
+  if (neg) v = -v;
+  if (v < INT64_MIN || v > INT64_MAX) return undefined;
+  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
+const SMALL_INTS: Uint8Array[] = [];
+for (let i = 0; i < 10000; i++) SMALL_INTS.push(asciiBytes(String(i)));
+
+/** Decimal text of an integer as bytes (`ll2string`). Small non-negative values come from a cache: do not mutate. */
+export function intToBytes(v: number | bigint): Uint8Array {
+  if (typeof v === 'number' && v >= 0 && v < 10000) return SMALL_INTS[v]!;
+  return asciiBytes(String(v));
+}
+
+export function asciiBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+export function bytesToAscii(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += String.fromCharCode(c);
+  return s;
+}
+
+const utf8 = new TextEncoder();
+/** Convenience for callers: a JS string as UTF-8 bytes. */
+export function bytes(s: string | Uint8Array): Uint8Array {
+  return typeof s === 'string' ? utf8.encode(s) : s;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** memcmp-then-length order, as Redis's `sdscmp` (used for zset members with equal scores). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** Zset order: score ascending, then member bytes (zslInsert / zzlInsert). */
+export function compareZsetItems(a: { member: Uint8Array; score: number }, b: { member: Uint8Array; score: number }): number {
+  if (a.score !== b.score) return a.score < b.score ? -1 : 1;
+  return compareBytes(a.member, b.member);
+}
+
+/**
+ * Redis 7.0 `d2string` (util.c), used to store zset scores inside a listpack: "nan", "inf", "-inf",
+ * "0"/"-0", integers in (-(2^52-1), 2^52) through ll2string, everything else with printf("%.17g").
+ */
+export function d2string(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  if (value > -4503599627370495 && value < 4503599627370496 && Number.isInteger(value)) return String(value);
+  return formatG17(value);
+}
+
+/** C's printf("%.17g", v) for finite non-zero v. */
+export function formatG17(v: number): string {
+  const P = 17;
+  const exp = v.toExponential(P - 1); // d.dddddddddddddddde±X, correctly rounded like glibc
+  const eAt = exp.indexOf('e');
+  const X = Number(exp.slice(eAt + 1));
+  if (X < -4 || X >= P) {
+    let mant = exp.slice(0, eAt);
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    const sign = X < 0 ? '-' : '+';
+    const ax = Math.abs(X);
+    return `${mant}e${sign}${ax < 10 ? '0' : ''}${ax}`;
+  }
+  let fixed = v.toFixed(P - 1 - X);
+  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
+  return fixed;
+}
+
+/** Parse a score the way `strtod` does for the texts Redis writes ("inf", "-inf", "nan", decimals). */
+export function parseDoubleText(s: string): number | undefined {
+  const t = s.toLowerCase();
+  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  if (t === 'nan' || t === '-nan') return NaN;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

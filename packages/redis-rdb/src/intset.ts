@@ -1,0 +1,59 @@
+/**
+ * Intset (src/intset.c): `<uint32 LE encoding: 2|4|8> <uint32 LE length> <length × intN LE>`, members
+ * sorted ascending, unique, with the smallest encoding that holds every member (`_intsetValueEncoding`).
+ */
+import { RdbFormatError } from './errors.js';
+
+function bad(at: number, msg: string): never {
+  throw new RdbFormatError('BAD_INTSET', at, `intset: ${msg}`);
+}
+
+export function intsetDecode(blob: Uint8Array, at = 0): (number | bigint)[] {
+  if (blob.length < 8) bad(at, `blob of ${blob.length} bytes is shorter than the 8-byte header`);
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.length);
+  const enc = dv.getUint32(0, true);
+  const len = dv.getUint32(4, true);
+  if (enc !== 2 && enc !== 4 && enc !== 8) bad(at, `encoding ${enc} is not 2, 4 or 8`);
+  if (8 + len * enc !== blob.length) bad(at, `header says ${len} × ${enc} bytes, blob holds ${blob.length - 8}`);
+  const out: (number | bigint)[] = [];
+  let prev: number | bigint | undefined;
+  for (let i = 0; i < len; i++) {
+    const p = 8 + i * enc;
+    let v: number | bigint;
+    if (enc === 2) v = dv.getInt16(p, true);
+    else if (enc === 4) v = dv.getInt32(p, true);
+    else {
+      const b = dv.getBigInt64(p, true);
+      v = Number.isSafeInteger(Number(b)) ? Number(b) : b;
+    }
+    // intsetValidateIntegrity: strictly ascending
+    if (prev !== undefined && !(prev < v)) bad(at + p, 'members are not strictly ascending');
+    prev = v;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it. */
+export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
+  const big = values.map((v) => BigInt(v));
+  big.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const uniq: bigint[] = [];
+  for (const v of big) if (uniq.length === 0 || uniq[uniq.length - 1] !== v) uniq.push(v);
+  let enc = 2;
+  for (const v of uniq) {
+    if (v < -2147483648n || v > 2147483647n) enc = 8;
+    else if ((v < -32768n || v > 32767n) && enc < 4) enc = 4;
+  }
+  const out = new Uint8Array(8 + uniq.length * enc);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, enc, true);
+  dv.setUint32(4, uniq.length, true);
+  uniq.forEach((v, i) => {
+    const p = 8 + i * enc;
+    if (enc === 2) dv.setInt16(p, Number(v), true);
+    else if (enc === 4) dv.setInt32(p, Number(v), true);
+    else dv.setBigInt64(p, v, true);
+  });
+  return out;
+}

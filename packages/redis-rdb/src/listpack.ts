@@ -1,0 +1,249 @@
+/**
+ * Listpack (src/listpack.c), the compact container Redis 7.0 uses for small hashes, small zsets and
+ * every quicklist node:
+ *
+ *   <uint32 LE total-bytes> <uint16 LE num-elements (65535 = unknown)> <entry>* <0xFF>
+ *   entry = <encoding+data> <backlen: size of encoding+data, 1..5 bytes, 7 bits per byte>
+ *
+ * Element encodings (`lpEncodeGetType` / `lpEncodeString` / `lpCurrentEncodedSizeUnsafe`):
+ *   0xxxxxxx                 7-bit unsigned int            (LP_ENCODING_7BIT_UINT)
+ *   10xxxxxx + bytes         string, length < 64           (LP_ENCODING_6BIT_STR)
+ *   110xxxxx yyyyyyyy        13-bit signed int             (LP_ENCODING_13BIT_INT)
+ *   1110xxxx yyyyyyyy + bytes string, length < 4096        (LP_ENCODING_12BIT_STR)
+ *   11110000 <4 bytes LE len> string                       (LP_ENCODING_32BIT_STR)
+ *   0xF1/0xF2/0xF3/0xF4      int16/int24/int32/int64 LE    (LP_ENCODING_16/24/32/64BIT_INT)
+ * A string that is the canonical text of an int64 (lpStringToInt64) is stored as an integer.
+ */
+import { RdbFormatError } from './errors.js';
+import { intToBytes, parseCanonicalInt } from './bytes.js';
+
+export const LP_HDR_SIZE = 6;
+export const LP_EOF = 0xff;
+const LP_HDR_NUMELE_UNKNOWN = 65535;
+
+function bad(at: number, msg: string): never {
+  throw new RdbFormatError('BAD_LISTPACK', at, `listpack: ${msg}`);
+}
+
+/** Decoded listpack element: bytes for strings, a number/bigint for integer encodings. */
+export type LpValue = Uint8Array | number | bigint;
+
+/**
+ * Walk a listpack blob. `at` is the blob's offset in the file (for error offsets only).
+ * Validates the header, each entry against the blob bounds, each backlen, and the terminator.
+ */
+export function listpackDecode(lp: Uint8Array, at = 0): LpValue[] {
+  if (lp.length < LP_HDR_SIZE + 1) bad(at, `blob of ${lp.length} bytes is shorter than the 7-byte minimum`);
+  const total = (lp[0]! | (lp[1]! << 8) | (lp[2]! << 16) | (lp[3]! << 24)) >>> 0;
+  if (total !== lp.length) bad(at, `header says ${total} bytes, blob has ${lp.length}`);
+  const declared = lp[4]! | (lp[5]! << 8);
+  const out: LpValue[] = [];
+  let p = LP_HDR_SIZE;
+  const end = lp.length - 1;
+  while (p < end) {
+    const start = p;
+    const b = lp[p]!;
+    let value: LpValue;
+    if (b < 0x80) {
+      value = b;
+      p += 1;
+    } else if (b < 0xc0) {
+      const n = b & 0x3f;
+      p += 1;
+      if (p + n > end) bad(at + start, `6-bit string of ${n} bytes runs past the end`);
+      value = lp.slice(p, p + n);
+      p += n;
+    } else if (b < 0xe0) {
+      if (p + 2 > end) bad(at + start, '13-bit int runs past the end');
+      let v = ((b & 0x1f) << 8) | lp[p + 1]!;
+      if (v >= 4096) v -= 8192;
+      value = v;
+      p += 2;
+    } else if (b < 0xf0) {
+      if (p + 2 > end) bad(at + start, '12-bit string header runs past the end');
+      const n = ((b & 0x0f) << 8) | lp[p + 1]!;
+      p += 2;
+      if (p + n > end) bad(at + start, `12-bit string of ${n} bytes runs past the end`);
+      value = lp.slice(p, p + n);
+      p += n;
+    } else if (b === 0xf0) {
+      if (p + 5 > end) bad(at + start, '32-bit string header runs past the end');
+      const n = (lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16) | (lp[p + 4]! << 24)) >>> 0;
+      p += 5;
+      if (p + n > end) bad(at + start, `32-bit string of ${n} bytes runs past the end`);
+      value = lp.slice(p, p + n);
+      p += n;
+    } else if (b === 0xf1) {
+      if (p + 3 > end) bad(at + start, 'int16 runs past the end');
+      value = ((lp[p + 1]! | (lp[p + 2]! << 8)) << 16) >> 16;
+      p += 3;
+    } else if (b === 0xf2) {
+      if (p + 4 > end) bad(at + start, 'int24 runs past the end');
+      value = ((lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16)) << 8) >> 8;
+      p += 4;
+    } else if (b === 0xf3) {
+      if (p + 5 > end) bad(at + start, 'int32 runs past the end');
+      value = lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16) | (lp[p + 4]! << 24);
+      p += 5;
+    } else if (b === 0xf4) {
+      if (p + 9 > end) bad(at + start, 'int64 runs past the end');
+      const v = new DataView(lp.buffer, lp.byteOffset + p + 1, 8).getBigInt64(0, true);
+      value = Number.isSafeInteger(Number(v)) ? Number(v) : v;
+      p += 9;
+    } else {
+      bad(at + start, `unknown entry encoding 0x${b.toString(16)}`);
+    }
+    // backlen: the size of encoding+data, written most significant 7-bit group first
+    const size = p - start;
+    const blen = backlenSize(size);
+    if (p + blen > end) bad(at + start, 'backlen runs past the end');
+    if (readBacklen(lp, p, blen) !== size) bad(at + p, `backlen does not match the entry size ${size}`);
+    p += blen;
+    out.push(value);
+  }
+  if (p !== end || lp[end] !== LP_EOF) bad(at + end, `expected the 0xFF terminator, found 0x${(lp[end] ?? 0).toString(16)}`);
+  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== out.length) bad(at + 4, `header says ${declared} elements, found ${out.length}`);
+  return out;
+}
+
+function readBacklen(lp: Uint8Array, p: number, n: number): number {
+  let v = lp[p]! & 0x7f;
+  for (let i = 1; i < n; i++) {
+    if ((lp[p + i]! & 0x80) === 0) return -1;
+    v = v * 128 + (lp[p + i]! & 0x7f);
+  }
+  return v;
+}
+
+/** lpEncodeBacklen: number of backlen bytes for an entry of `l` bytes. */
+export function backlenSize(l: number): number {
+  if (l <= 127) return 1;
+  if (l < 16383) return 2;
+  if (l < 2097151) return 3;
+  if (l < 268435455) return 4;
+  return 5;
+}
+
+/** A listpack element as bytes: integer encodings become their decimal text (lpGetValue + ll2string). */
+export function lpValueBytes(v: LpValue): Uint8Array {
+  return typeof v === 'object' ? v : intToBytes(v);
+}
+
+/** Builds a listpack by appending elements (lpAppend), tracking its exact size as Redis's node->sz. */
+export class ListpackBuilder {
+  private parts: Uint8Array[] = [];
+  private bodyBytes = 0;
+  count = 0;
+
+  /** Total size in bytes of the listpack as it is now (header + entries + terminator). */
+  get size(): number {
+    return LP_HDR_SIZE + this.bodyBytes + 1;
+  }
+
+  append(el: Uint8Array): void {
+    const enc = encodeEntry(el);
+    this.parts.push(enc);
+    this.bodyBytes += enc.length;
+    this.count++;
+  }
+
+  finish(): Uint8Array {
+    const total = this.size;
+    const out = new Uint8Array(total);
+    out[0] = total & 0xff;
+    out[1] = (total >>> 8) & 0xff;
+    out[2] = (total >>> 16) & 0xff;
+    out[3] = (total >>> 24) & 0xff;
+    const n = this.count < LP_HDR_NUMELE_UNKNOWN ? this.count : LP_HDR_NUMELE_UNKNOWN;
+    out[4] = n & 0xff;
+    out[5] = n >>> 8;
+    let o = LP_HDR_SIZE;
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    out[o] = LP_EOF;
+    return out;
+  }
+}
+
+/** Encoded size (encoding + data + backlen) of one element, without building it. */
+export function lpEntrySize(el: Uint8Array): number {
+  const iv = el.length <= 20 ? parseCanonicalInt(el) : undefined;
+  let n: number;
+  if (iv !== undefined) n = intEncodingSize(iv);
+  else if (el.length < 64) n = 1 + el.length;
+  else if (el.length < 4096) n = 2 + el.length;
+  else n = 5 + el.length;
+  return n + backlenSize(n);
+}
+
+function intEncodingSize(v: number | bigint): number {
+  if (typeof v === 'bigint') return 9;
+  if (v >= 0 && v <= 127) return 1;
+  if (v >= -4096 && v <= 4095) return 2;
+  if (v >= -32768 && v <= 32767) return 3;
+  if (v >= -8388608 && v <= 8388607) return 4;
+  if (v >= -2147483648 && v <= 2147483647) return 5;
+  return 9;
+}
+
+/** lpEncodeGetType + lpEncodeString/integer + lpEncodeBacklen for one element. */
+export function encodeEntry(el: Uint8Array): Uint8Array {
+  const iv = el.length <= 20 ? parseCanonicalInt(el) : undefined;
+  let head: Uint8Array;
+  if (iv !== undefined) {
+    head = encodeInt(iv);
+  } else {
+    const n = el.length;
+    let hdr: number;
+    if (n < 64) hdr = 1;
+    else if (n < 4096) hdr = 2;
+    else hdr = 5;
+    head = new Uint8Array(hdr + n);
+    if (hdr === 1) head[0] = 0x80 | n;
+    else if (hdr === 2) {
+      head[0] = 0xe0 | (n >>> 8);
+      head[1] = n & 0xff;
+    } else {
+      head[0] = 0xf0;
+      head[1] = n & 0xff;
+      head[2] = (n >>> 8) & 0xff;
+      head[3] = (n >>> 16) & 0xff;
+      head[4] = (n >>> 24) & 0xff;
+    }
+    head.set(el, hdr);
+  }
+  const size = head.length;
+  const bl = backlenSize(size);
+  const out = new Uint8Array(size + bl);
+  out.set(head, 0);
+  writeBacklen(out, size, size, bl);
+  return out;
+}
+
+function writeBacklen(out: Uint8Array, at: number, l: number, n: number): void {
+  // most significant group first; all bytes but the first carry bit 7
+  for (let i = n - 1; i >= 0; i--) {
+    const group = l % 128;
+    l = Math.floor(l / 128);
+    out[at + i] = i === 0 ? group : group | 0x80;
+  }
+}
+
+function encodeInt(v: number | bigint): Uint8Array {
+  if (typeof v === 'number') {
+    if (v >= 0 && v <= 127) return Uint8Array.of(v);
+    if (v >= -4096 && v <= 4095) {
+      const u = v < 0 ? v + 8192 : v;
+      return Uint8Array.of(0xc0 | (u >>> 8), u & 0xff);
+    }
+    if (v >= -32768 && v <= 32767) return Uint8Array.of(0xf1, v & 0xff, (v >> 8) & 0xff);
+    if (v >= -8388608 && v <= 8388607) return Uint8Array.of(0xf2, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff);
+    if (v >= -2147483648 && v <= 2147483647) return Uint8Array.of(0xf3, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+  }
+  const out = new Uint8Array(9);
+  out[0] = 0xf4;
+  new DataView(out.buffer).setBigInt64(1, BigInt(v), true);
+  return out;
+}

@@ -1,0 +1,159 @@
+/**
+ * LZF, as liblzf 3.x builds it into Redis (src/lzf_c.c `lzf_compress`, src/lzf_d.c
+ * `lzf_decompress`, settings from src/lzfP.h: HLOG 16, VERY_FAST 1, ULTRA_FAST 0).
+ *
+ * Stream format (one of, repeated):
+ *   000LLLLL  <L+1 literal bytes>              literal run of 1..32 bytes
+ *   LLLooooo  oooooooo                          back-reference, length L+2 (L = 1..6)
+ *   111ooooo  LLLLLLLL oooooooo                 back-reference, length L+9
+ * The offset is ((ctrl & 0x1f) << 8 | next) + 1 bytes back from the output position; copies are
+ * byte by byte because the source may overlap the destination (run-length style references).
+ *
+ * Differences from the C code, on purpose: the hash table starts zeroed on every call (Redis's
+ * build leaves it as uninitialised stack memory, INIT_HTAB 0, so the C output can in rare cases
+ * pick a different — equally valid — earlier match). Every valid stream decodes identically.
+ */
+import { RdbFormatError } from './errors.js';
+
+const HLOG = 16;
+const HSIZE = 1 << HLOG;
+const MAX_LIT = 1 << 5; // 32
+const MAX_OFF = 1 << 13; // 8192
+const MAX_REF = (1 << 8) + (1 << 3); // 264
+
+/** A back-reference of 3 bytes expands to at most 264 bytes: the largest possible ratio. */
+export const LZF_MAX_EXPANSION = 88;
+
+// Reused between calls (256 KB); reset to "empty" (-1) at the start of every call.
+const htab = new Int32Array(HSIZE);
+
+/**
+ * `lzf_compress(in, in_len, out, out_len)`: returns the compressed bytes, or `undefined` when the
+ * output would not fit in `outLimit` bytes (the C function returns 0 then).
+ * Redis calls it with outLimit = len - 4 (rdbSaveLzfStringObject), so compression is used only
+ * when it saves at least 4 bytes.
+ */
+export function lzfCompress(input: Uint8Array, outLimit: number = input.length + 64): Uint8Array | undefined {
+  const inLen = input.length;
+  if (inLen === 0 || outLimit <= 0) return undefined;
+  htab.fill(-1);
+  const out = new Uint8Array(outLimit);
+  const outEnd = outLimit;
+  let ip = 0;
+  let op = 0;
+  let lit = 0;
+  op++; // start run
+  let hval = ((input[0]! << 8) | (input[1] ?? 0)) >>> 0; // FRST
+  while (ip < inLen - 2) {
+    hval = ((hval << 8) | input[ip + 2]!) >>> 0; // NEXT
+    let slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1); // IDX (VERY_FAST)
+    const ref = htab[slot]!;
+    htab[slot] = ip;
+    const off = ip - ref - 1;
+    if (
+      ref > 0 && // C: ref > in_data (position 0 can never be a reference)
+      off < MAX_OFF &&
+      off >= 0 &&
+      ip + 4 < inLen &&
+      input[ref] === input[ip] &&
+      input[ref + 1] === input[ip + 1] &&
+      input[ref + 2] === input[ip + 2]
+    ) {
+      let len = 2;
+      let maxlen = inLen - ip - len;
+      if (maxlen > MAX_REF) maxlen = MAX_REF;
+      out[op - lit - 1] = lit - 1; // stop run
+      if (lit === 0) op--; // undo run if length is zero
+      if (op + 3 + 1 >= outEnd) return undefined;
+      do len++;
+      while (len < maxlen && input[ref + len] === input[ip + len]);
+      len -= 2; // len is now #octets - 1
+      ip++;
+      if (len < 7) {
+        out[op++] = (off >>> 8) + (len << 5);
+      } else {
+        out[op++] = (off >>> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start run
+      ip += len + 1;
+      if (ip >= inLen - 2) break;
+      // VERY_FAST: re-hash the last two positions of the match
+      ip -= 2;
+      hval = ((input[ip]! << 8) | input[ip + 1]!) >>> 0;
+      hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+      slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
+      htab[slot] = ip;
+      ip++;
+      hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+      slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
+      htab[slot] = ip;
+      ip++;
+    } else {
+      if (op >= outEnd) return undefined;
+      lit++;
+      out[op++] = input[ip++]!;
+      if (lit === MAX_LIT) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
+      }
+    }
+  }
+  if (op + 3 > outEnd) return undefined; // at most 3 bytes can be missing here
+  while (ip < inLen) {
+    lit++;
+    out[op++] = input[ip++]!;
+    if (lit === MAX_LIT) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1; // end run
+  if (lit === 0) op--;
+  return out.subarray(0, op);
+}
+
+/**
+ * `lzf_decompress`: decode `input` into exactly `outLen` bytes. A stream that references before the
+ * start, runs past `outLen`, or ends early raises `LZF_CORRUPT` (Redis: "Invalid LZF compressed
+ * string"). `outLen` is checked against the largest possible expansion before anything is
+ * allocated, so a forged length cannot make us allocate more than 88x the bytes present.
+ */
+export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8Array {
+  if (!Number.isSafeInteger(outLen) || outLen < 0 || outLen > input.length * LZF_MAX_EXPANSION) {
+    throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} is impossible for ${input.length} compressed bytes (max ${LZF_MAX_EXPANSION}x)`);
+  }
+  const out = new Uint8Array(outLen);
+  const inLen = input.length;
+  let ip = 0;
+  let op = 0;
+  while (ip < inLen) {
+    const ctrl = input[ip++]!;
+    if (ctrl < 32) {
+      const n = ctrl + 1;
+      if (op + n > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} overflows the ${outLen}-byte output at ${op}`);
+      if (ip + n > inLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} needs bytes past the end of the input`);
+      out.set(input.subarray(ip, ip + n), op);
+      ip += n;
+      op += n;
+    } else {
+      let len = ctrl >>> 5;
+      if (len === 7) {
+        if (ip >= inLen) throw new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
+        len += input[ip++]!;
+      }
+      if (ip >= inLen) throw new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
+      let ref = op - (((ctrl & 0x1f) << 8) + input[ip++]! + 1);
+      len += 2;
+      if (op + len > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference of ${len} overflows the ${outLen}-byte output`);
+      if (ref < 0) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference points ${-ref} bytes before the start`);
+      for (let k = 0; k < len; k++) out[op++] = out[ref++]!;
+    }
+  }
+  if (op !== outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: decoded ${op} bytes, expected ${outLen}`);
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * UTF-8 helpers for the hot paths. Walking the string with charCodeAt beats TextEncoder and
+ * Buffer.from for the short strings RESP is full of (keys, command names, status lines), because
+ * those cross into C++ and allocate per call.
+ */
+
+/** Bytes `s` takes in UTF-8 (a lone surrogate counts as U+FFFD, 3 bytes, as TextEncoder writes it). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  const len = s.length;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < len) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Writes `s` as UTF-8 at `pos`; returns the position after it. The caller sized `buf`. */
+export function writeUtf8(buf: Uint8Array, pos: number, s: string): number {
+  const len = s.length;
+  for (let i = 0; i < len; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      buf[pos++] = c;
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c < 0xe000) {
+        const d = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+        if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          buf[pos++] = 0xf0 | (cp >> 18);
+          buf[pos++] = 0x80 | ((cp >> 12) & 0x3f);
+          buf[pos++] = 0x80 | ((cp >> 6) & 0x3f);
+          buf[pos++] = 0x80 | (cp & 0x3f);
+          i++;
+          continue;
+        }
+        c = 0xfffd; // lone surrogate, as TextEncoder does
+      }
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** Decodes bytes [start, end) as UTF-8 (invalid sequences become U+FFFD, like TextDecoder). */
+export function readUtf8(buf: Uint8Array, start: number, end: number): string {
+  if (end - start < 48) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) return decoder.decode(buf.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(buf.subarray(start, end));
+}
+
+/** Bytes of a string argument (UTF-8). */
+export function utf8Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(s));
+  writeUtf8(out, 0, s);
+  return out;
+}
