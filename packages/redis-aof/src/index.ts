@@ -1,1 +1,13 @@
-export {};
+export * from './errors.js';
+export * from './names.js';
+export * from './sds.js';
+export * from './manifest.js';
+export * from './fsync.js';
+export * from './feed.js';
+export * from './reader.js';
+export * from './rewrite.js';
+export * from './disk.js';
+export * from './rdb-bridge.js';
+export * from './keyspace-types.js';
+export * from './load.js';
+export * from './aof.js';

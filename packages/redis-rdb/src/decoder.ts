@@ -1,0 +1,662 @@
+/**
+ * RDB decoder, streaming first (the in-memory `decodeRdb` feeds one chunk and calls `end()`).
+ *
+ * Mirrors `rdbLoadRioWithLoadingCtx` in src/rdb.c: read "REDIS" + 4-digit version, then a loop of
+ * one-byte opcodes (AUX, SELECTDB, RESIZEDB, EXPIRETIME[_MS], IDLE, FREQ, FUNCTION2, EOF) or a value
+ * type followed by `<key string> <value>` (`rdbLoadObject`), and after EOF the 8-byte CRC-64.
+ *
+ * Streaming: `push(chunk)` returns every record that is complete in the bytes seen so far. A
+ * record is parsed from its first byte each time; when the bytes run out the parser notes how many
+ * it needs and waits until at least that many have arrived, so a record split across many chunks
+ * costs O(record size) re-parses, not O(chunks). Memory is bounded by the largest record plus one
+ * chunk: consumed bytes are dropped.
+ *
+ * Hostile input: every length is checked against the bytes actually present before anything is
+ * allocated for it (in the in-memory form, against the bytes remaining in the file; in the
+ * streaming form a forged length just waits for bytes that never come, and `end()` reports
+ * TRUNCATED). Element counts never pre-size arrays. LZF output is bounded by 88x its input.
+ */
+import { RdbFormatError } from './errors.js';
+import { Crc64 } from './crc64.js';
+import { lzfDecompress } from './lzf.js';
+import { listpackDecode, lpValueBytes, type LpValue } from './listpack.js';
+import { intsetDecode } from './intset.js';
+import { ziplistDecode, zipmapDecode } from './ziplist.js';
+import { bytesToAscii, compareZsetItems, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
+import {
+  DEFAULT_THRESHOLDS, NEWER_TYPE_NAMES, RDB_TYPE_NAMES, RDB_VERSION, type EncodingThresholds,
+  RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
+  RDB_OPCODE_FUNCTION, RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB,
+  RDB_OPCODE_SELECTDB,
+} from './constants.js';
+import type { Encoding, KeyEntry, RedisValue } from './model.js';
+
+/** One key as read from the file (a `KeyEntry` plus what the file said about it). */
+export interface DecodedEntry extends KeyEntry {
+  /** RDB object type code (rdb.h RDB_TYPE_*) */
+  type: number;
+  /** its rdb.h name without the prefix: 'STRING', 'LIST_QUICKLIST_2', 'ZSET_LISTPACK', ... */
+  typeName: string;
+  /** the in-memory encoding Redis 7.0 gives the key after loading it (rdbLoadObject's conversions, default thresholds) */
+  encoding: Encoding;
+  /** seconds of LRU idle time (IDLE opcode, written under an LRU maxmemory-policy) */
+  lruIdle?: number;
+  /** LFU logarithmic counter (FREQ opcode, written under an LFU maxmemory-policy) */
+  lfuFreq?: number;
+  /** byte offset of the record's first byte (its EXPIRETIME/IDLE/FREQ prefix, if any, else the type byte) */
+  offset: number;
+}
+
+export type RdbRecord =
+  | { kind: 'header'; version: number; offset: number }
+  | { kind: 'aux'; key: Uint8Array; value: Uint8Array; offset: number }
+  | { kind: 'selectdb'; db: number; offset: number }
+  | { kind: 'resizedb'; dbSize: number; expiresSize: number; offset: number }
+  | { kind: 'function'; code: Uint8Array; offset: number }
+  | { kind: 'entry'; entry: DecodedEntry }
+  | {
+      kind: 'eof';
+      offset: number;
+      /** stored checksum (0n when saved with rdbchecksum no, or RDB < 5 which has none) */
+      checksum: bigint;
+      /** CRC-64 we computed over the file up to and including the EOF opcode */
+      computedChecksum: bigint;
+      /** offset just past the checksum: where an AOF preamble's RESP tail begins */
+      endOffset: number;
+    };
+
+export interface RdbDecoderOptions {
+  /** throw CHECKSUM_MISMATCH when the stored CRC differs (default true; a stored 0 is never checked, as in Redis) */
+  verifyChecksum?: boolean;
+  /** thresholds used to report the post-load `encoding` (default: Redis 7.0's) */
+  thresholds?: EncodingThresholds;
+}
+
+/** Thrown inside the parser when the buffered bytes end; `need` = absolute offset required. */
+class NeedMore {
+  constructor(readonly need: number) {}
+}
+
+type Phase = 'header' | 'body' | 'done';
+
+export class RdbDecoder {
+  private chunks: Uint8Array[] = [];
+  private chunkBytes = 0;
+  private buf: Uint8Array = new Uint8Array(0);
+  /** absolute offset of buf[0] */
+  private base = 0;
+  /** index into buf of the next unparsed byte */
+  private pos = 0;
+  /** absolute offset we need buffered before the next attempt */
+  private need = 0;
+  private final = false;
+  private phase: Phase = 'header';
+  private crc = new Crc64();
+  private readonly verify: boolean;
+  private readonly thresholds: EncodingThresholds;
+  version = 0;
+  db = 0;
+  /** set once EOF + checksum were read: the offset just past the RDB payload */
+  endOffset: number | undefined;
+
+  constructor(opts: RdbDecoderOptions = {}) {
+    this.verify = opts.verifyChecksum ?? true;
+    this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
+  }
+
+  get done(): boolean {
+    return this.phase === 'done';
+  }
+
+  /** Feed the next bytes; returns the records completed by them. Bytes after EOF are kept for `remaining()`. */
+  push(chunk: Uint8Array): RdbRecord[] {
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.chunkBytes += chunk.length;
+    }
+    const out: RdbRecord[] = [];
+    this.drain(out);
+    return out;
+  }
+
+  /** No more input: returns the last records, or throws TRUNCATED when the file stopped before EOF. */
+  end(): RdbRecord[] {
+    this.final = true;
+    const out: RdbRecord[] = [];
+    this.drain(out);
+    if (this.phase !== 'done') {
+      throw new RdbFormatError('TRUNCATED', this.base + this.buffered(), `input ended before the EOF opcode and checksum (phase ${this.phase})`);
+    }
+    return out;
+  }
+
+  /** The bytes pushed after the end of the RDB payload (an AOF preamble's command tail). */
+  remaining(): Uint8Array {
+    this.flatten();
+    return this.buf.subarray(this.pos);
+  }
+
+  private buffered(): number {
+    return this.buf.length - this.pos + this.chunkBytes;
+  }
+
+  private flatten(): void {
+    if (this.chunks.length === 0) return;
+    const rest = this.buf.length - this.pos;
+    const merged = new Uint8Array(rest + this.chunkBytes);
+    merged.set(this.buf.subarray(this.pos), 0);
+    let o = rest;
+    for (const c of this.chunks) {
+      merged.set(c, o);
+      o += c.length;
+    }
+    this.base += this.pos;
+    this.buf = merged;
+    this.pos = 0;
+    this.chunks = [];
+    this.chunkBytes = 0;
+  }
+
+  private drain(out: RdbRecord[]): void {
+    if (this.phase === 'done') return;
+    if (!this.final && this.base + this.pos + this.buffered() < this.need) return;
+    this.flatten();
+    while (this.phase !== 'done') {
+      const start = this.pos;
+      try {
+        const rec = this.phase === 'header' ? this.parseHeader() : this.parseRecord();
+        if (rec.kind !== 'eof' && this.version >= 5) this.crc.update(this.buf, start, this.pos);
+        out.push(rec);
+      } catch (e) {
+        if (e instanceof NeedMore) {
+          this.pos = start;
+          this.need = e.need;
+          if (this.final) {
+            throw new RdbFormatError('TRUNCATED', this.base + this.buf.length, `input ended inside a record that starts at byte ${this.base + start} (needs ${e.need - this.base - this.buf.length} more bytes)`);
+          }
+          return;
+        }
+        throw e;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- primitive reads
+
+  private at(): number {
+    return this.base + this.pos;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n > this.buf.length) throw new NeedMore(this.base + this.pos + n);
+  }
+
+  /** A length announcing `n` bytes/elements: in the final (in-memory) pass, impossible ones fail at once. */
+  private checkAnnounced(n: number, what: string, minBytesEach = 1): void {
+    if (this.final && n * minBytesEach > this.buf.length - this.pos) {
+      throw new RdbFormatError('BAD_LENGTH', this.at(), `${what} announces ${n}, but only ${this.buf.length - this.pos} bytes remain`);
+    }
+  }
+
+  private u8(): number {
+    this.ensure(1);
+    return this.buf[this.pos++]!;
+  }
+
+  private take(n: number): Uint8Array {
+    this.checkAnnounced(n, 'a string length');
+    this.ensure(n);
+    const s = this.buf.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+
+  /** rdbLoadLenByRef: returns [value, isEncoded]. */
+  private lenOrEnc(): [number, boolean] {
+    const at = this.at();
+    const b = this.u8();
+    const kind = b >> 6;
+    if (kind === 0) return [b & 0x3f, false];
+    if (kind === 1) return [((b & 0x3f) << 8) | this.u8(), false];
+    if (kind === 3) return [b & 0x3f, true];
+    if (b === 0x80) {
+      this.ensure(4);
+      const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getUint32(0, false);
+      this.pos += 4;
+      return [v, false];
+    }
+    if (b === 0x81) {
+      this.ensure(8);
+      const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigUint64(0, false);
+      this.pos += 8;
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbFormatError('BAD_LENGTH', at, `64-bit length ${v} is beyond 2^53`);
+      return [Number(v), false];
+    }
+    throw new RdbFormatError('BAD_LENGTH', at, `unknown length encoding byte 0x${b.toString(16)}`);
+  }
+
+  private len(): number {
+    const at = this.at();
+    const [v, enc] = this.lenOrEnc();
+    if (enc) throw new RdbFormatError('BAD_LENGTH', at, `expected a length, found a special string encoding (0x${(0xc0 | v).toString(16)})`);
+    return v;
+  }
+
+  /** rdbGenericLoadStringObject: raw, INT8/16/32 (as decimal text) or LZF. */
+  private str(): Uint8Array {
+    const at = this.at();
+    const [v, enc] = this.lenOrEnc();
+    if (!enc) return this.take(v);
+    switch (v) {
+      case 0: {
+        const x = (this.u8() << 24) >> 24;
+        return intToBytes(x);
+      }
+      case 1: {
+        this.ensure(2);
+        const x = ((this.buf[this.pos]! | (this.buf[this.pos + 1]! << 8)) << 16) >> 16;
+        this.pos += 2;
+        return intToBytes(x);
+      }
+      case 2: {
+        this.ensure(4);
+        const b = this.buf;
+        const p = this.pos;
+        const x = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+        this.pos += 4;
+        return intToBytes(x);
+      }
+      case 3: {
+        const clen = this.len();
+        const ulen = this.len();
+        this.checkAnnounced(clen, 'an LZF compressed length');
+        this.ensure(clen);
+        const comp = this.buf.subarray(this.pos, this.pos + clen);
+        this.pos += clen;
+        return lzfDecompress(comp, ulen, at);
+      }
+      default:
+        throw new RdbFormatError('BAD_STRING_ENCODING', at, `unknown string encoding ${v} (expected 0 INT8, 1 INT16, 2 INT32 or 3 LZF)`);
+    }
+  }
+
+  private binaryDouble(): number {
+    this.ensure(8);
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
+    this.pos += 8;
+    return v;
+  }
+
+  /** rdbLoadDoubleValue (RDB_TYPE_ZSET): 1 length byte (253 nan, 254 +inf, 255 -inf) + text. */
+  private textDouble(): number {
+    const at = this.at();
+    const n = this.u8();
+    if (n === 253) return NaN;
+    if (n === 254) return Infinity;
+    if (n === 255) return -Infinity;
+    const t = bytesToAscii(this.take(n));
+    const v = parseDoubleText(t);
+    if (v === undefined) throw new RdbFormatError('BAD_DOUBLE', at, `score text ${JSON.stringify(t)} is not a number`);
+    return v;
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private parseHeader(): RdbRecord {
+    this.ensure(9);
+    const b = this.buf;
+    const p = this.pos;
+    if (b[p] !== 0x52 || b[p + 1] !== 0x45 || b[p + 2] !== 0x44 || b[p + 3] !== 0x49 || b[p + 4] !== 0x53) {
+      throw new RdbFormatError('BAD_MAGIC', this.at(), `expected "REDIS", found ${JSON.stringify(bytesToAscii(b.subarray(p, p + 5)))}`);
+    }
+    let version = 0;
+    for (let i = 5; i < 9; i++) {
+      const c = b[p + i]!;
+      if (c < 0x30 || c > 0x39) throw new RdbFormatError('BAD_VERSION', this.at() + i, `expected 4 version digits, found ${JSON.stringify(bytesToAscii(b.subarray(p + 5, p + 9)))}`);
+      version = version * 10 + (c - 0x30);
+    }
+    if (version < 1 || version > RDB_VERSION) {
+      const who = version === 11 ? ' (Redis 7.2)' : version === 12 ? ' (Redis 7.4)' : version > 12 ? ' (newer than Redis 7.4)' : '';
+      throw new RdbFormatError('UNSUPPORTED_VERSION', this.at() + 5, `Can't handle RDB format version ${version}${who}: this loader reads versions 1..${RDB_VERSION} (Redis 7.0)`);
+    }
+    this.pos += 9;
+    this.version = version;
+    this.phase = 'body';
+    return { kind: 'header', version, offset: this.base + p };
+  }
+
+  private parseRecord(): RdbRecord {
+    const offset = this.at();
+    let expireAtMs: number | undefined;
+    let lruIdle: number | undefined;
+    let lfuFreq: number | undefined;
+    // EXPIRETIME / IDLE / FREQ prefix the key they belong to: parse them together with it
+    for (;;) {
+      const op = this.u8();
+      switch (op) {
+        case RDB_OPCODE_EXPIRETIME_MS: {
+          this.ensure(8);
+          const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigInt64(0, true);
+          this.pos += 8;
+          expireAtMs = Number(v);
+          continue;
+        }
+        case RDB_OPCODE_EXPIRETIME: {
+          this.ensure(4);
+          const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getInt32(0, true);
+          this.pos += 4;
+          expireAtMs = v * 1000;
+          continue;
+        }
+        case RDB_OPCODE_IDLE:
+          lruIdle = this.len();
+          continue;
+        case RDB_OPCODE_FREQ:
+          lfuFreq = this.u8();
+          continue;
+        default:
+          break;
+      }
+      const prefixed = expireAtMs !== undefined || lruIdle !== undefined || lfuFreq !== undefined;
+      if (op >= 0xf5 && prefixed) {
+        throw new RdbFormatError('UNKNOWN_OPCODE', this.at() - 1, `expected a value type after EXPIRETIME/IDLE/FREQ, found opcode 0x${op.toString(16)}`);
+      }
+      switch (op) {
+        case RDB_OPCODE_AUX: {
+          const key = this.str();
+          const value = this.str();
+          return { kind: 'aux', key, value, offset };
+        }
+        case RDB_OPCODE_SELECTDB: {
+          const db = this.len();
+          this.db = db;
+          return { kind: 'selectdb', db, offset };
+        }
+        case RDB_OPCODE_RESIZEDB: {
+          const dbSize = this.len();
+          const expiresSize = this.len();
+          return { kind: 'resizedb', dbSize, expiresSize, offset };
+        }
+        case RDB_OPCODE_FUNCTION2:
+          return { kind: 'function', code: this.str(), offset };
+        case RDB_OPCODE_FUNCTION:
+          throw new RdbFormatError('UNSUPPORTED_TYPE', offset, 'FUNCTION opcode 0xF6 (written only by Redis 7.0 release candidates) is not supported');
+        case RDB_OPCODE_MODULE_AUX:
+          throw new RdbFormatError('UNSUPPORTED_TYPE', offset, 'MODULE_AUX opcode 0xF7: module data needs the module that wrote it');
+        case RDB_OPCODE_EOF:
+          return this.parseEof(offset);
+        default:
+          return this.parseEntry(op, offset, expireAtMs, lruIdle, lfuFreq);
+      }
+    }
+  }
+
+  private parseEof(offset: number): RdbRecord {
+    let checksum = 0n;
+    if (this.version >= 5) {
+      this.crc.update(this.buf, this.pos - 1, this.pos); // the EOF opcode is covered
+      this.ensure(8);
+      checksum = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigUint64(0, true);
+      this.pos += 8;
+    }
+    const computedChecksum = this.version >= 5 ? this.crc.digest() : 0n;
+    if (this.verify && checksum !== 0n && checksum !== computedChecksum) {
+      this.crc = new Crc64(); // keep state sane if the caller retries
+      throw new RdbFormatError('CHECKSUM_MISMATCH', offset + 1, `Wrong RDB checksum: stored 0x${checksum.toString(16).padStart(16, '0')}, computed 0x${computedChecksum.toString(16).padStart(16, '0')}`);
+    }
+    this.phase = 'done';
+    this.endOffset = this.at();
+    return { kind: 'eof', offset, checksum, computedChecksum, endOffset: this.at() };
+  }
+
+  private parseEntry(type: number, offset: number, expireAtMs: number | undefined, lruIdle: number | undefined, lfuFreq: number | undefined): RdbRecord {
+    const typeAt = this.at() - 1;
+    const typeName = RDB_TYPE_NAMES[type];
+    if (typeName === undefined) {
+      const newer = NEWER_TYPE_NAMES[type];
+      throw new RdbFormatError('UNKNOWN_OPCODE', typeAt, newer !== undefined
+        ? `object type ${type} is RDB_TYPE_${newer}, newer than RDB ${RDB_VERSION}`
+        : `unknown object type or opcode ${type} (0x${type.toString(16)})`);
+    }
+    const key = this.str();
+    const valueAt = this.at();
+    const [value, encoding] = this.value(type, typeName, valueAt);
+    const entry: DecodedEntry = { db: this.db, key, value, type, typeName, encoding, offset };
+    if (expireAtMs !== undefined) entry.expireAtMs = expireAtMs;
+    if (lruIdle !== undefined) entry.lruIdle = lruIdle;
+    if (lfuFreq !== undefined) entry.lfuFreq = lfuFreq;
+    return { kind: 'entry', entry };
+  }
+
+  /** rdbLoadObject: the value for one type code, and the encoding Redis keeps after loading it. */
+  private value(type: number, typeName: string, at: number): [RedisValue, Encoding] {
+    const t = this.thresholds;
+    switch (type) {
+      case 0: {
+        const s = this.str();
+        return [{ type: 'string', value: s }, stringEncoding(s)];
+      }
+      case 1: {
+        const n = this.len();
+        this.checkAnnounced(n, 'a list');
+        const items: Uint8Array[] = [];
+        for (let i = 0; i < n; i++) items.push(this.str());
+        return [{ type: 'list', value: items }, 'quicklist'];
+      }
+      case 2: {
+        const n = this.len();
+        this.checkAnnounced(n, 'a set');
+        const items: Uint8Array[] = [];
+        for (let i = 0; i < n; i++) items.push(this.str());
+        return [{ type: 'set', value: items }, setEncoding(items, t)];
+      }
+      case 3:
+      case 5: {
+        const n = this.len();
+        this.checkAnnounced(n, 'a sorted set', type === 5 ? 9 : 2);
+        const items: { member: Uint8Array; score: number }[] = [];
+        for (let i = 0; i < n; i++) {
+          const member = this.str();
+          const score = type === 5 ? this.binaryDouble() : this.textDouble();
+          items.push({ member, score });
+        }
+        items.sort(compareZsetItems);
+        return [{ type: 'zset', value: items }, zsetEncoding(items, t)];
+      }
+      case 4: {
+        const n = this.len();
+        this.checkAnnounced(n, 'a hash', 2);
+        const pairs: [Uint8Array, Uint8Array][] = [];
+        for (let i = 0; i < n; i++) {
+          const f = this.str();
+          pairs.push([f, this.str()]);
+        }
+        return [{ type: 'hash', value: pairs }, hashEncoding(pairs, t)];
+      }
+      case 9: {
+        const pairs = zipmapDecode(this.str(), at);
+        return [{ type: 'hash', value: pairs }, hashEncoding(pairs, t)];
+      }
+      case 10: {
+        return [{ type: 'list', value: ziplistDecode(this.str(), at) }, 'quicklist'];
+      }
+      case 11: {
+        const ints = intsetDecode(this.str(), at);
+        const items = ints.map((v) => intToBytes(v));
+        return [{ type: 'set', value: items }, items.length > t.setMaxIntsetEntries ? 'hashtable' : 'intset'];
+      }
+      case 12:
+      case 17: {
+        const blob = this.str();
+        const flat: LpValue[] = type === 17 ? listpackDecode(blob, at) : ziplistDecode(blob, at);
+        if (flat.length % 2 !== 0) throw new RdbFormatError(type === 17 ? 'BAD_LISTPACK' : 'BAD_ZIPLIST', at, `sorted set container has an odd number (${flat.length}) of elements`);
+        const items: { member: Uint8Array; score: number }[] = [];
+        for (let i = 0; i < flat.length; i += 2) {
+          items.push({ member: lpValueBytes(flat[i]!), score: scoreOf(flat[i + 1]!, at) });
+        }
+        items.sort(compareZsetItems);
+        return [{ type: 'zset', value: items }, items.length > t.zsetMaxListpackEntries ? 'skiplist' : 'listpack'];
+      }
+      case 13:
+      case 16: {
+        const blob = this.str();
+        const flat: LpValue[] = type === 16 ? listpackDecode(blob, at) : ziplistDecode(blob, at);
+        if (flat.length % 2 !== 0) throw new RdbFormatError(type === 16 ? 'BAD_LISTPACK' : 'BAD_ZIPLIST', at, `hash container has an odd number (${flat.length}) of elements`);
+        const pairs: [Uint8Array, Uint8Array][] = [];
+        for (let i = 0; i < flat.length; i += 2) pairs.push([lpValueBytes(flat[i]!), lpValueBytes(flat[i + 1]!)]);
+        return [{ type: 'hash', value: pairs }, hashEncoding(pairs, t)];
+      }
+      case 14:
+      case 18: {
+        const nodes = this.len();
+        this.checkAnnounced(nodes, 'a quicklist node count', type === 18 ? 2 : 1);
+        const items: Uint8Array[] = [];
+        for (let i = 0; i < nodes; i++) {
+          let container = 2;
+          const nodeAt = this.at();
+          if (type === 18) {
+            container = this.len();
+            if (container !== 1 && container !== 2) throw new RdbFormatError('BAD_QUICKLIST', nodeAt, `quicklist node container ${container} is neither 1 (PLAIN) nor 2 (PACKED)`);
+          }
+          const blobAt = this.at();
+          const blob = this.str();
+          if (container === 1) {
+            items.push(blob);
+            continue;
+          }
+          const els = type === 18 ? listpackDecode(blob, blobAt) : ziplistDecode(blob, blobAt);
+          // Redis 7.0 rejects empty nodes ("Empty listpack/ziplist in quicklist"); so do we
+          if (els.length === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
+          for (const e of els) items.push(lpValueBytes(e));
+        }
+        return [{ type: 'list', value: items }, 'quicklist'];
+      }
+      default:
+        throw new RdbFormatError('UNSUPPORTED_TYPE', at - 1, `object type ${type} (RDB_TYPE_${typeName}) is not supported by this package (streams and modules are out of scope)`);
+    }
+  }
+}
+
+function scoreOf(v: LpValue, at: number): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  const t = bytesToAscii(v);
+  const d = parseDoubleText(t);
+  if (d === undefined) throw new RdbFormatError('BAD_DOUBLE', at, `sorted set score ${JSON.stringify(t)} is not a number`);
+  return d;
+}
+
+/** tryObjectEncoding on a loaded string: int if it is a canonical long of <= 20 chars, embstr if <= 44 bytes. */
+export function stringEncoding(s: Uint8Array): Encoding {
+  if (s.length <= 20 && parseCanonicalInt(s) !== undefined) return 'int';
+  return s.length <= 44 ? 'embstr' : 'raw';
+}
+
+/** rdbLoadObject RDB_TYPE_SET: an intset while every member is an integer and the count fits. */
+export function setEncoding(items: readonly Uint8Array[], t: EncodingThresholds = DEFAULT_THRESHOLDS): Encoding {
+  if (items.length > t.setMaxIntsetEntries) return 'hashtable';
+  for (const m of items) if (m.length > 20 || parseCanonicalInt(m) === undefined) return 'hashtable';
+  return 'intset';
+}
+
+/** zsetConvert after load / zsetTypeCreate: listpack while small enough. */
+export function zsetEncoding(items: readonly { member: Uint8Array }[], t: EncodingThresholds = DEFAULT_THRESHOLDS): Encoding {
+  if (items.length > t.zsetMaxListpackEntries) return 'skiplist';
+  for (const it of items) if (it.member.length > t.zsetMaxListpackValue) return 'skiplist';
+  return 'listpack';
+}
+
+/** hashTypeTryConversion: listpack while entries and every field/value length are under the limits. */
+export function hashEncoding(pairs: readonly [Uint8Array, Uint8Array][], t: EncodingThresholds = DEFAULT_THRESHOLDS): Encoding {
+  if (pairs.length > t.hashMaxListpackEntries) return 'hashtable';
+  for (const [f, v] of pairs) if (f.length > t.hashMaxListpackValue || v.length > t.hashMaxListpackValue) return 'hashtable';
+  return 'listpack';
+}
+
+// ------------------------------------------------------------------ in-memory form
+
+export interface DecodedDatabase {
+  db: number;
+  resizeDb?: { dbSize: number; expiresSize: number };
+  entries: DecodedEntry[];
+}
+
+export interface DecodedRdb {
+  version: number;
+  /** AUX fields in file order (key and value as bytes; decode with `auxText`) */
+  aux: { key: Uint8Array; value: Uint8Array }[];
+  functions: Uint8Array[];
+  databases: DecodedDatabase[];
+  checksum: bigint;
+  computedChecksum: bigint;
+  /** offset just past the checksum (for an AOF preamble: where the RESP commands start) */
+  endOffset: number;
+}
+
+/**
+ * Decode a whole RDB held in memory. Bytes after the payload are allowed (AOF preamble) and
+ * reported through `endOffset`. Duplicate keys in one database are rejected as Redis does.
+ */
+export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): DecodedRdb {
+  const dec = new RdbDecoder(opts);
+  const records = dec.push(bytes);
+  if (!dec.done) records.push(...dec.end());
+  const result: DecodedRdb = { version: dec.version, aux: [], functions: [], databases: [], checksum: 0n, computedChecksum: 0n, endOffset: 0 };
+  let current: DecodedDatabase | undefined;
+  const seen = new Map<number, Set<string>>();
+  const dbFor = (n: number): DecodedDatabase => {
+    if (current?.db !== n) {
+      current = result.databases.find((d) => d.db === n);
+      if (current === undefined) {
+        current = { db: n, entries: [] };
+        result.databases.push(current);
+      }
+    }
+    return current;
+  };
+  for (const r of records) {
+    switch (r.kind) {
+      case 'aux':
+        result.aux.push({ key: r.key, value: r.value });
+        break;
+      case 'function':
+        result.functions.push(r.code);
+        break;
+      case 'selectdb':
+        dbFor(r.db);
+        break;
+      case 'resizedb':
+        dbFor(current?.db ?? 0).resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
+        break;
+      case 'entry': {
+        const e = r.entry;
+        let keys = seen.get(e.db);
+        if (keys === undefined) seen.set(e.db, (keys = new Set()));
+        const k = bytesToAscii(e.key);
+        if (keys.has(k)) throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(k.slice(0, 40))} in db ${e.db}`);
+        keys.add(k);
+        dbFor(e.db).entries.push(e);
+        break;
+      }
+      case 'eof':
+        result.checksum = r.checksum;
+        result.computedChecksum = r.computedChecksum;
+        result.endOffset = r.endOffset;
+        break;
+      case 'header':
+        break;
+    }
+  }
+  return result;
+}
+
+/** An AUX value as text (they are ASCII in every file Redis writes). */
+export function auxText(rdb: DecodedRdb, name: string): string | undefined {
+  const a = rdb.aux.find((x) => bytesToAscii(x.key) === name);
+  return a === undefined ? undefined : bytesToAscii(a.value);
+}
+
+/** Every entry of every database, in file order. */
+export function* allEntries(rdb: DecodedRdb): Iterable<DecodedEntry> {
+  for (const d of rdb.databases) yield* d.entries;
+}
