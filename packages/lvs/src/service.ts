@@ -101,7 +101,8 @@ export interface DestEdit {
  * ip_vs_ctl.c calls them.
  */
 export class VirtualService implements ServiceView {
-  readonly scheduler: Scheduler;
+  #scheduler: Scheduler;
+  readonly #schedOpts: SchedulerOptions;
   readonly flags: ReadonlySet<ServiceFlag>;
   readonly #list: Dest[] = [];
   readonly #byName = new Map<string, Dest>();
@@ -116,10 +117,11 @@ export class VirtualService implements ServiceView {
       if (!SCHEDULER_NAMES.includes(s)) {
         throw new LvsError('UNKNOWN_SCHEDULER', `expected one of ${SCHEDULER_NAMES.join(', ')}, found ${describe(s)}`);
       }
-      this.scheduler = createScheduler(s, opts);
+      this.#scheduler = createScheduler(s, opts);
     } else {
-      this.scheduler = s;
+      this.#scheduler = s;
     }
+    this.#schedOpts = opts;
     const flags = new Set<ServiceFlag>();
     for (const f of opts.flags ?? []) {
       if (!FLAG_NAMES.includes(f)) throw new LvsError('BAD_FLAG', `expected one of ${FLAG_NAMES.join(', ')}, found ${describe(f)}`);
@@ -133,6 +135,22 @@ export class VirtualService implements ServiceView {
     this.#now = opts.now ?? (() => 0);
     this.#random = opts.random;
     this.scheduler.initService?.(this);
+  }
+
+  get scheduler(): Scheduler {
+    return this.#scheduler;
+  }
+
+  /**
+   * `ipvsadm -E -s <name>`: unbind the old scheduler and bind a new one, whose `init_service`
+   * then sees the whole current list (ip_vs_edit_service). Flags are kept.
+   */
+  setScheduler(s: SchedulerName | Scheduler): void {
+    if (typeof s === 'string' && !SCHEDULER_NAMES.includes(s)) {
+      throw new LvsError('UNKNOWN_SCHEDULER', `expected one of ${SCHEDULER_NAMES.join(', ')}, found ${describe(s)}`);
+    }
+    this.#scheduler = typeof s === 'string' ? createScheduler(s, this.#schedOpts) : s;
+    this.#scheduler.initService?.(this);
   }
 
   get dests(): readonly Dest[] {

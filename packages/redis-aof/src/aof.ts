@@ -30,7 +30,7 @@ export interface Bio {
 
 /** A bio whose fsync completes at once: for tests and for everysec on a fast disk. */
 export function immediateBio(disk: AofDisk): Bio {
-  return { fsync: (p) => disk.fsync(p), pending: () => false };
+  return { fsync: (p) => { disk.fsync(p); }, pending: () => false };
 }
 
 export interface AofOptions {
@@ -196,7 +196,7 @@ export class AppendOnlyFile {
 
   private writeBaseFile(file: string, snapshot: EntrySource, nowMs: number): void {
     const bytes = this.useRdbPreamble
-      ? this.opts.rdb!.encode(snapshot.entries())
+      ? this.opts.rdb!.encode(snapshot.entries(), Math.floor(nowMs / 1000))
       : rewriteAppendOnlyFileRio(snapshot.entries(), this.opts.timestampEnabled === true ? { timestampSec: Math.floor(nowMs / 1000) } : {});
     if (this.disk.exists(file)) this.disk.remove(file);
     this.disk.create(file);

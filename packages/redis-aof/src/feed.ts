@@ -6,6 +6,8 @@
  * annotations, and append to `aof_buf`. A whole event-loop turn's buffer is written with one
  * write(2), so a transaction's MULTI … EXEC reach the file together.
  */
+import { encodeCommand } from '@protolab/resp';
+
 const encoder = new TextEncoder();
 
 export function toBytes(a: string | Uint8Array): Uint8Array {
@@ -14,25 +16,10 @@ export function toBytes(a: string | Uint8Array): Uint8Array {
 
 /**
  * catAppendOnlyGenericCommand: `*<argc>\r\n` then `$<len>\r\n<bytes>\r\n` per argument, exactly
- * the multibulk form a client sends.
+ * the multibulk form a client sends; the one RESP encoder of protolab (`@protolab/resp`) writes it.
  */
 export function catAppendOnlyGenericCommand(argv: readonly (string | Uint8Array)[]): Uint8Array {
-  const parts = argv.map(toBytes);
-  let size = 3 + String(parts.length).length;
-  for (const p of parts) size += 5 + String(p.length).length + p.length;
-  const out = new Uint8Array(size);
-  let o = 0;
-  const ascii = (s: string): void => {
-    for (let i = 0; i < s.length; i++) out[o++] = s.charCodeAt(i);
-  };
-  ascii(`*${parts.length}\r\n`);
-  for (const p of parts) {
-    ascii(`$${p.length}\r\n`);
-    out.set(p, o);
-    o += p.length;
-    ascii('\r\n');
-  }
-  return out;
+  return encodeCommand(argv);
 }
 
 /** The SELECT that feedAppendOnlyFile writes: `*2\r\n$6\r\nSELECT\r\n$<n>\r\n<db>\r\n`. */

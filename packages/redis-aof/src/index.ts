@@ -11,3 +11,7 @@ export * from './rdb-bridge.js';
 export * from './keyspace-types.js';
 export * from './load.js';
 export * from './aof.js';
+export * from './check-aof.js';
+export { FsDisk, fsBio } from './adapters/fs-disk.js';
+export { rdbCodec } from './rdb-codec.js';
+export { aofServer, type AofServerInput, type AofAck, type AofServerOptions, type AofServerNode } from './adapters/sim-server.js';

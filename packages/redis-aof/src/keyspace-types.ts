@@ -28,4 +28,6 @@ export interface KeyspaceLike extends EntrySource {
   execute(argv: readonly (string | Uint8Array)[]): RespValue;
   restore(entry: KeyEntry): void;
   fork(): EntrySource;
+  /** server.loading: while true nothing expires (lazily or by EXPIRE with a past time). */
+  loading?: boolean;
 }

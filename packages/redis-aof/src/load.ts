@@ -238,6 +238,10 @@ export function loadAppendOnlyFiles(disk: AofDisk, ks: KeyspaceLike, opts: LoadO
 
   const reports: FileLoadReport[] = [];
   let status: AofLoadStatus = 'ok';
+  // startLoading: while the AOF replays, keys do not expire; the DELs that were logged remove them.
+  const wasLoading = ks.loading;
+  if (wasLoading !== undefined) ks.loading = true;
+  try {
   files.forEach((f, i) => {
     const last = i === files.length - 1;
     const r = loadSingleAppendOnlyFile(disk, aofPath(dirname, f.info.fileName), f.info.fileName, f.role, ks, opts, log);
@@ -249,6 +253,9 @@ export function loadAppendOnlyFiles(disk: AofDisk, ks: KeyspaceLike, opts: LoadO
     if (r.status === 'truncated') status = 'truncated';
     if (r.status !== 'empty') log.push(`DB loaded from ${f.role} file ${f.info.fileName}`);
   });
+  } finally {
+    if (wasLoading !== undefined) ks.loading = wasLoading;
+  }
   ks.execute(['SELECT', '0']); // the loading client goes away; real clients start in db 0
   return { status, manifest: am, files: reports, upgraded, log };
 }

@@ -6,7 +6,7 @@ import type { KeyEntry } from './keyspace-types.js';
 
 export interface RdbCodec {
   /** A complete RDB file with AUX `aof-base` = 1 (rdbSaveRio with RDBFLAGS_AOF_PREAMBLE). */
-  encode(entries: Iterable<KeyEntry>): Uint8Array;
+  encode(entries: Iterable<KeyEntry>, nowSec?: number): Uint8Array;
   /** The keys of an RDB file and the offset just after its checksum (where a RESP tail may follow). */
   decode(bytes: Uint8Array): { entries: KeyEntry[]; endOffset: number };
 }

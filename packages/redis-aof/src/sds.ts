@@ -134,7 +134,7 @@ export function cStrtoll(s: string, start = 0): { value: number; end: number } {
     p++;
   }
   if (p === digitsStart) return { value: 0, end: start };
-  const limit = 9223372036854775807;
+  const limit = 2 ** 63 - 1; // LLONG_MAX, as near as a double gets
   if (value > limit) value = limit;
   return { value: neg ? -value : value, end: p };
 }

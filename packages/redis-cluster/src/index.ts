@@ -1,3 +1,40 @@
 export { ClusterError, type ClusterErrorCode } from './errors.js';
 export { CRC16_TABLE, crc16, crc16Utf8 } from './crc16.js';
 export { assertSlot, CLUSTER_SLOTS, hashTag, keyHashSlot, type RedisKey } from './slot.js';
+export { type Arg, arityText, commandKeys, COMMAND_NAMES, type CommandSpec, lookupCommand, unknownCommandText } from './commands.js';
+export { clusterRedirectClient, type ClientRouteState, type Endpoint, getNodeByQuery, type NodeView, parseRedirect, type Redirect, type Route } from './route.js';
+export {
+  type ClusterNodeInfo,
+  type ClusterShard,
+  type ClusterShardsNode,
+  type ClusterSlotsEntry,
+  type ClusterSlotsNode,
+  clusterShardsReply,
+  clusterSlotsReply,
+  type DiscoveredRange,
+  parseClusterSlots,
+  SlotMap,
+  slotMapFromDiscovery,
+  type SlotRange,
+  type Topology,
+} from './topology.js';
+export { ClusterNode, type ClusterNodeOptions, type Connection, DATA_COMMANDS, type ExecOutcome, keyId, type MigrateJob, newConnection, toResp } from './node.js';
+export { ClusterClient, type ClusterClientOptions, type ClientRequest, type ClientStep } from './client.js';
+export {
+  type ClientActor,
+  type ClientActorOptions,
+  clusterClientActor,
+  type ClusterMsg,
+  clusterNodeActor,
+  describeClusterMsg,
+  type NodeActor,
+  type OpRecord,
+  type ReshardActor,
+  reshardActor,
+  type ReshardOptions,
+  respToPlain,
+  showReply,
+  type SimCluster,
+  simCluster,
+  type SimClusterOptions,
+} from './sim.js';

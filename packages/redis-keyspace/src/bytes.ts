@@ -6,7 +6,7 @@
  * Redis client does.
  */
 
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Bytes → binary string. */
 export function binFromBytes(bytes: Uint8Array): string {
@@ -21,7 +21,7 @@ export function binFromBytes(bytes: Uint8Array): string {
 
 /** JS text → binary string of its UTF-8 bytes (identity for ASCII). */
 export function binFromText(text: string): string {
-  if (ASCII.test(text)) return text;
+  if (!NON_ASCII.test(text)) return text;
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
@@ -44,7 +44,7 @@ export function binToBytes(bin: string): Uint8Array {
 
 /** Binary string → JS text (UTF-8 decode; identity for ASCII). */
 export function binToText(bin: string): string {
-  if (ASCII.test(bin)) return bin;
+  if (!NON_ASCII.test(bin)) return bin;
   return Buffer.from(bin, 'latin1').toString('utf8');
 }
 

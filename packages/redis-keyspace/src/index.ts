@@ -1,1 +1,25 @@
-export {};
+export * from './types.js';
+export { Keyspace, CONFIG_MAX_HZ, CONFIG_MIN_HZ, MAX_CLIENTS_PER_CLOCK_TICK } from './keyspace.js';
+export type { KeyspaceOptions, SetOptions, ExpireCondition, CronResult } from './keyspace.js';
+export type { ExpireStats } from './core.js';
+export {
+  activeExpireCycle,
+  cycleConfig,
+  CostModelClock,
+  DEFAULT_COST_MODEL,
+  ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP,
+  ACTIVE_EXPIRE_CYCLE_FAST_DURATION,
+  ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC,
+  ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE,
+  CRON_DBS_PER_CALL,
+} from './expire-cycle.js';
+export type { CycleClock, CycleResult, CycleType, CostModel, CostKind } from './expire-cycle.js';
+export { DEFAULT_THRESHOLDS, OBJ_ENCODING_EMBSTR_SIZE_LIMIT } from './values.js';
+export type { Thresholds } from './values.js';
+export { formatDouble17g, parseDouble, string2ll } from './numbers.js';
+export { redisSimNode } from './sim-server.js';
+export type { RedisSimNode, RedisSimInput, RedisSimOptions, CycleRecord } from './sim-server.js';
+export { expiryExperiment } from './experiment.js';
+export type { ExperimentOptions, ExperimentResult, CurvePoint } from './experiment.js';
+export { RealClockKeyspace, RealCycleClock } from './adapters/real-clock.js';
+export type { RealClockOptions } from './adapters/real-clock.js';

@@ -59,11 +59,11 @@ export function parseDouble(bin: string): number | undefined {
   return undefined;
 }
 
-/** printf("%.17g", d) as Redis 7.0's addReplyDouble writes scores ("inf"/"-inf"; 0 and -0 as "0"). */
+/** printf("%.17g", d) as Redis 7.0's addReplyDouble writes scores ("inf"/"-inf", "-0" for negative zero). */
 export function formatDouble17g(d: number): string {
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
-  if (d === 0) return '0';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   // Choose the style from the exponent after rounding to 17 significant digits.
   const sci = d.toExponential(16); // d.ddddddddddddddddde±x
   const eIdx = sci.indexOf('e');

@@ -98,13 +98,15 @@ export function compareZsetItems(a: { member: Uint8Array; score: number }, b: { 
 
 /**
  * Redis 7.0 `d2string` (util.c), used to store zset scores inside a listpack: "nan", "inf", "-inf",
- * "0"/"-0", integers in (-(2^52-1), 2^52) through ll2string, everything else with printf("%.17g").
+ * integers in (-(2^52-1), 2^52) through ll2string, everything else with printf("%.17g").
  */
 export function d2string(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  // -0.0 takes the integer branch (-0.0 == (double)(long long)-0.0) and prints "0": a real 7.0.15
+  // answers ZSCORE "0" for a listpack member added with score -0.0.
+  if (value === 0) return '0';
   if (value > -4503599627370495 && value < 4503599627370496 && Number.isInteger(value)) return String(value);
   return formatG17(value);
 }

@@ -73,8 +73,10 @@ export interface RdbDecoderOptions {
 }
 
 /** Thrown inside the parser when the buffered bytes end; `need` = absolute offset required. */
-class NeedMore {
-  constructor(readonly need: number) {}
+class NeedMore extends Error {
+  constructor(readonly need: number) {
+    super('need more input');
+  }
 }
 
 type Phase = 'header' | 'body' | 'done';
@@ -119,9 +121,17 @@ export class RdbDecoder {
     return out;
   }
 
-  /** No more input: returns the last records, or throws TRUNCATED when the file stopped before EOF. */
-  end(): RdbRecord[] {
+  /**
+   * No more input (optionally: here is the last chunk): returns the last records, or throws
+   * TRUNCATED when the file stopped before EOF. Knowing the input is complete lets impossible
+   * lengths fail at once (BAD_LENGTH) instead of waiting for bytes.
+   */
+  end(lastChunk?: Uint8Array): RdbRecord[] {
     this.final = true;
+    if (lastChunk !== undefined && lastChunk.length > 0) {
+      this.chunks.push(lastChunk);
+      this.chunkBytes += lastChunk.length;
+    }
     const out: RdbRecord[] = [];
     this.drain(out);
     if (this.phase !== 'done') {
@@ -161,7 +171,7 @@ export class RdbDecoder {
     if (this.phase === 'done') return;
     if (!this.final && this.base + this.pos + this.buffered() < this.need) return;
     this.flatten();
-    while (this.phase !== 'done') {
+    while (!this.done) {
       const start = this.pos;
       try {
         const rec = this.phase === 'header' ? this.parseHeader() : this.parseRecord();
@@ -192,9 +202,9 @@ export class RdbDecoder {
   }
 
   /** A length announcing `n` bytes/elements: in the final (in-memory) pass, impossible ones fail at once. */
-  private checkAnnounced(n: number, what: string, minBytesEach = 1): void {
+  private checkAnnounced(n: number, what: string, minBytesEach = 1, at = this.at()): void {
     if (this.final && n * minBytesEach > this.buf.length - this.pos) {
-      throw new RdbFormatError('BAD_LENGTH', this.at(), `${what} announces ${n}, but only ${this.buf.length - this.pos} bytes remain`);
+      throw new RdbFormatError('BAD_LENGTH', at, `${what} announces ${n}, but only ${this.buf.length - this.pos} bytes remain`);
     }
   }
 
@@ -203,8 +213,8 @@ export class RdbDecoder {
     return this.buf[this.pos++]!;
   }
 
-  private take(n: number): Uint8Array {
-    this.checkAnnounced(n, 'a string length');
+  private take(n: number, lenAt = this.at()): Uint8Array {
+    this.checkAnnounced(n, 'a string length', 1, lenAt);
     this.ensure(n);
     const s = this.buf.slice(this.pos, this.pos + n);
     this.pos += n;
@@ -246,7 +256,7 @@ export class RdbDecoder {
   private str(): Uint8Array {
     const at = this.at();
     const [v, enc] = this.lenOrEnc();
-    if (!enc) return this.take(v);
+    if (!enc) return this.take(v, at);
     switch (v) {
       case 0: {
         const x = (this.u8() << 24) >> 24;
@@ -269,7 +279,7 @@ export class RdbDecoder {
       case 3: {
         const clen = this.len();
         const ulen = this.len();
-        this.checkAnnounced(clen, 'an LZF compressed length');
+        this.checkAnnounced(clen, 'an LZF compressed length', 1, at);
         this.ensure(clen);
         const comp = this.buf.subarray(this.pos, this.pos + clen);
         this.pos += clen;
@@ -394,14 +404,13 @@ export class RdbDecoder {
   private parseEof(offset: number): RdbRecord {
     let checksum = 0n;
     if (this.version >= 5) {
+      this.ensure(8); // before touching the CRC: a NeedMore here re-runs this record
       this.crc.update(this.buf, this.pos - 1, this.pos); // the EOF opcode is covered
-      this.ensure(8);
       checksum = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigUint64(0, true);
       this.pos += 8;
     }
     const computedChecksum = this.version >= 5 ? this.crc.digest() : 0n;
     if (this.verify && checksum !== 0n && checksum !== computedChecksum) {
-      this.crc = new Crc64(); // keep state sane if the caller retries
       throw new RdbFormatError('CHECKSUM_MISMATCH', offset + 1, `Wrong RDB checksum: stored 0x${checksum.toString(16).padStart(16, '0')}, computed 0x${computedChecksum.toString(16).padStart(16, '0')}`);
     }
     this.phase = 'done';
@@ -599,8 +608,7 @@ export interface DecodedRdb {
  */
 export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): DecodedRdb {
   const dec = new RdbDecoder(opts);
-  const records = dec.push(bytes);
-  if (!dec.done) records.push(...dec.end());
+  const records = dec.end(bytes);
   const result: DecodedRdb = { version: dec.version, aux: [], functions: [], databases: [], checksum: 0n, computedChecksum: 0n, endOffset: 0 };
   let current: DecodedDatabase | undefined;
   const seen = new Map<number, Set<string>>();

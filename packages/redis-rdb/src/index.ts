@@ -1,1 +1,22 @@
-export {};
+export { RdbFormatError, type RdbErrorCode } from './errors.js';
+export { crc64, crc64Bitwise, Crc64, CRC64_JONES_POLY_REFLECTED } from './crc64.js';
+export { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION } from './lzf.js';
+export { listpackDecode, ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize, lpValueBytes, type LpValue } from './listpack.js';
+export { intsetDecode, intsetEncode } from './intset.js';
+export { ziplistDecode, zipmapDecode } from './ziplist.js';
+export * from './constants.js';
+export type { RedisValue, KeyEntry, Encoding, EntrySource } from './model.js';
+export {
+  RdbDecoder, decodeRdb, auxText, allEntries, stringEncoding, setEncoding, zsetEncoding, hashEncoding,
+  type DecodedEntry, type DecodedRdb, type DecodedDatabase, type RdbRecord, type RdbDecoderOptions,
+} from './decoder.js';
+export { encodeRdb, RdbWriter, writeKeyValuePair, planQuicklist, type EncodeOptions } from './encoder.js';
+export { parseCanonicalInt, d2string, formatG17, compareZsetItems, bytes, equalBytes } from './bytes.js';
+export {
+  persistenceStep, initialPersistence, writesRefused, parseSaveConfig, DEFAULT_SAVE_PARAMS, REDIS_CONF_SAVE_PARAMS,
+  CONFIG_BGSAVE_RETRY_DELAY_SEC, type SaveParam, type PersistenceState, type PersistenceInput, type PersistenceOutput,
+  type PersistenceStep,
+} from './savepoints.js';
+export { redisRdbNode, type RedisRdbNode, type RedisRdbNodeOptions, type PersistentStore, type PersistenceInputMsg } from './sim-node.js';
+export { saveRdbFile, streamRdbFile } from './adapters/file.js';
+export { annotateRdb, hexDump, type AnnotatedRecord } from './annotate.js';

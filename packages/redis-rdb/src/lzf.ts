@@ -65,8 +65,23 @@ export function lzfCompress(input: Uint8Array, outLimit: number = input.length +
       out[op - lit - 1] = lit - 1; // stop run
       if (lit === 0) op--; // undo run if length is zero
       if (op + 3 + 1 >= outEnd) return undefined;
-      do len++;
-      while (len < maxlen && input[ref + len] === input[ip + len]);
+      // The C code unrolls 16 compares when maxlen > 16 and checks maxlen only afterwards, so a
+      // match may end up to 2 bytes longer than maxlen (still inside the input, because maxlen is
+      // in_end - ip - 2). Real Redis output depends on this: "a"x21 → 01 61 61 e0 0a 00.
+      let mismatch = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            mismatch = true;
+            break;
+          }
+        }
+      }
+      if (!mismatch) {
+        do len++;
+        while (len < maxlen && input[ref + len] === input[ip + len]);
+      }
       len -= 2; // len is now #octets - 1
       ip++;
       if (len < 7) {

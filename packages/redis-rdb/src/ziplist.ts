@@ -101,6 +101,7 @@ export function zipmapDecode(zm: Uint8Array, at = 0): [Uint8Array, Uint8Array][]
       p += 5;
       return n;
     }
+    p += 1;
     return -1; // 255 = end
   };
   for (;;) {

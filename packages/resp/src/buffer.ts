@@ -2,15 +2,20 @@
  * The input queue shared by the reply decoder and the request parser: bytes pushed but not yet
  * consumed, with absolute offsets (counted from the first byte ever pushed).
  *
- * No copy when a chunk is consumed whole (values are views into the caller's chunk). Leftover
- * bytes are moved into a buffer the queue owns, which grows geometrically, so a long value
- * arriving in many small chunks costs O(n), not O(n²). Nothing is ever allocated from a length
- * the input merely declares: a forged `$536870912` costs nothing until the bytes arrive.
+ * Both parsers resume at the granularity of one element (an aggregate's earlier elements are
+ * already parsed), so what is left over at the end of a chunk is at most one unfinished element.
+ * `consume` copies only the bytes that complete that element (up to the end of its line, or
+ * up to the byte count a bulk needs), then parses the rest of the chunk in place, without a
+ * copy. A long value arriving in many small chunks grows the owned buffer geometrically: O(n).
+ * Nothing is ever allocated from a length the input merely declares: a forged `$536870912`
+ * costs nothing until the bytes arrive.
  *
  * Values handed out are views into these buffers. The queue only ever writes past `end` of a
  * buffer it owns, which no view covers, so a value never changes after it was returned. (The
  * caller must not reuse a chunk's memory after pushing it; sockets hand out fresh Buffers.)
  */
+const LF = 10;
+
 export class ByteQueue {
   buf: Uint8Array = new Uint8Array(0);
   start = 0;
@@ -24,36 +29,66 @@ export class ByteQueue {
     return this.end - this.start;
   }
 
+  /** Bytes held by the buffer in use (for the bounded-allocation properties). */
+  get capacity(): number {
+    return this.owned ? this.buf.length : this.end - this.start;
+  }
+
   /** Absolute offset of the first unconsumed byte. */
   get offset(): number {
     return this.base + this.start;
   }
 
-  append(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    if (this.start === this.end) {
-      this.base += this.end;
-      this.buf = chunk;
+  /**
+   * Feeds `input` to `parse` (which consumes from `start` as far as it can). `need()` tells the
+   * absolute offset the unfinished element needs, or 0 when it waits for the end of a line.
+   */
+  consume(input: Uint8Array, need: () => number, parse: () => void): void {
+    // A plain Uint8Array view even when given a Buffer: element access stays monomorphic, and
+    // the values handed out are plain Uint8Arrays whatever the caller pushed.
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
+    const chunkBase = this.base + this.end;
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.start === this.end) {
+        this.buf = chunk;
+        this.base = chunkBase;
+        this.start = off;
+        this.end = chunk.length;
+        this.owned = false;
+        parse();
+        return;
+      }
+      const n = need();
+      let take: number;
+      if (n > 0) take = n - (this.base + this.end);
+      else {
+        const lf = chunk.indexOf(LF, off);
+        take = lf < 0 ? chunk.length - off : lf + 1 - off;
+      }
+      if (take <= 0 || take > chunk.length - off) take = chunk.length - off;
+      this.appendOwned(chunk, off, off + take);
+      off += take;
+      parse();
+    }
+  }
+
+  private appendOwned(chunk: Uint8Array, from: number, to: number): void {
+    const len = to - from;
+    if (!this.owned || this.end + len > this.buf.length) {
+      const keep = this.end - this.start;
+      const cap = Math.max(1024, 2 * (keep + len));
+      const b = Buffer.allocUnsafe(cap);
+      const next = new Uint8Array(b.buffer, b.byteOffset, cap);
+      next.set(this.buf.subarray(this.start, this.end), 0);
+      this.base += this.start;
+      this.buf = next;
       this.start = 0;
-      this.end = chunk.length;
-      this.owned = false;
-      return;
+      this.end = keep;
+      this.owned = true;
     }
-    if (this.owned && this.end + chunk.length <= this.buf.length) {
-      this.buf.set(chunk, this.end);
-      this.end += chunk.length;
-      return;
-    }
-    const keep = this.end - this.start;
-    const cap = Math.max(4096, 2 * (keep + chunk.length));
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(this.start, this.end), 0);
-    next.set(chunk, keep);
-    this.base += this.start;
-    this.buf = next;
-    this.start = 0;
-    this.end = keep + chunk.length;
-    this.owned = true;
+    this.buf.set(chunk.subarray(from, to), this.end);
+    this.end += len;
   }
 
   reset(): void {

@@ -70,7 +70,18 @@ interface Frame {
   remaining: number;
 }
 
-const RESP3_TYPES = new Set([0x5f, 0x2c, 0x23, 0x28, 0x3d, 0x21, 0x25, 0x7e, 0x3e, 0x7c]);
+// Replies that are always the same are shared (values are readonly): +OK, $-1, *-1, _.
+const OK: RespValue = Object.freeze({ type: 'simple', value: 'OK' });
+const NULL_BULK: RespValue = Object.freeze({ type: 'null', resp2: 'bulk' });
+const NULL_ARRAY: RespValue = Object.freeze({ type: 'null', resp2: 'array' });
+const NULL: RespValue = Object.freeze({ type: 'null' });
+
+/** The type bytes of RESP2 and RESP3, indexed by byte. */
+const KNOWN_TYPES: readonly boolean[] = (() => {
+  const t = new Array<boolean>(256).fill(false);
+  for (const c of '+-:$*_,#(=!%~>|') t[c.charCodeAt(0)] = true;
+  return t;
+})();
 
 export class RespDecoder {
   private readonly q = new ByteQueue();
@@ -133,10 +144,14 @@ export class RespDecoder {
     const values: RespValue[] = [];
     const ends: number[] = [];
     if (this.failed) return { values, ends, error: this.failed };
-    this.q.append(chunk);
-    if (this.need > 0 && this.q.base + this.q.end < this.need) return { values, ends };
     try {
-      this.parse(values, ends);
+      this.q.consume(
+        chunk,
+        () => this.need,
+        () => {
+          this.parse(values, ends);
+        },
+      );
     } catch (e) {
       if (!(e instanceof RespProtocolError)) throw e;
       this.failed = e;
@@ -172,6 +187,11 @@ export class RespDecoder {
     return this.stack.length > 0 ? this.valueStart : this.q.offset;
   }
 
+  /** Bytes of input memory the decoder holds now (bounded by about twice what is buffered). */
+  get bufferCapacity(): number {
+    return this.request ? this.request.bufferCapacity : this.q.capacity;
+  }
+
   reset(): void {
     this.q.reset();
     this.stack.length = 0;
@@ -190,14 +210,35 @@ export class RespDecoder {
     const end = q.end;
     const base = q.base;
     const stack = this.stack;
+    // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
+    // looks up the species constructor on every call.
+    const ab = buf.buffer;
+    const bo = buf.byteOffset;
     let pos = q.start;
-    this.need = 0;
+    if (this.need > 0) {
+      if (base + end < this.need) return;
+      this.need = 0;
+    }
     outer: while (pos < end) {
       if (stack.length === 0) this.valueStart = base + pos;
       const type = buf[pos]!;
+      if (!KNOWN_TYPES[type]) this.unknownType(pos, type);
       // Find the CR that ends this line (resuming a scan of an unfinished long line).
-      let cr = Math.max(pos + 1, this.scanFrom - base);
-      while (cr < end && buf[cr] !== CR) cr++;
+      // Lengths and most integers are plain digits: parse them while looking for the CR, so
+      // the common header is read once. (`fast` is a canonical string2ll number below 2^53.)
+      let cr = pos + 1;
+      let num = 0;
+      let c = -1;
+      while (cr < end && (c = buf[cr]!) >= 0x30 && c <= 0x39) {
+        num = num * 10 + (c - 0x30);
+        cr++;
+      }
+      const digits = cr - pos - 1;
+      const fast = c === CR && digits > 0 && digits <= 15 && (buf[pos + 1] !== 0x30 || digits === 1);
+      if (!fast) {
+        cr = Math.max(cr, this.scanFrom - base);
+        while (cr < end && buf[cr] !== CR) cr++;
+      }
       if (cr + 1 >= end) {
         if (cr - pos - 1 > this.maxLineLen) {
           this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
@@ -211,7 +252,7 @@ export class RespDecoder {
       let v: RespValue;
       switch (type) {
         case 0x2b: // + simple string
-          v = { type: 'simple', value: readUtf8(buf, pos + 1, cr) };
+          v = cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b ? OK : { type: 'simple', value: readUtf8(buf, pos + 1, cr) };
           pos = next;
           break;
         case 0x2d: // - error
@@ -220,7 +261,7 @@ export class RespDecoder {
           break;
         case 0x3a: {
           // : integer
-          const n = parseInteger(buf, pos + 1, cr);
+          const n = fast ? BigInt(num) : parseInteger(buf, pos + 1, cr);
           if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
           v = { type: 'integer', value: n };
           pos = next;
@@ -231,9 +272,9 @@ export class RespDecoder {
         case 0x3d: {
           // = verbatim string
           if (type !== 0x24 && this.protocol === 2) this.resp3InResp2(pos, type);
-          const len = parseLength(buf, pos + 1, cr);
+          const len = fast ? num : parseLength(buf, pos + 1, cr);
           if (len === -1 && type === 0x24) {
-            v = { type: 'null', resp2: 'bulk' };
+            v = NULL_BULK;
             pos = next;
             break;
           }
@@ -249,13 +290,13 @@ export class RespDecoder {
           if (buf[stop] !== CR || buf[stop + 1] !== LF) {
             this.fail('EXPECTED_CRLF', buf[stop] !== CR ? stop : stop + 1, `Protocol error: expected CRLF after a ${len}-byte payload`, showByte(buf[stop] !== CR ? buf[stop] : buf[stop + 1]));
           }
-          if (type === 0x24) v = { type: 'bulk', value: buf.subarray(next, stop) };
-          else if (type === 0x21) v = { type: 'blobError', value: buf.subarray(next, stop) };
+          if (type === 0x24) v = { type: 'bulk', value: new Uint8Array(ab, bo + next, len) };
+          else if (type === 0x21) v = { type: 'blobError', value: new Uint8Array(ab, bo + next, len) };
           else {
             if (len < 4 || buf[next + 3] !== 0x3a) {
               this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(stop, next + 4)));
             }
-            v = { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: buf.subarray(next + 4, stop) };
+            v = { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(ab, bo + next + 4, len - 4) };
           }
           pos = stop + 2;
           break;
@@ -267,9 +308,9 @@ export class RespDecoder {
         case 0x7c: {
           // | attribute
           if (type !== 0x2a && this.protocol === 2) this.resp3InResp2(pos, type);
-          const n = parseLength(buf, pos + 1, cr);
+          const n = fast ? num : parseLength(buf, pos + 1, cr);
           if (n === -1 && type === 0x2a) {
-            v = { type: 'null', resp2: 'array' };
+            v = NULL_ARRAY;
             pos = next;
             break;
           }
@@ -294,7 +335,7 @@ export class RespDecoder {
         case 0x5f: // _ null
           if (this.protocol === 2) this.resp3InResp2(pos, type);
           if (cr !== pos + 1) this.fail('INVALID_NULL', pos + 1, 'Bad nil value', showLine(buf, pos + 1, cr));
-          v = { type: 'null' };
+          v = NULL;
           pos = next;
           break;
         case 0x23: {
@@ -324,12 +365,8 @@ export class RespDecoder {
           pos = next;
           break;
         }
-        case 0x3b: // ; streamed string chunk
-        case 0x2e: // . end of a streamed aggregate
-          this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed RESP3 types are not supported (Redis 7.0 never sends them)');
-        // falls through (fail never returns)
         default:
-          this.fail('UNKNOWN_TYPE', pos, `Protocol error, got ${showByte(type).replace(/^'|'$/g, '"')} as reply type byte`);
+          this.unknownType(pos, type);
       }
       // A value is complete: hand it to the aggregate being filled, closing those it completes.
       for (;;) {
@@ -346,6 +383,14 @@ export class RespDecoder {
       }
     }
     q.start = pos;
+  }
+
+  private unknownType(pos: number, type: number): never {
+    if (type === 0x3b || type === 0x2e) {
+      // ';' (a streamed string chunk) and '.' (end of a streamed aggregate)
+      this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed RESP3 types are not supported (Redis 7.0 never sends them)');
+    }
+    this.fail('UNKNOWN_TYPE', pos, `Protocol error, got ${showByte(type).replace(/^'|'$/g, '"')} as reply type byte`);
   }
 
   private resp3InResp2(pos: number, type: number): never {

@@ -1,1 +1,7 @@
 export * from './types.js';
+export * from './errors.js';
+export * from './encode.js';
+export * from './decode.js';
+export * from './request.js';
+export { formatDouble, parseDouble } from './number.js';
+export * from './adapters/client.js';

@@ -14,7 +14,7 @@ interface MockDb {
   snapshotSizeFactor?: number;
 }
 
-function run(db: MockDb, peerZxid: Zxid, txnLogReadable = true): SyncFollowerResult {
+function run(db: MockDb, peerZxid: Zxid, txnLogReadable = true, txnLogGapCheck = true): SyncFollowerResult {
   const input: SyncFollowerInput = {
     peerLastZxid: peerZxid,
     lastProcessedZxid: db.lastProcessedZxid,
@@ -22,6 +22,7 @@ function run(db: MockDb, peerZxid: Zxid, txnLogReadable = true): SyncFollowerRes
     txnLog: { zxids: db.txnLog, withinSizeLimit: txnLogReadable },
   };
   if (db.snapshotSizeFactor !== undefined) input.snapshotSizeFactor = db.snapshotSizeFactor;
+  if (!txnLogGapCheck) input.txnLogGapCheck = false;
   return syncFollower(input);
 }
 
@@ -160,27 +161,42 @@ describe('ZooKeeper LearnerHandlerTest (3.8), every case', () => {
     expect(r.packets).toHaveLength(1);
   });
 
-  it('testNewEpochZxidWithTxnlogOnly: new-epoch peers (3,0)..(6,0) get DIFF(6,0), forwarding from (4,1) or their own zxid', () => {
+  // The stored copies of this test predate ZOOKEEPER-2418 (3.6.0), whose PR notes that the new
+  // txnlog/committedLog gap check fails it. We pin the Java expectations against 3.5's rule
+  // (txnLogGapCheck: false), and 3.8's outcome separately below.
+  it('testNewEpochZxidWithTxnlogOnly (pre-ZOOKEEPER-2418 rule): new-epoch peers (3,0)..(6,0) get DIFF(6,0), forwarding from (4,1) or their own zxid', () => {
     const db: MockDb = { lastProcessedZxid: z(6, 0), committedLog: [], txnLog: [z(1, 1), z(2, 1), z(2, 2), z(4, 1)] };
-    let r = run(db, z(3, 0));
+    let r = run(db, z(3, 0), true, false);
     expect(r.needSnap).toBe(false);
     assertOpType(r, 'DIFF', z(6, 0), z(4, 1));
     expect(r.packets).toHaveLength(3);
     expect(proposals(r)).toEqual([z(4, 1)]);
 
-    r = run(db, z(4, 0));
+    r = run(db, z(4, 0), true, false);
     expect(r.needSnap).toBe(false);
     assertOpType(r, 'DIFF', z(6, 0), z(4, 1));
     expect(r.packets).toHaveLength(3);
     expect(proposals(r)).toEqual([z(4, 1)]);
 
-    r = run(db, z(5, 0));
+    r = run(db, z(5, 0), true, false);
     expect(r.needSnap).toBe(false);
     assertOpType(r, 'DIFF', z(6, 0), z(5, 0));
     expect(r.packets).toHaveLength(1);
 
-    r = run(db, z(6, 0));
+    r = run(db, z(6, 0), true, false);
     expect(r.needSnap).toBe(false);
+    assertOpType(r, 'DIFF', z(6, 0), z(6, 0));
+    expect(r.packets).toHaveLength(1);
+  });
+
+  it('testNewEpochZxidWithTxnlogOnly under 3.8 (ZOOKEEPER-2418): the txnlog ends below minCommittedLog = lastProcessedZxid (6,0), so (3,0)..(5,0) get SNAP; (6,0) is in sync', () => {
+    const db: MockDb = { lastProcessedZxid: z(6, 0), committedLog: [], txnLog: [z(1, 1), z(2, 1), z(2, 2), z(4, 1)] };
+    for (const peer of [z(3, 0), z(4, 0), z(5, 0)]) {
+      const r = run(db, peer);
+      assertSnap(r, z(6, 0));
+      expect(r.reason).toBe('txnLogGap');
+    }
+    const r = run(db, z(6, 0));
     assertOpType(r, 'DIFF', z(6, 0), z(6, 0));
     expect(r.packets).toHaveLength(1);
   });

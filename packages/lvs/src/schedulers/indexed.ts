@@ -1,5 +1,5 @@
 import { connOverhead, mulGt, type Dest } from '../dest.js';
-import type { SchedPacket, Scheduler, ServiceView } from '../service.js';
+import type { Scheduler, ServiceView } from '../service.js';
 import { sedOverhead } from './conn.js';
 
 /**
@@ -97,7 +97,7 @@ export class IndexedLeastConn implements Scheduler {
     for (k >>= 1; k >= 1; k >>= 1) this.#tree[k] = this.combine(this.#tree[2 * k]!, this.#tree[2 * k + 1]!);
   }
 
-  schedule(_svc: ServiceView, _pkt?: SchedPacket): Dest | null {
+  schedule(): Dest | null {
     const i = this.#tree[1]!;
     return i < 0 ? null : this.#list[i]!;
   }

@@ -13,6 +13,16 @@ export const LBLC_TAB_SIZE = 1 << LBLC_TAB_BITS;
 export const LBLC_MAX_SIZE = LBLC_TAB_SIZE * 16;
 export const DEFAULT_EXPIRATION_MS = 24 * 60 * 60_000;
 
+/** ip_vs_lblc_hashkey: `(addr * 2654435761) & 1023` (bucket placement only matters to the over-full GC). */
+export function lblcBucket(addr: number): number {
+  return mulU32(addr, 2654435761) & (LBLC_TAB_SIZE - 1);
+}
+
+/** ip_vs_lblcr_hashkey: `hash_32(addr, 10)`. */
+export function lblcrBucket(addr: number): number {
+  return hash32(addr, LBLC_TAB_BITS);
+}
+
 /**
  * The locality schedulers' "overloaded" test (`is_overloaded` in ip_vs_lblc.c/ip_vs_lblcr.c):
  * `activeconns > weight` and some server of the service has `2 * activeconns < weight`.
@@ -82,7 +92,7 @@ export class LocalityTable<V> {
   private checkExpire(t: number): void {
     if (this.counter % COUNT_FOR_FULL_EXPIRATION === 0) {
       // ip_vs_lblc_full_check: remove entries idle for the expiration time
-      for (const b of this.buckets) {
+      for (const b of this.entries > 0 ? this.buckets : []) {
         for (let i = b.length - 1; i >= 0; i--) {
           const e = b[i]!;
           if (t < e.lastuse + this.expirationMs) continue;
@@ -131,12 +141,8 @@ export class Lblc implements Scheduler {
   constructor(opts: SchedulerOptions = {}) {
     this.expirationMs = opts.expirationMs ?? DEFAULT_EXPIRATION_MS;
   }
-  /** ip_vs_lblc_hashkey: `(addr * 2654435761) & 1023`. */
-  static bucket(addr: number): number {
-    return mulU32(addr, 2654435761) & (LBLC_TAB_SIZE - 1);
-  }
   initService(svc: ServiceView): void {
-    this.table = new LocalityTable<Dest>(Lblc.bucket, this.expirationMs, svc.now());
+    this.table = new LocalityTable<Dest>(lblcBucket, this.expirationMs, svc.now());
   }
   advance(_svc: ServiceView, now: number): void {
     this.table!.advance(now);
@@ -231,12 +237,8 @@ export class Lblcr implements Scheduler {
   constructor(opts: SchedulerOptions = {}) {
     this.expirationMs = opts.expirationMs ?? DEFAULT_EXPIRATION_MS;
   }
-  /** ip_vs_lblcr_hashkey: `hash_32(addr, 10)`. */
-  static bucket(addr: number): number {
-    return hash32(addr, LBLC_TAB_BITS);
-  }
   initService(svc: ServiceView): void {
-    this.table = new LocalityTable<DestSet>(Lblcr.bucket, this.expirationMs, svc.now());
+    this.table = new LocalityTable<DestSet>(lblcrBucket, this.expirationMs, svc.now());
   }
   advance(_svc: ServiceView, now: number): void {
     this.table!.advance(now);

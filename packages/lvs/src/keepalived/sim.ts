@@ -1,0 +1,140 @@
+import type { NodeContext, NodeHandlers } from '@protolab/sim';
+import type { VirtualService } from '../service.js';
+import { attemptDurationMs, initialTcpCheck, tcpEpilog, type ServerBehaviour, type TcpCheckConfig, type TcpCheckState } from './tcp-check.js';
+import { backupOnAdvert, masterDownIntervalMs, masterShouldYield, skewTimeMs } from './vrrp.js';
+
+export interface CheckedServer {
+  name: string;
+  weight: number;
+  config: TcpCheckConfig;
+  /** What a connect attempt meets at virtual time t. */
+  behaviour: (tMs: number) => ServerBehaviour;
+}
+
+export interface HealthEvent {
+  t: number;
+  server: string;
+  kind: 'attempt-ok' | 'attempt-failed' | 'up' | 'down';
+}
+
+/**
+ * A keepalived checker process as a sim node: one TCP_CHECK per real server, each attempt
+ * lasting as long as the server's behaviour makes it (`connect_timeout` when it black-holes),
+ * `tcp_epilog` deciding the state, and the result applied to the IPVS service: removal
+ * (default) or weight 0 (`inhibit_on_failure`), and re-adding on recovery.
+ */
+export function keepalivedChecker<M>(svc: VirtualService, servers: readonly CheckedServer[], log: HealthEvent[], opts: { inhibitOnFailure?: boolean; firstCheckDelayMs?: number } = {}) {
+  return (ctx: NodeContext<M>): NodeHandlers<M> => {
+    const states = new Map<string, TcpCheckState>();
+    for (const s of servers) {
+      states.set(s.name, initialTcpCheck(s.config));
+      ctx.setTimer(opts.firstCheckDelayMs ?? 0, 'connect', { server: s.name });
+    }
+    const apply = (s: CheckedServer, kind: 'up' | 'down'): void => {
+      if (opts.inhibitOnFailure === true) svc.editDest(s.name, { weight: kind === 'up' ? s.weight : 0 });
+      else if (kind === 'down') svc.delDest(s.name);
+      else svc.addDest({ name: s.name, weight: s.weight });
+    };
+    return {
+      onTimer(name, data) {
+        const d = data as { server: string; ok?: boolean };
+        const s = servers.find((x) => x.name === d.server)!;
+        if (name === 'connect') {
+          // the attempt's fate is decided by what the server does when the SYN arrives
+          const b = s.behaviour(ctx.now());
+          ctx.setTimer(attemptDurationMs(b, s.config), 'result', { server: s.name, ok: b === 'accept' });
+          return;
+        }
+        const ok = d.ok === true;
+        log.push({ t: ctx.now(), server: s.name, kind: ok ? 'attempt-ok' : 'attempt-failed' });
+        const step = tcpEpilog(s.config, states.get(s.name)!, ok);
+        states.set(s.name, step.state);
+        if (step.event !== undefined) {
+          log.push({ t: ctx.now(), server: s.name, kind: step.event });
+          ctx.note(`${s.name} ${step.event}`);
+          apply(s, step.event);
+        }
+        ctx.setTimer(step.nextDelayMs, 'connect', { server: s.name });
+      },
+    };
+  };
+}
+
+export interface VrrpAdvert {
+  type: 'advert';
+  vrid: number;
+  priority: number;
+  ip: string;
+}
+
+export interface VrrpNodeConfig {
+  vrid: number;
+  priority: number;
+  ip: string;
+  advertIntMs: number;
+  initialState: 'MASTER' | 'BACKUP';
+  nopreempt?: boolean;
+  peers: readonly string[];
+}
+
+export interface VrrpHandlers<M> extends NodeHandlers<M> {
+  state(): 'MASTER' | 'BACKUP';
+}
+
+/**
+ * A VRRP instance as a sim node: a MASTER sends an advert every `advert_int` and yields to a
+ * better advert; a BACKUP takes over when its master-down timer (3 × advert_int + skew) expires.
+ */
+export function vrrpNode(cfg: VrrpNodeConfig) {
+  return (ctx: NodeContext<VrrpAdvert>): VrrpHandlers<VrrpAdvert> => {
+    let state: 'MASTER' | 'BACKUP' = 'BACKUP';
+    let downTimer: number | undefined;
+    let advertTimer: number | undefined;
+    const advertise = (): void => {
+      for (const p of cfg.peers) ctx.send(p, { type: 'advert', vrid: cfg.vrid, priority: cfg.priority, ip: cfg.ip });
+    };
+    const armDown = (ms: number): void => {
+      if (downTimer !== undefined) ctx.cancelTimer(downTimer);
+      downTimer = ctx.setTimer(ms, 'master-down');
+    };
+    const becomeMaster = (): void => {
+      state = 'MASTER';
+      ctx.note(`${ctx.name} MASTER (priority ${cfg.priority})`);
+      if (downTimer !== undefined) ctx.cancelTimer(downTimer);
+      downTimer = undefined;
+      advertise();
+      advertTimer = ctx.setTimer(cfg.advertIntMs, 'advert');
+    };
+    const becomeBackup = (): void => {
+      state = 'BACKUP';
+      ctx.note(`${ctx.name} BACKUP`);
+      if (advertTimer !== undefined) ctx.cancelTimer(advertTimer);
+      advertTimer = undefined;
+      armDown(masterDownIntervalMs(cfg.priority, cfg.advertIntMs));
+    };
+    if (cfg.initialState === 'MASTER' || cfg.priority === 255) becomeMaster();
+    else becomeBackup();
+    return {
+      state: () => state,
+      onTimer(name) {
+        if (name === 'advert' && state === 'MASTER') {
+          advertise();
+          advertTimer = ctx.setTimer(cfg.advertIntMs, 'advert');
+        } else if (name === 'master-down' && state === 'BACKUP') {
+          becomeMaster();
+        }
+      },
+      onMessage(_from, m) {
+        if (m.vrid !== cfg.vrid) return;
+        const own = { priority: cfg.priority, ip: cfg.ip, nopreempt: cfg.nopreempt ?? false };
+        if (state === 'MASTER') {
+          if (masterShouldYield(own, m)) becomeBackup();
+          return;
+        }
+        const action = backupOnAdvert(own, m);
+        if (action === 'resign-timer') armDown(skewTimeMs(cfg.priority, cfg.advertIntMs));
+        else if (action === 'accept') armDown(masterDownIntervalMs(cfg.priority, cfg.advertIntMs));
+      },
+    };
+  };
+}

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lcPick, nqPick, sedPick, VirtualService, wlcPick, type Dest } from '../src/index.js';
+
+const linear: Record<'lc' | 'wlc' | 'sed' | 'nq', (l: readonly Dest[]) => Dest | null> = { lc: lcPick, wlc: wlcPick, sed: sedPick, nq: nqPick };
+
+const opArb = fc.oneof(
+  fc.record({ kind: fc.constant('active' as const), i: fc.nat(40), v: fc.nat(20) }),
+  fc.record({ kind: fc.constant('inact' as const), i: fc.nat(40), v: fc.nat(600) }),
+  fc.record({ kind: fc.constant('weight' as const), i: fc.nat(40), v: fc.nat(6) }),
+  fc.record({ kind: fc.constant('overload' as const), i: fc.nat(40), v: fc.nat(1) }),
+  fc.record({ kind: fc.constant('add' as const), i: fc.nat(40), v: fc.nat(6) }),
+  fc.record({ kind: fc.constant('del' as const), i: fc.nat(40), v: fc.nat(1) }),
+  fc.record({ kind: fc.constant('pick' as const), i: fc.nat(40), v: fc.nat(1) }),
+);
+
+describe('IndexedLeastConn returns exactly the kernel scan\'s choice, ties included', () => {
+  for (const kind of ['lc', 'wlc', 'sed', 'nq'] as const) {
+    it(`${kind}: after any sequence of count/weight/flag changes, adds and deletes, indexed pick === linear scan`, () => {
+      fc.assert(fc.property(fc.array(fc.nat(3), { minLength: 1, maxLength: 12 }), fc.array(opArb, { maxLength: 60 }), (ws, ops) => {
+        const svc = new VirtualService({ scheduler: kind, indexed: true });
+        let made = 0;
+        for (const w of ws) svc.addDest({ name: `n${made++}`, weight: w });
+        for (const op of ops) {
+          const list = svc.dests;
+          const d = list.length > 0 ? list[op.i % list.length]! : undefined;
+          if (op.kind === 'add') svc.addDest({ name: `n${made++}`, weight: op.v });
+          else if (op.kind === 'del' && d) svc.delDest(d.name);
+          else if (op.kind === 'weight' && d) svc.editDest(d.name, { weight: op.v });
+          else if (op.kind === 'active' && d) d.activeConns = op.v;
+          else if (op.kind === 'inact' && d) d.inactConns = op.v;
+          else if (op.kind === 'overload' && d) d.overloaded = op.v === 1;
+          else if (op.kind === 'pick') {
+            const got = svc.schedule({ srcAddr: 1 });
+            if (got) got.activeConns++;
+          }
+          expect(svc.schedule({ srcAddr: 1 })).toBe(linear[kind](svc.dests));
+        }
+      }));
+    });
+  }
+});

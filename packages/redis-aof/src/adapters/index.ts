@@ -1,0 +1,1 @@
+export { FsDisk, fsBio } from './fs-disk.js';

@@ -1,0 +1,178 @@
+/**
+ * A Redis server with AOF as an `@protolab/sim` node: the event loop of server.c reduced to what
+ * the AOF sees. A client request (sim.inject) is executed, its propagated writes are fed to the
+ * AOF, `beforeSleep` flushes per appendfsync, and only then is the reply sent (`onAck`).
+ * serverCron runs every 1000/hz ms (it calls beforeSleep too, which finishes postponed writes and
+ * everysec fsyncs of an idle server). The bio fsync thread takes `fsyncDurationMs`: its fsync
+ * lands on the SimDisk when it completes, and while it runs everysec postpones writes.
+ *
+ * A crash (sim.crash) keeps what SimDisk keeps; the factory runs again on restart and loads the
+ * AOF directory from the disk, as Redis does at startup.
+ */
+import type { NodeContext, NodeHandlers } from '@protolab/sim';
+import { AppendOnlyFile, type AofOptions, type Bio } from '../aof.js';
+import type { AofDisk } from '../disk.js';
+import type { KeyspaceLike } from '../keyspace-types.js';
+import type { LoadReport } from '../load.js';
+
+export type AofServerInput =
+  /** One client command. */
+  | { readonly type: 'command'; readonly id: number; readonly argv: readonly string[] }
+  /** MULTI, the commands, EXEC from one client in one turn. */
+  | { readonly type: 'transaction'; readonly id: number; readonly commands: readonly (readonly string[])[] }
+  | { readonly type: 'bgrewriteaof' };
+
+export interface AofAck {
+  readonly id: number;
+  readonly atMs: number;
+  /** What the AOF did in the beforeSleep before this reply. */
+  readonly flush: 'none' | 'write' | 'postponed';
+}
+
+export interface AofServerOptions extends Omit<AofOptions, 'disk' | 'bio'> {
+  /** A fresh keyspace for each incarnation; `onPropagate` must be wired to the given function. */
+  readonly keyspace: (now: () => number, onPropagate: (db: number, argv: Uint8Array[]) => void) => KeyspaceLike;
+  /**
+   * How long an fsync takes (default 0: at once). Under `always` the event loop is blocked that
+   * long between write(2) and the replies, so a crash can land after the write and before the
+   * fsync (the bytes are then only in the page cache, and may be torn); under `everysec` it is the
+   * bio thread's fsync, during which writes are postponed.
+   */
+  readonly fsyncDurationMs?: number;
+  /** server.hz (default 10). */
+  readonly hz?: number;
+  /** Called when a reply is sent: from here on the client counts the write as acknowledged. */
+  readonly onAck?: (ack: AofAck) => void;
+  /** Called after each startup load. */
+  readonly onLoad?: (report: LoadReport) => void;
+  /** Run a BGREWRITEAOF's child for this long before its done-handler runs (default 0). */
+  readonly rewriteDurationMs?: number;
+}
+
+export interface AofServerNode extends NodeHandlers<never> {
+  readonly ks: KeyspaceLike;
+  readonly aof: AppendOnlyFile;
+}
+
+export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => AofServerNode {
+  return (ctx) => {
+    const hz = opts.hz ?? 10;
+    const fsyncMs = opts.fsyncDurationMs ?? 0;
+    let bioPending = 0;
+    const bio: Bio = {
+      fsync(path) {
+        if (fsyncMs <= 0) {
+          ctx.disk.fsync(path);
+          return;
+        }
+        bioPending++;
+        ctx.setTimer(fsyncMs, 'bio-fsync-done', path);
+      },
+      pending: () => bioPending > 0,
+    };
+    // The fsync of an `always` flush is deferred by fsyncDurationMs while the loop is blocked.
+    let deferSync = false;
+    const deferred = new Set<string>();
+    const disk: AofDisk = {
+      exists: (n) => ctx.disk.exists(n),
+      list: () => ctx.disk.list(),
+      create: (n) => {
+        ctx.disk.create(n);
+      },
+      write: (n, b) => {
+        ctx.disk.write(n, b);
+      },
+      truncate: (n, l) => {
+        ctx.disk.truncate(n, l);
+      },
+      read: (n) => ctx.disk.read(n),
+      size: (n) => ctx.disk.size(n),
+      fsync: (n) => {
+        if (deferSync) deferred.add(n);
+        else ctx.disk.fsync(n);
+      },
+      rename: (a, b) => {
+        ctx.disk.rename(a, b);
+      },
+      remove: (n) => {
+        ctx.disk.remove(n);
+      },
+    };
+    const aof = new AppendOnlyFile({ ...opts, disk, bio });
+    const ks = opts.keyspace(() => ctx.now(), (db, argv) => {
+      aof.feed(db, argv, ctx.now());
+    });
+    const report = aof.start(ks, ctx.now());
+    opts.onLoad?.(report);
+    ctx.setTimer(1000 / hz, 'cron');
+    let blocked = false;
+    const queued: AofServerInput[] = [];
+    const beforeSleep = (): ReturnType<AppendOnlyFile['beforeSleep']> => {
+      deferSync = fsyncMs > 0;
+      try {
+        return aof.beforeSleep(ctx.now());
+      } finally {
+        deferSync = false;
+      }
+    };
+    const reply = (id: number): void => {
+      const action = beforeSleep();
+      if (deferred.size > 0) {
+        // Blocked in fdatasync: the reply goes out when it returns.
+        blocked = true;
+        ctx.setTimer(fsyncMs, 'sync-done', { id, flush: action.write });
+        return;
+      }
+      opts.onAck?.({ id, atMs: ctx.now(), flush: action.write });
+    };
+    const handle = (input: AofServerInput): void => {
+      if (blocked) {
+        queued.push(input);
+        return;
+      }
+      if (input.type === 'command') {
+        ks.execute(input.argv);
+        reply(input.id);
+      } else if (input.type === 'transaction') {
+        ks.execute(['MULTI']);
+        for (const c of input.commands) ks.execute(c);
+        ks.execute(['EXEC']);
+        reply(input.id);
+      } else if (aof.rewriting === undefined) {
+        const job = aof.rewriteStart(ks, ctx.now());
+        ctx.setTimer(opts.rewriteDurationMs ?? 0, 'rewrite-child', job.childPid);
+      }
+    };
+    return {
+      ks,
+      aof,
+      onInput(raw) {
+        handle(raw as AofServerInput);
+      },
+      onTimer(name, data) {
+        if (name === 'sync-done') {
+          for (const p of deferred) if (ctx.disk.exists(p)) ctx.disk.fsync(p);
+          deferred.clear();
+          blocked = false;
+          const d = data as { id: number; flush: AofAck['flush'] };
+          opts.onAck?.({ id: d.id, atMs: ctx.now(), flush: d.flush });
+          // handle() may block the loop again (another always-fsync): stop draining then.
+          const isBlocked = (): boolean => blocked;
+          while (!isBlocked() && queued.length > 0) handle(queued.shift()!);
+        } else if (name === 'cron') {
+          if (!blocked) beforeSleep();
+          ctx.setTimer(1000 / hz, 'cron');
+        } else if (name === 'bio-fsync-done') {
+          if (ctx.disk.exists(data as string)) ctx.disk.fsync(data as string);
+          bioPending--;
+        } else if (name === 'rewrite-child') {
+          const job = aof.rewriting;
+          if (job === undefined || job.childPid !== data) return;
+          aof.rewriteChildWrite(job, ctx.now());
+          aof.rewriteDone(job);
+          aof.rewriteDeleteHistory(job);
+        }
+      },
+    };
+  };
+}

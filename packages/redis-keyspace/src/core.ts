@@ -1,0 +1,127 @@
+/**
+ * The server-side state every command works on: databases, the cached command time, lazy expiry
+ * (db.c expireIfNeeded / lookupKey*), setKey, deletion, server.dirty, the stats INFO reports, and
+ * propagation (server.c propagate / alsoPropagate) to the AOF/replicas hook.
+ */
+import { Db } from './db.js';
+import type { PropagateFn } from './types.js';
+import { KeyspaceError } from './types.js';
+import { binToBytes } from './bytes.js';
+import type { Val, Thresholds } from './values.js';
+import { DEFAULT_THRESHOLDS } from './values.js';
+
+export interface ExpireStats {
+  /** server.stat_expiredkeys */
+  expiredKeys: number;
+  /** server.stat_expired_stale_perc (a fraction 0..1, as Redis stores it; INFO prints ×100) */
+  expiredStalePerc: number;
+  /** server.stat_expired_time_cap_reached_count */
+  expiredTimeCapReachedCount: number;
+  /** server.stat_expire_cycle_time_used (µs) */
+  expireCycleTimeUsedUs: number;
+  /** Keys removed by activeExpireCycle only (not in Redis's INFO; useful for curves) */
+  activeExpiredKeys: number;
+  /** Completed slow / fast cycles (not in INFO). */
+  slowCycles: number;
+  fastCycles: number;
+}
+
+export class KeyspaceCore {
+  readonly dbs: Db[];
+  readonly nowFn: () => number;
+  readonly thresholds: Thresholds;
+  /** server.dirty */
+  dirty = 0;
+  readonly stats: ExpireStats = {
+    expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReachedCount: 0,
+    expireCycleTimeUsedUs: 0,
+    activeExpiredKeys: 0,
+    slowCycles: 0,
+    fastCycles: 0,
+  };
+  onPropagate: PropagateFn | undefined;
+  /** The time of the current command (Redis caches one "now" per command). */
+  cmdNow = 0;
+  /**
+   * When true, lazy expiry neither deletes nor reports keys as expired: the state Redis is in
+   * while loading RDB/AOF (2.1 "Nothing expires while the server is loading").
+   */
+  loading = false;
+
+  constructor(now: () => number, databases: number, onPropagate: PropagateFn | undefined, thresholds?: Partial<Thresholds>) {
+    if (!Number.isInteger(databases) || databases < 1) {
+      throw new KeyspaceError('BAD_OPTION', `databases must be an integer >= 1, found ${String(databases)}`);
+    }
+    this.nowFn = now;
+    this.dbs = Array.from({ length: databases }, (_, i) => new Db(i));
+    this.onPropagate = onPropagate;
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  }
+
+  /** Emit one propagated command (argv as binary strings). */
+  propagate(db: number, argv: readonly string[]): void {
+    const fn = this.onPropagate;
+    if (fn === undefined) return;
+    fn(db, argv.map(binToBytes));
+  }
+
+  /** db.c keyIsExpired: strictly after the deadline. */
+  keyIsExpired(db: Db, slot: number): boolean {
+    if (this.loading) return false;
+    const when = db.getExpire(slot);
+    return !Number.isNaN(when) && this.cmdNow > when;
+  }
+
+  /**
+   * db.c expireIfNeeded + deleteExpiredKeyAndPropagate (we are always a master): a key whose
+   * deadline passed is deleted, counted in expired_keys, and `DEL key` is propagated.
+   * Returns true when the key was expired (and is now gone).
+   */
+  expireIfNeeded(db: Db, slot: number): boolean {
+    if (!this.keyIsExpired(db, slot)) return false;
+    this.deleteExpiredKeyAndPropagate(db, slot);
+    return true;
+  }
+
+  deleteExpiredKeyAndPropagate(db: Db, slot: number): void {
+    const key = db.keyOf[slot]!;
+    db.deleteSlot(slot);
+    this.stats.expiredKeys++;
+    // lazyfree-lazy-expire no (7.0 default) → DEL, not UNLINK.
+    if (this.onPropagate !== undefined) this.propagate(db.id, ['DEL', key]);
+  }
+
+  /** db.c lookupKey (read or write): the slot of a live key, or -1. */
+  lookup(db: Db, key: string): number {
+    const slot = db.dict.get(key);
+    if (slot === undefined) return -1;
+    if (!Number.isNaN(db.expOf[slot]!) && this.expireIfNeeded(db, slot)) return -1;
+    return slot;
+  }
+
+  /**
+   * db.c setKey: add or overwrite; without keepTtl an existing TTL is removed (removeExpire).
+   * Returns the slot.
+   */
+  setKey(db: Db, key: string, val: Val, keepTtl: boolean): number {
+    const slot = db.dict.get(key);
+    if (slot === undefined) return db.add(key, val);
+    db.overwrite(slot, val);
+    if (!keepTtl) db.removeExpire(slot);
+    return slot;
+  }
+
+  /** Delete a key known to exist (dbSyncDelete). */
+  deleteKey(db: Db, slot: number): void {
+    db.deleteSlot(slot);
+  }
+
+  /** server.c emptyData for one db or all (-1). Returns keys removed. */
+  emptyData(dbnum: number): number {
+    let removed = 0;
+    for (const db of this.dbs) if (dbnum === -1 || db.id === dbnum) removed += db.empty();
+    return removed;
+  }
+}

@@ -1,0 +1,536 @@
+/**
+ * `Keyspace`: a Redis 7.0 keyspace (16 databases, five data types, TTLs with lazy and active
+ * expiry) answering `execute(argv)` as redis-server does, with a typed API beside it, and the
+ * contract-C2 hooks that the RDB and AOF packages build on (entries, restore, fork, dirty,
+ * onPropagate).
+ */
+import type { RespValue } from '@protolab/resp';
+import { KeyspaceCore } from './core.js';
+import type { ExpireStats } from './core.js';
+import type { ClientState, Ctx } from './commands.js';
+import { COMMANDS, setAdd, zsetAddMember, hashSet } from './commands.js';
+import { E, err, QUEUED, OK, array } from './replies.js';
+import { toBin, binToBytes, binFromBytes, binToText } from './bytes.js';
+import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn, RedisValue } from './types.js';
+import { KeyspaceError } from './types.js';
+import type { Val, Thresholds } from './values.js';
+import { ListVal, SetVal, ZsetVal, HashVal, RawStr, cloneVal, encodingOf, intsetable, strOf, intsetOrder } from './values.js';
+import type { CycleClock, CycleResult, CycleState, CostModel, CycleType } from './expire-cycle.js';
+import { activeExpireCycle, newCycleState, CostModelClock, DEFAULT_COST_MODEL, CRON_DBS_PER_CALL } from './expire-cycle.js';
+import type { Db } from './db.js';
+
+export interface KeyspaceOptions {
+  /** Current Unix time in ms (the sim clock, or Date.now in an adapter). */
+  now: () => number;
+  /** `databases` (default 16). */
+  databases?: number;
+  /** Redis's propagate(): every write in order, in the form 7.0 writes to the AOF. */
+  onPropagate?: PropagateFn;
+  /** `hz` (1..500, default 10). */
+  hz?: number;
+  /** `dynamic-hz` (default true). */
+  dynamicHz?: boolean;
+  /** `active-expire-effort` (1..10, default 1). */
+  activeExpireEffort?: number;
+  /** Cost model for the simulated CPU of activeExpireCycle (default DEFAULT_COST_MODEL). */
+  costModel?: CostModel;
+  /** Encoding thresholds (defaults: Redis 7.0's). */
+  thresholds?: Partial<Thresholds>;
+}
+
+/** server.h CONFIG_MIN_HZ / CONFIG_MAX_HZ / MAX_CLIENTS_PER_CLOCK_TICK */
+export const CONFIG_MIN_HZ = 1;
+export const CONFIG_MAX_HZ = 500;
+export const MAX_CLIENTS_PER_CLOCK_TICK = 200;
+
+export interface SetOptions {
+  ex?: number;
+  px?: number;
+  exat?: number;
+  pxat?: number;
+  keepTtl?: boolean;
+  nx?: boolean;
+  xx?: boolean;
+}
+
+export type ExpireCondition = 'NX' | 'XX' | 'GT' | 'LT';
+
+export interface CronResult {
+  /** the effective hz after dynamic-hz */
+  hz: number;
+  /** serverCron's return value: ms until the next tick (1000/hz) */
+  periodMs: number;
+  cycle: CycleResult;
+}
+
+type Key = string | Uint8Array;
+
+function checkIntRange(name: string, v: number, lo: number, hi: number): void {
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new KeyspaceError('BAD_OPTION', `${name} must be an integer in ${lo}..${hi}, found ${String(v)}`);
+  }
+}
+
+const NOT_QUEUED = new Set(['multi', 'exec', 'discard', 'watch']);
+
+export class Keyspace {
+  /** @internal the server state (exposed for adapters and tests in this package) */
+  readonly core: KeyspaceCore;
+  private readonly client: ClientState;
+  private readonly cycleState: CycleState = newCycleState();
+  private resizeDb = 0;
+  /** Commands of a running EXEC, collected for the MULTI/EXEC wrapping decision. */
+  private execOps: { db: number; argv: string[] }[] | undefined;
+  config: { hz: number; dynamicHz: boolean; activeExpireEffort: number; activeExpireEnabled: boolean; costModel: CostModel };
+  /** server.hz after dynamic-hz (updated by serverCron). */
+  hz: number;
+
+  constructor(options: KeyspaceOptions) {
+    const hz = options.hz ?? 10;
+    const effort = options.activeExpireEffort ?? 1;
+    checkIntRange('hz', hz, CONFIG_MIN_HZ, CONFIG_MAX_HZ);
+    checkIntRange('activeExpireEffort', effort, 1, 10);
+    this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds);
+    this.client = { db: this.core.dbs[0]!, inMulti: false, queue: [], multiError: false };
+    this.config = {
+      hz,
+      dynamicHz: options.dynamicHz ?? true,
+      activeExpireEffort: effort,
+      activeExpireEnabled: true,
+      costModel: options.costModel ?? DEFAULT_COST_MODEL,
+    };
+    this.hz = hz;
+  }
+
+  /** server.dirty: changes since start (Redis resets it on save; we never save). */
+  get dirty(): number {
+    return this.core.dirty;
+  }
+
+  get onPropagate(): PropagateFn | undefined {
+    return this.core.onPropagate;
+  }
+  set onPropagate(fn: PropagateFn | undefined) {
+    this.core.onPropagate = fn;
+  }
+
+  /** Counters behind INFO's expiry fields. */
+  get stats(): Readonly<ExpireStats> {
+    return this.core.stats;
+  }
+
+  /** The db this connection has SELECTed. */
+  get selectedDb(): number {
+    return this.client.db.id;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // execute
+
+  /**
+   * Run one command as this connection (SELECT and MULTI state persist across calls) and return
+   * Redis's reply. String arguments are sent as their UTF-8 bytes.
+   */
+  execute(argv: readonly Key[]): RespValue {
+    if (argv.length === 0) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected at least the command name, found an empty argv');
+    const args = argv.map(toBin);
+    return this.dispatch(args);
+  }
+
+  private dispatch(args: string[]): RespValue {
+    const name = args[0]!.toLowerCase();
+    const client = this.client;
+    const spec = COMMANDS[name];
+    const special = name === 'multi' || name === 'exec' || name === 'discard';
+    if (spec === undefined && !special) {
+      if (client.inMulti) client.multiError = true;
+      // server.c processCommand: "'%.*s' " per argument while the list is under 128 bytes; C's
+      // %s stops at a NUL byte; addReplyErrorFormat turns CR/LF into spaces.
+      const cstr = (s: string): string => {
+        const nul = s.indexOf('\0');
+        return nul < 0 ? s : s.slice(0, nul);
+      };
+      let tail = '';
+      for (let i = 1; i < args.length && tail.length < 128; i++) tail += `'${cstr(args[i]!).slice(0, 128 - tail.length)}' `;
+      return err(`ERR unknown command '${cstr(args[0]!).slice(0, 128)}', with args beginning with: ${tail}`.replace(/[\r\n]/g, ' '));
+    }
+    const arity = special ? 1 : spec!.arity;
+    if ((arity > 0 && args.length !== arity) || args.length < -arity) {
+      if (client.inMulti) client.multiError = true;
+      return err(E.arity(name));
+    }
+    if (client.inMulti && !NOT_QUEUED.has(name)) {
+      client.queue.push(args);
+      return QUEUED;
+    }
+    if (name === 'multi') {
+      if (client.inMulti) return err('ERR MULTI calls can not be nested');
+      client.inMulti = true;
+      client.queue = [];
+      client.multiError = false;
+      return OK;
+    }
+    if (name === 'discard') {
+      if (!client.inMulti) return err('ERR DISCARD without MULTI');
+      client.inMulti = false;
+      client.queue = [];
+      return OK;
+    }
+    if (name === 'exec') return this.exec();
+    this.core.cmdNow = this.core.nowFn();
+    return this.call(args);
+  }
+
+  /** server.c call(): run, then propagate if the command changed the dataset. */
+  private call(args: string[]): RespValue {
+    const spec = COMMANDS[args[0]!.toLowerCase()]!;
+    const core = this.core;
+    const dirtyBefore = core.dirty;
+    const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, forcePropagate: false };
+    const reply = spec.handler(ctx);
+    if (core.dirty !== dirtyBefore || ctx.forcePropagate) {
+      const op = { db: this.client.db.id, argv: ctx.propagateAs ?? args };
+      if (this.execOps) this.execOps.push(op);
+      else core.propagate(op.db, op.argv);
+    }
+    return reply;
+  }
+
+  /** multi.c execCommand: one frozen "now"; writes wrapped in MULTI/EXEC when more than one. */
+  private exec(): RespValue {
+    const client = this.client;
+    if (!client.inMulti) return err('ERR EXEC without MULTI');
+    const queue = client.queue;
+    const aborted = client.multiError;
+    client.inMulti = false;
+    client.queue = [];
+    client.multiError = false;
+    if (aborted) return err('EXECABORT Transaction discarded because of previous errors.');
+    this.core.cmdNow = this.core.nowFn();
+    this.execOps = [];
+    const replies: RespValue[] = [];
+    try {
+      for (const args of queue) replies.push(this.call(args));
+    } finally {
+      const ops = this.execOps;
+      this.execOps = undefined;
+      if (ops.length > 1) {
+        this.core.propagate(ops[0]!.db, ['MULTI']);
+        for (const op of ops) this.core.propagate(op.db, op.argv);
+        this.core.propagate(ops[0]!.db, ['EXEC']);
+      } else if (ops.length === 1) this.core.propagate(ops[0]!.db, ops[0]!.argv);
+    }
+    return array(replies);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Typed API (same semantics as the commands; errors thrown as KeyspaceError with Redis's text)
+
+  private run(args: string[]): RespValue {
+    const r = this.dispatch(args);
+    if (r.type === 'error') {
+      const code = r.value.split(' ', 1)[0]!;
+      throw new KeyspaceError(code, r.value);
+    }
+    return r;
+  }
+
+  private lookupTyped(key: Key): { db: Db; slot: number } {
+    this.core.cmdNow = this.core.nowFn();
+    const db = this.client.db;
+    return { db, slot: this.core.lookup(db, toBin(key)) };
+  }
+
+  /** GET as text (UTF-8). Throws WRONGTYPE for non-strings. */
+  get(key: Key): string | undefined {
+    const { db, slot } = this.lookupTyped(key);
+    if (slot < 0) return undefined;
+    const v = db.valOf[slot]!;
+    if (typeof v === 'string') return binToText(v);
+    if (v instanceof RawStr) return binToText(v.s);
+    throw new KeyspaceError('WRONGTYPE', E.wrongType);
+  }
+
+  /** GET as bytes. */
+  getBuffer(key: Key): Uint8Array | undefined {
+    const { db, slot } = this.lookupTyped(key);
+    if (slot < 0) return undefined;
+    const v = db.valOf[slot]!;
+    if (typeof v === 'string' || v instanceof RawStr) return binToBytes(strOf(v));
+    throw new KeyspaceError('WRONGTYPE', E.wrongType);
+  }
+
+  /**
+   * SET. Returns false when NX/XX prevented the write. TTL options follow SET's rules (one of
+   * ex/px/exat/pxat, positive integers) and throw Redis's error text otherwise.
+   */
+  set(key: Key, value: Key, opts?: SetOptions): boolean {
+    const k = toBin(key);
+    const v = toBin(value);
+    if (opts === undefined || (opts.px !== undefined && Object.keys(opts).length === 1 && Number.isSafeInteger(opts.px) && opts.px > 0)) {
+      // Fast path: SET k v [PX ms].
+      const core = this.core;
+      const now = (core.cmdNow = core.nowFn());
+      const db = this.client.db;
+      let slot = db.dict.get(k);
+      if (slot !== undefined && core.expireIfNeeded(db, slot)) slot = undefined;
+      if (slot === undefined) slot = db.add(k, v);
+      else {
+        db.overwrite(slot, v);
+        if (opts === undefined) db.removeExpire(slot);
+      }
+      core.dirty++;
+      if (opts !== undefined) {
+        const when = now + opts.px!;
+        db.setExpire(slot, when);
+        if (core.onPropagate) core.propagate(db.id, ['SET', k, v, 'PXAT', String(when)]);
+      } else if (core.onPropagate) core.propagate(db.id, ['SET', k, v]);
+      return true;
+    }
+    const args = ['SET', k, v];
+    if (opts.nx) args.push('NX');
+    if (opts.xx) args.push('XX');
+    if (opts.keepTtl) args.push('KEEPTTL');
+    if (opts.ex !== undefined) args.push('EX', String(opts.ex));
+    if (opts.px !== undefined) args.push('PX', String(opts.px));
+    if (opts.exat !== undefined) args.push('EXAT', String(opts.exat));
+    if (opts.pxat !== undefined) args.push('PXAT', String(opts.pxat));
+    return this.run(args).type !== 'null';
+  }
+
+  del(...keys: Key[]): number {
+    return Number(this.intReply(['DEL', ...keys.map(toBin)]));
+  }
+
+  exists(...keys: Key[]): number {
+    return Number(this.intReply(['EXISTS', ...keys.map(toBin)]));
+  }
+
+  /** EXPIRE key seconds [NX|XX|GT|LT] → true if set (or the key was deleted by a past time). */
+  expire(key: Key, seconds: number, cond?: ExpireCondition): boolean {
+    return this.expireGeneric('EXPIRE', key, seconds, cond);
+  }
+  pexpire(key: Key, ms: number, cond?: ExpireCondition): boolean {
+    return this.expireGeneric('PEXPIRE', key, ms, cond);
+  }
+  expireAt(key: Key, unixSeconds: number, cond?: ExpireCondition): boolean {
+    return this.expireGeneric('EXPIREAT', key, unixSeconds, cond);
+  }
+  pexpireAt(key: Key, unixMs: number, cond?: ExpireCondition): boolean {
+    return this.expireGeneric('PEXPIREAT', key, unixMs, cond);
+  }
+  private expireGeneric(cmd: string, key: Key, n: number, cond?: ExpireCondition): boolean {
+    if (!Number.isSafeInteger(n)) throw new KeyspaceError('ERR', E.notInteger);
+    const args = [cmd, toBin(key), String(n)];
+    if (cond) args.push(cond);
+    return this.intReply(args) === 1n;
+  }
+
+  /** TTL: -2 missing, -1 no TTL, else seconds rounded to nearest. */
+  ttl(key: Key): number {
+    return Number(this.intReply(['TTL', toBin(key)]));
+  }
+  pttl(key: Key): number {
+    return Number(this.intReply(['PTTL', toBin(key)]));
+  }
+  expireTime(key: Key): number {
+    return Number(this.intReply(['EXPIRETIME', toBin(key)]));
+  }
+  pexpireTime(key: Key): number {
+    return Number(this.intReply(['PEXPIRETIME', toBin(key)]));
+  }
+  persist(key: Key): boolean {
+    return this.intReply(['PERSIST', toBin(key)]) === 1n;
+  }
+  incr(key: Key, by = 1): bigint {
+    if (!Number.isSafeInteger(by)) throw new KeyspaceError('ERR', E.notInteger);
+    return this.intReply(['INCRBY', toBin(key), String(by)]);
+  }
+  type(key: Key): 'none' | 'string' | 'list' | 'set' | 'zset' | 'hash' {
+    const r = this.run(['TYPE', toBin(key)]);
+    return (r.type === 'simple' ? r.value : 'none') as 'none';
+  }
+  /** OBJECT ENCODING */
+  encoding(key: Key): Encoding | undefined {
+    const r = this.run(['OBJECT', 'ENCODING', toBin(key)]);
+    return r.type === 'bulk' ? (binFromBytes(r.value) as Encoding) : undefined;
+  }
+  /** DBSIZE (counts keys that expired but were not reclaimed yet, as Redis does). */
+  dbsize(): number {
+    return this.client.db.size;
+  }
+  select(db: number): void {
+    this.run(['SELECT', String(db)]);
+  }
+  flushdb(): void {
+    this.run(['FLUSHDB']);
+  }
+  flushall(): void {
+    this.run(['FLUSHALL']);
+  }
+  /** Number of keys with a TTL in the selected db (INFO keyspace `expires`). */
+  expiresCount(db = this.client.db.id): number {
+    return this.core.dbs[db]?.expires.used ?? 0;
+  }
+
+  private intReply(args: string[]): bigint {
+    const r = this.run(args);
+    if (r.type !== 'integer') throw new KeyspaceError('ERR', `expected an integer reply, found ${r.type}`);
+    return r.value;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Contract C2: entries / restore / fork
+
+  /**
+   * Every key of every db, with value, deadline and the encoding Redis 7.0 would report.
+   * Includes keys whose deadline passed but that were not reclaimed yet, as rdbSave writes
+   * them (a master's loader then drops them).
+   */
+  *entries(): Generator<KeyEntry> {
+    for (const db of this.core.dbs) {
+      for (const [key, slot] of db.dict) yield makeEntry(db.id, key, db.valOf[slot]!, db.hasExpire(slot) ? db.getExpire(slot) : undefined);
+    }
+  }
+
+  /**
+   * Insert a key as loaded from an RDB file or AOF base: no lazy expiry, no propagation, no
+   * dirty++. The encoding is derived from the data as rdbLoadObject does (thresholds apply; a
+   * hashtable set of small integers loads as an intset). An existing key is replaced.
+   */
+  restore(entry: KeyEntry): void {
+    const db = this.core.dbs[entry.db];
+    if (db === undefined) throw new KeyspaceError('BAD_DB', `restore: db ${entry.db} is out of range 0..${this.core.dbs.length - 1}`);
+    const key = binFromBytes(entry.key);
+    const val = this.valFromRedis(entry.value);
+    let slot = db.dict.get(key);
+    if (slot === undefined) slot = db.add(key, val);
+    else {
+      db.overwrite(slot, val);
+      db.removeExpire(slot);
+    }
+    if (entry.expireAtMs !== undefined) db.setExpire(slot, entry.expireAtMs);
+  }
+
+  /**
+   * The state a forked child sees (BGSAVE, BGREWRITEAOF): later writes to this keyspace do not
+   * show. Implemented by copying values at fork time (not page-level copy-on-write).
+   */
+  fork(): KeyspaceSnapshot {
+    const snap: { db: number; key: string; val: Val; exp: number | undefined }[] = [];
+    for (const db of this.core.dbs) {
+      for (const [key, slot] of db.dict) snap.push({ db: db.id, key, val: cloneVal(db.valOf[slot]!), exp: db.hasExpire(slot) ? db.getExpire(slot) : undefined });
+    }
+    return {
+      *entries(): Generator<KeyEntry> {
+        for (const e of snap) yield makeEntry(e.db, e.key, e.val, e.exp);
+      },
+    };
+  }
+
+  /** Load mode (server.loading): while true nothing expires, lazily or by EXPIRE with a past time. */
+  get loading(): boolean {
+    return this.core.loading;
+  }
+  set loading(v: boolean) {
+    this.core.loading = v;
+  }
+
+  private valFromRedis(v: RedisValue): Val {
+    const th = this.core.thresholds;
+    switch (v.type) {
+      case 'string':
+        return binFromBytes(v.value);
+      case 'list':
+        return new ListVal(v.value.map(binFromBytes));
+      case 'set': {
+        const members = v.value.map(binFromBytes);
+        const s = new SetVal(members.length <= th.setMaxIntsetEntries && members.every(intsetable), new Set());
+        for (const m of members) setAdd(s, m, th.setMaxIntsetEntries);
+        return s;
+      }
+      case 'zset': {
+        const z = new ZsetVal(v.value.length <= th.zsetMaxListpackEntries, new Map());
+        for (const { member, score } of v.value) zsetAddMember(z, binFromBytes(member), score, th.zsetMaxListpackEntries, th.zsetMaxListpackValue);
+        return z;
+      }
+      case 'hash': {
+        const h = new HashVal(v.value.length <= th.hashMaxListpackEntries, new Map());
+        for (const [f, val] of v.value) hashSet(h, binFromBytes(f), binFromBytes(val), th.hashMaxListpackEntries, th.hashMaxListpackValue);
+        return h;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Active expiry: serverCron / beforeSleep drivers
+
+  /**
+   * expire.c activeExpireCycle(type). `clock` defaults to a CostModelClock starting at now().
+   */
+  activeExpireCycle(type: CycleType, clock?: CycleClock): CycleResult {
+    const c = clock ?? new CostModelClock(this.core.nowFn(), this.config.costModel);
+    return activeExpireCycle(this.core, this.cycleState, type, { effort: this.config.activeExpireEffort, hz: this.hz }, c);
+  }
+
+  /**
+   * server.c serverCron, the parts that concern the keyspace: dynamic hz, then databasesCron
+   * (activeExpireCycle SLOW on a master, then tryResizeHashTables over CRON_DBS_PER_CALL dbs).
+   * `clients` is the number of connected clients (for dynamic-hz).
+   */
+  serverCron(clock?: CycleClock, clients = 1): CronResult {
+    this.hz = this.config.hz;
+    if (this.config.dynamicHz) {
+      while (clients / this.hz > MAX_CLIENTS_PER_CLOCK_TICK) {
+        this.hz *= 2;
+        if (this.hz > CONFIG_MAX_HZ) {
+          this.hz = CONFIG_MAX_HZ;
+          break;
+        }
+      }
+    }
+    const cycle = this.config.activeExpireEnabled
+      ? this.activeExpireCycle('slow', clock)
+      : { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
+    const dbs = this.core.dbs;
+    const perCall = Math.min(CRON_DBS_PER_CALL, dbs.length);
+    for (let j = 0; j < perCall; j++) {
+      const db = dbs[this.resizeDb % dbs.length]!;
+      if (db.expires.needsResize()) db.expires.resize();
+      this.resizeDb++;
+    }
+    return { hz: this.hz, periodMs: Math.floor(1000 / this.hz), cycle };
+  }
+
+  /** server.c beforeSleep: the fast expire cycle (masters, active expire enabled). */
+  beforeSleep(clock?: CycleClock): CycleResult {
+    if (!this.config.activeExpireEnabled) return { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
+    return this.activeExpireCycle('fast', clock);
+  }
+
+  /** INFO-style numbers for programs. */
+  info(): { expiredKeys: number; expiredStalePerc: number; expiredTimeCapReachedCount: number; expireCycleCpuMilliseconds: number; keyspace: { db: number; keys: number; expires: number; avgTtl: number }[] } {
+    const s = this.core.stats;
+    return {
+      expiredKeys: s.expiredKeys,
+      expiredStalePerc: s.expiredStalePerc * 100,
+      expiredTimeCapReachedCount: s.expiredTimeCapReachedCount,
+      expireCycleCpuMilliseconds: Math.floor(s.expireCycleTimeUsedUs / 1000),
+      keyspace: this.core.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.used, avgTtl: d.avgTtl })),
+    };
+  }
+}
+
+function makeEntry(db: number, key: string, v: Val, exp: number | undefined): KeyEntry {
+  const e: KeyEntry = { db, key: binToBytes(key), value: redisValueOf(v), encoding: encodingOf(v) };
+  if (exp !== undefined) e.expireAtMs = exp;
+  return e;
+}
+
+function redisValueOf(v: Val): RedisValue {
+  if (typeof v === 'string' || v instanceof RawStr) return { type: 'string', value: binToBytes(strOf(v)) };
+  if (v instanceof ListVal) return { type: 'list', value: v.items.map(binToBytes) };
+  if (v instanceof SetVal) return { type: 'set', value: (v.intset ? intsetOrder(v.m) : [...v.m]).map(binToBytes) };
+  if (v instanceof ZsetVal) return { type: 'zset', value: v.sorted().map(([m, s]) => ({ member: binToBytes(m), score: s })) };
+  return { type: 'hash', value: [...v.m].map(([f, x]): [Uint8Array, Uint8Array] => [binToBytes(f), binToBytes(x)]) };
+}

@@ -1,0 +1,44 @@
+/** A seeded 1M-key mixed dataset (shapes like a typical cache + app database). */
+import type { KeyEntry } from '@protolab/redis-rdb';
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const enc = new TextEncoder();
+
+export function mixedDataset(n: number, seed = 1): KeyEntry[] {
+  const rnd = mulberry32(seed);
+  const word = (len: number): Uint8Array => {
+    const b = new Uint8Array(len);
+    for (let i = 0; i < len; i++) b[i] = 97 + Math.floor(rnd() * 26);
+    return b;
+  };
+  const out: KeyEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = enc.encode(`key:${i}`);
+    const r = rnd();
+    let e: KeyEntry;
+    if (r < 0.35) e = { db: 0, key, value: { type: 'string', value: enc.encode(String(Math.floor(rnd() * 1e9))) } };
+    else if (r < 0.6) e = { db: 0, key, value: { type: 'string', value: word(8 + Math.floor(rnd() * 40)) } };
+    else if (r < 0.7) e = { db: 0, key, value: { type: 'string', value: enc.encode(`{"id":${i},"name":"user${i}","tags":["a","b","c"],"bio":"${'lorem ipsum '.repeat(1 + (i % 8))}"}`) } };
+    else if (r < 0.8) e = { db: 0, key, value: { type: 'list', value: Array.from({ length: 1 + Math.floor(rnd() * 15) }, () => word(4 + Math.floor(rnd() * 10))) } };
+    else if (r < 0.9) e = { db: 0, key, value: { type: 'hash', value: Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, j) => [enc.encode(`f${j}`), word(3 + Math.floor(rnd() * 12))] as [Uint8Array, Uint8Array]) } };
+    else if (r < 0.95) e = { db: 0, key, value: { type: 'set', value: [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => String(Math.floor(rnd() * 1000))))].map((s) => enc.encode(s)) } };
+    else {
+      const m = new Map<string, number>();
+      for (let j = 0, k = 1 + Math.floor(rnd() * 10); j < k; j++) m.set(`m${Math.floor(rnd() * 100)}`, Math.floor(rnd() * 1000) / 10);
+      e = { db: 0, key, value: { type: 'zset', value: [...m].map(([member, score]) => ({ member: enc.encode(member), score })).sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : 1)) } };
+    }
+    if (rnd() < 0.2) e.expireAtMs = Date.UTC(2030, 0, 1) + Math.floor(rnd() * 1e9);
+    out.push(e);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION, RdbFormatError } from '@protolab/redis-rdb';
+
+const hex = (b: Uint8Array | undefined): string => (b === undefined ? 'undefined' : Buffer.from(b).toString('hex'));
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function expectCorrupt(f: () => unknown): void {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RdbFormatError);
+    expect((e as RdbFormatError).code).toBe('LZF_CORRUPT');
+    return;
+  }
+  throw new Error('expected LZF_CORRUPT');
+}
+
+describe('LZF (liblzf lzf_c.c / lzf_d.c as built into Redis)', () => {
+  it('lzf_compress produces the bytes redis-server 7.0.15 wrote into dump.rdb for known strings', () => {
+    // captured from `SET k <value>` + SAVE on a real 7.0.15 (the payload after c3 <clen> <len>)
+    expect(hex(lzfCompress(ascii('a'.repeat(21)), 17))).toBe('016161e00a00');
+    expect(hex(lzfCompress(ascii('a'.repeat(40)), 36))).toBe('016161e01b00016161');
+    expect(hex(lzfCompress(ascii('abc'.repeat(10)), 26))).toBe('0361626361e00f02016263');
+  });
+
+  it('lzf_compress returns nothing (0 in C) when the output would not fit in out_len', () => {
+    const incompressible = Uint8Array.from({ length: 64 }, (_, i) => (i * 151 + 7) & 0xff);
+    expect(lzfCompress(incompressible, incompressible.length - 4)).toBeUndefined();
+    expect(lzfCompress(new Uint8Array(0), 10)).toBeUndefined();
+  });
+
+  it('round trip: lzf_decompress(lzf_compress(x)) = x for any bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 2000 }), fc.array(fc.constantFrom(0x61, 0x62, 0x63), { minLength: 1, maxLength: 3000 }).map((a) => Uint8Array.from(a))), (x) => {
+        const c = lzfCompress(x, x.length + 64);
+        expect(c).toBeDefined();
+        expect(Buffer.from(lzfDecompress(c!, x.length)).equals(Buffer.from(x))).toBe(true);
+      }),
+    );
+  });
+
+  it('the compressed size never exceeds out_len (a result is either complete or absent)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 500 }), fc.integer({ min: 1, max: 600 }), (x, limit) => {
+        const c = lzfCompress(x, limit);
+        return c === undefined || (c.length <= limit && Buffer.from(lzfDecompress(c, x.length)).equals(Buffer.from(x)));
+      }),
+    );
+  });
+
+  it('back-references may overlap their output (run-length): 01 61 61 e0 0a 00 expands to 21 "a"', () => {
+    expect(new TextDecoder().decode(lzfDecompress(Uint8Array.from([0x01, 0x61, 0x61, 0xe0, 0x0a, 0x00]), 21))).toBe('a'.repeat(21));
+  });
+
+  it('lzf_decompress rejects a stream that does not produce exactly the announced length', () => {
+    const good = Uint8Array.from([0x01, 0x61, 0x61, 0xe0, 0x0a, 0x00]);
+    expectCorrupt(() => lzfDecompress(good, 20)); // overflows
+    expectCorrupt(() => lzfDecompress(good, 22)); // too short
+    expectCorrupt(() => lzfDecompress(Uint8Array.from([0x05, 0x61]), 6)); // literal past input end
+    expectCorrupt(() => lzfDecompress(Uint8Array.from([0x20, 0x05]), 3)); // reference before the start
+    expectCorrupt(() => lzfDecompress(Uint8Array.from([0x00, 0x61, 0xe0]), 12)); // input ends inside a reference
+  });
+
+  it('a forged original length beyond 88x the input is refused before allocating', () => {
+    expect(LZF_MAX_EXPANSION).toBe(88);
+    expectCorrupt(() => lzfDecompress(Uint8Array.from([0x00, 0x61]), 2 ** 40));
+    expectCorrupt(() => lzfDecompress(Uint8Array.from([0x00, 0x61]), 2 * 88 + 1));
+  });
+
+  it('the largest expansion really is 88x: back-references of 264 bytes encoded in 3 bytes', () => {
+    const run = Uint8Array.from([0x00, 0x61, ...Array.from({ length: 100 }, () => [0xe0, 0xff, 0x00]).flat()]);
+    const out = lzfDecompress(run, 1 + 100 * 264);
+    expect(out.length / run.length).toBeGreaterThan(87);
+  });
+
+  it('decompressing arbitrary bytes gives the exact length or a typed error, never anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 5000 }), (junk, n) => {
+        try {
+          expect(lzfDecompress(junk, n).length).toBe(n);
+        } catch (e) {
+          expect(e).toBeInstanceOf(RdbFormatError);
+        }
+      }),
+    );
+  });
+});

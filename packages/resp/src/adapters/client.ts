@@ -1,0 +1,223 @@
+/**
+ * RespClient: a small RESP client over node:net for tests and tools (not a production client:
+ * no reconnects, no cluster redirects). Requests are pipelined; replies are matched in order.
+ *
+ *   const c = await RespClient.connect(port);
+ *   await c.call('SET', 'k', 'v');            // → { type: 'simple', value: 'OK' }
+ *   await c.raw('*1\r\n$4\r\nPING\r\n');      // → Buffer '+PONG\r\n', exactly one reply's bytes
+ *   await c.hello(3);                         // switch the connection to RESP3
+ *   await c.close();
+ *
+ * Error replies resolve as `{ type: 'error' }` values (they are replies, not failures); the
+ * promise rejects only for connection problems, a protocol error in the reply stream, or a
+ * reply that does not come within `replyTimeoutMs`.
+ *
+ * RESP3 push messages (`>`) that are not the reply to a pending (P|S)(UN)SUBSCRIBE go to the
+ * `onPush` listeners. A SUBSCRIBE of n channels gets n replies: the call takes the first, the
+ * others are pushes (RESP3) or, in RESP2, would answer the following calls; use one channel per
+ * call or `raw` for those.
+ */
+import net from 'node:net';
+import { decodeAll, RespDecoder } from '../decode.js';
+import { encodeCommand, type CommandArg } from '../encode.js';
+import type { RespProtocolError } from '../errors.js';
+import type { RespValue } from '../types.js';
+
+export class RespClientError extends Error {
+  override readonly name = 'RespClientError';
+  constructor(
+    readonly code: 'ECONNCLOSED' | 'ETIMEDOUT' | 'EPROTOCOL' | 'ESOCKET',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface RespClientOptions {
+  /** Fail a call whose reply has not arrived after this long (default 10 s). 0 disables. */
+  readonly replyTimeoutMs?: number;
+  /** Fail connect after this long (default 5 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+interface Pending {
+  readonly kind: 'value' | 'raw';
+  readonly command: string;
+  readonly resolve: (v: RespValue | Buffer) => void;
+  readonly reject: (e: Error) => void;
+  readonly sentAt: number;
+}
+
+const SUBSCRIBE_FAMILY = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
+export class RespClient {
+  private readonly decoder = new RespDecoder({ protocol: 3 });
+  private readonly pending: Pending[] = [];
+  private readonly pushListeners = new Set<(v: RespValue) => void>();
+  /** Received bytes not yet attributed to a reply, and the absolute offset of the first one. */
+  private chunks: Buffer[] = [];
+  private chunksBase = 0;
+  private failure: Error | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly closedPromise: Promise<Buffer>;
+  /** 2 until hello(3) succeeds. */
+  protocol: 2 | 3 = 2;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly replyTimeoutMs: number,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.onData(chunk);
+    });
+    socket.on('error', (e) => {
+      this.failAll(new RespClientError('ESOCKET', `socket error: ${e.message}`, { cause: e }));
+    });
+    this.closedPromise = new Promise((resolve) => {
+      socket.on('close', () => {
+        if (this.timer) clearInterval(this.timer);
+        this.failAll(new RespClientError('ECONNCLOSED', 'connection closed by the server'));
+        resolve(Buffer.concat(this.chunks));
+      });
+    });
+    if (replyTimeoutMs > 0) {
+      this.timer = setInterval(() => {
+        const head = this.pending[0];
+        if (head && Date.now() - head.sentAt > replyTimeoutMs) {
+          this.failAll(new RespClientError('ETIMEDOUT', `no reply to ${head.command} within ${replyTimeoutMs} ms`));
+          socket.destroy();
+        }
+      }, Math.min(250, replyTimeoutMs));
+      this.timer.unref();
+    }
+  }
+
+  static connect(port: number, host = '127.0.0.1', options: RespClientOptions = {}): Promise<RespClient> {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ port, host });
+      const t = setTimeout(() => {
+        socket.destroy();
+        reject(new RespClientError('ETIMEDOUT', `could not connect to ${host}:${port} within ${connectTimeoutMs} ms`));
+      }, connectTimeoutMs);
+      socket.once('error', (e) => {
+        clearTimeout(t);
+        reject(new RespClientError('ESOCKET', `could not connect to ${host}:${port}: ${e.message}`, { cause: e }));
+      });
+      socket.once('connect', () => {
+        clearTimeout(t);
+        resolve(new RespClient(socket, options.replyTimeoutMs ?? 10_000));
+      });
+    });
+  }
+
+  /** Sends one command; resolves with its reply (error replies included, as values). */
+  call(...argv: CommandArg[]): Promise<RespValue> {
+    const command = argv[0] === undefined ? '' : typeof argv[0] === 'string' ? argv[0] : argv[0] instanceof Uint8Array ? Buffer.from(argv[0]).toString() : String(argv[0]);
+    return this.send(encodeCommand(argv), 'value', command) as Promise<RespValue>;
+  }
+
+  /**
+   * Sends bytes as they are; resolves with exactly the bytes of the next reply (for
+   * byte-for-byte comparisons). The bytes should hold exactly one request.
+   */
+  raw(bytes: Uint8Array | string): Promise<Buffer> {
+    const b = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
+    return this.send(b, 'raw', 'raw request') as Promise<Buffer>;
+  }
+
+  /** Writes bytes without waiting for any reply (to send malformed or partial input). */
+  write(bytes: Uint8Array | string): void {
+    this.socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+  }
+
+  /** HELLO <protover>: on success the connection speaks that protocol from now on. */
+  async hello(protover: 2 | 3 = 3): Promise<RespValue> {
+    const r = await this.call('HELLO', protover);
+    if (r.type !== 'error') this.protocol = protover;
+    return r;
+  }
+
+  /** Listens to RESP3 push messages; returns a function that removes the listener. */
+  onPush(listener: (v: RespValue) => void): () => void {
+    this.pushListeners.add(listener);
+    return () => this.pushListeners.delete(listener);
+  }
+
+  /** Resolves when the server closes the connection, with the bytes that were not a full reply. */
+  get closed(): Promise<Buffer> {
+    return this.closedPromise;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (!this.socket.destroyed) this.socket.end();
+    await this.closedPromise;
+  }
+
+  private send(bytes: Uint8Array, kind: 'value' | 'raw', command: string): Promise<RespValue | Buffer> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ kind, command, resolve, reject, sentAt: Date.now() });
+      this.socket.write(bytes);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    const r = this.decoder.feed(chunk);
+    let start = this.chunksBase;
+    let joined: Buffer | undefined;
+    for (let i = 0; i < r.values.length; i++) {
+      const v = r.values[i]!;
+      const end = r.ends[i]!;
+      joined ??= this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      this.deliver(v, joined.subarray(start - this.chunksBase, end - this.chunksBase));
+      start = end;
+    }
+    if (joined) {
+      const rest = joined.subarray(start - this.chunksBase);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.chunksBase = start;
+    }
+    if (r.error) this.protocolError(r.error);
+  }
+
+  private deliver(v: RespValue, bytes: Buffer): void {
+    const head = this.pending[0];
+    if (v.type === 'push' && !(head && (head.kind === 'raw' || answersSubscribe(head.command, v)))) {
+      for (const l of this.pushListeners) l(v);
+      return;
+    }
+    if (!head) return; // an unsolicited reply (e.g. after a RESP2 multi-channel SUBSCRIBE)
+    this.pending.shift();
+    if (head.kind === 'raw') head.resolve(Buffer.from(bytes));
+    else head.resolve(v);
+  }
+
+  private protocolError(e: RespProtocolError): void {
+    this.failAll(new RespClientError('EPROTOCOL', `malformed reply stream: ${e.message}`, { cause: e }));
+    this.socket.destroy();
+  }
+
+  private failAll(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.splice(0)) p.reject(e);
+  }
+}
+
+function answersSubscribe(command: string, v: RespValue): boolean {
+  const name = command.toLowerCase();
+  if (!SUBSCRIBE_FAMILY.has(name) || v.type !== 'push') return false;
+  const kind = v.value[0];
+  return kind?.type === 'bulk' && Buffer.from(kind.value).toString().toLowerCase() === name;
+}
+
+/** Decodes one reply from bytes (convenience for comparing `raw` results). */
+export function decodeReply(bytes: Uint8Array): RespValue {
+  const values = decodeAll(bytes);
+  if (values.length !== 1) throw new RespClientError('EPROTOCOL', `expected exactly one reply, found ${values.length}`);
+  return values[0]!;
+}

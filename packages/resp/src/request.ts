@@ -1,0 +1,424 @@
+/**
+ * The request side: commands as redis-server 7.0 reads them from a client (networking.c
+ * processInputBuffer → processMultibulkBuffer / processInlineBuffer), and as the AOF loader
+ * reads them from a file. Each complete command comes out as argv (`Uint8Array[]`) with the
+ * absolute byte offsets where it starts and ends, so a loader knows how far the input is valid.
+ *
+ * Faithful to the server, including its leniencies (checked against redis-server 7.0.15 in
+ * test/request.peer.test.ts):
+ * - A request starting with '*' is multibulk; anything else is inline (unless `allowInline` is off).
+ * - Lengths are parsed with string2ll: `*01`, `$+3`, `$ 3` are invalid. A multibulk count above
+ *   INT_MAX is invalid; a count ≤ 0 (`*0`, `*-5`) is skipped without running anything.
+ * - After each `\r` of a header and after each payload Redis skips two bytes without looking at
+ *   them: `$4\r\nPINGxx` is read as "PING". `strictCrlf: true` insists on `\r\n` instead.
+ * - Lines are searched with strchr, which stops at a NUL byte: a NUL before the end of a line
+ *   makes the server wait for more input, until more than 64 KiB are buffered ("too big ...").
+ * - An inline line is split like sdssplitargs: blanks separate words; "double quotes" take
+ *   \n \r \t \b \a \\ \" and \xHH escapes; 'single quotes' take \'; a closing quote must be
+ *   followed by a blank or the end; blank lines are skipped.
+ *
+ * One difference, so that every split of the input gives the same result: Redis checks the
+ * 64 KiB line limit (PROTO_INLINE_MAX_SIZE) only when the line's end has not arrived yet, so a
+ * slightly longer line can pass if it arrives in one read. Here a line longer than the limit is
+ * refused however it arrives.
+ */
+import { ByteQueue } from './buffer.js';
+import { RespProtocolError, showByte } from './errors.js';
+import { parseLength } from './number.js';
+import { readUtf8 } from './utf8.js';
+
+/** PROTO_INLINE_MAX_SIZE in server.h: 64 KiB. */
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+/** INT_MAX: the largest multibulk count processMultibulkBuffer accepts. */
+export const INT_MAX = 2 ** 31 - 1;
+
+export interface RespCommand {
+  readonly kind: 'command';
+  readonly argv: Uint8Array[];
+  /** Absolute offset of the command's first byte. */
+  readonly start: number;
+  /** Absolute offset just after the command (where the next one starts). */
+  readonly end: number;
+  readonly inline: boolean;
+}
+
+/** A `#...` line, which the AOF loader skips (e.g. `#TS:1700000000`); only with `annotations`. */
+export interface RespAnnotation {
+  readonly kind: 'annotation';
+  /** The line without '#' and without its line end. */
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type RequestItem = RespCommand | RespAnnotation;
+
+export interface RequestParserOptions {
+  /** proto-max-bulk-len (default 512 MiB). Redis skips the check for its master's stream. */
+  readonly maxBulkLen?: number;
+  /** Largest multibulk count (default INT_MAX, as in 7.0). */
+  readonly maxMultibulkLen?: number;
+  /** PROTO_INLINE_MAX_SIZE (default 64 KiB): longest inline request or header line. */
+  readonly maxInlineLen?: number;
+  /** Accept inline commands (default true). An AOF loader turns this off. */
+  readonly allowInline?: boolean;
+  /** Skip `#` lines at a command boundary and report them (aof.c loadSingleAppendOnlyFile). */
+  readonly annotations?: boolean;
+  /** Require `\r\n` where Redis merely skips two bytes (default false, as the server). */
+  readonly strictCrlf?: boolean;
+}
+
+export interface RequestFeedResult {
+  readonly commands: RequestItem[];
+  readonly error?: RespProtocolError;
+}
+
+const CR = 13;
+const LF = 10;
+
+export class RespRequestParser {
+  private readonly q = new ByteQueue();
+  private readonly maxBulkLen: number;
+  private readonly maxMultibulkLen: number;
+  private readonly maxInlineLen: number;
+  private readonly allowInline: boolean;
+  private readonly annotations: boolean;
+  private readonly strictCrlf: boolean;
+  // The client struct's parsing state in Redis: c->multibulklen, c->bulklen, c->argv.
+  private multibulklen = 0;
+  private bulklen = -1;
+  private argv: Uint8Array[] = [];
+  private commandStart = 0;
+  private validUpTo = 0;
+  private failed: RespProtocolError | undefined;
+
+  constructor(options: RequestParserOptions = {}) {
+    this.maxBulkLen = options.maxBulkLen ?? 512 * 1024 * 1024;
+    this.maxMultibulkLen = options.maxMultibulkLen ?? INT_MAX;
+    this.maxInlineLen = options.maxInlineLen ?? PROTO_INLINE_MAX_SIZE;
+    this.allowInline = options.allowInline ?? true;
+    this.annotations = options.annotations ?? false;
+    this.strictCrlf = options.strictCrlf ?? false;
+  }
+
+  /** Commands completed by this chunk. Throws RespProtocolError on malformed input. */
+  push(chunk: Uint8Array): RequestItem[] {
+    const r = this.feed(chunk);
+    if (r.error) throw r.error;
+    return r.commands;
+  }
+
+  /** Like push without throwing; commands before an error are returned with it. Sticky failure. */
+  feed(chunk: Uint8Array): RequestFeedResult {
+    const commands: RequestItem[] = [];
+    if (this.failed) return { commands, error: this.failed };
+    try {
+      this.q.consume(
+        chunk,
+        // While an argument's payload is awaited, the bytes it needs; otherwise a line's end.
+        () => (this.multibulklen > 0 && this.bulklen >= 0 ? this.q.base + this.q.start + this.bulklen + 2 : 0),
+        () => {
+          this.parse(commands);
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof RespProtocolError)) throw e;
+      this.failed = e;
+      return { commands, error: e };
+    }
+    return { commands };
+  }
+
+  /** Throws UNEXPECTED_EOF (offset: start of the cut command) if the input ended mid-command. */
+  end(): void {
+    if (this.failed) throw this.failed;
+    if (this.midCommand) {
+      throw new RespProtocolError('UNEXPECTED_EOF', this.validUpTo, 'Unexpected end of input inside a command', `${this.q.base + this.q.end - this.validUpTo} byte(s) of an unfinished command`);
+    }
+  }
+
+  /** True when the bytes after `offset` are an unfinished command. */
+  get midCommand(): boolean {
+    return this.multibulklen > 0 || this.q.buffered > 0;
+  }
+
+  /** Absolute offset after the last complete command (aof.c's valid_up_to). */
+  get offset(): number {
+    return this.validUpTo;
+  }
+
+  /** The error that stopped the parser, if any. */
+  get error(): RespProtocolError | undefined {
+    return this.failed;
+  }
+
+  /** Bytes of input memory the parser holds now (bounded by about twice what is buffered). */
+  get bufferCapacity(): number {
+    return this.q.capacity;
+  }
+
+  reset(): void {
+    this.q.reset();
+    this.multibulklen = 0;
+    this.bulklen = -1;
+    this.argv = [];
+    this.failed = undefined;
+    this.validUpTo = this.q.base;
+  }
+
+  private fail(code: ConstructorParameters<typeof RespProtocolError>[0], at: number, text: string, found?: string): never {
+    throw new RespProtocolError(code, this.q.base + at, text, found);
+  }
+
+  /**
+   * strchr(buf + from, target) bounded by `end`: the index of `target`, or -1 when it is not
+   * there or a NUL byte comes first (the C string ends there).
+   */
+  private static find(buf: Uint8Array, from: number, end: number, target: number): number {
+    for (let i = from; i < end; i++) {
+      const c = buf[i]!;
+      if (c === target) return i;
+      if (c === 0) return -1;
+    }
+    return -1;
+  }
+
+  private parse(out: RequestItem[]): void {
+    const q = this.q;
+    const buf = q.buf;
+    const end = q.end;
+    const base = q.base;
+    let pos = q.start;
+    try {
+      while (pos < end) {
+        if (this.multibulklen === 0) {
+          this.commandStart = base + pos;
+          const first = buf[pos]!;
+          if (first === 0x2a) {
+            const r = this.multibulkHeader(buf, pos, end);
+            if (r < 0) break;
+            pos = r;
+            // *0 or *-n: nothing to run (multibulkHeader left multibulklen at 0)
+            if ((this.multibulklen as number) === 0) this.validUpTo = base + pos;
+            continue;
+          }
+          if (first === 0x23 && this.annotations) {
+            const r = this.annotation(buf, pos, end, out);
+            if (r < 0) break;
+            pos = r;
+            continue;
+          }
+          if (!this.allowInline) this.fail('EXPECTED_MULTIBULK', pos, `Protocol error: expected '*', got ${showByte(first)}`);
+          const r = this.inline(buf, pos, end, out);
+          if (r < 0) break;
+          pos = r;
+          continue;
+        }
+        // Inside a multibulk command: read the next argument's header, then its payload.
+        if (this.bulklen === -1) {
+          const r = this.bulkHeader(buf, pos, end);
+          if (r < 0) break;
+          pos = r;
+        }
+        const stop = pos + this.bulklen;
+        if (end - pos < this.bulklen + 2) break; // Not enough data (+2 == trailing \r\n)
+        if (this.strictCrlf && (buf[stop] !== CR || buf[stop + 1] !== LF)) {
+          const at = buf[stop] !== CR ? stop : stop + 1;
+          this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${this.bulklen}-byte argument`, showByte(buf[at]));
+        }
+        this.argv.push(new Uint8Array(buf.buffer, buf.byteOffset + pos, this.bulklen));
+        pos = stop + 2;
+        this.bulklen = -1;
+        if (--this.multibulklen === 0) {
+          out.push({ kind: 'command', argv: this.argv, start: this.commandStart, end: base + pos, inline: false });
+          this.argv = [];
+          this.validUpTo = base + pos;
+        }
+      }
+    } finally {
+      q.start = pos;
+    }
+  }
+
+  /** Reads `*<count>\r\n`; returns the position after it, or -1 when the line is incomplete. */
+  private multibulkHeader(buf: Uint8Array, pos: number, end: number): number {
+    const cr = this.lineEnd(buf, pos, end, CR, 'TOO_BIG_MBULK_COUNT', 'Protocol error: too big mbulk count string');
+    if (cr < 0) return -1;
+    const ll = parseLength(buf, pos + 1, cr);
+    if (Number.isNaN(ll) || ll > this.maxMultibulkLen) {
+      this.fail('INVALID_MULTIBULK_LENGTH', pos + 1, 'Protocol error: invalid multibulk length', lineText(buf, pos + 1, cr));
+    }
+    this.checkLf(buf, cr);
+    if (ll > 0) {
+      this.multibulklen = ll;
+      this.bulklen = -1;
+      this.argv = [];
+    }
+    return cr + 2;
+  }
+
+  /** Reads `$<len>\r\n` of the next argument into this.bulklen; -1 when incomplete. */
+  private bulkHeader(buf: Uint8Array, pos: number, end: number): number {
+    const cr = this.lineEnd(buf, pos, end, CR, 'TOO_BIG_BULK_COUNT', 'Protocol error: too big bulk count string');
+    if (cr < 0) return -1;
+    const first = buf[pos]!;
+    if (first !== 0x24) {
+      // addReplyErrorFormat maps CR and LF to spaces; other bytes are sent as they are.
+      const shown = first === CR || first === LF ? ' ' : String.fromCharCode(first);
+      this.fail('EXPECTED_DOLLAR', pos, `Protocol error: expected '$', got '${shown}'`, showByte(first));
+    }
+    const ll = parseLength(buf, pos + 1, cr);
+    if (!(ll >= 0) || ll > this.maxBulkLen) {
+      this.fail('INVALID_BULK_LENGTH', pos + 1, 'Protocol error: invalid bulk length', lineText(buf, pos + 1, cr));
+    }
+    this.checkLf(buf, cr);
+    this.bulklen = ll;
+    return cr + 2;
+  }
+
+  /**
+   * Finds the `target` byte ending the line at `pos`, as Redis does with strchr, requiring one
+   * more byte after a CR. Returns -1 to wait for more input; fails when the line is too long.
+   */
+  private lineEnd(buf: Uint8Array, pos: number, end: number, target: number, code: 'TOO_BIG_MBULK_COUNT' | 'TOO_BIG_BULK_COUNT' | 'TOO_BIG_INLINE', text: string): number {
+    const at = RespRequestParser.find(buf, pos, end, target);
+    const limitEnd = at < 0 ? end : at;
+    if (limitEnd - pos > this.maxInlineLen) this.fail(code, pos, text, `a line of more than ${this.maxInlineLen} bytes`);
+    if (at < 0) return -1;
+    if (target === CR && at + 1 >= end) return -1; // "Buffer should also contain \n"
+    return at;
+  }
+
+  private checkLf(buf: Uint8Array, cr: number): void {
+    if (this.strictCrlf && buf[cr + 1] !== LF) {
+      this.fail('EXPECTED_CRLF', cr + 1, "Protocol error: expected '\\n' after '\\r'", showByte(buf[cr + 1]));
+    }
+  }
+
+  /** processInlineBuffer: one line up to '\n' (a '\r' before it is dropped), split into words. */
+  private inline(buf: Uint8Array, pos: number, end: number, out: RequestItem[]): number {
+    const nl = this.lineEnd(buf, pos, end, LF, 'TOO_BIG_INLINE', 'Protocol error: too big inline request');
+    if (nl < 0) return -1;
+    const lineStop = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+    const argv = splitArgs(buf, pos, lineStop);
+    if (argv === undefined) this.fail('UNBALANCED_QUOTES', pos, 'Protocol error: unbalanced quotes in request');
+    const next = nl + 1;
+    const base = this.q.base;
+    if (argv.length > 0) out.push({ kind: 'command', argv, start: base + pos, end: base + next, inline: true });
+    this.validUpTo = base + next;
+    return next;
+  }
+
+  private annotation(buf: Uint8Array, pos: number, end: number, out: RequestItem[]): number {
+    const nl = this.lineEnd(buf, pos, end, LF, 'TOO_BIG_INLINE', 'Protocol error: too big inline request');
+    if (nl < 0) return -1;
+    const lineStop = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+    const base = this.q.base;
+    out.push({ kind: 'annotation', text: readUtf8(buf, pos + 1, lineStop), start: base + pos, end: base + nl + 1 });
+    this.validUpTo = base + nl + 1;
+    return nl + 1;
+  }
+}
+
+function lineText(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < Math.min(end, start + 40); i++) {
+    const c = buf[i]!;
+    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return JSON.stringify(s);
+}
+
+/** C isspace in the "C" locale. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+/**
+ * sds.c sdssplitargs over bytes [start, end): the words of an inline request, or undefined for
+ * unbalanced quotes. Like the C code it stops at a NUL byte. Note the asymmetry it has: words
+ * are separated by isspace (which includes \v and \f) when skipping, but an unquoted word only
+ * ends at ' ', \n, \r, \t or the end, so "a\vb" is one word.
+ */
+export function splitArgs(buf: Uint8Array, start: number, end: number): Uint8Array[] | undefined {
+  let stop = end;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === 0) {
+      stop = i;
+      break;
+    }
+  }
+  const at = (i: number): number => (i < stop ? buf[i]! : 0);
+  const words: Uint8Array[] = [];
+  let p = start;
+  for (;;) {
+    while (p < stop && isSpace(buf[p]!)) p++;
+    if (p >= stop) return words;
+    let inq = false; // inside "double quotes"
+    let insq = false; // inside 'single quotes'
+    let done = false;
+    const cur: number[] = [];
+    while (!done) {
+      const c = at(p);
+      if (inq) {
+        if (c === 0x5c && at(p + 1) === 0x78 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
+          cur.push(hexValue(at(p + 2)) * 16 + hexValue(at(p + 3)));
+          p += 3;
+        } else if (c === 0x5c && at(p + 1) !== 0) {
+          p++;
+          const e = at(p);
+          cur.push(e === 0x6e ? 0x0a : e === 0x72 ? 0x0d : e === 0x74 ? 0x09 : e === 0x62 ? 0x08 : e === 0x61 ? 0x07 : e);
+        } else if (c === 0x22) {
+          // closing quote must be followed by a space or nothing at all
+          if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return undefined;
+          done = true;
+        } else if (c === 0) {
+          return undefined; // unterminated quotes
+        } else cur.push(c);
+      } else if (insq) {
+        if (c === 0x5c && at(p + 1) === 0x27) {
+          p++;
+          cur.push(0x27);
+        } else if (c === 0x27) {
+          if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return undefined;
+          done = true;
+        } else if (c === 0) {
+          return undefined;
+        } else cur.push(c);
+      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) {
+        done = true;
+      } else if (c === 0x22) {
+        inq = true;
+      } else if (c === 0x27) {
+        insq = true;
+      } else cur.push(c);
+      if (p < stop) p++;
+    }
+    words.push(Uint8Array.from(cur));
+  }
+}
+
+/** Result of parsing a whole byte string of commands (an AOF file, a captured request stream). */
+export interface ParsedCommands {
+  readonly commands: RequestItem[];
+  /** Offset after the last complete command: what aof.c calls valid_up_to. */
+  readonly validUpTo: number;
+  /** The input ended in the middle of a command (a short read, in aof.c's words). */
+  readonly truncated: boolean;
+  readonly error?: RespProtocolError;
+}
+
+/** Parses a complete input; never throws on bad input (the error is returned). */
+export function parseCommands(bytes: Uint8Array, options: RequestParserOptions = {}): ParsedCommands {
+  const p = new RespRequestParser(options);
+  const r = p.feed(bytes);
+  if (r.error) return { commands: r.commands, validUpTo: p.offset, truncated: false, error: r.error };
+  return { commands: r.commands, validUpTo: p.offset, truncated: p.midCommand };
+}

@@ -1,0 +1,342 @@
+/**
+ * An ensemble of QuorumPeers on @protolab/sim: every server is a sim node named `s<sid>`;
+ * its durable state (epoch files, snapshot + txn log) lives in the node's DurableStore, which
+ * is all a restart gets back. Network faults, crashes and time come from the sim.
+ */
+import { Sim, type LinkOptions, type NodeContext, type DurableStore } from '@protolab/sim';
+import { ZkError } from './errors.js';
+import { describeMessage, type Message, type Txn } from './messages.js';
+import { QuorumPeer, type DurableState, type PeerEvent, type PeerOutput, type PeerTimings, type PlantedBugs } from './peer.js';
+import { BuggyHalfQuorum, QuorumMaj, type QuorumVerifier } from './quorum.js';
+import type { SyncMode } from './sync.js';
+import type { ServerState, Vote } from './vote.js';
+import type { Zxid } from './zxid.js';
+
+export interface EnsembleOptions {
+  /** Number of voting servers, sids 1..n (ignored if `voters` is given). */
+  n?: number;
+  voters?: readonly number[];
+  observers?: readonly number[];
+  /** A custom verifier (e.g. QuorumHierarchical) over the voters. */
+  verifier?: QuorumVerifier;
+  seed: number | string;
+  link?: Partial<LinkOptions>;
+  timings?: Partial<PeerTimings>;
+  commitLogCount?: number;
+  snapCount?: number;
+  snapshotSizeFactor?: number;
+  planted?: PlantedBugs & { quorumOfHalf?: boolean };
+  /** Keep the sim trace (default true; benches turn it off). */
+  trace?: boolean;
+}
+
+export interface EnsembleEvent {
+  t: number;
+  sid: number;
+  event: PeerEvent;
+  /** The server that emitted it, as it is right now (for monitors). */
+  peer: QuorumPeer;
+}
+
+interface NodeHandle {
+  peer: QuorumPeer;
+  onMessage(from: string, msg: Message): void;
+  onTimer(name: string, data: unknown): void;
+  onInput(input: unknown): void;
+}
+
+export const nodeName = (sid: number): string => `s${sid}`;
+export const sidOf = (name: string): number => Number(name.slice(1));
+
+export function loadDurable(st: DurableStore): DurableState {
+  const len = st.get<number>('log.len') ?? 0;
+  const log: Txn[] = [];
+  for (let i = 0; i < len; i++) {
+    const t = st.get<Txn>(`log.${i}`);
+    if (t !== undefined) log.push(t);
+  }
+  return {
+    acceptedEpoch: st.get<number>('acceptedEpoch') ?? 0,
+    currentEpoch: st.get<number>('currentEpoch') ?? 0,
+    log,
+    logFiles: st.get<Zxid[]>('logFiles') ?? [],
+  };
+}
+
+function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }>): void {
+  const w = o.write;
+  const len = st.get<number>('log.len') ?? 0;
+  switch (w.op) {
+    case 'epochs':
+      st.set('acceptedEpoch', w.acceptedEpoch);
+      st.set('currentEpoch', w.currentEpoch);
+      return;
+    case 'append':
+      w.txns.forEach((t, i) => { st.set(`log.${len + i}`, t); });
+      st.set('log.len', len + w.txns.length);
+      st.set('logFiles', w.logFiles);
+      return;
+    case 'truncate':
+      for (let i = w.length; i < len; i++) st.delete(`log.${i}`);
+      st.set('log.len', w.length);
+      st.set('logFiles', w.logFiles);
+      return;
+    case 'replace':
+      for (let i = 0; i < len; i++) st.delete(`log.${i}`);
+      w.txns.forEach((t, i) => { st.set(`log.${i}`, t); });
+      st.set('log.len', w.txns.length);
+      st.set('logFiles', w.logFiles);
+      return;
+  }
+}
+
+const NOTE_EVENTS = new Set(['decided', 'established', 'syncSent', 'synced', 'lookingAgain', 'truncated', 'followerAhead', 'fatal']);
+
+function noteText(e: PeerEvent): string {
+  const hex = (z: bigint): string => '0x' + BigInt.asUintN(64, z).toString(16);
+  switch (e.type) {
+    case 'decided':
+      return `${e.state} leader=${e.vote.leader} (round ${e.round}, via ${e.via})`;
+    case 'established':
+      return `established epoch ${e.epoch} (NEWLEADER acked by ${e.ackers.join(',')})`;
+    case 'syncSent':
+      return `sync s${e.learner}: ${e.mode} (peerLastZxid ${hex(e.peerLastZxid)}, ${e.reason})`;
+    case 'synced':
+      return `synced with s${e.leader} by ${e.mode}, epoch ${e.epoch}`;
+    case 'lookingAgain':
+      return `LOOKING: ${e.reason}`;
+    case 'truncated':
+      return `TRUNC ${hex(e.from)} -> ${hex(e.to)}`;
+    case 'followerAhead':
+      return `Follower is ahead of the leader: s${e.learner}`;
+    case 'fatal':
+      return `FATAL ${e.reason}`;
+    default:
+      return e.type;
+  }
+}
+
+export class Ensemble {
+  readonly sim: Sim<Message>;
+  readonly voters: readonly number[];
+  readonly observers: readonly number[];
+  readonly servers: readonly number[];
+  readonly verifier: QuorumVerifier;
+  readonly events: EnsembleEvent[] = [];
+  /** Listeners called synchronously for every peer event (the safety monitor uses this). */
+  readonly listeners: ((e: EnsembleEvent) => void)[] = [];
+  private readonly opts: EnsembleOptions;
+  private readonly added = new Set<number>();
+
+  constructor(opts: EnsembleOptions) {
+    this.opts = opts;
+    this.voters = opts.voters ?? Array.from({ length: opts.n ?? 3 }, (_, i) => i + 1);
+    this.observers = opts.observers ?? [];
+    this.servers = [...this.voters, ...this.observers];
+    if (new Set(this.servers).size !== this.servers.length) throw new ZkError('BAD_CONFIG', `expected distinct sids, found [${this.servers.join(',')}]`);
+    this.verifier = opts.verifier ?? (opts.planted?.quorumOfHalf === true ? new BuggyHalfQuorum(this.voters) : new QuorumMaj(this.voters));
+    this.sim = new Sim<Message>({ seed: opts.seed, link: opts.link ?? {}, describe: describeMessage, trace: opts.trace ?? true });
+  }
+
+  private check(sid: number): void {
+    if (!this.servers.includes(sid)) throw new ZkError('UNKNOWN_SERVER', `expected one of [${this.servers.join(',')}], found ${sid}`);
+  }
+
+  private factory(sid: number) {
+    return (ctx: NodeContext<Message>): NodeHandle => {
+      const boot = (ctx.storage.get<number>('boots') ?? 0) + 1;
+      ctx.storage.set('boots', boot);
+      const cfg = {
+        myid: sid,
+        verifier: this.verifier,
+        servers: this.servers,
+        ...(this.opts.timings !== undefined ? { timings: this.opts.timings } : {}),
+        ...(this.opts.commitLogCount !== undefined ? { commitLogCount: this.opts.commitLogCount } : {}),
+        ...(this.opts.snapCount !== undefined ? { snapCount: this.opts.snapCount } : {}),
+        ...(this.opts.snapshotSizeFactor !== undefined ? { snapshotSizeFactor: this.opts.snapshotSizeFactor } : {}),
+        ...(this.opts.planted !== undefined ? { planted: this.opts.planted } : {}),
+      };
+      const peer = new QuorumPeer(cfg, loadDurable(ctx.storage), boot);
+      const timers = new Map<string, number>();
+      const apply = (outs: PeerOutput[]): void => {
+        for (const o of outs) {
+          switch (o.kind) {
+            case 'send':
+              ctx.send(nodeName(o.to), o.msg);
+              break;
+            case 'timer': {
+              const old = timers.get(o.name);
+              if (old !== undefined) ctx.cancelTimer(old);
+              timers.set(o.name, ctx.setTimer(o.delayMs, o.name));
+              break;
+            }
+            case 'cancel': {
+              const old = timers.get(o.name);
+              if (old !== undefined) {
+                ctx.cancelTimer(old);
+                timers.delete(o.name);
+              }
+              break;
+            }
+            case 'persist':
+              applyWrite(ctx.storage, o);
+              break;
+            case 'event': {
+              const ev: EnsembleEvent = { t: ctx.now(), sid, event: o.event, peer };
+              this.events.push(ev);
+              if (NOTE_EVENTS.has(o.event.type)) ctx.note(noteText(o.event));
+              for (const l of this.listeners) l(ev);
+              break;
+            }
+          }
+        }
+      };
+      const handle: NodeHandle = {
+        peer,
+        onMessage: (from, msg) => { apply(peer.receive(sidOf(from), msg)); },
+        onTimer: (name) => {
+          timers.delete(name);
+          apply(peer.onTimer(name));
+        },
+        onInput: (input) => {
+          const w = input as { type: 'write'; data: string };
+          const r = peer.clientWrite(w.data);
+          apply(r.outputs);
+        },
+      };
+      apply(peer.start());
+      return handle;
+    };
+  }
+
+  // ---------------------------------------------------------------- control
+  /** Starts a server for the first time, or restarts a stopped one. */
+  start(sid: number): void {
+    this.check(sid);
+    if (!this.added.has(sid)) {
+      this.added.add(sid);
+      this.sim.addNode(nodeName(sid), this.factory(sid));
+    } else if (!this.sim.isUp(nodeName(sid))) {
+      this.sim.restart(nodeName(sid));
+    }
+  }
+
+  startAll(): void {
+    for (const sid of this.servers) this.start(sid);
+  }
+
+  /** Stops (kills) a server: memory and timers are gone, its fsynced state stays. */
+  stop(sid: number): void {
+    this.check(sid);
+    if (this.added.has(sid) && this.sim.isUp(nodeName(sid))) this.sim.crash(nodeName(sid));
+  }
+
+  crash(sid: number): void {
+    this.stop(sid);
+  }
+
+  restart(sid: number): void {
+    this.start(sid);
+  }
+
+  isUp(sid: number): boolean {
+    return this.added.has(sid) && this.sim.isUp(nodeName(sid));
+  }
+
+  partition(a: readonly number[], b: readonly number[]): void {
+    this.sim.partition(a.map(nodeName), b.map(nodeName));
+  }
+
+  isolate(sid: number): void {
+    this.sim.isolate(nodeName(sid));
+  }
+
+  heal(): void {
+    this.sim.heal();
+  }
+
+  /** A client write sent to `sid` (default: the current leader). Only a serving leader accepts it. */
+  write(data: string, sid?: number): boolean {
+    const target = sid ?? this.leader();
+    if (target === undefined || !this.isUp(target)) return false;
+    this.sim.inject(nodeName(target), { type: 'write', data });
+    return true;
+  }
+
+  runFor(ms: number): void {
+    this.sim.runFor(ms);
+  }
+
+  runUntil(pred: (e: Ensemble) => boolean, opts: { maxMs?: number; maxSteps?: number } = {}): boolean {
+    const deadline = this.sim.now() + (opts.maxMs ?? 600_000);
+    return this.sim.runUntil(() => pred(this) || this.sim.now() >= deadline, opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}) && pred(this);
+  }
+
+  // ---------------------------------------------------------------- introspection
+  peer(sid: number): QuorumPeer | undefined {
+    if (!this.isUp(sid)) return undefined;
+    return this.sim.node<NodeHandle & { onMessage(from: string, msg: Message): void }>(nodeName(sid)).peer;
+  }
+
+  /** The established (serving) leader with the highest epoch, if any. */
+  leader(): number | undefined {
+    let best: { sid: number; epoch: number } | undefined;
+    for (const sid of this.servers) {
+      const p = this.peer(sid);
+      if (p?.isEstablishedLeader() === true) {
+        const epoch = p.leaderEpoch() ?? -1;
+        if (best === undefined || epoch > best.epoch) best = { sid, epoch };
+      }
+    }
+    return best?.sid;
+  }
+
+  role(sid: number): ServerState | 'DOWN' {
+    return this.peer(sid)?.state ?? 'DOWN';
+  }
+
+  roles(): Record<number, ServerState | 'DOWN'> {
+    const r: Record<number, ServerState | 'DOWN'> = {};
+    for (const sid of this.servers) r[sid] = this.role(sid);
+    return r;
+  }
+
+  vote(sid: number): Vote | undefined {
+    return this.peer(sid)?.currentVote;
+  }
+
+  epochs(sid: number): { acceptedEpoch: number; currentEpoch: number } {
+    const d = this.added.has(sid) ? loadDurable(this.sim.storageOf(nodeName(sid))) : { acceptedEpoch: 0, currentEpoch: 0 };
+    return { acceptedEpoch: d.acceptedEpoch, currentEpoch: d.currentEpoch };
+  }
+
+  /** lastProcessedZxid of a running server (what `srvr` prints as Zxid). */
+  zxid(sid: number): Zxid | undefined {
+    return this.peer(sid)?.db.lastProcessedZxid;
+  }
+
+  /** The durable txn log of a server (readable while it is down). */
+  durableLog(sid: number): Txn[] {
+    return this.added.has(sid) ? loadDurable(this.sim.storageOf(nodeName(sid))).log : [];
+  }
+
+  /** Sync mode of the last completed sync of each learner (QuorumPeer.getSyncMode). */
+  syncModes(): Record<number, SyncMode | undefined> {
+    const r: Record<number, SyncMode | undefined> = {};
+    for (const sid of this.servers) r[sid] = this.peer(sid)?.lastSyncMode;
+    return r;
+  }
+
+  /** Every server that is up agrees on the leader and the leader serves. */
+  stable(): boolean {
+    const l = this.leader();
+    if (l === undefined) return false;
+    for (const sid of this.servers) {
+      const p = this.peer(sid);
+      if (p === undefined || sid === l) continue;
+      if (p.state !== 'FOLLOWING' && p.state !== 'OBSERVING') return false;
+      if (p.learner?.leader !== l || p.learner.phase !== 'broadcast') return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * What travels between servers. Election notifications (QuorumCnxManager, election port) are
+ * single datagram-like messages: a lost one is simply lost, as when a connection drops and
+ * its send queue goes with it. Zab packets (quorum port) travel on a connection: every
+ * message carries the connection id and a sequence number, and a gap (a lost or overtaking
+ * message) breaks the connection, because TCP either delivers the stream in order or fails.
+ */
+import type { ServerState } from './vote.js';
+import type { Zxid } from './zxid.js';
+
+/** A transaction: its zxid and an opaque payload (a client write in the simulation). */
+export interface Txn {
+  zxid: Zxid;
+  data: string;
+}
+
+/** FastLeaderElection.Notification / ToSend, with every wire field. */
+export interface Notification {
+  type: 'NOTIFICATION';
+  state: ServerState;
+  leader: number;
+  zxid: Zxid;
+  electionEpoch: number;
+  peerEpoch: number;
+  /** 2 in 3.8 (the config string that follows it is not modelled: static membership). */
+  version: number;
+  /**
+   * Transport, not a wire field: the sender's process incarnation. A new one means a new
+   * QuorumCnxManager connection, on which the receiver's SendWorker first sends the last
+   * notification it had queued or sent for that peer (SendWorker.run, lastMessageSent).
+   */
+  boot?: number;
+}
+
+/** Leader.java packet types (the numbers are the wire codes). */
+export const PACKET_CODE = {
+  PROPOSAL: 2,
+  ACK: 3,
+  COMMIT: 4,
+  PING: 5,
+  REVALIDATE: 6,
+  SYNC: 7,
+  INFORM: 8,
+  NEWLEADER: 10,
+  FOLLOWERINFO: 11,
+  UPTODATE: 12,
+  DIFF: 13,
+  TRUNC: 14,
+  SNAP: 15,
+  OBSERVERINFO: 16,
+  LEADERINFO: 17,
+  ACKEPOCH: 18,
+} as const;
+
+export type ZabPacket =
+  | { type: 'FOLLOWERINFO' | 'OBSERVERINFO'; zxid: Zxid /* (acceptedEpoch, 0) */ }
+  | { type: 'LEADERINFO'; zxid: Zxid /* (newEpoch, 0) */ }
+  | { type: 'ACKEPOCH'; zxid: Zxid /* lastLoggedZxid */; currentEpoch: number /* -1: already accepted */ }
+  | { type: 'DIFF' | 'TRUNC'; zxid: Zxid }
+  | { type: 'SNAP'; zxid: Zxid; snapshot: readonly Txn[] }
+  | { type: 'PROPOSAL' | 'INFORM'; zxid: Zxid; txn: Txn }
+  | { type: 'COMMIT'; zxid: Zxid }
+  | { type: 'NEWLEADER'; zxid: Zxid }
+  | { type: 'UPTODATE'; zxid: Zxid }
+  | { type: 'ACK'; zxid: Zxid }
+  | { type: 'PING'; zxid: Zxid };
+
+export interface ZabMessage {
+  type: 'ZAB';
+  /** Connection id chosen by the learner when it connects. */
+  conn: string;
+  /** Per-direction sequence number on that connection, from 1. */
+  seq: number;
+  packets: ZabPacket[];
+}
+
+export type Message = Notification | ZabMessage;
+
+/** A short label for traces and Mermaid diagrams. */
+export function describeMessage(m: Message): string {
+  if (m.type === 'NOTIFICATION') {
+    return `${m.state} vote(${m.leader}, 0x${BigInt.asUintN(64, m.zxid).toString(16)}, e${m.peerEpoch}) round ${m.electionEpoch}`;
+  }
+  const parts: string[] = [];
+  let i = 0;
+  while (i < m.packets.length) {
+    const t = m.packets[i]!.type;
+    let j = i;
+    while (j < m.packets.length && m.packets[j]!.type === t) j++;
+    const first = m.packets[i]!;
+    const n = j - i;
+    parts.push(n > 1 ? `${t}×${n}` : `${t} 0x${BigInt.asUintN(64, first.zxid).toString(16)}`);
+    i = j;
+  }
+  return parts.join(' + ');
+}

@@ -1,0 +1,180 @@
+/**
+ * Safety properties of Zab checked as the run goes, from the events the servers emit (the
+ * names follow the Zab paper and zookeeper-specifications/system-spec ZkV3_7_0.tla).
+ * A violation is recorded with the virtual time, the server and what was wrong.
+ */
+import type { Ensemble, EnsembleEvent } from './ensemble.js';
+import type { Txn } from './messages.js';
+import { zxidToHex, type Zxid } from './zxid.js';
+
+export interface Violation {
+  property: string;
+  t: number;
+  sid: number;
+  detail: string;
+}
+
+export class SafetyMonitor {
+  readonly violations: Violation[] = [];
+  /** Every transaction known to be committed (by a quorum), zxid -> payload. */
+  readonly committed = new Map<Zxid, string>();
+  /** epoch -> leaders that reached SYNCHRONIZATION / BROADCAST in it. */
+  readonly syncLeaders = new Map<number, Set<number>>();
+  readonly establishedLeaders = new Map<number, Set<number>>();
+  readonly syncModesSeen = new Map<string, number>();
+  private readonly epochsSeen = new Map<number, { accepted: number; current: number }>();
+
+  constructor(private readonly ensemble: Ensemble) {
+    ensemble.listeners.push((e) => { this.onEvent(e); });
+  }
+
+  get ok(): boolean {
+    return this.violations.length === 0;
+  }
+
+  /** For runWithInvariants: true, or the first violation as text. */
+  check = (): true | string => {
+    const v = this.violations[0];
+    return v === undefined ? true : `${v.property} (t=${v.t} s${v.sid}): ${v.detail}`;
+  };
+
+  private fail(property: string, e: EnsembleEvent, detail: string): void {
+    if (this.violations.length < 20) this.violations.push({ property, t: e.t, sid: e.sid, detail });
+  }
+
+  private addLeader(map: Map<number, Set<number>>, epoch: number, sid: number): Set<number> {
+    let s = map.get(epoch);
+    if (s === undefined) map.set(epoch, (s = new Set()));
+    s.add(sid);
+    return s;
+  }
+
+  private checkAgainstCommitted(property: string, e: EnsembleEvent, txns: readonly Txn[]): void {
+    for (const t of txns) {
+      const c = this.committed.get(t.zxid);
+      if (c !== undefined && c !== t.data) {
+        this.fail(property, e, `txn ${zxidToHex(t.zxid)} is ${JSON.stringify(t.data)} here but ${JSON.stringify(c)} was committed`);
+        return;
+      }
+    }
+  }
+
+  private checkAscending(e: EnsembleEvent, txns: readonly Txn[]): void {
+    for (let i = 1; i < txns.length; i++) {
+      if (txns[i]!.zxid <= txns[i - 1]!.zxid) {
+        this.fail('zxids of a server only grow (GlobalPrimaryOrder)', e, `history has ${zxidToHex(txns[i]!.zxid)} after ${zxidToHex(txns[i - 1]!.zxid)}`);
+        return;
+      }
+    }
+  }
+
+  private onEvent(e: EnsembleEvent): void {
+    const ev = e.event;
+    const peer = e.peer;
+    // Epoch monotonicity: acceptedEpoch and currentEpoch never decrease; current <= accepted.
+    const d = peer.durable;
+    const prev = this.epochsSeen.get(e.sid);
+    if (prev !== undefined && (d.acceptedEpoch < prev.accepted || d.currentEpoch < prev.current)) {
+      this.fail('acceptedEpoch and currentEpoch never decrease', e, `from ${prev.accepted}/${prev.current} to ${d.acceptedEpoch}/${d.currentEpoch}`);
+    }
+    if (d.currentEpoch > d.acceptedEpoch) this.fail('currentEpoch <= acceptedEpoch', e, `${d.currentEpoch} > ${d.acceptedEpoch}`);
+    this.epochsSeen.set(e.sid, { accepted: d.acceptedEpoch, current: d.currentEpoch });
+
+    switch (ev.type) {
+      case 'synchronizing': {
+        const s = this.addLeader(this.syncLeaders, ev.epoch, e.sid);
+        if (s.size > 1) this.fail('at most one leader per epoch reaches SYNCHRONIZATION (Leadership)', e, `epoch ${ev.epoch}: leaders ${[...s].join(',')}`);
+        return;
+      }
+      case 'established': {
+        const s = this.addLeader(this.establishedLeaders, ev.epoch, e.sid);
+        if (s.size > 1) this.fail('at most one established leader per epoch (Leadership)', e, `epoch ${ev.epoch}: leaders ${[...s].join(',')}`);
+        const history = peer.db.history;
+        const have = new Map<Zxid, string>();
+        for (const t of history) have.set(t.zxid, t.data);
+        for (const [z, data] of this.committed) {
+          if (have.get(z) !== data) {
+            this.fail("an established leader's history holds every committed txn (PrimaryIntegrity)", e, `epoch ${ev.epoch} leader lacks committed ${zxidToHex(z)}`);
+            return;
+          }
+        }
+        this.checkAscending(e, history);
+        // A quorum acked NEWLEADER: the leader's initial history is now committed.
+        for (const t of history) this.committed.set(t.zxid, t.data);
+        return;
+      }
+      case 'committed': {
+        const c = this.committed.get(ev.zxid);
+        if (c !== undefined && c !== ev.data) this.fail('a zxid names one txn (Agreement)', e, `${zxidToHex(ev.zxid)} committed as ${JSON.stringify(ev.data)} and ${JSON.stringify(c)}`);
+        this.committed.set(ev.zxid, ev.data);
+        const h = peer.db.history;
+        if (h.length >= 2 && h[h.length - 1]!.zxid <= h[h.length - 2]!.zxid) this.checkAscending(e, h);
+        return;
+      }
+      case 'applied': {
+        // Delivery in Zab's sense starts at UPTODATE; before it a learner only rebuilds state.
+        if (peer.zabPhase() !== 'BROADCAST') return;
+        const h = peer.db.history;
+        const t = h[h.length - 1];
+        if (t === undefined) return;
+        if (this.committed.get(t.zxid) !== t.data) {
+          this.fail('a server only delivers committed txns (Integrity)', e, `applied ${zxidToHex(t.zxid)} ${JSON.stringify(t.data)}, committed: ${String(this.committed.get(t.zxid))}`);
+        }
+        if (h.length >= 2 && t.zxid <= h[h.length - 2]!.zxid) this.checkAscending(e, h);
+        return;
+      }
+      case 'syncSent':
+        this.syncModesSeen.set(ev.mode, (this.syncModesSeen.get(ev.mode) ?? 0) + 1);
+        return;
+      case 'synced': {
+        const mine = peer.db.history;
+        this.checkAscending(e, mine);
+        const leader = this.ensemble.peer(ev.leader);
+        if (leader !== undefined && leader.isEstablishedLeader() && leader.leaderEpoch() === ev.epoch) {
+          const theirs = leader.db.history;
+          for (let i = 0; i < mine.length; i++) {
+            const a = mine[i]!;
+            const b = theirs[i];
+            if (b?.zxid !== a.zxid || b.data !== a.data) {
+              this.fail("after sync a follower's history is a prefix of the leader's (PrefixConsistency)", e, `position ${i}: follower has ${zxidToHex(a.zxid)}, leader ${b === undefined ? 'nothing' : zxidToHex(b.zxid)}`);
+              return;
+            }
+          }
+        } else {
+          for (const t of mine) {
+            if (this.committed.get(t.zxid) !== t.data) {
+              this.fail("after sync a follower's history holds only committed txns (PrefixConsistency)", e, `${zxidToHex(t.zxid)} not committed`);
+              return;
+            }
+          }
+        }
+        return;
+      }
+      case 'truncated': {
+        const lost = ev.removed.filter((z) => this.committed.has(z));
+        if (lost.length > 0) this.fail('TRUNC never removes a committed txn', e, `removed ${lost.map(zxidToHex).join(',')}`);
+        return;
+      }
+      case 'fatal':
+        this.fail('no server hits a fatal Zab error', e, ev.reason);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** End-of-run check: every committed txn is in the durable log of a quorum... and the leader's. */
+  finalCheck(): void {
+    const l = this.ensemble.leader();
+    if (l === undefined) return;
+    const peer = this.ensemble.peer(l)!;
+    const have = new Map<Zxid, string>();
+    for (const t of peer.db.history) have.set(t.zxid, t.data);
+    for (const [z, data] of this.committed) {
+      if (have.get(z) !== data) {
+        this.violations.push({ property: 'a committed txn is never lost', t: this.ensemble.sim.now(), sid: l, detail: `leader s${l} lacks ${zxidToHex(z)}` });
+        return;
+      }
+    }
+  }
+}
