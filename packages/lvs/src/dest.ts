@@ -33,6 +33,8 @@ export class Dest {
   lThreshold: number;
   /** @internal */
   observer: DestObserver | undefined;
+  /** @internal list position cached by IndexedLeastConn (-1 = none). */
+  slot = -1;
 
   constructor(name: string, weight: number, addr: number, port: number, uThreshold: number, lThreshold: number) {
     this.name = name;

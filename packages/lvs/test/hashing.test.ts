@@ -97,6 +97,19 @@ describe('ip_vs_sh.c — the 256-bucket table', () => {
   });
 });
 
+describe('ip_vs_sh.c — which edits re-lay the table', () => {
+  it('weight 1 → 0 keeps the layout (0 and 1 both take one bucket per round); 1 → 2 moves other servers\' buckets', () => {
+    const svc = shService([1, 1, 1, 1]);
+    const before = table(svc).map((d) => d!.name).join('');
+    svc.editDest('B', { weight: 0 });
+    expect(table(svc).map((d) => d!.name).join('')).toBe(before);
+    svc.editDest('B', { weight: 2 });
+    const after = table(svc).map((d) => d!.name);
+    const movedOthers = after.filter((n, i) => n !== 'B' && before[i] !== 'B' && before[i] !== n).length;
+    expect(movedOthers).toBeGreaterThan(0);
+  });
+});
+
 describe('ip_vs_dh.c', () => {
   it('bucket i → server i mod n in list order; weights ignored in the fill; keyed by destination', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 7 }), addrArb, addrArb, (ws, src, dst) => {

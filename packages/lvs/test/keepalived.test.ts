@@ -139,6 +139,14 @@ describe('keepalived.conf parser', () => {
       ['192.168.1.12', 1, 3, 3000],
     ]);
   });
+  it('keywords outside the modelled subset are kept with their line (keepalived warns and carries on)', () => {
+    const c = parseKeepalivedConf('global_defs {\n  router_id X\n}\nvrrp_script chk {\n  script "/bin/true"\n}\nvirtual_server 10.0.0.1 80 {\n  lb_algo rr\n  sorry_server 10.0.0.9 80\n}\n');
+    expect(c.unknown).toEqual([
+      { keyword: 'vrrp_script', line: 4 },
+      { keyword: 'sorry_server', line: 9 },
+    ]);
+    expect(c.virtualServers[0]!.lbAlgo).toBe('rr');
+  });
   const bad: [string, string, number][] = [
     ['virtual_server 10.0.0.1 80 {\n  lb_algo least\n}\n', 'expected one of rr', 2],
     ['virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    weight -1\n  }\n}\n', 'expected a weight', 3],

@@ -15,6 +15,9 @@ interface UpstreamDef {
   method: NginxMethod;
   weights: number[];
   down?: number[];
+  backup?: number[];
+  /** Servers whose port has no listener: connect() is refused, nginx counts a failure and tries the next peer. */
+  dead?: number[];
 }
 
 const UPSTREAMS: UpstreamDef[] = [
@@ -29,6 +32,10 @@ const UPSTREAMS: UpstreamDef[] = [
   { id: 'hash4', method: 'hash', weights: [1, 2, 1, 1] },
   { id: 'chash3', method: 'hash_consistent', weights: [1, 1, 1] },
   { id: 'chash_w', method: 'hash_consistent', weights: [2, 1, 3, 1] },
+  { id: 'rr_backup', method: 'round_robin', weights: [2, 1, 3, 1], down: [0, 1], backup: [2, 3] },
+  { id: 'rr_dead', method: 'round_robin', weights: [2, 3, 1, 2], dead: [1] },
+  { id: 'ip_dead', method: 'ip_hash', weights: [1, 1, 1, 1], dead: [2] },
+  { id: 'chash_dead', method: 'hash_consistent', weights: [1, 1, 1, 1], dead: [0] },
 ];
 
 const NAMES = 'ABCDEFGH';
@@ -66,11 +73,11 @@ describePeer('nginx', 'real nginx 1.22 upstream decisions', (nginxPath) => {
         while (used.has(p)) p = await freePort();
         used.add(p);
         ports.push(p);
-        servers.push(`  server { listen 127.0.0.1:${p}; location / { return 200 "${NAMES[i]}"; } }`);
+        if (!u.dead?.includes(i)) servers.push(`  server { listen 127.0.0.1:${p}; location / { return 200 "${NAMES[i]}"; } }`);
       }
       backendPorts.set(u.id, ports);
       const directive = u.method === 'ip_hash' ? 'ip_hash;' : u.method === 'least_conn' ? 'least_conn;' : u.method === 'hash' ? 'hash $arg_key;' : u.method === 'hash_consistent' ? 'hash $arg_key consistent;' : '';
-      const lines = u.weights.map((w, i) => `    server 127.0.0.1:${ports[i]} weight=${w}${u.down?.includes(i) ? ' down' : ''};`);
+      const lines = u.weights.map((w, i) => `    server 127.0.0.1:${ports[i]} weight=${w} max_fails=1 fail_timeout=60s${u.down?.includes(i) ? ' down' : ''}${u.backup?.includes(i) ? ' backup' : ''};`);
       upstreams.push(`  upstream ${u.id} {\n    ${directive}\n${lines.join('\n')}\n  }`);
       locations.push(`    location /${u.id} { proxy_pass http://${u.id}; }`);
     }
@@ -114,7 +121,7 @@ describePeer('nginx', 'real nginx 1.22 upstream decisions', (nginxPath) => {
     const ports = backendPorts.get(id)!;
     return new NginxUpstream({
       method: u.method,
-      servers: u.weights.map((w, i) => ({ name: NAMES[i]!, address: `127.0.0.1:${ports[i]}`, weight: w, down: u.down?.includes(i) ?? false })),
+      servers: u.weights.map((w, i) => ({ name: NAMES[i]!, address: `127.0.0.1:${ports[i]}`, weight: w, maxFails: 1, failTimeoutSec: 60, down: u.down?.includes(i) ?? false, backup: u.backup?.includes(i) ?? false })),
     });
   }
 
@@ -122,23 +129,27 @@ describePeer('nginx', 'real nginx 1.22 upstream decisions', (nginxPath) => {
     const m = model(id);
     const ours: string[] = [];
     const theirs: string[] = [];
+    const strip = (x: string): string => (x.startsWith('502:') ? '502:' : x);
     for (let i = 0; i < n; i++) {
       const r = req(i);
-      theirs.push(await get(mainPort, `/${id}${r.path}`, r.local));
-      const p = m.request({ ...(r.clientAddr !== undefined ? { clientAddr: r.clientAddr } : {}), ...(r.key !== undefined ? { key: r.key } : {}) });
-      ours.push(`200:${p?.name ?? '-'}`);
+      theirs.push(strip(await get(mainPort, `/${id}${r.path}`, r.local)));
+      const u = UPSTREAMS.find((x) => x.id === id)!;
+      const dead = new Set((u.dead ?? []).map((i) => NAMES[i]!));
+      const pr = { ...(r.clientAddr !== undefined ? { clientAddr: r.clientAddr } : {}), ...(r.key !== undefined ? { key: r.key } : {}) };
+      const res = m.requestWithRetries(pr, (p) => !dead.has(p.name));
+      ours.push(res.answered === null ? '502:' : `200:${res.answered.name}`);
     }
     expect(theirs).toEqual(ours);
     return n;
   }
 
   let decisions = 0;
-  for (const id of ['rr511', 'rr432', 'rr1_2_3_5', 'rr_down', 'lc511']) {
+  for (const id of ['rr511', 'rr432', 'rr1_2_3_5', 'rr_down', 'lc511', 'rr_backup', 'rr_dead']) {
     it(`ngx_http_upstream_get_peer smooth WRR: ${id} — 120 sequential requests, every pick equal`, async () => {
       decisions += await compare(id, 120, () => ({ path: '' }));
     });
   }
-  for (const id of ['ip3', 'ip_w', 'ip_down']) {
+  for (const id of ['ip3', 'ip_w', 'ip_down', 'ip_dead']) {
     it(`ngx_http_upstream_get_ip_hash_peer: ${id} — 300 clients from distinct 127.a.b.c addresses`, async () => {
       decisions += await compare(id, 300, (i) => {
         const a = 1 + (i % 20);
@@ -149,7 +160,7 @@ describePeer('nginx', 'real nginx 1.22 upstream decisions', (nginxPath) => {
       });
     });
   }
-  for (const id of ['hash4', 'chash3', 'chash_w']) {
+  for (const id of ['hash4', 'chash3', 'chash_w', 'chash_dead']) {
     it(`ngx_http_upstream_get_${id.startsWith('c') ? 'chash' : 'hash'}_peer: ${id} — 300 keys`, async () => {
       decisions += await compare(id, 300, (i) => {
         const key = `user-${i * 7919}-${i % 13}`;
@@ -158,8 +169,8 @@ describePeer('nginx', 'real nginx 1.22 upstream decisions', (nginxPath) => {
     });
   }
   it('reports the number of decisions compared', () => {
-    // 5 × 120 + 3 × 300 + 3 × 300
-    expect(decisions).toBe(2400);
+    // 7 × 120 + 4 × 300 + 4 × 300
+    expect(decisions).toBe(3240);
     console.log(`nginx peer: ${decisions} upstream decisions compared, all equal`);
   });
 });

@@ -137,3 +137,38 @@ describe('ngx_http_upstream_hash_module.c', () => {
     }), { numRuns: 25 });
   });
 });
+
+describe('ngx_http_upstream_next: the tries of one request', () => {
+  it('a refused peer fails the try, is marked failed, and the same request moves on; later requests skip it for fail_timeout', () => {
+    const u = up('round_robin', [1, 1, 1]);
+    const dead = (p: { name: string }): boolean => p.name !== 'A';
+    const r1 = u.requestWithRetries({}, dead);
+    expect(r1.tried.map((p) => p.name)).toEqual(['A', 'B']);
+    expect(r1.answered!.name).toBe('B');
+    const rest = Array.from({ length: 4 }, () => u.requestWithRetries({}, dead).tried.map((p) => p.name).join('')).join(' ');
+    expect(rest).not.toContain('A');
+  });
+  it('ip_hash keeps its h between tries: the retry continues the rehash chain', () => {
+    const u = up('ip_hash', [1, 1, 1, 1]);
+    const key = [10, 1, 2];
+    let h = 89;
+    const chain: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      for (const b of key) h = (h * 113 + b) % 6271;
+      chain.push(h % 4);
+    }
+    const first = String.fromCharCode(65 + chain[0]!);
+    const r = u.requestWithRetries({ clientAddr: '10.1.2.3' }, (p) => p.name !== first);
+    expect(r.tried[0]!.name).toBe(first);
+    const second = chain.slice(1).find((i) => i !== chain[0]);
+    expect(r.answered!.name).toBe(String.fromCharCode(65 + second!));
+  });
+  it('every peer refusing → 502 after one try per peer; a single-peer upstream does not retry', () => {
+    const u = up('round_robin', [1, 2, 1]);
+    const r = u.requestWithRetries({}, () => false);
+    expect(r.answered).toBeNull();
+    expect(r.tried.length).toBe(3);
+    const one = up('round_robin', [1], {});
+    expect(one.requestWithRetries({}, () => false).tried.length).toBe(1);
+  });
+});

@@ -132,3 +132,25 @@ describe('ip_vs_rr.c', () => {
     expect(picks(svc, 4)).toBe('BZAB');
   });
 });
+
+describe('ip_vs_wrr.c — OVERLOAD is only a skip', () => {
+  it('setting and clearing OVERLOAD mid-period never resets the mark: the period continues where it was', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 5 }), fc.nat(30), fc.nat(4), (ws, before, who) => {
+        const plain = serviceWith('wrr', ws.map((w) => ({ weight: w, active: 0, inact: 0, overloaded: false })));
+        const flagged = serviceWith('wrr', ws.map((w) => ({ weight: w, active: 0, inact: 0, overloaded: false })));
+        picks(plain, before);
+        picks(flagged, before);
+        const d = flagged.dests[who % ws.length]!;
+        d.overloaded = true;
+        d.overloaded = false; // no hook fires: same cursor, same cw
+        expect(picks(flagged, 20)).toBe(picks(plain, 20));
+      }),
+    );
+  });
+  it('an OVERLOADed server is skipped in every pass while the others keep their order', () => {
+    const svc = lettered('wrr', [4, 3, 2]);
+    svc.dest('B').overloaded = true;
+    expect(picks(svc, 6)).toBe('AAACAC');
+  });
+});

@@ -27,90 +27,96 @@ export type AofReadEvent =
 
 const NL = 0x0a;
 
-/** fgets(buf, size, fp): up to size-1 bytes, or through the first '\n'. undefined at EOF. */
-function fgets(bytes: Uint8Array, pos: number, size: number): { line: Uint8Array; next: number } | undefined {
-  if (pos >= bytes.length) return undefined;
+/**
+ * fgets(buf, size, fp) over `bytes` from `pos`: the end of the line (exclusive): up to size-1
+ * bytes, or through the first '\n'. -1 at EOF. Works on indices, allocates nothing.
+ */
+function fgetsEnd(bytes: Uint8Array, pos: number, size: number): number {
+  if (pos >= bytes.length) return -1;
   const max = Math.min(bytes.length, pos + size - 1);
   let i = pos;
   while (i < max) {
     if (bytes[i++] === NL) break;
   }
-  return { line: bytes.subarray(pos, i), next: i };
+  return i;
 }
 
-/** C atoi/strtol over the bytes of a line, from index 1 (after the '*' or '$'). */
-function lineNumber(line: Uint8Array): number {
-  let p = 1;
-  while (p < line.length && (line[p] === 0x20 || (line[p]! >= 0x09 && line[p]! <= 0x0d))) p++;
+/** C atoi/strtol over bytes[start+1 .. end) (after the '*' or '$'). */
+function lineNumber(bytes: Uint8Array, start: number, end: number): number {
+  let p = start + 1;
+  while (p < end && (bytes[p] === 0x20 || (bytes[p]! >= 0x09 && bytes[p]! <= 0x0d))) p++;
   let neg = false;
-  if (line[p] === 0x2b || line[p] === 0x2d) {
-    neg = line[p] === 0x2d;
+  if (p < end && (bytes[p] === 0x2b || bytes[p] === 0x2d)) {
+    neg = bytes[p] === 0x2d;
     p++;
   }
   let v = 0;
-  while (p < line.length && line[p]! >= 0x30 && line[p]! <= 0x39) {
-    if (v < 1e18) v = v * 10 + (line[p]! - 0x30);
+  while (p < end) {
+    const c = bytes[p]!;
+    if (c < 0x30 || c > 0x39) break;
+    if (v < 1e18) v = v * 10 + (c - 0x30);
     p++;
   }
   return neg ? -v : v;
 }
 
-function show(line: Uint8Array): string {
-  const s = Buffer.from(line.buffer, line.byteOffset, Math.min(line.byteLength, 32)).toString('latin1');
-  return JSON.stringify(s);
+function show(bytes: Uint8Array, start: number, end: number): string {
+  return JSON.stringify(Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(end - start, 32)).toString('latin1'));
 }
 
 /**
  * Read commands from `bytes` starting at `offset` (after an RDB preamble, if any). The last event
  * is always `eof`, `short-read` or `format-error`.
  */
-export function* readAofCommands(bytes: Uint8Array, offset = 0): Generator<AofReadEvent, void, undefined> {
+export function* readAofCommands(input: Uint8Array, offset = 0): Generator<AofReadEvent, void, undefined> {
+  // A plain Uint8Array view: subarray on it is cheaper than on a Buffer.
+  const bytes = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   let pos = offset;
   for (;;) {
     const start = pos;
-    const head = fgets(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN);
-    if (head === undefined) {
+    const headEnd = fgetsEnd(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN);
+    if (headEnd < 0) {
       yield { kind: 'eof', at: pos };
       return;
     }
-    pos = head.next;
-    const c0 = head.line[0];
+    pos = headEnd;
+    const c0 = bytes[start];
     if (c0 === 0x23) {
       // '#': an annotation such as #TS:<unix seconds>; skipped by the loader.
-      yield { kind: 'annotation', text: Buffer.from(head.line).toString('latin1'), start, end: pos };
+      yield { kind: 'annotation', text: Buffer.from(bytes.buffer, bytes.byteOffset + start, headEnd - start).toString('latin1'), start, end: pos };
       continue;
     }
     if (c0 !== 0x2a) {
-      yield { kind: 'format-error', at: start, expected: "'*' or '#' at the start of a command", found: show(head.line) };
+      yield { kind: 'format-error', at: start, expected: "'*' or '#' at the start of a command", found: show(bytes, start, headEnd) };
       return;
     }
-    if (head.line.length === 1) {
+    if (headEnd - start === 1) {
       // buf[1] == '\0': the file ends right after '*'.
       yield { kind: 'short-read', at: pos, commandStart: start };
       return;
     }
-    const argc = lineNumber(head.line);
+    const argc = lineNumber(bytes, start, headEnd);
     if (argc < 1) {
-      yield { kind: 'format-error', at: start, expected: 'a multibulk count >= 1', found: show(head.line) };
+      yield { kind: 'format-error', at: start, expected: 'a multibulk count >= 1', found: show(bytes, start, headEnd) };
       return;
     }
     const argv: Uint8Array[] = [];
     for (let j = 0; j < argc; j++) {
-      const lenLine = fgets(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN);
-      if (lenLine === undefined) {
+      const lenEnd = fgetsEnd(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN);
+      if (lenEnd < 0) {
         yield { kind: 'short-read', at: pos, commandStart: start };
         return;
       }
-      if (lenLine.line[0] !== 0x24) {
-        yield { kind: 'format-error', at: pos, expected: "'$' and a bulk length", found: show(lenLine.line) };
+      if (bytes[pos] !== 0x24) {
+        yield { kind: 'format-error', at: pos, expected: "'$' and a bulk length", found: show(bytes, pos, lenEnd) };
         return;
       }
-      const len = lineNumber(lenLine.line);
+      const len = lineNumber(bytes, pos, lenEnd);
       if (len < 0) {
-        yield { kind: 'format-error', at: pos, expected: 'a bulk length >= 0', found: show(lenLine.line) };
+        yield { kind: 'format-error', at: pos, expected: 'a bulk length >= 0', found: show(bytes, pos, lenEnd) };
         return;
       }
-      pos = lenLine.next;
+      pos = lenEnd;
       if (len > 0 && pos + len > bytes.length) {
         yield { kind: 'short-read', at: bytes.length, commandStart: start };
         return;

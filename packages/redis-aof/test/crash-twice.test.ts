@@ -20,7 +20,12 @@ const reqArb = fc.oneof(
   fc.array(cmdArb, { minLength: 1, maxLength: 3 }).map((cmds) => ({ tx: true, cmds })),
 );
 
-function lostAfterTwoCrashes(mode: 'protolab' | 'redis-7.0.15', part1: { tx: boolean; cmds: string[][] }[], part2: { tx: boolean; cmds: string[][] }[], seed: number, crash1AfterMs: number): { expected: string[]; recovered: string[] } {
+/**
+ * `expected`: the acknowledged writes; `alsoFine`: the same plus the request that was in flight
+ * at crash 1 (written, its fdatasync not returned: it may or may not survive, Redis promises
+ * nothing about an unacknowledged write).
+ */
+function lostAfterTwoCrashes(mode: 'protolab' | 'redis-7.0.15', part1: { tx: boolean; cmds: string[][] }[], part2: { tx: boolean; cmds: string[][] }[], seed: number, crash1AfterMs: number): { expected: string[]; alsoFine: string[]; recovered: string[] } {
   const sim = new Sim<never>({ seed, tornWrites: true, startMs: START_MS, trace: false });
   const acks: number[] = [];
   sim.addNode('redis', aofServer({ appendfsync: 'always', useRdbPreamble: false, multiTruncation: mode, fsyncDurationMs: 4, keyspace: (_n, p) => new TinyKeyspace(p), onAck: (a) => acks.push(a.id) }));
@@ -40,25 +45,37 @@ function lostAfterTwoCrashes(mode: 'protolab' | 'redis-7.0.15', part1: { tx: boo
   sim.runFor(1000);
   sim.crash('redis');
   sim.restart('redis');
-  const model = new TinyKeyspace();
-  for (const id of acks) {
-    const r = all.get(id)!;
-    if (r.tx) model.execute(['MULTI']);
-    for (const c of r.cmds) model.execute(c);
-    if (r.tx) model.execute(['EXEC']);
-  }
-  return { expected: model.dump(), recovered: dumpOf(sim.node<AofServerNode>('redis').ks) };
+  const replay = (ids: number[]): string[] => {
+    const model = new TinyKeyspace();
+    for (const id of ids) {
+      const r = all.get(id)!;
+      if (r.tx) model.execute(['MULTI']);
+      for (const c of r.cmds) model.execute(c);
+      if (r.tx) model.execute(['EXEC']);
+    }
+    return model.dump();
+  };
+  const acked1 = acks.filter((id) => id < 1000);
+  const acked2 = acks.filter((id) => id >= 1000);
+  const inFlight = acked1.length < part1.length ? [acked1.length] : [];
+  return { expected: replay(acks), alsoFine: replay([...acked1, ...inFlight, ...acked2]), recovered: dumpOf(sim.node<AofServerNode>('redis').ks) };
 }
 
 describe('crash, restart, write, crash: a torn transaction must not swallow later acknowledged writes', () => {
   const scenario = (mode: 'protolab' | 'redis-7.0.15') =>
     fc.property(fc.array(reqArb, { minLength: 1, maxLength: 5 }), fc.array(reqArb, { minLength: 1, maxLength: 5 }), fc.integer(), fc.integer({ min: 0, max: 24 }), (part1, part2, seed, crashAt) => {
       const r = lostAfterTwoCrashes(mode, part1, part2, seed, crashAt);
-      expect(r.recovered).toEqual(r.expected);
+      const ok = JSON.stringify(r.recovered) === JSON.stringify(r.expected) || JSON.stringify(r.recovered) === JSON.stringify(r.alsoFine);
+      expect(ok, `recovered ${JSON.stringify(r.recovered)}; acknowledged ${JSON.stringify(r.expected)}`).toBe(true);
     });
 
   it('protolab: every acknowledged write survives both crashes', () => {
     fc.assert(scenario('protolab'), { numRuns: 150 });
+  });
+
+  it('regression (shrunk): an INCR torn by crash 1 may survive whole although unacknowledged; that is allowed, losing an acked write is not', () => {
+    const r = lostAfterTwoCrashes('protolab', [{ tx: false, cmds: [['INCR', 'x']] }, { tx: false, cmds: [['SET', 'a', '']] }], [{ tx: true, cmds: [['INCR', 'x']] }], 0, 0);
+    expect([JSON.stringify(r.expected), JSON.stringify(r.alsoFine)]).toContain(JSON.stringify(r.recovered));
   });
 
   it('planted bug, the real 7.0.15 loader (truncate after the last queued command): the same property finds lost acknowledged writes', () => {

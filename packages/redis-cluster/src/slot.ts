@@ -36,10 +36,15 @@ export function keyHashSlot(key: RedisKey): number {
     return crc16Utf8(key) & SLOT_MASK;
   }
   if (key instanceof Uint8Array) {
-    const s = key.indexOf(OPEN);
-    if (s !== -1) {
-      const e = key.indexOf(CLOSE, s + 1);
-      if (e > s + 1) return crc16(key, s + 1, e) & SLOT_MASK;
+    // A plain loop, not key.indexOf: Buffer#indexOf goes through Node's C++ binding, which costs
+    // more than scanning a short key.
+    const n = key.length;
+    let s = 0;
+    while (s < n && key[s] !== OPEN) s++;
+    if (s < n) {
+      let e = s + 1;
+      while (e < n && key[e] !== CLOSE) e++;
+      if (e < n && e > s + 1) return crc16(key, s + 1, e) & SLOT_MASK;
     }
     return crc16(key) & SLOT_MASK;
   }

@@ -245,13 +245,13 @@ describe('live resharding under delay and loss (model-based, @protolab/sim)', ()
         const { problems } = runScenario(seed, actions);
         expect(problems).toEqual([]);
       }),
-      { numRuns: 100 },
+      { numRuns: 50 },
     );
   });
 
   it('reaches the interesting states: ASK hops, TRYAGAIN, MOVED after SETSLOT NODE, and MIGRATE retried with REPLACE after a lost reply', () => {
     const seen = { ask: 0, tryagain: 0, moved: 0, moves: 0, replaceRetries: 0 };
-    for (let seed = 1; seed <= 25; seed++) {
+    for (let seed = 1; seed <= 10; seed++) {
       const actions: Action[] = [];
       for (let i = 0; i < 12; i++) actions.push({ t: 'op', client: i % 2, kind: 'mset', owner: i % 2, g: i % GROUPS, m: 'a' });
       actions.push({ t: 'run', ms: 200 }, { t: 'busLoss', rate: seed % 2 === 0 ? 0.3 : 0 });
@@ -268,7 +268,7 @@ describe('live resharding under delay and loss (model-based, @protolab/sim)', ()
       seen.moves += cl.resharder().done.length;
       seen.replaceRetries += cl.sim.trace.filter((e) => e.kind === 'deliver' && e.label?.startsWith('MIGRATE') === true && e.label.includes('REPLACE')).length;
     }
-    expect(seen.moves).toBeGreaterThan(50);
+    expect(seen.moves).toBeGreaterThan(20);
     expect(seen.ask).toBeGreaterThan(0);
     expect(seen.tryagain).toBeGreaterThan(0);
     expect(seen.moved).toBeGreaterThan(0);

@@ -8,6 +8,14 @@
 
 const NON_ASCII = /[\u0080-\uffff]/;
 
+/** True when every char is < 0x80. A plain loop beats a regex call for short strings. */
+export function isAscii(s: string): boolean {
+  const n = s.length;
+  if (n > 48) return !NON_ASCII.test(s);
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Bytes → binary string. */
 export function binFromBytes(bytes: Uint8Array): string {
   const n = bytes.length;
@@ -21,7 +29,7 @@ export function binFromBytes(bytes: Uint8Array): string {
 
 /** JS text → binary string of its UTF-8 bytes (identity for ASCII). */
 export function binFromText(text: string): string {
-  if (!NON_ASCII.test(text)) return text;
+  if (isAscii(text)) return text;
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
@@ -44,7 +52,7 @@ export function binToBytes(bin: string): Uint8Array {
 
 /** Binary string → JS text (UTF-8 decode; identity for ASCII). */
 export function binToText(bin: string): string {
-  if (!NON_ASCII.test(bin)) return bin;
+  if (isAscii(bin)) return bin;
   return Buffer.from(bin, 'latin1').toString('utf8');
 }
 

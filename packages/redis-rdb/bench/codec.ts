@@ -20,7 +20,7 @@ function time(f: () => void): number {
 
 console.log(`building ${N} keys...`);
 const ds = mixedDataset(N);
-let file = new Uint8Array(0);
+let file: Uint8Array = new Uint8Array(0);
 const encMs = median(Array.from({ length: RUNS }, () => time(() => { file = encodeRdb(ds, { ctimeSec: 1767225600 }); })));
 const fileNoLzf = encodeRdb(ds, { compression: false });
 const mb = file.length / 1e6;

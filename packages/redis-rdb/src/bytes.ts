@@ -47,6 +47,24 @@ export function parseCanonicalInt(s: Uint8Array, start = 0, end = s.length): num
   return Number.isSafeInteger(Number(v)) ? Number(v) : v;
 }
 
+// Small decoded values come out of a shared 64 KB pool as views (one cheap object each) instead of
+// one ArrayBuffer each: allocating an ArrayBuffer costs far more than the bytes in it.
+const POOL_SIZE = 64 * 1024;
+let pool = new Uint8Array(POOL_SIZE);
+let poolOff = 0;
+
+/** A fresh n-byte array; small ones are views into a shared pool (never reused once handed out). */
+export function allocBytes(n: number): Uint8Array {
+  if (n > 4096) return new Uint8Array(n);
+  if (poolOff + n > POOL_SIZE) {
+    pool = new Uint8Array(POOL_SIZE);
+    poolOff = 0;
+  }
+  const out = pool.subarray(poolOff, poolOff + n);
+  poolOff += n;
+  return out;
+}
+
 const SMALL_INTS: Uint8Array[] = [];
 for (let i = 0; i < 10000; i++) SMALL_INTS.push(asciiBytes(String(i)));
 
@@ -57,14 +75,15 @@ export function intToBytes(v: number | bigint): Uint8Array {
 }
 
 export function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
+  const out = allocBytes(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
 export function bytesToAscii(b: Uint8Array): string {
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
-  for (const c of b) s += String.fromCharCode(c);
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }
 
@@ -131,6 +150,16 @@ export function formatG17(v: number): string {
 
 /** Parse a score the way `strtod` does for the texts Redis writes ("inf", "-inf", "nan", decimals). */
 export function parseDoubleText(s: string): number | undefined {
+  // fast path: plain decimal text (what d2string writes for finite scores)
+  let plain = s.length > 0;
+  for (let i = 0; i < s.length && plain; i++) {
+    const c = s.charCodeAt(i);
+    plain = (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45;
+  }
+  if (plain) {
+    const v = Number(s);
+    if (!Number.isNaN(v)) return v;
+  }
   const t = s.toLowerCase();
   if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
   if (t === '-inf' || t === '-infinity') return -Infinity;

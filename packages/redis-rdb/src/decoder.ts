@@ -153,6 +153,15 @@ export class RdbDecoder {
   private flatten(): void {
     if (this.chunks.length === 0) return;
     const rest = this.buf.length - this.pos;
+    if (rest === 0 && this.chunks.length === 1) {
+      // nothing left over: take the chunk as it is (no copy)
+      this.base += this.buf.length;
+      this.buf = this.chunks[0]!;
+      this.pos = 0;
+      this.chunks = [];
+      this.chunkBytes = 0;
+      return;
+    }
     const merged = new Uint8Array(rest + this.chunkBytes);
     merged.set(this.buf.subarray(this.pos), 0);
     let o = rest;
@@ -216,7 +225,9 @@ export class RdbDecoder {
   private take(n: number, lenAt = this.at()): Uint8Array {
     this.checkAnnounced(n, 'a string length', 1, lenAt);
     this.ensure(n);
-    const s = this.buf.slice(this.pos, this.pos + n);
+    // a view, not a copy: one small object instead of a new ArrayBuffer per string (the file's
+    // buffer stays alive while decoded values are referenced; copy them to let it go)
+    const s = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return s;
   }
@@ -346,9 +357,12 @@ export class RdbDecoder {
       switch (op) {
         case RDB_OPCODE_EXPIRETIME_MS: {
           this.ensure(8);
-          const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigInt64(0, true);
+          const b = this.buf;
+          const p = this.pos;
+          const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+          const hi = b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24); // signed
           this.pos += 8;
-          expireAtMs = Number(v);
+          expireAtMs = hi * 4294967296 + lo; // exact for |ms| < 2^53
           continue;
         }
         case RDB_OPCODE_EXPIRETIME: {

@@ -10,7 +10,7 @@
  * HASH_LISTPACK or HASH.
  */
 import { Crc64 } from './crc64.js';
-import { lzfCompress } from './lzf.js';
+import { lzfCompressView } from './lzf.js';
 import { ListpackBuilder } from './listpack.js';
 import { intsetEncode } from './intset.js';
 import { asciiBytes, compareZsetItems, d2string, parseCanonicalInt } from './bytes.js';
@@ -49,6 +49,9 @@ export interface EncodeOptions {
   /** Redis Functions library sources, written as FUNCTION2 records */
   functions?: readonly Uint8Array[];
 }
+
+const SCRATCH8 = new Uint8Array(8);
+const SCRATCH_DV = new DataView(SCRATCH8.buffer);
 
 /** Growable output buffer. */
 class Out {
@@ -157,7 +160,7 @@ export class RdbWriter {
       }
     }
     if (this.compression && n > 20) {
-      const comp = lzfCompress(s, n - 4);
+      const comp = lzfCompressView(s, n - 4); // scratch view: copied into the output right away
       if (comp !== undefined) {
         o.byte(0xc3);
         o.len(comp.length);
@@ -171,15 +174,13 @@ export class RdbWriter {
   }
 
   binaryDouble(v: number): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, v, true);
-    this.out.bytes(b);
+    SCRATCH_DV.setFloat64(0, v, true);
+    this.out.bytes(SCRATCH8);
   }
 
   int64LE(v: number): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
-    this.out.bytes(b);
+    SCRATCH_DV.setBigInt64(0, BigInt(v), true);
+    this.out.bytes(SCRATCH8);
   }
 
   result(): Uint8Array {

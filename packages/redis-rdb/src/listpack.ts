@@ -51,7 +51,7 @@ export function listpackDecode(lp: Uint8Array, at = 0): LpValue[] {
       const n = b & 0x3f;
       p += 1;
       if (p + n > end) bad(at + start, `6-bit string of ${n} bytes runs past the end`);
-      value = lp.slice(p, p + n);
+      value = lp.subarray(p, p + n);
       p += n;
     } else if (b < 0xe0) {
       if (p + 2 > end) bad(at + start, '13-bit int runs past the end');
@@ -64,14 +64,14 @@ export function listpackDecode(lp: Uint8Array, at = 0): LpValue[] {
       const n = ((b & 0x0f) << 8) | lp[p + 1]!;
       p += 2;
       if (p + n > end) bad(at + start, `12-bit string of ${n} bytes runs past the end`);
-      value = lp.slice(p, p + n);
+      value = lp.subarray(p, p + n);
       p += n;
     } else if (b === 0xf0) {
       if (p + 5 > end) bad(at + start, '32-bit string header runs past the end');
       const n = (lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16) | (lp[p + 4]! << 24)) >>> 0;
       p += 5;
       if (p + n > end) bad(at + start, `32-bit string of ${n} bytes runs past the end`);
-      value = lp.slice(p, p + n);
+      value = lp.subarray(p, p + n);
       p += n;
     } else if (b === 0xf1) {
       if (p + 3 > end) bad(at + start, 'int16 runs past the end');
@@ -131,25 +131,33 @@ export function lpValueBytes(v: LpValue): Uint8Array {
 
 /** Builds a listpack by appending elements (lpAppend), tracking its exact size as Redis's node->sz. */
 export class ListpackBuilder {
-  private parts: Uint8Array[] = [];
-  private bodyBytes = 0;
+  private buf = new Uint8Array(64);
+  private n = LP_HDR_SIZE; // bytes used (header reserved)
   count = 0;
 
   /** Total size in bytes of the listpack as it is now (header + entries + terminator). */
   get size(): number {
-    return LP_HDR_SIZE + this.bodyBytes + 1;
+    return this.n + 1;
+  }
+
+  private reserve(extra: number): void {
+    if (this.n + extra + 1 <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.n + extra + 1) cap *= 2;
+    const nb = new Uint8Array(cap);
+    nb.set(this.buf.subarray(0, this.n));
+    this.buf = nb;
   }
 
   append(el: Uint8Array): void {
-    const enc = encodeEntry(el);
-    this.parts.push(enc);
-    this.bodyBytes += enc.length;
+    this.reserve(el.length + 10);
+    this.n = writeEntry(this.buf, this.n, el);
     this.count++;
   }
 
   finish(): Uint8Array {
-    const total = this.size;
-    const out = new Uint8Array(total);
+    const total = this.n + 1;
+    const out = this.buf.slice(0, total);
     out[0] = total & 0xff;
     out[1] = (total >>> 8) & 0xff;
     out[2] = (total >>> 16) & 0xff;
@@ -157,14 +165,43 @@ export class ListpackBuilder {
     const n = this.count < LP_HDR_NUMELE_UNKNOWN ? this.count : LP_HDR_NUMELE_UNKNOWN;
     out[4] = n & 0xff;
     out[5] = n >>> 8;
-    let o = LP_HDR_SIZE;
-    for (const p of this.parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    out[o] = LP_EOF;
+    out[total - 1] = LP_EOF;
     return out;
   }
+}
+
+/** One element, encoded in place at `at` (room for len + 10 bytes needed); returns the new end. */
+function writeEntry(out: Uint8Array, at: number, el: Uint8Array): number {
+  const iv = el.length <= 20 ? parseCanonicalInt(el) : undefined;
+  let p = at;
+  if (iv !== undefined) {
+    p = writeInt(out, p, iv);
+  } else {
+    const n = el.length;
+    if (n < 64) out[p++] = 0x80 | n;
+    else if (n < 4096) {
+      out[p++] = 0xe0 | (n >>> 8);
+      out[p++] = n & 0xff;
+    } else {
+      out[p++] = 0xf0;
+      out[p++] = n & 0xff;
+      out[p++] = (n >>> 8) & 0xff;
+      out[p++] = (n >>> 16) & 0xff;
+      out[p++] = (n >>> 24) & 0xff;
+    }
+    out.set(el, p);
+    p += n;
+  }
+  const size = p - at;
+  const bl = backlenSize(size);
+  writeBacklen(out, p, size, bl);
+  return p + bl;
+}
+
+/** lpEncodeGetType + lpEncodeString/integer + lpEncodeBacklen for one element, as a new array. */
+export function encodeEntry(el: Uint8Array): Uint8Array {
+  const tmp = new Uint8Array(el.length + 10);
+  return tmp.slice(0, writeEntry(tmp, 0, el));
 }
 
 /** Encoded size (encoding + data + backlen) of one element, without building it. */
@@ -188,40 +225,6 @@ function intEncodingSize(v: number | bigint): number {
   return 9;
 }
 
-/** lpEncodeGetType + lpEncodeString/integer + lpEncodeBacklen for one element. */
-export function encodeEntry(el: Uint8Array): Uint8Array {
-  const iv = el.length <= 20 ? parseCanonicalInt(el) : undefined;
-  let head: Uint8Array;
-  if (iv !== undefined) {
-    head = encodeInt(iv);
-  } else {
-    const n = el.length;
-    let hdr: number;
-    if (n < 64) hdr = 1;
-    else if (n < 4096) hdr = 2;
-    else hdr = 5;
-    head = new Uint8Array(hdr + n);
-    if (hdr === 1) head[0] = 0x80 | n;
-    else if (hdr === 2) {
-      head[0] = 0xe0 | (n >>> 8);
-      head[1] = n & 0xff;
-    } else {
-      head[0] = 0xf0;
-      head[1] = n & 0xff;
-      head[2] = (n >>> 8) & 0xff;
-      head[3] = (n >>> 16) & 0xff;
-      head[4] = (n >>> 24) & 0xff;
-    }
-    head.set(el, hdr);
-  }
-  const size = head.length;
-  const bl = backlenSize(size);
-  const out = new Uint8Array(size + bl);
-  out.set(head, 0);
-  writeBacklen(out, size, size, bl);
-  return out;
-}
-
 function writeBacklen(out: Uint8Array, at: number, l: number, n: number): void {
   // most significant group first; all bytes but the first carry bit 7
   for (let i = n - 1; i >= 0; i--) {
@@ -231,19 +234,41 @@ function writeBacklen(out: Uint8Array, at: number, l: number, n: number): void {
   }
 }
 
-function encodeInt(v: number | bigint): Uint8Array {
+function writeInt(out: Uint8Array, p: number, v: number | bigint): number {
   if (typeof v === 'number') {
-    if (v >= 0 && v <= 127) return Uint8Array.of(v);
+    if (v >= 0 && v <= 127) {
+      out[p] = v;
+      return p + 1;
+    }
     if (v >= -4096 && v <= 4095) {
       const u = v < 0 ? v + 8192 : v;
-      return Uint8Array.of(0xc0 | (u >>> 8), u & 0xff);
+      out[p] = 0xc0 | (u >>> 8);
+      out[p + 1] = u & 0xff;
+      return p + 2;
     }
-    if (v >= -32768 && v <= 32767) return Uint8Array.of(0xf1, v & 0xff, (v >> 8) & 0xff);
-    if (v >= -8388608 && v <= 8388607) return Uint8Array.of(0xf2, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff);
-    if (v >= -2147483648 && v <= 2147483647) return Uint8Array.of(0xf3, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+    if (v >= -32768 && v <= 32767) {
+      out[p] = 0xf1;
+      out[p + 1] = v & 0xff;
+      out[p + 2] = (v >> 8) & 0xff;
+      return p + 3;
+    }
+    if (v >= -8388608 && v <= 8388607) {
+      out[p] = 0xf2;
+      out[p + 1] = v & 0xff;
+      out[p + 2] = (v >> 8) & 0xff;
+      out[p + 3] = (v >> 16) & 0xff;
+      return p + 4;
+    }
+    if (v >= -2147483648 && v <= 2147483647) {
+      out[p] = 0xf3;
+      out[p + 1] = v & 0xff;
+      out[p + 2] = (v >> 8) & 0xff;
+      out[p + 3] = (v >> 16) & 0xff;
+      out[p + 4] = (v >>> 24) & 0xff;
+      return p + 5;
+    }
   }
-  const out = new Uint8Array(9);
-  out[0] = 0xf4;
-  new DataView(out.buffer).setBigInt64(1, BigInt(v), true);
-  return out;
+  out[p] = 0xf4;
+  new DataView(out.buffer, out.byteOffset + p + 1, 8).setBigInt64(0, BigInt(v), true);
+  return p + 9;
 }

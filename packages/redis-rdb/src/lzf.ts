@@ -14,6 +14,7 @@
  * pick a different — equally valid — earlier match). Every valid stream decodes identically.
  */
 import { RdbFormatError } from './errors.js';
+import { allocBytes } from './bytes.js';
 
 const HLOG = 16;
 const HSIZE = 1 << HLOG;
@@ -24,8 +25,12 @@ const MAX_REF = (1 << 8) + (1 << 3); // 264
 /** A back-reference of 3 bytes expands to at most 264 bytes: the largest possible ratio. */
 export const LZF_MAX_EXPANSION = 88;
 
-// Reused between calls (256 KB); reset to "empty" (-1) at the start of every call.
+// The hash table is reused between calls: instead of clearing 64K slots every time, each call
+// stores positions offset by a fresh `epoch`, so entries from older calls read as negative
+// positions (no match) — the same result as a zeroed table.
 const htab = new Int32Array(HSIZE);
+let epoch = 0;
+let scratch = new Uint8Array(1024);
 
 /**
  * `lzf_compress(in, in_len, out, out_len)`: returns the compressed bytes, or `undefined` when the
@@ -34,10 +39,21 @@ const htab = new Int32Array(HSIZE);
  * when it saves at least 4 bytes.
  */
 export function lzfCompress(input: Uint8Array, outLimit: number = input.length + 64): Uint8Array | undefined {
+  return lzfCompressView(input, outLimit)?.slice();
+}
+
+/** As `lzfCompress`, but the result is a view of a shared scratch buffer: copy it before the next call. */
+export function lzfCompressView(input: Uint8Array, outLimit: number = input.length + 64): Uint8Array | undefined {
   const inLen = input.length;
   if (inLen === 0 || outLimit <= 0) return undefined;
-  htab.fill(-1);
-  const out = new Uint8Array(outLimit);
+  if (epoch + inLen + MAX_OFF + 2 > 0x7fffffff) {
+    htab.fill(-0x80000000);
+    epoch = 0;
+  }
+  const base = epoch + MAX_OFF + 1; // stored = base + ip; anything below base is from an older call
+  epoch = base + inLen;
+  if (scratch.length < outLimit) scratch = new Uint8Array(Math.max(outLimit, scratch.length * 2));
+  const out = scratch;
   const outEnd = outLimit;
   let ip = 0;
   let op = 0;
@@ -47,8 +63,8 @@ export function lzfCompress(input: Uint8Array, outLimit: number = input.length +
   while (ip < inLen - 2) {
     hval = ((hval << 8) | input[ip + 2]!) >>> 0; // NEXT
     let slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1); // IDX (VERY_FAST)
-    const ref = htab[slot]!;
-    htab[slot] = ip;
+    const ref = htab[slot]! - base;
+    htab[slot] = base + ip;
     const off = ip - ref - 1;
     if (
       ref > 0 && // C: ref > in_data (position 0 can never be a reference)
@@ -100,11 +116,11 @@ export function lzfCompress(input: Uint8Array, outLimit: number = input.length +
       hval = ((input[ip]! << 8) | input[ip + 1]!) >>> 0;
       hval = ((hval << 8) | input[ip + 2]!) >>> 0;
       slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
-      htab[slot] = ip;
+      htab[slot] = base + ip;
       ip++;
       hval = ((hval << 8) | input[ip + 2]!) >>> 0;
       slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
-      htab[slot] = ip;
+      htab[slot] = base + ip;
       ip++;
     } else {
       if (op >= outEnd) return undefined;
@@ -142,7 +158,7 @@ export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8A
   if (!Number.isSafeInteger(outLen) || outLen < 0 || outLen > input.length * LZF_MAX_EXPANSION) {
     throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} is impossible for ${input.length} compressed bytes (max ${LZF_MAX_EXPANSION}x)`);
   }
-  const out = new Uint8Array(outLen);
+  const out = allocBytes(outLen);
   const inLen = input.length;
   let ip = 0;
   let op = 0;
@@ -152,7 +168,7 @@ export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8A
       const n = ctrl + 1;
       if (op + n > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} overflows the ${outLen}-byte output at ${op}`);
       if (ip + n > inLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} needs bytes past the end of the input`);
-      out.set(input.subarray(ip, ip + n), op);
+      for (let k = 0; k < n; k++) out[op + k] = input[ip + k]!;
       ip += n;
       op += n;
     } else {

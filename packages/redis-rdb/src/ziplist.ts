@@ -40,21 +40,21 @@ export function ziplistDecode(zl: Uint8Array, at = 0): Uint8Array[] {
       const n = b & 0x3f;
       p += 1;
       if (p + n > end) badZl(at + start, 'string runs past the end');
-      out.push(zl.slice(p, p + n));
+      out.push(zl.subarray(p, p + n));
       p += n;
     } else if (top === 1) {
       if (p + 2 > end) badZl(at + start, 'string header runs past the end');
       const n = ((b & 0x3f) << 8) | zl[p + 1]!;
       p += 2;
       if (p + n > end) badZl(at + start, 'string runs past the end');
-      out.push(zl.slice(p, p + n));
+      out.push(zl.subarray(p, p + n));
       p += n;
     } else if (b === 0x80) {
       if (p + 5 > end) badZl(at + start, 'string header runs past the end');
       const n = dv.getUint32(p + 1, false);
       p += 5;
       if (p + n > end) badZl(at + start, 'string runs past the end');
-      out.push(zl.slice(p, p + n));
+      out.push(zl.subarray(p, p + n));
       p += n;
     } else {
       let v: number | bigint;
@@ -108,7 +108,7 @@ export function zipmapDecode(zm: Uint8Array, at = 0): [Uint8Array, Uint8Array][]
     const klen = readLen();
     if (klen < 0) break;
     if (p + klen > zm.length) badZm(at + p, 'key runs past the end');
-    const key = zm.slice(p, p + klen);
+    const key = zm.subarray(p, p + klen);
     p += klen;
     const vlen = readLen();
     if (vlen < 0) badZm(at + p, 'end marker where a value length was expected');
@@ -116,7 +116,7 @@ export function zipmapDecode(zm: Uint8Array, at = 0): [Uint8Array, Uint8Array][]
     const free = zm[p]!;
     p += 1;
     if (p + vlen + free > zm.length) badZm(at + p, 'value runs past the end');
-    out.push([key, zm.slice(p, p + vlen)]);
+    out.push([key, zm.subarray(p, p + vlen)]);
     p += vlen + free;
   }
   if (p !== zm.length) badZm(at + p, `${zm.length - p} bytes after the end marker`);

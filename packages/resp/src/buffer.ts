@@ -13,8 +13,17 @@
  * Values handed out are views into these buffers. The queue only ever writes past `end` of a
  * buffer it owns, which no view covers, so a value never changes after it was returned. (The
  * caller must not reuse a chunk's memory after pushing it; sockets hand out fresh Buffers.)
+ * The flip side, as with redis-parser's buffer pool: a small value keeps alive the chunk or the
+ * 256 KiB arena it is a view of; copy it (`slice()`) to keep it for long.
  */
 const LF = 10;
+const ARENA_SIZE = 256 * 1024;
+
+/** Uninitialised memory is fine: only bytes copied in are ever read or handed out. */
+function allocUnsafe(n: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}
 
 export class ByteQueue {
   buf: Uint8Array = new Uint8Array(0);
@@ -23,6 +32,8 @@ export class ByteQueue {
   /** Absolute offset of buf[0]. */
   base = 0;
   private owned = false;
+  private arena: Uint8Array = new Uint8Array(0);
+  private arenaPos = 0;
 
   /** Bytes received and not yet consumed. */
   get buffered(): number {
@@ -61,34 +72,55 @@ export class ByteQueue {
       }
       const n = need();
       let take: number;
-      if (n > 0) take = n - (this.base + this.end);
-      else {
+      let completes = false;
+      if (n > 0) {
+        take = n - (this.base + this.end);
+        completes = take > 0 && take <= chunk.length - off;
+      } else {
         const lf = chunk.indexOf(LF, off);
         take = lf < 0 ? chunk.length - off : lf + 1 - off;
       }
       if (take <= 0 || take > chunk.length - off) take = chunk.length - off;
-      this.appendOwned(chunk, off, off + take);
+      this.appendOwned(chunk, off, off + take, completes);
       off += take;
       parse();
     }
   }
 
-  private appendOwned(chunk: Uint8Array, from: number, to: number): void {
+  private appendOwned(chunk: Uint8Array, from: number, to: number, completes: boolean): void {
     const len = to - from;
-    if (!this.owned || this.end + len > this.buf.length) {
-      const keep = this.end - this.start;
-      const cap = Math.max(1024, 2 * (keep + len));
-      const b = Buffer.allocUnsafe(cap);
-      const next = new Uint8Array(b.buffer, b.byteOffset, cap);
-      next.set(this.buf.subarray(this.start, this.end), 0);
-      this.base += this.start;
-      this.buf = next;
-      this.start = 0;
-      this.end = keep;
-      this.owned = true;
-    }
+    if (!this.owned || this.end + len > this.buf.length) this.grow(len, completes);
     this.buf.set(chunk.subarray(from, to), this.end);
     this.end += len;
+  }
+
+  /**
+   * Moves the unconsumed bytes into a fresh region with room for `len` more. Regions are carved
+   * from a shared arena with a bump pointer, never reused: a region that views were handed out
+   * from is left alone. (One allocation per arena instead of one per chunk boundary.)
+   */
+  private grow(len: number, exact: boolean): void {
+    const keep = this.end - this.start;
+    // Exactly sized when these bytes complete the element (they have arrived, so the size is
+    // real, not declared); otherwise doubling, so a value arriving in small pieces costs O(n).
+    const cap = exact ? keep + len : Math.max(256, 2 * (keep + len));
+    let next: Uint8Array;
+    if (cap <= ARENA_SIZE / 4) {
+      if (this.arena.length - this.arenaPos < cap) {
+        this.arena = allocUnsafe(ARENA_SIZE);
+        this.arenaPos = 0;
+      }
+      next = this.arena.subarray(this.arenaPos, this.arenaPos + cap);
+      this.arenaPos += cap;
+    } else {
+      next = allocUnsafe(cap);
+    }
+    next.set(this.buf.subarray(this.start, this.end), 0);
+    this.base += this.start;
+    this.buf = next;
+    this.start = 0;
+    this.end = keep;
+    this.owned = true;
   }
 
   reset(): void {

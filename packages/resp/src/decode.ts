@@ -66,7 +66,9 @@ const enum K {
 
 interface Frame {
   readonly kind: K;
+  /** Pre-sized to the declared count but at most 16 slots, so a forged count costs nothing. */
   readonly items: RespValue[];
+  filled: number;
   remaining: number;
 }
 
@@ -75,6 +77,13 @@ const OK: RespValue = Object.freeze({ type: 'simple', value: 'OK' });
 const NULL_BULK: RespValue = Object.freeze({ type: 'null', resp2: 'bulk' });
 const NULL_ARRAY: RespValue = Object.freeze({ type: 'null', resp2: 'array' });
 const NULL: RespValue = Object.freeze({ type: 'null' });
+
+/** Like Redis's shared.integers (OBJ_SHARED_INTEGERS): one object per small integer, made on first use. */
+const SHARED_INTEGERS = 10000;
+const integers: (RespValue | undefined)[] = new Array<RespValue | undefined>(SHARED_INTEGERS).fill(undefined);
+function sharedInteger(n: number): RespValue {
+  return (integers[n] ??= Object.freeze({ type: 'integer', value: BigInt(n) }));
+}
 
 /** The type bytes of RESP2 and RESP3, indexed by byte. */
 const KNOWN_TYPES: readonly boolean[] = (() => {
@@ -261,6 +270,11 @@ export class RespDecoder {
           break;
         case 0x3a: {
           // : integer
+          if (fast && num < SHARED_INTEGERS) {
+            v = sharedInteger(num);
+            pos = next;
+            break;
+          }
           const n = fast ? BigInt(num) : parseInteger(buf, pos + 1, cr);
           if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
           v = { type: 'integer', value: n };
@@ -278,7 +292,7 @@ export class RespDecoder {
             pos = next;
             break;
           }
-          if (cr === pos + 2 && buf[pos + 1] === 0x3f) this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed strings ($?) are not supported (Redis 7.0 never sends them)');
+          if (!fast && cr === pos + 2 && buf[pos + 1] === 0x3f) this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed strings ($?) are not supported (Redis 7.0 never sends them)');
           if (!(len >= 0) || len > this.maxBulkLen) {
             this.fail('INVALID_BULK_LENGTH', pos + 1, len > this.maxBulkLen ? `Bulk string length out of range (max ${this.maxBulkLen})` : 'Bad bulk string length', showLine(buf, pos + 1, cr));
           }
@@ -314,7 +328,7 @@ export class RespDecoder {
             pos = next;
             break;
           }
-          if (cr === pos + 2 && buf[pos + 1] === 0x3f) this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed aggregates (*?) are not supported (Redis 7.0 never sends them)');
+          if (!fast && cr === pos + 2 && buf[pos + 1] === 0x3f) this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed aggregates (*?) are not supported (Redis 7.0 never sends them)');
           if (!(n >= 0) || n > this.maxMultibulkLen) {
             this.fail('INVALID_MULTIBULK_LENGTH', pos + 1, n > this.maxMultibulkLen ? `Multi-bulk length out of range (max ${this.maxMultibulkLen})` : 'Bad multi-bulk length', showLine(buf, pos + 1, cr));
           }
@@ -328,7 +342,7 @@ export class RespDecoder {
           if (stack.length >= this.maxDepth) {
             this.fail('NESTING_TOO_DEEP', pos, `No support for nested aggregates with depth > ${this.maxDepth}`);
           }
-          stack.push({ kind, items: [], remaining });
+          stack.push({ kind, items: new Array<RespValue>(Math.min(remaining, 16)), filled: 0, remaining });
           pos = next;
           continue;
         }
@@ -369,14 +383,15 @@ export class RespDecoder {
           this.unknownType(pos, type);
       }
       // A value is complete: hand it to the aggregate being filled, closing those it completes.
+      // (Test the length first: reading stack[-1] of an empty array is a slow dictionary lookup.)
       for (;;) {
-        const top = stack[stack.length - 1];
-        if (top === undefined) {
+        if (stack.length === 0) {
           values.push(v);
           ends.push(base + pos);
           break;
         }
-        top.items.push(v);
+        const top = stack[stack.length - 1]!;
+        top.items[top.filled++] = v;
         if (--top.remaining > 0) break;
         stack.pop();
         v = build(top.kind, top.items);

@@ -4,4 +4,5 @@ export * from './encode.js';
 export * from './decode.js';
 export * from './request.js';
 export { formatDouble, parseDouble } from './number.js';
+export { formatValue, showWire } from './format.js';
 export * from './adapters/client.js';

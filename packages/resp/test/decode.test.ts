@@ -99,8 +99,10 @@ describe('RespDecoder: replies (the client side of RESP2 and RESP3)', () => {
         const input = encodeMany(values, { protocol: 3 });
         const whole = decodeAll(input).map(canon);
         expect(whole).toEqual(values.map((v) => canon(withoutNullTags(v))));
+        const wholeText = JSON.stringify(whole);
         for (let i = 0; i <= input.length; i++) {
-          expect(decodeChunks(cut(input, [i])).map(canon)).toEqual(whole);
+          const got = JSON.stringify(decodeChunks(cut(input, [i])).map(canon));
+          if (got !== wholeText) expect(`split at ${i}: ${got}`).toBe(`split at ${i}: ${wholeText}`);
         }
       }),
       { numRuns: 40 },

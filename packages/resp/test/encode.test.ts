@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, encodeCommand, encodeMany, formatDouble, reply, RespEncodeError, type RespValue } from '../src/index.js';
+import { encode, encodeCommand, encodeMany, formatDouble, formatValue, reply, RespEncodeError, type RespValue } from '../src/index.js';
 import { bytes, text } from './support.js';
 
 const e2 = (v: RespValue): string => text(encode(v, { protocol: 2 }));
@@ -124,5 +124,17 @@ describe('formatDouble: printf("%.17g") as redis-server 7.0 prints doubles (addR
         expect(digits.length).toBeLessThanOrEqual(17);
       }),
     );
+  });
+});
+
+describe('formatValue: redis-cli style rendering', () => {
+  it('renders scalars and nested aggregates like redis-cli', () => {
+    expect(formatValue(reply.ok)).toBe('OK');
+    expect(formatValue(reply.integer(5))).toBe('(integer) 5');
+    expect(formatValue(reply.null)).toBe('(nil)');
+    expect(formatValue(reply.bulk(bytes('a"\n\x01')))).toBe('"a\\"\\n\\x01"');
+    expect(formatValue(reply.array([reply.bulk('a'), reply.array([reply.integer(1), reply.integer(2)])]))).toBe('1) "a"\n2) 1) (integer) 1\n   2) (integer) 2');
+    expect(formatValue({ type: 'map', value: [[reply.bulk('k'), { type: 'double', value: 1.5 }]] })).toBe('1# "k" => (double) 1.5');
+    expect(formatValue(reply.array([]))).toBe('(empty array)');
   });
 });

@@ -2,12 +2,13 @@
 // and FLE message counts per election against the n² of a naive all-to-all vote exchange.
 //   npx tsx --conditions=@protolab/source packages/zookeeper/bench/elections.ts [count]
 import { Prng, randomLinkOptions } from '@protolab/sim';
-import { Ensemble, SafetyMonitor, type Notification } from '@protolab/zookeeper';
+import { Ensemble, SafetyMonitor } from '@protolab/zookeeper';
 
 const count = Number(process.argv[2] ?? 1000);
+const sizes = (process.argv[3] ?? '3,5,7,9,15,25,51').split(',').map(Number);
 
 /** One simulation: staggered start, 20 writes, the leader crashes (re-election + sync), it returns. */
-function one(seed: number): { ok: boolean; messages: number; notifications: number; elections: number; virtualMs: number } {
+function one(seed: number): { ok: boolean; messages: number; elections: number; virtualMs: number } {
   const rnd = new Prng(seed);
   const link = randomLinkOptions(rnd, { lossRate: 0.05, dupRate: 0.05, reorderRate: 0.01, minDelayMs: 2, maxExtraDelayMs: 10 });
   const e = new Ensemble({ n: 5, seed, link, trace: false });
@@ -25,12 +26,13 @@ function one(seed: number): { ok: boolean; messages: number; notifications: numb
   if (old !== undefined) e.restart(old);
   ok = ok && e.runUntil((x) => x.stable(), { maxMs: 300_000 }) && m.ok;
   const elections = e.events.filter((x) => x.event.type === 'established').length;
-  return { ok, messages: e.sim.stats().sent, notifications: 0, elections, virtualMs: e.sim.now() };
+  return { ok, messages: e.sim.stats().sent, elections, virtualMs: e.sim.now() };
 }
 
 // Warm-up, then the timed batch.
 for (let s = 1; s <= 20; s++) one(100_000 + s);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let bad = 0;
 let messages = 0;
 let elections = 0;
@@ -43,7 +45,9 @@ for (let s = 1; s <= count; s++) {
   virtualMs += r.virtualMs;
 }
 const ms = performance.now() - t0;
-console.log(`${count} seeded 5-server election+sync simulations with faults: ${ms.toFixed(0)} ms wall (${(ms / count).toFixed(2)} ms each), ` +
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+console.log(`${count} seeded 5-server election+sync simulations with faults: ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (${(cpuMs / count).toFixed(2)} ms CPU each), ` +
   `${bad} not settled or unsafe, ${elections} leaders established, ${messages} messages, ${(virtualMs / 1000).toFixed(0)} s virtual`);
 
 /** Messages of one clean election among n servers started together (no faults), until stable. */
@@ -66,10 +70,9 @@ function electionMessages(n: number, seed = 1): { notifications: number; zab: nu
 
 console.log('\nOne election, all servers started together, no faults (counted until every server follows the leader):');
 console.log('    n   leader   FLE notifications   per server   n²      notifications / n²   Zab packets   wall ms');
-for (const n of [3, 5, 7, 9, 15, 25, 51]) {
+for (const n of sizes) {
   const r = electionMessages(n);
   console.log(`${String(n).padStart(5)}   ${String(r.leader).padStart(6)}   ${String(r.notifications).padStart(17)}   ${(r.notifications / n).toFixed(1).padStart(10)}   ${String(n * n).padStart(5)}   ${(r.notifications / (n * n)).toFixed(2).padStart(19)}   ${String(r.zab).padStart(11)}   ${r.ms.toFixed(0).padStart(7)}`);
 }
 console.log('A naive protocol where every server broadcasts its vote once needs n² messages (n(n-1) over the network);');
 console.log('FLE re-broadcasts on every proposal change, so with staggered arrivals a server may broadcast several times.');
-void (undefined as unknown as Notification);

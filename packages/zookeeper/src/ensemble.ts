@@ -60,6 +60,7 @@ export function loadDurable(st: DurableStore): DurableState {
     currentEpoch: st.get<number>('currentEpoch') ?? 0,
     log,
     logFiles: st.get<Zxid[]>('logFiles') ?? [],
+    snapZxid: st.get<Zxid>('snapZxid') ?? 0n,
   };
 }
 
@@ -74,7 +75,7 @@ function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }
     case 'append':
       w.txns.forEach((t, i) => { st.set(`log.${len + i}`, t); });
       st.set('log.len', len + w.txns.length);
-      st.set('logFiles', w.logFiles);
+      if (w.newFile) st.set('logFiles', w.logFiles);
       return;
     case 'truncate':
       for (let i = w.length; i < len; i++) st.delete(`log.${i}`);
@@ -86,6 +87,7 @@ function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }
       w.txns.forEach((t, i) => { st.set(`log.${i}`, t); });
       st.set('log.len', w.txns.length);
       st.set('logFiles', w.logFiles);
+      st.set('snapZxid', w.snapZxid);
       return;
   }
 }
@@ -127,6 +129,7 @@ export class Ensemble {
   readonly listeners: ((e: EnsembleEvent) => void)[] = [];
   private readonly opts: EnsembleOptions;
   private readonly added = new Set<number>();
+  private readonly traceOn: boolean;
 
   constructor(opts: EnsembleOptions) {
     this.opts = opts;
@@ -135,7 +138,9 @@ export class Ensemble {
     this.servers = [...this.voters, ...this.observers];
     if (new Set(this.servers).size !== this.servers.length) throw new ZkError('BAD_CONFIG', `expected distinct sids, found [${this.servers.join(',')}]`);
     this.verifier = opts.verifier ?? (opts.planted?.quorumOfHalf === true ? new BuggyHalfQuorum(this.voters) : new QuorumMaj(this.voters));
-    this.sim = new Sim<Message>({ seed: opts.seed, link: opts.link ?? {}, describe: describeMessage, trace: opts.trace ?? true });
+    this.traceOn = opts.trace ?? true;
+    // Labels are only needed for traces; the sim asks for one on every send and delivery.
+    this.sim = new Sim<Message>({ seed: opts.seed, link: opts.link ?? {}, describe: this.traceOn ? describeMessage : () => '', trace: this.traceOn });
   }
 
   private check(sid: number): void {
@@ -157,25 +162,31 @@ export class Ensemble {
         ...(this.opts.planted !== undefined ? { planted: this.opts.planted } : {}),
       };
       const peer = new QuorumPeer(cfg, loadDurable(ctx.storage), boot);
-      const timers = new Map<string, number>();
+      // Timers are re-armed lazily: a peer re-arms its election poll on every notification, and
+      // cancelling a sim timer costs a scan of the event queue. We keep one sim timer per name
+      // and, when it fires early, push it to the current deadline.
+      const timers = new Map<string, { deadline: number | undefined; firesAt: number; id: number }>();
+      const arm = (name: string, deadline: number): void => {
+        const t = timers.get(name);
+        if (t !== undefined && t.firesAt <= deadline) {
+          t.deadline = deadline;
+          return;
+        }
+        if (t !== undefined) ctx.cancelTimer(t.id);
+        timers.set(name, { deadline, firesAt: deadline, id: ctx.setTimer(deadline - ctx.now(), name) });
+      };
       const apply = (outs: PeerOutput[]): void => {
         for (const o of outs) {
           switch (o.kind) {
             case 'send':
               ctx.send(nodeName(o.to), o.msg);
               break;
-            case 'timer': {
-              const old = timers.get(o.name);
-              if (old !== undefined) ctx.cancelTimer(old);
-              timers.set(o.name, ctx.setTimer(o.delayMs, o.name));
+            case 'timer':
+              arm(o.name, ctx.now() + o.delayMs);
               break;
-            }
             case 'cancel': {
-              const old = timers.get(o.name);
-              if (old !== undefined) {
-                ctx.cancelTimer(old);
-                timers.delete(o.name);
-              }
+              const t = timers.get(o.name);
+              if (t !== undefined) t.deadline = undefined;
               break;
             }
             case 'persist':
@@ -184,20 +195,28 @@ export class Ensemble {
             case 'event': {
               const ev: EnsembleEvent = { t: ctx.now(), sid, event: o.event, peer };
               this.events.push(ev);
-              if (NOTE_EVENTS.has(o.event.type)) ctx.note(noteText(o.event));
+              if (this.traceOn && NOTE_EVENTS.has(o.event.type)) ctx.note(noteText(o.event));
               for (const l of this.listeners) l(ev);
               break;
             }
           }
         }
       };
+      const fire = (name: string): void => {
+        const t = timers.get(name);
+        if (t === undefined) return;
+        timers.delete(name);
+        if (t.deadline === undefined) return; // cancelled
+        if (t.deadline > ctx.now()) {
+          arm(name, t.deadline); // moved later since it was set
+          return;
+        }
+        apply(peer.onTimer(name));
+      };
       const handle: NodeHandle = {
         peer,
         onMessage: (from, msg) => { apply(peer.receive(sidOf(from), msg)); },
-        onTimer: (name) => {
-          timers.delete(name);
-          apply(peer.onTimer(name));
-        },
+        onTimer: (name) => { fire(name); },
         onInput: (input) => {
           const w = input as { type: 'write'; data: string };
           const r = peer.clientWrite(w.data);

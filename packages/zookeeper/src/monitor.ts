@@ -22,6 +22,8 @@ export class SafetyMonitor {
   readonly syncLeaders = new Map<number, Set<number>>();
   readonly establishedLeaders = new Map<number, Set<number>>();
   readonly syncModesSeen = new Map<string, number>();
+  /** Times a TRUNC removed a txn that was committed by the time the learner applied it. */
+  truncatedLaterCommitted = 0;
   private readonly epochsSeen = new Map<number, { accepted: number; current: number }>();
 
   constructor(private readonly ensemble: Ensemble) {
@@ -123,9 +125,17 @@ export class SafetyMonitor {
         if (h.length >= 2 && t.zxid <= h[h.length - 2]!.zxid) this.checkAscending(e, h);
         return;
       }
-      case 'syncSent':
+      case 'syncSent': {
         this.syncModesSeen.set(ev.mode, (this.syncModesSeen.get(ev.mode) ?? 0) + 1);
+        if (ev.mode !== 'TRUNC') return;
+        // TRUNC only removes txns the leader's committed history does not hold (reference §3.3).
+        const learner = this.ensemble.peer(ev.learner);
+        const to = ev.opZxid;
+        const have = new Set(peer.db.history.map((t) => t.zxid));
+        const cut = (learner?.durable.log ?? []).filter((t) => t.zxid > to && have.has(t.zxid));
+        if (cut.length > 0) this.fail("TRUNC only removes txns missing from the leader's committed history", e, `s${ev.learner} would lose ${cut.map((t) => zxidToHex(t.zxid)).join(',')}`);
         return;
+      }
       case 'synced': {
         const mine = peer.db.history;
         this.checkAscending(e, mine);
@@ -151,12 +161,17 @@ export class SafetyMonitor {
         return;
       }
       case 'truncated': {
-        const lost = ev.removed.filter((z) => this.committed.has(z));
-        if (lost.length > 0) this.fail('TRUNC never removes a committed txn', e, `removed ${lost.map(zxidToHex).join(',')}`);
+        // Not a violation in ZooKeeper: a case-3 TRUNC (peer above maxCommittedLog) can cut a
+        // proposal the leader still had outstanding and commits a moment later, counting this
+        // learner's ACK from its previous connection; startForwarding sends it right back.
+        if (ev.removed.some((z) => this.committed.has(z))) this.truncatedLaterCommitted++;
         return;
       }
       case 'fatal':
         this.fail('no server hits a fatal Zab error', e, ev.reason);
+        return;
+      case 'anomaly':
+        this.fail('a follower never receives DIFF/TRUNC/SNAP/NEWLEADER outside SYNCHRONIZATION', e, ev.reason);
         return;
       default:
         return;

@@ -39,6 +39,8 @@ export interface ScheduleResult {
   syncModes: Partial<Record<SyncMode, number>>;
   epochs: number;
   messages: number;
+  /** Case-3 TRUNCs that cut a proposal committed meanwhile (legal in ZooKeeper; see monitor). */
+  truncatedLaterCommitted: number;
   ensemble: Ensemble;
 }
 
@@ -111,6 +113,7 @@ export function runSchedule(seed: number, opts: ScheduleOptions = {}): ScheduleR
     syncModes,
     epochs: monitor.establishedLeaders.size,
     messages: e.sim.stats().sent,
+    truncatedLaterCommitted: monitor.truncatedLaterCommitted,
     ensemble: e,
   };
 }

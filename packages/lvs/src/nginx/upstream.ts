@@ -62,8 +62,20 @@ interface PeerList {
 class RequestState {
   list: PeerList;
   tried: Set<NginxPeer> = new Set();
-  constructor(list: PeerList) {
+  /** ip_hash: `iphp->hash` (starts at 89) — kept between the tries of one request. */
+  ipHash = 89;
+  /** ip_hash / hash / chash: `->tries`. */
+  hashTries = 0;
+  /** hash: `hp->hash` (the running sum) and `hp->rehash`. */
+  acc = 0;
+  rehash = 0;
+  /** chash: `hp->hash`, the point index (set at request init). */
+  point: number | undefined;
+  /** `pc->tries`: primaries + backups; each failed try uses one. */
+  triesLeft: number;
+  constructor(list: PeerList, triesLeft: number) {
     this.list = list;
+    this.triesLeft = triesLeft;
   }
 }
 
@@ -237,10 +249,9 @@ export class NginxUpstream {
 
   /** ngx_http_upstream_get_ip_hash_peer. */
   private getIpHash(rq: RequestState, addr: Uint8Array): NginxPeer | null {
-    if (rq.list.single) return this.getRoundRobin(rq);
+    if (rq.hashTries > 20 || rq.list.single) return this.getRoundRobin(rq);
     const now = this.nowSec();
-    let hash = 89;
-    let tries = 0;
+    let hash = rq.ipHash;
     for (;;) {
       for (const b of addr) hash = (hash * 113 + b) % 6271;
       let w = hash % rq.list.totalWeight;
@@ -254,26 +265,24 @@ export class NginxUpstream {
         p.conns++;
         if (now - p.checked > p.failTimeoutSec) p.checked = now;
         rq.tried.add(p);
+        rq.ipHash = hash;
         return p;
       }
-      if (++tries > 20) return this.getRoundRobin(rq);
+      if (++rq.hashTries > 20) return this.getRoundRobin(rq);
     }
   }
 
   /** ngx_http_upstream_get_hash_peer (Cache::Memcached compatible). */
   private getHash(rq: RequestState, key: Uint8Array): NginxPeer | null {
-    if (rq.list.single || key.length === 0) return this.getRoundRobin(rq);
+    if (rq.hashTries > 20 || rq.list.single || key.length === 0) return this.getRoundRobin(rq);
     const now = this.nowSec();
-    let acc = 0;
-    let rehash = 0;
-    let tries = 0;
     for (;;) {
       let c = CRC32_INIT;
-      if (rehash > 0) c = crc32Update(c, utf8(String(rehash)));
+      if (rq.rehash > 0) c = crc32Update(c, utf8(String(rq.rehash)));
       c = crc32Final(crc32Update(c, key));
-      acc = (acc + ((c >>> 16) & 0x7fff)) >>> 0;
-      rehash++;
-      let w = acc % rq.list.totalWeight;
+      rq.acc = (rq.acc + ((c >>> 16) & 0x7fff)) >>> 0;
+      rq.rehash++;
+      let w = rq.acc % rq.list.totalWeight;
       let i = 0;
       while (w >= rq.list.peers[i]!.weight) {
         w -= rq.list.peers[i]!.weight;
@@ -286,7 +295,7 @@ export class NginxUpstream {
         rq.tried.add(p);
         return p;
       }
-      if (++tries > 20) return this.getRoundRobin(rq);
+      if (++rq.hashTries > 20) return this.getRoundRobin(rq);
     }
   }
 
@@ -330,12 +339,11 @@ export class NginxUpstream {
 
   /** ngx_http_upstream_get_chash_peer. */
   private getChash(rq: RequestState, key: Uint8Array): NginxPeer | null {
-    if (rq.list.single || key.length === 0) return this.getRoundRobin(rq);
+    if (rq.hashTries > 20 || rq.list.single || key.length === 0) return this.getRoundRobin(rq);
     const now = this.nowSec();
-    let hash = this.findChashPoint(crc32(key));
-    let tries = 0;
+    rq.point ??= this.findChashPoint(crc32(key)); // ngx_http_upstream_init_chash_peer
     for (;;) {
-      const server = this.points[hash % this.points.length]!.server;
+      const server = this.points[rq.point % this.points.length]!.server;
       let best: NginxPeer | null = null;
       let total = 0;
       for (const p of rq.list.peers) {
@@ -352,8 +360,8 @@ export class NginxUpstream {
         rq.tried.add(best);
         return best;
       }
-      hash++;
-      if (++tries > 20) return this.getRoundRobin(rq);
+      rq.point++;
+      if (++rq.hashTries > 20) return this.getRoundRobin(rq);
     }
   }
 
@@ -362,7 +370,15 @@ export class NginxUpstream {
    * upstreams"). The chosen peer's `conns` is incremented; call `free` when the request ends.
    */
   pick(req: PickRequest = {}): NginxPeer | null {
-    const rq = new RequestState(this.primary);
+    return this.get(this.newRequest(), req);
+  }
+
+  /** ngx_http_upstream_init_round_robin_peer: fresh per-request state, `pc->tries` = all peers. */
+  private newRequest(): RequestState {
+    return new RequestState(this.primary, this.primary.peers.length + (this.backup?.peers.length ?? 0));
+  }
+
+  private get(rq: RequestState, req: PickRequest): NginxPeer | null {
     switch (this.method) {
       case 'round_robin':
         return this.getRoundRobin(rq);
@@ -392,6 +408,31 @@ export class NginxUpstream {
       if (peer.effectiveWeight < 0) peer.effectiveWeight = 0;
     } else if (peer.accessed < peer.checked) {
       peer.fails = 0;
+    }
+  }
+
+  /**
+   * One whole request as ngx_http_upstream_next drives it: get a peer; if `connects(peer)` is
+   * false the try fails (`free(peer, failed)`, one of `pc->tries` used) and the balancer is asked
+   * again with the same per-request state (tried peers, ip_hash's h, hash's sum). Returns every
+   * peer tried, the last one being the one that answered, or `answered: null` (502).
+   */
+  requestWithRetries(req: PickRequest, connects: (p: NginxPeer) => boolean): { tried: NginxPeer[]; answered: NginxPeer | null } {
+    const rq = this.newRequest();
+    const tried: NginxPeer[] = [];
+    // Bounded: every failed try consumes one of pc->tries (= the number of peers).
+    for (;;) {
+      const p = this.get(rq, req);
+      if (p === null) return { tried, answered: null };
+      tried.push(p);
+      if (connects(p)) {
+        this.free(p);
+        return { tried, answered: p };
+      }
+      this.free(p, { failed: true });
+      // a single-peer list: free sets pc->tries = 0 (no retry, no failure accounting)
+      const single = (this.primary.peers.includes(p) ? this.primary : this.backup!).single;
+      if (single || --rq.triesLeft === 0) return { tried, answered: null };
     }
   }
 

@@ -1,6 +1,5 @@
 import { connOverhead, mulGt, type Dest } from '../dest.js';
 import type { Scheduler, ServiceView } from '../service.js';
-import { sedOverhead } from './conn.js';
 
 /**
  * An indexed replacement for the kernel's linear scan in lc / wlc / sed / nq that returns
@@ -9,29 +8,10 @@ import { sedOverhead } from './conn.js';
  * Why it is exact: each of those scans keeps the EARLIEST element that is minimal under a total
  * preorder ("strictly better replaces"). A segment tree over list positions whose internal node
  * keeps the better of its two children — the LEFT one on ties — yields that same element at the
- * root. A count change updates one leaf and its O(log n) ancestors.
+ * root. A count change updates one leaf and its O(log n) ancestors. Each leaf caches the numbers
+ * the comparison needs (load, weight, idle) in typed arrays.
  */
 export type IndexedKind = 'lc' | 'wlc' | 'sed' | 'nq';
-
-/** `better(b, a)`: b strictly beats a (a is earlier in the list). */
-function betterFn(kind: IndexedKind): (b: Dest, a: Dest) => boolean {
-  switch (kind) {
-    case 'lc':
-      return (b, a) => connOverhead(b) < connOverhead(a);
-    case 'wlc':
-      return (b, a) => mulGt(connOverhead(a), b.weight, connOverhead(b), a.weight);
-    case 'sed':
-      return (b, a) => mulGt(sedOverhead(a), b.weight, sedOverhead(b), a.weight);
-    case 'nq':
-      // idle (activeconns == 0) beats busy; idle vs idle: the earlier wins; busy vs busy: sed
-      return (b, a) => {
-        const ai = a.activeConns === 0;
-        const bi = b.activeConns === 0;
-        if (ai || bi) return bi && !ai;
-        return mulGt(sedOverhead(a), b.weight, sedOverhead(b), a.weight);
-      };
-  }
-}
 
 /** Eligible leaves: not OVERLOAD and weight > 0 (weight-0 dests can never win any of the four). */
 function eligible(d: Dest): boolean {
@@ -40,49 +20,88 @@ function eligible(d: Dest): boolean {
 
 export class IndexedLeastConn implements Scheduler {
   readonly name: IndexedKind;
-  readonly #better: (b: Dest, a: Dest) => boolean;
+  /** 0 lc, 1 wlc/sed (cross-multiplied), 2 nq — a number, so the hot compare is a cheap branch. */
+  readonly #mode: number;
   #size = 1;
   /** tree[k] = list position of the best eligible dest under node k, or -1. */
   #tree = new Int32Array(2);
+  /** Per position: the load the scan compares (256a+i for lc/wlc, a+1 for sed/nq). */
+  #load = new Float64Array(1);
+  #weight = new Float64Array(1);
+  /** Per position: activeconns == 0 (nq). */
+  #idle = new Uint8Array(1);
   #list: readonly Dest[] = [];
-  readonly #pos = new Map<Dest, number>();
+  /** The list changed (add/del): rebuild lazily before the next use, so n adds cost O(n) once. */
+  #dirty = true;
+  #svc: ServiceView | undefined;
 
   constructor(kind: IndexedKind) {
     this.name = kind;
-    this.#better = betterFn(kind);
+    this.#mode = kind === 'lc' ? 0 : kind === 'nq' ? 2 : 1;
+  }
+
+  /** r (later in the list) strictly beats l. */
+  private better(r: number, l: number): boolean {
+    const load = this.#load;
+    if (this.#mode === 0) return load[r]! < load[l]!;
+    if (this.#mode === 2) {
+      const li = this.#idle[l] === 1;
+      const ri = this.#idle[r] === 1;
+      if (li || ri) return ri && !li;
+    }
+    const w = this.#weight;
+    const x = load[l]! * w[r]!;
+    const y = load[r]! * w[l]!;
+    // exact below 2^53 (always, for counts < 2^31 and weights < 2^21); BigInt otherwise
+    if (x < 2 ** 53 && y < 2 ** 53 && x > -(2 ** 53) && y > -(2 ** 53)) return x > y;
+    return mulGt(load[l]!, w[r]!, load[r]!, w[l]!);
   }
 
   private combine(l: number, r: number): number {
     if (l < 0) return r;
     if (r < 0) return l;
-    return this.#better(this.#list[r]!, this.#list[l]!) ? r : l;
+    return this.better(r, l) ? r : l;
+  }
+
+  private setLeaf(i: number, d: Dest): void {
+    this.#load[i] = this.name === 'lc' || this.name === 'wlc' ? connOverhead(d) : d.activeConns + 1;
+    this.#weight[i] = d.weight;
+    this.#idle[i] = d.activeConns === 0 ? 1 : 0;
+    this.#tree[this.#size + i] = eligible(d) ? i : -1;
   }
 
   /** Rebuild after a list change (add links at the front, so positions shift). O(n). */
   private rebuild(svc: ServiceView): void {
+    this.#dirty = false;
     this.#list = svc.dests;
     const n = this.#list.length;
     let size = 1;
     while (size < n) size *= 2;
     this.#size = size;
     this.#tree = new Int32Array(2 * size).fill(-1);
-    this.#pos.clear();
+    this.#load = new Float64Array(size);
+    this.#weight = new Float64Array(size);
+    this.#idle = new Uint8Array(size);
     for (let i = 0; i < n; i++) {
       const d = this.#list[i]!;
-      this.#pos.set(d, i);
-      this.#tree[size + i] = eligible(d) ? i : -1;
+      d.slot = i;
+      this.setLeaf(i, d);
     }
     for (let k = size - 1; k >= 1; k--) this.#tree[k] = this.combine(this.#tree[2 * k]!, this.#tree[2 * k + 1]!);
   }
 
+  private markDirty(svc: ServiceView): void {
+    this.#svc = svc;
+    this.#dirty = true;
+  }
   initService(svc: ServiceView): void {
-    this.rebuild(svc);
+    this.markDirty(svc);
   }
   addDest(svc: ServiceView): void {
-    this.rebuild(svc);
+    this.markDirty(svc);
   }
   delDest(svc: ServiceView): void {
-    this.rebuild(svc);
+    this.markDirty(svc);
   }
   updDest(svc: ServiceView, d: Dest): void {
     this.destChanged(svc, d);
@@ -90,14 +109,16 @@ export class IndexedLeastConn implements Scheduler {
 
   /** A counter, flag or weight of `d` changed: refresh its leaf and ancestors. */
   destChanged(_svc: ServiceView, d: Dest): void {
-    const i = this.#pos.get(d);
-    if (i === undefined) return;
-    let k = this.#size + i;
-    this.#tree[k] = eligible(d) ? i : -1;
-    for (k >>= 1; k >= 1; k >>= 1) this.#tree[k] = this.combine(this.#tree[2 * k]!, this.#tree[2 * k + 1]!);
+    if (this.#dirty) return; // the rebuild will read the new value
+    const i = d.slot;
+    if (i < 0 || this.#list[i] !== d) return;
+    this.setLeaf(i, d);
+    const t = this.#tree;
+    for (let k = (this.#size + i) >> 1; k >= 1; k >>= 1) t[k] = this.combine(t[2 * k]!, t[2 * k + 1]!);
   }
 
-  schedule(): Dest | null {
+  schedule(svc?: ServiceView): Dest | null {
+    if (this.#dirty) this.rebuild(svc ?? this.#svc!);
     const i = this.#tree[1]!;
     return i < 0 ? null : this.#list[i]!;
   }

@@ -1,7 +1,8 @@
 // redis-check-aof, protolab edition: `npx tsx --conditions=@protolab/source packages/redis-aof/src/bin/check-aof.ts [--fix] <file.manifest|file.aof>`
 import * as fs from 'node:fs';
-import { FsDisk, checkAof } from '@protolab/redis-aof';
-import { rdbCodec } from '@protolab/redis-aof';
+import { FsDisk } from '../adapters/fs-disk.js';
+import { checkAof } from '../check-aof.js';
+import { rdbCodec } from '../rdb-codec.js';
 
 const args = process.argv.slice(2);
 let fix = false;

@@ -1,4 +1,5 @@
-import { encodeMany, reply, RespDecoder, type RespValue } from '../src/index.js';
+import { writeFileSync } from 'node:fs';
+import { encodeMany, reply, type RespValue } from '../src/index.js';
 let seed = 0x2545f491;
 const rand = (): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 2 ** 32; };
 const word = (n: number): string => { let s = ''; for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(rand() * 26)); return s; };
@@ -15,7 +16,4 @@ function oneReply(): RespValue {
   const n = 10 + Math.floor(rand() * 20);
   return reply.array([reply.bulk(String(Math.floor(rand() * 1e9))), reply.array(Array.from({ length: n }, () => reply.bulk(`key:${word(12)}`)))]);
 }
-const corpus = Buffer.from(encodeMany(Array.from({ length: 60000 }, oneReply)));
-const chunks: Buffer[] = [];
-for (let o = 0; o < corpus.length; o += 65536) chunks.push(Buffer.from(corpus.subarray(o, o + 65536)));
-for (let k = 0; k < 40; k++) { const d = new RespDecoder(); for (const c of chunks) d.push(c); }
+writeFileSync('/tmp/corpus.bin', encodeMany(Array.from({ length: 60000 }, oneReply)));

@@ -1,0 +1,66 @@
+// BGREWRITEAOF: a long log of counters and pushes shrinks to one command per key (RESP base) or an RDB base
+import { Keyspace } from '@protolab/redis-keyspace';
+import { AppendOnlyFile, formatManifest, loadAppendOnlyFiles, rdbCodec, type AofDisk } from '@protolab/redis-aof';
+
+const NOW = Date.UTC(2026, 0, 1);
+
+/** An in-memory directory (no crash model needed here); appends are kept as chunks. */
+class MemDisk implements AofDisk {
+  files = new Map<string, Uint8Array[]>();
+  exists = (n: string): boolean => this.files.has(n);
+  list = (): string[] => [...this.files.keys()].sort();
+  create(n: string): void { if (!this.files.has(n)) this.files.set(n, []); }
+  write(n: string, b: Uint8Array): void { this.create(n); this.files.get(n)!.push(b.slice()); }
+  truncate(n: string, l: number): void { this.files.set(n, [this.read(n).subarray(0, l)]); }
+  read(n: string): Uint8Array {
+    const f = this.files.get(n);
+    if (f === undefined) throw new Error(`no such file: ${n}`);
+    const all = Buffer.concat(f);
+    this.files.set(n, [all]);
+    return all;
+  }
+  size = (n: string): number => (this.files.get(n) ?? []).reduce((s, c) => s + c.length, 0);
+  fsync(): void { /* memory */ }
+  rename(a: string, b: string): void { this.files.set(b, [this.read(a)]); this.files.delete(a); }
+  remove(n: string): void { this.files.delete(n); }
+}
+
+function sizes(d: MemDisk): string {
+  return d.list().filter((f) => !f.endsWith('manifest')).map((f) => `${f.replace('appendonlydir/', '')} ${d.size(f).toLocaleString('en')} B`).join(', ');
+}
+
+for (const rdb of [false, true]) {
+  const disk = new MemDisk();
+  const aof = new AppendOnlyFile({ disk, appendfsync: 'everysec', useRdbPreamble: rdb, rdb: rdbCodec });
+  const ks = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW); } });
+  aof.start(ks, NOW);
+  // 10 000 writes that leave little data behind: counters, an overwritten key, a capped list.
+  for (let i = 0; i < 10_000; i++) {
+    ks.execute(['INCR', `counter:${i % 10}`]);
+    if (i % 4 === 0) ks.execute(['SET', 'status', `step ${i}`, 'EX', '3600']);
+    if (i % 10 === 0) ks.execute(['RPUSH', 'recent', String(i)]);
+    if (i % 1000 === 999) ks.execute(['DEL', 'recent']);
+    aof.beforeSleep(NOW);
+  }
+  console.log(`aof-use-rdb-preamble ${rdb ? 'yes' : 'no'}`);
+  console.log(`  before: ${sizes(disk)}  (${[...ks.entries()].length} keys)`);
+  aof.bgrewriteaof(ks, NOW);
+  ks.execute(['INCR', 'counter:0']); // a write after the rewrite goes to the new incr file
+  aof.beforeSleep(NOW);
+  console.log(`  after:  ${sizes(disk)}`);
+  console.log(`  manifest:\n${formatManifest(aof.manifest).replace(/^/gm, '    ').trimEnd()}`);
+  const reloaded = new Keyspace({ now: () => NOW });
+  const r = loadAppendOnlyFiles(disk, reloaded, { rdb: rdbCodec });
+  const same = JSON.stringify([...reloaded.entries()].map((e) => [e.db, Buffer.from(e.key).toString(), e.value.type, e.expireAtMs]).sort()) === JSON.stringify([...ks.entries()].map((e) => [e.db, Buffer.from(e.key).toString(), e.value.type, e.expireAtMs]).sort());
+  console.log(`  reload: ${r.files.map((f) => `${f.name} (${f.format}, ${f.format === 'rdb' ? `${f.rdbKeys} keys` : `${f.commands} commands`})`).join(' + ')} → same data: ${same}\n`);
+}
+const base = new MemDisk();
+const a = new AppendOnlyFile({ disk: base, appendfsync: 'always', useRdbPreamble: false });
+const k = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { a.feed(db, argv, NOW); } });
+a.start(k, NOW);
+k.execute(['RPUSH', 'l', ...Array.from({ length: 70 }, (_, i) => String(i))]);
+k.execute(['SET', 's', 'v', 'PX', '5000']);
+a.beforeSleep(NOW);
+a.bgrewriteaof(k, NOW);
+console.log('a RESP base as rewriteAppendOnlyFileRio writes it (lists in RPUSH batches of 64, PEXPIREAT after a volatile key):');
+console.log(Buffer.from(base.read('appendonlydir/appendonly.aof.2.base.aof')).toString('latin1').replace(/\r\n/g, ' ').replace(/(.{100})/g, '$1\n').replace(/^/gm, '  '));

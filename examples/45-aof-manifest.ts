@@ -1,0 +1,73 @@
+// The 7.0 AOF manifest, annotated: how it changes through a BGREWRITEAOF, its quoting, and what the loader rejects
+import { Keyspace } from '@protolab/redis-keyspace';
+import { AofError, AppendOnlyFile, formatManifest, parseManifest, type AofDisk, type AofManifest } from '@protolab/redis-aof';
+
+const NOW = Date.UTC(2026, 0, 1);
+
+class MemDisk implements AofDisk {
+  files = new Map<string, Uint8Array>();
+  exists = (n: string): boolean => this.files.has(n);
+  list = (): string[] => [...this.files.keys()].sort();
+  create(n: string): void { if (!this.files.has(n)) this.files.set(n, new Uint8Array()); }
+  write(n: string, b: Uint8Array): void { this.files.set(n, Buffer.concat([this.files.get(n) ?? new Uint8Array(), b])); }
+  truncate(n: string, l: number): void { this.files.set(n, this.read(n).subarray(0, l)); }
+  read(n: string): Uint8Array { const f = this.files.get(n); if (f === undefined) throw new Error(n); return f; }
+  size = (n: string): number => this.read(n).length;
+  fsync(): void { /* memory */ }
+  rename(a: string, b: string): void { this.files.set(b, this.read(a)); this.files.delete(a); }
+  remove(n: string): void { this.files.delete(n); }
+}
+
+const ROLE = { b: 'BASE: the snapshot of the last rewrite (loaded first)', h: 'HISTORY: replaced, deleted after the swap, never loaded', i: 'INCR: commands since then, loaded in seq order' };
+
+function show(title: string, am: AofManifest, disk: MemDisk): void {
+  console.log(`── ${title}`);
+  for (const line of formatManifest(am).trimEnd().split('\n')) {
+    const t = line.at(-1) as 'b' | 'h' | 'i';
+    console.log(`  ${line.padEnd(48)} # ${ROLE[t]}`);
+  }
+  console.log(`  files on disk: ${disk.list().join(', ')}\n`);
+}
+
+const disk = new MemDisk();
+const aof = new AppendOnlyFile({ disk, appendfsync: 'always', useRdbPreamble: false });
+const ks = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW); } });
+aof.start(ks, NOW);
+show('first start on an empty dir (aofOpenIfNeededOnServerStart): an empty base and incr 1', aof.manifest, disk);
+ks.execute(['SET', 'a', '1']);
+aof.beforeSleep(NOW);
+const job = aof.rewriteStart(ks, NOW);
+show('BGREWRITEAOF step 1 (openNewIncrAofForAppend): incr 2 is opened and persisted BEFORE the fork; new writes go there', aof.manifest, disk);
+ks.execute(['SET', 'b', '2']);
+aof.beforeSleep(NOW);
+aof.rewriteChildWrite(job, NOW);
+console.log(`── step 2, the child: writes the fork-time data to ${job.tmpFile} (in dir, not in appendonlydir), fsyncs it\n`);
+aof.rewriteDone(job);
+show('step 3 (backgroundRewriteDoneHandler): temp file renamed to base 2; old base and incr 1 become history', aof.manifest, disk);
+aof.rewriteDeleteHistory(job);
+show('step 4 (aofDelHistoryFiles): history unlinked, manifest persisted again', aof.manifest, disk);
+
+console.log('── every manifest write is temp-appendonly.aof.manifest + fsync + rename(2): a crash sees the old or the new one, never half\n');
+
+console.log('── names that need quoting are written with sdscatrepr and read back with sdssplitargs:');
+const quoted: AofManifest = { base: { fileName: 'my aof.1.base.rdb', fileSeq: 1, fileType: 'b' }, history: [], incr: [{ fileName: 'tab\there.1.incr.aof', fileSeq: 1, fileType: 'i' }], currBaseFileSeq: 1, currIncrFileSeq: 1 };
+console.log(formatManifest(quoted).replace(/^/gm, '  ').trimEnd());
+console.log(`  parsed back: ${JSON.stringify(parseManifest(formatManifest(quoted)).incr[0]?.fileName)}\n`);
+
+console.log('── what aofLoadManifestFromFile (7.0.15) rejects at startup:');
+for (const [why, text] of [
+  ['last line without \\n', 'file a.1.base.rdb seq 1 type b'],
+  ['odd number of words', 'file a seq 1 type b x\n'],
+  ['a path, not a name', 'file ../a seq 1 type b\n'],
+  ['two bases', 'file a seq 1 type b\nfile b seq 2 type b\n'],
+  ['incr seqs not increasing', 'file a seq 2 type i\nfile b seq 1 type i\n'],
+  ['accepted: keys in any order, unknown keys, comments, atoll seq', '# hi\ntype i seq 3abc file a.3.incr.aof future yes\n'],
+] as const) {
+  try {
+    const am = parseManifest(text);
+    console.log(`  ${why.padEnd(64)} → ok: ${JSON.stringify(am.incr)}`);
+  } catch (e) {
+    if (!(e instanceof AofError)) throw e;
+    console.log(`  ${why.padEnd(64)} → ${e.code}: ${e.message.replace(/^.*: /, '')}`);
+  }
+}
