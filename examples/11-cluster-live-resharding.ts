@@ -41,4 +41,4 @@ const mermaid = renderMermaid(cl.sim.trace.filter((e) => e.kind !== 'add'), { pa
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/11-cluster-live-resharding.mmd', import.meta.url), mermaid);
 console.log(`\nMermaid sequence diagram: examples/out/11-cluster-live-resharding.mmd (${mermaid.split('\n').length} lines); the MOVED/ASK hops:`);
-console.log(mermaid.split('\n').filter((l) => /MOVED|ASK|TRYAGAIN/.test(l)).join('\n'));
+console.log(mermaid.split('\n').filter((l) => /: t=\d+ (-MOVED|-ASK|-TRYAGAIN|ASKING )/.test(l)).join('\n'));

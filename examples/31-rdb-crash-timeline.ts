@@ -45,7 +45,7 @@ for (const [label, save] of configs) {
   const inProgress = forks.length > done.length;
   console.log(label);
   console.log(`  snapshots completed: ${done.length}${done.length > 0 ? ` (forks at ${forks.slice(0, 6).map(mmss).join(', ')}${forks.length > 6 ? ', …' : ''})` : ''}` +
-    `${inProgress ? `; a BGSAVE forked at ${mmss(forks[forks.length - 1]!)} was still writing when the crash hit` : ''}`);
+    (inProgress ? `; a BGSAVE forked at ${mmss(forks[forks.length - 1]!)} was still writing when the crash hit` : ''));
   console.log(`  last completed snapshot forked at ${lastFork === undefined ? '—' : mmss(lastFork)}; writes acknowledged ${acked}, recovered ${recovered}, lost ${acked - recovered}` +
     ` (${lastFork === undefined ? 'everything' : `the last ${Math.round((CRASH_AT - lastFork) / 1000)} s`})\n`);
 }

@@ -13,8 +13,12 @@ export interface WorkloadOptions {
   durationMs: number;
   /** Mean new connections per second (Poisson arrivals). */
   arrivalsPerSec: number;
-  /** Mean ESTABLISHED time of a connection (exponential). */
+  /** Mean connection lifetime (ESTABLISHED time for TCP, packet span for UDP). */
   meanConnMs: number;
+  /** Lifetime distribution: exponential (default) or Pareto with shape 1.5 (heavy tail, same mean). */
+  durationDist?: 'exponential' | 'pareto';
+  /** 'tcp' (default) or 'udp' — UDP connections stay inactive and expire 5 min after their last packet. */
+  proto?: 'tcp' | 'udp';
   /** Size of the client address pool (addresses drawn once from the seed). */
   sources: number;
   /** Remove this server (keepalived's default on a failed check) at `failAtMs`. */
@@ -38,6 +42,13 @@ export interface WorkloadResult {
   /** Of those that moved, how many had NOT been on the failed server (collateral moves). */
   movedCollateral: number;
   series: { t: number; active: Record<string, number> }[];
+}
+
+/** Pareto(shape 1.5) with the given mean: scale = mean·(α−1)/α, x = scale / u^(1/α). */
+function pareto(u: number, mean: number): number {
+  const alpha = 1.5;
+  const scale = (mean * (alpha - 1)) / alpha;
+  return scale / Math.pow(1 - u, 1 / alpha);
 }
 
 type Msg =
@@ -80,7 +91,7 @@ export function runWorkload(opts: WorkloadOptions): WorkloadResult {
       if (ctx.now() >= opts.durationMs) return;
       cid++;
       const src = ctx.random.pick(pool);
-      const dur = ctx.random.exp(opts.meanConnMs);
+      const dur = opts.durationDist === 'pareto' ? pareto(ctx.random.float(), opts.meanConnMs) : ctx.random.exp(opts.meanConnMs);
       ctx.send('director', { type: 'syn', cid, src, sport: ctx.random.int(1024, 65536) });
       ctx.setTimer(2, 'ack', cid);
       ctx.setTimer(2 + dur, 'fin', cid);
@@ -102,7 +113,7 @@ export function runWorkload(opts: WorkloadOptions): WorkloadResult {
       onMessage(_from, m) {
         clock.now = ctx.now();
         if (m.type === 'syn') {
-          const c = table.open({ srcAddr: m.src, srcPort: m.sport, dstAddr: 0x0a0000fe, dstPort: 80 }, 'tcp', ctx.now());
+          const c = table.open({ srcAddr: m.src, srcPort: m.sport, dstAddr: 0x0a0000fe, dstPort: 80 }, opts.proto ?? 'tcp', ctx.now());
           if (c === null) {
             none++;
             return;
@@ -118,6 +129,9 @@ export function runWorkload(opts: WorkloadOptions): WorkloadResult {
         if (m.type === 'ack') {
           table.setState(c, 'ESTABLISHED', ctx.now());
           if (c.dest.activeConns > (maxActive[c.dest.name] ?? 0)) maxActive[c.dest.name] = c.dest.activeConns;
+        } else if (c.proto === 'udp') {
+          table.setState(c, 'UDP', ctx.now()); // the last packet: the entry lives 5 more minutes
+          ctx.setTimer(table.timeoutsMs.UDP, 'expire', m.cid);
         } else {
           table.setState(c, 'TIME_WAIT', ctx.now());
           ctx.setTimer(table.timeoutsMs.TIME_WAIT, 'expire', m.cid);

@@ -83,3 +83,17 @@ describe('seeded workloads on @protolab/sim', () => {
     expect(sh.movedCollateral).toBeGreaterThan(sh.movedSeen / 4);
   });
 });
+
+describe('workload variants', () => {
+  const base = { servers: [{ name: 'A', weight: 1 }, { name: 'B', weight: 1 }], durationMs: 10_000, arrivalsPerSec: 20, meanConnMs: 1000, sources: 20 };
+  it('UDP: every connection stays inactive, so lc balances on inactive counts alone and no server ever has an active one', () => {
+    const r = runWorkload({ seed: 9, scheduler: 'lc', proto: 'udp', ...base });
+    expect(r.maxActive).toEqual({ A: 0, B: 0 });
+    expect(Math.abs(r.picks['A']! - r.picks['B']!)).toBeLessThanOrEqual(1);
+  });
+  it('Pareto lifetimes (same mean, heavy tail) give a different but equally seeded run', () => {
+    const a = runWorkload({ seed: 9, scheduler: 'wlc', durationDist: 'pareto', ...base });
+    expect(runWorkload({ seed: 9, scheduler: 'wlc', durationDist: 'pareto', ...base })).toEqual(a);
+    expect(a).not.toEqual(runWorkload({ seed: 9, scheduler: 'wlc', ...base }));
+  });
+});

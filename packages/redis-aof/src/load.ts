@@ -121,7 +121,12 @@ export function loadSingleAppendOnlyFile(
       throw new AofError('AOF_RDB_BASE', `Error reading the RDB base file ${name}: ${(e as Error).message}`, { file: name });
     }
     // An RDB used as an AOF base keeps keys whose expiry has passed (RDBFLAGS_AOF_PREAMBLE).
-    for (const e of decoded.entries) ks.restore(e);
+    try {
+      for (const e of decoded.entries) ks.restore(e);
+    } catch (e) {
+      // e.g. a db index beyond `databases` (Redis: "FATAL: Data file was created with a Redis server configured to handle more than N databases")
+      throw new AofError('AOF_RDB_BASE', `The RDB base file ${name} cannot be loaded: ${(e as Error).message}`, { file: name });
+    }
     rdbKeys = decoded.entries.length;
     start = decoded.endOffset;
   }
@@ -242,17 +247,17 @@ export function loadAppendOnlyFiles(disk: AofDisk, ks: KeyspaceLike, opts: LoadO
   const wasLoading = ks.loading;
   if (wasLoading !== undefined) ks.loading = true;
   try {
-  files.forEach((f, i) => {
-    const last = i === files.length - 1;
-    const r = loadSingleAppendOnlyFile(disk, aofPath(dirname, f.info.fileName), f.info.fileName, f.role, ks, opts, log);
-    reports.push(r.report);
-    if (r.status === 'truncated' && !last) {
-      log.push('Fatal error: the truncated file is not the last file');
-      throw new AofError('AOF_TRUNCATED_NOT_LAST', `${f.info.fileName} was truncated but is not the last file of the manifest`, { file: f.info.fileName });
-    }
-    if (r.status === 'truncated') status = 'truncated';
-    if (r.status !== 'empty') log.push(`DB loaded from ${f.role} file ${f.info.fileName}`);
-  });
+    files.forEach((f, i) => {
+      const last = i === files.length - 1;
+      const r = loadSingleAppendOnlyFile(disk, aofPath(dirname, f.info.fileName), f.info.fileName, f.role, ks, opts, log);
+      reports.push(r.report);
+      if (r.status === 'truncated' && !last) {
+        log.push('Fatal error: the truncated file is not the last file');
+        throw new AofError('AOF_TRUNCATED_NOT_LAST', `${f.info.fileName} was truncated but is not the last file of the manifest`, { file: f.info.fileName });
+      }
+      if (r.status === 'truncated') status = 'truncated';
+      if (r.status !== 'empty') log.push(`DB loaded from ${f.role} file ${f.info.fileName}`);
+    });
   } finally {
     if (wasLoading !== undefined) ks.loading = wasLoading;
   }

@@ -31,13 +31,13 @@ async function sendAll(c: RespClient, reqs: Request[]): Promise<void> {
   await c.call('SELECT', 0);
 }
 
-function loadOurs(dir: string): string[] {
+function loadOurs(dir: string, liveAtMs: number): string[] {
   const ks = new Keyspace({ now: () => Date.now() });
   const disk = new FsDisk(dir);
   const r = loadAppendOnlyFiles(disk, ks, { rdb: rdbCodec });
   disk.close();
   expect(r.status).toBe('ok');
-  return canon(ks.entries());
+  return canon(ks.entries(), liveAtMs);
 }
 
 const workloads = fc.sample(fc.array(request, { minLength: 20, maxLength: 60 }), { numRuns: 3, seed: 2026 });
@@ -55,13 +55,14 @@ describePeer('redis-server', 'real Redis 7.0.15 AOF directories load into protol
             await sendAll(c, w.slice(0, 30));
             if (rewrite) await bgrewriteaof(c);
             await sendAll(c, w.slice(30));
+            const dumpedAt = Date.now();
             const expected = await dumpServer(c);
             await c.close();
             await srv.stop();
             const files = fs.readdirSync(path.join(dir, 'appendonlydir'));
             const base = files.find((f) => f.includes('.base.'));
             expect(base, `workload ${i}`).toBe(`appendonly.aof.${rewrite ? 2 : 1}.base.${preamble === 'yes' ? 'rdb' : 'aof'}`);
-            expect(loadOurs(dir), `workload ${i}`).toEqual(expected);
+            expect(loadOurs(dir, dumpedAt), `workload ${i}`).toEqual(expected);
           } finally {
             await srv.stop();
           }
@@ -96,14 +97,15 @@ describePeer('redis-server', 'protolab AOF directories load into real Redis 7.0.
         ks.execute(['SELECT', '0']);
         aof.shutdown(NOW());
         disk.close();
-        const expected = canon(ks.entries());
         const check = spawnSync('redis-check-aof', [path.join(dir, 'appendonlydir/appendonly.aof.manifest')], { encoding: 'latin1' });
         expect(check.status, check.stdout).toBe(0);
         expect(check.stdout).toContain('All AOF files and manifest are valid');
         const srv = await startRedis(dir, ['--aof-use-rdb-preamble', preamble ? 'yes' : 'no']);
         try {
           const c = await RespClient.connect(srv.port);
-          expect(await dumpServer(c), `workload ${i}`).toEqual(expected);
+          const dumpedAt = Date.now();
+          const got = await dumpServer(c);
+          expect(got, `workload ${i}`).toEqual(canon(ks.entries(), dumpedAt));
           await c.close();
         } finally {
           await srv.stop();
@@ -185,5 +187,43 @@ describePeer('redis-server', 'a file cut inside MULTI: what real 7.0.15 does on 
     expect(realSize).toBe(afterB); // after the queued SET b 2: MULTI is left dangling
     expect(oursRedisMode).toBe(realSize);
     expect(oursProtolab).toBe(multiAt);
+  }, 60_000);
+});
+
+describePeer('redis-server', 'an old single-file appendonly.aof (before 7.0) is upgraded into appendonlydir the same way', () => {
+  it('real 7.0.15 and protolab both move it in as the base and write the same manifest; the data matches', async () => {
+    const text =
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$5\r\nstyle\r\n*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\na\r\n$1\r\nb\r\n' +
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*4\r\n$4\r\nHSET\r\n$1\r\nh\r\n$1\r\nf\r\n$1\r\nv\r\n';
+    const theirs = tempDir();
+    const ours = tempDir();
+    dirs.push(theirs, ours);
+    fs.writeFileSync(path.join(theirs, 'appendonly.aof'), text, 'latin1');
+    fs.writeFileSync(path.join(ours, 'appendonly.aof'), text, 'latin1');
+    const srv = await startRedis(theirs, ['--aof-use-rdb-preamble', 'no']);
+    let expected: string[];
+    try {
+      const c = await RespClient.connect(srv.port);
+      expected = await dumpServer(c);
+      await c.close();
+    } finally {
+      await srv.stop();
+    }
+    // Server start: load (upgrading the old file) then open an INCR, as Redis does.
+    const disk = new FsDisk(ours);
+    const aof = new AppendOnlyFile({ disk, appendfsync: 'always', useRdbPreamble: false });
+    const ks = new Keyspace({ now: NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW()); } });
+    const r = aof.start(ks, NOW());
+    aof.shutdown(NOW());
+    disk.close();
+    expect(r.upgraded).toBe(true);
+    expect(canon(ks.entries())).toEqual(expected);
+    const theirManifest = fs.readFileSync(path.join(theirs, 'appendonlydir/appendonly.aof.manifest'), 'latin1');
+    const ourManifest = fs.readFileSync(path.join(ours, 'appendonlydir/appendonly.aof.manifest'), 'latin1');
+    expect(ourManifest).toBe(theirManifest);
+    expect(ourManifest).toBe('file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    expect(fs.readdirSync(path.join(ours, 'appendonlydir')).sort()).toEqual(fs.readdirSync(path.join(theirs, 'appendonlydir')).sort());
+    expect(fs.existsSync(path.join(theirs, 'appendonly.aof'))).toBe(false);
+    expect(fs.existsSync(path.join(ours, 'appendonly.aof'))).toBe(false);
   }, 60_000);
 });

@@ -3,9 +3,14 @@ import type { KeyEntry } from '../src/index.js';
 
 const s = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
-export function canon(entries: Iterable<KeyEntry>): string[] {
+/**
+ * `liveAtMs`: leave out keys whose deadline has passed (a client, or KEYS, no longer sees them;
+ * they may still be in memory or in the file until their DEL is written).
+ */
+export function canon(entries: Iterable<KeyEntry>, liveAtMs?: number): string[] {
   const out: string[] = [];
   for (const e of entries) {
+    if (liveAtMs !== undefined && e.expireAtMs !== undefined && e.expireAtMs <= liveAtMs) continue;
     const v = e.value;
     let text: string;
     switch (v.type) {

@@ -71,8 +71,16 @@ describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
     expect(code(() => parseManifest('file a seq 1 type x\n'))).toBe('MANIFEST_UNKNOWN_TYPE');
   });
 
-  it('property: printing then parsing any manifest gives it back (names with any bytes, quoted when needed)', () => {
-    const name = fc.string({ unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 }).filter((s) => !s.includes('/') && !s.includes('\\'));
+  it("a Redis quirk, kept: sdsneedsrepr does not quote a single quote, so a name with ' is written bare and then unreadable (redis-check-aof 7.0.15: \"Invalid AOF manifest file format\")", () => {
+    const am: AofManifest = { base: undefined, history: [], incr: [{ fileName: "a'b.aof", fileSeq: 1, fileType: 'i' }], currBaseFileSeq: 0, currIncrFileSeq: 1 };
+    expect(formatManifest(am)).toBe("file a'b.aof seq 1 type i\n");
+    expect(code(() => parseManifest(formatManifest(am)))).toBe('MANIFEST_FORMAT');
+  });
+
+  it("property: printing then parsing any manifest gives it back (names with any bytes but ' and NUL, quoted when needed)", () => {
+    const name = fc
+      .string({ unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 })
+      .filter((s) => !s.includes('/') && !s.includes('\\') && !s.includes("'"));
     const info = (t: 'b' | 'h' | 'i') => fc.record({ fileName: name, fileSeq: fc.integer({ min: 1, max: 1e9 }), fileType: fc.constant(t) });
     fc.assert(
       fc.property(fc.option(info('b'), { nil: undefined }), fc.array(info('h'), { maxLength: 3 }), fc.uniqueArray(fc.integer({ min: 1, max: 1e6 }), { maxLength: 4 }), name, (base, history, seqs, iname) => {

@@ -108,3 +108,30 @@ export function crc16Utf8(s: string, start = 0, end: number = s.length): number 
   }
   return crc;
 }
+
+/**
+ * The CRC of a whole key, or -1 as soon as a `{` (0x7B) is seen — the common case of a key
+ * without a hash tag in one sliced pass, with the brace test folded into it. keyHashSlot falls
+ * back to the full tag rule on -1.
+ */
+export function crc16UnlessBrace(bytes: Uint8Array): number {
+  const T0 = CRC16_TABLE;
+  const n = bytes.length;
+  let crc = 0;
+  let i = 0;
+  for (const stop = n - 3; i < stop; i += 4) {
+    const b0 = bytes[i]!;
+    const b1 = bytes[i + 1]!;
+    const b2 = bytes[i + 2]!;
+    const b3 = bytes[i + 3]!;
+    if (b0 === 0x7b || b1 === 0x7b || b2 === 0x7b || b3 === 0x7b) return -1;
+    const x = crc ^ ((b0 << 8) | b1);
+    crc = T3[x >>> 8]! ^ T2[x & 0xff]! ^ T1[b2]! ^ T0[b3]!;
+  }
+  for (; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0x7b) return -1;
+    crc = ((crc << 8) & 0xffff) ^ T0[(crc >>> 8) ^ b]!;
+  }
+  return crc;
+}

@@ -13,7 +13,7 @@
  * and no UTF-8 multi-byte sequence contains 0x7B or 0x7D, so finding the tag on UTF-16 code units
  * finds the same span as finding it on the bytes.
  */
-import { crc16, crc16Utf8 } from './crc16.js';
+import { crc16, crc16UnlessBrace, crc16Utf8 } from './crc16.js';
 import { ClusterError, describeValue } from './errors.js';
 
 /** CLUSTER_SLOTS in redis/src/cluster.h. */
@@ -36,6 +36,9 @@ export function keyHashSlot(key: RedisKey): number {
     return crc16Utf8(key) & SLOT_MASK;
   }
   if (key instanceof Uint8Array) {
+    // Most keys have no '{': hash them in one sliced pass that gives up at the first brace.
+    const whole = crc16UnlessBrace(key);
+    if (whole !== -1) return whole & SLOT_MASK;
     // A plain loop, not key.indexOf: Buffer#indexOf goes through Node's C++ binding, which costs
     // more than scanning a short key.
     const n = key.length;
@@ -52,8 +55,9 @@ export function keyHashSlot(key: RedisKey): number {
 }
 
 /**
- * The hash tag of a key as bytes [start, end) of its UTF-8 form, or undefined when the whole key
- * is hashed. Exposed for teaching and for the examples; routing only needs keyHashSlot.
+ * The hash tag of a key — the substring (for a string) or sub-array (for bytes) that keyHashSlot
+ * hashes — or undefined when the whole key is hashed. For teaching and the examples; routing only
+ * needs keyHashSlot.
  */
 export function hashTag(key: RedisKey): string | Uint8Array | undefined {
   if (typeof key === 'string') {

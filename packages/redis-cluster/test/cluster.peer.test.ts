@@ -132,6 +132,26 @@ describePeer('redis-server', 'redis-server --cluster-enabled yes (real peer)', (
     await both(ra, a, ca, 'CLUSTER', 'SETSLOT', String(SLOT), 'MIGRATING', idB);
     await both(rb, b, cb, 'CLUSTER', 'SETSLOT', String(SLOT), 'IMPORTING', idA);
     await both(ra, a, ca, 'CLUSTER', 'SETSLOT', '100', 'MIGRATING', '0'.repeat(40));
+    await both(ra, a, ca, 'CLUSTER', 'COUNTKEYSINSLOT', '16384');
+    await both(ra, a, ca, 'CLUSTER', 'GETKEYSINSLOT', '1', '-1');
+    await both(ra, a, ca, 'CLUSTER', 'SETSLOT', '16384', 'STABLE');
+    await both(ra, a, ca, 'CLUSTER', 'SETSLOT', '100', 'FOO');
+    await both(ra, a, ca, 'CLUSTER', 'FOO');
+    // Transactions under routing, and string-command errors, on a key A owns ({b}x → 3300).
+    await both(ra, a, ca, 'EXEC');
+    await both(ra, a, ca, 'DISCARD');
+    await both(ra, a, ca, 'MULTI');
+    await both(ra, a, ca, 'MULTI');
+    await both(ra, a, ca, 'SET', '{b}x', '1');
+    await both(ra, a, ca, 'GET', 'foo');
+    await both(ra, a, ca, 'EXEC');
+    await both(ra, a, ca, 'SET', '{b}x', '9223372036854775807');
+    await both(ra, a, ca, 'INCR', '{b}x');
+    await both(ra, a, ca, 'SET', '{b}x', 'abc');
+    await both(ra, a, ca, 'INCRBY', '{b}x', '1');
+    await both(ra, a, ca, 'SET', '{b}x', 'v', 'NX');
+    await both(ra, a, ca, 'SET', '{b}x', 'w', 'XX', 'GET');
+    await both(ra, a, ca, 'DEL', '{b}x');
 
     // Open the slot: IMPORTING on A, MIGRATING on B.
     await both(ra, a, ca, 'CLUSTER', 'SETSLOT', String(SLOT), 'IMPORTING', idB);
@@ -167,5 +187,13 @@ describePeer('redis-server', 'redis-server --cluster-enabled yes (real peer)', (
     const out = b.execute(cb, ['CLUSTER', 'SLOTS']);
     const ours = ('reply' in out ? (show(out.reply) as unknown[][]) : []).map((e) => [e[0], e[1], (e[2] as unknown[]).slice(0, 3)]);
     expect(ours.map(String).sort()).toEqual(theirs.map(String).sort());
+
+    // CLUSTER SHARDS: same shards, slot lists and node maps (key order included); only the
+    // replication offset is left out, since our cores do not replicate.
+    const norm = (reply: unknown): string[] =>
+      (reply as unknown[][]).map((shard) => JSON.stringify(shard, (_k, v: unknown): unknown => (Array.isArray(v) ? (v as unknown[]).map((x, i): unknown => (i > 0 && v[i - 1] === 'replication-offset' ? 0 : x)) : v))).sort();
+    const theirShards = show(await rb.call('CLUSTER', 'SHARDS'));
+    const ourShards = b.execute(cb, ['CLUSTER', 'SHARDS']);
+    expect(norm('reply' in ourShards ? show(ourShards.reply) : [])).toEqual(norm(theirShards));
   });
 });

@@ -67,6 +67,7 @@ describe('SlotMap', () => {
         for (let i = 1; i < rs.length; i++) expect(rs[i]!.node === rs[i - 1]!.node && rs[i]!.start === rs[i - 1]!.end + 1).toBe(false);
         expect(SlotMap.fromRanges(rs).equals(m)).toBe(true);
       }),
+      { numRuns: 30 },
     );
   });
 });
@@ -110,7 +111,7 @@ describe('CLUSTER SLOTS reply', () => {
           expect(back.owner(s)).toBe(o === undefined ? undefined : `127.0.0.1:${nodes.find((n) => n.id === o)!.port}`);
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 15 },
     );
   });
 

@@ -99,14 +99,21 @@ if (process.argv[2] === '--cell') {
   const results = new Map<string, Cell>();
   console.log(`${n} keys, ${reps} processes per cell, Node ${process.version}; ops/s are medians\n`);
   console.log('library                TTLs    set ops/s   get ops/s   heap+ArrayBuffer B/key');
-  for (const mode of ['fixed', 'random'] as Mode[]) {
-    for (const lib of libs) {
-      const cells: Cell[] = [];
-      for (let r = 0; r < reps; r++) {
+  // Rep-major order (rep → mode → lib) so that load changes on a shared machine hit every library alike.
+  const raw = new Map<string, Cell[]>();
+  for (let r = 0; r < reps; r++) {
+    for (const mode of ['fixed', 'random'] as Mode[]) {
+      for (const lib of libs) {
         const out = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--conditions=@protolab/source', self, '--cell', lib, mode, String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
         if (out.status !== 0) throw new Error(`${lib} ${mode}: ${out.stderr}`);
-        cells.push(JSON.parse(out.stdout) as Cell);
+        const key = `${lib}/${mode}`;
+        raw.set(key, [...(raw.get(key) ?? []), JSON.parse(out.stdout) as Cell]);
       }
+    }
+  }
+  for (const mode of ['fixed', 'random'] as Mode[]) {
+    for (const lib of libs) {
+      const cells = raw.get(`${lib}/${mode}`)!;
       const cell: Cell = { lib, mode, setOps: median(cells.map((c) => c.setOps)), getOps: median(cells.map((c) => c.getOps)), bytesPerKey: median(cells.map((c) => c.bytesPerKey)) };
       results.set(`${lib}/${mode}`, cell);
       console.log(`${lib.padEnd(22)} ${mode.padEnd(7)} ${(cell.setOps / 1e6).toFixed(2).padStart(6)} M   ${(cell.getOps / 1e6).toFixed(2).padStart(6)} M   ${cell.bytesPerKey.toFixed(1).padStart(7)}`);

@@ -60,8 +60,23 @@ export class KeyspaceCore {
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
   }
 
+  /**
+   * While EXEC runs, every propagated op (the commands' writes and the lazy-expiry DELs they
+   * trigger) is collected here; execCommand then wraps them in MULTI/EXEC when there is more
+   * than one (observed on 7.0.15: `MULTI, GET expired, SET a 1, EXEC` logs MULTI, DEL, SET, EXEC).
+   */
+  pending: { db: number; argv: readonly string[] }[] | undefined;
+
   /** Emit one propagated command (argv as binary strings). */
   propagate(db: number, argv: readonly string[]): void {
+    if (this.pending) {
+      this.pending.push({ db, argv });
+      return;
+    }
+    this.emit(db, argv);
+  }
+
+  emit(db: number, argv: readonly string[]): void {
     const fn = this.onPropagate;
     if (fn === undefined) return;
     fn(db, argv.map(binToBytes));
@@ -90,7 +105,7 @@ export class KeyspaceCore {
     db.deleteSlot(slot);
     this.stats.expiredKeys++;
     // lazyfree-lazy-expire no (7.0 default) → DEL, not UNLINK.
-    if (this.onPropagate !== undefined) this.propagate(db.id, ['DEL', key]);
+    if (this.onPropagate !== undefined || this.pending) this.propagate(db.id, ['DEL', key]);
   }
 
   /** db.c lookupKey (read or write): the slot of a live key, or -1. */

@@ -79,8 +79,6 @@ export class Keyspace {
   private readonly client: ClientState;
   private readonly cycleState: CycleState = newCycleState();
   private resizeDb = 0;
-  /** Commands of a running EXEC, collected for the MULTI/EXEC wrapping decision. */
-  private execOps: { db: number; argv: string[] }[] | undefined;
   config: { hz: number; dynamicHz: boolean; activeExpireEffort: number; activeExpireEnabled: boolean; costModel: CostModel };
   /** server.hz after dynamic-hz (updated by serverCron). */
   hz: number;
@@ -188,11 +186,7 @@ export class Keyspace {
     const dirtyBefore = core.dirty;
     const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, forcePropagate: false };
     const reply = spec.handler(ctx);
-    if (core.dirty !== dirtyBefore || ctx.forcePropagate) {
-      const op = { db: this.client.db.id, argv: ctx.propagateAs ?? args };
-      if (this.execOps) this.execOps.push(op);
-      else core.propagate(op.db, op.argv);
-    }
+    if (core.dirty !== dirtyBefore || ctx.forcePropagate) core.propagate(this.client.db.id, ctx.propagateAs ?? args);
     return reply;
   }
 
@@ -206,19 +200,20 @@ export class Keyspace {
     client.queue = [];
     client.multiError = false;
     if (aborted) return err('EXECABORT Transaction discarded because of previous errors.');
-    this.core.cmdNow = this.core.nowFn();
-    this.execOps = [];
+    const core = this.core;
+    core.cmdNow = core.nowFn();
+    const ops: { db: number; argv: readonly string[] }[] = [];
+    core.pending = ops;
     const replies: RespValue[] = [];
     try {
       for (const args of queue) replies.push(this.call(args));
     } finally {
-      const ops = this.execOps;
-      this.execOps = undefined;
+      core.pending = undefined;
       if (ops.length > 1) {
-        this.core.propagate(ops[0]!.db, ['MULTI']);
-        for (const op of ops) this.core.propagate(op.db, op.argv);
-        this.core.propagate(ops[0]!.db, ['EXEC']);
-      } else if (ops.length === 1) this.core.propagate(ops[0]!.db, ops[0]!.argv);
+        core.emit(ops[0]!.db, ['MULTI']);
+        for (const op of ops) core.emit(op.db, op.argv);
+        core.emit(ops[0]!.db, ['EXEC']);
+      } else if (ops.length === 1) core.emit(ops[0]!.db, ops[0]!.argv);
     }
     return array(replies);
   }
@@ -226,7 +221,14 @@ export class Keyspace {
   // -------------------------------------------------------------------------------------------
   // Typed API (same semantics as the commands; errors thrown as KeyspaceError with Redis's text)
 
+  private notInMulti(): void {
+    if (this.client.inMulti) {
+      throw new KeyspaceError('IN_MULTI', 'the typed API runs commands immediately; found an open MULTI on this connection (EXEC or DISCARD it first)');
+    }
+  }
+
   private run(args: string[]): RespValue {
+    this.notInMulti();
     const r = this.dispatch(args);
     if (r.type === 'error') {
       const code = r.value.split(' ', 1)[0]!;
@@ -236,6 +238,7 @@ export class Keyspace {
   }
 
   private lookupTyped(key: Key): { db: Db; slot: number } {
+    this.notInMulti();
     this.core.cmdNow = this.core.nowFn();
     const db = this.client.db;
     return { db, slot: this.core.lookup(db, toBin(key)) };
@@ -244,6 +247,7 @@ export class Keyspace {
   /** GET as text (UTF-8). Throws WRONGTYPE for non-strings. */
   get(key: Key): string | undefined {
     // Hot path (the benchmark's): no allocation; the clock is read only for keys with a TTL.
+    if (this.client.inMulti) this.notInMulti();
     const k = typeof key === 'string' ? binFromText(key) : binFromBytes(key);
     const core = this.core;
     const db = this.client.db;
@@ -285,6 +289,7 @@ export class Keyspace {
         opts.nx !== true && opts.xx !== true && Number.isSafeInteger(opts.px) && opts.px > 0)
     ) {
       // Fast path: SET k v [PX ms].
+      if (this.client.inMulti) this.notInMulti();
       const core = this.core;
       const now = (core.cmdNow = core.nowFn());
       const db = this.client.db;

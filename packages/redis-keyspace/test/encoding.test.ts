@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { clocked } from './helpers.js';
 
-const range = (n: number, f: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => f(i));
+const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('set-max-intset-entries 512: intset until the 513th integer or the first non-integer, then hashtable for good', () => {
   it('boundaries', () => {

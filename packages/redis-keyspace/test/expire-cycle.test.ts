@@ -238,3 +238,26 @@ describe('server.c serverCron: dynamic hz and hash table resizing', () => {
     expect(db0.expires.size).toBe(128);
   });
 });
+
+describe('determinism on @protolab/sim', () => {
+  it('the same experiment gives the same curve point for point (virtual time and cost model, no wall clock)', () => {
+    const a = expiryExperiment({ hz: 10, volatile: 5000, persistent: 5000, spreadMs: 100, sampleEveryMs: 20 });
+    const b = expiryExperiment({ hz: 10, volatile: 5000, persistent: 5000, spreadMs: 100, sampleEveryMs: 20 });
+    expect(b.points).toEqual(a.points);
+    expect(b.cpuMs).toBe(a.cpuMs);
+  });
+
+  it('a DBSIZE injected as a client command runs beforeSleep after it (the fast cycle runs on client traffic)', () => {
+    const sim = new Sim<never>({ seed: 3, startMs: T0, trace: false });
+    sim.addNode('redis', redisSimNode({ hz: 10 }));
+    const node = sim.node<RedisSimNode>('redis');
+    for (let i = 0; i < 100_000; i++) node.keyspace.set(`k${i}`, 'v', { px: 1 });
+    sim.runUntil(T0 + 150); // one slow cycle hits its 25 ms limit at T0+100
+    const fastBefore = node.cycles.filter((c) => c.type === 'fast').length;
+    sim.runUntil(T0 + 160);
+    sim.inject('redis', { type: 'command', argv: ['DBSIZE'] });
+    sim.runUntil(T0 + 160);
+    expect(node.replies.at(-1)?.type).toBe('integer');
+    expect(node.cycles.filter((c) => c.type === 'fast').length).toBe(fastBefore + 1);
+  });
+});

@@ -262,14 +262,15 @@ class Getex extends Cmd {
   }
   expect(m: Model): string {
     const o = this.opt;
+    // t_string.c getexCommand: lookup and type check first, then the expire time (peer-verified).
+    const e = m.live(this.k);
+    if (!e) return '(nil)';
+    if (e.val.kind !== 'string') return WRONGTYPE;
     let when: bigint | undefined;
     if (o.o === 'EX' || o.o === 'PXAT') {
       if (o.n <= 0) return "-ERR invalid expire time in 'getex' command";
       when = o.o === 'EX' ? BigInt(o.n) * 1000n + BigInt(m.now) : BigInt(o.n);
     }
-    const e = m.live(this.k);
-    if (!e) return '(nil)';
-    if (e.val.kind !== 'string') return WRONGTYPE;
     const r = `$${e.val.v}`;
     if (when !== undefined && when <= BigInt(m.now)) m.m.delete(this.k);
     else if (when !== undefined) e.at = when;

@@ -135,6 +135,18 @@ describe('server.c propagate: the AOF form of each write (Redis 7.0.15)', () => 
     ).toEqual(['0 SET a 1', '0 MULTI', '0 SET a 1', '0 SET b 2', '0 EXEC', '0 RPUSH l x', '0 SET q 1']);
   });
 
+  it('multi.c: lazy-expiry DELs inside EXEC are part of the transaction (captured on 7.0.15)', () => {
+    expect(
+      propagated([
+        ['SET', 'e1', 'v', 'PX', '1'], ['SET', 'e2', 'v', 'PX', '1'], ['SET', 'e3', 'v', 'PX', '1'],
+        ['@advance', '5'],
+        ['MULTI'], ['GET', 'e1'], ['SET', 'a', '1'], ['EXEC'],
+        ['MULTI'], ['GET', 'e2'], ['SET', 'a', '2'], ['SET', 'b', '2'], ['EXEC'],
+        ['MULTI'], ['GET', 'e3'], ['EXEC'],
+      ]).slice(3),
+    ).toEqual(['0 MULTI', '0 DEL e1', '0 SET a 1', '0 EXEC', '0 MULTI', '0 DEL e2', '0 SET a 2', '0 SET b 2', '0 EXEC', '0 DEL e3']);
+  });
+
   it('the db of each write is the SELECTed one; SELECT itself is not logged', () => {
     expect(propagated([['SELECT', '3'], ['SET', 'a', '1'], ['SELECT', '0'], ['DEL', 'a']])).toEqual(['3 SET a 1']);
   });

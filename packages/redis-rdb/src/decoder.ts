@@ -96,6 +96,8 @@ export class RdbDecoder {
   private crc = new Crc64();
   private readonly verify: boolean;
   private readonly thresholds: EncodingThresholds;
+  /** encoding of the value `value()` just read (avoids a tuple per key) */
+  private enc: Encoding = 'raw';
   version = 0;
   db = 0;
   /** set once EOF + checksum were read: the offset just past the RDB payload */
@@ -110,15 +112,31 @@ export class RdbDecoder {
     return this.phase === 'done';
   }
 
-  /** Feed the next bytes; returns the records completed by them. Bytes after EOF are kept for `remaining()`. */
+  /**
+   * Feed the next bytes; returns the records completed by them. Bytes after EOF are kept for
+   * `remaining()`. Decoded keys and values may be views into `chunk`: hand over a buffer you will
+   * not overwrite (a fresh one per read).
+   */
   push(chunk: Uint8Array): RdbRecord[] {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.chunkBytes += chunk.length;
     }
     const out: RdbRecord[] = [];
-    this.drain(out);
+    this.drain((r) => out.push(r));
     return out;
+  }
+
+  /**
+   * As `push`, but hands each record to `onRecord` the moment it is parsed, without collecting
+   * them: records the caller drops die young, which keeps the garbage collector cheap on big files.
+   */
+  feed(chunk: Uint8Array, onRecord: (r: RdbRecord) => void): void {
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.chunkBytes += chunk.length;
+    }
+    this.drain(onRecord);
   }
 
   /**
@@ -127,17 +145,22 @@ export class RdbDecoder {
    * lengths fail at once (BAD_LENGTH) instead of waiting for bytes.
    */
   end(lastChunk?: Uint8Array): RdbRecord[] {
+    const out: RdbRecord[] = [];
+    this.finish(lastChunk, (r) => out.push(r));
+    return out;
+  }
+
+  /** `end` with a callback (see `feed`). */
+  finish(lastChunk: Uint8Array | undefined, onRecord: (r: RdbRecord) => void): void {
     this.final = true;
     if (lastChunk !== undefined && lastChunk.length > 0) {
       this.chunks.push(lastChunk);
       this.chunkBytes += lastChunk.length;
     }
-    const out: RdbRecord[] = [];
-    this.drain(out);
+    this.drain(onRecord);
     if (this.phase !== 'done') {
       throw new RdbFormatError('TRUNCATED', this.base + this.buffered(), `input ended before the EOF opcode and checksum (phase ${this.phase})`);
     }
-    return out;
   }
 
   /** The bytes pushed after the end of the RDB payload (an AOF preamble's command tail). */
@@ -176,7 +199,7 @@ export class RdbDecoder {
     this.chunkBytes = 0;
   }
 
-  private drain(out: RdbRecord[]): void {
+  private drain(sink: (r: RdbRecord) => void): void {
     if (this.phase === 'done') return;
     if (!this.final && this.base + this.pos + this.buffered() < this.need) return;
     this.flatten();
@@ -185,7 +208,7 @@ export class RdbDecoder {
       try {
         const rec = this.phase === 'header' ? this.parseHeader() : this.parseRecord();
         if (rec.kind !== 'eof' && this.version >= 5) this.crc.update(this.buf, start, this.pos);
-        out.push(rec);
+        sink(rec);
       } catch (e) {
         if (e instanceof NeedMore) {
           this.pos = start;
@@ -443,8 +466,8 @@ export class RdbDecoder {
     }
     const key = this.str();
     const valueAt = this.at();
-    const [value, encoding] = this.value(type, typeName, valueAt);
-    const entry: DecodedEntry = { db: this.db, key, value, type, typeName, encoding, offset };
+    const value = this.value(type, typeName, valueAt);
+    const entry: DecodedEntry = { db: this.db, key, value, type, typeName, encoding: this.enc, offset };
     if (expireAtMs !== undefined) entry.expireAtMs = expireAtMs;
     if (lruIdle !== undefined) entry.lruIdle = lruIdle;
     if (lfuFreq !== undefined) entry.lfuFreq = lfuFreq;
@@ -452,26 +475,29 @@ export class RdbDecoder {
   }
 
   /** rdbLoadObject: the value for one type code, and the encoding Redis keeps after loading it. */
-  private value(type: number, typeName: string, at: number): [RedisValue, Encoding] {
+  private value(type: number, typeName: string, at: number): RedisValue {
     const t = this.thresholds;
     switch (type) {
       case 0: {
         const s = this.str();
-        return [{ type: 'string', value: s }, stringEncoding(s)];
+        this.enc = stringEncoding(s);
+        return { type: 'string', value: s };
       }
       case 1: {
         const n = this.len();
         this.checkAnnounced(n, 'a list');
         const items: Uint8Array[] = [];
         for (let i = 0; i < n; i++) items.push(this.str());
-        return [{ type: 'list', value: items }, 'quicklist'];
+        this.enc = 'quicklist';
+        return { type: 'list', value: items };
       }
       case 2: {
         const n = this.len();
         this.checkAnnounced(n, 'a set');
         const items: Uint8Array[] = [];
         for (let i = 0; i < n; i++) items.push(this.str());
-        return [{ type: 'set', value: items }, setEncoding(items, t)];
+        this.enc = setEncoding(items, t);
+        return { type: 'set', value: items };
       }
       case 3:
       case 5: {
@@ -484,7 +510,8 @@ export class RdbDecoder {
           items.push({ member, score });
         }
         items.sort(compareZsetItems);
-        return [{ type: 'zset', value: items }, zsetEncoding(items, t)];
+        this.enc = zsetEncoding(items, t);
+        return { type: 'zset', value: items };
       }
       case 4: {
         const n = this.len();
@@ -494,19 +521,23 @@ export class RdbDecoder {
           const f = this.str();
           pairs.push([f, this.str()]);
         }
-        return [{ type: 'hash', value: pairs }, hashEncoding(pairs, t)];
+        this.enc = hashEncoding(pairs, t);
+        return { type: 'hash', value: pairs };
       }
       case 9: {
         const pairs = zipmapDecode(this.str(), at);
-        return [{ type: 'hash', value: pairs }, hashEncoding(pairs, t)];
+        this.enc = hashEncoding(pairs, t);
+        return { type: 'hash', value: pairs };
       }
       case 10: {
-        return [{ type: 'list', value: ziplistDecode(this.str(), at) }, 'quicklist'];
+        this.enc = 'quicklist';
+        return { type: 'list', value: ziplistDecode(this.str(), at) };
       }
       case 11: {
         const ints = intsetDecode(this.str(), at);
         const items = ints.map((v) => intToBytes(v));
-        return [{ type: 'set', value: items }, items.length > t.setMaxIntsetEntries ? 'hashtable' : 'intset'];
+        this.enc = items.length > t.setMaxIntsetEntries ? 'hashtable' : 'intset';
+        return { type: 'set', value: items };
       }
       case 12:
       case 17: {
@@ -518,7 +549,8 @@ export class RdbDecoder {
           items.push({ member: lpValueBytes(flat[i]!), score: scoreOf(flat[i + 1]!, at) });
         }
         items.sort(compareZsetItems);
-        return [{ type: 'zset', value: items }, items.length > t.zsetMaxListpackEntries ? 'skiplist' : 'listpack'];
+        this.enc = items.length > t.zsetMaxListpackEntries ? 'skiplist' : 'listpack';
+        return { type: 'zset', value: items };
       }
       case 13:
       case 16: {
@@ -527,7 +559,8 @@ export class RdbDecoder {
         if (flat.length % 2 !== 0) throw new RdbFormatError(type === 16 ? 'BAD_LISTPACK' : 'BAD_ZIPLIST', at, `hash container has an odd number (${flat.length}) of elements`);
         const pairs: [Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < flat.length; i += 2) pairs.push([lpValueBytes(flat[i]!), lpValueBytes(flat[i + 1]!)]);
-        return [{ type: 'hash', value: pairs }, hashEncoding(pairs, t)];
+        this.enc = hashEncoding(pairs, t);
+        return { type: 'hash', value: pairs };
       }
       case 14:
       case 18: {
@@ -552,7 +585,8 @@ export class RdbDecoder {
           if (els.length === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
           for (const e of els) items.push(lpValueBytes(e));
         }
-        return [{ type: 'list', value: items }, 'quicklist'];
+        this.enc = 'quicklist';
+        return { type: 'list', value: items };
       }
       default:
         throw new RdbFormatError('UNSUPPORTED_TYPE', at - 1, `object type ${type} (RDB_TYPE_${typeName}) is not supported by this package (streams and modules are out of scope)`);
@@ -622,7 +656,6 @@ export interface DecodedRdb {
  */
 export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): DecodedRdb {
   const dec = new RdbDecoder(opts);
-  const records = dec.end(bytes);
   const result: DecodedRdb = { version: dec.version, aux: [], functions: [], databases: [], checksum: 0n, computedChecksum: 0n, endOffset: 0 };
   let current: DecodedDatabase | undefined;
   const seen = new Map<number, Set<string>>();
@@ -636,7 +669,7 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
     }
     return current;
   };
-  for (const r of records) {
+  dec.finish(bytes, (r) => {
     switch (r.kind) {
       case 'aux':
         result.aux.push({ key: r.key, value: r.value });
@@ -668,7 +701,8 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
       case 'header':
         break;
     }
-  }
+  });
+  result.version = dec.version;
   return result;
 }
 

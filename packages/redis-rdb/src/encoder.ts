@@ -53,6 +53,9 @@ export interface EncodeOptions {
 const SCRATCH8 = new Uint8Array(8);
 const SCRATCH_DV = new DataView(SCRATCH8.buffer);
 
+/** Reused for hash and zset listpacks (written out before the next key). */
+const SHARED_LP = new ListpackBuilder();
+
 /** Growable output buffer. */
 class Out {
   buf = new Uint8Array(1 << 16);
@@ -310,12 +313,12 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
       if (enc === 'listpack') {
         w.byte(RDB_TYPE_ZSET_LISTPACK);
         w.string(e.key);
-        const lp = new ListpackBuilder();
+        const lp = SHARED_LP.reset();
         for (const { member, score } of sorted) {
           lp.append(member);
           lp.append(asciiBytes(d2string(score)));
         }
-        w.string(lp.finish());
+        w.string(lp.finishView());
       } else {
         // rdbSaveObject: skiplist saved from the tail (greatest score) to the head
         w.byte(RDB_TYPE_ZSET_2);
@@ -333,12 +336,12 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
       if (enc === 'listpack') {
         w.byte(RDB_TYPE_HASH_LISTPACK);
         w.string(e.key);
-        const lp = new ListpackBuilder();
+        const lp = SHARED_LP.reset();
         for (const [f, val] of v.value) {
           lp.append(f);
           lp.append(val);
         }
-        w.string(lp.finish());
+        w.string(lp.finishView());
       } else {
         w.byte(RDB_TYPE_HASH);
         w.string(e.key);
@@ -408,7 +411,7 @@ function writeQuicklist(w: RdbWriter, items: readonly Uint8Array[], fill: number
       w.string(n);
     } else {
       w.len(QUICKLIST_NODE_CONTAINER_PACKED);
-      w.string(n.finish());
+      w.string(n.finishView());
     }
   }
 }

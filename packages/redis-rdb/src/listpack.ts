@@ -155,9 +155,22 @@ export class ListpackBuilder {
     this.count++;
   }
 
+  /** Empty it for reuse (keeps the buffer). */
+  reset(): this {
+    this.n = LP_HDR_SIZE;
+    this.count = 0;
+    return this;
+  }
+
+  /** The finished listpack as a new array. */
   finish(): Uint8Array {
+    return this.finishView().slice();
+  }
+
+  /** The finished listpack as a view of the builder's buffer: valid until the next append/reset. */
+  finishView(): Uint8Array {
     const total = this.n + 1;
-    const out = this.buf.slice(0, total);
+    const out = this.buf.subarray(0, total);
     out[0] = total & 0xff;
     out[1] = (total >>> 8) & 0xff;
     out[2] = (total >>> 16) & 0xff;

@@ -219,6 +219,14 @@ describe('encodings chosen as Redis 7.0 would (rdbSaveObject / rdbSaveRawString)
     expect(hex(encodeRdb([], { checksum: false }).subarray(-8))).toBe('0000000000000000');
   });
 
+  it('rdbSaveKeyValuePair writes IDLE (0xF8) / FREQ (0xF9) before the type byte when an LRU/LFU policy supplies them', () => {
+    const es: KeyEntry[] = [{ db: 0, key: b('a'), value: { type: 'string', value: b('1') }, expireAtMs: 5000 }];
+    const f = encodeRdb(es, { lruIdle: () => 300, lfuFreq: () => 9 });
+    expect(hex(f)).toContain('fc8813000000000000' + 'f8' + '412c' + 'f909' + '00' + '0161' + 'c001');
+    const [e] = roundTrip(es, { lruIdle: () => 300, lfuFreq: () => 9 });
+    expect([e!.lruIdle, e!.lfuFreq, e!.expireAtMs]).toEqual([300, 9, 5000]);
+  });
+
   it('empty collections are skipped (Redis never stores an empty key)', () => {
     expect(roundTrip([{ db: 0, key: b('l'), value: { type: 'list', value: [] } }])).toEqual([]);
   });

@@ -129,7 +129,7 @@ export class RespDecoder {
 
   /** Returns the values this chunk completes. Throws RespProtocolError on malformed input. */
   push(chunk: Uint8Array): RespValue[] {
-    const r = this.feed(chunk);
+    const r = this.request ? this.feed(chunk) : this.run(chunk, undefined);
     if (r.error) throw r.error;
     return r.values;
   }
@@ -150,9 +150,15 @@ export class RespDecoder {
       }
       return r.error ? { values, ends, error: r.error } : { values, ends };
     }
-    const values: RespValue[] = [];
     const ends: number[] = [];
-    if (this.failed) return { values, ends, error: this.failed };
+    const r = this.run(chunk, ends);
+    return r.error ? { values: r.values, ends, error: r.error } : { values: r.values, ends };
+  }
+
+  /** Parses a chunk; records end offsets only when asked (push does not need them). */
+  private run(chunk: Uint8Array, ends: number[] | undefined): { values: RespValue[]; error?: RespProtocolError } {
+    const values: RespValue[] = [];
+    if (this.failed) return { values, error: this.failed };
     try {
       this.q.consume(
         chunk,
@@ -164,9 +170,9 @@ export class RespDecoder {
     } catch (e) {
       if (!(e instanceof RespProtocolError)) throw e;
       this.failed = e;
-      return { values, ends, error: e };
+      return { values, error: e };
     }
-    return { values, ends };
+    return { values };
   }
 
   /**
@@ -205,6 +211,7 @@ export class RespDecoder {
     this.q.reset();
     this.stack.length = 0;
     this.need = 0;
+    this.scanFrom = 0;
     this.failed = undefined;
     this.request?.reset();
   }
@@ -213,7 +220,7 @@ export class RespDecoder {
     throw new RespProtocolError(code, this.q.base + at, text, found);
   }
 
-  private parse(values: RespValue[], ends: number[]): void {
+  private parse(values: RespValue[], ends: number[] | undefined): void {
     const q = this.q;
     const buf = q.buf;
     const end = q.end;
@@ -242,7 +249,14 @@ export class RespDecoder {
         num = num * 10 + (c - 0x30);
         cr++;
       }
-      const digits = cr - pos - 1;
+      let digits = cr - pos - 1;
+      // "-1" (the RESP2 nulls $-1 and *-1) is the other common header.
+      if (digits === 0 && c === 0x2d && buf[pos + 2] === 0x31 && buf[pos + 3] === CR) {
+        num = -1;
+        cr = pos + 3;
+        c = CR;
+        digits = 1;
+      }
       const fast = c === CR && digits > 0 && digits <= 15 && (buf[pos + 1] !== 0x30 || digits === 1);
       if (!fast) {
         cr = Math.max(cr, this.scanFrom - base);
@@ -270,7 +284,7 @@ export class RespDecoder {
           break;
         case 0x3a: {
           // : integer
-          if (fast && num < SHARED_INTEGERS) {
+          if (fast && num >= 0 && num < SHARED_INTEGERS) {
             v = sharedInteger(num);
             pos = next;
             break;
@@ -387,7 +401,7 @@ export class RespDecoder {
       for (;;) {
         if (stack.length === 0) {
           values.push(v);
-          ends.push(base + pos);
+          ends?.push(base + pos);
           break;
         }
         const top = stack[stack.length - 1]!;

@@ -228,40 +228,48 @@ export type CommandArg = string | Uint8Array | number | bigint;
  */
 export function encodeCommand(argv: readonly CommandArg[]): Uint8Array {
   const n = argv.length;
+  // Numbers become their decimal text once; strings are measured once (long ones natively).
+  const args = new Array<string | Uint8Array>(n);
   const lens = new Array<number>(n);
   let total = 3 + decimalLength(n);
   for (let i = 0; i < n; i++) {
     const a = argv[i]!;
-    const len = typeof a === 'string' ? utf8Length(a) : a instanceof Uint8Array ? a.length : numberText(a).length;
+    const arg = typeof a === 'string' || a instanceof Uint8Array ? a : numberText(a);
+    const len = typeof arg === 'string' ? (arg.length < NATIVE_UTF8_FROM ? utf8Length(arg) : Buffer.byteLength(arg, 'utf8')) : arg.length;
+    args[i] = arg;
     lens[i] = len;
     total += 5 + decimalLength(len) + len;
   }
-  const out = new Uint8Array(total);
+  // Buffer.allocUnsafe takes small sizes from Node's shared pool: no ArrayBuffer per command.
+  // Every byte is written below, so the uninitialised memory never shows.
+  const out = Buffer.allocUnsafe(total);
   let p = 0;
   out[p++] = T.array;
   p = writeDecimal(out, p, n);
   out[p++] = CR;
   out[p++] = LF;
   for (let i = 0; i < n; i++) {
-    const a = argv[i]!;
+    const a = args[i]!;
     const len = lens[i]!;
     out[p++] = T.bulk;
     p = writeDecimal(out, p, len);
     out[p++] = CR;
     out[p++] = LF;
-    if (typeof a === 'string') p = writeUtf8(out, p, a);
-    else if (a instanceof Uint8Array) {
+    if (typeof a === 'string') {
+      if (a.length < NATIVE_UTF8_FROM) p = writeUtf8(out, p, a);
+      else p += out.write(a, p, len, 'utf8');
+    } else {
       out.set(a, p);
       p += len;
-    } else {
-      const s = numberText(a);
-      for (let j = 0; j < s.length; j++) out[p++] = s.charCodeAt(j);
     }
     out[p++] = CR;
     out[p++] = LF;
   }
   return out;
 }
+
+/** Below this many UTF-16 units a JS loop beats a call into C++ (toolchain.md P19). */
+const NATIVE_UTF8_FROM = 32;
 
 function numberText(a: number | bigint): string {
   if (typeof a === 'number' && !Number.isFinite(a)) {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAll, encode, encodeMany, RespDecoder, RespProtocolError, type RespValue } from '../src/index.js';
@@ -67,6 +68,18 @@ describe('RespDecoder: replies (the client side of RESP2 and RESP3)', () => {
       { set: [{ integer: '2' }] },
       { push: [{ simple: 'message' }, { bulk: 'hi' }] },
       { attribute: [[{ simple: 'ttl' }, { integer: '3' }]], value: { integer: '7' } },
+    ]);
+  });
+
+  it('reads -1 as an integer, a null bulk or a null array depending on the type byte', () => {
+    expect(decodeAll(bytes(':-1\r\n$-1\r\n*-1\r\n:-10\r\n:0\r\n:9999\r\n:10000\r\n')).map(canon)).toEqual([
+      { integer: '-1' },
+      { null: 'bulk' },
+      { null: 'array' },
+      { integer: '-10' },
+      { integer: '0' },
+      { integer: '9999' },
+      { integer: '10000' },
     ]);
   });
 
@@ -252,5 +265,68 @@ describe('RespDecoder: limits, so a forged length never allocates', () => {
     }
     expect(n).toBe(depth);
     expect(text(input).length).toBe(depth * 4 + 4);
+  });
+});
+
+// An independent oracle: redis-parser 3.0.0 (node_redis / ioredis ≤ 4) decodes the same RESP2
+// streams. It reports integers as strings with stringNumbers, bulks and simple strings as Buffers.
+interface RedisParser {
+  execute(b: Buffer): void;
+}
+type RedisParserCtor = new (o: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnFatalError: (e: Error) => void; returnBuffers: boolean; stringNumbers: boolean }) => RedisParser;
+const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
+
+type Plain = string | null | { error: string } | Plain[];
+function fromRedisParser(r: unknown): Plain {
+  if (r === null) return null;
+  if (Buffer.isBuffer(r)) return r.toString('latin1');
+  if (typeof r === 'string') return r;
+  if (Array.isArray(r)) return r.map(fromRedisParser);
+  if (r instanceof Error) return { error: r.message };
+  throw new Error(`unexpected redis-parser value of type ${typeof r}`);
+}
+function plain(v: RespValue): Plain {
+  switch (v.type) {
+    case 'simple':
+      return Buffer.from(v.value, 'utf8').toString('latin1');
+    case 'error':
+      return { error: v.value };
+    case 'integer':
+      return v.value.toString();
+    case 'bulk':
+      return text(v.value);
+    case 'null':
+      return null;
+    case 'array':
+      return v.value.map(plain);
+    default:
+      throw new Error(`not RESP2: ${v.type}`);
+  }
+}
+
+describe('differential: RespDecoder agrees with redis-parser 3.0.0 on RESP2 streams', () => {
+  it('same replies, in order, for any RESP2 values cut anywhere', () => {
+    fc.assert(
+      fc.property(
+        fc.array(resp2Value, { minLength: 1, maxLength: 6 }).chain((vs) => {
+          const input = encodeMany(vs, { protocol: 2 });
+          return fc.tuple(fc.constant(input), cutPoints(input.length));
+        }),
+        ([input, points]) => {
+          const theirs: Plain[] = [];
+          const p = new RedisParserClass({
+            returnReply: (r) => theirs.push(fromRedisParser(r)),
+            returnError: (e) => theirs.push(fromRedisParser(e)),
+            returnFatalError: (e) => {
+              throw e;
+            },
+            returnBuffers: true,
+            stringNumbers: true,
+          });
+          p.execute(Buffer.from(input));
+          expect(decodeChunks(cut(input, points)).map(plain)).toEqual(theirs);
+        },
+      ),
+    );
   });
 });

@@ -74,10 +74,10 @@ describe('encodeCommand: the multibulk request form (what clients send and the A
     expect(text(encodeCommand([]))).toBe('*0\r\n');
   });
 
-  it('equals the array-of-bulks reply encoding for any argv (one allocation, same bytes)', () => {
+  it('equals the array-of-bulks reply encoding for any argv, short and long strings, bytes and numbers', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.uint8Array({ maxLength: 300 })), { maxLength: 15 }), (argv) => {
-        const asReply = encode(reply.array(argv.map((a) => reply.bulk(a))));
+      fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme', minLength: 28, maxLength: 90 }), fc.uint8Array({ maxLength: 300 }), fc.integer(), fc.bigInt()), { maxLength: 15 }), (argv) => {
+        const asReply = encode(reply.array(argv.map((a) => reply.bulk(typeof a === 'number' || typeof a === 'bigint' ? a.toString() : a))));
         expect(text(encodeCommand(argv))).toBe(text(asReply));
       }),
     );

@@ -108,6 +108,22 @@ describe('RespRequestParser: commands as redis-server reads them (networking.c p
     );
   });
 
+  it('every single split point of a mixed stream (inline, quotes, lenient CRLF, *0, #) gives the same items', () => {
+    const input = bytes('SET k "a b\\x41"\r\n*0\r\n*1\r\n$4\r\nPINGxx\n\r\n*2\r\n$4\r\nECHO\r\n$3\r\n\r\n\x00\r\n  ECHO \'q\\\'\'\n');
+    const whole = JSON.stringify(parseCommands(input).commands.map((c) => (c.kind === 'command' ? [c.argv.map(text), c.start, c.end] : c.text)));
+    expect(JSON.parse(whole)).toEqual([
+      [['SET', 'k', 'a bA'], 0, 17],
+      [['PING'], 21, 35], // *0 at 17..21 runs nothing; "xx" skipped unread
+      [['ECHO', '\r\n\x00'], 38, 61], // the blank lines "\n" and "\r\n" at 35..38 run nothing
+      [['ECHO', "q'"], 61, 74],
+    ]);
+    for (let i = 0; i <= input.length; i++) {
+      const p = new RespRequestParser();
+      const got = [...p.push(input.subarray(0, i)), ...p.push(input.subarray(i))];
+      expect(JSON.stringify(got.map((c) => (c.kind === 'command' ? [c.argv.map(text), c.start, c.end] : c.text)))).toBe(whole);
+    }
+  });
+
   it('request mode of RespDecoder returns each command as an array of bulk strings', () => {
     const d = new RespDecoder({ mode: 'request' });
     expect(d.push(bytes('SET a b\r\n*1\r\n$4\r\nPI'))).toEqual([{ type: 'array', value: [{ type: 'bulk', value: bytes('SET') }, { type: 'bulk', value: bytes('a') }, { type: 'bulk', value: bytes('b') }] }]);

@@ -142,6 +142,26 @@ describePeer('redis-server', 'real redis-server 7.0: replies and protocol errors
     await sub.close();
   });
 
+  it('CLIENT TRACKING in RESP3: invalidation pushes interleave with replies and never take a reply\'s place', async () => {
+    const t = await RespClient.connect(server.port);
+    await t.hello(3);
+    const pushes: RespValue[] = [];
+    t.onPush((v) => pushes.push(v));
+    expect(canon(await t.call('CLIENT', 'TRACKING', 'on'))).toEqual({ simple: 'OK' });
+    await c2.call('SET', 'tracked', 'v1');
+    expect(canon(await t.call('GET', 'tracked'))).toEqual({ bulk: 'v1' });
+    await c2.call('SET', 'tracked', 'v2'); // another client's write invalidates our cached key
+    expect(canon(await t.call('GET', 'tracked'))).toEqual({ bulk: 'v2' });
+    // Our own write of a key we read: the server pushes an invalidation to us as well.
+    const replies = await Promise.all([t.call('SET', 'tracked', 'v3'), t.call('GET', 'tracked'), t.call('PING')]);
+    expect(replies.map(canon)).toEqual([{ simple: 'OK' }, { bulk: 'v3' }, { simple: 'PONG' }]);
+    expect(pushes.map(canon)).toEqual([
+      { push: [{ bulk: 'invalidate' }, { array: [{ bulk: 'tracked' }] }] },
+      { push: [{ bulk: 'invalidate' }, { array: [{ bulk: 'tracked' }] }] },
+    ]);
+    await t.close();
+  });
+
   const malformed: string[] = [
     '*01\r\n', '*2147483648\r\n', '*1\r\n$-1\r\n', '*1\r\n$536870913\r\n', '*1\r\nX\r\n', '*1\r\n\r\n', '*1\r\n$01\r\n',
     'PING "a"b\r\n', "PING 'a\r\n", 'PING\r\n*1\r\n$4\r\nPING\r\n*x\r\n', '*1\r\n$4\r\nPINGxxPING\r\n', '*-5\r\nPING\r\n',

@@ -81,6 +81,7 @@ function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }
       for (let i = w.length; i < len; i++) st.delete(`log.${i}`);
       st.set('log.len', w.length);
       st.set('logFiles', w.logFiles);
+      st.set('snapZxid', w.snapZxid);
       return;
     case 'replace':
       for (let i = 0; i < len; i++) st.delete(`log.${i}`);

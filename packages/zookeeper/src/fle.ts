@@ -9,6 +9,16 @@ import { SyncedLearnerTracker, type QuorumVerifier } from './quorum.js';
 import { MIN_LONG_NUMBER, totalOrderPredicate, voteEquals, type ServerState, type Vote, type VoteKey, type VoteOrder } from './vote.js';
 import { MIN_LONG, type Zxid } from './zxid.js';
 
+/**
+ * FastLeaderElection.getVoteTracker as a pure function: the tracker of the sids whose stored vote
+ * equals `vote` (Vote.equals); `hasAllQuorums()` says whether they form a quorum in every verifier.
+ */
+export function voteTracker(votes: ReadonlyMap<number, Vote>, vote: Vote, ...verifiers: QuorumVerifier[]): SyncedLearnerTracker {
+  const t = new SyncedLearnerTracker(...verifiers);
+  for (const [sid, v] of votes) if (voteEquals(vote, v)) t.addAck(sid);
+  return t;
+}
+
 export interface FleTimings {
   /** FastLeaderElection.finalizeWait (200 ms). */
   finalizeWaitMs: number;
@@ -200,9 +210,7 @@ export class FastLeaderElection {
 
   /** FastLeaderElection.getVoteTracker(votes, vote): the sids whose stored vote equals `vote`. */
   getVoteTracker(votes: ReadonlyMap<number, Vote>, vote: Vote): SyncedLearnerTracker {
-    const t = new SyncedLearnerTracker(this.host.verifier);
-    for (const [sid, v] of votes) if (voteEquals(vote, v)) t.addAck(sid);
-    return t;
+    return voteTracker(votes, vote, this.host.verifier);
   }
 
   /** checkLeader(votes, leader, electionEpoch). */

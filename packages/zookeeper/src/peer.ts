@@ -79,7 +79,7 @@ export function emptyDurable(): DurableState {
 export type DurableWrite =
   | { op: 'epochs'; acceptedEpoch: number; currentEpoch: number }
   | { op: 'append'; txns: Txn[]; logFiles: Zxid[]; newFile: boolean }
-  | { op: 'truncate'; length: number; logFiles: Zxid[] }
+  | { op: 'truncate'; length: number; logFiles: Zxid[]; snapZxid: Zxid }
   | { op: 'replace'; txns: Txn[]; logFiles: Zxid[]; snapZxid: Zxid };
 
 export type TimerName = string;
@@ -363,8 +363,10 @@ export class QuorumPeer implements FleHost {
     while (n > 0 && d.log[n - 1]!.zxid > zxid) n--;
     d.log.length = n;
     d.logFiles = d.logFiles.filter((f) => f <= zxid);
+    // A snapshot newer than the truncation point no longer describes the log.
+    if (d.snapZxid > zxid) d.snapZxid = zxid;
     this.newFileOnNextAppend = true;
-    this.out.push({ kind: 'persist', write: { op: 'truncate', length: n, logFiles: d.logFiles.slice() } });
+    this.out.push({ kind: 'persist', write: { op: 'truncate', length: n, logFiles: d.logFiles.slice(), snapZxid: d.snapZxid } });
   }
 
   /** A snapshot replaces everything up to its zxid; later log files start after it. */

@@ -10,6 +10,7 @@ import {
   totalOrderPredicate,
   totalOrderPredicateIgnoringEpoch,
   voteEquals,
+  voteTracker,
   type FleHost,
   type ServerState,
   type Vote,
@@ -138,6 +139,16 @@ describe('ZooKeeper FLEOutOfElectionTest: getVoteTracker and checkLeader (5 vote
     fle.logicalclock = 1;
     expect(fle.getVoteTracker(outofelection, leaderVote).hasAllQuorums()).toBe(true);
     expect(fle.checkLeader(outofelection, 5, 0xa)).toBe(true);
+  });
+
+  it('voteTracker (the pure getVoteTracker): 3 of 5 equal LOOKING votes are a quorum, 2 are not, and observers never count', () => {
+    const q = new QuorumMaj([1, 2, 3, 4, 5]);
+    const mine = vote(0, 5, 7n, 3, 1, 'LOOKING');
+    const votes = new Map<number, Vote>([[1, mine], [2, mine], [9, mine], [4, vote(0, 4, 7n, 3, 1, 'LOOKING')]]);
+    expect(voteTracker(votes, mine, q).hasAllQuorums()).toBe(false); // 9 is not a voter
+    votes.set(3, mine);
+    expect(voteTracker(votes, mine, q).hasAllQuorums()).toBe(true);
+    expect(voteTracker(votes, mine, q).ackSids()).toEqual([1, 2, 3]);
   });
 
   it('Vote.equals: zxid and electionEpoch are ignored between non-LOOKING votes of the same version, peerEpoch is not', () => {

@@ -79,3 +79,26 @@ describe('crash and restart keep exactly what was logged', () => {
     expect(run()).toBe(run());
   });
 });
+
+describe('timing defaults and configuration (tickTime, syncLimit)', () => {
+  function lookingAfterLeaderCrash(timings?: { tickTime: number }): number {
+    const e = new Ensemble({ n: 3, seed: 21, ...(timings !== undefined ? { timings } : {}) });
+    e.startAll();
+    e.runUntil((x) => x.stable());
+    const l = e.leader()!;
+    const f = [1, 2, 3].find((s) => s !== l)!;
+    const crashedAt = e.sim.now();
+    e.crash(l);
+    e.runUntil((x) => x.role(f) === 'LOOKING', { maxMs: 60_000 });
+    return e.sim.now() - crashedAt;
+  }
+
+  it('a follower gives up on a silent leader after syncLimit × tickTime: about 10 s by default, 2.5 s with tickTime 500', () => {
+    const byDefault = lookingAfterLeaderCrash();
+    expect(byDefault).toBeGreaterThan(9_000);
+    expect(byDefault).toBeLessThanOrEqual(10_000);
+    const fast = lookingAfterLeaderCrash({ tickTime: 500 });
+    expect(fast).toBeGreaterThan(2_000);
+    expect(fast).toBeLessThanOrEqual(2_500);
+  });
+});

@@ -51,18 +51,20 @@ export function streamRdbFile(path: string, onRecord: (r: RdbRecord) => void, op
       const n = readSync(fd, buf, 0, size, null);
       if (n === 0) break;
       total += n;
-      for (const r of dec.push(buf.subarray(0, n))) {
+      dec.feed(buf.subarray(0, n), (r) => {
         records++;
         onRecord(r);
-      }
+      });
       if (dec.done) break;
     }
   } finally {
     closeSync(fd);
   }
-  if (!dec.done) for (const r of dec.end()) {
-    records++;
-    onRecord(r);
+  if (!dec.done) {
+    dec.finish(undefined, (r) => {
+      records++;
+      onRecord(r);
+    });
   }
   return { bytes: total, records };
 }
