@@ -881,9 +881,7 @@ function hlenCommand(c: Ctx): RespValue {
 // Server --------------------------------------------------------------------------------------
 
 function infoCommand(c: Ctx): RespValue {
-  if (c.argv.length > 2) {
-    // INFO with several sections exists in 7.0; we keep to one.
-  }
+  // 7.0 accepts several section names; we answer the first one (stats, keyspace, default/all).
   const section = c.argv.length >= 2 ? lower(c.argv[1]!) : 'default';
   const { stats } = c.core;
   const parts: string[] = [];

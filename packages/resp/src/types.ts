@@ -40,4 +40,16 @@ export const reply = {
   null: { type: 'null' } as RespValue,
   nullArray: { type: 'null', resp2: 'array' } as RespValue,
   array: (value: readonly RespValue[]): RespValue => ({ type: 'array', value }),
+  // RESP3 (encode with { protocol: 2 } folds them as Redis does: see encode.ts)
+  map: (value: readonly (readonly [RespValue, RespValue])[]): RespValue => ({ type: 'map', value }),
+  set: (value: readonly RespValue[]): RespValue => ({ type: 'set', value }),
+  push: (value: readonly RespValue[]): RespValue => ({ type: 'push', value }),
+  double: (value: number): RespValue => ({ type: 'double', value }),
+  boolean: (value: boolean): RespValue => ({ type: 'boolean', value }),
+  bignum: (value: bigint): RespValue => ({ type: 'bignum', value }),
+  verbatim: (value: Uint8Array | string, format = 'txt'): RespValue => ({
+    type: 'verbatim',
+    format,
+    value: typeof value === 'string' ? new TextEncoder().encode(value) : value,
+  }),
 } as const;

@@ -138,3 +138,13 @@ describe('formatValue: redis-cli style rendering', () => {
     expect(formatValue(reply.array([]))).toBe('(empty array)');
   });
 });
+
+describe('reply helpers for RESP3 values', () => {
+  it('build the tagged values encode expects', () => {
+    expect(e3(reply.map([[reply.bulk('a'), reply.double(1.5)]]))).toBe('%1\r\n$1\r\na\r\n,1.5\r\n');
+    expect(e3(reply.set([reply.boolean(false)]))).toBe('~1\r\n#f\r\n');
+    expect(e3(reply.push([reply.bignum(-7n)]))).toBe('>1\r\n(-7\r\n');
+    expect(e3(reply.verbatim('hi'))).toBe('=6\r\ntxt:hi\r\n');
+    expect(e2(reply.verbatim('hi', 'mkd'))).toBe('$2\r\nhi\r\n');
+  });
+});

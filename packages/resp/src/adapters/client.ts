@@ -12,10 +12,11 @@
  * promise rejects only for connection problems, a protocol error in the reply stream, or a
  * reply that does not come within `replyTimeoutMs`.
  *
- * RESP3 push messages (`>`) that are not the reply to a pending (P|S)(UN)SUBSCRIBE go to the
- * `onPush` listeners. A SUBSCRIBE of n channels gets n replies: the call takes the first, the
- * others are pushes (RESP3) or, in RESP2, would answer the following calls; use one channel per
- * call or `raw` for those.
+ * Pub/sub: a (P|S)SUBSCRIBE or (P|S)UNSUBSCRIBE of n channels gets n confirmations; the call
+ * resolves with the first and the others go to the `onPush` listeners, like every RESP3 push
+ * (`>`) that is not such a confirmation, and, on a RESP2 connection that subscribed, every
+ * `message` / `pmessage` / `smessage` array. An UNSUBSCRIBE without arguments is counted as one
+ * confirmation (the server sends one per channel it had).
  */
 import net from 'node:net';
 import { decodeAll, RespDecoder } from '../decode.js';
@@ -44,6 +45,8 @@ export interface RespClientOptions {
 interface Pending {
   readonly kind: 'value' | 'raw';
   readonly command: string;
+  /** Further confirmations this command will get (SUBSCRIBE a b c: 2). */
+  readonly extra: number;
   readonly resolve: (v: RespValue | Buffer) => void;
   readonly reject: (e: Error) => void;
   readonly sentAt: number;
@@ -61,6 +64,10 @@ export class RespClient {
   private failure: Error | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly closedPromise: Promise<Buffer>;
+  /** Confirmations still due for the last subscribe-family call, and its name. */
+  private absorb = { name: '', count: 0 };
+  /** A RESP2 connection in subscribed mode gets messages as plain arrays. */
+  private subscribed = false;
   /** 2 until hello(3) succeeds. */
   protocol: 2 | 3 = 2;
 
@@ -116,7 +123,8 @@ export class RespClient {
   /** Sends one command; resolves with its reply (error replies included, as values). */
   call(...argv: CommandArg[]): Promise<RespValue> {
     const command = argv[0] === undefined ? '' : typeof argv[0] === 'string' ? argv[0] : argv[0] instanceof Uint8Array ? Buffer.from(argv[0]).toString() : String(argv[0]);
-    return this.send(encodeCommand(argv), 'value', command) as Promise<RespValue>;
+    const extra = SUBSCRIBE_FAMILY.has(command.toLowerCase()) ? Math.max(0, argv.length - 2) : 0;
+    return this.send(encodeCommand(argv), 'value', command, extra) as Promise<RespValue>;
   }
 
   /**
@@ -125,7 +133,7 @@ export class RespClient {
    */
   raw(bytes: Uint8Array | string): Promise<Buffer> {
     const b = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
-    return this.send(b, 'raw', 'raw request') as Promise<Buffer>;
+    return this.send(b, 'raw', 'raw request', 0) as Promise<Buffer>;
   }
 
   /** Writes bytes without waiting for any reply (to send malformed or partial input). */
@@ -157,10 +165,10 @@ export class RespClient {
     await this.closedPromise;
   }
 
-  private send(bytes: Uint8Array, kind: 'value' | 'raw', command: string): Promise<RespValue | Buffer> {
+  private send(bytes: Uint8Array, kind: 'value' | 'raw', command: string, extra: number): Promise<RespValue | Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending.push({ kind, command, resolve, reject, sentAt: Date.now() });
+      this.pending.push({ kind, command, extra, resolve, reject, sentAt: Date.now() });
       this.socket.write(bytes);
     });
   }
@@ -187,14 +195,30 @@ export class RespClient {
 
   private deliver(v: RespValue, bytes: Buffer): void {
     const head = this.pending[0];
-    if (v.type === 'push' && !(head && (head.kind === 'raw' || answersSubscribe(head.command, v)))) {
+    if (head?.kind !== 'raw' && this.isOutOfBand(v, head)) {
       for (const l of this.pushListeners) l(v);
       return;
     }
-    if (!head) return; // an unsolicited reply (e.g. after a RESP2 multi-channel SUBSCRIBE)
+    if (!head) return; // an unsolicited reply nobody waits for
     this.pending.shift();
-    if (head.kind === 'raw') head.resolve(Buffer.from(bytes));
-    else head.resolve(v);
+    if (head.kind === 'raw') {
+      head.resolve(Buffer.from(bytes));
+      return;
+    }
+    if (head.extra > 0) this.absorb = { name: head.command.toLowerCase(), count: head.extra };
+    if (pubsubKind(v) === head.command.toLowerCase()) this.subscribed = subscriptionCount(v) > 0;
+    head.resolve(v);
+  }
+
+  /** A push, a further confirmation of a subscribe-family call, or a RESP2 pub/sub message. */
+  private isOutOfBand(v: RespValue, head: Pending | undefined): boolean {
+    const kind = pubsubKind(v);
+    if (kind !== undefined && this.absorb.count > 0 && kind === this.absorb.name) {
+      this.absorb.count--;
+      return true;
+    }
+    if (v.type === 'push') return !(head && kind === head.command.toLowerCase() && SUBSCRIBE_FAMILY.has(kind));
+    return this.subscribed && v.type === 'array' && (kind === 'message' || kind === 'pmessage' || kind === 'smessage');
   }
 
   private protocolError(e: RespProtocolError): void {
@@ -208,11 +232,18 @@ export class RespClient {
   }
 }
 
-function answersSubscribe(command: string, v: RespValue): boolean {
-  const name = command.toLowerCase();
-  if (!SUBSCRIBE_FAMILY.has(name) || v.type !== 'push') return false;
-  const kind = v.value[0];
-  return kind?.type === 'bulk' && Buffer.from(kind.value).toString().toLowerCase() === name;
+/** The first element of a pub/sub array or push, lower-cased ('subscribe', 'message', …). */
+function pubsubKind(v: RespValue): string | undefined {
+  if (v.type !== 'push' && v.type !== 'array') return undefined;
+  const first = v.value[0];
+  return first?.type === 'bulk' ? Buffer.from(first.value).toString().toLowerCase() : undefined;
+}
+
+/** The subscription count a (un)subscribe confirmation ends with. */
+function subscriptionCount(v: RespValue): number {
+  if (v.type !== 'push' && v.type !== 'array') return 0;
+  const last = v.value[v.value.length - 1];
+  return last?.type === 'integer' ? Number(last.value) : 0;
 }
 
 /** Decodes one reply from bytes (convenience for comparing `raw` results). */
