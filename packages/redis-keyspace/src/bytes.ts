@@ -8,12 +8,9 @@
 
 const NON_ASCII = /[\u0080-\uffff]/;
 
-/** True when every char is < 0x80. A plain loop beats a regex call for short strings. */
+/** True when every char is < 0x80 (a compiled regex beats a charCodeAt loop here, measured). */
 export function isAscii(s: string): boolean {
-  const n = s.length;
-  if (n > 48) return !NON_ASCII.test(s);
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
+  return !NON_ASCII.test(s);
 }
 
 /** Bytes → binary string. */

@@ -255,8 +255,9 @@ export class Keyspace {
     if (slot === undefined) return undefined;
     const when = db.expOf[slot]!;
     if (when === when /* not NaN: the key has a TTL */) {
-      core.cmdNow = core.nowFn();
-      if (core.cmdNow > when && !core.loading) {
+      const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
+      if (now > when && !core.loading) {
+        core.cmdNow = now;
         core.deleteExpiredKeyAndPropagate(db, slot);
         return undefined;
       }
@@ -291,10 +292,17 @@ export class Keyspace {
       // Fast path: SET k v [PX ms].
       if (this.client.inMulti) this.notInMulti();
       const core = this.core;
-      const now = (core.cmdNow = core.nowFn());
+      const now = core.nowFn();
       const db = this.client.db;
       let slot = db.dict.get(k);
-      if (slot !== undefined && core.expireIfNeeded(db, slot)) slot = undefined;
+      if (slot !== undefined) {
+        const w = db.expOf[slot]!;
+        if (w === w && now > w && !core.loading) {
+          core.cmdNow = now;
+          core.deleteExpiredKeyAndPropagate(db, slot); // lookupKeyWrite's lazy expiry
+          slot = undefined;
+        }
+      }
       if (slot === undefined) slot = db.add(k, v);
       else {
         db.overwrite(slot, v);

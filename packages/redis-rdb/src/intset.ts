@@ -36,6 +36,7 @@ export function intsetDecode(blob: Uint8Array, at = 0): (number | bigint)[] {
 
 /** Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it. */
 export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
+  if (values.every((v) => typeof v === 'number')) return intsetEncodeNumbers(values as readonly number[]);
   const big = values.map((v) => BigInt(v));
   big.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const uniq: bigint[] = [];
@@ -55,5 +56,29 @@ export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
     else if (enc === 4) dv.setInt32(p, Number(v), true);
     else dv.setBigInt64(p, v, true);
   });
+  return out;
+}
+
+/** The common case: every member is a safe integer (no BigInt needed). */
+function intsetEncodeNumbers(values: readonly number[]): Uint8Array {
+  const sorted = [...values].sort((a, b) => a - b);
+  const uniq: number[] = [];
+  for (const v of sorted) if (uniq.length === 0 || uniq[uniq.length - 1] !== v) uniq.push(v);
+  let enc = 2;
+  for (const v of uniq) {
+    if (v < -2147483648 || v > 2147483647) enc = 8;
+    else if ((v < -32768 || v > 32767) && enc < 4) enc = 4;
+  }
+  const out = new Uint8Array(8 + uniq.length * enc);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, enc, true);
+  dv.setUint32(4, uniq.length, true);
+  for (let i = 0; i < uniq.length; i++) {
+    const p = 8 + i * enc;
+    const v = uniq[i]!;
+    if (enc === 2) dv.setInt16(p, v, true);
+    else if (enc === 4) dv.setInt32(p, v, true);
+    else dv.setBigInt64(p, BigInt(v), true);
+  }
   return out;
 }

@@ -77,7 +77,7 @@ describe('fuzzing: hostile input gives only typed errors (RdbFormatError with co
       fc.property(arbEntries, fc.array(arbMutation, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }), (es, ms, verify, chunk) => {
         onlyTyped(mutate(encodeRdb(es), ms), verify, chunk);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 

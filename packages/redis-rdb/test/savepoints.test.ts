@@ -173,7 +173,7 @@ describe('crash model: what a crash leaves is exactly the last completed snapsho
         const r = crashRun(ops, save, crashAfterMs, seed);
         expect(r.recovered).toEqual(r.expected);
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 
@@ -186,7 +186,7 @@ describe('crash model: what a crash leaves is exactly the last completed snapsho
         if (r.writesDuringSave > 0) during++;
         if (r.crashedMidSave) mid++;
       }),
-      { numRuns: 120, seed: 7 },
+      { numRuns: 80, seed: 7 },
     );
     expect(during).toBeGreaterThan(5);
     expect(mid).toBeGreaterThan(2);
@@ -198,7 +198,7 @@ describe('crash model: what a crash leaves is exactly the last completed snapsho
         const x = crashRun(ops, save, crashAfterMs, seed, { plantedBug: 'snapshot-at-exit' });
         expect(x.recovered).toEqual(x.expected);
       }),
-      { numRuns: 300, seed: 1 },
+      { numRuns: 200, seed: 1 },
     );
     expect(r.failed).toBe(true);
   });
@@ -209,7 +209,7 @@ describe('crash model: what a crash leaves is exactly the last completed snapsho
         const x = crashRun(ops, save, crashAfterMs, seed, { plantedBug: 'write-in-place' });
         expect(x.recovered).toEqual(x.expected);
       }),
-      { numRuns: 300, seed: 1 },
+      { numRuns: 200, seed: 1 },
     );
     expect(r.failed).toBe(true);
   });

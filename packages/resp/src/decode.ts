@@ -251,7 +251,7 @@ export class RespDecoder {
       }
       let digits = cr - pos - 1;
       // "-1" (the RESP2 nulls $-1 and *-1) is the other common header.
-      if (digits === 0 && c === 0x2d && buf[pos + 2] === 0x31 && buf[pos + 3] === CR) {
+      if (digits === 0 && c === 0x2d && pos + 3 < end && buf[pos + 2] === 0x31 && buf[pos + 3] === CR) {
         num = -1;
         cr = pos + 3;
         c = CR;

@@ -10,6 +10,7 @@
  *   (addReplyBool), bignum → bulk string (addReplyBigNum), verbatim → bulk string of the
  *   payload without its format (addReplyVerbatim), null → $-1 or *-1 (addReplyNull /
  *   addReplyNullArray), attribute → only the value it annotates (RESP2 has no attributes).
+ *   A blob error (Redis 7.0 never sends one) goes to RESP2 as a simple error line.
  * In RESP3 every kind of null is `_\r\n` (shared.null[3] and shared.nullarray[3]).
  */
 import { RespEncodeError } from './errors.js';

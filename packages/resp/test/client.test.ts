@@ -42,7 +42,9 @@ function fakeServer(): Promise<Fake> {
             send({ type: 'map', value: [[reply.bulk('proto'), reply.integer(protocol)]] });
             break;
           case 'SUBSCRIBE':
-            send({ type: 'push', value: [reply.bulk('subscribe'), reply.bulk(args[0] ?? ''), reply.integer(1)] });
+            args.forEach((ch, i) => {
+              send({ type: 'push', value: [reply.bulk('subscribe'), reply.bulk(ch), reply.integer(i + 1)] });
+            });
             break;
           case 'PUSHME':
             send({ type: 'push', value: [reply.bulk('invalidate'), reply.array([reply.bulk('k')])] });
@@ -107,9 +109,12 @@ describe('RespClient', () => {
     expect(c.protocol).toBe(3);
     const pushes: RespValue[] = [];
     c.onPush((v) => pushes.push(v));
-    expect(canon(await c.call('SUBSCRIBE', 'ch'))).toEqual({ push: [{ bulk: 'subscribe' }, { bulk: 'ch' }, { integer: '1' }] });
+    expect(canon(await c.call('SUBSCRIBE', 'ch', 'ch2'))).toEqual({ push: [{ bulk: 'subscribe' }, { bulk: 'ch' }, { integer: '1' }] });
     expect(canon(await c.call('PUSHME'))).toEqual({ simple: 'OK' });
-    expect(pushes.map(canon)).toEqual([{ push: [{ bulk: 'invalidate' }, { array: [{ bulk: 'k' }] }] }]);
+    expect(pushes.map(canon)).toEqual([
+      { push: [{ bulk: 'subscribe' }, { bulk: 'ch2' }, { integer: '2' }] }, // the second confirmation
+      { push: [{ bulk: 'invalidate' }, { array: [{ bulk: 'k' }] }] },
+    ]);
   });
 
   it('a protocol error from the server is a reply, then the close is observable', async () => {

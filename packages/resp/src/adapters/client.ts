@@ -206,7 +206,8 @@ export class RespClient {
       return;
     }
     if (head.extra > 0) this.absorb = { name: head.command.toLowerCase(), count: head.extra };
-    if (pubsubKind(v) === head.command.toLowerCase()) this.subscribed = subscriptionCount(v) > 0;
+    const name = head.command.toLowerCase();
+    if (SUBSCRIBE_FAMILY.has(name) && pubsubKind(v) === name) this.subscribed = subscriptionCount(v) > 0;
     head.resolve(v);
   }
 

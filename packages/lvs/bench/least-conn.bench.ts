@@ -1,7 +1,7 @@
 // Bench: lc / wlc / sed / nq picks with changing counts — the kernel's linear scan against the
 // indexed segment tree (IndexedLeastConn), which must return the very same dest every time.
 // Also wrr (ip_vs_wrr.c) and nginx smooth WRR picks per second, with a naive baseline.
-// Run: npx tsx --conditions=@protolab/source packages/lvs/bench/least-conn.ts
+// Run: npx tsx --conditions=@protolab/source packages/lvs/bench/least-conn.bench.ts
 import { NginxUpstream, VirtualService, type Dest } from '@protolab/lvs';
 import { Prng } from '@protolab/sim';
 

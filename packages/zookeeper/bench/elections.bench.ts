@@ -1,6 +1,6 @@
 // Benchmarks: seeded 5-server election + sync simulations with faults, a 51-server election,
 // and FLE message counts per election against the n² of a naive all-to-all vote exchange.
-//   npx tsx --conditions=@protolab/source packages/zookeeper/bench/elections.ts [count]
+//   npx tsx --conditions=@protolab/source packages/zookeeper/bench/elections.bench.ts [count]
 import { Prng, randomLinkOptions } from '@protolab/sim';
 import { Ensemble, SafetyMonitor } from '@protolab/zookeeper';
 

@@ -1,0 +1,107 @@
+// Fuzz soak (too long for the normal suite): for SECONDS (default 20), random and mutated byte
+// streams, cut at random points, go into the reply decoder (RESP3 and RESP2) and the request
+// parser (server-like and AOF-like). Anything but a RespProtocolError, a split-dependent outcome,
+// or held memory above 2× the input fails the soak. Prints how many inputs ended in which code.
+//   SECONDS=60 npx tsx --conditions=@protolab/source packages/resp/bench/fuzz-soak.ts
+import { encodeCommand, encodeMany, reply, RespDecoder, RespProtocolError, RespRequestParser, type RespValue } from '@protolab/resp';
+
+let seed = Number(process.env['SEED'] ?? 12345) >>> 0 || 1;
+const rand = (n: number): number => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) % n;
+};
+
+const ALPHABET = Uint8Array.from('+-:$*_,#(=!%~>|\r\n0123456789-?abc \x00\xff"\'\\', (c) => c.charCodeAt(0));
+function randomBytes(): Uint8Array {
+  const b = new Uint8Array(rand(200));
+  for (let i = 0; i < b.length; i++) b[i] = rand(4) === 0 ? rand(256) : ALPHABET[rand(ALPHABET.length)]!;
+  return b;
+}
+function randomValue(depth: number): RespValue {
+  const k = rand(depth > 2 ? 6 : 9);
+  if (k === 0) return reply.ok;
+  if (k === 1) return reply.integer(rand(1e6) - 5e5);
+  if (k === 2) return reply.bulk('x'.repeat(rand(40)));
+  if (k === 3) return reply.null;
+  if (k === 4) return { type: 'double', value: rand(1000) / 7 };
+  if (k === 5) return reply.error('ERR e');
+  if (k === 6) return reply.array(Array.from({ length: rand(4) }, () => randomValue(depth + 1)));
+  if (k === 7) return { type: 'map', value: Array.from({ length: rand(3) }, () => [randomValue(depth + 1), randomValue(depth + 1)] as const) };
+  return { type: 'attribute', attributes: [[reply.simple('a'), reply.integer(1)]], value: randomValue(depth + 1) };
+}
+function mutated(): Uint8Array {
+  const base =
+    rand(2) === 0
+      ? encodeMany(Array.from({ length: 1 + rand(4) }, () => randomValue(0)), { protocol: 3 })
+      : Uint8Array.from(Array.from({ length: 1 + rand(4) }, () => [...encodeCommand(Array.from({ length: 1 + rand(3) }, () => 'ab'.repeat(rand(4))))]).flat());
+  const b = Array.from(base);
+  for (let m = 1 + rand(4); m > 0 && b.length > 0; m--) {
+    const at = rand(b.length);
+    const op = rand(4);
+    if (op === 0) b[at] = ALPHABET[rand(ALPHABET.length)]!;
+    else if (op === 1) b.splice(at, 0, rand(256));
+    else if (op === 2) b.splice(at, 1);
+    else b.length = at;
+  }
+  return Uint8Array.from(b);
+}
+
+interface Fed {
+  feed(c: Uint8Array): { error?: RespProtocolError };
+  readonly bufferCapacity: number;
+}
+const makers: [string, () => Fed][] = [
+  ['reply RESP3', () => new RespDecoder()],
+  ['reply RESP2', () => new RespDecoder({ protocol: 2 })],
+  ['request', () => new RespRequestParser()],
+  ['request AOF', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
+];
+
+function outcome(make: () => Fed, chunks: Uint8Array[]): string {
+  const d = make();
+  let pushed = 0;
+  for (const c of chunks) {
+    let r: { error?: RespProtocolError };
+    try {
+      r = d.feed(c);
+    } catch (e) {
+      throw new Error(`untyped failure (seed state ${seed})`, { cause: e });
+    }
+    pushed += c.length;
+    if (d.bufferCapacity > Math.max(4096, 2 * pushed)) throw new Error(`held ${d.bufferCapacity} bytes after ${pushed}`);
+    if (r.error) {
+      if (!(r.error instanceof RespProtocolError)) throw new Error('error is not a RespProtocolError');
+      return r.error.code;
+    }
+  }
+  return 'ok';
+}
+
+const seconds = Number(process.env['SECONDS'] ?? 20);
+const deadline = performance.now() + seconds * 1000;
+const counts = new Map<string, number>();
+let inputs = 0;
+while (performance.now() < deadline) {
+  for (let i = 0; i < 200; i++) {
+    const input = rand(2) === 0 ? randomBytes() : mutated();
+    const cuts = Array.from({ length: rand(5) }, () => rand(input.length + 1)).sort((a, b) => a - b);
+    const chunks: Uint8Array[] = [];
+    let prev = 0;
+    for (const c of [...cuts, input.length]) {
+      chunks.push(input.subarray(prev, c));
+      prev = c;
+    }
+    for (const [name, make] of makers) {
+      const whole = outcome(make, [input]);
+      const split = outcome(make, chunks);
+      if (whole !== split) throw new Error(`${name}: outcome depends on the split (${whole} vs ${split}) for ${JSON.stringify(Buffer.from(input).toString('latin1'))}`);
+      const key = `${name}: ${whole}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    inputs++;
+  }
+}
+console.log(`${inputs} inputs × ${makers.length} decoders in ${seconds} s, each also cut at random points: 0 untyped errors, 0 split-dependent outcomes, memory within 2× input`);
+for (const [k, n] of [...counts].sort()) console.log(`  ${k.padEnd(44)} ${n}`);
