@@ -92,7 +92,7 @@ export class Db {
       } else this.bigExp.delete(slot);
     } else {
       asNum = whenMs;
-      this.bigExp.delete(slot);
+      if (this.bigExp.size > 0) this.bigExp.delete(slot); // skip the Map op in the common case
     }
     if (Number.isNaN(this.expOf[slot]!)) {
       this.expires.ensureSlots(this.highWater);
@@ -105,7 +105,7 @@ export class Db {
     if (Number.isNaN(this.expOf[slot]!)) return false;
     this.expires.remove(slot);
     this.expOf[slot] = NO_EXPIRE;
-    this.bigExp.delete(slot);
+    if (this.bigExp.size > 0) this.bigExp.delete(slot);
     return true;
   }
 

@@ -22,7 +22,7 @@ import { lzfDecompress } from './lzf.js';
 import { listpackDecode, lpValueBytes, type LpValue } from './listpack.js';
 import { intsetDecode } from './intset.js';
 import { ziplistDecode, zipmapDecode } from './ziplist.js';
-import { bytesToAscii, compareZsetItems, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
+import { bytesToAscii, compareZsetItems, equalBytes, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
 import {
   DEFAULT_THRESHOLDS, NEWER_TYPE_NAMES, RDB_TYPE_NAMES, RDB_VERSION, type EncodingThresholds,
   RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
@@ -658,7 +658,9 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
   const dec = new RdbDecoder(opts);
   const result: DecodedRdb = { version: dec.version, aux: [], functions: [], databases: [], checksum: 0n, computedChecksum: 0n, endOffset: 0 };
   let current: DecodedDatabase | undefined;
-  const seen = new Map<number, Set<string>>();
+  // duplicate detection without a string per key: a 32-bit FNV-1a hash of the key bytes, and a
+  // byte comparison only when two keys of one db hash alike
+  const seen = new Map<number, Map<number, Uint8Array | Uint8Array[]>>();
   const dbFor = (n: number): DecodedDatabase => {
     if (current?.db !== n) {
       current = result.databases.find((d) => d.db === n);
@@ -686,10 +688,18 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
       case 'entry': {
         const e = r.entry;
         let keys = seen.get(e.db);
-        if (keys === undefined) seen.set(e.db, (keys = new Set()));
-        const k = bytesToAscii(e.key);
-        if (keys.has(k)) throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(k.slice(0, 40))} in db ${e.db}`);
-        keys.add(k);
+        if (keys === undefined) seen.set(e.db, (keys = new Map<number, Uint8Array | Uint8Array[]>()));
+        const h = fnv1a(e.key);
+        const prev = keys.get(h);
+        if (prev === undefined) keys.set(h, e.key);
+        else {
+          const list = Array.isArray(prev) ? prev : [prev];
+          if (list.some((k) => equalBytes(k, e.key))) {
+            throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))} in db ${e.db}`);
+          }
+          list.push(e.key);
+          keys.set(h, list);
+        }
         dbFor(e.db).entries.push(e);
         break;
       }
@@ -704,6 +714,12 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
   });
   result.version = dec.version;
   return result;
+}
+
+function fnv1a(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 /** An AUX value as text (they are ASCII in every file Redis writes). */

@@ -36,7 +36,7 @@ export function intsetDecode(blob: Uint8Array, at = 0): (number | bigint)[] {
 
 /** Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it. */
 export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
-  if (values.every((v) => typeof v === 'number')) return intsetEncodeNumbers(values as readonly number[]);
+  if (values.every((v) => typeof v === 'number')) return intsetEncodeNumbers(values);
   const big = values.map((v) => BigInt(v));
   big.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const uniq: bigint[] = [];

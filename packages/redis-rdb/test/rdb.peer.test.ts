@@ -189,6 +189,9 @@ describePeer('redis-server', 'RDB interop with redis-server 7.0.15', () => {
       try {
         const live = await readAll(s.c);
         expect(sortEntries(live).map((e) => normEntry(e))).toEqual(sortEntries(es.filter((e) => e.value.type === 'string' || e.value.value.length > 0)).map((e) => normEntry(e)));
+        // and the encoding the server gave each loaded key is the one our decoder predicts (rdbLoadObject's conversions)
+        const predicted = sortEntries([...allEntries(decodeRdb(file))]).map((e) => [hex(e.key), e.encoding]);
+        expect(sortEntries(live).map((e) => [hex(e.key), e.encoding])).toEqual(predicted);
         counts.ourDumps++;
         counts.ourKeys += live.length;
       } finally {
