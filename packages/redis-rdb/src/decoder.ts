@@ -81,6 +81,9 @@ class NeedMore extends Error {
 
 type Phase = 'header' | 'body' | 'done';
 
+/** decodeRdb's private way to receive entries without a `{ kind: 'entry' }` wrapper per key. */
+let setEntrySink: (d: RdbDecoder, f: (e: DecodedEntry) => void) => void;
+
 export class RdbDecoder {
   private chunks: Uint8Array[] = [];
   private chunkBytes = 0;
@@ -98,10 +101,22 @@ export class RdbDecoder {
   private readonly thresholds: EncodingThresholds;
   /** encoding of the value `value()` just read (avoids a tuple per key) */
   private enc: Encoding = 'raw';
+  /** whether the length `lenOrEnc()` just read was a special string encoding (avoids a tuple per string) */
+  private lenEncoded = false;
+  /** the entry `parseRecord()` just read when it returned null (entries are not wrapped on the in-memory path) */
+  private entryOut: DecodedEntry | undefined;
+  /** decodeRdb's sink: entries go here unwrapped (set through `setEntrySink`, never by users) */
+  private onEntry: ((e: DecodedEntry) => void) | undefined;
   version = 0;
   db = 0;
   /** set once EOF + checksum were read: the offset just past the RDB payload */
   endOffset: number | undefined;
+
+  static {
+    setEntrySink = (d, f) => {
+      d.onEntry = f;
+    };
+  }
 
   constructor(opts: RdbDecoderOptions = {}) {
     this.verify = opts.verifyChecksum ?? true;
@@ -203,10 +218,20 @@ export class RdbDecoder {
     if (this.phase === 'done') return;
     if (!this.final && this.base + this.pos + this.buffered() < this.need) return;
     this.flatten();
+    const onEntry = this.onEntry;
     while (!this.done) {
       const start = this.pos;
       try {
         const rec = this.phase === 'header' ? this.parseHeader() : this.parseRecord();
+        if (rec === null) {
+          // an entry (never the EOF record)
+          if (this.version >= 5) this.crc.update(this.buf, start, this.pos);
+          const e = this.entryOut!;
+          this.entryOut = undefined;
+          if (onEntry !== undefined) onEntry(e);
+          else sink({ kind: 'entry', entry: e });
+          continue;
+        }
         if (rec.kind !== 'eof' && this.version >= 5) this.crc.update(this.buf, start, this.pos);
         sink(rec);
       } catch (e) {
@@ -255,42 +280,56 @@ export class RdbDecoder {
     return s;
   }
 
-  /** rdbLoadLenByRef: returns [value, isEncoded]. */
-  private lenOrEnc(): [number, boolean] {
-    const at = this.at();
+  /** rdbLoadLenByRef: returns the value; `this.lenEncoded` says whether it was a special string encoding (no tuple per call). */
+  private lenOrEnc(): number {
     const b = this.u8();
     const kind = b >> 6;
-    if (kind === 0) return [b & 0x3f, false];
-    if (kind === 1) return [((b & 0x3f) << 8) | this.u8(), false];
-    if (kind === 3) return [b & 0x3f, true];
+    if (kind === 0) {
+      this.lenEncoded = false;
+      return b & 0x3f;
+    }
+    if (kind === 1) {
+      this.ensure(1);
+      this.lenEncoded = false;
+      return ((b & 0x3f) << 8) | this.buf[this.pos++]!;
+    }
+    if (kind === 3) {
+      this.lenEncoded = true;
+      return b & 0x3f;
+    }
+    const at = this.at() - 1;
     if (b === 0x80) {
       this.ensure(4);
-      const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getUint32(0, false);
+      const p = this.pos;
+      const bb = this.buf;
+      const v = ((bb[p]! << 24) | (bb[p + 1]! << 16) | (bb[p + 2]! << 8) | bb[p + 3]!) >>> 0;
       this.pos += 4;
-      return [v, false];
+      this.lenEncoded = false;
+      return v;
     }
     if (b === 0x81) {
       this.ensure(8);
       const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigUint64(0, false);
       this.pos += 8;
       if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbFormatError('BAD_LENGTH', at, `64-bit length ${v} is beyond 2^53`);
-      return [Number(v), false];
+      this.lenEncoded = false;
+      return Number(v);
     }
     throw new RdbFormatError('BAD_LENGTH', at, `unknown length encoding byte 0x${b.toString(16)}`);
   }
 
   private len(): number {
     const at = this.at();
-    const [v, enc] = this.lenOrEnc();
-    if (enc) throw new RdbFormatError('BAD_LENGTH', at, `expected a length, found a special string encoding (0x${(0xc0 | v).toString(16)})`);
+    const v = this.lenOrEnc();
+    if (this.lenEncoded) throw new RdbFormatError('BAD_LENGTH', at, `expected a length, found a special string encoding (0x${(0xc0 | v).toString(16)})`);
     return v;
   }
 
   /** rdbGenericLoadStringObject: raw, INT8/16/32 (as decimal text) or LZF. */
   private str(): Uint8Array {
     const at = this.at();
-    const [v, enc] = this.lenOrEnc();
-    if (!enc) return this.take(v, at);
+    const v = this.lenOrEnc();
+    if (!this.lenEncoded) return this.take(v, at);
     switch (v) {
       case 0: {
         const x = (this.u8() << 24) >> 24;
@@ -369,7 +408,8 @@ export class RdbDecoder {
     return { kind: 'header', version, offset: this.base + p };
   }
 
-  private parseRecord(): RdbRecord {
+  /** One record; null for a key entry, which is left in `this.entryOut`. */
+  private parseRecord(): RdbRecord | null {
     const offset = this.at();
     let expireAtMs: number | undefined;
     let lruIdle: number | undefined;
@@ -455,7 +495,7 @@ export class RdbDecoder {
     return { kind: 'eof', offset, checksum, computedChecksum, endOffset: this.at() };
   }
 
-  private parseEntry(type: number, offset: number, expireAtMs: number | undefined, lruIdle: number | undefined, lfuFreq: number | undefined): RdbRecord {
+  private parseEntry(type: number, offset: number, expireAtMs: number | undefined, lruIdle: number | undefined, lfuFreq: number | undefined): null {
     const typeAt = this.at() - 1;
     const typeName = RDB_TYPE_NAMES[type];
     if (typeName === undefined) {
@@ -467,11 +507,15 @@ export class RdbDecoder {
     const key = this.str();
     const valueAt = this.at();
     const value = this.value(type, typeName, valueAt);
-    const entry: DecodedEntry = { db: this.db, key, value, type, typeName, encoding: this.enc, offset };
-    if (expireAtMs !== undefined) entry.expireAtMs = expireAtMs;
+    // one literal per shape (same property order as before: expireAtMs after offset), so the
+    // common entries never grow an out-of-object property store
+    const entry: DecodedEntry = expireAtMs === undefined
+      ? { db: this.db, key, value, type, typeName, encoding: this.enc, offset }
+      : { db: this.db, key, value, type, typeName, encoding: this.enc, offset, expireAtMs };
     if (lruIdle !== undefined) entry.lruIdle = lruIdle;
     if (lfuFreq !== undefined) entry.lfuFreq = lfuFreq;
-    return { kind: 'entry', entry };
+    this.entryOut = entry;
+    return null;
   }
 
   /** rdbLoadObject: the value for one type code, and the encoding Redis keeps after loading it. */
@@ -658,9 +702,10 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
   const dec = new RdbDecoder(opts);
   const result: DecodedRdb = { version: dec.version, aux: [], functions: [], databases: [], checksum: 0n, computedChecksum: 0n, endOffset: 0 };
   let current: DecodedDatabase | undefined;
-  // duplicate detection without a string per key: a 32-bit FNV-1a hash of the key bytes, and a
-  // byte comparison only when two keys of one db hash alike
-  const seen = new Map<number, Map<number, Uint8Array | Uint8Array[]>>();
+  let currentKeys: KeyTable | undefined;
+  // duplicate detection without a string or a Map entry per key: an open-addressing table of
+  // (FNV-1a hash, entry index) per db, and a byte comparison only when two keys hash alike
+  const tables = new Map<number, KeyTable>();
   const dbFor = (n: number): DecodedDatabase => {
     if (current?.db !== n) {
       current = result.databases.find((d) => d.db === n);
@@ -668,9 +713,18 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
         current = { db: n, entries: [] };
         result.databases.push(current);
       }
+      currentKeys = tables.get(n);
+      if (currentKeys === undefined) tables.set(n, (currentKeys = new KeyTable(current.entries)));
     }
     return current;
   };
+  setEntrySink(dec, (e) => {
+    const d = current?.db === e.db ? current : dbFor(e.db);
+    if (!currentKeys!.add(e.key)) {
+      throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))} in db ${e.db}`);
+    }
+    d.entries.push(e);
+  });
   dec.finish(bytes, (r) => {
     switch (r.kind) {
       case 'aux':
@@ -685,24 +739,8 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
       case 'resizedb':
         dbFor(current?.db ?? 0).resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
         break;
-      case 'entry': {
-        const e = r.entry;
-        let keys = seen.get(e.db);
-        if (keys === undefined) seen.set(e.db, (keys = new Map<number, Uint8Array | Uint8Array[]>()));
-        const h = fnv1a(e.key);
-        const prev = keys.get(h);
-        if (prev === undefined) keys.set(h, e.key);
-        else {
-          const list = Array.isArray(prev) ? prev : [prev];
-          if (list.some((k) => equalBytes(k, e.key))) {
-            throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))} in db ${e.db}`);
-          }
-          list.push(e.key);
-          keys.set(h, list);
-        }
-        dbFor(e.db).entries.push(e);
-        break;
-      }
+      case 'entry':
+        break; // entries went to the sink above
       case 'eof':
         result.checksum = r.checksum;
         result.computedChecksum = r.computedChecksum;
@@ -716,10 +754,65 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
   return result;
 }
 
+/**
+ * The keys of one database, for duplicate detection: linear probing over two Int32Arrays (hash,
+ * 1 + index into `entries`), so a million keys cost no per-key objects. `add` is called before the
+ * entry is pushed, so the new key's index is `entries.length`.
+ */
+class KeyTable {
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(1024);
+  private mask = 1023;
+  private size = 0;
+
+  constructor(private readonly entries: readonly DecodedEntry[]) {}
+
+  /** false when an equal key is already present */
+  add(key: Uint8Array): boolean {
+    const h = fnv1a(key);
+    const mask = this.mask;
+    const slots = this.slots;
+    const hashes = this.hashes;
+    let i = h & mask;
+    for (;;) {
+      const s = slots[i]!;
+      if (s === 0) break;
+      if (hashes[i] === h && equalBytes(this.entries[s - 1]!.key, key)) return false;
+      i = (i + 1) & mask;
+    }
+    hashes[i] = h;
+    slots[i] = this.entries.length + 1;
+    if (++this.size * 2 > mask) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const oldH = this.hashes;
+    const oldS = this.slots;
+    const cap = oldS.length * 2;
+    const mask = cap - 1;
+    const hashes = new Int32Array(cap);
+    const slots = new Int32Array(cap);
+    for (let j = 0; j < oldS.length; j++) {
+      const s = oldS[j]!;
+      if (s === 0) continue;
+      const h = oldH[j]!;
+      let i = h & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      hashes[i] = h;
+      slots[i] = s;
+    }
+    this.hashes = hashes;
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** 32-bit FNV-1a of the key bytes, as a signed int (a small integer for V8, never a heap number). */
 function fnv1a(b: Uint8Array): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  return h;
 }
 
 /** An AUX value as text (they are ASCII in every file Redis writes). */

@@ -62,7 +62,7 @@ export function show(value: unknown): string {
  * Runs a simulation event by event and checks every invariant before the first event and after
  * each one. Returns the number of events run; throws InvariantViolation at the first break.
  */
-export function runWithInvariants<M, S extends Sim<M>>(opts: RunWithInvariantsOptions<S>): number {
+export function runWithInvariants<M, S extends Sim<M> = Sim<M>>(opts: RunWithInvariantsOptions<S> & { readonly sim: Sim<M> }): number {
   const { sim, invariants } = opts;
   const maxSteps = opts.maxSteps ?? 100_000;
   const describe = opts.state ?? (() => undefined);
