@@ -4,7 +4,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/.turbo/**', '**/coverage/**', '**/reports/**', '**/docs/api/**', '**/node_modules/**'] },
+  { ignores: ['**/dist/**', '**/.turbo/**', '**/coverage/**', '**/reports/**', '**/docs/api/**', '**/node_modules/**', '**/.tmp-*'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

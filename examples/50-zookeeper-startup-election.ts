@@ -1,5 +1,5 @@
 // ZooKeeper start-up election: 5 servers started one by one elect the largest sid of the first majority that is up together
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { renderMermaid, type TraceEvent } from '@protolab/sim';
 import { Ensemble } from '@protolab/zookeeper';
 
@@ -33,6 +33,7 @@ const e = first!;
 const lastSync = e.events.filter((x) => x.event.type === 'synced').at(-1)!.t;
 const flow: TraceEvent[] = e.sim.trace.filter((t) => t.t <= lastSync && !(t.label ?? '').startsWith('PING') && t.kind !== 'timer');
 const mermaid = renderMermaid(flow, { participants: ['s1', 's2', 's3', 's4', 's5'], drops: false });
+mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/50-zookeeper-startup-election.mmd', import.meta.url), mermaid);
 console.log(`\nMermaid sequence diagram (${mermaid.split('\n').length} lines, also in examples/out/50-zookeeper-startup-election.mmd); the first 40 lines:\n`);
 console.log(mermaid.split('\n').slice(0, 40).join('\n'));
