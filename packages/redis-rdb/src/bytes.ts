@@ -70,8 +70,28 @@ for (let i = 0; i < 10000; i++) SMALL_INTS.push(asciiBytes(String(i)));
 
 /** Decimal text of an integer as bytes (`ll2string`). Small non-negative values come from a cache: do not mutate. */
 export function intToBytes(v: number | bigint): Uint8Array {
-  if (typeof v === 'number' && v >= 0 && v < 10000) return SMALL_INTS[v]!;
+  if (typeof v === 'number') {
+    if (v >= 0 && v < 10000) return SMALL_INTS[v]!;
+    if (Number.isSafeInteger(v)) return safeIntToBytes(v);
+  }
   return asciiBytes(String(v));
+}
+
+/** ll2string for a safe integer, digits written straight into the pool (no intermediate string). */
+function safeIntToBytes(v: number): Uint8Array {
+  const neg = v < 0;
+  let u = neg ? -v : v;
+  let digits = 1;
+  for (let t = u; t >= 10; t = Math.floor(t / 10)) digits++;
+  const n = neg ? digits + 1 : digits;
+  const out = allocBytes(n);
+  if (neg) out[0] = MINUS;
+  for (let i = n - 1; i >= n - digits; i--) {
+    const q = Math.floor(u / 10);
+    out[i] = ZERO + (u - q * 10);
+    u = q;
+  }
+  return out;
 }
 
 export function asciiBytes(s: string): Uint8Array {

@@ -1,5 +1,6 @@
 /**
- * RDB decoder, streaming first (the in-memory `decodeRdb` feeds one chunk and calls `end()`).
+ * RDB decoder, streaming first (the in-memory `decodeRdb` feeds one chunk and calls `finish()`,
+ * receiving entries unwrapped through a private sink).
  *
  * Mirrors `rdbLoadRioWithLoadingCtx` in src/rdb.c: read "REDIS" + 4-digit version, then a loop of
  * one-byte opcodes (AUX, SELECTDB, RESIZEDB, EXPIRETIME[_MS], IDLE, FREQ, FUNCTION2, EOF) or a value
@@ -19,7 +20,7 @@
 import { RdbFormatError } from './errors.js';
 import { Crc64 } from './crc64.js';
 import { lzfDecompress } from './lzf.js';
-import { listpackDecode, lpValueBytes, type LpValue } from './listpack.js';
+import { listpackDecode, listpackDecodeBytesInto, lpValueBytes, type LpValue } from './listpack.js';
 import { intsetDecode } from './intset.js';
 import { ziplistDecode, zipmapDecode } from './ziplist.js';
 import { bytesToAscii, compareZsetItems, equalBytes, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
@@ -103,6 +104,8 @@ export class RdbDecoder {
   private enc: Encoding = 'raw';
   /** whether the length `lenOrEnc()` just read was a special string encoding (avoids a tuple per string) */
   private lenEncoded = false;
+  /** reused by `value()` for a listpack hash's flat field/value list */
+  private readonly scratch: Uint8Array[] = [];
   /** the entry `parseRecord()` just read when it returned null (entries are not wrapped on the in-memory path) */
   private entryOut: DecodedEntry | undefined;
   /** decodeRdb's sink: entries go here unwrapped (set through `setEntrySink`, never by users) */
@@ -596,11 +599,26 @@ export class RdbDecoder {
         this.enc = items.length > t.zsetMaxListpackEntries ? 'skiplist' : 'listpack';
         return { type: 'zset', value: items };
       }
-      case 13:
       case 16: {
         const blob = this.str();
-        const flat: LpValue[] = type === 16 ? listpackDecode(blob, at) : ziplistDecode(blob, at);
-        if (flat.length % 2 !== 0) throw new RdbFormatError(type === 16 ? 'BAD_LISTPACK' : 'BAD_ZIPLIST', at, `hash container has an odd number (${flat.length}) of elements`);
+        // fields and values as bytes into a reused scratch array, then paired
+        const flat = this.scratch;
+        flat.length = 0;
+        const n = listpackDecodeBytesInto(blob, at, flat);
+        if (n % 2 !== 0) {
+          flat.length = 0;
+          throw new RdbFormatError('BAD_LISTPACK', at, `hash container has an odd number (${n}) of elements`);
+        }
+        const pairs: [Uint8Array, Uint8Array][] = [];
+        for (let i = 0; i < n; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+        flat.length = 0;
+        this.enc = hashEncoding(pairs, t);
+        return { type: 'hash', value: pairs };
+      }
+      case 13: {
+        const blob = this.str();
+        const flat: LpValue[] = ziplistDecode(blob, at);
+        if (flat.length % 2 !== 0) throw new RdbFormatError('BAD_ZIPLIST', at, `hash container has an odd number (${flat.length}) of elements`);
         const pairs: [Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < flat.length; i += 2) pairs.push([lpValueBytes(flat[i]!), lpValueBytes(flat[i + 1]!)]);
         this.enc = hashEncoding(pairs, t);
@@ -624,8 +642,14 @@ export class RdbDecoder {
             items.push(blob);
             continue;
           }
-          const els = type === 18 ? listpackDecode(blob, blobAt) : ziplistDecode(blob, blobAt);
-          // Redis 7.0 rejects empty nodes ("Empty listpack/ziplist in quicklist"); so do we
+          if (type === 18) {
+            // straight into the list's array (no per-node intermediate array)
+            const n = listpackDecodeBytesInto(blob, blobAt, items);
+            // Redis 7.0 rejects empty nodes ("Empty listpack/ziplist in quicklist"); so do we
+            if (n === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
+            continue;
+          }
+          const els = ziplistDecode(blob, blobAt);
           if (els.length === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
           for (const e of els) items.push(lpValueBytes(e));
         }
@@ -738,6 +762,10 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
         break;
       case 'resizedb':
         dbFor(current?.db ?? 0).resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
+        // size the key table from the hint (rdbLoad's dictExpand), but never beyond what the bytes
+        // left could hold (a record takes at least 3 bytes) nor 2M keys (32 MB), so a forged hint
+        // cannot balloon it; beyond that the table grows as keys arrive
+        currentKeys!.reserve(Math.min(r.dbSize, Math.floor((bytes.length - r.offset) / 3), 1 << 21));
         break;
       case 'entry':
         break; // entries went to the sink above
@@ -760,50 +788,50 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
  * entry is pushed, so the new key's index is `entries.length`.
  */
 class KeyTable {
-  private hashes = new Int32Array(1024);
-  private slots = new Int32Array(1024);
+  /** pairs (hash, 1 + entry index), 0 = empty slot: one cache line holds both halves of a probe */
+  private table = new Int32Array(2048);
   private mask = 1023;
   private size = 0;
 
   constructor(private readonly entries: readonly DecodedEntry[]) {}
 
+  /** Make room for `n` keys without rehashing (load factor <= 1/2). */
+  reserve(n: number): void {
+    while (n * 2 > this.mask) this.grow();
+  }
+
   /** false when an equal key is already present */
   add(key: Uint8Array): boolean {
     const h = fnv1a(key);
     const mask = this.mask;
-    const slots = this.slots;
-    const hashes = this.hashes;
+    const t = this.table;
     let i = h & mask;
     for (;;) {
-      const s = slots[i]!;
+      const s = t[2 * i + 1]!;
       if (s === 0) break;
-      if (hashes[i] === h && equalBytes(this.entries[s - 1]!.key, key)) return false;
+      if (t[2 * i] === h && equalBytes(this.entries[s - 1]!.key, key)) return false;
       i = (i + 1) & mask;
     }
-    hashes[i] = h;
-    slots[i] = this.entries.length + 1;
+    t[2 * i] = h;
+    t[2 * i + 1] = this.entries.length + 1;
     if (++this.size * 2 > mask) this.grow();
     return true;
   }
 
   private grow(): void {
-    const oldH = this.hashes;
-    const oldS = this.slots;
-    const cap = oldS.length * 2;
-    const mask = cap - 1;
-    const hashes = new Int32Array(cap);
-    const slots = new Int32Array(cap);
-    for (let j = 0; j < oldS.length; j++) {
-      const s = oldS[j]!;
+    const old = this.table;
+    const mask = this.mask * 2 + 1;
+    const t = new Int32Array(2 * (mask + 1));
+    for (let j = 0; j < old.length; j += 2) {
+      const s = old[j + 1]!;
       if (s === 0) continue;
-      const h = oldH[j]!;
+      const h = old[j]!;
       let i = h & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      hashes[i] = h;
-      slots[i] = s;
+      while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
+      t[2 * i] = h;
+      t[2 * i + 1] = s;
     }
-    this.hashes = hashes;
-    this.slots = slots;
+    this.table = t;
     this.mask = mask;
   }
 }

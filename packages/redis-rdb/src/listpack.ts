@@ -33,11 +33,26 @@ export type LpValue = Uint8Array | number | bigint;
  * Validates the header, each entry against the blob bounds, each backlen, and the terminator.
  */
 export function listpackDecode(lp: Uint8Array, at = 0): LpValue[] {
+  const out: LpValue[] = [];
+  listpackWalk(lp, at, out, false);
+  return out;
+}
+
+/**
+ * `listpackDecode` appending straight to `out` with integers already as decimal bytes
+ * (`lpValueBytes`): no intermediate array per listpack. Returns how many elements it appended;
+ * on a malformed blob it throws (and may have appended some).
+ */
+export function listpackDecodeBytesInto(lp: Uint8Array, at: number, out: Uint8Array[]): number {
+  return listpackWalk(lp, at, out, true);
+}
+
+function listpackWalk(lp: Uint8Array, at: number, out: LpValue[], asBytes: boolean): number {
   if (lp.length < LP_HDR_SIZE + 1) bad(at, `blob of ${lp.length} bytes is shorter than the 7-byte minimum`);
   const total = (lp[0]! | (lp[1]! << 8) | (lp[2]! << 16) | (lp[3]! << 24)) >>> 0;
   if (total !== lp.length) bad(at, `header says ${total} bytes, blob has ${lp.length}`);
   const declared = lp[4]! | (lp[5]! << 8);
-  const out: LpValue[] = [];
+  let count = 0;
   let p = LP_HDR_SIZE;
   const end = lp.length - 1;
   while (p < end) {
@@ -99,11 +114,12 @@ export function listpackDecode(lp: Uint8Array, at = 0): LpValue[] {
     if (p + blen > end) bad(at + start, 'backlen runs past the end');
     if (readBacklen(lp, p, blen) !== size) bad(at + p, `backlen does not match the entry size ${size}`);
     p += blen;
-    out.push(value);
+    out.push(asBytes && typeof value !== 'object' ? intToBytes(value) : value);
+    count++;
   }
   if (p !== end || lp[end] !== LP_EOF) bad(at + end, `expected the 0xFF terminator, found 0x${(lp[end] ?? 0).toString(16)}`);
-  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== out.length) bad(at + 4, `header says ${declared} elements, found ${out.length}`);
-  return out;
+  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
+  return count;
 }
 
 function readBacklen(lp: Uint8Array, p: number, n: number): number {
