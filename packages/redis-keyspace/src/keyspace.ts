@@ -7,7 +7,7 @@
 import type { RespValue } from '@protolab/resp';
 import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
-import type { ClientState, Ctx } from './commands.js';
+import type { ClientState, CommandSpec, Ctx } from './commands.js';
 import { COMMANDS, setAdd, zsetAddMember, hashSet } from './commands.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
 import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
@@ -176,12 +176,14 @@ export class Keyspace {
     }
     if (name === 'exec') return this.exec();
     this.core.cmdNow = this.core.nowFn();
-    return this.call(args);
+    return this.call(args, spec);
   }
 
-  /** server.c call(): run, then propagate if the command changed the dataset. */
-  private call(args: string[]): RespValue {
-    const spec = COMMANDS[args[0]!.toLowerCase()]!;
+  /**
+   * server.c call(): run, then propagate if the command changed the dataset. `spec` comes from
+   * dispatch (already looked up there); exec's queued commands are looked up here.
+   */
+  private call(args: string[], spec: CommandSpec = COMMANDS[args[0]!.toLowerCase()]!): RespValue {
     const core = this.core;
     const dirtyBefore = core.dirty;
     const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, forcePropagate: false };

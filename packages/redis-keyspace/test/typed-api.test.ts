@@ -1,5 +1,6 @@
 // The typed API beside execute(): same semantics, errors thrown as KeyspaceError with Redis's text.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Keyspace, KeyspaceError } from '../src/index.js';
 
 function ks(): { ks: Keyspace; clock: { now: number } } {
@@ -58,5 +59,63 @@ describe('typed API', () => {
     expect(() => new Keyspace({ now: () => 0, hz: 0 })).toThrow(KeyspaceError);
     expect(() => new Keyspace({ now: () => 0, activeExpireEffort: 11 })).toThrow(/activeExpireEffort must be an integer in 1..10, found 11/);
     expect(() => k.execute([])).toThrow(/empty argv/);
+  });
+
+  it('Redis keys are binary-safe byte strings (sds): the typed fast paths keep a text key (its UTF-8 bytes) and a byte key with the same JS char codes distinct', () => {
+    // A byte key 0xE9 and the text "é" (UTF-8 C3 A9) are different keys, though "\xe9" === "é" in JS.
+    const latin1able = (t: string): boolean => {
+      for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) > 255) return false;
+      return true;
+    };
+    const chars = fc.constantFrom('a', 'b', '\u00e9', '\u00c3', '\u00a9', '\u20ac', '\u{1f600}');
+    const text = fc.array(chars, { maxLength: 3 }).map((cs) => cs.join(''));
+    // A key is given as text (sent as UTF-8) or as bytes: either that text's UTF-8 or its char codes as bytes (latin1).
+    const key = fc.tuple(text, fc.constantFrom('text', 'utf8', 'latin1')).filter(([t, how]) => how !== 'latin1' || latin1able(t));
+    const toArg = ([t, how]: [string, string]): string | Uint8Array =>
+      how === 'text' ? t : new Uint8Array(Buffer.from(t, how === 'utf8' ? 'utf8' : 'latin1'));
+    const hexOf = (k: string | Uint8Array): string => (typeof k === 'string' ? Buffer.from(k, 'utf8') : Buffer.from(k)).toString('hex');
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), key, value: fc.tuple(text, fc.constantFrom('text', 'utf8', 'latin1')).filter(([t, how]) => how !== 'latin1' || latin1able(t)), px: fc.option(fc.integer({ min: 1, max: 3 })) }),
+      fc.record({ kind: fc.constant('get' as const), key }),
+      fc.record({ kind: fc.constant('append' as const), key, value: text }),
+      fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 3 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const clock = { now: 1_700_000_000_000 };
+        const k = new Keyspace({ now: () => clock.now });
+        const model = new Map<string, { bytes: Buffer; deadline: number | undefined }>();
+        const live = (h: string): { bytes: Buffer; deadline: number | undefined } | undefined => {
+          const e = model.get(h);
+          if (e?.deadline !== undefined && clock.now > e.deadline) {
+            model.delete(h);
+            return undefined;
+          }
+          return e;
+        };
+        for (const o of ops) {
+          if (o.kind === 'tick') clock.now += o.ms;
+          else if (o.kind === 'set') {
+            const arg = toArg(o.key);
+            const v = toArg(o.value);
+            k.set(arg, v, o.px === null ? undefined : { px: o.px });
+            model.set(hexOf(arg), { bytes: Buffer.from(hexOf(v), 'hex'), deadline: o.px === null ? undefined : clock.now + o.px });
+          } else if (o.kind === 'append') {
+            const arg = toArg(o.key);
+            k.execute(['APPEND', arg, o.value]);
+            const e = live(hexOf(arg));
+            const add = Buffer.from(o.value, 'utf8');
+            if (e) e.bytes = Buffer.concat([e.bytes, add]);
+            else model.set(hexOf(arg), { bytes: add, deadline: undefined });
+          } else {
+            const arg = toArg(o.key);
+            const e = live(hexOf(arg));
+            expect(k.get(arg)).toBe(e?.bytes.toString('utf8'));
+            const b = k.getBuffer(arg);
+            expect(b === undefined ? undefined : Buffer.from(b).toString('hex')).toBe(e?.bytes.toString('hex'));
+          }
+        }
+      }),
+    );
   });
 });
