@@ -1,36 +1,19 @@
 // BGREWRITEAOF: a long log of counters and pushes shrinks to one command per key (RESP base) or an RDB base
 import { Keyspace } from '@protolab/redis-keyspace';
-import { AppendOnlyFile, formatManifest, loadAppendOnlyFiles, rdbCodec, type AofDisk } from '@protolab/redis-aof';
+import { AppendOnlyFile, formatManifest, loadAppendOnlyFiles, rdbCodec } from '@protolab/redis-aof';
+import { SimDisk } from '@protolab/sim';
 
 const NOW = Date.UTC(2026, 0, 1);
 
-/** An in-memory directory (no crash model needed here); appends are kept as chunks. */
-class MemDisk implements AofDisk {
-  files = new Map<string, Uint8Array[]>();
-  exists = (n: string): boolean => this.files.has(n);
-  list = (): string[] => [...this.files.keys()].sort();
-  create(n: string): void { if (!this.files.has(n)) this.files.set(n, []); }
-  write(n: string, b: Uint8Array): void { this.create(n); this.files.get(n)!.push(b.slice()); }
-  truncate(n: string, l: number): void { this.files.set(n, [this.read(n).subarray(0, l)]); }
-  read(n: string): Uint8Array {
-    const f = this.files.get(n);
-    if (f === undefined) throw new Error(`no such file: ${n}`);
-    const all = Buffer.concat(f);
-    this.files.set(n, [all]);
-    return all;
-  }
-  size = (n: string): number => (this.files.get(n) ?? []).reduce((s, c) => s + c.length, 0);
-  fsync(): void { /* memory */ }
-  rename(a: string, b: string): void { this.files.set(b, [this.read(a)]); this.files.delete(a); }
-  remove(n: string): void { this.files.delete(n); }
-}
+/** An in-memory directory: @protolab/sim's disk (its crash model is not used here). */
+const memDisk = (): SimDisk => new SimDisk(() => NOW, { osFlushDelayMs: 30_000, tornWrites: false });
 
-function sizes(d: MemDisk): string {
+function sizes(d: SimDisk): string {
   return d.list().filter((f) => !f.endsWith('manifest')).map((f) => `${f.replace('appendonlydir/', '')} ${d.size(f).toLocaleString('en')} B`).join(', ');
 }
 
 for (const rdb of [false, true]) {
-  const disk = new MemDisk();
+  const disk = memDisk();
   const aof = new AppendOnlyFile({ disk, appendfsync: 'everysec', useRdbPreamble: rdb, rdb: rdbCodec });
   const ks = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW); } });
   aof.start(ks, NOW);
@@ -54,7 +37,7 @@ for (const rdb of [false, true]) {
   const same = JSON.stringify([...reloaded.entries()].map((e) => [e.db, Buffer.from(e.key).toString(), e.value.type, e.expireAtMs]).sort()) === JSON.stringify([...ks.entries()].map((e) => [e.db, Buffer.from(e.key).toString(), e.value.type, e.expireAtMs]).sort());
   console.log(`  reload: ${r.files.map((f) => `${f.name} (${f.format}, ${f.format === 'rdb' ? `${f.rdbKeys} keys` : `${f.commands} commands`})`).join(' + ')} → same data: ${same}\n`);
 }
-const base = new MemDisk();
+const base = memDisk();
 const a = new AppendOnlyFile({ disk: base, appendfsync: 'always', useRdbPreamble: false });
 const k = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { a.feed(db, argv, NOW); } });
 a.start(k, NOW);

@@ -1,26 +1,16 @@
 // The 7.0 AOF manifest, annotated: how it changes through a BGREWRITEAOF, its quoting, and what the loader rejects
 import { Keyspace } from '@protolab/redis-keyspace';
-import { AofError, AppendOnlyFile, formatManifest, parseManifest, type AofDisk, type AofManifest } from '@protolab/redis-aof';
+import { AofError, AppendOnlyFile, formatManifest, parseManifest, type AofManifest } from '@protolab/redis-aof';
+import { SimDisk } from '@protolab/sim';
 
 const NOW = Date.UTC(2026, 0, 1);
 
-class MemDisk implements AofDisk {
-  files = new Map<string, Uint8Array>();
-  exists = (n: string): boolean => this.files.has(n);
-  list = (): string[] => [...this.files.keys()].sort();
-  create(n: string): void { if (!this.files.has(n)) this.files.set(n, new Uint8Array()); }
-  write(n: string, b: Uint8Array): void { this.files.set(n, Buffer.concat([this.files.get(n) ?? new Uint8Array(), b])); }
-  truncate(n: string, l: number): void { this.files.set(n, this.read(n).subarray(0, l)); }
-  read(n: string): Uint8Array { const f = this.files.get(n); if (f === undefined) throw new Error(n); return f; }
-  size = (n: string): number => this.read(n).length;
-  fsync(): void { /* memory */ }
-  rename(a: string, b: string): void { this.files.set(b, this.read(a)); this.files.delete(a); }
-  remove(n: string): void { this.files.delete(n); }
-}
+/** An in-memory directory: @protolab/sim's disk (its crash model is not used here). */
+const memDisk = (): SimDisk => new SimDisk(() => NOW, { osFlushDelayMs: 30_000, tornWrites: false });
 
 const ROLE = { b: 'BASE: the snapshot of the last rewrite (loaded first)', h: 'HISTORY: replaced, deleted after the swap, never loaded', i: 'INCR: commands since then, loaded in seq order' };
 
-function show(title: string, am: AofManifest, disk: MemDisk): void {
+function show(title: string, am: AofManifest, disk: SimDisk): void {
   console.log(`── ${title}`);
   for (const line of formatManifest(am).trimEnd().split('\n')) {
     const t = line.at(-1) as 'b' | 'h' | 'i';
@@ -29,7 +19,7 @@ function show(title: string, am: AofManifest, disk: MemDisk): void {
   console.log(`  files on disk: ${disk.list().join(', ')}\n`);
 }
 
-const disk = new MemDisk();
+const disk = memDisk();
 const aof = new AppendOnlyFile({ disk, appendfsync: 'always', useRdbPreamble: false });
 const ks = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW); } });
 aof.start(ks, NOW);

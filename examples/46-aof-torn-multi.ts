@@ -1,27 +1,17 @@
 // A file cut inside MULTI: real Redis 7.0.15 leaves a dangling MULTI and loses the next acknowledged write; protolab cuts before MULTI
 import { Keyspace } from '@protolab/redis-keyspace';
-import { AppendOnlyFile, type AofDisk } from '@protolab/redis-aof';
+import { AppendOnlyFile } from '@protolab/redis-aof';
+import { SimDisk } from '@protolab/sim';
 
 const NOW = Date.UTC(2026, 0, 1);
 
-class MemDisk implements AofDisk {
-  files = new Map<string, Uint8Array>();
-  exists = (n: string): boolean => this.files.has(n);
-  list = (): string[] => [...this.files.keys()].sort();
-  create(n: string): void { if (!this.files.has(n)) this.files.set(n, new Uint8Array()); }
-  write(n: string, b: Uint8Array): void { this.files.set(n, Buffer.concat([this.files.get(n) ?? new Uint8Array(), b])); }
-  truncate(n: string, l: number): void { this.files.set(n, this.read(n).subarray(0, l)); }
-  read(n: string): Uint8Array { const f = this.files.get(n); if (f === undefined) throw new Error(n); return f; }
-  size = (n: string): number => this.read(n).length;
-  fsync(): void { /* memory */ }
-  rename(a: string, b: string): void { this.files.set(b, this.read(a)); this.files.delete(a); }
-  remove(n: string): void { this.files.delete(n); }
-}
+/** An in-memory directory: @protolab/sim's disk (its crash model is not used here). */
+const memDisk = (): SimDisk => new SimDisk(() => NOW, { osFlushDelayMs: 30_000, tornWrites: false });
 
 const INCR = 'appendonlydir/appendonly.aof.1.incr.aof';
 const show = (b: Uint8Array): string => Buffer.from(b).toString('latin1').replace(/\r\n/g, ' ').trim();
 
-function start(disk: MemDisk, mode: 'protolab' | 'redis-7.0.15'): { ks: Keyspace; aof: AppendOnlyFile } {
+function start(disk: SimDisk, mode: 'protolab' | 'redis-7.0.15'): { ks: Keyspace; aof: AppendOnlyFile } {
   const aof = new AppendOnlyFile({ disk, appendfsync: 'always', useRdbPreamble: false, multiTruncation: mode });
   const ks = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW); } });
   const report = aof.start(ks, NOW);
@@ -31,7 +21,7 @@ function start(disk: MemDisk, mode: 'protolab' | 'redis-7.0.15'): { ks: Keyspace
 
 for (const mode of ['redis-7.0.15', 'protolab'] as const) {
   console.log(`── loader mode: ${mode}`);
-  const disk = new MemDisk();
+  const disk = memDisk();
   let s = start(disk, mode);
   s.ks.execute(['SET', 'a', '1']);
   s.aof.beforeSleep(NOW);

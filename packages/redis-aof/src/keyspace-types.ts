@@ -3,20 +3,10 @@
  * that any object with these members can be logged, rewritten and loaded into.
  */
 import type { RespValue } from '@protolab/resp';
+import type { KeyEntry } from '@protolab/redis-keyspace';
 
-export type RedisValue =
-  | { type: 'string'; value: Uint8Array }
-  | { type: 'list'; value: Uint8Array[] }
-  | { type: 'set'; value: Uint8Array[] }
-  | { type: 'zset'; value: { member: Uint8Array; score: number }[] }
-  | { type: 'hash'; value: [field: Uint8Array, value: Uint8Array][] };
-
-export interface KeyEntry {
-  db: number;
-  key: Uint8Array;
-  value: RedisValue;
-  expireAtMs?: number;
-}
+// The data model is the keyspace's own (contract C2); re-exported so AOF users need one import.
+export type { KeyEntry, RedisValue } from '@protolab/redis-keyspace';
 
 /** What BGREWRITEAOF reads: a point-in-time view (keyspace.fork()). */
 export interface EntrySource {

@@ -1,51 +1,21 @@
 /**
- * Test doubles. `MapDisk` is a plain in-memory AofDisk without a crash model (the crash model is
- * @protolab/sim's SimDisk, used by the crash properties). `CountingKeyspace`… see keyspace tests.
+ * Test doubles. `MapDisk` is @protolab/sim's SimDisk used as a plain in-memory directory (no crash
+ * is ever applied to it; the crash properties use SimDisk through the sim), plus two shorthands.
  */
-import type { AofDisk } from '../src/index.js';
+import { SimDisk } from '@protolab/sim';
 
-export class MapDisk implements AofDisk {
-  files = new Map<string, Uint8Array>();
-  exists(n: string): boolean {
-    return this.files.has(n);
-  }
-  list(): string[] {
-    return [...this.files.keys()].sort();
-  }
-  create(n: string): void {
-    if (!this.files.has(n)) this.files.set(n, new Uint8Array());
-  }
-  write(n: string, b: Uint8Array): void {
-    const old = this.files.get(n) ?? new Uint8Array();
-    const out = new Uint8Array(old.length + b.length);
-    out.set(old);
-    out.set(b, old.length);
-    this.files.set(n, out);
-  }
-  truncate(n: string, len: number): void {
-    this.files.set(n, this.read(n).slice(0, len));
-  }
-  read(n: string): Uint8Array {
-    const f = this.files.get(n);
-    if (f === undefined) throw new Error(`no file ${n}`);
-    return f.slice();
-  }
-  size(n: string): number {
-    return this.read(n).length;
-  }
-  fsync(): void {}
-  rename(a: string, b: string): void {
-    this.files.set(b, this.read(a));
-    this.files.delete(a);
-  }
-  remove(n: string): void {
-    this.files.delete(n);
+export class MapDisk extends SimDisk {
+  constructor() {
+    super(() => 0, { osFlushDelayMs: 30_000, tornWrites: false });
   }
   text(n: string): string {
     return Buffer.from(this.read(n)).toString('latin1');
   }
+  /** Replaces the file's content. */
   put(n: string, s: string | Uint8Array): void {
-    this.files.set(n, typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
+    if (this.exists(n)) this.remove(n);
+    this.create(n);
+    this.write(n, typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
   }
 }
 

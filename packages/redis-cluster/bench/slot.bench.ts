@@ -7,18 +7,14 @@
 // pass of each is reported (the machine is shared: slower passes measure other processes).
 import calculateSlot from 'cluster-key-slot';
 import { keyHashSlot } from '@protolab/redis-cluster';
+import { Prng } from '@protolab/sim';
 
 const N = Number(process.env['BENCH_KEYS'] ?? 1_000_000);
 const PASSES = Number(process.env['BENCH_PASSES'] ?? 7);
 
-// xorshift32, seeded: the same keys every run.
-let state = 0x9e3779b9;
-const rnd = (): number => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 2 ** 32;
-};
+// Seeded (@protolab/sim's PRNG): the same keys every run.
+const prng = new Prng(0x9e3779b9);
+const rnd = (): number => prng.float();
 const int = (lo: number, hiExcl: number): number => lo + Math.floor(rnd() * (hiExcl - lo));
 
 function asciiKey(): string {

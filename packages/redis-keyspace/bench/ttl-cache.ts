@@ -3,6 +3,7 @@
 // One process per cell (library × TTL mode × repetition) so that heap numbers are clean; medians.
 //
 //   npx tsx --conditions=@protolab/source packages/redis-keyspace/bench/ttl-cache.ts [reps=3] [n=1000000]
+import { Prng } from '@protolab/sim';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TTLCache } from '@isaacs/ttlcache';
@@ -13,15 +14,10 @@ type Lib = 'keyspace' | 'keyspace-cached-clock' | 'ttlcache' | 'lru-cache' | 'ma
 type Mode = 'fixed' | 'random';
 interface Cell { lib: Lib; mode: Mode; setOps: number; getOps: number; bytesPerKey: number }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Seeded draws in [0, 1) from the one PRNG protolab has (@protolab/sim's xoshiro128**). */
+function seededFloats(seed: number): () => number {
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 function heap(): number {
@@ -33,7 +29,7 @@ function heap(): number {
 }
 
 function runCell(lib: Lib, mode: Mode, n: number): Cell {
-  const rnd = mulberry32(42);
+  const rnd = seededFloats(42);
   const keys = Array.from({ length: n }, (_, i) => `key:${i}:${(i * 2654435761) >>> 0}`);
   const ttls = Array.from({ length: n }, () => (mode === 'fixed' ? 60_000 : 60_000 + Math.floor(rnd() * 3_540_000)));
   const order = Array.from({ length: n }, (_, i) => i);

@@ -1,15 +1,11 @@
 /** A seeded 1M-key mixed dataset (shapes like a typical cache + app database). */
+import { Prng } from '@protolab/sim';
 import type { KeyEntry } from '@protolab/redis-rdb';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Seeded draws in [0, 1) from the one PRNG protolab has (@protolab/sim's xoshiro128**). */
+export function seededFloats(seed: number): () => number {
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 const enc = new TextEncoder();
@@ -31,7 +27,7 @@ function own(b: Uint8Array): Uint8Array {
 const text = (s: string): Uint8Array => own(enc.encode(s));
 
 export function mixedDataset(n: number, seed = 1): KeyEntry[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededFloats(seed);
   const scratch = new Uint8Array(64);
   const word = (len: number): Uint8Array => {
     for (let i = 0; i < len; i++) scratch[i] = 97 + Math.floor(rnd() * 26);

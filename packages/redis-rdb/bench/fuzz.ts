@@ -4,10 +4,10 @@
 //   npx tsx --conditions=@protolab/source packages/redis-rdb/bench/fuzz.ts [cases]
 import { readFileSync } from 'node:fs';
 import { decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, type KeyEntry } from '@protolab/redis-rdb';
-import { mixedDataset, mulberry32 } from './dataset.js';
+import { mixedDataset, seededFloats } from './dataset.js';
 
 const CASES = Number(process.argv[2] ?? 100_000);
-const rnd = mulberry32(20261127);
+const rnd = seededFloats(20261127);
 const int = (n: number): number => Math.floor(rnd() * n);
 const real = new Uint8Array(readFileSync(new URL('../test/fixtures/redis-7.0.15-mixed.rdb', import.meta.url)));
 const seeds: Uint8Array[] = [real];

@@ -5,14 +5,14 @@ import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Crc64, RdbWriter, streamRdbFile, writeKeyValuePair } from '@protolab/redis-rdb';
-import { mulberry32 } from './dataset.js';
+import { seededFloats } from './dataset.js';
 
 const TARGET_MB = Number(process.argv[2] ?? 1100);
 const VALUE_BYTES = 1000;
 const N = Math.ceil((TARGET_MB * 1e6) / (VALUE_BYTES + 30));
 const path = join(tmpdir(), `protolab-rdb-stream-${process.pid}.rdb`);
 const enc = new TextEncoder();
-const rnd = mulberry32(7);
+const rnd = seededFloats(7);
 
 // --- write the file in batches (never the whole file in memory)
 const fd = openSync(path, 'w');

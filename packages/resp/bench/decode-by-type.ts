@@ -6,6 +6,7 @@
 // typed objects with a bigint, which is what costs on the `int` and `null` rows.
 import { createRequire } from 'node:module';
 import { encodeMany, reply, RespDecoder, type RespValue } from '@protolab/resp';
+import { Prng } from '@protolab/sim';
 
 interface RedisParser {
   execute(buffer: Buffer): void;
@@ -13,13 +14,8 @@ interface RedisParser {
 type RedisParserCtor = new (options: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => RedisParser;
 const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
 
-let seed = 0x2545f491;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 2 ** 32;
-};
+const prng = new Prng(0x2545f491); // @protolab/sim's seeded PRNG
+const rand = (): number => prng.float();
 const word = (n: number): string => {
   let s = '';
   for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(rand() * 26));

@@ -4,6 +4,7 @@
 //   npx tsx --conditions=@protolab/source packages/resp/bench/decode.ts
 import { createRequire } from 'node:module';
 import { encodeMany, reply, RespDecoder, type RespValue } from '@protolab/resp';
+import { Prng } from '@protolab/sim';
 
 interface RedisParser {
   execute(buffer: Buffer): void;
@@ -17,13 +18,8 @@ type RedisParserCtor = new (options: {
 const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
 
 // ---- the reply mix (deterministic) -----------------------------------------------------------
-let seed = 0x2545f491;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 2 ** 32;
-};
+const prng = new Prng(0x2545f491); // @protolab/sim's seeded PRNG: the same input every run
+const rand = (): number => prng.float();
 const word = (n: number): string => {
   let s = '';
   for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(rand() * 26));

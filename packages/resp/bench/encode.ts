@@ -3,14 +3,10 @@
 // argument joined with Buffer.concat. CPU time, median of interleaved rounds. Run:
 //   npx tsx --conditions=@protolab/source packages/resp/bench/encode.ts
 import { encodeCommand, type CommandArg } from '@protolab/resp';
+import { Prng } from '@protolab/sim';
 
-let seed = 0x9e3779b9;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 2 ** 32;
-};
+const prng = new Prng(0x9e3779b9); // @protolab/sim's seeded PRNG: the same input every run
+const rand = (): number => prng.float();
 const word = (n: number): string => {
   let s = '';
   for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(rand() * 26));

@@ -4,14 +4,11 @@
 // or held memory above 2× the input fails the soak. Prints how many inputs ended in which code.
 //   SECONDS=60 npx tsx --conditions=@protolab/source packages/resp/bench/fuzz-soak.ts
 import { encodeCommand, encodeMany, reply, RespDecoder, RespProtocolError, RespRequestParser, type RespValue } from '@protolab/resp';
+import { Prng } from '@protolab/sim';
 
-let seed = Number(process.env['SEED'] ?? 12345) >>> 0 || 1;
-const rand = (n: number): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
+const seed = Number(process.env['SEED'] ?? 12345);
+const prng = new Prng(seed); // @protolab/sim's seeded PRNG
+const rand = (n: number): number => (n > 0 ? prng.int(0, n) : 0);
 
 const ALPHABET = Uint8Array.from('+-:$*_,#(=!%~>|\r\n0123456789-?abc \x00\xff"\'\\', (c) => c.charCodeAt(0));
 function randomBytes(): Uint8Array {

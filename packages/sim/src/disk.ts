@@ -28,8 +28,16 @@ type Change =
   | { readonly kind: 'truncate'; readonly at: number; readonly length: number };
 
 interface SimFile {
-  visible: Uint8Array;
-  durable: Uint8Array;
+  /** What reads see: `buf[0, len)`; `buf` grows by doubling, so appends are amortised O(1). */
+  buf: Uint8Array;
+  len: number;
+  /**
+   * The durable content is `durableCopy` when set, else `buf[0, durableLen)`: while only appends
+   * follow an fsync, the durable bytes are a prefix of what reads see and need no copy. A
+   * truncate takes the copy first.
+   */
+  durableLen: number;
+  durableCopy: Uint8Array | undefined;
   pending: Change[];
 }
 
@@ -45,6 +53,17 @@ function apply(content: Uint8Array, change: Change): Uint8Array {
   return change.length <= content.length
     ? content.slice(0, change.length)
     : concat(content, new Uint8Array(change.length - content.length));
+}
+
+function durableOf(f: SimFile): Uint8Array {
+  return f.durableCopy ?? f.buf.subarray(0, f.durableLen);
+}
+
+function ensureCapacity(f: SimFile, needed: number): void {
+  if (needed <= f.buf.length) return;
+  const grown = new Uint8Array(Math.max(needed, f.buf.length * 2, 64));
+  grown.set(f.buf.subarray(0, f.len));
+  f.buf = grown;
 }
 
 export class SimDisk {
@@ -64,7 +83,7 @@ export class SimDisk {
   private fileOrNew(name: string): SimFile {
     let f = this.files.get(name);
     if (f === undefined) {
-      f = { visible: new Uint8Array(0), durable: new Uint8Array(0), pending: [] };
+      f = { buf: new Uint8Array(0), len: 0, durableLen: 0, durableCopy: undefined, pending: [] };
       this.files.set(name, f);
     }
     return f;
@@ -88,7 +107,9 @@ export class SimDisk {
   write(name: string, bytes: Uint8Array): void {
     const f = this.fileOrNew(name);
     const copy = bytes.slice();
-    f.visible = concat(f.visible, copy);
+    ensureCapacity(f, f.len + copy.length);
+    f.buf.set(copy, f.len);
+    f.len += copy.length;
     f.pending.push({ kind: 'append', at: this.now(), bytes: copy });
   }
 
@@ -97,33 +118,39 @@ export class SimDisk {
       throw new SimError('BAD_OPTION', `truncate length must be a non-negative integer, got ${length}`);
     }
     const f = this.file(name);
-    const change: Change = { kind: 'truncate', at: this.now(), length };
-    f.visible = apply(f.visible, change);
-    f.pending.push(change);
+    f.durableCopy ??= f.buf.slice(0, f.durableLen);
+    if (length > f.len) {
+      ensureCapacity(f, length);
+      f.buf.fill(0, f.len, length);
+    }
+    f.len = length;
+    f.pending.push({ kind: 'truncate', at: this.now(), length });
   }
 
   /** What a read returns now (page cache included). */
   read(name: string): Uint8Array {
-    return this.file(name).visible.slice();
+    const f = this.file(name);
+    return f.buf.slice(0, f.len);
   }
 
   size(name: string): number {
-    return this.file(name).visible.length;
+    return this.file(name).len;
   }
 
   /** Bytes that would survive a crash right now without OS write-back. */
   durableSize(name: string): number {
-    return this.file(name).durable.length;
+    return durableOf(this.file(name)).length;
   }
 
-  /** Number of bytes written but not yet fsynced (for fsync policies that watch it). */
+  /** Number of changes written but not yet fsynced (for fsync policies that watch it). */
   unsyncedChanges(name: string): number {
     return this.files.get(name)?.pending.length ?? 0;
   }
 
   fsync(name: string): void {
     const f = this.file(name);
-    f.durable = f.visible.slice();
+    f.durableLen = f.len;
+    f.durableCopy = undefined;
     f.pending = [];
   }
 
@@ -143,7 +170,7 @@ export class SimDisk {
   crash(random: Prng): void {
     const flushedBefore = this.now() - this.options.osFlushDelayMs;
     for (const f of this.files.values()) {
-      let content = f.durable;
+      let content: Uint8Array = durableOf(f).slice();
       let i = 0;
       while (i < f.pending.length && f.pending[i]!.at <= flushedBefore) {
         content = apply(content, f.pending[i]!);
@@ -154,8 +181,10 @@ export class SimDisk {
         const keep = random.int(0, next.bytes.length + 1);
         content = concat(content, next.bytes.subarray(0, keep));
       }
-      f.durable = content;
-      f.visible = content.slice();
+      f.buf = content;
+      f.len = content.length;
+      f.durableLen = content.length;
+      f.durableCopy = undefined;
       f.pending = [];
     }
   }

@@ -307,6 +307,31 @@ describe('Sim: crash and restart', () => {
     }));
   });
 
+  it('after any mix of appends, truncates and fsyncs, a crash leaves exactly the content at the last fsync', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('write' as const), bytes: fc.uint8Array({ maxLength: 12 }) }),
+      fc.record({ kind: fc.constant('truncate' as const), length: fc.nat({ max: 40 }) }),
+      fc.record({ kind: fc.constant('fsync' as const) }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+      const sim = new Sim({ seed: 1, osFlushDelayMs: 1_000_000 });
+      sim.addNode('n', () => ({}));
+      const disk = sim.diskOf('n');
+      disk.create('f');
+      let model: number[] = [];
+      let durable: number[] = [];
+      for (const o of ops) {
+        if (o.kind === 'write') { disk.write('f', o.bytes); model = [...model, ...o.bytes]; }
+        else if (o.kind === 'truncate') { disk.truncate('f', o.length); model = o.length <= model.length ? model.slice(0, o.length) : [...model, ...new Array<number>(o.length - model.length).fill(0)]; }
+        else { disk.fsync('f'); durable = [...model]; }
+        expect([...disk.read('f')]).toEqual(model);
+        expect(disk.size('f')).toBe(model.length);
+      }
+      sim.crash('n');
+      expect([...disk.read('f')]).toEqual(durable);
+    }));
+  });
+
   it('with torn writes, the survivor is the durable content plus a prefix of the next write', () => {
     fc.assert(fc.property(fc.integer(), fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.uint8Array({ minLength: 1, maxLength: 20 }), (seed, a, b) => {
       const sim = new Sim({ seed, tornWrites: true });
