@@ -4,6 +4,7 @@
  * strtol in the "C" locale. Strings here are byte strings: one JS char per byte (latin1), so that
  * a name with bytes >= 0x80 round-trips exactly as Redis sees it.
  */
+import { splitArgs } from '@protolab/resp';
 
 /** C isspace in the "C" locale: space, \t, \n, \v, \f, \r. */
 export function isCSpace(c: number): boolean {
@@ -44,12 +45,6 @@ export function sdsCatRepr(s: string): string {
   return out + '"';
 }
 
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  return -1;
-}
 
 /**
  * sds.c sdssplitargs: split a line into arguments the way redis-cli and config files do.
@@ -57,60 +52,10 @@ function hexValue(c: number): number {
  * followed by something other than a space).
  */
 export function sdsSplitArgs(line: string): string[] | undefined {
-  const args: string[] = [];
-  let p = 0;
-  const at = (i: number): number => (i < line.length ? line.charCodeAt(i) : 0);
-  for (;;) {
-    while (p < line.length && isCSpace(at(p))) p++;
-    if (p >= line.length || at(p) === 0) return args;
-    let inq = false;
-    let insq = false;
-    let done = false;
-    let current = '';
-    while (!done) {
-      const c = at(p);
-      if (inq) {
-        if (c === 0x5c && at(p + 1) === 0x78 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
-          current += String.fromCharCode(hexValue(at(p + 2)) * 16 + hexValue(at(p + 3)));
-          p += 3;
-        } else if (c === 0x5c && at(p + 1) !== 0) {
-          p++;
-          const e = at(p);
-          current += e === 0x6e ? '\n' : e === 0x72 ? '\r' : e === 0x74 ? '\t' : e === 0x62 ? '\b' : e === 0x61 ? '\x07' : String.fromCharCode(e);
-        } else if (c === 0x22) {
-          // The closing quote must be followed by a space or the end of the line.
-          if (at(p + 1) !== 0 && !isCSpace(at(p + 1))) return undefined;
-          done = true;
-        } else if (c === 0) {
-          return undefined; // unterminated quotes
-        } else {
-          current += String.fromCharCode(c);
-        }
-      } else if (insq) {
-        if (c === 0x5c && at(p + 1) === 0x27) {
-          p++;
-          current += "'";
-        } else if (c === 0x27) {
-          if (at(p + 1) !== 0 && !isCSpace(at(p + 1))) return undefined;
-          done = true;
-        } else if (c === 0) {
-          return undefined;
-        } else {
-          current += String.fromCharCode(c);
-        }
-      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) {
-        done = true;
-      } else if (c === 0x22) {
-        inq = true;
-      } else if (c === 0x27) {
-        insq = true;
-      } else {
-        current += String.fromCharCode(c);
-      }
-      if (p < line.length) p++;
-    }
-    args.push(current);
-  }
+  // One sdssplitargs in protolab: @protolab/resp's (over bytes); a manifest line is latin1 here.
+  const bytes = Buffer.from(line, 'latin1');
+  const words = splitArgs(bytes, 0, bytes.length);
+  return words?.map((w) => Buffer.from(w).toString('latin1'));
 }
 
 /**

@@ -107,3 +107,11 @@ describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
     );
   });
 });
+
+describe('sdssplitargs (the one in @protolab/resp) on manifest lines', () => {
+  it('stops at a NUL byte, as sds.c sdssplitargs does on the C string fgets filled', () => {
+    expect(sdsSplitArgs('file a\u0000b seq 1')).toEqual(['file', 'a']);
+    expect(sdsSplitArgs('file "x y" seq 1')).toEqual(['file', 'x y', 'seq', '1']);
+    expect(sdsSplitArgs('file "x"y')).toBeUndefined();
+  });
+});
