@@ -1,4 +1,5 @@
 /** Number parsing and formatting with Redis's rules (util.c string2ll, strtod checks, %.17g). */
+import { formatDouble } from '@protolab/resp';
 
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;
@@ -59,23 +60,11 @@ export function parseDouble(bin: string): number | undefined {
   return undefined;
 }
 
-/** printf("%.17g", d) as Redis 7.0's addReplyDouble writes scores ("inf"/"-inf", "-0" for negative zero). */
+/**
+ * printf("%.17g", d) as Redis 7.0's addReplyDouble writes scores ("inf"/"-inf", "-0" for negative
+ * zero). The one implementation is @protolab/resp's `formatDouble`, which also rounds exact binary
+ * ties half-to-even as glibc does (JS's toFixed/toExponential round them up).
+ */
 export function formatDouble17g(d: number): string {
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  // Choose the style from the exponent after rounding to 17 significant digits.
-  const sci = d.toExponential(16); // d.ddddddddddddddddde±x
-  const eIdx = sci.indexOf('e');
-  const e = Number(sci.slice(eIdx + 1));
-  if (e < -4 || e >= 17) {
-    let mant = sci.slice(0, eIdx);
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    const sign = e < 0 ? '-' : '+';
-    const abs = Math.abs(e);
-    return `${mant}e${sign}${abs < 10 ? '0' : ''}${abs}`;
-  }
-  let fixed = d.toFixed(Math.max(0, 16 - e));
-  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return fixed;
+  return formatDouble(d);
 }

@@ -1,4 +1,5 @@
 /** Byte helpers shared by the codec: canonical integers, decimal text, doubles as Redis prints them. */
+import { formatDouble17g } from '@protolab/redis-keyspace';
 
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -150,22 +151,23 @@ export function d2string(value: number): string {
   return formatG17(value);
 }
 
-/** C's printf("%.17g", v) for finite non-zero v. */
+/**
+ * util.c double2ll (7.0): the decimal text of the integer `value` converts to exactly, when it is
+ * integral and within ±LLONG_MAX/2; undefined otherwise. -0.0 converts to "0".
+ */
+export function double2ll(value: number): string | undefined {
+  const HALF_LLONG_MAX = 2 ** 62; // (double)(LLONG_MAX/2): 4611686018427387903 rounds to 2^62
+  if (!Number.isFinite(value) || value < -HALF_LLONG_MAX || value > HALF_LLONG_MAX) return undefined;
+  if (!Number.isInteger(value)) return undefined;
+  return value === 0 ? '0' : BigInt(value).toString();
+}
+
+/**
+ * C's printf("%.17g", v) for finite non-zero v: the keyspace's (and so @protolab/resp's) one
+ * implementation, which rounds exact binary ties half-to-even as glibc does.
+ */
 export function formatG17(v: number): string {
-  const P = 17;
-  const exp = v.toExponential(P - 1); // d.dddddddddddddddde±X, correctly rounded like glibc
-  const eAt = exp.indexOf('e');
-  const X = Number(exp.slice(eAt + 1));
-  if (X < -4 || X >= P) {
-    let mant = exp.slice(0, eAt);
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    const sign = X < 0 ? '-' : '+';
-    const ax = Math.abs(X);
-    return `${mant}e${sign}${ax < 10 ? '0' : ''}${ax}`;
-  }
-  let fixed = v.toFixed(P - 1 - X);
-  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return fixed;
+  return formatDouble17g(v);
 }
 
 /** Parse a score the way `strtod` does for the texts Redis writes ("inf", "-inf", "nan", decimals). */

@@ -13,7 +13,7 @@ import { Crc64 } from './crc64.js';
 import { lzfCompressView } from './lzf.js';
 import { ListpackBuilder } from './listpack.js';
 import { intsetEncode } from './intset.js';
-import { asciiBytes, compareZsetItems, d2string, parseCanonicalInt } from './bytes.js';
+import { asciiBytes, compareZsetItems, d2string, double2ll, parseCanonicalInt } from './bytes.js';
 import { RdbFormatError } from './errors.js';
 import { hashEncoding, setEncoding, zsetEncoding } from './decoder.js';
 import {
@@ -316,7 +316,10 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
         const lp = SHARED_LP.reset();
         for (const { member, score } of sorted) {
           lp.append(member);
-          lp.append(asciiBytes(d2string(score)));
+          // t_zset.c zzlInsertAt (7.0): a score that double2ll converts exactly (integral, within
+          // ±LLONG_MAX/2) is stored as a listpack integer; any other score as its d2string text.
+          const asInteger = double2ll(score);
+          lp.append(asciiBytes(asInteger !== undefined ? asInteger : d2string(score)));
         }
         w.string(lp.finishView());
       } else {

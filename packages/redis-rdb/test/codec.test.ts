@@ -364,3 +364,32 @@ describe('decoding older formats that Redis 7.0 still loads', () => {
     expect(errorCode(() => decodeRdb(file('0010', [0xfe, 0, 2, ...str('s'), 0x81, 0, 0, 1, 0, 0, 0, 0, 0])))).toBe('BAD_LENGTH');
   });
 });
+
+describe('d2string (util.c) for listpack zset scores', () => {
+  it('rounds an exact binary tie half-to-even like glibc printf("%.17g"): redis-server 7.0.15 wrote 564660905882764.62', async () => {
+    // 564660905882764.6 is stored as the double 564660905882764.625 exactly; the 17-digit text is a
+    // tie. The expected text is what a real redis-server 7.0.15 put in its dump (found by the peer
+    // test's generated datasets, seed 1624744108).
+    const { d2string } = await import('../src/bytes.js');
+    expect(d2string(564660905882764.6)).toBe('564660905882764.62');
+    expect(d2string(0.5)).toBe('0.5');
+    expect(d2string(-3)).toBe('-3');
+  });
+});
+
+describe('listpack zset scores (t_zset.c zzlInsertAt with util.c double2ll)', () => {
+  it('stores integral scores within ±LLONG_MAX/2 as listpack integers and others as text, as redis-server 7.0.15 does', async () => {
+    // Checked against a real 7.0.15 dump: 1e17 was stored as the int64 entry f4 <8 bytes>, not as
+    // the text "1e+17" (found by the peer test, seed -475449571); 2^62 is still an integer, 2^63
+    // and 2e20 are text.
+    const { double2ll } = await import('../src/bytes.js');
+    expect(double2ll(1e17)).toBe('100000000000000000');
+    expect(double2ll(2 ** 62)).toBe('4611686018427387904');
+    expect(double2ll(-(2 ** 62))).toBe('-4611686018427387904');
+    expect(double2ll(2 ** 63)).toBeUndefined();
+    expect(double2ll(2e20)).toBeUndefined();
+    expect(double2ll(123.5)).toBeUndefined();
+    expect(double2ll(-0)).toBe('0');
+    expect(double2ll(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+});

@@ -17,7 +17,18 @@ import { allEntries, decodeRdb, encodeRdb, RdbWriter, writeKeyValuePair, type Ke
 import { commands } from './fixtures/dataset.js';
 import { arbEntries, b, hex, normEntry, sortEntries } from './helpers.js';
 
-const counts = { serverDumps: 0, serverKeys: 0, byteIdentical: 0, ourDumps: 0, ourKeys: 0, checkRdbOk: 0 };
+const counts = { serverDumps: 0, serverKeys: 0, byteIdentical: 0, lzfVariants: 0, ourDumps: 0, ourKeys: 0, checkRdbOk: 0 };
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Whether an LZF-compressed string (encoding byte 0xC3) begins in the common prefix before `at`. */
+function lzfStartsBefore(at: number, a: Uint8Array, b: Uint8Array): boolean {
+  return at > 0 && a.subarray(0, at).includes(0xc3) && b.subarray(0, at).includes(0xc3);
+}
 
 async function redis(dir?: string): Promise<{ srv: PeerServer; c: RespClient }> {
   const srv = await startServer({
@@ -147,7 +158,19 @@ describePeer('redis-server', 'RDB interop with redis-server 7.0.15', () => {
       if (next === undefined || next.db !== e.db) return;
       const w = new RdbWriter({ compression });
       writeKeyValuePair(w, e);
-      expect(hex(w.result()), `record of key ${hex(e.key)}`).toBe(hex(file.subarray(e.offset, next.offset)));
+      const ours = w.result();
+      const theirs = file.subarray(e.offset, next.offset);
+      if (compression && hex(ours) !== hex(theirs) && lzfStartsBefore(firstDifference(ours, theirs), ours, theirs)) {
+        // lzf_compress (lzf_c.c) keeps its hash table in an uninitialised LZF_STATE on the stack, so
+        // real Redis may pick other, equally valid back-references: the compressed bytes then
+        // differ while both records decode to the same value (checked against the live server
+        // above; here our record is decoded back too). Everything before the LZF string matches.
+        const back = [...allEntries(decodeRdb(encodeRdb([e], { compression: true })))];
+        expect(back.map((x) => normEntry(x, true)), `record of key ${hex(e.key)} (LZF variant)`).toEqual([normEntry(e, true)]);
+        counts.lzfVariants++;
+        return;
+      }
+      expect(hex(ours), `record of key ${hex(e.key)}`).toBe(hex(theirs));
       counts.byteIdentical++;
     });
     counts.serverDumps++;
