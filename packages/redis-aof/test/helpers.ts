@@ -3,6 +3,7 @@
  * is ever applied to it; the crash properties use SimDisk through the sim), plus two shorthands.
  */
 import { SimDisk } from '@protolab/sim';
+import { AofError } from '../src/index.js';
 
 export class MapDisk extends SimDisk {
   constructor() {
@@ -125,4 +126,15 @@ export class TinyKeyspace implements KeyspaceLike {
 export function dumpOf(ks: KeyspaceLike): string[] {
   if (!(ks instanceof TinyKeyspace)) throw new Error('expected a TinyKeyspace');
   return ks.dump();
+}
+
+/** The `code` of the AofError that `f` throws, or 'no error'; any other exception propagates. */
+export function aofErrorCode(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof AofError) return e.code;
+    throw e;
+  }
+  return 'no error';
 }

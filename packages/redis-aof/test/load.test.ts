@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AofError, loadAppendOnlyFiles, parseManifest, readAofCommands } from '../src/index.js';
-import { MapDisk, TinyKeyspace, cmd } from './helpers.js';
+import { MapDisk, TinyKeyspace, cmd, aofErrorCode } from './helpers.js';
 
 const MANIFEST = 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n';
 const D = 'appendonlydir/';
@@ -18,15 +18,7 @@ function dir(incr: string, base = ''): MapDisk {
   return d;
 }
 
-const errCode = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AofError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
+const errCode = aofErrorCode;
 
 describe('aof.c loadSingleAppendOnlyFile: reading commands', () => {
   it('the file real Redis 7.0.15 wrote is 188 bytes and holds 7 commands (SELECT first, MULTI … EXEC kept together)', () => {

@@ -1,16 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AofError, formatManifest, parseManifest, sdsCatRepr, sdsNeedsRepr, sdsSplitArgs, type AofManifest } from '../src/index.js';
+import { aofErrorCode } from './helpers.js';
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AofError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
+const code = aofErrorCode;
 
 describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
   it('Redis 7.0.15 writes "file <name> seq <n> type <t>\\n", base first (captured from a real server)', () => {

@@ -9,25 +9,9 @@ import { freePort, startServer, describePeer, type PeerServer } from '@protolab/
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Arg, ClusterNode, type ClusterNodeInfo, type Connection, keyHashSlot, newConnection, SlotMap } from '@protolab/redis-cluster';
+import { show as showReply } from './show.js';
 
-const show = (r: RespValue): unknown => {
-  switch (r.type) {
-    case 'simple':
-      return `+${r.value}`;
-    case 'error':
-      return `-${r.value}`;
-    case 'integer':
-      return Number(r.value);
-    case 'bulk':
-      return Buffer.from(r.value).toString('latin1');
-    case 'null':
-      return null;
-    case 'array':
-      return r.value.map(show);
-    default:
-      return r.type;
-  }
-};
+const show = (r: RespValue): unknown => showReply(r, 'latin1');
 
 async function startClusterNode(): Promise<PeerServer & { busPort: number }> {
   const busPort = await freePort();

@@ -4,6 +4,7 @@
 import type { RespValue } from '@protolab/resp';
 import { describe, expect, it } from 'vitest';
 import { type Arg, ClusterNode, type ClusterNodeInfo, type Connection, keyHashSlot, newConnection, SlotMap } from '@protolab/redis-cluster';
+import { show as showReply } from './show.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -20,24 +21,7 @@ function run(n: ClusterNode, c: Connection, ...argv: Arg[]): RespValue {
   if (!('reply' in out)) throw new Error('unexpected MIGRATE job');
   return out.reply;
 }
-const show = (r: RespValue): unknown => {
-  switch (r.type) {
-    case 'simple':
-      return `+${r.value}`;
-    case 'error':
-      return `-${r.value}`;
-    case 'integer':
-      return Number(r.value);
-    case 'bulk':
-      return Buffer.from(r.value).toString();
-    case 'null':
-      return null;
-    case 'array':
-      return r.value.map(show);
-    default:
-      return r.type;
-  }
-};
+const show = (r: RespValue): unknown => showReply(r);
 /** Carry out a MIGRATE job by running its RESTORE-ASKINGs on `target` (what the wire would do). */
 function migrate(src: ClusterNode, dst: ClusterNode, c: Connection, ...argv: Arg[]): unknown {
   const out = src.execute(c, argv);
