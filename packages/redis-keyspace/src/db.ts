@@ -6,8 +6,15 @@
  */
 import { ExpiresDict } from './expires-dict.js';
 import type { Val } from './values.js';
+import { RawStr } from './values.js';
+import { isAscii } from './bytes.js';
 
 const NO_EXPIRE = NaN;
+
+/** Hints for add/overwrite from callers that already checked (saves a second scan per write). */
+export const ASCII_UNKNOWN = 0;
+export const KEY_ASCII = 1;
+export const VALUE_ASCII = 2;
 
 export class Db {
   readonly id: number;
@@ -22,6 +29,14 @@ export class Db {
   expiresCursor = 0;
   /** redisDb.avg_ttl: running average TTL of sampled keys (ms). */
   avgTtl = 0;
+  /**
+   * Sticky: a key with a byte >= 0x80 was added since the last empty(). While false every key is
+   * ASCII, so a JS-text key can be looked up as it is (its UTF-8 form is itself, and a non-ASCII
+   * text cannot match). Never cleared by deletes: a stale `true` only costs a conversion.
+   */
+  highKeys = false;
+  /** Sticky, likewise: a string value with a byte >= 0x80 was stored since the last empty(). */
+  highStrings = false;
   private freeSlots: number[] = [];
   private highWater = 0;
 
@@ -46,7 +61,9 @@ export class Db {
   }
 
   /** dbAdd: the key must not exist. */
-  add(key: string, val: Val): number {
+  add(key: string, val: Val, known: number = ASCII_UNKNOWN): number {
+    if (!this.highKeys && (known & KEY_ASCII) === 0 && !isAscii(key)) this.highKeys = true;
+    if (!this.highStrings && (known & VALUE_ASCII) === 0) this.noteString(val);
     const slot = this.allocSlot();
     this.keyOf[slot] = key;
     this.valOf[slot] = val;
@@ -55,8 +72,14 @@ export class Db {
   }
 
   /** Replace the value of an existing slot (dbOverwrite); the TTL is the caller's business. */
-  overwrite(slot: number, val: Val): void {
+  overwrite(slot: number, val: Val, known: number = ASCII_UNKNOWN): void {
+    if (!this.highStrings && (known & VALUE_ASCII) === 0) this.noteString(val);
     this.valOf[slot] = val;
+  }
+
+  private noteString(val: Val): void {
+    const s = typeof val === 'string' ? val : val instanceof RawStr ? val.s : undefined;
+    if (s !== undefined && !isAscii(s)) this.highStrings = true;
   }
 
   /** dbSyncDelete by slot. */
@@ -122,6 +145,8 @@ export class Db {
     this.avgTtl = 0;
     this.freeSlots = [];
     this.highWater = 0;
+    this.highKeys = false;
+    this.highStrings = false;
     return n;
   }
 }

@@ -21,5 +21,5 @@ export { redisSimNode } from './sim-server.js';
 export type { RedisSimNode, RedisSimInput, RedisSimOptions, CycleRecord } from './sim-server.js';
 export { expiryExperiment } from './experiment.js';
 export type { ExperimentOptions, ExperimentResult, CurvePoint } from './experiment.js';
-export { RealClockKeyspace, RealCycleClock } from './adapters/real-clock.js';
+export { RealClockKeyspace, RealCycleClock, batchedClock } from './adapters/real-clock.js';
 export type { RealClockOptions } from './adapters/real-clock.js';

@@ -10,7 +10,7 @@ import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './commands.js';
 import { COMMANDS, setAdd, zsetAddMember, hashSet } from './commands.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
-import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
+import { toBin, binToBytes, binFromBytes, binFromText, binToText, isAscii } from './bytes.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn, RedisValue } from './types.js';
 import { KeyspaceError } from './types.js';
 import type { Val, Thresholds } from './values.js';
@@ -18,6 +18,7 @@ import { ListVal, SetVal, ZsetVal, HashVal, RawStr, cloneVal, encodingOf, intset
 import type { CycleClock, CycleResult, CycleState, CostModel, CycleType } from './expire-cycle.js';
 import { activeExpireCycle, newCycleState, CostModelClock, DEFAULT_COST_MODEL, CRON_DBS_PER_CALL } from './expire-cycle.js';
 import type { Db } from './db.js';
+import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
 
 export interface KeyspaceOptions {
   /** Current Unix time in ms (the sim clock, or Date.now in an adapter). */
@@ -250,9 +251,10 @@ export class Keyspace {
   get(key: Key): string | undefined {
     // Hot path (the benchmark's): no allocation; the clock is read only for keys with a TTL.
     if (this.client.inMulti) this.notInMulti();
-    const k = typeof key === 'string' ? binFromText(key) : binFromBytes(key);
-    const core = this.core;
     const db = this.client.db;
+    // While the db holds only ASCII keys, JS text is looked up as it is (see Db.highKeys).
+    const k = typeof key === 'string' ? (db.highKeys ? binFromText(key) : key) : binFromBytes(key);
+    const core = this.core;
     const slot = db.dict.get(k);
     if (slot === undefined) return undefined;
     const when = db.expOf[slot]!;
@@ -265,7 +267,7 @@ export class Keyspace {
       }
     }
     const v = db.valOf[slot]!;
-    if (typeof v === 'string') return binToText(v);
+    if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
     if (v instanceof RawStr) return binToText(v.s);
     throw new KeyspaceError('WRONGTYPE', E.wrongType);
   }
@@ -284,8 +286,22 @@ export class Keyspace {
    * ex/px/exat/pxat, positive integers) and throw Redis's error text otherwise.
    */
   set(key: Key, value: Key, opts?: SetOptions): boolean {
-    const k = toBin(key);
-    const v = toBin(value);
+    // Convert text to its UTF-8 binary form, remembering what is known to be ASCII (one scan each).
+    let known = ASCII_UNKNOWN;
+    let k: string;
+    if (typeof key === 'string') {
+      if (isAscii(key)) {
+        k = key;
+        known |= KEY_ASCII;
+      } else k = binFromText(key);
+    } else k = binFromBytes(key);
+    let v: string;
+    if (typeof value === 'string') {
+      if (isAscii(value)) {
+        v = value;
+        known |= VALUE_ASCII;
+      } else v = binFromText(value);
+    } else v = binFromBytes(value);
     if (
       opts === undefined ||
       (opts.px !== undefined && opts.ex === undefined && opts.exat === undefined && opts.pxat === undefined && opts.keepTtl !== true &&
@@ -305,9 +321,9 @@ export class Keyspace {
           slot = undefined;
         }
       }
-      if (slot === undefined) slot = db.add(k, v);
+      if (slot === undefined) slot = db.add(k, v, known);
       else {
-        db.overwrite(slot, v);
+        db.overwrite(slot, v, known);
         if (opts === undefined) db.removeExpire(slot);
       }
       core.dirty++;
