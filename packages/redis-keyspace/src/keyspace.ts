@@ -10,7 +10,7 @@ import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './commands.js';
 import { COMMANDS, setAdd, zsetAddMember, hashSet } from './commands.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
-import { toBin, binToBytes, binFromBytes, binFromText, binToText, isAscii } from './bytes.js';
+import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn, RedisValue } from './types.js';
 import { KeyspaceError } from './types.js';
 import type { Val, Thresholds } from './values.js';
@@ -286,22 +286,11 @@ export class Keyspace {
    * ex/px/exat/pxat, positive integers) and throw Redis's error text otherwise.
    */
   set(key: Key, value: Key, opts?: SetOptions): boolean {
-    // Convert text to its UTF-8 binary form, remembering what is known to be ASCII (one scan each).
-    let known = ASCII_UNKNOWN;
-    let k: string;
-    if (typeof key === 'string') {
-      if (isAscii(key)) {
-        k = key;
-        known |= KEY_ASCII;
-      } else k = binFromText(key);
-    } else k = binFromBytes(key);
-    let v: string;
-    if (typeof value === 'string') {
-      if (isAscii(value)) {
-        v = value;
-        known |= VALUE_ASCII;
-      } else v = binFromText(value);
-    } else v = binFromBytes(value);
+    const k = toBin(key);
+    const v = toBin(value);
+    // Text comes back as itself only when it is ASCII (its UTF-8 is itself): tell Db, so that it
+    // does not scan the same characters again.
+    const known = (k === key ? KEY_ASCII : ASCII_UNKNOWN) | (v === value ? VALUE_ASCII : ASCII_UNKNOWN);
     if (
       opts === undefined ||
       (opts.px !== undefined && opts.ex === undefined && opts.exat === undefined && opts.pxat === undefined && opts.keepTtl !== true &&
