@@ -3,7 +3,7 @@
 // RdbFormatError stops the run.
 //   npx tsx --conditions=@protolab/source packages/redis-rdb/bench/fuzz.ts [cases]
 import { readFileSync } from 'node:fs';
-import { decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, type KeyEntry } from '@protolab/redis-rdb';
+import { allEntries, decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, type DecodedEntry, type KeyEntry } from '@protolab/redis-rdb';
 import { mixedDataset, seededFloats } from './dataset.js';
 
 const CASES = Number(process.argv[2] ?? 100_000);
@@ -40,6 +40,7 @@ function mutate(f: Uint8Array): Uint8Array {
 
 const outcomes = new Map<string, number>();
 let slowestMs = 0;
+let expanded = 0;
 const t0 = performance.now();
 for (let i = 0; i < CASES; i++) {
   const kind = i % 10 === 0 ? 'random' : 'mutated';
@@ -48,12 +49,13 @@ for (let i = 0; i < CASES; i++) {
   const chunk = rnd() < 0.2 ? 1 + int(4096) : undefined;
   const t = performance.now();
   let code = 'ok';
+  const entries: DecodedEntry[] = [];
   try {
-    if (chunk === undefined) decodeRdb(f, { verifyChecksum: verify });
+    if (chunk === undefined) entries.push(...allEntries(decodeRdb(f, { verifyChecksum: verify })));
     else {
       const d = new RdbDecoder({ verifyChecksum: verify });
-      for (let p = 0; p < f.length && !d.done; p += chunk) d.push(f.subarray(p, p + chunk));
-      if (!d.done) d.end();
+      for (let p = 0; p < f.length && !d.done; p += chunk) for (const r of d.push(f.subarray(p, p + chunk))) if (r.kind === 'entry') entries.push(r.entry);
+      if (!d.done) for (const r of d.end()) if (r.kind === 'entry') entries.push(r.entry);
     }
   } catch (e) {
     if (!(e instanceof RdbFormatError)) {
@@ -62,9 +64,20 @@ for (let i = 0; i < CASES; i++) {
     }
     code = e.code;
   }
+  // values are expanded on first read: for a file that decoded, reading them must never throw
+  try {
+    for (const e of entries) {
+      const v = e.value;
+      if (e.key.length < 0 || (v.type !== 'string' && v.value.length < 0)) throw new Error('impossible length');
+      expanded++;
+    }
+  } catch (e) {
+    console.error('EXPANDING A DECODED VALUE THREW on case', i, e);
+    process.exit(1);
+  }
   slowestMs = Math.max(slowestMs, performance.now() - t);
   const key = `${kind}:${code}`;
   outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
 }
-console.log(`${CASES} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s; slowest single case ${slowestMs.toFixed(1)} ms; untyped errors: 0`);
+console.log(`${CASES} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s; slowest single case ${slowestMs.toFixed(1)} ms; untyped errors: 0; ${expanded} decoded entries expanded without error`);
 for (const [k, v] of [...outcomes].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(32)} ${v}`);

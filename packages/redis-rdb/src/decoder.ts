@@ -16,12 +16,20 @@
  * allocated for it (in the in-memory form, against the bytes remaining in the file; in the
  * streaming form a forged length just waits for bytes that never come, and `end()` reports
  * TRUNCATED). Element counts never pre-size arrays. LZF output is bounded by 88x its input.
+ *
+ * Validate eagerly, allocate lazily (as rdbLoadObject keeps intsets and listpacks packed after
+ * `intsetValidateIntegrity` / `lpValidateIntegrity`): every payload is fully checked while its
+ * record is parsed — any malformed one throws its `RdbFormatError` here, with the same code and
+ * offset as if it were expanded — but a key's bytes and a string / intset / listpack /
+ * single-node-quicklist value stay where they are in the input until first read (`Entry`,
+ * `PackedValue`), so a decoded key costs one object instead of six or more.
  */
 import { RdbFormatError } from './errors.js';
 import { Crc64 } from './crc64.js';
 import { lzfDecompress } from './lzf.js';
-import { listpackDecode, listpackDecodeBytesInto, lpValueBytes, type LpValue } from './listpack.js';
-import { intsetDecode } from './intset.js';
+import { listpackScan, lpValueBytes, type LpScanResult, type LpValue } from './listpack.js';
+import { intsetScan } from './intset.js';
+import { PackedValue, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN } from './packed.js';
 import { ziplistDecode, zipmapDecode } from './ziplist.js';
 import { bytesToAscii, compareZsetItems, equalBytes, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
 import {
@@ -85,6 +93,178 @@ type Phase = 'header' | 'body' | 'done';
 /** decodeRdb's private way to receive entries without a `{ kind: 'entry' }` wrapper per key. */
 let setEntrySink: (d: RdbDecoder, f: (e: DecodedEntry) => void) => void;
 
+let keyDescriptor: PropertyDescriptor;
+let valueDescriptor: PropertyDescriptor;
+/** FNV-1a of an entry's key bytes, read in place (for decodeRdb's duplicate table). */
+let entryKeyHash: (e: DecodedEntry) => number;
+/** Whether two entries' keys are equal, compared in place. */
+let entryKeyEquals: (a: DecodedEntry, b: DecodedEntry) => boolean;
+
+/**
+ * A decoded key, one object until it is looked at. `key` and `value` are own, enumerable accessors
+ * (so `toEqual`, `structuredClone`, spreads and JSON see them as data): the key bytes and, for
+ * strings, intsets, listpacks and single-node quicklists, the value payload stay where they were
+ * read — a range of the input buffer, validated already — until first read. Then `key` becomes a
+ * view and `value` a `RedisValue` (a `PackedValue` for collections, whose items expand on their
+ * own first read), both cached. Other values are built at decode time and just held.
+ */
+class Entry implements DecodedEntry {
+  declare key: Uint8Array;
+  declare value: RedisValue;
+  declare expireAtMs?: number;
+  declare lruIdle?: number;
+  declare lfuFreq?: number;
+  /** the input buffer the record was read from */
+  #buf: Uint8Array;
+  /**
+   * The key's range in #buf; the value's bytes follow it there (its length prefix first). With
+   * #kLen -1 the key was not stored raw (INT/LZF, so #key holds it) and #kOff is where the value starts.
+   */
+  #kOff: number;
+  #kLen: number;
+  #key: Uint8Array | undefined;
+  #value: RedisValue | undefined;
+
+  static {
+    keyDescriptor = {
+      get(this: Entry): Uint8Array {
+        return this.#key ?? (this.#key = this.#buf.subarray(this.#kOff, this.#kOff + this.#kLen));
+      },
+      set(this: Entry, k: Uint8Array) {
+        this.#key = k;
+      },
+      enumerable: true,
+      configurable: true,
+    };
+    valueDescriptor = {
+      get(this: Entry): RedisValue {
+        return this.#value ?? (this.#value = this.#expand());
+      },
+      set(this: Entry, v: RedisValue) {
+        this.#value = v;
+      },
+      enumerable: true,
+      configurable: true,
+    };
+    entryKeyHash = (e) => {
+      if (!(e instanceof Entry) || e.#key !== undefined) return fnv1a(e.key, 0, e.key.length);
+      return fnv1a(e.#buf, e.#kOff, e.#kOff + e.#kLen);
+    };
+    entryKeyEquals = (a, b) => {
+      if (!(a instanceof Entry) || !(b instanceof Entry) || a.#key !== undefined || b.#key !== undefined) return equalBytes(a.key, b.key);
+      const n = a.#kLen;
+      if (n !== b.#kLen) return false;
+      const x = a.#buf;
+      const y = b.#buf;
+      for (let i = 0, p = a.#kOff, q = b.#kOff; i < n; i++) if (x[p + i] !== y[q + i]) return false;
+      return true;
+    };
+  }
+
+  constructor(
+    public db: number,
+    buf: Uint8Array,
+    kOff: number,
+    kLen: number,
+    key: Uint8Array | undefined,
+    vStart: number,
+    value: RedisValue | undefined,
+    public type: number,
+    public typeName: string,
+    public encoding: Encoding,
+    public offset: number,
+  ) {
+    this.#buf = buf;
+    this.#kOff = key === undefined ? kOff : vStart;
+    this.#kLen = key === undefined ? kLen : -1;
+    this.#key = key;
+    this.#value = value;
+    Object.defineProperty(this, 'key', keyDescriptor);
+    Object.defineProperty(this, 'value', valueDescriptor);
+  }
+
+  /** console.log / util.inspect show accessors as [Getter/Setter]: print the data, as for a plain entry. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+    const plain: Record<string, unknown> = {};
+    for (const k of Object.keys(this)) plain[k] = (this as unknown as Record<string, unknown>)[k];
+    return inspect(plain, options);
+  }
+
+  /**
+   * The value left in the input (already validated by the decoder, see RdbDecoder.value): read its
+   * length prefix(es) again — one rdbLoadLen — instead of keeping its range in two more fields.
+   */
+  #expand(): RedisValue {
+    const b = this.#buf;
+    let p = this.#kLen < 0 ? this.#kOff : this.#kOff + this.#kLen;
+    const type = this.type;
+    if (type === 0 && b[p]! >> 6 === 3) {
+      // INT8/16/32 (rdbLoadIntegerObject): Redis keeps it as a long, we make the decimal text now
+      const enc = b[p]! & 0x3f;
+      const x = enc === 0 ? (b[p + 1]! << 24) >> 24
+        : enc === 1 ? ((b[p + 1]! | (b[p + 2]! << 8)) << 16) >> 16
+          : b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16) | (b[p + 4]! << 24);
+      return { type: 'string', value: intToBytes(x) };
+    }
+    if (type === 18) {
+      p = skipLen(b, p); // node count (1)
+      p = skipLen(b, p); // container (2, PACKED)
+    }
+    const n = lenAt(b, p);
+    const o = lenEnd;
+    switch (type) {
+      case 0:
+        return { type: 'string', value: b.subarray(o, o + n) };
+      case 11:
+        return new PackedValue('set', b, o, n).asValue();
+      case 16:
+        return new PackedValue('hash', b, o, n).asValue();
+      case 17:
+        return new PackedValue('zset', b, o, n).asValue();
+      default:
+        return new PackedValue('list', b, o, n).asValue();
+    }
+  }
+}
+
+/** Where the length `lenAt` just read ends. */
+let lenEnd = 0;
+
+/** rdbLoadLen of a length the decoder has already checked (6/14/32/64-bit forms); sets `lenEnd`. */
+function lenAt(b: Uint8Array, p: number): number {
+  const c = b[p]!;
+  const kind = c >> 6;
+  if (kind === 0) {
+    lenEnd = p + 1;
+    return c & 0x3f;
+  }
+  if (kind === 1) {
+    lenEnd = p + 2;
+    return ((c & 0x3f) << 8) | b[p + 1]!;
+  }
+  if (c === 0x80) {
+    lenEnd = p + 5;
+    return ((b[p + 1]! << 24) | (b[p + 2]! << 16) | (b[p + 3]! << 8) | b[p + 4]!) >>> 0;
+  }
+  // 0x81: 64-bit big-endian, checked <= 2^53 when decoded
+  lenEnd = p + 9;
+  let v = 0;
+  for (let i = 1; i <= 8; i++) v = v * 256 + b[p + i]!;
+  return v;
+}
+
+function skipLen(b: Uint8Array, p: number): number {
+  lenAt(b, p);
+  return lenEnd;
+}
+
+/** An entry with an expiry: its own class, so `expireAtMs` is an in-object field (no out-of-object property store for 20 % of keys). */
+class EntryWithTtl extends Entry {
+  constructor(db: number, buf: Uint8Array, kOff: number, kLen: number, key: Uint8Array | undefined, vStart: number, value: RedisValue | undefined, type: number, typeName: string, encoding: Encoding, offset: number, public override expireAtMs: number) {
+    super(db, buf, kOff, kLen, key, vStart, value, type, typeName, encoding, offset);
+  }
+}
+
 export class RdbDecoder {
   private chunks: Uint8Array[] = [];
   private chunkBytes = 0;
@@ -104,8 +284,12 @@ export class RdbDecoder {
   private enc: Encoding = 'raw';
   /** whether the length `lenOrEnc()` just read was a special string encoding (avoids a tuple per string) */
   private lenEncoded = false;
-  /** reused by `value()` for a listpack hash's flat field/value list */
-  private readonly scratch: Uint8Array[] = [];
+  /** where the string `strRange()` just read lives: `rBuf[rOff, rOff + rLen)` (no view per blob) */
+  private rBuf: Uint8Array = new Uint8Array(0);
+  private rOff = 0;
+  private rLen = 0;
+  /** reused by every `listpackScan` */
+  private readonly scan: LpScanResult = { maxLen: 0, badScoreAt: -1, badScoreLen: 0 };
   /** the entry `parseRecord()` just read when it returned null (entries are not wrapped on the in-memory path) */
   private entryOut: DecodedEntry | undefined;
   /** decodeRdb's sink: entries go here unwrapped (set through `setEntrySink`, never by users) */
@@ -366,6 +550,61 @@ export class RdbDecoder {
     }
   }
 
+  /**
+   * `str()` without a view: the string is left at `rBuf[rOff, rOff + rLen)`, in the input buffer
+   * itself when stored raw (the common case for listpacks and intsets), else in a new array.
+   */
+  private strRange(): void {
+    const at = this.at();
+    const v = this.lenOrEnc();
+    if (!this.lenEncoded) {
+      this.checkAnnounced(v, 'a string length', 1, at);
+      this.ensure(v);
+      this.rBuf = this.buf;
+      this.rOff = this.pos;
+      this.rLen = v;
+      this.pos += v;
+      return;
+    }
+    this.pos = at - this.base;
+    const s = this.str();
+    this.rBuf = s;
+    this.rOff = 0;
+    this.rLen = s.length;
+  }
+
+  /**
+   * An RDB_TYPE_STRING value. Raw and INT8/16/32 strings are left in place (undefined returned:
+   * the entry reads them again on first access — an INT one, like Redis's OBJ_ENCODING_INT, is
+   * just a number until then); LZF strings are decompressed now and returned.
+   */
+  private stringValue(): RedisValue | undefined {
+    const at = this.at();
+    const v = this.lenOrEnc();
+    if (!this.lenEncoded) {
+      this.checkAnnounced(v, 'a string length', 1, at);
+      this.ensure(v);
+      const off = this.pos;
+      this.pos += v;
+      const b = this.buf;
+      this.enc = v <= 20 && parseCanonicalInt(b, off, off + v) !== undefined ? 'int' : v <= 44 ? 'embstr' : 'raw';
+      return undefined;
+    }
+    if (v <= 2) {
+      // INT8 / INT16 / INT32: 1, 2 or 4 bytes, read again by the entry on first access
+      const size = v === 0 ? 1 : v === 1 ? 2 : 4;
+      this.ensure(size);
+      this.pos += size;
+      // the decimal text of an INT8/16/32 is canonical and at most 11 characters: tryObjectEncoding's "int"
+      this.enc = 'int';
+      return undefined;
+    }
+    this.pos = at - this.base;
+    const s = this.str();
+    this.enc = stringEncoding(s);
+    return { type: 'string', value: s };
+  }
+
   private binaryDouble(): number {
     this.ensure(8);
     const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
@@ -507,29 +746,43 @@ export class RdbDecoder {
         ? `object type ${type} is RDB_TYPE_${newer}, newer than RDB ${RDB_VERSION}`
         : `unknown object type or opcode ${type} (0x${type.toString(16)})`);
     }
-    const key = this.str();
+    this.strRange();
+    // a key stored raw stays a range of the input; an INT/LZF-encoded one is already its own array
+    const kInBuf = this.rBuf === this.buf;
+    const kOff = this.rOff;
+    const kLen = this.rLen;
+    const kArr = kInBuf ? undefined : this.rBuf; // strRange gives such keys as a whole array
     const valueAt = this.at();
+    const vStart = this.pos;
     const value = this.value(type, typeName, valueAt);
-    // one literal per shape (same property order as before: expireAtMs after offset), so the
-    // common entries never grow an out-of-object property store
-    const entry: DecodedEntry = expireAtMs === undefined
-      ? { db: this.db, key, value, type, typeName, encoding: this.enc, offset }
-      : { db: this.db, key, value, type, typeName, encoding: this.enc, offset, expireAtMs };
+    const entry = expireAtMs === undefined
+      ? new Entry(this.db, this.buf, kOff, kLen, kArr, vStart, value, type, typeName, this.enc, offset)
+      : new EntryWithTtl(this.db, this.buf, kOff, kLen, kArr, vStart, value, type, typeName, this.enc, offset, expireAtMs);
     if (lruIdle !== undefined) entry.lruIdle = lruIdle;
     if (lfuFreq !== undefined) entry.lfuFreq = lfuFreq;
     this.entryOut = entry;
     return null;
   }
 
-  /** rdbLoadObject: the value for one type code, and the encoding Redis keeps after loading it. */
-  private value(type: number, typeName: string, at: number): RedisValue {
+  /**
+   * The blob `strRange()` left in rBuf: when it lies in the input buffer, leave it there for the
+   * entry (undefined); else (LZF-decompressed) wrap it now.
+   */
+  private packed(type: 'list' | 'set' | 'zset' | 'hash'): RedisValue | undefined {
+    if (this.rBuf === this.buf) return undefined;
+    return new PackedValue(type, this.rBuf, this.rOff, this.rLen).asValue();
+  }
+
+  /**
+   * rdbLoadObject: the value for one type code, and (in `enc`) the encoding Redis keeps after
+   * loading it. Returns undefined when the value was left in the input buffer (types 0, 11, 16, 17
+   * and single-node 18, stored raw), for the entry to expand on first read.
+   */
+  private value(type: number, typeName: string, at: number): RedisValue | undefined {
     const t = this.thresholds;
     switch (type) {
-      case 0: {
-        const s = this.str();
-        this.enc = stringEncoding(s);
-        return { type: 'string', value: s };
-      }
+      case 0:
+        return this.stringValue();
       case 1: {
         const n = this.len();
         this.checkAnnounced(n, 'a list');
@@ -581,16 +834,16 @@ export class RdbDecoder {
         return { type: 'list', value: ziplistDecode(this.str(), at) };
       }
       case 11: {
-        const ints = intsetDecode(this.str(), at);
-        const items = ints.map((v) => intToBytes(v));
-        this.enc = items.length > t.setMaxIntsetEntries ? 'hashtable' : 'intset';
-        return { type: 'set', value: items };
+        // kept as the intset blob (rdbLoadObject: intsetValidateIntegrity, then used as is)
+        this.strRange();
+        const n = intsetScan(this.rBuf, this.rOff, this.rLen, at);
+        this.enc = n > t.setMaxIntsetEntries ? 'hashtable' : 'intset';
+        return this.packed('set');
       }
-      case 12:
-      case 17: {
+      case 12: {
         const blob = this.str();
-        const flat: LpValue[] = type === 17 ? listpackDecode(blob, at) : ziplistDecode(blob, at);
-        if (flat.length % 2 !== 0) throw new RdbFormatError(type === 17 ? 'BAD_LISTPACK' : 'BAD_ZIPLIST', at, `sorted set container has an odd number (${flat.length}) of elements`);
+        const flat: LpValue[] = ziplistDecode(blob, at);
+        if (flat.length % 2 !== 0) throw new RdbFormatError('BAD_ZIPLIST', at, `sorted set container has an odd number (${flat.length}) of elements`);
         const items: { member: Uint8Array; score: number }[] = [];
         for (let i = 0; i < flat.length; i += 2) {
           items.push({ member: lpValueBytes(flat[i]!), score: scoreOf(flat[i + 1]!, at) });
@@ -599,21 +852,28 @@ export class RdbDecoder {
         this.enc = items.length > t.zsetMaxListpackEntries ? 'skiplist' : 'listpack';
         return { type: 'zset', value: items };
       }
-      case 16: {
-        const blob = this.str();
-        // fields and values as bytes into a reused scratch array, then paired
-        const flat = this.scratch;
-        flat.length = 0;
-        const n = listpackDecodeBytesInto(blob, at, flat);
-        if (n % 2 !== 0) {
-          flat.length = 0;
-          throw new RdbFormatError('BAD_LISTPACK', at, `hash container has an odd number (${n}) of elements`);
+      case 17: {
+        // kept as the listpack (lpValidateIntegrity + zsetZiplistValidateIntegrity), expanded on first read
+        this.strRange();
+        const sc = this.scan;
+        const n = listpackScan(this.rBuf, this.rOff, this.rLen, at, sc, true);
+        if (n % 2 !== 0) throw new RdbFormatError('BAD_LISTPACK', at, `sorted set container has an odd number (${n}) of elements`);
+        if (sc.badScoreAt >= 0) {
+          const txt = bytesToAscii(this.rBuf.subarray(sc.badScoreAt, sc.badScoreAt + sc.badScoreLen));
+          throw new RdbFormatError('BAD_DOUBLE', at, `sorted set score ${JSON.stringify(txt)} is not a number`);
         }
-        const pairs: [Uint8Array, Uint8Array][] = [];
-        for (let i = 0; i < n; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
-        flat.length = 0;
-        this.enc = hashEncoding(pairs, t);
-        return { type: 'hash', value: pairs };
+        this.enc = n / 2 > t.zsetMaxListpackEntries ? 'skiplist' : 'listpack';
+        return this.packed('zset');
+      }
+      case 16: {
+        // kept as the listpack (lpValidateIntegrity + hashZiplistValidateIntegrity), expanded on first read
+        this.strRange();
+        const sc = this.scan;
+        const n = listpackScan(this.rBuf, this.rOff, this.rLen, at, sc, false);
+        if (n % 2 !== 0) throw new RdbFormatError('BAD_LISTPACK', at, `hash container has an odd number (${n}) of elements`);
+        // hashTypeTryConversion's thresholds, from the walk: pair count and the longest field or value
+        this.enc = n / 2 > t.hashMaxListpackEntries || sc.maxLen > t.hashMaxListpackValue ? 'hashtable' : 'listpack';
+        return this.packed('hash');
       }
       case 13: {
         const blob = this.str();
@@ -624,37 +884,74 @@ export class RdbDecoder {
         this.enc = hashEncoding(pairs, t);
         return { type: 'hash', value: pairs };
       }
-      case 14:
-      case 18: {
+      case 14: {
         const nodes = this.len();
-        this.checkAnnounced(nodes, 'a quicklist node count', type === 18 ? 2 : 1);
+        this.checkAnnounced(nodes, 'a quicklist node count', 1);
         const items: Uint8Array[] = [];
         for (let i = 0; i < nodes; i++) {
-          let container = 2;
-          const nodeAt = this.at();
-          if (type === 18) {
-            container = this.len();
-            if (container !== 1 && container !== 2) throw new RdbFormatError('BAD_QUICKLIST', nodeAt, `quicklist node container ${container} is neither 1 (PLAIN) nor 2 (PACKED)`);
-          }
           const blobAt = this.at();
-          const blob = this.str();
-          if (container === 1) {
-            items.push(blob);
-            continue;
-          }
-          if (type === 18) {
-            // straight into the list's array (no per-node intermediate array)
-            const n = listpackDecodeBytesInto(blob, blobAt, items);
-            // Redis 7.0 rejects empty nodes ("Empty listpack/ziplist in quicklist"); so do we
-            if (n === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
-            continue;
-          }
-          const els = ziplistDecode(blob, blobAt);
+          const els = ziplistDecode(this.str(), blobAt);
           if (els.length === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
           for (const e of els) items.push(lpValueBytes(e));
         }
         this.enc = 'quicklist';
         return { type: 'list', value: items };
+      }
+      case 18: {
+        // nodes kept as listpacks / PLAIN blobs (rdbLoadObject validates each node and links it as is)
+        const nodes = this.len();
+        this.checkAnnounced(nodes, 'a quicklist node count', 2);
+        this.enc = 'quicklist';
+        const sc = this.scan;
+        let first: Uint8Array | undefined;
+        let firstOff = 0;
+        let firstLen = 0;
+        // more than one node or a PLAIN node: (container, view) per node, copied into one buffer
+        // at the end (LZF-compressed nodes are decompressed by strRange, as they are on load)
+        let many: (number | Uint8Array)[] | undefined;
+        for (let i = 0; i < nodes; i++) {
+          const nodeAt = this.at();
+          const container = this.len();
+          if (container !== QUICKLIST_NODE_PLAIN && container !== QUICKLIST_NODE_PACKED) throw new RdbFormatError('BAD_QUICKLIST', nodeAt, `quicklist node container ${container} is neither 1 (PLAIN) nor 2 (PACKED)`);
+          const blobAt = this.at();
+          this.strRange();
+          if (container === QUICKLIST_NODE_PACKED) {
+            // Redis 7.0 rejects empty nodes ("Empty listpack/ziplist in quicklist"); so do we
+            if (listpackScan(this.rBuf, this.rOff, this.rLen, blobAt, sc, false) === 0) throw new RdbFormatError('BAD_QUICKLIST', blobAt, 'empty node in quicklist');
+          }
+          if (i === 0 && container === QUICKLIST_NODE_PACKED) {
+            first = this.rBuf;
+            firstOff = this.rOff;
+            firstLen = this.rLen;
+            continue;
+          }
+          if (many === undefined) {
+            many = [];
+            if (first !== undefined) many.push(QUICKLIST_NODE_PACKED, first.subarray(firstOff, firstOff + firstLen));
+          }
+          many.push(container, this.rBuf.subarray(this.rOff, this.rOff + this.rLen));
+        }
+        if (many === undefined) {
+          if (first !== undefined) {
+            this.rBuf = first;
+            this.rOff = firstOff;
+            this.rLen = firstLen;
+            return this.packed('list');
+          }
+          return { type: 'list', value: [] };
+        }
+        let total = 0;
+        for (let i = 1; i < many.length; i += 2) total += (many[i] as Uint8Array).length;
+        const joined = new Uint8Array(total);
+        const segs: number[] = [];
+        let o = 0;
+        for (let i = 0; i < many.length; i += 2) {
+          const node = many[i + 1] as Uint8Array;
+          joined.set(node, o);
+          segs.push(many[i] as number, o, node.length);
+          o += node.length;
+        }
+        return new PackedValue('list', joined, 0, total, segs).asValue();
       }
       default:
         throw new RdbFormatError('UNSUPPORTED_TYPE', at - 1, `object type ${type} (RDB_TYPE_${typeName}) is not supported by this package (streams and modules are out of scope)`);
@@ -744,7 +1041,7 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
   };
   setEntrySink(dec, (e) => {
     const d = current?.db === e.db ? current : dbFor(e.db);
-    if (!currentKeys!.add(e.key)) {
+    if (!currentKeys!.add(e)) {
       throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))} in db ${e.db}`);
     }
     d.entries.push(e);
@@ -797,19 +1094,21 @@ class KeyTable {
 
   /** Make room for `n` keys without rehashing (load factor <= 1/2). */
   reserve(n: number): void {
-    while (n * 2 > this.mask) this.grow();
+    let mask = this.mask;
+    while (n * 2 > mask) mask = mask * 2 + 1;
+    if (mask !== this.mask) this.grow(mask);
   }
 
-  /** false when an equal key is already present */
-  add(key: Uint8Array): boolean {
-    const h = fnv1a(key);
+  /** false when an entry with an equal key is already present */
+  add(e: DecodedEntry): boolean {
+    const h = entryKeyHash(e);
     const mask = this.mask;
     const t = this.table;
     let i = h & mask;
     for (;;) {
       const s = t[2 * i + 1]!;
       if (s === 0) break;
-      if (t[2 * i] === h && equalBytes(this.entries[s - 1]!.key, key)) return false;
+      if (t[2 * i] === h && entryKeyEquals(this.entries[s - 1]!, e)) return false;
       i = (i + 1) & mask;
     }
     t[2 * i] = h;
@@ -818,9 +1117,8 @@ class KeyTable {
     return true;
   }
 
-  private grow(): void {
+  private grow(mask = this.mask * 2 + 1): void {
     const old = this.table;
-    const mask = this.mask * 2 + 1;
     const t = new Int32Array(2 * (mask + 1));
     for (let j = 0; j < old.length; j += 2) {
       const s = old[j + 1]!;
@@ -837,9 +1135,9 @@ class KeyTable {
 }
 
 /** 32-bit FNV-1a of the key bytes, as a signed int (a small integer for V8, never a heap number). */
-function fnv1a(b: Uint8Array): number {
+function fnv1a(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h;
 }
 

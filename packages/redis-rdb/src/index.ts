@@ -1,8 +1,9 @@
 export { RdbFormatError, type RdbErrorCode } from './errors.js';
 export { crc64, crc64Bitwise, Crc64, CRC64_JONES_POLY_REFLECTED } from './crc64.js';
 export { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION } from './lzf.js';
-export { listpackDecode, ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize, lpValueBytes, type LpValue } from './listpack.js';
-export { intsetDecode, intsetEncode } from './intset.js';
+export { listpackDecode, listpackScan, ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize, lpValueBytes, type LpValue, type LpScanResult } from './listpack.js';
+export { intsetDecode, intsetScan, intsetEncode } from './intset.js';
+export { PackedValue } from './packed.js';
 export { ziplistDecode, zipmapDecode } from './ziplist.js';
 export * from './constants.js';
 export type { RedisValue, KeyEntry, Encoding, EntrySource } from './model.js';

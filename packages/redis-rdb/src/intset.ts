@@ -34,6 +34,42 @@ export function intsetDecode(blob: Uint8Array, at = 0): (number | bigint)[] {
   return out;
 }
 
+/**
+ * Validate the intset held in `buf[off, off + len)` exactly as `intsetDecode` would (same checks,
+ * same `RdbFormatError` code and offset) without creating any object, and return its member count
+ * (rdbLoadObject keeps an RDB_TYPE_SET_INTSET blob as it is, after `intsetValidateIntegrity`).
+ */
+export function intsetScan(buf: Uint8Array, off: number, len: number, at: number): number {
+  if (len < 8) bad(at, `blob of ${len} bytes is shorter than the 8-byte header`);
+  const u32 = (p: number): number => (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+  const enc = u32(off);
+  const count = u32(off + 4);
+  if (enc !== 2 && enc !== 4 && enc !== 8) bad(at, `encoding ${enc} is not 2, 4 or 8`);
+  if (8 + count * enc !== len) bad(at, `header says ${count} × ${enc} bytes, blob holds ${len - 8}`);
+  // strictly ascending (intsetValidateIntegrity); int64 members compare as (signed high, unsigned low)
+  let prevHi = 0;
+  let prevLo = 0;
+  for (let i = 0; i < count; i++) {
+    const p = off + 8 + i * enc;
+    let hi: number;
+    let lo: number;
+    if (enc === 2) {
+      hi = ((buf[p]! | (buf[p + 1]! << 8)) << 16) >> 16;
+      lo = 0;
+    } else if (enc === 4) {
+      hi = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
+      lo = 0;
+    } else {
+      lo = u32(p);
+      hi = u32(p + 4) | 0;
+    }
+    if (i > 0 && !(prevHi < hi || (prevHi === hi && prevLo < lo))) bad(at + (p - off), 'members are not strictly ascending');
+    prevHi = hi;
+    prevLo = lo;
+  }
+  return count;
+}
+
 /** Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it. */
 export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
   if (values.every((v) => typeof v === 'number')) return intsetEncodeNumbers(values);

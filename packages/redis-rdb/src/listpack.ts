@@ -15,7 +15,7 @@
  * A string that is the canonical text of an int64 (lpStringToInt64) is stored as an integer.
  */
 import { RdbFormatError } from './errors.js';
-import { intToBytes, parseCanonicalInt } from './bytes.js';
+import { bytesToAscii, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
 
 export const LP_HDR_SIZE = 6;
 export const LP_EOF = 0xff;
@@ -120,6 +120,158 @@ function listpackWalk(lp: Uint8Array, at: number, out: LpValue[], asBytes: boole
   if (p !== end || lp[end] !== LP_EOF) bad(at + end, `expected the 0xFF terminator, found 0x${(lp[end] ?? 0).toString(16)}`);
   if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
   return count;
+}
+
+/** What `listpackScan` learned besides the element count (one reused object, no allocation per call). */
+export interface LpScanResult {
+  /** the longest element as Redis holds it in bytes (integers as their decimal text), for the hash thresholds */
+  maxLen: number;
+  /** zset mode: index in the buffer of the first odd (score) element whose text does not parse, else -1 */
+  badScoreAt: number;
+  /** ... and its length */
+  badScoreLen: number;
+}
+
+/**
+ * Validate the listpack held in `buf[off, off + len)` exactly as `listpackDecode` would (same checks,
+ * same order, same `RdbFormatError` code and offset), without creating any object: this is how the
+ * decoder keeps a listpack packed (as rdbLoadObject does with `lpValidateIntegrity`) and expands it
+ * only when `value` is first read. Returns the element count; fills `res`. With `zset`, every odd
+ * element (a score) that is a string is checked to parse as `scoreOf` would, the first failure
+ * recorded in `res.badScoreAt` (not thrown: the caller raises it after the odd-count check, in the
+ * order the eager decoder did).
+ */
+export function listpackScan(buf: Uint8Array, off: number, len: number, at: number, res: LpScanResult, zset: boolean): number {
+  res.maxLen = 0;
+  res.badScoreAt = -1;
+  res.badScoreLen = 0;
+  if (len < LP_HDR_SIZE + 1) bad(at, `blob of ${len} bytes is shorter than the 7-byte minimum`);
+  const total = (buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! << 24)) >>> 0;
+  if (total !== len) bad(at, `header says ${total} bytes, blob has ${len}`);
+  const declared = buf[off + 4]! | (buf[off + 5]! << 8);
+  let count = 0;
+  let maxLen = 0;
+  let p = off + LP_HDR_SIZE;
+  const end = off + len - 1;
+  // error offsets are relative to the blob, as in listpackWalk
+  const rel = at - off;
+  while (p < end) {
+    const start = p;
+    const b = buf[p]!;
+    // text length of the element, and where its string bytes are (strStart < 0 for integers)
+    let textLen: number;
+    let strStart = -1;
+    if (b < 0x80) {
+      textLen = b < 10 ? 1 : b < 100 ? 2 : 3;
+      p += 1;
+    } else if (b < 0xc0) {
+      const n = b & 0x3f;
+      p += 1;
+      if (p + n > end) bad(rel + start, `6-bit string of ${n} bytes runs past the end`);
+      textLen = n;
+      strStart = p;
+      p += n;
+    } else if (b < 0xe0) {
+      if (p + 2 > end) bad(rel + start, '13-bit int runs past the end');
+      let v = ((b & 0x1f) << 8) | buf[p + 1]!;
+      if (v >= 4096) v -= 8192;
+      textLen = decimalLength(v);
+      p += 2;
+    } else if (b < 0xf0) {
+      if (p + 2 > end) bad(rel + start, '12-bit string header runs past the end');
+      const n = ((b & 0x0f) << 8) | buf[p + 1]!;
+      p += 2;
+      if (p + n > end) bad(rel + start, `12-bit string of ${n} bytes runs past the end`);
+      textLen = n;
+      strStart = p;
+      p += n;
+    } else if (b === 0xf0) {
+      if (p + 5 > end) bad(rel + start, '32-bit string header runs past the end');
+      const n = (buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24)) >>> 0;
+      p += 5;
+      if (p + n > end) bad(rel + start, `32-bit string of ${n} bytes runs past the end`);
+      textLen = n;
+      strStart = p;
+      p += n;
+    } else if (b === 0xf1) {
+      if (p + 3 > end) bad(rel + start, 'int16 runs past the end');
+      textLen = decimalLength(((buf[p + 1]! | (buf[p + 2]! << 8)) << 16) >> 16);
+      p += 3;
+    } else if (b === 0xf2) {
+      if (p + 4 > end) bad(rel + start, 'int24 runs past the end');
+      textLen = decimalLength(((buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16)) << 8) >> 8);
+      p += 4;
+    } else if (b === 0xf3) {
+      if (p + 5 > end) bad(rel + start, 'int32 runs past the end');
+      textLen = decimalLength(buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24));
+      p += 5;
+    } else if (b === 0xf4) {
+      if (p + 9 > end) bad(rel + start, 'int64 runs past the end');
+      // rare (|v| >= 2^31): the exact decimal length through a bigint
+      textLen = new DataView(buf.buffer, buf.byteOffset + p + 1, 8).getBigInt64(0, true).toString().length;
+      p += 9;
+    } else {
+      bad(rel + start, `unknown entry encoding 0x${b.toString(16)}`);
+    }
+    const size = p - start;
+    const blen = backlenSize(size);
+    if (p + blen > end) bad(rel + start, 'backlen runs past the end');
+    if (readBacklen(buf, p, blen) !== size) bad(rel + p, `backlen does not match the entry size ${size}`);
+    p += blen;
+    if (textLen > maxLen) maxLen = textLen;
+    if (zset && (count & 1) === 1 && strStart >= 0 && res.badScoreAt < 0 && !scoreTextParses(buf, strStart, textLen)) {
+      res.badScoreAt = strStart;
+      res.badScoreLen = textLen;
+    }
+    count++;
+  }
+  if (p !== end || buf[end] !== LP_EOF) bad(rel + end, `expected the 0xFF terminator, found 0x${(buf[end] ?? 0).toString(16)}`);
+  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
+  res.maxLen = maxLen;
+  return count;
+}
+
+/** Number of characters of the decimal text of a safe integer (ll2string's length). */
+function decimalLength(v: number): number {
+  let n = 1;
+  if (v < 0) {
+    n = 2;
+    v = -v;
+  }
+  while (v >= 10) {
+    v = Math.floor(v / 10);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Would `parseDoubleText(bytesToAscii(buf[s, s + n)))` return a number? The texts Redis writes
+ * (`d2string`: an optional '-', digits, an optional '.' and digits, an optional exponent) are
+ * recognised byte by byte; anything else takes the exact slow path.
+ */
+function scoreTextParses(buf: Uint8Array, s: number, n: number): boolean {
+  let p = s;
+  const e = s + n;
+  if (p < e && buf[p] === 0x2d) p++;
+  const intStart = p;
+  while (p < e && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+  let digits = p - intStart;
+  if (p < e && buf[p] === 0x2e) {
+    p++;
+    const fracStart = p;
+    while (p < e && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+    digits += p - fracStart;
+  }
+  if (digits > 0 && p < e && (buf[p] === 0x65 || buf[p] === 0x45)) {
+    p++;
+    if (p < e && (buf[p] === 0x2b || buf[p] === 0x2d)) p++;
+    const expStart = p;
+    while (p < e && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+    if (p === expStart) return parseDoubleText(bytesToAscii(buf.subarray(s, e))) !== undefined;
+  }
+  if (digits > 0 && p === e) return true;
+  return parseDoubleText(bytesToAscii(buf.subarray(s, e))) !== undefined;
 }
 
 function readBacklen(lp: Uint8Array, p: number, n: number): number {

@@ -1,22 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { decodeRdb, encodeRdb, RdbDecoder, RdbFormatError } from '@protolab/redis-rdb';
+import { allEntries, decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, type DecodedEntry } from '@protolab/redis-rdb';
 import { arbEntries } from './helpers.js';
 
 const real = new Uint8Array(readFileSync(new URL('./fixtures/redis-7.0.15-mixed.rdb', import.meta.url)));
 const realSmall = real.subarray(0, real.length); // 73 KB: mutate it rarely (slow), generated files often
 
-/** Decoding must either succeed or throw RdbFormatError — nothing else. */
+/**
+ * Decoding must either succeed or throw RdbFormatError — nothing else. Values are validated at
+ * decode time and expanded on first read: after a successful decode, reading every key and every
+ * value's items must not throw at all (outside the try, so a throw fails the property).
+ */
 function onlyTyped(f: Uint8Array, verifyChecksum: boolean, chunk?: number): string {
+  const entries: DecodedEntry[] = [];
   try {
-    if (chunk === undefined) decodeRdb(f, { verifyChecksum });
+    if (chunk === undefined) entries.push(...allEntries(decodeRdb(f, { verifyChecksum })));
     else {
       const d = new RdbDecoder({ verifyChecksum });
-      for (let i = 0; i < f.length && !d.done; i += chunk) d.push(f.subarray(i, i + chunk));
-      if (!d.done) d.end();
+      for (let i = 0; i < f.length && !d.done; i += chunk) for (const r of d.push(f.subarray(i, i + chunk))) if (r.kind === 'entry') entries.push(r.entry);
+      if (!d.done) for (const r of d.end()) if (r.kind === 'entry') entries.push(r.entry);
     }
-    return 'ok';
   } catch (e) {
     if (e instanceof RdbFormatError) {
       expect(typeof e.code).toBe('string');
@@ -25,6 +29,18 @@ function onlyTyped(f: Uint8Array, verifyChecksum: boolean, chunk?: number): stri
     }
     throw e;
   }
+  for (const e of entries) touch(e);
+  return 'ok';
+}
+
+/** Read the key and every item of the value (expanding it), as a user of the entries would. */
+function touch(e: DecodedEntry): void {
+  expect(e.key).toBeInstanceOf(Uint8Array);
+  const v = e.value;
+  if (v.type === 'string') expect(v.value).toBeInstanceOf(Uint8Array);
+  else if (v.type === 'zset') for (const z of v.value) expect(typeof z.score).toBe('number');
+  else if (v.type === 'hash') for (const [f, x] of v.value) expect(f.length + x.length).toBeGreaterThanOrEqual(0);
+  else for (const x of v.value) expect(x).toBeInstanceOf(Uint8Array);
 }
 
 type Mutation = { kind: 'flip'; at: number; xor: number } | { kind: 'truncate'; at: number } | { kind: 'inflate'; at: number; bytes: number[] } | { kind: 'splice'; at: number; len: number; to: number };

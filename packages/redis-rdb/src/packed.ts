@@ -1,0 +1,131 @@
+/**
+ * Collection values kept packed, as Redis 7.0's `rdbLoadObject` keeps them: an RDB_TYPE_SET_INTSET
+ * stays an intset, RDB_TYPE_HASH_LISTPACK / RDB_TYPE_ZSET_LISTPACK stay listpacks and the nodes of
+ * an RDB_TYPE_LIST_QUICKLIST_2 stay listpacks (or PLAIN blobs). The decoder validates the payload
+ * while reading it (`listpackScan`, `intsetScan`: every check and error the eager decoder had) and
+ * creates no per-item objects; `value` expands it on first read into exactly the shape a plain
+ * `RedisValue` has (`Uint8Array[]`, `{ member, score }[]` sorted by (score, member),
+ * `[field, value][]`) and caches it.
+ *
+ * `value` is an own, enumerable accessor (not a prototype getter), so `toEqual`, `structuredClone`,
+ * `JSON.stringify` and `Object.keys` see `{ type, value }` as they would on a plain object. Assigning
+ * `value` replaces the cached items, as on a plain object.
+ */
+import type { RedisValue } from './model.js';
+import { compareZsetItems, intToBytes, parseDoubleText, bytesToAscii } from './bytes.js';
+import { intsetDecode } from './intset.js';
+import { listpackDecode, listpackDecodeBytesInto, lpValueBytes, type LpValue } from './listpack.js';
+
+type Items = Uint8Array[] | { member: Uint8Array; score: number }[] | [Uint8Array, Uint8Array][];
+
+/** Node kinds in `PackedValue`'s quicklist segment list (rdb.h's QUICKLIST_NODE_CONTAINER_*). */
+export const QUICKLIST_NODE_PLAIN = 1;
+export const QUICKLIST_NODE_PACKED = 2;
+
+let valueDescriptor: PropertyDescriptor;
+
+export class PackedValue {
+  readonly type: 'list' | 'set' | 'zset' | 'hash';
+  /** the buffer holding the payload (the file's bytes, or a decompressed copy) */
+  #buf: Uint8Array;
+  #off: number;
+  #len: number;
+  /** quicklist with several nodes or PLAIN nodes: (container, offset, length) triples into #buf */
+  #segs: number[] | undefined;
+  #items: Items | undefined;
+
+  static {
+    // one getter/setter pair shared by every instance, so V8 gives them all the same hidden class
+    valueDescriptor = {
+      get(this: PackedValue): Items {
+        return this.#items ?? this.#expand();
+      },
+      set(this: PackedValue, v: Items) {
+        this.#items = v;
+      },
+      enumerable: true,
+      configurable: true,
+    };
+  }
+
+  /**
+   * `type` 'set': an intset; 'hash' / 'zset': a listpack of field, value / member, score pairs;
+   * 'list': one listpack node, or with `segs` the quicklist's nodes. The payload must have been
+   * validated (the decoder does it): expanding never throws.
+   */
+  constructor(type: 'list' | 'set' | 'zset' | 'hash', buf: Uint8Array, off: number, len: number, segs?: number[]) {
+    this.type = type;
+    this.#buf = buf;
+    this.#off = off;
+    this.#len = len;
+    this.#segs = segs;
+    this.#items = undefined;
+    Object.defineProperty(this, 'value', valueDescriptor);
+  }
+
+  /** As a `RedisValue` (what it is at run time; the class cannot name the union's members itself). */
+  asValue(): RedisValue {
+    return this as unknown as RedisValue;
+  }
+
+  /** console.log / util.inspect show accessors as [Getter/Setter]: print `{ type, value }` as for a plain value. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+    return inspect({ type: this.type, value: (this as unknown as { value: unknown }).value }, options);
+  }
+
+  /** Whether `value` has been expanded (or assigned) yet. */
+  get expanded(): boolean {
+    return this.#items !== undefined;
+  }
+
+  #expand(): Items {
+    const view = this.#buf.subarray(this.#off, this.#off + this.#len);
+    let items: Items;
+    switch (this.type) {
+      case 'set':
+        items = intsetDecode(view).map((v) => intToBytes(v));
+        break;
+      case 'hash': {
+        const flat: Uint8Array[] = [];
+        const n = listpackDecodeBytesInto(view, 0, flat);
+        const pairs: [Uint8Array, Uint8Array][] = [];
+        for (let i = 0; i < n; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+        items = pairs;
+        break;
+      }
+      case 'zset': {
+        const flat = listpackDecode(view);
+        const zs: { member: Uint8Array; score: number }[] = [];
+        for (let i = 0; i < flat.length; i += 2) zs.push({ member: lpValueBytes(flat[i]!), score: scoreValue(flat[i + 1]!) });
+        zs.sort(compareZsetItems);
+        items = zs;
+        break;
+      }
+      case 'list': {
+        const out: Uint8Array[] = [];
+        const segs = this.#segs;
+        if (segs === undefined) listpackDecodeBytesInto(view, 0, out);
+        else {
+          for (let i = 0; i < segs.length; i += 3) {
+            const s = segs[i + 1]!;
+            const node = this.#buf.subarray(s, s + segs[i + 2]!);
+            if (segs[i] === QUICKLIST_NODE_PLAIN) out.push(node);
+            else listpackDecodeBytesInto(node, 0, out);
+          }
+        }
+        items = out;
+        break;
+      }
+    }
+    this.#items = items;
+    return items;
+  }
+}
+
+/** A validated listpack score (the decoder checked string scores parse). */
+function scoreValue(v: LpValue): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return parseDoubleText(bytesToAscii(v)) ?? NaN;
+}
+
