@@ -47,78 +47,112 @@ export function listpackDecodeBytesInto(lp: Uint8Array, at: number, out: Uint8Ar
   return listpackWalk(lp, at, out, true);
 }
 
+/**
+ * What `readEntry` found (module scope, so that reading an entry allocates nothing): an integer
+ * element's value in `entInt`, or a string element's bytes at `buf[entStr, entStr + entStrLen)`
+ * (`entStr` is -1 for integers).
+ */
+let entInt: number | bigint = 0;
+let entStr = -1;
+let entStrLen = 0;
+
+/**
+ * Check a listpack header for the blob `buf[off, off + len)`; returns the declared element count.
+ * `at` is the blob's offset in the file (errors give file offsets).
+ */
+function readHeader(buf: Uint8Array, off: number, len: number, at: number): number {
+  if (len < LP_HDR_SIZE + 1) bad(at, `blob of ${len} bytes is shorter than the 7-byte minimum`);
+  const total = (buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! << 24)) >>> 0;
+  if (total !== len) bad(at, `header says ${total} bytes, blob has ${len}`);
+  return buf[off + 4]! | (buf[off + 5]! << 8);
+}
+
+/**
+ * Read and check the entry at `buf[p]` (its encoding, its data within `end`, its backlen) and
+ * return where the next one starts; what it holds goes to `entInt` / `entStr` / `entStrLen`.
+ * `rel` turns a buffer index into a file offset for errors.
+ */
+function readEntry(buf: Uint8Array, p: number, end: number, rel: number): number {
+  const start = p;
+  const b = buf[p]!;
+  entStr = -1;
+  if (b < 0x80) {
+    entInt = b;
+    p += 1;
+  } else if (b < 0xc0) {
+    const n = b & 0x3f;
+    p += 1;
+    if (p + n > end) bad(rel + start, `6-bit string of ${n} bytes runs past the end`);
+    entStr = p;
+    entStrLen = n;
+    p += n;
+  } else if (b < 0xe0) {
+    if (p + 2 > end) bad(rel + start, '13-bit int runs past the end');
+    const v = ((b & 0x1f) << 8) | buf[p + 1]!;
+    entInt = v >= 4096 ? v - 8192 : v;
+    p += 2;
+  } else if (b < 0xf0) {
+    if (p + 2 > end) bad(rel + start, '12-bit string header runs past the end');
+    const n = ((b & 0x0f) << 8) | buf[p + 1]!;
+    p += 2;
+    if (p + n > end) bad(rel + start, `12-bit string of ${n} bytes runs past the end`);
+    entStr = p;
+    entStrLen = n;
+    p += n;
+  } else if (b === 0xf0) {
+    if (p + 5 > end) bad(rel + start, '32-bit string header runs past the end');
+    const n = (buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24)) >>> 0;
+    p += 5;
+    if (p + n > end) bad(rel + start, `32-bit string of ${n} bytes runs past the end`);
+    entStr = p;
+    entStrLen = n;
+    p += n;
+  } else if (b === 0xf1) {
+    if (p + 3 > end) bad(rel + start, 'int16 runs past the end');
+    entInt = ((buf[p + 1]! | (buf[p + 2]! << 8)) << 16) >> 16;
+    p += 3;
+  } else if (b === 0xf2) {
+    if (p + 4 > end) bad(rel + start, 'int24 runs past the end');
+    entInt = ((buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16)) << 8) >> 8;
+    p += 4;
+  } else if (b === 0xf3) {
+    if (p + 5 > end) bad(rel + start, 'int32 runs past the end');
+    entInt = buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24);
+    p += 5;
+  } else if (b === 0xf4) {
+    if (p + 9 > end) bad(rel + start, 'int64 runs past the end');
+    const v = new DataView(buf.buffer, buf.byteOffset + p + 1, 8).getBigInt64(0, true);
+    entInt = Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    p += 9;
+  } else {
+    bad(rel + start, `unknown entry encoding 0x${b.toString(16)}`);
+  }
+  // backlen: the size of encoding+data, written most significant 7-bit group first
+  const size = p - start;
+  const blen = backlenSize(size);
+  if (p + blen > end) bad(rel + start, 'backlen runs past the end');
+  if (readBacklen(buf, p, blen) !== size) bad(rel + p, `backlen does not match the entry size ${size}`);
+  return p + blen;
+}
+
+/** The checks after the last entry: the terminator, and the header's count when it is known. */
+function checkEnd(buf: Uint8Array, p: number, end: number, rel: number, at: number, declared: number, count: number): void {
+  if (p !== end || buf[end] !== LP_EOF) bad(rel + end, `expected the 0xFF terminator, found 0x${(buf[end] ?? 0).toString(16)}`);
+  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
+}
+
 function listpackWalk(lp: Uint8Array, at: number, out: LpValue[], asBytes: boolean): number {
-  if (lp.length < LP_HDR_SIZE + 1) bad(at, `blob of ${lp.length} bytes is shorter than the 7-byte minimum`);
-  const total = (lp[0]! | (lp[1]! << 8) | (lp[2]! << 16) | (lp[3]! << 24)) >>> 0;
-  if (total !== lp.length) bad(at, `header says ${total} bytes, blob has ${lp.length}`);
-  const declared = lp[4]! | (lp[5]! << 8);
+  const declared = readHeader(lp, 0, lp.length, at);
   let count = 0;
   let p = LP_HDR_SIZE;
   const end = lp.length - 1;
   while (p < end) {
-    const start = p;
-    const b = lp[p]!;
-    let value: LpValue;
-    if (b < 0x80) {
-      value = b;
-      p += 1;
-    } else if (b < 0xc0) {
-      const n = b & 0x3f;
-      p += 1;
-      if (p + n > end) bad(at + start, `6-bit string of ${n} bytes runs past the end`);
-      value = lp.subarray(p, p + n);
-      p += n;
-    } else if (b < 0xe0) {
-      if (p + 2 > end) bad(at + start, '13-bit int runs past the end');
-      let v = ((b & 0x1f) << 8) | lp[p + 1]!;
-      if (v >= 4096) v -= 8192;
-      value = v;
-      p += 2;
-    } else if (b < 0xf0) {
-      if (p + 2 > end) bad(at + start, '12-bit string header runs past the end');
-      const n = ((b & 0x0f) << 8) | lp[p + 1]!;
-      p += 2;
-      if (p + n > end) bad(at + start, `12-bit string of ${n} bytes runs past the end`);
-      value = lp.subarray(p, p + n);
-      p += n;
-    } else if (b === 0xf0) {
-      if (p + 5 > end) bad(at + start, '32-bit string header runs past the end');
-      const n = (lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16) | (lp[p + 4]! << 24)) >>> 0;
-      p += 5;
-      if (p + n > end) bad(at + start, `32-bit string of ${n} bytes runs past the end`);
-      value = lp.subarray(p, p + n);
-      p += n;
-    } else if (b === 0xf1) {
-      if (p + 3 > end) bad(at + start, 'int16 runs past the end');
-      value = ((lp[p + 1]! | (lp[p + 2]! << 8)) << 16) >> 16;
-      p += 3;
-    } else if (b === 0xf2) {
-      if (p + 4 > end) bad(at + start, 'int24 runs past the end');
-      value = ((lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16)) << 8) >> 8;
-      p += 4;
-    } else if (b === 0xf3) {
-      if (p + 5 > end) bad(at + start, 'int32 runs past the end');
-      value = lp[p + 1]! | (lp[p + 2]! << 8) | (lp[p + 3]! << 16) | (lp[p + 4]! << 24);
-      p += 5;
-    } else if (b === 0xf4) {
-      if (p + 9 > end) bad(at + start, 'int64 runs past the end');
-      const v = new DataView(lp.buffer, lp.byteOffset + p + 1, 8).getBigInt64(0, true);
-      value = Number.isSafeInteger(Number(v)) ? Number(v) : v;
-      p += 9;
-    } else {
-      bad(at + start, `unknown entry encoding 0x${b.toString(16)}`);
-    }
-    // backlen: the size of encoding+data, written most significant 7-bit group first
-    const size = p - start;
-    const blen = backlenSize(size);
-    if (p + blen > end) bad(at + start, 'backlen runs past the end');
-    if (readBacklen(lp, p, blen) !== size) bad(at + p, `backlen does not match the entry size ${size}`);
-    p += blen;
-    out.push(asBytes && typeof value !== 'object' ? intToBytes(value) : value);
+    p = readEntry(lp, p, end, at);
+    if (entStr >= 0) out.push(lp.subarray(entStr, entStr + entStrLen));
+    else out.push(asBytes ? intToBytes(entInt) : entInt);
     count++;
   }
-  if (p !== end || lp[end] !== LP_EOF) bad(at + end, `expected the 0xFF terminator, found 0x${(lp[end] ?? 0).toString(16)}`);
-  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
+  checkEnd(lp, p, end, at, at, declared, count);
   return count;
 }
 
@@ -133,22 +167,19 @@ export interface LpScanResult {
 }
 
 /**
- * Validate the listpack held in `buf[off, off + len)` exactly as `listpackDecode` would (same checks,
- * same order, same `RdbFormatError` code and offset), without creating any object: this is how the
- * decoder keeps a listpack packed (as rdbLoadObject does with `lpValidateIntegrity`) and expands it
- * only when `value` is first read. Returns the element count; fills `res`. With `zset`, every odd
- * element (a score) that is a string is checked to parse as `scoreOf` would, the first failure
- * recorded in `res.badScoreAt` (not thrown: the caller raises it after the odd-count check, in the
- * order the eager decoder did).
+ * Validate the listpack held in `buf[off, off + len)` exactly as `listpackDecode` would (the same
+ * `readEntry` checks, so the same `RdbFormatError` code and offset), without creating any object:
+ * this is how the decoder keeps a listpack packed (as rdbLoadObject does with
+ * `lpValidateIntegrity`) and expands it only when `value` is first read. Returns the element count;
+ * fills `res`. With `zset`, every odd element (a score) that is a string is checked to parse as
+ * `scoreOf` would, the first failure recorded in `res.badScoreAt` (not thrown: the caller raises it
+ * after the odd-count check, in the order the eager decoder did).
  */
 export function listpackScan(buf: Uint8Array, off: number, len: number, at: number, res: LpScanResult, zset: boolean): number {
   res.maxLen = 0;
   res.badScoreAt = -1;
   res.badScoreLen = 0;
-  if (len < LP_HDR_SIZE + 1) bad(at, `blob of ${len} bytes is shorter than the 7-byte minimum`);
-  const total = (buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! << 24)) >>> 0;
-  if (total !== len) bad(at, `header says ${total} bytes, blob has ${len}`);
-  const declared = buf[off + 4]! | (buf[off + 5]! << 8);
+  const declared = readHeader(buf, off, len, at);
   let count = 0;
   let maxLen = 0;
   let p = off + LP_HDR_SIZE;
@@ -156,77 +187,17 @@ export function listpackScan(buf: Uint8Array, off: number, len: number, at: numb
   // error offsets are relative to the blob, as in listpackWalk
   const rel = at - off;
   while (p < end) {
-    const start = p;
-    const b = buf[p]!;
-    // text length of the element, and where its string bytes are (strStart < 0 for integers)
-    let textLen: number;
-    let strStart = -1;
-    if (b < 0x80) {
-      textLen = b < 10 ? 1 : b < 100 ? 2 : 3;
-      p += 1;
-    } else if (b < 0xc0) {
-      const n = b & 0x3f;
-      p += 1;
-      if (p + n > end) bad(rel + start, `6-bit string of ${n} bytes runs past the end`);
-      textLen = n;
-      strStart = p;
-      p += n;
-    } else if (b < 0xe0) {
-      if (p + 2 > end) bad(rel + start, '13-bit int runs past the end');
-      let v = ((b & 0x1f) << 8) | buf[p + 1]!;
-      if (v >= 4096) v -= 8192;
-      textLen = decimalLength(v);
-      p += 2;
-    } else if (b < 0xf0) {
-      if (p + 2 > end) bad(rel + start, '12-bit string header runs past the end');
-      const n = ((b & 0x0f) << 8) | buf[p + 1]!;
-      p += 2;
-      if (p + n > end) bad(rel + start, `12-bit string of ${n} bytes runs past the end`);
-      textLen = n;
-      strStart = p;
-      p += n;
-    } else if (b === 0xf0) {
-      if (p + 5 > end) bad(rel + start, '32-bit string header runs past the end');
-      const n = (buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24)) >>> 0;
-      p += 5;
-      if (p + n > end) bad(rel + start, `32-bit string of ${n} bytes runs past the end`);
-      textLen = n;
-      strStart = p;
-      p += n;
-    } else if (b === 0xf1) {
-      if (p + 3 > end) bad(rel + start, 'int16 runs past the end');
-      textLen = decimalLength(((buf[p + 1]! | (buf[p + 2]! << 8)) << 16) >> 16);
-      p += 3;
-    } else if (b === 0xf2) {
-      if (p + 4 > end) bad(rel + start, 'int24 runs past the end');
-      textLen = decimalLength(((buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16)) << 8) >> 8);
-      p += 4;
-    } else if (b === 0xf3) {
-      if (p + 5 > end) bad(rel + start, 'int32 runs past the end');
-      textLen = decimalLength(buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24));
-      p += 5;
-    } else if (b === 0xf4) {
-      if (p + 9 > end) bad(rel + start, 'int64 runs past the end');
-      // rare (|v| >= 2^31): the exact decimal length through a bigint
-      textLen = new DataView(buf.buffer, buf.byteOffset + p + 1, 8).getBigInt64(0, true).toString().length;
-      p += 9;
-    } else {
-      bad(rel + start, `unknown entry encoding 0x${b.toString(16)}`);
-    }
-    const size = p - start;
-    const blen = backlenSize(size);
-    if (p + blen > end) bad(rel + start, 'backlen runs past the end');
-    if (readBacklen(buf, p, blen) !== size) bad(rel + p, `backlen does not match the entry size ${size}`);
-    p += blen;
+    p = readEntry(buf, p, end, rel);
+    // the element's length as Redis holds it: integers as their decimal text
+    const textLen = entStr >= 0 ? entStrLen : typeof entInt === 'number' ? decimalLength(entInt) : entInt.toString().length;
     if (textLen > maxLen) maxLen = textLen;
-    if (zset && (count & 1) === 1 && strStart >= 0 && res.badScoreAt < 0 && !scoreTextParses(buf, strStart, textLen)) {
-      res.badScoreAt = strStart;
+    if (zset && (count & 1) === 1 && entStr >= 0 && res.badScoreAt < 0 && !scoreTextParses(buf, entStr, textLen)) {
+      res.badScoreAt = entStr;
       res.badScoreLen = textLen;
     }
     count++;
   }
-  if (p !== end || buf[end] !== LP_EOF) bad(rel + end, `expected the 0xFF terminator, found 0x${(buf[end] ?? 0).toString(16)}`);
-  if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
+  checkEnd(buf, p, end, rel, at, declared, count);
   res.maxLen = maxLen;
   return count;
 }
