@@ -7,6 +7,7 @@
  * write(2), so a transaction's MULTI … EXEC reach the file together.
  */
 import { encodeCommand } from '@protolab/resp';
+import { concatBytes } from '@protolab/redis-rdb';
 
 const encoder = new TextEncoder();
 
@@ -30,18 +31,6 @@ export function selectCommand(db: number): Uint8Array {
 /** aof.c genAofTimestampAnnotationIfNeeded: `#TS:<unix seconds>\r\n`. */
 export function timestampAnnotation(unixSec: number): Uint8Array {
   return encoder.encode(`#TS:${unixSec}\r\n`);
-}
-
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
 }
 
 /**

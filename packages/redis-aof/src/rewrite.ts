@@ -5,7 +5,8 @@
  * Key order is the order the keyspace yields (Redis: dict iteration order); loading either gives
  * the same data.
  */
-import { catAppendOnlyGenericCommand, concatBytes, timestampAnnotation } from './feed.js';
+import { concatBytes } from '@protolab/redis-rdb';
+import { catAppendOnlyGenericCommand, timestampAnnotation } from './feed.js';
 import type { KeyEntry } from './keyspace-types.js';
 
 /** server.h AOF_REWRITE_ITEMS_PER_CMD. */
