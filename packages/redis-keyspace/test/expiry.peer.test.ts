@@ -9,7 +9,7 @@ import { describePeer, startServer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
 import { RespClient } from '@protolab/resp';
 import { expiryExperiment, DEFAULT_COST_MODEL } from '../src/index.js';
-import type { CurvePoint } from '../src/index.js';
+import type { CurvePoint, ExperimentResult } from '../src/index.js';
 
 const VOLATILE = 200_000;
 const PERSISTENT = 200_000;
@@ -32,14 +32,8 @@ function infoField(info: string, field: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
-interface RealRun {
-  hz: number;
-  points: CurvePoint[];
-  peak: CurvePoint;
-  reclaimedAtMs: number | undefined;
-  cpuMs: number;
-  timeCapHits: number;
-}
+/** The real server's run, in the simulated experiment's shape (INFO has no per-run expired_keys here). */
+type RealRun = Omit<ExperimentResult, 'expiredKeys'>;
 
 async function realExperiment(hz: number): Promise<RealRun> {
   const server: PeerServer = await startServer({

@@ -247,6 +247,19 @@ export class NginxUpstream {
     return best;
   }
 
+  /**
+   * The part ip_hash and hash share once a peer is chosen: take it unless this request tried it or
+   * it is down / failed / at max_conns; taking it counts the connection and restarts its
+   * fail_timeout window when that window is over.
+   */
+  private tryTake(rq: RequestState, p: NginxPeer, now: number): boolean {
+    if (rq.tried.has(p) || !this.eligibleBase(p, now)) return false;
+    p.conns++;
+    if (now - p.checked > p.failTimeoutSec) p.checked = now;
+    rq.tried.add(p);
+    return true;
+  }
+
   /** ngx_http_upstream_get_ip_hash_peer. */
   private getIpHash(rq: RequestState, addr: Uint8Array): NginxPeer | null {
     if (rq.hashTries > 20 || rq.list.single) return this.getRoundRobin(rq);
@@ -254,17 +267,8 @@ export class NginxUpstream {
     let hash = rq.ipHash;
     for (;;) {
       for (const b of addr) hash = (hash * 113 + b) % 6271;
-      let w = hash % rq.list.totalWeight;
-      let i = 0;
-      while (w >= rq.list.peers[i]!.weight) {
-        w -= rq.list.peers[i]!.weight;
-        i++;
-      }
-      const p = rq.list.peers[i]!;
-      if (!rq.tried.has(p) && this.eligibleBase(p, now)) {
-        p.conns++;
-        if (now - p.checked > p.failTimeoutSec) p.checked = now;
-        rq.tried.add(p);
+      const p = peerAtWeight(rq.list.peers, hash % rq.list.totalWeight);
+      if (this.tryTake(rq, p, now)) {
         rq.ipHash = hash;
         return p;
       }
@@ -282,19 +286,8 @@ export class NginxUpstream {
       c = crc32Final(crc32Update(c, key));
       rq.acc = (rq.acc + ((c >>> 16) & 0x7fff)) >>> 0;
       rq.rehash++;
-      let w = rq.acc % rq.list.totalWeight;
-      let i = 0;
-      while (w >= rq.list.peers[i]!.weight) {
-        w -= rq.list.peers[i]!.weight;
-        i++;
-      }
-      const p = rq.list.peers[i]!;
-      if (!rq.tried.has(p) && this.eligibleBase(p, now)) {
-        p.conns++;
-        if (now - p.checked > p.failTimeoutSec) p.checked = now;
-        rq.tried.add(p);
-        return p;
-      }
+      const p = peerAtWeight(rq.list.peers, rq.acc % rq.list.totalWeight);
+      if (this.tryTake(rq, p, now)) return p;
       if (++rq.hashTries > 20) return this.getRoundRobin(rq);
     }
   }
@@ -445,6 +438,16 @@ export class NginxUpstream {
 }
 
 /** ip_hash key bytes: IPv4 → the first three octets; IPv6 → all 16 bytes; none → 3 zero bytes. */
+/** The peer that the weight point `w` (0 ≤ w < total weight) falls on, walking the peers in order. */
+function peerAtWeight(peers: readonly NginxPeer[], w: number): NginxPeer {
+  let i = 0;
+  while (w >= peers[i]!.weight) {
+    w -= peers[i]!.weight;
+    i++;
+  }
+  return peers[i]!;
+}
+
 export function ipHashKey(addr: string | Uint8Array | undefined): Uint8Array {
   if (addr === undefined) return new Uint8Array(3);
   if (addr instanceof Uint8Array) {
