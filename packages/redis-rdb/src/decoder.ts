@@ -1018,6 +1018,9 @@ export interface DecodedRdb {
 /**
  * Decode a whole RDB held in memory. Bytes after the payload are allowed (AOF preamble) and
  * reported through `endOffset`. Duplicate keys in one database are rejected as Redis does.
+ * Every payload is validated here; keys and values are read from `bytes` on first access, so the
+ * entries keep `bytes` alive and see any later write to it: do not reuse the buffer while they are
+ * in use (copy what must outlive it).
  */
 export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): DecodedRdb {
   const dec = new RdbDecoder(opts);
