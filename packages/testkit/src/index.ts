@@ -5,3 +5,7 @@
  */
 export { freePort, startServer, waitForTcp, findBinary, type PeerServer, type StartServerOptions } from './peers.js';
 export { describePeer, requirePeers, peersRequired } from './describe-peer.js';
+export {
+  parseTranscript, renderTranscript, executeTranscript, describeTranscript, updatingTranscripts,
+  TranscriptFormatError, type TranscriptCommand, type TranscriptBlock,
+} from './transcript.js';
