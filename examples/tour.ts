@@ -3,6 +3,11 @@
 //
 //   npm run tour                 # all of them
 //   npm run tour -- 1 5          # only examples whose number starts with 1 or 5
+//   npm run example -- 10        # one example (the same as: npx tsx examples/10-cluster-slot-routing.ts)
+//
+// Each example runs as `tsx examples/NN-….ts` from the repository root, exactly as a reader would
+// type it: the root tsconfig.json maps @protolab/* to the TypeScript sources, so no build and no
+// flag is needed, and a stale dist/ is never run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,7 +33,7 @@ for (const file of examples) {
   const title = `${file}: ${heading(file)}`;
   process.stdout.write(`\n${'═'.repeat(Math.min(100, title.length + 4))}\n  ${title}\n${'═'.repeat(Math.min(100, title.length + 4))}\n`);
   const t0 = performance.now();
-  const r = spawnSync(tsx, ['--conditions=@protolab/source', join(here, file)], { stdio: 'inherit', cwd: join(here, '..') });
+  const r = spawnSync(tsx, [join('examples', file)], { stdio: 'inherit', cwd: join(here, '..') });
   const ms = Math.round(performance.now() - t0);
   if (r.status !== 0) {
     failed.push(file);
@@ -48,3 +53,7 @@ if (failed.length > 0) {
   process.exit(1);
 }
 process.stdout.write(`\ntour: all ${examples.length} examples ran (${total} s)\n`);
+if (filters.length === 0) {
+  process.stdout.write('\nNext: read a spec (packages/<name>/test/), replay a golden transcript (npm run transcripts),\n'
+    + 'or use a package in your own project (README: "Use it in your project").\n');
+}
