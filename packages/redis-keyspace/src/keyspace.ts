@@ -7,8 +7,11 @@
 import type { RespValue } from '@protolab/resp';
 import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
-import type { ClientState, CommandSpec, Ctx } from './commands.js';
-import { COMMANDS, setAdd, zsetAddMember, hashSet } from './commands.js';
+import type { ClientState, CommandSpec, Ctx } from './server.js';
+import { lookupCommand } from './commands.js';
+import { setAdd } from './t_set.js';
+import { zsetAddMember } from './t_zset.js';
+import { hashSet } from './t_hash.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
 import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn, RedisValue } from './types.js';
@@ -137,9 +140,9 @@ export class Keyspace {
   }
 
   private dispatch(args: string[]): RespValue {
-    const name = args[0]!.toLowerCase();
+    const name = (args[0] ?? '').toLowerCase();
     const client = this.client;
-    const spec = COMMANDS[name];
+    const spec = lookupCommand(name);
     const special = name === 'multi' || name === 'exec' || name === 'discard';
     if (spec === undefined && !special) {
       if (client.inMulti) client.multiError = true;
@@ -150,10 +153,10 @@ export class Keyspace {
         return nul < 0 ? s : s.slice(0, nul);
       };
       let tail = '';
-      for (let i = 1; i < args.length && tail.length < 128; i++) tail += `'${cstr(args[i]!).slice(0, 128 - tail.length)}' `;
-      return err(`ERR unknown command '${cstr(args[0]!).slice(0, 128)}', with args beginning with: ${tail}`.replace(/[\r\n]/g, ' '));
+      for (let i = 1; i < args.length && tail.length < 128; i++) tail += `'${cstr(args[i] ?? '').slice(0, 128 - tail.length)}' `;
+      return err(`ERR unknown command '${cstr(args[0] ?? '').slice(0, 128)}', with args beginning with: ${tail}`.replace(/[\r\n]/g, ' '));
     }
-    const arity = special ? 1 : spec!.arity;
+    const arity = spec === undefined ? 1 : spec.arity;
     if ((arity > 0 && args.length !== arity) || args.length < -arity) {
       if (client.inMulti) client.multiError = true;
       return err(E.arity(name));
@@ -175,7 +178,7 @@ export class Keyspace {
       client.queue = [];
       return OK;
     }
-    if (name === 'exec') return this.exec();
+    if (name === 'exec' || spec === undefined) return this.exec();
     this.core.cmdNow = this.core.nowFn();
     return this.call(args, spec);
   }
@@ -184,13 +187,35 @@ export class Keyspace {
    * server.c call(): run, then propagate if the command changed the dataset. `spec` comes from
    * dispatch (already looked up there); exec's queued commands are looked up here.
    */
-  private call(args: string[], spec: CommandSpec = COMMANDS[args[0]!.toLowerCase()]!): RespValue {
+  private call(args: string[], spec: CommandSpec): RespValue {
     const core = this.core;
     const dirtyBefore = core.dirty;
-    const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, forcePropagate: false };
-    const reply = spec.handler(ctx);
-    if (core.dirty !== dirtyBefore || ctx.forcePropagate) core.propagate(this.client.db.id, ctx.propagateAs ?? args);
+    const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, alsoPropagate: undefined, forcePropagate: false };
+    const reply = spec.proc(ctx);
+    if (core.dirty !== dirtyBefore || ctx.forcePropagate) {
+      if (ctx.alsoPropagate === undefined) core.propagate(this.client.db.id, ctx.propagateAs ?? args);
+      else this.propagateMany(ctx);
+    }
     return reply;
+  }
+
+  /**
+   * server.c propagatePendingCommands: the command (unless it set propagateAs to []) plus its
+   * alsoPropagate()s, wrapped in MULTI/EXEC when there are several (inside EXEC, execCommand wraps).
+   */
+  private propagateMany(ctx: Ctx): void {
+    const core = this.core;
+    const ops: { db: number; argv: string[] }[] = [];
+    if (ctx.propagateAs === undefined || ctx.propagateAs.length > 0) ops.push({ db: this.client.db.id, argv: ctx.propagateAs ?? ctx.argv });
+    for (const op of ctx.alsoPropagate ?? []) ops.push(op);
+    const first = ops[0];
+    if (core.pending !== undefined || ops.length === 1 || first === undefined) {
+      for (const op of ops) core.propagate(op.db, op.argv);
+      return;
+    }
+    core.propagate(first.db, ['MULTI']);
+    for (const op of ops) core.propagate(op.db, op.argv);
+    core.propagate(first.db, ['EXEC']);
   }
 
   /** multi.c execCommand: one frozen "now"; writes wrapped in MULTI/EXEC when more than one. */
@@ -209,7 +234,12 @@ export class Keyspace {
     core.pending = ops;
     const replies: RespValue[] = [];
     try {
-      for (const args of queue) replies.push(this.call(args));
+      for (const args of queue) {
+        const spec = lookupCommand(args[0] ?? '');
+        // Only known commands are queued (dispatch answers unknown ones before queueing).
+        if (spec === undefined) throw new KeyspaceError('INTERNAL', `EXEC: queued unknown command '${args[0] ?? ''}'`);
+        replies.push(this.call(args, spec));
+      }
     } finally {
       core.pending = undefined;
       if (ops.length > 1) {

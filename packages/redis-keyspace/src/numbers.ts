@@ -68,3 +68,25 @@ export function parseDouble(bin: string): number | undefined {
 export function formatDouble17g(d: number): string {
   return formatDouble(d);
 }
+
+/** Two rank arguments (LRANGE, ZRANGE …) as integers, or undefined when one is not (not-an-integer). */
+export function rangeIndexes(startArg: string, endArg: string): [bigint, bigint] | undefined {
+  const start = string2ll(startArg);
+  const end = string2ll(endArg);
+  if (start === undefined || end === undefined) return undefined;
+  return [start, end];
+}
+
+/**
+ * t_list.c / t_zset.c rank-range normalisation (negative = from the end, clamp to the length).
+ * Returns [start, end] inclusive, or undefined when the range is empty.
+ */
+export function normRange(start: bigint, end: bigint, len: number): [number, number] | undefined {
+  const n = BigInt(len);
+  if (start < 0n) start = n + start;
+  if (end < 0n) end = n + end;
+  if (start < 0n) start = 0n;
+  if (start > end || start >= n) return undefined;
+  if (end >= n) end = n - 1n;
+  return [Number(start), Number(end)];
+}

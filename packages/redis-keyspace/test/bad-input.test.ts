@@ -45,3 +45,22 @@ describe('error replies are atomic: no partial writes', () => {
     );
   });
 });
+
+describe('command names are looked up in a Map (server.c lookupCommand over the commands dict)', () => {
+  const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__', 'isPrototypeOf'];
+  it.each(NAMES)("server.c processCommand: '%s' is an unknown command, not a JS property", (name) => {
+    const ks = new Keyspace({ now: () => NOW });
+    expect(ks.execute([name, 'k'])).toEqual({ type: 'error', value: `ERR unknown command '${name}', with args beginning with: 'k' ` });
+  });
+  it('multi.c: an unknown command inside MULTI aborts the whole transaction (EXECABORT), nothing applied', () => {
+    let propagated = 0;
+    const ks = new Keyspace({ now: () => NOW, onPropagate: () => { propagated++; } });
+    expect(ks.execute(['MULTI']).type).toBe('simple');
+    expect(ks.execute(['SET', 'a', '1'])).toEqual({ type: 'simple', value: 'QUEUED' });
+    expect(ks.execute(['constructor']).type).toBe('error');
+    expect(ks.execute(['SET', 'b', '1'])).toEqual({ type: 'simple', value: 'QUEUED' });
+    expect(ks.execute(['EXEC'])).toEqual({ type: 'error', value: 'EXECABORT Transaction discarded because of previous errors.' });
+    expect(ks.dbsize()).toBe(0);
+    expect(propagated).toBe(0);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The EXPIRE family, TTL/PTTL/EXPIRETIME/PEXPIRETIME and PERSIST (expire.c). Registered in the
+ * command table through EXPIRE_COMMANDS.
+ */
+import type { RespValue } from '@protolab/resp';
+import { LLONG_MAX, LLONG_MIN, string2ll } from './numbers.js';
+import { E, err, int } from './replies.js';
+import type { CommandSpec, Ctx } from './server.js';
+import { arg, cmd, lower } from './server.js';
+import { alreadyExpired } from './t_string.js';
+
+const enum ExpFlag { NX = 1, XX = 2, GT = 4, LT = 8 }
+
+/** expire.c expireGenericCommand. `basetime` 0 for the *AT forms; `seconds` for EXPIRE/EXPIREAT. */
+function expireGeneric(c: Ctx, relative: boolean, seconds: boolean, name: string): RespValue {
+  const { core, argv } = c;
+  const db = c.client.db;
+  let flag = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const o = lower(arg(c, j));
+    if (o === 'nx') flag |= ExpFlag.NX;
+    else if (o === 'xx') flag |= ExpFlag.XX;
+    else if (o === 'gt') flag |= ExpFlag.GT;
+    else if (o === 'lt') flag |= ExpFlag.LT;
+    else return err(`ERR Unsupported option ${arg(c, j)}`);
+  }
+  if (flag & ExpFlag.NX && flag & (ExpFlag.XX | ExpFlag.GT | ExpFlag.LT)) {
+    return err('ERR NX and XX, GT or LT options at the same time are not compatible');
+  }
+  if (flag & ExpFlag.GT && flag & ExpFlag.LT) return err('ERR GT and LT options at the same time are not compatible');
+  let when = string2ll(arg(c, 2));
+  if (when === undefined) return err(E.notInteger);
+  if (seconds) {
+    // C integer division truncates toward zero, like BigInt division.
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) return err(E.expireTime(name));
+    when *= 1000n;
+  }
+  const basetime = relative ? BigInt(core.cmdNow) : 0n;
+  if (when > LLONG_MAX - basetime) return err(E.expireTime(name));
+  when += basetime;
+  const key = arg(c, 1);
+  const slot = core.lookup(db, key);
+  if (slot < 0) return int(0);
+  if (flag) {
+    const has = db.hasExpire(slot);
+    const current = has ? db.getExpireExact(slot) : -1n;
+    if (flag & ExpFlag.NX && has) return int(0);
+    if (flag & ExpFlag.XX && !has) return int(0);
+    // GT: a key without TTL counts as infinite, so GT always fails on it.
+    if (flag & ExpFlag.GT && (!has || when <= current)) return int(0);
+    // LT: a key without TTL counts as infinite, so LT always succeeds on it.
+    if (flag & ExpFlag.LT && has && when >= current) return int(0);
+  }
+  if (alreadyExpired(core, when)) {
+    core.deleteKey(db, slot);
+    core.dirty++;
+    c.propagateAs = ['DEL', key]; // lazyfree-lazy-expire no
+    return int(1);
+  }
+  db.setExpire(slot, when);
+  core.dirty++;
+  const out = argv.slice();
+  out[0] = name === 'pexpireat' ? arg(c, 0) : 'PEXPIREAT';
+  if (relative || seconds) out[2] = when.toString();
+  c.propagateAs = out;
+  return int(1);
+}
+
+/** expire.c ttlGenericCommand. */
+function ttlGeneric(c: Ctx, outputMs: boolean, outputAbs: boolean): RespValue {
+  const db = c.client.db;
+  const slot = c.core.lookup(db, arg(c, 1));
+  if (slot < 0) return int(-2);
+  if (!db.hasExpire(slot)) return int(-1);
+  const expire = db.getExpireExact(slot);
+  let ttl = outputAbs ? expire : expire - BigInt(c.core.cmdNow);
+  if (ttl < 0n) ttl = 0n;
+  return int(outputMs ? ttl : (ttl + 500n) / 1000n);
+}
+
+function persistCommand(c: Ctx): RespValue {
+  const db = c.client.db;
+  const slot = c.core.lookup(db, arg(c, 1));
+  if (slot < 0) return int(0);
+  if (!db.removeExpire(slot)) return int(0);
+  c.core.dirty++;
+  return int(1);
+}
+
+const W = ['write', 'fast'] as const;
+const R = ['readonly', 'fast'] as const;
+export const EXPIRE_COMMANDS: readonly CommandSpec[] = [
+  cmd('expire', -3, W, [1, 1, 1], 'generic', (c) => expireGeneric(c, true, true, 'expire')),
+  cmd('pexpire', -3, W, [1, 1, 1], 'generic', (c) => expireGeneric(c, true, false, 'pexpire')),
+  cmd('expireat', -3, W, [1, 1, 1], 'generic', (c) => expireGeneric(c, false, true, 'expireat')),
+  cmd('pexpireat', -3, W, [1, 1, 1], 'generic', (c) => expireGeneric(c, false, false, 'pexpireat')),
+  cmd('ttl', 2, R, [1, 1, 1], 'generic', (c) => ttlGeneric(c, false, false)),
+  cmd('pttl', 2, R, [1, 1, 1], 'generic', (c) => ttlGeneric(c, true, false)),
+  cmd('expiretime', 2, R, [1, 1, 1], 'generic', (c) => ttlGeneric(c, false, true)),
+  cmd('pexpiretime', 2, R, [1, 1, 1], 'generic', (c) => ttlGeneric(c, true, true)),
+  cmd('persist', 2, W, [1, 1, 1], 'generic', persistCommand),
+];
