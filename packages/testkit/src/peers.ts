@@ -63,7 +63,7 @@ export interface StartServerOptions {
   readonly args: (ctx: { port: number; dir: string }) => readonly string[];
   /** Resolves when the server answers. Default: a TCP connect to the port succeeds. */
   readonly ready?: (ctx: { port: number; dir: string }) => Promise<void>;
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>; // map-ok: environment variables handed to spawn, never looked up by an input key
   /** Start-up limit (default 20 000 ms). */
   readonly timeoutMs?: number;
   /** Use this port instead of a free one (for multi-server set-ups that chose ports first). */
