@@ -54,9 +54,29 @@ const POOL_SIZE = 64 * 1024;
 let pool = new Uint8Array(POOL_SIZE);
 let poolOff = 0;
 
+/**
+ * The largest byte array one allocation in this package may make (Node 20's typed-array limit,
+ * `buffer.constants.MAX_LENGTH` = 2^32). A decoded length beyond it is refused as BAD_LENGTH /
+ * LZF_CORRUPT before anything is allocated, never left to V8's untyped RangeError.
+ */
+export const MAX_BYTE_ARRAY_LENGTH = 2 ** 32;
+
+/**
+ * Size of the largest single allocation made by `allocBytes` since the last `resetAllocationMeter`
+ * (the bounded-allocation property reads it: no allocation may exceed what the input justifies).
+ */
+export const allocationMeter = { largest: 0 };
+
+export function resetAllocationMeter(): void {
+  allocationMeter.largest = 0;
+}
+
 /** A fresh n-byte array; small ones are views into a shared pool (never reused once handed out). */
 export function allocBytes(n: number): Uint8Array {
-  if (n > 4096) return new Uint8Array(n);
+  if (n > 4096) {
+    if (n > allocationMeter.largest) allocationMeter.largest = n;
+    return new Uint8Array(n);
+  }
   if (poolOff + n > POOL_SIZE) {
     pool = new Uint8Array(POOL_SIZE);
     poolOff = 0;

@@ -8,8 +8,12 @@
  *
  * Streaming: `push(chunk)` returns every record that is complete in the bytes seen so far. A
  * record is parsed from its first byte each time; when the bytes run out the parser notes how many
- * it needs and waits until at least that many have arrived, so a record split across many chunks
- * costs O(record size) re-parses, not O(chunks). Memory is bounded by the largest record plus one
+ * it needs and how far it got, and tries again only once both the needed bytes and twice the bytes
+ * it walked have arrived (or at `end()`): the attempts on one record form a geometric series, so
+ * decoding is linear in the input for any record size and any chunking (`stats` counts the work).
+ * The price is latency: a record may be handed over up to its own size later than the byte that
+ * completed it (a string's or blob's length is known up front, so those wait for nothing extra).
+ * Memory is bounded by the largest record plus one
  * chunk: consumed bytes are dropped.
  *
  * Hostile input: every length is checked against the bytes actually present before anything is
@@ -31,7 +35,7 @@ import { listpackScan, lpValueBytes, type LpScanResult, type LpValue } from './l
 import { intsetScan } from './intset.js';
 import { PackedValue, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN } from './packed.js';
 import { ziplistDecode, zipmapDecode } from './ziplist.js';
-import { bytesToAscii, compareZsetItems, equalBytes, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
+import { allocBytes, bytesToAscii, compareZsetItems, equalBytes, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
 import {
   DEFAULT_THRESHOLDS, NEWER_TYPE_NAMES, RDB_TYPE_NAMES, RDB_VERSION, type EncodingThresholds,
   RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
@@ -275,6 +279,12 @@ export class RdbDecoder {
   private pos = 0;
   /** absolute offset we need buffered before the next attempt */
   private need = 0;
+  /**
+   * Work done so far, as operation counts (the linear-time property reads them instead of a
+   * clock): bytes the record parser walked, including attempts abandoned for want of input, and
+   * bytes copied to join chunks. Both stay within a constant factor of the input for any chunking.
+   */
+  readonly stats = { parsedBytes: 0, copiedBytes: 0 };
   private final = false;
   private phase: Phase = 'header';
   private crc = new Crc64();
@@ -387,7 +397,8 @@ export class RdbDecoder {
       this.chunkBytes = 0;
       return;
     }
-    const merged = new Uint8Array(rest + this.chunkBytes);
+    const merged = allocBytes(rest + this.chunkBytes);
+    this.stats.copiedBytes += merged.length;
     merged.set(this.buf.subarray(this.pos), 0);
     let o = rest;
     for (const c of this.chunks) {
@@ -410,6 +421,7 @@ export class RdbDecoder {
       const start = this.pos;
       try {
         const rec = this.phase === 'header' ? this.parseHeader() : this.parseRecord();
+        this.stats.parsedBytes += this.pos - start;
         if (rec === null) {
           // an entry (never the EOF record)
           if (this.version >= 5) this.crc.update(this.buf, start, this.pos);
@@ -423,8 +435,13 @@ export class RdbDecoder {
         sink(rec);
       } catch (e) {
         if (e instanceof NeedMore) {
+          // the attempt walked `walked` bytes of this record and will walk them again: retry only
+          // when the bytes it needs are there AND at least twice what it walked, so the attempts on
+          // one record cost a geometric series, O(record) in all, whatever the chunk sizes (13.2)
+          const walked = this.pos - start;
+          this.stats.parsedBytes += walked;
           this.pos = start;
-          this.need = e.need;
+          this.need = Math.max(e.need, this.base + start + 2 * walked);
           if (this.final) {
             throw new RdbFormatError('TRUNCATED', this.base + this.buf.length, `input ended inside a record that starts at byte ${this.base + start} (needs ${e.need - this.base - this.buf.length} more bytes)`);
           }

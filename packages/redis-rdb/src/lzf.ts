@@ -14,7 +14,7 @@
  * pick a different — equally valid — earlier match). Every valid stream decodes identically.
  */
 import { RdbFormatError } from './errors.js';
-import { allocBytes } from './bytes.js';
+import { allocBytes, MAX_BYTE_ARRAY_LENGTH } from './bytes.js';
 
 const HLOG = 16;
 const HSIZE = 1 << HLOG;
@@ -158,7 +158,17 @@ export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8A
   if (!Number.isSafeInteger(outLen) || outLen < 0 || outLen > input.length * LZF_MAX_EXPANSION) {
     throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} is impossible for ${input.length} compressed bytes (max ${LZF_MAX_EXPANSION}x)`);
   }
-  const out = allocBytes(outLen);
+  if (outLen > MAX_BYTE_ARRAY_LENGTH) {
+    // possible for LZF (a 49 MB input may expand to 4.3 GB) but not for one byte array here
+    throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} exceeds the largest byte array this decoder can hold (${MAX_BYTE_ARRAY_LENGTH})`);
+  }
+  let out: Uint8Array;
+  try {
+    out = allocBytes(outLen);
+  } catch {
+    // V8's "Array buffer allocation failed": the length was legal but memory ran out
+    throw new RdbFormatError('LZF_CORRUPT', at, `LZF: cannot allocate the announced ${outLen}-byte output`);
+  }
   const inLen = input.length;
   let ip = 0;
   let op = 0;
