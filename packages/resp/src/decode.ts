@@ -289,9 +289,9 @@ export class RespDecoder {
             pos = next;
             break;
           }
-          const n = fast ? BigInt(num) : parseInteger(buf, pos + 1, cr);
+          const n = fast ? num : parseInteger(buf, pos + 1, cr);
           if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
-          v = { type: 'integer', value: n };
+          v = { type: 'integer', value: BigInt(n) };
           pos = next;
           break;
         }

@@ -14,7 +14,7 @@
  * In RESP3 every kind of null is `_\r\n` (shared.null[3] and shared.nullarray[3]).
  */
 import { RespEncodeError } from './errors.js';
-import { formatDouble } from './number.js';
+import { formatDouble17g } from '@protolab/redis-common';
 import type { RespValue } from './types.js';
 import { utf8Length, writeUtf8 } from './utf8.js';
 
@@ -158,9 +158,9 @@ function writeValue(w: Writer, v: RespValue, p: RespProtocolVersion): void {
     case 'double':
       if (p === 3) {
         w.byte(T.double);
-        w.ascii(formatDouble(v.value));
+        w.ascii(formatDouble17g(v.value));
         w.crlf();
-      } else bulkAscii(w, formatDouble(v.value));
+      } else bulkAscii(w, formatDouble17g(v.value));
       return;
     case 'boolean':
       if (p === 3) w.ascii(v.value ? '#t\r\n' : '#f\r\n');
@@ -269,7 +269,7 @@ export function encodeCommand(argv: readonly CommandArg[]): Uint8Array {
   return out;
 }
 
-/** Below this many UTF-16 units a JS loop beats a call into C++ (toolchain.md P19). */
+/** Below this many UTF-16 units a JS loop beats a call into C++ (docs/toolchain.md, "Pitfalls met"). */
 const NATIVE_UTF8_FROM = 32;
 
 function numberText(a: number | bigint): string {
