@@ -40,7 +40,7 @@ show('step 4 (aofDelHistoryFiles): history unlinked, manifest persisted again', 
 console.log('── every manifest write is temp-appendonly.aof.manifest + fsync + rename(2): a crash sees the old or the new one, never half\n');
 
 console.log('── names that need quoting are written with sdscatrepr and read back with sdssplitargs:');
-const quoted: AofManifest = { base: { fileName: 'my aof.1.base.rdb', fileSeq: 1, fileType: 'b' }, history: [], incr: [{ fileName: 'tab\there.1.incr.aof', fileSeq: 1, fileType: 'i' }], currBaseFileSeq: 1, currIncrFileSeq: 1 };
+const quoted: AofManifest = { base: { fileName: 'my aof.1.base.rdb', fileSeq: 1n, fileType: 'b' }, history: [], incr: [{ fileName: 'tab\there.1.incr.aof', fileSeq: 1n, fileType: 'i' }], currBaseFileSeq: 1n, currIncrFileSeq: 1n };
 console.log(formatManifest(quoted).replace(/^/gm, '  ').trimEnd());
 console.log(`  parsed back: ${JSON.stringify(parseManifest(formatManifest(quoted)).incr[0]?.fileName)}\n`);
 

@@ -15,7 +15,7 @@ import { AofFeeder, toBytes } from './feed.js';
 import { type AppendFsync, type FlushAction, type FsyncState, flushAppendOnlyFile, initialFsyncState } from './fsync.js';
 import type { EntrySource, KeyspaceLike } from './keyspace-types.js';
 import { type LoadReport, loadAppendOnlyFiles, loadManifestFromDisk, persistManifest } from './load.js';
-import type { AofInfo, AofManifest } from './manifest.js';
+import { EMPTY_MANIFEST, nextFileSeq, type AofInfo, type AofManifest } from './manifest.js';
 import { DEFAULT_APPENDDIRNAME, DEFAULT_APPENDFILENAME, baseFileName, incrFileName, rewriteTempFileName } from './names.js';
 import type { RdbCodec } from './rdb-bridge.js';
 import { rewriteAppendOnlyFileRio } from './rewrite.js';
@@ -71,7 +71,7 @@ export class AppendOnlyFile {
   private readonly bio: Bio;
   private readonly feeder: AofFeeder;
   /** server.aof_manifest. */
-  manifest: AofManifest = { base: undefined, history: [], incr: [], currBaseFileSeq: 0, currIncrFileSeq: 0 };
+  manifest: AofManifest = EMPTY_MANIFEST;
   /** The incr file `aof_fd` points at (undefined: AOF not open). */
   currentIncr: string | undefined;
   fsyncState: FsyncState;
@@ -121,7 +121,7 @@ export class AppendOnlyFile {
     let dirty = false;
     if (am.base === undefined && am.incr.length === 0) {
       // "Creating AOF base file … on server start": rewriteAppendOnlyFile of the (empty) dataset.
-      const seq = am.currBaseFileSeq + 1;
+      const seq = nextFileSeq(am.currBaseFileSeq, 'base');
       const name = baseFileName(this.aofFilename, seq, this.useRdbPreamble);
       const tmp = `temp-rewriteaof-${this.nextPid++}.aof`;
       this.writeBaseFile(tmp, ks.fork(), nowMs);
@@ -131,7 +131,7 @@ export class AppendOnlyFile {
     }
     let last = am.incr[am.incr.length - 1];
     if (last === undefined) {
-      const seq = am.currIncrFileSeq + 1;
+      const seq = nextFileSeq(am.currIncrFileSeq, 'incr');
       last = { fileName: incrFileName(this.aofFilename, seq), fileSeq: seq, fileType: 'i' };
       am = { ...am, incr: [...am.incr, last], currIncrFileSeq: seq };
       dirty = true;
@@ -214,7 +214,7 @@ export class AppendOnlyFile {
     if (this.currentIncr === undefined) throw new AofError('AOF_WRITE_STATE', 'the AOF is not open (call start first)');
     this.feeder.selectedDb = -1;
     this.flush(nowMs, true);
-    const seq = this.manifest.currIncrFileSeq + 1;
+    const seq = nextFileSeq(this.manifest.currIncrFileSeq, 'incr');
     const info: AofInfo = { fileName: incrFileName(this.aofFilename, seq), fileSeq: seq, fileType: 'i' };
     const am: AofManifest = { ...this.manifest, incr: [...this.manifest.incr, info], currIncrFileSeq: seq };
     const newPath = this.path(info.fileName);
@@ -245,7 +245,7 @@ export class AppendOnlyFile {
     const am0 = this.manifest;
     const history: AofInfo[] = [...am0.history];
     if (am0.base !== undefined) history.unshift({ ...am0.base, fileType: 'h' });
-    const seq = am0.currBaseFileSeq + 1;
+    const seq = nextFileSeq(am0.currBaseFileSeq, 'base');
     const base: AofInfo = { fileName: baseFileName(this.aofFilename, seq, this.useRdbPreamble), fileSeq: seq, fileType: 'b' };
     this.disk.rename(job.tmpFile, this.path(base.fileName));
     // markRewrittenIncrAofAsHistory: every incr but the one being written (the last).

@@ -10,8 +10,13 @@ export interface AofDisk {
   list(): string[];
   /** Create an empty file if it does not exist (open(O_CREAT)). */
   create(name: string): void;
-  /** Append bytes (write(2) with O_APPEND). */
-  write(name: string, bytes: Uint8Array): void;
+  /**
+   * Append bytes (write(2) with O_APPEND). As write(2) on a full disk, it may write only a prefix:
+   * it then returns the number of bytes it wrote (a short write). `void` or `bytes.length` means
+   * all of them. When nothing could be written it throws an `AofError` `AOF_IO` with the errno.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- SimDisk's write returns void (it always writes everything)
+  write(name: string, bytes: Uint8Array): number | void;
   truncate(name: string, length: number): void;
   read(name: string): Uint8Array;
   size(name: string): number;
@@ -20,6 +25,12 @@ export interface AofDisk {
   /** rename(2): atomic, replaces `to`. */
   rename(from: string, to: string): void;
   remove(name: string): void;
+}
+
+/** The bytes a {@link AofDisk.write} call wrote. */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- the return of AofDisk.write
+export function writtenBytes(result: number | void, asked: number): number {
+  return typeof result === 'number' ? result : asked;
 }
 
 /** `appenddirname/name`. */

@@ -21,17 +21,30 @@ export type AofErrorCode =
   | 'AOF_RDB_BASE'
   | 'AOF_LIMIT'
   // Writer.
-  | 'AOF_WRITE_STATE';
+  | 'AOF_WRITE_STATE'
+  /** A new BASE/INCR seq would pass LLONG_MAX (aof.c would overflow a long long). */
+  | 'AOF_SEQ_OVERFLOW'
+  /**
+   * flushAppendOnlyFile could not write aof_buf (ENOSPC, EIO, a short write): under `always`
+   * Redis exits; under everysec/no it sets aof_last_write_status = C_ERR and write commands get
+   * `-MISCONF Errors writing to the AOF file: …` until a write succeeds.
+   */
+  | 'AOF_WRITE_ERROR'
+  /** A file operation failed (ENOENT, EROFS, ENOTDIR, EISDIR, ENOSPC, EIO …): `errno` and `file` say which. */
+  | 'AOF_IO';
 
 export class AofError extends Error {
   override readonly name = 'AofError';
   readonly code: AofErrorCode;
   readonly file: string | undefined;
   readonly offset: number | undefined;
-  constructor(code: AofErrorCode, message: string, where: { file?: string; offset?: number } = {}) {
+  /** The errno name of a failed file operation (`ENOSPC`, `EIO`, `EISDIR` …), for `AOF_IO` / `AOF_WRITE_ERROR`. */
+  readonly errno: string | undefined;
+  constructor(code: AofErrorCode, message: string, where: { file?: string; offset?: number; errno?: string } = {}) {
     super(message);
     this.code = code;
     this.file = where.file;
     this.offset = where.offset;
+    this.errno = where.errno;
   }
 }

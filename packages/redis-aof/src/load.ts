@@ -218,7 +218,7 @@ export function loadAppendOnlyFiles(disk: AofDisk, ks: KeyspaceLike, opts: LoadO
       am.base !== undefined && am.incr.length === 0 && am.base.fileName === aofFilename && !disk.exists(aofPath(dirname, aofFilename));
     if (!dirExists || (am.base === undefined && am.incr.length === 0) || onlyBaseIsOld) {
       // aofUpgradePrepare: manifest first, then move the file; a crash in between is retried.
-      am = { ...am, base: { fileName: aofFilename, fileSeq: 1, fileType: 'b' }, currBaseFileSeq: 1 };
+      am = { ...am, base: { fileName: aofFilename, fileSeq: 1n, fileType: 'b' }, currBaseFileSeq: 1n };
       persistManifest(disk, dirname, aofFilename, am);
       disk.rename(aofFilename, aofPath(dirname, aofFilename));
       log.push(`Successfully migrated an old-style AOF file (${aofFilename}) into the AOF directory (${dirname}).`);

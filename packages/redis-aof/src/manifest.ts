@@ -5,15 +5,19 @@
  * `seq` is read with atoll, unknown keys are ignored, a name must not be a path.
  */
 import { AofError } from './errors.js';
-import { cStrtoll, sdsCatRepr, sdsNeedsRepr, sdsSplitArgs } from './sds.js';
+import { LLONG_MAX, cAtollBig, sdsCatRepr, sdsNeedsRepr, sdsSplitArgs } from './sds.js';
 
 /** aof.h AOF_FILE_TYPE_BASE 'b', AOF_FILE_TYPE_HIST 'h', AOF_FILE_TYPE_INCR 'i'. */
 export type AofFileType = 'b' | 'h' | 'i';
 
-/** aof.h aofInfo. `fileName` is a byte string (one char per byte). */
+/**
+ * aof.h aofInfo. `fileName` is a byte string (one char per byte). `fileSeq` is a C `long long`
+ * in Redis, so a bigint here: a double cannot tell 2^53 from 2^53 + 1, and a rewrite that computes
+ * the next seq as `seq + 1` must get a new file name, never the current one.
+ */
 export interface AofInfo {
   readonly fileName: string;
-  readonly fileSeq: number;
+  readonly fileSeq: bigint;
   readonly fileType: AofFileType;
 }
 
@@ -23,12 +27,36 @@ export interface AofManifest {
   readonly history: readonly AofInfo[];
   readonly incr: readonly AofInfo[];
   /** The seq of the newest base ever named (the next base gets seq + 1). */
-  readonly currBaseFileSeq: number;
+  readonly currBaseFileSeq: bigint;
   /** The seq of the newest incr ever named (the next incr gets seq + 1). */
-  readonly currIncrFileSeq: number;
+  readonly currIncrFileSeq: bigint;
 }
 
-export const EMPTY_MANIFEST: AofManifest = { base: undefined, history: [], incr: [], currBaseFileSeq: 0, currIncrFileSeq: 0 };
+export const EMPTY_MANIFEST: AofManifest = { base: undefined, history: [], incr: [], currBaseFileSeq: 0n, currIncrFileSeq: 0n };
+
+/**
+ * The seq of the next BASE or INCR file: aof.c getNewBaseFileNameAndMarkPreAsHistory /
+ * getNewIncrAofName do `++server.aof_manifest->curr_*_file_seq` on a `long long`, which past
+ * LLONG_MAX is undefined behaviour in C (in practice it wraps negative, and the next start fails
+ * on "non-monotonic sequence number"). We refuse instead, before any file is touched: the rewrite
+ * fails with `AOF_SEQ_OVERFLOW` and the current files stay as they are.
+ */
+export function nextFileSeq(seq: bigint, what: 'base' | 'incr'): bigint {
+  if (seq >= LLONG_MAX) {
+    throw new AofError('AOF_SEQ_OVERFLOW', `Cannot name a new ${what} AOF file: its seq would be ${seq + 1n}, past LLONG_MAX (${LLONG_MAX})`, { file: 'manifest' });
+  }
+  return seq + 1n;
+}
+
+/**
+ * util.c pathIsBaseName rejects a name with '/' or '\\'. It lets through "", "." and "..", which
+ * name a directory (appendonlydir itself or its parent); Redis 7.0 then fails later with
+ * "Unrecoverable error reading the append only file" (fread: EISDIR). We reject them here, with
+ * the same error as a path, so no loader or check-aof ever opens a directory as an AOF file.
+ */
+export function isAofBaseName(name: string): boolean {
+  return !name.includes('/') && !name.includes('\\') && name !== '' && name !== '.' && name !== '..';
+}
 
 /** aof.c MANIFEST_MAX_LINE: fgets reads at most this many bytes per line. */
 export const MANIFEST_MAX_LINE = 1024;
@@ -62,9 +90,9 @@ export function parseManifest(input: Uint8Array | string): AofManifest {
   let base: AofInfo | undefined;
   const history: AofInfo[] = [];
   const incr: AofInfo[] = [];
-  let currBaseFileSeq = 0;
-  let currIncrFileSeq = 0;
-  let maxSeq = 0;
+  let currBaseFileSeq = 0n;
+  let currIncrFileSeq = 0n;
+  let maxSeq = 0n;
   let linenum = 0;
   let pos = 0;
   for (;;) {
@@ -89,24 +117,23 @@ export function parseManifest(input: Uint8Array | string): AofManifest {
     // 'argc < 6' for forward compatibility: unknown key/value pairs are allowed.
     if (argv === undefined || argv.length < 6 || argv.length % 2 !== 0) fail('MANIFEST_FORMAT', 'Invalid AOF manifest file format', linenum, line);
     let fileName: string | undefined;
-    let fileSeq = 0;
+    let fileSeq = 0n;
     let fileType = '';
-    for (let i = 0; i < argv.length; i += 2) {
-      const key = argv[i]!.toLowerCase();
-      const value = argv[i + 1]!;
+    for (let i = 0; i + 1 < argv.length; i += 2) {
+      const key = (argv[i] ?? '').toLowerCase();
+      const value = argv[i + 1] ?? '';
       if (key === 'file') {
         const nulAt = value.indexOf('\0');
         fileName = nulAt === -1 ? value : value.slice(0, nulAt); // sdsnew(argv[i+1]) stops at NUL
-        // util.c pathIsBaseName: no '/' and no '\\'.
-        if (fileName.includes('/') || fileName.includes('\\')) fail('MANIFEST_PATH', "File can't be a path, just a filename", linenum, line);
+        if (!isAofBaseName(fileName)) fail('MANIFEST_PATH', "File can't be a path, just a filename", linenum, line);
       } else if (key === 'seq') {
-        fileSeq = cStrtoll(value).value; // atoll: "1x" is 1, "x" is 0
+        fileSeq = cAtollBig(value); // atoll: "1x" is 1, "x" is 0, saturates at LLONG_MAX
       } else if (key === 'type') {
         const nulAt = value.indexOf('\0');
         fileType = (nulAt === -1 ? value : value.slice(0, nulAt)).slice(0, 1);
       }
     }
-    if (fileName === undefined || fileSeq === 0 || fileType === '') fail('MANIFEST_FORMAT', 'Invalid AOF manifest file format', linenum, line);
+    if (fileName === undefined || fileSeq === 0n || fileType === '') fail('MANIFEST_FORMAT', 'Invalid AOF manifest file format', linenum, line);
     if (fileType === 'b') {
       if (base !== undefined) fail('MANIFEST_DUPLICATE_BASE', 'Found duplicate base file information', linenum, line);
       base = { fileName, fileSeq, fileType };

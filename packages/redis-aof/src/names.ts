@@ -18,12 +18,12 @@ export function getTempAofManifestFileName(aofFilename: string): string {
 }
 
 /** aof.c getNewBaseFileNameAndMarkPreAsHistory: `appendonly.aof.<seq>.base.rdb|aof`. */
-export function baseFileName(aofFilename: string, seq: number, rdbPreamble: boolean): string {
+export function baseFileName(aofFilename: string, seq: bigint, rdbPreamble: boolean): string {
   return `${aofFilename}.${seq}.base${rdbPreamble ? '.rdb' : '.aof'}`;
 }
 
 /** aof.c getNewIncrAofName: `appendonly.aof.<seq>.incr.aof`. */
-export function incrFileName(aofFilename: string, seq: number): string {
+export function incrFileName(aofFilename: string, seq: bigint): string {
   return `${aofFilename}.${seq}.incr.aof`;
 }
 

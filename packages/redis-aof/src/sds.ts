@@ -58,6 +58,33 @@ export function sdsSplitArgs(line: string): string[] | undefined {
   return words?.map((w) => Buffer.from(w).toString('latin1'));
 }
 
+/** LLONG_MAX and LLONG_MIN: the range of a C `long long` (aof.h `file_seq`, `curr_*_file_seq`). */
+export const LLONG_MAX = 2n ** 63n - 1n;
+export const LLONG_MIN = -(2n ** 63n);
+
+/**
+ * C atoll as glibc implements it (strtoll): skip leading whitespace, optional sign, then as many
+ * digits as there are; 0 when there are none; saturates at LLONG_MAX / LLONG_MIN. Exact over the
+ * whole `long long` range (a bigint), unlike {@link cStrtoll}.
+ */
+export function cAtollBig(s: string): bigint {
+  let p = 0;
+  while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
+  let neg = false;
+  if (s[p] === '+' || s[p] === '-') {
+    neg = s[p] === '-';
+    p++;
+  }
+  const digitsStart = p;
+  while (p < s.length && s.charCodeAt(p) >= 0x30 && s.charCodeAt(p) <= 0x39) p++;
+  // At most 20 digits matter: anything longer saturates anyway (bounded work on hostile input).
+  const digits = s.slice(digitsStart, p).replace(/^0+/, '');
+  if (digits.length === 0) return 0n;
+  if (digits.length > 20) return neg ? LLONG_MIN : LLONG_MAX;
+  const v = neg ? -BigInt(digits) : BigInt(digits);
+  return v > LLONG_MAX ? LLONG_MAX : v < LLONG_MIN ? LLONG_MIN : v;
+}
+
 /**
  * C atoll / strtol(…, 10) as far as Redis uses them: skip leading whitespace, optional sign, then
  * as many digits as there are; 0 when there are none. Saturates like strtoll on overflow.

@@ -8,11 +8,11 @@ const code = aofErrorCode;
 describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
   it('Redis 7.0.15 writes "file <name> seq <n> type <t>\\n", base first (captured from a real server)', () => {
     const am: AofManifest = {
-      base: { fileName: 'appendonly.aof.1.base.rdb', fileSeq: 1, fileType: 'b' },
+      base: { fileName: 'appendonly.aof.1.base.rdb', fileSeq: 1n, fileType: 'b' },
       history: [],
-      incr: [{ fileName: 'appendonly.aof.1.incr.aof', fileSeq: 1, fileType: 'i' }],
-      currBaseFileSeq: 1,
-      currIncrFileSeq: 1,
+      incr: [{ fileName: 'appendonly.aof.1.incr.aof', fileSeq: 1n, fileType: 'i' }],
+      currBaseFileSeq: 1n,
+      currIncrFileSeq: 1n,
     };
     expect(formatManifest(am)).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
   });
@@ -23,9 +23,9 @@ describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
       'file appendonly.aof.3.incr.aof seq 3 type h\nfile appendonly.aof.4.incr.aof seq 4 type i\nfile appendonly.aof.5.incr.aof seq 5 type i\n';
     const am = parseManifest(text);
     expect(am.base?.fileName).toBe('appendonly.aof.2.base.rdb');
-    expect(am.history.map((h) => h.fileSeq)).toEqual([1, 2, 3]);
+    expect(am.history.map((h) => h.fileSeq)).toEqual([1n, 2n, 3n]);
     expect(am.incr.map((h) => h.fileName)).toEqual(['appendonly.aof.4.incr.aof', 'appendonly.aof.5.incr.aof']);
-    expect(am.currIncrFileSeq).toBe(5);
+    expect(am.currIncrFileSeq).toBe(5n);
     expect(formatManifest(am)).toBe(text);
   });
 
@@ -46,7 +46,7 @@ describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
 
   it('the reader accepts keys in any order, ignores unknown keys and # comments, and reads seq with atoll ("1x" is 1, as 7.0.15 does)', () => {
     const am = parseManifest('# comment\ntype b seq 1x file a.base.rdb extra 7\nfile a.1.incr.aof seq 1 type i\n');
-    expect(am.base).toEqual({ fileName: 'a.base.rdb', fileSeq: 1, fileType: 'b' });
+    expect(am.base).toEqual({ fileName: 'a.base.rdb', fileSeq: 1n, fileType: 'b' });
     expect(am.incr).toHaveLength(1);
   });
 
@@ -65,7 +65,7 @@ describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
   });
 
   it("a Redis quirk, kept: sdsneedsrepr does not quote a single quote, so a name with ' is written bare and then unreadable (redis-check-aof 7.0.15: \"Invalid AOF manifest file format\")", () => {
-    const am: AofManifest = { base: undefined, history: [], incr: [{ fileName: "a'b.aof", fileSeq: 1, fileType: 'i' }], currBaseFileSeq: 0, currIncrFileSeq: 1 };
+    const am: AofManifest = { base: undefined, history: [], incr: [{ fileName: "a'b.aof", fileSeq: 1n, fileType: 'i' }], currBaseFileSeq: 0n, currIncrFileSeq: 1n };
     expect(formatManifest(am)).toBe("file a'b.aof seq 1 type i\n");
     expect(code(() => parseManifest(formatManifest(am)))).toBe('MANIFEST_FORMAT');
   });
@@ -74,12 +74,12 @@ describe('aof.c getAofManifestAsString / aofLoadManifestFromFile', () => {
     const name = fc
       .string({ unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 })
       .filter((s) => !s.includes('/') && !s.includes('\\') && !s.includes("'"));
-    const info = (t: 'b' | 'h' | 'i') => fc.record({ fileName: name, fileSeq: fc.integer({ min: 1, max: 1e9 }), fileType: fc.constant(t) });
+    const info = (t: 'b' | 'h' | 'i') => fc.record({ fileName: name, fileSeq: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), fileType: fc.constant(t) });
     fc.assert(
       fc.property(fc.option(info('b'), { nil: undefined }), fc.array(info('h'), { maxLength: 3 }), fc.uniqueArray(fc.integer({ min: 1, max: 1e6 }), { maxLength: 4 }), name, (base, history, seqs, iname) => {
-        const incr = [...seqs].sort((a, b) => a - b).map((s) => ({ fileName: `${iname}.${s}`, fileSeq: s, fileType: 'i' as const }));
+        const incr = [...seqs].sort((a, b) => a - b).map((s) => ({ fileName: `${iname}.${s}`, fileSeq: BigInt(s), fileType: 'i' as const }));
         if (base === undefined && history.length === 0 && incr.length === 0) return;
-        const am: AofManifest = { base, history, incr, currBaseFileSeq: base?.fileSeq ?? 0, currIncrFileSeq: incr.at(-1)?.fileSeq ?? 0 };
+        const am: AofManifest = { base, history, incr, currBaseFileSeq: base?.fileSeq ?? 0n, currIncrFileSeq: incr.at(-1)?.fileSeq ?? 0n };
         const back = parseManifest(formatManifest(am));
         expect(back.base).toEqual(base);
         expect(back.history).toEqual(history);

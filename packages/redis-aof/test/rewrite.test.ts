@@ -105,7 +105,7 @@ describe('aof.c BGREWRITEAOF: base + incr after a rewrite == the full old log', 
 class RetiresCurrentIncr extends AppendOnlyFile {
   override rewriteDone(job: Parameters<AppendOnlyFile['rewriteDone']>[0]): void {
     const am = this.manifest;
-    const seq = am.currIncrFileSeq + 1;
+    const seq = am.currIncrFileSeq + 1n;
     // pretend the current incr was rewritten too, and open yet another one
     this.manifest = { ...am, incr: [...am.incr, { fileName: `appendonly.aof.${seq}.incr.aof`, fileSeq: seq, fileType: 'i' }], currIncrFileSeq: seq };
     this.disk.create(this.path(`appendonly.aof.${seq}.incr.aof`));

@@ -16,8 +16,9 @@ if (file === undefined) {
   process.stdout.write('Usage: check-aof [--fix] <file.manifest|file.aof>\n');
   process.exit(1);
 }
+function main(target: string): number {
 const disk = new FsDisk(process.cwd());
-const r = checkAof(disk, file, {
+const r = checkAof(disk, target, {
   fix,
   rdb: rdbCodec,
   answer: () => {
@@ -30,4 +31,13 @@ const r = checkAof(disk, file, {
 });
 disk.close();
 process.stdout.write(r.output);
-process.exit(r.exitCode);
+return r.exitCode;
+}
+
+try {
+  process.exitCode = main(file);
+} catch (e) {
+  // A CLI prints one line, never a stack trace.
+  process.stderr.write(`protolab-check-aof: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}
