@@ -1,7 +1,8 @@
 // LVS vs nginx: the same weights, different orders (wrr vs smooth WRR), and "IP_HASH" is sh in LVS but ip_hash in nginx
 //
 //   npx tsx --conditions=@protolab/source examples/63-lvs-vs-nginx.ts
-import { NginxUpstream, VirtualService } from '@protolab/lvs';
+import { VirtualService } from '@protolab/lvs';
+import { NginxUpstream } from '@protolab/nginx';
 
 function lvs(scheduler: 'wrr' | 'sh', weights: number[]): VirtualService {
   const svc = new VirtualService({ scheduler });
@@ -18,7 +19,7 @@ for (const ws of [[5, 1, 1], [4, 3, 2]]) {
   const b = nginx('round_robin', ws);
   const sum = ws.reduce((x, y) => x + y, 0);
   const s1 = Array.from({ length: 2 * sum }, () => a.schedule({ srcAddr: 1 })!.name).join('');
-  const s2 = Array.from({ length: 2 * sum }, () => b.request()!.name).join('');
+  const s2 = Array.from({ length: 2 * sum }, () => b.request() ?? '-').join('');
   console.log(`weights ${ws.join(',')}:  IPVS wrr ${s1}   nginx smooth ${s2}`);
 }
 
@@ -26,7 +27,7 @@ console.log('\nclient          LVS sh (hash_32 of the whole address)   nginx ip_
 const sh = lvs('sh', [1, 1, 1]);
 const ih = nginx('ip_hash', [1, 1, 1]);
 for (const c of ['10.0.0.5', '10.0.0.6', '10.0.0.200', '192.168.1.5', '192.168.1.77']) {
-  console.log(`${c.padEnd(15)} ${sh.schedule({ srcAddr: c })!.name.padEnd(40)} ${ih.request({ clientAddr: c })!.name}`);
+  console.log(`${c.padEnd(15)} ${sh.schedule({ srcAddr: c })!.name.padEnd(40)} ${ih.request({ clientAddr: c }) ?? '-'}`);
 }
 console.log(`
 nginx keeps a whole /24 on one server; IPVS sh spreads it. (On kernels before sh/dh moved to

@@ -2,7 +2,8 @@
 // indexed segment tree (IndexedLeastConn), which must return the very same dest every time.
 // Also wrr (ip_vs_wrr.c) and nginx smooth WRR picks per second, with a naive baseline.
 // Run: npx tsx --conditions=@protolab/source packages/lvs/bench/least-conn.bench.ts
-import { NginxUpstream, VirtualService, type Dest } from '@protolab/lvs';
+import { VirtualService, type Dest } from '@protolab/lvs';
+import { NginxUpstream } from '@protolab/nginx';
 import { Prng } from '@protolab/sim';
 
 function build(kind: 'lc' | 'wlc' | 'sed' | 'nq', n: number, indexed: boolean, seed: number): VirtualService {

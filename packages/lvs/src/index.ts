@@ -1,7 +1,7 @@
 /**
- * @protolab/lvs — Linux IPVS schedulers decision-exact with net/netfilter/ipvs, nginx 1.22's
- * upstream balancers, LVS forwarding modes as packet rewrites, and keepalived's TCP_CHECK, VRRP
- * election and configuration parser.
+ * @protolab/lvs — Linux IPVS schedulers decision-exact with net/netfilter/ipvs, LVS forwarding
+ * modes as packet rewrites, and keepalived's TCP_CHECK, VRRP election and configuration parser.
+ * (nginx's balancers are @protolab/nginx.)
  */
 export { LvsError, KeepalivedConfigError, type LvsErrorCode } from './errors.js';
 export { parseIPv4, formatIPv4, toAddr, hash32 } from './addr.js';
@@ -29,8 +29,6 @@ export { MaglevHashing, MH_PRIMES } from './schedulers/mh.js';
 export { hsiphash32 } from './schedulers/siphash.js';
 export { Lblc, Lblcr, lblcOverloaded, destSetMin, destSetMax, CHECK_EXPIRE_INTERVAL_MS } from './schedulers/lblc.js';
 export { IndexedLeastConn, type IndexedKind } from './schedulers/indexed.js';
-export { NginxUpstream, NginxPeer, ipHashKey, ipHashValue, splitServer, type NginxMethod, type NginxServerSpec, type PickRequest } from './nginx/upstream.js';
-export { crc32 } from './nginx/crc32.js';
 export { ConnTable, bindDest, unbindDest, IPVS_TIMEOUTS_MS, type Conn, type ConnState } from './conntable.js';
 export { runWorkload, type WorkloadOptions, type WorkloadResult } from './workload.js';
 export { forward, natInbound, natOutbound, drInbound, tunInbound, describeFrame, IPIP_OVERHEAD, type ForwardingMethod, type Frame, type Director, type RealServer, type Host, type Hop, type ForwardingResult } from './forwarding.js';

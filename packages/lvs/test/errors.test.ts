@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { LvsError, NginxUpstream, VirtualService } from '../src/index.js';
+import { NginxError, NginxUpstream } from '@protolab/nginx';
+import { LvsError, VirtualService } from '../src/index.js';
 
-function codeOf(f: () => unknown): string {
+function codeOf(f: () => unknown, cls: typeof LvsError | typeof NginxError = LvsError): string {
   try {
     f();
   } catch (e) {
-    expect(e).toBeInstanceOf(LvsError);
-    return (e as LvsError).code;
+    expect(e).toBeInstanceOf(cls);
+    return (e as LvsError | NginxError).code;
   }
   return 'no error';
 }
@@ -39,9 +40,9 @@ describe('bad input gets a typed LvsError naming the problem', () => {
   });
   it('an empty IPVS service schedules nothing (the kernel returns no destination); an empty nginx upstream is a config error', () => {
     expect(new VirtualService({ scheduler: 'wlc' }).schedule({ srcAddr: 1 })).toBeNull();
-    expect(codeOf(() => new NginxUpstream({ method: 'round_robin', servers: [] }))).toBe('EMPTY_SERVICE');
-    expect(codeOf(() => new NginxUpstream({ method: 'round_robin', servers: [{ name: 'a', address: 'x:1', weight: 0 }] }))).toBe('BAD_WEIGHT');
-    expect(codeOf(() => new NginxUpstream({ method: 'ip_hash', servers: [{ name: 'a', address: 'x:1', backup: true }, { name: 'b', address: 'x:2' }] }))).toBe('BAD_OPTION');
-    expect(codeOf(() => new NginxUpstream({ method: 'hash', servers: [{ name: 'a', address: 'x:1' }, { name: 'a', address: 'x:2' }] }))).toBe('DUPLICATE_SERVER');
+    expect(codeOf(() => new NginxUpstream({ method: 'round_robin', servers: [] }), NginxError)).toBe('EMPTY_UPSTREAM');
+    expect(codeOf(() => new NginxUpstream({ method: 'round_robin', servers: [{ name: 'a', address: 'x:1', weight: 0 }] }), NginxError)).toBe('BAD_WEIGHT');
+    expect(codeOf(() => new NginxUpstream({ method: 'ip_hash', servers: [{ name: 'a', address: 'x:1', backup: true }, { name: 'b', address: 'x:2' }] }), NginxError)).toBe('BAD_OPTION');
+    expect(codeOf(() => new NginxUpstream({ method: 'hash', servers: [{ name: 'a', address: 'x:1' }, { name: 'a', address: 'x:2' }] }), NginxError)).toBe('DUPLICATE_SERVER');
   });
 });

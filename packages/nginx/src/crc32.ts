@@ -17,7 +17,7 @@ export const CRC32_INIT = 0xffffffff;
 
 export function crc32Update(crc: number, bytes: Uint8Array): number {
   let c = crc >>> 0;
-  for (const b of bytes) c = (TABLE[(c ^ b) & 0xff]! ^ (c >>> 8)) >>> 0;
+  for (const b of bytes) c = ((TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8)) >>> 0;
   return c;
 }
 
