@@ -1,21 +1,14 @@
 /** Number parsing and formatting with Redis's rules (util.c string2ll, strtod checks, %.17g). */
-import { formatDouble } from '@protolab/resp';
+import { formatDouble17g, string2ll } from '@protolab/redis-common';
+
+// util.c string2ll and printf("%.17g") have one implementation in protolab, in
+// @protolab/redis-common; re-exported here for the modules that import them from numbers.js.
+export { formatDouble17g, string2ll };
 
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;
 
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,19})$/;
-
-/**
- * util.c string2ll: a canonical decimal in signed 64-bit range. No sign '+', no leading
- * zeros, no spaces, "-0" rejected. Returns undefined when Redis would refuse it.
- */
-export function string2ll(bin: string): bigint | undefined {
-  if (bin.length === 0 || bin.length > 20 || !CANONICAL_INT.test(bin)) return undefined;
-  const v = BigInt(bin);
-  if (v > LLONG_MAX || v < LLONG_MIN) return undefined;
-  return v;
-}
 
 /** Fast path for small canonical integers (|v| < 2^53), else undefined. */
 export function string2number(bin: string): number | undefined {
@@ -58,15 +51,6 @@ export function parseDouble(bin: string): number | undefined {
     return hex[1] === '-' ? -v : v;
   }
   return undefined;
-}
-
-/**
- * printf("%.17g", d) as Redis 7.0's addReplyDouble writes scores ("inf"/"-inf", "-0" for negative
- * zero). The one implementation is @protolab/resp's `formatDouble`, which also rounds exact binary
- * ties half-to-even as glibc does (JS's toFixed/toExponential round them up).
- */
-export function formatDouble17g(d: number): string {
-  return formatDouble(d);
 }
 
 /** Two rank arguments (LRANGE, ZRANGE …) as integers, or undefined when one is not (not-an-integer). */
