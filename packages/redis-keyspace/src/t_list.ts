@@ -19,11 +19,12 @@ function pushGeneric(c: Ctx, head: boolean): RespValue {
     list = new ListVal([]);
     db.add(key, list);
   } else list = o.val;
-  const items = c.argv.slice(2);
-  if (head) list.items = items.reverse().concat(list.items);
-  else for (const it of items) list.items.push(it);
+  for (let j = 2; j < c.argv.length; j++) {
+    if (head) list.ql.pushHead(arg(c, j));
+    else list.ql.pushTail(arg(c, j));
+  }
   c.core.dirty += c.argv.length - 2;
-  return int(list.items.length);
+  return int(list.length);
 }
 
 function lrangeCommand(c: Ctx): RespValue {
@@ -31,16 +32,15 @@ function lrangeCommand(c: Ctx): RespValue {
   if (r === undefined) return err(E.notInteger);
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'list', EMPTY_ARRAY);
   if (isReply(o)) return o;
-  const items = o.val.items;
-  const range = normRange(r[0], r[1], items.length);
+  const range = normRange(r[0], r[1], o.val.length);
   if (!range) return EMPTY_ARRAY;
-  return array(items.slice(range[0], range[1] + 1).map(bulk));
+  return array(o.val.ql.range(range[0], range[1]).map(bulk));
 }
 
 function llenCommand(c: Ctx): RespValue {
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'list', int(0));
   if (isReply(o)) return o;
-  return int(o.val.items.length);
+  return int(o.val.length);
 }
 
 export const LIST_COMMANDS: readonly CommandSpec[] = [

@@ -6,7 +6,8 @@ import type { RespValue } from '@protolab/resp';
 import { NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array } from './replies.js';
 import { ZsetVal } from './values.js';
 import { formatDouble17g, normRange, parseDouble, rangeIndexes, string2ll } from './numbers.js';
-import { binCompare } from './bytes.js';
+import type { LexRange, ScoreRange, ZskiplistNode } from './skiplist.js';
+import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './skiplist.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, lookupKeyReadOrReply, lookupTypedWrite, lower } from './server.js';
 
@@ -14,8 +15,7 @@ import { arg, cmd, isReply, lookupKeyReadOrReply, lookupTypedWrite, lower } from
 /** t_zset.c zsetAdd (listpack → skiplist when a new member makes it too long or too wide). */
 export function zsetAddMember(z: ZsetVal, member: string, score: number, maxEntries: number, maxValue: number): void {
   if (z.listpack && !z.m.has(member) && (z.m.size + 1 > maxEntries || member.length > maxValue)) z.listpack = false;
-  z.m.set(member, zsetStoredScore(z, score));
-  z.touch();
+  z.set(member, zsetStoredScore(z, score));
 }
 
 /**
@@ -78,8 +78,7 @@ function zaddCommand(c: Ctx): RespValue {
       }
       if ((lt && score >= cur) || (gt && score <= cur)) continue;
       if (score !== cur) {
-        z.m.set(member, zsetStoredScore(z, score));
-        z.touch();
+        z.set(member, zsetStoredScore(z, score));
         updated++;
       }
       processed++;
@@ -123,32 +122,77 @@ function parseLexBound(s: string): LexBound | undefined {
   if (s.startsWith('[')) return { kind: 'val', v: s.slice(1), ex: false };
   return undefined;
 }
-function lexGteMin(m: string, b: LexBound): boolean {
-  if (b.kind === 'min') return true;
-  if (b.kind === 'max') return false;
-  const c = binCompare(m, b.v);
-  return b.ex ? c > 0 : c >= 0;
-}
-function lexLteMax(m: string, b: LexBound): boolean {
-  if (b.kind === 'max') return true;
-  if (b.kind === 'min') return false;
-  const c = binCompare(m, b.v);
-  return b.ex ? c < 0 : c <= 0;
+
+/** t_zset.c zslParseLexRange's result as a LexRange, or 'empty' when min is '+' or max is '-'. */
+function toLexRange(min: LexBound, max: LexBound): LexRange | 'empty' {
+  if (min.kind === 'max' || max.kind === 'min') return 'empty';
+  return {
+    min: min.kind === 'val' ? min.v : undefined,
+    minex: min.kind === 'val' && min.ex,
+    max: max.kind === 'val' ? max.v : undefined,
+    maxex: max.kind === 'val' && max.ex,
+  };
 }
 
-function zrangeCommand(c: Ctx): RespValue {
-  const { argv } = c;
+/** How ZRANGE selects: by rank, score or lex, with REV and LIMIT (t_zset.c zrange_result_handler inputs). */
+export type ZrangeSpec =
+  | { by: 'rank'; start: bigint; end: bigint; rev: boolean }
+  | { by: 'score'; range: ScoreRange; rev: boolean; offset: bigint; limit: bigint }
+  | { by: 'lex'; range: LexRange | 'empty'; rev: boolean; offset: bigint; limit: bigint };
+
+/**
+ * t_zset.c genericZrangebyrankCommand / genericZrangebyscoreCommand / genericZrangebylexCommand
+ * on the skiplist: find the first node in O(log n) (zslGetElementByRank, zslFirstInRange,
+ * zslLastInRange, …), then walk forward (backward with REV) over offset + count nodes.
+ */
+export function zsetRange(z: ZsetVal, spec: ZrangeSpec): [string, number][] {
+  const zsl = z.zsl;
+  const out: [string, number][] = [];
+  if (spec.by === 'rank') {
+    const range = normRange(spec.start, spec.end, zsl.length);
+    if (!range) return out;
+    const [start, end] = range;
+    let ln = zsl.getElementByRank(spec.rev ? zsl.length - start : start + 1);
+    for (let n = end - start + 1; n > 0 && ln !== undefined; n--) {
+      out.push([ln.ele, ln.score]);
+      ln = spec.rev ? zsl.prev(ln) : zsl.next(ln);
+    }
+    return out;
+  }
+  if (spec.offset < 0n || (spec.offset > 0n && spec.offset >= BigInt(zsl.length))) return out;
+  let ln: ZskiplistNode | undefined;
+  let inside: (n: ZskiplistNode) => boolean;
+  if (spec.by === 'score') {
+    const r = spec.range;
+    ln = spec.rev ? zsl.lastInRange(r) : zsl.firstInRange(r);
+    inside = spec.rev ? (n) => scoreGteMin(n.score, r) : (n) => scoreLteMax(n.score, r);
+  } else {
+    const r = spec.range;
+    if (r === 'empty') return out;
+    ln = spec.rev ? zsl.lastInLexRange(r) : zsl.firstInLexRange(r);
+    inside = spec.rev ? (n) => lexGteMin(n.ele, r) : (n) => lexLteMax(n.ele, r);
+  }
+  for (let skip = spec.offset; ln !== undefined && skip > 0n; skip--) ln = spec.rev ? zsl.prev(ln) : zsl.next(ln);
+  for (let left = spec.limit; ln !== undefined && left !== 0n && inside(ln); left--) {
+    out.push([ln.ele, ln.score]);
+    ln = spec.rev ? zsl.prev(ln) : zsl.next(ln);
+  }
+  return out;
+}
+
+/** ZRANGE's arguments after the key (t_zset.c zrangeGenericCommand's option loop), or the error reply. */
+function parseZrangeArgs(argv: readonly string[]): { spec: ZrangeSpec; withscores: boolean } | RespValue {
   let withscores = false, rev = false;
   let by: 'rank' | 'score' | 'lex' = 'rank';
   let byGiven = false;
   let offset = 0n, limit = -1n;
   for (let j = 4; j < argv.length; j++) {
-    const o = lower(argv[j]!);
+    const o = lower(argv[j] ?? '');
     const left = argv.length - j - 1;
     if (o === 'withscores') withscores = true;
     else if (o === 'limit' && left >= 2) {
-      const a = string2ll(argv[j + 1]!);
-      const b = string2ll(argv[j + 2]!);
+      const a = string2ll(argv[j + 1] ?? '');
+      const b = string2ll(argv[j + 2] ?? '');
       if (a === undefined || b === undefined) return err(E.notInteger);
       offset = a;
       limit = b;
@@ -160,68 +204,34 @@ function zrangeCommand(c: Ctx): RespValue {
   }
   if (limit !== -1n && by === 'rank') return err('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
   if (withscores && by === 'lex') return err('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
-  let minArg = argv[2]!, maxArg = argv[3]!;
+  let minArg = argv[2] ?? '', maxArg = argv[3] ?? '';
   if (rev && by !== 'rank') [minArg, maxArg] = [maxArg, minArg];
-  let rankRange: [bigint, bigint] | undefined;
-  let scoreMin: { v: number; ex: boolean } | undefined, scoreMax: { v: number; ex: boolean } | undefined;
-  let lexMin: LexBound | undefined, lexMax: LexBound | undefined;
   if (by === 'rank') {
     const r = rangeIndexes(minArg, maxArg);
     if (r === undefined) return err(E.notInteger);
-    rankRange = r;
-  } else if (by === 'score') {
-    scoreMin = parseScoreBound(minArg);
-    scoreMax = parseScoreBound(maxArg);
-    if (!scoreMin || !scoreMax) return err('ERR min or max is not a float');
-  } else {
-    lexMin = parseLexBound(minArg);
-    lexMax = parseLexBound(maxArg);
-    if (!lexMin || !lexMax) return err('ERR min or max not valid string range item');
+    return { spec: { by, start: r[0], end: r[1], rev }, withscores };
   }
+  if (by === 'score') {
+    const lo = parseScoreBound(minArg);
+    const hi = parseScoreBound(maxArg);
+    if (!lo || !hi) return err('ERR min or max is not a float');
+    return { spec: { by, range: { min: lo.v, minex: lo.ex, max: hi.v, maxex: hi.ex }, rev, offset, limit }, withscores };
+  }
+  const lo = parseLexBound(minArg);
+  const hi = parseLexBound(maxArg);
+  if (!lo || !hi) return err('ERR min or max not valid string range item');
+  return { spec: { by, range: toLexRange(lo, hi), rev, offset, limit }, withscores };
+}
+
+function zrangeCommand(c: Ctx): RespValue {
+  const parsed = parseZrangeArgs(c.argv);
+  if ('type' in parsed) return parsed;
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
   if (isReply(o)) return o;
-  const sorted = o.val.sorted();
-  let picked: [string, number][];
-  if (rankRange) {
-    const range = normRange(rankRange[0], rankRange[1], sorted.length);
-    if (!range) return EMPTY_ARRAY;
-    const n = sorted.length;
-    picked = [];
-    for (let i = range[0]; i <= range[1]; i++) picked.push(rev ? sorted[n - 1 - i]! : sorted[i]!);
-  } else {
-    if (offset > 0n && offset >= BigInt(sorted.length)) return EMPTY_ARRAY;
-    if (offset < 0n) return EMPTY_ARRAY;
-    const order = rev ? sorted.slice().reverse() : sorted;
-    const inRange = (m: string, s: number): [boolean, boolean] => {
-      if (scoreMin && scoreMax) {
-        const geMin = scoreMin.ex ? s > scoreMin.v : s >= scoreMin.v;
-        const leMax = scoreMax.ex ? s < scoreMax.v : s <= scoreMax.v;
-        return [geMin, leMax];
-      }
-      return [lexGteMin(m, lexMin!), lexLteMax(m, lexMax!)];
-    };
-    picked = [];
-    let i = 0;
-    // Find the first element inside the range (from the low end, or the high end with REV).
-    for (; i < order.length; i++) {
-      const [ge, le] = inRange(order[i]![0], order[i]![1]);
-      if (rev ? le : ge) break;
-    }
-    let skip = offset;
-    let left = limit;
-    for (; i < order.length && left !== 0n; i++) {
-      const [ge, le] = inRange(order[i]![0], order[i]![1]);
-      if (!(rev ? ge : le)) break;
-      if (!(ge && le)) continue;
-      if (skip > 0n) { skip--; continue; }
-      picked.push(order[i]!);
-      if (left > 0n) left--;
-    }
-  }
   const out: RespValue[] = [];
-  for (const [m, s] of picked) {
+  for (const [m, s] of zsetRange(o.val, parsed.spec)) {
     out.push(bulk(m));
-    if (withscores) out.push(bulk(formatDouble17g(s)));
+    if (parsed.withscores) out.push(bulk(formatDouble17g(s)));
   }
   return array(out);
 }

@@ -7,7 +7,10 @@
  */
 import type { Encoding } from './types.js';
 import { string2ll } from './numbers.js';
-import { binCompare } from './bytes.js';
+import { RawStr } from './sds.js';
+import { Prng } from '@protolab/sim';
+import { Quicklist } from './quicklist.js';
+import { Zskiplist } from './skiplist.js';
 
 /** Redis 7.0 default thresholds (redis.conf; reference §3.4). */
 export const DEFAULT_THRESHOLDS = {
@@ -22,13 +25,21 @@ export type Thresholds = { -readonly [K in keyof typeof DEFAULT_THRESHOLDS]: num
 /** object.c OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 export const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44;
 
-/** A string that Redis holds as RAW regardless of its length (after APPEND/SETRANGE). */
-export class RawStr {
-  constructor(readonly s: string) {}
-}
+export { RawStr, rawStrCost } from './sds.js';
 
+/** A list: a quicklist (7.0 lists are always quicklists; see quicklist.ts for the costs). */
 export class ListVal {
-  constructor(public items: string[]) {}
+  readonly ql: Quicklist;
+  constructor(items: Iterable<string> = []) {
+    this.ql = Quicklist.from(items);
+  }
+  get length(): number {
+    return this.ql.length;
+  }
+  /** Every element, head first (O(n): for snapshots, not for commands). */
+  get items(): string[] {
+    return this.ql.toArray();
+  }
 }
 
 export class SetVal {
@@ -38,21 +49,48 @@ export class SetVal {
   ) {}
 }
 
+/**
+ * Skiplist levels are drawn from a PRNG seeded per sorted set with a constant, so a run (and a
+ * fork or restore of it) builds the same skiplist every time; only the costs depend on it.
+ */
+const ZSL_LEVEL_SEED = 0x2a5e7;
+
+/**
+ * A sorted set: the member → score dict plus the zskiplist ordered by (score, member), updated
+ * together on every write (t_zset.c zsetAdd / zsetRemoveFromSkiplist). `listpack` is the
+ * encoding OBJECT ENCODING reports; both encodings keep the skiplist here (a listpack is at most
+ * 128 entries, where Redis's O(n) listpack walk and our O(log n) one cost alike).
+ */
 export class ZsetVal {
-  private sortedCache: [string, number][] | undefined = undefined;
+  readonly zsl = new Zskiplist(new Prng(ZSL_LEVEL_SEED));
+  readonly m = new Map<string, number>();
   constructor(
     public listpack: boolean,
-    public readonly m: Map<string, number>,
-  ) {}
-  touch(): void {
-    this.sortedCache = undefined;
+    initial: ReadonlyMap<string, number> = new Map(),
+  ) {
+    for (const [member, score] of initial) this.set(member, score);
   }
-  /** Ascending by (score, member bytes), as the skiplist orders it. */
+  /** Insert or move `member` to `score` (zsetAdd's dict + zslInsert / zslUpdateScore). */
+  set(member: string, score: number): void {
+    const cur = this.m.get(member);
+    if (cur === undefined) this.zsl.insert(score, member);
+    else if (cur !== score || Object.is(cur, -0) !== Object.is(score, -0)) this.zsl.updateScore(cur, member, score);
+    this.m.set(member, score);
+  }
+  /** zsetRemoveFromSkiplist: true when the member was there. */
+  delete(member: string): boolean {
+    const cur = this.m.get(member);
+    if (cur === undefined) return false;
+    this.zsl.delete(cur, member);
+    this.m.delete(member);
+    return true;
+  }
+  get size(): number {
+    return this.m.size;
+  }
+  /** Ascending by (score, member bytes), as the skiplist orders it (O(n): for snapshots). */
   sorted(): [string, number][] {
-    if (this.sortedCache === undefined) {
-      this.sortedCache = [...this.m.entries()].sort((a, b) => a[1] - b[1] || binCompare(a[0], b[0]));
-    }
-    return this.sortedCache;
+    return [...this.zsl.entries()];
   }
 }
 
@@ -89,7 +127,7 @@ export function stringEncoding(s: string): Encoding {
 
 export function encodingOf(v: Val): Encoding {
   if (typeof v === 'string') return stringEncoding(v);
-  if (v instanceof RawStr) return 'raw';
+  if (v instanceof RawStr) return v.enc;
   if (v instanceof ListVal) return 'quicklist'; // 7.0: lists are always quicklists
   if (v instanceof SetVal) return v.intset ? 'intset' : 'hashtable';
   if (v instanceof ZsetVal) return v.listpack ? 'listpack' : 'skiplist';
@@ -103,10 +141,15 @@ export function intsetable(member: string): boolean {
 
 /** Deep copy (for fork snapshots and for restore). */
 export function cloneVal(v: Val): Val {
-  if (typeof v === 'string' || v instanceof RawStr) return v;
-  if (v instanceof ListVal) return new ListVal(v.items.slice());
+  if (typeof v === 'string') return v;
+  if (v instanceof RawStr) {
+    const copy = new RawStr(v.s);
+    copy.enc = v.enc;
+    return copy;
+  }
+  if (v instanceof ListVal) return new ListVal(v.ql.values());
   if (v instanceof SetVal) return new SetVal(v.intset, new Set(v.m));
-  if (v instanceof ZsetVal) return new ZsetVal(v.listpack, new Map(v.m));
+  if (v instanceof ZsetVal) return new ZsetVal(v.listpack, v.m);
   return new HashVal(v.listpack, new Map(v.m));
 }
 
