@@ -6,6 +6,7 @@
  * Arity follows Redis: a positive n means exactly n argv entries (the name included); a negative
  * -n means at least n.
  */
+import { arityErrorText } from '@protolab/redis-common';
 import { ClusterError } from './errors.js';
 
 export type Arg = string | Uint8Array;
@@ -186,7 +187,7 @@ export function unknownCommandText(argv: readonly Arg[]): string {
 
 /** `ERR wrong number of arguments for 'get' command` (server.c processCommand). */
 export function arityText(name: string): string {
-  return `ERR wrong number of arguments for '${name}' command`;
+  return arityErrorText(name);
 }
 
 /** The spec for argv[0] (case-insensitive); throws ClusterError UNKNOWN_COMMAND / ARITY. */

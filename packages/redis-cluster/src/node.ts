@@ -10,22 +10,23 @@
  * anything else in the key-spec table is routed faithfully and then answered with an error that
  * says the model does not implement it.
  */
-import type { RespValue } from '@protolab/resp';
+import { NOT_INTEGER_ERR, SYNTAX_ERR, string2ll } from '@protolab/redis-common';
+import { reply, type RespValue } from '@protolab/resp';
 import { type Arg, argToString, lookupCommand, unknownCommandText } from './commands.js';
 import { ClusterError } from './errors.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slot.js';
 import { clusterRedirectClient, getNodeByQuery, type NodeView } from './route.js';
 import { type ClusterNodeInfo, clusterShardsReply, clusterSlotsReply, SlotMap } from './topology.js';
 
-// Local reply constructors (the RespValue shape is contract C1 of @protolab/resp).
+// Short names for @protolab/resp's reply constructors (the one set of them).
 const R = {
-  ok: { type: 'simple', value: 'OK' } as RespValue,
-  simple: (value: string): RespValue => ({ type: 'simple', value }),
-  err: (value: string): RespValue => ({ type: 'error', value }),
-  int: (n: number | bigint): RespValue => ({ type: 'integer', value: BigInt(n) }),
-  bulk: (v: Uint8Array | string): RespValue => ({ type: 'bulk', value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v }),
-  nil: { type: 'null' } as RespValue,
-  arr: (value: RespValue[]): RespValue => ({ type: 'array', value }),
+  ok: reply.ok,
+  simple: reply.simple,
+  err: reply.error,
+  int: reply.integer,
+  bulk: reply.bulk,
+  nil: reply.null,
+  arr: reply.array,
 };
 
 /** The state of one client connection. */
@@ -312,15 +313,15 @@ export class ClusterNode {
       case 'decrby': {
         let by = 1n;
         if (name === 'incrby' || name === 'decrby') {
-          const p = parseInt64(s(2));
-          if (p === undefined) return R.err('ERR value is not an integer or out of range');
+          const p = string2ll(s(2));
+          if (p === undefined) return R.err(NOT_INTEGER_ERR);
           by = p;
         }
         if (name.startsWith('decr')) by = -by;
         const id = keyId(a(1));
         const cur = this.store.get(id);
-        const base = cur === undefined ? 0n : parseInt64(Buffer.from(cur).toString('latin1'));
-        if (base === undefined) return R.err('ERR value is not an integer or out of range');
+        const base = cur === undefined ? 0n : string2ll(Buffer.from(cur).toString('latin1'));
+        if (base === undefined) return R.err(NOT_INTEGER_ERR);
         const next = base + by;
         if (next < INT64_MIN || next > INT64_MAX) return R.err('ERR increment or decrement would overflow');
         this.setKey(id, Buffer.from(next.toString(), 'latin1'));
@@ -351,7 +352,7 @@ export class ClusterNode {
       if (opt === 'nx' && !xx) nx = true;
       else if (opt === 'xx' && !nx) xx = true;
       else if (opt === 'get') get = true;
-      else return R.err('ERR syntax error');
+      else return R.err(SYNTAX_ERR);
     }
     const id = keyId(argv[1]!);
     const old = this.store.get(id);
@@ -370,7 +371,7 @@ export class ClusterNode {
     let replace = false;
     for (let i = 4; i < argv.length; i++) {
       if (argToString(argv[i]!).toLowerCase() === 'replace') replace = true;
-      else return R.err('ERR syntax error');
+      else return R.err(SYNTAX_ERR);
     }
     const id = keyId(argv[1]!);
     if (!replace && this.store.has(id)) return R.err('BUSYKEY Target key name already exists.');
@@ -391,11 +392,11 @@ export class ClusterNode {
         if (argToString(argv[3]!) !== '') return { reply: R.err('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string') };
         firstKeysArg = i + 1;
         break;
-      } else return { reply: R.err('ERR syntax error') };
+      } else return { reply: R.err(SYNTAX_ERR) };
     }
     const timeoutMs = Number(argToString(argv[5]!));
     const port = Number(argToString(argv[2]!));
-    if (!Number.isInteger(timeoutMs) || !Number.isInteger(port)) return { reply: R.err('ERR value is not an integer or out of range') };
+    if (!Number.isInteger(timeoutMs) || !Number.isInteger(port)) return { reply: R.err(NOT_INTEGER_ERR) };
     const host = argToString(argv[1]!);
     const target = [...this.nodes.values()].find((n) => n.ip === host && n.port === port);
     if (target === undefined) return { reply: R.err(`IOERR error or timeout connecting to the client`) };
@@ -442,16 +443,16 @@ export class ClusterNode {
         return R.int(keyHashSlot(bytes(argv[2]!)));
       case 'countkeysinslot': {
         if (n !== 3) return R.err("ERR wrong number of arguments for 'cluster|countkeysinslot' command");
-        const slot = parseInt64(argToString(argv[2]!));
-        if (slot === undefined) return R.err('ERR value is not an integer or out of range');
+        const slot = string2ll(argToString(argv[2]!));
+        if (slot === undefined) return R.err(NOT_INTEGER_ERR);
         if (slot < 0n || slot >= BigInt(CLUSTER_SLOTS)) return R.err('ERR Invalid slot');
         return R.int(this.countKeysInSlot(Number(slot)));
       }
       case 'getkeysinslot': {
         if (n !== 4) return R.err("ERR wrong number of arguments for 'cluster|getkeysinslot' command");
-        const slot = parseInt64(argToString(argv[2]!));
-        const max = parseInt64(argToString(argv[3]!));
-        if (slot === undefined || max === undefined) return R.err('ERR value is not an integer or out of range');
+        const slot = string2ll(argToString(argv[2]!));
+        const max = string2ll(argToString(argv[3]!));
+        if (slot === undefined || max === undefined) return R.err(NOT_INTEGER_ERR);
         if (slot < 0n || slot >= BigInt(CLUSTER_SLOTS) || max < 0n) return R.err('ERR Invalid slot or number of keys');
         return R.arr(this.getKeysInSlot(Number(slot), Number(max)).map((k) => R.bulk(k)));
       }
@@ -485,7 +486,7 @@ export class ClusterNode {
   /** CLUSTER SETSLOT <slot> IMPORTING|MIGRATING <node> | STABLE | NODE <node> (cluster.c, 7.0). */
   private setslot(argv: readonly Arg[]): RespValue {
     if (argv.length < 4) return R.err("ERR wrong number of arguments for 'cluster|setslot' command");
-    const slotN = parseInt64(argToString(argv[2]!));
+    const slotN = string2ll(argToString(argv[2]!));
     if (slotN === undefined || slotN < 0n || slotN >= BigInt(CLUSTER_SLOTS)) return R.err('ERR Invalid or out of range slot');
     const slot = Number(slotN);
     const action = argToString(argv[3]!).toLowerCase();
@@ -496,7 +497,7 @@ export class ClusterNode {
     };
     switch (action) {
       case 'migrating': {
-        if (argv.length !== 5) return R.err('ERR syntax error');
+        if (argv.length !== 5) return R.err(SYNTAX_ERR);
         if (this.slots.owner(slot) !== this.id) return R.err(`ERR I'm not the owner of hash slot ${slot}`);
         const n = lookup();
         if ('type' in n) return n;
@@ -505,7 +506,7 @@ export class ClusterNode {
         return R.ok;
       }
       case 'importing': {
-        if (argv.length !== 5) return R.err('ERR syntax error');
+        if (argv.length !== 5) return R.err(SYNTAX_ERR);
         if (this.slots.owner(slot) === this.id) return R.err(`ERR I'm already the owner of hash slot ${slot}`);
         const n = lookup();
         if ('type' in n) return n;
@@ -514,12 +515,12 @@ export class ClusterNode {
         return R.ok;
       }
       case 'stable':
-        if (argv.length !== 4) return R.err('ERR syntax error');
+        if (argv.length !== 4) return R.err(SYNTAX_ERR);
         this.migrating.delete(slot);
         this.importing.delete(slot);
         return R.ok;
       case 'node': {
-        if (argv.length !== 5) return R.err('ERR syntax error');
+        if (argv.length !== 5) return R.err(SYNTAX_ERR);
         const n = lookup();
         if ('type' in n) return n;
         if (n.role !== 'master') return R.err('ERR Target node is not a master');
@@ -538,12 +539,6 @@ export class ClusterNode {
         return R.err('ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP');
     }
   }
-}
-
-function parseInt64(s: string): bigint | undefined {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(s)) return undefined;
-  const v = BigInt(s);
-  return v < INT64_MIN || v > INT64_MAX ? undefined : v;
 }
 
 /** Plain data (numbers, strings, arrays, records) → RESP2-shaped RespValue (maps as flat arrays). */
