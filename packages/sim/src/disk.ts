@@ -172,11 +172,11 @@ export class SimDisk {
     for (const f of this.files.values()) {
       let content: Uint8Array = durableOf(f).slice();
       let i = 0;
-      while (i < f.pending.length && f.pending[i]!.at <= flushedBefore) {
-        content = apply(content, f.pending[i]!);
-        i++;
+      let next = f.pending[0];
+      while (next !== undefined && next.at <= flushedBefore) {
+        content = apply(content, next);
+        next = f.pending[++i];
       }
-      const next = f.pending[i];
       if (this.options.tornWrites && next !== undefined && next.kind === 'append' && next.bytes.length > 0) {
         const keep = random.int(0, next.bytes.length + 1);
         content = concat(content, next.bytes.subarray(0, keep));

@@ -7,6 +7,8 @@ export type SimErrorCode =
   | 'BAD_OPTION'
   | 'UNKNOWN_EVENT'
   | 'STEP_LIMIT'
+  /** `sim.request` got no reply within its bounds. */
+  | 'NO_REPLY'
   | 'NO_FILE';
 
 export class SimError extends Error {

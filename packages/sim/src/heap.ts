@@ -8,6 +8,16 @@ function less(a: Ordered, b: Ordered): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
+/** Total order on (at, seq) for `Array.prototype.sort`. */
+export function compareOrdered(x: Ordered, y: Ordered): number {
+  return less(x, y) ? -1 : less(y, x) ? 1 : 0;
+}
+
+/**
+ * (at, seq) is unique per event (seq is a counter), so the pop order does not depend on the
+ * heap's internal layout: rebuilding it, or leaving dead entries in it, never changes which live
+ * event comes next.
+ */
 export class EventHeap<T extends Ordered> {
   private items: T[] = [];
 
@@ -20,52 +30,74 @@ export class EventHeap<T extends Ordered> {
   }
 
   push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
+    this.items.push(item);
+    this.siftUp(this.items.length - 1);
   }
 
   pop(): T | undefined {
     const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
+    const top = a[0];
+    const last = a.pop();
+    if (top === undefined || last === undefined) return undefined;
     if (a.length > 0) {
       a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
+      this.siftDown(0);
     }
     return top;
   }
 
   /** All items in queue order (a sorted copy). */
   ordered(): T[] {
-    return [...this.items].sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0));
+    return [...this.items].sort(compareOrdered);
   }
 
-  /** Removes every item matching `pred`; returns them. O(n). */
+  /** Removes every item matching `pred` and returns them. O(n): one pass and a heapify. */
   removeWhere(pred: (item: T) => boolean): T[] {
-    const removed = this.items.filter(pred);
+    const removed: T[] = [];
+    const kept: T[] = [];
+    for (const x of this.items) (pred(x) ? removed : kept).push(x);
     if (removed.length > 0) {
-      const kept = this.items.filter((x) => !pred(x));
-      this.items = [];
-      for (const x of kept) this.push(x);
+      this.items = kept;
+      for (let i = (kept.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
     }
     return removed;
+  }
+
+  private siftUp(start: number): void {
+    const a = this.items;
+    let i = start;
+    const item = a[i];
+    if (item === undefined) return;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = a[p];
+      if (parent === undefined || !less(item, parent)) break;
+      a[i] = parent;
+      i = p;
+    }
+    a[i] = item;
+  }
+
+  private siftDown(start: number): void {
+    const a = this.items;
+    const n = a.length;
+    let i = start;
+    const item = a[i];
+    if (item === undefined) return;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      let m = l;
+      let child = a[l] as T; // l < n
+      const right = a[l + 1];
+      if (right !== undefined && less(right, child)) {
+        m = l + 1;
+        child = right;
+      }
+      if (!less(child, item)) break;
+      a[i] = child;
+      i = m;
+    }
+    a[i] = item;
   }
 }

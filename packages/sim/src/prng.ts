@@ -110,16 +110,15 @@ export class Prng {
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('pick() from an empty array');
-    return items[this.int(0, items.length)]!;
+    return items[this.int(0, items.length)] as T; // the index is in [0, length)
   }
 
   /** Fisher–Yates, in place; returns the same array. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(0, i + 1);
-      const tmp = items[i]!;
-      items[i] = items[j]!;
-      items[j] = tmp;
+      // Both indices are in [0, length): destructuring swaps without reading undefined.
+      [items[i], items[j]] = [items[j] as T, items[i] as T];
     }
     return items;
   }

@@ -1,143 +1,35 @@
 import { DurableStore, SimDisk } from './disk.js';
 import { SimError } from './errors.js';
-import { EventHeap } from './heap.js';
-import { Prng, streamSeed, type PrngState } from './prng.js';
+import { DEFAULT_LINK, checkLink, linkKey, type LinkOptions } from './link.js';
+import { Prng, normaliseSeed, streamSeed, type PrngState } from './prng.js';
+import { EventQueue, type DeliverEvent, type QueuedEvent, type TimerEvent } from './queue.js';
 import type { TraceEvent, TraceKind } from './trace.js';
+import type {
+  NodeContext, NodeFactory, NodeHandlers, NodeRef, PendingEvent, RequestOptions, SimOptions, SimSnapshot, SimStats,
+} from './types.js';
 
-/** How one directed link behaves. All rates are probabilities per message in [0, 1]. */
-export interface LinkOptions {
-  /** Every message takes at least this long. */
-  readonly minDelayMs: number;
-  /** Plus a uniform random extra delay in [0, maxExtraDelayMs]. */
-  readonly maxExtraDelayMs: number;
-  /** Probability a message is lost. */
-  readonly lossRate: number;
-  /** Probability a message is delivered twice (the copy arrives later). */
-  readonly dupRate: number;
-  /**
-   * Links are FIFO by default, like TCP: a message is never delivered before one sent earlier on
-   * the same link. With probability `reorderRate` a message ignores that rule (UDP-like).
-   */
-  readonly reorderRate: number;
-}
+/** The default bound of one `runFor` / `runUntil(timeMs)` call (see SimOptions.maxStepsPerRun). */
+export const DEFAULT_MAX_STEPS_PER_RUN = 10_000_000;
+/** The default bound of `runUntil(predicate)` and `request`. */
+export const DEFAULT_MAX_STEPS = 1_000_000;
 
-export const DEFAULT_LINK: LinkOptions = {
-  minDelayMs: 1,
-  maxExtraDelayMs: 4,
-  lossRate: 0,
-  dupRate: 0,
-  reorderRate: 0,
-};
-
-/** A fault profile drawn from a seed: the seed picks the rates too (as in TigerBeetle's VOPR). */
-export function randomLinkOptions(random: Prng, max: Partial<LinkOptions> = {}): LinkOptions {
-  const maxLoss = max.lossRate ?? 0.2;
-  const maxDup = max.dupRate ?? 0.1;
-  const maxReorder = max.reorderRate ?? 0.2;
-  return {
-    minDelayMs: random.int(0, (max.minDelayMs ?? 10) + 1),
-    maxExtraDelayMs: random.int(0, (max.maxExtraDelayMs ?? 50) + 1),
-    lossRate: random.float() * maxLoss,
-    dupRate: random.float() * maxDup,
-    reorderRate: random.float() * maxReorder,
-  };
-}
-
-export interface SimOptions<M> {
-  readonly seed: number | string;
-  /** Default behaviour of every link (a partial object fills in from DEFAULT_LINK). */
-  readonly link?: Partial<LinkOptions>;
-  /** A short label for a message, used by traces and diagrams. Default: `msg.type` or JSON. */
-  readonly describe?: (msg: M) => string;
-  /** See SimDisk. Default 30 000 ms. */
-  readonly osFlushDelayMs?: number;
-  /** See SimDisk. Default false. */
-  readonly tornWrites?: boolean;
-  /** Virtual start time in ms (default 0). */
-  readonly startMs?: number;
-  /** Keep the trace (default true). Long soaks may turn it off. */
-  readonly trace?: boolean;
-}
-
-/** What a node's factory returns. Every member is optional. */
-export interface NodeHandlers<M> {
-  onMessage?(from: string, msg: M): void;
-  onTimer?(name: string, data: unknown): void;
-  onInput?(input: unknown): void;
-  /** For sans-I/O cores that expose `nextWakeup`: the absolute virtual ms to be woken at. */
-  nextWakeup?(): number | undefined;
-  onWakeup?(): void;
-}
-
-/** What the simulator gives a node. Only through this does a node touch time, net, disk. */
-export interface NodeContext<M> {
+interface NodeRecord<M, I, R> {
   readonly name: string;
-  /** Virtual milliseconds. */
-  now(): number;
-  send(to: string, msg: M): void;
-  setTimer(delayMs: number, name: string, data?: unknown): number;
-  cancelTimer(id: number): void;
-  /** This node's own PRNG stream (`node:<name>`), kept across restarts. */
-  readonly random: Prng;
-  /** Durable key-value storage (survives crashes). */
-  readonly storage: DurableStore;
-  /** Files with a page cache (see SimDisk for the crash model). */
-  readonly disk: SimDisk;
-  /** Adds a note to the trace. */
-  note(text: string): void;
-}
-
-export type NodeFactory<M> = (ctx: NodeContext<M>) => NodeHandlers<M>;
-
-type QueuedEvent<M> =
-  | { kind: 'deliver'; id: number; at: number; seq: number; from: string; to: string; msg: M; toIncarnation: number; dup: boolean }
-  | { kind: 'timer'; id: number; at: number; seq: number; node: string; name: string; data: unknown; incarnation: number }
-  | { kind: 'input'; id: number; at: number; seq: number; node: string; input: unknown; incarnation: number }
-  | { kind: 'wake'; id: number; at: number; seq: number; node: string; incarnation: number };
-
-/** A pending event as hand control lists it. */
-export interface PendingEvent {
-  readonly id: number;
-  readonly kind: 'deliver' | 'timer' | 'input' | 'wake';
-  readonly at: number;
-  readonly node: string;
-  readonly from?: string;
-  readonly label: string;
-}
-
-interface NodeRecord<M> {
-  readonly name: string;
-  readonly factory: NodeFactory<M>;
-  handlers: NodeHandlers<M>;
+  readonly factory: NodeFactory<M, I, R>;
+  handlers: NodeHandlers<M, I>;
   up: boolean;
   incarnation: number;
   readonly random: Prng;
   readonly storage: DurableStore;
   readonly disk: SimDisk;
-  wakeId: number | undefined;
-}
-
-export interface SimStats {
-  sent: number;
-  delivered: number;
-  dropped: number;
-  duplicated: number;
-  timers: number;
-  steps: number;
+  /** The node's pending `nextWakeup` event, if any (an older one in the heap is dead). */
+  wake: QueuedEvent<M, I> | undefined;
+  /** Named timers: name → the generation and deadline armed last. */
+  readonly timers: Map<string, { readonly gen: number; readonly at: number }>;
 }
 
 /** A recorded call, replayed by `restore` at the same step. */
-type Action<M> = { readonly step: number; readonly apply: (sim: Sim<M>) => void };
-
-/** What `snapshot()` returns: enough to rebuild this exact state by deterministic replay. */
-export interface SimSnapshot {
-  readonly steps: number;
-  readonly actionCount: number;
-  readonly nowMs: number;
-  readonly streams: ReadonlyMap<string, PrngState>;
-}
-
-const linkKey = (from: string, to: string): string => `${from}\u0000${to}`;
+interface Action<M, I, R> { readonly step: number; readonly apply: (sim: Sim<M, I, R>) => void }
 
 function defaultDescribe(msg: unknown): string {
   if (typeof msg === 'object' && msg !== null && 'type' in msg && typeof msg.type === 'string') return msg.type;
@@ -150,37 +42,62 @@ function defaultDescribe(msg: unknown): string {
   }
 }
 
+function checkFinite(what: string, v: number, min = Number.NEGATIVE_INFINITY): number {
+  if (!Number.isFinite(v) || v < min) {
+    throw new SimError('BAD_OPTION', `${what} must be a finite number${min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : ''}, got ${v}`);
+  }
+  return v;
+}
+
 /**
  * The deterministic simulator: one virtual clock, one event queue, a faulty network between
  * named nodes, per-node durable storage and disks, and a trace of everything that happened.
  * Same seed and same calls → same trace, byte for byte.
+ *
+ * `M` is the message type, `I` the type of external inputs (`inject`, `request`), `R` the type
+ * of the replies nodes give with `ctx.reply`.
  */
-export class Sim<M = unknown> {
+export class Sim<M = unknown, I = unknown, R = unknown> {
   readonly seed: number | string;
   private clock: number;
   private seq = 0;
   private nextId = 1;
-  private readonly queue = new EventHeap<QueuedEvent<M>>();
-  private readonly nodes = new Map<string, NodeRecord<M>>();
+  private nextGen = 1;
+  private readonly queue = new EventQueue<QueuedEvent<M, I>>((e) => this.isLive(e));
+  private readonly nodes = new Map<string, NodeRecord<M, I, R>>();
   private readonly streams = new Map<string, Prng>();
   private defaultLink: LinkOptions;
   private readonly links = new Map<string, LinkOptions>();
   private readonly blocked = new Set<string>();
   private readonly clogged = new Set<string>();
-  private readonly held: QueuedEvent<M>[] = [];
+  private held: DeliverEvent<M>[] = [];
   private readonly lastDelivery = new Map<string, number>();
+  /** Ids of pending `setTimer` timers (cancelTimer deletes, so the heap entry is dead). */
+  private readonly anonTimers = new Set<number>();
+  /** Inputs a `request` waits on → the first reply, once given. */
+  private readonly awaiting = new Map<number, { reply?: { value: R } }>();
   private readonly describeMsg: (msg: M) => string;
   private readonly options: SimOptions<M>;
-  private actions: Action<M>[] = [];
+  private readonly maxStepsPerRun: number;
+  private actions: Action<M, I, R>[] = [];
   private replaying = false;
+  private dispatching = 0;
   private statsCounters: SimStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, timers: 0, steps: 0 };
   /** Every event, in order (empty when `trace: false`). */
   trace: TraceEvent[] = [];
 
   constructor(options: SimOptions<M>) {
+    try {
+      normaliseSeed(options.seed);
+    } catch {
+      throw new SimError('BAD_OPTION', `seed must be a safe integer or a string, got ${String(options.seed)}`);
+    }
     this.options = options;
     this.seed = options.seed;
-    this.clock = options.startMs ?? 0;
+    this.clock = checkFinite('startMs', options.startMs ?? 0);
+    checkFinite('osFlushDelayMs', options.osFlushDelayMs ?? 0, 0);
+    this.maxStepsPerRun = options.maxStepsPerRun ?? DEFAULT_MAX_STEPS_PER_RUN;
+    if (!(this.maxStepsPerRun >= 1)) throw new SimError('BAD_OPTION', `maxStepsPerRun must be >= 1, got ${this.maxStepsPerRun}`);
     this.defaultLink = checkLink({ ...DEFAULT_LINK, ...options.link });
     this.describeMsg = options.describe ?? defaultDescribe;
   }
@@ -211,11 +128,14 @@ export class Sim<M = unknown> {
 
   // ---------------------------------------------------------------- nodes
 
-  /** Adds a node; `factory` builds its handlers now and again after every restart. */
-  addNode(name: string, factory: NodeFactory<M>): void {
+  /**
+   * Adds a node; `factory` builds its handlers now and again after every restart. The returned
+   * reference gives typed access to them (`ref.handlers().acked()`), no cast needed.
+   */
+  addNode<H extends NodeHandlers<M, I>>(name: string, factory: (ctx: NodeContext<M, R>) => H): NodeRef<H> {
     if (this.nodes.has(name)) throw new SimError('DUPLICATE_NODE', `node ${name} already exists`);
     this.record((s) => { s.addNode(name, factory); });
-    const rec: NodeRecord<M> = {
+    const rec: NodeRecord<M, I, R> = {
       name,
       factory,
       handlers: {},
@@ -227,20 +147,32 @@ export class Sim<M = unknown> {
         osFlushDelayMs: this.options.osFlushDelayMs ?? 30_000,
         tornWrites: this.options.tornWrites ?? false,
       }),
-      wakeId: undefined,
+      wake: undefined,
+      timers: new Map(),
     };
     this.nodes.set(name, rec);
     this.emit('add', { node: name });
     rec.handlers = factory(this.contextFor(rec));
     this.scheduleWake(rec);
+    return {
+      name,
+      handlers: () => {
+        const r = this.rec(name);
+        if (!r.up) throw new SimError('NODE_DOWN', `node ${name} is down; it has no handlers until restart`);
+        return r.handlers as H; // built by `factory` (restore replays addNode with the same one)
+      },
+    };
   }
 
   nodeNames(): string[] {
     return [...this.nodes.keys()];
   }
 
-  /** The node's current handlers object (for introspection by tests and examples). */
-  node<H extends NodeHandlers<M> = NodeHandlers<M>>(name: string): H {
+  /**
+   * The node's current handlers object (`{}` while it is down). The type argument is the
+   * caller's claim; `addNode`'s returned NodeRef is the checked way.
+   */
+  node<H extends object = NodeHandlers<M, I>>(name: string): H {
     return this.rec(name).handlers as H;
   }
 
@@ -265,8 +197,9 @@ export class Sim<M = unknown> {
     rec.up = false;
     rec.incarnation++;
     rec.handlers = {};
-    rec.wakeId = undefined;
-    this.queue.removeWhere((e) => e.kind !== 'deliver' && e.node === name);
+    rec.wake = undefined;
+    rec.timers.clear();
+    for (const e of this.queue.removeWhere((x) => x.kind !== 'deliver' && x.node === name)) this.anonTimers.delete(e.id);
     rec.disk.crash(this.random(`disk:${name}`));
     this.emit('crash', { node: name });
   }
@@ -282,11 +215,47 @@ export class Sim<M = unknown> {
     this.scheduleWake(rec);
   }
 
-  /** An external input (a client request, an operator command) delivered to a node now. */
-  inject(name: string, input: unknown): void {
+  /**
+   * An external input (a client request, an operator command) delivered to a node now. Returns
+   * the input's id, which the node's `onInput` receives too (to `ctx.reply` to it).
+   */
+  inject(name: string, input: I): number {
     const rec = this.rec(name);
     this.record((s) => { s.inject(name, input); });
-    this.queue.push({ kind: 'input', id: this.nextId++, at: this.clock, seq: this.seq++, node: name, input, incarnation: rec.incarnation });
+    const id = this.nextId++;
+    this.queue.push({ kind: 'input', id, at: this.clock, seq: this.seq++, node: name, input, incarnation: rec.incarnation });
+    return id;
+  }
+
+  /**
+   * Injects `input` into `name` and runs the simulation until the node answers it with
+   * `ctx.reply(inputId, value)`; returns that value. Throws SimError NO_REPLY (with the time and
+   * the number of events run) when no reply came before `untilMs`, within `maxSteps` events
+   * (default 1 000 000), or before the queue ran dry. Events after the reply are not run.
+   */
+  request(name: string, input: I, opts: RequestOptions = {}): R {
+    if (opts.untilMs !== undefined) checkFinite('request untilMs', opts.untilMs);
+    const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    const id = this.inject(name, input);
+    const waiting: { reply?: { value: R } } = {};
+    this.awaiting.set(id, waiting);
+    const fail = (n: number, why: string): SimError =>
+      new SimError('NO_REPLY', `no reply from ${name} to input #${id} (${defaultDescribe(input)}) after ${n} events, t=${this.clock}: ${why}`);
+    try {
+      for (let n = 0; ; n++) {
+        if (waiting.reply !== undefined) return waiting.reply.value;
+        const next = this.queue.peek();
+        if (next === undefined) throw fail(n, 'the event queue ran dry');
+        if (opts.untilMs !== undefined && next.at > opts.untilMs) {
+          this.runTo(opts.untilMs);
+          throw fail(n, `nothing more happens until t=${next.at} > untilMs=${opts.untilMs}`);
+        }
+        if (n >= maxSteps) throw fail(n, `maxSteps=${maxSteps} reached`);
+        this.step();
+      }
+    } finally {
+      this.awaiting.delete(id);
+    }
   }
 
   // ---------------------------------------------------------------- network faults
@@ -351,15 +320,12 @@ export class Sim<M = unknown> {
     const key = linkKey(from, to);
     this.clogged.delete(key);
     this.emit('unclog', { from, to });
-    for (let i = 0; i < this.held.length; ) {
-      const e = this.held[i]!;
-      if (e.kind === 'deliver' && linkKey(e.from, e.to) === key) {
-        this.held.splice(i, 1);
-        this.queue.push({ ...e, at: this.clock, seq: this.seq++ });
-      } else {
-        i++;
-      }
+    const still: DeliverEvent<M>[] = [];
+    for (const e of this.held) {
+      if (linkKey(e.from, e.to) === key) this.queue.push({ ...e, at: this.clock, seq: this.seq++ });
+      else still.push(e);
     }
+    this.held = still;
   }
 
   // ---------------------------------------------------------------- running
@@ -379,23 +345,28 @@ export class Sim<M = unknown> {
     return true;
   }
 
-  /** Runs every event up to `now + ms`, then moves the clock there. */
+  /**
+   * Runs every event up to `now + ms`, then moves the clock there. `ms` must be finite and
+   * >= 0; more than `maxStepsPerRun` events in one call is a SimError STEP_LIMIT (a livelock).
+   */
   runFor(ms: number): void {
-    if (!(ms >= 0)) throw new SimError('BAD_OPTION', `runFor(ms) needs ms >= 0, got ${ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new SimError('BAD_OPTION', `runFor(ms) needs a finite ms >= 0, got ${ms}`);
     this.runTo(this.clock + ms);
   }
 
   /**
    * Runs until `until` holds (checked before every event) or, given a number, until that virtual
-   * time. Returns true if the predicate held (or the time was reached), false if the queue ran dry
-   * or `maxSteps` (default 1 000 000) events ran first.
+   * time (finite; bounded like `runFor`). With a predicate, returns true if it held, false if the
+   * queue ran dry or `maxSteps` (default 1 000 000) events ran first — a documented bound, so a
+   * predicate that never holds over a periodic timer returns false instead of hanging.
    */
   runUntil(until: ((sim: this) => boolean) | number, opts: { maxSteps?: number } = {}): boolean {
     if (typeof until === 'number') {
+      checkFinite('runUntil(timeMs)', until);
       this.runTo(until, opts.maxSteps);
       return true;
     }
-    const maxSteps = opts.maxSteps ?? 1_000_000;
+    const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
     for (let i = 0; i < maxSteps; i++) {
       if (until(this)) return true;
       if (!this.step()) return until(this);
@@ -403,12 +374,12 @@ export class Sim<M = unknown> {
     return until(this);
   }
 
-  private runTo(t: number, maxSteps = Number.POSITIVE_INFINITY): void {
+  private runTo(t: number, maxSteps = this.maxStepsPerRun): void {
     let n = 0;
     for (;;) {
       const next = this.queue.peek();
       if (next === undefined || next.at > t) break;
-      if (n++ >= maxSteps) throw new SimError('STEP_LIMIT', `more than ${maxSteps} events before t=${t}`);
+      if (n++ >= maxSteps) throw new SimError('STEP_LIMIT', `more than ${maxSteps} events before t=${t} (now t=${this.clock})`);
       this.step();
     }
     if (t > this.clock) {
@@ -435,26 +406,32 @@ export class Sim<M = unknown> {
     return this.held.map((e) => this.toPending(e));
   }
 
-  /** Delivers (runs) one pending event now, out of order. */
+  /**
+   * Delivers (runs) one pending event now, out of order. A duplicated message has two pending
+   * entries with the same id; the one that would run first is taken.
+   */
   deliver(id: number): void {
-    const [e] = this.queue.removeWhere((x) => x.id === id);
+    const e = this.queue.removeFirst((x) => x.id === id);
     if (e === undefined) throw new SimError('UNKNOWN_EVENT', `no pending event #${id}`);
     this.record((s) => { s.deliver(id); });
     this.statsCounters.steps++;
     this.dispatch(e);
   }
 
-  /** Drops one pending event (a message is lost, a timer never fires). */
+  /** Drops one pending event (a message is lost, a timer never fires); duplicates as in `deliver`. */
   drop(id: number): void {
-    const [e] = this.queue.removeWhere((x) => x.id === id);
+    const e = this.queue.removeFirst((x) => x.id === id);
     if (e === undefined) throw new SimError('UNKNOWN_EVENT', `no pending event #${id}`);
     this.record((s) => { s.drop(id); });
     if (e.kind === 'deliver') {
       this.statsCounters.dropped++;
       this.emit('drop', { from: e.from, to: e.to, msgId: e.id, label: this.describeMsg(e.msg), reason: 'by hand' });
-    } else {
-      this.emit('drop', { node: e.node, label: e.kind === 'timer' ? `timer ${e.name}` : e.kind, reason: 'by hand' });
+      return;
     }
+    const rec = this.rec(e.node);
+    if (e.kind === 'timer') this.forgetTimer(rec, e);
+    if (rec.wake === e) rec.wake = undefined;
+    this.emit('drop', { node: e.node, label: e.kind === 'timer' ? `timer ${e.name}` : e.kind, reason: 'by hand' });
   }
 
   /**
@@ -493,15 +470,18 @@ export class Sim<M = unknown> {
     this.clock = this.options.startMs ?? 0;
     this.seq = 0;
     this.nextId = 1;
-    this.queue.removeWhere(() => true);
+    this.nextGen = 1;
+    this.queue.clear();
     this.nodes.clear();
     this.streams.clear();
     this.defaultLink = checkLink({ ...DEFAULT_LINK, ...this.options.link });
     this.links.clear();
     this.blocked.clear();
     this.clogged.clear();
-    this.held.length = 0;
+    this.held = [];
     this.lastDelivery.clear();
+    this.anonTimers.clear();
+    this.awaiting.clear();
     this.actions = [];
     this.statsCounters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, timers: 0, steps: 0 };
     this.trace = [];
@@ -514,34 +494,67 @@ export class Sim<M = unknown> {
    * node partitioning the network from a timer, say) are not recorded: replaying the event makes
    * them again.
    */
-  private record(apply: (sim: Sim<M>) => void): void {
+  private record(apply: (sim: Sim<M, I, R>) => void): void {
     if (this.replaying || this.dispatching > 0) return;
     this.actions.push({ step: this.statsCounters.steps, apply });
   }
-  private dispatching = 0;
 
-  private rec(name: string): NodeRecord<M> {
+  private rec(name: string): NodeRecord<M, I, R> {
     const r = this.nodes.get(name);
     if (r === undefined) throw new SimError('UNKNOWN_NODE', `no node named ${name}`);
     return r;
   }
 
-  private contextFor(rec: NodeRecord<M>): NodeContext<M> {
+  /** Dead entries (a re-armed timer's old deadline, a cancelled timer, a replaced wake) are skipped. */
+  private isLive(e: QueuedEvent<M, I>): boolean {
+    if (e.kind === 'timer') {
+      if (e.gen === 0) return this.anonTimers.has(e.id);
+      return this.nodes.get(e.node)?.timers.get(e.name)?.gen === e.gen;
+    }
+    if (e.kind === 'wake') return this.nodes.get(e.node)?.wake === e;
+    return true;
+  }
+
+  private forgetTimer(rec: NodeRecord<M, I, R>, e: TimerEvent): void {
+    if (e.gen === 0) this.anonTimers.delete(e.id);
+    else if (rec.timers.get(e.name)?.gen === e.gen) rec.timers.delete(e.name);
+  }
+
+  private contextFor(rec: NodeRecord<M, I, R>): NodeContext<M, R> {
     const incarnation = rec.incarnation;
     const live = (): boolean => rec.up && rec.incarnation === incarnation;
+    const delay = (what: string, ms: number): number => checkFinite(`${what} delay (node ${rec.name})`, ms, 0);
     return {
       name: rec.name,
       now: () => this.clock,
       send: (to, msg) => { if (live()) this.sendMessage(rec.name, to, msg); },
       setTimer: (delayMs, name, data) => {
-        if (!(delayMs >= 0)) throw new SimError('BAD_OPTION', `setTimer delay must be >= 0, got ${delayMs}`);
+        const at = this.clock + delay('setTimer', delayMs);
         const id = this.nextId++;
         if (live()) {
-          this.queue.push({ kind: 'timer', id, at: this.clock + delayMs, seq: this.seq++, node: rec.name, name, data, incarnation });
+          this.anonTimers.add(id);
+          this.queue.push({ kind: 'timer', id, at, seq: this.seq++, node: rec.name, name, data, incarnation, gen: 0 });
         }
         return id;
       },
-      cancelTimer: (id) => { this.queue.removeWhere((e) => e.kind === 'timer' && e.id === id); },
+      cancelTimer: (id) => { if (this.anonTimers.delete(id)) this.queue.markDead(); },
+      armTimer: (name, delayMs, data) => {
+        const at = this.clock + delay(`armTimer(${name})`, delayMs);
+        if (!live()) return;
+        const old = rec.timers.get(name);
+        const gen = old !== undefined && this.options.planted === 'rearm-keeps-generation' ? old.gen : this.nextGen++;
+        if (old !== undefined) this.queue.markDead();
+        rec.timers.set(name, { gen, at });
+        this.queue.push({ kind: 'timer', id: this.nextId++, at, seq: this.seq++, node: rec.name, name, data, incarnation, gen });
+      },
+      disarmTimer: (name) => { if (live() && rec.timers.delete(name)) this.queue.markDead(); },
+      timerDeadline: (name) => (live() ? rec.timers.get(name)?.at : undefined),
+      reply: (inputId, value) => {
+        if (!live()) return;
+        this.emit('reply', { node: rec.name, label: `#${inputId} ${defaultDescribe(value)}` });
+        const waiting = this.awaiting.get(inputId);
+        if (waiting !== undefined && waiting.reply === undefined) waiting.reply = { value };
+      },
       random: rec.random,
       storage: rec.storage,
       disk: rec.disk,
@@ -557,20 +570,14 @@ export class Sim<M = unknown> {
     this.statsCounters.sent++;
     this.emit('send', { from, to, msgId: id, label });
     const target = this.nodes.get(to);
-    if (target === undefined) {
-      // Like a packet to an address where nothing listens (yet): lost, and the trace says why.
+    // A message to a name where nothing listens (yet) is lost like a packet, and the trace says
+    // why. The loss draw happens only for a message that could be delivered (replay-stable).
+    const reason = target === undefined ? 'no such node'
+      : this.blocked.has(linkKey(from, to)) ? 'partition'
+        : net.chance(link.lossRate) ? 'loss' : undefined;
+    if (target === undefined || reason !== undefined) {
       this.statsCounters.dropped++;
-      this.emit('drop', { from, to, msgId: id, label, reason: 'no such node' });
-      return;
-    }
-    if (this.blocked.has(linkKey(from, to))) {
-      this.statsCounters.dropped++;
-      this.emit('drop', { from, to, msgId: id, label, reason: 'partition' });
-      return;
-    }
-    if (net.chance(link.lossRate)) {
-      this.statsCounters.dropped++;
-      this.emit('drop', { from, to, msgId: id, label, reason: 'loss' });
+      this.emit('drop', { from, to, msgId: id, label, reason: reason ?? 'no such node' });
       return;
     }
     const toIncarnation = target.incarnation;
@@ -592,7 +599,7 @@ export class Sim<M = unknown> {
     this.queue.push({ kind: 'deliver', id, at, seq: this.seq++, from, to, msg, toIncarnation, dup });
   }
 
-  private dispatch(e: QueuedEvent<M>): void {
+  private dispatch(e: QueuedEvent<M, I>): void {
     this.dispatching++;
     try {
       this.dispatchEvent(e);
@@ -601,29 +608,30 @@ export class Sim<M = unknown> {
     }
   }
 
-  private dispatchEvent(e: QueuedEvent<M>): void {
+  private dispatchEvent(e: QueuedEvent<M, I>): void {
     if (e.kind === 'deliver') {
       this.dispatchDelivery(e);
       return;
     }
     const rec = this.rec(e.node);
+    if (e.kind === 'timer') this.forgetTimer(rec, e);
     if (!rec.up || rec.incarnation !== e.incarnation) return;
     if (e.kind === 'timer') {
       this.statsCounters.timers++;
       this.emit('timer', { node: e.node, label: e.name });
       rec.handlers.onTimer?.(e.name, e.data);
     } else if (e.kind === 'input') {
-      this.emit('input', { node: e.node, label: this.describeInput(e.input) });
-      rec.handlers.onInput?.(e.input);
+      this.emit('input', { node: e.node, label: defaultDescribe(e.input) });
+      rec.handlers.onInput?.(e.input, e.id);
     } else {
-      rec.wakeId = undefined;
+      rec.wake = undefined;
       this.emit('wake', { node: e.node });
       rec.handlers.onWakeup?.();
     }
     this.scheduleWake(rec);
   }
 
-  private dispatchDelivery(e: Extract<QueuedEvent<M>, { kind: 'deliver' }>): void {
+  private dispatchDelivery(e: DeliverEvent<M>): void {
     const label = this.describeMsg(e.msg);
     const key = linkKey(e.from, e.to);
     if (this.clogged.has(key)) {
@@ -646,31 +654,25 @@ export class Sim<M = unknown> {
     this.scheduleWake(rec);
   }
 
-  private scheduleWake(rec: NodeRecord<M>): void {
+  /** Keeps one `wake` event per node at `nextWakeup()`; a replaced one stays in the heap, dead. */
+  private scheduleWake(rec: NodeRecord<M, I, R>): void {
     if (!rec.up || rec.handlers.nextWakeup === undefined) return;
     const at = rec.handlers.nextWakeup();
-    const existing = rec.wakeId;
+    const existing = rec.wake;
     if (existing !== undefined) {
-      const [old] = this.queue.removeWhere((x) => x.id === existing);
-      if (old !== undefined && old.at === at) {
-        this.queue.push(old);
-        return;
-      }
-      rec.wakeId = undefined;
+      if (existing.at === at) return;
+      rec.wake = undefined;
+      this.queue.markDead();
     }
     if (at === undefined) return;
-    const id = this.nextId++;
-    rec.wakeId = id;
-    this.queue.push({ kind: 'wake', id, at: Math.max(at, this.clock), seq: this.seq++, node: rec.name, incarnation: rec.incarnation });
+    const wake = { kind: 'wake' as const, id: this.nextId++, at: Math.max(at, this.clock), seq: this.seq++, node: rec.name, incarnation: rec.incarnation };
+    rec.wake = wake;
+    this.queue.push(wake);
   }
 
-  private describeInput(input: unknown): string {
-    return defaultDescribe(input);
-  }
-
-  private toPending(e: QueuedEvent<M>): PendingEvent {
+  private toPending(e: QueuedEvent<M, I>): PendingEvent {
     if (e.kind === 'deliver') return { id: e.id, kind: e.kind, at: e.at, node: e.to, from: e.from, label: this.describeMsg(e.msg) };
-    const label = e.kind === 'timer' ? e.name : e.kind === 'input' ? this.describeInput(e.input) : 'wake';
+    const label = e.kind === 'timer' ? e.name : e.kind === 'input' ? defaultDescribe(e.input) : 'wake';
     return { id: e.id, kind: e.kind, at: e.at, node: e.node, label };
   }
 
@@ -678,17 +680,4 @@ export class Sim<M = unknown> {
     if (this.options.trace === false) return;
     this.trace.push({ index: this.trace.length, t: this.clock, kind, ...fields });
   }
-}
-
-function checkLink(l: LinkOptions): LinkOptions {
-  const rates: (keyof LinkOptions)[] = ['lossRate', 'dupRate', 'reorderRate'];
-  for (const k of rates) {
-    const v = l[k];
-    if (!(v >= 0 && v <= 1)) throw new SimError('BAD_OPTION', `${k} must be in [0, 1], got ${v}`);
-  }
-  for (const k of ['minDelayMs', 'maxExtraDelayMs'] as const) {
-    const v = l[k];
-    if (!Number.isSafeInteger(v) || v < 0) throw new SimError('BAD_OPTION', `${k} must be a non-negative integer, got ${v}`);
-  }
-  return l;
 }

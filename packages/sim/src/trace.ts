@@ -13,7 +13,9 @@ export type TraceKind =
   | 'heal'
   | 'clog'
   | 'unclog'
-  | 'note';
+  | 'note'
+  /** A node answered an input (`ctx.reply`, see `sim.request`). */
+  | 'reply';
 
 export interface TraceEvent {
   /** Position in the trace (0-based). */
@@ -38,6 +40,8 @@ export const TRACE_LEGEND = [
   '         crash/restart @node   partition/heal/clog/unclog = network faults   note @node = protocol remark',
 ].join('\n');
 
+const REPLY_LEGEND = '         reply @node #input value = the node answered an injected input (ctx.reply, sim.request)';
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -60,9 +64,14 @@ export interface RenderTraceOptions {
  * Deterministic: the same trace gives the same text, byte for byte.
  */
 export function renderTrace(trace: readonly TraceEvent[], opts: RenderTraceOptions = {}): string {
-  const kinds = new Set<TraceKind>(opts.kinds ?? ['add', 'deliver', 'drop', 'timer', 'input', 'crash', 'restart', 'partition', 'heal', 'clog', 'unclog', 'note']);
+  const kinds = new Set<TraceKind>(opts.kinds ?? ['add', 'deliver', 'drop', 'timer', 'input', 'crash', 'restart', 'partition', 'heal', 'clog', 'unclog', 'note', 'reply']);
   const lines: string[] = [];
-  if (opts.legend !== false) lines.push(TRACE_LEGEND, '');
+  if (opts.legend !== false) {
+    // The reply line only when there are replies, so traces of runs without them stay as they were.
+    lines.push(TRACE_LEGEND);
+    if (trace.some((e) => e.kind === 'reply')) lines.push(REPLY_LEGEND);
+    lines.push('');
+  }
   lines.push(`${padLeft('t(ms)', 9)}  ${pad('event', 9)} ${pad('where', 22)} ${pad('#id', 6)} what`);
   for (const e of trace) {
     if (!kinds.has(e.kind)) continue;
@@ -118,6 +127,8 @@ export function renderMermaid(trace: readonly TraceEvent[], opts: MermaidOptions
   const lines = ['sequenceDiagram'];
   for (const n of order) lines.push(`    participant ${mermaidId(n)} as ${mermaidText(n)}`);
   const times = opts.times !== false;
+  const first = order[0];
+  const last = order.at(-1);
   for (const e of trace) {
     const at = times ? `t=${e.t} ` : '';
     if (e.kind === 'deliver' && e.from !== undefined && e.to !== undefined) {
@@ -127,8 +138,8 @@ export function renderMermaid(trace: readonly TraceEvent[], opts: MermaidOptions
     } else if (opts.notes !== false && e.node !== undefined && (e.kind === 'note' || e.kind === 'crash' || e.kind === 'restart')) {
       const text = e.kind === 'note' ? (e.label ?? '') : e.kind;
       lines.push(`    Note over ${mermaidId(e.node)}: ${mermaidText(`${at}${text}`)}`);
-    } else if (opts.notes !== false && (e.kind === 'partition' || e.kind === 'heal') && order.length > 0) {
-      const span = order.length > 1 ? `${mermaidId(order[0]!)},${mermaidId(order[order.length - 1]!)}` : mermaidId(order[0]!);
+    } else if (opts.notes !== false && (e.kind === 'partition' || e.kind === 'heal') && first !== undefined && last !== undefined) {
+      const span = first === last ? mermaidId(first) : `${mermaidId(first)},${mermaidId(last)}`;
       lines.push(`    Note over ${span}: ${mermaidText(`${at}${e.kind} ${e.label ?? ''}`.trim())}`);
     }
   }

@@ -4,17 +4,13 @@ import {
   InvariantViolation,
   Sim,
   SimError,
-  describePingPong,
-  pinger,
-  ponger,
   randomLinkOptions,
   renderMermaid,
   renderTrace,
   runWithInvariants,
   type NodeHandlers,
-  type PingPongMsg,
-  type Pinger,
 } from '@protolab/sim';
+import { describePingPong, pinger, ponger, type PingPongMsg, type Pinger } from './ping-pong.js';
 
 /** A ping-pong run under faults drawn from the seed, with a partition in the middle. */
 function pingPongRun(seed: number, opts: { count?: number; partitionAt?: number } = {}): Sim<PingPongMsg> {
