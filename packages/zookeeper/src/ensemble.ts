@@ -4,9 +4,10 @@
  * is all a restart gets back. Network faults, crashes and time come from the sim.
  */
 import { Sim, type LinkOptions, type NodeContext, type DurableStore } from '@protolab/sim';
-import { ZkError } from './errors.js';
+import { ZkError, checkSid } from './errors.js';
 import { describeMessage, type Message, type Txn } from './messages.js';
-import { QuorumPeer, type DurableState, type PeerEvent, type PeerOutput, type PeerTimings, type PlantedBugs } from './peer.js';
+import { timerKey, type DurableState, type PeerEvent, type PeerOutput, type PeerTimer, type PeerTimings, type PlantedBugs } from './peer-types.js';
+import { QuorumPeer } from './quorum-peer.js';
 import { BuggyHalfQuorum, QuorumMaj, type QuorumVerifier } from './quorum.js';
 import type { SyncMode } from './sync.js';
 import type { ServerState, Vote } from './vote.js';
@@ -28,6 +29,12 @@ export interface EnsembleOptions {
   planted?: PlantedBugs & { quorumOfHalf?: boolean };
   /** Keep the sim trace (default true; benches turn it off). */
   trace?: boolean;
+  /**
+   * How many of the newest peer events `Ensemble.events` keeps (older ones are dropped).
+   * Default: 100 000 with the trace on, 0 with it off, so a long untraced run never grows.
+   * `eventCounts` counts every event whatever this is.
+   */
+  eventLimit?: number;
 }
 
 export interface EnsembleEvent {
@@ -41,7 +48,7 @@ export interface EnsembleEvent {
 interface NodeHandle {
   peer: QuorumPeer;
   onMessage(from: string, msg: Message): void;
-  onTimer(name: string, data: unknown): void;
+  onTimer(key: string, data: unknown): void;
   onInput(input: unknown): void;
 }
 
@@ -119,33 +126,99 @@ function noteText(e: PeerEvent): string {
   }
 }
 
+/**
+ * Timers are re-armed lazily: a peer re-arms its election poll on every notification, and
+ * cancelling a sim timer costs a scan of the event queue. We keep one sim timer per key and,
+ * when it fires early, push it to the current deadline.
+ */
+function lazyTimers(ctx: NodeContext<Message>, onFire: (t: PeerTimer) => void) {
+  const timers = new Map<string, { timer: PeerTimer; deadline: number | undefined; firesAt: number; id: number }>();
+  const armAt = (timer: PeerTimer, deadline: number): void => {
+    const key = timerKey(timer);
+    const t = timers.get(key);
+    if (t !== undefined && t.firesAt <= deadline) {
+      t.deadline = deadline;
+      return;
+    }
+    if (t !== undefined) ctx.cancelTimer(t.id);
+    timers.set(key, { timer, deadline, firesAt: deadline, id: ctx.setTimer(deadline - ctx.now(), key) });
+  };
+  return {
+    arm: (timer: PeerTimer, delayMs: number): void => { armAt(timer, ctx.now() + delayMs); },
+    disarm: (timer: PeerTimer): void => {
+      const t = timers.get(timerKey(timer));
+      if (t !== undefined) t.deadline = undefined;
+    },
+    fire: (key: string): void => {
+      const t = timers.get(key);
+      if (t === undefined) return;
+      timers.delete(key);
+      if (t.deadline === undefined) return; // cancelled
+      if (t.deadline > ctx.now()) {
+        armAt(t.timer, t.deadline); // moved later since it was set
+        return;
+      }
+      onFire(t.timer);
+    },
+  };
+}
+
 export class Ensemble {
   readonly sim: Sim<Message>;
   readonly voters: readonly number[];
   readonly observers: readonly number[];
   readonly servers: readonly number[];
   readonly verifier: QuorumVerifier;
-  readonly events: EnsembleEvent[] = [];
+  /** How many events of each type the servers emitted (every one, whatever `eventLimit` is). */
+  readonly eventCounts = new Map<PeerEvent['type'], number>();
   /** Listeners called synchronously for every peer event (the safety monitor uses this). */
   readonly listeners: ((e: EnsembleEvent) => void)[] = [];
   private readonly opts: EnsembleOptions;
   private readonly added = new Set<number>();
   private readonly traceOn: boolean;
+  private readonly eventLimit: number;
+  private readonly eventBuffer: EnsembleEvent[] = [];
 
   constructor(opts: EnsembleOptions) {
     this.opts = opts;
-    this.voters = opts.voters ?? Array.from({ length: opts.n ?? 3 }, (_, i) => i + 1);
-    this.observers = opts.observers ?? [];
+    if (opts.voters === undefined && opts.n !== undefined && (!Number.isSafeInteger(opts.n) || opts.n < 1)) {
+      throw new ZkError('BAD_CONFIG', `expected n to be a positive integer, found ${String(opts.n)}`);
+    }
+    this.voters = (opts.voters ?? Array.from({ length: opts.n ?? 3 }, (_, i) => i + 1)).map((s) => checkSid(s, 'a voter sid'));
+    this.observers = (opts.observers ?? []).map((s) => checkSid(s, 'an observer sid'));
     this.servers = [...this.voters, ...this.observers];
     if (new Set(this.servers).size !== this.servers.length) throw new ZkError('BAD_CONFIG', `expected distinct sids, found [${this.servers.join(',')}]`);
     this.verifier = opts.verifier ?? (opts.planted?.quorumOfHalf === true ? new BuggyHalfQuorum(this.voters) : new QuorumMaj(this.voters));
     this.traceOn = opts.trace ?? true;
+    const limit = opts.eventLimit ?? (this.traceOn ? 100_000 : 0);
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new ZkError('BAD_CONFIG', `expected eventLimit to be a non-negative integer, found ${String(limit)}`);
+    this.eventLimit = limit;
     // Labels are only needed for traces; the sim asks for one on every send and delivery.
     this.sim = new Sim<Message>({ seed: opts.seed, link: opts.link ?? {}, describe: this.traceOn ? describeMessage : () => '', trace: this.traceOn });
   }
 
+  /**
+   * The newest peer events, oldest first: at most `eventLimit` of them (none with the trace off,
+   * unless `eventLimit` says otherwise), so memory stays bounded in long runs.
+   */
+  get events(): readonly EnsembleEvent[] {
+    const b = this.eventBuffer;
+    if (b.length > this.eventLimit) b.splice(0, b.length - this.eventLimit);
+    return b;
+  }
+
+  private record(ev: EnsembleEvent): void {
+    this.eventCounts.set(ev.event.type, (this.eventCounts.get(ev.event.type) ?? 0) + 1);
+    if (this.eventLimit === 0) return;
+    const b = this.eventBuffer;
+    // Trimmed in halves, so each event is moved O(1) times; `events` trims the rest on read.
+    if (b.length >= 2 * this.eventLimit) b.splice(0, b.length - this.eventLimit);
+    b.push(ev);
+  }
+
   private check(sid: number): void {
-    if (!this.servers.includes(sid)) throw new ZkError('UNKNOWN_SERVER', `expected one of [${this.servers.join(',')}], found ${sid}`);
+    checkSid(sid);
+    if (!this.servers.includes(sid)) throw new ZkError('UNKNOWN_SERVER', `expected one of [${this.servers.join(',')}], found ${String(sid)}`);
   }
 
   private factory(sid: number) {
@@ -163,19 +236,7 @@ export class Ensemble {
         ...(this.opts.planted !== undefined ? { planted: this.opts.planted } : {}),
       };
       const peer = new QuorumPeer(cfg, loadDurable(ctx.storage), boot);
-      // Timers are re-armed lazily: a peer re-arms its election poll on every notification, and
-      // cancelling a sim timer costs a scan of the event queue. We keep one sim timer per name
-      // and, when it fires early, push it to the current deadline.
-      const timers = new Map<string, { deadline: number | undefined; firesAt: number; id: number }>();
-      const arm = (name: string, deadline: number): void => {
-        const t = timers.get(name);
-        if (t !== undefined && t.firesAt <= deadline) {
-          t.deadline = deadline;
-          return;
-        }
-        if (t !== undefined) ctx.cancelTimer(t.id);
-        timers.set(name, { deadline, firesAt: deadline, id: ctx.setTimer(deadline - ctx.now(), name) });
-      };
+      const timers = lazyTimers(ctx, (t) => { apply(peer.onTimer(t)); });
       const apply = (outs: PeerOutput[]): void => {
         for (const o of outs) {
           switch (o.kind) {
@@ -183,19 +244,17 @@ export class Ensemble {
               ctx.send(nodeName(o.to), o.msg);
               break;
             case 'timer':
-              arm(o.name, ctx.now() + o.delayMs);
+              timers.arm(o.timer, o.delayMs);
               break;
-            case 'cancel': {
-              const t = timers.get(o.name);
-              if (t !== undefined) t.deadline = undefined;
+            case 'cancel':
+              timers.disarm(o.timer);
               break;
-            }
             case 'persist':
               applyWrite(ctx.storage, o);
               break;
             case 'event': {
               const ev: EnsembleEvent = { t: ctx.now(), sid, event: o.event, peer };
-              this.events.push(ev);
+              this.record(ev);
               if (this.traceOn && NOTE_EVENTS.has(o.event.type)) ctx.note(noteText(o.event));
               for (const l of this.listeners) l(ev);
               break;
@@ -203,21 +262,10 @@ export class Ensemble {
           }
         }
       };
-      const fire = (name: string): void => {
-        const t = timers.get(name);
-        if (t === undefined) return;
-        timers.delete(name);
-        if (t.deadline === undefined) return; // cancelled
-        if (t.deadline > ctx.now()) {
-          arm(name, t.deadline); // moved later since it was set
-          return;
-        }
-        apply(peer.onTimer(name));
-      };
       const handle: NodeHandle = {
         peer,
         onMessage: (from, msg) => { apply(peer.receive(sidOf(from), msg)); },
-        onTimer: (name) => { fire(name); },
+        onTimer: (key) => { timers.fire(key); },
         onInput: (input) => {
           const w = input as { type: 'write'; data: string };
           const r = peer.clientWrite(w.data);
@@ -230,15 +278,17 @@ export class Ensemble {
   }
 
   // ---------------------------------------------------------------- control
-  /** Starts a server for the first time, or restarts a stopped one. */
+  /** Starts a server for the first time, or restarts a stopped (or halted) one. */
   start(sid: number): void {
     this.check(sid);
+    const name = nodeName(sid);
     if (!this.added.has(sid)) {
       this.added.add(sid);
-      this.sim.addNode(nodeName(sid), this.factory(sid));
-    } else if (!this.sim.isUp(nodeName(sid))) {
-      this.sim.restart(nodeName(sid));
+      this.sim.addNode(name, this.factory(sid));
+      return;
     }
+    if (this.sim.isUp(name) && this.handle(sid).peer.halted !== undefined) this.sim.crash(name); // the exited process is gone
+    if (!this.sim.isUp(name)) this.sim.restart(name);
   }
 
   startAll(): void {
@@ -259,15 +309,23 @@ export class Ensemble {
     this.start(sid);
   }
 
+  /** The server runs: started, not stopped, and not halted by a fatal error. */
   isUp(sid: number): boolean {
-    return this.added.has(sid) && this.sim.isUp(nodeName(sid));
+    return this.added.has(sid) && this.sim.isUp(nodeName(sid)) && this.handle(sid).peer.halted === undefined;
+  }
+
+  /** Why a server halted (ZooKeeper would have exited), if it did. */
+  halted(sid: number): string | undefined {
+    return this.added.has(sid) && this.sim.isUp(nodeName(sid)) ? this.handle(sid).peer.halted : undefined;
   }
 
   partition(a: readonly number[], b: readonly number[]): void {
+    for (const s of [...a, ...b]) this.check(s);
     this.sim.partition(a.map(nodeName), b.map(nodeName));
   }
 
   isolate(sid: number): void {
+    this.check(sid);
     this.sim.isolate(nodeName(sid));
   }
 
@@ -277,6 +335,7 @@ export class Ensemble {
 
   /** A client write sent to `sid` (default: the current leader). Only a serving leader accepts it. */
   write(data: string, sid?: number): boolean {
+    if (sid !== undefined) this.check(sid);
     const target = sid ?? this.leader();
     if (target === undefined || !this.isUp(target)) return false;
     this.sim.inject(nodeName(target), { type: 'write', data });
@@ -293,9 +352,13 @@ export class Ensemble {
   }
 
   // ---------------------------------------------------------------- introspection
+  private handle(sid: number): NodeHandle {
+    return this.sim.node<NodeHandle>(nodeName(sid));
+  }
+
+  /** The running server (undefined while it is down or halted). */
   peer(sid: number): QuorumPeer | undefined {
-    if (!this.isUp(sid)) return undefined;
-    return this.sim.node<NodeHandle & { onMessage(from: string, msg: Message): void }>(nodeName(sid)).peer;
+    return this.isUp(sid) ? this.handle(sid).peer : undefined;
   }
 
   /** The established (serving) leader with the highest epoch, if any. */
@@ -326,6 +389,7 @@ export class Ensemble {
   }
 
   epochs(sid: number): { acceptedEpoch: number; currentEpoch: number } {
+    this.check(sid);
     const d = this.added.has(sid) ? loadDurable(this.sim.storageOf(nodeName(sid))) : { acceptedEpoch: 0, currentEpoch: 0 };
     return { acceptedEpoch: d.acceptedEpoch, currentEpoch: d.currentEpoch };
   }
@@ -337,6 +401,7 @@ export class Ensemble {
 
   /** The durable txn log of a server (readable while it is down). */
   durableLog(sid: number): Txn[] {
+    this.check(sid);
     return this.added.has(sid) ? loadDurable(this.sim.storageOf(nodeName(sid))).log : [];
   }
 
@@ -355,7 +420,7 @@ export class Ensemble {
       const p = this.peer(sid);
       if (p === undefined || sid === l) continue;
       if (p.state !== 'FOLLOWING' && p.state !== 'OBSERVING') return false;
-      if (p.learner?.leader !== l || p.learner.phase !== 'broadcast') return false;
+      if (p.learner?.leader !== l || p.learner.stage.name !== 'broadcast') return false;
     }
     return true;
   }

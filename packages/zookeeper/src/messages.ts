@@ -53,12 +53,15 @@ export const PACKET_CODE = {
 } as const;
 
 export type ZabPacket =
-  | { type: 'FOLLOWERINFO' | 'OBSERVERINFO'; zxid: Zxid /* (acceptedEpoch, 0) */ }
+  | { type: 'FOLLOWERINFO'; zxid: Zxid /* (acceptedEpoch, 0) */ }
+  | { type: 'OBSERVERINFO'; zxid: Zxid /* (acceptedEpoch, 0) */ }
   | { type: 'LEADERINFO'; zxid: Zxid /* (newEpoch, 0) */ }
   | { type: 'ACKEPOCH'; zxid: Zxid /* lastLoggedZxid */; currentEpoch: number /* -1: already accepted */ }
-  | { type: 'DIFF' | 'TRUNC'; zxid: Zxid }
+  | { type: 'DIFF'; zxid: Zxid }
+  | { type: 'TRUNC'; zxid: Zxid }
   | { type: 'SNAP'; zxid: Zxid; snapshot: readonly Txn[] }
-  | { type: 'PROPOSAL' | 'INFORM'; zxid: Zxid; txn: Txn }
+  | { type: 'PROPOSAL'; zxid: Zxid; txn: Txn }
+  | { type: 'INFORM'; zxid: Zxid; txn: Txn }
   | { type: 'COMMIT'; zxid: Zxid }
   | { type: 'NEWLEADER'; zxid: Zxid }
   | { type: 'UPTODATE'; zxid: Zxid }

@@ -170,8 +170,9 @@ export class SafetyMonitor {
       case 'fatal':
         this.fail('no server hits a fatal Zab error', e, ev.reason);
         return;
-      case 'anomaly':
-        this.fail('a follower never receives DIFF/TRUNC/SNAP/NEWLEADER outside SYNCHRONIZATION', e, ev.reason);
+      case 'protocolError':
+        // ZkV3_7_0.tla: e.g. no DIFF/TRUNC/SNAP/NEWLEADER reaches a follower outside SYNCHRONIZATION.
+        this.fail('every Zab packet arrives in a stage with a transition for it', e, `${ev.error.message}${ev.dropped ? ' (connection dropped)' : ''}`);
         return;
       default:
         return;

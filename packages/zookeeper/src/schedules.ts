@@ -7,7 +7,7 @@
 import { Prng, randomLinkOptions } from '@protolab/sim';
 import { Ensemble, type EnsembleOptions } from './ensemble.js';
 import { SafetyMonitor, type Violation } from './monitor.js';
-import type { PeerTimings, PlantedBugs } from './peer.js';
+import type { PeerTimings, PlantedBugs } from './peer-types.js';
 import type { SyncMode } from './sync.js';
 
 export interface ScheduleOptions {

@@ -1,0 +1,364 @@
+/**
+ * One ZooKeeper server (QuorumPeer, ZooKeeper 3.8 `quorum/QuorumPeer.java`) as a sans-I/O state
+ * machine: FLE while LOOKING, then Zab as Leader (leader.ts + learner-handler.ts) or as
+ * Follower/Observer (learner.ts).
+ *
+ * Inputs: `start()`, `receive(from, msg)`, `onTimer(timer)`, `clientWrite(data)`.
+ * Outputs (returned as data): messages to send, named timers to (re)arm or cancel, durable
+ * writes (each one is an fsync in ZooKeeper: the txn log before an ACK, the epoch files), and
+ * events for observers of the run. The caller owns the network, the clock and the disk.
+ * After a `fatal` event (where ZooKeeper exits the process) the server is `halted`: every
+ * later input returns no outputs.
+ */
+import { ZkError, checkSid, invariant } from './errors.js';
+import { FastLeaderElection, type FleAction, type FleHost } from './fle.js';
+import { Leader } from './leader.js';
+import { Learner } from './learner.js';
+import type { Message, Notification, Txn, ZabPacket } from './messages.js';
+import {
+  DEFAULT_TIMINGS,
+  type Db,
+  type DurableState,
+  type PeerConfig,
+  type PeerEvent,
+  type PeerHost,
+  type PeerOutput,
+  type PeerTimer,
+  type PeerTimerName,
+  type PeerTimings,
+  type PlantedBugs,
+} from './peer-types.js';
+import type { QuorumVerifier } from './quorum.js';
+import type { SyncMode } from './sync.js';
+import { totalOrderPredicate, totalOrderPredicateIgnoringEpoch, type ServerState, type Vote } from './vote.js';
+import { zxidToHex, type Zxid } from './zxid.js';
+
+/** Thrown by `fatal` to unwind to the input boundary; never escapes a QuorumPeer method. */
+class Halt extends Error {}
+
+const ROLE_TIMERS: readonly PeerTimerName[] = ['leader-tick', 'leader-wait', 'learner-read', 'learner-connect'];
+
+export class QuorumPeer implements FleHost, PeerHost {
+  readonly myid: number;
+  readonly verifier: QuorumVerifier;
+  readonly isParticipant: boolean;
+  readonly timings: PeerTimings;
+  readonly commitLogCount: number;
+  readonly snapCount: number;
+  readonly snapshotSizeFactor: number;
+  readonly forceSnapSync: boolean;
+  readonly planted: PlantedBugs;
+  readonly servers: readonly number[];
+
+  state: ServerState = 'LOOKING';
+  currentVote: Vote;
+  readonly durable: DurableState;
+  db: Db = { history: [], lastProcessedZxid: 0n, committedLog: [] };
+  readonly fle: FastLeaderElection;
+  /** The role while LEADING, FOLLOWING or OBSERVING. */
+  leader: Leader | undefined;
+  learner: Learner | undefined;
+  /** Sync mode of the last completed sync as a learner (QuorumPeer.getSyncMode history). */
+  lastSyncMode: SyncMode | undefined;
+  /** Why the server stopped (a `fatal` event: ZooKeeper exits); undefined while it runs. */
+  halted: string | undefined;
+  private readonly boot: number;
+  private connCounter = 0;
+  private sinceSnapshot = 0;
+  private newFileOnNextAppend = true;
+  private out: PeerOutput[] = [];
+  /** QuorumCnxManager: the newest notification queued or sent to each peer. */
+  private readonly lastNotificationTo = new Map<number, Notification>();
+  /** The incarnation each peer's current connection belongs to. */
+  private readonly peerBoots = new Map<number, number>();
+
+  constructor(config: PeerConfig, durable: DurableState, boot = 0) {
+    checkSid(config.myid, 'myid');
+    for (const s of config.servers) checkSid(s, 'a server id');
+    if (!config.servers.includes(config.myid)) {
+      throw new ZkError('UNKNOWN_SERVER', `expected myid ${String(config.myid)} among servers [${config.servers.join(',')}]`);
+    }
+    this.myid = config.myid;
+    this.verifier = config.verifier;
+    this.servers = config.servers;
+    this.isParticipant = config.verifier.votingMembers.has(config.myid);
+    this.timings = { ...DEFAULT_TIMINGS, ...config.timings };
+    this.commitLogCount = config.commitLogCount ?? 500;
+    this.snapCount = config.snapCount ?? 100_000;
+    this.snapshotSizeFactor = config.snapshotSizeFactor ?? 0.33;
+    this.forceSnapSync = config.forceSnapSync ?? false;
+    this.planted = config.planted ?? {};
+    this.durable = durable;
+    this.boot = boot;
+    this.loadDatabase();
+    this.currentVote = { leader: this.myid, zxid: this.db.lastProcessedZxid, peerEpoch: durable.currentEpoch, electionEpoch: 0, state: 'LOOKING', version: 2 };
+    this.fle = new FastLeaderElection(this, this.timings, this.planted.voteOrderIgnoresEpoch === true ? totalOrderPredicateIgnoringEpoch : totalOrderPredicate);
+  }
+
+  // ---------------------------------------------------------------- FleHost
+  getLastLoggedZxid(): Zxid {
+    return this.db.lastProcessedZxid;
+  }
+  getCurrentEpoch(): number {
+    return this.durable.currentEpoch;
+  }
+  getPeerState(): ServerState {
+    return this.state;
+  }
+  getCurrentVote(): Vote {
+    return this.currentVote;
+  }
+
+  // ---------------------------------------------------------------- inputs
+  start(): PeerOutput[] {
+    return this.run(() => { this.startLooking('start'); });
+  }
+
+  receive(from: number, msg: Message): PeerOutput[] {
+    return this.run(() => {
+      if (msg.type === 'NOTIFICATION') this.onNotification(from, msg);
+      else if (this.state === 'LEADING') this.leader?.onZab(from, msg);
+      else this.learner?.onZab(from, msg); // FOLLOWING/OBSERVING; LOOKING has no connection: dropped
+    });
+  }
+
+  /** A timer fired: a name for the timers that exist once, or a handler's timer with its sid. */
+  onTimer(timer: PeerTimer | PeerTimerName): PeerOutput[] {
+    const t: PeerTimer = typeof timer === 'string' ? { name: timer } : timer;
+    return this.run(() => {
+      switch (t.name) {
+        case 'fle-poll': this.runFle((o) => { this.fle.onPollTimeout(o); }); return;
+        case 'fle-finalize': this.runFle((o) => { this.fle.onFinalizeTimeout(o); }); return;
+        case 'leader-tick': this.leader?.tick(); return;
+        case 'leader-wait': this.leader?.waitTimeout(); return;
+        case 'learner-handler': this.leader?.handlers.get(t.sid)?.timeout(); return;
+        case 'learner-read': if (this.learner !== undefined) this.stepDown('read timeout: no packet from the leader'); return;
+        case 'learner-connect': this.learner?.connectRetry(); return;
+      }
+    });
+  }
+
+  /** A client write submitted to this server. Only an established leader accepts it. */
+  clientWrite(data: string): { accepted: boolean; zxid?: Zxid; outputs: PeerOutput[] } {
+    let zxid: Zxid | undefined;
+    const outputs = this.run(() => { zxid = this.state === 'LEADING' ? this.leader?.clientWrite(data) : undefined; });
+    return zxid === undefined ? { accepted: false, outputs } : { accepted: true, zxid, outputs };
+  }
+
+  /** Runs one input; a `fatal` stops it (and every later one) where it happened. */
+  private run(fn: () => void): PeerOutput[] {
+    if (this.halted !== undefined) return [];
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof Halt)) throw e;
+    }
+    const o = this.out;
+    this.out = [];
+    return o;
+  }
+
+  // ---------------------------------------------------------------- PeerHost
+  emit(event: PeerEvent): void {
+    this.out.push({ kind: 'event', event });
+  }
+
+  fatal(reason: string): never {
+    this.emit({ type: 'fatal', reason });
+    this.halted = reason;
+    throw new Halt(reason);
+  }
+
+  send(to: number, conn: string, seq: number, packets: ZabPacket[]): void {
+    if (packets.length === 0) return;
+    this.out.push({ kind: 'send', to, msg: { type: 'ZAB', conn, seq, packets } });
+  }
+
+  arm(timer: PeerTimer, delayMs: number): void {
+    this.out.push({ kind: 'timer', timer, delayMs });
+  }
+
+  cancel(timer: PeerTimer): void {
+    this.out.push({ kind: 'cancel', timer });
+  }
+
+  currentRole(): object | undefined {
+    return this.leader ?? this.learner;
+  }
+
+  newConnectionId(): string {
+    this.connCounter++;
+    return `${String(this.myid)}.${String(this.boot)}.${String(this.connCounter)}`;
+  }
+
+  /** ZKDatabase.loadDataBase: snapshot + txn log replayed; every logged txn is applied. */
+  loadDatabase(): void {
+    const log = this.durable.log;
+    const last = log[log.length - 1]?.zxid ?? 0n;
+    this.db = {
+      history: log.slice(),
+      lastProcessedZxid: last > this.durable.snapZxid ? last : this.durable.snapZxid,
+      committedLog: log.slice(Math.max(0, log.length - (this.commitLogCount + 1))),
+    };
+  }
+
+  addCommittedProposal(txn: Txn): void {
+    const c = this.db.committedLog;
+    if (c.length > this.commitLogCount) c.shift();
+    c.push(txn);
+  }
+
+  applyTxn(txn: Txn, event: 'committed' | 'applied'): void {
+    invariant(txn.zxid > this.db.lastProcessedZxid, 'a server applies txns in ascending zxid order', () => `s${String(this.myid)} applies ${zxidToHex(txn.zxid)} after ${zxidToHex(this.db.lastProcessedZxid)}`);
+    this.db.history.push(txn);
+    this.db.lastProcessedZxid = txn.zxid;
+    this.addCommittedProposal(txn);
+    this.emit(event === 'committed' ? { type: 'committed', zxid: txn.zxid, data: txn.data } : { type: 'applied', zxid: txn.zxid });
+  }
+
+  persistEpochs(): void {
+    this.out.push({ kind: 'persist', write: { op: 'epochs', acceptedEpoch: this.durable.acceptedEpoch, currentEpoch: this.durable.currentEpoch } });
+  }
+
+  /** FileTxnLog.append + commit (fsync): a new file after a restart or a snapshot. */
+  logAppend(txns: readonly Txn[]): void {
+    if (txns.length === 0) return;
+    const d = this.durable;
+    const files = d.logFiles.length;
+    for (const txn of txns) {
+      const last = d.log[d.log.length - 1];
+      invariant(last === undefined || txn.zxid > last.zxid, 'the txn log ascends in zxid order (FileTxnLog.append)', () => `s${String(this.myid)} appends ${zxidToHex(txn.zxid)} after ${last === undefined ? 'nothing' : zxidToHex(last.zxid)}`);
+      if (this.newFileOnNextAppend) {
+        d.logFiles.push(txn.zxid);
+        this.newFileOnNextAppend = false;
+      }
+      d.log.push(txn);
+      this.sinceSnapshot++;
+      if (this.sinceSnapshot >= this.snapCount) {
+        // SyncRequestProcessor: roll the log and take a snapshot.
+        this.sinceSnapshot = 0;
+        this.newFileOnNextAppend = true;
+      }
+    }
+    this.out.push({ kind: 'persist', write: { op: 'append', txns: txns.slice(), logFiles: d.logFiles.slice(), newFile: d.logFiles.length !== files } });
+  }
+
+  /** FileTxnSnapLog.truncateLog(zxid): keep txns <= zxid. */
+  logTruncate(zxid: Zxid): void {
+    const d = this.durable;
+    let n = d.log.length;
+    for (let t = d.log[n - 1]; t !== undefined && t.zxid > zxid; t = d.log[n - 1]) n--;
+    d.log.length = n;
+    d.logFiles = d.logFiles.filter((f) => f <= zxid);
+    // A snapshot newer than the truncation point no longer describes the log.
+    if (d.snapZxid > zxid) d.snapZxid = zxid;
+    this.newFileOnNextAppend = true;
+    this.out.push({ kind: 'persist', write: { op: 'truncate', length: n, logFiles: d.logFiles.slice(), snapZxid: d.snapZxid } });
+  }
+
+  /** A snapshot replaces everything up to its zxid; later log files start after it. */
+  logReplaceWithSnapshot(txns: readonly Txn[], snapZxid: Zxid): void {
+    const d = this.durable;
+    d.log = txns.slice();
+    d.logFiles = [];
+    d.snapZxid = snapZxid;
+    this.newFileOnNextAppend = true;
+    this.sinceSnapshot = 0;
+    this.out.push({ kind: 'persist', write: { op: 'replace', txns: txns.slice(), logFiles: [], snapZxid } });
+  }
+
+  stepDown(reason: string): void {
+    this.startLooking(reason);
+  }
+
+  // ---------------------------------------------------------------- election
+  private runFle(fn: (out: FleAction[]) => void): void {
+    const acts: FleAction[] = [];
+    fn(acts);
+    for (const a of acts) {
+      if (a.kind === 'send') this.sendNotification(a.to, a.msg);
+      else if (a.kind === 'timer') this.arm({ name: a.name }, a.delayMs);
+      else if (a.kind === 'cancel') this.cancel({ name: a.name });
+      else this.onDecided(a.state, a.vote, a.via);
+    }
+  }
+
+  private startLooking(reason: string): void {
+    this.state = 'LOOKING';
+    const leader = this.leader;
+    this.leader = undefined;
+    this.learner = undefined;
+    // The in-memory database is cleared when a role ends and reloaded from disk, so the vote
+    // carries every logged txn, committed or not.
+    this.loadDatabase();
+    this.newFileOnNextAppend = true;
+    for (const name of ROLE_TIMERS) this.cancel({ name });
+    for (const sid of leader?.handlers.keys() ?? []) this.cancel({ name: 'learner-handler', sid });
+    if (reason !== 'start') this.emit({ type: 'lookingAgain', reason });
+    this.runFle((o) => { this.fle.lookForLeader(o); });
+  }
+
+  private sendNotification(to: number, n: Notification): void {
+    const msg: Notification = { ...n, boot: this.boot };
+    this.lastNotificationTo.set(to, msg);
+    this.out.push({ kind: 'send', to, msg });
+  }
+
+  private onNotification(from: number, n: Notification): void {
+    if (n.boot !== undefined && this.peerBoots.get(from) !== n.boot) {
+      // A new connection from this peer: our SendWorker first (re)sends the last message.
+      this.peerBoots.set(from, n.boot);
+      const last = this.lastNotificationTo.get(from);
+      if (last !== undefined) this.out.push({ kind: 'send', to: from, msg: last });
+    }
+    this.runFle((o) => { this.fle.receive(from, n, o); });
+  }
+
+  private onDecided(state: ServerState, vote: Vote, via: string): void {
+    this.state = state;
+    this.currentVote = vote;
+    this.emit({ type: 'decided', state, vote, round: this.fle.logicalclock, via });
+    if (state === 'LEADING') {
+      // Leader.lead(): zk.loadData() (our db is already loaded), tick = 0.
+      const leader = new Leader(this);
+      this.leader = leader;
+      leader.lead();
+    } else {
+      const learner = new Learner(this, vote.leader);
+      this.learner = learner;
+      learner.followLeader();
+    }
+  }
+
+  // ---------------------------------------------------------------- introspection
+  /** Applied history (zxids). */
+  historyZxids(): Zxid[] {
+    return this.db.history.map((t) => t.zxid);
+  }
+
+  /** Sync mode each learner got from this leader (LearnerHandler.getSyncMode). */
+  learnerSyncModes(): Map<number, SyncMode | undefined> {
+    const m = new Map<number, SyncMode | undefined>();
+    for (const h of this.leader?.handlers.values() ?? []) m.set(h.sid, h.syncMode());
+    return m;
+  }
+
+  /** Established leader: NEWLEADER acked by a quorum and serving. */
+  isEstablishedLeader(): boolean {
+    return this.state === 'LEADING' && this.leader?.isEstablished() === true;
+  }
+
+  leaderEpoch(): number | undefined {
+    return this.leader !== undefined && this.leader.epoch >= 0 ? this.leader.epoch : undefined;
+  }
+
+  /** Zab phase as the TLA+ spec names it. */
+  zabPhase(): 'ELECTION' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST' {
+    if (this.state === 'LOOKING') return 'ELECTION';
+    if (this.leader !== undefined) {
+      const n = this.leader.stage.name;
+      return n === 'discovery' || n === 'epochAck' ? 'DISCOVERY' : n === 'sync' ? 'SYNCHRONIZATION' : 'BROADCAST';
+    }
+    return this.learner?.zabPhase() ?? 'ELECTION';
+  }
+}
