@@ -1,52 +1,12 @@
 /** Byte helpers shared by the codec: canonical integers, decimal text, doubles as Redis prints them. */
-import { formatDouble17g } from '@protolab/redis-keyspace';
+import { formatDouble17g } from '@protolab/redis-common';
+
+// util.c string2ll (listpack's lpStringToInt64 has the same rules) lives once, in
+// @protolab/redis-common; the codec's modules keep importing it from here under this name.
+export { string2llNumber as parseCanonicalInt } from '@protolab/redis-common';
 
 const ZERO = 0x30;
-const NINE = 0x39;
 const MINUS = 0x2d;
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/**
- * Redis's `string2ll` (util.c) / listpack's `lpStringToInt64`: is `s` the canonical decimal text of
- * a signed 64-bit integer? Canonical: optional '-', first digit 1-9 (or the single "0"), digits
- * only, at most 20 characters, in range. "-0", "007", "+5", " 1" are not. Returns the value as a
- * number when it is a safe integer, as a bigint otherwise, or undefined when not canonical.
- */
-export function parseCanonicalInt(s: Uint8Array, start = 0, end = s.length): number | bigint | undefined {
-  const len = end - start;
-  if (len === 0 || len > 20) return undefined;
-  if (len === 1 && s[start] === ZERO) return 0;
-  let p = start;
-  let neg = false;
-  if (s[p] === MINUS) {
-    neg = true;
-    p++;
-    if (p === end) return undefined;
-  }
-  const first = s[p]!;
-  if (first < 0x31 || first > NINE) return undefined;
-  const digits = end - p;
-  if (digits <= 15) {
-    let v = 0;
-    for (; p < end; p++) {
-      const c = s[p]!;
-      if (c < ZERO || c > NINE) return undefined;
-      v = v * 10 + (c - ZERO);
-    }
-    return neg ? -v : v;
-  }
-  let v = 0n;
-  for (; p < end; p++) {
-    const c = s[p]!;
-    if (c < ZERO || c > NINE) return undefined;
-    v = v * 10n + BigInt(c - ZERO);
-  }
-  if (neg) v = -v;
-  if (v < INT64_MIN || v > INT64_MAX) return undefined;
-  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
-}
 
 // Small decoded values come out of a shared 64 KB pool as views (one cheap object each) instead of
 // one ArrayBuffer each: allocating an ArrayBuffer costs far more than the bytes in it.
@@ -168,7 +128,7 @@ export function d2string(value: number): string {
   // answers ZSCORE "0" for a listpack member added with score -0.0.
   if (value === 0) return '0';
   if (value > -4503599627370495 && value < 4503599627370496 && Number.isInteger(value)) return String(value);
-  return formatG17(value);
+  return formatDouble17g(value);
 }
 
 /**
@@ -180,14 +140,6 @@ export function double2ll(value: number): string | undefined {
   if (!Number.isFinite(value) || value < -HALF_LLONG_MAX || value > HALF_LLONG_MAX) return undefined;
   if (!Number.isInteger(value)) return undefined;
   return value === 0 ? '0' : BigInt(value).toString();
-}
-
-/**
- * C's printf("%.17g", v) for finite non-zero v: the keyspace's (and so @protolab/resp's) one
- * implementation, which rounds exact binary ties half-to-even as glibc does.
- */
-export function formatG17(v: number): string {
-  return formatDouble17g(v);
 }
 
 /** Parse a score the way `strtod` does for the texts Redis writes ("inf", "-inf", "nan", decimals). */
@@ -208,16 +160,4 @@ export function parseDoubleText(s: string): number | undefined {
   if (t === 'nan' || t === '-nan') return NaN;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return undefined;
   return Number(t);
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

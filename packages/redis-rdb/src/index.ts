@@ -12,7 +12,7 @@ export {
   type DecodedEntry, type DecodedRdb, type DecodedDatabase, type RdbRecord, type RdbDecoderOptions,
 } from './decoder.js';
 export { encodeRdb, RdbWriter, writeKeyValuePair, planQuicklist, type EncodeOptions } from './encoder.js';
-export { parseCanonicalInt, d2string, formatG17, compareZsetItems, bytes, equalBytes, concatBytes } from './bytes.js';
+export { parseCanonicalInt, d2string, compareZsetItems, bytes, equalBytes } from './bytes.js';
 export {
   persistenceStep, initialPersistence, writesRefused, parseSaveConfig, DEFAULT_SAVE_PARAMS, REDIS_CONF_SAVE_PARAMS,
   CONFIG_BGSAVE_RETRY_DELAY_SEC, type SaveParam, type PersistenceState, type PersistenceInput, type PersistenceOutput,
