@@ -145,8 +145,7 @@ export class FastLeaderElection {
     this.draining = true;
     // Bounded: each self-notification is produced by a proposal change, and proposals only
     // grow in a total order over a finite set of candidates per round.
-    for (let guard = 0; this.selfQueue.length > 0 && guard < 10_000; guard++) {
-      const n = this.selfQueue.shift()!;
+    for (let guard = 0, n = this.selfQueue.shift(); n !== undefined && guard < 10_000; guard++, n = this.selfQueue.shift()) {
       if (!this.active) break;
       this.loopStep(this.host.myid, n, out);
     }

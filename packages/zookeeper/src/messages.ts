@@ -85,15 +85,18 @@ export function describeMessage(m: Message): string {
     return `${m.state} vote(${m.leader}, 0x${BigInt.asUintN(64, m.zxid).toString(16)}, e${m.peerEpoch}) round ${m.electionEpoch}`;
   }
   const parts: string[] = [];
-  let i = 0;
-  while (i < m.packets.length) {
-    const t = m.packets[i]!.type;
-    let j = i;
-    while (j < m.packets.length && m.packets[j]!.type === t) j++;
-    const first = m.packets[i]!;
-    const n = j - i;
-    parts.push(n > 1 ? `${t}×${n}` : `${t} 0x${BigInt.asUintN(64, first.zxid).toString(16)}`);
-    i = j;
+  // Runs of one packet type print once with a count: `DIFF 0x5 + PROPOSAL×2 + COMMIT 0x7`.
+  let run: { first: ZabPacket; n: number } | undefined;
+  const flush = (): void => {
+    if (run !== undefined) parts.push(run.n > 1 ? `${run.first.type}×${String(run.n)}` : `${run.first.type} 0x${BigInt.asUintN(64, run.first.zxid).toString(16)}`);
+  };
+  for (const p of m.packets) {
+    if (run?.first.type === p.type) run.n++;
+    else {
+      flush();
+      run = { first: p, n: 1 };
+    }
   }
+  flush();
   return parts.join(' + ');
 }

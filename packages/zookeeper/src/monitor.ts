@@ -14,6 +14,13 @@ export interface Violation {
   detail: string;
 }
 
+/** The newest two txns of a history are in zxid order (the cheap check before a full scan). */
+function lastTwoAscend(h: readonly Txn[]): boolean {
+  const a = h[h.length - 2];
+  const b = h[h.length - 1];
+  return a === undefined || b === undefined || a.zxid < b.zxid;
+}
+
 export class SafetyMonitor {
   readonly violations: Violation[] = [];
   /** Every transaction known to be committed (by a quorum), zxid -> payload. */
@@ -62,11 +69,13 @@ export class SafetyMonitor {
   }
 
   private checkAscending(e: EnsembleEvent, txns: readonly Txn[]): void {
-    for (let i = 1; i < txns.length; i++) {
-      if (txns[i]!.zxid <= txns[i - 1]!.zxid) {
-        this.fail('zxids of a server only grow (GlobalPrimaryOrder)', e, `history has ${zxidToHex(txns[i]!.zxid)} after ${zxidToHex(txns[i - 1]!.zxid)}`);
+    let prev: Txn | undefined;
+    for (const t of txns) {
+      if (prev !== undefined && t.zxid <= prev.zxid) {
+        this.fail('zxids of a server only grow (GlobalPrimaryOrder)', e, `history has ${zxidToHex(t.zxid)} after ${zxidToHex(prev.zxid)}`);
         return;
       }
+      prev = t;
     }
   }
 
@@ -110,7 +119,7 @@ export class SafetyMonitor {
         if (c !== undefined && c !== ev.data) this.fail('a zxid names one txn (Agreement)', e, `${zxidToHex(ev.zxid)} committed as ${JSON.stringify(ev.data)} and ${JSON.stringify(c)}`);
         this.committed.set(ev.zxid, ev.data);
         const h = peer.db.history;
-        if (h.length >= 2 && h[h.length - 1]!.zxid <= h[h.length - 2]!.zxid) this.checkAscending(e, h);
+        if (!lastTwoAscend(h)) this.checkAscending(e, h);
         return;
       }
       case 'applied': {
@@ -122,7 +131,7 @@ export class SafetyMonitor {
         if (this.committed.get(t.zxid) !== t.data) {
           this.fail('a server only delivers committed txns (Integrity)', e, `applied ${zxidToHex(t.zxid)} ${JSON.stringify(t.data)}, committed: ${String(this.committed.get(t.zxid))}`);
         }
-        if (h.length >= 2 && t.zxid <= h[h.length - 2]!.zxid) this.checkAscending(e, h);
+        if (!lastTwoAscend(h)) this.checkAscending(e, h);
         return;
       }
       case 'syncSent': {
@@ -142,8 +151,7 @@ export class SafetyMonitor {
         const leader = this.ensemble.peer(ev.leader);
         if (leader !== undefined && leader.isEstablishedLeader() && leader.leaderEpoch() === ev.epoch) {
           const theirs = leader.db.history;
-          for (let i = 0; i < mine.length; i++) {
-            const a = mine[i]!;
+          for (const [i, a] of mine.entries()) {
             const b = theirs[i];
             if (b?.zxid !== a.zxid || b.data !== a.data) {
               this.fail("after sync a follower's history is a prefix of the leader's (PrefixConsistency)", e, `position ${i}: follower has ${zxidToHex(a.zxid)}, leader ${b === undefined ? 'nothing' : zxidToHex(b.zxid)}`);
@@ -183,7 +191,8 @@ export class SafetyMonitor {
   finalCheck(): void {
     const l = this.ensemble.leader();
     if (l === undefined) return;
-    const peer = this.ensemble.peer(l)!;
+    const peer = this.ensemble.peer(l);
+    if (peer === undefined) return;
     const have = new Map<Zxid, string>();
     for (const t of peer.db.history) have.set(t.zxid, t.data);
     for (const [z, data] of this.committed) {

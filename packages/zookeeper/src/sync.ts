@@ -4,8 +4,8 @@
  * output: the packets the learner receives first, in order, and the zxid handed to
  * Leader.startForwarding.
  */
-import { ZkError } from './errors.js';
-import { epochOf, isNewEpochZxid, type Zxid } from './zxid.js';
+import { ZkError, invariant } from './errors.js';
+import { epochOf, isNewEpochZxid, zxidToHex, type Zxid } from './zxid.js';
 
 export type SyncMode = 'DIFF' | 'TRUNC' | 'SNAP';
 
@@ -64,7 +64,7 @@ export type SyncReason =
 export const DEFAULT_SNAPSHOT_SIZE_FACTOR = 0.33;
 
 export function syncFollower(input: SyncFollowerInput): SyncFollowerResult {
-  checkAscending(input.committedLog, 'committedLog');
+  checkInputs(input);
   const peer = input.peerLastZxid;
   const lastProcessed = input.lastProcessedZxid;
   const factor = input.snapshotSizeFactor ?? DEFAULT_SNAPSHOT_SIZE_FACTOR;
@@ -153,7 +153,6 @@ interface QueueState {
  * (its first txn is after it) or reading it would exceed the size limit.
  */
 function getProposalsFromTxnLog(txnLog: SyncFollowerInput['txnLog'], peerZxid: Zxid): readonly Zxid[] {
-  checkAscending(txnLog.zxids, 'txnLog.zxids');
   const first = txnLog.zxids[0];
   if (first === undefined || first > peerZxid || !txnLog.withinSizeLimit) return [];
   return txnLog.zxids;
@@ -203,10 +202,36 @@ function queueCommittedProposals(
   return queued;
 }
 
-function checkAscending(zxids: readonly Zxid[], what: string): void {
-  // Duplicates are tolerated (LearnerHandlerTest.testDuplicatedTxn); a descent is a caller bug,
-  // except in the duplicated-block shape that test uses, so we only reject non-bigints.
-  for (const z of zxids) {
-    if (typeof z !== 'bigint') throw new ZkError('BAD_INPUT', `expected ${what} to hold bigint zxids, found ${typeof z}`);
+/**
+ * syncFollower's preconditions, which ZKDatabase guarantees in ZooKeeper: zxids are bigints;
+ * committedLog and the txn log ascend, except that a zxid may be listed again (the shape of
+ * LearnerHandlerTest.testDuplicatedTxn: every zxid is either larger than all before it or a
+ * repeat of one before it); the committedLog never goes past lastProcessedZxid.
+ */
+function checkInputs(input: SyncFollowerInput): void {
+  for (const [what, z] of [['peerLastZxid', input.peerLastZxid], ['lastProcessedZxid', input.lastProcessedZxid]] as const) {
+    if (typeof z !== 'bigint') throw new ZkError('BAD_INPUT', `expected ${what} to be a bigint zxid, found ${typeof z}`);
   }
+  const max = checkAscending(input.committedLog, 'committedLog');
+  checkAscending(input.txnLog.zxids, 'txnLog.zxids');
+  invariant(max === undefined || max <= input.lastProcessedZxid, 'syncFollower: maxCommittedLog <= lastProcessedZxid (ZKDatabase commits before it applies)', () => `maxCommittedLog ${zxidToHex(max ?? 0n)} > lastProcessedZxid ${zxidToHex(input.lastProcessedZxid)}`);
+}
+
+/** Checks the order rule above in O(n); returns the largest zxid. */
+function checkAscending(zxids: readonly Zxid[], what: string): Zxid | undefined {
+  let max: Zxid | undefined;
+  let seen: Set<Zxid> | undefined;
+  for (let i = 0; i < zxids.length; i++) {
+    const z = zxids[i];
+    if (typeof z !== 'bigint') throw new ZkError('BAD_INPUT', `expected ${what} to hold bigint zxids, found ${typeof z}`);
+    if (max === undefined || z > max) {
+      max = z;
+      seen?.add(z);
+      continue;
+    }
+    seen ??= new Set(zxids.slice(0, i)); // the first repeat: index what came before it
+    const top = max;
+    invariant(seen.has(z), `syncFollower: ${what} ascends (a zxid may only repeat one listed before it)`, () => `${zxidToHex(z)} after ${zxidToHex(top)}, and ${zxidToHex(z)} was not listed before`);
+  }
+  return max;
 }
