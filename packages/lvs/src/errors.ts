@@ -2,6 +2,7 @@
  * Typed errors for @protolab/lvs. Every error a caller can provoke with bad input is an
  * `LvsError` with a machine-readable `code`; the message names what was expected and what was
  * found. Config parse errors add the 1-based line (and column) of the offending token.
+ * `INVARIANT` means a scheduler's own state broke a rule it must keep (a bug, never bad input).
  */
 export type LvsErrorCode =
   | 'BAD_WEIGHT'
@@ -18,7 +19,9 @@ export type LvsErrorCode =
   | 'NO_RANDOM'
   | 'DUPLICATE_SERVER'
   | 'CONFIG_SYNTAX'
-  | 'CONFIG_VALUE';
+  | 'CONFIG_VALUE'
+  | 'BAD_CLOCK'
+  | 'INVARIANT';
 
 export class LvsError extends Error {
   readonly code: LvsErrorCode;
@@ -53,4 +56,23 @@ export function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
   return typeof v;
+}
+
+/** `xs[i]`, or an INVARIANT error when the index is out of range (a model bug, never input). */
+export function at<T>(xs: readonly T[], i: number, what: string): T {
+  const x = xs[i];
+  if (x === undefined) throw new LvsError('INVARIANT', `${what}: index ${String(i)} outside 0..${String(xs.length - 1)}`);
+  return x;
+}
+
+/** A present value, or an INVARIANT error naming what was missing. */
+export function defined<T>(x: T | undefined, what: string): T {
+  if (x === undefined) throw new LvsError('INVARIANT', `${what} is missing`);
+  return x;
+}
+
+/** An injected clock's reading: a finite number of milliseconds, or a BAD_CLOCK error. */
+export function checkClock(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new LvsError('BAD_CLOCK', `clock: expected a finite number of milliseconds, found ${describe(ms)}`);
+  return ms;
 }

@@ -35,4 +35,4 @@ export { forward, natInbound, natOutbound, drInbound, tunInbound, describeFrame,
 export { tcpEpilog, initialTcpCheck, attemptDurationMs, TCP_CHECK_DEFAULTS, type TcpCheckConfig, type TcpCheckState, type TcpCheckStep, type ServerBehaviour } from './keepalived/tcp-check.js';
 export { masterShouldYield, backupOnAdvert, skewTimeMs, masterDownIntervalMs, type VrrpPeer, type BackupAction } from './keepalived/vrrp.js';
 export { keepalivedChecker, vrrpNode, type CheckedServer, type HealthEvent, type VrrpAdvert, type VrrpNodeConfig, type VrrpHandlers } from './keepalived/sim.js';
-export { parseKeepalivedConf, parseTree, type KeepalivedConfig, type VrrpInstanceConf, type VirtualServerConf, type RealServerConf, type ConfNode } from './keepalived/config.js';
+export { parseKeepalivedConf, parseTree, type ParseCounter, type KeepalivedConfig, type VrrpInstanceConf, type VirtualServerConf, type RealServerConf, type ConfNode } from './keepalived/config.js';

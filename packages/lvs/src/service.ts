@@ -1,6 +1,6 @@
 import { checkPort, toAddr } from './addr.js';
 import { Dest, INT32_MAX } from './dest.js';
-import { checkInt, describe, LvsError } from './errors.js';
+import { checkClock, checkInt, describe, LvsError } from './errors.js';
 import { createScheduler, SCHEDULER_NAMES, type SchedulerName } from './schedulers/index.js';
 
 /** The packet fields a scheduler may read (first packet of a new connection). */
@@ -156,8 +156,9 @@ export class VirtualService implements ServiceView {
   get dests(): readonly Dest[] {
     return this.#list;
   }
+  /** The injected clock, checked: a clock that returns NaN or ±Infinity is a BAD_CLOCK error. */
   now(): number {
-    return this.#now();
+    return checkClock(this.#now());
   }
   random(): RandomSource {
     if (this.#random === undefined) throw new LvsError('NO_RANDOM', `scheduler ${this.scheduler.name} needs options.random ({ nextU32(): number })`);
@@ -218,7 +219,7 @@ export class VirtualService implements ServiceView {
 
   /** Run due periodic scheduler work (lblc/lblcr expiry) up to the clock's now. */
   advance(): void {
-    this.scheduler.advance?.(this, this.#now());
+    this.scheduler.advance?.(this, this.now());
   }
 
   /** `svc->scheduler->schedule(svc, skb, iph)`: the destination for a new connection, or null. */
@@ -229,7 +230,7 @@ export class VirtualService implements ServiceView {
       dst: pkt.dstAddr === undefined ? 0 : toAddr(pkt.dstAddr),
       dport: pkt.dstPort === undefined ? 0 : checkPort(pkt.dstPort),
     };
-    this.scheduler.advance?.(this, this.#now());
+    this.scheduler.advance?.(this, this.now());
     return this.scheduler.schedule(this, sp);
   }
 }

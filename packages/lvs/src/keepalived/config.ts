@@ -19,10 +19,13 @@ export interface ConfNode {
 }
 
 export interface KeepalivedConfig {
-  globalDefs: { routerId?: string; notificationEmail: string[]; other: Record<string, string[]> };
+  /** Other global_defs keywords with their arguments (a Map: keywords are user input). */
+  globalDefs: { routerId?: string; notificationEmail: string[]; other: Map<string, string[]> };
   vrrpInstances: VrrpInstanceConf[];
   virtualServers: VirtualServerConf[];
   unknown: { keyword: string; line: number }[];
+  /** What keepalived would report but carry on with. */
+  warnings: { line: number; message: string }[];
 }
 export interface VrrpInstanceConf {
   name: string;
@@ -60,60 +63,110 @@ interface Token {
   text: string;
   line: number;
   col: number;
+  /** A `{` or `}` outside quotes (a quoted "{" is a plain word). */
+  brace: boolean;
 }
 
-function tokenize(text: string): Token[][] {
-  const lines: Token[][] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const toks: Token[] = [];
-    const re = /"([^"]*)"|([{}])|([^\s{}"#!]+)|([#!])/g;
-    for (let m = re.exec(raw); m !== null; m = re.exec(raw)) {
-      if (m[4] !== undefined) break; // comment to end of line
-      toks.push({ text: m[1] ?? m[2] ?? m[3]!, line: i + 1, col: m.index + 1 });
+/** Counts the parser's elementary steps (characters read, tokens placed) — for the linear-time property. */
+export interface ParseCounter {
+  ops: number;
+}
+
+/**
+ * One line as keepalived reads it (lib/parser.c: `decomment`, then `alloc_strvec`): a `#` or `!`
+ * outside double quotes starts a comment wherever it is — and inside a comment a `"` is just text;
+ * `\#` / `\!` outside quotes are a literal `#` / `!`; `"…"` is one word without its quotes; `{`
+ * and `}` outside quotes stand alone. An unterminated quote is an error on that line.
+ */
+function tokenizeLine(raw: string, lineNo: number, counter: ParseCounter): Token[] {
+  const toks: Token[] = [];
+  let word = '';
+  let wordCol = 0;
+  const flush = (): void => {
+    if (word !== '') toks.push({ text: word, line: lineNo, col: wordCol, brace: false });
+    word = '';
+  };
+  for (let i = 0; i < raw.length; i++) {
+    counter.ops++;
+    const c = raw.charAt(i);
+    if (c === '#' || c === '!') break;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      flush();
+    } else if (c === '"') {
+      flush();
+      const close = raw.indexOf('"', i + 1);
+      if (close < 0) throw new KeepalivedConfigError('CONFIG_SYNTAX', 'unterminated quoted string', lineNo, i + 1);
+      counter.ops += close - i;
+      toks.push({ text: raw.slice(i + 1, close), line: lineNo, col: i + 1, brace: false });
+      i = close;
+    } else if (c === '{' || c === '}') {
+      flush();
+      toks.push({ text: c, line: lineNo, col: i + 1, brace: true });
+    } else {
+      if (word === '') wordCol = i + 1;
+      const next = raw.charAt(i + 1);
+      if (c === '\\' && (next === '#' || next === '!')) {
+        word += next;
+        i++;
+      } else {
+        word += c;
+      }
     }
-    if (raw.includes('"') && (raw.split('"').length - 1) % 2 === 1) {
-      throw new KeepalivedConfigError('CONFIG_SYNTAX', 'unterminated quoted string', i + 1, raw.indexOf('"') + 1);
-    }
-    lines.push(toks);
-  });
-  return lines;
+  }
+  flush();
+  return toks;
+}
+
+function tokenize(text: string, counter: ParseCounter): Token[][] {
+  return text.split(/\r?\n/).map((raw, i) => tokenizeLine(raw, i + 1, counter));
 }
 
 /** Parse into a generic block tree (statements with optional `{ … }` children). */
-export function parseTree(text: string): ConfNode[] {
-  const flat = tokenize(text).flatMap((l) => (l.length > 0 ? [l] : []));
+export function parseTree(text: string, counter: ParseCounter = { ops: 0 }): ConfNode[] {
+  if (typeof text !== 'string') throw new KeepalivedConfigError('CONFIG_SYNTAX', 'expected the configuration as a string', 1, 1);
   const root: ConfNode[] = [];
   const stack: ConfNode[][] = [root];
   const open: Token[] = [];
-  for (const lineToks of flat) {
+  let level: ConfNode[] = root;
+  for (const lineToks of tokenize(text, counter)) {
     let i = 0;
     while (i < lineToks.length) {
-      const t = lineToks[i]!;
-      if (t.text === '}') {
+      counter.ops++;
+      const t = lineToks[i] ?? { text: '', line: 0, col: 0, brace: false };
+      i++;
+      if (t.brace && t.text === '}') {
         if (stack.length === 1) throw new KeepalivedConfigError('CONFIG_SYNTAX', "unexpected '}' with no open block", t.line, t.col);
         stack.pop();
         open.pop();
-        i++;
+        level = stack[stack.length - 1] ?? root;
         continue;
       }
-      if (t.text === '{') throw new KeepalivedConfigError('CONFIG_SYNTAX', "'{' must follow a keyword", t.line, t.col);
-      // a statement: keyword, args up to end of line or a brace
+      if (t.brace) {
+        // keepalived accepts the block's '{' on the line after its keyword (process_stream's need_bob)
+        const prev = level[level.length - 1];
+        if (i !== 1 || prev === undefined || prev.children !== undefined) throw new KeepalivedConfigError('CONFIG_SYNTAX', "'{' must follow a keyword", t.line, t.col);
+        prev.children = [];
+        level = prev.children;
+        stack.push(level);
+        open.push(t);
+        continue;
+      }
+      // a statement: keyword, args up to the end of the line or a brace
       const node: ConfNode = { keyword: t.text, args: [], children: undefined, line: t.line, col: t.col };
-      i++;
-      while (i < lineToks.length && lineToks[i]!.text !== '{' && lineToks[i]!.text !== '}') node.args.push(lineToks[i++]!.text);
-      stack[stack.length - 1]!.push(node);
-      if (i < lineToks.length && lineToks[i]!.text === '{') {
+      for (let a = lineToks[i]; a !== undefined && !a.brace; a = lineToks[++i]) node.args.push(a.text);
+      level.push(node);
+      const b = lineToks[i];
+      if (b !== undefined && b.text === '{' && b.brace) {
         node.children = [];
-        stack.push(node.children);
-        open.push(lineToks[i]!);
+        level = node.children;
+        stack.push(level);
+        open.push(b);
         i++;
       }
     }
   }
-  if (open.length > 0) {
-    const t = open[open.length - 1]!;
-    throw new KeepalivedConfigError('CONFIG_SYNTAX', "block opened here is never closed (missing '}')", t.line, t.col);
-  }
+  const t = open[open.length - 1];
+  if (t !== undefined) throw new KeepalivedConfigError('CONFIG_SYNTAX', "block opened here is never closed (missing '}')", t.line, t.col);
   return root;
 }
 
@@ -127,17 +180,27 @@ function arg(n: ConfNode, i: number, what: string): string {
 }
 function int(n: ConfNode, i: number, what: string, lo: number, hi: number): number {
   const a = arg(n, i, what);
-  if (!/^\d+$/.test(a) || Number(a) < lo || Number(a) > hi) throw err(n, `expected ${what} (an integer in [${lo}, ${hi}]), found "${a}"`);
+  if (!/^\d{1,12}$/.test(a) || Number(a) < lo || Number(a) > hi) throw err(n, `expected ${what} (an integer in [${String(lo)}, ${String(hi)}]), found "${a}"`);
   return Number(a);
 }
-function seconds(n: ConfNode, what: string): number {
+/** The longest timer we accept: keepalived's LVS_MAX_TIMEOUT (31 days, global_parser.c). */
+const MAX_TIMER_SEC = 86400 * 31;
+/**
+ * A time in seconds with up to 6 decimals (keepalived's read_timer / read_decimal_unsigned_strvec
+ * work in microseconds), in [minSec, MAX_TIMER_SEC]. A zero delay_loop, connect_timeout or
+ * advert_int would make a timer fire forever at one instant, so those pass minSec > 0.
+ */
+function seconds(n: ConfNode, what: string, minSec = 0, maxSec = MAX_TIMER_SEC): number {
   const a = arg(n, 0, what);
-  if (!/^\d+(\.\d+)?$/.test(a)) throw err(n, `expected ${what} in seconds, found "${a}"`);
-  return Number(a);
+  const v = Number(a);
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(a) || v < minSec || v > maxSec) {
+    throw err(n, `expected ${what} in seconds in [${String(minSec)}, ${String(maxSec)}], found "${a}"`);
+  }
+  return v;
 }
 function ip(n: ConfNode, i: number): string {
   const a = arg(n, i, 'an IPv4 address');
-  const bare = a.split('/')[0]!;
+  const bare = a.split('/')[0] ?? a;
   try {
     parseIPv4(bare);
   } catch {
@@ -157,7 +220,7 @@ function tcpCheck(n: ConfNode, delayLoopSec: number, unknown: KeepalivedConfig['
   for (const k of block(n)) {
     switch (k.keyword) {
       case 'connect_timeout':
-        c.connectTimeoutMs = seconds(k, 'a timeout') * 1000;
+        c.connectTimeoutMs = seconds(k, 'a timeout', 0.000001) * 1000;
         break;
       case 'retry':
       case 'nb_get_retry':
@@ -167,7 +230,7 @@ function tcpCheck(n: ConfNode, delayLoopSec: number, unknown: KeepalivedConfig['
         c.delayBeforeRetryMs = seconds(k, 'a delay') * 1000;
         break;
       case 'delay_loop':
-        c.delayLoopMs = seconds(k, 'a delay') * 1000;
+        c.delayLoopMs = seconds(k, 'a delay', 0.000001) * 1000;
         break;
       case 'connect_port':
         c.connectPort = int(k, 0, 'a port', 1, 65535);
@@ -182,120 +245,133 @@ function tcpCheck(n: ConfNode, delayLoopSec: number, unknown: KeepalivedConfig['
   return c;
 }
 
-/** Parse keepalived.conf text. */
-export function parseKeepalivedConf(text: string): KeepalivedConfig {
-  const cfg: KeepalivedConfig = { globalDefs: { notificationEmail: [], other: {} }, vrrpInstances: [], virtualServers: [], unknown: [] };
-  for (const top of parseTree(text)) {
-    switch (top.keyword) {
-      case 'global_defs':
-        for (const k of block(top)) {
-          if (k.keyword === 'router_id') cfg.globalDefs.routerId = arg(k, 0, 'a router id');
-          else if (k.keyword === 'notification_email') cfg.globalDefs.notificationEmail = block(k).map((e) => e.keyword);
-          else cfg.globalDefs.other[k.keyword] = k.children ? k.children.map((c) => c.keyword) : k.args;
-        }
-        break;
-      case 'vrrp_instance': {
-        const v: VrrpInstanceConf = { name: arg(top, 0, 'an instance name'), state: 'BACKUP', virtualRouterId: 0, priority: 100, advertIntSec: 1, nopreempt: false, virtualIpaddress: [], line: top.line };
-        let sawId = false;
-        for (const k of block(top)) {
-          switch (k.keyword) {
-            case 'state': {
-              const s = arg(k, 0, 'MASTER or BACKUP');
-              if (s !== 'MASTER' && s !== 'BACKUP') throw err(k, `expected MASTER or BACKUP, found "${s}"`);
-              v.state = s;
-              break;
-            }
-            case 'interface':
-              v.interface = arg(k, 0, 'an interface name');
-              break;
-            case 'virtual_router_id':
-              v.virtualRouterId = int(k, 0, 'a router id', 1, 255);
-              sawId = true;
-              break;
-            case 'priority':
-              v.priority = int(k, 0, 'a priority', 1, 255);
-              break;
-            case 'advert_int':
-              v.advertIntSec = seconds(k, 'an interval');
-              break;
-            case 'nopreempt':
-              v.nopreempt = true;
-              break;
-            case 'authentication': {
-              const auth: { type: string; pass?: string } = { type: 'PASS' };
-              for (const a of block(k)) {
-                if (a.keyword === 'auth_type') auth.type = arg(a, 0, 'PASS or AH');
-                else if (a.keyword === 'auth_pass') auth.pass = arg(a, 0, 'a password');
-                else cfg.unknown.push({ keyword: a.keyword, line: a.line });
-              }
-              v.authentication = auth;
-              break;
-            }
-            case 'virtual_ipaddress':
-              for (const a of block(k)) ip({ ...a, args: [a.keyword] }, 0);
-              v.virtualIpaddress = block(k).map((a) => a.keyword);
-              break;
-            default:
-              cfg.unknown.push({ keyword: k.keyword, line: k.line });
-          }
-        }
-        if (!sawId) throw err(top, 'missing virtual_router_id');
-        cfg.vrrpInstances.push(v);
+/** vrrp_parser.c vrrp_auth_type_handler: PASS or AH; keepalived reports anything else and keeps the previous type. */
+function authType(a: ConfNode, auth: { type: string }, cfg: KeepalivedConfig): void {
+  const t = arg(a, 0, 'PASS or AH');
+  if (t === 'PASS' || t === 'AH') auth.type = t;
+  else cfg.warnings.push({ line: a.line, message: `auth_type: unknown authentication type "${t}" (keepalived reports it and keeps ${auth.type})` });
+}
+
+function globalDefs(top: ConfNode, cfg: KeepalivedConfig): void {
+  for (const k of block(top)) {
+    if (k.keyword === 'router_id') cfg.globalDefs.routerId = arg(k, 0, 'a router id');
+    else if (k.keyword === 'notification_email') cfg.globalDefs.notificationEmail = block(k).map((e) => e.keyword);
+    else cfg.globalDefs.other.set(k.keyword, k.children ? k.children.map((c) => c.keyword) : k.args);
+  }
+}
+
+function vrrpInstance(top: ConfNode, cfg: KeepalivedConfig): VrrpInstanceConf {
+  const v: VrrpInstanceConf = { name: arg(top, 0, 'an instance name'), state: 'BACKUP', virtualRouterId: 0, priority: 100, advertIntSec: 1, nopreempt: false, virtualIpaddress: [], line: top.line };
+  let sawId = false;
+  for (const k of block(top)) {
+    switch (k.keyword) {
+      case 'state': {
+        const s = arg(k, 0, 'MASTER or BACKUP');
+        if (s !== 'MASTER' && s !== 'BACKUP') throw err(k, `expected MASTER or BACKUP, found "${s}"`);
+        v.state = s;
         break;
       }
-      case 'virtual_server': {
-        const vs: VirtualServerConf = { address: ip(top, 0), port: int(top, 1, 'a port', 0, 65535), delayLoopSec: 60, lbAlgo: 'wlc', lbKind: 'NAT', protocol: 'TCP', realServers: [], line: top.line };
-        const rsNodes: ConfNode[] = [];
-        for (const k of block(top)) {
-          switch (k.keyword) {
-            case 'delay_loop':
-              vs.delayLoopSec = seconds(k, 'a delay');
-              break;
-            case 'lb_algo': {
-              const a = arg(k, 0, 'a scheduler name');
-              if (!LB_ALGOS.includes(a)) throw err(k, `expected one of ${LB_ALGOS.join(', ')}, found "${a}"`);
-              vs.lbAlgo = a as SchedulerName;
-              break;
-            }
-            case 'lb_kind': {
-              const a = arg(k, 0, 'NAT, DR or TUN');
-              if (a !== 'NAT' && a !== 'DR' && a !== 'TUN') throw err(k, `expected NAT, DR or TUN, found "${a}"`);
-              vs.lbKind = a;
-              break;
-            }
-            case 'protocol': {
-              const a = arg(k, 0, 'TCP or UDP');
-              if (a !== 'TCP' && a !== 'UDP') throw err(k, `expected TCP or UDP, found "${a}"`);
-              vs.protocol = a;
-              break;
-            }
-            case 'persistence_timeout':
-              vs.persistenceTimeoutSec = int(k, 0, 'a timeout', 0, 0x7fffffff);
-              break;
-            case 'real_server':
-              rsNodes.push(k);
-              break;
-            default:
-              cfg.unknown.push({ keyword: k.keyword, line: k.line });
-          }
+      case 'interface':
+        v.interface = arg(k, 0, 'an interface name');
+        break;
+      case 'virtual_router_id':
+        v.virtualRouterId = int(k, 0, 'a router id', 1, 255);
+        sawId = true;
+        break;
+      case 'priority':
+        v.priority = int(k, 0, 'a priority', 1, 255);
+        break;
+      case 'advert_int':
+        // vrrp_parser.c vrrp_adv_handler: 0.01 s to 255 s, anything else is "not valid"
+        v.advertIntSec = seconds(k, 'an advert interval', 0.01, 255);
+        break;
+      case 'nopreempt':
+        v.nopreempt = true;
+        break;
+      case 'authentication': {
+        const auth: { type: string; pass?: string } = { type: 'PASS' };
+        for (const a of block(k)) {
+          if (a.keyword === 'auth_type') authType(a, auth, cfg);
+          else if (a.keyword === 'auth_pass') auth.pass = arg(a, 0, 'a password');
+          else cfg.unknown.push({ keyword: a.keyword, line: a.line });
         }
-        // real servers after the whole block, so delay_loop applies wherever it was written
-        for (const k of rsNodes) {
-          const rs: RealServerConf = { address: ip(k, 0), port: int(k, 1, 'a port', 0, 65535), weight: 1, inhibitOnFailure: false, line: k.line };
-          for (const r of block(k)) {
-            if (r.keyword === 'weight') rs.weight = int(r, 0, 'a weight', 0, 65535);
-            else if (r.keyword === 'inhibit_on_failure') rs.inhibitOnFailure = true;
-            else if (r.keyword === 'TCP_CHECK') rs.tcpCheck = tcpCheck(r, vs.delayLoopSec, cfg.unknown);
-            else cfg.unknown.push({ keyword: r.keyword, line: r.line });
-          }
-          vs.realServers.push(rs);
-        }
-        cfg.virtualServers.push(vs);
+        v.authentication = auth;
         break;
       }
+      case 'virtual_ipaddress':
+        for (const a of block(k)) ip({ ...a, args: [a.keyword] }, 0);
+        v.virtualIpaddress = block(k).map((a) => a.keyword);
+        break;
       default:
-        cfg.unknown.push({ keyword: top.keyword, line: top.line });
+        cfg.unknown.push({ keyword: k.keyword, line: k.line });
     }
+  }
+  if (!sawId) throw err(top, 'missing virtual_router_id');
+  return v;
+}
+
+function virtualServer(top: ConfNode, cfg: KeepalivedConfig): VirtualServerConf {
+  const vs: VirtualServerConf = { address: ip(top, 0), port: int(top, 1, 'a port', 0, 65535), delayLoopSec: 60, lbAlgo: 'wlc', lbKind: 'NAT', protocol: 'TCP', realServers: [], line: top.line };
+  const rsNodes: ConfNode[] = [];
+  for (const k of block(top)) {
+    switch (k.keyword) {
+      case 'delay_loop':
+        vs.delayLoopSec = seconds(k, 'a delay', 0.000001);
+        break;
+      case 'lb_algo': {
+        const a = arg(k, 0, 'a scheduler name');
+        if (!LB_ALGOS.includes(a)) throw err(k, `expected one of ${LB_ALGOS.join(', ')}, found "${a}"`);
+        vs.lbAlgo = a as SchedulerName;
+        break;
+      }
+      case 'lb_kind': {
+        const a = arg(k, 0, 'NAT, DR or TUN');
+        if (a !== 'NAT' && a !== 'DR' && a !== 'TUN') throw err(k, `expected NAT, DR or TUN, found "${a}"`);
+        vs.lbKind = a;
+        break;
+      }
+      case 'protocol': {
+        const a = arg(k, 0, 'TCP or UDP');
+        if (a !== 'TCP' && a !== 'UDP') throw err(k, `expected TCP or UDP, found "${a}"`);
+        vs.protocol = a;
+        break;
+      }
+      case 'persistence_timeout':
+        vs.persistenceTimeoutSec = int(k, 0, 'a timeout', 0, 0x7fffffff);
+        break;
+      case 'real_server':
+        rsNodes.push(k);
+        break;
+      default:
+        cfg.unknown.push({ keyword: k.keyword, line: k.line });
+    }
+  }
+  // real servers after the whole block, so delay_loop applies wherever it was written
+  for (const k of rsNodes) {
+    const rs: RealServerConf = { address: ip(k, 0), port: int(k, 1, 'a port', 0, 65535), weight: 1, inhibitOnFailure: false, line: k.line };
+    for (const r of block(k)) {
+      if (r.keyword === 'weight') rs.weight = int(r, 0, 'a weight', 0, 65535);
+      else if (r.keyword === 'inhibit_on_failure') rs.inhibitOnFailure = true;
+      else if (r.keyword === 'TCP_CHECK') rs.tcpCheck = tcpCheck(r, vs.delayLoopSec, cfg.unknown);
+      else cfg.unknown.push({ keyword: r.keyword, line: r.line });
+    }
+    vs.realServers.push(rs);
+  }
+  return vs;
+}
+
+/**
+ * Parse keepalived.conf text. Values keepalived refuses are KeepalivedConfigErrors with the line;
+ * the few it only reports and ignores (an unknown auth_type) are listed in `warnings`.
+ * `counter.ops` counts the parser's steps (linear in the input).
+ */
+export function parseKeepalivedConf(text: string, counter: ParseCounter = { ops: 0 }): KeepalivedConfig {
+  const cfg: KeepalivedConfig = { globalDefs: { notificationEmail: [], other: new Map() }, vrrpInstances: [], virtualServers: [], unknown: [], warnings: [] };
+  for (const top of parseTree(text, counter)) {
+    if (top.keyword === 'global_defs') globalDefs(top, cfg);
+    else if (top.keyword === 'vrrp_instance') cfg.vrrpInstances.push(vrrpInstance(top, cfg));
+    else if (top.keyword === 'virtual_server') cfg.virtualServers.push(virtualServer(top, cfg));
+    else cfg.unknown.push({ keyword: top.keyword, line: top.line });
   }
   return cfg;
 }

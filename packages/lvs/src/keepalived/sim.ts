@@ -1,4 +1,5 @@
 import type { NodeContext, NodeHandlers } from '@protolab/sim';
+import { defined, LvsError } from '../errors.js';
 import type { VirtualService } from '../service.js';
 import { attemptDurationMs, initialTcpCheck, tcpEpilog, type ServerBehaviour, type TcpCheckConfig, type TcpCheckState } from './tcp-check.js';
 import { backupOnAdvert, masterDownIntervalMs, masterShouldYield, skewTimeMs } from './vrrp.js';
@@ -25,6 +26,12 @@ export interface HealthEvent {
  */
 export function keepalivedChecker<M>(svc: VirtualService, servers: readonly CheckedServer[], log: HealthEvent[], opts: { inhibitOnFailure?: boolean; firstCheckDelayMs?: number } = {}) {
   return (ctx: NodeContext<M>): NodeHandlers<M> => {
+    for (const s of servers) {
+      const c = s.config;
+      if (!(c.delayLoopMs > 0 && Number.isFinite(c.delayLoopMs)) || !(c.connectTimeoutMs > 0 && Number.isFinite(c.connectTimeoutMs))) {
+        throw new LvsError('BAD_OPTION', `TCP_CHECK of ${s.name}: delay_loop and connect_timeout must be finite and > 0 ms, found ${String(c.delayLoopMs)} / ${String(c.connectTimeoutMs)}`);
+      }
+    }
     const states = new Map<string, TcpCheckState>();
     for (const s of servers) {
       states.set(s.name, initialTcpCheck(s.config));
@@ -35,10 +42,11 @@ export function keepalivedChecker<M>(svc: VirtualService, servers: readonly Chec
       else if (kind === 'down') svc.delDest(s.name);
       else svc.addDest({ name: s.name, weight: s.weight });
     };
+    const byName = new Map(servers.map((s) => [s.name, s]));
     return {
       onTimer(name, data) {
         const d = data as { server: string; ok?: boolean };
-        const s = servers.find((x) => x.name === d.server)!;
+        const s = defined(byName.get(d.server), `checked server ${d.server}`);
         if (name === 'connect') {
           // the attempt's fate is decided by what the server does when the SYN arrives
           const b = s.behaviour(ctx.now());
@@ -47,7 +55,7 @@ export function keepalivedChecker<M>(svc: VirtualService, servers: readonly Chec
         }
         const ok = d.ok === true;
         log.push({ t: ctx.now(), server: s.name, kind: ok ? 'attempt-ok' : 'attempt-failed' });
-        const step = tcpEpilog(s.config, states.get(s.name)!, ok);
+        const step = tcpEpilog(s.config, defined(states.get(s.name), `TCP_CHECK state of ${s.name}`), ok);
         states.set(s.name, step.state);
         if (step.event !== undefined) {
           log.push({ t: ctx.now(), server: s.name, kind: step.event });
@@ -86,6 +94,11 @@ export interface VrrpHandlers<M> extends NodeHandlers<M> {
  * better advert; a BACKUP takes over when its master-down timer (3 × advert_int + skew) expires.
  */
 export function vrrpNode(cfg: VrrpNodeConfig) {
+  // keepalived's advert_int is 0.01 s … 255 s; a zero or non-finite interval would re-arm a timer
+  // at the same instant forever
+  if (typeof cfg.advertIntMs !== 'number' || !(cfg.advertIntMs >= 10 && cfg.advertIntMs <= 255_000)) {
+    throw new LvsError('BAD_OPTION', `vrrp advertIntMs: expected 10 … 255000 ms (advert_int 0.01 … 255 s), found ${String(cfg.advertIntMs)}`);
+  }
   return (ctx: NodeContext<VrrpAdvert>): VrrpHandlers<VrrpAdvert> => {
     let state: 'MASTER' | 'BACKUP' = 'BACKUP';
     let downTimer: number | undefined;

@@ -79,10 +79,20 @@ export class LocalityTable<V> {
     }
   }
 
-  /** Run every 60 s timer tick due at or before `now`, each at its own time. */
+  /**
+   * Run every 60 s timer tick due at or before `now`, each at its own time. Once the table is
+   * empty a tick only moves `counter` round its 30-tick cycle, so the remaining ticks are skipped
+   * arithmetically: the loop runs at most (expiration / 60 s + 31) times while entries remain
+   * (no lookups happen in between, so every entry expires by then), whatever the clock jump.
+   */
   advance(now: number): void {
-    // Bounded by the elapsed time / 60 s; callers advance monotonically.
     while (this.nextCheckMs <= now) {
+      if (this.entries === 0) {
+        const ticks = Math.floor((now - this.nextCheckMs) / CHECK_EXPIRE_INTERVAL_MS) + 1;
+        this.counter = ((this.counter - 1 + ticks) % COUNT_FOR_FULL_EXPIRATION) + 1;
+        this.nextCheckMs += ticks * CHECK_EXPIRE_INTERVAL_MS;
+        return;
+      }
       this.checkExpire(this.nextCheckMs);
       this.nextCheckMs += CHECK_EXPIRE_INTERVAL_MS;
     }
