@@ -37,6 +37,8 @@ function describe(r: RdbRecord): string {
       const size = v.type === 'string' ? `${v.value.length} bytes` : `${v.value.length} elements`;
       return `${exp}type ${e.type} ${e.typeName}, key ${show(e.key)}, ${v.type} of ${size} (loads as ${e.encoding})`;
     }
+    case 'empty-key':
+      return `type ${r.type} ${r.typeName}, key ${show(r.key)}: an empty collection, skipped on load as Redis 7.0 does`;
     case 'eof':
       return `0xFF EOF, then CRC-64 0x${r.checksum.toString(16).padStart(16, '0')} (little-endian)${r.checksum === 0n ? ' = checksum disabled' : ''}`;
   }

@@ -15,7 +15,7 @@ import { ListpackBuilder } from './listpack.js';
 import { intsetEncode } from './intset.js';
 import { asciiBytes, compareZsetItems, d2string, double2ll, parseCanonicalInt } from './bytes.js';
 import { RdbFormatError } from './errors.js';
-import { hashEncoding, setEncoding, zsetEncoding } from './decoder.js';
+import { hashEncoding, setEncoding, zsetEncoding } from './encodings.js';
 import {
   DEFAULT_THRESHOLDS, RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
   RDB_OPCODE_IDLE, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB, RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK,

@@ -21,6 +21,8 @@ export type RdbErrorCode =
   | 'TRUNCATED' // the input ended inside a record, or before EOF + checksum
   | 'CHECKSUM_MISMATCH' // stored CRC-64 differs from the computed one
   | 'DUPLICATE_KEY' // the same key twice in one database (fatal for Redis too)
+  | 'DUPLICATE_MEMBER' // a set member, hash field or zset member twice in one key (rdbLoadObject refuses it)
+  | 'NAN_SCORE' // a sorted-set score that is NaN ("Zset with NAN score detected")
   | 'ENCODE_INPUT'; // the encoder was given something it cannot write
 
 export class RdbFormatError extends Error {

@@ -7,10 +7,9 @@ export { PackedValue } from './packed.js';
 export { ziplistDecode, zipmapDecode } from './ziplist.js';
 export * from './constants.js';
 export type { RedisValue, KeyEntry, Encoding, EntrySource } from './model.js';
-export {
-  RdbDecoder, decodeRdb, auxText, allEntries, stringEncoding, setEncoding, zsetEncoding, hashEncoding,
-  type DecodedEntry, type DecodedRdb, type DecodedDatabase, type RdbRecord, type RdbDecoderOptions,
-} from './decoder.js';
+export { RdbDecoder, type DecodedEntry, type RdbRecord, type RdbDecoderOptions } from './decoder.js';
+export { decodeRdb, auxText, allEntries, type DecodedRdb, type DecodedDatabase } from './decode-rdb.js';
+export { stringEncoding, setEncoding, zsetEncoding, hashEncoding } from './encodings.js';
 export { encodeRdb, RdbWriter, writeKeyValuePair, planQuicklist, type EncodeOptions } from './encoder.js';
 export { parseCanonicalInt, d2string, compareZsetItems, bytes, equalBytes } from './bytes.js';
 export {

@@ -14,6 +14,7 @@
  *   0xF1/0xF2/0xF3/0xF4      int16/int24/int32/int64 LE    (LP_ENCODING_16/24/32/64BIT_INT)
  * A string that is the canonical text of an int64 (lpStringToInt64) is stored as an integer.
  */
+import type { MemberSet } from './member-set.js';
 import { RdbFormatError } from './errors.js';
 import { bytesToAscii, intToBytes, parseCanonicalInt, parseDoubleText } from './bytes.js';
 
@@ -164,6 +165,8 @@ export interface LpScanResult {
   badScoreAt: number;
   /** ... and its length */
   badScoreLen: number;
+  /** with a `MemberSet`: index of the first even element (hash field, zset member) seen before, else -1 */
+  dupIndex?: number;
 }
 
 /**
@@ -173,12 +176,14 @@ export interface LpScanResult {
  * `lpValidateIntegrity`) and expands it only when `value` is first read. Returns the element count;
  * fills `res`. With `zset`, every odd element (a score) that is a string is checked to parse as
  * `scoreOf` would, the first failure recorded in `res.badScoreAt` (not thrown: the caller raises it
- * after the odd-count check, in the order the eager decoder did).
+ * after the odd-count check, in the order the eager decoder did). With `dups` (reset by the caller),
+ * the first even element (hash field / zset member) already seen is recorded in `res.dupIndex`.
  */
-export function listpackScan(buf: Uint8Array, off: number, len: number, at: number, res: LpScanResult, zset: boolean): number {
+export function listpackScan(buf: Uint8Array, off: number, len: number, at: number, res: LpScanResult, zset: boolean, dups?: MemberSet): number {
   res.maxLen = 0;
   res.badScoreAt = -1;
   res.badScoreLen = 0;
+  res.dupIndex = -1;
   const declared = readHeader(buf, off, len, at);
   let count = 0;
   let maxLen = 0;
@@ -194,6 +199,11 @@ export function listpackScan(buf: Uint8Array, off: number, len: number, at: numb
     if (zset && (count & 1) === 1 && entStr >= 0 && res.badScoreAt < 0 && !scoreTextParses(buf, entStr, textLen)) {
       res.badScoreAt = entStr;
       res.badScoreLen = textLen;
+    }
+    // lpValidateIntegrityAndDups (deep): every field / member once
+    if (dups !== undefined && (count & 1) === 0 && res.dupIndex < 0) {
+      const fresh = entStr >= 0 ? dups.add(buf, entStr, entStrLen) : dups.addInt(entInt);
+      if (!fresh) res.dupIndex = count;
     }
     count++;
   }

@@ -9,7 +9,7 @@
  * `{ type: 'BGSAVE' }`, `{ type: 'CONFIG SET save', value }`.
  */
 import type { NodeContext, NodeHandlers } from '@protolab/sim';
-import { decodeRdb, allEntries } from './decoder.js';
+import { decodeRdb, allEntries } from './decode-rdb.js';
 import { encodeRdb } from './encoder.js';
 import { RdbFormatError } from './errors.js';
 import type { EntrySource, KeyEntry } from './model.js';

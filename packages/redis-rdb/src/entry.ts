@@ -1,0 +1,216 @@
+/**
+ * A decoded key (`DecodedEntry`) as the decoder makes it: one object per key, whose key bytes and
+ * (for strings, intsets, listpacks and single-node quicklists) value payload stay in the input
+ * until first read — as rdb.c `rdbLoadObject` keeps OBJ_ENCODING_INT strings as a long and
+ * intsets / listpacks packed. The payload was validated when the record was read, so expanding it
+ * never fails.
+ */
+import { PackedValue } from './packed.js';
+import { equalBytes, intToBytes } from './bytes.js';
+import {
+  RDB_ENC_INT8, RDB_ENC_INT16, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET_INTSET,
+  RDB_TYPE_STRING, RDB_TYPE_ZSET_LISTPACK,
+} from './constants.js';
+import type { Encoding, KeyEntry, RedisValue } from './model.js';
+
+/** One key as read from the file (a `KeyEntry` plus what the file said about it). */
+export interface DecodedEntry extends KeyEntry {
+  /** RDB object type code (rdb.h RDB_TYPE_*) */
+  type: number;
+  /** its rdb.h name without the prefix: 'STRING', 'LIST_QUICKLIST_2', 'ZSET_LISTPACK', ... */
+  typeName: string;
+  /** the in-memory encoding Redis 7.0 gives the key after loading it (rdbLoadObject's conversions, default thresholds) */
+  encoding: Encoding;
+  /** seconds of LRU idle time (IDLE opcode, written under an LRU maxmemory-policy) */
+  lruIdle?: number;
+  /** LFU logarithmic counter (FREQ opcode, written under an LFU maxmemory-policy) */
+  lfuFreq?: number;
+  /** byte offset of the record's first byte (its EXPIRETIME/IDLE/FREQ prefix, if any, else the type byte) */
+  offset: number;
+}
+
+let keyDescriptor: PropertyDescriptor;
+let valueDescriptor: PropertyDescriptor;
+
+/**
+ * A decoded key, one object until it is looked at. `key` and `value` are own, enumerable accessors
+ * (so `toEqual`, `structuredClone`, spreads and JSON see them as data): the key bytes and, for
+ * strings, intsets, listpacks and single-node quicklists, the value payload stay where they were
+ * read — a range of the input buffer, validated already — until first read. Then `key` becomes a
+ * view and `value` a `RedisValue` (a `PackedValue` for collections, whose items expand on their
+ * own first read), both cached. Other values are built at decode time and just held.
+ */
+export class Entry implements DecodedEntry {
+  declare key: Uint8Array;
+  declare value: RedisValue;
+  declare expireAtMs?: number;
+  declare lruIdle?: number;
+  declare lfuFreq?: number;
+  /** the input buffer the record was read from */
+  #buf: Uint8Array;
+  /**
+   * The key's range in #buf; the value's bytes follow it there (its length prefix first). With
+   * #kLen -1 the key was not stored raw (INT/LZF, so #key holds it) and #kOff is where the value starts.
+   */
+  #kOff: number;
+  #kLen: number;
+  #key: Uint8Array | undefined;
+  #value: RedisValue | undefined;
+
+  static {
+    keyDescriptor = {
+      get(this: Entry): Uint8Array {
+        return this.#key ?? (this.#key = this.#buf.subarray(this.#kOff, this.#kOff + this.#kLen));
+      },
+      set(this: Entry, k: Uint8Array) {
+        this.#key = k;
+      },
+      enumerable: true,
+      configurable: true,
+    };
+    valueDescriptor = {
+      get(this: Entry): RedisValue {
+        return this.#value ?? (this.#value = this.#expand());
+      },
+      set(this: Entry, v: RedisValue) {
+        this.#value = v;
+      },
+      enumerable: true,
+      configurable: true,
+    };
+  }
+
+  /** FNV-1a of an entry's key bytes, read in place (for decodeRdb's duplicate table). */
+  static keyHash(e: DecodedEntry): number {
+    if (!(e instanceof Entry) || e.#key !== undefined) return fnv1a(e.key, 0, e.key.length);
+    return fnv1a(e.#buf, e.#kOff, e.#kOff + e.#kLen);
+  }
+
+  /** Whether two entries' keys are equal, compared in place. */
+  static keyEquals(a: DecodedEntry, b: DecodedEntry): boolean {
+    if (!(a instanceof Entry) || !(b instanceof Entry) || a.#key !== undefined || b.#key !== undefined) return equalBytes(a.key, b.key);
+    const n = a.#kLen;
+    if (n !== b.#kLen) return false;
+    const x = a.#buf;
+    const y = b.#buf;
+    for (let i = 0, p = a.#kOff, q = b.#kOff; i < n; i++) if (x[p + i] !== y[q + i]) return false;
+    return true;
+  }
+
+  constructor(
+    public db: number,
+    buf: Uint8Array,
+    kOff: number,
+    kLen: number,
+    key: Uint8Array | undefined,
+    vStart: number,
+    value: RedisValue | undefined,
+    public type: number,
+    public typeName: string,
+    public encoding: Encoding,
+    public offset: number,
+  ) {
+    this.#buf = buf;
+    this.#kOff = key === undefined ? kOff : vStart;
+    this.#kLen = key === undefined ? kLen : -1;
+    this.#key = key;
+    this.#value = value;
+    Object.defineProperty(this, 'key', keyDescriptor);
+    Object.defineProperty(this, 'value', valueDescriptor);
+  }
+
+  /** console.log / util.inspect show accessors as [Getter/Setter]: print the data, as for a plain entry. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+    const plain: Record<string, unknown> = {};
+    for (const k of Object.keys(this)) plain[k] = (this as unknown as Record<string, unknown>)[k];
+    return inspect(plain, options);
+  }
+
+  /**
+   * The value left in the input (already validated by the decoder, see load-object.ts): read its
+   * length prefix(es) again — one rdbLoadLen — instead of keeping its range in two more fields.
+   */
+  #expand(): RedisValue {
+    const b = this.#buf;
+    let p = this.#kLen < 0 ? this.#kOff : this.#kOff + this.#kLen;
+    const type = this.type;
+    const first = byteAt(b, p);
+    if (type === RDB_TYPE_STRING && first >> 6 === 3) {
+      // INT8/16/32 (rdbLoadIntegerObject): Redis keeps it as a long, we make the decimal text now
+      const enc = first & 0x3f;
+      const b1 = byteAt(b, p + 1);
+      const x = enc === RDB_ENC_INT8 ? (b1 << 24) >> 24
+        : enc === RDB_ENC_INT16 ? ((b1 | (byteAt(b, p + 2) << 8)) << 16) >> 16
+          : b1 | (byteAt(b, p + 2) << 8) | (byteAt(b, p + 3) << 16) | (byteAt(b, p + 4) << 24);
+      return { type: 'string', value: intToBytes(x) };
+    }
+    if (type === RDB_TYPE_LIST_QUICKLIST_2) {
+      p = skipLen(b, p); // node count (1)
+      p = skipLen(b, p); // container (2, PACKED)
+    }
+    const n = lenAt(b, p);
+    const o = lenEnd;
+    switch (type) {
+      case RDB_TYPE_STRING:
+        return { type: 'string', value: b.subarray(o, o + n) };
+      case RDB_TYPE_SET_INTSET:
+        return new PackedValue('set', b, o, n).asValue();
+      case RDB_TYPE_HASH_LISTPACK:
+        return new PackedValue('hash', b, o, n).asValue();
+      case RDB_TYPE_ZSET_LISTPACK:
+        return new PackedValue('zset', b, o, n).asValue();
+      default:
+        return new PackedValue('list', b, o, n).asValue();
+    }
+  }
+}
+
+/** A byte of a range the decoder has already bounds-checked (0 past the end, which cannot happen). */
+function byteAt(b: Uint8Array, p: number): number {
+  return b[p] ?? 0;
+}
+
+/** Where the length `lenAt` just read ends. */
+let lenEnd = 0;
+
+/** rdbLoadLen of a length the decoder has already checked (6/14/32/64-bit forms); sets `lenEnd`. */
+function lenAt(b: Uint8Array, p: number): number {
+  const c = byteAt(b, p);
+  const kind = c >> 6;
+  if (kind === 0) {
+    lenEnd = p + 1;
+    return c & 0x3f;
+  }
+  if (kind === 1) {
+    lenEnd = p + 2;
+    return ((c & 0x3f) << 8) | byteAt(b, p + 1);
+  }
+  if (c === 0x80) {
+    lenEnd = p + 5;
+    return ((byteAt(b, p + 1) << 24) | (byteAt(b, p + 2) << 16) | (byteAt(b, p + 3) << 8) | byteAt(b, p + 4)) >>> 0;
+  }
+  // 0x81: 64-bit big-endian, checked <= 2^53 when decoded
+  lenEnd = p + 9;
+  let v = 0;
+  for (let i = 1; i <= 8; i++) v = v * 256 + byteAt(b, p + i);
+  return v;
+}
+
+function skipLen(b: Uint8Array, p: number): number {
+  lenAt(b, p);
+  return lenEnd;
+}
+
+/** An entry with an expiry: its own class, so `expireAtMs` is an in-object field (no out-of-object property store for 20 % of keys). */
+export class EntryWithTtl extends Entry {
+  constructor(db: number, buf: Uint8Array, kOff: number, kLen: number, key: Uint8Array | undefined, vStart: number, value: RedisValue | undefined, type: number, typeName: string, encoding: Encoding, offset: number, public override expireAtMs: number) {
+    super(db, buf, kOff, kLen, key, vStart, value, type, typeName, encoding, offset);
+  }
+}
+
+/** 32-bit FNV-1a of the key bytes, as a signed int (a small integer for V8, never a heap number). */
+export function fnv1a(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] ?? 0), 0x01000193);
+  return h;
+}
