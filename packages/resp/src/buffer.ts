@@ -34,6 +34,8 @@ export class ByteQueue {
   private owned = false;
   private arena: Uint8Array = new Uint8Array(0);
   private arenaPos = 0;
+  /** Bytes copied into owned buffers so far (the queue's share of the decoders' `work`). */
+  copied = 0;
 
   /** Bytes received and not yet consumed. */
   get buffered(): number {
@@ -92,6 +94,7 @@ export class ByteQueue {
     if (!this.owned || this.end + len > this.buf.length) this.grow(len, completes);
     this.buf.set(chunk.subarray(from, to), this.end);
     this.end += len;
+    this.copied += len;
   }
 
   /**
@@ -116,6 +119,7 @@ export class ByteQueue {
       next = allocUnsafe(cap);
     }
     next.set(this.buf.subarray(this.start, this.end), 0);
+    this.copied += keep;
     this.base += this.start;
     this.buf = next;
     this.start = 0;

@@ -2,10 +2,21 @@
  * Streaming RESP reply decoder: `push(chunk)` returns every value completed by that chunk.
  * Any split of the input gives the same values (the property tests push every split point).
  *
- * The decoder is resumable at the granularity of one element: the aggregates being filled are
- * kept on an explicit stack (like hiredis read.c's `rstack`), so bytes are scanned once however
- * they are split, and nesting depth costs no JS stack. A bulk whose payload has not fully
- * arrived is not re-scanned: the decoder waits until the byte count it needs is buffered.
+ * How it reads (the reply side of hiredis read.c, `redisReaderGetReply`, with its `rstack`):
+ * - `parse` walks elements; `element` reads one (`lineEnd` finds its line, then a scalar, a bulk
+ *   or an aggregate header); `attach` hands a finished element to the aggregate being filled.
+ *   Open aggregates are frames on an explicit stack, so nesting costs no JS stack.
+ * - Every byte is looked at a bounded number of times however the input is split: an unfinished
+ *   line resumes its CR search where it stopped (never re-reading its digits), and a bulk whose
+ *   payload has not arrived waits until the byte count it needs is buffered. `work` counts the
+ *   bytes examined and copied, so tests can check the cost is linear without a clock.
+ * - Memory follows the input, not what the input declares. A value is first built as it is
+ *   read; if it is still unfinished when the input runs out (or after OPTIMISTIC_BUILD_BYTES), the
+ *   decoder drops what it built and only *scans* the rest — keeping the value's bytes and one
+ *   frame (a count) per nesting level — then builds the value once its last byte arrives. So a
+ *   forged `*2147483647` followed by many tiny elements holds the bytes pushed, not an object
+ *   per element: the role Redis gives client-query-buffer-limit and the 1024*1024 cap on argv
+ *   preallocation (networking.c processMultibulkBuffer).
  *
  * Request mode (`mode: 'request'`) parses what a client sends, as the server does, and returns
  * each command as an array of bulk strings; see request.ts for the parser with offsets.
@@ -13,8 +24,9 @@
 import { ByteQueue } from './buffer.js';
 import { RespProtocolError, showByte, type RespErrorCode } from './errors.js';
 import { parseBignum, parseDouble, parseInteger, parseLength } from './number.js';
+import { aggregateOf, buildAggregate, elementsOf, KNOWN_TYPES, NULL, NULL_ARRAY, NULL_BULK, OBJ_SHARED_INTEGERS, OK, sharedInteger, showLine, type Aggregate } from './reply-values.js';
 import { RespRequestParser } from './request.js';
-import type { RespValue } from './types.js';
+import type { RespInteger, RespValue } from './types.js';
 import { readUtf8 } from './utf8.js';
 
 /** Redis's proto-max-bulk-len default: 512 MiB. */
@@ -23,8 +35,19 @@ export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
 export const REPLY_MAX_MULTIBULK_LEN = 2 ** 32 - 1;
 /** Aggregates nested deeper than this are refused (bounded state for hostile input). */
 export const DEFAULT_MAX_DEPTH = 1000;
+/** hiredis read.c MAX_LONG_DOUBLE_CHARS (5 * 1024): a longer `,` line is refused. */
+export const MAX_DOUBLE_CHARS = 5 * 1024;
+/** Longest `(` big number accepted by default (V8's decimal-to-bigint is not linear). */
+export const DEFAULT_MAX_BIGNUM_DIGITS = 10_000;
+/** A value still unfinished after this many bytes is scanned, not built, until it completes. */
+export const OPTIMISTIC_BUILD_BYTES = 1024 * 1024;
 
-export interface RespDecoderOptions {
+/** How integer replies come out: see `RespValue`. */
+export type IntegerMode = 'bigint' | 'number';
+/** The integer type of a mode. */
+export type IntegerOf<M extends IntegerMode> = M extends 'number' ? RespInteger : bigint;
+
+export interface RespDecoderOptions<M extends IntegerMode = IntegerMode> {
   /**
    * 3 (default) accepts every RESP2 and RESP3 type; 2 refuses the RESP3 type bytes
    * (`_ , # ( = ! % ~ > |`), as a RESP2 client would.
@@ -32,6 +55,11 @@ export interface RespDecoderOptions {
   readonly protocol?: 2 | 3;
   /** 'reply' (default): values a server sends. 'request': commands a client sends. */
   readonly mode?: 'reply' | 'request';
+  /**
+   * 'bigint' (default): every `:` integer is a bigint. 'number': a JS number when it is a safe
+   * integer (|v| < 2^53), a bigint beyond — exact either way, and about 3× cheaper to make.
+   */
+  readonly integers?: M;
   /** Longest bulk payload accepted (proto-max-bulk-len, default 512 MiB). */
   readonly maxBulkLen?: number;
   /** Most elements in one aggregate (default 2^32-1 for replies, INT_MAX for requests). */
@@ -40,80 +68,75 @@ export interface RespDecoderOptions {
   readonly maxLineLen?: number;
   /** Deepest nesting of aggregates for replies (default 1000). */
   readonly maxDepth?: number;
+  /** Most digits in a RESP3 big number (default 10 000). */
+  readonly maxBignumDigits?: number;
   /** Request mode only: accept inline commands (default true, like redis-server). */
   readonly allowInline?: boolean;
 }
 
-export interface FeedResult {
+export interface FeedResult<I extends RespInteger = bigint> {
   /** Values completed by this chunk, in order. */
-  readonly values: RespValue[];
+  readonly values: RespValue<I>[];
   /** Absolute offset just after each value in `values`. */
   readonly ends: number[];
   /** Set when the input is malformed; the values before it are still in `values`. */
   readonly error?: RespProtocolError;
 }
 
+type V = RespValue<RespInteger>;
+
 const CR = 13;
 const LF = 10;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
 
-const enum K {
-  Array,
-  Set,
-  Push,
-  Map,
-  Attribute,
-}
-
+/** An aggregate being read: its elements while building, only a count while scanning. */
 interface Frame {
-  readonly kind: K;
-  /** Pre-sized to the declared count but at most 16 slots, so a forged count costs nothing. */
-  readonly items: RespValue[];
+  readonly kind: Aggregate;
+  items: V[] | undefined;
   filled: number;
   remaining: number;
 }
 
-// Replies that are always the same are shared (values are readonly): +OK, $-1, *-1, _.
-const OK: RespValue = Object.freeze({ type: 'simple', value: 'OK' });
-const NULL_BULK: RespValue = Object.freeze({ type: 'null', resp2: 'bulk' });
-const NULL_ARRAY: RespValue = Object.freeze({ type: 'null', resp2: 'array' });
-const NULL: RespValue = Object.freeze({ type: 'null' });
-
-/** Like Redis's shared.integers (OBJ_SHARED_INTEGERS): one object per small integer, made on first use. */
-const SHARED_INTEGERS = 10000;
-const integers: (RespValue | undefined)[] = new Array<RespValue | undefined>(SHARED_INTEGERS).fill(undefined);
-function sharedInteger(n: number): RespValue {
-  return (integers[n] ??= Object.freeze({ type: 'integer', value: BigInt(n) }));
-}
-
-/** The type bytes of RESP2 and RESP3, indexed by byte. */
-const KNOWN_TYPES: readonly boolean[] = (() => {
-  const t = new Array<boolean>(256).fill(false);
-  for (const c of '+-:$*_,#(=!%~>|') t[c.charCodeAt(0)] = true;
-  return t;
-})();
-
-export class RespDecoder {
+export class RespDecoder<M extends IntegerMode = 'bigint'> {
   private readonly q = new ByteQueue();
-  private readonly stack: Frame[] = [];
+  /** The innermost open aggregate, and the ones around it. */
+  private top: Frame | undefined = undefined;
+  private readonly outer: Frame[] = [];
   private readonly protocol: 2 | 3;
+  private readonly numbers: boolean;
   private readonly maxBulkLen: number;
   private readonly maxMultibulkLen: number;
   private readonly maxLineLen: number;
   private readonly maxDepth: number;
+  private readonly maxBignumDigits: number;
   private readonly request: RespRequestParser | undefined;
   /** Absolute offset the next bulk needs buffered before parsing is worth resuming. */
   private need = 0;
   /** Where the CR search of an unfinished line resumes (absolute), so long lines scan once. */
   private scanFrom = 0;
-  /** Absolute offset where the top-level value being parsed starts. */
+  /** Absolute offset where the top-level value being parsed starts, and where parsing resumes. */
   private valueStart = 0;
+  private cursor = 0;
+  /** Building the value's objects (true), or only scanning it until its last byte arrives. */
+  private building = true;
   private failed: RespProtocolError | undefined;
+  /** The element `element` just read (when it did not open an aggregate). */
+  private v: V = NULL;
+  private opened = false;
+  /** What `lineEnd` read on the way: a canonical number of at most 15 digits, if the line is one. */
+  private num = 0;
+  private fast = false;
+  private ops = 0;
 
-  constructor(options: RespDecoderOptions = {}) {
+  constructor(options: RespDecoderOptions<M> = {}) {
     this.protocol = options.protocol ?? 3;
+    this.numbers = options.integers === 'number';
     this.maxBulkLen = options.maxBulkLen ?? PROTO_MAX_BULK_LEN;
     this.maxLineLen = options.maxLineLen ?? PROTO_MAX_BULK_LEN;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxBignumDigits = options.maxBignumDigits ?? DEFAULT_MAX_BIGNUM_DIGITS;
     if (options.mode === 'request') {
       this.request = new RespRequestParser({
         ...(options.maxBulkLen !== undefined ? { maxBulkLen: options.maxBulkLen } : {}),
@@ -128,8 +151,8 @@ export class RespDecoder {
   }
 
   /** Returns the values this chunk completes. Throws RespProtocolError on malformed input. */
-  push(chunk: Uint8Array): RespValue[] {
-    const r = this.request ? this.feed(chunk) : this.run(chunk, undefined);
+  push(chunk: Uint8Array): RespValue<IntegerOf<M>>[] {
+    const r = this.feed(chunk);
     if (r.error) throw r.error;
     return r.values;
   }
@@ -138,31 +161,33 @@ export class RespDecoder {
    * Like push, without throwing: values completed before a protocol error are returned with it.
    * After an error the decoder stays failed (a server closes the connection) until reset().
    */
-  feed(chunk: Uint8Array): FeedResult {
+  feed(chunk: Uint8Array): FeedResult<IntegerOf<M>> {
+    const values: V[] = [];
+    const ends: number[] = [];
+    let error: RespProtocolError | undefined;
     if (this.request) {
       const r = this.request.feed(chunk);
-      const values: RespValue[] = [];
-      const ends: number[] = [];
       for (const c of r.commands) {
         if (c.kind !== 'command') continue;
         values.push({ type: 'array', value: c.argv.map((a) => ({ type: 'bulk', value: a }) as const) });
         ends.push(c.end);
       }
-      return r.error ? { values, ends, error: r.error } : { values, ends };
+      error = r.error;
+    } else {
+      error = this.run(chunk, values, ends);
     }
-    const ends: number[] = [];
-    const r = this.run(chunk, ends);
-    return r.error ? { values: r.values, ends, error: r.error } : { values: r.values, ends };
+    // The integers in `values` are of the kind this decoder's mode makes.
+    const typed = values as RespValue<IntegerOf<M>>[];
+    return error ? { values: typed, ends, error } : { values: typed, ends };
   }
 
-  /** Parses a chunk; records end offsets only when asked (push does not need them). */
-  private run(chunk: Uint8Array, ends: number[] | undefined): { values: RespValue[]; error?: RespProtocolError } {
-    const values: RespValue[] = [];
-    if (this.failed) return { values, error: this.failed };
+  private run(chunk: Uint8Array, values: V[], ends: number[]): RespProtocolError | undefined {
+    if (this.failed) return this.failed;
     try {
       this.q.consume(
         chunk,
-        () => this.need,
+        // Inside an aggregate the value's bytes are kept whole (see the file comment): take it all.
+        () => (this.top !== undefined ? Infinity : this.need),
         () => {
           this.parse(values, ends);
         },
@@ -170,9 +195,9 @@ export class RespDecoder {
     } catch (e) {
       if (!(e instanceof RespProtocolError)) throw e;
       this.failed = e;
-      return { values, error: e };
+      return e;
     }
-    return { values };
+    return undefined;
   }
 
   /**
@@ -186,20 +211,20 @@ export class RespDecoder {
     }
     if (this.failed) throw this.failed;
     if (this.midValue) {
-      throw new RespProtocolError('UNEXPECTED_EOF', this.valueStart, 'Unexpected end of input inside a value', `${this.q.buffered} unparsed byte(s)`);
+      throw new RespProtocolError('UNEXPECTED_EOF', this.valueStart, 'Unexpected end of input inside a value', `${this.q.base + this.q.end - this.valueStart} unparsed byte(s)`);
     }
   }
 
   /** True when bytes of an unfinished value are buffered. */
   get midValue(): boolean {
     if (this.request) return this.request.midCommand;
-    return this.q.buffered > 0 || this.stack.length > 0;
+    return this.q.buffered > 0 || this.top !== undefined;
   }
 
   /** Absolute offset just after the last complete top-level value. */
   get offset(): number {
     if (this.request) return this.request.offset;
-    return this.stack.length > 0 ? this.valueStart : this.q.offset;
+    return this.top !== undefined ? this.valueStart : this.q.offset;
   }
 
   /** Bytes of input memory the decoder holds now (bounded by about twice what is buffered). */
@@ -207,11 +232,22 @@ export class RespDecoder {
     return this.request ? this.request.bufferCapacity : this.q.capacity;
   }
 
+  /**
+   * Bytes examined or copied so far, plus one per element: a cost counter (not a clock) for the
+   * linear-time properties. The same input costs about the same however it is split.
+   */
+  get work(): number {
+    return this.request ? this.request.work : this.ops + this.q.copied;
+  }
+
   reset(): void {
     this.q.reset();
-    this.stack.length = 0;
+    this.top = undefined;
+    this.outer.length = 0;
     this.need = 0;
     this.scanFrom = 0;
+    this.cursor = this.q.offset;
+    this.building = true;
     this.failed = undefined;
     this.request?.reset();
   }
@@ -220,198 +256,285 @@ export class RespDecoder {
     throw new RespProtocolError(code, this.q.base + at, text, found);
   }
 
-  private parse(values: RespValue[], ends: number[] | undefined): void {
+  /** Reads as many elements as the buffered bytes hold, emitting each top-level value. */
+  private parse(values: V[], ends: number[]): void {
     const q = this.q;
-    const buf = q.buf;
-    const end = q.end;
     const base = q.base;
-    const stack = this.stack;
-    // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
-    // looks up the species constructor on every call.
-    const ab = buf.buffer;
-    const bo = buf.byteOffset;
-    let pos = q.start;
+    const end = q.end;
     if (this.need > 0) {
       if (base + end < this.need) return;
       this.need = 0;
     }
-    outer: while (pos < end) {
-      if (stack.length === 0) this.valueStart = base + pos;
-      const type = buf[pos]!;
-      if (!KNOWN_TYPES[type]) this.unknownType(pos, type);
-      // Find the CR that ends this line (resuming a scan of an unfinished long line).
-      // Lengths and most integers are plain digits: parse them while looking for the CR, so
-      // the common header is read once. (`fast` is a canonical string2ll number below 2^53.)
-      let cr = pos + 1;
+    let pos = Math.max(this.cursor - base, q.start);
+    while (pos < end) {
+      if (this.top === undefined) {
+        this.valueStart = base + pos;
+        this.building = true;
+      }
+      const next = this.element(q.buf, pos, end);
+      if (next < 0) break;
+      pos = next;
+      if (this.opened) {
+        this.opened = false;
+        continue;
+      }
+      if (!this.attach()) {
+        if (this.building && base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
+        continue;
+      }
+      const v = this.building ? this.v : this.rebuild(this.valueStart - base, pos);
+      values.push(v);
+      ends.push(base + pos);
+      q.start = pos;
+    }
+    this.cursor = base + pos;
+    if (this.top === undefined) {
+      q.start = pos;
+    } else if (this.building) {
+      // Out of input inside an aggregate: keep its bytes, drop what was built from them.
+      this.stopBuilding();
+    }
+  }
+
+  /** From now on the open aggregates only count their elements (see the file comment). */
+  private stopBuilding(): void {
+    this.building = false;
+    if (this.top) this.top.items = undefined;
+    for (const f of this.outer) f.items = undefined;
+  }
+
+  /** Builds the value whose every byte is buffered in [from, to), as `parse` would have. */
+  private rebuild(from: number, to: number): V {
+    this.building = true;
+    this.top = undefined;
+    this.outer.length = 0;
+    const buf = this.q.buf;
+    let pos = from;
+    while (pos < to) {
+      pos = this.element(buf, pos, to);
+      if (pos < 0) break;
+      if (this.opened) {
+        this.opened = false;
+        continue;
+      }
+      if (this.attach()) return this.v;
+    }
+    return this.fail('UNEXPECTED_EOF', from, 'Internal error: a value shorter when rebuilt than when scanned');
+  }
+
+  /**
+   * Hands `this.v` to the innermost open aggregate, closing every aggregate it completes.
+   * True when a top-level value is complete (it is then in `this.v`).
+   */
+  private attach(): boolean {
+    let v = this.v;
+    let top = this.top;
+    while (top !== undefined) {
+      const items = top.items;
+      if (items !== undefined) items[top.filled++] = v;
+      if (--top.remaining > 0) return false;
+      v = items === undefined ? NULL : buildAggregate(top.kind, items);
+      top = this.top = this.outer.pop();
+    }
+    this.v = v;
+    return true;
+  }
+
+  /**
+   * Reads the element at `pos`: sets `this.v` (or `this.opened` for a non-empty aggregate) and
+   * returns the position after it, or -1 when its bytes have not all arrived.
+   */
+  private element(buf: Uint8Array, pos: number, end: number): number {
+    const type = buf[pos] ?? 0;
+    if (!KNOWN_TYPES[type]) this.unknownType(pos, type);
+    const cr = this.lineEnd(buf, pos, end);
+    if (cr < 0) return -1;
+    switch (type) {
+      case 0x24: // $ bulk string
+      case 0x21: // ! blob error
+      case 0x3d: // = verbatim string
+        return this.bulk(type, buf, pos, cr, end);
+      case 0x2a: // * array
+      case 0x7e: // ~ set
+      case 0x3e: // > push
+      case 0x25: // % map
+      case 0x7c: // | attribute
+        this.aggregate(type, buf, pos, cr);
+        return cr + 2;
+      default:
+        this.v = this.scalar(type, buf, pos, cr);
+        return cr + 2;
+    }
+  }
+
+  /**
+   * Finds the CR ending the line that starts at `pos` (its type byte), reading the digits of a
+   * plain number on the way (`this.fast`, `this.num`: the common header, read once). Returns the
+   * CR's index, or -1 when the line's end has not arrived (the search resumes there next time).
+   */
+  private lineEnd(buf: Uint8Array, pos: number, end: number): number {
+    const base = this.q.base;
+    let cr = pos + 1;
+    this.fast = false;
+    if (this.scanFrom > base + cr) {
+      // An unfinished line seen before: its bytes up to scanFrom hold no CR (13.1: do not re-read).
+      cr = this.scanFrom - base;
+    } else {
+      const negative = buf[cr] === MINUS;
+      const first = negative ? cr + 1 : cr;
       let num = 0;
       let c = -1;
-      while (cr < end && (c = buf[cr]!) >= 0x30 && c <= 0x39) {
-        num = num * 10 + (c - 0x30);
-        cr++;
+      for (cr = first; cr < end; cr++) {
+        c = buf[cr] ?? 0;
+        if (c < ZERO || c > NINE) break;
+        num = num * 10 + (c - ZERO);
       }
-      let digits = cr - pos - 1;
-      // "-1" (the RESP2 nulls $-1 and *-1) is the other common header.
-      if (digits === 0 && c === 0x2d && pos + 3 < end && buf[pos + 2] === 0x31 && buf[pos + 3] === CR) {
-        num = -1;
-        cr = pos + 3;
-        c = CR;
-        digits = 1;
-      }
-      const fast = c === CR && digits > 0 && digits <= 15 && (buf[pos + 1] !== 0x30 || digits === 1);
-      if (!fast) {
-        cr = Math.max(cr, this.scanFrom - base);
-        while (cr < end && buf[cr] !== CR) cr++;
-      }
-      if (cr + 1 >= end) {
-        if (cr - pos - 1 > this.maxLineLen) {
-          this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
-        }
-        this.scanFrom = base + cr;
-        break;
-      }
-      this.scanFrom = 0;
-      if (buf[cr + 1] !== LF) this.fail('EXPECTED_CRLF', cr + 1, "Protocol error: expected '\\n' after '\\r'", showByte(buf[cr + 1]));
-      const next = cr + 2;
-      let v: RespValue;
-      switch (type) {
-        case 0x2b: // + simple string
-          v = cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b ? OK : { type: 'simple', value: readUtf8(buf, pos + 1, cr) };
-          pos = next;
-          break;
-        case 0x2d: // - error
-          v = { type: 'error', value: readUtf8(buf, pos + 1, cr) };
-          pos = next;
-          break;
-        case 0x3a: {
-          // : integer
-          if (fast && num >= 0 && num < SHARED_INTEGERS) {
-            v = sharedInteger(num);
-            pos = next;
-            break;
-          }
-          const n = fast ? num : parseInteger(buf, pos + 1, cr);
-          if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
-          v = { type: 'integer', value: BigInt(n) };
-          pos = next;
-          break;
-        }
-        case 0x24: // $ bulk string
-        case 0x21: // ! blob error
-        case 0x3d: {
-          // = verbatim string
-          if (type !== 0x24 && this.protocol === 2) this.resp3InResp2(pos, type);
-          const len = fast ? num : parseLength(buf, pos + 1, cr);
-          if (len === -1 && type === 0x24) {
-            v = NULL_BULK;
-            pos = next;
-            break;
-          }
-          if (!fast && cr === pos + 2 && buf[pos + 1] === 0x3f) this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed strings ($?) are not supported (Redis 7.0 never sends them)');
-          if (!(len >= 0) || len > this.maxBulkLen) {
-            this.fail('INVALID_BULK_LENGTH', pos + 1, len > this.maxBulkLen ? `Bulk string length out of range (max ${this.maxBulkLen})` : 'Bad bulk string length', showLine(buf, pos + 1, cr));
-          }
-          const stop = next + len;
-          if (stop + 2 > end) {
-            this.need = base + stop + 2;
-            break outer;
-          }
-          if (buf[stop] !== CR || buf[stop + 1] !== LF) {
-            this.fail('EXPECTED_CRLF', buf[stop] !== CR ? stop : stop + 1, `Protocol error: expected CRLF after a ${len}-byte payload`, showByte(buf[stop] !== CR ? buf[stop] : buf[stop + 1]));
-          }
-          if (type === 0x24) v = { type: 'bulk', value: new Uint8Array(ab, bo + next, len) };
-          else if (type === 0x21) v = { type: 'blobError', value: new Uint8Array(ab, bo + next, len) };
-          else {
-            if (len < 4 || buf[next + 3] !== 0x3a) {
-              this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(stop, next + 4)));
-            }
-            v = { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(ab, bo + next + 4, len - 4) };
-          }
-          pos = stop + 2;
-          break;
-        }
-        case 0x2a: // * array
-        case 0x7e: // ~ set
-        case 0x3e: // > push
-        case 0x25: // % map
-        case 0x7c: {
-          // | attribute
-          if (type !== 0x2a && this.protocol === 2) this.resp3InResp2(pos, type);
-          const n = fast ? num : parseLength(buf, pos + 1, cr);
-          if (n === -1 && type === 0x2a) {
-            v = NULL_ARRAY;
-            pos = next;
-            break;
-          }
-          if (!fast && cr === pos + 2 && buf[pos + 1] === 0x3f) this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed aggregates (*?) are not supported (Redis 7.0 never sends them)');
-          if (!(n >= 0) || n > this.maxMultibulkLen) {
-            this.fail('INVALID_MULTIBULK_LENGTH', pos + 1, n > this.maxMultibulkLen ? `Multi-bulk length out of range (max ${this.maxMultibulkLen})` : 'Bad multi-bulk length', showLine(buf, pos + 1, cr));
-          }
-          const kind = type === 0x2a ? K.Array : type === 0x7e ? K.Set : type === 0x3e ? K.Push : type === 0x25 ? K.Map : K.Attribute;
-          const remaining = kind === K.Map ? 2 * n : kind === K.Attribute ? 2 * n + 1 : n;
-          if (remaining === 0) {
-            v = build(kind, []);
-            pos = next;
-            break;
-          }
-          if (stack.length >= this.maxDepth) {
-            this.fail('NESTING_TOO_DEEP', pos, `No support for nested aggregates with depth > ${this.maxDepth}`);
-          }
-          stack.push({ kind, items: new Array<RespValue>(Math.min(remaining, 16)), filled: 0, remaining });
-          pos = next;
-          continue;
-        }
-        case 0x5f: // _ null
-          if (this.protocol === 2) this.resp3InResp2(pos, type);
-          if (cr !== pos + 1) this.fail('INVALID_NULL', pos + 1, 'Bad nil value', showLine(buf, pos + 1, cr));
-          v = NULL;
-          pos = next;
-          break;
-        case 0x23: {
-          // # boolean
-          if (this.protocol === 2) this.resp3InResp2(pos, type);
-          const c = buf[pos + 1];
-          if (cr !== pos + 2 || (c !== 0x74 && c !== 0x66)) this.fail('INVALID_BOOLEAN', pos + 1, 'Bad bool value', showLine(buf, pos + 1, cr));
-          v = { type: 'boolean', value: c === 0x74 };
-          pos = next;
-          break;
-        }
-        case 0x2c: {
-          // , double
-          if (this.protocol === 2) this.resp3InResp2(pos, type);
-          const d = parseDouble(readUtf8(buf, pos + 1, cr));
-          if (d === undefined) this.fail('INVALID_DOUBLE', pos + 1, 'Bad double value', showLine(buf, pos + 1, cr));
-          v = { type: 'double', value: d };
-          pos = next;
-          break;
-        }
-        case 0x28: {
-          // ( big number
-          if (this.protocol === 2) this.resp3InResp2(pos, type);
-          const b = parseBignum(buf, pos + 1, cr);
-          if (b === undefined) this.fail('INVALID_BIGNUM', pos + 1, 'Bad big number value', showLine(buf, pos + 1, cr));
-          v = { type: 'bignum', value: b };
-          pos = next;
-          break;
-        }
-        default:
-          this.unknownType(pos, type);
-      }
-      // A value is complete: hand it to the aggregate being filled, closing those it completes.
-      // (Test the length first: reading stack[-1] of an empty array is a slow dictionary lookup.)
-      for (;;) {
-        if (stack.length === 0) {
-          values.push(v);
-          ends?.push(base + pos);
-          break;
-        }
-        const top = stack[stack.length - 1]!;
-        top.items[top.filled++] = v;
-        if (--top.remaining > 0) break;
-        stack.pop();
-        v = build(top.kind, top.items);
+      const digits = cr - first;
+      if (c === CR && digits > 0 && digits <= 15 && (buf[first] !== ZERO || (digits === 1 && !negative))) {
+        this.fast = true;
+        this.num = negative ? -num : num;
       }
     }
-    q.start = pos;
+    const from = cr;
+    while (cr < end && buf[cr] !== CR) cr++;
+    this.ops += cr - pos + 1;
+    if (cr + 1 >= end) {
+      if (cr - pos - 1 > this.maxLineLen) this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
+      this.scanFrom = base + Math.max(cr, from);
+      return -1;
+    }
+    this.scanFrom = 0;
+    if (buf[cr + 1] !== LF) this.fail('EXPECTED_CRLF', cr + 1, "Protocol error: expected '\\n' after '\\r'", showByte(buf[cr + 1]));
+    return cr;
+  }
+
+  /** `$`, `!`, `=`: a length line, then that many bytes and CRLF. */
+  private bulk(type: number, buf: Uint8Array, pos: number, cr: number, end: number): number {
+    if (type !== 0x24 && this.protocol === 2) this.resp3InResp2(pos, type);
+    const len = this.fast ? this.num : this.slowLength(buf, pos, cr);
+    if (len === -1 && type === 0x24) {
+      this.v = NULL_BULK;
+      return cr + 2;
+    }
+    if (!(len >= 0) || len > this.maxBulkLen) {
+      this.fail('INVALID_BULK_LENGTH', pos + 1, len > this.maxBulkLen ? `Bulk string length out of range (max ${this.maxBulkLen})` : 'Bad bulk string length', showLine(buf, pos + 1, cr));
+    }
+    const next = cr + 2;
+    const stop = next + len;
+    if (stop + 2 > end) {
+      this.need = this.q.base + stop + 2;
+      return -1;
+    }
+    if (buf[stop] !== CR || buf[stop + 1] !== LF) {
+      const at = buf[stop] !== CR ? stop : stop + 1;
+      this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${len}-byte payload`, showByte(buf[at]));
+    }
+    if (type === 0x3d && (len < 4 || buf[next + 3] !== 0x3a)) {
+      this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(stop, next + 4)));
+    }
+    if (!this.building) this.v = NULL;
+    else {
+      // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
+      // looks up the species constructor on every call.
+      const at = buf.byteOffset + next;
+      if (type === 0x24) this.v = { type: 'bulk', value: new Uint8Array(buf.buffer, at, len) };
+      else if (type === 0x21) this.v = { type: 'blobError', value: new Uint8Array(buf.buffer, at, len) };
+      else this.v = { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(buf.buffer, at + 4, len - 4) };
+    }
+    return stop + 2;
+  }
+
+  /** The length of a header line that is not a plain short number: string2ll, or a typed error. */
+  private slowLength(buf: Uint8Array, pos: number, cr: number): number {
+    this.ops += cr - pos;
+    if (cr === pos + 2 && buf[pos + 1] === 0x3f) {
+      const what = buf[pos] === 0x24 || buf[pos] === 0x21 || buf[pos] === 0x3d ? 'strings ($?)' : 'aggregates (*?)';
+      this.fail('UNSUPPORTED_STREAMED', pos, `Streamed ${what} are not supported (Redis 7.0 never sends them)`);
+    }
+    return parseLength(buf, pos + 1, cr);
+  }
+
+  /** `*`, `~`, `>`, `%`, `|`: opens a frame, or completes an empty aggregate at once. */
+  private aggregate(type: number, buf: Uint8Array, pos: number, cr: number): void {
+    if (type !== 0x2a && this.protocol === 2) this.resp3InResp2(pos, type);
+    const n = this.fast ? this.num : this.slowLength(buf, pos, cr);
+    if (n === -1 && type === 0x2a) {
+      this.v = NULL_ARRAY;
+      return;
+    }
+    if (!(n >= 0) || n > this.maxMultibulkLen) {
+      this.fail('INVALID_MULTIBULK_LENGTH', pos + 1, n > this.maxMultibulkLen ? `Multi-bulk length out of range (max ${this.maxMultibulkLen})` : 'Bad multi-bulk length', showLine(buf, pos + 1, cr));
+    }
+    const kind = aggregateOf(type);
+    const remaining = elementsOf(kind, n);
+    if (remaining === 0) {
+      this.v = buildAggregate(kind, []);
+      return;
+    }
+    const depth = this.top === undefined ? 0 : this.outer.length + 1;
+    if (depth >= this.maxDepth) this.fail('NESTING_TOO_DEEP', pos, `No support for nested aggregates with depth > ${this.maxDepth}`);
+    if (this.top !== undefined) this.outer.push(this.top);
+    // Pre-sized to the declared count but at most 16 slots, so a forged count costs nothing.
+    this.top = { kind, items: this.building ? new Array<V>(Math.min(remaining, 16)) : undefined, filled: 0, remaining };
+    this.opened = true;
+  }
+
+  /** The one-line types: `+ - : _ # , (`. */
+  private scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
+    switch (type) {
+      case 0x2b: // + simple string
+        if (cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b) return OK;
+        return this.building ? { type: 'simple', value: readUtf8(buf, pos + 1, cr) } : NULL;
+      case 0x2d: // - error
+        return this.building ? { type: 'error', value: readUtf8(buf, pos + 1, cr) } : NULL;
+      case 0x3a: // : integer
+        return this.integer(buf, pos, cr);
+      default:
+        if (this.protocol === 2) this.resp3InResp2(pos, type);
+        this.ops += cr - pos;
+        return this.resp3Scalar(type, buf, pos, cr);
+    }
+  }
+
+  private integer(buf: Uint8Array, pos: number, cr: number): V {
+    if (this.fast) {
+      const n = this.num;
+      if (n >= 0 && n < OBJ_SHARED_INTEGERS) return sharedInteger(n, this.numbers);
+      return { type: 'integer', value: this.numbers ? n : BigInt(n) };
+    }
+    this.ops += cr - pos;
+    const n = parseInteger(buf, pos + 1, cr);
+    if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
+    return { type: 'integer', value: this.numbers || typeof n === 'bigint' ? n : BigInt(n) };
+  }
+
+  /** `_ # , (`: the RESP3 one-line types, validated as hiredis read.c processLineItem does. */
+  private resp3Scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
+    switch (type) {
+      case 0x5f: // _ null
+        if (cr !== pos + 1) this.fail('INVALID_NULL', pos + 1, 'Bad nil value', showLine(buf, pos + 1, cr));
+        return NULL;
+      case 0x23: {
+        // # boolean
+        const c = buf[pos + 1];
+        if (cr !== pos + 2 || (c !== 0x74 && c !== 0x66)) this.fail('INVALID_BOOLEAN', pos + 1, 'Bad bool value', showLine(buf, pos + 1, cr));
+        return { type: 'boolean', value: c === 0x74 };
+      }
+      case 0x2c: {
+        // , double
+        if (cr - pos - 1 > MAX_DOUBLE_CHARS) this.fail('INVALID_DOUBLE', pos + 1, 'Double value is too large', `${cr - pos - 1} bytes`);
+        const d = parseDouble(readUtf8(buf, pos + 1, cr));
+        if (d === undefined) this.fail('INVALID_DOUBLE', pos + 1, 'Bad double value', showLine(buf, pos + 1, cr));
+        return { type: 'double', value: d };
+      }
+      default: {
+        // ( big number
+        if (cr - pos - 1 > this.maxBignumDigits + 1) this.fail('INVALID_BIGNUM', pos + 1, `Big number longer than ${this.maxBignumDigits} digits`, `${cr - pos - 1} bytes`);
+        const b = parseBignum(buf, pos + 1, cr);
+        if (b === undefined) this.fail('INVALID_BIGNUM', pos + 1, 'Bad big number value', showLine(buf, pos + 1, cr));
+        return { type: 'bignum', value: b };
+      }
+    }
   }
 
   private unknownType(pos: number, type: number): never {
@@ -427,40 +550,9 @@ export class RespDecoder {
   }
 }
 
-function build(kind: K, items: RespValue[]): RespValue {
-  switch (kind) {
-    case K.Array:
-      return { type: 'array', value: items };
-    case K.Set:
-      return { type: 'set', value: items };
-    case K.Push:
-      return { type: 'push', value: items };
-    case K.Map:
-      return { type: 'map', value: pairs(items, items.length) };
-    case K.Attribute:
-      return { type: 'attribute', attributes: pairs(items, items.length - 1), value: items[items.length - 1]! };
-  }
-}
-
-function pairs(items: RespValue[], n: number): [RespValue, RespValue][] {
-  const out: [RespValue, RespValue][] = [];
-  for (let i = 0; i < n; i += 2) out.push([items[i]!, items[i + 1]!]);
-  return out;
-}
-
-function showLine(buf: Uint8Array, start: number, end: number): string {
-  const shown = Math.min(end, start + 40);
-  let s = '';
-  for (let i = start; i < shown; i++) {
-    const c = buf[i]!;
-    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
-  }
-  return JSON.stringify(s) + (end > shown ? '…' : '');
-}
-
 /** Decodes a complete buffer holding exactly whole values; throws on malformed or cut input. */
-export function decodeAll(bytes: Uint8Array, options: RespDecoderOptions = {}): RespValue[] {
-  const d = new RespDecoder(options);
+export function decodeAll<M extends IntegerMode = 'bigint'>(bytes: Uint8Array, options: RespDecoderOptions<M> = {}): RespValue<IntegerOf<M>>[] {
+  const d = new RespDecoder<M>(options);
   const values = d.push(bytes);
   d.end();
   return values;

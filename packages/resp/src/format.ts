@@ -5,9 +5,9 @@
  * `=>`). Simple strings print without quotes, as redis-cli does. Bytes that are not printable
  * ASCII are shown as \xNN, as redis-cli's sdscatrepr does.
  */
-import type { RespValue } from './types.js';
+import type { AnyRespValue } from './types.js';
 
-export function formatValue(v: RespValue, indent = ''): string {
+export function formatValue(v: AnyRespValue, indent = ''): string {
   switch (v.type) {
     case 'simple':
       return v.value;
@@ -32,15 +32,18 @@ export function formatValue(v: RespValue, indent = ''): string {
     case 'array':
     case 'set':
     case 'push':
-      return aggregate(v.value.map((x) => [x]), v.type === 'array' ? ')' : v.type === 'set' ? '~' : '>', indent, v.type === 'push' ? '(push) ' : '');
+      return aggregate(v.value.map((x): Item => [x]), v.type === 'array' ? ')' : v.type === 'set' ? '~' : '>', indent, v.type === 'push' ? '(push) ' : '');
     case 'map':
-      return aggregate(v.value.map(([k, x]) => [k, x]), '#', indent, '');
+      return aggregate(v.value.map(([k, x]): Item => [k, x]), '#', indent, '');
     case 'attribute':
-      return `${aggregate(v.attributes.map(([k, x]) => [k, x]), '|', indent, '(attribute) ')}\n${indent}${formatValue(v.value, indent)}`;
+      return `${aggregate(v.attributes.map(([k, x]): Item => [k, x]), '|', indent, '(attribute) ')}\n${indent}${formatValue(v.value, indent)}`;
   }
 }
 
-function aggregate(items: RespValue[][], mark: string, indent: string, label: string): string {
+/** One line of an aggregate: a value, or a key and its value. */
+type Item = readonly [AnyRespValue] | readonly [AnyRespValue, AnyRespValue];
+
+function aggregate(items: readonly Item[], mark: string, indent: string, label: string): string {
   if (items.length === 0) return `${label}(empty ${mark === '#' ? 'map' : mark === '~' ? 'set' : 'array'})`;
   const width = String(items.length).length;
   return (
@@ -49,7 +52,7 @@ function aggregate(items: RespValue[][], mark: string, indent: string, label: st
       .map((item, i) => {
         const prefix = `${String(i + 1).padStart(width)}${mark} `;
         const inner = indent + ' '.repeat(prefix.length);
-        const text = item.length === 2 ? `${formatValue(item[0]!, inner)} => ${formatValue(item[1]!, inner)}` : formatValue(item[0]!, inner);
+        const text = item.length === 2 ? `${formatValue(item[0], inner)} => ${formatValue(item[1], inner)}` : formatValue(item[0], inner);
         return (i === 0 ? '' : indent) + prefix + text;
       })
       .join('\n')

@@ -91,6 +91,9 @@ export class RespRequestParser {
   private commandStart = 0;
   private validUpTo = 0;
   private failed: RespProtocolError | undefined;
+  /** Where the search for an unfinished line's end resumes (absolute), so a line is read once. */
+  private scanFrom = 0;
+  private ops = 0;
 
   constructor(options: RequestParserOptions = {}) {
     this.maxBulkLen = options.maxBulkLen ?? 512 * 1024 * 1024;
@@ -157,8 +160,14 @@ export class RespRequestParser {
     return this.q.capacity;
   }
 
+  /** Bytes examined or copied so far: a cost counter (not a clock) for the linear-time tests. */
+  get work(): number {
+    return this.ops + this.q.copied;
+  }
+
   reset(): void {
     this.q.reset();
+    this.scanFrom = 0;
     this.multibulklen = 0;
     this.bulklen = -1;
     this.argv = [];
@@ -168,19 +177,6 @@ export class RespRequestParser {
 
   private fail(code: ConstructorParameters<typeof RespProtocolError>[0], at: number, text: string, found?: string): never {
     throw new RespProtocolError(code, this.q.base + at, text, found);
-  }
-
-  /**
-   * strchr(buf + from, target) bounded by `end`: the index of `target`, or -1 when it is not
-   * there or a NUL byte comes first (the C string ends there).
-   */
-  private static find(buf: Uint8Array, from: number, end: number, target: number): number {
-    for (let i = from; i < end; i++) {
-      const c = buf[i]!;
-      if (c === target) return i;
-      if (c === 0) return -1;
-    }
-    return -1;
   }
 
   private parse(out: RequestItem[]): void {
@@ -193,7 +189,7 @@ export class RespRequestParser {
       while (pos < end) {
         if (this.multibulklen === 0) {
           this.commandStart = base + pos;
-          const first = buf[pos]!;
+          const first = buf[pos] ?? 0;
           if (first === 0x2a) {
             const r = this.multibulkHeader(buf, pos, end);
             if (r < 0) break;
@@ -222,6 +218,7 @@ export class RespRequestParser {
         }
         const stop = pos + this.bulklen;
         if (end - pos < this.bulklen + 2) break; // Not enough data (+2 == trailing \r\n)
+        this.ops++;
         if (this.strictCrlf && (buf[stop] !== CR || buf[stop + 1] !== LF)) {
           const at = buf[stop] !== CR ? stop : stop + 1;
           this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${this.bulklen}-byte argument`, showByte(buf[at]));
@@ -261,7 +258,7 @@ export class RespRequestParser {
   private bulkHeader(buf: Uint8Array, pos: number, end: number): number {
     const cr = this.lineEnd(buf, pos, end, CR, 'TOO_BIG_BULK_COUNT', 'Protocol error: too big bulk count string');
     if (cr < 0) return -1;
-    const first = buf[pos]!;
+    const first = buf[pos] ?? 0;
     if (first !== 0x24) {
       // addReplyErrorFormat maps CR and LF to spaces; other bytes are sent as they are.
       const shown = first === CR || first === LF ? ' ' : String.fromCharCode(first);
@@ -277,15 +274,28 @@ export class RespRequestParser {
   }
 
   /**
-   * Finds the `target` byte ending the line at `pos`, as Redis does with strchr, requiring one
-   * more byte after a CR. Returns -1 to wait for more input; fails when the line is too long.
+   * Finds the `target` byte ending the line at `pos`, as Redis does with strchr (which stops at
+   * a NUL byte: the C string ends there), requiring one more byte after a CR. Returns -1 to wait
+   * for more input, remembering how far it looked; fails when the line is too long.
    */
   private lineEnd(buf: Uint8Array, pos: number, end: number, target: number, code: 'TOO_BIG_MBULK_COUNT' | 'TOO_BIG_BULK_COUNT' | 'TOO_BIG_INLINE', text: string): number {
-    const at = RespRequestParser.find(buf, pos, end, target);
-    const limitEnd = at < 0 ? end : at;
-    if (limitEnd - pos > this.maxInlineLen) this.fail(code, pos, text, `a line of more than ${this.maxInlineLen} bytes`);
-    if (at < 0) return -1;
-    if (target === CR && at + 1 >= end) return -1; // "Buffer should also contain \n"
+    const base = this.q.base;
+    let at = Math.max(pos, this.scanFrom - base);
+    const from = at;
+    while (at < end) {
+      const c = buf[at] ?? 0;
+      if (c === target || c === 0) break;
+      at++;
+    }
+    this.ops += at - from + 1;
+    const found = at < end && buf[at] === target;
+    if ((found ? at : end) - pos > this.maxInlineLen) this.fail(code, pos, text, `a line of more than ${this.maxInlineLen} bytes`);
+    // Not found: `at` is the end of the input or a NUL (where strchr will stop again).
+    if (!found || (target === CR && at + 1 >= end)) {
+      this.scanFrom = base + at;
+      return -1;
+    }
+    this.scanFrom = 0;
     return at;
   }
 
@@ -323,7 +333,7 @@ export class RespRequestParser {
 function lineText(buf: Uint8Array, start: number, end: number): string {
   let s = '';
   for (let i = start; i < Math.min(end, start + 40); i++) {
-    const c = buf[i]!;
+    const c = buf[i] ?? 0;
     s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return JSON.stringify(s);
@@ -355,11 +365,11 @@ export function splitArgs(buf: Uint8Array, start: number, end: number): Uint8Arr
       break;
     }
   }
-  const at = (i: number): number => (i < stop ? buf[i]! : 0);
+  const at = (i: number): number => (i < stop ? (buf[i] ?? 0) : 0);
   const words: Uint8Array[] = [];
   let p = start;
   for (;;) {
-    while (p < stop && isSpace(buf[p]!)) p++;
+    while (p < stop && isSpace(at(p))) p++;
     if (p >= stop) return words;
     let inq = false; // inside "double quotes"
     let insq = false; // inside 'single quotes'

@@ -1,3 +1,6 @@
+/** What an integer reply can be in JS: see `RespValue`. */
+export type RespInteger = bigint | number;
+
 /**
  * A RESP value, as Redis puts it on the wire. The tag says which RESP type it is, so that a
  * simple string `+OK` and a bulk string `$2\r\nOK` stay distinct, as they are for a real client.
@@ -6,26 +9,32 @@
  * `resp2: 'array'`, as `*-1`), array.
  * RESP3 adds: double, boolean, bignum, verbatim, map, set, push, attribute and blob errors.
  *
- * Integers are `bigint` because Redis integers are signed 64-bit (INCRBY reaches 2^63-1).
+ * Integers are signed 64-bit in Redis (INCRBY reaches 2^63-1). `I` says how they are held:
+ * `bigint` (the default, always exact) or, from a decoder made with `{ integers: 'number' }`,
+ * `number | bigint` — a JS number when the value is a safe integer (|v| < 2^53), a bigint beyond,
+ * so nothing is ever rounded. The encoder takes either.
  * Bulk payloads are bytes: Redis strings are binary-safe.
  */
-export type RespValue =
+export type RespValue<I extends RespInteger = bigint> =
   | { readonly type: 'simple'; readonly value: string }
   | { readonly type: 'error'; readonly value: string }
-  | { readonly type: 'integer'; readonly value: bigint }
+  | { readonly type: 'integer'; readonly value: I }
   | { readonly type: 'bulk'; readonly value: Uint8Array }
   | { readonly type: 'null'; readonly resp2?: 'bulk' | 'array' }
-  | { readonly type: 'array'; readonly value: readonly RespValue[] }
+  | { readonly type: 'array'; readonly value: readonly RespValue<I>[] }
   // RESP3
   | { readonly type: 'double'; readonly value: number }
   | { readonly type: 'boolean'; readonly value: boolean }
   | { readonly type: 'bignum'; readonly value: bigint }
   | { readonly type: 'verbatim'; readonly format: string; readonly value: Uint8Array }
   | { readonly type: 'blobError'; readonly value: Uint8Array }
-  | { readonly type: 'map'; readonly value: readonly (readonly [RespValue, RespValue])[] }
-  | { readonly type: 'set'; readonly value: readonly RespValue[] }
-  | { readonly type: 'push'; readonly value: readonly RespValue[] }
-  | { readonly type: 'attribute'; readonly attributes: readonly (readonly [RespValue, RespValue])[]; readonly value: RespValue };
+  | { readonly type: 'map'; readonly value: readonly (readonly [RespValue<I>, RespValue<I>])[] }
+  | { readonly type: 'set'; readonly value: readonly RespValue<I>[] }
+  | { readonly type: 'push'; readonly value: readonly RespValue<I>[] }
+  | { readonly type: 'attribute'; readonly attributes: readonly (readonly [RespValue<I>, RespValue<I>])[]; readonly value: RespValue<I> };
+
+/** A value with integers held either way: what the encoder and the printers accept. */
+export type AnyRespValue = RespValue<RespInteger>;
 
 /** Small constructors, so that replies read like Redis's own `addReply*` calls. */
 export const reply = {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, encodeCommand, encodeMany, formatDouble, formatValue, reply, RespEncodeError, type RespValue } from '../src/index.js';
+import { formatDouble17g as formatDouble } from '@protolab/redis-common';
+import { encode, encodeCommand, encodeMany, formatValue, reply, RespEncodeError, type RespValue } from '../src/index.js';
 import { bytes, text } from './support.js';
 
 const e2 = (v: RespValue): string => text(encode(v, { protocol: 2 }));
