@@ -9,29 +9,19 @@
  *   aof.beforeSleep(nowMs)                                       (flushAppendOnlyFile(0))
  *   … only now are the replies of the turn sent (acknowledged).
  */
-import { type AofDisk, aofPath } from './disk.js';
+import { type AofDisk, aofPath, writtenBytes } from './disk.js';
 import { AofError } from './errors.js';
+import { type Bio, type FlushResult, immediateBio, strerror } from './bio.js';
+import { AofWriteState } from './aof-write.js';
 import { AofFeeder, toBytes } from './feed.js';
-import { type AppendFsync, type FlushAction, type FsyncState, flushAppendOnlyFile, initialFsyncState } from './fsync.js';
+import { type AppendFsync, type FsyncState, flushAppendOnlyFile, initialFsyncState } from './fsync.js';
 import type { EntrySource, KeyspaceLike } from './keyspace-types.js';
 import { type LoadReport, loadAppendOnlyFiles, loadManifestFromDisk, persistManifest } from './load.js';
 import { EMPTY_MANIFEST, nextFileSeq, type AofInfo, type AofManifest } from './manifest.js';
 import { DEFAULT_APPENDDIRNAME, DEFAULT_APPENDFILENAME, baseFileName, incrFileName, rewriteTempFileName } from './names.js';
 import type { RdbCodec } from './rdb-bridge.js';
+import { rdbCodec } from './rdb-codec.js';
 import { rewriteAppendOnlyFileRio } from './rewrite.js';
-
-/** The background fsync thread (bio.c BIO_AOF_FSYNC). */
-export interface Bio {
-  /** Start an fsync of `path`; it covers at least what was written before this call. */
-  fsync(path: string): void;
-  /** bioPendingJobsOfType(BIO_AOF_FSYNC) != 0. */
-  pending(): boolean;
-}
-
-/** A bio whose fsync completes at once: for tests and for everysec on a fast disk. */
-export function immediateBio(disk: AofDisk): Bio {
-  return { fsync: (p) => { disk.fsync(p); }, pending: () => false };
-}
 
 export interface AofOptions {
   readonly disk: AofDisk;
@@ -39,8 +29,9 @@ export interface AofOptions {
   readonly appendfsync?: AppendFsync;
   readonly aofFilename?: string;
   readonly aofDirname?: string;
-  /** aof-use-rdb-preamble (Redis default yes; needs `rdb`). Default: yes when `rdb` is given. */
+  /** aof-use-rdb-preamble (default yes, as in Redis 7.0). */
   readonly useRdbPreamble?: boolean;
+  /** The RDB codec of RDB-preamble BASE files (default: `rdbCodec`, `@protolab/redis-rdb`). */
   readonly rdb?: RdbCodec;
   /** aof-timestamp-enabled (default no). */
   readonly timestampEnabled?: boolean;
@@ -58,7 +49,7 @@ export interface RewriteJob {
   readonly snapshot: EntrySource;
   /** The temp file the child writes, in `dir` (not in appenddirname), as aof.c does. */
   readonly tmpFile: string;
-  state: 'forked' | 'written' | 'swapped' | 'done';
+  state: 'forked' | 'written' | 'swapped' | 'done' | 'failed';
 }
 
 export class AppendOnlyFile {
@@ -67,6 +58,7 @@ export class AppendOnlyFile {
   readonly aofFilename: string;
   readonly aofDirname: string;
   readonly useRdbPreamble: boolean;
+  private readonly rdb: RdbCodec;
   private readonly opts: AofOptions;
   private readonly bio: Bio;
   private readonly feeder: AofFeeder;
@@ -79,6 +71,8 @@ export class AppendOnlyFile {
   loading = false;
   rewriting: RewriteJob | undefined;
   private nextPid = 1000;
+  /** aof_last_write_status, aof_last_incr_size and the rest of the write-error state. */
+  readonly writeState: AofWriteState;
 
   constructor(opts: AofOptions) {
     this.opts = opts;
@@ -86,10 +80,11 @@ export class AppendOnlyFile {
     this.policy = opts.appendfsync ?? 'everysec';
     this.aofFilename = opts.aofFilename ?? DEFAULT_APPENDFILENAME;
     this.aofDirname = opts.aofDirname ?? DEFAULT_APPENDDIRNAME;
-    this.useRdbPreamble = opts.useRdbPreamble ?? opts.rdb !== undefined;
-    if (this.useRdbPreamble && opts.rdb === undefined) throw new AofError('AOF_WRITE_STATE', 'aof-use-rdb-preamble yes needs an RDB codec (options.rdb)');
+    this.useRdbPreamble = opts.useRdbPreamble ?? true;
+    this.rdb = opts.rdb ?? rdbCodec;
     this.bio = opts.bio ?? immediateBio(opts.disk);
     this.feeder = new AofFeeder(opts.timestampEnabled ?? false);
+    this.writeState = new AofWriteState(this.disk, this.policy, this.feeder);
     this.fsyncState = initialFsyncState(this.policy, 0);
   }
 
@@ -111,7 +106,7 @@ export class AppendOnlyFile {
         aofDirname: this.aofDirname,
         aofLoadTruncated: this.opts.aofLoadTruncated ?? true,
         multiTruncation: this.opts.multiTruncation ?? 'protolab',
-        ...(this.opts.rdb !== undefined ? { rdb: this.opts.rdb } : {}),
+        rdb: this.rdb,
       });
     } finally {
       this.loading = false;
@@ -140,6 +135,7 @@ export class AppendOnlyFile {
     if (dirty) persistManifest(this.disk, this.aofDirname, this.aofFilename, am);
     this.manifest = am;
     this.currentIncr = this.path(last.fileName);
+    this.writeState.lastIncrSize = this.disk.size(this.currentIncr);
     const size = this.totalSize();
     this.fsyncState = initialFsyncState(this.policy, Math.floor(nowMs / 1000), size);
     this.feeder.selectedDb = -1;
@@ -164,10 +160,21 @@ export class AppendOnlyFile {
     return this.feeder.bufLen;
   }
 
-  /** flushAppendOnlyFile(force). beforeSleep calls it with force = false every event-loop turn. */
-  flush(nowMs: number, force = false): FlushAction {
-    if (this.currentIncr === undefined) return { write: 'none', fsync: 'none' };
-    const { state, action } = flushAppendOnlyFile(this.fsyncState, {
+  /**
+   * flushAppendOnlyFile(force). beforeSleep calls it with force = false every event-loop turn.
+   * A failed or short write(2) is handled as Redis 7.0 does: the partial bytes are truncated
+   * away (ftruncate to aof_last_incr_size), aof_buf is kept for the next try, and
+   * aof_last_write_status becomes err until a write succeeds. Redis then exits under `always`;
+   * here the replies of the turn are held instead (`repliesHeld()`), and retried writes release
+   * them, which keeps the same promise: no reply before its write is on disk.
+   */
+  flush(nowMs: number, force = false): FlushResult {
+    const incr = this.currentIncr;
+    if (incr === undefined) return { write: 'none', fsync: 'none' };
+    const ws = this.writeState;
+    if (ws.fsyncOwed !== undefined && !ws.syncNow(incr)) return { write: 'none', fsync: 'sync', error: ws.fsyncOwed };
+    const before = this.fsyncState;
+    const { state, action } = flushAppendOnlyFile(before, {
       nowSec: Math.floor(nowMs / 1000),
       force,
       bufLen: this.feeder.bufLen,
@@ -175,33 +182,81 @@ export class AppendOnlyFile {
       childActive: this.rewriting !== undefined,
       noFsyncOnRewrite: this.opts.noAppendfsyncOnRewrite ?? false,
     });
+    if (action.write === 'write') {
+      const w = ws.writeBuffer(incr);
+      if (w.error !== undefined) {
+        // Redis returns before try_fsync; aof_current_size counts only bytes that stayed.
+        this.fsyncState = { ...before, flushPostponedStartSec: 0, delayedFsync: state.delayedFsync, currentSize: before.currentSize + w.kept };
+        return { write: 'error', fsync: 'none', error: w.error };
+      }
+    }
     this.fsyncState = state;
-    if (action.write === 'write') this.disk.write(this.currentIncr, this.feeder.take());
-    if (action.fsync === 'sync') this.disk.fsync(this.currentIncr);
-    else if (action.fsync === 'background') this.bio.fsync(this.currentIncr);
+    if (action.fsync === 'sync' && !ws.syncNow(incr)) return { write: action.write, fsync: 'sync', ...(ws.fsyncOwed ? { error: ws.fsyncOwed } : {}) };
+    if (action.fsync === 'background') this.bio.fsync(incr);
     return action;
   }
 
+  /**
+   * server.c writeCommandsDeniedByDiskError for the AOF: while the last write or background
+   * fsync failed, write commands get this error (without the leading '-'); undefined when writes
+   * are accepted.
+   */
+  writeDeniedError(): string | undefined {
+    const bioErr = this.bio.lastError?.();
+    const ws = this.writeState;
+    let errno: string | undefined;
+    if (ws.lastWriteStatus === 'err') errno = ws.lastWriteErrno;
+    else if (ws.fsyncOwed !== undefined) errno = ws.fsyncOwed.errno;
+    else if (bioErr !== undefined) errno = bioErr.errno;
+    else return undefined;
+    return `MISCONF Errors writing to the AOF file: ${strerror(errno)}`;
+  }
+
+  /**
+   * `always` only: the replies of the turn whose write or fdatasync failed must wait (Redis exits
+   * instead of sending them). Retry with `flush` (serverCron does, once a second).
+   */
+  repliesHeld(): boolean {
+    return this.policy === 'always' && (this.writeState.lastWriteStatus === 'err' || this.writeState.fsyncOwed !== undefined);
+  }
+
+  /** INFO persistence, the AOF error fields. */
+  infoPersistence(): { aof_last_write_status: 'ok' | 'err'; aof_delayed_fsync: number } {
+    return { aof_last_write_status: this.writeDeniedError() !== undefined ? 'err' : 'ok', aof_delayed_fsync: this.fsyncState.delayedFsync };
+  }
+
   /** beforeSleep: flush before the replies of this turn go out. */
-  beforeSleep(nowMs: number): FlushAction {
+  beforeSleep(nowMs: number): FlushResult {
     return this.flush(nowMs, false);
   }
 
-  /** SHUTDOWN / appendonly no: flushAppendOnlyFile(1) then a synchronous fsync. */
+  /**
+   * SHUTDOWN / appendonly no: flushAppendOnlyFile(1) then a synchronous fsync. If aof_buf cannot
+   * be written, the AOF stays open and this throws `AOF_WRITE_ERROR` (Redis refuses to shut down:
+   * "Error trying to flush the AOF … Refusing to shut down").
+   */
   shutdown(nowMs: number): void {
-    this.flush(nowMs, true);
+    const r = this.flush(nowMs, true);
+    if (r.error !== undefined) throw r.error;
     if (this.currentIncr !== undefined) this.disk.fsync(this.currentIncr);
     this.currentIncr = undefined;
   }
 
+  /** The child's write of a BASE: the whole file, checked (a short write fails the rewrite), fsynced. */
   private writeBaseFile(file: string, snapshot: EntrySource, nowMs: number): void {
     const bytes = this.useRdbPreamble
-      ? this.opts.rdb!.encode(snapshot.entries(), Math.floor(nowMs / 1000))
+      ? this.rdb.encode(snapshot.entries(), Math.floor(nowMs / 1000))
       : rewriteAppendOnlyFileRio(snapshot.entries(), this.opts.timestampEnabled === true ? { timestampSec: Math.floor(nowMs / 1000) } : {});
     if (this.disk.exists(file)) this.disk.remove(file);
-    this.disk.create(file);
-    if (bytes.length > 0) this.disk.write(file, bytes);
-    this.disk.fsync(file);
+    try {
+      this.disk.create(file);
+      const n = bytes.length > 0 ? writtenBytes(this.disk.write(file, bytes), bytes.length) : 0;
+      if (n !== bytes.length) throw new AofError('AOF_IO', `Write error writing append only file on disk: short write to ${file} (${n} of ${bytes.length} bytes)`, { file, errno: 'ENOSPC' });
+      this.disk.fsync(file);
+    } catch (e) {
+      if (this.disk.exists(file)) this.disk.remove(file);
+      throw e;
+    }
   }
 
   /**
@@ -213,7 +268,10 @@ export class AppendOnlyFile {
     if (this.rewriting !== undefined) throw new AofError('AOF_WRITE_STATE', 'Background append only file rewriting already in progress');
     if (this.currentIncr === undefined) throw new AofError('AOF_WRITE_STATE', 'the AOF is not open (call start first)');
     this.feeder.selectedDb = -1;
-    this.flush(nowMs, true);
+    const flushed = this.flush(nowMs, true);
+    if (flushed.error !== undefined || this.feeder.bufLen > 0) {
+      throw new AofError('AOF_WRITE_ERROR', `BGREWRITEAOF refused: aof_buf could not be written (${strerror(flushed.error?.errno)})`, { file: this.currentIncr });
+    }
     const seq = nextFileSeq(this.manifest.currIncrFileSeq, 'incr');
     const info: AofInfo = { fileName: incrFileName(this.aofFilename, seq), fileSeq: seq, fileType: 'i' };
     const am: AofManifest = { ...this.manifest, incr: [...this.manifest.incr, info], currIncrFileSeq: seq };
@@ -225,15 +283,26 @@ export class AppendOnlyFile {
     this.bio.fsync(this.currentIncr);
     this.fsyncState = { ...this.fsyncState, fsyncOffset: this.fsyncState.currentSize, lastFsyncSec: Math.floor(nowMs / 1000) };
     this.currentIncr = newPath;
+    this.writeState.lastIncrSize = 0;
     this.manifest = am;
     const childPid = this.nextPid++;
     this.rewriting = { childPid, snapshot: ks.fork(), tmpFile: rewriteTempFileName(childPid), state: 'forked' };
     return this.rewriting;
   }
 
-  /** Step 2, in the child: write the fork-time dataset to the temp file and fsync it. */
+  /**
+   * Step 2, in the child: write the fork-time dataset to the temp file and fsync it. If that
+   * fails, the rewrite is over ("Background AOF rewrite terminated with error"): the temp file is
+   * removed, the INCR opened in step 1 stays in the manifest, and the error is thrown.
+   */
   rewriteChildWrite(job: RewriteJob, nowMs: number): void {
-    this.writeBaseFile(job.tmpFile, job.snapshot, nowMs);
+    try {
+      this.writeBaseFile(job.tmpFile, job.snapshot, nowMs);
+    } catch (e) {
+      job.state = 'failed';
+      this.rewriting = undefined;
+      throw e;
+    }
     job.state = 'written';
   }
 
@@ -247,13 +316,24 @@ export class AppendOnlyFile {
     if (am0.base !== undefined) history.unshift({ ...am0.base, fileType: 'h' });
     const seq = nextFileSeq(am0.currBaseFileSeq, 'base');
     const base: AofInfo = { fileName: baseFileName(this.aofFilename, seq, this.useRdbPreamble), fileSeq: seq, fileType: 'b' };
-    this.disk.rename(job.tmpFile, this.path(base.fileName));
     // markRewrittenIncrAofAsHistory: every incr but the one being written (the last).
-    const keep = am0.incr[am0.incr.length - 1]!;
+    const keep = am0.incr[am0.incr.length - 1];
+    if (keep === undefined) throw new AofError('AOF_WRITE_STATE', 'rewriteDone: the manifest lists no INCR file (rewriteStart opens one)');
     const rewritten = am0.incr.slice(0, -1);
-    for (let i = rewritten.length - 1; i >= 0; i--) history.unshift({ ...rewritten[i]!, fileType: 'h' });
+    history.unshift(...rewritten.map((ai): AofInfo => ({ ...ai, fileType: 'h' })));
     const am: AofManifest = { ...am0, base, history, incr: [keep], currBaseFileSeq: seq };
-    persistManifest(this.disk, this.aofDirname, this.aofFilename, am);
+    const basePath = this.path(base.fileName);
+    try {
+      this.disk.rename(job.tmpFile, basePath);
+      persistManifest(this.disk, this.aofDirname, this.aofFilename, am);
+    } catch (e) {
+      // backgroundRewriteDoneHandler's cleanup: the new base goes, the old manifest stays valid.
+      if (this.disk.exists(basePath)) this.disk.remove(basePath);
+      if (this.disk.exists(job.tmpFile)) this.disk.remove(job.tmpFile);
+      job.state = 'failed';
+      this.rewriting = undefined;
+      throw e;
+    }
     this.manifest = am;
     job.state = 'swapped';
   }
@@ -265,9 +345,10 @@ export class AppendOnlyFile {
       if (this.disk.exists(p)) this.disk.remove(p);
     }
     this.manifest = { ...this.manifest, history: [] };
-    persistManifest(this.disk, this.aofDirname, this.aofFilename, this.manifest);
     job.state = 'done';
     this.rewriting = undefined;
+    // If this fails, the manifest on disk still lists the (deleted) history files; loading never reads history.
+    persistManifest(this.disk, this.aofDirname, this.aofFilename, this.manifest);
   }
 
   /** The whole BGREWRITEAOF at once (no writes in between). */

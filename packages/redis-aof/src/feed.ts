@@ -7,7 +7,7 @@
  * write(2), so a transaction's MULTI … EXEC reach the file together.
  */
 import { encodeCommand } from '@protolab/resp';
-import { concatBytes } from '@protolab/redis-rdb';
+import { concatBytes } from '@protolab/redis-common';
 
 const encoder = new TextEncoder();
 
@@ -70,11 +70,34 @@ export class AofFeeder {
     return this.length;
   }
 
+  /**
+   * The whole buffer as one byte array, left in place: flushAppendOnlyFile drops it only once the
+   * write succeeded (a failed write keeps aof_buf for the next try).
+   */
+  peek(): Uint8Array {
+    const first = this.chunks[0];
+    if (this.chunks.length === 1 && first !== undefined) return first;
+    const out = concatBytes(this.chunks);
+    this.chunks = out.length > 0 ? [out] : [];
+    return out;
+  }
+
+  /** sdsrange(aof_buf, n, -1): drop the first `n` bytes (they reached the file). */
+  drop(n: number): void {
+    if (n >= this.length) {
+      this.chunks = [];
+      this.length = 0;
+      return;
+    }
+    const rest = this.peek().subarray(n);
+    this.chunks = [rest];
+    this.length = rest.length;
+  }
+
   /** Take the whole buffer (it is being written). */
   take(): Uint8Array {
-    const out = this.chunks.length === 1 ? this.chunks[0]! : concatBytes(this.chunks);
-    this.chunks = [];
-    this.length = 0;
+    const out = this.peek();
+    this.drop(out.length);
     return out;
   }
 }

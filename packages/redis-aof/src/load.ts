@@ -10,12 +10,13 @@
  * valkey-io/valkey#4342; `'redis-7.0.15'` reproduces the real behaviour for comparison.
  */
 import type { AofDisk } from './disk.js';
-import { aofPath } from './disk.js';
+import { aofPath, writtenBytes } from './disk.js';
 import { AofError } from './errors.js';
-import type { KeyspaceLike } from './keyspace-types.js';
+import type { KeyEntry, KeyspaceLike } from './keyspace-types.js';
 import { EMPTY_MANIFEST, formatManifest, parseManifest, type AofManifest } from './manifest.js';
 import { DEFAULT_APPENDDIRNAME, DEFAULT_APPENDFILENAME, getAofManifestFileName, getTempAofManifestFileName } from './names.js';
 import type { RdbCodec } from './rdb-bridge.js';
+import { rdbCodec } from './rdb-codec.js';
 import { readAofCommands } from './reader.js';
 
 export interface LoadOptions {
@@ -26,7 +27,7 @@ export interface LoadOptions {
   /** `aof-load-truncated` (default yes). */
   readonly aofLoadTruncated?: boolean;
   readonly multiTruncation?: 'protolab' | 'redis-7.0.15';
-  /** Needed for RDB-preamble bases. */
+  /** The codec of RDB-preamble bases (default: `rdbCodec`, `@protolab/redis-rdb`). */
   readonly rdb?: RdbCodec;
 }
 
@@ -62,8 +63,16 @@ export interface LoadReport {
 export function persistManifest(disk: AofDisk, dirname: string, aofFilename: string, am: AofManifest): void {
   const tmp = aofPath(dirname, getTempAofManifestFileName(aofFilename));
   if (disk.exists(tmp)) disk.remove(tmp); // O_TRUNC
-  disk.write(tmp, new TextEncoder().encode(formatManifest(am)));
-  disk.fsync(tmp);
+  const bytes = new TextEncoder().encode(formatManifest(am));
+  try {
+    const n = writtenBytes(disk.write(tmp, bytes), bytes.length);
+    // A short write must never be renamed over the manifest (writeAofManifestFile: "Can't persist the AOF manifest").
+    if (n !== bytes.length) throw new AofError('AOF_IO', `Can't persist the AOF manifest: short write to ${tmp} (${n} of ${bytes.length} bytes)`, { file: tmp, errno: 'ENOSPC' });
+    disk.fsync(tmp);
+  } catch (e) {
+    if (disk.exists(tmp)) disk.remove(tmp);
+    throw e;
+  }
   disk.rename(tmp, aofPath(dirname, getAofManifestFileName(aofFilename)));
 }
 
@@ -112,10 +121,10 @@ export function loadSingleAppendOnlyFile(
   let format: 'rdb' | 'resp' = 'resp';
   if (isRdb(bytes)) {
     format = 'rdb';
-    if (opts.rdb === undefined) throw new AofError('AOF_RDB_BASE', `${name} is an RDB file and no RDB codec was given`, { file: name });
-    let decoded: { entries: import('./keyspace-types.js').KeyEntry[]; endOffset: number };
+    const rdb = opts.rdb ?? rdbCodec;
+    let decoded: { entries: KeyEntry[]; endOffset: number };
     try {
-      decoded = opts.rdb.decode(bytes);
+      decoded = rdb.decode(bytes);
     } catch (e) {
       log.push(`Error reading the RDB base file ${name}, AOF loading aborted`);
       throw new AofError('AOF_RDB_BASE', `Error reading the RDB base file ${name}: ${(e as Error).message}`, { file: name });

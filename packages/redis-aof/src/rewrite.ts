@@ -5,7 +5,7 @@
  * Key order is the order the keyspace yields (Redis: dict iteration order); loading either gives
  * the same data.
  */
-import { concatBytes } from '@protolab/redis-rdb';
+import { concatBytes, formatDouble17g } from '@protolab/redis-common';
 import { catAppendOnlyGenericCommand, timestampAnnotation } from './feed.js';
 import type { KeyEntry } from './keyspace-types.js';
 
@@ -13,23 +13,10 @@ import type { KeyEntry } from './keyspace-types.js';
 export const AOF_REWRITE_ITEMS_PER_CMD = 64;
 
 /**
- * rio.c rioWriteBulkDouble in 7.0: `snprintf("%.17g")`. (7.2 switched to fpconv_dtoa; both load
- * back to the same double.)
+ * rio.c rioWriteBulkDouble in 7.0 is `snprintf("%.17g")`: the one implementation in protolab is
+ * `@protolab/redis-common`'s. (7.2 switched to fpconv_dtoa; both load back to the same double.)
  */
-export function formatDouble17g(d: number): string {
-  if (Number.isNaN(d)) return 'nan';
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const [mant, expText] = d.toExponential(16).split('e') as [string, string];
-  const exp = Number(expText);
-  const strip = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  if (exp < -4 || exp >= 17) {
-    const e = Math.abs(exp);
-    return `${strip(mant)}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
-  }
-  return strip(d.toFixed(16 - exp));
-}
+export { formatDouble17g };
 
 function batches<T>(items: readonly T[], emit: (batch: readonly T[]) => void): void {
   for (let i = 0; i < items.length; i += AOF_REWRITE_ITEMS_PER_CMD) emit(items.slice(i, i + AOF_REWRITE_ITEMS_PER_CMD));
@@ -70,8 +57,8 @@ export function rewriteAppendOnlyFileRio(entries: Iterable<KeyEntry>, opts: { ti
   const out: Uint8Array[] = [];
   if (opts.timestampSec !== undefined) out.push(timestampAnnotation(opts.timestampSec));
   for (const db of [...byDb.keys()].sort((a, b) => a - b)) {
-    const list = byDb.get(db)!;
-    if (list.length === 0) continue;
+    const list = byDb.get(db);
+    if (list === undefined || list.length === 0) continue;
     out.push(catAppendOnlyGenericCommand(['SELECT', String(db)]));
     for (const e of list) rewriteObject(e, out);
   }

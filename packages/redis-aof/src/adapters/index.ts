@@ -1,1 +1,2 @@
 export { FsDisk, fsBio } from './fs-disk.js';
+export { FaultyDisk, noFaults, type DiskFaults } from './faulty-disk.js';

@@ -10,7 +10,10 @@
  * AOF directory from the disk, as Redis does at startup.
  */
 import type { NodeContext, NodeHandlers } from '@protolab/sim';
-import { AppendOnlyFile, type AofOptions, type Bio } from '../aof.js';
+import { AppendOnlyFile, type AofOptions } from '../aof.js';
+import type { Bio } from '../bio.js';
+import { AofError } from '../errors.js';
+import { FaultyDisk, type DiskFaults } from './faulty-disk.js';
 import type { AofDisk } from '../disk.js';
 import type { KeyspaceLike } from '../keyspace-types.js';
 import type { LoadReport } from '../load.js';
@@ -25,8 +28,10 @@ export type AofServerInput =
 export interface AofAck {
   readonly id: number;
   readonly atMs: number;
-  /** What the AOF did in the beforeSleep before this reply. */
-  readonly flush: 'none' | 'write' | 'postponed';
+  /** What the AOF did in the beforeSleep before this reply ('error': the write failed). */
+  readonly flush: 'none' | 'write' | 'postponed' | 'error';
+  /** The error reply instead of the command's reply (`MISCONF …`): the command did not run. */
+  readonly error?: string;
 }
 
 export interface AofServerOptions extends Omit<AofOptions, 'disk' | 'bio'> {
@@ -47,6 +52,8 @@ export interface AofServerOptions extends Omit<AofOptions, 'disk' | 'bio'> {
   readonly onLoad?: (report: LoadReport) => void;
   /** Run a BGREWRITEAOF's child for this long before its done-handler runs (default 0). */
   readonly rewriteDurationMs?: number;
+  /** Disk faults (ENOSPC, EIO, short writes): one object shared by every incarnation; change it at any time. */
+  readonly faults?: DiskFaults;
 }
 
 export interface AofServerNode extends NodeHandlers<never> {
@@ -98,7 +105,7 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         ctx.disk.remove(n);
       },
     };
-    const aof = new AppendOnlyFile({ ...opts, disk, bio });
+    const aof = new AppendOnlyFile({ ...opts, disk: opts.faults === undefined ? disk : new FaultyDisk(disk, opts.faults), bio });
     const ks = opts.keyspace(() => ctx.now(), (db, argv) => {
       aof.feed(db, argv, ctx.now());
     });
@@ -115,8 +122,18 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         deferSync = false;
       }
     };
+    // `always` after a failed write: replies wait until a retried write succeeds (Redis exits instead).
+    const held: AofAck['id'][] = [];
+    const releaseHeld = (flush: AofAck['flush']): void => {
+      if (aof.repliesHeld()) return;
+      for (const id of held.splice(0)) opts.onAck?.({ id, atMs: ctx.now(), flush });
+    };
     const reply = (id: number): void => {
       const action = beforeSleep();
+      if (aof.repliesHeld()) {
+        held.push(id);
+        return;
+      }
       if (deferred.size > 0) {
         // Blocked in fdatasync: the reply goes out when it returns.
         blocked = true;
@@ -130,6 +147,12 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         queued.push(input);
         return;
       }
+      const denied = input.type === 'bgrewriteaof' ? undefined : aof.writeDeniedError();
+      if (denied !== undefined && input.type !== 'bgrewriteaof') {
+        // writeCommandsDeniedByDiskError: every input here is a write; it does not run.
+        opts.onAck?.({ id: input.id, atMs: ctx.now(), flush: 'none', error: denied });
+        return;
+      }
       if (input.type === 'command') {
         ks.execute(input.argv);
         reply(input.id);
@@ -139,8 +162,13 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         ks.execute(['EXEC']);
         reply(input.id);
       } else if (aof.rewriting === undefined) {
-        const job = aof.rewriteStart(ks, ctx.now());
-        ctx.setTimer(opts.rewriteDurationMs ?? 0, 'rewrite-child', job.childPid);
+        try {
+          const job = aof.rewriteStart(ks, ctx.now());
+          ctx.setTimer(opts.rewriteDurationMs ?? 0, 'rewrite-child', job.childPid);
+        } catch (e) {
+          // "Background append only file rewriting error": the AOF goes on with its current files.
+          if (!(e instanceof AofError)) throw e;
+        }
       }
     };
     return {
@@ -158,9 +186,10 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
           opts.onAck?.({ id: d.id, atMs: ctx.now(), flush: d.flush });
           // handle() may block the loop again (another always-fsync): stop draining then.
           const isBlocked = (): boolean => blocked;
-          while (!isBlocked() && queued.length > 0) handle(queued.shift()!);
+          for (let next = queued.shift(); next !== undefined; next = isBlocked() ? undefined : queued.shift()) handle(next);
         } else if (name === 'cron') {
-          if (!blocked) beforeSleep();
+          // serverCron retries a failed AOF write (and beforeSleep finishes postponed ones).
+          if (!blocked) releaseHeld(beforeSleep().write);
           ctx.setTimer(1000 / hz, 'cron');
         } else if (name === 'bio-fsync-done') {
           if (ctx.disk.exists(data as string)) ctx.disk.fsync(data as string);
@@ -168,9 +197,14 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         } else if (name === 'rewrite-child') {
           const job = aof.rewriting;
           if (job === undefined || job.childPid !== data) return;
-          aof.rewriteChildWrite(job, ctx.now());
-          aof.rewriteDone(job);
-          aof.rewriteDeleteHistory(job);
+          try {
+            aof.rewriteChildWrite(job, ctx.now());
+            aof.rewriteDone(job);
+            aof.rewriteDeleteHistory(job);
+          } catch (e) {
+            // A failed rewrite (e.g. ENOSPC in the child) leaves the AOF on its current files.
+            if (!(e instanceof AofError)) throw e;
+          }
         }
       },
     };
