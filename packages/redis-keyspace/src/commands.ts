@@ -17,23 +17,29 @@
 import type { CommandSpec } from './server.js';
 import { KeyspaceError } from './types.js';
 import { STRING_COMMANDS } from './t_string.js';
+import { STRING_RANGE_COMMANDS } from './t_string_range.js';
 import { LIST_COMMANDS } from './t_list.js';
 import { SET_COMMANDS } from './t_set.js';
 import { ZSET_COMMANDS } from './t_zset.js';
 import { HASH_COMMANDS } from './t_hash.js';
 import { EXPIRE_COMMANDS } from './expire.js';
 import { DB_COMMANDS } from './db-commands.js';
+import { SCAN_COMMANDS } from './scan-commands.js';
+import { OBJECT_COMMANDS } from './object.js';
 
 export type { ClientState, Ctx, CommandSpec } from './server.js';
 
 const TABLE_PARTS: readonly (readonly CommandSpec[])[] = [
   STRING_COMMANDS,
+  STRING_RANGE_COMMANDS,
   LIST_COMMANDS,
   SET_COMMANDS,
   ZSET_COMMANDS,
   HASH_COMMANDS,
   EXPIRE_COMMANDS,
   DB_COMMANDS,
+  SCAN_COMMANDS,
+  OBJECT_COMMANDS,
 ];
 
 function buildTable(parts: readonly (readonly CommandSpec[])[]): ReadonlyMap<string, CommandSpec> {

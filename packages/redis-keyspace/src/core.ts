@@ -9,6 +9,7 @@ import { KeyspaceError } from './types.js';
 import { binToBytes } from './bytes.js';
 import type { Val, Thresholds } from './values.js';
 import { DEFAULT_THRESHOLDS } from './values.js';
+import { Prng } from '@protolab/sim';
 
 export interface ExpireStats {
   /** server.stat_expiredkeys */
@@ -42,20 +43,31 @@ export class KeyspaceCore {
     fastCycles: 0,
   };
   onPropagate: PropagateFn | undefined;
+  /** Shared with every Db, so that dbAdd can stamp a new key's LRU with the command's time. */
+  readonly clock = { now: 0 };
   /** The time of the current command (Redis caches one "now" per command). */
-  cmdNow = 0;
+  get cmdNow(): number {
+    return this.clock.now;
+  }
+  set cmdNow(ms: number) {
+    this.clock.now = ms;
+  }
   /**
    * When true, lazy expiry neither deletes nor reports keys as expired: the state Redis is in
    * while loading RDB/AOF (2.1 "Nothing expires while the server is loading").
    */
   loading = false;
 
-  constructor(now: () => number, databases: number, onPropagate: PropagateFn | undefined, thresholds?: Partial<Thresholds>) {
+  /** The server's randomness (RANDOMKEY, HRANDFIELD, …): seeded, never Math.random. */
+  readonly prng: Prng;
+
+  constructor(now: () => number, databases: number, onPropagate: PropagateFn | undefined, thresholds?: Partial<Thresholds>, prng: Prng = new Prng(0)) {
+    this.prng = prng;
     if (!Number.isInteger(databases) || databases < 1) {
       throw new KeyspaceError('BAD_OPTION', `databases must be an integer >= 1, found ${String(databases)}`);
     }
     this.nowFn = now;
-    this.dbs = Array.from({ length: databases }, (_, i) => new Db(i));
+    this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this.clock));
     this.onPropagate = onPropagate;
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
   }
@@ -113,6 +125,15 @@ export class KeyspaceCore {
     const slot = db.dict.get(key);
     if (slot === undefined) return -1;
     if (!Number.isNaN(db.expOf[slot]!) && this.expireIfNeeded(db, slot)) return -1;
+    db.lruOf[slot] = this.cmdNow; // lookupKey's LRU update (OBJECT IDLETIME)
+    return slot;
+  }
+
+  /** db.c lookupKey with LOOKUP_NOTOUCH (OBJECT): expires lazily but leaves the LRU alone. */
+  lookupNoTouch(db: Db, key: string): number {
+    const slot = db.dict.get(key);
+    if (slot === undefined) return -1;
+    if (!Number.isNaN(db.expOf[slot] ?? NaN) && this.expireIfNeeded(db, slot)) return -1;
     return slot;
   }
 
@@ -124,6 +145,7 @@ export class KeyspaceCore {
     const slot = db.dict.get(key);
     if (slot === undefined) return db.add(key, val);
     db.overwrite(slot, val);
+    db.lruOf[slot] = this.cmdNow;
     if (!keepTtl) db.removeExpire(slot);
     return slot;
   }

@@ -4,10 +4,12 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { string2ll } from './numbers.js';
-import { OK, NULL_BULK, E, err, int, bulk, simple } from './replies.js';
-import { encodingOf, typeOf } from './values.js';
+import { OK, NULL_BULK, E, err, int, bulk, simple, array } from './replies.js';
+import { cloneVal, typeOf } from './values.js';
+import type { Db } from './db.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, lookupKeyRead, lower } from './server.js';
+import { arg, cmd, lookupKeyRead, lower, optName } from './server.js';
+import { globTokens, stringmatchlen } from './glob.js';
 
 function delCommand(c: Ctx): RespValue {
   const db = c.client.db;
@@ -34,14 +36,151 @@ function typeCommand(c: Ctx): RespValue {
   return simple(o === undefined ? 'none' : typeOf(o.val));
 }
 
-function objectCommand(c: Ctx): RespValue {
-  const sub = lower(arg(c, 1));
-  if (sub === 'encoding') {
-    if (c.argv.length !== 3) return err(E.arity('object|encoding'));
-    const o = lookupKeyRead(c, arg(c, 2));
-    return o === undefined ? NULL_BULK : bulk(encodingOf(o.val));
+const E_NO_KEY = 'ERR no such key';
+const E_SAME = 'ERR source and destination objects are the same';
+
+/** object.c getIntFromObjectOrReply: a C int, or undefined. */
+function parseInt32(s: string): number | undefined {
+  const v = string2ll(s);
+  if (v === undefined || v > 2147483647n || v < -2147483648n) return undefined;
+  return Number(v);
+}
+
+/** The db a DB/MOVE argument names, or the error reply (selectDb's range check). */
+function dbArg(c: Ctx, s: string): Db | RespValue {
+  const id = parseInt32(s);
+  if (id === undefined) return err(E.notInteger);
+  const db = id < 0 ? undefined : c.core.dbs[id];
+  return db === undefined ? err(E.dbRange) : db;
+}
+
+function isDb(x: Db | RespValue): x is Db {
+  return 'dict' in x;
+}
+
+/** db.c renameGenericCommand. */
+function renameGeneric(c: Ctx, nx: boolean): RespValue {
+  const db = c.client.db;
+  const src = arg(c, 1), dst = arg(c, 2);
+  const o = lookupKeyRead(c, src);
+  if (o === undefined) return err(E_NO_KEY);
+  if (src === dst) return nx ? int(0) : OK;
+  const expire = db.hasExpire(o.slot) ? db.getExpireExact(o.slot) : undefined;
+  const existing = c.core.lookup(db, dst);
+  if (existing >= 0) {
+    if (nx) return int(0);
+    c.core.deleteKey(db, existing);
   }
-  return err(`ERR unknown subcommand '${arg(c, 1)}'. Try OBJECT HELP.`);
+  const slot = db.add(dst, o.val);
+  if (expire !== undefined) db.setExpire(slot, expire);
+  const srcSlot = db.dict.get(src);
+  if (srcSlot !== undefined) c.core.deleteKey(db, srcSlot);
+  c.core.dirty++;
+  return nx ? int(1) : OK;
+}
+
+/** db.c moveCommand. */
+function moveCommand(c: Ctx): RespValue {
+  const src = c.client.db;
+  const dst = dbArg(c, arg(c, 2));
+  if (!isDb(dst)) return dst;
+  if (dst === src) return err(E_SAME);
+  const key = arg(c, 1);
+  const o = lookupKeyRead(c, key);
+  if (o === undefined) return int(0);
+  const expire = src.hasExpire(o.slot) ? src.getExpireExact(o.slot) : undefined;
+  if (c.core.lookup(dst, key) >= 0) return int(0);
+  const slot = dst.add(key, o.val);
+  if (expire !== undefined) dst.setExpire(slot, expire);
+  c.core.deleteKey(src, o.slot);
+  c.core.dirty++;
+  return int(1);
+}
+
+/** db.c copyCommand. */
+function copyCommand(c: Ctx): RespValue {
+  const src = c.client.db;
+  let dst = src;
+  let replace = false;
+  for (let j = 3; j < c.argv.length; j++) {
+    const o = optName(arg(c, j));
+    if (o === 'replace') replace = true;
+    else if (o === 'db' && c.argv.length - j - 1 >= 1) {
+      const d = dbArg(c, arg(c, j + 1));
+      if (!isDb(d)) return d;
+      dst = d;
+      j++;
+    } else return err(E.syntax);
+  }
+  const key = arg(c, 1), newkey = arg(c, 2);
+  if (src === dst && key === newkey) return err(E_SAME);
+  const o = lookupKeyRead(c, key);
+  if (o === undefined) return int(0);
+  const expire = src.hasExpire(o.slot) ? src.getExpireExact(o.slot) : undefined;
+  const existing = c.core.lookup(dst, newkey);
+  if (existing >= 0 && !replace) return int(0);
+  if (existing >= 0) c.core.deleteKey(dst, existing);
+  const slot = dst.add(newkey, cloneVal(o.val));
+  if (expire !== undefined) dst.setExpire(slot, expire);
+  c.core.dirty++;
+  return int(1);
+}
+
+/** db.c swapdbCommand. */
+function swapdbCommand(c: Ctx): RespValue {
+  const a = parseInt32(arg(c, 1));
+  if (a === undefined) return err('ERR invalid first DB index');
+  const b = parseInt32(arg(c, 2));
+  if (b === undefined) return err('ERR invalid second DB index');
+  const da = a < 0 ? undefined : c.core.dbs[a];
+  const dbb = b < 0 ? undefined : c.core.dbs[b];
+  if (da === undefined || dbb === undefined) return err(E.dbRange);
+  if (da !== dbb) da.swapWith(dbb);
+  c.core.dirty++;
+  return OK;
+}
+
+/** db.c keysCommand: every key matching, skipping (not deleting) expired ones. */
+function keysCommand(c: Ctx): RespValue {
+  const db = c.client.db;
+  const pattern = arg(c, 1);
+  const all = pattern === '*';
+  const toks = all ? undefined : globTokens(pattern);
+  const out: RespValue[] = [];
+  for (const [key, slot] of db.dict) {
+    if (toks !== undefined && !stringmatchlen(toks, key)) continue;
+    if (db.hasExpire(slot) && !c.core.loading && c.core.cmdNow > db.getExpire(slot)) continue; // keyIsExpired
+    out.push(bulk(key));
+  }
+  return array(out);
+}
+
+/** db.c dbRandomKey: a fair random live key (expired picks are deleted and drawn again). */
+function randomkeyCommand(c: Ctx): RespValue {
+  const db = c.client.db;
+  const prng = c.core.prng;
+  for (let tries = 0; db.size > 0; tries++) {
+    let key: string | undefined;
+    if (tries < 64) {
+      const slot = prng.int(0, db.keyOf.length);
+      const k = db.keyOf[slot];
+      if (k === undefined || db.dict.get(k) !== slot) continue; // a free slot: draw again
+      key = k;
+    } else {
+      // Sparse slot array: pick by rank instead (O(n), bounded fallback).
+      let rank = prng.int(0, db.size);
+      for (const k of db.dict.keys()) if (rank-- === 0) { key = k; break; }
+    }
+    if (key === undefined) continue;
+    if (c.core.lookup(db, key) >= 0) return bulk(key);
+  }
+  return NULL_BULK;
+}
+
+function touchCommand(c: Ctx): RespValue {
+  let n = 0;
+  for (let j = 1; j < c.argv.length; j++) if (lookupKeyRead(c, arg(c, j)) !== undefined) n++;
+  return int(n);
 }
 
 function flushFlags(c: Ctx): RespValue | undefined {
@@ -115,7 +254,14 @@ export const DB_COMMANDS: readonly CommandSpec[] = [
   cmd('unlink', -2, ['write', 'fast'], [1, -1, 1], 'generic', delCommand),
   cmd('exists', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', existsCommand),
   cmd('type', 2, ['readonly', 'fast'], [1, 1, 1], 'generic', typeCommand),
-  cmd('object', -2, [], [0, 0, 0], 'generic', objectCommand),
+  cmd('rename', 3, ['write'], [1, 2, 1], 'generic', (c) => renameGeneric(c, false)),
+  cmd('renamenx', 3, ['write', 'fast'], [1, 2, 1], 'generic', (c) => renameGeneric(c, true)),
+  cmd('move', 3, ['write', 'fast'], [1, 1, 1], 'generic', moveCommand),
+  cmd('copy', -3, ['write', 'denyoom'], [1, 2, 1], 'generic', copyCommand),
+  cmd('swapdb', 3, ['write', 'fast'], [0, 0, 0], 'server', swapdbCommand),
+  cmd('keys', 2, ['readonly'], [0, 0, 0], 'generic', keysCommand),
+  cmd('randomkey', 1, ['readonly'], [0, 0, 0], 'generic', randomkeyCommand),
+  cmd('touch', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', touchCommand),
   cmd('dbsize', 1, ['readonly', 'fast'], [0, 0, 0], 'server', (c) => int(c.client.db.size)),
   cmd('select', 2, ['loading', 'stale', 'fast'], [0, 0, 0], 'connection', selectCommand),
   cmd('flushdb', -1, ['write'], [0, 0, 0], 'server', flushdbCommand),

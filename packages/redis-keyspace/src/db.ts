@@ -8,6 +8,7 @@ import { ExpiresDict } from './expires-dict.js';
 import type { Val } from './values.js';
 import { RawStr } from './values.js';
 import { isAscii } from './bytes.js';
+import { sizeAfterAdd, sizeAfterResize } from './scan.js';
 
 const NO_EXPIRE = NaN;
 
@@ -22,6 +23,8 @@ export class Db {
   keyOf: string[] = [];
   valOf: Val[] = [];
   expOf: Float64Array = new Float64Array(16).fill(NO_EXPIRE);
+  /** robj.lru: the ms time of the key's last access (OBJECT IDLETIME); 0 = never set. */
+  lruOf: Float64Array = new Float64Array(16);
   /** Exact deadlines beyond 2^53 ms (PXAT up to LLONG_MAX), keyed by slot. */
   readonly bigExp = new Map<number, bigint>();
   readonly expires = new ExpiresDict();
@@ -37,11 +40,19 @@ export class Db {
   highKeys = false;
   /** Sticky, likewise: a string value with a byte >= 0x80 was stored since the last empty(). */
   highStrings = false;
+  /** The main dict's modelled table size (dict.c; see scan.ts), what SCAN's cursor walks. */
+  tableSize = 0;
+  /** Bumped on every add and delete: SCAN's cached bucket order is valid while it is unchanged. */
+  version = 0;
   private freeSlots: number[] = [];
   private highWater = 0;
 
-  constructor(id: number) {
+  /** The server's cached command time (KeyspaceCore.cmdNow), for new keys' LRU stamps. */
+  private readonly clock: { readonly now: number };
+
+  constructor(id: number, clock: { readonly now: number } = { now: 0 }) {
     this.id = id;
+    this.clock = clock;
   }
 
   get size(): number {
@@ -56,6 +67,9 @@ export class Db {
       const grown = new Float64Array(this.expOf.length * 2).fill(NO_EXPIRE);
       grown.set(this.expOf);
       this.expOf = grown;
+      const lru = new Float64Array(grown.length);
+      lru.set(this.lruOf);
+      this.lruOf = lru;
     }
     return slot;
   }
@@ -64,9 +78,12 @@ export class Db {
   add(key: string, val: Val, known: number = ASCII_UNKNOWN): number {
     if (!this.highKeys && (known & KEY_ASCII) === 0 && !isAscii(key)) this.highKeys = true;
     if (!this.highStrings && (known & VALUE_ASCII) === 0) this.noteString(val);
+    this.tableSize = sizeAfterAdd(this.tableSize, this.dict.size);
+    this.version++;
     const slot = this.allocSlot();
     this.keyOf[slot] = key;
     this.valOf[slot] = val;
+    this.lruOf[slot] = this.clock.now;
     this.dict.set(key, slot);
     return slot;
   }
@@ -75,6 +92,11 @@ export class Db {
   overwrite(slot: number, val: Val, known: number = ASCII_UNKNOWN): void {
     if (!this.highStrings && (known & VALUE_ASCII) === 0) this.noteString(val);
     this.valOf[slot] = val;
+  }
+
+  /** Bytes written into a string value in place (APPEND/SETRANGE): keep highStrings right. */
+  noteStringBytes(bin: string): void {
+    if (!this.highStrings && !isAscii(bin)) this.highStrings = true;
   }
 
   private noteString(val: Val): void {
@@ -87,6 +109,7 @@ export class Db {
     const key = this.keyOf[slot]!;
     if (!Number.isNaN(this.expOf[slot]!)) this.removeExpire(slot);
     this.dict.delete(key);
+    this.version++;
     this.keyOf[slot] = '';
     this.valOf[slot] = '';
     this.freeSlots.push(slot);
@@ -132,6 +155,31 @@ export class Db {
     return true;
   }
 
+  /** server.c tryResizeHashTables for the main dict (the cron's shrink below 10% fill). */
+  resizeMainDict(): void {
+    const size = sizeAfterResize(this.tableSize, this.dict.size);
+    if (size !== this.tableSize) {
+      this.tableSize = size;
+      this.version++;
+    }
+  }
+
+  /**
+   * db.c dbSwapDatabases: exchange everything but the id with `other` (clients keep their
+   * selected index, so they now see the other data). Every own field is swapped, so a field added
+   * later cannot be forgotten.
+   */
+  swapWith(other: Db): void {
+    const a = this as unknown as Record<string, unknown>;
+    const b = other as unknown as Record<string, unknown>;
+    for (const k of Object.keys(a)) {
+      if (k === 'id' || k === 'clock') continue;
+      const t = a[k];
+      a[k] = b[k];
+      b[k] = t;
+    }
+  }
+
   /** emptyDb for this db: returns the number of keys removed. */
   empty(): number {
     const n = this.dict.size;
@@ -139,6 +187,7 @@ export class Db {
     this.keyOf = [];
     this.valOf = [];
     this.expOf = new Float64Array(16).fill(NO_EXPIRE);
+    this.lruOf = new Float64Array(16);
     this.bigExp.clear();
     this.expires.clear();
     this.expiresCursor = 0;
@@ -147,6 +196,8 @@ export class Db {
     this.highWater = 0;
     this.highKeys = false;
     this.highStrings = false;
+    this.tableSize = 0;
+    this.version++;
     return n;
   }
 }

@@ -5,6 +5,7 @@
  * onPropagate).
  */
 import type { RespValue } from '@protolab/resp';
+import type { Prng } from '@protolab/sim';
 import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
@@ -40,6 +41,8 @@ export interface KeyspaceOptions {
   costModel?: CostModel;
   /** Encoding thresholds (defaults: Redis 7.0's). */
   thresholds?: Partial<Thresholds>;
+  /** Randomness for RANDOMKEY, HRANDFIELD, … (default: `new Prng(0)`, so runs replay). */
+  prng?: Prng;
 }
 
 /** server.h CONFIG_MIN_HZ / CONFIG_MAX_HZ / MAX_CLIENTS_PER_CLOCK_TICK */
@@ -92,7 +95,7 @@ export class Keyspace {
     const effort = options.activeExpireEffort ?? 1;
     checkIntRange('hz', hz, CONFIG_MIN_HZ, CONFIG_MAX_HZ);
     checkIntRange('activeExpireEffort', effort, 1, 10);
-    this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds);
+    this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds, options.prng);
     this.client = { db: this.core.dbs[0]!, inMulti: false, queue: [], multiError: false };
     this.config = {
       hz,
@@ -563,6 +566,7 @@ export class Keyspace {
     for (let j = 0; j < perCall; j++) {
       const db = dbs[this.resizeDb % dbs.length]!;
       if (db.expires.needsResize()) db.expires.resize();
+      db.resizeMainDict();
       this.resizeDb++;
     }
     return { hz: this.hz, periodMs: Math.floor(1000 / this.hz), cycle };

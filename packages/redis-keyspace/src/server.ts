@@ -169,3 +169,12 @@ export function arg(c: Ctx, i: number): string {
 }
 
 export const lower = (s: string): string => s.toLowerCase();
+
+/**
+ * An option argument as C's strcasecmp sees it: lower-cased and cut at the first NUL byte (so
+ * "nx\0junk" is NX to Redis, as it is here).
+ */
+export function optName(s: string): string {
+  const nul = s.indexOf('\0');
+  return (nul < 0 ? s : s.slice(0, nul)).toLowerCase();
+}

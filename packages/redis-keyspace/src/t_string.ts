@@ -4,16 +4,13 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { LLONG_MAX, LLONG_MIN, string2ll } from './numbers.js';
-import { OK, NULL_BULK, E, err, int, bulk } from './replies.js';
-import type { Val } from './values.js';
+import { OK, NULL_BULK, E, err, int, bulk, array } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { KeyspaceCore } from './core.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, isReply, lookupKeyReadOrReply, lower } from './server.js';
-
-function isStr(v: Val): v is string | RawStr {
-  return typeof v === 'string' || v instanceof RawStr;
-}
+import { arg, cmd, isReply, isType, lookupKeyRead, lookupKeyReadOrReply, lookupTypedWrite, optName } from './server.js';
+import { ldAdd, ld2string, ldFromBigint, string2ld } from './longdouble.js';
+import type { LongDouble } from './longdouble.js';
 
 export const enum SetFlag {
   NX = 1, XX = 2, GET = 4, KEEPTTL = 8, PERSIST = 16, EX = 32, PX = 64, EXAT = 128, PXAT = 256,
@@ -25,7 +22,7 @@ function parseSetArgs(argv: string[], isSet: boolean): { flags: number; expire: 
   let flags = 0;
   let expire: string | undefined;
   for (let j = isSet ? 3 : 2; j < argv.length; j++) {
-    const opt = lower(argv[j] ?? '');
+    const opt = optName(argv[j] ?? '');
     const next = j === argv.length - 1 ? undefined : argv[j + 1];
     if (opt === 'nx' && !(flags & SetFlag.XX) && isSet) flags |= SetFlag.NX;
     else if (opt === 'xx' && !(flags & SetFlag.NX) && isSet) flags |= SetFlag.XX;
@@ -65,12 +62,16 @@ function getGeneric(c: Ctx, key: string): RespValue {
   return bulk(strOf(o.val));
 }
 
+/** t_string.c setGenericCommand with the flags parsed; `ok`/`abort` are the replies SETNX changes. */
 function setCommand(c: Ctx): RespValue {
+  const parsed = parseSetArgs(c.argv, true);
+  if ('type' in parsed) return parsed;
+  return setGeneric(c, parsed.flags, parsed.expire, OK, NULL_BULK);
+}
+
+function setGeneric(c: Ctx, flags: number, expire: string | undefined, ok: RespValue, abort: RespValue): RespValue {
   const { core, argv } = c;
   const db = c.client.db;
-  const parsed = parseSetArgs(argv, true);
-  if ('type' in parsed) return parsed;
-  const { flags, expire } = parsed;
   let when: bigint | undefined;
   if (expire !== undefined) {
     const ms = expireMillis(core, expire, flags, 'set');
@@ -86,18 +87,19 @@ function setCommand(c: Ctx): RespValue {
   }
   const found = core.lookup(db, key) >= 0;
   if ((flags & SetFlag.NX && found) || (flags & SetFlag.XX && !found)) {
-    return getReply ?? NULL_BULK;
+    return getReply ?? abort;
   }
   const slot = core.setKey(db, key, val, (flags & SetFlag.KEEPTTL) !== 0 || when !== undefined);
   core.dirty++;
   if (when !== undefined) {
     db.setExpire(slot, when);
+    // 7.0.15 propagates SET key value PXAT ms (NX/XX/GET dropped), whichever unit was given.
     c.propagateAs = ['SET', key, val, 'PXAT', when.toString()];
   } else if (flags & SetFlag.GET) {
     // Propagate without the GET argument(s).
-    c.propagateAs = argv.filter((a, j) => j < 3 || lower(a) !== 'get');
+    c.propagateAs = argv.filter((a, j) => j < 3 || optName(a) !== 'get');
   }
-  return getReply ?? OK;
+  return getReply ?? ok;
 }
 
 function setexGeneric(c: Ctx, unitFlag: SetFlag, name: string): RespValue {
@@ -127,27 +129,25 @@ function getexCommand(c: Ctx): RespValue {
   const { flags, expire } = parsed;
   // t_string.c getexCommand: lookup and type check come before the expire time is validated.
   const key = arg(c, 1);
-  const slot = core.lookup(db, key);
-  if (slot < 0) return NULL_BULK;
-  const v = db.valOf[slot]!;
-  if (!isStr(v)) return err(E.wrongType);
+  const o = lookupKeyReadOrReply(c, key, 'string', NULL_BULK);
+  if (isReply(o)) return o;
   let when: bigint | undefined;
   if (expire !== undefined) {
     const ms = expireMillis(core, expire, flags, 'getex');
     if (typeof ms !== 'bigint') return ms;
     when = ms;
   }
-  const reply = bulk(strOf(v));
+  const reply = bulk(strOf(o.val));
   if (when !== undefined && alreadyExpired(core, when)) {
-    core.deleteKey(db, slot);
+    core.deleteKey(db, o.slot);
     core.dirty++;
     c.propagateAs = ['DEL', key];
   } else if (when !== undefined) {
-    db.setExpire(slot, when);
+    db.setExpire(o.slot, when);
     core.dirty++;
     c.propagateAs = ['PEXPIREAT', key, when.toString()];
   } else if (flags & SetFlag.PERSIST) {
-    if (db.removeExpire(slot)) {
+    if (db.removeExpire(o.slot)) {
       core.dirty++;
       c.propagateAs = ['PERSIST', key];
     }
@@ -156,27 +156,56 @@ function getexCommand(c: Ctx): RespValue {
 }
 
 function getdelCommand(c: Ctx): RespValue {
-  const db = c.client.db;
   const key = arg(c, 1);
-  const slot = c.core.lookup(db, key);
-  if (slot < 0) return NULL_BULK;
-  const v = db.valOf[slot]!;
-  if (!isStr(v)) return err(E.wrongType);
-  c.core.deleteKey(db, slot);
+  const o = lookupKeyReadOrReply(c, key, 'string', NULL_BULK);
+  if (isReply(o)) return o;
+  c.core.deleteKey(c.client.db, o.slot);
   c.core.dirty++;
   c.propagateAs = ['DEL', key];
-  return bulk(strOf(v));
+  return bulk(strOf(o.val));
+}
+
+/** t_string.c getsetCommand: GET, then setKey without KEEPTTL; propagated as SET. */
+function getsetCommand(c: Ctx): RespValue {
+  const key = arg(c, 1);
+  const reply = getGeneric(c, key);
+  if (reply.type === 'error') return reply;
+  c.core.setKey(c.client.db, key, arg(c, 2), false);
+  c.core.dirty++;
+  c.propagateAs = ['SET', key, arg(c, 2)];
+  return reply;
+}
+
+function mgetCommand(c: Ctx): RespValue {
+  const out: RespValue[] = [];
+  for (let j = 1; j < c.argv.length; j++) {
+    const o = lookupKeyRead(c, arg(c, j));
+    out.push(o !== undefined && isType(o.val, 'string') ? bulk(strOf(o.val)) : NULL_BULK);
+  }
+  return array(out);
+}
+
+/** t_string.c msetGenericCommand. */
+function msetGeneric(c: Ctx, nx: boolean): RespValue {
+  if (c.argv.length % 2 === 0) return err(E.arity(nx ? 'msetnx' : 'mset'));
+  const db = c.client.db;
+  if (nx) for (let j = 1; j < c.argv.length; j += 2) if (c.core.lookup(db, arg(c, j)) >= 0) return int(0);
+  for (let j = 1; j < c.argv.length; j += 2) {
+    c.core.lookup(db, arg(c, j)); // setKey's lookupKeyWrite: lazy expiry first
+    c.core.setKey(db, arg(c, j), arg(c, j + 1), false);
+  }
+  c.core.dirty += (c.argv.length - 1) / 2;
+  return nx ? int(1) : OK;
 }
 
 function incrDecr(c: Ctx, key: string, incr: bigint): RespValue {
   const { core } = c;
   const db = c.client.db;
-  const slot = core.lookup(db, key);
+  const o = lookupTypedWrite(c, key, 'string');
+  if (o !== undefined && isReply(o)) return o;
   let value = 0n;
-  if (slot >= 0) {
-    const v = db.valOf[slot]!;
-    if (!isStr(v)) return err(E.wrongType);
-    const parsed = string2ll(strOf(v));
+  if (o !== undefined) {
+    const parsed = string2ll(strOf(o.val));
     if (parsed === undefined) return err(E.notInteger);
     value = parsed;
   }
@@ -185,38 +214,10 @@ function incrDecr(c: Ctx, key: string, incr: bigint): RespValue {
   }
   value += incr;
   const s = value.toString();
-  if (slot >= 0) db.overwrite(slot, s); // dbOverwrite keeps the TTL
+  if (o !== undefined) db.overwrite(o.slot, s); // dbOverwrite keeps the TTL
   else db.add(key, s);
   core.dirty++;
   return int(value);
-}
-
-function appendCommand(c: Ctx): RespValue {
-  const db = c.client.db;
-  const key = arg(c, 1);
-  const slot = c.core.lookup(db, key);
-  let total: number;
-  if (slot < 0) {
-    db.add(key, arg(c, 2)); // new key: tryObjectEncoding, so int/embstr/raw by content
-    total = arg(c, 2).length;
-  } else {
-    const v = db.valOf[slot]!;
-    if (!isStr(v)) return err(E.wrongType);
-    const s = strOf(v) + arg(c, 2);
-    db.overwrite(slot, new RawStr(s)); // dbUnshareStringValue: raw from now on
-    total = s.length;
-  }
-  c.core.dirty++;
-  return int(total);
-}
-
-function strlenCommand(c: Ctx): RespValue {
-  const db = c.client.db;
-  const slot = c.core.lookup(db, arg(c, 1));
-  if (slot < 0) return int(0);
-  const v = db.valOf[slot]!;
-  if (!isStr(v)) return err(E.wrongType);
-  return int(strOf(v).length);
 }
 
 /** t_string.c: INCRBY/DECRBY parse their increment before the lookup. */
@@ -227,18 +228,57 @@ function incrbyCommand(c: Ctx, sign: 1n | -1n): RespValue {
   return incrDecr(c, arg(c, 1), sign * by);
 }
 
+/** object.c getLongDoubleFromObject: an int-encoded value exactly, else util.c string2ld. */
+export function ldOfString(s: string): LongDouble | 'inf' | '-inf' | undefined {
+  const asInt = s.length <= 20 ? string2ll(s) : undefined;
+  return asInt !== undefined ? ldFromBigint(asInt) : string2ld(s);
+}
+
+/** a + b as INCRBYFLOAT computes it, or the error text (NaN/infinite operands or result). */
+export function ldIncr(a: LongDouble | 'inf' | '-inf', b: LongDouble | 'inf' | '-inf'): string | { error: string } {
+  const nanOrInf = { error: 'ERR increment would produce NaN or Infinity' };
+  if (typeof a === 'string' || typeof b === 'string') return nanOrInf;
+  const sum = ldAdd(a, b);
+  return sum === 'inf' ? nanOrInf : ld2string(sum);
+}
+
+/** t_string.c incrbyfloatCommand: long double arithmetic, propagated as SET key value KEEPTTL. */
+function incrbyfloatCommand(c: Ctx): RespValue {
+  const key = arg(c, 1);
+  const o = lookupTypedWrite(c, key, 'string');
+  if (o !== undefined && isReply(o)) return o;
+  const value = o === undefined ? ldFromBigint(0n) : ldOfString(strOf(o.val));
+  if (value === undefined) return err(E.notFloat);
+  const incr = string2ld(arg(c, 2));
+  if (incr === undefined) return err(E.notFloat);
+  const sum = ldIncr(value, incr);
+  if (typeof sum !== 'string') return err(sum.error);
+  const stored = new RawStr(sum); // createStringObjectFromLongDouble: embstr/raw, never int
+  stored.enc = sum.length <= 44 ? 'embstr' : 'raw';
+  if (o !== undefined) c.client.db.overwrite(o.slot, stored);
+  else c.client.db.add(key, stored);
+  c.core.dirty++;
+  c.propagateAs = ['SET', key, sum, 'KEEPTTL'];
+  return bulk(sum);
+}
+
 const W = ['write', 'denyoom', 'fast'] as const;
+const R = ['readonly', 'fast'] as const;
 export const STRING_COMMANDS: readonly CommandSpec[] = [
-  cmd('get', 2, ['readonly', 'fast'], [1, 1, 1], 'string', (c) => getGeneric(c, arg(c, 1))),
+  cmd('get', 2, R, [1, 1, 1], 'string', (c) => getGeneric(c, arg(c, 1))),
   cmd('set', -3, ['write', 'denyoom'], [1, 1, 1], 'string', setCommand),
+  cmd('setnx', 3, W, [1, 1, 1], 'string', (c) => setGeneric(c, SetFlag.NX, undefined, int(1), int(0))),
   cmd('setex', 4, ['write', 'denyoom'], [1, 1, 1], 'string', (c) => setexGeneric(c, SetFlag.EX, 'setex')),
   cmd('psetex', 4, ['write', 'denyoom'], [1, 1, 1], 'string', (c) => setexGeneric(c, SetFlag.PX, 'psetex')),
   cmd('getex', -2, ['write', 'fast'], [1, 1, 1], 'string', getexCommand),
   cmd('getdel', 2, ['write', 'fast'], [1, 1, 1], 'string', getdelCommand),
+  cmd('getset', 3, W, [1, 1, 1], 'string', getsetCommand),
+  cmd('mget', -2, R, [1, -1, 1], 'string', mgetCommand),
+  cmd('mset', -3, ['write', 'denyoom'], [1, -1, 2], 'string', (c) => msetGeneric(c, false)),
+  cmd('msetnx', -3, ['write', 'denyoom'], [1, -1, 2], 'string', (c) => msetGeneric(c, true)),
   cmd('incr', 2, W, [1, 1, 1], 'string', (c) => incrDecr(c, arg(c, 1), 1n)),
   cmd('decr', 2, W, [1, 1, 1], 'string', (c) => incrDecr(c, arg(c, 1), -1n)),
   cmd('incrby', 3, W, [1, 1, 1], 'string', (c) => incrbyCommand(c, 1n)),
   cmd('decrby', 3, W, [1, 1, 1], 'string', (c) => incrbyCommand(c, -1n)),
-  cmd('append', 3, W, [1, 1, 1], 'string', appendCommand),
-  cmd('strlen', 2, ['readonly', 'fast'], [1, 1, 1], 'string', strlenCommand),
+  cmd('incrbyfloat', 3, W, [1, 1, 1], 'string', incrbyfloatCommand),
 ];

@@ -1,0 +1,63 @@
+/** object.c objectCommand: OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP. */
+import type { RespValue } from '@protolab/resp';
+import { NULL_BULK, E, err, int, bulk, array, simple } from './replies.js';
+import { encodingOf } from './values.js';
+import { string2ll } from './numbers.js';
+import type { CommandSpec, Ctx } from './server.js';
+import { arg, cmd, optName, valAt } from './server.js';
+
+/** server.h OBJ_SHARED_INTEGERS and OBJ_SHARED_REFCOUNT (INT_MAX). */
+export const OBJ_SHARED_INTEGERS = 10000;
+export const OBJ_SHARED_REFCOUNT = 2147483647;
+
+const HELP = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const E_LFU =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+
+/** The subcommands' arities (commands.def: OBJECT ENCODING 3, HELP 2, …). */
+const ARITY = new Map<string, number>([['encoding', 3], ['freq', 3], ['idletime', 3], ['refcount', 3], ['help', 2]]);
+
+function objectCommand(c: Ctx): RespValue {
+  const sub = optName(arg(c, 1));
+  const arity = ARITY.get(sub);
+  if (arity === undefined) return err(`ERR unknown subcommand '${arg(c, 1).slice(0, 128)}'. Try OBJECT HELP.`);
+  if (c.argv.length !== arity) return err(E.arity(`object|${sub}`));
+  if (sub === 'help') return array(HELP.map(simple));
+  const db = c.client.db;
+  const slot = c.core.lookupNoTouch(db, arg(c, 2)); // objectCommandLookup: LOOKUP_NOTOUCH
+  if (slot < 0) return NULL_BULK;
+  const v = valAt(db, slot);
+  switch (sub) {
+    case 'encoding':
+      return bulk(encodingOf(v));
+    case 'refcount': {
+      // Small integers set through tryObjectEncoding share one object (shared.integers).
+      const n = typeof v === 'string' && v.length <= 5 ? string2ll(v) : undefined;
+      return int(n !== undefined && n >= 0n && n < BigInt(OBJ_SHARED_INTEGERS) ? OBJ_SHARED_REFCOUNT : 1);
+    }
+    case 'idletime':
+      // estimateObjectIdleTime at LRU_CLOCK_RESOLUTION 1000 ms, in seconds.
+      return int(Math.max(0, Math.floor(c.core.cmdNow / 1000) - Math.floor((db.lruOf[slot] ?? 0) / 1000)));
+    default:
+      return err(E_LFU); // maxmemory-policy noeviction (LFU is part of the eviction work)
+  }
+}
+
+export const OBJECT_COMMANDS: readonly CommandSpec[] = [cmd('object', -2, [], [0, 0, 0], 'generic', objectCommand)];

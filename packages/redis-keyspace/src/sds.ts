@@ -1,0 +1,67 @@
+/**
+ * Mutable string values (sds.c): what APPEND and SETRANGE write into in place, in amortised O(1)
+ * per byte added, as Redis's sds with its preallocated free space.
+ */
+
+/**
+ * Bytes copied by RawStr growth and writes since start: the operation count behind the
+ * complexity tests (APPEND/SETRANGE must be amortised O(1) per byte added, as sdsMakeRoomFor's
+ * doubling makes them in Redis).
+ */
+export const rawStrCost = { bytesCopied: 0 };
+
+/**
+ * A string that Redis holds as RAW regardless of its length (after APPEND/SETRANGE): a growable
+ * byte buffer, like an sds with free space (sds.c sdsMakeRoomFor doubles below 1 MB and then adds
+ * 1 MB). `s` is the binary-string view, decoded on first read after a write.
+ */
+export class RawStr {
+  private buf: Uint8Array;
+  private len: number;
+  private view: string | undefined;
+  /** OBJECT ENCODING: 'raw', or 'embstr' for a short string created without tryObjectEncoding (INCRBYFLOAT). */
+  enc: 'raw' | 'embstr' = 'raw';
+
+  constructor(s: string) {
+    this.len = s.length;
+    this.buf = new Uint8Array(Math.max(16, s.length));
+    for (let i = 0; i < s.length; i++) this.buf[i] = s.charCodeAt(i);
+    rawStrCost.bytesCopied += s.length;
+    this.view = s;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  get s(): string {
+    if (this.view === undefined) this.view = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.len).toString('latin1');
+    return this.view;
+  }
+
+  /** sds.c sdsMakeRoomFor: room for `need` bytes in total (greedy: double, or +1 MB past 1 MB). */
+  private reserve(need: number): void {
+    if (need <= this.buf.length) return;
+    const SDS_MAX_PREALLOC = 1024 * 1024;
+    const cap = need < SDS_MAX_PREALLOC ? need * 2 : need + SDS_MAX_PREALLOC;
+    const grown = new Uint8Array(cap);
+    grown.set(this.buf.subarray(0, this.len));
+    rawStrCost.bytesCopied += this.len;
+    this.buf = grown;
+  }
+
+  /** sdscatlen. */
+  append(bin: string): void {
+    this.write(this.len, bin);
+  }
+
+  /** sdsgrowzero + memcpy (SETRANGE): the gap, if any, is zero bytes. */
+  write(offset: number, bin: string): void {
+    const end = offset + bin.length;
+    this.reserve(end);
+    for (let i = 0; i < bin.length; i++) this.buf[offset + i] = bin.charCodeAt(i);
+    rawStrCost.bytesCopied += bin.length;
+    if (end > this.len) this.len = end;
+    this.view = undefined;
+  }
+}
