@@ -1,5 +1,5 @@
 /**
- * The expiry experiment of reference/redis.md §2.3, on @protolab/sim: `volatile` keys whose
+ * The expiry experiment of docs/redis-expiry.md §3, on @protolab/sim: `volatile` keys whose
  * deadlines are spread evenly over [E0, E0 + spreadMs), plus `persistent` keys without TTL,
  * never touched; DBSIZE sampled every `sampleEveryMs`. Reports the "expired but not yet reclaimed"
  * count over time (DBSIZE − keys still alive).
@@ -20,6 +20,15 @@ export interface ExperimentOptions {
   seed?: number;
   effort?: number;
   costModel?: CostModel;
+  /**
+   * How long before the first deadline (E0) the bulk load ends, in ms (default 1700, as the
+   * reference runs were made: the load finished 1.7 s before E0). The simulated load is instant.
+   */
+  loadEndsBeforeMs?: number;
+  /** When the first serverCron fires, in ms after the load ended (default 1000/hz). */
+  tickPhaseMs?: number;
+  /** DBSIZE is sampled at E0 + k·sampleEveryMs + samplePhaseMs (default 0). */
+  samplePhaseMs?: number;
 }
 
 export interface CurvePoint {
@@ -49,8 +58,19 @@ export function expiryExperiment(o: ExperimentOptions): ExperimentResult {
   const spreadMs = o.spreadMs ?? 1000;
   const every = o.sampleEveryMs ?? 100;
   const maxAfter = o.maxAfterMs ?? 10_000;
-  const sim = new Sim<never>({ seed: o.seed ?? 1, startMs: E0 - 2000, trace: false });
-  sim.addNode('redis', redisSimNode({ hz: o.hz, activeExpireEffort: o.effort ?? 1, recordCycles: false, ...(o.costModel ? { costModel: o.costModel } : {}) }));
+  const loadEndsBeforeMs = o.loadEndsBeforeMs ?? 1700;
+  const phase = o.samplePhaseMs ?? 0;
+  const sim = new Sim<never>({ seed: o.seed ?? 1, startMs: E0 - loadEndsBeforeMs, trace: false });
+  sim.addNode(
+    'redis',
+    redisSimNode({
+      hz: o.hz,
+      activeExpireEffort: o.effort ?? 1,
+      recordCycles: false,
+      ...(o.tickPhaseMs !== undefined ? { firstCronDelayMs: o.tickPhaseMs } : {}),
+      ...(o.costModel ? { costModel: o.costModel } : {}),
+    }),
+  );
   const node = sim.node<RedisSimNode>('redis');
   const ks = node.keyspace;
   // Load: interleave volatile and persistent keys, as a pipelined loader would.
@@ -66,12 +86,12 @@ export function expiryExperiment(o: ExperimentOptions): ExperimentResult {
   const points: CurvePoint[] = [];
   let reclaimedAtMs: number | undefined;
   for (let t = -every * 2; t <= maxAfter; t += every) {
-    sim.runUntil(E0 + t);
+    const now = E0 + t + phase;
+    sim.runUntil(now);
     sim.inject('redis', { type: 'command', argv: ['DBSIZE'] });
-    sim.runUntil(E0 + t); // deliver the injected command at the same instant
+    sim.runUntil(now); // deliver the injected command at the same instant
     const reply = node.replies[node.replies.length - 1];
     const dbsize = reply?.type === 'integer' ? Number(reply.value) : ks.dbsize();
-    const now = E0 + t;
     // Alive: persistent keys + volatile keys with deadline >= now (strictly-after rule).
     const expiredCount = Math.min(volatile, Math.max(0, countBefore(deadlines, now)));
     const stale = dbsize - (persistent + volatile - expiredCount);
@@ -81,7 +101,7 @@ export function expiryExperiment(o: ExperimentOptions): ExperimentResult {
       if (o.maxAfterMs === undefined) break;
     }
   }
-  const peak = points.reduce((a, b) => (b.stale > a.stale ? b : a), points[0]!);
+  const peak = points.reduce((a, b) => (b.stale > a.stale ? b : a), { tMs: 0, dbsize: 0, stale: -1 });
   const s = ks.stats;
   return { hz: o.hz, points, peak, reclaimedAtMs, cpuMs: s.expireCycleTimeUsedUs / 1000, timeCapHits: s.expiredTimeCapReachedCount, expiredKeys: s.expiredKeys };
 }
@@ -92,7 +112,7 @@ function countBefore(sorted: number[], now: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < now) lo = mid + 1;
+    if ((sorted[mid] ?? Infinity) < now) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -33,22 +33,26 @@ export interface CycleClock {
 }
 
 /**
- * The cost model (µs per unit of work). Calibrated so that the simulated reclaim curve of the
- * 200k+200k experiment matches the real redis-server 7.0.15 (README, "The two curves"):
- * about 1.2 µs of cycle CPU per reclaimed key in the drain phase, as measured on the real server.
+ * The cost model (µs per unit of work). Calibrated against the real redis-server 7.0.15 runs of
+ * the 200k + 200k experiment on a quiet machine (README, "The two curves"): a live key sampled
+ * costs about two thirds of a reclaimed one, so while the backlog builds (about half of each
+ * 20-key sample still live) a reclaimed key costs ≈ 1.0 + 0.65 = 1.65 µs of cycle time, and
+ * while it drains (nearly every sampled key expired) ≈ 1.0 µs — the 1.5–1.8 µs and 0.6–1.2 µs
+ * the real server spent in those phases. A flat per-key cost cannot give both: it drains too
+ * early at hz 10 (peak too low) and peaks too early at hz 100.
  */
 export interface CostModel {
   /** one do-while iteration of the per-db loop (mstime(), bookkeeping) */
   loopUs: number;
   /** one dictScan call (one bucket; chains are charged per key) */
   bucketUs: number;
-  /** one key looked at that was not expired */
+  /** one key looked at that was not expired (dict entry and expire read, avg_ttl update) */
   sampledUs: number;
   /** one key reclaimed: delete from both dicts, free, propagate DEL, notify */
   expiredUs: number;
 }
 
-export const DEFAULT_COST_MODEL: CostModel = { loopUs: 0.3, bucketUs: 0.03, sampledUs: 0.08, expiredUs: 1.05 };
+export const DEFAULT_COST_MODEL: CostModel = { loopUs: 0.3, bucketUs: 0.03, sampledUs: 0.65, expiredUs: 1.0 };
 
 /** A clock that starts at `startMs` and advances only by charged work. */
 export class CostModelClock implements CycleClock {
@@ -152,7 +156,8 @@ export function activeExpireCycle(host: ExpireHost, state: CycleState, type: Cyc
   let iteration = 0;
 
   for (let j = 0; j < dbsPerCall && !state.timelimitExit; j++) {
-    const db = host.dbs[state.currentDb % dbnum]!;
+    const db = host.dbs[state.currentDb % dbnum];
+    if (db === undefined) break; // dbnum ≥ 1 is the Keyspace's invariant
     state.currentDb++;
     let sampled = 0;
     let expired = 0;
@@ -177,7 +182,7 @@ export function activeExpireCycle(host: ExpireHost, state: CycleState, type: Cyc
       let checkedBuckets = 0;
       while (sampled < num && checkedBuckets < maxBuckets) {
         db.expiresCursor = db.expires.scan(db.expiresCursor, (slot) => {
-          const t = db.expOf[slot]!;
+          const t = db.expOf[slot] ?? NaN;
           const ttl = t - now;
           if (now > t) {
             host.deleteExpiredKeyAndPropagate(db, slot);

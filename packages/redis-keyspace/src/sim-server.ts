@@ -37,6 +37,11 @@ export interface RedisSimOptions extends Omit<KeyspaceOptions, 'now'> {
   recordCycles?: boolean;
   /** Initial number of connected clients (dynamic-hz input; default 1). */
   clients?: number;
+  /**
+   * When the first serverCron fires, in ms after the node starts (default 1000/hz). Sets the
+   * phase of the ticks against the workload: a real server's phase is wherever its start put it.
+   */
+  firstCronDelayMs?: number;
 }
 
 export function redisSimNode(options: RedisSimOptions = {}): NodeFactory<never> {
@@ -64,7 +69,7 @@ export function redisSimNode(options: RedisSimOptions = {}): NodeFactory<never> 
       ctx.setTimer(r.periodMs + slowMs + fastMs, 'serverCron');
     };
 
-    ctx.setTimer(Math.floor(1000 / keyspace.config.hz), 'serverCron');
+    ctx.setTimer(options.firstCronDelayMs ?? Math.floor(1000 / keyspace.config.hz), 'serverCron');
 
     return {
       keyspace,

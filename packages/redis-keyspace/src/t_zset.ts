@@ -31,7 +31,7 @@ function zaddCommand(c: Ctx): RespValue {
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
   let idx = 2;
   for (; idx < argv.length; idx++) {
-    const o = lower(argv[idx]!);
+    const o = lower(arg(c, idx));
     if (o === 'nx') nx = true;
     else if (o === 'xx') xx = true;
     else if (o === 'ch') ch = true;
@@ -48,7 +48,7 @@ function zaddCommand(c: Ctx): RespValue {
   if (incr && pairs > 1) return err('ERR INCR option supports a single increment-element pair');
   const scores: number[] = [];
   for (let j = 0; j < pairs; j++) {
-    const s = parseDouble(argv[idx + j * 2]!);
+    const s = parseDouble(arg(c, idx + j * 2));
     if (s === undefined) return err(E.notFloat);
     scores.push(s);
   }
@@ -67,8 +67,8 @@ function zaddCommand(c: Ctx): RespValue {
     db.add(key, z);
   } else z = o.val;
   for (let j = 0; j < pairs; j++) {
-    let score = scores[j]!;
-    const member = argv[idx + 1 + j * 2]!;
+    let score = scores[j] ?? NaN;
+    const member = arg(c, idx + 1 + j * 2);
     const cur = z.m.get(member);
     if (cur !== undefined) {
       if (nx) continue;
