@@ -1,8 +1,8 @@
 import type { NodeContext, NodeHandlers } from '@protolab/sim';
 import { defined, LvsError } from '../errors.js';
 import type { VirtualService } from '../service.js';
-import { attemptDurationMs, initialTcpCheck, tcpEpilog, type ServerBehaviour, type TcpCheckConfig, type TcpCheckState } from './tcp-check.js';
-import { backupOnAdvert, masterDownIntervalMs, masterShouldYield, skewTimeMs } from './vrrp.js';
+import { attemptDurationMs, initialTcpCheck, tcpEpilog, type ServerBehaviour, type TcpCheckConfig, type TcpCheckState } from '../keepalived/tcp-check.js';
+import { backupOnAdvert, masterDownIntervalMs, masterShouldYield, skewTimeMs } from '../keepalived/vrrp.js';
 
 export interface CheckedServer {
   name: string;
