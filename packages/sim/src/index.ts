@@ -8,7 +8,8 @@
  * tests and examples, and traces rendered as text or Mermaid.
  */
 export { Prng, streamSeed, normaliseSeed, type PrngState } from './prng.js';
-export { Sim, DEFAULT_MAX_STEPS, DEFAULT_MAX_STEPS_PER_RUN } from './sim.js';
+export { Sim } from './sim.js';
+export { DEFAULT_MAX_STEPS, DEFAULT_MAX_STEPS_PER_RUN } from './kernel.js';
 export { DEFAULT_LINK, randomLinkOptions, type LinkOptions } from './link.js';
 export type {
   SimOptions,

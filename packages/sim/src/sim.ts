@@ -1,54 +1,12 @@
 import { DurableStore, SimDisk } from './disk.js';
 import { SimError } from './errors.js';
-import { DEFAULT_LINK, checkLink, linkKey, type LinkOptions } from './link.js';
-import { Prng, normaliseSeed, streamSeed, type PrngState } from './prng.js';
-import { EventQueue, type DeliverEvent, type QueuedEvent, type TimerEvent } from './queue.js';
-import type { TraceEvent, TraceKind } from './trace.js';
-import type {
-  NodeContext, NodeFactory, NodeHandlers, NodeRef, PendingEvent, RequestOptions, SimOptions, SimSnapshot, SimStats,
-} from './types.js';
-
-/** The default bound of one `runFor` / `runUntil(timeMs)` call (see SimOptions.maxStepsPerRun). */
-export const DEFAULT_MAX_STEPS_PER_RUN = 10_000_000;
-/** The default bound of `runUntil(predicate)` and `request`. */
-export const DEFAULT_MAX_STEPS = 1_000_000;
-
-interface NodeRecord<M, I, R> {
-  readonly name: string;
-  readonly factory: NodeFactory<M, I, R>;
-  handlers: NodeHandlers<M, I>;
-  up: boolean;
-  incarnation: number;
-  readonly random: Prng;
-  readonly storage: DurableStore;
-  readonly disk: SimDisk;
-  /** The node's pending `nextWakeup` event, if any (an older one in the heap is dead). */
-  wake: QueuedEvent<M, I> | undefined;
-  /** Named timers: name → the generation and deadline armed last. */
-  readonly timers: Map<string, { readonly gen: number; readonly at: number }>;
-}
+import { DEFAULT_MAX_STEPS, DEFAULT_MAX_STEPS_PER_RUN, SimKernel, checkFinite, defaultDescribe, type NodeRecord } from './kernel.js';
+import type { LinkOptions } from './link.js';
+import type { PrngState } from './prng.js';
+import type { NodeContext, NodeHandlers, NodeRef, PendingEvent, RequestOptions, SimOptions, SimSnapshot } from './types.js';
 
 /** A recorded call, replayed by `restore` at the same step. */
 interface Action<M, I, R> { readonly step: number; readonly apply: (sim: Sim<M, I, R>) => void }
-
-function defaultDescribe(msg: unknown): string {
-  if (typeof msg === 'object' && msg !== null && 'type' in msg && typeof msg.type === 'string') return msg.type;
-  if (typeof msg === 'string') return msg;
-  try {
-    const json = JSON.stringify(msg, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) as string | undefined;
-    return json ?? String(msg);
-  } catch {
-    return String(msg);
-  }
-}
-
-function checkFinite(what: string, v: number, min = Number.NEGATIVE_INFINITY): number {
-  if (!Number.isFinite(v) || v < min) {
-    throw new SimError('BAD_OPTION', `${what} must be a finite number${min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : ''}, got ${v}`);
-  }
-  return v;
-}
-
 /**
  * The deterministic simulator: one virtual clock, one event queue, a faulty network between
  * named nodes, per-node durable storage and disks, and a trace of everything that happened.
@@ -57,76 +15,16 @@ function checkFinite(what: string, v: number, min = Number.NEGATIVE_INFINITY): n
  * `M` is the message type, `I` the type of external inputs (`inject`, `request`), `R` the type
  * of the replies nodes give with `ctx.reply`.
  */
-export class Sim<M = unknown, I = unknown, R = unknown> {
-  readonly seed: number | string;
-  private clock: number;
-  private seq = 0;
-  private nextId = 1;
-  private nextGen = 1;
-  private readonly queue = new EventQueue<QueuedEvent<M, I>>((e) => this.isLive(e));
-  private readonly nodes = new Map<string, NodeRecord<M, I, R>>();
-  private readonly streams = new Map<string, Prng>();
-  private defaultLink: LinkOptions;
-  private readonly links = new Map<string, LinkOptions>();
-  private readonly blocked = new Set<string>();
-  private readonly clogged = new Set<string>();
-  private held: DeliverEvent<M>[] = [];
-  private readonly lastDelivery = new Map<string, number>();
-  /** Ids of pending `setTimer` timers (cancelTimer deletes, so the heap entry is dead). */
-  private readonly anonTimers = new Set<number>();
-  /** Inputs a `request` waits on → the first reply, once given. */
-  private readonly awaiting = new Map<number, { reply?: { value: R } }>();
-  private readonly describeMsg: (msg: M) => string;
-  private readonly options: SimOptions<M>;
+export class Sim<M = unknown, I = unknown, R = unknown> extends SimKernel<M, I, R> {
   private readonly maxStepsPerRun: number;
   private actions: Action<M, I, R>[] = [];
   private replaying = false;
-  private dispatching = 0;
-  private statsCounters: SimStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, timers: 0, steps: 0 };
-  /** Every event, in order (empty when `trace: false`). */
-  trace: TraceEvent[] = [];
 
   constructor(options: SimOptions<M>) {
-    try {
-      normaliseSeed(options.seed);
-    } catch {
-      throw new SimError('BAD_OPTION', `seed must be a safe integer or a string, got ${String(options.seed)}`);
-    }
-    this.options = options;
-    this.seed = options.seed;
-    this.clock = checkFinite('startMs', options.startMs ?? 0);
-    checkFinite('osFlushDelayMs', options.osFlushDelayMs ?? 0, 0);
+    super(options);
     this.maxStepsPerRun = options.maxStepsPerRun ?? DEFAULT_MAX_STEPS_PER_RUN;
     if (!(this.maxStepsPerRun >= 1)) throw new SimError('BAD_OPTION', `maxStepsPerRun must be >= 1, got ${this.maxStepsPerRun}`);
-    this.defaultLink = checkLink({ ...DEFAULT_LINK, ...options.link });
-    this.describeMsg = options.describe ?? defaultDescribe;
   }
-
-  // ---------------------------------------------------------------- randomness and time
-
-  /** The named independent stream (created on first use from the seed and the name). */
-  random(name: string): Prng {
-    let p = this.streams.get(name);
-    if (p === undefined) {
-      p = new Prng(streamSeed(this.seed, name));
-      this.streams.set(name, p);
-    }
-    return p;
-  }
-
-  now(): number {
-    return this.clock;
-  }
-
-  stats(): Readonly<SimStats> {
-    return { ...this.statsCounters };
-  }
-
-  describe(msg: M): string {
-    return this.describeMsg(msg);
-  }
-
-  // ---------------------------------------------------------------- nodes
 
   /**
    * Adds a node; `factory` builds its handlers now and again after every restart. The returned
@@ -258,28 +156,26 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
     }
   }
 
-  // ---------------------------------------------------------------- network faults
-
   setDefaultLink(opts: Partial<LinkOptions>): void {
     this.record((s) => { s.setDefaultLink(opts); });
-    this.defaultLink = checkLink({ ...this.defaultLink, ...opts });
+    this.network.setDefaultLink(opts);
   }
 
   setLink(from: string, to: string, opts: Partial<LinkOptions>): void {
     this.record((s) => { s.setLink(from, to, opts); });
-    this.links.set(linkKey(from, to), checkLink({ ...this.linkOptions(from, to), ...opts }));
+    this.network.setLink(from, to, opts);
   }
 
   linkOptions(from: string, to: string): LinkOptions {
-    return this.links.get(linkKey(from, to)) ?? this.defaultLink;
+    return this.network.linkOptions(from, to);
   }
 
   /** Two-way partition: nothing crosses between the groups, in either direction. */
   partition(groupA: readonly string[], groupB: readonly string[]): void {
     this.record((s) => { s.partition(groupA, groupB); });
     for (const a of groupA) for (const b of groupB) {
-      this.blocked.add(linkKey(a, b));
-      this.blocked.add(linkKey(b, a));
+      this.network.block(a, b);
+      this.network.block(b, a);
     }
     this.emit('partition', { label: `${groupA.join(',')} | ${groupB.join(',')}` });
   }
@@ -287,7 +183,7 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
   /** One-way partition: messages from `fromGroup` to `toGroup` are lost; the reverse flows. */
   partitionOneWay(fromGroup: readonly string[], toGroup: readonly string[]): void {
     this.record((s) => { s.partitionOneWay(fromGroup, toGroup); });
-    for (const a of fromGroup) for (const b of toGroup) this.blocked.add(linkKey(a, b));
+    for (const a of fromGroup) for (const b of toGroup) this.network.block(a, b);
     this.emit('partition', { label: `${fromGroup.join(',')} -> ${toGroup.join(',')}` });
   }
 
@@ -300,49 +196,26 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
   /** Removes every partition (clogs stay until unclogged). */
   heal(): void {
     this.record((s) => { s.heal(); });
-    this.blocked.clear();
+    this.network.heal();
     this.emit('heal', {});
   }
 
   isBlocked(from: string, to: string): boolean {
-    return this.blocked.has(linkKey(from, to));
+    return this.network.isBlocked(from, to);
   }
 
   /** A clogged link holds messages (nothing is lost) until `unclog`. */
   clog(from: string, to: string): void {
     this.record((s) => { s.clog(from, to); });
-    this.clogged.add(linkKey(from, to));
+    this.network.clog(from, to);
     this.emit('clog', { from, to });
   }
 
   unclog(from: string, to: string): void {
     this.record((s) => { s.unclog(from, to); });
-    const key = linkKey(from, to);
-    this.clogged.delete(key);
+    const released = this.network.unclog(from, to);
     this.emit('unclog', { from, to });
-    const still: DeliverEvent<M>[] = [];
-    for (const e of this.held) {
-      if (linkKey(e.from, e.to) === key) this.queue.push({ ...e, at: this.clock, seq: this.seq++ });
-      else still.push(e);
-    }
-    this.held = still;
-  }
-
-  // ---------------------------------------------------------------- running
-
-  /** Virtual time of the next event, or undefined when nothing is pending. */
-  nextWakeup(): number | undefined {
-    return this.queue.peek()?.at;
-  }
-
-  /** Runs the next event. Returns false when the queue is empty. */
-  step(): boolean {
-    const e = this.queue.pop();
-    if (e === undefined) return false;
-    this.statsCounters.steps++;
-    if (e.at > this.clock) this.clock = e.at;
-    this.dispatch(e);
-    return true;
+    for (const e of released) this.queue.push({ ...e, at: this.clock, seq: this.seq++ });
   }
 
   /**
@@ -394,8 +267,6 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
     if (t > this.clock) this.clock = t;
   }
 
-  // ---------------------------------------------------------------- hand control
-
   /** Every pending event in the order it would run (held messages of clogged links excluded). */
   pending(): PendingEvent[] {
     return this.queue.ordered().map((e) => this.toPending(e));
@@ -403,7 +274,7 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
 
   /** Messages held on clogged links. */
   heldMessages(): PendingEvent[] {
-    return this.held.map((e) => this.toPending(e));
+    return this.network.heldMessages().map((e) => this.toPending(e));
   }
 
   /**
@@ -474,20 +345,13 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
     this.queue.clear();
     this.nodes.clear();
     this.streams.clear();
-    this.defaultLink = checkLink({ ...DEFAULT_LINK, ...this.options.link });
-    this.links.clear();
-    this.blocked.clear();
-    this.clogged.clear();
-    this.held = [];
-    this.lastDelivery.clear();
+    this.network.reset();
     this.anonTimers.clear();
     this.awaiting.clear();
     this.actions = [];
     this.statsCounters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, timers: 0, steps: 0 };
     this.trace = [];
   }
-
-  // ---------------------------------------------------------------- internals
 
   /**
    * Records a public call for replay. Calls made while an event is being dispatched (a driver
@@ -497,187 +361,5 @@ export class Sim<M = unknown, I = unknown, R = unknown> {
   private record(apply: (sim: Sim<M, I, R>) => void): void {
     if (this.replaying || this.dispatching > 0) return;
     this.actions.push({ step: this.statsCounters.steps, apply });
-  }
-
-  private rec(name: string): NodeRecord<M, I, R> {
-    const r = this.nodes.get(name);
-    if (r === undefined) throw new SimError('UNKNOWN_NODE', `no node named ${name}`);
-    return r;
-  }
-
-  /** Dead entries (a re-armed timer's old deadline, a cancelled timer, a replaced wake) are skipped. */
-  private isLive(e: QueuedEvent<M, I>): boolean {
-    if (e.kind === 'timer') {
-      if (e.gen === 0) return this.anonTimers.has(e.id);
-      return this.nodes.get(e.node)?.timers.get(e.name)?.gen === e.gen;
-    }
-    if (e.kind === 'wake') return this.nodes.get(e.node)?.wake === e;
-    return true;
-  }
-
-  private forgetTimer(rec: NodeRecord<M, I, R>, e: TimerEvent): void {
-    if (e.gen === 0) this.anonTimers.delete(e.id);
-    else if (rec.timers.get(e.name)?.gen === e.gen) rec.timers.delete(e.name);
-  }
-
-  private contextFor(rec: NodeRecord<M, I, R>): NodeContext<M, R> {
-    const incarnation = rec.incarnation;
-    const live = (): boolean => rec.up && rec.incarnation === incarnation;
-    const delay = (what: string, ms: number): number => checkFinite(`${what} delay (node ${rec.name})`, ms, 0);
-    return {
-      name: rec.name,
-      now: () => this.clock,
-      send: (to, msg) => { if (live()) this.sendMessage(rec.name, to, msg); },
-      setTimer: (delayMs, name, data) => {
-        const at = this.clock + delay('setTimer', delayMs);
-        const id = this.nextId++;
-        if (live()) {
-          this.anonTimers.add(id);
-          this.queue.push({ kind: 'timer', id, at, seq: this.seq++, node: rec.name, name, data, incarnation, gen: 0 });
-        }
-        return id;
-      },
-      cancelTimer: (id) => { if (this.anonTimers.delete(id)) this.queue.markDead(); },
-      armTimer: (name, delayMs, data) => {
-        const at = this.clock + delay(`armTimer(${name})`, delayMs);
-        if (!live()) return;
-        const old = rec.timers.get(name);
-        const gen = old !== undefined && this.options.planted === 'rearm-keeps-generation' ? old.gen : this.nextGen++;
-        if (old !== undefined) this.queue.markDead();
-        rec.timers.set(name, { gen, at });
-        this.queue.push({ kind: 'timer', id: this.nextId++, at, seq: this.seq++, node: rec.name, name, data, incarnation, gen });
-      },
-      disarmTimer: (name) => { if (live() && rec.timers.delete(name)) this.queue.markDead(); },
-      timerDeadline: (name) => (live() ? rec.timers.get(name)?.at : undefined),
-      reply: (inputId, value) => {
-        if (!live()) return;
-        this.emit('reply', { node: rec.name, label: `#${inputId} ${defaultDescribe(value)}` });
-        const waiting = this.awaiting.get(inputId);
-        if (waiting !== undefined && waiting.reply === undefined) waiting.reply = { value };
-      },
-      random: rec.random,
-      storage: rec.storage,
-      disk: rec.disk,
-      note: (text) => { this.emit('note', { node: rec.name, label: text }); },
-    };
-  }
-
-  private sendMessage(from: string, to: string, msg: M): void {
-    const net = this.random('network');
-    const link = this.linkOptions(from, to);
-    const id = this.nextId++;
-    const label = this.describeMsg(msg);
-    this.statsCounters.sent++;
-    this.emit('send', { from, to, msgId: id, label });
-    const target = this.nodes.get(to);
-    // A message to a name where nothing listens (yet) is lost like a packet, and the trace says
-    // why. The loss draw happens only for a message that could be delivered (replay-stable).
-    const reason = target === undefined ? 'no such node'
-      : this.blocked.has(linkKey(from, to)) ? 'partition'
-        : net.chance(link.lossRate) ? 'loss' : undefined;
-    if (target === undefined || reason !== undefined) {
-      this.statsCounters.dropped++;
-      this.emit('drop', { from, to, msgId: id, label, reason: reason ?? 'no such node' });
-      return;
-    }
-    const toIncarnation = target.incarnation;
-    this.enqueueDelivery(from, to, msg, id, link, net, toIncarnation, false);
-    if (net.chance(link.dupRate)) {
-      this.statsCounters.duplicated++;
-      this.enqueueDelivery(from, to, msg, id, link, net, toIncarnation, true);
-    }
-  }
-
-  private enqueueDelivery(from: string, to: string, msg: M, id: number, link: LinkOptions, net: Prng, toIncarnation: number, dup: boolean): void {
-    let at = this.clock + link.minDelayMs + (link.maxExtraDelayMs > 0 ? net.int(0, link.maxExtraDelayMs + 1) : 0);
-    const key = linkKey(from, to);
-    const reorder = net.chance(link.reorderRate);
-    if (!reorder) {
-      at = Math.max(at, this.lastDelivery.get(key) ?? 0);
-      this.lastDelivery.set(key, at);
-    }
-    this.queue.push({ kind: 'deliver', id, at, seq: this.seq++, from, to, msg, toIncarnation, dup });
-  }
-
-  private dispatch(e: QueuedEvent<M, I>): void {
-    this.dispatching++;
-    try {
-      this.dispatchEvent(e);
-    } finally {
-      this.dispatching--;
-    }
-  }
-
-  private dispatchEvent(e: QueuedEvent<M, I>): void {
-    if (e.kind === 'deliver') {
-      this.dispatchDelivery(e);
-      return;
-    }
-    const rec = this.rec(e.node);
-    if (e.kind === 'timer') this.forgetTimer(rec, e);
-    if (!rec.up || rec.incarnation !== e.incarnation) return;
-    if (e.kind === 'timer') {
-      this.statsCounters.timers++;
-      this.emit('timer', { node: e.node, label: e.name });
-      rec.handlers.onTimer?.(e.name, e.data);
-    } else if (e.kind === 'input') {
-      this.emit('input', { node: e.node, label: defaultDescribe(e.input) });
-      rec.handlers.onInput?.(e.input, e.id);
-    } else {
-      rec.wake = undefined;
-      this.emit('wake', { node: e.node });
-      rec.handlers.onWakeup?.();
-    }
-    this.scheduleWake(rec);
-  }
-
-  private dispatchDelivery(e: DeliverEvent<M>): void {
-    const label = this.describeMsg(e.msg);
-    const key = linkKey(e.from, e.to);
-    if (this.clogged.has(key)) {
-      this.held.push(e);
-      return;
-    }
-    const rec = this.rec(e.to);
-    let reason: string | undefined;
-    if (this.blocked.has(key)) reason = 'partition';
-    else if (!rec.up) reason = 'node down';
-    else if (rec.incarnation !== e.toIncarnation) reason = 'node restarted';
-    if (reason !== undefined) {
-      this.statsCounters.dropped++;
-      this.emit('drop', { from: e.from, to: e.to, msgId: e.id, label, reason });
-      return;
-    }
-    this.statsCounters.delivered++;
-    this.emit('deliver', { from: e.from, to: e.to, msgId: e.id, label, ...(e.dup ? { reason: 'duplicate' } : {}) });
-    rec.handlers.onMessage?.(e.from, e.msg);
-    this.scheduleWake(rec);
-  }
-
-  /** Keeps one `wake` event per node at `nextWakeup()`; a replaced one stays in the heap, dead. */
-  private scheduleWake(rec: NodeRecord<M, I, R>): void {
-    if (!rec.up || rec.handlers.nextWakeup === undefined) return;
-    const at = rec.handlers.nextWakeup();
-    const existing = rec.wake;
-    if (existing !== undefined) {
-      if (existing.at === at) return;
-      rec.wake = undefined;
-      this.queue.markDead();
-    }
-    if (at === undefined) return;
-    const wake = { kind: 'wake' as const, id: this.nextId++, at: Math.max(at, this.clock), seq: this.seq++, node: rec.name, incarnation: rec.incarnation };
-    rec.wake = wake;
-    this.queue.push(wake);
-  }
-
-  private toPending(e: QueuedEvent<M, I>): PendingEvent {
-    if (e.kind === 'deliver') return { id: e.id, kind: e.kind, at: e.at, node: e.to, from: e.from, label: this.describeMsg(e.msg) };
-    const label = e.kind === 'timer' ? e.name : e.kind === 'input' ? defaultDescribe(e.input) : 'wake';
-    return { id: e.id, kind: e.kind, at: e.at, node: e.node, label };
-  }
-
-  private emit(kind: TraceKind, fields: Omit<TraceEvent, 'index' | 't' | 'kind'>): void {
-    if (this.options.trace === false) return;
-    this.trace.push({ index: this.trace.length, t: this.clock, kind, ...fields });
   }
 }
