@@ -1,30 +1,96 @@
 /**
- * List commands (t_list.c). Registered in the command table through LIST_COMMANDS (see
- * commands.ts for how a type file plugs in).
+ * List commands (t_list.c), on the quicklist (quicklist.ts). Registered in the command table
+ * through LIST_COMMANDS (see commands.ts for how a type file plugs in). Blocking variants
+ * (BLPOP, BLMOVE, …) belong to a server with clients and are not here.
+ *
+ * Propagation (Redis 7.0): every write here propagates as received except LMPOP, which
+ * t_list.c rewrites to `LPOP|RPOP key count` with count capped at the list's length
+ * (rewriteClientCommandVector). server.dirty grows by the elements added or removed.
  */
 import type { RespValue } from '@protolab/resp';
-import { EMPTY_ARRAY, E, err, int, bulk, array } from './replies.js';
+import { EMPTY_ARRAY, NULL_BULK, E, OK, err, int, bulk, array } from './replies.js';
 import { ListVal } from './values.js';
-import { normRange, rangeIndexes } from './numbers.js';
-import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, isReply, lookupKeyReadOrReply, lookupTypedWrite } from './server.js';
+import { normRange, rangeIndexes, string2ll } from './numbers.js';
+import type { CommandSpec, Ctx, RObj } from './server.js';
+import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, lower } from './server.js';
 
-function pushGeneric(c: Ctx, head: boolean): RespValue {
+const NULL_ARRAY: RespValue = { type: 'null', resp2: 'array' };
+const LONG_MAX = 9223372036854775807n;
+const LONG_MIN = -9223372036854775808n;
+
+type Where = 'head' | 'tail';
+
+/** object.c getPositiveLongFromObjectOrReply with t_list.c's message (any failure gives it). */
+function positiveCount(s: string): bigint | undefined {
+  const v = string2ll(s);
+  return v === undefined || v < 0n ? undefined : v;
+}
+
+function push(l: ListVal, where: Where, s: string): void {
+  if (where === 'head') l.ql.pushHead(s);
+  else l.ql.pushTail(s);
+}
+
+function pop(l: ListVal, where: Where): string | undefined {
+  return where === 'head' ? l.ql.popHead() : l.ql.popTail();
+}
+
+/** t_list.c listElementsRemoved: delete the key when the list became empty; dirty += count. */
+function listElementsRemoved(c: Ctx, o: RObj<ListVal>, count: number): void {
+  if (o.val.length === 0) c.core.deleteKey(c.client.db, o.slot);
+  c.core.dirty += count;
+}
+
+/** t_list.c pushGenericCommand (LPUSH/RPUSH) and, with `xx`, pushxGenericCommand (LPUSHX/RPUSHX). */
+function pushGeneric(c: Ctx, where: Where, xx: boolean): RespValue {
   const db = c.client.db;
   const key = arg(c, 1);
   const o = lookupTypedWrite(c, key, 'list');
   if (o !== undefined && isReply(o)) return o;
   let list: ListVal;
   if (o === undefined) {
-    list = new ListVal([]);
+    if (xx) return int(0);
+    list = new ListVal();
     db.add(key, list);
   } else list = o.val;
-  for (let j = 2; j < c.argv.length; j++) {
-    if (head) list.ql.pushHead(arg(c, j));
-    else list.ql.pushTail(arg(c, j));
-  }
+  for (let j = 2; j < c.argv.length; j++) push(list, where, arg(c, j));
   c.core.dirty += c.argv.length - 2;
   return int(list.length);
+}
+
+/** The elements that popping `count` from `where` returns, in pop order (addListRangeReply). */
+function popRange(l: ListVal, where: Where, count: number): RespValue[] {
+  const out: RespValue[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = pop(l, where);
+    if (s === undefined) break;
+    out.push(bulk(s));
+  }
+  return out;
+}
+
+/** t_list.c popGenericCommand (LPOP/RPOP key [count]). */
+function popGeneric(c: Ctx, where: Where): RespValue {
+  if (c.argv.length > 3) return err(E.arity(lower(arg(c, 0))));
+  const hascount = c.argv.length === 3;
+  let count = 0n;
+  if (hascount) {
+    const v = positiveCount(arg(c, 2));
+    if (v === undefined) return err('ERR value is out of range, must be positive');
+    count = v;
+  }
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'list', hascount ? NULL_ARRAY : NULL_BULK);
+  if (isReply(o)) return o;
+  if (hascount && count === 0n) return EMPTY_ARRAY;
+  if (!hascount) {
+    const s = pop(o.val, where) ?? '';
+    listElementsRemoved(c, o, 1);
+    return bulk(s);
+  }
+  const n = Math.min(o.val.length, Number(count > LONG_MAX ? LONG_MAX : count));
+  const out = popRange(o.val, where, n);
+  listElementsRemoved(c, o, n);
+  return array(out);
 }
 
 function lrangeCommand(c: Ctx): RespValue {
@@ -43,9 +109,239 @@ function llenCommand(c: Ctx): RespValue {
   return int(o.val.length);
 }
 
+/** A list index as LINDEX/LSET read it (getLongFromObjectOrReply), as a JS number. */
+function listIndex(s: string): number | undefined {
+  const v = string2ll(s);
+  if (v === undefined) return undefined;
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  if (v < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
+  return Number(v);
+}
+
+function lindexCommand(c: Ctx): RespValue {
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'list', NULL_BULK);
+  if (isReply(o)) return o;
+  const i = listIndex(arg(c, 2));
+  if (i === undefined) return err(E.notInteger);
+  const s = o.val.ql.index(i);
+  return s === undefined ? NULL_BULK : bulk(s);
+}
+
+function lsetCommand(c: Ctx): RespValue {
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'list', err('ERR no such key'));
+  if (isReply(o)) return o;
+  const i = listIndex(arg(c, 2));
+  if (i === undefined) return err(E.notInteger);
+  if (!o.val.ql.set(i, arg(c, 3))) return err('ERR index out of range');
+  c.core.dirty++;
+  return OK;
+}
+
+/** t_list.c ltrimCommand. */
+function ltrimCommand(c: Ctx): RespValue {
+  const r = rangeIndexes(arg(c, 2), arg(c, 3));
+  if (r === undefined) return err(E.notInteger);
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'list', OK);
+  if (isReply(o)) return o;
+  const llen = o.val.length;
+  const range = normRange(r[0], r[1], llen);
+  // out of range, or start > end: the list is emptied (ltrim = llen)
+  const ltrim = range ? range[0] : llen;
+  const rtrim = range ? llen - range[1] - 1 : 0;
+  o.val.ql.delRange(0, ltrim);
+  o.val.ql.delRange(o.val.length - rtrim, rtrim);
+  if (o.val.length === 0) c.core.deleteKey(c.client.db, o.slot);
+  c.core.dirty += ltrim + rtrim;
+  return OK;
+}
+
+/** t_list.c lremCommand: count > 0 from the head, < 0 from the tail, 0 all. */
+function lremCommand(c: Ctx): RespValue {
+  const n = string2ll(arg(c, 2));
+  if (n === undefined) return err(E.notInteger);
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'list', int(0));
+  if (isReply(o)) return o;
+  const abs = n < 0n ? -n : n;
+  const limit = abs > BigInt(o.val.length) ? o.val.length : Number(abs);
+  const removed = o.val.ql.removeEqual(arg(c, 3), n === 0n ? 0 : limit, n < 0n);
+  if (removed > 0) {
+    if (o.val.length === 0) c.core.deleteKey(c.client.db, o.slot);
+    c.core.dirty += removed;
+  }
+  return int(removed);
+}
+
+/** t_list.c linsertCommand. */
+function linsertCommand(c: Ctx): RespValue {
+  const w = lower(arg(c, 2));
+  if (w !== 'after' && w !== 'before') return err(E.syntax);
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'list', int(0));
+  if (isReply(o)) return o;
+  const pivot = arg(c, 3);
+  let i = 0;
+  for (const s of o.val.ql.values()) {
+    if (s === pivot) {
+      o.val.ql.insertAt(i, w === 'after', arg(c, 4));
+      c.core.dirty++;
+      return int(o.val.length);
+    }
+    i++;
+  }
+  return int(-1);
+}
+
+interface LposArgs {
+  rank: bigint;
+  count: bigint | undefined;
+  maxlen: bigint;
+}
+
+/** t_list.c lposCommand's option loop. */
+function parseLpos(c: Ctx): LposArgs | RespValue {
+  const a: LposArgs = { rank: 1n, count: undefined, maxlen: 0n };
+  for (let j = 3; j < c.argv.length; j++) {
+    const opt = lower(arg(c, j));
+    const moreargs = c.argv.length - 1 - j;
+    if (moreargs < 1 || (opt !== 'rank' && opt !== 'count' && opt !== 'maxlen')) return err(E.syntax);
+    const v = string2ll(arg(c, ++j));
+    if (v === undefined) return err(E.notInteger);
+    if (opt === 'rank') {
+      if (v === 0n) return err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
+      a.rank = v;
+    } else if (opt === 'count') {
+      if (v < 0n) return err("ERR COUNT can't be negative");
+      a.count = v;
+    } else {
+      if (v < 0n) return err("ERR MAXLEN can't be negative");
+      a.maxlen = v;
+    }
+  }
+  return a;
+}
+
+function lposCommand(c: Ctx): RespValue {
+  const a = parseLpos(c);
+  if ('type' in a) return a;
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'list', a.count !== undefined ? EMPTY_ARRAY : NULL_BULK);
+  if (isReply(o)) return o;
+  const ele = arg(c, 2);
+  const fromTail = a.rank < 0n;
+  // 7.0.15 negates RANK in a C long: LONG_MIN stays negative, so every match from the tail
+  // qualifies and the COUNT test (matches − rank + 1 ≥ count) overflows and never stops the walk
+  const wraps = a.rank === LONG_MIN;
+  let rank = wraps ? 1n : fromTail ? -a.rank : a.rank;
+  const want = a.count === undefined ? 1n : a.count === 0n || wraps ? -1n : a.count;
+  const len = o.val.length;
+  const out: RespValue[] = [];
+  let index = 0;
+  for (const s of fromTail ? o.val.ql.valuesReversed() : o.val.ql.values()) {
+    if (a.maxlen !== 0n && BigInt(index) >= a.maxlen) break;
+    if (s === ele) {
+      rank--;
+      if (rank === 0n) {
+        out.push(int(fromTail ? len - index - 1 : index));
+        rank = 1n; // every further match is taken
+        if (want > 0n && BigInt(out.length) >= want) break;
+      }
+    }
+    index++;
+  }
+  if (a.count !== undefined) return array(out);
+  return out[0] ?? NULL_BULK;
+}
+
+function parseWhere(s: string): Where | undefined {
+  const w = lower(s);
+  return w === 'left' ? 'head' : w === 'right' ? 'tail' : undefined;
+}
+
+/** t_list.c lmoveGenericCommand (LMOVE, RPOPLPUSH): pop, push (creating the destination), then drop an emptied source. */
+function lmoveGeneric(c: Ctx, from: Where, to: Where): RespValue {
+  const db = c.client.db;
+  const src = lookupKeyWriteOrReply(c, arg(c, 1), 'list', NULL_BULK);
+  if (isReply(src)) return src;
+  const dkey = arg(c, 2);
+  const dst = lookupTypedWrite(c, dkey, 'list');
+  if (dst !== undefined && isReply(dst)) return dst;
+  const value = pop(src.val, from) ?? '';
+  let target: ListVal;
+  if (dst === undefined) {
+    target = new ListVal();
+    db.add(dkey, target);
+  } else target = dst.val; // the same list when source and destination are one key
+  push(target, to, value);
+  if (src.val.length === 0) c.core.deleteKey(db, src.slot);
+  c.core.dirty++;
+  return bulk(value);
+}
+
+function lmoveCommand(c: Ctx): RespValue {
+  const from = parseWhere(arg(c, 3));
+  const to = parseWhere(arg(c, 4));
+  if (from === undefined || to === undefined) return err(E.syntax);
+  return lmoveGeneric(c, from, to);
+}
+
+/** t_list.c lmpopGenericCommand / mpopGenericCommand (LMPOP numkeys key… LEFT|RIGHT [COUNT n]). */
+function lmpopCommand(c: Ctx): RespValue {
+  const nk = string2ll(arg(c, 1));
+  if (nk === undefined || nk <= 0n) return err('ERR numkeys should be greater than 0');
+  const numkeys = Number(nk > 1_000_000_000n ? 1_000_000_000n : nk);
+  const whereIdx = 2 + numkeys;
+  if (whereIdx >= c.argv.length) return err(E.syntax);
+  const where = parseWhere(arg(c, whereIdx));
+  if (where === undefined) return err(E.syntax);
+  let count = -1n;
+  for (let j = whereIdx + 1; j < c.argv.length; j++) {
+    if (lower(arg(c, j)) === 'count' && count === -1n && j + 1 < c.argv.length) {
+      const v = string2ll(arg(c, ++j));
+      if (v === undefined || v <= 0n) return err('ERR count should be greater than 0');
+      count = v;
+    } else return err(E.syntax);
+  }
+  if (count === -1n) count = 1n;
+  for (let k = 2; k < whereIdx; k++) {
+    const key = arg(c, k);
+    const o = lookupKeyWriteOrReply(c, key, 'list', NULL_BULK);
+    if (isReply(o)) {
+      if (o.type === 'null') continue;
+      return o;
+    }
+    const n = Math.min(o.val.length, Number(count > LONG_MAX ? LONG_MAX : count));
+    const out = popRange(o.val, where, n);
+    listElementsRemoved(c, o, n);
+    c.propagateAs = [where === 'head' ? 'LPOP' : 'RPOP', key, String(n)];
+    return array([bulk(key), array(out)]);
+  }
+  return NULL_ARRAY;
+}
+
+const W = ['write', 'denyoom', 'fast'] as const;
+
 export const LIST_COMMANDS: readonly CommandSpec[] = [
-  cmd('rpush', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'list', (c) => pushGeneric(c, false)),
-  cmd('lpush', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'list', (c) => pushGeneric(c, true)),
+  cmd('rpush', -3, W, [1, 1, 1], 'list', (c) => pushGeneric(c, 'tail', false)),
+  cmd('lpush', -3, W, [1, 1, 1], 'list', (c) => pushGeneric(c, 'head', false)),
+  cmd('rpushx', -3, W, [1, 1, 1], 'list', (c) => pushGeneric(c, 'tail', true)),
+  cmd('lpushx', -3, W, [1, 1, 1], 'list', (c) => pushGeneric(c, 'head', true)),
+  cmd('lpop', -2, ['write', 'fast'], [1, 1, 1], 'list', (c) => popGeneric(c, 'head')),
+  cmd('rpop', -2, ['write', 'fast'], [1, 1, 1], 'list', (c) => popGeneric(c, 'tail')),
   cmd('lrange', 4, ['readonly'], [1, 1, 1], 'list', lrangeCommand),
   cmd('llen', 2, ['readonly', 'fast'], [1, 1, 1], 'list', llenCommand),
+  cmd('lindex', 3, ['readonly'], [1, 1, 1], 'list', lindexCommand),
+  cmd('lset', 4, ['write', 'denyoom'], [1, 1, 1], 'list', lsetCommand),
+  cmd('ltrim', 4, ['write'], [1, 1, 1], 'list', ltrimCommand),
+  cmd('lrem', 4, ['write'], [1, 1, 1], 'list', lremCommand),
+  cmd('linsert', 5, ['write', 'denyoom'], [1, 1, 1], 'list', linsertCommand),
+  cmd('lpos', -3, ['readonly'], [1, 1, 1], 'list', lposCommand),
+  cmd('lmove', 5, ['write', 'denyoom'], [1, 2, 1], 'list', lmoveCommand),
+  cmd('rpoplpush', 3, ['write', 'denyoom'], [1, 2, 1], 'list', (c) => lmoveGeneric(c, 'tail', 'head')),
+  cmd('lmpop', -4, ['write'], [0, 0, 0], 'list', lmpopCommand, { getKeys: lmpopKeys }),
 ];
+
+/** LMPOP's keys: argv[2 .. 2+numkeys) (its key-spec is keynum-based). */
+function lmpopKeys(argv: readonly string[]): number[] {
+  const nk = string2ll(argv[1] ?? '');
+  if (nk === undefined || nk <= 0n) return [];
+  const n = Math.min(Number(nk), argv.length - 2);
+  return Array.from({ length: n }, (_, i) => i + 2);
+}
