@@ -25,7 +25,7 @@ function one(seed: number): { ok: boolean; messages: number; elections: number; 
   ok = ok && e.runUntil((x) => x.stable(), { maxMs: 300_000 });
   if (old !== undefined) e.restart(old);
   ok = ok && e.runUntil((x) => x.stable(), { maxMs: 300_000 }) && m.ok;
-  const elections = e.events.filter((x) => x.event.type === 'established').length;
+  const elections = e.eventCounts.get('established') ?? 0;
   return { ok, messages: e.sim.stats().sent, elections, virtualMs: e.sim.now() };
 }
 

@@ -52,7 +52,7 @@ interface NodeHandle {
   onInput(input: unknown): void;
 }
 
-export const nodeName = (sid: number): string => `s${sid}`;
+export const nodeName = (sid: number): string => `s${String(sid)}`;
 export const sidOf = (name: string): number => Number(name.slice(1));
 
 export function loadDurable(st: DurableStore): DurableState {
@@ -126,41 +126,9 @@ function noteText(e: PeerEvent): string {
   }
 }
 
-/**
- * Timers are re-armed lazily: a peer re-arms its election poll on every notification, and
- * cancelling a sim timer costs a scan of the event queue. We keep one sim timer per key and,
- * when it fires early, push it to the current deadline.
- */
-function lazyTimers(ctx: NodeContext<Message>, onFire: (t: PeerTimer) => void) {
-  const timers = new Map<string, { timer: PeerTimer; deadline: number | undefined; firesAt: number; id: number }>();
-  const armAt = (timer: PeerTimer, deadline: number): void => {
-    const key = timerKey(timer);
-    const t = timers.get(key);
-    if (t !== undefined && t.firesAt <= deadline) {
-      t.deadline = deadline;
-      return;
-    }
-    if (t !== undefined) ctx.cancelTimer(t.id);
-    timers.set(key, { timer, deadline, firesAt: deadline, id: ctx.setTimer(deadline - ctx.now(), key) });
-  };
-  return {
-    arm: (timer: PeerTimer, delayMs: number): void => { armAt(timer, ctx.now() + delayMs); },
-    disarm: (timer: PeerTimer): void => {
-      const t = timers.get(timerKey(timer));
-      if (t !== undefined) t.deadline = undefined;
-    },
-    fire: (key: string): void => {
-      const t = timers.get(key);
-      if (t === undefined) return;
-      timers.delete(key);
-      if (t.deadline === undefined) return; // cancelled
-      if (t.deadline > ctx.now()) {
-        armAt(t.timer, t.deadline); // moved later since it was set
-        return;
-      }
-      onFire(t.timer);
-    },
-  };
+/** The data of a sim timer this ensemble armed is the PeerTimer itself. */
+function isPeerTimer(data: unknown): data is PeerTimer {
+  return typeof data === 'object' && data !== null && typeof (data as { name?: unknown }).name === 'string';
 }
 
 export class Ensemble {
@@ -178,6 +146,9 @@ export class Ensemble {
   private readonly traceOn: boolean;
   private readonly eventLimit: number;
   private readonly eventBuffer: EnsembleEvent[] = [];
+  /** Node names by sid and back, built once (they are looked up on every message). */
+  private readonly nameBySid = new Map<number, string>();
+  private readonly sidByName = new Map<string, number>();
 
   constructor(opts: EnsembleOptions) {
     this.opts = opts;
@@ -193,6 +164,10 @@ export class Ensemble {
     const limit = opts.eventLimit ?? (this.traceOn ? 100_000 : 0);
     if (!Number.isSafeInteger(limit) || limit < 0) throw new ZkError('BAD_CONFIG', `expected eventLimit to be a non-negative integer, found ${String(limit)}`);
     this.eventLimit = limit;
+    for (const sid of this.servers) {
+      this.nameBySid.set(sid, nodeName(sid));
+      this.sidByName.set(nodeName(sid), sid);
+    }
     // Labels are only needed for traces; the sim asks for one on every send and delivery.
     this.sim = new Sim<Message>({ seed: opts.seed, link: opts.link ?? {}, describe: this.traceOn ? describeMessage : () => '', trace: this.traceOn });
   }
@@ -236,18 +211,21 @@ export class Ensemble {
         ...(this.opts.planted !== undefined ? { planted: this.opts.planted } : {}),
       };
       const peer = new QuorumPeer(cfg, loadDurable(ctx.storage), boot);
-      const timers = lazyTimers(ctx, (t) => { apply(peer.onTimer(t)); });
+      const names = this.nameBySid;
       const apply = (outs: PeerOutput[]): void => {
         for (const o of outs) {
           switch (o.kind) {
             case 'send':
-              ctx.send(nodeName(o.to), o.msg);
+              ctx.send(names.get(o.to) ?? nodeName(o.to), o.msg);
               break;
-            case 'timer':
-              timers.arm(o.timer, o.delayMs);
+            case 'timer': {
+              // A named sim timer per key: re-arming forgets the previous deadline (O(log n)).
+              const key = timerKey(o.timer);
+              if (ctx.timerDeadline(key) !== ctx.now() + o.delayMs) ctx.armTimer(key, o.delayMs, o.timer);
               break;
+            }
             case 'cancel':
-              timers.disarm(o.timer);
+              ctx.disarmTimer(timerKey(o.timer));
               break;
             case 'persist':
               applyWrite(ctx.storage, o);
@@ -264,8 +242,8 @@ export class Ensemble {
       };
       const handle: NodeHandle = {
         peer,
-        onMessage: (from, msg) => { apply(peer.receive(sidOf(from), msg)); },
-        onTimer: (key) => { timers.fire(key); },
+        onMessage: (from, msg) => { apply(peer.receive(this.sidByName.get(from) ?? sidOf(from), msg)); },
+        onTimer: (_key, data) => { if (isPeerTimer(data)) apply(peer.onTimer(data)); },
         onInput: (input) => {
           const w = input as { type: 'write'; data: string };
           const r = peer.clientWrite(w.data);
@@ -412,15 +390,25 @@ export class Ensemble {
     return r;
   }
 
-  /** Every server that is up agrees on the leader and the leader serves. */
+  /**
+   * Every server that is up agrees on the leader and the leader serves. (`runUntil` asks this
+   * after every simulated event, so it looks at each server once and stops at the first no.)
+   */
   stable(): boolean {
-    const l = this.leader();
-    if (l === undefined) return false;
+    let leader: number | undefined;
     for (const sid of this.servers) {
       const p = this.peer(sid);
-      if (p === undefined || sid === l) continue;
-      if (p.state !== 'FOLLOWING' && p.state !== 'OBSERVING') return false;
-      if (p.learner?.leader !== l || p.learner.stage.name !== 'broadcast') return false;
+      if (p === undefined) continue;
+      if (p.state === 'LEADING') {
+        if (leader !== undefined || !p.isEstablishedLeader()) return false;
+        leader = sid;
+      } else if (p.learner?.stage.name !== 'broadcast') return false;
+      else if (leader !== undefined && p.learner.leader !== leader) return false;
+    }
+    if (leader === undefined) return false;
+    for (const sid of this.servers) {
+      const p: QuorumPeer | undefined = sid === leader ? undefined : this.peer(sid);
+      if (p !== undefined && p.learner?.leader !== leader) return false;
     }
     return true;
   }
