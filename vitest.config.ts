@@ -4,5 +4,5 @@ import { defineConfig } from 'vitest/config';
 // vitest.config.ts says what it runs). `npm run test:peers` sets PROTOLAB_PEERS=1, which makes
 // every project run its *.peer.test.ts files (tests against real servers) instead.
 export default defineConfig({
-  test: { projects: ['packages/*'], passWithNoTests: true },
+  test: { projects: ['packages/*', 'apps/*'], passWithNoTests: true },
 });

@@ -1,0 +1,11 @@
+/** Every scenario of the playground, in tab order. */
+import type { AnyScenario } from './scenario.js';
+import { expiryScenario } from './ui/expiry-ui.js';
+import { persistenceScenario } from './ui/persistence-ui.js';
+import { zookeeperScenario } from './ui/zookeeper-ui.js';
+
+export const SCENARIOS: readonly AnyScenario[] = [
+  zookeeperScenario,
+  expiryScenario,
+  persistenceScenario,
+];
