@@ -36,3 +36,21 @@ export class RdbFormatError extends Error {
     super(`${message} (at byte ${offset})`);
   }
 }
+
+/**
+ * A file operation of the real-file adapter failed (rdb.c `rdbSave` / `rdbLoad` log these and give
+ * up): `op` is what was attempted (open, write, fsync, close, rename, read), `path` the file, and
+ * `errno` the system's code (ENOENT, EROFS, ENOTDIR, EISDIR, ENOSPC, EIO, ...).
+ */
+export class RdbFileError extends Error {
+  override readonly name: string = 'RdbFileError';
+  readonly code = 'RDB_IO';
+  constructor(
+    readonly op: string,
+    readonly path: string,
+    readonly errno: string,
+    detail: string,
+  ) {
+    super(`${op} ${path}: ${errno} (${detail})`);
+  }
+}

@@ -1,4 +1,4 @@
-export { RdbFormatError, type RdbErrorCode } from './errors.js';
+export { RdbFormatError, RdbFileError, type RdbErrorCode } from './errors.js';
 export { crc64, crc64Bitwise, Crc64, CRC64_JONES_POLY_REFLECTED } from './crc64.js';
 export { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION } from './lzf.js';
 export { listpackDecode, listpackScan, ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize, lpValueBytes, type LpValue, type LpScanResult } from './listpack.js';
@@ -18,5 +18,5 @@ export {
   type PersistenceStep,
 } from './savepoints.js';
 export { redisRdbNode, type RedisRdbNode, type RedisRdbNodeOptions, type PersistentStore, type PersistenceInputMsg } from './sim-node.js';
-export { saveRdbFile, streamRdbFile } from './adapters/file.js';
+export { saveRdbFile, streamRdbFile, saveRdbFileWith, streamRdbFileWith, type RdbFs } from './adapters/file.js';
 export { annotateRdb, hexDump, type AnnotatedRecord } from './annotate.js';
