@@ -1,12 +1,28 @@
 /**
  * Set commands (t_set.c). Registered in the command table through SET_COMMANDS (see commands.ts
  * for how a type file plugs in).
+ *
+ * Encodings as 7.0: intset while every member is an integer and there are ≤ 512, else hashtable
+ * for good (7.0 has no listpack sets). A hashtable set replies in insertion order where Redis
+ * replies in hash order (an approximation the README lists). Random picks (SPOP, SRANDMEMBER)
+ * come from the keyspace's injected PRNG; they copy the members once per command (O(n) per call,
+ * where Redis picks a random bucket in O(1)).
+ *
+ * Propagation (7.0): SPOP is rewritten to SREM of the popped members (in batches of 1024,
+ * t_set.c spopWithCountCommand) or to DEL when it pops the whole set; the *STORE commands and
+ * SMOVE propagate as received when they changed something.
  */
 import type { RespValue } from '@protolab/resp';
-import { EMPTY_ARRAY, int, bulk, array } from './replies.js';
+import { EMPTY_ARRAY, NULL_BULK, E, err, int, bulk, array } from './replies.js';
 import { SetVal, intsetable, intsetOrder } from './values.js';
+import { LLONG_MAX, string2ll } from './numbers.js';
+import { parseScanCursor } from './scan.js';
+import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './scan-commands.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite } from './server.js';
+import { arg, cmd, isReply, lookupKeyRead, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, optName, isType } from './server.js';
+
+/** t_set.c SPOP_MOVE_STRATEGY_MUL / the SREM batch size of spopWithCountCommand. */
+const SPOP_BATCH = 1024;
 
 /** t_set.c setTypeAdd with the intset → hashtable conversions. */
 export function setAdd(s: SetVal, member: string, maxIntset: number): boolean {
@@ -17,6 +33,16 @@ export function setAdd(s: SetVal, member: string, maxIntset: number): boolean {
   return true;
 }
 
+/** The members in the order the encoding replies them (intset: ascending). */
+function membersOf(s: SetVal): string[] {
+  return s.intset ? intsetOrder(s.m) : [...s.m];
+}
+
+/** setTypeCreate: an intset when the first member is an integer (and intsets are allowed). */
+function newSet(first: string): SetVal {
+  return new SetVal(intsetable(first), new Set());
+}
+
 function saddCommand(c: Ctx): RespValue {
   const db = c.client.db;
   const key = arg(c, 1);
@@ -24,7 +50,7 @@ function saddCommand(c: Ctx): RespValue {
   if (o !== undefined && isReply(o)) return o;
   let set: SetVal;
   if (o === undefined) {
-    set = new SetVal(intsetable(arg(c, 2)), new Set()); // setTypeCreate looks at the first member
+    set = newSet(arg(c, 2));
     db.add(key, set);
   } else set = o.val;
   let added = 0;
@@ -51,8 +77,7 @@ function sremCommand(c: Ctx): RespValue {
 function smembersCommand(c: Ctx): RespValue {
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', EMPTY_ARRAY);
   if (isReply(o)) return o;
-  const members = o.val.intset ? intsetOrder(o.val.m) : [...o.val.m];
-  return array(members.map(bulk));
+  return array(membersOf(o.val).map(bulk));
 }
 
 function scardCommand(c: Ctx): RespValue {
@@ -67,10 +92,254 @@ function sismemberCommand(c: Ctx): RespValue {
   return int(o.val.m.has(arg(c, 2)) ? 1 : 0);
 }
 
+function smismemberCommand(c: Ctx): RespValue {
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', EMPTY_ARRAY);
+  const out: RespValue[] = [];
+  if (!isReply(o) || o.type === 'array') {
+    for (let j = 2; j < c.argv.length; j++) out.push(int(!isReply(o) && o.val.m.has(arg(c, j)) ? 1 : 0));
+    return array(out);
+  }
+  return o;
+}
+
+/** t_set.c smoveCommand. */
+function smoveCommand(c: Ctx): RespValue {
+  const db = c.client.db;
+  const src = lookupKeyWriteOrReply(c, arg(c, 1), 'set', int(0));
+  const dkey = arg(c, 2);
+  const dst = lookupTypedWrite(c, dkey, 'set');
+  if (isReply(src)) return src; // a missing source answers 0 before the destination's type is checked
+  if (dst !== undefined && isReply(dst)) return dst;
+  const member = arg(c, 3);
+  if (src.val === dst?.val) return int(src.val.m.has(member) ? 1 : 0);
+  if (!src.val.m.delete(member)) return int(0);
+  if (src.val.m.size === 0) c.core.deleteKey(db, src.slot);
+  let target: SetVal;
+  if (dst === undefined) {
+    target = newSet(member);
+    db.add(dkey, target);
+  } else target = dst.val;
+  if (setAdd(target, member, c.core.thresholds.setMaxIntsetEntries)) c.core.dirty++;
+  c.core.dirty++;
+  return int(1);
+}
+
+/** Draw one member uniformly with the keyspace's PRNG. */
+function randomMember(c: Ctx, members: readonly string[]): string {
+  return members[c.core.prng.int(0, members.length)] ?? '';
+}
+
+/** t_set.c spopCommand / spopWithCountCommand. */
+function spopCommand(c: Ctx): RespValue {
+  if (c.argv.length > 3) return err(E.syntax);
+  const key = arg(c, 1);
+  if (c.argv.length === 3) return spopWithCount(c, key);
+  const o = lookupKeyWriteOrReply(c, key, 'set', NULL_BULK);
+  if (isReply(o)) return o;
+  const m = randomMember(c, membersOf(o.val));
+  o.val.m.delete(m);
+  if (o.val.m.size === 0) c.core.deleteKey(c.client.db, o.slot);
+  c.core.dirty++;
+  c.propagateAs = ['SREM', key, m];
+  return bulk(m);
+}
+
+function spopWithCount(c: Ctx, key: string): RespValue {
+  const n = string2ll(arg(c, 2));
+  if (n === undefined || n < 0n) return err('ERR value is out of range, must be positive');
+  const o = lookupKeyWriteOrReply(c, key, 'set', EMPTY_ARRAY);
+  if (isReply(o)) return o;
+  if (n === 0n) return EMPTY_ARRAY;
+  const members = membersOf(o.val);
+  c.core.dirty += Number(n);
+  if (n >= BigInt(members.length)) {
+    // CASE 1: the whole set; propagated as DEL
+    c.core.deleteKey(c.client.db, o.slot);
+    c.propagateAs = ['DEL', key];
+    return array(members.map(bulk));
+  }
+  // CASE 2/3: `count` distinct members (a partial Fisher–Yates shuffle), propagated as SREMs
+  const count = Number(n);
+  const popped: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const j = c.core.prng.int(i, members.length);
+    const a = members[i] ?? '';
+    const b = members[j] ?? '';
+    members[i] = b;
+    members[j] = a;
+    popped.push(b);
+    o.val.m.delete(b);
+  }
+  c.propagateAs = [];
+  c.alsoPropagate = [];
+  for (let i = 0; i < popped.length; i += SPOP_BATCH) {
+    c.alsoPropagate.push({ db: c.client.db.id, argv: ['SREM', key, ...popped.slice(i, i + SPOP_BATCH)] });
+  }
+  return array(popped.map(bulk));
+}
+
+/** t_set.c srandmemberCommand / srandmemberWithCountCommand. */
+function srandmemberCommand(c: Ctx): RespValue {
+  if (c.argv.length > 3) return err(E.syntax);
+  if (c.argv.length === 2) {
+    const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', NULL_BULK);
+    if (isReply(o)) return o;
+    return bulk(randomMember(c, membersOf(o.val)));
+  }
+  const n = string2ll(arg(c, 2));
+  if (n === undefined) return err(E.notInteger);
+  if (n < -LLONG_MAX) return err('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', EMPTY_ARRAY);
+  if (isReply(o)) return o;
+  if (n === 0n) return EMPTY_ARRAY;
+  const members = membersOf(o.val);
+  if (n < 0n) {
+    // CASE 1: repetitions allowed, |count| draws
+    if (-n > 10_000_000n) return err('ERR value is out of range'); // bounded memory (ours, not Redis's)
+    const out: RespValue[] = [];
+    for (let i = 0n; i < -n; i++) out.push(bulk(randomMember(c, members)));
+    return array(out);
+  }
+  if (n >= BigInt(members.length)) return array(members.map(bulk)); // CASE 2: the whole set
+  const out: RespValue[] = [];
+  for (let i = 0; i < Number(n); i++) {
+    const j = c.core.prng.int(i, members.length);
+    const a = members[i] ?? '';
+    const b = members[j] ?? '';
+    members[i] = b;
+    members[j] = a;
+    out.push(bulk(b));
+  }
+  return array(out);
+}
+
+type SetOp = 'inter' | 'union' | 'diff';
+
+/** Every key's set (undefined = missing), or the WRONGTYPE reply (7.0 checks every key first). */
+function lookupSets(c: Ctx, keys: readonly string[]): (SetVal | undefined)[] | RespValue {
+  const sets: (SetVal | undefined)[] = [];
+  for (const k of keys) {
+    const o = lookupKeyRead(c, k);
+    if (o === undefined) sets.push(undefined);
+    else if (!isType(o.val, 'set')) return err(E.wrongType);
+    else sets.push(o.val);
+  }
+  return sets;
+}
+
+/** The members of inter/union/diff, in the order of the set they are read from. */
+function setOp(op: SetOp, sets: readonly (SetVal | undefined)[], limit = 0): string[] {
+  if (op === 'inter') {
+    if (sets.some((s) => s === undefined)) return [];
+    const sorted = [...sets].filter((s): s is SetVal => s !== undefined).sort((a, b) => a.m.size - b.m.size);
+    const [first, ...rest] = sorted;
+    if (first === undefined) return [];
+    const out: string[] = [];
+    for (const m of membersOf(first)) {
+      if (rest.every((s) => s.m.has(m))) out.push(m);
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
+  const acc = new Set<string>();
+  const [head, ...tail] = sets;
+  if (op === 'union') for (const s of sets) for (const m of s?.m ?? []) acc.add(m);
+  else {
+    for (const m of head?.m ?? []) acc.add(m);
+    for (const s of tail) for (const m of s?.m ?? []) acc.delete(m);
+  }
+  return [...acc];
+}
+
+/** The result as a fresh set (createIntsetObject + setTypeAdd each), in reply order. */
+function buildSet(members: readonly string[], maxIntset: number): SetVal {
+  const s = new SetVal(true, new Set());
+  for (const m of members) setAdd(s, m, maxIntset);
+  return s;
+}
+
+/** t_set.c sinterGenericCommand / sunionDiffGenericCommand, with or without a destination. */
+function setOpCommand(c: Ctx, op: SetOp, store: boolean): RespValue {
+  const first = store ? 2 : 1;
+  const sets = lookupSets(c, c.argv.slice(first));
+  if (!Array.isArray(sets)) return sets;
+  const maxIntset = c.core.thresholds.setMaxIntsetEntries;
+  const result = buildSet(setOp(op, sets), maxIntset);
+  if (!store) return array(membersOf(result).map(bulk));
+  const db = c.client.db;
+  const dkey = arg(c, 1);
+  const existing = db.dict.get(dkey);
+  if (result.m.size === 0) {
+    if (existing !== undefined && c.core.lookup(db, dkey) >= 0) {
+      c.core.deleteKey(db, existing);
+      c.core.dirty++;
+    }
+    return int(0);
+  }
+  c.core.setKey(db, dkey, result, false);
+  c.core.dirty++;
+  return int(result.m.size);
+}
+
+/** t_set.c sinterCardCommand: SINTERCARD numkeys key … [LIMIT limit]. */
+function sintercardCommand(c: Ctx): RespValue {
+  const nk = string2ll(arg(c, 1));
+  if (nk === undefined || nk <= 0n) return err('ERR numkeys should be greater than 0');
+  if (nk > BigInt(c.argv.length - 2)) return err("ERR Number of keys can't be greater than number of args");
+  const numkeys = Number(nk);
+  let limit = 0n;
+  for (let j = 2 + numkeys; j < c.argv.length; j++) {
+    if (optName(arg(c, j)) === 'limit' && j + 1 < c.argv.length) {
+      const v = string2ll(arg(c, ++j));
+      if (v === undefined || v < 0n) return err("ERR LIMIT can't be negative");
+      limit = v;
+    } else return err(E.syntax);
+  }
+  const sets = lookupSets(c, c.argv.slice(2, 2 + numkeys));
+  if (!Array.isArray(sets)) return sets;
+  return int(setOp('inter', sets, limit > 1_000_000_000n ? 0 : Number(limit)).length);
+}
+
+/** t_set.c sscanCommand: an intset in one call (cursor 0), a hashtable through the dict walk. */
+function sscanCommand(c: Ctx): RespValue {
+  const cursor = parseScanCursor(arg(c, 2));
+  if (cursor === undefined) return err('ERR invalid cursor');
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', EMPTY_SCAN);
+  if (isReply(o)) return o;
+  const opts = parseScanOptions(c, 3, false);
+  if (!('count' in opts)) return opts;
+  const s = o.val;
+  const step = s.intset ? scanAll(() => membersOf(s).map((m) => [m])) : scanDict(() => [...s.m].map((m): [string, string[]] => [m, [m]]), s.m.size);
+  return scanGeneric(cursor, opts, step);
+}
+
+const W = ['write', 'denyoom', 'fast'] as const;
+const R = ['readonly', 'fast'] as const;
+
 export const SET_COMMANDS: readonly CommandSpec[] = [
-  cmd('sadd', -3, ['write', 'denyoom', 'fast'], [1, 1, 1], 'set', saddCommand),
+  cmd('sadd', -3, W, [1, 1, 1], 'set', saddCommand),
   cmd('srem', -3, ['write', 'fast'], [1, 1, 1], 'set', sremCommand),
   cmd('smembers', 2, ['readonly'], [1, 1, 1], 'set', smembersCommand),
-  cmd('scard', 2, ['readonly', 'fast'], [1, 1, 1], 'set', scardCommand),
-  cmd('sismember', 3, ['readonly', 'fast'], [1, 1, 1], 'set', sismemberCommand),
+  cmd('scard', 2, R, [1, 1, 1], 'set', scardCommand),
+  cmd('sismember', 3, R, [1, 1, 1], 'set', sismemberCommand),
+  cmd('smismember', -3, R, [1, 1, 1], 'set', smismemberCommand),
+  cmd('smove', 4, ['write', 'fast'], [1, 2, 1], 'set', smoveCommand),
+  cmd('spop', -2, ['write', 'fast'], [1, 1, 1], 'set', spopCommand),
+  cmd('srandmember', -2, ['readonly'], [1, 1, 1], 'set', srandmemberCommand),
+  cmd('sinter', -2, ['readonly'], [1, -1, 1], 'set', (c) => setOpCommand(c, 'inter', false)),
+  cmd('sunion', -2, ['readonly'], [1, -1, 1], 'set', (c) => setOpCommand(c, 'union', false)),
+  cmd('sdiff', -2, ['readonly'], [1, -1, 1], 'set', (c) => setOpCommand(c, 'diff', false)),
+  cmd('sinterstore', -3, ['write', 'denyoom'], [1, -1, 1], 'set', (c) => setOpCommand(c, 'inter', true)),
+  cmd('sunionstore', -3, ['write', 'denyoom'], [1, -1, 1], 'set', (c) => setOpCommand(c, 'union', true)),
+  cmd('sdiffstore', -3, ['write', 'denyoom'], [1, -1, 1], 'set', (c) => setOpCommand(c, 'diff', true)),
+  cmd('sintercard', -3, ['readonly'], [0, 0, 0], 'set', sintercardCommand, { getKeys: numkeysKeys }),
+  cmd('sscan', -3, ['readonly'], [1, 1, 1], 'set', sscanCommand),
 ];
+
+/** Keys of a `numkeys key …` command: argv[2 .. 2+numkeys). */
+export function numkeysKeys(argv: readonly string[]): number[] {
+  const nk = string2ll(argv[1] ?? '');
+  if (nk === undefined || nk <= 0n) return [];
+  const n = Math.min(Number(nk), argv.length - 2);
+  return Array.from({ length: n }, (_, i) => i + 2);
+}

@@ -11,3 +11,7 @@ const file = (name: string): string => fileURLToPath(new URL(`./transcripts/${na
 describe('t_list.c commands (test/transcripts/lists.txt)', () => {
   describeTranscript(file('lists.txt'), keyspaceRunner);
 });
+
+describe('t_set.c commands (test/transcripts/sets.txt)', () => {
+  describeTranscript(file('sets.txt'), keyspaceRunner);
+});
