@@ -100,7 +100,8 @@ function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }
   }
 }
 
-const NOTE_EVENTS = new Set(['decided', 'established', 'syncSent', 'synced', 'lookingAgain', 'truncated', 'followerAhead', 'fatal']);
+/** The events that become notes in the sim trace (one note each, in order). */
+export const NOTE_EVENTS: ReadonlySet<PeerEvent['type']> = new Set<PeerEvent['type']>(['decided', 'epochChosen', 'synchronizing', 'established', 'syncSent', 'synced', 'lookingAgain', 'truncated', 'followerAhead', 'protocolError', 'fatal']);
 
 function noteText(e: PeerEvent): string {
   const hex = (z: bigint): string => '0x' + BigInt.asUintN(64, z).toString(16);
@@ -121,6 +122,12 @@ function noteText(e: PeerEvent): string {
       return `Follower is ahead of the leader: s${e.learner}`;
     case 'fatal':
       return `FATAL ${e.reason}`;
+    case 'epochChosen':
+      return `proposes epoch ${String(e.epoch)}`;
+    case 'synchronizing':
+      return `epoch ${String(e.epoch)} acked by ${e.ackers.join(',')}`;
+    case 'protocolError':
+      return `protocol error: ${e.error.message}`;
     default:
       return e.type;
   }
