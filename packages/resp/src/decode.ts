@@ -240,6 +240,16 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     return this.request ? this.request.work : this.ops + this.q.copied;
   }
 
+  /**
+   * Elements built and held by aggregates still open (0 between pushes when a value is unfinished:
+   * see the file comment). For the bounded-memory properties.
+   */
+  get pendingElements(): number {
+    let n = this.top?.items === undefined ? 0 : this.top.filled;
+    for (const f of this.outer) n += f.items === undefined ? 0 : f.filled;
+    return n;
+  }
+
   reset(): void {
     this.q.reset();
     this.top = undefined;
@@ -390,6 +400,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
         num = num * 10 + (c - ZERO);
       }
       const digits = cr - first;
+      this.ops += cr - pos;
       if (c === CR && digits > 0 && digits <= 15 && (buf[first] !== ZERO || (digits === 1 && !negative))) {
         this.fast = true;
         this.num = negative ? -num : num;
@@ -397,7 +408,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     }
     const from = cr;
     while (cr < end && buf[cr] !== CR) cr++;
-    this.ops += cr - pos + 1;
+    this.ops += cr - from + 1;
     if (cr + 1 >= end) {
       if (cr - pos - 1 > this.maxLineLen) this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
       this.scanFrom = base + Math.max(cr, from);

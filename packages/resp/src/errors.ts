@@ -50,11 +50,19 @@ export class RespProtocolError extends Error {
   }
 }
 
+/**
+ * What the encoder refuses: a CR or LF in a line type, a verbatim format that is not 3 bytes, a
+ * non-finite number as a command argument, a value of the wrong shape (INVALID_VALUE: an integer
+ * beyond int64, a string where bytes belong...), a type RESP does not have (UNKNOWN_TYPE),
+ * nesting past `maxDepth` (NESTING_TOO_DEEP) and a value that contains itself (CYCLIC_VALUE).
+ */
+export type RespEncodeErrorCode = 'NEWLINE_IN_LINE' | 'INVALID_VERBATIM_FORMAT' | 'NOT_IN_RESP2' | 'INVALID_ARGUMENT' | 'INVALID_VALUE' | 'UNKNOWN_TYPE' | 'NESTING_TOO_DEEP' | 'CYCLIC_VALUE';
+
 /** Thrown by the encoder for a value that has no RESP form (a CR or LF in a simple string...). */
 export class RespEncodeError extends Error {
   override readonly name = 'RespEncodeError';
   constructor(
-    readonly code: 'NEWLINE_IN_LINE' | 'INVALID_VERBATIM_FORMAT' | 'NOT_IN_RESP2' | 'INVALID_ARGUMENT',
+    readonly code: RespEncodeErrorCode,
     message: string,
   ) {
     super(message);

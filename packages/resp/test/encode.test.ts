@@ -149,3 +149,58 @@ describe('reply helpers for RESP3 values', () => {
     expect(e2(reply.verbatim('hi', 'mkd'))).toBe('$2\r\nhi\r\n');
   });
 });
+
+describe('encode: values RESP cannot carry are refused with a typed RespEncodeError (13.11)', () => {
+  const code = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof RespEncodeError) return e.code;
+      throw e;
+    }
+    return 'returned';
+  };
+
+  it('a cyclic value is CYCLIC_VALUE, not a stack overflow', () => {
+    const items: RespValue[] = [];
+    const cyclic: RespValue = { type: 'array', value: items };
+    items.push(reply.integer(1), cyclic);
+    expect(code(() => encode(cyclic))).toBe('CYCLIC_VALUE');
+    const pairs: [RespValue, RespValue][] = [];
+    const map: RespValue = { type: 'map', value: pairs };
+    pairs.push([reply.bulk('k'), map]);
+    expect(code(() => encode(map, { protocol: 3 }))).toBe('CYCLIC_VALUE');
+  });
+
+  it('a 20 000-deep value is NESTING_TOO_DEEP (past maxDepth, 1000 by default like the decoder); within maxDepth it encodes', () => {
+    let deep: RespValue = reply.integer(1);
+    for (let i = 0; i < 20_000; i++) deep = reply.array([deep]);
+    expect(code(() => encode(deep))).toBe('NESTING_TOO_DEEP');
+    expect(code(() => encode(deep, { maxDepth: 1_000_000 }))).toBe('NESTING_TOO_DEEP');
+    let ok: RespValue = reply.integer(1);
+    for (let i = 0; i < 1000; i++) ok = reply.array([ok]);
+    expect(text(encode(ok)).length).toBe(4 * 1000 + 4);
+  });
+
+  it('an unknown type is UNKNOWN_TYPE (it used to encode to nothing at all)', () => {
+    expect(code(() => encode({ type: 'weird' } as unknown as RespValue))).toBe('UNKNOWN_TYPE');
+    expect(code(() => encodeMany([reply.ok, { type: 'weird' } as unknown as RespValue]))).toBe('UNKNOWN_TYPE');
+  });
+
+  it('a value of the wrong shape is INVALID_VALUE: an integer beyond int64 (addReplyLongLong takes a long long), a non-integer number, a string where bytes belong', () => {
+    expect(code(() => encode(reply.integer(2n ** 63n)))).toBe('INVALID_VALUE');
+    expect(code(() => encode({ type: 'integer', value: 1.5 } as unknown as RespValue))).toBe('INVALID_VALUE');
+    expect(code(() => encode({ type: 'bulk', value: 'text' } as unknown as RespValue))).toBe('INVALID_VALUE');
+    expect(code(() => encode({ type: 'simple', value: 5 } as unknown as RespValue))).toBe('INVALID_VALUE');
+    expect(code(() => encode(null as unknown as RespValue))).toBe('INVALID_VALUE');
+    expect(text(encode(reply.integer(-(2n ** 63n))))).toBe(':-9223372036854775808\r\n');
+  });
+
+  it('integers held as JS numbers (a decoder with integers: "number") encode like bigints', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (n) => {
+        expect(text(encode({ type: 'integer', value: n }))).toBe(text(encode(reply.integer(BigInt(n)))));
+      }),
+    );
+  });
+});
