@@ -10,6 +10,7 @@ import type { Db } from './db.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lookupKeyRead, lower, optName } from './server.js';
 import { globTokens, stringmatchlen } from './glob.js';
+import { KeyspaceError } from './types.js';
 
 function delCommand(c: Ctx): RespValue {
   const db = c.client.db;
@@ -249,7 +250,15 @@ function pingCommand(c: Ctx): RespValue {
   return c.argv.length === 2 ? bulk(arg(c, 1)) : simple('PONG');
 }
 
+/** MULTI/EXEC/DISCARD run in Keyspace.dispatch (they need the connection); the rows give arity and COMMAND. */
+function transactionProc(c: Ctx): RespValue {
+  throw new KeyspaceError('INTERNAL', `${arg(c, 0)} is handled by Keyspace.dispatch, not by the command table`);
+}
+
 export const DB_COMMANDS: readonly CommandSpec[] = [
+  cmd('multi', 1, ['loading', 'stale', 'fast', 'no_multi', 'allow_busy'], [0, 0, 0], 'transactions', transactionProc),
+  cmd('exec', 1, ['noscript', 'loading', 'stale', 'skip_slowlog'], [0, 0, 0], 'transactions', transactionProc),
+  cmd('discard', 1, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], [0, 0, 0], 'transactions', transactionProc),
   cmd('del', -2, ['write'], [1, -1, 1], 'generic', delCommand),
   cmd('unlink', -2, ['write', 'fast'], [1, -1, 1], 'generic', delCommand),
   cmd('exists', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', existsCommand),

@@ -146,8 +146,7 @@ export class Keyspace {
     const name = (args[0] ?? '').toLowerCase();
     const client = this.client;
     const spec = lookupCommand(name);
-    const special = name === 'multi' || name === 'exec' || name === 'discard';
-    if (spec === undefined && !special) {
+    if (spec === undefined) {
       if (client.inMulti) client.multiError = true;
       // server.c processCommand: "'%.*s' " per argument while the list is under 128 bytes; C's
       // %s stops at a NUL byte; addReplyErrorFormat turns CR/LF into spaces.
@@ -159,10 +158,10 @@ export class Keyspace {
       for (let i = 1; i < args.length && tail.length < 128; i++) tail += `'${cstr(args[i] ?? '').slice(0, 128 - tail.length)}' `;
       return err(`ERR unknown command '${cstr(args[0] ?? '').slice(0, 128)}', with args beginning with: ${tail}`.replace(/[\r\n]/g, ' '));
     }
-    const arity = spec === undefined ? 1 : spec.arity;
-    if ((arity > 0 && args.length !== arity) || args.length < -arity) {
+    const bad = checkCommand(spec, args);
+    if (bad !== undefined) {
       if (client.inMulti) client.multiError = true;
-      return err(E.arity(name));
+      return bad;
     }
     if (client.inMulti && !NOT_QUEUED.has(name)) {
       client.queue.push(args);
@@ -181,7 +180,7 @@ export class Keyspace {
       client.queue = [];
       return OK;
     }
-    if (name === 'exec' || spec === undefined) return this.exec();
+    if (name === 'exec') return this.exec();
     this.core.cmdNow = this.core.nowFn();
     return this.call(args, spec);
   }
@@ -589,6 +588,30 @@ export class Keyspace {
       keyspace: this.core.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.used, avgTtl: d.avgTtl })),
     };
   }
+}
+
+/**
+ * server.c processCommand's checks before a command runs or is queued: a container command
+ * (OBJECT, COMMAND) needs a known subcommand, then the arity of the command (or subcommand,
+ * reported by its full name "object|encoding").
+ */
+function checkCommand(spec: CommandSpec, args: readonly string[]): RespValue | undefined {
+  let target = spec;
+  let fullname = spec.name;
+  if (spec.subcommands !== undefined && args.length >= 2) {
+    const raw = args[1] ?? '';
+    const sub = spec.subcommands.get(raw.toLowerCase());
+    if (sub === undefined) {
+      const nul = raw.indexOf('\0');
+      const shown = (nul < 0 ? raw : raw.slice(0, nul)).slice(0, 128);
+      return err(`ERR unknown subcommand '${shown}'. Try ${spec.name.toUpperCase()} HELP.`.replace(/[\r\n]/g, ' '));
+    }
+    target = sub;
+    fullname = `${spec.name}|${sub.name}`;
+  }
+  const arity = target.arity;
+  if ((arity > 0 && args.length !== arity) || args.length < -arity) return err(E.arity(fullname));
+  return undefined;
 }
 
 function makeEntry(db: number, key: string, v: Val, exp: number | undefined): KeyEntry {

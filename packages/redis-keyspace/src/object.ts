@@ -1,10 +1,10 @@
 /** object.c objectCommand: OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP. */
 import type { RespValue } from '@protolab/resp';
-import { NULL_BULK, E, err, int, bulk, array, simple } from './replies.js';
+import { NULL_BULK, err, int, bulk, array, simple } from './replies.js';
 import { encodingOf } from './values.js';
 import { string2ll } from './numbers.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, optName, valAt } from './server.js';
+import { arg, cmd, valAt } from './server.js';
 
 /** server.h OBJ_SHARED_INTEGERS and OBJ_SHARED_REFCOUNT (INT_MAX). */
 export const OBJ_SHARED_INTEGERS = 10000;
@@ -31,14 +31,8 @@ const HELP = [
 const E_LFU =
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 
-/** The subcommands' arities (commands.def: OBJECT ENCODING 3, HELP 2, …). */
-const ARITY = new Map<string, number>([['encoding', 3], ['freq', 3], ['idletime', 3], ['refcount', 3], ['help', 2]]);
-
 function objectCommand(c: Ctx): RespValue {
-  const sub = optName(arg(c, 1));
-  const arity = ARITY.get(sub);
-  if (arity === undefined) return err(`ERR unknown subcommand '${arg(c, 1).slice(0, 128)}'. Try OBJECT HELP.`);
-  if (c.argv.length !== arity) return err(E.arity(`object|${sub}`));
+  const sub = arg(c, 1).toLowerCase(); // known and arity-checked by dispatch (the subcommand table)
   if (sub === 'help') return array(HELP.map(simple));
   const db = c.client.db;
   const slot = c.core.lookupNoTouch(db, arg(c, 2)); // objectCommandLookup: LOOKUP_NOTOUCH
@@ -60,4 +54,16 @@ function objectCommand(c: Ctx): RespValue {
   }
 }
 
-export const OBJECT_COMMANDS: readonly CommandSpec[] = [cmd('object', -2, [], [0, 0, 0], 'generic', objectCommand)];
+const R = ['readonly'] as const;
+/** commands.def's OBJECT subcommands (arity counts OBJECT itself). */
+const OBJECT_SUBCOMMANDS = new Map<string, CommandSpec>([
+  ['encoding', cmd('encoding', 3, R, [2, 2, 1], 'generic', objectCommand)],
+  ['freq', cmd('freq', 3, R, [2, 2, 1], 'generic', objectCommand)],
+  ['idletime', cmd('idletime', 3, R, [2, 2, 1], 'generic', objectCommand)],
+  ['refcount', cmd('refcount', 3, R, [2, 2, 1], 'generic', objectCommand)],
+  ['help', cmd('help', 2, ['loading', 'stale'], [0, 0, 0], 'generic', objectCommand)],
+]);
+
+export const OBJECT_COMMANDS: readonly CommandSpec[] = [
+  cmd('object', -2, [], [0, 0, 0], 'generic', objectCommand, { subcommands: OBJECT_SUBCOMMANDS }),
+];

@@ -37,7 +37,7 @@ export interface Ctx {
 /** commands.def command flags that this package acts on or reports in COMMAND INFO. */
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
-  | 'loading' | 'stale' | 'skip_monitor' | 'no_async_loading' | 'no_multi' | 'allow_busy' | 'may_replicate';
+  | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'no_async_loading' | 'no_multi' | 'allow_busy' | 'may_replicate';
 
 /** COMMAND DOCS groups. */
 export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'sorted_set' | 'generic' | 'server' | 'connection' | 'transactions';
