@@ -1,4 +1,5 @@
 import type { Dest } from '../dest.js';
+import { LvsError } from '../errors.js';
 import type { Scheduler, ServiceView } from '../service.js';
 
 export function gcd(a: number, b: number): number {
@@ -57,19 +58,36 @@ export class WeightedRoundRobin implements Scheduler {
     this.changed(svc);
   }
 
+  /**
+   * The mark's invariants, asserted on every pick (a broken one is a bug here, never input):
+   * `di` is the gcd of the positive weights (≥ 1), `mw = max − (di − 1)`, `1 ≤ cw ≤ mw` whenever
+   * some weight is positive, and `cl` is null or still linked in the list.
+   */
+  private checkMark(list: readonly Dest[]): number {
+    const bad = (what: string): LvsError => new LvsError('INVARIANT', `wrr mark: ${what} (cw=${String(this.cw)} mw=${String(this.mw)} di=${String(this.di)})`);
+    if (!Number.isInteger(this.di) || this.di < 1) throw bad('di is not a positive integer');
+    if (this.mw > 0 && (this.cw < 1 || this.cw > this.mw)) throw bad('cw is outside 1..mw');
+    const last = this.cl === null ? -1 : list.indexOf(this.cl);
+    if (this.cl !== null && last < 0) throw bad(`cl (${this.cl.name}) is not in the list`);
+    return last;
+  }
+
   /** ip_vs_wrr_schedule, with list positions standing in for list_head pointers (-1 = head). */
   schedule(svc: ServiceView): Dest | null {
     const list = svc.dests;
+    const last = this.checkMark(list);
     if (this.mw === 0) return null; // err_noavail: cl unchanged
-    const last = this.cl === null ? -1 : list.indexOf(this.cl);
     let from = last;
     let stop = -2; // -2: no stop element
     let lastPass = false;
     let restarted = false;
     // Bounded: at most (mw/di + 2) passes over the list (the kernel's loop ends the same way).
-    for (;;) {
+    const maxPasses = Math.floor(this.mw / this.di) + 3;
+    for (let pass = 0; ; pass++) {
+      if (pass > maxPasses) throw new LvsError('INVARIANT', `wrr: no decision after ${String(maxPasses)} passes`);
       for (let i = from + 1; i < list.length; i++) {
-        const d = list[i]!;
+        const d = list[i];
+        if (d === undefined) break;
         if (!d.overloaded && d.weight >= this.cw) return (this.cl = d);
         if (i === stop) {
           this.cl = d; // err_over: mark->cl = dest
