@@ -3,10 +3,11 @@
  * its durable state (epoch files, snapshot + txn log) lives in the node's DurableStore, which
  * is all a restart gets back. Network faults, crashes and time come from the sim.
  */
-import { Sim, type LinkOptions, type NodeContext, type DurableStore } from '@protolab/sim';
+import { Sim, type LinkOptions, type NodeContext } from '@protolab/sim';
+import { applyWrite, loadDurable, NOTE_EVENTS, noteText } from './ensemble-store.js';
 import { ZkError, checkSid } from './errors.js';
 import { describeMessage, type Message, type Txn } from './messages.js';
-import { timerKey, type DurableState, type PeerEvent, type PeerOutput, type PeerTimer, type PeerTimings, type PlantedBugs } from './peer-types.js';
+import { timerKey, type PeerEvent, type PeerOutput, type PeerTimer, type PeerTimings, type PlantedBugs } from './peer-types.js';
 import { QuorumPeer } from './quorum-peer.js';
 import { BuggyHalfQuorum, QuorumMaj, type QuorumVerifier } from './quorum.js';
 import type { SyncMode } from './sync.js';
@@ -54,84 +55,6 @@ interface NodeHandle {
 
 export const nodeName = (sid: number): string => `s${String(sid)}`;
 export const sidOf = (name: string): number => Number(name.slice(1));
-
-export function loadDurable(st: DurableStore): DurableState {
-  const len = st.get<number>('log.len') ?? 0;
-  const log: Txn[] = [];
-  for (let i = 0; i < len; i++) {
-    const t = st.get<Txn>(`log.${i}`);
-    if (t !== undefined) log.push(t);
-  }
-  return {
-    acceptedEpoch: st.get<number>('acceptedEpoch') ?? 0,
-    currentEpoch: st.get<number>('currentEpoch') ?? 0,
-    log,
-    logFiles: st.get<Zxid[]>('logFiles') ?? [],
-    snapZxid: st.get<Zxid>('snapZxid') ?? 0n,
-  };
-}
-
-function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }>): void {
-  const w = o.write;
-  const len = st.get<number>('log.len') ?? 0;
-  switch (w.op) {
-    case 'epochs':
-      st.set('acceptedEpoch', w.acceptedEpoch);
-      st.set('currentEpoch', w.currentEpoch);
-      return;
-    case 'append':
-      w.txns.forEach((t, i) => { st.set(`log.${len + i}`, t); });
-      st.set('log.len', len + w.txns.length);
-      if (w.newFile) st.set('logFiles', w.logFiles);
-      return;
-    case 'truncate':
-      for (let i = w.length; i < len; i++) st.delete(`log.${i}`);
-      st.set('log.len', w.length);
-      st.set('logFiles', w.logFiles);
-      st.set('snapZxid', w.snapZxid);
-      return;
-    case 'replace':
-      for (let i = 0; i < len; i++) st.delete(`log.${i}`);
-      w.txns.forEach((t, i) => { st.set(`log.${i}`, t); });
-      st.set('log.len', w.txns.length);
-      st.set('logFiles', w.logFiles);
-      st.set('snapZxid', w.snapZxid);
-      return;
-  }
-}
-
-/** The events that become notes in the sim trace (one note each, in order). */
-export const NOTE_EVENTS: ReadonlySet<PeerEvent['type']> = new Set<PeerEvent['type']>(['decided', 'epochChosen', 'synchronizing', 'established', 'syncSent', 'synced', 'lookingAgain', 'truncated', 'followerAhead', 'protocolError', 'fatal']);
-
-function noteText(e: PeerEvent): string {
-  const hex = (z: bigint): string => '0x' + BigInt.asUintN(64, z).toString(16);
-  switch (e.type) {
-    case 'decided':
-      return `${e.state} leader=${e.vote.leader} (round ${e.round}, via ${e.via})`;
-    case 'established':
-      return `established epoch ${e.epoch} (NEWLEADER acked by ${e.ackers.join(',')})`;
-    case 'syncSent':
-      return `sync s${e.learner}: ${e.mode} (peerLastZxid ${hex(e.peerLastZxid)}, ${e.reason})`;
-    case 'synced':
-      return `synced with s${e.leader} by ${e.mode}, epoch ${e.epoch}`;
-    case 'lookingAgain':
-      return `LOOKING: ${e.reason}`;
-    case 'truncated':
-      return `TRUNC ${hex(e.from)} -> ${hex(e.to)}`;
-    case 'followerAhead':
-      return `Follower is ahead of the leader: s${e.learner}`;
-    case 'fatal':
-      return `FATAL ${e.reason}`;
-    case 'epochChosen':
-      return `proposes epoch ${String(e.epoch)}`;
-    case 'synchronizing':
-      return `epoch ${String(e.epoch)} acked by ${e.ackers.join(',')}`;
-    case 'protocolError':
-      return `protocol error: ${e.error.message}`;
-    default:
-      return e.type;
-  }
-}
 
 /** The data of a sim timer this ensemble armed is the PeerTimer itself. */
 function isPeerTimer(data: unknown): data is PeerTimer {

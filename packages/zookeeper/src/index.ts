@@ -11,6 +11,7 @@ export * from './quorum-peer.js';
 export * from './leader.js';
 export * from './learner-handler.js';
 export * from './learner.js';
+export * from './ensemble-store.js';
 export * from './ensemble.js';
 export * from './monitor.js';
 export * from './schedules.js';

@@ -11,23 +11,14 @@
  * later input returns no outputs.
  */
 import { ZkError, checkSid, invariant } from './errors.js';
+import { addCommittedProposal, FileTxnSnapLog, loadDatabase } from './file-txn-snap-log.js';
 import { FastLeaderElection, type FleAction, type FleHost } from './fle.js';
 import { Leader } from './leader.js';
+import { QuorumCnxManager } from './quorum-cnx-manager.js';
 import { Learner } from './learner.js';
 import type { Message, Notification, Txn, ZabPacket } from './messages.js';
-import {
-  DEFAULT_TIMINGS,
-  type Db,
-  type DurableState,
-  type PeerConfig,
-  type PeerEvent,
-  type PeerHost,
-  type PeerOutput,
-  type PeerTimer,
-  type PeerTimerName,
-  type PeerTimings,
-  type PlantedBugs,
-} from './peer-types.js';
+import { DEFAULT_TIMINGS, type Db, type DurableState, type PeerConfig, type PeerEvent, type PeerHost } from './peer-types.js';
+import type { PeerOutput, PeerTimer, PeerTimerName, PeerTimings, PlantedBugs } from './peer-types.js';
 import type { QuorumVerifier } from './quorum.js';
 import type { SyncMode } from './sync.js';
 import { totalOrderPredicate, totalOrderPredicateIgnoringEpoch, type ServerState, type Vote } from './vote.js';
@@ -64,13 +55,10 @@ export class QuorumPeer implements FleHost, PeerHost {
   halted: string | undefined;
   private readonly boot: number;
   private connCounter = 0;
-  private sinceSnapshot = 0;
-  private newFileOnNextAppend = true;
+  /** The epoch files and the snapshot + txn log. */
+  private readonly disk: FileTxnSnapLog;
   private out: PeerOutput[] = [];
-  /** QuorumCnxManager: the newest notification queued or sent to each peer. */
-  private readonly lastNotificationTo = new Map<number, Notification>();
-  /** The incarnation each peer's current connection belongs to. */
-  private readonly peerBoots = new Map<number, number>();
+  private readonly cnx: QuorumCnxManager;
 
   constructor(config: PeerConfig, durable: DurableState, boot = 0) {
     checkSid(config.myid, 'myid');
@@ -89,25 +77,19 @@ export class QuorumPeer implements FleHost, PeerHost {
     this.forceSnapSync = config.forceSnapSync ?? false;
     this.planted = config.planted ?? {};
     this.durable = durable;
+    this.disk = new FileTxnSnapLog(durable, this.snapCount, (write) => { this.out.push({ kind: 'persist', write }); }, this.myid);
     this.boot = boot;
+    this.cnx = new QuorumCnxManager(boot);
     this.loadDatabase();
     this.currentVote = { leader: this.myid, zxid: this.db.lastProcessedZxid, peerEpoch: durable.currentEpoch, electionEpoch: 0, state: 'LOOKING', version: 2 };
     this.fle = new FastLeaderElection(this, this.timings, this.planted.voteOrderIgnoresEpoch === true ? totalOrderPredicateIgnoringEpoch : totalOrderPredicate);
   }
 
   // ---------------------------------------------------------------- FleHost
-  getLastLoggedZxid(): Zxid {
-    return this.db.lastProcessedZxid;
-  }
-  getCurrentEpoch(): number {
-    return this.durable.currentEpoch;
-  }
-  getPeerState(): ServerState {
-    return this.state;
-  }
-  getCurrentVote(): Vote {
-    return this.currentVote;
-  }
+  getLastLoggedZxid(): Zxid { return this.db.lastProcessedZxid; }
+  getCurrentEpoch(): number { return this.durable.currentEpoch; }
+  getPeerState(): ServerState { return this.state; }
+  getCurrentVote(): Vote { return this.currentVote; }
 
   // ---------------------------------------------------------------- inputs
   start(): PeerOutput[] {
@@ -191,21 +173,12 @@ export class QuorumPeer implements FleHost, PeerHost {
     return `${String(this.myid)}.${String(this.boot)}.${String(this.connCounter)}`;
   }
 
-  /** ZKDatabase.loadDataBase: snapshot + txn log replayed; every logged txn is applied. */
   loadDatabase(): void {
-    const log = this.durable.log;
-    const last = log[log.length - 1]?.zxid ?? 0n;
-    this.db = {
-      history: log.slice(),
-      lastProcessedZxid: last > this.durable.snapZxid ? last : this.durable.snapZxid,
-      committedLog: log.slice(Math.max(0, log.length - (this.commitLogCount + 1))),
-    };
+    this.db = loadDatabase(this.durable, this.commitLogCount);
   }
 
   addCommittedProposal(txn: Txn): void {
-    const c = this.db.committedLog;
-    if (c.length > this.commitLogCount) c.shift();
-    c.push(txn);
+    addCommittedProposal(this.db, txn, this.commitLogCount);
   }
 
   applyTxn(txn: Txn, event: 'committed' | 'applied'): void {
@@ -217,54 +190,19 @@ export class QuorumPeer implements FleHost, PeerHost {
   }
 
   persistEpochs(): void {
-    this.out.push({ kind: 'persist', write: { op: 'epochs', acceptedEpoch: this.durable.acceptedEpoch, currentEpoch: this.durable.currentEpoch } });
+    this.disk.persistEpochs();
   }
 
-  /** FileTxnLog.append + commit (fsync): a new file after a restart or a snapshot. */
   logAppend(txns: readonly Txn[]): void {
-    if (txns.length === 0) return;
-    const d = this.durable;
-    const files = d.logFiles.length;
-    for (const txn of txns) {
-      const last = d.log[d.log.length - 1];
-      invariant(last === undefined || txn.zxid > last.zxid, 'the txn log ascends in zxid order (FileTxnLog.append)', () => `s${String(this.myid)} appends ${zxidToHex(txn.zxid)} after ${last === undefined ? 'nothing' : zxidToHex(last.zxid)}`);
-      if (this.newFileOnNextAppend) {
-        d.logFiles.push(txn.zxid);
-        this.newFileOnNextAppend = false;
-      }
-      d.log.push(txn);
-      this.sinceSnapshot++;
-      if (this.sinceSnapshot >= this.snapCount) {
-        // SyncRequestProcessor: roll the log and take a snapshot.
-        this.sinceSnapshot = 0;
-        this.newFileOnNextAppend = true;
-      }
-    }
-    this.out.push({ kind: 'persist', write: { op: 'append', txns: txns.slice(), logFiles: d.logFiles.slice(), newFile: d.logFiles.length !== files } });
+    this.disk.append(txns);
   }
 
-  /** FileTxnSnapLog.truncateLog(zxid): keep txns <= zxid. */
   logTruncate(zxid: Zxid): void {
-    const d = this.durable;
-    let n = d.log.length;
-    for (let t = d.log[n - 1]; t !== undefined && t.zxid > zxid; t = d.log[n - 1]) n--;
-    d.log.length = n;
-    d.logFiles = d.logFiles.filter((f) => f <= zxid);
-    // A snapshot newer than the truncation point no longer describes the log.
-    if (d.snapZxid > zxid) d.snapZxid = zxid;
-    this.newFileOnNextAppend = true;
-    this.out.push({ kind: 'persist', write: { op: 'truncate', length: n, logFiles: d.logFiles.slice(), snapZxid: d.snapZxid } });
+    this.disk.truncate(zxid);
   }
 
-  /** A snapshot replaces everything up to its zxid; later log files start after it. */
   logReplaceWithSnapshot(txns: readonly Txn[], snapZxid: Zxid): void {
-    const d = this.durable;
-    d.log = txns.slice();
-    d.logFiles = [];
-    d.snapZxid = snapZxid;
-    this.newFileOnNextAppend = true;
-    this.sinceSnapshot = 0;
-    this.out.push({ kind: 'persist', write: { op: 'replace', txns: txns.slice(), logFiles: [], snapZxid } });
+    this.disk.replaceWithSnapshot(txns, snapZxid);
   }
 
   stepDown(reason: string): void {
@@ -291,7 +229,7 @@ export class QuorumPeer implements FleHost, PeerHost {
     // The in-memory database is cleared when a role ends and reloaded from disk, so the vote
     // carries every logged txn, committed or not.
     this.loadDatabase();
-    this.newFileOnNextAppend = true;
+    this.disk.rollLog();
     for (const name of ROLE_TIMERS) this.cancel({ name });
     for (const sid of leader?.handlers.keys() ?? []) this.cancel({ name: 'learner-handler', sid });
     if (reason !== 'start') this.emit({ type: 'lookingAgain', reason });
@@ -299,20 +237,12 @@ export class QuorumPeer implements FleHost, PeerHost {
   }
 
   private sendNotification(to: number, n: Notification): void {
-    // FLE hands over a fresh object per send, so the transport field is set in place (a copy
-    // per notification was a measurable share of the election benchmark).
-    n.boot = this.boot;
-    this.lastNotificationTo.set(to, n);
-    this.out.push({ kind: 'send', to, msg: n });
+    this.out.push({ kind: 'send', to, msg: this.cnx.toSend(to, n) });
   }
 
   private onNotification(from: number, n: Notification): void {
-    if (n.boot !== undefined && this.peerBoots.get(from) !== n.boot) {
-      // A new connection from this peer: our SendWorker first (re)sends the last message.
-      this.peerBoots.set(from, n.boot);
-      const last = this.lastNotificationTo.get(from);
-      if (last !== undefined) this.out.push({ kind: 'send', to: from, msg: last });
-    }
+    const resend = this.cnx.received(from, n);
+    if (resend !== undefined) this.out.push({ kind: 'send', to: from, msg: resend });
     this.runFle((o) => { this.fle.receive(from, n, o); });
   }
 

@@ -10,11 +10,15 @@
 //   state | log 2                every server's role, vote, epochs, zxid and sync mode | a durable log
 //   db lastProcessedZxid=Z committedLog=Z,Z txnLog=Z,Z [txnLogReadable=false] [snapshotSizeFactor=F] [gapCheck=false]
 //   sync peerLastZxid=Z          LearnerHandler.syncFollower on that db
+//   table handler|learner        a transition table (stage × packet → handler), printed from the code
 //
 // Zxids are written 0x100000002 (epoch 1 in the high 32 bits, counter 2), a decimal, or 1:2.
 import type { TranscriptCommand } from '@protolab/testkit';
 import {
+  describeTable,
   Ensemble,
+  HANDLER_TRANSITIONS,
+  LEARNER_TRANSITIONS,
   makeZxid,
   NOTE_EVENTS,
   parseZxid,
@@ -224,6 +228,8 @@ export function makeZkRunner(): (cmd: TranscriptCommand) => string {
           `startForwarding from ${zxidToHex(r.startForwardingZxid)}`,
         ].join('\n');
       }
+      case 'table':
+        return (a[0] === 'learner' ? describeTable(LEARNER_TRANSITIONS) : describeTable(HANDLER_TRANSITIONS)).join('\n');
       default:
         throw new ZkError('BAD_INPUT', `unknown command ${cmd.name}`);
     }
