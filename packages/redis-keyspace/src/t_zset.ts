@@ -5,26 +5,18 @@
 import type { RespValue } from '@protolab/resp';
 import { NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array } from './replies.js';
 import { ZsetVal } from './values.js';
-import { formatDouble17g, normRange, parseDouble, rangeIndexes, string2ll } from './numbers.js';
-import type { LexRange, ScoreRange, ZskiplistNode } from './skiplist.js';
-import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './skiplist.js';
+import { numkeysKeys } from './t_set.js';
+import { LLONG_MAX, formatDouble17g, parseDouble, string2ll } from './numbers.js';
+import { parseScanCursor } from './scan.js';
+import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './scan-commands.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, isReply, lookupKeyReadOrReply, lookupTypedWrite, lower } from './server.js';
+import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, lower, optName } from './server.js';
+import { ZSET_RANGE_COMMANDS } from './t_zset_range.js';
+import { ZSET_OPS_COMMANDS } from './t_zset_ops.js';
 
 
-/** t_zset.c zsetAdd (listpack → skiplist when a new member makes it too long or too wide). */
-export function zsetAddMember(z: ZsetVal, member: string, score: number, maxEntries: number, maxValue: number): void {
-  if (z.listpack && !z.m.has(member) && (z.m.size + 1 > maxEntries || member.length > maxValue)) z.listpack = false;
-  z.set(member, zsetStoredScore(z, score));
-}
-
-/**
- * A listpack stores the score as text or an integer entry, and -0 reads back as 0 (observed on
- * 7.0.15: `ZADD z -0 y` then ZSCORE gives "0", while `ZADD z INCR -0 m` replies "-0").
- */
-function zsetStoredScore(z: ZsetVal, score: number): number {
-  return z.listpack && score === 0 ? 0 : score;
-}
+import { zsetAddMember, zsetStoredScore } from './zset-add.js';
+export { zsetAddMember };
 
 function zaddCommand(c: Ctx): RespValue {
   const { core, argv } = c;
@@ -96,146 +88,6 @@ function zaddCommand(c: Ctx): RespValue {
   return int(ch ? added + updated : added);
 }
 
-/** strtod as zslParseRange uses it: leading space allowed, overflow gives ±inf. */
-function strtodLoose(s: string): number | undefined {
-  const t = s.replace(/^[ \t\n\v\f\r]+/, '');
-  const v = parseDouble(t);
-  if (v !== undefined) return v;
-  if (/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(t)) {
-    const n = Number(t);
-    return Number.isNaN(n) ? undefined : n;
-  }
-  return undefined;
-}
-
-function parseScoreBound(s: string): { v: number; ex: boolean } | undefined {
-  const ex = s.startsWith('(');
-  const v = strtodLoose(ex ? s.slice(1) : s);
-  return v === undefined ? undefined : { v, ex };
-}
-
-type LexBound = { kind: 'min' } | { kind: 'max' } | { kind: 'val'; v: string; ex: boolean };
-function parseLexBound(s: string): LexBound | undefined {
-  if (s === '+') return { kind: 'max' };
-  if (s === '-') return { kind: 'min' };
-  if (s.startsWith('(')) return { kind: 'val', v: s.slice(1), ex: true };
-  if (s.startsWith('[')) return { kind: 'val', v: s.slice(1), ex: false };
-  return undefined;
-}
-
-/** t_zset.c zslParseLexRange's result as a LexRange, or 'empty' when min is '+' or max is '-'. */
-function toLexRange(min: LexBound, max: LexBound): LexRange | 'empty' {
-  if (min.kind === 'max' || max.kind === 'min') return 'empty';
-  return {
-    min: min.kind === 'val' ? min.v : undefined,
-    minex: min.kind === 'val' && min.ex,
-    max: max.kind === 'val' ? max.v : undefined,
-    maxex: max.kind === 'val' && max.ex,
-  };
-}
-
-/** How ZRANGE selects: by rank, score or lex, with REV and LIMIT (t_zset.c zrange_result_handler inputs). */
-export type ZrangeSpec =
-  | { by: 'rank'; start: bigint; end: bigint; rev: boolean }
-  | { by: 'score'; range: ScoreRange; rev: boolean; offset: bigint; limit: bigint }
-  | { by: 'lex'; range: LexRange | 'empty'; rev: boolean; offset: bigint; limit: bigint };
-
-/**
- * t_zset.c genericZrangebyrankCommand / genericZrangebyscoreCommand / genericZrangebylexCommand
- * on the skiplist: find the first node in O(log n) (zslGetElementByRank, zslFirstInRange,
- * zslLastInRange, …), then walk forward (backward with REV) over offset + count nodes.
- */
-export function zsetRange(z: ZsetVal, spec: ZrangeSpec): [string, number][] {
-  const zsl = z.zsl;
-  const out: [string, number][] = [];
-  if (spec.by === 'rank') {
-    const range = normRange(spec.start, spec.end, zsl.length);
-    if (!range) return out;
-    const [start, end] = range;
-    let ln = zsl.getElementByRank(spec.rev ? zsl.length - start : start + 1);
-    for (let n = end - start + 1; n > 0 && ln !== undefined; n--) {
-      out.push([ln.ele, ln.score]);
-      ln = spec.rev ? zsl.prev(ln) : zsl.next(ln);
-    }
-    return out;
-  }
-  if (spec.offset < 0n || (spec.offset > 0n && spec.offset >= BigInt(zsl.length))) return out;
-  let ln: ZskiplistNode | undefined;
-  let inside: (n: ZskiplistNode) => boolean;
-  if (spec.by === 'score') {
-    const r = spec.range;
-    ln = spec.rev ? zsl.lastInRange(r) : zsl.firstInRange(r);
-    inside = spec.rev ? (n) => scoreGteMin(n.score, r) : (n) => scoreLteMax(n.score, r);
-  } else {
-    const r = spec.range;
-    if (r === 'empty') return out;
-    ln = spec.rev ? zsl.lastInLexRange(r) : zsl.firstInLexRange(r);
-    inside = spec.rev ? (n) => lexGteMin(n.ele, r) : (n) => lexLteMax(n.ele, r);
-  }
-  for (let skip = spec.offset; ln !== undefined && skip > 0n; skip--) ln = spec.rev ? zsl.prev(ln) : zsl.next(ln);
-  for (let left = spec.limit; ln !== undefined && left !== 0n && inside(ln); left--) {
-    out.push([ln.ele, ln.score]);
-    ln = spec.rev ? zsl.prev(ln) : zsl.next(ln);
-  }
-  return out;
-}
-
-/** ZRANGE's arguments after the key (t_zset.c zrangeGenericCommand's option loop), or the error reply. */
-function parseZrangeArgs(argv: readonly string[]): { spec: ZrangeSpec; withscores: boolean } | RespValue {
-  let withscores = false, rev = false;
-  let by: 'rank' | 'score' | 'lex' = 'rank';
-  let byGiven = false;
-  let offset = 0n, limit = -1n;
-  for (let j = 4; j < argv.length; j++) {
-    const o = lower(argv[j] ?? '');
-    const left = argv.length - j - 1;
-    if (o === 'withscores') withscores = true;
-    else if (o === 'limit' && left >= 2) {
-      const a = string2ll(argv[j + 1] ?? '');
-      const b = string2ll(argv[j + 2] ?? '');
-      if (a === undefined || b === undefined) return err(E.notInteger);
-      offset = a;
-      limit = b;
-      j += 2;
-    } else if (!rev && o === 'rev') rev = true;
-    else if (!byGiven && o === 'bylex') { by = 'lex'; byGiven = true; }
-    else if (!byGiven && o === 'byscore') { by = 'score'; byGiven = true; }
-    else return err(E.syntax);
-  }
-  if (limit !== -1n && by === 'rank') return err('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
-  if (withscores && by === 'lex') return err('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
-  let minArg = argv[2] ?? '', maxArg = argv[3] ?? '';
-  if (rev && by !== 'rank') [minArg, maxArg] = [maxArg, minArg];
-  if (by === 'rank') {
-    const r = rangeIndexes(minArg, maxArg);
-    if (r === undefined) return err(E.notInteger);
-    return { spec: { by, start: r[0], end: r[1], rev }, withscores };
-  }
-  if (by === 'score') {
-    const lo = parseScoreBound(minArg);
-    const hi = parseScoreBound(maxArg);
-    if (!lo || !hi) return err('ERR min or max is not a float');
-    return { spec: { by, range: { min: lo.v, minex: lo.ex, max: hi.v, maxex: hi.ex }, rev, offset, limit }, withscores };
-  }
-  const lo = parseLexBound(minArg);
-  const hi = parseLexBound(maxArg);
-  if (!lo || !hi) return err('ERR min or max not valid string range item');
-  return { spec: { by, range: toLexRange(lo, hi), rev, offset, limit }, withscores };
-}
-
-function zrangeCommand(c: Ctx): RespValue {
-  const parsed = parseZrangeArgs(c.argv);
-  if ('type' in parsed) return parsed;
-  const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
-  if (isReply(o)) return o;
-  const out: RespValue[] = [];
-  for (const [m, s] of zsetRange(o.val, parsed.spec)) {
-    out.push(bulk(m));
-    if (parsed.withscores) out.push(bulk(formatDouble17g(s)));
-  }
-  return array(out);
-}
-
 function zcardCommand(c: Ctx): RespValue {
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', int(0));
   if (isReply(o)) return o;
@@ -249,9 +101,188 @@ function zscoreCommand(c: Ctx): RespValue {
   return s === undefined ? NULL_BULK : bulk(formatDouble17g(s));
 }
 
+/** ZINCRBY key increment member: ZADD INCR with one pair (t_zset.c zincrbyCommand). */
+function zincrbyCommand(c: Ctx): RespValue {
+  return zaddCommand({ ...c, argv: ['ZADD', arg(c, 1), 'INCR', arg(c, 2), arg(c, 3)] });
+}
+
+function zremCommand(c: Ctx): RespValue {
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'zset', int(0));
+  if (isReply(o)) return o;
+  let deleted = 0;
+  for (let j = 2; j < c.argv.length; j++) {
+    if (o.val.delete(arg(c, j))) deleted++;
+    if (o.val.size === 0) {
+      c.core.deleteKey(c.client.db, o.slot);
+      break;
+    }
+  }
+  c.core.dirty += deleted;
+  return int(deleted);
+}
+
+function zmscoreCommand(c: Ctx): RespValue {
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
+  if (isReply(o) && o.type !== 'array') return o;
+  const out: RespValue[] = [];
+  for (let j = 2; j < c.argv.length; j++) {
+    const s = isReply(o) ? undefined : o.val.m.get(arg(c, j));
+    out.push(s === undefined ? NULL_BULK : bulk(formatDouble17g(s)));
+  }
+  return array(out);
+}
+
+/** t_zset.c zrankGenericCommand (0-based; from the top with ZREVRANK). */
+function zrankGeneric(c: Ctx, reverse: boolean): RespValue {
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', NULL_BULK);
+  if (isReply(o)) return o;
+  const s = o.val.m.get(arg(c, 2));
+  if (s === undefined) return NULL_BULK;
+  const rank = o.val.zsl.getRank(s, arg(c, 2));
+  return int(reverse ? o.val.size - rank : rank - 1);
+}
+
+type Where = 'min' | 'max';
+
+/** Pop up to `count` lowest (min) or highest (max) members; drops an emptied key. */
+function zpop(c: Ctx, z: ZsetVal, slot: number, where: Where, count: number): [string, number][] {
+  const out: [string, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const n = where === 'min' ? z.zsl.first() : z.zsl.tail;
+    if (n === undefined) break;
+    out.push([n.ele, n.score]);
+    z.delete(n.ele);
+  }
+  if (z.size === 0) c.core.deleteKey(c.client.db, slot);
+  c.core.dirty += out.length;
+  return out;
+}
+
+const flatPairs = (pairs: readonly [string, number][]): RespValue[] => pairs.flatMap(([m, s]) => [bulk(m), bulk(formatDouble17g(s))]);
+
+/** t_zset.c zpopMinMaxCommand → genericZpopCommand (ZPOPMIN / ZPOPMAX key [count]). */
+function zpopCommand(c: Ctx, where: Where): RespValue {
+  if (c.argv.length > 3) return err(E.syntax);
+  let count = 1;
+  if (c.argv.length === 3) {
+    const v = string2ll(arg(c, 2));
+    if (v === undefined || v < 0n) return err('ERR value is out of range, must be positive');
+    count = v > 1_000_000_000n ? 1_000_000_000 : Number(v);
+  }
+  const o = lookupKeyWriteOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
+  if (isReply(o)) return o;
+  if (count === 0) return EMPTY_ARRAY;
+  return array(flatPairs(zpop(c, o.val, o.slot, where, count)));
+}
+
+/** t_zset.c zmpopGenericCommand: ZMPOP numkeys key … MIN|MAX [COUNT n], propagated as ZPOPMIN/ZPOPMAX key n. */
+function zmpopCommand(c: Ctx): RespValue {
+  const nk = string2ll(arg(c, 1));
+  if (nk === undefined || nk <= 0n) return err('ERR numkeys should be greater than 0');
+  const whereIdx = 2 + Number(nk > 1_000_000_000n ? 1_000_000_000n : nk);
+  if (whereIdx >= c.argv.length) return err(E.syntax);
+  const w = lower(arg(c, whereIdx));
+  if (w !== 'min' && w !== 'max') return err(E.syntax);
+  let count = -1n;
+  for (let j = whereIdx + 1; j < c.argv.length; j++) {
+    if (optName(arg(c, j)) === 'count' && count === -1n && j + 1 < c.argv.length) {
+      const v = string2ll(arg(c, ++j));
+      if (v === undefined || v <= 0n) return err('ERR count should be greater than 0');
+      count = v;
+    } else return err(E.syntax);
+  }
+  const n = count === -1n ? 1 : count > 1_000_000_000n ? 1_000_000_000 : Number(count);
+  for (let k = 2; k < whereIdx; k++) {
+    const key = arg(c, k);
+    const o = lookupKeyWriteOrReply(c, key, 'zset', NULL_BULK);
+    if (isReply(o)) {
+      if (o.type === 'null') continue;
+      return o;
+    }
+    const popped = zpop(c, o.val, o.slot, w, n);
+    c.propagateAs = [w === 'min' ? 'ZPOPMIN' : 'ZPOPMAX', key, String(popped.length)];
+    return array([bulk(key), array(popped.map(([m, s]) => array([bulk(m), bulk(formatDouble17g(s))])))]);
+  }
+  return { type: 'null', resp2: 'array' };
+}
+
+/** t_zset.c zrandmemberCommand / zrandmemberWithCountCommand (draws from the injected PRNG). */
+function zrandmemberCommand(c: Ctx): RespValue {
+  if (c.argv.length === 2) {
+    const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', NULL_BULK);
+    if (isReply(o)) return o;
+    const n = o.val.zsl.getElementByRank(c.core.prng.int(1, o.val.size + 1));
+    return bulk(n?.ele ?? '');
+  }
+  const v = string2ll(arg(c, 2));
+  if (v === undefined) return err(E.notInteger);
+  if (v < -LLONG_MAX) return err('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  let withscores = false;
+  if (c.argv.length === 4 && optName(arg(c, 3)) === 'withscores') withscores = true;
+  else if (c.argv.length >= 4) return err(E.syntax);
+  if (withscores && (v < -(LLONG_MAX / 2n) || v > LLONG_MAX / 2n)) return err('ERR value is out of range');
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
+  if (isReply(o)) return o;
+  if (v === 0n) return EMPTY_ARRAY;
+  const entries = o.val.sorted();
+  const out: RespValue[] = [];
+  const push = (e: [string, number] | undefined): void => {
+    if (e === undefined) return;
+    out.push(bulk(e[0]));
+    if (withscores) out.push(bulk(formatDouble17g(e[1])));
+  };
+  if (v < 0n) {
+    if (-v > 10_000_000n) return err('ERR value is out of range'); // bounded memory (ours, not Redis's)
+    for (let i = 0n; i < -v; i++) push(entries[c.core.prng.int(0, entries.length)]);
+    return array(out);
+  }
+  if (v >= BigInt(entries.length)) {
+    for (const e of entries) push(e);
+    return array(out);
+  }
+  for (let i = 0; i < Number(v); i++) {
+    const j = c.core.prng.int(i, entries.length);
+    const a = entries[i], b = entries[j];
+    if (a === undefined || b === undefined) break;
+    entries[i] = b;
+    entries[j] = a;
+    push(b);
+  }
+  return array(out);
+}
+
+/** t_zset.c zscanCommand: a listpack in one call (cursor 0), a skiplist's dict through the walk. */
+function zscanCommand(c: Ctx): RespValue {
+  const cursor = parseScanCursor(arg(c, 2));
+  if (cursor === undefined) return err('ERR invalid cursor');
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', EMPTY_SCAN);
+  if (isReply(o)) return o;
+  const opts = parseScanOptions(c, 3, false);
+  if (!('count' in opts)) return opts;
+  const z = o.val;
+  const step = z.listpack
+    ? scanAll(() => z.sorted().map(([m, s]) => [m, formatDouble17g(s)]))
+    : scanDict(() => [...z.m].map(([m, s]): [string, string[]] => [m, [m, formatDouble17g(s)]]), z.size);
+  return scanGeneric(cursor, opts, step);
+}
+
+const W = ['write', 'denyoom', 'fast'] as const;
+const R = ['readonly', 'fast'] as const;
+
 export const ZSET_COMMANDS: readonly CommandSpec[] = [
-  cmd('zadd', -4, ['write', 'denyoom', 'fast'], [1, 1, 1], 'sorted_set', zaddCommand),
-  cmd('zrange', -4, ['readonly'], [1, 1, 1], 'sorted_set', zrangeCommand),
-  cmd('zcard', 2, ['readonly', 'fast'], [1, 1, 1], 'sorted_set', zcardCommand),
-  cmd('zscore', 3, ['readonly', 'fast'], [1, 1, 1], 'sorted_set', zscoreCommand),
+  cmd('zadd', -4, W, [1, 1, 1], 'sorted_set', zaddCommand),
+  cmd('zincrby', 4, W, [1, 1, 1], 'sorted_set', zincrbyCommand),
+  cmd('zrem', -3, ['write', 'fast'], [1, 1, 1], 'sorted_set', zremCommand),
+  cmd('zcard', 2, R, [1, 1, 1], 'sorted_set', zcardCommand),
+  cmd('zscore', 3, R, [1, 1, 1], 'sorted_set', zscoreCommand),
+  cmd('zmscore', -3, R, [1, 1, 1], 'sorted_set', zmscoreCommand),
+  cmd('zrank', 3, R, [1, 1, 1], 'sorted_set', (c) => zrankGeneric(c, false)),
+  cmd('zrevrank', 3, R, [1, 1, 1], 'sorted_set', (c) => zrankGeneric(c, true)),
+  cmd('zpopmin', -2, ['write', 'fast'], [1, 1, 1], 'sorted_set', (c) => zpopCommand(c, 'min')),
+  cmd('zpopmax', -2, ['write', 'fast'], [1, 1, 1], 'sorted_set', (c) => zpopCommand(c, 'max')),
+  cmd('zmpop', -4, ['write'], [0, 0, 0], 'sorted_set', zmpopCommand, { getKeys: numkeysKeys }),
+  cmd('zrandmember', -2, ['readonly'], [1, 1, 1], 'sorted_set', zrandmemberCommand),
+  cmd('zscan', -3, ['readonly'], [1, 1, 1], 'sorted_set', zscanCommand),
+  ...ZSET_RANGE_COMMANDS,
+  ...ZSET_OPS_COMMANDS,
 ];

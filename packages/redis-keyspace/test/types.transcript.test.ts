@@ -15,3 +15,7 @@ describe('t_list.c commands (test/transcripts/lists.txt)', () => {
 describe('t_set.c commands (test/transcripts/sets.txt)', () => {
   describeTranscript(file('sets.txt'), keyspaceRunner);
 });
+
+describe('t_zset.c commands (test/transcripts/zsets.txt)', () => {
+  describeTranscript(file('zsets.txt'), keyspaceRunner);
+});
