@@ -92,7 +92,10 @@ function drawControls(): void {
   const p = page;
   const seedInput = h('input', { type: 'number', value: p.seed, min: 0, max: 2 ** 31 - 1, 'aria-label': 'seed', id: 'seed', size: 8 });
   const paramInputs = p.scenario.params.map((spec) => {
-    const input = h('input', { type: 'number', id: `param-${spec.name}`, value: p.params.get(spec.name) ?? spec.def, min: spec.min, max: spec.max, step: spec.step ?? 1, 'aria-label': spec.label, size: 6 });
+    const value = p.params.get(spec.name) ?? spec.def;
+    const input: HTMLInputElement | HTMLSelectElement = spec.choices !== undefined
+      ? h('select', { id: `param-${spec.name}`, 'aria-label': spec.label }, ...spec.choices.map((c, i) => h('option', { value: i, selected: i === value }, c)))
+      : h('input', { type: 'number', id: `param-${spec.name}`, value, min: spec.min, max: spec.max, step: spec.step ?? 1, 'aria-label': spec.label, size: 6 });
     return { spec, input };
   });
   const apply = h('button', { id: 'apply', title: 'rebuild the run with this seed and these parameters', onclick: () => {
@@ -192,6 +195,9 @@ function frame(now: number): void {
     }
     if (moved) refresh(false);
     if (frames % 30 === 0) writeUrl();
+  } else {
+    // Idle: park runs at checkpoints below the current position, so that stepping back is cheap.
+    page.timeline.prepare(6);
   }
   requestAnimationFrame(frame);
 }

@@ -14,7 +14,7 @@ export interface UiScenario<A, R extends ScenarioRun<A>> {
   readonly id: string;
   readonly title: string;
   /** Numeric parameters with their defaults and bounds, shown as inputs and kept in the URL. */
-  readonly params: readonly { readonly name: string; readonly label: string; readonly def: number; readonly min: number; readonly max: number; readonly step?: number }[];
+  readonly params: readonly { readonly name: string; readonly label: string; readonly def: number; readonly min: number; readonly max: number; readonly step?: number; /** shown as a list: the value is the index */ readonly choices?: readonly string[] }[];
   readonly defaultSeed: number;
   create(params: ReadonlyMap<string, number>, seed: number): R;
   encodeAction(a: A): string;

@@ -13,6 +13,13 @@
  *   up so that state kept outside the simulator (an Ensemble's bookkeeping, a scenario's curve) is
  *   rebuilt too: nothing can be stale after a rewind.
  *
+ * Replaying from the seed costs O(position). To make stepping back cheap, the timeline parks
+ * *spares*: runs built from the seed and left untouched at checkpoint positions (every
+ * `checkpointEvery` entries near the current position, and a few spread further back). A seek
+ * back takes the highest spare at or below the target and executes only the difference; the spare
+ * is consumed (a run cannot be copied), and `prepare(budgetMs)` rebuilds missing spares in small
+ * slices (the page calls it in idle animation frames).
+ *
  * A new action taken while behind the end of the log cuts the future off (a branch), as a
  * debugger's "edit and continue" would. The URL (see url.ts) holds the same four things, so a link
  * reproduces the run exactly.
@@ -48,9 +55,60 @@ export class Timeline<R extends ScenarioRun<never>, A = ActionOf<R>> {
   private readonly log: LogEntry<A>[] = [];
   private position = 0;
   private current: R;
+  /** position → an untouched run at that position. */
+  private readonly spares = new Map<number, R>();
+  /** Runs being advanced from the seed towards a wanted checkpoint. */
+  private builders: { run: R; pos: number; target: number }[] = [];
+  readonly checkpointEvery: number;
 
-  constructor(private readonly create: () => R) {
+  constructor(private readonly create: () => R, opts: { checkpointEvery?: number } = {}) {
     this.current = create();
+    this.checkpointEvery = opts.checkpointEvery ?? 250;
+  }
+
+  /** Positions that have a parked spare (for tests and the curious). */
+  sparePositions(): number[] {
+    return [...this.spares.keys()].sort((a, b) => a - b);
+  }
+
+  /** The checkpoints worth keeping a spare at, for the current position. */
+  private wanted(): number[] {
+    const c = this.checkpointEvery;
+    const top = Math.floor(Math.max(0, this.position - 1) / c) * c;
+    const out = new Set<number>();
+    for (let k = 0; k < 6; k++) if (top - k * c > 0) out.add(top - k * c);
+    for (let d = 8; top - d * c > 0 && out.size < 12; d *= 2) out.add(top - d * c);
+    return [...out].filter((x) => x <= this.log.length).sort((a, b) => a - b);
+  }
+
+  /**
+   * Builds missing spares for about `budgetMs` milliseconds of work (performance.now()).
+   * Returns true while there is more to do. Spares no longer wanted are dropped.
+   */
+  prepare(budgetMs: number): boolean {
+    const wanted = this.wanted();
+    const keep = new Set(wanted);
+    for (const k of [...this.spares.keys()]) if (!keep.has(k)) this.spares.delete(k);
+    this.builders = this.builders.filter((b) => keep.has(b.target) && b.target <= this.log.length);
+    for (const w of wanted) {
+      if (!this.spares.has(w) && !this.builders.some((b) => b.target === w)) this.builders.push({ run: this.create(), pos: 0, target: w });
+    }
+    const t0 = performance.now();
+    while (this.builders.length > 0 && performance.now() - t0 < budgetMs) {
+      const b = this.builders[0];
+      if (b === undefined) break;
+      for (let i = 0; i < 64 && b.pos < b.target; i++) {
+        const e = this.log[b.pos];
+        if (e === undefined) break;
+        this.executeOn(b.run, e);
+        b.pos++;
+      }
+      if (b.pos >= b.target) {
+        this.spares.set(b.target, b.run);
+        this.builders.shift();
+      }
+    }
+    return this.builders.length > 0;
   }
 
   /** The run at the current position (a new object after a step back). */
@@ -96,7 +154,7 @@ export class Timeline<R extends ScenarioRun<never>, A = ActionOf<R>> {
    * run is rebuilt to the current position, so a half-applied action can leave nothing behind.
    */
   act(action: A): void {
-    if (this.position < this.log.length) this.log.length = this.position;
+    if (this.position < this.log.length) this.cutFuture();
     try {
       (this.current as unknown as ScenarioRun<A>).apply(action);
     } catch (e) {
@@ -116,8 +174,17 @@ export class Timeline<R extends ScenarioRun<never>, A = ActionOf<R>> {
       throw new TimelineError('BAD_POSITION', `position ${String(target)} is outside 0..${String(this.log.length)}`);
     }
     if (target < this.position) {
-      this.current = this.create();
-      this.position = 0;
+      let best = -1;
+      for (const k of this.spares.keys()) if (k <= target && k > best) best = k;
+      const spare = best >= 0 ? this.spares.get(best) : undefined;
+      if (spare !== undefined) {
+        this.spares.delete(best);
+        this.current = spare;
+        this.position = best;
+      } else {
+        this.current = this.create();
+        this.position = 0;
+      }
     }
     while (this.position < target) this.forward();
   }
@@ -125,6 +192,8 @@ export class Timeline<R extends ScenarioRun<never>, A = ActionOf<R>> {
   /** Adopts a whole log (e.g. from a URL) and executes it up to `target` (default: all of it). */
   adopt(entries: readonly LogEntry<A>[], target = entries.length): void {
     this.log.length = 0;
+    this.spares.clear();
+    this.builders = [];
     this.log.push(...entries);
     this.current = this.create();
     this.position = 0;
@@ -166,8 +235,19 @@ export class Timeline<R extends ScenarioRun<never>, A = ActionOf<R>> {
   }
 
   private execute(e: LogEntry<A>): void {
-    if (e.kind === 'action') (this.current as unknown as ScenarioRun<A>).apply(e.action);
-    else if (e.kind === 'advance') this.current.sim.advanceClock(e.toMs);
-    else if (!this.current.sim.step()) throw new TimelineError('END_OF_RUN', 'the log says step, but the simulator has nothing pending (not the same run?)');
+    this.executeOn(this.current, e);
+  }
+
+  private executeOn(run: R, e: LogEntry<A>): void {
+    if (e.kind === 'action') (run as unknown as ScenarioRun<A>).apply(e.action);
+    else if (e.kind === 'advance') run.sim.advanceClock(e.toMs);
+    else if (!run.sim.step()) throw new TimelineError('END_OF_RUN', 'the log says step, but the simulator has nothing pending (not the same run?)');
+  }
+
+  /** Cuts the log at the current position; spares and builders beyond it are dropped. */
+  private cutFuture(): void {
+    this.log.length = this.position;
+    for (const k of [...this.spares.keys()]) if (k > this.position) this.spares.delete(k);
+    this.builders = this.builders.filter((b) => b.target <= this.position);
   }
 }

@@ -57,7 +57,7 @@ export const zookeeperScenario: UiScenario<ZkAction, ZkRun> = {
     let cards = root.querySelector<HTMLElement>('.cards');
     if (cards === null) {
       cards = h('div', { class: 'cards' });
-      root.append(cards, h('h3', {}, 'Messages in flight (click one to drop it)'), h('ol', { class: 'inflight' }), h('h3', {}, 'What happened'), h('ol', { class: 'notes' }));
+      root.append(cards, h('h3', {}, 'Messages in flight (click one to drop it)'), h('ol', { class: 'inflight' }), h('h3', {}, 'What happened (newest first)'), h('ul', { class: 'notes' }));
     }
     const cardsEl = cards;
     memo(cardsEl, JSON.stringify(v.servers) + String(v.leader), () => {
@@ -77,7 +77,7 @@ export const zookeeperScenario: UiScenario<ZkAction, ZkRun> = {
       });
     }
     const notes = root.querySelector<HTMLElement>('.notes');
-    if (notes !== null) memo(notes, String(v.notes.length) + (v.notes.at(-1) ?? ''), () => { notes.replaceChildren(...v.notes.map((n) => h('li', {}, n))); });
+    if (notes !== null) memo(notes, String(v.notes.length) + (v.notes.at(-1) ?? ''), () => { notes.replaceChildren(...v.notes.slice().reverse().map((n) => h('li', {}, n))); });
   },
 
   inspect(run) {
