@@ -42,6 +42,10 @@ const STRERROR = new Map<string, string>([
   ['EDQUOT', 'Disk quota exceeded'],
   ['EFBIG', 'File too large'],
   ['EBADF', 'Bad file descriptor'],
+  ['ENOENT', 'No such file or directory'],
+  ['ENOTDIR', 'Not a directory'],
+  ['EISDIR', 'Is a directory'],
+  ['EACCES', 'Permission denied'],
 ]);
 
 export function strerror(errno: string | undefined): string {

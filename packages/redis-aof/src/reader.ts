@@ -31,20 +31,27 @@ const NL = 0x0a;
  * fgets(buf, size, fp) over `bytes` from `pos`: the end of the line (exclusive): up to size-1
  * bytes, or through the first '\n'. -1 at EOF. Works on indices, allocates nothing.
  */
-function fgetsEnd(bytes: Uint8Array, pos: number, size: number): number {
+function fgetsEnd(bytes: Uint8Array, pos: number, size: number, work: ReaderWork | undefined): number {
   if (pos >= bytes.length) return -1;
   const max = Math.min(bytes.length, pos + size - 1);
   let i = pos;
   while (i < max) {
     if (bytes[i++] === NL) break;
   }
+  if (work !== undefined) work.steps += i - pos + 1;
   return i;
+}
+
+/** An operation counter for tests: bytes examined plus one per line and per argument. */
+export interface ReaderWork {
+  steps: number;
 }
 
 /** C atoi/strtol over bytes[start+1 .. end) (after the '*' or '$'). */
 function lineNumber(bytes: Uint8Array, start: number, end: number): number {
   let p = start + 1;
-  while (p < end && (bytes[p] === 0x20 || (bytes[p]! >= 0x09 && bytes[p]! <= 0x0d))) p++;
+  const byte = (i: number): number => bytes[i] ?? 0;
+  while (p < end && (byte(p) === 0x20 || (byte(p) >= 0x09 && byte(p) <= 0x0d))) p++;
   let neg = false;
   if (p < end && (bytes[p] === 0x2b || bytes[p] === 0x2d)) {
     neg = bytes[p] === 0x2d;
@@ -52,7 +59,7 @@ function lineNumber(bytes: Uint8Array, start: number, end: number): number {
   }
   let v = 0;
   while (p < end) {
-    const c = bytes[p]!;
+    const c = byte(p);
     if (c < 0x30 || c > 0x39) break;
     if (v < 1e18) v = v * 10 + (c - 0x30);
     p++;
@@ -68,13 +75,13 @@ function show(bytes: Uint8Array, start: number, end: number): string {
  * Read commands from `bytes` starting at `offset` (after an RDB preamble, if any). The last event
  * is always `eof`, `short-read` or `format-error`.
  */
-export function* readAofCommands(input: Uint8Array, offset = 0): Generator<AofReadEvent, void, undefined> {
+export function* readAofCommands(input: Uint8Array, offset = 0, work?: ReaderWork): Generator<AofReadEvent, void, undefined> {
   // A plain Uint8Array view: subarray on it is cheaper than on a Buffer.
   const bytes = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   let pos = offset;
   for (;;) {
     const start = pos;
-    const headEnd = fgetsEnd(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN);
+    const headEnd = fgetsEnd(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN, work);
     if (headEnd < 0) {
       yield { kind: 'eof', at: pos };
       return;
@@ -102,7 +109,7 @@ export function* readAofCommands(input: Uint8Array, offset = 0): Generator<AofRe
     }
     const argv: Uint8Array[] = [];
     for (let j = 0; j < argc; j++) {
-      const lenEnd = fgetsEnd(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN);
+      const lenEnd = fgetsEnd(bytes, pos, AOF_ANNOTATION_LINE_MAX_LEN, work);
       if (lenEnd < 0) {
         yield { kind: 'short-read', at: pos, commandStart: start };
         return;
@@ -122,6 +129,7 @@ export function* readAofCommands(input: Uint8Array, offset = 0): Generator<AofRe
         return;
       }
       argv.push(bytes.subarray(pos, pos + len));
+      if (work !== undefined) work.steps++;
       pos += len;
       // "Discard CRLF": two bytes are read and not checked.
       if (pos + 2 > bytes.length) {
