@@ -125,10 +125,10 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
   /** The element `element` just read (when it did not open an aggregate). */
   private v: V = NULL;
   private opened = false;
-  /** What `lineEnd` read on the way: a canonical number of at most 15 digits, if the line is one. */
-  private num = 0;
-  private fast = false;
   private ops = 0;
+  /** `q.buf.buffer` and `.byteOffset`, read once per parse: the getters cost per call. */
+  private ab: ArrayBufferLike = new ArrayBuffer(0);
+  private bo = 0;
 
   constructor(options: RespDecoderOptions<M> = {}) {
     this.protocol = options.protocol ?? 3;
@@ -152,9 +152,16 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
 
   /** Returns the values this chunk completes. Throws RespProtocolError on malformed input. */
   push(chunk: Uint8Array): RespValue<IntegerOf<M>>[] {
-    const r = this.feed(chunk);
-    if (r.error) throw r.error;
-    return r.values;
+    if (this.request) {
+      const r = this.feed(chunk);
+      if (r.error) throw r.error;
+      return r.values;
+    }
+    const values: V[] = [];
+    const error = this.run(chunk, values, undefined);
+    if (error) throw error;
+    // The integers in `values` are of the kind this decoder's mode makes.
+    return values as RespValue<IntegerOf<M>>[];
   }
 
   /**
@@ -181,7 +188,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     return error ? { values: typed, ends, error } : { values: typed, ends };
   }
 
-  private run(chunk: Uint8Array, values: V[], ends: number[]): RespProtocolError | undefined {
+  private run(chunk: Uint8Array, values: V[], ends: number[] | undefined): RespProtocolError | undefined {
     if (this.failed) return this.failed;
     try {
       this.q.consume(
@@ -267,7 +274,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
   }
 
   /** Reads as many elements as the buffered bytes hold, emitting each top-level value. */
-  private parse(values: V[], ends: number[]): void {
+  private parse(values: V[], ends: number[] | undefined): void {
     const q = this.q;
     const base = q.base;
     const end = q.end;
@@ -276,11 +283,10 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
       this.need = 0;
     }
     let pos = Math.max(this.cursor - base, q.start);
+    this.ab = q.buf.buffer;
+    this.bo = q.buf.byteOffset;
     while (pos < end) {
-      if (this.top === undefined) {
-        this.valueStart = base + pos;
-        this.building = true;
-      }
+      if (this.top === undefined) this.valueStart = base + pos;
       const next = this.element(q.buf, pos, end);
       if (next < 0) break;
       pos = next;
@@ -288,21 +294,24 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
         this.opened = false;
         continue;
       }
-      if (!this.attach()) {
-        if (this.building && base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
-        continue;
+      // Inside an aggregate: hand it the element; go on unless that completed the value.
+      if (this.top !== undefined) {
+        if (!this.attach()) {
+          if (this.building && base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
+          continue;
+        }
+        if (!this.building) this.v = this.rebuild(this.valueStart - base, pos);
       }
-      const v = this.building ? this.v : this.rebuild(this.valueStart - base, pos);
-      values.push(v);
-      ends.push(base + pos);
-      q.start = pos;
+      values.push(this.v);
+      ends?.push(base + pos);
     }
     this.cursor = base + pos;
     if (this.top === undefined) {
       q.start = pos;
-    } else if (this.building) {
+    } else {
       // Out of input inside an aggregate: keep its bytes, drop what was built from them.
-      this.stopBuilding();
+      q.start = this.valueStart - base;
+      if (this.building) this.stopBuilding();
     }
   }
 
@@ -316,6 +325,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
   /** Builds the value whose every byte is buffered in [from, to), as `parse` would have. */
   private rebuild(from: number, to: number): V {
     this.building = true;
+    this.ab = this.q.buf.buffer;
+    this.bo = this.q.buf.byteOffset;
     this.top = undefined;
     this.outer.length = 0;
     const buf = this.q.buf;
@@ -352,24 +363,49 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
 
   /**
    * Reads the element at `pos`: sets `this.v` (or `this.opened` for a non-empty aggregate) and
-   * returns the position after it, or -1 when its bytes have not all arrived.
+   * returns the position after it, or -1 when its bytes have not all arrived. The line's CR is
+   * found here, reading the digits of a plain number on the way (the common header, read once):
+   * `num` is that number (at most 15 digits, canonical), or NaN when the line is anything else.
    */
   private element(buf: Uint8Array, pos: number, end: number): number {
     const type = buf[pos] ?? 0;
     if (!KNOWN_TYPES[type]) this.unknownType(pos, type);
-    const cr = this.lineEnd(buf, pos, end);
+    let cr: number;
+    let num = NaN;
+    if (this.scanFrom !== 0) {
+      // An unfinished line seen before: its bytes up to scanFrom hold no CR (13.1: do not re-read).
+      cr = this.resumeLine(buf, pos, end);
+    } else {
+      const negative = buf[pos + 1] === MINUS;
+      const first = negative ? pos + 2 : pos + 1;
+      let n = 0;
+      let c = -1;
+      for (cr = first; cr < end; cr++) {
+        c = buf[cr] ?? 0;
+        if (c < ZERO || c > NINE) break;
+        n = n * 10 + (c - ZERO);
+      }
+      const digits = cr - first;
+      if (c === CR && digits > 0 && digits <= 15 && (buf[first] !== ZERO || (digits === 1 && !negative))) num = negative ? -n : n;
+      while (cr < end && buf[cr] !== CR) cr++;
+      this.ops += cr - pos + 1;
+      if (cr + 1 >= end || buf[cr + 1] !== LF) cr = this.lineTail(buf, pos, cr, end);
+    }
     if (cr < 0) return -1;
     switch (type) {
       case 0x24: // $ bulk string
       case 0x21: // ! blob error
       case 0x3d: // = verbatim string
-        return this.bulk(type, buf, pos, cr, end);
+        return this.bulk(type, buf, pos, cr, end, num);
       case 0x2a: // * array
       case 0x7e: // ~ set
       case 0x3e: // > push
       case 0x25: // % map
       case 0x7c: // | attribute
-        this.aggregate(type, buf, pos, cr);
+        this.aggregate(type, buf, pos, cr, num);
+        return cr + 2;
+      case 0x3a: // : integer
+        this.v = this.integer(buf, pos, cr, num);
         return cr + 2;
       default:
         this.v = this.scalar(type, buf, pos, cr);
@@ -377,82 +413,64 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     }
   }
 
-  /**
-   * Finds the CR ending the line that starts at `pos` (its type byte), reading the digits of a
-   * plain number on the way (`this.fast`, `this.num`: the common header, read once). Returns the
-   * CR's index, or -1 when the line's end has not arrived (the search resumes there next time).
-   */
-  private lineEnd(buf: Uint8Array, pos: number, end: number): number {
-    const base = this.q.base;
-    let cr = pos + 1;
-    this.fast = false;
-    if (this.scanFrom > base + cr) {
-      // An unfinished line seen before: its bytes up to scanFrom hold no CR (13.1: do not re-read).
-      cr = this.scanFrom - base;
-    } else {
-      const negative = buf[cr] === MINUS;
-      const first = negative ? cr + 1 : cr;
-      let num = 0;
-      let c = -1;
-      for (cr = first; cr < end; cr++) {
-        c = buf[cr] ?? 0;
-        if (c < ZERO || c > NINE) break;
-        num = num * 10 + (c - ZERO);
-      }
-      const digits = cr - first;
-      this.ops += cr - pos;
-      if (c === CR && digits > 0 && digits <= 15 && (buf[first] !== ZERO || (digits === 1 && !negative))) {
-        this.fast = true;
-        this.num = negative ? -num : num;
-      }
-    }
+  private resumeLine(buf: Uint8Array, pos: number, end: number): number {
+    let cr = this.scanFrom - this.q.base;
     const from = cr;
     while (cr < end && buf[cr] !== CR) cr++;
     this.ops += cr - from + 1;
-    if (cr + 1 >= end) {
-      if (cr - pos - 1 > this.maxLineLen) this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
-      this.scanFrom = base + Math.max(cr, from);
-      return -1;
-    }
+    if (cr + 1 >= end || buf[cr + 1] !== LF) return this.lineTail(buf, pos, cr, end);
     this.scanFrom = 0;
-    if (buf[cr + 1] !== LF) this.fail('EXPECTED_CRLF', cr + 1, "Protocol error: expected '\\n' after '\\r'", showByte(buf[cr + 1]));
     return cr;
   }
 
+  /** The line at `pos` has no CRLF yet (remember where the search stopped), or a CR without LF. */
+  private lineTail(buf: Uint8Array, pos: number, cr: number, end: number): number {
+    if (cr + 1 < end) this.fail('EXPECTED_CRLF', cr + 1, "Protocol error: expected '\\n' after '\\r'", showByte(buf[cr + 1]));
+    if (cr - pos - 1 > this.maxLineLen) this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
+    this.scanFrom = this.q.base + cr;
+    return -1;
+  }
+
   /** `$`, `!`, `=`: a length line, then that many bytes and CRLF. */
-  private bulk(type: number, buf: Uint8Array, pos: number, cr: number, end: number): number {
+  private bulk(type: number, buf: Uint8Array, pos: number, cr: number, end: number, num: number): number {
     if (type !== 0x24 && this.protocol === 2) this.resp3InResp2(pos, type);
-    const len = this.fast ? this.num : this.slowLength(buf, pos, cr);
+    const len = num === num ? num : this.slowLength(buf, pos, cr);
     if (len === -1 && type === 0x24) {
       this.v = NULL_BULK;
       return cr + 2;
     }
-    if (!(len >= 0) || len > this.maxBulkLen) {
-      this.fail('INVALID_BULK_LENGTH', pos + 1, len > this.maxBulkLen ? `Bulk string length out of range (max ${this.maxBulkLen})` : 'Bad bulk string length', showLine(buf, pos + 1, cr));
-    }
+    if (!(len >= 0) || len > this.maxBulkLen) this.badBulkLength(buf, pos, cr, len);
     const next = cr + 2;
     const stop = next + len;
     if (stop + 2 > end) {
       this.need = this.q.base + stop + 2;
       return -1;
     }
-    if (buf[stop] !== CR || buf[stop + 1] !== LF) {
-      const at = buf[stop] !== CR ? stop : stop + 1;
-      this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${len}-byte payload`, showByte(buf[at]));
-    }
-    if (type === 0x3d && (len < 4 || buf[next + 3] !== 0x3a)) {
-      this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(stop, next + 4)));
-    }
+    if (buf[stop] !== CR || buf[stop + 1] !== LF) this.noCrlfAfter(buf, stop, len);
     if (!this.building) this.v = NULL;
-    else {
-      // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
-      // looks up the species constructor on every call.
-      const at = buf.byteOffset + next;
-      if (type === 0x24) this.v = { type: 'bulk', value: new Uint8Array(buf.buffer, at, len) };
-      else if (type === 0x21) this.v = { type: 'blobError', value: new Uint8Array(buf.buffer, at, len) };
-      else this.v = { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(buf.buffer, at + 4, len - 4) };
-    }
+    // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
+    // looks up the species constructor on every call.
+    else if (type === 0x24) this.v = { type: 'bulk', value: new Uint8Array(this.ab, this.bo + next, len) };
+    else this.v = this.blob(type, buf, next, len);
     return stop + 2;
+  }
+
+  /** `!` blob error or `=` verbatim string, whose bytes are all here. */
+  private blob(type: number, buf: Uint8Array, next: number, len: number): V {
+    if (type === 0x21) return { type: 'blobError', value: new Uint8Array(this.ab, this.bo + next, len) };
+    if (len < 4 || buf[next + 3] !== 0x3a) {
+      this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(next + len, next + 4)));
+    }
+    return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(this.ab, this.bo + next + 4, len - 4) };
+  }
+
+  private badBulkLength(buf: Uint8Array, pos: number, cr: number, len: number): never {
+    this.fail('INVALID_BULK_LENGTH', pos + 1, len > this.maxBulkLen ? `Bulk string length out of range (max ${this.maxBulkLen})` : 'Bad bulk string length', showLine(buf, pos + 1, cr));
+  }
+
+  private noCrlfAfter(buf: Uint8Array, stop: number, len: number): never {
+    const at = buf[stop] !== CR ? stop : stop + 1;
+    this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${len}-byte payload`, showByte(buf[at]));
   }
 
   /** The length of a header line that is not a plain short number: string2ll, or a typed error. */
@@ -466,9 +484,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
   }
 
   /** `*`, `~`, `>`, `%`, `|`: opens a frame, or completes an empty aggregate at once. */
-  private aggregate(type: number, buf: Uint8Array, pos: number, cr: number): void {
+  private aggregate(type: number, buf: Uint8Array, pos: number, cr: number, num: number): void {
     if (type !== 0x2a && this.protocol === 2) this.resp3InResp2(pos, type);
-    const n = this.fast ? this.num : this.slowLength(buf, pos, cr);
+    const n = num === num ? num : this.slowLength(buf, pos, cr);
     if (n === -1 && type === 0x2a) {
       this.v = NULL_ARRAY;
       return;
@@ -490,7 +508,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     this.opened = true;
   }
 
-  /** The one-line types: `+ - : _ # , (`. */
+  /** The other one-line types: `+ - _ # , (`. */
   private scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
     switch (type) {
       case 0x2b: // + simple string
@@ -498,8 +516,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
         return this.building ? { type: 'simple', value: readUtf8(buf, pos + 1, cr) } : NULL;
       case 0x2d: // - error
         return this.building ? { type: 'error', value: readUtf8(buf, pos + 1, cr) } : NULL;
-      case 0x3a: // : integer
-        return this.integer(buf, pos, cr);
       default:
         if (this.protocol === 2) this.resp3InResp2(pos, type);
         this.ops += cr - pos;
@@ -507,11 +523,11 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     }
   }
 
-  private integer(buf: Uint8Array, pos: number, cr: number): V {
-    if (this.fast) {
-      const n = this.num;
-      if (n >= 0 && n < OBJ_SHARED_INTEGERS) return sharedInteger(n, this.numbers);
-      return { type: 'integer', value: this.numbers ? n : BigInt(n) };
+  /** `:` — `num` is the plain number the line held, or NaN (then string2ll decides). */
+  private integer(buf: Uint8Array, pos: number, cr: number, num: number): V {
+    if (num === num) {
+      if (num >= 0 && num < OBJ_SHARED_INTEGERS) return sharedInteger(num, this.numbers);
+      return { type: 'integer', value: this.numbers ? num : BigInt(num) };
     }
     this.ops += cr - pos;
     const n = parseInteger(buf, pos + 1, cr);
