@@ -26,6 +26,8 @@ import { EXPIRE_COMMANDS } from './expire.js';
 import { DB_COMMANDS } from './db-commands.js';
 import { SCAN_COMMANDS } from './scan-commands.js';
 import { OBJECT_COMMANDS } from './object.js';
+import { SORT_COMMANDS } from './sort.js';
+import { commandCommandSpec } from './command-command.js';
 
 export type { ClientState, Ctx, CommandSpec } from './server.js';
 
@@ -40,9 +42,10 @@ const TABLE_PARTS: readonly (readonly CommandSpec[])[] = [
   DB_COMMANDS,
   SCAN_COMMANDS,
   OBJECT_COMMANDS,
+  SORT_COMMANDS,
 ];
 
-function buildTable(parts: readonly (readonly CommandSpec[])[]): ReadonlyMap<string, CommandSpec> {
+function buildTable(parts: readonly (readonly CommandSpec[])[]): Map<string, CommandSpec> {
   const table = new Map<string, CommandSpec>();
   for (const part of parts) {
     for (const spec of part) {
@@ -53,8 +56,12 @@ function buildTable(parts: readonly (readonly CommandSpec[])[]): ReadonlyMap<str
   return table;
 }
 
+const table = buildTable(TABLE_PARTS);
+// COMMAND describes the table, itself included.
+table.set('command', commandCommandSpec(() => table));
+
 /** Every command this keyspace answers, keyed by lower-case name. */
-export const COMMANDS: ReadonlyMap<string, CommandSpec> = buildTable(TABLE_PARTS);
+export const COMMANDS: ReadonlyMap<string, CommandSpec> = table;
 
 /** The row for argv[0] (case-insensitive), or undefined for an unknown command. */
 export function lookupCommand(name: string): CommandSpec | undefined {

@@ -7,7 +7,7 @@ import { COMMANDS } from '../src/commands.js';
 export type CompareKind = 'exact' | 'multiset' | 'pairs' | 'ttl' | 'ttl-ms' | 'shape';
 type Gen = (r: Prng) => string[];
 
-const KEYS = ['a', 'b', 'c', 'user:1', 'user:2', 'x\u00ff'];
+const KEYS = ['a', 'b', 'c', 'user:1', 'user:2', 'x\u00ff', 'w_1', 'h_m'];
 const VALUES = ['v', '0', '12', '-7', '9223372036854775807', '3.5', '10.5', 'hello world', '', '\u0000\u00ff\u0001', 'x'.repeat(45), 'y'.repeat(70), '0x10', '1e3', ' 1', 'abcabc'];
 const FIELDS = ['f', 'g', 'h', 'n'];
 const INTS = ['-10', '-1', '0', '1', '2', '5', '100000', 'x', '9223372036854775807', '-9223372036854775808', '1.5', ''];
@@ -24,6 +24,16 @@ const ttlOpt = (r: Prng): string[] =>
   r.pick([[], [], ['EX', '100000'], ['PX', '100000000'], ['EXAT', String(FAR / 1000)], ['PXAT', String(FAR + 123)], ['PXAT', '1'], ['KEEPTTL'], ['EX', '0'], ['PX', '-5'], ['EX', 'x'], ['EX'], ['PX', '100000', 'EX', '5']]);
 const cond = (r: Prng): string[] => r.pick([[], [], ['NX'], ['XX'], ['GT'], ['LT'], ['NX', 'GT'], ['GT', 'LT'], ['XX', 'GT'], ['FOO']]);
 const score = (r: Prng): string => r.pick(['1', '2', '-1', '1.5', 'inf', '-inf', 'nan', 'x', '0x1p3', '-0', '3']);
+
+const sortOpts = (r: Prng): string[] =>
+  [
+    ...r.pick([[], [], ['BY', r.pick(['nosort', 'w_*', 'h_*->f', '*', 'w_*->', '#'])]]),
+    ...r.pick([[], [], ['LIMIT', r.pick(['0', '1', '-1', '5', 'x']), r.pick(['1', '2', '-1', '0', '100'])]]),
+    ...r.pick([[], ['GET', '#'], ['GET', 'w_*'], ['GET', 'h_*->f', 'GET', '#'], ['GET', 'nostar']]),
+    ...r.pick([[], ['ASC'], ['DESC']]),
+    ...r.pick([[], [], ['ALPHA']]),
+    ...r.pick([[], [], [], ['FOO'], ['LIMIT', '1']]),
+  ];
 
 const SPECIFIC: Record<string, Gen> = {
   get: (r) => ['GET', k(r)],
@@ -76,6 +86,9 @@ const SPECIFIC: Record<string, Gen> = {
   keys: (r) => ['KEYS', r.pick(PATTERNS)],
   scan: (r) => ['SCAN*', ...r.pick([[], ['COUNT', '1'], ['COUNT', '3'], ['MATCH', r.pick(PATTERNS)], ['TYPE', r.pick(['string', 'hash', 'list', 'nope'])], ['COUNT', '0'], ['COUNT', 'x'], ['MATCH'], ['MATCH', 'user:*', 'COUNT', '2']])],
   randomkey: () => ['RANDOMKEY'],
+  sort: (r) => ['SORT', k(r), ...sortOpts(r), ...r.pick([[], [], ['STORE', k(r)]])],
+  sort_ro: (r) => ['SORT_RO', k(r), ...sortOpts(r)],
+  command: (r) => ['COMMAND', ...r.pick([['GETKEYS', 'GET', k(r)], ['GETKEYS', 'MSET', 'a', '1', 'b', '2'], ['GETKEYS', 'MSET', 'a', '1', 'b'], ['GETKEYS', 'PING', 'x'], ['GETKEYS', 'NOSUCH', 'a'], ['GETKEYS', 'GET', 'a', 'b'], ['GETKEYS', 'OBJECT', 'ENCODING', 'k'], ['GETKEYS', 'COPY', 'a', 'b', 'DB', '1'], ['GETKEYS', 'SORT', 'a', 'BY', 'x', 'STORE', 'd'], ['GETKEYS', 'SORT', 'a', 'LIMIT', '0', '1', 'STORE'], ['GETKEYS'], ['NOPE'], ['COUNT', 'x'], ['HELP'], ['GETKEYS', 'LCS', 'a', 'b']])],
   touch: (r) => ['TOUCH', k(r), ...some(r, k, 2)],
   object: (r) => ['OBJECT', ...r.pick([['ENCODING', k(r)], ['REFCOUNT', k(r)], ['IDLETIME', k(r)], ['FREQ', k(r)], ['HELP'], ['HELP', 'x'], ['ENCODING'], ['NOPE', k(r)], ['encoding', k(r), 'x']])],
   expire: (r) => ['EXPIRE', k(r), r.pick(['100000', '200000', '0', '-1', 'x', '9223372036854775807']), ...cond(r)],
@@ -123,6 +136,8 @@ const KIND: Record<string, CompareKind> = {
 /** How to compare the reply of `argv`. */
 export function compareKind(argv: readonly string[]): CompareKind {
   const name = (argv[0] ?? '').toLowerCase();
+  // SORT BY <no star> does not sort: a set comes back in its dict order.
+  if ((name === 'sort' || name === 'sort_ro') && argv.some((a, i) => a.toUpperCase() === 'BY' && !(argv[i + 1] ?? '').includes('*'))) return 'multiset';
   if (name === 'object' && (argv[1] ?? '').toLowerCase() === 'idletime') return 'ttl';
   return KIND[name] ?? 'exact';
 }

@@ -145,6 +145,8 @@ describePeer('redis-server', 'Keyspace vs redis-server 7.0 (differential, every 
     const untested = [...COMMANDS.keys()].filter((n) => !perCommand.has(n) && !perCommand.has(`${n}*`));
     expect(untested, 'commands of the table the generator never produced').toEqual([]);
     expect(total).toBeGreaterThanOrEqual(20_000);
+    const only = process.env['DIFF_SHOW'];
+    if (only !== undefined) console.log(mismatches.filter((m) => m.toLowerCase().includes(only.toLowerCase())).slice(0, 10).join('\n'));
     expect(mismatches.slice(0, 10)).toEqual([]);
   }, 170_000);
 });

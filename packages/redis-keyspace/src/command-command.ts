@@ -1,0 +1,129 @@
+/**
+ * server.c commandCommand and its subcommands (COUNT, LIST, INFO, DOCS, GETKEYS, HELP), answered
+ * from our command table — so they describe what this keyspace implements (COMMAND COUNT is our
+ * number of commands, not redis-server's 240). DOCS carries only the group (we keep no summaries);
+ * INFO's ACL categories are derived from flags and group, and key specs are left empty.
+ */
+import type { RespValue } from '@protolab/resp';
+import { E, err, int, bulk, array, simple, NULL_BULK } from './replies.js';
+import type { CommandGroup, CommandSpec, Ctx } from './server.js';
+import { arg, cmd, optName } from './server.js';
+import { globTokens, stringmatchlen } from './glob.js';
+
+const HELP = [
+  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const CATEGORY: Record<CommandGroup, string> = {
+  string: '@string', hash: '@hash', list: '@list', set: '@set', sorted_set: '@sortedset',
+  generic: '@keyspace', server: '@server', connection: '@connection', transactions: '@transaction',
+};
+
+function aclCategories(s: CommandSpec): string[] {
+  const out: string[] = [];
+  if (s.flags.includes('write')) out.push('@write');
+  if (s.flags.includes('readonly')) out.push('@read');
+  out.push(CATEGORY[s.group]);
+  out.push(s.flags.includes('fast') ? '@fast' : '@slow');
+  return out;
+}
+
+function info(s: CommandSpec, fullname: string): RespValue {
+  const subs = s.subcommands === undefined ? [] : [...s.subcommands.values()].map((x) => info(x, `${fullname}|${x.name}`));
+  return array([
+    bulk(fullname), int(s.arity), array(s.flags.map(simple)), int(s.firstKey), int(s.lastKey), int(s.step),
+    array(aclCategories(s).map(simple)), array([]), array([]), array(subs),
+  ]);
+}
+
+function docs(s: CommandSpec): RespValue {
+  return array([bulk('group'), bulk(s.group)]);
+}
+
+/** db.c getKeysFromCommand over the legacy range (or the row's getKeys). */
+export function commandKeys(s: CommandSpec, argv: readonly string[]): number[] {
+  if (s.getKeys !== undefined) return s.getKeys(argv);
+  if (s.firstKey === 0) return [];
+  const last = s.lastKey < 0 ? argv.length + s.lastKey : s.lastKey;
+  const out: number[] = [];
+  for (let i = s.firstKey; i <= last && i < argv.length; i += s.step) out.push(i);
+  return out;
+}
+
+/** COMMAND's row, closed over the table it describes (built after the table, so no import cycle). */
+export function commandCommandSpec(table: () => ReadonlyMap<string, CommandSpec>): CommandSpec {
+  const all = (): CommandSpec[] => [...table().values()];
+  const proc = (c: Ctx): RespValue => {
+    if (c.argv.length === 1) return array(all().map((s) => info(s, s.name)));
+    const sub = optName(arg(c, 1));
+    const rest = c.argv.slice(2);
+    switch (sub) {
+      case 'count':
+        return int(table().size);
+      case 'help':
+        return array(HELP.map(simple));
+      case 'list': {
+        if (rest.length === 0) return array(all().map((s) => bulk(s.name)));
+        if (rest.length === 3 && optName(rest[0] ?? '') === 'filterby' && optName(rest[1] ?? '') === 'pattern') {
+          const toks = globTokens(rest[2] ?? '');
+          return array(all().filter((s) => stringmatchlen(toks, s.name)).map((s) => bulk(s.name)));
+        }
+        return err(E.syntax);
+      }
+      case 'info':
+      case 'docs': {
+        const names = rest.length === 0 ? all().map((s) => s.name) : rest;
+        const out: RespValue[] = [];
+        for (const n of names) {
+          const s = table().get(n.toLowerCase());
+          if (sub === 'info') out.push(s === undefined ? NULL_BULK : info(s, s.name));
+          else if (s !== undefined) out.push(bulk(s.name), docs(s));
+        }
+        return array(out);
+      }
+      default:
+        return getkeys(table(), rest);
+    }
+  };
+  const R = ['loading', 'stale'] as const;
+  const subs = new Map<string, CommandSpec>([
+    ['count', cmd('count', 2, R, [0, 0, 0], 'server', proc)],
+    ['list', cmd('list', -2, R, [0, 0, 0], 'server', proc)],
+    ['info', cmd('info', -2, R, [0, 0, 0], 'server', proc)],
+    ['docs', cmd('docs', -2, R, [0, 0, 0], 'server', proc)],
+    ['getkeys', cmd('getkeys', -4, R, [0, 0, 0], 'server', proc)],
+    ['help', cmd('help', 2, R, [0, 0, 0], 'server', proc)],
+  ]);
+  return cmd('command', -1, R, [0, 0, 0], 'server', proc, { subcommands: subs });
+}
+
+/** server.c commandGetKeysCommand. */
+function getkeys(table: ReadonlyMap<string, CommandSpec>, argv: readonly string[]): RespValue {
+  let s = table.get((argv[0] ?? '').toLowerCase());
+  if (s !== undefined && s.subcommands !== undefined && argv.length >= 2) s = s.subcommands.get((argv[1] ?? '').toLowerCase());
+  if (s === undefined) return err('ERR Invalid command specified');
+  if ((s.arity > 0 && s.arity !== argv.length) || argv.length < -s.arity) return err('ERR Invalid number of arguments specified for command');
+  const keys = commandKeys(s, argv);
+  if (keys.length === 0) return err('ERR The command has no key arguments');
+  return array(keys.map((i) => bulk(argv[i] ?? '')));
+}
