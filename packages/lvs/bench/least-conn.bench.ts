@@ -1,4 +1,4 @@
-// Bench: lc / wlc / sed / nq picks with changing counts — the kernel's linear scan against the
+// Bench: lc / wlc / sed / nq / lblc / lblcr picks with changing counts — the kernel's linear scan against the
 // indexed segment tree (IndexedLeastConn), which must return the very same dest every time.
 // Also wrr (ip_vs_wrr.c) and nginx smooth WRR picks per second, with a naive baseline.
 // Run: npx tsx --conditions=@protolab/source packages/lvs/bench/least-conn.bench.ts
@@ -6,59 +6,80 @@ import { VirtualService, type Dest } from '@protolab/lvs';
 import { NginxUpstream } from '@protolab/nginx';
 import { Prng } from '@protolab/sim';
 
-function build(kind: 'lc' | 'wlc' | 'sed' | 'nq', n: number, indexed: boolean, seed: number): VirtualService {
+type Kind = 'lc' | 'wlc' | 'sed' | 'nq' | 'lblc' | 'lblcr';
+const KINDS: readonly Kind[] = ['lc', 'wlc', 'sed', 'nq', 'lblc', 'lblcr'];
+
+function build(kind: Kind, n: number, indexed: boolean, seed: number): VirtualService {
   const r = new Prng(seed);
   const svc = new VirtualService({ scheduler: kind, indexed });
   for (let i = 0; i < n; i++) {
-    const d = svc.addDest({ name: `d${i}`, weight: r.int(0, 8) });
+    const d = svc.addDest({ name: `d${String(i)}`, weight: r.int(0, 8) });
     d.activeConns = r.int(0, 50);
     d.inactConns = r.int(0, 500);
   }
+  svc.schedule({ srcAddr: 1, dstAddr: 0x09000000 }); // the indexed tree's first (lazy) build is not timed
   return svc;
 }
 
-/** One "event": schedule a new connection (it becomes active), and one random connection closes. */
+/**
+ * One "event": schedule a new connection (it becomes active), one random connection closes and
+ * one inactive entry expires. lblc/lblcr key on the destination: 1 000 destination addresses.
+ */
 function run(svc: VirtualService, events: number, seed: number, out: string[] | undefined, check?: string[]): number {
   const r = new Prng(seed);
   const list = svc.dests;
   const t0 = performance.now();
   for (let e = 0; e < events; e++) {
-    const d: Dest | null = svc.schedule({ srcAddr: 1 });
+    const d: Dest | null = svc.schedule({ srcAddr: 1, dstAddr: 0x0a000000 + r.int(0, 1000) });
     if (d !== null) {
       d.activeConns++;
       if (out) out.push(d.name);
-      if (check && check[e] !== d.name) throw new Error(`indexed pick differs at event ${e}: ${d.name} vs ${check[e]}`);
+      if (check && e < check.length && check[e] !== d.name) throw new Error(`indexed pick differs at event ${String(e)}: ${d.name} vs ${String(check[e])}`);
     }
-    const x = list[r.int(0, list.length)]!;
-    if (x.activeConns > 0) {
+    const x = list[r.int(0, list.length)];
+    if (x !== undefined && x.activeConns > 0) {
       x.activeConns--;
       x.inactConns++;
     }
-    const y = list[r.int(0, list.length)]!;
-    if (y.inactConns > 0) y.inactConns--;
+    const y = list[r.int(0, list.length)];
+    if (y !== undefined && y.inactConns > 0) y.inactConns--;
   }
   return performance.now() - t0;
 }
 
-console.log('lc/wlc/sed/nq: events/s (1 pick + 3 count changes each), linear scan vs indexed; same choice checked on every event');
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? (s[(s.length - 1) / 2] ?? 0) : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
+};
+
+// BENCH_KINDS=nq,lblc BENCH_N=10000 BENCH_RUNS=5 narrow the matrix.
+const kinds = (process.env['BENCH_KINDS']?.split(',') ?? KINDS).filter((k): k is Kind => (KINDS as readonly string[]).includes(k));
+const sizes = (process.env['BENCH_N']?.split(',') ?? ['100', '1000', '10000']).map(Number);
+const runs = Number(process.env['BENCH_RUNS'] ?? '5');
+
+console.log(`lc/wlc/sed/nq/lblc/lblcr: events/s (1 pick + 3 count changes each), linear scan vs indexed; same choice checked on every event; ${String(runs)} alternating runs, median [min–max] of the ratio`);
 // warm up both code paths so the first row is not JIT time
 run(build('wlc', 200, false, 1), 20_000, 2, undefined);
 run(build('wlc', 200, true, 1), 20_000, 2, undefined);
-console.log('kind  n       linear ev/s   indexed ev/s   ratio');
-for (const kind of ['lc', 'wlc', 'sed', 'nq'] as const) {
-  for (const n of [100, 1000, 10_000]) {
-    const events = 20_000;
-    // best of 3 alternating runs: the machine is shared, so take each side's fastest
-    let tl = Infinity;
-    let ti = Infinity;
-    for (let rep = 0; rep < 3; rep++) {
+console.log('kind   n       linear ev/s (median)   indexed ev/s (median)   ratio median [min–max]');
+for (const kind of kinds) {
+  for (const n of sizes) {
+    // the scan is slow at large n: time it over fewer events; the index runs 10× as many and its
+    // first `events` picks are checked against the scan's
+    const events = n >= 10_000 ? 3_000 : 20_000;
+    const lin: number[] = [];
+    const idx: number[] = [];
+    const ratio: number[] = [];
+    for (let rep = 0; rep < runs; rep++) {
       const names: string[] = [];
-      tl = Math.min(tl, run(build(kind, n, false, 7), events, 9, names));
-      ti = Math.min(ti, run(build(kind, n, true, 7), events, 9, undefined, names));
+      const l = (events / run(build(kind, n, false, 7), events, 9, names)) * 1000;
+      const i = ((events * 10) / run(build(kind, n, true, 7), events * 10, 9, undefined, names)) * 1000;
+      lin.push(l);
+      idx.push(i);
+      ratio.push(i / l);
     }
-    const rl = (events / tl) * 1000;
-    const ri = (events / ti) * 1000;
-    console.log(`${kind.padEnd(5)} ${String(n).padEnd(7)} ${rl.toFixed(0).padStart(11)}   ${ri.toFixed(0).padStart(12)}   ${(ri / rl).toFixed(1)}×`);
+    const span = `[${Math.min(...ratio).toFixed(0)}–${Math.max(...ratio).toFixed(0)}]`;
+    console.log(`${kind.padEnd(6)} ${String(n).padEnd(7)} ${median(lin).toFixed(0).padStart(20)}   ${median(idx).toFixed(0).padStart(21)}   ${median(ratio).toFixed(1).padStart(6)}× ${span}`);
   }
 }
 
@@ -73,7 +94,7 @@ function timeIt(label: string, f: () => void, n: number): number {
 console.log('\nweighted round robin, 10 servers weights 1..10:');
 const ws = Array.from({ length: 10 }, (_, i) => i + 1);
 const wrr = new VirtualService({ scheduler: 'rr' });
-for (let i = ws.length - 1; i >= 0; i--) wrr.addDest({ name: `s${i}`, weight: ws[i]! });
+for (let i = ws.length - 1; i >= 0; i--) wrr.addDest({ name: `s${String(i)}`, weight: ws[i] ?? 1 });
 wrr.setScheduler('wrr');
 const a = timeIt('IPVS wrr (ip_vs_wrr_schedule)', () => wrr.schedule({ srcAddr: 1 }), 1_000_000);
 const up = new NginxUpstream({ method: 'round_robin', servers: ws.map((w, i) => ({ name: `s${i}`, address: `10.0.0.${i}:80`, weight: w })) });

@@ -35,6 +35,8 @@ export class Dest {
   observer: DestObserver | undefined;
   /** @internal list position cached by IndexedLeastConn (-1 = none). */
   slot = -1;
+  /** @internal lblc/lblcr index: this dest counted as `2·activeconns < weight`. */
+  underHalf = false;
 
   constructor(name: string, weight: number, addr: number, port: number, uThreshold: number, lThreshold: number) {
     this.name = name;

@@ -40,3 +40,35 @@ describe('IndexedLeastConn returns exactly the kernel scan\'s choice, ties inclu
     });
   }
 });
+
+describe('lblc / lblcr with { indexed: true } decide exactly as the kernel scans (ip_vs_lblc.c, ip_vs_lblcr.c)', () => {
+  for (const kind of ['lblc', 'lblcr'] as const) {
+    it(`${kind}: the same ops on an indexed and a scanning service give the same picks and the same cache`, () => {
+      fc.assert(fc.property(fc.array(fc.nat(3), { minLength: 1, maxLength: 12 }), fc.array(opArb, { maxLength: 60 }), (ws, ops) => {
+        const both = [new VirtualService({ scheduler: kind, indexed: true }), new VirtualService({ scheduler: kind })];
+        let made = 0;
+        for (const w of ws) {
+          for (const svc of both) svc.addDest({ name: `n${made}`, weight: w });
+          made++;
+        }
+        for (const op of ops) {
+          const picks = both.map((svc) => {
+            const list = svc.dests;
+            const d = list.length > 0 ? list[op.i % list.length] : undefined;
+            if (op.kind === 'add') svc.addDest({ name: `n${made}`, weight: op.v });
+            else if (op.kind === 'del' && d) svc.delDest(d.name);
+            else if (op.kind === 'weight' && d) svc.editDest(d.name, { weight: op.v });
+            else if (op.kind === 'active' && d) d.activeConns = op.v;
+            else if (op.kind === 'inact' && d) d.inactConns = op.v;
+            else if (op.kind === 'overload' && d) d.overloaded = op.v === 1;
+            const got = svc.schedule({ srcAddr: 1, dstAddr: 1 + (op.i % 5) });
+            if (op.kind === 'pick' && got) got.activeConns++;
+            return got?.name ?? null;
+          });
+          if (op.kind === 'add') made++;
+          expect(picks[0]).toBe(picks[1]);
+        }
+      }));
+    });
+  }
+});

@@ -1,4 +1,5 @@
 import { connOverhead, mulGt, type Dest } from '../dest.js';
+import { LvsError } from '../errors.js';
 import type { Scheduler, ServiceView } from '../service.js';
 
 /**
@@ -43,18 +44,22 @@ export class IndexedLeastConn implements Scheduler {
   /** r (later in the list) strictly beats l. */
   private better(r: number, l: number): boolean {
     const load = this.#load;
-    if (this.#mode === 0) return load[r]! < load[l]!;
+    const lr = load[r] ?? 0;
+    const ll = load[l] ?? 0;
+    if (this.#mode === 0) return lr < ll;
     if (this.#mode === 2) {
       const li = this.#idle[l] === 1;
       const ri = this.#idle[r] === 1;
       if (li || ri) return ri && !li;
     }
     const w = this.#weight;
-    const x = load[l]! * w[r]!;
-    const y = load[r]! * w[l]!;
+    const wr = w[r] ?? 0;
+    const wl = w[l] ?? 0;
+    const x = ll * wr;
+    const y = lr * wl;
     // exact below 2^53 (always, for counts < 2^31 and weights < 2^21); BigInt otherwise
     if (x < 2 ** 53 && y < 2 ** 53 && x > -(2 ** 53) && y > -(2 ** 53)) return x > y;
-    return mulGt(load[l]!, w[r]!, load[r]!, w[l]!);
+    return mulGt(ll, wr, lr, wl);
   }
 
   private combine(l: number, r: number): number {
@@ -82,12 +87,11 @@ export class IndexedLeastConn implements Scheduler {
     this.#load = new Float64Array(size);
     this.#weight = new Float64Array(size);
     this.#idle = new Uint8Array(size);
-    for (let i = 0; i < n; i++) {
-      const d = this.#list[i]!;
+    this.#list.forEach((d, i) => {
       d.slot = i;
       this.setLeaf(i, d);
-    }
-    for (let k = size - 1; k >= 1; k--) this.#tree[k] = this.combine(this.#tree[2 * k]!, this.#tree[2 * k + 1]!);
+    });
+    for (let k = size - 1; k >= 1; k--) this.#tree[k] = this.combine(this.#tree[2 * k] ?? -1, this.#tree[2 * k + 1] ?? -1);
   }
 
   private markDirty(svc: ServiceView): void {
@@ -114,12 +118,23 @@ export class IndexedLeastConn implements Scheduler {
     if (i < 0 || this.#list[i] !== d) return;
     this.setLeaf(i, d);
     const t = this.#tree;
-    for (let k = (this.#size + i) >> 1; k >= 1; k >>= 1) t[k] = this.combine(t[2 * k]!, t[2 * k + 1]!);
+    // Walk up; stop as soon as a node keeps its winner and that winner is not `i`: everything
+    // above it compares the same keys as before (i's new key only matters where i competes).
+    for (let k = (this.#size + i) >> 1; k >= 1; k >>= 1) {
+      const before = t[k] ?? -1;
+      const now = this.combine(t[2 * k] ?? -1, t[2 * k + 1] ?? -1);
+      t[k] = now;
+      if (now === before && now !== i) return;
+    }
   }
 
   schedule(svc?: ServiceView): Dest | null {
-    if (this.#dirty) this.rebuild(svc ?? this.#svc!);
-    const i = this.#tree[1]!;
-    return i < 0 ? null : this.#list[i]!;
+    if (this.#dirty) {
+      const view = svc ?? this.#svc;
+      if (view === undefined) throw new LvsError('INVARIANT', 'indexed scheduler used before initService');
+      this.rebuild(view);
+    }
+    const i = this.#tree[1] ?? -1;
+    return i < 0 ? null : (this.#list[i] ?? null);
   }
 }

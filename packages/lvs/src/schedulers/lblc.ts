@@ -1,7 +1,9 @@
 import { hash32, mulU32 } from '../addr.js';
 import { connOverhead, mulGt, type Dest } from '../dest.js';
 import type { SchedPacket, Scheduler, SchedulerOptions, ServiceView } from '../service.js';
+import { LvsError } from '../errors.js';
 import { wlcPick } from './conn.js';
+import { IndexedLeastConn } from './indexed.js';
 
 /** ip_vs_lblc.c / ip_vs_lblcr.c constants. */
 export const CHECK_EXPIRE_INTERVAL_MS = 60_000;
@@ -140,6 +142,65 @@ export class LocalityTable<V> {
 }
 
 /**
+ * The two service-wide questions lblc and lblcr ask — the wlc choice, and "is some server under
+ * half its weight?" (`is_overloaded`'s scan) — either by the kernel's O(n) scans or, with
+ * `indexed`, from a segment tree (IndexedLeastConn) and a running count kept by the dest hooks.
+ * Both give the same answers; the index makes a pick O(log n) amortised.
+ */
+class ServiceWide {
+  readonly #tree: IndexedLeastConn | undefined;
+  /** Indexed only: how many servers have 2·activeconns < weight (each one's answer is `d.underHalf`). */
+  #under = 0;
+  constructor(indexed: boolean) {
+    this.#tree = indexed ? new IndexedLeastConn('wlc') : undefined;
+  }
+  private track(d: Dest, present: boolean): void {
+    const now = present && d.activeConns * 2 < d.weight;
+    if (d.underHalf !== now) this.#under += now ? 1 : -1;
+    d.underHalf = now;
+  }
+  init(svc: ServiceView): void {
+    if (this.#tree === undefined) return;
+    this.#tree.initService(svc);
+    this.#under = 0;
+    for (const d of svc.dests) {
+      d.underHalf = false;
+      this.track(d, true);
+    }
+  }
+  added(svc: ServiceView, d: Dest): void {
+    this.#tree?.addDest(svc);
+    if (this.#tree !== undefined) this.track(d, true);
+  }
+  deleted(svc: ServiceView, d: Dest): void {
+    this.#tree?.delDest(svc);
+    if (this.#tree !== undefined) this.track(d, false);
+  }
+  changed(svc: ServiceView, d: Dest): void {
+    if (this.#tree === undefined) return;
+    this.#tree.destChanged(svc, d);
+    this.track(d, true);
+  }
+  wlc(svc: ServiceView): Dest | null {
+    return this.#tree === undefined ? wlcPick(svc.dests) : this.#tree.schedule(svc);
+  }
+  overloaded(d: Dest, svc: ServiceView): boolean {
+    return this.#tree === undefined ? lblcOverloaded(d, svc.dests) : d.activeConns > d.weight && this.#under > 0;
+  }
+}
+
+function tableOf<V>(t: LocalityTable<V> | undefined): LocalityTable<V> {
+  if (t === undefined) throw new LvsError('INVARIANT', 'locality scheduler used before initService');
+  return t;
+}
+
+function checkExpiration(ms: number | undefined): number {
+  const v = ms ?? DEFAULT_EXPIRATION_MS;
+  if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) throw new LvsError('BAD_OPTION', `expirationMs: expected an integer in [1, 2147483647], found ${String(v)}`);
+  return v;
+}
+
+/**
  * lblc — ip_vs_lblc.c. Keyed by the packet's destination address: a cached server is kept while
  * it is AVAILABLE, weight > 0 and not `lblcOverloaded` (the OVERLOAD flag is not consulted on this
  * path); otherwise the wlc choice over the whole service replaces the entry.
@@ -148,25 +209,37 @@ export class Lblc implements Scheduler {
   readonly name = 'lblc' as const;
   table: LocalityTable<Dest> | undefined;
   readonly expirationMs: number;
+  readonly #wide: ServiceWide;
   constructor(opts: SchedulerOptions = {}) {
-    this.expirationMs = opts.expirationMs ?? DEFAULT_EXPIRATION_MS;
+    this.expirationMs = checkExpiration(opts.expirationMs);
+    this.#wide = new ServiceWide(opts.indexed === true);
   }
   initService(svc: ServiceView): void {
     this.table = new LocalityTable<Dest>(lblcBucket, this.expirationMs, svc.now());
+    this.#wide.init(svc);
+  }
+  addDest(svc: ServiceView, d: Dest): void {
+    this.#wide.added(svc, d);
+  }
+  delDest(svc: ServiceView, d: Dest): void {
+    this.#wide.deleted(svc, d);
+  }
+  destChanged(svc: ServiceView, d: Dest): void {
+    this.#wide.changed(svc, d);
   }
   advance(_svc: ServiceView, now: number): void {
-    this.table!.advance(now);
+    tableOf(this.table).advance(now);
   }
   schedule(svc: ServiceView, pkt: SchedPacket): Dest | null {
-    const tbl = this.table!;
+    const tbl = tableOf(this.table);
     const now = svc.now();
     const en = tbl.get(pkt.dst);
     if (en !== undefined) {
       en.lastuse = now;
       const d = en.value;
-      if (d.available && d.weight > 0 && !lblcOverloaded(d, svc.dests)) return d;
+      if (d.available && d.weight > 0 && !this.#wide.overloaded(d, svc)) return d;
     }
-    const dest = wlcPick(svc.dests);
+    const dest = this.#wide.wlc(svc);
     if (dest === null) return null;
     // ip_vs_lblc_new: an entry for the same dest is kept; otherwise replaced by a fresh one
     if (en !== undefined) {
@@ -244,21 +317,33 @@ export class Lblcr implements Scheduler {
   readonly name = 'lblcr' as const;
   table: LocalityTable<DestSet> | undefined;
   readonly expirationMs: number;
+  readonly #wide: ServiceWide;
   constructor(opts: SchedulerOptions = {}) {
-    this.expirationMs = opts.expirationMs ?? DEFAULT_EXPIRATION_MS;
+    this.expirationMs = checkExpiration(opts.expirationMs);
+    this.#wide = new ServiceWide(opts.indexed === true);
   }
   initService(svc: ServiceView): void {
     this.table = new LocalityTable<DestSet>(lblcrBucket, this.expirationMs, svc.now());
+    this.#wide.init(svc);
+  }
+  addDest(svc: ServiceView, d: Dest): void {
+    this.#wide.added(svc, d);
+  }
+  delDest(svc: ServiceView, d: Dest): void {
+    this.#wide.deleted(svc, d);
+  }
+  destChanged(svc: ServiceView, d: Dest): void {
+    this.#wide.changed(svc, d);
   }
   advance(_svc: ServiceView, now: number): void {
-    this.table!.advance(now);
+    tableOf(this.table).advance(now);
   }
   /** The set cached for a destination address (for tests and examples). */
   setFor(dst: number): readonly Dest[] | undefined {
-    return this.table!.get(dst)?.value.members;
+    return tableOf(this.table).get(dst)?.value.members;
   }
   schedule(svc: ServiceView, pkt: SchedPacket): Dest | null {
-    const tbl = this.table!;
+    const tbl = tableOf(this.table);
     const now = svc.now();
     const en = tbl.get(pkt.dst);
     if (en !== undefined) {
@@ -272,8 +357,8 @@ export class Lblcr implements Scheduler {
           set.lastmod = now;
         }
       }
-      if (m !== null && !lblcOverloaded(m, svc.dests)) return m;
-      const dest = wlcPick(svc.dests);
+      if (m !== null && !this.#wide.overloaded(m, svc)) return m;
+      const dest = this.#wide.wlc(svc);
       if (dest === null) return null;
       if (!set.members.includes(dest)) {
         set.members.unshift(dest);
@@ -281,7 +366,7 @@ export class Lblcr implements Scheduler {
       }
       return dest;
     }
-    const dest = wlcPick(svc.dests);
+    const dest = this.#wide.wlc(svc);
     if (dest === null) return null;
     tbl.insert(pkt.dst, { members: [dest], lastmod: now }, now);
     return dest;
