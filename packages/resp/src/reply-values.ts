@@ -76,10 +76,3 @@ export function showLine(buf: Uint8Array, start: number, end: number): string {
   }
   return JSON.stringify(s) + (end > shown ? '…' : '');
 }
-
-/** The type bytes of RESP2 and RESP3, indexed by byte. */
-export const KNOWN_TYPES: readonly boolean[] = (() => {
-  const t = new Array<boolean>(256).fill(false);
-  for (const c of '+-:$*_,#(=!%~>|') t[c.charCodeAt(0)] = true;
-  return t;
-})();
