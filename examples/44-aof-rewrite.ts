@@ -46,4 +46,28 @@ k.execute(['SET', 's', 'v', 'PX', '5000']);
 a.beforeSleep(NOW);
 a.bgrewriteaof(k, NOW);
 console.log('a RESP base as rewriteAppendOnlyFileRio writes it (lists in RPUSH batches of 64, PEXPIREAT after a volatile key):');
-console.log(Buffer.from(base.read('appendonlydir/appendonly.aof.2.base.aof')).toString('latin1').replace(/\r\n/g, ' ').replace(/(.{100})/g, '$1\n').replace(/^/gm, '  '));
+/**
+ * RESP lines shown with ' ' for each \r\n, wrapped between tokens, never inside one (`$2 46`
+ * stays whole: a bulk's length and its bytes are one unit).
+ */
+function wrapTokens(tokens: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const t of tokens) {
+    if (line !== '' && line.length + 1 + t.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line === '' ? t : `${line} ${t}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+const baseText = Buffer.from(base.read('appendonlydir/appendonly.aof.2.base.aof')).toString('latin1');
+const units: string[] = [];
+const lines = baseText.split('\r\n').filter((t) => t !== '');
+for (let i = 0; i < lines.length; i++) {
+  const t = lines[i] ?? '';
+  units.push(t.startsWith('$') ? `${t} ${lines[++i] ?? ''}` : t);
+}
+for (const l of wrapTokens(units, 98)) console.log(`  ${l}`);
