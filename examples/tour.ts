@@ -54,6 +54,7 @@ if (failed.length > 0) {
 }
 process.stdout.write(`\ntour: all ${examples.length} examples ran (${total} s)\n`);
 if (filters.length === 0) {
-  process.stdout.write('\nNext: read a spec (packages/<name>/test/), replay a golden transcript (npm run transcripts),\n'
+  process.stdout.write('\nNext: watch, step and rewind these protocols in your browser: npm run playground\n'
+    + 'Or read a spec (packages/<name>/test/), replay a golden transcript (npm run transcripts),\n'
     + 'or use a package in your own project (README: "Use it in your project").\n');
 }

@@ -43,7 +43,7 @@ export interface BalancerView {
 const ipOf = (src: number): string => `${String((src >>> 24) & 255)}.${String((src >>> 16) & 255)}.${String((src >>> 8) & 255)}.${String(src & 255)}`;
 
 export class BalancingRun implements ScenarioRun<BalancingAction> {
-  readonly sim: Sim<unknown, unknown, unknown>;
+  readonly sim: Sim;
   readonly director: DirectorCore;
   private upstream: NginxUpstream;
   private readonly specs = new Map<string, NginxServerSpec>();
@@ -57,7 +57,7 @@ export class BalancingRun implements ScenarioRun<BalancingAction> {
 
   constructor(readonly params: BalancingParams, readonly seed: number) {
     const sim = new Sim<Msg>({ seed, trace: false, link: { minDelayMs: 1, maxExtraDelayMs: 2 } });
-    this.sim = sim as unknown as Sim<unknown, unknown, unknown>;
+    this.sim = sim as unknown as Sim;
     const servers = Array.from({ length: params.servers }, (_, i) => ({ name: `rs${String(i + 1)}`, weight: 1 }));
     for (const [i, s] of servers.entries()) this.specs.set(s.name, { name: s.name, address: `10.0.0.${String(i + 1)}:80`, weight: s.weight });
     this.director = new DirectorCore({
@@ -113,7 +113,7 @@ export class BalancingRun implements ScenarioRun<BalancingAction> {
         },
       };
     });
-    sim.addNode('nginx', (ctx) => ({
+    sim.addNode('nginx', () => ({
       onMessage: (_from, m) => {
         if (m.type === 'syn') {
           const peer = this.upstream.pick({ clientAddr: ipOf(m.src), key: ipOf(m.src) });
@@ -122,7 +122,6 @@ export class BalancingRun implements ScenarioRun<BalancingAction> {
           const peer = this.held.get(m.cid);
           if (peer !== undefined) { this.held.delete(m.cid); this.upstream.free(peer); }
         }
-        void ctx;
       },
     }));
   }

@@ -31,11 +31,11 @@ export interface ClusterNodeView {
 
 export class ClusterRun implements ScenarioRun<ClusterAction> {
   readonly cluster: SimCluster;
-  readonly sim: Sim<unknown, unknown, unknown>;
+  readonly sim: Sim;
 
   constructor(readonly params: ClusterParams, readonly seed: number) {
     this.cluster = simCluster({ seed, masters: params.masters, clients: 1, pipeline: params.pipeline, link: { minDelayMs: 1, maxExtraDelayMs: 3 } });
-    this.sim = this.cluster.sim as unknown as Sim<unknown, unknown, unknown>;
+    this.sim = this.cluster.sim as unknown as Sim;
     for (const n of this.cluster.masters) {
       this.cluster.sim.setLink('admin', n, { minDelayMs: params.adminDelayMs, maxExtraDelayMs: 0 });
       this.cluster.sim.setLink(n, 'admin', { minDelayMs: params.adminDelayMs, maxExtraDelayMs: 0 });

@@ -15,7 +15,7 @@ export function renderChart(root: SVGSVGElement, series: readonly Series[], opts
   const ys = all.map((p) => p[1]);
   const xMin = opts.xMin ?? (xs.length > 0 ? Math.min(...xs) : 0);
   const xMax = Math.max(opts.xMax ?? (xs.length > 0 ? Math.max(...xs) : 1), xMin + 1);
-  const yMax = Math.max(1, ...ys);
+  const yMax = niceCeil(Math.max(1, ...ys));
   const X = (x: number): number => pad.l + ((x - xMin) / (xMax - xMin)) * (width - pad.l - pad.r);
   const Y = (y: number): number => height - pad.b - (y / yMax) * (height - pad.t - pad.b);
   root.replaceChildren();
@@ -36,4 +36,11 @@ export function renderChart(root: SVGSVGElement, series: readonly Series[], opts
     root.append(svg('path', { d, class: 'series', stroke: s.color }));
     root.append(svg('text', { x: width - pad.r - 4, y: pad.t + 10 + 12 * i, 'text-anchor': 'end', fill: s.color }, s.name));
   });
+}
+
+/** The smallest 1, 2, 2.5 or 5 × 10^k at or above `v` (axis ticks in round numbers). */
+function niceCeil(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
 }
