@@ -14,13 +14,11 @@
 import type { RedisValue } from './model.js';
 import { compareZsetItems, intToBytes, parseDoubleText, bytesToAscii } from './bytes.js';
 import { intsetDecode } from './intset.js';
+import { QUICKLIST_NODE_CONTAINER_PLAIN } from './constants.js';
 import { listpackDecode, listpackDecodeBytesInto, lpValueBytes, type LpValue } from './listpack.js';
 
 type Items = Uint8Array[] | { member: Uint8Array; score: number }[] | [Uint8Array, Uint8Array][];
 
-/** Node kinds in `PackedValue`'s quicklist segment list (rdb.h's QUICKLIST_NODE_CONTAINER_*). */
-export const QUICKLIST_NODE_PLAIN = 1;
-export const QUICKLIST_NODE_PACKED = 2;
 
 let valueDescriptor: PropertyDescriptor;
 
@@ -109,7 +107,7 @@ export class PackedValue {
           for (let i = 0; i < segs.length; i += 3) {
             const s = segs[i + 1]!;
             const node = this.#buf.subarray(s, s + segs[i + 2]!);
-            if (segs[i] === QUICKLIST_NODE_PLAIN) out.push(node);
+            if (segs[i] === QUICKLIST_NODE_CONTAINER_PLAIN) out.push(node);
             else listpackDecodeBytesInto(node, 0, out);
           }
         }
