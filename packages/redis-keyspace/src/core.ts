@@ -4,6 +4,7 @@
  * propagation (server.c propagate / alsoPropagate) to the AOF/replicas hook.
  */
 import { Db } from './db.js';
+import type { Maxmemory } from './maxmemory.js';
 import type { PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
 import { binToBytes } from './bytes.js';
@@ -57,6 +58,9 @@ export class KeyspaceCore {
    * while loading RDB/AOF (2.1 "Nothing expires while the server is loading").
    */
   loading = false;
+
+  /** maxmemory state (evict.c), when a limit or policy is configured. */
+  maxmemory: Maxmemory | undefined = undefined;
 
   /** The server's randomness (RANDOMKEY, HRANDFIELD, …): seeded, never Math.random. */
   readonly prng: Prng;
@@ -126,6 +130,7 @@ export class KeyspaceCore {
     if (slot === undefined) return -1;
     if (!Number.isNaN(db.expOf[slot]!) && this.expireIfNeeded(db, slot)) return -1;
     db.lruOf[slot] = this.cmdNow; // lookupKey's LRU update (OBJECT IDLETIME)
+    if (this.maxmemory !== undefined) this.maxmemory.touch(db, slot, this.cmdNow); // updateLFU
     return slot;
   }
 

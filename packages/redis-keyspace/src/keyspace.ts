@@ -9,7 +9,7 @@ import type { Prng } from '@protolab/sim';
 import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
-import { lookupCommand } from './commands.js';
+import { COMMANDS, lookupCommand } from './commands.js';
 import { setAdd } from './t_set.js';
 import { zsetAddMember } from './t_zset.js';
 import { hashSet } from './t_hash.js';
@@ -23,8 +23,11 @@ import type { CycleClock, CycleResult, CycleState, CostModel, CycleType } from '
 import { activeExpireCycle, newCycleState, CostModelClock, DEFAULT_COST_MODEL, CRON_DBS_PER_CALL } from './expire-cycle.js';
 import type { Db } from './db.js';
 import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
+import { Maxmemory, evictionConfig } from './maxmemory.js';
+import type { MaxmemoryOptions } from './maxmemory.js';
+import { OOM_ERROR } from './evict.js';
 
-export interface KeyspaceOptions {
+export interface KeyspaceOptions extends MaxmemoryOptions {
   /** Current Unix time in ms (the sim clock, or Date.now in an adapter). */
   now: () => number;
   /** `databases` (default 16). */
@@ -105,6 +108,10 @@ export class Keyspace {
       costModel: options.costModel ?? DEFAULT_COST_MODEL,
     };
     this.hz = hz;
+    // maxmemory (evict.c): only tracked when a limit or a policy is configured
+    if ((options.maxmemory ?? 0) > 0 || options.maxmemoryPolicy !== undefined) {
+      this.core.maxmemory = new Maxmemory(this.core, evictionConfig(options), this.core.prng);
+    }
   }
 
   /** server.dirty: changes since start (Redis resets it on save; we never save). */
@@ -145,7 +152,7 @@ export class Keyspace {
   private dispatch(args: string[]): RespValue {
     const name = (args[0] ?? '').toLowerCase();
     const client = this.client;
-    const spec = lookupCommand(name);
+    const spec = COMMANDS.get(name);
     if (spec === undefined) {
       if (client.inMulti) client.multiError = true;
       // server.c processCommand: "'%.*s' " per argument while the list is under 128 bytes; C's
@@ -162,6 +169,10 @@ export class Keyspace {
     if (bad !== undefined) {
       if (client.inMulti) client.multiError = true;
       return bad;
+    }
+    if (this.core.maxmemory !== undefined && this.rejectOnOom(name, spec)) {
+      if (client.inMulti) client.multiError = true;
+      return err(OOM_ERROR);
     }
     if (client.inMulti && !NOT_QUEUED.has(name)) {
       client.queue.push(args);
@@ -194,11 +205,25 @@ export class Keyspace {
     const dirtyBefore = core.dirty;
     const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, alsoPropagate: undefined, forcePropagate: false };
     const reply = spec.proc(ctx);
+    core.maxmemory?.afterCommand(spec, args, this.client.db);
     if (core.dirty !== dirtyBefore || ctx.forcePropagate) {
       if (ctx.alsoPropagate === undefined) core.propagate(this.client.db.id, ctx.propagateAs ?? args);
       else this.propagateMany(ctx);
     }
     return reply;
+  }
+
+  /**
+   * server.c processCommand's maxmemory check: performEvictions, then refuse a command flagged
+   * denyoom (or EXEC of such commands, or anything queued inside MULTI) while still over the limit.
+   */
+  private rejectOnOom(name: string, spec: CommandSpec): boolean {
+    const mm = this.core.maxmemory;
+    if (mm === undefined) return false;
+    const client = this.client;
+    const queuedDenyoom = name === 'exec' && client.queue.some((q) => lookupCommand(q[0] ?? '')?.flags.includes('denyoom') === true);
+    const reject = spec.flags.includes('denyoom') || queuedDenyoom || (client.inMulti && name !== 'exec' && name !== 'discard');
+    return mm.beforeCommand(reject, this.core.nowFn());
   }
 
   /**
@@ -538,7 +563,9 @@ export class Keyspace {
    */
   activeExpireCycle(type: CycleType, clock?: CycleClock): CycleResult {
     const c = clock ?? new CostModelClock(this.core.nowFn(), this.config.costModel);
-    return activeExpireCycle(this.core, this.cycleState, type, { effort: this.config.activeExpireEffort, hz: this.hz }, c);
+    const r = activeExpireCycle(this.core, this.cycleState, type, { effort: this.config.activeExpireEffort, hz: this.hz }, c);
+    if (r.expired > 0) this.core.maxmemory?.recountAll();
+    return r;
   }
 
   /**

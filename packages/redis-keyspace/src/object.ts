@@ -1,5 +1,6 @@
 /** object.c objectCommand: OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP. */
 import type { RespValue } from '@protolab/resp';
+import { isLfu } from './evict.js';
 import { NULL_BULK, err, int, bulk, array, simple } from './replies.js';
 import { encodingOf } from './values.js';
 import { string2ll } from './numbers.js';
@@ -30,6 +31,8 @@ const HELP = [
 
 const E_LFU =
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+const E_LRU =
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 
 function objectCommand(c: Ctx): RespValue {
   const sub = arg(c, 1).toLowerCase(); // known and arity-checked by dispatch (the subcommand table)
@@ -38,6 +41,8 @@ function objectCommand(c: Ctx): RespValue {
   const slot = c.core.lookupNoTouch(db, arg(c, 2)); // objectCommandLookup: LOOKUP_NOTOUCH
   if (slot < 0) return NULL_BULK;
   const v = valAt(db, slot);
+  const mm = c.core.maxmemory;
+  const lfu = mm === undefined ? undefined : isLfu(mm.cfg.policy) ? mm : undefined;
   switch (sub) {
     case 'encoding':
       return bulk(encodingOf(v));
@@ -47,10 +52,12 @@ function objectCommand(c: Ctx): RespValue {
       return int(n !== undefined && n >= 0n && n < BigInt(OBJ_SHARED_INTEGERS) ? OBJ_SHARED_REFCOUNT : 1);
     }
     case 'idletime':
+      if (lfu !== undefined) return err(E_LRU);
       // estimateObjectIdleTime at LRU_CLOCK_RESOLUTION 1000 ms, in seconds.
       return int(Math.max(0, Math.floor(c.core.cmdNow / 1000) - Math.floor((db.lruOf[slot] ?? 0) / 1000)));
     default:
-      return err(E_LFU); // maxmemory-policy noeviction (LFU is part of the eviction work)
+      if (lfu === undefined) return err(E_LFU);
+      return int(lfu.freq(db, slot, c.core.cmdNow));
   }
 }
 

@@ -64,6 +64,8 @@ const ZSL_LEVEL_SEED = 0x2a5e7;
 export class ZsetVal {
   readonly zsl = new Zskiplist(new Prng(ZSL_LEVEL_SEED));
   readonly m = new Map<string, number>();
+  /** Σ member lengths (for the maxmemory estimate). */
+  memberBytes = 0;
   constructor(
     public listpack: boolean,
     initial: ReadonlyMap<string, number> = new Map(),
@@ -73,7 +75,10 @@ export class ZsetVal {
   /** Insert or move `member` to `score` (zsetAdd's dict + zslInsert / zslUpdateScore). */
   set(member: string, score: number): void {
     const cur = this.m.get(member);
-    if (cur === undefined) this.zsl.insert(score, member);
+    if (cur === undefined) {
+      this.zsl.insert(score, member);
+      this.memberBytes += member.length;
+    }
     else if (cur !== score || Object.is(cur, -0) !== Object.is(score, -0)) this.zsl.updateScore(cur, member, score);
     this.m.set(member, score);
   }
@@ -83,6 +88,7 @@ export class ZsetVal {
     if (cur === undefined) return false;
     this.zsl.delete(cur, member);
     this.m.delete(member);
+    this.memberBytes -= member.length;
     return true;
   }
   get size(): number {
