@@ -89,9 +89,11 @@ function isRdb(bytes: Uint8Array): boolean {
   return bytes.length >= 5 && REDIS_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-function lower(b: Uint8Array): string {
+/** The command name, lowercased (first 16 bytes: enough to tell multi/exec); '' for no argument. */
+function lower(b: Uint8Array | undefined): string {
+  if (b === undefined) return '';
   let s = '';
-  for (let i = 0; i < b.length && i < 16; i++) s += String.fromCharCode(b[i]!);
+  for (const c of b.subarray(0, 16)) s += String.fromCharCode(c);
   return s.toLowerCase();
 }
 
@@ -158,7 +160,7 @@ export function loadSingleAppendOnlyFile(
   for (const ev of readAofCommands(bytes, start)) {
     if (ev.kind === 'annotation') continue;
     if (ev.kind === 'command') {
-      const cmd = lower(ev.argv[0]!);
+      const cmd = lower(ev.argv[0]);
       if (cmd === 'multi') validBeforeMulti = validUpTo;
       if (inMulti && cmd !== 'exec') {
         queue.push(ev.argv); // queueMultiCommand
@@ -167,7 +169,7 @@ export function loadSingleAppendOnlyFile(
         queue = [];
       } else if (cmd === 'exec') {
         if (inMulti) {
-          for (const q of queue) if (lower(q[0]!) !== 'multi') apply(q, ev.start);
+          for (const q of queue) if (lower(q[0]) !== 'multi') apply(q, ev.start);
           commands += queue.length + 2;
           inMulti = false;
           queue = [];
