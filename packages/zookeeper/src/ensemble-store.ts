@@ -15,41 +15,49 @@ export function loadDurable(st: DurableStore): DurableState {
     const t = st.get<Txn>(`log.${i}`);
     if (t !== undefined) log.push(t);
   }
+  const epochs = loadEpochs(st);
   return {
-    acceptedEpoch: st.get<number>('acceptedEpoch') ?? 0,
-    currentEpoch: st.get<number>('currentEpoch') ?? 0,
+    acceptedEpoch: epochs.acceptedEpoch,
+    currentEpoch: epochs.currentEpoch,
     log,
     logFiles: st.get<Zxid[]>('logFiles') ?? [],
     snapZxid: st.get<Zxid>('snapZxid') ?? 0n,
   };
 }
 
-export function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }>): void {
+/** The two epoch files, kept under one key (one write per fsync of them). */
+export function loadEpochs(st: DurableStore): { acceptedEpoch: number; currentEpoch: number } {
+  return st.get<{ acceptedEpoch: number; currentEpoch: number }>('epochs') ?? { acceptedEpoch: 0, currentEpoch: 0 };
+}
+
+/**
+ * Applies one durable write; `len` is the number of logged txns before it (the caller keeps it,
+ * since every read of the store is a copy), and the number after it is returned.
+ */
+export function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'persist' }>, len: number): number {
   const w = o.write;
-  const len = st.get<number>('log.len') ?? 0;
   switch (w.op) {
     case 'epochs':
-      st.set('acceptedEpoch', w.acceptedEpoch);
-      st.set('currentEpoch', w.currentEpoch);
-      return;
+      st.set('epochs', { acceptedEpoch: w.acceptedEpoch, currentEpoch: w.currentEpoch });
+      return len;
     case 'append':
-      w.txns.forEach((t, i) => { st.set(`log.${len + i}`, t); });
+      w.txns.forEach((t, i) => { st.set(`log.${String(len + i)}`, t); });
       st.set('log.len', len + w.txns.length);
       if (w.newFile) st.set('logFiles', w.logFiles);
-      return;
+      return len + w.txns.length;
     case 'truncate':
-      for (let i = w.length; i < len; i++) st.delete(`log.${i}`);
+      for (let i = w.length; i < len; i++) st.delete(`log.${String(i)}`);
       st.set('log.len', w.length);
       st.set('logFiles', w.logFiles);
       st.set('snapZxid', w.snapZxid);
-      return;
+      return w.length;
     case 'replace':
-      for (let i = 0; i < len; i++) st.delete(`log.${i}`);
-      w.txns.forEach((t, i) => { st.set(`log.${i}`, t); });
+      for (let i = 0; i < len; i++) st.delete(`log.${String(i)}`);
+      w.txns.forEach((t, i) => { st.set(`log.${String(i)}`, t); });
       st.set('log.len', w.txns.length);
       st.set('logFiles', w.logFiles);
       st.set('snapZxid', w.snapZxid);
-      return;
+      return w.txns.length;
   }
 }
 

@@ -4,7 +4,7 @@
  * is all a restart gets back. Network faults, crashes and time come from the sim.
  */
 import { Sim, type LinkOptions, type NodeContext } from '@protolab/sim';
-import { applyWrite, loadDurable, NOTE_EVENTS, noteText } from './ensemble-store.js';
+import { applyWrite, loadDurable, loadEpochs, NOTE_EVENTS, noteText } from './ensemble-store.js';
 import { ZkError, checkSid } from './errors.js';
 import { describeMessage, type Message, type Txn } from './messages.js';
 import { timerKey, type PeerEvent, type PeerOutput, type PeerTimer, type PeerTimings, type PlantedBugs } from './peer-types.js';
@@ -140,7 +140,9 @@ export class Ensemble {
         ...(this.opts.snapshotSizeFactor !== undefined ? { snapshotSizeFactor: this.opts.snapshotSizeFactor } : {}),
         ...(this.opts.planted !== undefined ? { planted: this.opts.planted } : {}),
       };
-      const peer = new QuorumPeer(cfg, loadDurable(ctx.storage), boot);
+      const durable = loadDurable(ctx.storage);
+      const peer = new QuorumPeer(cfg, durable, boot);
+      let logLen = durable.log.length;
       const names = this.nameBySid;
       const apply = (outs: PeerOutput[]): void => {
         for (const o of outs) {
@@ -158,7 +160,7 @@ export class Ensemble {
               ctx.disarmTimer(timerKey(o.timer));
               break;
             case 'persist':
-              applyWrite(ctx.storage, o);
+              logLen = applyWrite(ctx.storage, o, logLen);
               break;
             case 'event': {
               const ev: EnsembleEvent = { t: ctx.now(), sid, event: o.event, peer };
@@ -219,7 +221,9 @@ export class Ensemble {
 
   /** The server runs: started, not stopped, and not halted by a fatal error. */
   isUp(sid: number): boolean {
-    return this.added.has(sid) && this.sim.isUp(nodeName(sid)) && this.handle(sid).peer.halted === undefined;
+    // Asked for every server after every simulated event (runUntil + stable): no allocation here.
+    const name = this.nameBySid.get(sid);
+    return name !== undefined && this.added.has(sid) && this.sim.isUp(name) && this.handle(sid).peer.halted === undefined;
   }
 
   /** Why a server halted (ZooKeeper would have exited), if it did. */
@@ -261,7 +265,7 @@ export class Ensemble {
 
   // ---------------------------------------------------------------- introspection
   private handle(sid: number): NodeHandle {
-    return this.sim.node<NodeHandle>(nodeName(sid));
+    return this.sim.node<NodeHandle>(this.nameBySid.get(sid) ?? nodeName(sid));
   }
 
   /** The running server (undefined while it is down or halted). */
@@ -298,8 +302,7 @@ export class Ensemble {
 
   epochs(sid: number): { acceptedEpoch: number; currentEpoch: number } {
     this.check(sid);
-    const d = this.added.has(sid) ? loadDurable(this.sim.storageOf(nodeName(sid))) : { acceptedEpoch: 0, currentEpoch: 0 };
-    return { acceptedEpoch: d.acceptedEpoch, currentEpoch: d.currentEpoch };
+    return this.added.has(sid) ? loadEpochs(this.sim.storageOf(nodeName(sid))) : { acceptedEpoch: 0, currentEpoch: 0 };
   }
 
   /** lastProcessedZxid of a running server (what `srvr` prints as Zxid). */

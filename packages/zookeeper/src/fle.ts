@@ -67,6 +67,7 @@ export class FastLeaderElection {
   active = false;
   private readonly order: VoteOrder;
   private readonly selfQueue: Notification[] = [];
+  private readonly ackScratch = new Set<number>();
   private draining = false;
 
   constructor(
@@ -212,6 +213,18 @@ export class FastLeaderElection {
     return voteTracker(votes, vote, this.host.verifier);
   }
 
+  /**
+   * `getVoteTracker(votes, vote).hasAllQuorums()` for our single verifier, without building a
+   * tracker: asked on every notification, so it reuses one set (the voters whose vote equals).
+   */
+  private quorumFor(votes: ReadonlyMap<number, Vote>, vote: Vote): boolean {
+    const acks = this.ackScratch;
+    acks.clear();
+    const verifier = this.host.verifier;
+    for (const [sid, v] of votes) if (verifier.votingMembers.has(sid) && voteEquals(vote, v)) acks.add(sid);
+    return acks.size > 0 && verifier.containsQuorum(acks);
+  }
+
   /** checkLeader(votes, leader, electionEpoch). */
   checkLeader(votes: ReadonlyMap<number, Vote>, leader: number, electionEpoch: number): boolean {
     if (leader !== this.host.myid) return votes.get(leader)?.state === 'LEADING';
@@ -253,7 +266,7 @@ export class FastLeaderElection {
         }
         this.recvset.set(from, { leader: n.leader, zxid: n.zxid, electionEpoch: n.electionEpoch, peerEpoch: n.peerEpoch, state: 'LOOKING', version: 0 });
         const mine: Vote = { ...this.proposal, electionEpoch: this.logicalclock, state: 'LOOKING', version: 0 };
-        if (this.getVoteTracker(this.recvset, mine).hasAllQuorums()) {
+        if (this.quorumFor(this.recvset, mine)) {
           this.finalizing = true;
           out.push({ kind: 'cancel', name: 'fle-poll' }, { kind: 'timer', name: 'fle-finalize', delayMs: this.timings.finalizeWaitMs });
         }
@@ -268,13 +281,13 @@ export class FastLeaderElection {
         if (n.electionEpoch === this.logicalclock) {
           // Stored with version 0, compared with a vote carrying the sender's version.
           this.recvset.set(from, { ...theirs, version: 0 });
-          if (this.getVoteTracker(this.recvset, theirs).hasAllQuorums() && this.checkLeader(this.recvset, n.leader, n.electionEpoch)) {
+          if (this.quorumFor(this.recvset, theirs) && this.checkLeader(this.recvset, n.leader, n.electionEpoch)) {
             this.decide(n.leader, endVote, 'in-round', out);
             return;
           }
         }
         this.outofelection.set(from, theirs);
-        if (this.getVoteTracker(this.outofelection, theirs).hasAllQuorums() && this.checkLeader(this.outofelection, n.leader, n.electionEpoch)) {
+        if (this.quorumFor(this.outofelection, theirs) && this.checkLeader(this.outofelection, n.leader, n.electionEpoch)) {
           this.logicalclock = n.electionEpoch;
           this.decide(n.leader, endVote, 'outofelection', out);
         }

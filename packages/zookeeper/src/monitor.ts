@@ -89,7 +89,12 @@ export class SafetyMonitor {
       this.fail('acceptedEpoch and currentEpoch never decrease', e, `from ${prev.accepted}/${prev.current} to ${d.acceptedEpoch}/${d.currentEpoch}`);
     }
     if (d.currentEpoch > d.acceptedEpoch) this.fail('currentEpoch <= acceptedEpoch', e, `${d.currentEpoch} > ${d.acceptedEpoch}`);
-    this.epochsSeen.set(e.sid, { accepted: d.acceptedEpoch, current: d.currentEpoch });
+    if (prev === undefined) this.epochsSeen.set(e.sid, { accepted: d.acceptedEpoch, current: d.currentEpoch });
+    else {
+      // Updated in place: this runs on every event of the run.
+      prev.accepted = d.acceptedEpoch;
+      prev.current = d.currentEpoch;
+    }
 
     switch (ev.type) {
       case 'synchronizing': {
