@@ -1,0 +1,43 @@
+// Per-operation time of single-element LPUSH / RPUSH / ZADD (and ZADD + ZRANGE pairs) on one key,
+// at 10^3 and 10^5 operations: with Redis's structures (quicklist, skiplist) the per-op time at
+// 10^5 stays within ~2× of that at 10^3. Timing only; the operation-count claims are in
+// test/costs.test.ts.
+//
+//   npx tsx --conditions=@protolab/source packages/redis-keyspace/bench/collections.ts [reps]
+import { Keyspace } from '../src/index.js';
+
+type Workload = (ks: Keyspace, n: number) => void;
+
+const WORKLOADS: [string, Workload][] = [
+  ['LPUSH l e', (ks, n) => { for (let i = 0; i < n; i++) ks.execute(['LPUSH', 'l', `element:${i}`]); }],
+  ['RPUSH l e', (ks, n) => { for (let i = 0; i < n; i++) ks.execute(['RPUSH', 'l', `element:${i}`]); }],
+  ['ZADD z s m', (ks, n) => { for (let i = 0; i < n; i++) ks.execute(['ZADD', 'z', String((i * 7919) % 1_000_003), `member:${i}`]); }],
+  ['ZADD + ZRANGE z 0 9', (ks, n) => {
+    for (let i = 0; i < n; i++) {
+      ks.execute(['ZADD', 'z', String((i * 7919) % 1_000_003), `member:${i}`]);
+      ks.execute(['ZRANGE', 'z', '0', '9']);
+    }
+  }],
+];
+
+function perOpNs(w: Workload, n: number): number {
+  const ks = new Keyspace({ now: () => 1_700_000_000_000 });
+  const t0 = process.hrtime.bigint();
+  w(ks, n);
+  return Number(process.hrtime.bigint() - t0) / n;
+}
+
+const reps = Number(process.argv[2] ?? 5);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+console.log(`per-operation time, median (min–max) of ${reps} runs`);
+for (const [name, w] of WORKLOADS) {
+  perOpNs(w, 1000); // warm-up
+  const small: number[] = [];
+  const big: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    small.push(perOpNs(w, 1000));
+    big.push(perOpNs(w, 100_000));
+  }
+  const fmt = (xs: number[]): string => `${(median(xs) / 1000).toFixed(2)} µs (${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)})`;
+  console.log(`${name.padEnd(22)} 10^3: ${fmt(small).padEnd(28)} 10^5: ${fmt(big).padEnd(28)} ratio ${(median(big) / median(small)).toFixed(2)}`);
+}
