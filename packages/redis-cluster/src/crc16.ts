@@ -4,17 +4,20 @@
  *   width 16, polynomial 0x1021 (MSB first), init 0x0000, no reflection, no final XOR;
  *   check value crc16("123456789") = 0x31C3.
  *
- * Redis walks one byte at a time through a 256-entry table. We compute the same function faster:
- * Buffers use slicing-by-4 (four 256-entry tables, one step per 4 bytes) and JS strings are encoded
- * to UTF-8 *inline* (no TextEncoder / Buffer.from per key — that allocation costs 8×, see
- * reference/toolchain.md §9a) with a 64K-entry table that consumes two bytes per lookup.
+ * Redis walks one byte at a time through a 256-entry table: every step waits for the previous
+ * one. We compute the same function with *slicing-by-8*: eight 256-entry tables (4 KiB, in L1),
+ * one step per 8 bytes, where only the first two lookups depend on the running CRC and the other
+ * six run in parallel. JS strings are hashed as their UTF-8 bytes without encoding them (no
+ * TextEncoder / Buffer.from per key): 8 UTF-16 units that are all ASCII are 8 bytes, so they take
+ * the same sliced step, read with `charCodeAt`; anything else is encoded inline, two bytes per
+ * lookup in a 64K pair table.
  *
  * Why the tables compose (all of this is linearity of CRC over GF(2)):
  *  - A register value c before two bytes (a, b) acts like XORing c into those bytes:
- *    crc(c; a, b) = crc(0; a ^ c>>8, b ^ c&0xFF). So `crc = T16[crc ^ (a << 8 | b)]` where
- *    T16[x] is the CRC of the two bytes of x.
- *  - The CRC of (a, b, c, d) from register 0 is T3[a] ^ T2[b] ^ T1[c] ^ T0[d], where Tk[i] is the
- *    CRC of byte i followed by k zero bytes.
+ *    crc(c; a, b) = crc(0; a ^ c>>8, b ^ c&0xFF). So `crc = PAIR[crc ^ (a << 8 | b)]` where
+ *    PAIR[x] is the CRC of the two bytes of x.
+ *  - The CRC of bytes (b0 … b7) from register 0 is S7[b0] ^ S6[b1] ^ … ^ S0[b7], where Sk[i] is
+ *    the CRC of byte i followed by k zero bytes; a register c folds into b0, b1 as above.
  */
 
 const POLY = 0x1021;
@@ -25,84 +28,118 @@ function bitwiseByte(b: number): number {
   return crc;
 }
 
-/** T0[i]: CRC of the single byte i (Redis's `crc16tab`). T0[1] = 0x1021, T0[255] = 0x1EF0. */
-export const CRC16_TABLE: Uint16Array = new Uint16Array(256);
-const T1 = new Uint16Array(256);
-const T2 = new Uint16Array(256);
-const T3 = new Uint16Array(256);
-/** T16[x]: CRC of the two bytes x >> 8, x & 0xFF (128 KiB, built once at load). */
-const T16 = new Uint16Array(65536);
-
-for (let i = 0; i < 256; i++) CRC16_TABLE[i] = bitwiseByte(i);
-// Appending a zero byte to a message with CRC r gives (r << 8) ^ T0[r >> 8].
-for (let i = 0; i < 256; i++) {
-  const r0 = CRC16_TABLE[i]!;
-  const r1 = ((r0 << 8) & 0xffff) ^ CRC16_TABLE[r0 >> 8]!;
-  const r2 = ((r1 << 8) & 0xffff) ^ CRC16_TABLE[r1 >> 8]!;
-  const r3 = ((r2 << 8) & 0xffff) ^ CRC16_TABLE[r2 >> 8]!;
-  T1[i] = r1;
-  T2[i] = r2;
-  T3[i] = r3;
+/** Reads a table entry whose index is in range by construction (all indices here are < 2^16 and masked). */
+function entry(t: Uint16Array, i: number): number {
+  const v = t[i];
+  if (v === undefined) throw new RangeError(`crc16 table index ${i} out of range`);
+  return v;
 }
-for (let x = 0; x < 65536; x++) T16[x] = T1[x >>> 8]! ^ CRC16_TABLE[x & 0xff]!;
+
+/** Sk[i]: the CRC of byte i followed by k zero bytes. S[0] is Redis's `crc16tab`. */
+const S: Uint16Array[] = [];
+{
+  const s0 = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) s0[i] = bitwiseByte(i);
+  S.push(s0);
+  // Appending a zero byte to a message with CRC r gives (r << 8) ^ S0[r >> 8].
+  for (let k = 1; k < 8; k++) {
+    const prev = S[k - 1] ?? s0;
+    const t = new Uint16Array(256);
+    for (let i = 0; i < 256; i++) {
+      const r = entry(prev, i);
+      t[i] = ((r << 8) & 0xffff) ^ entry(s0, r >>> 8);
+    }
+    S.push(t);
+  }
+}
+const [S0, S1, S2, S3, S4, S5, S6, S7] = S as [Uint16Array, Uint16Array, Uint16Array, Uint16Array, Uint16Array, Uint16Array, Uint16Array, Uint16Array];
+
+/** T0[i]: CRC of the single byte i (Redis's `crc16tab`). T0[1] = 0x1021, T0[255] = 0x1EF0. */
+export const CRC16_TABLE: Uint16Array = S0;
+/** PAIR[x]: CRC of the two bytes x >> 8, x & 0xFF (128 KiB, built once at load). */
+const PAIR = new Uint16Array(65536);
+for (let x = 0; x < 65536; x++) PAIR[x] = entry(S1, x >>> 8) ^ entry(S0, x & 0xff);
+
+// The loops below read tables at indices < 256 (bytes, or a 16-bit value >>> 8 / & 0xff) or
+// < 65536 (PAIR), and bytes at indices < end <= length: `as number` states what the bounds prove.
 
 /**
- * CRC-16/XMODEM of `bytes[start, end)`, the bytes Redis would see on the wire.
+ * CRC-16/XMODEM of `bytes[start, end)`, continuing from register `crc` (0 for a fresh CRC).
  * Same result as Redis's crc16() (src/crc16.c) for every input.
  */
-export function crc16(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
-  const T0 = CRC16_TABLE;
-  let crc = 0;
+export function crc16(bytes: Uint8Array, start = 0, end: number = bytes.length, crc = 0): number {
   let i = start;
-  // Slicing-by-4: one step per 4 bytes.
-  for (const stop = end - 3; i < stop; i += 4) {
-    const x = crc ^ ((bytes[i]! << 8) | bytes[i + 1]!);
-    crc = T3[x >>> 8]! ^ T2[x & 0xff]! ^ T1[bytes[i + 2]!]! ^ T0[bytes[i + 3]!]!;
+  for (const stop = end - 7; i < stop; i += 8) {
+    const x = crc ^ (((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+    crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[bytes[i + 2] as number] as number) ^ (S4[bytes[i + 3] as number] as number)
+      ^ (S3[bytes[i + 4] as number] as number) ^ (S2[bytes[i + 5] as number] as number) ^ (S1[bytes[i + 6] as number] as number) ^ (S0[bytes[i + 7] as number] as number);
   }
-  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ T0[(crc >>> 8) ^ bytes[i]!]!;
+  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ (bytes[i] as number)] as number);
   return crc;
 }
 
 /**
- * CRC-16/XMODEM of the UTF-8 encoding of `s.slice(start, end)`, without encoding it.
- *
- * Encoding rule (the one Node's `Buffer.from(s, 'utf8')` and `TextEncoder` use): a surrogate pair
- * is one 4-byte sequence; a lone surrogate (a high one not followed by a low one inside
- * [start, end), or a low one not preceded by a high one) becomes U+FFFD, bytes EF BF BD.
+ * CRC-16/XMODEM of the UTF-8 encoding of `s.slice(start, end)`, without encoding it. While the
+ * text is ASCII, 8 units take one sliced step; from the first block that is not all ASCII on (a
+ * string with one non-ASCII unit is usually text that has more), units are encoded one by one.
  */
 export function crc16Utf8(s: string, start = 0, end: number = s.length): number {
-  const T0 = CRC16_TABLE;
   let crc = 0;
+  let i = start;
+  for (const stop = end - 7; i < stop; i += 8) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    const c4 = s.charCodeAt(i + 4);
+    const c5 = s.charCodeAt(i + 5);
+    const c6 = s.charCodeAt(i + 6);
+    const c7 = s.charCodeAt(i + 7);
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 0x80) break;
+    const x = crc ^ ((c0 << 8) | c1);
+    crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[c2] as number) ^ (S4[c3] as number)
+      ^ (S3[c4] as number) ^ (S2[c5] as number) ^ (S1[c6] as number) ^ (S0[c7] as number);
+  }
+  return i < end ? crc16Utf8Units(s, i, end, crc) : crc;
+}
+
+/**
+ * The unit-by-unit encoder behind crc16Utf8, continuing from register `crc`. Encoding rule (the
+ * one Node's `Buffer.from(s, 'utf8')` and `TextEncoder` use): a surrogate pair is one 4-byte
+ * sequence; a lone surrogate (a high one not followed by a low one inside [start, end), or a low
+ * one not preceded by a high one) becomes U+FFFD, bytes EF BF BD.
+ */
+function crc16Utf8Units(s: string, start: number, end: number, crc: number): number {
   let i = start;
   while (i < end) {
     const c = s.charCodeAt(i);
     if (c < 0x80) {
-      // ASCII: two characters per 64K-table lookup when the next one is ASCII too.
+      // ASCII: two characters per PAIR lookup when the next one is ASCII too.
       if (i + 1 < end) {
         const d = s.charCodeAt(i + 1);
         if (d < 0x80) {
-          crc = T16[crc ^ ((c << 8) | d)]!;
+          crc = PAIR[crc ^ ((c << 8) | d)] as number;
           i += 2;
           continue;
         }
       }
-      crc = ((crc << 8) & 0xffff) ^ T0[(crc >>> 8) ^ c]!;
+      crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ c] as number);
       i += 1;
     } else if (c < 0x800) {
       // 2 bytes: 110xxxxx 10xxxxxx, exactly one pair lookup.
-      crc = T16[crc ^ (((0xc0 | (c >>> 6)) << 8) | (0x80 | (c & 0x3f)))]!;
+      crc = PAIR[crc ^ (((0xc0 | (c >>> 6)) << 8) | (0x80 | (c & 0x3f)))] as number;
       i += 1;
     } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       // A surrogate pair: 4 bytes 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx, two pair lookups.
       const cp = ((c - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00) + 0x10000;
-      crc = T16[crc ^ (((0xf0 | (cp >>> 18)) << 8) | (0x80 | ((cp >>> 12) & 0x3f)))]!;
-      crc = T16[crc ^ (((0x80 | ((cp >>> 6) & 0x3f)) << 8) | (0x80 | (cp & 0x3f)))]!;
+      crc = PAIR[crc ^ (((0xf0 | (cp >>> 18)) << 8) | (0x80 | ((cp >>> 12) & 0x3f)))] as number;
+      crc = PAIR[crc ^ (((0x80 | ((cp >>> 6) & 0x3f)) << 8) | (0x80 | (cp & 0x3f)))] as number;
       i += 2;
     } else {
       // 3 bytes: the rest of the BMP, and a lone surrogate, which is encoded as U+FFFD.
       const u = (c & 0xf800) === 0xd800 ? 0xfffd : c;
-      crc = T16[crc ^ (((0xe0 | (u >>> 12)) << 8) | (0x80 | ((u >>> 6) & 0x3f)))]!;
-      crc = ((crc << 8) & 0xffff) ^ T0[(crc >>> 8) ^ (0x80 | (u & 0x3f))]!;
+      crc = PAIR[crc ^ (((0xe0 | (u >>> 12)) << 8) | (0x80 | ((u >>> 6) & 0x3f)))] as number;
+      crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ (0x80 | (u & 0x3f))] as number);
       i += 1;
     }
   }
@@ -110,28 +147,37 @@ export function crc16Utf8(s: string, start = 0, end: number = s.length): number 
 }
 
 /**
- * The CRC of a whole key, or -1 as soon as a `{` (0x7B) is seen — the common case of a key
- * without a hash tag in one sliced pass, with the brace test folded into it. keyHashSlot falls
- * back to the full tag rule on -1.
+ * The slot CRC of a byte key in one pass: the sliced CRC runs until the first `{`; then the tag
+ * (if a `}` follows and the span is non-empty) is hashed, or else the CRC simply continues from
+ * where it stopped — no byte is hashed twice.
  */
-export function crc16UnlessBrace(bytes: Uint8Array): number {
-  const T0 = CRC16_TABLE;
+export function crc16KeyBytes(bytes: Uint8Array): number {
   const n = bytes.length;
   let crc = 0;
   let i = 0;
-  for (const stop = n - 3; i < stop; i += 4) {
-    const b0 = bytes[i]!;
-    const b1 = bytes[i + 1]!;
-    const b2 = bytes[i + 2]!;
-    const b3 = bytes[i + 3]!;
-    if (b0 === 0x7b || b1 === 0x7b || b2 === 0x7b || b3 === 0x7b) return -1;
+  for (const stop = n - 7; i < stop; i += 8) {
+    const b0 = bytes[i] as number;
+    const b1 = bytes[i + 1] as number;
+    const b2 = bytes[i + 2] as number;
+    const b3 = bytes[i + 3] as number;
+    const b4 = bytes[i + 4] as number;
+    const b5 = bytes[i + 5] as number;
+    const b6 = bytes[i + 6] as number;
+    const b7 = bytes[i + 7] as number;
+    if (b0 === 0x7b || b1 === 0x7b || b2 === 0x7b || b3 === 0x7b || b4 === 0x7b || b5 === 0x7b || b6 === 0x7b || b7 === 0x7b) break;
     const x = crc ^ ((b0 << 8) | b1);
-    crc = T3[x >>> 8]! ^ T2[x & 0xff]! ^ T1[b2]! ^ T0[b3]!;
+    crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[b2] as number) ^ (S4[b3] as number)
+      ^ (S3[b4] as number) ^ (S2[b5] as number) ^ (S1[b6] as number) ^ (S0[b7] as number);
   }
   for (; i < n; i++) {
-    const b = bytes[i]!;
-    if (b === 0x7b) return -1;
-    crc = ((crc << 8) & 0xffff) ^ T0[(crc >>> 8) ^ b]!;
+    const b = bytes[i] as number;
+    if (b === 0x7b) break;
+    crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ b] as number);
   }
-  return crc;
+  if (i === n) return crc;
+  // The first '{' is at i: look for the first '}' after it.
+  let e = i + 1;
+  while (e < n && bytes[e] !== 0x7d) e++;
+  if (e < n && e > i + 1) return crc16(bytes, i + 1, e);
+  return crc16(bytes, i, n, crc);
 }

@@ -5,7 +5,7 @@
  * the key has a *hash tag*: the bytes between the FIRST `{` and the first `}` after it, when that
  * span is non-empty. An empty tag (`{}` — the first `{` directly followed by `}`) means "no tag":
  * the whole key is hashed, and Redis does NOT go looking for a later tag (`foo{}{bar}` hashes all of
- * `foo{}{bar}`; the npm package cluster-key-slot gets this wrong, reference/redis.md §1.2).
+ * `foo{}{bar}`; the npm package cluster-key-slot gets this wrong, docs/redis-cluster.md §2).
  *
  * Strings are hashed as their UTF-8 bytes — the bytes a client puts on the wire. A lone UTF-16
  * surrogate becomes U+FFFD (EF BF BD), as Node's Buffer.from/TextEncoder encode it; so
@@ -13,7 +13,7 @@
  * and no UTF-8 multi-byte sequence contains 0x7B or 0x7D, so finding the tag on UTF-16 code units
  * finds the same span as finding it on the bytes.
  */
-import { crc16, crc16UnlessBrace, crc16Utf8 } from './crc16.js';
+import { crc16KeyBytes, crc16Utf8 } from './crc16.js';
 import { ClusterError, describeValue } from './errors.js';
 
 /** CLUSTER_SLOTS in redis/src/cluster.h. */
@@ -35,22 +35,7 @@ export function keyHashSlot(key: RedisKey): number {
     }
     return crc16Utf8(key) & SLOT_MASK;
   }
-  if (key instanceof Uint8Array) {
-    // Most keys have no '{': hash them in one sliced pass that gives up at the first brace.
-    const whole = crc16UnlessBrace(key);
-    if (whole !== -1) return whole & SLOT_MASK;
-    // A plain loop, not key.indexOf: Buffer#indexOf goes through Node's C++ binding, which costs
-    // more than scanning a short key.
-    const n = key.length;
-    let s = 0;
-    while (s < n && key[s] !== OPEN) s++;
-    if (s < n) {
-      let e = s + 1;
-      while (e < n && key[e] !== CLOSE) e++;
-      if (e < n && e > s + 1) return crc16(key, s + 1, e) & SLOT_MASK;
-    }
-    return crc16(key) & SLOT_MASK;
-  }
+  if (key instanceof Uint8Array) return crc16KeyBytes(key) & SLOT_MASK;
   throw new ClusterError('KEY_TYPE', `keyHashSlot: expected a string or Uint8Array key, found ${describeValue(key)}`);
 }
 
