@@ -25,9 +25,9 @@ export function loadDurable(st: DurableStore): DurableState {
   };
 }
 
-/** The two epoch files, kept under one key (one write per fsync of them). */
+/** The two epoch files (keys `acceptedEpoch` and `currentEpoch`). */
 export function loadEpochs(st: DurableStore): { acceptedEpoch: number; currentEpoch: number } {
-  return st.get<{ acceptedEpoch: number; currentEpoch: number }>('epochs') ?? { acceptedEpoch: 0, currentEpoch: 0 };
+  return { acceptedEpoch: st.get<number>('acceptedEpoch') ?? 0, currentEpoch: st.get<number>('currentEpoch') ?? 0 };
 }
 
 /**
@@ -38,7 +38,8 @@ export function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'per
   const w = o.write;
   switch (w.op) {
     case 'epochs':
-      st.set('epochs', { acceptedEpoch: w.acceptedEpoch, currentEpoch: w.currentEpoch });
+      st.set('acceptedEpoch', w.acceptedEpoch);
+      st.set('currentEpoch', w.currentEpoch);
       return len;
     case 'append':
       w.txns.forEach((t, i) => { st.set(`log.${String(len + i)}`, t); });
