@@ -17,7 +17,8 @@ function show(title: string, method: ForwardingMethod, server: RealServer): void
     console.log(`  ${i + 1}. ${h.from.padEnd(8)} → ${h.to.padEnd(8)} ${h.note}`);
     console.log(`       ${describeFrame(h.frame)}`);
   });
-  console.log(r.ok ? '  ✓ the client accepts the reply (source VIP:vport)' : `  ✗ ${r.problem}`);
+  // (not ✓/✗: the tour prints those for examples that passed or failed; this is the packet's fate)
+  console.log(r.ok ? '  → works: the client accepts the reply (source VIP:vport)' : `  → breaks: ${r.problem}`);
 }
 
 show('NAT (masquerading): the director rewrites the destination in and the source out; the RS may listen on another port', 'nat', rs({ port: 8080 }));

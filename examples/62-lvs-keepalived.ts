@@ -1,14 +1,15 @@
-// keepalived: the seed-style keepalived.conf loaded, a real server failing its TCP_CHECK, and the VRRP pair failing over
+// keepalived: the operator notes' keepalived.conf loaded as written, a real server failing its TCP_CHECK, and the VRRP pair failing over
 //
 //   npx tsx --conditions=@protolab/source examples/62-lvs-keepalived.ts
 import { readFileSync } from 'node:fs';
 import { Sim, renderTrace } from '@protolab/sim';
 import { keepalivedChecker, masterDownIntervalMs, parseKeepalivedConf, VirtualService, vrrpNode, type HealthEvent, type VrrpAdvert, type VrrpHandlers } from '@protolab/lvs';
 
-const text = readFileSync(new URL('../packages/lvs/fixtures/keepalived.conf', import.meta.url), 'utf8');
+const text = readFileSync(new URL('../packages/lvs/fixtures/keepalived-notes.conf', import.meta.url), 'utf8');
 const conf = parseKeepalivedConf(text);
 const vs = conf.virtualServers[0]!;
 console.log(`parsed: router_id ${conf.globalDefs.routerId}; vrrp_instance ${conf.vrrpInstances[0]!.name} (vrid ${conf.vrrpInstances[0]!.virtualRouterId}, priority ${conf.vrrpInstances[0]!.priority}) holding ${conf.vrrpInstances[0]!.virtualIpaddress.join(', ')}`);
+for (const w of conf.warnings) console.log(`keepalived would report (and carry on): line ${w.line}: ${w.message}`);
 console.log(`virtual_server ${vs.address}:${vs.port} lb_algo ${vs.lbAlgo} lb_kind ${vs.lbKind} delay_loop ${vs.delayLoopSec}s`);
 for (const r of vs.realServers) {
   const t = r.tcpCheck!;
@@ -24,7 +25,7 @@ const servers = vs.realServers.map((r) => ({
   name: r.address,
   weight: r.weight,
   config: r.tcpCheck!,
-  // 192.168.1.12 stops answering SYNs (black hole) from t = 10 s to t = 45 s
+  // the second real server stops answering SYNs (black hole) from t = 10 s to t = 45 s
   behaviour: (t: number) => (r.address === failing && t >= 10_000 && t < 45_000 ? ('blackhole' as const) : ('accept' as const)),
 }));
 const sim = new Sim({ seed: 1 });
@@ -59,4 +60,5 @@ console.log(`lvs1 crashed at ${at / 1000} s; lvs2 became MASTER at ${vsim.now() 
 vsim.restart('lvs1');
 vsim.runUntil(vsim.now() + 3000);
 console.log(`lvs1 restarted: lvs1 ${st('lvs1')}, lvs2 ${st('lvs2')} (preemption: the higher priority takes the VIP back)\n`);
-console.log(renderTrace(vsim.trace.filter((e) => e.kind === 'note')));
+// the protocol's own notes, and the crash and restart the simulator injected
+console.log(renderTrace(vsim.trace.filter((e) => e.kind === 'note' || e.kind === 'crash' || e.kind === 'restart')));
