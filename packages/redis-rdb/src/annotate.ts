@@ -70,7 +70,7 @@ export function hexDump(bytes: Uint8Array, from = 0, to = bytes.length): string[
         hx += '   ';
         asc += ' ';
       } else {
-        const c = bytes[p]!;
+        const c = (bytes[p] ?? 0);
         hx += c.toString(16).padStart(2, '0') + ' ';
         asc += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
       }

@@ -52,7 +52,8 @@ for (let i = 0; i < 10000; i++) SMALL_INTS.push(asciiBytes(String(i)));
 /** Decimal text of an integer as bytes (`ll2string`). Small non-negative values come from a cache: do not mutate. */
 export function intToBytes(v: number | bigint): Uint8Array {
   if (typeof v === 'number') {
-    if (v >= 0 && v < 10000) return SMALL_INTS[v]!;
+    const cached = v >= 0 && v < 10000 ? SMALL_INTS[v] : undefined;
+    if (cached !== undefined) return cached;
     if (Number.isSafeInteger(v)) return safeIntToBytes(v);
   }
   return asciiBytes(String(v));
@@ -104,7 +105,7 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d;
   }
   return a.length - b.length;

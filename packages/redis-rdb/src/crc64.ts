@@ -31,12 +31,12 @@ const HI = new Uint32Array(8 * 256);
   }
   for (let k = 1; k < 8; k++) {
     for (let i = 0; i < 256; i++) {
-      const plo = LO[(k - 1) * 256 + i]!;
-      const phi = HI[(k - 1) * 256 + i]!;
+      const plo = (LO[(k - 1) * 256 + i] ?? 0);
+      const phi = (HI[(k - 1) * 256 + i] ?? 0);
       // next = T0[prev & 0xff] ^ (prev >> 8)
       const idx = plo & 0xff;
-      LO[k * 256 + i] = (LO[idx]! ^ ((plo >>> 8) | ((phi & 0xff) << 24))) >>> 0;
-      HI[k * 256 + i] = (HI[idx]! ^ (phi >>> 8)) >>> 0;
+      LO[k * 256 + i] = ((LO[idx] ?? 0) ^ ((plo >>> 8) | ((phi & 0xff) << 24))) >>> 0;
+      HI[k * 256 + i] = ((HI[idx] ?? 0) ^ (phi >>> 8)) >>> 0;
     }
   }
 }
@@ -57,20 +57,20 @@ export class Crc64 {
     let i = start;
     // slicing-by-8: fold 8 input bytes per step
     while (end - i >= 8) {
-      const a = (lo ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
-      const b = (hi ^ (bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24))) >>> 0;
+      const a = (lo ^ ((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24))) >>> 0;
+      const b = (hi ^ ((bytes[i + 4] ?? 0) | ((bytes[i + 5] ?? 0) << 8) | ((bytes[i + 6] ?? 0) << 16) | ((bytes[i + 7] ?? 0) << 24))) >>> 0;
       const i7 = 7 * 256 + (a & 0xff), i6 = 6 * 256 + ((a >>> 8) & 0xff);
       const i5 = 5 * 256 + ((a >>> 16) & 0xff), i4 = 4 * 256 + (a >>> 24);
       const i3 = 3 * 256 + (b & 0xff), i2 = 2 * 256 + ((b >>> 8) & 0xff);
       const i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
-      lo = (LO[i7]! ^ LO[i6]! ^ LO[i5]! ^ LO[i4]! ^ LO[i3]! ^ LO[i2]! ^ LO[i1]! ^ LO[i0]!) >>> 0;
-      hi = (HI[i7]! ^ HI[i6]! ^ HI[i5]! ^ HI[i4]! ^ HI[i3]! ^ HI[i2]! ^ HI[i1]! ^ HI[i0]!) >>> 0;
+      lo = ((LO[i7] ?? 0) ^ (LO[i6] ?? 0) ^ (LO[i5] ?? 0) ^ (LO[i4] ?? 0) ^ (LO[i3] ?? 0) ^ (LO[i2] ?? 0) ^ (LO[i1] ?? 0) ^ (LO[i0] ?? 0)) >>> 0;
+      hi = ((HI[i7] ?? 0) ^ (HI[i6] ?? 0) ^ (HI[i5] ?? 0) ^ (HI[i4] ?? 0) ^ (HI[i3] ?? 0) ^ (HI[i2] ?? 0) ^ (HI[i1] ?? 0) ^ (HI[i0] ?? 0)) >>> 0;
       i += 8;
     }
     for (; i < end; i++) {
-      const idx = (lo ^ bytes[i]!) & 0xff;
-      lo = (LO[idx]! ^ ((lo >>> 8) | ((hi & 0xff) << 24))) >>> 0;
-      hi = (HI[idx]! ^ (hi >>> 8)) >>> 0;
+      const idx = (lo ^ (bytes[i] ?? 0)) & 0xff;
+      lo = ((LO[idx] ?? 0) ^ ((lo >>> 8) | ((hi & 0xff) << 24))) >>> 0;
+      hi = ((HI[idx] ?? 0) ^ (hi >>> 8)) >>> 0;
     }
     this.lo = lo;
     this.hi = hi;

@@ -4,7 +4,7 @@
  * `rdbLoadRioWithLoadingCtx`: "Duplicated key found in RDB file") and skipping empty collections
  * as Redis does.
  */
-import { RdbFormatError } from './errors.js';
+import { defined, RdbFormatError } from './errors.js';
 import { bytesToAscii } from './bytes.js';
 import { Entry, type DecodedEntry } from './entry.js';
 import { RdbDecoder, setEntrySink, type RdbDecoderOptions } from './decoder.js';
@@ -38,29 +38,28 @@ export interface DecodedRdb {
 export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): DecodedRdb {
   const dec = new RdbDecoder(opts);
   const result: DecodedRdb = { version: dec.version, aux: [], functions: [], databases: [], checksum: 0n, computedChecksum: 0n, endOffset: 0 };
-  let current: DecodedDatabase | undefined;
-  let currentKeys: KeyTable | undefined;
   // duplicate detection without a string or a Map entry per key: an open-addressing table of
   // (FNV-1a hash, entry index) per db, and a byte comparison only when two keys hash alike
-  const tables = new Map<number, KeyTable>();
-  const dbFor = (n: number): DecodedDatabase => {
-    if (current?.db !== n) {
-      current = result.databases.find((d) => d.db === n);
-      if (current === undefined) {
-        current = { db: n, entries: [] };
-        result.databases.push(current);
-      }
-      currentKeys = tables.get(n);
-      if (currentKeys === undefined) tables.set(n, (currentKeys = new KeyTable(current.entries)));
+  let current: { d: DecodedDatabase; keys: KeyTable } | undefined;
+  const dbs = new Map<number, { d: DecodedDatabase; keys: KeyTable }>();
+  const dbFor = (n: number): { d: DecodedDatabase; keys: KeyTable } => {
+    if (current?.d.db === n) return current;
+    let x = dbs.get(n);
+    if (x === undefined) {
+      const d: DecodedDatabase = { db: n, entries: [] };
+      result.databases.push(d);
+      x = { d, keys: new KeyTable(d.entries) };
+      dbs.set(n, x);
     }
-    return current;
+    current = x;
+    return x;
   };
   setEntrySink(dec, (e) => {
-    const d = current?.db === e.db ? current : dbFor(e.db);
-    if (!currentKeys!.add(e)) {
+    const x = current?.d.db === e.db ? current : dbFor(e.db);
+    if (!x.keys.add(e)) {
       throw new RdbFormatError('DUPLICATE_KEY', e.offset, `duplicate key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))} in db ${e.db}`);
     }
-    d.entries.push(e);
+    x.d.entries.push(e);
   });
   dec.finish(bytes, (r) => {
     switch (r.kind) {
@@ -73,13 +72,15 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
       case 'selectdb':
         dbFor(r.db);
         break;
-      case 'resizedb':
-        dbFor(current?.db ?? 0).resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
+      case 'resizedb': {
+        const x = dbFor(current?.d.db ?? 0);
+        x.d.resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
         // size the key table from the hint (rdbLoad's dictExpand), but never beyond what the bytes
         // left could hold (a record takes at least 3 bytes) nor 2M keys (32 MB), so a forged hint
         // cannot balloon it; beyond that the table grows as keys arrive
-        currentKeys!.reserve(Math.min(r.dbSize, Math.floor((bytes.length - r.offset) / 3), 1 << 21));
+        x.keys.reserve(Math.min(r.dbSize, Math.floor((bytes.length - r.offset) / 3), 1 << 21));
         break;
+      }
       case 'entry':
         break; // entries went to the sink above
       case 'eof':
@@ -123,9 +124,9 @@ class KeyTable {
     const t = this.table;
     let i = h & mask;
     for (;;) {
-      const s = t[2 * i + 1]!;
+      const s = (t[2 * i + 1] ?? 0);
       if (s === 0) break;
-      if (t[2 * i] === h && Entry.keyEquals(this.entries[s - 1]!, e)) return false;
+      if (t[2 * i] === h && Entry.keyEquals(defined(this.entries[s - 1], 'the key table points at entries already pushed'), e)) return false;
       i = (i + 1) & mask;
     }
     t[2 * i] = h;
@@ -138,9 +139,9 @@ class KeyTable {
     const old = this.table;
     const t = new Int32Array(2 * (mask + 1));
     for (let j = 0; j < old.length; j += 2) {
-      const s = old[j + 1]!;
+      const s = (old[j + 1] ?? 0);
       if (s === 0) continue;
-      const h = old[j]!;
+      const h = (old[j] ?? 0);
       let i = h & mask;
       while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
       t[2 * i] = h;

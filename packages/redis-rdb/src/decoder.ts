@@ -28,7 +28,7 @@
  * single-node-quicklist value stay where they are in the input until first read (`Entry`,
  * `PackedValue`), so a decoded key costs one object instead of six or more.
  */
-import { RdbFormatError } from './errors.js';
+import { defined, RdbFormatError } from './errors.js';
 import { Crc64 } from './crc64.js';
 import { allocBytes, bytesToAscii } from './bytes.js';
 import { Entry, EntryWithTtl, type DecodedEntry } from './entry.js';
@@ -187,7 +187,7 @@ export class RdbDecoder {
     if (rest === 0 && this.chunks.length === 1) {
       // nothing left over: take the chunk as it is (no copy)
       this.r.base += this.r.buf.length;
-      this.r.buf = this.chunks[0]!;
+      this.r.buf = defined(this.chunks[0], 'flatten has one chunk here');
       this.r.pos = 0;
       this.chunks = [];
       this.chunkBytes = 0;
@@ -221,7 +221,7 @@ export class RdbDecoder {
         if (rec === null) {
           // an entry (never the EOF record)
           if (this.version >= 5) this.crc.update(this.r.buf, start, this.r.pos);
-          const e = this.entryOut!;
+          const e = defined(this.entryOut, 'parseRecord returns null only after setting entryOut');
           this.entryOut = undefined;
           if (onEntry !== undefined) onEntry(e);
           else sink({ kind: 'entry', entry: e });
@@ -260,7 +260,7 @@ export class RdbDecoder {
     }
     let version = 0;
     for (let i = 5; i < 9; i++) {
-      const c = b[p + i]!;
+      const c = (b[p + i] ?? 0);
       if (c < 0x30 || c > 0x39) throw new RdbFormatError('BAD_VERSION', r.at() + i, `expected 4 version digits, found ${JSON.stringify(bytesToAscii(b.subarray(p + 5, p + 9)))}`);
       version = version * 10 + (c - 0x30);
     }
@@ -289,8 +289,8 @@ export class RdbDecoder {
           r.ensure(8);
           const b = r.buf;
           const p = r.pos;
-          const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-          const hi = b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24); // signed
+          const lo = ((b[p] ?? 0) | ((b[p + 1] ?? 0) << 8) | ((b[p + 2] ?? 0) << 16) | ((b[p + 3] ?? 0) << 24)) >>> 0;
+          const hi = (b[p + 4] ?? 0) | ((b[p + 5] ?? 0) << 8) | ((b[p + 6] ?? 0) << 16) | ((b[p + 7] ?? 0) << 24); // signed
           r.pos += 8;
           expireAtMs = hi * 4294967296 + lo; // exact for |ms| < 2^53
           continue;

@@ -13,8 +13,9 @@ import { Crc64 } from './crc64.js';
 import { lzfCompressView } from './lzf.js';
 import { ListpackBuilder } from './listpack.js';
 import { intsetEncode } from './intset.js';
-import { asciiBytes, compareZsetItems, d2string, double2ll, parseCanonicalInt } from './bytes.js';
-import { RdbFormatError } from './errors.js';
+import { asciiBytes, bytesToAscii, compareZsetItems, d2string, double2ll, parseCanonicalInt } from './bytes.js';
+import { defined, invariant, RdbFormatError } from './errors.js';
+import { MemberSet } from './member-set.js';
 import { hashEncoding, setEncoding, zsetEncoding } from './encodings.js';
 import {
   DEFAULT_THRESHOLDS, RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
@@ -230,9 +231,11 @@ export function encodeRdb(source: EntrySource | Iterable<KeyEntry>, opts: Encode
     w.byte(0xf5);
     w.string(code);
   }
-  const dbs = [...byDb.keys()].sort((a, b) => a - b);
-  for (const db of dbs) {
-    const entries = byDb.get(db)!;
+  const dbs = [...byDb].sort((a, b) => a[0] - b[0]);
+  let prevDb = -1;
+  for (const [db, entries] of dbs) {
+    invariant(db > prevDb, 'rdbSaveRio writes each database once, SELECTDB numbers ascending', () => `${db} after ${prevDb}`);
+    prevDb = db;
     w.byte(RDB_OPCODE_SELECTDB);
     w.len(db);
     w.byte(RDB_OPCODE_RESIZEDB);
@@ -260,6 +263,24 @@ function auxFields(opts: EncodeOptions): (readonly [string | Uint8Array, string 
   ];
 }
 
+const SHARED_MEMBERS = new MemberSet();
+
+/**
+ * A set member, hash field or zset member given twice would make a file Redis 7.0's rdbLoadObject
+ * refuses ("Duplicate set members detected", "Duplicate hash fields detected", ...): refuse it here.
+ */
+function refuseDuplicates(e: KeyEntry): void {
+  const v = e.value;
+  if (v.type === 'string' || v.type === 'list') return;
+  const m = SHARED_MEMBERS;
+  m.reset(v.value.length);
+  const what = v.type === 'set' ? 'set member' : v.type === 'hash' ? 'hash field' : 'zset member';
+  for (const x of v.value) {
+    const b = x instanceof Uint8Array ? x : Array.isArray(x) ? x[0] : x.member;
+    if (!m.addBytes(b)) throw new RdbFormatError('ENCODE_INPUT', 0, `key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))}: ${what} ${JSON.stringify(bytesToAscii(b.subarray(0, 40)))} given twice (Redis would refuse to load the file)`);
+  }
+}
+
 function isEmptyValue(v: RedisValue): boolean {
   return v.type !== 'string' && v.value.length === 0;
 }
@@ -282,6 +303,7 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
   }
   const t = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const v = e.value;
+  refuseDuplicates(e);
   switch (v.type) {
     case 'string':
       w.byte(RDB_TYPE_STRING);
@@ -298,7 +320,7 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
       if (enc === 'intset' && allIntegers(v.value)) {
         w.byte(RDB_TYPE_SET_INTSET);
         w.string(e.key);
-        w.string(intsetEncode(v.value.map((m) => parseCanonicalInt(m)!)));
+        w.string(intsetEncode(v.value.map((m) => defined(parseCanonicalInt(m), 'an intset holds only canonical integers (allIntegers checked them)'))));
       } else {
         w.byte(RDB_TYPE_SET);
         w.string(e.key);
@@ -328,8 +350,9 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
         w.string(e.key);
         w.len(sorted.length);
         for (let i = sorted.length - 1; i >= 0; i--) {
-          w.string(sorted[i]!.member);
-          w.binaryDouble(sorted[i]!.score);
+          const z = defined(sorted[i], 'i indexes the sorted copy');
+          w.string(z.member);
+          w.binaryDouble(z.score);
         }
       }
       return;
@@ -407,8 +430,10 @@ const SIZE_SAFETY_LIMIT = 8192;
 
 function writeQuicklist(w: RdbWriter, items: readonly Uint8Array[], fill: number, packedThreshold: number): void {
   const nodes = planQuicklist(items, fill, packedThreshold);
+  const limit = fill < 0 ? (OPTIMIZATION_LEVEL[-fill - 1] ?? SIZE_SAFETY_LIMIT) : SIZE_SAFETY_LIMIT;
   w.len(nodes.length);
   for (const n of nodes) {
+    invariant(n instanceof Uint8Array || (n.count > 0 && (n.count === 1 || n.size <= limit)), '_quicklistNodeAllowInsert: a PACKED node is non-empty and within its size class unless it holds one element', () => n instanceof Uint8Array ? '' : `${n.count} entries, ${n.size} bytes, limit ${limit}`);
     if (n instanceof Uint8Array) {
       w.len(QUICKLIST_NODE_CONTAINER_PLAIN);
       w.string(n);

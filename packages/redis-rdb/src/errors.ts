@@ -54,3 +54,27 @@ export class RdbFileError extends Error {
     super(`${op} ${path}: ${errno} (${detail})`);
   }
 }
+
+/**
+ * A rule of the format that this package's own code broke (a writer invariant, or a state the
+ * decoder's structure makes impossible): always a bug here, never bad input. `rule` names it,
+ * e.g. "RESIZEDB announces the keys written" or "listpack count matches its entries".
+ */
+export class RdbInvariantError extends Error {
+  override readonly name: string = 'RdbInvariantError';
+  readonly code = 'INVARIANT';
+  constructor(readonly rule: string, detail = '') {
+    super(`invariant broken: ${rule}${detail === '' ? '' : ` (${detail})`}`);
+  }
+}
+
+/** Tiger-style assertion: throws RdbInvariantError naming `rule` when `ok` is false. */
+export function invariant(ok: boolean, rule: string, detail?: () => string): asserts ok {
+  if (!ok) throw new RdbInvariantError(rule, detail === undefined ? '' : detail());
+}
+
+/** `v`, which the structure of the code guarantees is set; RdbInvariantError naming `rule` if not. */
+export function defined<T>(v: T | undefined, rule: string): T {
+  if (v === undefined) throw new RdbInvariantError(rule);
+  return v;
+}

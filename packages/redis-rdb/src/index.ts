@@ -1,4 +1,4 @@
-export { RdbFormatError, RdbFileError, type RdbErrorCode } from './errors.js';
+export { RdbFormatError, RdbFileError, RdbInvariantError, type RdbErrorCode } from './errors.js';
 export { crc64, crc64Bitwise, Crc64, CRC64_JONES_POLY_REFLECTED } from './crc64.js';
 export { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION } from './lzf.js';
 export { listpackDecode, listpackScan, ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize, lpValueBytes, type LpValue, type LpScanResult } from './listpack.js';

@@ -41,7 +41,7 @@ export function intsetDecode(blob: Uint8Array, at = 0): (number | bigint)[] {
  */
 export function intsetScan(buf: Uint8Array, off: number, len: number, at: number): number {
   if (len < 8) bad(at, `blob of ${len} bytes is shorter than the 8-byte header`);
-  const u32 = (p: number): number => (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+  const u32 = (p: number): number => ((buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8) | ((buf[p + 2] ?? 0) << 16) | ((buf[p + 3] ?? 0) << 24)) >>> 0;
   const enc = u32(off);
   const count = u32(off + 4);
   if (enc !== 2 && enc !== 4 && enc !== 8) bad(at, `encoding ${enc} is not 2, 4 or 8`);
@@ -54,10 +54,10 @@ export function intsetScan(buf: Uint8Array, off: number, len: number, at: number
     let hi: number;
     let lo: number;
     if (enc === 2) {
-      hi = ((buf[p]! | (buf[p + 1]! << 8)) << 16) >> 16;
+      hi = (((buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8)) << 16) >> 16;
       lo = 0;
     } else if (enc === 4) {
-      hi = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
+      hi = (buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8) | ((buf[p + 2] ?? 0) << 16) | ((buf[p + 3] ?? 0) << 24);
       lo = 0;
     } else {
       lo = u32(p);
@@ -111,7 +111,7 @@ function intsetEncodeNumbers(values: readonly number[]): Uint8Array {
   dv.setUint32(4, uniq.length, true);
   for (let i = 0; i < uniq.length; i++) {
     const p = 8 + i * enc;
-    const v = uniq[i]!;
+    const v = uniq[i] ?? 0;
     if (enc === 2) dv.setInt16(p, v, true);
     else if (enc === 4) dv.setInt32(p, v, true);
     else dv.setBigInt64(p, BigInt(v), true);

@@ -63,9 +63,9 @@ let entStrLen = 0;
  */
 function readHeader(buf: Uint8Array, off: number, len: number, at: number): number {
   if (len < LP_HDR_SIZE + 1) bad(at, `blob of ${len} bytes is shorter than the 7-byte minimum`);
-  const total = (buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! << 24)) >>> 0;
+  const total = ((buf[off] ?? 0) | ((buf[off + 1] ?? 0) << 8) | ((buf[off + 2] ?? 0) << 16) | ((buf[off + 3] ?? 0) << 24)) >>> 0;
   if (total !== len) bad(at, `header says ${total} bytes, blob has ${len}`);
-  return buf[off + 4]! | (buf[off + 5]! << 8);
+  return (buf[off + 4] ?? 0) | ((buf[off + 5] ?? 0) << 8);
 }
 
 /**
@@ -75,7 +75,7 @@ function readHeader(buf: Uint8Array, off: number, len: number, at: number): numb
  */
 function readEntry(buf: Uint8Array, p: number, end: number, rel: number): number {
   const start = p;
-  const b = buf[p]!;
+  const b = (buf[p] ?? 0);
   entStr = -1;
   if (b < 0x80) {
     entInt = b;
@@ -89,12 +89,12 @@ function readEntry(buf: Uint8Array, p: number, end: number, rel: number): number
     p += n;
   } else if (b < 0xe0) {
     if (p + 2 > end) bad(rel + start, '13-bit int runs past the end');
-    const v = ((b & 0x1f) << 8) | buf[p + 1]!;
+    const v = ((b & 0x1f) << 8) | (buf[p + 1] ?? 0);
     entInt = v >= 4096 ? v - 8192 : v;
     p += 2;
   } else if (b < 0xf0) {
     if (p + 2 > end) bad(rel + start, '12-bit string header runs past the end');
-    const n = ((b & 0x0f) << 8) | buf[p + 1]!;
+    const n = ((b & 0x0f) << 8) | (buf[p + 1] ?? 0);
     p += 2;
     if (p + n > end) bad(rel + start, `12-bit string of ${n} bytes runs past the end`);
     entStr = p;
@@ -102,7 +102,7 @@ function readEntry(buf: Uint8Array, p: number, end: number, rel: number): number
     p += n;
   } else if (b === 0xf0) {
     if (p + 5 > end) bad(rel + start, '32-bit string header runs past the end');
-    const n = (buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24)) >>> 0;
+    const n = ((buf[p + 1] ?? 0) | ((buf[p + 2] ?? 0) << 8) | ((buf[p + 3] ?? 0) << 16) | ((buf[p + 4] ?? 0) << 24)) >>> 0;
     p += 5;
     if (p + n > end) bad(rel + start, `32-bit string of ${n} bytes runs past the end`);
     entStr = p;
@@ -110,15 +110,15 @@ function readEntry(buf: Uint8Array, p: number, end: number, rel: number): number
     p += n;
   } else if (b === 0xf1) {
     if (p + 3 > end) bad(rel + start, 'int16 runs past the end');
-    entInt = ((buf[p + 1]! | (buf[p + 2]! << 8)) << 16) >> 16;
+    entInt = (((buf[p + 1] ?? 0) | ((buf[p + 2] ?? 0) << 8)) << 16) >> 16;
     p += 3;
   } else if (b === 0xf2) {
     if (p + 4 > end) bad(rel + start, 'int24 runs past the end');
-    entInt = ((buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16)) << 8) >> 8;
+    entInt = (((buf[p + 1] ?? 0) | ((buf[p + 2] ?? 0) << 8) | ((buf[p + 3] ?? 0) << 16)) << 8) >> 8;
     p += 4;
   } else if (b === 0xf3) {
     if (p + 5 > end) bad(rel + start, 'int32 runs past the end');
-    entInt = buf[p + 1]! | (buf[p + 2]! << 8) | (buf[p + 3]! << 16) | (buf[p + 4]! << 24);
+    entInt = (buf[p + 1] ?? 0) | ((buf[p + 2] ?? 0) << 8) | ((buf[p + 3] ?? 0) << 16) | ((buf[p + 4] ?? 0) << 24);
     p += 5;
   } else if (b === 0xf4) {
     if (p + 9 > end) bad(rel + start, 'int64 runs past the end');
@@ -236,19 +236,19 @@ function scoreTextParses(buf: Uint8Array, s: number, n: number): boolean {
   const e = s + n;
   if (p < e && buf[p] === 0x2d) p++;
   const intStart = p;
-  while (p < e && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+  while (p < e && (buf[p] ?? 0) >= 0x30 && (buf[p] ?? 0) <= 0x39) p++;
   let digits = p - intStart;
   if (p < e && buf[p] === 0x2e) {
     p++;
     const fracStart = p;
-    while (p < e && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+    while (p < e && (buf[p] ?? 0) >= 0x30 && (buf[p] ?? 0) <= 0x39) p++;
     digits += p - fracStart;
   }
   if (digits > 0 && p < e && (buf[p] === 0x65 || buf[p] === 0x45)) {
     p++;
     if (p < e && (buf[p] === 0x2b || buf[p] === 0x2d)) p++;
     const expStart = p;
-    while (p < e && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+    while (p < e && (buf[p] ?? 0) >= 0x30 && (buf[p] ?? 0) <= 0x39) p++;
     if (p === expStart) return parseDoubleText(bytesToAscii(buf.subarray(s, e))) !== undefined;
   }
   if (digits > 0 && p === e) return true;
@@ -256,10 +256,10 @@ function scoreTextParses(buf: Uint8Array, s: number, n: number): boolean {
 }
 
 function readBacklen(lp: Uint8Array, p: number, n: number): number {
-  let v = lp[p]! & 0x7f;
+  let v = (lp[p] ?? 0) & 0x7f;
   for (let i = 1; i < n; i++) {
-    if ((lp[p + i]! & 0x80) === 0) return -1;
-    v = v * 128 + (lp[p + i]! & 0x7f);
+    if (((lp[p + i] ?? 0) & 0x80) === 0) return -1;
+    v = v * 128 + ((lp[p + i] ?? 0) & 0x7f);
   }
   return v;
 }

@@ -59,11 +59,11 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
   let op = 0;
   let lit = 0;
   op++; // start run
-  let hval = ((input[0]! << 8) | (input[1] ?? 0)) >>> 0; // FRST
+  let hval = (((input[0] ?? 0) << 8) | (input[1] ?? 0)) >>> 0; // FRST
   while (ip < inLen - 2) {
-    hval = ((hval << 8) | input[ip + 2]!) >>> 0; // NEXT
+    hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0; // NEXT
     let slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1); // IDX (VERY_FAST)
-    const ref = htab[slot]! - base;
+    const ref = (htab[slot] ?? 0) - base;
     htab[slot] = base + ip;
     const off = ip - ref - 1;
     if (
@@ -113,19 +113,19 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
       if (ip >= inLen - 2) break;
       // VERY_FAST: re-hash the last two positions of the match
       ip -= 2;
-      hval = ((input[ip]! << 8) | input[ip + 1]!) >>> 0;
-      hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+      hval = (((input[ip] ?? 0) << 8) | (input[ip + 1] ?? 0)) >>> 0;
+      hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0;
       slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
       htab[slot] = base + ip;
       ip++;
-      hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+      hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0;
       slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
       htab[slot] = base + ip;
       ip++;
     } else {
       if (op >= outEnd) return undefined;
       lit++;
-      out[op++] = input[ip++]!;
+      out[op++] = (input[ip++] ?? 0);
       if (lit === MAX_LIT) {
         out[op - lit - 1] = lit - 1;
         lit = 0;
@@ -136,7 +136,7 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
   if (op + 3 > outEnd) return undefined; // at most 3 bytes can be missing here
   while (ip < inLen) {
     lit++;
-    out[op++] = input[ip++]!;
+    out[op++] = (input[ip++] ?? 0);
     if (lit === MAX_LIT) {
       out[op - lit - 1] = lit - 1;
       lit = 0;
@@ -173,26 +173,26 @@ export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8A
   let ip = 0;
   let op = 0;
   while (ip < inLen) {
-    const ctrl = input[ip++]!;
+    const ctrl = (input[ip++] ?? 0);
     if (ctrl < 32) {
       const n = ctrl + 1;
       if (op + n > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} overflows the ${outLen}-byte output at ${op}`);
       if (ip + n > inLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} needs bytes past the end of the input`);
-      for (let k = 0; k < n; k++) out[op + k] = input[ip + k]!;
+      for (let k = 0; k < n; k++) out[op + k] = (input[ip + k] ?? 0);
       ip += n;
       op += n;
     } else {
       let len = ctrl >>> 5;
       if (len === 7) {
         if (ip >= inLen) throw new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
-        len += input[ip++]!;
+        len += (input[ip++] ?? 0);
       }
       if (ip >= inLen) throw new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
-      let ref = op - (((ctrl & 0x1f) << 8) + input[ip++]! + 1);
+      let ref = op - (((ctrl & 0x1f) << 8) + (input[ip++] ?? 0) + 1);
       len += 2;
       if (op + len > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference of ${len} overflows the ${outLen}-byte output`);
       if (ref < 0) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference points ${-ref} bytes before the start`);
-      for (let k = 0; k < len; k++) out[op++] = out[ref++]!;
+      for (let k = 0; k < len; k++) out[op++] = (out[ref++] ?? 0);
     }
   }
   if (op !== outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: decoded ${op} bytes, expected ${outLen}`);

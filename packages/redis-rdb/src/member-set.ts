@@ -37,12 +37,12 @@ export class MemberSet {
   /** Add `buf[s, s + n)`; false when an equal member is already present. */
   add(buf: Uint8Array, s: number, n: number): boolean {
     let h = 0x811c9dc5 | 0;
-    for (let i = s; i < s + n; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    for (let i = s; i < s + n; i++) h = Math.imul(h ^ (buf[i] ?? 0), 0x01000193);
     const t = this.table;
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
-      const m = t[2 * i + 1]!;
+      const m = (t[2 * i + 1] ?? 0);
       if (m === 0) break;
       if (t[2 * i] === h && this.equals(m - 1, buf, s, n)) return false;
       i = (i + 1) & mask;
@@ -67,7 +67,7 @@ export class MemberSet {
   private equals(m: number, buf: Uint8Array, s: number, n: number): boolean {
     if (this.spans[2 * m + 1] !== n) return false;
     const a = this.arena;
-    const o = this.spans[2 * m]!;
+    const o = (this.spans[2 * m] ?? 0);
     for (let k = 0; k < n; k++) if (a[o + k] !== buf[s + k]) return false;
     return true;
   }
@@ -95,11 +95,11 @@ export class MemberSet {
     const mask = this.mask * 2 + 1;
     const t = new Int32Array(2 * (mask + 1));
     for (let j = 0; j < old.length; j += 2) {
-      const m = old[j + 1]!;
+      const m = (old[j + 1] ?? 0);
       if (m === 0) continue;
-      let i = old[j]! & mask;
+      let i = (old[j] ?? 0) & mask;
       while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
-      t[2 * i] = old[j]!;
+      t[2 * i] = (old[j] ?? 0);
       t[2 * i + 1] = m;
     }
     this.table = t;

@@ -21,6 +21,8 @@ type Items = Uint8Array[] | { member: Uint8Array; score: number }[] | [Uint8Arra
 
 
 let valueDescriptor: PropertyDescriptor;
+/** never read: the loops above stop before a missing element (the decoder validated even counts) */
+const EMPTY = new Uint8Array(0);
 
 export class PackedValue {
   readonly type: 'list' | 'set' | 'zset' | 'hash';
@@ -87,14 +89,14 @@ export class PackedValue {
         const flat: Uint8Array[] = [];
         const n = listpackDecodeBytesInto(view, 0, flat);
         const pairs: [Uint8Array, Uint8Array][] = [];
-        for (let i = 0; i < n; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+        for (let i = 0; i + 1 < n; i += 2) pairs.push([flat[i] ?? EMPTY, flat[i + 1] ?? EMPTY]);
         items = pairs;
         break;
       }
       case 'zset': {
         const flat = listpackDecode(view);
         const zs: { member: Uint8Array; score: number }[] = [];
-        for (let i = 0; i < flat.length; i += 2) zs.push({ member: lpValueBytes(flat[i]!), score: scoreValue(flat[i + 1]!) });
+        for (let i = 0; i + 1 < flat.length; i += 2) zs.push({ member: lpValueBytes(flat[i] ?? EMPTY), score: scoreValue(flat[i + 1] ?? 0) });
         zs.sort(compareZsetItems);
         items = zs;
         break;
@@ -105,8 +107,8 @@ export class PackedValue {
         if (segs === undefined) listpackDecodeBytesInto(view, 0, out);
         else {
           for (let i = 0; i < segs.length; i += 3) {
-            const s = segs[i + 1]!;
-            const node = this.#buf.subarray(s, s + segs[i + 2]!);
+            const s = (segs[i + 1] ?? 0);
+            const node = this.#buf.subarray(s, s + (segs[i + 2] ?? 0));
             if (segs[i] === QUICKLIST_NODE_CONTAINER_PLAIN) out.push(node);
             else listpackDecodeBytesInto(node, 0, out);
           }

@@ -60,7 +60,7 @@ export class RdbReader {
 
   u8(): number {
     this.ensure(1);
-    return this.buf[this.pos++]!;
+    return (this.buf[this.pos++] ?? 0);
   }
 
   take(n: number, lenAt = this.at()): Uint8Array {
@@ -84,7 +84,7 @@ export class RdbReader {
     if (kind === 1) {
       this.ensure(1);
       this.lenEncoded = false;
-      return ((b & 0x3f) << 8) | this.buf[this.pos++]!;
+      return ((b & 0x3f) << 8) | (this.buf[this.pos++] ?? 0);
     }
     if (kind === 3) {
       this.lenEncoded = true;
@@ -95,7 +95,7 @@ export class RdbReader {
       this.ensure(4);
       const p = this.pos;
       const bb = this.buf;
-      const v = ((bb[p]! << 24) | (bb[p + 1]! << 16) | (bb[p + 2]! << 8) | bb[p + 3]!) >>> 0;
+      const v = (((bb[p] ?? 0) << 24) | ((bb[p + 1] ?? 0) << 16) | ((bb[p + 2] ?? 0) << 8) | (bb[p + 3] ?? 0)) >>> 0;
       this.pos += 4;
       this.lenEncoded = false;
       return v;
@@ -130,7 +130,7 @@ export class RdbReader {
       }
       case 1: {
         this.ensure(2);
-        const x = ((this.buf[this.pos]! | (this.buf[this.pos + 1]! << 8)) << 16) >> 16;
+        const x = (((this.buf[this.pos] ?? 0) | ((this.buf[this.pos + 1] ?? 0) << 8)) << 16) >> 16;
         this.pos += 2;
         return intToBytes(x);
       }
@@ -138,7 +138,7 @@ export class RdbReader {
         this.ensure(4);
         const b = this.buf;
         const p = this.pos;
-        const x = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+        const x = (b[p] ?? 0) | ((b[p + 1] ?? 0) << 8) | ((b[p + 2] ?? 0) << 16) | ((b[p + 3] ?? 0) << 24);
         this.pos += 4;
         return intToBytes(x);
       }

@@ -34,7 +34,7 @@ export function ziplistDecode(zl: Uint8Array, at = 0): Uint8Array[] {
     if (zl[p] === 0xfe) p += 5;
     else p += 1;
     if (p >= end) badZl(at + start, 'entry header runs past the end');
-    const b = zl[p]!;
+    const b = (zl[p] ?? 0);
     const top = b >> 6;
     if (top === 0) {
       const n = b & 0x3f;
@@ -44,7 +44,7 @@ export function ziplistDecode(zl: Uint8Array, at = 0): Uint8Array[] {
       p += n;
     } else if (top === 1) {
       if (p + 2 > end) badZl(at + start, 'string header runs past the end');
-      const n = ((b & 0x3f) << 8) | zl[p + 1]!;
+      const n = ((b & 0x3f) << 8) | (zl[p + 1] ?? 0);
       p += 2;
       if (p + n > end) badZl(at + start, 'string runs past the end');
       out.push(zl.subarray(p, p + n));
@@ -68,8 +68,8 @@ export function ziplistDecode(zl: Uint8Array, at = 0): Uint8Array[] {
         v = Number.isSafeInteger(Number(big)) ? Number(big) : big;
       } else if (b === 0xf0) {
         size = 3;
-        v = p + 4 <= end ? ((zl[p + 1]! | (zl[p + 2]! << 8) | (zl[p + 3]! << 16)) << 8) >> 8 : NaN;
-      } else if (b === 0xfe) [v, size] = [p + 2 <= end ? ((zl[p + 1]! << 24) >> 24) : NaN, 1];
+        v = p + 4 <= end ? (((zl[p + 1] ?? 0) | ((zl[p + 2] ?? 0) << 8) | ((zl[p + 3] ?? 0) << 16)) << 8) >> 8 : NaN;
+      } else if (b === 0xfe) [v, size] = [p + 2 <= end ? (((zl[p + 1] ?? 0) << 24) >> 24) : NaN, 1];
       else if (b >= 0xf1 && b <= 0xfd) [v, size] = [(b & 0x0f) - 1, 0];
       else badZl(at + p, `unknown entry encoding 0x${b.toString(16)}`);
       if (typeof v === 'number' && Number.isNaN(v)) badZl(at + start, 'integer runs past the end');
@@ -90,7 +90,7 @@ export function zipmapDecode(zm: Uint8Array, at = 0): [Uint8Array, Uint8Array][]
   let p = 1;
   const readLen = (): number => {
     if (p >= zm.length) badZm(at + p, 'runs past the end');
-    const b = zm[p]!;
+    const b = (zm[p] ?? 0);
     if (b < 254) {
       p += 1;
       return b;
@@ -113,7 +113,7 @@ export function zipmapDecode(zm: Uint8Array, at = 0): [Uint8Array, Uint8Array][]
     const vlen = readLen();
     if (vlen < 0) badZm(at + p, 'end marker where a value length was expected');
     if (p >= zm.length) badZm(at + p, 'free byte runs past the end');
-    const free = zm[p]!;
+    const free = (zm[p] ?? 0);
     p += 1;
     if (p + vlen + free > zm.length) badZm(at + p, 'value runs past the end');
     out.push([key, zm.subarray(p, p + vlen)]);
