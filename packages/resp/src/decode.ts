@@ -214,6 +214,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     } catch (e) {
       if (!(e instanceof RespProtocolError)) throw e;
       this.failed = e;
+      // A failed decoder keeps nothing it was building (it stays failed until reset()).
+      this.top = undefined;
+      this.outer.length = 0;
       return e;
     }
     return undefined;
@@ -389,7 +392,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
       // An unfinished line seen before: its bytes up to scanFrom hold no CR (13.1: do not re-read).
       cr = this.resumeLine(buf, pos, end);
     } else {
-      const negative = buf[pos + 1] === MINUS;
+      // (Bounded by `end`: past it an owned buffer holds uninitialised bytes.)
+      const negative = pos + 1 < end && buf[pos + 1] === MINUS;
       const first = negative ? pos + 2 : pos + 1;
       let n = 0;
       let c = -1;

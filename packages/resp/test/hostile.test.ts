@@ -37,16 +37,16 @@ const repeat = (unit: string, n: number): Uint8Array => bytes(unit.repeat(n));
 /** Inputs shaped to hurt: long lines, forged counts over tiny elements, deep nesting, big bulks. */
 const hostile: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc
-    .tuple(fc.constantFrom(':', '(', '$', '*', '+', '-', ',', '%', '_', 'x', '#'), fc.constantFrom('1', '0', 'a', ' '), fc.integer({ min: 1, max: 40_000 }), fc.constantFrom('', '\r\n', 'x\r\n', '\r'))
+    .tuple(fc.constantFrom(':', '(', '$', '*', '+', '-', ',', '%', '_', 'x', '#'), fc.constantFrom('1', '0', 'a', ' '), fc.integer({ min: 1, max: 8000 }), fc.constantFrom('', '\r\n', 'x\r\n', '\r'))
     .map(([type, unit, n, tail]) => concat([bytes(type), repeat(unit, n), bytes(tail)])),
   fc
-    .tuple(fc.constantFrom('*2147483647\r\n', '%1000000000\r\n', '*4294967295\r\n', '*3\r\n'), fc.constantFrom('$1\r\na\r\n', ':1\r\n', '+a\r\n', '*0\r\n', '_\r\n', ':123456789\r\n', '*1\r\n'), fc.integer({ min: 1, max: 8000 }))
+    .tuple(fc.constantFrom('*2147483647\r\n', '%1000000000\r\n', '*4294967295\r\n', '*3\r\n'), fc.constantFrom('$1\r\na\r\n', ':1\r\n', '+a\r\n', '*0\r\n', '_\r\n', ':123456789\r\n', '*1\r\n'), fc.integer({ min: 1, max: 2000 }))
     .map(([head, unit, n]) => concat([bytes(head), repeat(unit, n)])),
-  fc.integer({ min: 1, max: 1500 }).map((n) => concat([repeat('*1\r\n', n), bytes(':1\r\n')])),
-  fc.integer({ min: 0, max: 60_000 }).map((n) => concat([bytes(`$${n}\r\n`), repeat('x', n), bytes('\r\n')])),
+  fc.integer({ min: 1, max: 1200 }).map((n) => concat([repeat('*1\r\n', n), bytes(':1\r\n')])),
+  fc.integer({ min: 0, max: 20_000 }).map((n) => concat([bytes(`$${n}\r\n`), repeat('x', n), bytes('\r\n')])),
   fc.array(resp3Value, { minLength: 1, maxLength: 20 }).map((vs) => encodeMany(vs, { protocol: 3 })),
   fc.array(fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 20 }).map((cmds) => concat(cmds.map((c) => encodeCommand(c)))),
-  fc.integer({ min: 1, max: 70_000 }).map((n) => repeat('x', n)), // an inline request with no end
+  fc.integer({ min: 1, max: 8000 }).map((n) => repeat('x', n)), // an inline request with no end
   fc.integer({ min: 1, max: 5000 }).map((n) => concat([bytes('*1\r\n$'), repeat('9', n)])),
 );
 
@@ -75,6 +75,17 @@ describe('linear time: the same input costs the same, within a constant factor, 
       for (let o = 0; o < input.length; o += 256) d.feed(input.subarray(o, o + 256));
       // Before the fix the digit loop restarted at every push: ~8 000 × 1 MB on average.
       expect(d.work).toBeLessThanOrEqual(4 * input.length);
+      expect(d.midValue).toBe(true);
+    }
+  });
+
+  it('regression (found by the property above): a line is never decided by bytes past those pushed — 5 000 `_` in a forged array, byte by byte', () => {
+    // An owned buffer is larger than what it holds, and past its end are uninitialised bytes: a
+    // '-' there once made `_` look like the start of a negative number.
+    const input = concat([bytes('*2147483647\r\n'), repeat('_\r\n', 5000)]);
+    for (let run = 0; run < 3; run++) {
+      const d = new RespDecoder();
+      for (let o = 0; o < input.length; o++) expect(d.feed(input.subarray(o, o + 1)).error).toBeUndefined();
       expect(d.midValue).toBe(true);
     }
   });
@@ -122,7 +133,7 @@ describe('bounded allocation: memory follows the bytes pushed, never what they d
           }
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 12 },
     );
   });
 
