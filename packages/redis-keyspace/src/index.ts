@@ -23,3 +23,7 @@ export { expiryExperiment } from './experiment.js';
 export type { ExperimentOptions, ExperimentResult, CurvePoint } from './experiment.js';
 export { RealClockKeyspace, RealCycleClock, batchedClock } from './adapters/real-clock.js';
 export type { RealClockOptions } from './adapters/real-clock.js';
+export { objectMemoryEstimate } from './maxmemory.js';
+export type { MaxmemoryOptions } from './maxmemory.js';
+export { MAXMEMORY_POLICIES, OOM_ERROR, EVPOOL_SIZE, LFU_INIT_VAL, LRU_CLOCK_RESOLUTION } from './evict.js';
+export type { MaxmemoryPolicy, EvictionConfig } from './evict.js';
