@@ -272,7 +272,12 @@ export class Learner {
   /** FollowerZooKeeperServer.commit: the zxid must be the oldest pending txn, or exit. */
   commit(zxid: Zxid): void {
     const head = this.pending[0];
-    if (head === undefined) this.host.fatal(`Committing zxid ${zxidToHex(zxid)} but no txn`);
+    if (head === undefined) {
+      // "Committing 0x.. without seeing txn": only a warning in ZooKeeper; reported, not applied.
+      const error = new ZkError('PROTOCOL', `Committing ${zxidToHex(zxid)} without seeing txn`);
+      this.host.emit({ type: 'protocolError', error, peer: this.leader, stage: this.stage.name, packet: 'COMMIT', dropped: false });
+      return;
+    }
     if (head.zxid !== zxid) this.host.fatal(`Committing zxid ${zxidToHex(zxid)} but next pending txn ${zxidToHex(head.zxid)}`);
     this.pending.shift();
     this.host.applyTxn(head, 'applied');
