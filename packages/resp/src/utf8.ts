@@ -62,7 +62,7 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string {
   if (end - start < 48) {
     let s = '';
     for (let i = start; i < end; i++) {
-      const c = buf[i]!;
+      const c = buf[i] ?? 0;
       if (c >= 0x80) return decoder.decode(buf.subarray(start, end));
       s += String.fromCharCode(c);
     }

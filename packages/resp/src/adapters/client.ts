@@ -178,13 +178,13 @@ export class RespClient {
     const r = this.decoder.feed(chunk);
     let start = this.chunksBase;
     let joined: Buffer | undefined;
-    for (let i = 0; i < r.values.length; i++) {
-      const v = r.values[i]!;
-      const end = r.ends[i]!;
-      joined ??= this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    r.values.forEach((v, i) => {
+      const end = r.ends[i] ?? start;
+      const [first] = this.chunks;
+      joined ??= this.chunks.length === 1 && first !== undefined ? first : Buffer.concat(this.chunks);
       this.deliver(v, joined.subarray(start - this.chunksBase, end - this.chunksBase));
       start = end;
-    }
+    });
     if (joined) {
       const rest = joined.subarray(start - this.chunksBase);
       this.chunks = rest.length > 0 ? [rest] : [];
@@ -250,6 +250,7 @@ function subscriptionCount(v: RespValue): number {
 /** Decodes one reply from bytes (convenience for comparing `raw` results). */
 export function decodeReply(bytes: Uint8Array): RespValue {
   const values = decodeAll(bytes);
-  if (values.length !== 1) throw new RespClientError('EPROTOCOL', `expected exactly one reply, found ${values.length}`);
-  return values[0]!;
+  const [only] = values;
+  if (only === undefined || values.length !== 1) throw new RespClientError('EPROTOCOL', `expected exactly one reply, found ${values.length}`);
+  return only;
 }
