@@ -1,6 +1,6 @@
 /**
  * A smart cluster client as a sans-I/O core (the behaviour of ioredis's Cluster and redis-py's
- * RedisCluster, reference/redis.md §1.7). It owns the slot cache and decides, for each reply,
+ * RedisCluster, docs/redis-cluster.md §5). It owns the slot cache and decides, for each reply,
  * what to do next; the caller owns the connections and the clock.
  *
  *   begin(argv)        → { kind: 'send', node, argv, asking, delayMs } | fail (early CROSSSLOT)

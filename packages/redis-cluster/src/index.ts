@@ -20,21 +20,9 @@ export {
 } from './topology.js';
 export { ClusterNode, type ClusterNodeOptions, type Connection, DATA_COMMANDS, type ExecOutcome, keyId, type MigrateJob, newConnection, toResp } from './node.js';
 export { ClusterClient, type ClusterClientOptions, type ClientRequest, type ClientStep } from './client.js';
-export {
-  type ClientActor,
-  type ClientActorOptions,
-  clusterClientActor,
-  type ClusterMsg,
-  clusterNodeActor,
-  describeClusterMsg,
-  type NodeActor,
-  type OpRecord,
-  type ReshardActor,
-  reshardActor,
-  type ReshardOptions,
-  respToPlain,
-  showReply,
-  type SimCluster,
-  simCluster,
-  type SimClusterOptions,
-} from './sim.js';
+export { type ClusterMsg, describeClusterMsg, respToPlain, showReply } from './messages.js';
+export { type ReshardConfig, type ReshardDone, Resharder, type ReshardMove, type ReshardOutput, type ReshardPhase } from './reshard.js';
+export { clusterNodeActor, type NodeActor } from './adapters/sim-node.js';
+export { type ClientActor, type ClientActorOptions, clusterClientActor, type OpRecord } from './adapters/sim-client.js';
+export { type ReshardActor, reshardActor, type ReshardOptions } from './adapters/sim-reshard.js';
+export { type ClusterInput, type SimCluster, simCluster, type SimClusterOptions } from './adapters/sim-cluster.js';

@@ -1,7 +1,7 @@
 /**
  * Which node serves a command — Redis's `getNodeByQuery` (redis/src/cluster.c, 7.0) as a pure
  * function, plus `clusterRedirectClient`, which turns its verdict into the exact error text Redis
- * writes on the wire. reference/redis.md §1.3.
+ * writes on the wire. docs/redis-cluster.md §3.
  *
  * The order of the checks is the real one and it matters: CROSSSLOT is found while the keys are
  * scanned, before any MOVED decision, so a node owning none of the keys still answers CROSSSLOT.

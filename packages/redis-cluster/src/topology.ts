@@ -2,7 +2,7 @@
  * The slot map (slot → owning master) and the two replies that publish it, `CLUSTER SLOTS` and
  * `CLUSTER SHARDS`, as plain data in the shapes Redis 7.0 sends (redis/src/cluster.c:
  * `clusterReplyMultiBulkSlots` / `addNodeReplyForClusterSlot`, `clusterReplyShards` /
- * `addShardReplyForClusterShards` / `addNodeDetailsToShardReply`). reference/redis.md §1.4–1.5.
+ * `addShardReplyForClusterShards` / `addNodeDetailsToShardReply`). docs/redis-cluster.md §4.
  */
 import { ClusterError, describeValue } from './errors.js';
 import { assertSlot, CLUSTER_SLOTS } from './slot.js';

@@ -1,13 +1,13 @@
 // Live resharding on @protolab/sim, as a model-based test with faults. Clients keep reading and
 // writing while the resharder moves slots the way `redis-cli --cluster reshard` does
-// (redis-cli.c clusterManagerMoveSlot; reference/redis.md §1.3 "Migration protocol"), under
+// (redis-cli.c clusterManagerMoveSlot; docs/redis-cluster.md §3 "Migration protocol"), under
 // message delay and loss. Checked after every simulated event and at quiescence:
 //   - no key is lost or duplicated;
 //   - every read returns the last acknowledged write (or a write still in doubt);
 //   - every client request ends in a reply or a typed error, never a redirect loop;
 //   - at quiescence every slot has exactly one owner and every node agrees.
 import type { RespValue } from '@protolab/resp';
-import { type Invariant, InvariantViolation, runWithInvariants, type Sim } from '@protolab/sim';
+import { type Invariant, InvariantViolation, runWithInvariants } from '@protolab/sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,7 +17,6 @@ import {
   type ClientStep,
   ClusterError,
   ClusterNode,
-  type ClusterMsg,
   keyHashSlot,
   type MigrateJob,
   type SimCluster,
@@ -107,7 +106,7 @@ function holders(cl: SimCluster): Map<string, string[]> {
   return out;
 }
 
-function stepInvariants(cl: SimCluster): Invariant<Sim<ClusterMsg>>[] {
+function stepInvariants(cl: SimCluster): Invariant<SimCluster["sim"]>[] {
   return [
     {
       name: 'a key is on one node, or on the source and target of its slot open migration (no duplicates)',
@@ -187,10 +186,10 @@ function runScenario(seed: number, actions: readonly Action[], extra: Partial<Si
   }
 }
 
-function runActions(cl: SimCluster, inv: Invariant<Sim<ClusterMsg>>[], actions: readonly Action[]): { cl: SimCluster; problems: string[]; faultFree: boolean } {
+function runActions(cl: SimCluster, inv: Invariant<SimCluster["sim"]>[], actions: readonly Action[]): { cl: SimCluster; problems: string[]; faultFree: boolean } {
   let faultFree = true;
   const runTo = (ms: number): void => {
-    runWithInvariants<ClusterMsg, Sim<ClusterMsg>>({ sim: cl.sim, invariants: inv, untilMs: cl.sim.now() + ms, maxSteps: 200_000 });
+    runWithInvariants({ sim: cl.sim, invariants: inv, untilMs: cl.sim.now() + ms, maxSteps: 200_000 });
   };
   for (const a of actions) {
     switch (a.t) {
@@ -233,7 +232,7 @@ function runActions(cl: SimCluster, inv: Invariant<Sim<ClusterMsg>>[], actions: 
   for (const n of cl.masters) cl.sim.unclog(cl.admin, n);
   cl.sim.setDefaultLink({ lossRate: 0 });
   for (const x of cl.masters) for (const y of cl.masters) if (x !== y) cl.sim.setLink(x, y, { lossRate: 0 });
-  runWithInvariants<ClusterMsg, Sim<ClusterMsg>>({ sim: cl.sim, invariants: inv, maxSteps: 400_000 });
+  runWithInvariants({ sim: cl.sim, invariants: inv, maxSteps: 400_000 });
   return { cl, problems: quiescenceProblems(cl, faultFree), faultFree };
 }
 

@@ -33,4 +33,4 @@ export {
   type RenderTraceOptions,
   type MermaidOptions,
 } from './trace.js';
-export { runWithInvariants, InvariantViolation, show, type Invariant, type RunWithInvariantsOptions } from './invariants.js';
+export { runWithInvariants, InvariantViolation, show, type Invariant, type RunWithInvariantsOptions, type SteppableSim } from './invariants.js';

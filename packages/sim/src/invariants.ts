@@ -1,5 +1,18 @@
 import type { Sim } from './sim.js';
-import { renderTrace } from './trace.js';
+import { renderTrace, type TraceEvent } from './trace.js';
+
+/**
+ * What runWithInvariants needs of a simulator: any `Sim<M, I, R>` (a `Sim<M, I>` is not a
+ * `Sim<M>`, since its inputs are narrower, so the checker takes this shape instead).
+ */
+export interface SteppableSim {
+  readonly seed: number | string;
+  readonly trace: readonly TraceEvent[];
+  now(): number;
+  nextWakeup(): number | undefined;
+  step(): boolean;
+  runFor(ms: number): void;
+}
 
 export interface Invariant<S> {
   /** A sentence: "never two leaders in the same epoch". */
@@ -62,7 +75,7 @@ export function show(value: unknown): string {
  * Runs a simulation event by event and checks every invariant before the first event and after
  * each one. Returns the number of events run; throws InvariantViolation at the first break.
  */
-export function runWithInvariants<M, S extends Sim<M> = Sim<M>>(opts: RunWithInvariantsOptions<S> & { readonly sim: Sim<M> }): number {
+export function runWithInvariants<M, S extends SteppableSim = Sim<M>>(opts: RunWithInvariantsOptions<S>): number {
   const { sim, invariants } = opts;
   const maxSteps = opts.maxSteps ?? 100_000;
   const describe = opts.state ?? (() => undefined);
