@@ -1,6 +1,6 @@
 // BGREWRITEAOF: a long log of counters and pushes shrinks to one command per key (RESP base) or an RDB base
 import { Keyspace } from '@protolab/redis-keyspace';
-import { AppendOnlyFile, formatManifest, loadAppendOnlyFiles, rdbCodec } from '@protolab/redis-aof';
+import { AppendOnlyFile, formatManifest, loadAppendOnlyFiles } from '@protolab/redis-aof';
 import { SimDisk } from '@protolab/sim';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -14,7 +14,8 @@ function sizes(d: SimDisk): string {
 
 for (const rdb of [false, true]) {
   const disk = memDisk();
-  const aof = new AppendOnlyFile({ disk, appendfsync: 'everysec', useRdbPreamble: rdb, rdb: rdbCodec });
+  // The RDB codec (@protolab/redis-rdb) is the default; aof-use-rdb-preamble is yes unless told otherwise.
+  const aof = new AppendOnlyFile({ disk, appendfsync: 'everysec', useRdbPreamble: rdb });
   const ks = new Keyspace({ now: () => NOW, onPropagate: (db, argv) => { aof.feed(db, argv, NOW); } });
   aof.start(ks, NOW);
   // 10 000 writes that leave little data behind: counters, an overwritten key, a capped list.
@@ -33,7 +34,7 @@ for (const rdb of [false, true]) {
   console.log(`  after:  ${sizes(disk)}`);
   console.log(`  manifest:\n${formatManifest(aof.manifest).replace(/^/gm, '    ').trimEnd()}`);
   const reloaded = new Keyspace({ now: () => NOW });
-  const r = loadAppendOnlyFiles(disk, reloaded, { rdb: rdbCodec });
+  const r = loadAppendOnlyFiles(disk, reloaded);
   const same = JSON.stringify([...reloaded.entries()].map((e) => [e.db, Buffer.from(e.key).toString(), e.value.type, e.expireAtMs]).sort()) === JSON.stringify([...ks.entries()].map((e) => [e.db, Buffer.from(e.key).toString(), e.value.type, e.expireAtMs]).sort());
   console.log(`  reload: ${r.files.map((f) => `${f.name} (${f.format}, ${f.format === 'rdb' ? `${f.rdbKeys} keys` : `${f.commands} commands`})`).join(' + ')} → same data: ${same}\n`);
 }

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { Sim } from '@protolab/sim';
 import { describe, expect, it } from 'vitest';
 import { AppendOnlyFile, FaultyDisk, aofServer, checkAof, loadAppendOnlyFiles, noFaults, type AofAck, type AofServerNode, type AppendFsync, type DiskFaults } from '../src/index.js';
-import { MapDisk, TinyKeyspace, cmd, dumpOf } from './helpers.js';
+import { MapDisk, TinyKeyspace, cmd, dumpOf, runs } from './helpers.js';
 
 const START_MS = 1_700_000_000_000;
 
@@ -141,7 +141,7 @@ describe('aof.c flushAppendOnlyFile on a failing disk: every acknowledged write 
           expect(r.recovered, `acks ${JSON.stringify(r.acks)}`).toEqual(r.states[okAcks(r)]);
           expect(r.checkExit).toBe(0);
         }),
-        { numRuns: 40 },
+        { numRuns: runs(40) },
       );
       // The interesting states were reached: write errors happened and were reported.
       expect(errStatus).toBeGreaterThan(0);
@@ -169,7 +169,7 @@ describe('aof.c flushAppendOnlyFile on a failing disk: every acknowledged write 
         })();
         expect(JSON.stringify(r.recovered) === JSON.stringify(r.states[n]) || JSON.stringify(r.recovered) === JSON.stringify(inFlight), `recovered ${JSON.stringify(r.recovered)} acked ${JSON.stringify(r.states[n])}`).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { Keyspace } from '@protolab/redis-keyspace';
 import { describe, expect, it } from 'vitest';
 import { AofError, AppendOnlyFile, checkAof, loadAppendOnlyFiles, rdbCodec, readAofCommands } from '../src/index.js';
-import { MapDisk, cmd } from './helpers.js';
+import { MapDisk, cmd, runs } from './helpers.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -70,7 +70,7 @@ describe('fuzz: the loader only ever answers with data or a typed AofError', () 
           const r = checkAof(d, 'appendonlydir/appendonly.aof.manifest', { rdb: rdbCodec });
           expect([0, 1]).toContain(r.exitCode);
         }),
-        { numRuns: 300 },
+        { numRuns: runs(300) },
       );
     });
   }
@@ -83,7 +83,7 @@ describe('fuzz: the loader only ever answers with data or a typed AofError', () 
         d.put('appendonlydir/appendonly.aof.1.incr.aof', bytes);
         onlyTyped(() => loadAppendOnlyFiles(d, new Keyspace({ now: () => NOW }), { rdb: rdbCodec }));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -102,7 +102,7 @@ describe('fuzz: the loader only ever answers with data or a typed AofError', () 
         const r = checkAof(d, 'appendonlydir/appendonly.aof.1.incr.aof');
         expect([0, 1]).toContain(r.exitCode);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

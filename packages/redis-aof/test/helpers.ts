@@ -138,3 +138,12 @@ export function aofErrorCode(f: () => unknown): string {
   }
   return 'no error';
 }
+
+/**
+ * Property run counts: `n` normally; `n × PROTOLAB_AOF_SOAK` under the soak script
+ * (`npm run soak -w @protolab/redis-aof`), which runs the fault, fuzz and robustness properties longer.
+ */
+export function runs(n: number): number {
+  const k = Number(process.env['PROTOLAB_AOF_SOAK'] ?? '1');
+  return Number.isFinite(k) && k >= 1 ? Math.round(n * k) : n;
+}

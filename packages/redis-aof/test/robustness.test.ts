@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AofError, AppendOnlyFile, FaultyDisk, checkAof, loadAppendOnlyFiles, noFaults, parseManifest, readAofCommands, type ReaderWork,
 } from '../src/index.js';
-import { MapDisk, TinyKeyspace } from './helpers.js';
+import { MapDisk, TinyKeyspace, runs } from './helpers.js';
 
 /** Hostile shapes, each repeated to `n` bytes. */
 const SHAPES: Record<string, string> = {
@@ -50,7 +50,7 @@ describe('aof.c loadSingleAppendOnlyFile reads each byte a bounded number of tim
       fc.property(fc.uint8Array({ maxLength: 2000 }), (b) => {
         expect(steps(b)).toBeLessThanOrEqual(3 * b.length + 2);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -98,7 +98,7 @@ describe("only the package's error classes are thrown (AofError)", () => {
         onlyAofError(() => { aof.bgrewriteaof(ks, 9000); });
         onlyAofError(() => { aof.shutdown(10_000); });
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
