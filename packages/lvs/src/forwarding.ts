@@ -1,4 +1,4 @@
-import { LvsError } from './errors.js';
+import { defined, LvsError } from './errors.js';
 
 /**
  * LVS forwarding methods as packet rewrites (net/netfilter/ipvs/ip_vs_xmit.c:
@@ -73,7 +73,7 @@ export function natInbound(f: Frame, d: Director, rs: RealServer): Frame {
   const g = clone(f);
   g.ip.dst = rs.ip;
   g.ip.ttl--;
-  g.l4 = { sport: f.l4!.sport, dport: rs.port };
+  g.l4 = { sport: defined(f.l4, 'the L4 header').sport, dport: rs.port };
   g.eth = { src: d.mac, dst: rs.mac };
   return g;
 }
@@ -82,7 +82,7 @@ export function natOutbound(f: Frame, d: Director, clientMac: string): Frame {
   const g = clone(f);
   g.ip.src = d.vip;
   g.ip.ttl--;
-  g.l4 = { sport: d.vport, dport: f.l4!.dport };
+  g.l4 = { sport: d.vport, dport: defined(f.l4, 'the L4 header').dport };
   g.eth = { src: d.mac, dst: clientMac };
   return g;
 }
@@ -99,7 +99,7 @@ export function tunInbound(f: Frame, d: Director, rs: RealServer, ipId: number):
   return {
     eth: { src: d.mac, dst: rs.mac },
     ip: { src: d.ip, dst: rs.ip, ttl: innerIp.ttl, proto: 'ipip', id: ipId, tos: innerIp.tos, df: innerIp.df },
-    inner: { ip: innerIp, l4: { ...f.l4! } },
+    inner: { ip: innerIp, l4: { ...defined(f.l4, 'the L4 header') } },
     payload: f.payload,
   };
 }
@@ -130,7 +130,7 @@ export function forward(method: ForwardingMethod, client: Host & { port: number 
       atRs = natInbound(req, d, rs);
       hops.push({ from: d.name, to: rs.name, frame: atRs, note: 'DNAT: dst VIP:vport → RIP:rport' });
       if (atRs.ip.dst !== rs.ip) return fail('RS does not own the destination address');
-      seen = { ip: atRs.ip, l4: atRs.l4! };
+      seen = { ip: atRs.ip, l4: defined(atRs.l4, 'the L4 header') };
       break;
     case 'dr':
       if (!rs.sameLink) return fail('DR needs the director and the real server on the same L2 link (it only rewrites the MAC)');
@@ -138,7 +138,7 @@ export function forward(method: ForwardingMethod, client: Host & { port: number 
       atRs = drInbound(req, d, rs);
       hops.push({ from: d.name, to: rs.name, frame: atRs, note: 'same IP packet, new destination MAC' });
       if (!rs.vipOnLoopback) return fail(`RS drops the packet: destination ${d.vip} is not one of its addresses (configure the VIP on lo with arp_ignore/arp_announce)`);
-      seen = { ip: atRs.ip, l4: atRs.l4! };
+      seen = { ip: atRs.ip, l4: defined(atRs.l4, 'the L4 header') };
       break;
     case 'tun': {
       if (d.vport !== rs.port) throw new LvsError('BAD_PORT', `TUN cannot map ports: vport ${d.vport} must equal the real server port ${rs.port}`);
@@ -147,7 +147,7 @@ export function forward(method: ForwardingMethod, client: Host & { port: number 
       if (!rs.ipipTunnel) return fail('RS cannot decapsulate protocol 4 (no tunl0 carrying the VIP)');
       const mtu = rs.mtu ?? 1500;
       if (payloadBytes + 40 + IPIP_OVERHEAD > mtu && atRs.ip.df) return fail(`packet exceeds the path MTU once encapsulated (${payloadBytes + 40 + IPIP_OVERHEAD} > ${mtu}) and DF is set`);
-      seen = atRs.inner!;
+      seen = defined(atRs.inner, 'the inner packet');
       break;
     }
   }
@@ -175,7 +175,7 @@ export function forward(method: ForwardingMethod, client: Host & { port: number 
     atClient = reply;
     hops.push({ from: rs.name, to: client.name, frame: reply, note: 'direct reply from the VIP (director not on the return path)' });
   }
-  const src = `${atClient.ip.src}:${atClient.l4!.sport}`;
+  const src = `${atClient.ip.src}:${String(defined(atClient.l4, 'the L4 header').sport)}`;
   if (src !== `${d.vip}:${d.vport}` || atClient.ip.dst !== client.ip) {
     return fail(`client drops the reply: it comes from ${src}, but the connection is to ${d.vip}:${d.vport}`);
   }

@@ -1,4 +1,5 @@
 import { connOverhead, mulGt, type Dest } from '../dest.js';
+import { at } from '../errors.js';
 import type { Scheduler, ServiceView } from '../service.js';
 
 /**
@@ -30,7 +31,7 @@ export function weightedLeastPick(list: readonly Dest[], overhead: (d: Dest) => 
   let i = 0;
   let least: Dest | null = null;
   for (; i < list.length; i++) {
-    const d = list[i]!;
+    const d = at(list, i, 'dest list');
     if (!d.overloaded && d.weight > 0) {
       least = d;
       break;
@@ -39,7 +40,7 @@ export function weightedLeastPick(list: readonly Dest[], overhead: (d: Dest) => 
   if (least === null) return null;
   let loh = overhead(least);
   for (i++; i < list.length; i++) {
-    const d = list[i]!;
+    const d = at(list, i, 'dest list');
     if (d.overloaded) continue;
     const doh = overhead(d);
     if (mulGt(loh, d.weight, doh, least.weight)) {

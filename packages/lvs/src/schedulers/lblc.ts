@@ -1,7 +1,7 @@
 import { hash32, mulU32 } from '../addr.js';
 import { connOverhead, mulGt, type Dest } from '../dest.js';
 import type { SchedPacket, Scheduler, SchedulerOptions, ServiceView } from '../service.js';
-import { LvsError } from '../errors.js';
+import { at, LvsError } from '../errors.js';
 import { wlcPick } from './conn.js';
 import { IndexedLeastConn } from './indexed.js';
 
@@ -62,18 +62,21 @@ export class LocalityTable<V> {
     this.nextCheckMs = startMs + CHECK_EXPIRE_INTERVAL_MS;
   }
 
+  private bucket(addr: number): Entry<V>[] {
+    return at(this.buckets, this.bucketOf(addr), 'lblc table');
+  }
   get(addr: number): Entry<V> | undefined {
-    for (const e of this.buckets[this.bucketOf(addr)]!) if (e.addr === addr) return e;
+    for (const e of this.bucket(addr)) if (e.addr === addr) return e;
     return undefined;
   }
   insert(addr: number, value: V, now: number): Entry<V> {
     const e = { addr, lastuse: now, value };
-    this.buckets[this.bucketOf(addr)]!.unshift(e);
+    this.bucket(addr).unshift(e);
     this.entries++;
     return e;
   }
   remove(e: Entry<V>): void {
-    const b = this.buckets[this.bucketOf(e.addr)]!;
+    const b = this.bucket(e.addr);
     const i = b.indexOf(e);
     if (i >= 0) {
       b.splice(i, 1);
@@ -106,7 +109,7 @@ export class LocalityTable<V> {
       // ip_vs_lblc_full_check: remove entries idle for the expiration time
       for (const b of this.entries > 0 ? this.buckets : []) {
         for (let i = b.length - 1; i >= 0; i--) {
-          const e = b[i]!;
+          const e = at(b, i, 'lblc bucket');
           if (t < e.lastuse + this.expirationMs) continue;
           b.splice(i, 1);
           this.entries--;
@@ -124,9 +127,9 @@ export class LocalityTable<V> {
     let j = this.rover;
     for (let i = 0; i < LBLC_TAB_SIZE; i++) {
       j = (j + 1) & (LBLC_TAB_SIZE - 1);
-      const b = this.buckets[j]!;
+      const b = at(this.buckets, j, 'lblc table');
       for (let k = 0; k < b.length; ) {
-        const e = b[k]!;
+        const e = at(b, k, 'lblc bucket');
         if (t < e.lastuse + ENTRY_TIMEOUT_MS) {
           k++;
           continue;
@@ -262,7 +265,7 @@ export function destSetMin(set: DestSet): Dest | null {
   let i = 0;
   let least: Dest | null = null;
   for (; i < set.members.length; i++) {
-    const d = set.members[i]!;
+    const d = at(set.members, i, 'lblcr set');
     if (d.overloaded) continue;
     if (d.weight > 0 && d.available) {
       least = d;
@@ -272,7 +275,7 @@ export function destSetMin(set: DestSet): Dest | null {
   if (least === null) return null;
   let loh = connOverhead(least);
   for (i++; i < set.members.length; i++) {
-    const d = set.members[i]!;
+    const d = at(set.members, i, 'lblcr set');
     if (d.overloaded) continue;
     const doh = connOverhead(d);
     if (mulGt(loh, d.weight, doh, least.weight) && d.available) {
@@ -288,7 +291,7 @@ export function destSetMax(set: DestSet): Dest | null {
   let i = 0;
   let most: Dest | null = null;
   for (; i < set.members.length; i++) {
-    const d = set.members[i]!;
+    const d = at(set.members, i, 'lblcr set');
     if (d.weight > 0) {
       most = d;
       break;
@@ -297,7 +300,7 @@ export function destSetMax(set: DestSet): Dest | null {
   if (most === null) return null;
   let moh = connOverhead(most);
   for (i++; i < set.members.length; i++) {
-    const d = set.members[i]!;
+    const d = at(set.members, i, 'lblcr set');
     const doh = connOverhead(d);
     if (mulGt(doh, most.weight, moh, d.weight) && d.weight > 0) {
       most = d;

@@ -1,5 +1,5 @@
 import type { Dest } from '../dest.js';
-import { LvsError } from '../errors.js';
+import { at, LvsError } from '../errors.js';
 import type { SchedPacket, Scheduler, SchedulerOptions, ServiceView } from '../service.js';
 import { gcd } from './wrr.js';
 import { hsiphash32 } from './siphash.js';
@@ -39,7 +39,7 @@ export class MaglevHashing implements Scheduler {
     if (!Number.isInteger(index) || index < 8 || index > 17) {
       throw new LvsError('BAD_OPTION', `mhTabIndex: expected an integer in [8, 17], found ${String(index)}`);
     }
-    this.size = MH_PRIMES[index - 8]!;
+    this.size = at(MH_PRIMES, index - 8, 'MH_PRIMES');
     this.tabBits = Math.floor(index / 2);
     this.lookup = new Array<Dest | null>(this.size).fill(null);
   }
@@ -88,20 +88,20 @@ export class MaglevHashing implements Scheduler {
     // Each round gives every dest with turns >= 1 at least one slot, so at most M rounds.
     while (n < M) {
       for (let i = 0; i < list.length; ) {
-        if (turns[i]! < 1) {
+        if ((turns[i] ?? 0) < 1) {
           i++;
           continue;
         }
-        let c = perm[i]!;
+        let c = perm[i] ?? 0;
         while (taken[c] === 1) {
-          c += skip[i]!;
+          c += skip[i] ?? 0;
           if (c >= M) c -= M;
           perm[i] = c;
         }
         taken[c] = 1;
-        this.lookup[c] = list[i]!;
+        this.lookup[c] = at(list, i, 'dest list');
         if (++n === M) return;
-        if (++dtCount >= turns[i]!) {
+        if (++dtCount >= (turns[i] ?? 0)) {
           dtCount = 0;
           i++;
         }

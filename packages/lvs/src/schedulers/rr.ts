@@ -1,4 +1,5 @@
 import type { Dest } from '../dest.js';
+import { at } from '../errors.js';
 import type { Scheduler, ServiceView } from '../service.js';
 
 /** A usable destination for rr/wrr and friends: not OVERLOAD and weight > 0. */
@@ -29,12 +30,12 @@ export class RoundRobin implements Scheduler {
     const list = svc.dests;
     const last = this.cursor === null ? -1 : list.indexOf(this.cursor);
     for (let i = last + 1; i < list.length; i++) {
-      const d = list[i]!;
+      const d = at(list, i, 'dest list');
       if (usable(d)) return (this.cursor = d);
     }
     if (last === -1) return null; // started at the head: one pass saw everything
     for (let i = 0; i <= last; i++) {
-      const d = list[i]!;
+      const d = at(list, i, 'dest list');
       if (usable(d)) return (this.cursor = d);
     }
     return null;

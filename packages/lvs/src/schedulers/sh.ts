@@ -1,5 +1,6 @@
 import { hash32, mulU32 } from '../addr.js';
 import type { Dest } from '../dest.js';
+import { at } from '../errors.js';
 import type { SchedPacket, Scheduler, SchedulerOptions, ServiceView } from '../service.js';
 
 /** CONFIG_IP_VS_SH_TAB_BITS / CONFIG_IP_VS_DH_TAB_BITS default. */
@@ -48,7 +49,7 @@ export class SourceHashing implements Scheduler {
     let p = 0;
     let count = 0;
     for (let i = 0; i < TAB_SIZE; i++) {
-      const d = list[p]!;
+      const d = at(list, p, 'dest list');
       this.table[i] = d;
       if (++count >= d.weight) {
         p = (p + 1) % list.length;
@@ -106,7 +107,7 @@ export class DestinationHashing implements Scheduler {
   /** ip_vs_dh_reassign. */
   reassign(svc: ServiceView): void {
     const list = svc.dests;
-    for (let i = 0; i < TAB_SIZE; i++) this.table[i] = list.length === 0 ? null : list[i % list.length]!;
+    for (let i = 0; i < TAB_SIZE; i++) this.table[i] = list.length === 0 ? null : at(list, i % list.length, 'dest list');
   }
   initService(svc: ServiceView): void {
     this.reassign(svc);

@@ -1,4 +1,5 @@
 import { connOverhead, mulGt, type Dest } from '../dest.js';
+import { defined } from '../errors.js';
 import type { Scheduler, ServiceView } from '../service.js';
 
 /**
@@ -24,8 +25,8 @@ export function twosPick(list: readonly Dest[], nextU32: () => number): Dest | n
     if (c1 !== null && c2 !== null) break;
   }
   // r1, r2 <= total, so the walk always sets both choices.
-  const a = c1!;
-  const b = c2!;
+  const a = defined(c1 ?? undefined, 'twos first choice');
+  const b = defined(c2 ?? undefined, 'twos second choice');
   return mulGt(b.weight, connOverhead(a), a.weight, connOverhead(b)) ? b : a;
 }
 
