@@ -8,9 +8,10 @@
  * come from the keyspace's injected PRNG; they copy the members once per command (O(n) per call,
  * where Redis picks a random bucket in O(1)).
  *
- * Propagation (7.0): SPOP is rewritten to SREM of the popped members (in batches of 1024,
- * t_set.c spopWithCountCommand) or to DEL when it pops the whole set; the *STORE commands and
- * SMOVE propagate as received when they changed something.
+ * Propagation (7.0): SPOP is rewritten to SREM of the popped member; SPOP with a count to one
+ * SREM per popped member (t_set.c spopWithCountCommand's alsoPropagate; MULTI/EXEC around two or
+ * more), or to DEL when it pops the whole set; the *STORE commands and SMOVE propagate as
+ * received when they changed something.
  */
 import type { RespValue } from '@protolab/resp';
 import { EMPTY_ARRAY, NULL_BULK, E, err, int, bulk, array } from './replies.js';
@@ -20,9 +21,6 @@ import { parseScanCursor } from './scan.js';
 import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './scan-commands.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, lookupKeyRead, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, optName, isType } from './server.js';
-
-/** t_set.c SPOP_MOVE_STRATEGY_MUL / the SREM batch size of spopWithCountCommand. */
-const SPOP_BATCH = 1024;
 
 /** t_set.c setTypeAdd with the intset → hashtable conversions. */
 export function setAdd(s: SetVal, member: string, maxIntset: number): boolean {
@@ -170,11 +168,10 @@ function spopWithCount(c: Ctx, key: string): RespValue {
     popped.push(b);
     o.val.m.delete(b);
   }
+  // 7.0 propagates one SREM per popped member (alsoPropagate), so two or more come wrapped in
+  // MULTI/EXEC (observed in a 7.0.15 AOF; 7.2 batches them)
   c.propagateAs = [];
-  c.alsoPropagate = [];
-  for (let i = 0; i < popped.length; i += SPOP_BATCH) {
-    c.alsoPropagate.push({ db: c.client.db.id, argv: ['SREM', key, ...popped.slice(i, i + SPOP_BATCH)] });
-  }
+  c.alsoPropagate = popped.map((m) => ({ db: c.client.db.id, argv: ['SREM', key, m] }));
   return array(popped.map(bulk));
 }
 
