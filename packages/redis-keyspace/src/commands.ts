@@ -27,6 +27,7 @@ import { DB_COMMANDS } from './db-commands.js';
 import { SCAN_COMMANDS } from './scan-commands.js';
 import { OBJECT_COMMANDS } from './object.js';
 import { SORT_COMMANDS } from './sort.js';
+import { DUMP_COMMANDS } from './dump.js';
 import { commandCommandSpec } from './command-command.js';
 
 export type { ClientState, Ctx, CommandSpec } from './server.js';
@@ -43,6 +44,7 @@ const TABLE_PARTS: readonly (readonly CommandSpec[])[] = [
   SCAN_COMMANDS,
   OBJECT_COMMANDS,
   SORT_COMMANDS,
+  DUMP_COMMANDS,
 ];
 
 function buildTable(parts: readonly (readonly CommandSpec[])[]): Map<string, CommandSpec> {

@@ -5,7 +5,7 @@
  */
 import { Db } from './db.js';
 import type { Maxmemory } from './maxmemory.js';
-import type { PropagateFn } from './types.js';
+import type { PayloadCodec, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
 import { binToBytes } from './bytes.js';
 import type { Val, Thresholds } from './values.js';
@@ -62,6 +62,8 @@ export class KeyspaceCore {
   /** maxmemory state (evict.c), when a limit or policy is configured. */
   maxmemory: Maxmemory | undefined = undefined;
 
+  /** DUMP/RESTORE's payload format (handed in: see PayloadCodec). */
+  payloadCodec: PayloadCodec | undefined;
   /** The server's randomness (RANDOMKEY, HRANDFIELD, …): seeded, never Math.random. */
   readonly prng: Prng;
 

@@ -10,15 +10,13 @@ import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
 import { COMMANDS, lookupCommand } from './commands.js';
-import { setAdd } from './t_set.js';
-import { zsetAddMember } from './t_zset.js';
-import { hashSet } from './t_hash.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
 import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
-import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn, RedisValue } from './types.js';
+import { redisValueOf, valFromRedis } from './convert.js';
+import type { Encoding, KeyEntry, KeyspaceSnapshot, PayloadCodec, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
 import type { Val, Thresholds } from './values.js';
-import { ListVal, SetVal, ZsetVal, HashVal, RawStr, cloneVal, encodingOf, intsetable, strOf, intsetOrder } from './values.js';
+import { RawStr, cloneVal, encodingOf, strOf } from './values.js';
 import type { CycleClock, CycleResult, CycleState, CostModel, CycleType } from './expire-cycle.js';
 import { activeExpireCycle, newCycleState, CostModelClock, DEFAULT_COST_MODEL, CRON_DBS_PER_CALL } from './expire-cycle.js';
 import type { Db } from './db.js';
@@ -46,6 +44,8 @@ export interface KeyspaceOptions extends MaxmemoryOptions {
   thresholds?: Partial<Thresholds>;
   /** Randomness for RANDOMKEY, HRANDFIELD, … (default: `new Prng(0)`, so runs replay). */
   prng?: Prng;
+  /** DUMP/RESTORE's payload format (@protolab/redis-rdb has the RDB encoding); without it they answer an error. */
+  payloadCodec?: PayloadCodec;
 }
 
 /** server.h CONFIG_MIN_HZ / CONFIG_MAX_HZ / MAX_CLIENTS_PER_CLOCK_TICK */
@@ -99,6 +99,7 @@ export class Keyspace {
     checkIntRange('hz', hz, CONFIG_MIN_HZ, CONFIG_MAX_HZ);
     checkIntRange('activeExpireEffort', effort, 1, 10);
     this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds, options.prng);
+    this.core.payloadCodec = options.payloadCodec;
     this.client = { db: this.core.dbs[0]!, inMulti: false, queue: [], multiError: false };
     this.config = {
       hz,
@@ -495,7 +496,7 @@ export class Keyspace {
     const db = this.core.dbs[entry.db];
     if (db === undefined) throw new KeyspaceError('BAD_DB', `restore: db ${entry.db} is out of range 0..${this.core.dbs.length - 1}`);
     const key = binFromBytes(entry.key);
-    const val = this.valFromRedis(entry.value);
+    const val = valFromRedis(entry.value, this.core.thresholds);
     let slot = db.dict.get(key);
     if (slot === undefined) slot = db.add(key, val);
     else {
@@ -527,32 +528,6 @@ export class Keyspace {
   }
   set loading(v: boolean) {
     this.core.loading = v;
-  }
-
-  private valFromRedis(v: RedisValue): Val {
-    const th = this.core.thresholds;
-    switch (v.type) {
-      case 'string':
-        return binFromBytes(v.value);
-      case 'list':
-        return new ListVal(v.value.map(binFromBytes));
-      case 'set': {
-        const members = v.value.map(binFromBytes);
-        const s = new SetVal(members.length <= th.setMaxIntsetEntries && members.every(intsetable), new Set());
-        for (const m of members) setAdd(s, m, th.setMaxIntsetEntries);
-        return s;
-      }
-      case 'zset': {
-        const z = new ZsetVal(v.value.length <= th.zsetMaxListpackEntries, new Map());
-        for (const { member, score } of v.value) zsetAddMember(z, binFromBytes(member), score, th.zsetMaxListpackEntries, th.zsetMaxListpackValue);
-        return z;
-      }
-      case 'hash': {
-        const h = new HashVal(v.value.length <= th.hashMaxListpackEntries, new Map());
-        for (const [f, val] of v.value) hashSet(h, binFromBytes(f), binFromBytes(val), th.hashMaxListpackEntries, th.hashMaxListpackValue);
-        return h;
-      }
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -645,12 +620,4 @@ function makeEntry(db: number, key: string, v: Val, exp: number | undefined): Ke
   const e: KeyEntry = { db, key: binToBytes(key), value: redisValueOf(v), encoding: encodingOf(v) };
   if (exp !== undefined) e.expireAtMs = exp;
   return e;
-}
-
-function redisValueOf(v: Val): RedisValue {
-  if (typeof v === 'string' || v instanceof RawStr) return { type: 'string', value: binToBytes(strOf(v)) };
-  if (v instanceof ListVal) return { type: 'list', value: v.items.map(binToBytes) };
-  if (v instanceof SetVal) return { type: 'set', value: (v.intset ? intsetOrder(v.m) : [...v.m]).map(binToBytes) };
-  if (v instanceof ZsetVal) return { type: 'zset', value: v.sorted().map(([m, s]) => ({ member: binToBytes(m), score: s })) };
-  return { type: 'hash', value: [...v.m].map(([f, x]): [Uint8Array, Uint8Array] => [binToBytes(f), binToBytes(x)]) };
 }

@@ -38,3 +38,19 @@ export class KeyspaceError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The DUMP/RESTORE payload format (cluster.c createDumpPayload / verifyDumpPayload: an RDB object
+ * — type byte and value — then the 2-byte RDB version and a CRC-64). The RDB encoding lives in
+ * @protolab/redis-rdb, which depends on this package, so the codec is handed in
+ * (KeyspaceOptions.payloadCodec) rather than imported.
+ */
+export interface PayloadCodec {
+  /** createDumpPayload for a value held in `encoding`. */
+  dump(value: RedisValue, encoding: Encoding): Uint8Array;
+  /**
+   * verifyDumpPayload + rdbLoadObjectType/rdbLoadObject: the value, or why it was refused
+   * ('checksum': "DUMP payload version or checksum are wrong"; 'format': "Bad data format").
+   */
+  restore(payload: Uint8Array): RedisValue | 'checksum' | 'format';
+}

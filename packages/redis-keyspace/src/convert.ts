@@ -1,0 +1,47 @@
+/**
+ * Values between the in-memory form (values.ts) and contract C2's RedisValue (bytes), as
+ * rdbLoadObject builds them (the encoding follows from the data and the thresholds) — used by
+ * restore(), entries() and DUMP/RESTORE.
+ */
+import type { RedisValue } from './types.js';
+import type { Val, Thresholds } from './values.js';
+import { ListVal, SetVal, ZsetVal, HashVal, RawStr, intsetable, intsetOrder, strOf } from './values.js';
+import { binFromBytes, binToBytes } from './bytes.js';
+import { setAdd } from './t_set.js';
+import { zsetAddMember } from './t_zset.js';
+import { hashSet } from './t_hash.js';
+
+/** rdbLoadObject: a value with the encoding Redis would give it on load. */
+export function valFromRedis(v: RedisValue, th: Thresholds): Val {
+  switch (v.type) {
+    case 'string':
+      return binFromBytes(v.value);
+    case 'list':
+      return new ListVal(v.value.map(binFromBytes));
+    case 'set': {
+      const members = v.value.map(binFromBytes);
+      const s = new SetVal(members.length <= th.setMaxIntsetEntries && members.every(intsetable), new Set());
+      for (const m of members) setAdd(s, m, th.setMaxIntsetEntries);
+      return s;
+    }
+    case 'zset': {
+      const z = new ZsetVal(v.value.length <= th.zsetMaxListpackEntries, new Map());
+      for (const { member, score } of v.value) zsetAddMember(z, binFromBytes(member), score, th.zsetMaxListpackEntries, th.zsetMaxListpackValue);
+      return z;
+    }
+    case 'hash': {
+      const h = new HashVal(v.value.length <= th.hashMaxListpackEntries, new Map());
+      for (const [f, val] of v.value) hashSet(h, binFromBytes(f), binFromBytes(val), th.hashMaxListpackEntries, th.hashMaxListpackValue);
+      return h;
+    }
+  }
+}
+
+/** The bytes of a value (contract C2). */
+export function redisValueOf(v: Val): RedisValue {
+  if (typeof v === 'string' || v instanceof RawStr) return { type: 'string', value: binToBytes(strOf(v)) };
+  if (v instanceof ListVal) return { type: 'list', value: v.items.map(binToBytes) };
+  if (v instanceof SetVal) return { type: 'set', value: (v.intset ? intsetOrder(v.m) : [...v.m]).map(binToBytes) };
+  if (v instanceof ZsetVal) return { type: 'zset', value: v.sorted().map(([m, s]) => ({ member: binToBytes(m), score: s })) };
+  return { type: 'hash', value: [...v.m].map(([f, x]): [Uint8Array, Uint8Array] => [binToBytes(f), binToBytes(x)]) };
+}
