@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describePeer, peersRequired } from '@protolab/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AppendOnlyFile, FsDisk, checkAof, loadAppendOnlyFiles, type AppendFsync } from '../src/index.js';
+import { AofError, AppendOnlyFile, FsDisk, checkAof, loadAppendOnlyFiles, type AppendFsync } from '../src/index.js';
 import { TinyKeyspace } from './helpers.js';
 import { tempDir } from './peer-util.js';
 
@@ -88,4 +88,25 @@ describePeer('mount', 'a real tmpfs that fills up: every acknowledged write surv
       fs.rmSync(root, { recursive: true });
     });
   }
+
+  it('a read-only file system: start() fails with AofError AOF_IO, errno EROFS, naming the file', (ctx) => {
+    if (!mounted) ctx.skip();
+    const ro = path.join(mnt, 'ro');
+    fs.mkdirSync(ro);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', ro]).status).toBe(0);
+    try {
+      const aof = new AppendOnlyFile({ disk: new FsDisk(ro), appendfsync: 'always' });
+      let got: unknown;
+      try {
+        aof.start(new TinyKeyspace(), 0);
+      } catch (e) {
+        got = e;
+      }
+      expect(got).toBeInstanceOf(AofError);
+      expect(got).toMatchObject({ code: 'AOF_IO', errno: 'EROFS' });
+      expect((got as AofError).file?.startsWith(ro)).toBe(true);
+    } finally {
+      spawnSync('umount', [ro]);
+    }
+  });
 });
