@@ -1,4 +1,4 @@
-// The reference's worked examples (shared/reference/zookeeper.md §1.9, §1.10, §2.5), each run as a
+// The reference's worked examples (docs/zookeeper-worked-examples.md §A–C), each run as a
 // seeded simulation of whole servers on @protolab/sim with ZooKeeper's timing defaults.
 import { describe, expect, it } from 'vitest';
 import { Ensemble, makeZxid, SafetyMonitor, zxidToHex } from '@protolab/zookeeper';
