@@ -35,8 +35,8 @@ export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
 export const REPLY_MAX_MULTIBULK_LEN = 2 ** 32 - 1;
 /** Aggregates nested deeper than this are refused (bounded state for hostile input). */
 export const DEFAULT_MAX_DEPTH = 1000;
-/** hiredis read.c MAX_LONG_DOUBLE_CHARS (5 * 1024): a longer `,` line is refused. */
-export const MAX_DOUBLE_CHARS = 5 * 1024;
+/** Longest `,` double line: hiredis read.c processLineItem copies it into `char buf[326]`. */
+export const MAX_DOUBLE_CHARS = 325;
 /** Longest `(` big number accepted by default (V8's decimal-to-bigint is not linear). */
 export const DEFAULT_MAX_BIGNUM_DIGITS = 10_000;
 /** A value still unfinished after this many bytes is scanned, not built, until it completes. */
