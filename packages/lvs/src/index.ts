@@ -38,3 +38,9 @@ export { tcpEpilog, initialTcpCheck, attemptDurationMs, TCP_CHECK_DEFAULTS, type
 export { masterShouldYield, backupOnAdvert, skewTimeMs, masterDownIntervalMs, type VrrpPeer, type BackupAction } from './keepalived/vrrp.js';
 export { keepalivedChecker, vrrpNode, type CheckedServer, type HealthEvent, type VrrpAdvert, type VrrpNodeConfig, type VrrpHandlers } from './adapters/keepalived-sim.js';
 export { parseKeepalivedConf, parseTree, type ParseCounter, type KeepalivedConfig, type VrrpInstanceConf, type VirtualServerConf, type RealServerConf, type ConfNode } from './keepalived/config.js';
+export { parseIpvsadmSave, type IpvsadmService, type IpvsadmDest } from './lb/ipvsadm.js';
+export { loadConfig, parseBalancer, balancerName, type Balancer, type LbConfig, type LbServer, type ConfigFormat } from './lb/config.js';
+export { replayClients, type ReplayResult } from './lb/replay.js';
+export { formatReplay } from './lb/format.js';
+export { NginxDirector } from './lb/nginx-director.js';
+export { replayWorkload } from './adapters/lb-workload.js';

@@ -22,13 +22,13 @@ function owner(ws: readonly number[], u32: number): number {
 }
 
 describe('ngx_http_upstream_random_module.c', () => {
-  it('random: x = ngx_random() % total_weight picks the peer whose weight range holds x', () => {
+  it('ngx_http_upstream_peek_random_peer: x = ngx_random() % total_weight picks the peer whose weight range holds x', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 6 }), fc.array(fc.nat({ max: 0xffffffff }), { minLength: 1, maxLength: 20 }), (ws, xs) => {
       const u = new NginxUpstream({ method: 'random', servers: servers(ws), random: draws(xs) });
       for (const x of xs) expect(u.request()).toBe(String.fromCharCode(65 + owner(ws, x)));
     }));
   });
-  it('random two: of two different usable draws the one with fewer conns per weight wins, the first drawn on ties', () => {
+  it('random two (ngx_http_upstream_get_random2_peer): of two different usable draws the one with fewer conns per weight wins, the second drawn on ties', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 5 }), fc.array(fc.nat(6), { minLength: 5, maxLength: 5 }), fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), (ws, held, x1, x2) => {
       const a = owner(ws, x1);
       const b = owner(ws, x2);

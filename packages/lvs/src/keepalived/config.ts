@@ -245,7 +245,7 @@ function tcpCheck(n: ConfNode, delayLoopSec: number, unknown: KeepalivedConfig['
   return c;
 }
 
-/** vrrp_parser.c vrrp_auth_type_handler: PASS or AH; keepalived reports anything else and keeps the previous type. */
+/** auth_type (keepalived/vrrp/vrrp_parser.c): PASS or AH. Anything else is reported as a config error, the type left as it was, and loading goes on (see docs/lvs.md). */
 function authType(a: ConfNode, auth: { type: string }, cfg: KeepalivedConfig): void {
   const t = arg(a, 0, 'PASS or AH');
   if (t === 'PASS' || t === 'AH') auth.type = t;

@@ -42,7 +42,7 @@ export function peekRandomPeer(ranges: Float64Array, totalWeight: number, random
  * ngx_http_upstream_get_random_peer (`random`): draw peers by weight until one is untried and
  * eligible; more than 20 draws, or a single peer, → round robin.
  * ngx_http_upstream_get_random2_peer (`random two [least_conn]`): draw two DIFFERENT usable peers
- * and take the one with fewer `conns / weight` (the first drawn on ties).
+ * and take the second unless it has strictly more `conns / weight` than the first (ties: the second).
  */
 export function getRandom(lists: Lists, ranges: Float64Array, rq: RequestState, random: RandomSource, two: boolean, now: number): NginxPeer | null {
   const list = lists.primary;
