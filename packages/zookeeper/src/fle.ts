@@ -79,8 +79,11 @@ export class FastLeaderElection {
     this.notTimeoutMs = timings.minNotificationIntervalMs;
   }
 
+  /** The verifier's weights, as the order takes them (one function, not one per comparison). */
+  private readonly weightOf = (sid: number): number => this.host.verifier.getWeight(sid);
+
   private better(a: VoteKey, b: VoteKey): boolean {
-    return this.order(a, b, (sid) => this.host.verifier.getWeight(sid));
+    return this.order(a, b, this.weightOf);
   }
 
   /** getInitId / getInitLastLoggedZxid / getPeerEpoch. */

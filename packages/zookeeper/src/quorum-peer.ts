@@ -28,6 +28,8 @@ import { zxidToHex, type Zxid } from './zxid.js';
 class Halt extends Error {}
 
 const ROLE_TIMERS: readonly PeerTimerName[] = ['leader-tick', 'leader-wait', 'learner-read', 'learner-connect'];
+/** FLE re-arms its poll on every notification: one shared timer object per name. */
+const FLE_TIMERS = { 'fle-poll': { name: 'fle-poll' }, 'fle-finalize': { name: 'fle-finalize' } } as const satisfies Record<string, PeerTimer>;
 
 export class QuorumPeer implements FleHost, PeerHost {
   readonly myid: number;
@@ -215,8 +217,8 @@ export class QuorumPeer implements FleHost, PeerHost {
     fn(acts);
     for (const a of acts) {
       if (a.kind === 'send') this.sendNotification(a.to, a.msg);
-      else if (a.kind === 'timer') this.arm({ name: a.name }, a.delayMs);
-      else if (a.kind === 'cancel') this.cancel({ name: a.name });
+      else if (a.kind === 'timer') this.arm(FLE_TIMERS[a.name], a.delayMs);
+      else if (a.kind === 'cancel') this.cancel(FLE_TIMERS[a.name]);
       else this.onDecided(a.state, a.vote, a.via);
     }
   }
