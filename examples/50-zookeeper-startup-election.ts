@@ -35,6 +35,9 @@ const flow: TraceEvent[] = e.sim.trace.filter((t) => t.t <= lastSync && !(t.labe
 const mermaid = renderMermaid(flow, { participants: ['s1', 's2', 's3', 's4', 's5'], drops: false });
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/50-zookeeper-startup-election.mmd', import.meta.url), mermaid);
+console.log('\nHow to read a vote: vote(2, 0x0, e0) = "server 2 should lead; its last zxid is 0x0 and its currentEpoch is 0".');
+console.log('Votes are compared by (epoch, zxid, sid): the epoch first, then the zxid; the sid only breaks ties. "round" is FLE\'s logicalclock.');
+console.log('(The same run as a readable transcript: packages/zookeeper/test/transcripts/01-startup-election.txt.)');
 console.log(`\nMermaid sequence diagram (${mermaid.split('\n').length} lines, also in examples/out/50-zookeeper-startup-election.mmd); the first 40 lines:\n`);
 console.log(mermaid.split('\n').slice(0, 40).join('\n'));
 console.log('    …');
