@@ -1,7 +1,8 @@
 // Per-operation time of single-element LPUSH / RPUSH / ZADD (and ZADD + ZRANGE pairs) on one key,
 // at 10^3 and 10^5 operations: with Redis's structures (quicklist, skiplist) the per-op time at
-// 10^5 stays within ~2× of that at 10^3. Timing only; the operation-count claims are in
-// test/costs.test.ts.
+// 10^5 stays within ~2× of that at 10^3. Both columns run 10^5 operations in total (100 fresh
+// keyspaces × 10^3, or one × 10^5), so JIT warm-up and GC weigh the same on both sides. Timing
+// only; the operation-count claims are in test/costs.test.ts.
 //
 //   npx tsx --conditions=@protolab/source packages/redis-keyspace/bench/collections.ts [reps]
 import { Keyspace } from '../src/index.js';
@@ -20,18 +21,20 @@ const WORKLOADS: [string, Workload][] = [
   }],
 ];
 
+/** 10^5 operations in total: on `keys` fresh keyspaces of n = 10^5 / keys operations each. */
 function perOpNs(w: Workload, n: number): number {
-  const ks = new Keyspace({ now: () => 1_700_000_000_000 });
+  const rounds = 100_000 / n;
+  const spaces = Array.from({ length: rounds }, () => new Keyspace({ now: () => 1_700_000_000_000 }));
   const t0 = process.hrtime.bigint();
-  w(ks, n);
-  return Number(process.hrtime.bigint() - t0) / n;
+  for (const ks of spaces) w(ks, n);
+  return Number(process.hrtime.bigint() - t0) / 100_000;
 }
 
 const reps = Number(process.argv[2] ?? 5);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 console.log(`per-operation time, median (min–max) of ${reps} runs`);
 for (const [name, w] of WORKLOADS) {
-  perOpNs(w, 1000); // warm-up
+  perOpNs(w, 1000); // warm-up (JIT)
   const small: number[] = [];
   const big: number[] = [];
   for (let r = 0; r < reps; r++) {

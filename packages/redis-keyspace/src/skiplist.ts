@@ -32,21 +32,18 @@ export interface LexRange {
   maxex: boolean;
 }
 
-interface Level {
-  forward: ZskiplistNode | undefined;
-  span: number;
-}
-
 export class ZskiplistNode {
   backward: ZskiplistNode | undefined = undefined;
-  readonly level: Level[];
+  /** level[i].forward and level[i].span of zskiplistNode, as two parallel arrays (one load less per hop). */
+  readonly forward: (ZskiplistNode | undefined)[];
+  readonly span: number[];
   constructor(
     readonly ele: string,
     public score: number,
     height: number,
   ) {
-    this.level = [];
-    for (let i = 0; i < height; i++) this.level.push({ forward: undefined, span: 0 });
+    this.forward = new Array<ZskiplistNode | undefined>(height).fill(undefined);
+    this.span = new Array<number>(height).fill(0);
   }
 }
 
@@ -89,20 +86,14 @@ export class Zskiplist {
     return level < ZSKIPLIST_MAXLEVEL ? level : ZSKIPLIST_MAXLEVEL;
   }
 
-  private lvl(n: ZskiplistNode, i: number): Level {
-    const l = n.level[i];
-    if (l === undefined) throw new Error(`zskiplist invariant: node has no level ${i}`);
-    return l;
-  }
-
   /** t_zset.c zslInsert: the caller guarantees `ele` is not in the list yet. */
   insert(score: number, ele: string): ZskiplistNode {
     const { update, rank } = this;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : (rank[i + 1] ?? 0);
-      for (let f = this.lvl(x, i).forward; f !== undefined && before(f, score, ele); f = this.lvl(x, i).forward) {
-        rank[i] = (rank[i] ?? 0) + this.lvl(x, i).span;
+      for (let f = x.forward[i]; f !== undefined && before(f, score, ele); f = x.forward[i]) {
+        rank[i] = (rank[i] ?? 0) + (x.span[i] ?? 0);
         x = f;
         this.visits++;
       }
@@ -113,24 +104,27 @@ export class Zskiplist {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0;
         update[i] = this.header;
-        this.lvl(this.header, i).span = this.length;
+        this.header.span[i] = this.length;
       }
       this.level = level;
     }
     const node = new ZskiplistNode(ele, score, level);
     const r0 = rank[0] ?? 0;
     for (let i = 0; i < level; i++) {
-      const u = this.lvl(update[i] ?? this.header, i);
-      const nl = this.lvl(node, i);
-      nl.forward = u.forward;
-      u.forward = node;
-      nl.span = u.span - (r0 - (rank[i] ?? 0));
-      u.span = r0 - (rank[i] ?? 0) + 1;
+      const u = update[i] ?? this.header;
+      const uspan = u.span[i] ?? 0;
+      node.forward[i] = u.forward[i];
+      u.forward[i] = node;
+      node.span[i] = uspan - (r0 - (rank[i] ?? 0));
+      u.span[i] = r0 - (rank[i] ?? 0) + 1;
     }
-    for (let i = level; i < this.level; i++) this.lvl(update[i] ?? this.header, i).span++;
+    for (let i = level; i < this.level; i++) {
+      const u = update[i] ?? this.header;
+      u.span[i] = (u.span[i] ?? 0) + 1;
+    }
     const u0 = update[0] ?? this.header;
     node.backward = u0 === this.header ? undefined : u0;
-    const next = this.lvl(node, 0).forward;
+    const next = node.forward[0];
     if (next !== undefined) next.backward = node;
     else this.tail = node;
     this.length++;
@@ -141,7 +135,7 @@ export class Zskiplist {
   private findUpdate(score: number, ele: string): ZskiplistNode {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = this.lvl(x, i).forward; f !== undefined && before(f, score, ele); f = this.lvl(x, i).forward) {
+      for (let f = x.forward[i]; f !== undefined && before(f, score, ele); f = x.forward[i]) {
         x = f;
         this.visits++;
       }
@@ -153,22 +147,22 @@ export class Zskiplist {
   /** t_zset.c zslDeleteNode. */
   private deleteNode(x: ZskiplistNode): void {
     for (let i = 0; i < this.level; i++) {
-      const u = this.lvl(this.update[i] ?? this.header, i);
-      if (u.forward === x) {
-        u.span += this.lvl(x, i).span - 1;
-        u.forward = this.lvl(x, i).forward;
-      } else u.span -= 1;
+      const u = this.update[i] ?? this.header;
+      if (u.forward[i] === x) {
+        u.span[i] = (u.span[i] ?? 0) + (x.span[i] ?? 0) - 1;
+        u.forward[i] = x.forward[i];
+      } else u.span[i] = (u.span[i] ?? 0) - 1;
     }
-    const next = this.lvl(x, 0).forward;
+    const next = x.forward[0];
     if (next !== undefined) next.backward = x.backward;
     else this.tail = x.backward;
-    while (this.level > 1 && this.lvl(this.header, this.level - 1).forward === undefined) this.level--;
+    while (this.level > 1 && this.header.forward[this.level - 1] === undefined) this.level--;
     this.length--;
   }
 
   /** t_zset.c zslDelete: true when (score, ele) was found and removed. */
   delete(score: number, ele: string): boolean {
-    const x = this.lvl(this.findUpdate(score, ele), 0).forward;
+    const x = this.findUpdate(score, ele).forward[0];
     if (x === undefined || x.score !== score || x.ele !== ele) return false;
     this.deleteNode(x);
     return true;
@@ -179,11 +173,11 @@ export class Zskiplist {
    * same (ZADD / ZINCRBY on an existing member), else delete + insert.
    */
   updateScore(curscore: number, ele: string, newscore: number): void {
-    const x = this.lvl(this.findUpdate(curscore, ele), 0).forward;
+    const x = this.findUpdate(curscore, ele).forward[0];
     if (x === undefined || x.score !== curscore || x.ele !== ele) {
       throw new Error(`zskiplist invariant: member not found at score ${curscore}`);
     }
-    const next = this.lvl(x, 0).forward;
+    const next = x.forward[0];
     if ((x.backward === undefined || x.backward.score < newscore) && (next === undefined || next.score > newscore)) {
       x.score = newscore;
       return;
@@ -197,8 +191,8 @@ export class Zskiplist {
     let rank = 0;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = this.lvl(x, i).forward; f !== undefined && (before(f, score, ele) || (f.score === score && f.ele === ele)); f = this.lvl(x, i).forward) {
-        rank += this.lvl(x, i).span;
+      for (let f = x.forward[i]; f !== undefined && (before(f, score, ele) || (f.score === score && f.ele === ele)); f = x.forward[i]) {
+        rank += x.span[i] ?? 0;
         x = f;
         this.visits++;
       }
@@ -213,9 +207,9 @@ export class Zskiplist {
     let traversed = 0;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let l = this.lvl(x, i); l.forward !== undefined && traversed + l.span <= rank; l = this.lvl(x, i)) {
-        traversed += l.span;
-        x = l.forward;
+      for (let f = x.forward[i]; f !== undefined && traversed + (x.span[i] ?? 0) <= rank; f = x.forward[i]) {
+        traversed += x.span[i] ?? 0;
+        x = f;
         this.visits++;
       }
       if (traversed === rank) return x;
@@ -225,12 +219,12 @@ export class Zskiplist {
 
   /** The first node, or undefined. */
   first(): ZskiplistNode | undefined {
-    return this.lvl(this.header, 0).forward;
+    return this.header.forward[0];
   }
 
   next(n: ZskiplistNode): ZskiplistNode | undefined {
     this.visits++;
-    return this.lvl(n, 0).forward;
+    return n.forward[0];
   }
 
   prev(n: ZskiplistNode): ZskiplistNode | undefined {
@@ -242,12 +236,12 @@ export class Zskiplist {
   firstInRange(r: ScoreRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = this.lvl(x, i).forward; f !== undefined && !scoreGteMin(f.score, r); f = this.lvl(x, i).forward) {
+      for (let f = x.forward[i]; f !== undefined && !scoreGteMin(f.score, r); f = x.forward[i]) {
         x = f;
         this.visits++;
       }
     }
-    const n = this.lvl(x, 0).forward;
+    const n = x.forward[0];
     return n !== undefined && scoreLteMax(n.score, r) ? n : undefined;
   }
 
@@ -255,7 +249,7 @@ export class Zskiplist {
   lastInRange(r: ScoreRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = this.lvl(x, i).forward; f !== undefined && scoreLteMax(f.score, r); f = this.lvl(x, i).forward) {
+      for (let f = x.forward[i]; f !== undefined && scoreLteMax(f.score, r); f = x.forward[i]) {
         x = f;
         this.visits++;
       }
@@ -267,12 +261,12 @@ export class Zskiplist {
   firstInLexRange(r: LexRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = this.lvl(x, i).forward; f !== undefined && !lexGteMin(f.ele, r); f = this.lvl(x, i).forward) {
+      for (let f = x.forward[i]; f !== undefined && !lexGteMin(f.ele, r); f = x.forward[i]) {
         x = f;
         this.visits++;
       }
     }
-    const n = this.lvl(x, 0).forward;
+    const n = x.forward[0];
     return n !== undefined && lexLteMax(n.ele, r) ? n : undefined;
   }
 
@@ -280,7 +274,7 @@ export class Zskiplist {
   lastInLexRange(r: LexRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = this.lvl(x, i).forward; f !== undefined && lexLteMax(f.ele, r); f = this.lvl(x, i).forward) {
+      for (let f = x.forward[i]; f !== undefined && lexLteMax(f.ele, r); f = x.forward[i]) {
         x = f;
         this.visits++;
       }
@@ -290,6 +284,6 @@ export class Zskiplist {
 
   /** Every (ele, score), ascending. */
   *entries(): IterableIterator<[string, number]> {
-    for (let n = this.first(); n !== undefined; n = this.lvl(n, 0).forward) yield [n.ele, n.score];
+    for (let n = this.first(); n !== undefined; n = n.forward[0]) yield [n.ele, n.score];
   }
 }
