@@ -449,6 +449,10 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
       return -1;
     }
     if (buf[stop] !== CR || buf[stop + 1] !== LF) this.noCrlfAfter(buf, stop, len);
+    // Validated whether building or only scanning: the first error must not depend on the split.
+    if (type === 0x3d && (len < 4 || buf[next + 3] !== 0x3a)) {
+      this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(stop, next + 4)));
+    }
     if (!this.building) this.v = NULL;
     // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
     // looks up the species constructor on every call.
@@ -457,12 +461,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     return stop + 2;
   }
 
-  /** `!` blob error or `=` verbatim string, whose bytes are all here. */
+  /** `!` blob error or `=` verbatim string (its format already checked), whose bytes are all here. */
   private blob(type: number, buf: Uint8Array, next: number, len: number): V {
     if (type === 0x21) return { type: 'blobError', value: new Uint8Array(this.ab, this.bo + next, len) };
-    if (len < 4 || buf[next + 3] !== 0x3a) {
-      this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(next + len, next + 4)));
-    }
     return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(this.ab, this.bo + next + 4, len - 4) };
   }
 

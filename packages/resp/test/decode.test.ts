@@ -202,6 +202,17 @@ describe('RespDecoder: malformed replies give typed errors with the absolute off
     expect(e.message).toContain(`at byte ${offset}`);
   });
 
+  it('regression (found by the fuzz property): a bad verbatim format inside an aggregate is found however the input is split', () => {
+    // An aggregate still unfinished when the input runs out is only scanned until its last byte
+    // arrives: the scan must check what building checks, or a later error would win.
+    const input = bytes('%1\r\n=10\r\naaa\r\0\0\0\0\0\0\r\n\0~1\r\n#f\r\n');
+    for (let at = 0; at <= input.length; at++) {
+      const d = new RespDecoder();
+      const r = [d.feed(input.subarray(0, at)), d.feed(input.subarray(at))];
+      expect(r.map((x) => x.error?.code).find((c) => c !== undefined), `split at ${at}`).toBe('INVALID_VERBATIM');
+    }
+  });
+
   it('names the unexpected type byte like hiredis does', () => {
     expect(errorOf('?').redisText).toBe('Protocol error, got "?" as reply type byte');
     expect(errorOf('\x01').redisText).toBe('Protocol error, got "\\x01" as reply type byte');
