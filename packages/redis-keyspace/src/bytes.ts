@@ -18,7 +18,7 @@ export function binFromBytes(bytes: Uint8Array): string {
   const n = bytes.length;
   if (n < 64) {
     let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]!);
+    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i] ?? 0);
     return s;
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1');

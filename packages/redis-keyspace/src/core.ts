@@ -119,7 +119,8 @@ export class KeyspaceCore {
   }
 
   deleteExpiredKeyAndPropagate(db: Db, slot: number): void {
-    const key = db.keyOf[slot]!;
+    const key = db.keyOf[slot];
+    if (key === undefined) throw new KeyspaceError('INTERNAL', `db ${db.id}: expiring free slot ${slot}`);
     db.deleteSlot(slot);
     this.stats.expiredKeys++;
     // lazyfree-lazy-expire no (7.0 default) → DEL, not UNLINK.
@@ -130,7 +131,7 @@ export class KeyspaceCore {
   lookup(db: Db, key: string): number {
     const slot = db.dict.get(key);
     if (slot === undefined) return -1;
-    if (!Number.isNaN(db.expOf[slot]!) && this.expireIfNeeded(db, slot)) return -1;
+    if (!Number.isNaN(db.expOf[slot] ?? NaN) && this.expireIfNeeded(db, slot)) return -1;
     db.lruOf[slot] = this.cmdNow; // lookupKey's LRU update (OBJECT IDLETIME)
     if (this.maxmemory !== undefined) this.maxmemory.touch(db, slot, this.cmdNow); // updateLFU
     return slot;

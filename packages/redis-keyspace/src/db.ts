@@ -8,6 +8,7 @@ import { ExpiresDict } from './expires-dict.js';
 import type { Val } from './values.js';
 import { RawStr } from './values.js';
 import { isAscii } from './bytes.js';
+import { KeyspaceError } from './types.js';
 import { sizeAfterAdd, sizeAfterResize } from './scan.js';
 
 const NO_EXPIRE = NaN;
@@ -106,8 +107,9 @@ export class Db {
 
   /** dbSyncDelete by slot. */
   deleteSlot(slot: number): void {
-    const key = this.keyOf[slot]!;
-    if (!Number.isNaN(this.expOf[slot]!)) this.removeExpire(slot);
+    const key = this.keyOf[slot];
+    if (key === undefined) throw new KeyspaceError('INTERNAL', `db ${this.id}: deleting free slot ${slot}`);
+    if (!Number.isNaN((this.expOf[slot] ?? NO_EXPIRE))) this.removeExpire(slot);
     this.dict.delete(key);
     this.version++;
     this.keyOf[slot] = '';
@@ -116,17 +118,17 @@ export class Db {
   }
 
   hasExpire(slot: number): boolean {
-    return !Number.isNaN(this.expOf[slot]!);
+    return !Number.isNaN((this.expOf[slot] ?? NO_EXPIRE));
   }
 
   getExpire(slot: number): number {
-    return this.expOf[slot]!;
+    return (this.expOf[slot] ?? NO_EXPIRE);
   }
 
   /** Exact deadline as bigint (for replies). Only meaningful when hasExpire. */
   getExpireExact(slot: number): bigint {
     const big = this.bigExp.get(slot);
-    return big ?? BigInt(this.expOf[slot]!);
+    return big ?? BigInt((this.expOf[slot] ?? NO_EXPIRE));
   }
 
   setExpire(slot: number, whenMs: number | bigint): void {
@@ -140,7 +142,7 @@ export class Db {
       asNum = whenMs;
       if (this.bigExp.size > 0) this.bigExp.delete(slot); // skip the Map op in the common case
     }
-    if (Number.isNaN(this.expOf[slot]!)) {
+    if (Number.isNaN((this.expOf[slot] ?? NO_EXPIRE))) {
       this.expires.ensureSlots(this.highWater);
       this.expires.add(slot);
     }
@@ -148,7 +150,7 @@ export class Db {
   }
 
   removeExpire(slot: number): boolean {
-    if (Number.isNaN(this.expOf[slot]!)) return false;
+    if (Number.isNaN((this.expOf[slot] ?? NO_EXPIRE))) return false;
     this.expires.remove(slot);
     this.expOf[slot] = NO_EXPIRE;
     if (this.bigExp.size > 0) this.bigExp.delete(slot);

@@ -9,6 +9,7 @@ import type { Prng } from '@protolab/sim';
 import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
+import { valAt } from './server.js';
 import { COMMANDS, lookupCommand } from './commands.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
 import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
@@ -100,7 +101,9 @@ export class Keyspace {
     checkIntRange('activeExpireEffort', effort, 1, 10);
     this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds, options.prng);
     this.core.payloadCodec = options.payloadCodec;
-    this.client = { db: this.core.dbs[0]!, inMulti: false, queue: [], multiError: false };
+    const db0 = this.core.dbs[0];
+    if (db0 === undefined) throw new KeyspaceError('BAD_OPTION', 'databases must be >= 1');
+    this.client = { db: db0, inMulti: false, queue: [], multiError: false };
     this.config = {
       hz,
       dynamicHz: options.dynamicHz ?? true,
@@ -270,11 +273,12 @@ export class Keyspace {
       }
     } finally {
       core.pending = undefined;
-      if (ops.length > 1) {
-        core.emit(ops[0]!.db, ['MULTI']);
+      const first = ops[0];
+      if (first !== undefined && ops.length > 1) {
+        core.emit(first.db, ['MULTI']);
         for (const op of ops) core.emit(op.db, op.argv);
-        core.emit(ops[0]!.db, ['EXEC']);
-      } else if (ops.length === 1) core.emit(ops[0]!.db, ops[0]!.argv);
+        core.emit(first.db, ['EXEC']);
+      } else if (first !== undefined) core.emit(first.db, first.argv);
     }
     return array(replies);
   }
@@ -292,7 +296,7 @@ export class Keyspace {
     this.notInMulti();
     const r = this.dispatch(args);
     if (r.type === 'error') {
-      const code = r.value.split(' ', 1)[0]!;
+      const code = r.value.split(' ', 1)[0] ?? 'ERR';
       throw new KeyspaceError(code, r.value);
     }
     return r;
@@ -315,7 +319,7 @@ export class Keyspace {
     const core = this.core;
     const slot = db.dict.get(k);
     if (slot === undefined) return undefined;
-    const when = db.expOf[slot]!;
+    const when = (db.expOf[slot] ?? NaN);
     if (when === when /* not NaN: the key has a TTL */) {
       const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
       if (now > when && !core.loading) {
@@ -324,7 +328,7 @@ export class Keyspace {
         return undefined;
       }
     }
-    const v = db.valOf[slot]!;
+    const v = valAt(db, slot);
     if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
     if (v instanceof RawStr) return binToText(v.s);
     throw new KeyspaceError('WRONGTYPE', E.wrongType);
@@ -334,7 +338,7 @@ export class Keyspace {
   getBuffer(key: Key): Uint8Array | undefined {
     const { db, slot } = this.lookupTyped(key);
     if (slot < 0) return undefined;
-    const v = db.valOf[slot]!;
+    const v = valAt(db, slot);
     if (typeof v === 'string' || v instanceof RawStr) return binToBytes(strOf(v));
     throw new KeyspaceError('WRONGTYPE', E.wrongType);
   }
@@ -361,7 +365,7 @@ export class Keyspace {
       const db = this.client.db;
       let slot = db.dict.get(k);
       if (slot !== undefined) {
-        const w = db.expOf[slot]!;
+        const w = (db.expOf[slot] ?? NaN);
         if (w === w && now > w && !core.loading) {
           core.cmdNow = now;
           core.deleteExpiredKeyAndPropagate(db, slot); // lookupKeyWrite's lazy expiry
@@ -374,8 +378,8 @@ export class Keyspace {
         if (opts === undefined) db.removeExpire(slot);
       }
       core.dirty++;
-      if (opts !== undefined) {
-        const when = now + opts.px!;
+      if (opts?.px !== undefined) {
+        const when = now + opts.px;
         db.setExpire(slot, when);
         if (core.onPropagate) core.propagate(db.id, ['SET', k, v, 'PXAT', String(when)]);
       } else if (core.onPropagate) core.propagate(db.id, ['SET', k, v]);
@@ -483,7 +487,7 @@ export class Keyspace {
    */
   *entries(): Generator<KeyEntry> {
     for (const db of this.core.dbs) {
-      for (const [key, slot] of db.dict) yield makeEntry(db.id, key, db.valOf[slot]!, db.hasExpire(slot) ? db.getExpire(slot) : undefined);
+      for (const [key, slot] of db.dict) yield makeEntry(db.id, key, valAt(db, slot), db.hasExpire(slot) ? db.getExpire(slot) : undefined);
     }
   }
 
@@ -513,7 +517,7 @@ export class Keyspace {
   fork(): KeyspaceSnapshot {
     const snap: { db: number; key: string; val: Val; exp: number | undefined }[] = [];
     for (const db of this.core.dbs) {
-      for (const [key, slot] of db.dict) snap.push({ db: db.id, key, val: cloneVal(db.valOf[slot]!), exp: db.hasExpire(slot) ? db.getExpire(slot) : undefined });
+      for (const [key, slot] of db.dict) snap.push({ db: db.id, key, val: cloneVal(valAt(db, slot)), exp: db.hasExpire(slot) ? db.getExpire(slot) : undefined });
     }
     return {
       *entries(): Generator<KeyEntry> {
@@ -565,7 +569,8 @@ export class Keyspace {
     const dbs = this.core.dbs;
     const perCall = Math.min(CRON_DBS_PER_CALL, dbs.length);
     for (let j = 0; j < perCall; j++) {
-      const db = dbs[this.resizeDb % dbs.length]!;
+      const db = dbs[this.resizeDb % dbs.length];
+      if (db === undefined) break;
       if (db.expires.needsResize()) db.expires.resize();
       db.resizeMainDict();
       this.resizeDb++;
