@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import {
   describeTable,
   emptyDurable,
+  Ensemble,
   HANDLER_TRANSITIONS,
   LEARNER_TRANSITIONS,
   makeZxid,
   QuorumMaj,
   QuorumPeer,
+  SafetyMonitor,
   ZkError,
   type Notification,
   type PeerEvent,
@@ -159,5 +161,36 @@ describe('typed timers', () => {
     expect(armed).toContainEqual({ kind: 'timer', timer: { name: 'learner-handler', sid: 2 }, delayMs: 20_000 });
     p.onTimer({ name: 'learner-handler', sid: 1 });
     expect([...(p.leader?.handlers.keys() ?? [])]).toEqual([2]);
+  });
+});
+
+describe('what the ensemble and the monitor make of it', () => {
+  it('SafetyMonitor: a protocolError is a violation ("every Zab packet arrives in a stage with a transition for it")', () => {
+    const e = new Ensemble({ n: 3, seed: 1 });
+    const m = new SafetyMonitor(e);
+    e.startAll();
+    e.runUntil((x) => x.stable());
+    expect(m.violations).toEqual([]);
+    const peer = e.peer(1);
+    if (peer === undefined) throw new Error('s1 is up');
+    const error = new ZkError('PROTOCOL', 'expected ACKEPOCH from learner 2 in stage ackEpoch, found ACK 0x0');
+    for (const l of e.listeners) l({ t: e.sim.now(), sid: 1, peer, event: { type: 'protocolError', error, peer: 2, stage: 'ackEpoch', packet: 'ACK', dropped: true } });
+    expect(m.violations.map((v) => v.property)).toEqual(['every Zab packet arrives in a stage with a transition for it']);
+  });
+
+  it('an Ensemble treats a halted server (ZooKeeper exited) as DOWN, and start() runs a fresh process that rejoins', () => {
+    const e = new Ensemble({ n: 3, seed: 1 });
+    e.startAll();
+    e.runUntil((x) => x.stable());
+    const f = [1, 2, 3].find((s) => s !== e.leader()) ?? 0;
+    const p = e.peer(f);
+    if (p === undefined) throw new Error('follower is up');
+    p.halted = 'Committing zxid 0x100000002 but next pending txn 0x100000001';
+    expect(e.role(f)).toBe('DOWN');
+    expect(e.halted(f)).toMatch(/next pending txn/);
+    expect(e.stable()).toBe(true); // the others still agree
+    e.start(f);
+    expect(e.halted(f)).toBeUndefined();
+    expect(e.runUntil((x) => x.stable() && x.role(f) === 'FOLLOWING', { maxMs: 60_000 })).toBe(true);
   });
 });
