@@ -75,6 +75,17 @@ export class LocalityTable<V> {
     this.entries++;
     return e;
   }
+  /** Delete `e` and add a fresh entry for its address at the head of the bucket, reusing `e`. */
+  replace(e: Entry<V>, value: V, now: number): void {
+    const b = this.bucket(e.addr);
+    const i = b.indexOf(e);
+    if (i > 0) {
+      b.splice(i, 1);
+      b.unshift(e);
+    }
+    e.value = value;
+    e.lastuse = now;
+  }
   remove(e: Entry<V>): void {
     const b = this.bucket(e.addr);
     const i = b.indexOf(e);
@@ -244,12 +255,10 @@ export class Lblc implements Scheduler {
     }
     const dest = this.#wide.wlc(svc);
     if (dest === null) return null;
-    // ip_vs_lblc_new: an entry for the same dest is kept; otherwise replaced by a fresh one
-    if (en !== undefined) {
-      if (en.value === dest) return dest;
-      tbl.remove(en);
-    }
-    tbl.insert(pkt.dst, dest, now);
+    // ip_vs_lblc_new: an entry for the same dest is kept; otherwise replaced by a fresh one at
+    // the head of its bucket (we reuse the object: same fields, same place, no allocation)
+    if (en === undefined) tbl.insert(pkt.dst, dest, now);
+    else if (en.value !== dest) tbl.replace(en, dest, now);
     return dest;
   }
 }
