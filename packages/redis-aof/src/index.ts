@@ -5,6 +5,7 @@ export * from './manifest.js';
 export * from './fsync.js';
 export * from './feed.js';
 export * from './reader.js';
+export { AofReader } from './reader-stream.js';
 export * from './rewrite.js';
 export * from './disk.js';
 export * from './rdb-bridge.js';
