@@ -204,15 +204,17 @@ function parseLpos(c: Ctx): LposArgs | RespValue {
     const moreargs = c.argv.length - 1 - j;
     if (moreargs < 1 || (opt !== 'rank' && opt !== 'count' && opt !== 'maxlen')) return err(E.syntax);
     const v = string2ll(arg(c, ++j));
-    if (v === undefined) return err(E.notInteger);
+    // RANK is read with getLongFromObjectOrReply; COUNT and MAXLEN with getRangeLong…OrReply and
+    // their own message, which a non-integer gets too
     if (opt === 'rank') {
+      if (v === undefined) return err(E.notInteger);
       if (v === 0n) return err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
       a.rank = v;
     } else if (opt === 'count') {
-      if (v < 0n) return err("ERR COUNT can't be negative");
+      if (v === undefined || v < 0n) return err("ERR COUNT can't be negative");
       a.count = v;
     } else {
-      if (v < 0n) return err("ERR MAXLEN can't be negative");
+      if (v === undefined || v < 0n) return err("ERR MAXLEN can't be negative");
       a.maxlen = v;
     }
   }

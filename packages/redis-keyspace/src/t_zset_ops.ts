@@ -139,6 +139,14 @@ function zintercardCommand(c: Ctx): RespValue {
   if (nk < 1n) return err("ERR at least 1 input key is needed for 'zintercard' command");
   if (nk > BigInt(c.argv.length - 2)) return err(E.syntax);
   const numkeys = Number(nk);
+  // 7.0 reads (and type-checks) the keys before it parses LIMIT
+  const inputs: Input[] = [];
+  for (let j = 0; j < numkeys; j++) {
+    const o = lookupKeyRead(c, arg(c, 2 + j));
+    if (o === undefined) inputs.push(EMPTY);
+    else if (o.val instanceof ZsetVal || o.val instanceof SetVal) inputs.push(asInput(o.val));
+    else return err(E.wrongType);
+  }
   let limit = 0n;
   for (let j = 2 + numkeys; j < c.argv.length; j++) {
     if (optName(arg(c, j)) === 'limit' && j + 1 < c.argv.length) {
@@ -146,13 +154,6 @@ function zintercardCommand(c: Ctx): RespValue {
       if (v === undefined || v < 0n) return err("ERR LIMIT can't be negative");
       limit = v;
     } else return err(E.syntax);
-  }
-  const inputs: Input[] = [];
-  for (let j = 0; j < numkeys; j++) {
-    const o = lookupKeyRead(c, arg(c, 2 + j));
-    if (o === undefined) inputs.push(EMPTY);
-    else if (o.val instanceof ZsetVal || o.val instanceof SetVal) inputs.push(asInput(o.val));
-    else return err(E.wrongType);
   }
   const n = compute('inter', inputs, inputs.map(() => 1), 'sum').length;
   return int(limit > 0n && BigInt(n) > limit ? limit : n);
