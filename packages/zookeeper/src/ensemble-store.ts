@@ -9,12 +9,9 @@ import type { DurableState, PeerEvent, PeerOutput } from './peer-types.js';
 import type { Zxid } from './zxid.js';
 
 export function loadDurable(st: DurableStore): DurableState {
-  const len = st.get<number>('log.len') ?? 0;
+  // The log is the keys log.0, log.1, ... up to the first one missing (writes keep them contiguous).
   const log: Txn[] = [];
-  for (let i = 0; i < len; i++) {
-    const t = st.get<Txn>(`log.${i}`);
-    if (t !== undefined) log.push(t);
-  }
+  for (let t = st.get<Txn>('log.0'); t !== undefined; t = st.get<Txn>(`log.${String(log.length)}`)) log.push(t);
   const epochs = loadEpochs(st);
   return {
     acceptedEpoch: epochs.acceptedEpoch,
@@ -43,19 +40,16 @@ export function applyWrite(st: DurableStore, o: Extract<PeerOutput, { kind: 'per
       return len;
     case 'append':
       w.txns.forEach((t, i) => { st.set(`log.${String(len + i)}`, t); });
-      st.set('log.len', len + w.txns.length);
       if (w.newFile) st.set('logFiles', w.logFiles);
       return len + w.txns.length;
     case 'truncate':
       for (let i = w.length; i < len; i++) st.delete(`log.${String(i)}`);
-      st.set('log.len', w.length);
       st.set('logFiles', w.logFiles);
       st.set('snapZxid', w.snapZxid);
       return w.length;
     case 'replace':
       for (let i = 0; i < len; i++) st.delete(`log.${String(i)}`);
       w.txns.forEach((t, i) => { st.set(`log.${String(i)}`, t); });
-      st.set('log.len', w.txns.length);
       st.set('logFiles', w.logFiles);
       st.set('snapZxid', w.snapZxid);
       return w.txns.length;

@@ -79,6 +79,17 @@ export class FastLeaderElection {
     this.notTimeoutMs = timings.minNotificationIntervalMs;
   }
 
+  private myVoteCache: { proposal: VoteKey; clock: number; vote: Vote } | undefined;
+
+  /** My proposal as a LOOKING vote of this round (cached: proposals are replaced, never mutated). */
+  private myVote(): Vote {
+    const c = this.myVoteCache;
+    if (c?.proposal === this.proposal && c.clock === this.logicalclock) return c.vote;
+    const vote: Vote = { ...this.proposal, electionEpoch: this.logicalclock, state: 'LOOKING', version: 0 };
+    this.myVoteCache = { proposal: this.proposal, clock: this.logicalclock, vote };
+    return vote;
+  }
+
   /** The verifier's weights, as the order takes them (one function, not one per comparison). */
   private readonly weightOf = (sid: number): number => this.host.verifier.getWeight(sid);
 
@@ -268,8 +279,7 @@ export class FastLeaderElection {
           this.sendNotifications(out);
         }
         this.recvset.set(from, { leader: n.leader, zxid: n.zxid, electionEpoch: n.electionEpoch, peerEpoch: n.peerEpoch, state: 'LOOKING', version: 0 });
-        const mine: Vote = { ...this.proposal, electionEpoch: this.logicalclock, state: 'LOOKING', version: 0 };
-        if (this.quorumFor(this.recvset, mine)) {
+        if (this.quorumFor(this.recvset, this.myVote())) {
           this.finalizing = true;
           out.push({ kind: 'cancel', name: 'fle-poll' }, { kind: 'timer', name: 'fle-finalize', delayMs: this.timings.finalizeWaitMs });
         }
