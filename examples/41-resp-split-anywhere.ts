@@ -49,3 +49,22 @@ for (const bad of ['*1\r\n$-1\r\n', '*1\r\nX\r\n', 'ECHO "unclosed\r\n']) {
 const forged = new RespDecoder();
 forged.push(new TextEncoder().encode('*2147483647\r\n$536870912\r\nonly a few bytes'));
 console.log(`\nAfter "*2147483647 / $536870912 / 16 bytes": ${forged.bufferCapacity} bytes held, waiting: ${forged.midValue}`);
+
+// A forged count followed by many tiny elements: the decoder keeps the bytes (to build the value
+// once its last byte arrives), not one object per element — memory follows the input (issue 13.8).
+const tiny = new RespDecoder();
+tiny.push(new TextEncoder().encode('*2147483647\r\n'));
+const tinyChunk = new TextEncoder().encode('$1\r\na\r\n'.repeat(9362)); // 64 KiB of 1-byte bulks
+for (let i = 0; i < 16; i++) tiny.push(tinyChunk.slice());
+console.log(`After 1 MiB of "$1 a" under "*2147483647": ${tiny.bufferCapacity} bytes held, ${tiny.pendingElements} elements built while unfinished`);
+
+// A long line of digits arriving in small reads is looked at once, not once per read (issue 13.1).
+const digits = new RespDecoder();
+const line = new Uint8Array(1 + 1024 * 1024).fill(0x31);
+line[0] = 0x3a; // ':' then a million '1's, and no end yet
+for (let o = 0; o < line.length; o += 256) digits.push(line.subarray(o, o + 256));
+console.log(`A 1 MiB line of digits in 256-byte chunks: work ${digits.work} (${(digits.work / line.length).toFixed(1)} per byte)`);
+
+// Integers as JS numbers where that is exact, bigints beyond.
+const ints = new RespDecoder({ integers: 'number' }).push(new TextEncoder().encode(':42\r\n:9007199254740993\r\n'));
+console.log(`integers: 'number' → ${ints.map((v) => (v.type === 'integer' ? `${typeof v.value} ${v.value}` : v.type)).join(', ')}`);
