@@ -100,6 +100,33 @@ export function crc16Utf8(s: string, start = 0, end: number = s.length): number 
     crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[c2] as number) ^ (S4[c3] as number)
       ^ (S3[c4] as number) ^ (S2[c5] as number) ^ (S1[c6] as number) ^ (S0[c7] as number);
   }
+  // The ASCII tail (under 8 units) inline: 4, then 2, then 1 unit per step.
+  if (i + 3 < end) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) < 0x80) {
+      const x = crc ^ ((c0 << 8) | c1);
+      crc = (S3[x >>> 8] as number) ^ (S2[x & 0xff] as number) ^ (S1[c2] as number) ^ (S0[c3] as number);
+      i += 4;
+    }
+  }
+  if (i + 1 < end) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    if ((c0 | c1) < 0x80) {
+      crc = PAIR[crc ^ ((c0 << 8) | c1)] as number;
+      i += 2;
+    }
+  }
+  if (i + 1 === end) {
+    const c0 = s.charCodeAt(i);
+    if (c0 < 0x80) {
+      crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ c0] as number);
+      i += 1;
+    }
+  }
   return i < end ? crc16Utf8Units(s, i, end, crc) : crc;
 }
 
