@@ -8,13 +8,13 @@
  *
  * Streaming: `push(chunk)` returns every record that is complete in the bytes seen so far. A
  * record is parsed from its first byte each time; when the bytes run out the parser notes how many
- * it needs and how far it got, and tries again only once both the needed bytes and twice the bytes
- * it walked have arrived (or at `end()`): the attempts on one record form a geometric series, so
- * decoding is linear in the input for any record size and any chunking (`stats` counts the work).
- * The price is latency: a record may be handed over up to its own size later than the byte that
- * completed it (a string's or blob's length is known up front, so those wait for nothing extra).
- * Memory is bounded by the largest record plus one
- * chunk: consumed bytes are dropped.
+ * it needs and how far it got, and tries again only once both the needed bytes and RETRY_GROWTH
+ * times the bytes it walked have arrived (or at `end()`): the attempts on one record form a
+ * geometric series, so decoding is linear in the input for any record size and any chunking
+ * (`stats` counts the work). The price is latency: a record may be handed over up to 3x its own
+ * size later than the byte that completed it (a string's or blob's length is known up front, so
+ * those wait for nothing extra). Memory is bounded by the largest record plus one chunk: consumed
+ * bytes are dropped.
  *
  * Hostile input: every length is checked against the bytes actually present before anything is
  * allocated for it (in the in-memory form, against the bytes remaining in the file; in the
@@ -79,6 +79,15 @@ export interface RdbDecoderOptions {
 }
 
 type Phase = 'header' | 'body' | 'done';
+
+/**
+ * A record whose parse ran out of bytes after walking W of them is retried once W x this many
+ * bytes of it are buffered: total re-parsing <= W / (RETRY_GROWTH - 1) per byte walked, i.e. the
+ * work of decoding stays linear in the input (13.2). 4 keeps the re-parse and re-copy overhead
+ * near 1/3 of the record each; the cost is that a record may be handed over up to 3x its own
+ * size later than the byte that completed it (never later than `end()`).
+ */
+const RETRY_GROWTH = 4;
 
 /** decodeRdb's private way to receive entries without a `{ kind: 'entry' }` wrapper per key. */
 export let setEntrySink: (d: RdbDecoder, f: (e: DecodedEntry) => void) => void;
@@ -232,12 +241,12 @@ export class RdbDecoder {
       } catch (e) {
         if (e instanceof NeedMore) {
           // the attempt walked `walked` bytes of this record and will walk them again: retry only
-          // when the bytes it needs are there AND at least twice what it walked, so the attempts on
+          // when the bytes it needs are there AND RETRY_GROWTH times what it walked, so the attempts on
           // one record cost a geometric series, O(record) in all, whatever the chunk sizes (13.2)
           const walked = this.r.pos - start;
           this.stats.parsedBytes += walked;
           this.r.pos = start;
-          this.need = Math.max(e.need, this.r.base + start + 2 * walked);
+          this.need = Math.max(e.need, this.r.base + start + RETRY_GROWTH * walked);
           if (this.r.final) {
             throw new RdbFormatError('TRUNCATED', this.r.base + this.r.buf.length, `input ended inside a record that starts at byte ${this.r.base + start} (needs ${e.need - this.r.base - this.r.buf.length} more bytes)`);
           }

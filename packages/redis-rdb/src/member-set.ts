@@ -78,7 +78,12 @@ export class MemberSet {
       bigger.set(this.arena.subarray(0, this.used));
       this.arena = bigger;
     }
-    this.arena.set(buf.subarray(s, s + n), this.used);
+    const a = this.arena;
+    const o = this.used;
+    if (n <= 32) {
+      // short members (the usual listpack field): a loop, no subarray object per member
+      for (let k = 0; k < n; k++) a[o + k] = buf[s + k] ?? 0;
+    } else a.set(buf.subarray(s, s + n), o);
     if (2 * this.count + 2 > this.spans.length) {
       const bigger = new Int32Array(this.spans.length * 2);
       bigger.set(this.spans);
