@@ -148,8 +148,9 @@ export class Keyspace {
    * Redis's reply. String arguments are sent as their UTF-8 bytes.
    */
   execute(argv: readonly Key[]): RespValue {
+    if (!Array.isArray(argv)) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected an array of strings or Uint8Arrays (the command name first)');
     if (argv.length === 0) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected at least the command name, found an empty argv');
-    const args = argv.map(toBin);
+    const args = argv.map(argToBin);
     return this.dispatch(args);
   }
 
@@ -595,6 +596,16 @@ export class Keyspace {
       keyspace: this.core.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.used, avgTtl: d.avgTtl })),
     };
   }
+}
+
+/**
+ * One argv element as a binary string. Anything but a string or a Uint8Array is refused with a
+ * typed error before the command is looked up, so nothing runs or is queued (a MULTI stays intact).
+ */
+function argToBin(a: unknown, i: number): string {
+  if (typeof a === 'string' || a instanceof Uint8Array) return toBin(a);
+  const found = a === null ? 'null' : Array.isArray(a) ? 'an array' : typeof a;
+  throw new KeyspaceError('BAD_ARGUMENT', `execute: argv[${i}] must be a string or a Uint8Array, found ${found}`);
 }
 
 /**

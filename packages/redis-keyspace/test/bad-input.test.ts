@@ -64,3 +64,27 @@ describe('command names are looked up in a Map (server.c lookupCommand over the 
     expect(propagated).toBe(0);
   });
 });
+
+describe('argv elements that are neither strings nor bytes', () => {
+  const BAD: unknown[] = [5, null, undefined, {}, [], true, 10n, Symbol('x')];
+  it('are refused with KeyspaceError BAD_ARGUMENT before anything runs or is queued (a MULTI stays intact)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...BAD), fc.integer({ min: 0, max: 2 }), (bad, pos) => {
+        let propagated = 0;
+        const ks = new Keyspace({ now: () => NOW, onPropagate: () => { propagated++; } });
+        ks.execute(['MULTI']);
+        ks.execute(['SET', 'a', '1']);
+        const argv = ['SET', 'b', '2'] as unknown[];
+        argv[pos] = bad;
+        expect(() => ks.execute(argv as string[])).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+        expect(ks.execute(['EXEC'])).toEqual({ type: 'array', value: [{ type: 'simple', value: 'OK' }] });
+        expect(ks.dbsize()).toBe(1);
+        expect(propagated).toBe(1);
+      }),
+    );
+  });
+  it('a non-array argv is a typed error too', () => {
+    const ks = new Keyspace({ now: () => NOW });
+    expect(() => ks.execute('GET k' as unknown as string[])).toThrow(expect.objectContaining({ code: 'EMPTY_COMMAND' }));
+  });
+});
