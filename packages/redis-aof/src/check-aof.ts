@@ -191,7 +191,7 @@ export function checkAof(disk: AofDisk, filepath: string, opts: CheckAofOptions 
 function renderFile(v: CheckAofFileVerdict, r: Pick<CheckAofResult, 'truncateToTimestamp'>): string[] {
   const out: string[] = [];
   const t = r.truncateToTimestamp;
-  if (v.outcome === 'cannot-open') return [`Cannot open file: ${v.name}, aborting...`];
+  if (v.outcome === 'cannot-open') return [`Cannot open file ${v.path}: ${strerror('ENOENT')}, aborting...`];
   if (v.outcome === 'empty') return [v.role === 'old-style' ? `AOF ${v.name} is empty` : `${v.role === 'base' ? 'BASE' : 'INCR'} AOF ${v.name} is empty`];
   if (v.rdbLines !== undefined) {
     out.push(`[offset 0] Checking RDB file ${v.name}`, ...v.rdbLines);

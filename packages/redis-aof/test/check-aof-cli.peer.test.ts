@@ -105,6 +105,9 @@ describePeer('redis-check-aof', 'protolab-check-aof prints what redis-check-aof 
         const ts = [...new Set(timestamps(dir))];
         expect(ts.length).toBeGreaterThanOrEqual(2);
         for (const t of [(ts[0] ?? 1) - 1, ...ts]) compare(dir, () => ['--truncate-to-timestamp', String(t), 'appendonlydir/appendonly.aof.manifest']);
+        // A file of the manifest missing from the directory.
+        fs.rmSync(lastPath);
+        expect(compare(dir, () => ['appendonlydir/appendonly.aof.manifest']).status).toBe(1);
       }, 120_000);
     }
   }
