@@ -35,7 +35,7 @@ export { TrafficCore, HANDSHAKE_MS, pareto, type TrafficOptions, type TrafficRan
 export { runWorkload, driveOnSim, type WorkloadDirector } from './adapters/sim-workload.js';
 export { forward, natInbound, natOutbound, drInbound, tunInbound, describeFrame, IPIP_OVERHEAD, type ForwardingMethod, type Frame, type Director, type RealServer, type Host, type Hop, type ForwardingResult } from './forwarding.js';
 export { tcpEpilog, initialTcpCheck, attemptDurationMs, TCP_CHECK_DEFAULTS, type TcpCheckConfig, type TcpCheckState, type TcpCheckStep, type ServerBehaviour } from './keepalived/tcp-check.js';
-export { masterShouldYield, backupOnAdvert, skewTimeMs, masterDownIntervalMs, type VrrpPeer, type BackupAction } from './keepalived/vrrp.js';
+export { masterShouldYield, backupOnAdvert, skewTimeMs, masterDownIntervalMs, VrrpCore, type VrrpPeer, type BackupAction, type VrrpInput, type VrrpOutput, type VrrpCoreConfig } from './keepalived/vrrp.js';
 export { keepalivedChecker, vrrpNode, type CheckedServer, type HealthEvent, type VrrpAdvert, type VrrpNodeConfig, type VrrpHandlers } from './adapters/keepalived-sim.js';
 export { parseKeepalivedConf, parseTree, type ParseCounter, type KeepalivedConfig, type VrrpInstanceConf, type VirtualServerConf, type RealServerConf, type ConfNode } from './keepalived/config.js';
 export { parseIpvsadmSave, type IpvsadmService, type IpvsadmDest } from './lb/ipvsadm.js';

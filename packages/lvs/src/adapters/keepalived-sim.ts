@@ -2,7 +2,7 @@ import type { NodeContext, NodeHandlers } from '@protolab/sim';
 import { defined, LvsError } from '../errors.js';
 import type { VirtualService } from '../service.js';
 import { attemptDurationMs, initialTcpCheck, tcpEpilog, type ServerBehaviour, type TcpCheckConfig, type TcpCheckState } from '../keepalived/tcp-check.js';
-import { backupOnAdvert, masterDownIntervalMs, masterShouldYield, skewTimeMs } from '../keepalived/vrrp.js';
+import { VrrpCore, type VrrpOutput } from '../keepalived/vrrp.js';
 
 export interface CheckedServer {
   name: string;
@@ -100,53 +100,28 @@ export function vrrpNode(cfg: VrrpNodeConfig) {
     throw new LvsError('BAD_OPTION', `vrrp advertIntMs: expected 10 … 255000 ms (advert_int 0.01 … 255 s), found ${String(cfg.advertIntMs)}`);
   }
   return (ctx: NodeContext<VrrpAdvert>): VrrpHandlers<VrrpAdvert> => {
-    let state: 'MASTER' | 'BACKUP' = 'BACKUP';
-    let downTimer: number | undefined;
-    let advertTimer: number | undefined;
-    const advertise = (): void => {
-      for (const p of cfg.peers) ctx.send(p, { type: 'advert', vrid: cfg.vrid, priority: cfg.priority, ip: cfg.ip });
-    };
-    const armDown = (ms: number): void => {
-      if (downTimer !== undefined) ctx.cancelTimer(downTimer);
-      downTimer = ctx.setTimer(ms, 'master-down');
-    };
-    const becomeMaster = (): void => {
-      state = 'MASTER';
-      ctx.note(`${ctx.name} MASTER (priority ${cfg.priority})`);
-      if (downTimer !== undefined) ctx.cancelTimer(downTimer);
-      downTimer = undefined;
-      advertise();
-      advertTimer = ctx.setTimer(cfg.advertIntMs, 'advert');
-    };
-    const becomeBackup = (): void => {
-      state = 'BACKUP';
-      ctx.note(`${ctx.name} BACKUP`);
-      if (advertTimer !== undefined) ctx.cancelTimer(advertTimer);
-      advertTimer = undefined;
-      armDown(masterDownIntervalMs(cfg.priority, cfg.advertIntMs));
-    };
-    if (cfg.initialState === 'MASTER' || cfg.priority === 255) becomeMaster();
-    else becomeBackup();
-    return {
-      state: () => state,
-      onTimer(name) {
-        if (name === 'advert' && state === 'MASTER') {
-          advertise();
-          advertTimer = ctx.setTimer(cfg.advertIntMs, 'advert');
-        } else if (name === 'master-down' && state === 'BACKUP') {
-          becomeMaster();
+    const core = new VrrpCore(cfg);
+    const timers = new Map<'advert' | 'master-down', number>();
+    const run = (outs: VrrpOutput[]): void => {
+      for (const o of outs) {
+        if (o.type === 'note') ctx.note(o.text);
+        else if (o.type === 'send-advert') for (const p of cfg.peers) ctx.send(p, { type: 'advert', vrid: cfg.vrid, priority: cfg.priority, ip: cfg.ip });
+        else {
+          const id = timers.get(o.timer);
+          if (id !== undefined) ctx.cancelTimer(id);
+          timers.delete(o.timer);
+          if (o.type === 'arm') timers.set(o.timer, ctx.setTimer(o.afterMs, o.timer));
         }
+      }
+    };
+    run(core.start(ctx.name));
+    return {
+      state: () => core.state,
+      onTimer(name) {
+        run(core.step(ctx.name, { type: name === 'advert' ? 'advert-timer' : 'master-down-timer' }));
       },
       onMessage(_from, m) {
-        if (m.vrid !== cfg.vrid) return;
-        const own = { priority: cfg.priority, ip: cfg.ip, nopreempt: cfg.nopreempt ?? false };
-        if (state === 'MASTER') {
-          if (masterShouldYield(own, m)) becomeBackup();
-          return;
-        }
-        const action = backupOnAdvert(own, m);
-        if (action === 'resign-timer') armDown(skewTimeMs(cfg.priority, cfg.advertIntMs));
-        else if (action === 'accept') armDown(masterDownIntervalMs(cfg.priority, cfg.advertIntMs));
+        run(core.step(ctx.name, m));
       },
     };
   };

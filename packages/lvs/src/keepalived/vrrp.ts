@@ -39,3 +39,71 @@ export function skewTimeMs(priority: number, advertIntMs: number): number {
 export function masterDownIntervalMs(priority: number, advertIntMs: number): number {
   return 3 * advertIntMs + skewTimeMs(priority, advertIntMs);
 }
+
+/** What a VRRP instance reacts to: its two timers coming due, and a peer's advert. */
+export type VrrpInput = { type: 'advert-timer' } | { type: 'master-down-timer' } | { type: 'advert'; vrid: number; priority: number; ip: string };
+
+/** What it asks of its environment, in order. */
+export type VrrpOutput =
+  | { type: 'note'; text: string }
+  | { type: 'send-advert' }
+  | { type: 'arm'; timer: 'advert' | 'master-down'; afterMs: number }
+  | { type: 'disarm'; timer: 'advert' | 'master-down' };
+
+export interface VrrpCoreConfig {
+  vrid: number;
+  priority: number;
+  ip: string;
+  advertIntMs: number;
+  initialState: 'MASTER' | 'BACKUP';
+  nopreempt?: boolean;
+}
+
+/**
+ * One VRRP instance as a pure core (keepalived `vrrp/vrrp.c`: `vrrp_state_master_rx`,
+ * `vrrp_state_backup`, the master-down timer): a MASTER sends an advert every `advert_int` and
+ * yields to a better advert; a BACKUP takes over when its master-down timer (3 × advert_int +
+ * skew) runs out. `start()` and `step(input)` return the outputs; the sim adapter
+ * (`vrrpNode`) only carries them out.
+ */
+export class VrrpCore {
+  state: 'MASTER' | 'BACKUP' = 'BACKUP';
+  readonly #cfg: VrrpCoreConfig;
+  constructor(cfg: VrrpCoreConfig) {
+    this.#cfg = cfg;
+  }
+  start(name: string): VrrpOutput[] {
+    return this.#cfg.initialState === 'MASTER' || this.#cfg.priority === 255 ? this.becomeMaster(name) : this.becomeBackup(name);
+  }
+  private becomeMaster(name: string): VrrpOutput[] {
+    this.state = 'MASTER';
+    return [
+      { type: 'note', text: `${name} MASTER (priority ${String(this.#cfg.priority)})` },
+      { type: 'disarm', timer: 'master-down' },
+      { type: 'send-advert' },
+      { type: 'arm', timer: 'advert', afterMs: this.#cfg.advertIntMs },
+    ];
+  }
+  private becomeBackup(name: string): VrrpOutput[] {
+    this.state = 'BACKUP';
+    return [
+      { type: 'note', text: `${name} BACKUP` },
+      { type: 'disarm', timer: 'advert' },
+      { type: 'arm', timer: 'master-down', afterMs: masterDownIntervalMs(this.#cfg.priority, this.#cfg.advertIntMs) },
+    ];
+  }
+  step(name: string, input: VrrpInput): VrrpOutput[] {
+    const c = this.#cfg;
+    if (input.type === 'advert-timer') {
+      return this.state === 'MASTER' ? [{ type: 'send-advert' }, { type: 'arm', timer: 'advert', afterMs: c.advertIntMs }] : [];
+    }
+    if (input.type === 'master-down-timer') return this.state === 'BACKUP' ? this.becomeMaster(name) : [];
+    if (input.vrid !== c.vrid) return [];
+    const own = { priority: c.priority, ip: c.ip, nopreempt: c.nopreempt ?? false };
+    if (this.state === 'MASTER') return masterShouldYield(own, input) ? this.becomeBackup(name) : [];
+    const action = backupOnAdvert(own, input);
+    if (action === 'resign-timer') return [{ type: 'arm', timer: 'master-down', afterMs: skewTimeMs(c.priority, c.advertIntMs) }];
+    if (action === 'accept') return [{ type: 'arm', timer: 'master-down', afterMs: masterDownIntervalMs(c.priority, c.advertIntMs) }];
+    return [];
+  }
+}
