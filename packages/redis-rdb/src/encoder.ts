@@ -11,20 +11,11 @@
  */
 import { Crc64 } from './crc64.js';
 import { lzfCompressView } from './lzf.js';
-import { ListpackBuilder } from './listpack.js';
-import { intsetEncode } from './intset.js';
-import { asciiBytes, bytesToAscii, compareZsetItems, d2string, double2ll, parseCanonicalInt } from './bytes.js';
-import { defined, invariant, RdbFormatError } from './errors.js';
-import { MemberSet } from './member-set.js';
-import { hashEncoding, setEncoding, zsetEncoding } from './encodings.js';
-import {
-  DEFAULT_THRESHOLDS, RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
-  RDB_OPCODE_IDLE, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB, RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK,
-  RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET, RDB_TYPE_SET_INTSET, RDB_TYPE_STRING, RDB_TYPE_ZSET_2,
-  RDB_TYPE_ZSET_LISTPACK, QUICKLIST_NODE_CONTAINER_PACKED, QUICKLIST_NODE_CONTAINER_PLAIN,
-  type EncodingThresholds,
-} from './constants.js';
-import type { EntrySource, KeyEntry, RedisValue } from './model.js';
+import { asciiBytes, parseCanonicalInt } from './bytes.js';
+import { invariant, RdbFormatError } from './errors.js';
+import { isEmptyValue, writeKeyValuePair } from './encode-object.js';
+import { RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB, type EncodingThresholds } from './constants.js';
+import type { EntrySource, KeyEntry } from './model.js';
 
 export interface EncodeOptions {
   /** rdbcompression (default true): LZF for strings and blobs over 20 bytes */
@@ -53,9 +44,6 @@ export interface EncodeOptions {
 
 const SCRATCH8 = new Uint8Array(8);
 const SCRATCH_DV = new DataView(SCRATCH8.buffer);
-
-/** Reused for hash and zset listpacks (written out before the next key). */
-const SHARED_LP = new ListpackBuilder();
 
 /** Growable output buffer. */
 class Out {
@@ -261,185 +249,4 @@ function auxFields(opts: EncodeOptions): (readonly [string | Uint8Array, string 
     ['used-mem', String(Math.floor(opts.usedMem ?? 0))],
     ['aof-base', opts.aofBase === true ? '1' : '0'],
   ];
-}
-
-const SHARED_MEMBERS = new MemberSet();
-
-/**
- * A set member, hash field or zset member given twice would make a file Redis 7.0's rdbLoadObject
- * refuses ("Duplicate set members detected", "Duplicate hash fields detected", ...): refuse it here.
- */
-function refuseDuplicates(e: KeyEntry): void {
-  const v = e.value;
-  if (v.type === 'string' || v.type === 'list') return;
-  const m = SHARED_MEMBERS;
-  m.reset(v.value.length);
-  const what = v.type === 'set' ? 'set member' : v.type === 'hash' ? 'hash field' : 'zset member';
-  for (const x of v.value) {
-    const b = x instanceof Uint8Array ? x : Array.isArray(x) ? x[0] : x.member;
-    if (!m.addBytes(b)) throw new RdbFormatError('ENCODE_INPUT', 0, `key ${JSON.stringify(bytesToAscii(e.key.subarray(0, 40)))}: ${what} ${JSON.stringify(bytesToAscii(b.subarray(0, 40)))} given twice (Redis would refuse to load the file)`);
-  }
-}
-
-function isEmptyValue(v: RedisValue): boolean {
-  return v.type !== 'string' && v.value.length === 0;
-}
-
-/** rdbSaveKeyValuePair */
-export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions = {}): void {
-  if (e.expireAtMs !== undefined) {
-    w.byte(RDB_OPCODE_EXPIRETIME_MS);
-    w.int64LE(e.expireAtMs);
-  }
-  const idle = opts.lruIdle?.(e);
-  if (idle !== undefined) {
-    w.byte(RDB_OPCODE_IDLE);
-    w.len(idle);
-  }
-  const freq = opts.lfuFreq?.(e);
-  if (freq !== undefined) {
-    w.byte(RDB_OPCODE_FREQ);
-    w.byte(freq & 0xff);
-  }
-  const t = opts.thresholds ?? DEFAULT_THRESHOLDS;
-  const v = e.value;
-  refuseDuplicates(e);
-  switch (v.type) {
-    case 'string':
-      w.byte(RDB_TYPE_STRING);
-      w.string(e.key);
-      w.string(v.value);
-      return;
-    case 'list':
-      w.byte(RDB_TYPE_LIST_QUICKLIST_2);
-      w.string(e.key);
-      writeQuicklist(w, v.value, t.listMaxListpackSize, opts.packedThreshold ?? 2 ** 30);
-      return;
-    case 'set': {
-      const enc = e.encoding ?? setEncoding(v.value, t);
-      if (enc === 'intset' && allIntegers(v.value)) {
-        w.byte(RDB_TYPE_SET_INTSET);
-        w.string(e.key);
-        w.string(intsetEncode(v.value.map((m) => defined(parseCanonicalInt(m), 'an intset holds only canonical integers (allIntegers checked them)'))));
-      } else {
-        w.byte(RDB_TYPE_SET);
-        w.string(e.key);
-        w.len(v.value.length);
-        for (const m of v.value) w.string(m);
-      }
-      return;
-    }
-    case 'zset': {
-      const enc = e.encoding ?? zsetEncoding(v.value, t);
-      const sorted = [...v.value].sort(compareZsetItems);
-      if (enc === 'listpack') {
-        w.byte(RDB_TYPE_ZSET_LISTPACK);
-        w.string(e.key);
-        const lp = SHARED_LP.reset();
-        for (const { member, score } of sorted) {
-          lp.append(member);
-          // t_zset.c zzlInsertAt (7.0): a score that double2ll converts exactly (integral, within
-          // ±LLONG_MAX/2) is stored as a listpack integer; any other score as its d2string text.
-          const asInteger = double2ll(score);
-          lp.append(asciiBytes(asInteger !== undefined ? asInteger : d2string(score)));
-        }
-        w.string(lp.finishView());
-      } else {
-        // rdbSaveObject: skiplist saved from the tail (greatest score) to the head
-        w.byte(RDB_TYPE_ZSET_2);
-        w.string(e.key);
-        w.len(sorted.length);
-        for (let i = sorted.length - 1; i >= 0; i--) {
-          const z = defined(sorted[i], 'i indexes the sorted copy');
-          w.string(z.member);
-          w.binaryDouble(z.score);
-        }
-      }
-      return;
-    }
-    case 'hash': {
-      const enc = e.encoding ?? hashEncoding(v.value, t);
-      if (enc === 'listpack') {
-        w.byte(RDB_TYPE_HASH_LISTPACK);
-        w.string(e.key);
-        const lp = SHARED_LP.reset();
-        for (const [f, val] of v.value) {
-          lp.append(f);
-          lp.append(val);
-        }
-        w.string(lp.finishView());
-      } else {
-        w.byte(RDB_TYPE_HASH);
-        w.string(e.key);
-        w.len(v.value.length);
-        for (const [f, val] of v.value) {
-          w.string(f);
-          w.string(val);
-        }
-      }
-      return;
-    }
-  }
-}
-
-function allIntegers(items: readonly Uint8Array[]): boolean {
-  for (const m of items) if (m.length > 20 || parseCanonicalInt(m) === undefined) return false;
-  return true;
-}
-
-/**
- * The quicklist a list built by RPUSH would have in Redis 7.0 (quicklistPushTail +
- * _quicklistNodeAllowInsert): an element goes into the tail node while
- * `node.sz + len(element) + SIZE_ESTIMATE_OVERHEAD(8)` stays within the size class of
- * list-max-listpack-size (-2 → 8192 bytes), or, for a positive fill, while the node has fewer
- * than `fill` entries and stays under SIZE_SAFETY_LIMIT (8192). Elements of `packedThreshold`
- * bytes or more get a PLAIN node of their own. Returns listpack builders (PACKED nodes) and raw
- * elements (PLAIN nodes), head first.
- */
-export function planQuicklist(items: readonly Uint8Array[], fill = -2, packedThreshold = 2 ** 30): (ListpackBuilder | Uint8Array)[] {
-  const nodes: (ListpackBuilder | Uint8Array)[] = [];
-  let tail: ListpackBuilder | undefined;
-  for (const el of items) {
-    if (el.length >= packedThreshold) {
-      nodes.push(el);
-      tail = undefined;
-      continue;
-    }
-    let allow = false;
-    if (tail !== undefined) {
-      const newSz = tail.size + el.length + SIZE_ESTIMATE_OVERHEAD;
-      if (fill < 0) {
-        const limit = OPTIMIZATION_LEVEL[-fill - 1];
-        allow = limit !== undefined && newSz <= limit;
-      } else {
-        allow = newSz <= SIZE_SAFETY_LIMIT && tail.count < fill;
-      }
-    }
-    if (!allow || tail === undefined) {
-      tail = new ListpackBuilder();
-      nodes.push(tail);
-    }
-    tail.append(el);
-  }
-  return nodes;
-}
-
-const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
-const SIZE_ESTIMATE_OVERHEAD = 8;
-const SIZE_SAFETY_LIMIT = 8192;
-
-function writeQuicklist(w: RdbWriter, items: readonly Uint8Array[], fill: number, packedThreshold: number): void {
-  const nodes = planQuicklist(items, fill, packedThreshold);
-  const limit = fill < 0 ? (OPTIMIZATION_LEVEL[-fill - 1] ?? SIZE_SAFETY_LIMIT) : SIZE_SAFETY_LIMIT;
-  w.len(nodes.length);
-  for (const n of nodes) {
-    invariant(n instanceof Uint8Array || (n.count > 0 && (n.count === 1 || n.size <= limit)), '_quicklistNodeAllowInsert: a PACKED node is non-empty and within its size class unless it holds one element', () => n instanceof Uint8Array ? '' : `${n.count} entries, ${n.size} bytes, limit ${limit}`);
-    if (n instanceof Uint8Array) {
-      w.len(QUICKLIST_NODE_CONTAINER_PLAIN);
-      w.string(n);
-    } else {
-      w.len(QUICKLIST_NODE_CONTAINER_PACKED);
-      w.string(n.finishView());
-    }
-  }
 }

@@ -1,7 +1,8 @@
 export { RdbFormatError, RdbFileError, RdbInvariantError, type RdbErrorCode } from './errors.js';
 export { crc64, crc64Bitwise, Crc64, CRC64_JONES_POLY_REFLECTED } from './crc64.js';
 export { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION } from './lzf.js';
-export { listpackDecode, listpackScan, ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize, lpValueBytes, type LpValue, type LpScanResult } from './listpack.js';
+export { listpackDecode, listpackScan, lpValueBytes, type LpValue, type LpScanResult } from './listpack.js';
+export { ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize } from './listpack-builder.js';
 export { intsetDecode, intsetScan, intsetEncode } from './intset.js';
 export { PackedValue } from './packed.js';
 export { ziplistDecode, zipmapDecode } from './ziplist.js';
@@ -10,7 +11,8 @@ export type { RedisValue, KeyEntry, Encoding, EntrySource } from './model.js';
 export { RdbDecoder, type DecodedEntry, type RdbRecord, type RdbDecoderOptions } from './decoder.js';
 export { decodeRdb, auxText, allEntries, type DecodedRdb, type DecodedDatabase } from './decode-rdb.js';
 export { stringEncoding, setEncoding, zsetEncoding, hashEncoding } from './encodings.js';
-export { encodeRdb, RdbWriter, writeKeyValuePair, planQuicklist, type EncodeOptions } from './encoder.js';
+export { encodeRdb, RdbWriter, type EncodeOptions } from './encoder.js';
+export { writeKeyValuePair, planQuicklist } from './encode-object.js';
 export { parseCanonicalInt, d2string, compareZsetItems, bytes, equalBytes } from './bytes.js';
 export {
   persistenceStep, initialPersistence, writesRefused, parseSaveConfig, DEFAULT_SAVE_PARAMS, REDIS_CONF_SAVE_PARAMS,
