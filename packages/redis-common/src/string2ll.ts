@@ -21,10 +21,6 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** Bytes or a binary string (one char per byte, as the keyspace stores keys and values). */
 export type IntegerText = Uint8Array | string;
 
-function codeAt(s: IntegerText, i: number): number {
-  return typeof s === 'string' ? s.charCodeAt(i) : (s[i] ?? -1);
-}
-
 /**
  * string2ll over `s[start, end)`: the value as a JS number when it is a safe integer (below
  * 2^53 in magnitude), as a bigint beyond (exact over the whole int64 range), or undefined when
@@ -33,20 +29,21 @@ function codeAt(s: IntegerText, i: number): number {
 export function string2llNumber(s: IntegerText, start = 0, end = s.length): number | bigint | undefined {
   const len = end - start;
   if (len <= 0 || len > MAX_CHARS) return undefined;
-  if (len === 1 && codeAt(s, start) === ZERO) return 0;
-  let p = start;
-  const negative = codeAt(s, p) === MINUS;
-  if (negative) {
-    p++;
-    if (p === end) return undefined;
-  }
-  const first = codeAt(s, p);
-  if (first < ZERO + 1 || first > NINE) return undefined;
+  // One branch per call, so each loop below reads one kind of input (monomorphic, fast).
+  return typeof s === 'string' ? fromText(s, start, end) : fromBytes(s, start, end);
+}
+
+function fromBytes(s: Uint8Array, start: number, end: number): number | bigint | undefined {
+  if (end - start === 1 && s[start] === ZERO) return 0;
+  const negative = s[start] === MINUS;
+  let p = negative ? start + 1 : start;
+  const first = s[p] ?? 0;
+  if (p === end || first <= ZERO || first > NINE) return undefined;
   // 15 digits always fit a double exactly; longer ones go through bigint for the range check.
   if (end - p <= 15) {
     let v = 0;
     for (; p < end; p++) {
-      const c = codeAt(s, p);
+      const c = s[p] ?? 0;
       if (c < ZERO || c > NINE) return undefined;
       v = v * 10 + (c - ZERO);
     }
@@ -54,11 +51,33 @@ export function string2llNumber(s: IntegerText, start = 0, end = s.length): numb
   }
   let v = 0n;
   for (; p < end; p++) {
-    const c = codeAt(s, p);
+    const c = s[p] ?? 0;
     if (c < ZERO || c > NINE) return undefined;
     v = v * 10n + BigInt(c - ZERO);
   }
-  if (negative) v = -v;
+  return inInt64(negative ? -v : v);
+}
+
+function fromText(s: string, start: number, end: number): number | bigint | undefined {
+  if (end - start === 1 && s.charCodeAt(start) === ZERO) return 0;
+  const negative = s.charCodeAt(start) === MINUS;
+  let p = negative ? start + 1 : start;
+  const first = s.charCodeAt(p);
+  if (p === end || !(first > ZERO && first <= NINE)) return undefined;
+  for (let i = p; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) return undefined;
+  }
+  if (end - p <= 15) {
+    let v = 0;
+    for (; p < end; p++) v = v * 10 + (s.charCodeAt(p) - ZERO);
+    return negative ? -v : v;
+  }
+  const v = BigInt(s.slice(p, end));
+  return inInt64(negative ? -v : v);
+}
+
+function inInt64(v: bigint): number | bigint | undefined {
   if (v < INT64_MIN || v > INT64_MAX) return undefined;
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : v;
