@@ -94,6 +94,16 @@ export class RespRequestParser {
   /** Where the search for an unfinished line's end resumes (absolute), so a line is read once. */
   private scanFrom = 0;
   private ops = 0;
+  /** Where parsing resumes (absolute); the unfinished command's bytes are kept from its start. */
+  private cursor = 0;
+  /** The declared argument count of the multibulk command being read. */
+  private argc = 0;
+  /**
+   * The unfinished command's arguments are not kept as views (a forged `*2147483647` followed by
+   * tiny arguments would hold an object per 7 input bytes): only its bytes are kept, and argv is
+   * read again from them once the command is complete. See decode.ts for the same on replies.
+   */
+  private scanning = false;
 
   constructor(options: RequestParserOptions = {}) {
     this.maxBulkLen = options.maxBulkLen ?? 512 * 1024 * 1024;
@@ -118,8 +128,8 @@ export class RespRequestParser {
     try {
       this.q.consume(
         chunk,
-        // While an argument's payload is awaited, the bytes it needs; otherwise a line's end.
-        () => (this.multibulklen > 0 && this.bulklen >= 0 ? this.q.base + this.q.start + this.bulklen + 2 : 0),
+        // Inside a multibulk command its bytes are kept whole: take the chunk; otherwise a line's end.
+        () => (this.multibulklen > 0 ? Infinity : 0),
         () => {
           this.parse(commands);
         },
@@ -168,6 +178,8 @@ export class RespRequestParser {
   reset(): void {
     this.q.reset();
     this.scanFrom = 0;
+    this.cursor = this.q.base;
+    this.scanning = false;
     this.multibulklen = 0;
     this.bulklen = -1;
     this.argv = [];
@@ -184,7 +196,7 @@ export class RespRequestParser {
     const buf = q.buf;
     const end = q.end;
     const base = q.base;
-    let pos = q.start;
+    let pos = Math.max(this.cursor - base, q.start);
     try {
       while (pos < end) {
         if (this.multibulklen === 0) {
@@ -223,18 +235,34 @@ export class RespRequestParser {
           const at = buf[stop] !== CR ? stop : stop + 1;
           this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${this.bulklen}-byte argument`, showByte(buf[at]));
         }
-        this.argv.push(new Uint8Array(buf.buffer, buf.byteOffset + pos, this.bulklen));
+        if (!this.scanning) this.argv.push(new Uint8Array(buf.buffer, buf.byteOffset + pos, this.bulklen));
         pos = stop + 2;
         this.bulklen = -1;
         if (--this.multibulklen === 0) {
-          out.push({ kind: 'command', argv: this.argv, start: this.commandStart, end: base + pos, inline: false });
+          const argv = this.scanning ? readArgv(buf, this.commandStart - base, this.argc) : this.argv;
+          out.push({ kind: 'command', argv, start: this.commandStart, end: base + pos, inline: false });
           this.argv = [];
+          this.scanning = false;
           this.validUpTo = base + pos;
+        } else if (!this.scanning && base + pos - this.commandStart > OPTIMISTIC_ARGV_BYTES) {
+          this.stopKeepingArgv();
         }
       }
     } finally {
-      q.start = pos;
+      this.cursor = base + pos;
+      if (this.multibulklen > 0) {
+        // Unfinished: keep the command's bytes from its start, not views of its arguments.
+        q.start = this.commandStart - base;
+        this.stopKeepingArgv();
+      } else {
+        q.start = pos;
+      }
     }
+  }
+
+  private stopKeepingArgv(): void {
+    this.argv = [];
+    this.scanning = true;
   }
 
   /** Reads `*<count>\r\n`; returns the position after it, or -1 when the line is incomplete. */
@@ -248,8 +276,10 @@ export class RespRequestParser {
     this.checkLf(buf, cr);
     if (ll > 0) {
       this.multibulklen = ll;
+      this.argc = ll;
       this.bulklen = -1;
       this.argv = [];
+      this.scanning = false;
     }
     return cr + 2;
   }
@@ -328,6 +358,29 @@ export class RespRequestParser {
     this.validUpTo = base + nl + 1;
     return nl + 1;
   }
+}
+
+/** A command still unfinished after this many bytes keeps its bytes, not views of its arguments. */
+const OPTIMISTIC_ARGV_BYTES = 1024 * 1024;
+
+/**
+ * argv of the complete, already validated multibulk command at `from`: each header line up to
+ * its CR, then two bytes skipped (as the server skips them), then the payload and two more.
+ */
+function readArgv(buf: Uint8Array, from: number, argc: number): Uint8Array[] {
+  const argv: Uint8Array[] = [];
+  let pos = from;
+  for (let i = -1; i < argc; i++) {
+    const lineStart = pos;
+    let cr = pos;
+    while (cr < buf.length && buf[cr] !== CR) cr++;
+    pos = cr + 2;
+    if (i < 0) continue; // the *<count> line
+    const len = parseLength(buf, lineStart + 1, cr);
+    argv.push(new Uint8Array(buf.buffer, buf.byteOffset + pos, len));
+    pos += len + 2;
+  }
+  return argv;
 }
 
 function lineText(buf: Uint8Array, start: number, end: number): string {
