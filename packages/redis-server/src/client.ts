@@ -1,0 +1,68 @@
+/**
+ * Per-connection state: server.h `struct client`, reduced to what this server models. Redis keeps
+ * one such struct per socket (createClient in networking.c); the keyspace underneath has a
+ * single connection of its own, so the server swaps each client's db in before running its
+ * command (see server.ts).
+ */
+import { RespRequestParser } from '@protolab/resp';
+import type { RespProtocolVersion } from '@protolab/resp';
+
+/** A command queued between MULTI and EXEC (multi.c queueMultiCommand). */
+export type QueuedCommand = Uint8Array[];
+
+export interface Client {
+  /** The caller's connection id (what connect/data/close name). */
+  readonly connId: number;
+  /** CLIENT ID: server.next_client_id at creation, never reused. */
+  readonly id: number;
+  /** c->db->id: the SELECTed database. */
+  db: number;
+  /** c->resp: 2 until HELLO 3. */
+  resp: RespProtocolVersion;
+  /** CLIENT SETNAME; undefined until set (CLIENT GETNAME answers a null then). */
+  name: Uint8Array | undefined;
+  /** c->querybuf parsing state (networking.c processMultibulkBuffer / processInlineBuffer). */
+  readonly parser: RespRequestParser;
+  /** CLIENT_MULTI: inside MULTI. */
+  inMulti: boolean;
+  /** c->mstate.commands */
+  queue: QueuedCommand[];
+  /** CLIENT_DIRTY_EXEC: a command was refused while queueing; EXEC answers EXECABORT. */
+  dirtyExec: boolean;
+  /** CLIENT_DIRTY_CAS: a WATCHed key was touched; EXEC answers a null array. */
+  dirtyCas: boolean;
+  /** c->watched_keys: db → keys (as latin1 strings of the key bytes). */
+  readonly watched: Map<number, Set<string>>;
+  /** CLIENT_CLOSE_AFTER_REPLY (QUIT, protocol errors). */
+  closeAfterReply: boolean;
+  /** Connection time (ms) for CLIENT LIST age. */
+  readonly ctimeMs: number;
+  /** Last command name for CLIENT LIST cmd=. */
+  lastCmd: string;
+}
+
+export function createClient(connId: number, id: number, nowMs: number, maxBulkLen: number): Client {
+  return {
+    connId,
+    id,
+    db: 0,
+    resp: 2,
+    name: undefined,
+    parser: new RespRequestParser({ maxBulkLen }),
+    inMulti: false,
+    queue: [],
+    dirtyExec: false,
+    dirtyCas: false,
+    watched: new Map(),
+    closeAfterReply: false,
+    ctimeMs: nowMs,
+    lastCmd: 'NULL',
+  };
+}
+
+/** Key bytes as a Map key (each byte one char, so distinct byte strings stay distinct). */
+export function keyOf(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}

@@ -1,0 +1,6 @@
+export { RedisServer } from './server.js';
+export type { RedisServerOptions, ServerOutput } from './server.js';
+export type { Client } from './client.js';
+export { RedisServerError } from './errors.js';
+export type { RedisServerErrorCode } from './errors.js';
+export { REDIS_VERSION } from './version.js';

@@ -1,0 +1,251 @@
+/**
+ * `RedisServer`: the sans-I/O core of a Redis 7.0 server (server.c / networking.c). The caller
+ * owns sockets and clocks and hands in events; the server hands back bytes and closes:
+ *
+ *   const srv = new RedisServer({ now: () => clock });
+ *   srv.connect(1);                                   // acceptTcpHandler → createClient
+ *   srv.data(1, bytes);                               // readQueryFromClient → processInputBuffer
+ *   srv.close(1);                                     // freeClient
+ *   srv.tick();                                       // serverCron; returns ms until the next one
+ *
+ * Each of connect/data returns `ServerOutput[]`: the bytes to write per connection (one write
+ * per connection per call, as writeToClient sends what a read produced) and the connections to
+ * close. Commands run on one `@protolab/redis-keyspace` Keyspace; this layer adds what belongs to
+ * a connection: the request parser, the SELECTed db, RESP2/RESP3 (HELLO), the client's name,
+ * MULTI/EXEC with WATCH (multi.ts), QUIT, RESET.
+ */
+import type { RespValue } from '@protolab/resp';
+import { encode } from '@protolab/resp';
+import { Keyspace } from '@protolab/redis-keyspace';
+import type { PropagateFn } from '@protolab/redis-keyspace';
+import type { Client } from './client.js';
+import { createClient, keyOf } from './client.js';
+import { WatchedKeys } from './multi.js';
+import { RedisServerError } from './errors.js';
+import { clientCommand, helloCommand, resetClient } from './connection.js';
+import { runExec, queueCommand } from './exec.js';
+
+export type ServerOutput = { readonly type: 'write'; readonly id: number; readonly bytes: Uint8Array } | { readonly type: 'close'; readonly id: number };
+
+export interface RedisServerOptions {
+  /** Current Unix time in ms (a virtual clock, or Date.now in an adapter). */
+  readonly now: () => number;
+  /** `maxclients` (default 10000). */
+  readonly maxclients?: number;
+  /** `proto-max-bulk-len` (default 512 MiB). */
+  readonly protoMaxBulkLen?: number;
+  /** `hz` (default 10). */
+  readonly hz?: number;
+  /** Every write as propagated to the AOF / replicas (server.c propagate). */
+  readonly onPropagate?: PropagateFn;
+}
+
+const err = (text: string): RespValue => ({ type: 'error', value: text });
+const OK: RespValue = { type: 'simple', value: 'OK' };
+/** Commands MULTI does not queue (server.c processCommand). */
+const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+export class RedisServer {
+  readonly keyspace: Keyspace;
+  private readonly clients = new Map<number, Client>();
+  readonly watchedKeys = new WatchedKeys();
+  private nextClientId = 1;
+  private readonly maxclients: number;
+  private readonly protoMaxBulkLen: number;
+  private readonly now: () => number;
+  private readonly onPropagate: PropagateFn | undefined;
+  /** Writes propagated by the command running now (for WATCH: touched keys). */
+  private touched: { db: number; argv: Uint8Array[] }[] = [];
+
+  constructor(options: RedisServerOptions) {
+    this.now = options.now;
+    this.maxclients = options.maxclients ?? 10000;
+    if (!Number.isInteger(this.maxclients) || this.maxclients < 1) throw new RedisServerError('BAD_OPTION', `maxclients must be an integer >= 1, found ${String(options.maxclients)}`);
+    this.protoMaxBulkLen = options.protoMaxBulkLen ?? 512 * 1024 * 1024;
+    this.onPropagate = options.onPropagate;
+    this.keyspace = new Keyspace({
+      now: options.now,
+      hz: options.hz ?? 10,
+      onPropagate: (db, argv) => {
+        this.touched.push({ db, argv });
+        this.onPropagate?.(db, argv);
+      },
+    });
+  }
+
+  /** Connected clients (INFO clients: connected_clients). */
+  get connectedClients(): number {
+    return this.clients.size;
+  }
+
+  /** All clients, in connection order (CLIENT LIST). */
+  allClients(): IterableIterator<Client> {
+    return this.clients.values();
+  }
+
+  /** networking.c acceptCommonHandler: over maxclients the connection gets an error and is closed. */
+  connect(connId: number): ServerOutput[] {
+    if (this.clients.has(connId)) throw new RedisServerError('DUPLICATE_CONNECTION', `connect: connection ${connId} is already connected`);
+    if (this.clients.size >= this.maxclients) {
+      return [{ type: 'write', id: connId, bytes: encode(err('ERR max number of clients reached')) }, { type: 'close', id: connId }];
+    }
+    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), this.protoMaxBulkLen));
+    return [];
+  }
+
+  /** networking.c freeClient: forget the client and its WATCHed keys. */
+  close(connId: number): void {
+    const c = this.clients.get(connId);
+    if (c === undefined) return;
+    this.watchedKeys.unwatchAll(c);
+    this.clients.delete(connId);
+  }
+
+  /**
+   * networking.c readQueryFromClient → processInputBuffer: run every complete command in the
+   * bytes, in order; a protocol error answers Redis's text after the commands before it, then
+   * closes (CLIENT_CLOSE_AFTER_REPLY). Then beforeSleep (the fast expire cycle).
+   */
+  data(connId: number, bytes: Uint8Array): ServerOutput[] {
+    const c = this.clients.get(connId);
+    if (c === undefined) throw new RedisServerError('UNKNOWN_CONNECTION', `data: connection ${connId} is not connected`);
+    if (c.closeAfterReply) return [];
+    const { commands, error } = c.parser.feed(bytes);
+    const chunks: Uint8Array[] = [];
+    for (const item of commands) {
+      if (item.kind !== 'command') continue;
+      chunks.push(encode(this.processCommand(c, item.argv), { protocol: c.resp }));
+      if (closing(c)) break;
+    }
+    if (error !== undefined && !closing(c)) {
+      chunks.push(encode(err(`ERR ${error.redisText}`)));
+      c.closeAfterReply = true;
+    }
+    this.keyspace.beforeSleep();
+    const out: ServerOutput[] = [];
+    if (chunks.length > 0) out.push({ type: 'write', id: connId, bytes: concat(chunks) });
+    if (closing(c)) {
+      this.close(connId);
+      out.push({ type: 'close', id: connId });
+    }
+    return out;
+  }
+
+  /** server.c serverCron (the slow expire cycle, dynamic-hz); returns ms until the next call. */
+  tick(): number {
+    const r = this.keyspace.serverCron(undefined, Math.max(1, this.clients.size));
+    this.flagTouched();
+    return r.periodMs;
+  }
+
+  /** server.c processCommand for one client: connection commands here, the rest on the keyspace. */
+  processCommand(c: Client, argv: Uint8Array[]): RespValue {
+    const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+    c.lastCmd = name;
+    if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
+    return this.call(c, name, argv);
+  }
+
+  /** server.c call(): run one command now (also for each command EXEC runs). */
+  call(c: Client, name: string, argv: Uint8Array[]): RespValue {
+    switch (name) {
+      case 'quit':
+        c.closeAfterReply = true;
+        return OK;
+      case 'reset':
+        resetClient(this, c);
+        return { type: 'simple', value: 'RESET' };
+      case 'hello':
+        return helloCommand(c, argv);
+      case 'client':
+        return clientCommand(c, argv);
+      case 'multi':
+        if (c.inMulti) return err('ERR MULTI calls can not be nested');
+        c.inMulti = true;
+        return OK;
+      case 'discard':
+        if (!c.inMulti) return err('ERR DISCARD without MULTI');
+        this.discard(c);
+        return OK;
+      case 'exec':
+        return runExec(this, c);
+      case 'watch':
+        return this.watch(c, argv);
+      case 'unwatch':
+        if (argv.length !== 1) return err("ERR wrong number of arguments for 'unwatch' command");
+        this.watchedKeys.unwatchAll(c);
+        return OK;
+      default:
+        return this.runOnKeyspace(c, argv);
+    }
+  }
+
+  /** multi.c discardTransaction */
+  discard(c: Client): void {
+    c.inMulti = false;
+    c.queue = [];
+    c.dirtyExec = false;
+    this.watchedKeys.unwatchAll(c);
+  }
+
+  /** Run a keyspace command as client `c` (its db swapped in), then flag watchers of what it wrote. */
+  runOnKeyspace(c: Client, argv: readonly Uint8Array[]): RespValue {
+    const ks = this.keyspace;
+    if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
+    const r = ks.execute(argv);
+    c.db = ks.selectedDb;
+    this.flagTouched();
+    return r;
+  }
+
+  /** signalModifiedKey → touchWatchedKey for each key the last command(s) propagated. */
+  private flagTouched(): void {
+    if (this.touched.length === 0) return;
+    const ops = this.touched;
+    this.touched = [];
+    if (this.watchedKeys.empty) return;
+    for (const op of ops) this.touchOp(op.db, op.argv);
+  }
+
+  private touchOp(db: number, argv: Uint8Array[]): void {
+    const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+    if (name === 'multi' || name === 'exec' || name === 'select') return;
+    if (name === 'flushall' || name === 'flushdb' || name === 'swapdb') {
+      // FLUSHALL empties every db; SWAPDB's dbs are its arguments; FLUSHDB its own db.
+      const dbs = name === 'flushdb' ? [db] : name === 'swapdb' ? argv.slice(1).map((a) => Number(keyOf(a))) : [...Array(16).keys()];
+      for (const d of dbs) this.watchedKeys.touchAllInDb(d);
+      return;
+    }
+    const keys = this.keyspace.execute(['COMMAND', 'GETKEYS', ...argv]);
+    if (keys.type !== 'array') return;
+    for (const k of keys.value) if (k.type === 'bulk') this.watchedKeys.touch(db, keyOf(k.value));
+    // MOVE and COPY … DB n also write the key in another db.
+    if (name === 'move' && argv[1] !== undefined && argv[2] !== undefined) this.watchedKeys.touch(Number(keyOf(argv[2])), keyOf(argv[1]));
+  }
+
+  /** multi.c watchCommand */
+  private watch(c: Client, argv: Uint8Array[]): RespValue {
+    if (argv.length < 2) return err("ERR wrong number of arguments for 'watch' command");
+    if (c.inMulti) return err('ERR WATCH inside MULTI is not allowed');
+    for (const k of argv.slice(1)) this.watchedKeys.watch(c, c.db, keyOf(k));
+    return OK;
+  }
+}
+
+/** CLIENT_CLOSE_AFTER_REPLY (a function: commands set it, which flow analysis cannot see). */
+function closing(c: Client): boolean {
+  return c.closeAfterReply;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
+  let n = 0;
+  for (const ch of chunks) n += ch.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const ch of chunks) {
+    out.set(ch, at);
+    at += ch.length;
+  }
+  return out;
+}
