@@ -90,6 +90,7 @@ export function helloCommand(c: Client, argv: readonly Uint8Array[]): RespValue 
 export function resetClient(srv: RedisServer, c: Client): void {
   if (c.inMulti) srv.discard(c);
   srv.watchedKeys.unwatchAll(c);
+  srv.pubsub.unsubscribe(c, [], false);
   c.db = 0;
   c.resp = 2;
   c.name = undefined;

@@ -10,7 +10,7 @@ import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 
 /** Commands this package answers itself (they never reach the keyspace). */
-export const CONNECTION_COMMANDS = new Set(['hello', 'client', 'unwatch']);
+export const CONNECTION_COMMANDS = new Set(['hello', 'client', 'unwatch', 'subscribe', 'unsubscribe', 'publish', 'pubsub']);
 
 const QUEUED: RespValue = { type: 'simple', value: 'QUEUED' };
 
@@ -47,7 +47,7 @@ export function runExec(srv: RedisServer, c: Client): RespValue {
   ks.execute(['MULTI']);
   queue.forEach((argv, i) => {
     const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-    if (CONNECTION_COMMANDS.has(name)) local.set(i, srv.call(c, name, argv));
+    if (CONNECTION_COMMANDS.has(name)) local.set(i, srv.call(c, name, argv) ?? { type: 'array', value: [] });
     else ks.execute(argv);
   });
   const r = srv.runOnKeyspace(c, [new TextEncoder().encode('EXEC')]);

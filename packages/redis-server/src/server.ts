@@ -24,6 +24,7 @@ import { WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
 import { clientCommand, helloCommand, resetClient } from './connection.js';
 import { runExec, queueCommand } from './exec.js';
+import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
 
 export type ServerOutput = { readonly type: 'write'; readonly id: number; readonly bytes: Uint8Array } | { readonly type: 'close'; readonly id: number };
 
@@ -56,6 +57,11 @@ export class RedisServer {
   private readonly onPropagate: PropagateFn | undefined;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
+  /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
+  private readonly outbox = new Map<number, Uint8Array[]>();
+  readonly pubsub = new PubSub((c, bytes) => {
+    this.append(c.connId, bytes);
+  });
 
   constructor(options: RedisServerOptions) {
     this.now = options.now;
@@ -98,7 +104,23 @@ export class RedisServer {
     const c = this.clients.get(connId);
     if (c === undefined) return;
     this.watchedKeys.unwatchAll(c);
+    this.pubsub.unsubscribe(c, [], false);
     this.clients.delete(connId);
+    this.outbox.delete(connId);
+  }
+
+  private append(connId: number, bytes: Uint8Array): void {
+    const q = this.outbox.get(connId);
+    if (q === undefined) this.outbox.set(connId, [bytes]);
+    else q.push(bytes);
+  }
+
+  /** The writes waiting in every output buffer, one per connection (writeToClient). */
+  private flush(): ServerOutput[] {
+    const out: ServerOutput[] = [];
+    for (const [id, chunks] of this.outbox) out.push({ type: 'write', id, bytes: concat(chunks) });
+    this.outbox.clear();
+    return out;
   }
 
   /**
@@ -111,19 +133,18 @@ export class RedisServer {
     if (c === undefined) throw new RedisServerError('UNKNOWN_CONNECTION', `data: connection ${connId} is not connected`);
     if (c.closeAfterReply) return [];
     const { commands, error } = c.parser.feed(bytes);
-    const chunks: Uint8Array[] = [];
     for (const item of commands) {
       if (item.kind !== 'command') continue;
-      chunks.push(encode(this.processCommand(c, item.argv), { protocol: c.resp }));
+      const r = this.processCommand(c, item.argv);
+      if (r !== undefined) this.append(connId, encode(r, { protocol: c.resp }));
       if (closing(c)) break;
     }
     if (error !== undefined && !closing(c)) {
-      chunks.push(encode(err(`ERR ${error.redisText}`)));
+      this.append(connId, encode(err(`ERR ${error.redisText}`)));
       c.closeAfterReply = true;
     }
     this.keyspace.beforeSleep();
-    const out: ServerOutput[] = [];
-    if (chunks.length > 0) out.push({ type: 'write', id: connId, bytes: concat(chunks) });
+    const out = this.flush();
     if (closing(c)) {
       this.close(connId);
       out.push({ type: 'close', id: connId });
@@ -138,17 +159,41 @@ export class RedisServer {
     return r.periodMs;
   }
 
-  /** server.c processCommand for one client: connection commands here, the rest on the keyspace. */
-  processCommand(c: Client, argv: Uint8Array[]): RespValue {
+  /**
+   * server.c processCommand for one client: connection commands here, the rest on the keyspace.
+   * `undefined` when the command wrote its replies itself (SUBSCRIBE: one per channel).
+   */
+  processCommand(c: Client, argv: Uint8Array[]): RespValue | undefined {
     const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
     c.lastCmd = name;
+    if (c.resp === 2 && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
+      return err(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    }
     if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
     return this.call(c, name, argv);
   }
 
   /** server.c call(): run one command now (also for each command EXEC runs). */
-  call(c: Client, name: string, argv: Uint8Array[]): RespValue {
+  call(c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
     switch (name) {
+      case 'subscribe':
+        if (argv.length < 2) return err("ERR wrong number of arguments for 'subscribe' command");
+        this.pubsub.subscribe(c, argv.slice(1));
+        return undefined;
+      case 'unsubscribe':
+        this.pubsub.unsubscribe(c, argv.slice(1));
+        return undefined;
+      case 'publish': {
+        const [, channel, message] = argv;
+        if (argv.length !== 3 || channel === undefined || message === undefined) return err("ERR wrong number of arguments for 'publish' command");
+        return { type: 'integer', value: BigInt(this.pubsub.publish(channel, message)) };
+      }
+      case 'pubsub':
+        return this.pubsub.pubsubCommand(argv);
+      case 'ping':
+        // pingCommand: a RESP2 subscriber gets ["pong", message] instead of +PONG.
+        if (c.resp === 2 && this.pubsub.count(c) > 0 && argv.length <= 2) return { type: 'array', value: [{ type: 'bulk', value: new TextEncoder().encode('pong') }, { type: 'bulk', value: argv[1] ?? new Uint8Array() }] };
+        return this.runOnKeyspace(c, argv);
       case 'quit':
         c.closeAfterReply = true;
         return OK;
