@@ -1,5 +1,5 @@
 // The smart client core (ClusterClient): what ioredis's Cluster / redis-py's RedisCluster do with
-// each redirection (reference/redis.md §1.7), driven by hand with replies as a node would send them.
+// each redirection (docs/redis-cluster.md §5), driven by hand with replies as a node would send them.
 import type { RespValue } from '@protolab/resp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // A cluster master as a sans-I/O core: the migration protocol of `redis-cli --cluster reshard`
-// replayed by hand (reference/redis.md §1.3 "Migration protocol"), ASKING one-shot, MULTI/EXEC
+// replayed by hand (docs/redis-cluster.md §3 "Migration protocol"), ASKING one-shot, MULTI/EXEC
 // under routing, and the CLUSTER subcommands' texts.
 import type { RespValue } from '@protolab/resp';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// getNodeByQuery and clusterRedirectClient (redis/src/cluster.c, 7.0), reference/redis.md §1.3.
+// getNodeByQuery and clusterRedirectClient (redis/src/cluster.c, 7.0), docs/redis-cluster.md §3.
 // The texts are the ones captured from redis-server 7.0.15 (and re-checked by the peer test).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

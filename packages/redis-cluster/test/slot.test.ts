@@ -1,13 +1,13 @@
 // The hash slot function, as the spec: redis/src/crc16.c `crc16` and redis/src/cluster.c
 // `keyHashSlot`. Expected values are pinned from a real redis-server 7.0.15 `CLUSTER KEYSLOT`
-// (reference/redis.md §1.1–1.2) or computed by the bit-by-bit reference below — never by the code
+// (docs/redis-cluster.md §1–2) or computed by the bit-by-bit reference below — never by the code
 // under test.
 import calculateSlot from 'cluster-key-slot';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_SLOTS, ClusterError, CRC16_TABLE, crc16, crc16Utf8, hashTag, keyHashSlot } from '@protolab/redis-cluster';
 
-/** The CRC written out bit by bit (reference/redis.md §1.1), our oracle for every byte string. */
+/** The CRC written out bit by bit (docs/redis-cluster.md §1), our oracle for every byte string. */
 function crc16Bitwise(bytes: Uint8Array): number {
   let crc = 0;
   for (const b of bytes) {
@@ -97,7 +97,7 @@ describe('crc16 (redis/src/crc16.c, CRC-16/XMODEM)', () => {
 });
 
 describe('keyHashSlot (redis/src/cluster.c keyHashSlot), pinned to real CLUSTER KEYSLOT answers', () => {
-  // Every expected slot below was returned by redis-server 7.0.15 (reference/redis.md §1.2, and
+  // Every expected slot below was returned by redis-server 7.0.15 (docs/redis-cluster.md §2, and
   // re-captured with redis-cli for the binary ones).
   const vectors: [string, string | Uint8Array, number][] = [
     ['empty key', '', 0],
@@ -212,7 +212,7 @@ describe('keyHashSlot (redis/src/cluster.c keyHashSlot), pinned to real CLUSTER 
   });
 });
 
-describe('cluster-key-slot 1.1.2 as a planted bug: the reference properties catch it (toolchain.md P17)', () => {
+describe('cluster-key-slot 1.1.2 as a planted bug: the reference properties catch it (docs/toolchain.md, "Pitfalls met")', () => {
   it('it is wrong on foo{}{bar}, which Redis hashes whole (8363)', () => {
     expect(calculateSlot('foo{}{bar}')).toBe(4015);
     expect(keyHashSlot('foo{}{bar}')).toBe(8363);

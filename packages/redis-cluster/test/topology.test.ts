@@ -1,5 +1,5 @@
 // Slot map and the CLUSTER SLOTS / CLUSTER SHARDS replies (redis/src/cluster.c
-// clusterReplyMultiBulkSlots, clusterReplyShards; reference/redis.md §1.4–1.5).
+// clusterReplyMultiBulkSlots, clusterReplyShards; docs/redis-cluster.md §4).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
