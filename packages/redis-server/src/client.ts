@@ -39,6 +39,8 @@ export interface Client {
   readonly ctimeMs: number;
   /** Last command name for CLIENT LIST cmd=. */
   lastCmd: string;
+  /** Commands read while the client was blocked (CLIENT_BLOCKED): they run once it is served. */
+  pending: Uint8Array[][];
 }
 
 export function createClient(connId: number, id: number, nowMs: number, maxBulkLen: number): Client {
@@ -57,6 +59,7 @@ export function createClient(connId: number, id: number, nowMs: number, maxBulkL
     closeAfterReply: false,
     ctimeMs: nowMs,
     lastCmd: 'NULL',
+    pending: [],
   };
 }
 

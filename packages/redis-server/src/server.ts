@@ -25,6 +25,8 @@ import { RedisServerError } from './errors.js';
 import { clientCommand, helloCommand, resetClient } from './connection.js';
 import { runExec, queueCommand } from './exec.js';
 import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
+import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
+import type { BlockingKind } from './blocked.js';
 
 export type ServerOutput = { readonly type: 'write'; readonly id: number; readonly bytes: Uint8Array } | { readonly type: 'close'; readonly id: number };
 
@@ -57,6 +59,9 @@ export class RedisServer {
   private readonly onPropagate: PropagateFn | undefined;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
+  readonly blocking = new BlockingKeys();
+  /** server.ready_keys: (db, key) written while clients were blocked on it. */
+  private readyKeys: { db: number; key: Uint8Array }[] = [];
   /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
   private readonly outbox = new Map<number, Uint8Array[]>();
   readonly pubsub = new PubSub((c, bytes) => {
@@ -105,6 +110,7 @@ export class RedisServer {
     if (c === undefined) return;
     this.watchedKeys.unwatchAll(c);
     this.pubsub.unsubscribe(c, [], false);
+    this.blocking.unblock(c);
     this.clients.delete(connId);
     this.outbox.delete(connId);
   }
@@ -133,30 +139,97 @@ export class RedisServer {
     if (c === undefined) throw new RedisServerError('UNKNOWN_CONNECTION', `data: connection ${connId} is not connected`);
     if (c.closeAfterReply) return [];
     const { commands, error } = c.parser.feed(bytes);
-    for (const item of commands) {
-      if (item.kind !== 'command') continue;
-      const r = this.processCommand(c, item.argv);
-      if (r !== undefined) this.append(connId, encode(r, { protocol: c.resp }));
-      if (closing(c)) break;
-    }
+    for (const item of commands) if (item.kind === 'command') c.pending.push(item.argv);
+    this.runPending(c);
     if (error !== undefined && !closing(c)) {
+      // Commands still waiting behind a blocking pop are dropped with the connection.
+      c.pending = [];
       this.append(connId, encode(err(`ERR ${error.redisText}`)));
       c.closeAfterReply = true;
     }
+    return this.beforeSleep();
+  }
+
+  /** Run a client's waiting commands until it blocks, asks to be closed, or has none left. */
+  private runPending(c: Client): void {
+    while (c.pending.length > 0 && !closing(c) && !this.blocking.blocked.has(c)) {
+      const argv = c.pending.shift();
+      if (argv === undefined) break;
+      const r = this.processCommand(c, argv);
+      if (r !== undefined) this.append(c.connId, encode(r, { protocol: c.resp }));
+      this.handleClientsBlockedOnKeys();
+    }
+  }
+
+  /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
+  private beforeSleep(): ServerOutput[] {
+    this.handleBlockedClientsTimeout();
     this.keyspace.beforeSleep();
+    this.flagTouched();
+    this.handleClientsBlockedOnKeys();
     const out = this.flush();
-    if (closing(c)) {
-      this.close(connId);
-      out.push({ type: 'close', id: connId });
+    for (const c of [...this.clients.values()]) {
+      if (!closing(c)) continue;
+      this.close(c.connId);
+      out.push({ type: 'close', id: c.connId });
     }
     return out;
   }
 
+  /** blocked.c handleBlockedClientsTimeout: a null array, then the client's waiting commands. */
+  private handleBlockedClientsTimeout(): void {
+    const now = this.now();
+    for (const [c, b] of [...this.blocking.blocked]) {
+      if (b.deadlineMs > now) continue;
+      this.blocking.unblock(c);
+      this.append(c.connId, encode({ type: 'null', resp2: 'array' }, { protocol: c.resp }));
+      this.runPending(c);
+    }
+  }
+
+  /**
+   * blocked.c handleClientsBlockedOnKeys: for each key made ready, serve its blocked clients
+   * oldest first while the key has something; a served client then runs its waiting commands.
+   */
+  private handleClientsBlockedOnKeys(): void {
+    while (this.readyKeys.length > 0) {
+      const ready = this.readyKeys;
+      this.readyKeys = [];
+      const served: Client[] = [];
+      for (const { db, key } of ready) {
+        for (const c of this.blocking.waiting(db, keyOf(key))) {
+          const b = this.blocking.blocked.get(c);
+          if (b === undefined) continue;
+          const r = tryServe(b, key, (argv) => this.runInDb(b.db, argv));
+          if (r === 'empty' || r.type === 'error') break;
+          this.blocking.unblock(c);
+          this.append(c.connId, encode(r, { protocol: c.resp }));
+          served.push(c);
+        }
+      }
+      for (const c of served) this.runPending(c);
+    }
+  }
+
+  /** Run one command on the keyspace in `db` (for serving blocked clients). */
+  private runInDb(db: number, argv: Uint8Array[]): RespValue {
+    const ks = this.keyspace;
+    if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
+    const r = ks.execute(argv);
+    this.flagTouched();
+    return r;
+  }
+
+  /** The earliest blocked-client deadline (ms), so an adapter can call tick() then. */
+  nextTimeoutMs(): number | undefined {
+    return this.blocking.nextDeadlineMs();
+  }
+
   /** server.c serverCron (the slow expire cycle, dynamic-hz); returns ms until the next call. */
-  tick(): number {
+  tick(): { periodMs: number; outputs: ServerOutput[] } {
     const r = this.keyspace.serverCron(undefined, Math.max(1, this.clients.size));
     this.flagTouched();
-    return r.periodMs;
+    return { periodMs: r.periodMs, outputs: this.beforeSleep() };
   }
 
   /**
@@ -170,6 +243,7 @@ export class RedisServer {
       return err(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
+    if (BLOCKING_COMMANDS.has(name)) return this.blockingPop(c, name as BlockingKind, argv);
     return this.call(c, name, argv);
   }
 
@@ -225,6 +299,18 @@ export class RedisServer {
     }
   }
 
+  /** t_list.c blockingPopGenericCommand: serve from the first non-empty key, or block. */
+  private blockingPop(c: Client, kind: BlockingKind, argv: Uint8Array[]): RespValue | undefined {
+    const b = parseBlocking(kind, argv, this.now(), c.db);
+    if (!('kind' in b)) return b;
+    for (const key of b.keys) {
+      const r = tryServe(b, key, (a) => this.runOnKeyspace(c, a));
+      if (r !== 'empty') return r;
+    }
+    this.blocking.block(c, b);
+    return undefined;
+  }
+
   /** multi.c discardTransaction */
   discard(c: Client): void {
     c.inMulti = false;
@@ -248,7 +334,7 @@ export class RedisServer {
     if (this.touched.length === 0) return;
     const ops = this.touched;
     this.touched = [];
-    if (this.watchedKeys.empty) return;
+    if (this.watchedKeys.empty && this.blocking.blocked.size === 0) return;
     for (const op of ops) this.touchOp(op.db, op.argv);
   }
 
@@ -263,7 +349,12 @@ export class RedisServer {
     }
     const keys = this.keyspace.execute(['COMMAND', 'GETKEYS', ...argv]);
     if (keys.type !== 'array') return;
-    for (const k of keys.value) if (k.type === 'bulk') this.watchedKeys.touch(db, keyOf(k.value));
+    for (const k of keys.value) {
+      if (k.type !== 'bulk') continue;
+      const key = keyOf(k.value);
+      this.watchedKeys.touch(db, key);
+      if (this.blocking.has(db, key)) this.readyKeys.push({ db, key: k.value });
+    }
     // MOVE and COPY … DB n also write the key in another db.
     if (name === 'move' && argv[1] !== undefined && argv[2] !== undefined) this.watchedKeys.touch(Number(keyOf(argv[2])), keyOf(argv[1]));
   }

@@ -1,0 +1,128 @@
+/**
+ * blocked.c / t_list.c / t_zset.c blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN,
+ * BZPOPMAX. A command whose keys are all empty blocks the client (CLIENT_BLOCKED): its later
+ * commands wait unparsed-as-run until it is served or times out. Clients blocked on a key are
+ * served FIFO (server.blocking_keys), in handleClientsBlockedOnKeys after the command that made
+ * the key ready; a timeout answers a null array (replyToBlockedClientTimedOut). The pop itself
+ * runs on the keyspace as its non-blocking form (LPOP, RPOP, LMOVE, ZPOPMIN, ZPOPMAX), which is
+ * also what Redis propagates for a served blocking pop.
+ */
+import type { RespValue } from '@protolab/resp';
+import type { Client } from './client.js';
+import { keyOf } from './client.js';
+
+export type BlockingKind = 'blpop' | 'brpop' | 'blmove' | 'brpoplpush' | 'bzpopmin' | 'bzpopmax';
+export const BLOCKING_COMMANDS = new Set<string>(['blpop', 'brpop', 'blmove', 'brpoplpush', 'bzpopmin', 'bzpopmax']);
+
+export interface BlockState {
+  readonly kind: BlockingKind;
+  readonly db: number;
+  readonly keys: readonly Uint8Array[];
+  /** BLMOVE / BRPOPLPUSH: destination, wherefrom, whereto. */
+  readonly rest: readonly Uint8Array[];
+  /** Absolute ms; Infinity for timeout 0. */
+  readonly deadlineMs: number;
+}
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const err = (text: string): RespValue => ({ type: 'error', value: text });
+
+/** The pieces of a blocking command, or Redis's error for it (arity, timeout). */
+export function parseBlocking(kind: BlockingKind, argv: readonly Uint8Array[], nowMs: number, db: number): BlockState | RespValue {
+  const minArgs = { blpop: 3, brpop: 3, bzpopmin: 3, bzpopmax: 3, blmove: 6, brpoplpush: 4 }[kind];
+  const exact = kind === 'blmove' || kind === 'brpoplpush';
+  if (exact ? argv.length !== minArgs : argv.length < minArgs) return err(`ERR wrong number of arguments for '${kind}' command`);
+  const timeoutText = keyOf(argv[argv.length - 1] ?? new Uint8Array());
+  const seconds = Number(timeoutText);
+  // getTimeoutFromObjectOrReply: strtold of the whole text, then "is negative".
+  if (timeoutText.trim() !== timeoutText || timeoutText === '' || !Number.isFinite(seconds)) return err('ERR timeout is not a float or out of range');
+  if (seconds < 0) return err('ERR timeout is negative');
+  const deadlineMs = seconds === 0 ? Infinity : nowMs + Math.ceil(seconds * 1000);
+  if (kind === 'blmove') {
+    const from = keyOf(argv[3] ?? new Uint8Array()).toUpperCase();
+    const to = keyOf(argv[4] ?? new Uint8Array()).toUpperCase();
+    if (!isSide(from) || !isSide(to)) return err('ERR syntax error');
+    return { kind, db, keys: [argv[1] ?? new Uint8Array()], rest: [argv[2] ?? new Uint8Array(), enc(from), enc(to)], deadlineMs };
+  }
+  if (kind === 'brpoplpush') return { kind, db, keys: [argv[1] ?? new Uint8Array()], rest: [argv[2] ?? new Uint8Array(), enc('RIGHT'), enc('LEFT')], deadlineMs };
+  return { kind, db, keys: argv.slice(1, -1), rest: [], deadlineMs };
+}
+
+function isSide(s: string): boolean {
+  return s === 'LEFT' || s === 'RIGHT';
+}
+
+/**
+ * Try to serve `b` from `key` with the non-blocking form on the keyspace (`run`): the reply to
+ * send, 'empty' when the key has nothing, or an error (WRONGTYPE) to send as is.
+ */
+export function tryServe(b: BlockState, key: Uint8Array, run: (argv: Uint8Array[]) => RespValue): RespValue | 'empty' {
+  switch (b.kind) {
+    case 'blpop':
+    case 'brpop': {
+      const r = run([enc(b.kind === 'blpop' ? 'LPOP' : 'RPOP'), key]);
+      if (r.type === 'bulk') return { type: 'array', value: [{ type: 'bulk', value: key }, r] };
+      return r.type === 'error' ? r : 'empty';
+    }
+    case 'bzpopmin':
+    case 'bzpopmax': {
+      const r = run([enc(b.kind === 'bzpopmin' ? 'ZPOPMIN' : 'ZPOPMAX'), key]);
+      if (r.type === 'array' && r.value.length > 0) return { type: 'array', value: [{ type: 'bulk', value: key }, ...r.value] };
+      return r.type === 'error' ? r : 'empty';
+    }
+    case 'blmove':
+    case 'brpoplpush': {
+      const r = run([enc('LMOVE'), key, ...b.rest]);
+      if (r.type === 'bulk') return r;
+      return r.type === 'error' ? r : 'empty';
+    }
+  }
+}
+
+/** server.blocking_keys: (db, key) → clients blocked on it, FIFO. */
+export class BlockingKeys {
+  private readonly byKey = new Map<string, Set<Client>>();
+  readonly blocked = new Map<Client, BlockState>();
+
+  private static id(db: number, key: string): string {
+    return `${db}\u0000${key}`;
+  }
+
+  block(c: Client, b: BlockState): void {
+    this.blocked.set(c, b);
+    for (const k of b.keys) {
+      const id = BlockingKeys.id(b.db, keyOf(k));
+      let set = this.byKey.get(id);
+      if (set === undefined) this.byKey.set(id, (set = new Set()));
+      set.add(c);
+    }
+  }
+
+  unblock(c: Client): void {
+    const b = this.blocked.get(c);
+    if (b === undefined) return;
+    this.blocked.delete(c);
+    for (const k of b.keys) {
+      const id = BlockingKeys.id(b.db, keyOf(k));
+      const set = this.byKey.get(id);
+      set?.delete(c);
+      if (set?.size === 0) this.byKey.delete(id);
+    }
+  }
+
+  /** Clients blocked on (db, key), oldest first (a copy: serving changes the set). */
+  waiting(db: number, key: string): Client[] {
+    return [...(this.byKey.get(BlockingKeys.id(db, key)) ?? [])];
+  }
+
+  has(db: number, key: string): boolean {
+    return this.byKey.has(BlockingKeys.id(db, key));
+  }
+
+  /** The earliest deadline of a blocked client (for the adapter's timer), or undefined. */
+  nextDeadlineMs(): number | undefined {
+    let min = Infinity;
+    for (const b of this.blocked.values()) min = Math.min(min, b.deadlineMs);
+    return min === Infinity ? undefined : min;
+  }
+}
