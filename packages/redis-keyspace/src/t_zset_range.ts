@@ -17,8 +17,16 @@ import { zsetAddMember } from './zset-add.js';
 const SCORE_RANGE_ERR = 'ERR min or max is not a float';
 const LEX_RANGE_ERR = 'ERR min or max not valid string range item';
 
-/** strtod as zslParseRange uses it: leading space allowed, overflow gives ±inf. */
-function strtodLoose(s: string): number | undefined {
+/**
+ * strtod as zslParseRange uses it on the argument's C string: the text ends at the first NUL byte;
+ * an empty text converts nothing and leaves the end pointer on its terminator, so it is accepted
+ * as 0 (`ZCOUNT z "" 1` counts from 0 on redis-server 7.0.15); leading space is allowed; overflow
+ * gives ±inf.
+ */
+function strtodLoose(arg: string): number | undefined {
+  const nul = arg.indexOf('\u0000');
+  const s = nul === -1 ? arg : arg.slice(0, nul);
+  if (s === '') return 0;
   const t = s.replace(/^[ \t\n\v\f\r]+/, '');
   const v = parseDouble(t);
   if (v !== undefined) return v;
