@@ -1,5 +1,5 @@
 // The active expire cycle's cost per reclaimed key, beside real Redis's (~1.2–1.4 µs per key
-// measured on redis-server 7.0.15 on this machine when quiet: reference/redis.md §2.3, 229–281 ms
+// measured on redis-server 7.0.15 on this machine when quiet: docs/redis-expiry.md §3, 229–281 ms
 // of expire-cycle CPU for 200 000 keys).
 //   1. our cycle on the real clock (RealCycleClock: wall time, like Redis's ustime()),
 //   2. the cost model the simulator charges (DEFAULT_COST_MODEL) on the 200k + 200k experiment.

@@ -1,5 +1,5 @@
 // Replies and error texts pinned from redis-server 7.0.15 (captured with redis-cli on this machine;
-// reference/redis.md §2.4). Each row is a command and the reply Redis gave.
+// docs/redis-expiry.md §4). Each row is a command and the reply Redis gave.
 import { describe, expect, it } from 'vitest';
 import { clocked, show } from './helpers.js';
 

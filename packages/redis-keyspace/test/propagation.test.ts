@@ -1,5 +1,5 @@
 // What reaches the AOF / replicas (contract C2 onPropagate), pinned from an appendonly.aof captured
-// on redis-server 7.0.15 for the same command sequences (reference/redis.md §2.5, §4.1).
+// on redis-server 7.0.15 for the same command sequences (docs/redis-expiry.md §5).
 import { describe, expect, it } from 'vitest';
 import { Keyspace } from '../src/index.js';
 import { clocked } from './helpers.js';
