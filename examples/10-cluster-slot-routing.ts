@@ -17,7 +17,7 @@ const keys = [
   '日本{語}',
 ];
 // The "Redis" column is keyHashSlot, which matches CLUSTER KEYSLOT of a real redis-server 7.0
-// (checked on 7 507 keys by test/cluster.peer.test.ts); the last column is the npm package.
+// (checked on 7 507 keys by packages/redis-cluster/test/cluster.peer.test.ts); the last column is the npm package.
 console.log('key                        tag          Redis   cluster-key-slot 1.1.2');
 for (const k of keys) {
   const tag = hashTag(k);

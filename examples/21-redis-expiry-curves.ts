@@ -4,7 +4,7 @@
 //   npx tsx --conditions=@protolab/source examples/21-redis-expiry-curves.ts --full   # the full 200k + 200k experiment
 //
 // Writes examples/out/redis-expiry-curves.svg. With --full it also overlays the curves measured on
-// a real redis-server 7.0.15 (packages/redis-keyspace/docs/curves.json, from test/expiry.peer.test.ts).
+// a real redis-server 7.0.15 (packages/redis-keyspace/docs/curves.json, from packages/redis-keyspace/test/expiry.peer.test.ts).
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { expiryExperiment } from '@protolab/redis-keyspace';
 import type { CurvePoint, ExperimentResult } from '@protolab/redis-keyspace';
@@ -80,7 +80,7 @@ writeFileSync(out, plot(title, [
 ]));
 console.log(`\nwrote ${out.pathname}${full ? '' : ' (1/4 scale; --full for 200k + 200k)'}`);
 
-// With --full: the real redis-server curves recorded by test/expiry.peer.test.ts, next to the
+// With --full: the real redis-server curves recorded by packages/redis-keyspace/test/expiry.peer.test.ts, next to the
 // simulation run with the cost model scaled to the CPU per key that real run measured.
 const curvesFile = new URL('../packages/redis-keyspace/docs/curves.json', import.meta.url);
 if (full && existsSync(curvesFile)) {

@@ -45,7 +45,10 @@ for (const file of listed) {
     const where = `${file}:${i + 1}`;
     for (const { re, why } of FORBIDDEN) {
       re.lastIndex = 0;
-      for (const m of line.matchAll(re)) problems.push(`${where}: ${why}: ${m[0]}`);
+      for (const m of line.matchAll(re)) {
+        if (m[0] === 'toolchain.md' && file.startsWith('docs/')) continue; // a link within docs/
+        problems.push(`${where}: ${why}: ${m[0]}`);
+      }
     }
     for (const m of line.matchAll(PATH)) {
       const target = m[1].replace(/[.,;:]+$/, '');

@@ -1,6 +1,6 @@
 // Properties of expire.c activeExpireCycle as run by serverCron/beforeSleep on @protolab/sim
 // (docs/redis-expiry.md §3). Datasets are small so the suite stays fast; the full 200k+200k
-// experiment is in bench/expiry-curve.ts and test/expiry.peer.test.ts.
+// experiment is in examples/21-redis-expiry-curves.ts and test/expiry.peer.test.ts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Sim } from '@protolab/sim';

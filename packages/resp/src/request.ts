@@ -5,7 +5,7 @@
  * absolute byte offsets where it starts and ends, so a loader knows how far the input is valid.
  *
  * Faithful to the server, including its leniencies (checked against redis-server 7.0.15 in
- * test/request.peer.test.ts):
+ * packages/resp/test/resp.peer.test.ts):
  * - A request starting with '*' is multibulk; anything else is inline (unless `allowInline` is off).
  * - Lengths are parsed with string2ll: `*01`, `$+3`, `$ 3` are invalid. A multibulk count above
  *   INT_MAX is invalid; a count ≤ 0 (`*0`, `*-5`) is skipped without running anything.

@@ -106,7 +106,7 @@ function mermaidId(name: string): string {
 
 function mermaidText(s: string): string {
   // ';' and '#' end or escape Mermaid statements; keep labels on one line.
-  return s.replace(/[;#\n\r]/g, ' ').replace(/:/g, '∶');
+  return s.replace(/[;#\n\r]/g, ' ').replace(/:/g, '#58;');
 }
 
 /** A Mermaid `sequenceDiagram` of the messages between nodes, in delivery order. */
