@@ -1,4 +1,5 @@
 // @protolab/sim: a tiny ping-pong protocol under message loss and a partition, as a text trace and a Mermaid diagram
+// Run alone: npx tsx examples/01-sim-ping-pong.ts   (or: npm run example -- 01)
 import { Sim, SimError, renderMermaid, renderTrace } from '@protolab/sim';
 // The tutorial protocol is not kernel API: it lives beside the kernel's tests. Read it, it is 80 lines.
 import { describePingPong, pinger, ponger, type AwaitPong, type PingPongMsg, type PingerStatus } from '../packages/sim/test/ping-pong.js';

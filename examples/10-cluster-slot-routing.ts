@@ -1,4 +1,5 @@
 // Redis Cluster slot routing: CRC16 hash slots, hash tags, and the node that serves each key
+// Run alone: npx tsx examples/10-cluster-slot-routing.ts   (or: npm run example -- 10)
 import calculateSlot from 'cluster-key-slot';
 import { ClusterNode, type ClusterNodeInfo, hashTag, keyHashSlot, newConnection, SlotMap, clusterSlotsReply, showReply } from '@protolab/redis-cluster';
 

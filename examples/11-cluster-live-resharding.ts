@@ -1,4 +1,5 @@
 // Redis Cluster live resharding on the simulator: a slot moves n2 -> n1 while a client reads and writes, with MOVED and ASK hops
+// Run alone: npx tsx examples/11-cluster-live-resharding.ts   (or: npm run example -- 11)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { renderMermaid, renderTrace } from '@protolab/sim';
 import { keyHashSlot, showReply, simCluster } from '@protolab/redis-cluster';

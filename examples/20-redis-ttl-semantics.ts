@@ -1,4 +1,5 @@
 // Redis TTL semantics, command by command: what redis-server 7.0 answers and why (@protolab/redis-keyspace)
+// Run alone: npx tsx examples/20-redis-ttl-semantics.ts   (or: npm run example -- 20)
 import { Keyspace } from '@protolab/redis-keyspace';
 import type { RespValue } from '@protolab/resp';
 

@@ -1,7 +1,7 @@
 // Lazy + active expiry: 200k keys with TTLs + 200k without, never touched; "expired but not reclaimed" over time at hz 10 and 100
 //
-//   npx tsx --conditions=@protolab/source examples/21-redis-expiry-curves.ts          # 1/4 scale (fast, for the tour)
-//   npx tsx --conditions=@protolab/source examples/21-redis-expiry-curves.ts --full   # the full 200k + 200k experiment
+//   npx tsx examples/21-redis-expiry-curves.ts          # 1/4 scale (fast, for the tour)
+//   npx tsx examples/21-redis-expiry-curves.ts --full   # the full 200k + 200k experiment
 //
 // Writes examples/out/redis-expiry-curves.svg. With --full it also overlays the curves measured on
 // a real redis-server 7.0.15 (packages/redis-keyspace/docs/curves.json, from packages/redis-keyspace/test/expiry.peer.test.ts).

@@ -1,4 +1,5 @@
 // RDB byte layout: a dump written by @protolab/redis-rdb, record by record (offset, bytes, meaning)
+// Run alone: npx tsx examples/30-rdb-byte-layout.ts   (or: npm run example -- 30)
 import { Keyspace } from '@protolab/redis-keyspace';
 import { annotateRdb, decodeRdb, encodeRdb, hexDump } from '@protolab/redis-rdb';
 

@@ -1,4 +1,5 @@
 // RDB save points: what a crash loses under each `save` configuration (simulated, 30 minutes of writes)
+// Run alone: npx tsx examples/31-rdb-crash-timeline.ts   (or: npm run example -- 31)
 import { Sim } from '@protolab/sim';
 import { Keyspace } from '@protolab/redis-keyspace';
 import { parseSaveConfig, redisRdbNode, type RedisRdbNode } from '@protolab/redis-rdb';

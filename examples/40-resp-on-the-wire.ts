@@ -1,4 +1,5 @@
 // RESP on the wire: the same replies in RESP2 and RESP3, byte by byte, and what a client sends
+// Run alone: npx tsx examples/40-resp-on-the-wire.ts   (or: npm run example -- 40)
 //
 // Every Redis reply is a type byte, a line ending in \r\n, and for bulk strings and
 // aggregates a length that says how much follows. RESP3 (after HELLO 3) adds types that

@@ -1,4 +1,5 @@
 // RESP split anywhere: a streaming decoder that gives the same values however TCP cuts the bytes
+// Run alone: npx tsx examples/41-resp-split-anywhere.ts   (or: npm run example -- 41)
 //
 // A socket delivers bytes in arbitrary pieces. The decoder keeps the aggregates it is filling
 // on a stack and waits for a bulk's payload without re-reading it, so each push returns

@@ -1,4 +1,5 @@
 // RESP with a real redis-server: the same commands in RESP2 and after HELLO 3, byte for byte
+// Run alone: npx tsx examples/42-resp-real-server.ts   (or: npm run example -- 42)
 //
 // Starts /usr/bin/redis-server on a free port (skips politely if it is not installed), asks the
 // same questions on a RESP2 and a RESP3 connection, shows the raw reply bytes, and checks that

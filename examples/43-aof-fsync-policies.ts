@@ -1,4 +1,5 @@
 // appendfsync always / everysec / no under the same power-loss crash: what each one loses (simulated)
+// Run alone: npx tsx examples/43-aof-fsync-policies.ts   (or: npm run example -- 43)
 import { Sim } from '@protolab/sim';
 import { Keyspace } from '@protolab/redis-keyspace';
 import { aofServer, type AofServerNode, type AppendFsync } from '@protolab/redis-aof';

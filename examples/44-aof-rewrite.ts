@@ -1,4 +1,5 @@
 // BGREWRITEAOF: a long log of counters and pushes shrinks to one command per key (RESP base) or an RDB base
+// Run alone: npx tsx examples/44-aof-rewrite.ts   (or: npm run example -- 44)
 import { Keyspace } from '@protolab/redis-keyspace';
 import { AppendOnlyFile, formatManifest, loadAppendOnlyFiles } from '@protolab/redis-aof';
 import { SimDisk } from '@protolab/sim';

@@ -1,4 +1,5 @@
 // The 7.0 AOF manifest, annotated: how it changes through a BGREWRITEAOF, its quoting, and what the loader rejects
+// Run alone: npx tsx examples/45-aof-manifest.ts   (or: npm run example -- 45)
 import { Keyspace } from '@protolab/redis-keyspace';
 import { AofError, AppendOnlyFile, formatManifest, parseManifest, type AofManifest } from '@protolab/redis-aof';
 import { SimDisk } from '@protolab/sim';

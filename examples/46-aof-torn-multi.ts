@@ -1,4 +1,5 @@
 // A file cut inside MULTI: real Redis 7.0.15 leaves a dangling MULTI and loses the next acknowledged write; protolab cuts before MULTI
+// Run alone: npx tsx examples/46-aof-torn-multi.ts   (or: npm run example -- 46)
 import { Keyspace } from '@protolab/redis-keyspace';
 import { AppendOnlyFile } from '@protolab/redis-aof';
 import { SimDisk } from '@protolab/sim';

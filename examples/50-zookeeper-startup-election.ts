@@ -1,4 +1,5 @@
 // ZooKeeper start-up election: 5 servers started one by one elect the largest sid of the first majority that is up together
+// Run alone: npx tsx examples/50-zookeeper-startup-election.ts   (or: npm run example -- 50)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { renderMermaid, type TraceEvent } from '@protolab/sim';
 import { Ensemble } from '@protolab/zookeeper';

@@ -1,4 +1,5 @@
 // ZooKeeper run-time re-election: a larger zxid beats a larger sid, then the laggards sync by DIFF
+// Run alone: npx tsx examples/51-zookeeper-reelection.ts   (or: npm run example -- 51)
 import { renderTrace } from '@protolab/sim';
 import { Ensemble, zxidToHex } from '@protolab/zookeeper';
 

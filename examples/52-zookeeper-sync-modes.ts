@@ -1,4 +1,5 @@
 // ZooKeeper follower sync: LearnerHandler.syncFollower picks DIFF, TRUNC or SNAP; three followers, one of each
+// Run alone: npx tsx examples/52-zookeeper-sync-modes.ts   (or: npm run example -- 52)
 import { Ensemble, makeZxid, syncFollower, zxidToHex, type EnsembleEvent } from '@protolab/zookeeper';
 
 const z = makeZxid;

@@ -1,4 +1,5 @@
 // ZooKeeper under seeded faults: a schedule of crashes, partitions and lossy links, the safety monitor's verdict, and a planted bug it catches
+// Run alone: npx tsx examples/53-zookeeper-faults.ts   (or: npm run example -- 53)
 import { renderTrace } from '@protolab/sim';
 import { runSchedule } from '@protolab/zookeeper';
 

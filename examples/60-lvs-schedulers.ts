@@ -1,6 +1,6 @@
 // LVS: all 14 IPVS schedulers on one seeded workload — imbalance, peak load, and who moved when a server failed
 //
-//   npx tsx --conditions=@protolab/source examples/60-lvs-schedulers.ts
+//   npx tsx examples/60-lvs-schedulers.ts
 //
 // The same Poisson traffic (seed 7: 40 new TCP connections/s, mean 3 s, 300 client addresses) hits
 // a director with four real servers of weights 3, 2, 1, 2 for 120 virtual seconds; B is removed at

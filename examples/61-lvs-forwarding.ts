@@ -1,6 +1,6 @@
 // LVS forwarding methods hop by hop: NAT (-m), DR (-g) and TUN (-i) as packet rewrites, and what breaks each
 //
-//   npx tsx --conditions=@protolab/source examples/61-lvs-forwarding.ts
+//   npx tsx examples/61-lvs-forwarding.ts
 import { describeFrame, forward, type Director, type ForwardingMethod, type RealServer } from '@protolab/lvs';
 
 const client = { name: 'client', ip: '198.51.100.7', mac: 'c0:00:00:00:00:07', port: 40000 };

@@ -1,6 +1,6 @@
 // keepalived: the operator notes' keepalived.conf loaded as written, a real server failing its TCP_CHECK, and the VRRP pair failing over
 //
-//   npx tsx --conditions=@protolab/source examples/62-lvs-keepalived.ts
+//   npx tsx examples/62-lvs-keepalived.ts
 import { readFileSync } from 'node:fs';
 import { Sim, renderTrace } from '@protolab/sim';
 import { keepalivedChecker, masterDownIntervalMs, parseKeepalivedConf, VirtualService, vrrpNode, type HealthEvent, type VrrpAdvert, type VrrpHandlers } from '@protolab/lvs';

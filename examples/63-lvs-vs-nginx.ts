@@ -1,6 +1,6 @@
 // LVS vs nginx: the same weights, different orders (wrr vs smooth WRR), and "IP_HASH" is sh in LVS but ip_hash in nginx
 //
-//   npx tsx --conditions=@protolab/source examples/63-lvs-vs-nginx.ts
+//   npx tsx examples/63-lvs-vs-nginx.ts
 import { VirtualService } from '@protolab/lvs';
 import { NginxUpstream } from '@protolab/nginx';
 

@@ -2,7 +2,7 @@
 // noeviction, and how the approximated LRU / LFU policies compare with random eviction on a
 // skewed workload (hit rate of a cache that is half the size of its working set).
 //
-//   npx tsx --conditions=@protolab/source examples/21-redis-eviction.ts
+//   npx tsx examples/23-redis-eviction.ts
 import { Prng } from '@protolab/sim';
 import { Keyspace, objectMemoryEstimate } from '@protolab/redis-keyspace';
 import type { MaxmemoryPolicy } from '@protolab/redis-keyspace';

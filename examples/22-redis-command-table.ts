@@ -1,5 +1,5 @@
 // The Redis 7.0 command table and what a few commands really do — reply and AOF line each
-// (@protolab/redis-keyspace). Run: npx tsx --conditions=@protolab/source examples/20-redis-command-table.ts
+// (@protolab/redis-keyspace). Run: npx tsx examples/22-redis-command-table.ts
 import { Keyspace } from '@protolab/redis-keyspace';
 import type { RespValue } from '@protolab/resp';
 
