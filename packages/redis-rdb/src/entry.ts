@@ -121,8 +121,8 @@ export class Entry implements DecodedEntry {
 
   /** console.log / util.inspect show accessors as [Getter/Setter]: print the data, as for a plain entry. */
   [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
-    const plain: Record<string, unknown> = {};
-    for (const k of Object.keys(this)) plain[k] = (this as unknown as Record<string, unknown>)[k];
+    const plain: Record<string, unknown> = {}; // map-ok: keys are the entry's own field names (Object.keys), never input
+    for (const k of Object.keys(this)) plain[k] = (this as unknown as Record<string, unknown>)[k]; // map-ok: as above
     return inspect(plain, options);
   }
 

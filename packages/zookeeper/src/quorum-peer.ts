@@ -29,7 +29,7 @@ class Halt extends Error {}
 
 const ROLE_TIMERS: readonly PeerTimerName[] = ['leader-tick', 'leader-wait', 'learner-read', 'learner-connect'];
 /** FLE re-arms its poll on every notification: one shared timer object per name. */
-const FLE_TIMERS = { 'fle-poll': { name: 'fle-poll' }, 'fle-finalize': { name: 'fle-finalize' } } as const satisfies Record<string, PeerTimer>;
+const FLE_TIMERS = { 'fle-poll': { name: 'fle-poll' }, 'fle-finalize': { name: 'fle-finalize' } } as const satisfies Record<string, PeerTimer>; // map-ok: a fixed literal table, indexed only by its own two names
 
 export class QuorumPeer implements FleHost, PeerHost {
   readonly myid: number;

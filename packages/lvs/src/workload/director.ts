@@ -20,9 +20,9 @@ export interface WorkloadOptions extends TrafficOptions {
 
 export interface WorkloadResult {
   scheduler: SchedulerName;
-  picks: Record<string, number>;
+  picks: Record<string, number>; // map-ok: built by Object.fromEntries (own data properties, so a server named __proto__ is kept)
   none: number;
-  maxActive: Record<string, number>;
+  maxActive: Record<string, number>; // map-ok: built by Object.fromEntries, as picks
   /** max(picks) / mean(picks) over the servers that were never removed (1 = perfectly even by count). */
   imbalance: number;
   /** Peak over time of max(active) / mean(active), weighted servers compared per unit weight. */
@@ -32,7 +32,7 @@ export interface WorkloadResult {
   moved: number;
   /** Of those that moved, how many had NOT been on the failed server (collateral moves). */
   movedCollateral: number;
-  series: { t: number; active: Record<string, number> }[];
+  series: { t: number; active: Record<string, number> }[]; // map-ok: built by Object.fromEntries, as picks
 }
 
 /** What reaches the director: the clients' packets, and its own timers coming due. */
@@ -150,12 +150,12 @@ export class DirectorCore {
   }
 
   private onSample(now: number): DirectorTimer[] {
-    const active: Record<string, number> = {};
+    const active = new Map<string, number>();
     let sum = 0;
     let wsum = 0;
     let mx = 0;
     for (const d of this.svc.dests) {
-      active[d.name] = d.activeConns;
+      active.set(d.name, d.activeConns);
       if (d.weight > 0) {
         sum += d.activeConns;
         wsum += d.weight;
@@ -163,7 +163,7 @@ export class DirectorCore {
       }
     }
     if (sum > 0) this.#peak = Math.max(this.#peak, mx / (sum / wsum));
-    this.#series.push({ t: now, active });
+    this.#series.push({ t: now, active: Object.fromEntries(active) });
     return now + this.#sampleMs <= this.#opts.durationMs ? [{ afterMs: this.#sampleMs, input: { type: 'sample' } }] : [];
   }
 
