@@ -1,0 +1,11 @@
+/**
+ * @protolab/redis-sentinel — Redis Sentinel (sentinel.c, Redis 7.0) as a sans-I/O core:
+ * SDOWN / ODOWN, leader election per epoch, replica selection, the fail-over state machine and
+ * config propagation over hello messages.
+ */
+export * from './errors.js';
+export * from './types.js';
+export * from './select.js';
+export * from './vote.js';
+export * from './sentinel.js';
+export * from './simulation.js';

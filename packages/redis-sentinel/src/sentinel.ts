@@ -1,0 +1,451 @@
+import { SentinelError } from './errors.js';
+import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD, compareSlavesForPromotion, plantedCompareIgnoringOffset, sentinelSelectSlave, type SlaveCandidate } from './select.js';
+import type { FailoverState, Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
+import { sentinelGetLeader, sentinelVoteLeader, type VoteState } from './vote.js';
+
+/** sentinel.c timing constants (Redis 7.0). */
+export const SENTINEL_PUBLISH_PERIOD = 2000;
+export const SENTINEL_ASK_PERIOD = 1000;
+export const SENTINEL_MAX_DESYNC = 1000;
+export const SENTINEL_ELECTION_TIMEOUT = 10_000;
+
+/** A replica as a sentinel tracks it (the SRI_SLAVE sentinelRedisInstance). */
+interface SlaveInstance {
+  runid: string | undefined;
+  slave_priority: number;
+  slave_repl_offset: number;
+  last_avail_time: number;
+  info_refresh: number;
+  master_link_down_time: number;
+  master_host: string | undefined;
+  role: 'master' | 'slave';
+  reconf_sent: boolean;
+}
+
+/** Another sentinel (SRI_SENTINEL) and what it answered to is-master-down-by-addr. */
+interface OtherSentinel {
+  runid: string;
+  last_hello_time: number;
+  master_down: boolean;
+  master_down_reply_time: number;
+  leader: string | undefined;
+  leader_epoch: number;
+}
+
+/** The monitored master (SRI_MASTER sentinelRedisInstance). */
+export interface MasterInstance {
+  addr: string;
+  config_epoch: number;
+  last_avail_time: number;
+  s_down_since_time: number | undefined;
+  o_down: boolean;
+  failover_state: FailoverState;
+  failover_epoch: number;
+  failover_start_time: number;
+  failover_state_change_time: number;
+  promoted_slave: string | undefined;
+  role_reported: 'master' | 'slave';
+  role_reported_time: number;
+  /** When the master last answered INFO. */
+  info_refresh: number;
+}
+
+/**
+ * One sentinel monitoring one master, as a sans-I/O core. `tick(now)` is sentinelTimer /
+ * sentinelHandleRedisInstance; `onMessage` handles replies, hellos and is-master-down requests.
+ * `randomMs(n)` draws an integer in [0, n) from the caller's seeded stream.
+ */
+export class SentinelNode {
+  readonly vote: VoteState = { current_epoch: 0, leader: undefined, leader_epoch: 0 };
+  readonly master: MasterInstance;
+  readonly slaves = new Map<string, SlaveInstance>();
+  readonly sentinels = new Map<string, OtherSentinel>();
+  /** Events as Sentinel logs them ("+sdown master mymaster m"). */
+  readonly events: string[] = [];
+  private nextPingMs = 0;
+  private nextInfoMs = 0;
+  private lastInfoMs = -Infinity;
+  private nextHelloMs = 0;
+  private nextAskMs = 0;
+  private lastFailoverAttemptMs = -Infinity;
+  private configChangeMs = 0;
+
+  constructor(
+    readonly name: string,
+    readonly myid: string,
+    readonly config: SentinelConfig,
+    private readonly randomMs: (n: number) => number,
+  ) {
+    if (config.quorum < 1 || config.downAfterMs <= 0 || config.failoverTimeoutMs <= 0) {
+      throw new SentinelError('BAD_CONFIG', `expected quorum ≥ 1 and positive timeouts, found ${JSON.stringify(config)}`);
+    }
+    this.master = this.freshMaster(config.masterAddr, 0, 0);
+    // Sentinels desynchronise their timers (sentinel.c randomises its hz) so that they rarely
+    // start a fail-over in the same instant and split the vote.
+    this.nextPingMs = randomMs(SENTINEL_PING_PERIOD);
+    this.nextInfoMs = this.nextPingMs;
+    this.nextHelloMs = this.nextPingMs;
+    this.nextAskMs = this.nextPingMs;
+  }
+
+  /** A period plus up to 10% jitter. */
+  private jitter(periodMs: number): number {
+    return periodMs + this.randomMs(Math.max(1, Math.floor(periodMs / 10)));
+  }
+
+  private freshMaster(addr: string, configEpoch: number, nowMs: number): MasterInstance {
+    return {
+      addr,
+      config_epoch: configEpoch,
+      last_avail_time: nowMs,
+      s_down_since_time: undefined,
+      o_down: false,
+      failover_state: 'SENTINEL_FAILOVER_STATE_NONE',
+      failover_epoch: 0,
+      failover_start_time: 0,
+      failover_state_change_time: nowMs,
+      promoted_slave: undefined,
+      role_reported: 'master',
+      role_reported_time: nowMs,
+      info_refresh: nowMs,
+    };
+  }
+
+  private event(text: string): void {
+    this.events.push(text);
+  }
+
+  /** SENTINEL get-master-addr-by-name. */
+  getMasterAddrByName(name: string): string {
+    if (name !== this.config.masterName) throw new SentinelError('UNKNOWN_MASTER', `expected master name ${this.config.masterName}, found ${name}`);
+    return this.master.addr;
+  }
+
+  nextWakeup(): number {
+    return Math.min(this.nextPingMs, this.nextInfoMs, this.nextHelloMs, this.nextAskMs);
+  }
+
+  tick(nowMs: number): SentinelOutput[] {
+    const out: SentinelOutput[] = [];
+    const instances = [this.master.addr, ...this.slaves.keys()];
+    if (nowMs >= this.nextPingMs) {
+      this.nextPingMs = nowMs + this.jitter(SENTINEL_PING_PERIOD);
+      for (const to of instances) out.push({ to, msg: { type: 'PING' } });
+    }
+    // sentinelSendPeriodicCommands: INFO every 10 s, every 1 s while the master is down or in a
+    // fail-over (the period is recomputed on every tick, so the switch is immediate).
+    const fast = this.master.s_down_since_time !== undefined || this.master.failover_state !== 'SENTINEL_FAILOVER_STATE_NONE';
+    if (nowMs >= this.nextInfoMs || (fast && nowMs >= this.lastInfoMs + SENTINEL_PING_PERIOD)) {
+      this.lastInfoMs = nowMs;
+      this.nextInfoMs = nowMs + (fast ? SENTINEL_PING_PERIOD : SENTINEL_INFO_PERIOD);
+      for (const to of instances) out.push({ to, msg: { type: 'INFO' } });
+    }
+    if (nowMs >= this.nextHelloMs) {
+      this.nextHelloMs = nowMs + SENTINEL_PUBLISH_PERIOD;
+      this.sendHellos(instances, out);
+    }
+    this.sentinelCheckSubjectivelyDown(nowMs);
+    this.sentinelCheckObjectivelyDown(nowMs);
+    if (this.master.o_down && this.master.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' && nowMs - this.lastFailoverAttemptMs > this.config.failoverTimeoutMs * 2) {
+      this.sentinelStartFailover(nowMs);
+    }
+    this.sentinelFailoverStateMachine(nowMs, out);
+    if (nowMs >= this.nextAskMs) {
+      this.nextAskMs = nowMs + this.jitter(SENTINEL_ASK_PERIOD);
+      this.sentinelAskMasterStateToOtherSentinels(out);
+    }
+    return out;
+  }
+
+  private sendHellos(instances: readonly string[], out: SentinelOutput[]): void {
+    const hello: Hello = {
+      sentinel: this.name,
+      runid: this.myid,
+      current_epoch: this.vote.current_epoch,
+      master_name: this.config.masterName,
+      master_addr: this.sentinelGetCurrentMasterAddress(),
+      master_config_epoch: this.master.config_epoch,
+    };
+    for (const to of instances) {
+      out.push({ to, msg: { type: 'SUBSCRIBE' } });
+      out.push({ to, msg: { type: 'PUBLISH', hello } });
+    }
+  }
+
+  /**
+   * sentinelGetCurrentMasterAddress: once the promoted replica is confirmed (RECONF_SLAVES), hellos
+   * already announce it, with the new config epoch.
+   */
+  private sentinelGetCurrentMasterAddress(): string {
+    const m = this.master;
+    if (m.failover_state === 'SENTINEL_FAILOVER_STATE_RECONF_SLAVES' && m.promoted_slave !== undefined) return m.promoted_slave;
+    return m.addr;
+  }
+
+  private sentinelCheckSubjectivelyDown(nowMs: number): void {
+    const m = this.master;
+    // A master that reports itself as a replica for too long counts as down too, so that a
+    // fail-over fixes it (sentinelCheckSubjectivelyDown, "master claims to be a slave").
+    const claimsSlave = m.role_reported === 'slave' && nowMs - m.role_reported_time > this.config.downAfterMs + SENTINEL_INFO_PERIOD * 2;
+    const down = nowMs - m.last_avail_time > this.config.downAfterMs || claimsSlave;
+    if (down && m.s_down_since_time === undefined) {
+      m.s_down_since_time = nowMs;
+      this.event(`+sdown master ${this.config.masterName} ${m.addr}`);
+    } else if (!down && m.s_down_since_time !== undefined) {
+      m.s_down_since_time = undefined;
+      this.event(`-sdown master ${this.config.masterName} ${m.addr}`);
+    }
+  }
+
+  private sentinelCheckObjectivelyDown(nowMs: number): void {
+    const m = this.master;
+    let quorum = 0;
+    if (m.s_down_since_time !== undefined) {
+      quorum = 1;
+      for (const s of this.sentinels.values()) if (s.master_down && nowMs - s.master_down_reply_time <= SENTINEL_ASK_PERIOD * 5) quorum++;
+    }
+    const odown = quorum >= this.config.quorum;
+    if (odown && !m.o_down) this.event(`+odown master ${this.config.masterName} ${m.addr} #quorum ${quorum}/${this.config.quorum}`);
+    if (!odown && m.o_down) this.event(`-odown master ${this.config.masterName} ${m.addr}`);
+    m.o_down = odown;
+  }
+
+  private sentinelStartFailover(nowMs: number): void {
+    const m = this.master;
+    this.vote.current_epoch++;
+    m.failover_epoch = this.vote.current_epoch;
+    this.event(`+new-epoch ${m.failover_epoch}`);
+    this.event(`+try-failover master ${this.config.masterName} ${m.addr}`);
+    this.setFailoverState('SENTINEL_FAILOVER_STATE_WAIT_START', nowMs);
+    m.failover_start_time = nowMs + this.randomMs(SENTINEL_MAX_DESYNC);
+    this.lastFailoverAttemptMs = m.failover_start_time;
+  }
+
+  private setFailoverState(state: FailoverState, nowMs: number): void {
+    this.master.failover_state = state;
+    this.master.failover_state_change_time = nowMs;
+  }
+
+  private sentinelAskMasterStateToOtherSentinels(out: SentinelOutput[]): void {
+    const m = this.master;
+    if (m.s_down_since_time === undefined) return;
+    const runid = m.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' ? '*' : this.myid;
+    for (const name of this.sentinels.keys()) {
+      out.push({ to: name, msg: { type: 'IS_MASTER_DOWN', addr: m.addr, current_epoch: this.vote.current_epoch, runid } });
+    }
+  }
+
+  /** sentinelGetLeader for our fail-over epoch, casting our own vote as Redis does. */
+  private electedLeader(epoch: number): string | undefined {
+    const votes = new Map<string, string | undefined>();
+    for (const [name, s] of this.sentinels) if (s.leader_epoch === epoch) votes.set(name, s.leader);
+    const others = sentinelGetLeader(votes, 1, 1);
+    const mine = sentinelVoteLeader(this.vote, epoch, others ?? this.myid, this.config.planted === 'two-votes-per-epoch');
+    if (mine.leader_epoch === epoch) votes.set(this.name, mine.leader);
+    return sentinelGetLeader(votes, this.sentinels.size + 1, this.config.quorum);
+  }
+
+  private abortFailover(reason: string, nowMs: number): void {
+    this.event(`-failover-abort-${reason} master ${this.config.masterName} ${this.master.addr}`);
+    this.master.promoted_slave = undefined;
+    this.setFailoverState('SENTINEL_FAILOVER_STATE_NONE', nowMs);
+  }
+
+  private sentinelFailoverStateMachine(nowMs: number, out: SentinelOutput[]): void {
+    const m = this.master;
+    switch (m.failover_state) {
+      case 'SENTINEL_FAILOVER_STATE_WAIT_START': {
+        if (this.electedLeader(m.failover_epoch) === this.myid) {
+          this.event(`+elected-leader master ${this.config.masterName} ${m.addr}`);
+          this.setFailoverState('SENTINEL_FAILOVER_STATE_SELECT_SLAVE', nowMs);
+        } else if (nowMs - m.failover_start_time > Math.min(SENTINEL_ELECTION_TIMEOUT, this.config.failoverTimeoutMs)) {
+          this.abortFailover('not-elected', nowMs);
+        }
+        return;
+      }
+      case 'SENTINEL_FAILOVER_STATE_SELECT_SLAVE': {
+        const chosen = this.selectSlave(nowMs);
+        if (chosen === undefined) { this.abortFailover('no-good-slave', nowMs); return; }
+        this.event(`+selected-slave slave ${chosen.name}`);
+        m.promoted_slave = chosen.name;
+        this.setFailoverState('SENTINEL_FAILOVER_STATE_SEND_SLAVEOF_NOONE', nowMs);
+        return;
+      }
+      case 'SENTINEL_FAILOVER_STATE_SEND_SLAVEOF_NOONE': {
+        if (m.promoted_slave === undefined) { this.abortFailover('no-good-slave', nowMs); return; }
+        out.push({ to: m.promoted_slave, msg: { type: 'REPLICAOF', host: null } });
+        this.event(`+failover-state-wait-promotion slave ${m.promoted_slave}`);
+        this.setFailoverState('SENTINEL_FAILOVER_STATE_WAIT_PROMOTION', nowMs);
+        return;
+      }
+      case 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION': {
+        if (nowMs - m.failover_state_change_time > this.config.failoverTimeoutMs) this.abortFailover('slave-timeout', nowMs);
+        return;
+      }
+      case 'SENTINEL_FAILOVER_STATE_RECONF_SLAVES': {
+        this.sentinelFailoverReconfNextSlave(nowMs, out);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private selectSlave(nowMs: number): SlaveCandidate | undefined {
+    const m = this.master;
+    const candidates: SlaveCandidate[] = [];
+    for (const [name, s] of this.slaves) {
+      candidates.push({ name, ...s, down: nowMs - s.last_avail_time > this.config.downAfterMs, disconnected: false });
+    }
+    const ctx = { nowMs, masterSdown: m.s_down_since_time !== undefined, downAfterMs: this.config.downAfterMs, masterDownForMs: m.s_down_since_time === undefined ? 0 : nowMs - m.s_down_since_time };
+    return sentinelSelectSlave(candidates, ctx, this.config.planted === 'select-ignores-offset' ? plantedCompareIgnoringOffset : compareSlavesForPromotion);
+  }
+
+  /** sentinelFailoverReconfNextSlave + sentinelFailoverDetectEnd (parallel-syncs: all at once). */
+  private sentinelFailoverReconfNextSlave(nowMs: number, out: SentinelOutput[]): void {
+    const m = this.master;
+    const promoted = m.promoted_slave;
+    if (promoted === undefined) return;
+    let pending = 0;
+    for (const [name, s] of this.slaves) {
+      if (name === promoted) continue;
+      if (s.master_host === promoted) continue; // +slave-reconf-done
+      pending++;
+      if (!s.reconf_sent) {
+        s.reconf_sent = true;
+        this.event(`+slave-reconf-sent slave ${name}`);
+      }
+      out.push({ to: name, msg: { type: 'REPLICAOF', host: promoted } });
+    }
+    const timedOut = nowMs - m.failover_state_change_time > this.config.failoverTimeoutMs;
+    if (pending === 0 || timedOut) {
+      this.event(`+failover-end master ${this.config.masterName} ${m.addr}`);
+      this.switchToPromotedSlave(nowMs);
+    }
+  }
+
+  /** sentinelFailoverSwitchToPromotedSlave → sentinelResetMasterAndChangeAddress. */
+  private switchToPromotedSlave(nowMs: number): void {
+    const promoted = this.master.promoted_slave;
+    if (promoted === undefined) return;
+    this.resetMasterAndChangeAddress(promoted, this.master.config_epoch, nowMs);
+  }
+
+  private resetMasterAndChangeAddress(addr: string, configEpoch: number, nowMs: number): void {
+    const old = this.master.addr;
+    this.event(`+switch-master ${this.config.masterName} ${old} ${addr}`);
+    const names = new Set([...this.slaves.keys(), old]);
+    names.delete(addr);
+    this.slaves.clear();
+    for (const n of names) this.slaves.set(n, this.freshSlave(nowMs));
+    Object.assign(this.master, this.freshMaster(addr, configEpoch, nowMs));
+    this.configChangeMs = nowMs;
+  }
+
+  private freshSlave(nowMs: number): SlaveInstance {
+    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', reconf_sent: false };
+  }
+
+  onMessage(from: string, msg: SentinelMsg, nowMs: number): SentinelOutput[] {
+    const out: SentinelOutput[] = [];
+    if (msg.type === 'PONG') this.onPong(from, nowMs);
+    else if (msg.type === 'INFO_REPLY') this.sentinelRefreshInstanceInfo(from, msg.info, nowMs, out);
+    else if (msg.type === 'HELLO') this.sentinelProcessHelloMessage(msg.hello, nowMs);
+    else if (msg.type === 'IS_MASTER_DOWN') this.onIsMasterDown(from, msg, nowMs, out);
+    else if (msg.type === 'IS_MASTER_DOWN_REPLY') this.onIsMasterDownReply(from, msg, nowMs);
+    return out;
+  }
+
+  private onPong(from: string, nowMs: number): void {
+    if (from === this.master.addr) this.master.last_avail_time = nowMs;
+    const s = this.slaves.get(from);
+    if (s !== undefined) s.last_avail_time = nowMs;
+  }
+
+  /** sentinelRefreshInstanceInfo: learn replicas, notice a promotion, fix replicas that follow the wrong master. */
+  private sentinelRefreshInstanceInfo(from: string, info: InfoReply, nowMs: number, out: SentinelOutput[]): void {
+    const m = this.master;
+    if (from === m.addr) {
+      if (info.role !== m.role_reported) m.role_reported_time = nowMs;
+      m.info_refresh = nowMs;
+      m.role_reported = info.role;
+      for (const s of info.slaves) if (s !== m.addr && !this.slaves.has(s)) {
+        this.slaves.set(s, this.freshSlave(nowMs));
+        this.event(`+slave slave ${s}`);
+      }
+      // A master that says it is a replica for long enough, with no fail-over of ours: nothing to
+      // do here but wait (Redis leaves it to the other sentinels' newer config).
+      return;
+    }
+    const s = this.slaves.get(from);
+    if (s === undefined) return;
+    Object.assign(s, { runid: info.runid, slave_priority: info.slave_priority, slave_repl_offset: info.slave_repl_offset, info_refresh: nowMs, master_link_down_time: info.master_link_down_time, master_host: info.master_host, role: info.role });
+    if (info.role === 'master' && m.failover_state === 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION' && m.promoted_slave === from) {
+      m.config_epoch = m.failover_epoch;
+      this.event(`+promoted-slave slave ${from}`);
+      this.event(`+failover-state-reconf-slaves master ${this.config.masterName} ${m.addr}`);
+      this.setFailoverState('SENTINEL_FAILOVER_STATE_RECONF_SLAVES', nowMs);
+      this.nextHelloMs = nowMs; // sentinelForceHelloUpdateForMaster
+      return;
+    }
+    // Only touch replicas while our master looks sane (sentinelMasterLooksSane): up, reporting
+    // itself as master, with fresh INFO; otherwise our config may be the stale one.
+    const sane = m.s_down_since_time === undefined && !m.o_down && m.role_reported === 'master' && nowMs - m.info_refresh < SENTINEL_INFO_PERIOD * 3;
+    const settled = sane && m.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' && nowMs - this.configChangeMs > SENTINEL_PUBLISH_PERIOD * 4;
+    if (settled && info.role === 'master') {
+      this.event(`+convert-to-slave slave ${from}`);
+      out.push({ to: from, msg: { type: 'REPLICAOF', host: m.addr } });
+    } else if (settled && info.master_host !== m.addr) {
+      this.event(`+fix-slave-config slave ${from}`);
+      out.push({ to: from, msg: { type: 'REPLICAOF', host: m.addr } });
+    }
+  }
+
+  /** sentinelProcessHelloMessage: learn sentinels and adopt a newer master config. */
+  private sentinelProcessHelloMessage(h: Hello, nowMs: number): void {
+    if (h.sentinel === this.name || h.master_name !== this.config.masterName) return;
+    const known = this.sentinels.get(h.sentinel);
+    if (known === undefined) {
+      this.sentinels.set(h.sentinel, { runid: h.runid, last_hello_time: nowMs, master_down: false, master_down_reply_time: 0, leader: undefined, leader_epoch: 0 });
+      this.event(`+sentinel sentinel ${h.sentinel}`);
+    } else known.last_hello_time = nowMs;
+    if (h.current_epoch > this.vote.current_epoch) {
+      this.vote.current_epoch = h.current_epoch;
+      this.event(`+new-epoch ${h.current_epoch}`);
+    }
+    if (h.master_config_epoch > this.master.config_epoch) {
+      this.event(`+config-update-from sentinel ${h.sentinel}`);
+      if (h.master_addr !== this.master.addr) this.resetMasterAndChangeAddress(h.master_addr, h.master_config_epoch, nowMs);
+      else this.master.config_epoch = h.master_config_epoch;
+    }
+  }
+
+  /** sentinelCommand is-master-down-by-addr: our view, and our vote when a run id is given. */
+  private onIsMasterDown(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN' }>, nowMs: number, out: SentinelOutput[]): void {
+    const down = msg.addr === this.master.addr && this.master.s_down_since_time !== undefined;
+    let leader = '*';
+    let leader_epoch = 0;
+    if (msg.addr === this.master.addr && msg.runid !== '*') {
+      const v = sentinelVoteLeader(this.vote, msg.current_epoch, msg.runid, this.config.planted === 'two-votes-per-epoch');
+      if (v.votedNow) {
+        this.event(`+vote-for-leader ${msg.runid} ${v.leader_epoch}`);
+        // Having voted for another sentinel, don't start a fail-over of our own for a while.
+        this.lastFailoverAttemptMs = nowMs + this.randomMs(SENTINEL_MAX_DESYNC);
+      }
+      leader = v.leader ?? '*';
+      leader_epoch = v.leader_epoch;
+    }
+    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', down, leader, leader_epoch } });
+  }
+
+  private onIsMasterDownReply(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }>, nowMs: number): void {
+    const s = this.sentinels.get(from);
+    if (s === undefined) return;
+    s.master_down = msg.down;
+    s.master_down_reply_time = nowMs;
+    if (msg.leader !== '*') {
+      s.leader = msg.leader;
+      s.leader_epoch = msg.leader_epoch;
+    }
+  }
+}

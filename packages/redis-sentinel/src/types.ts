@@ -1,0 +1,64 @@
+/** A hello message on `__sentinel__:hello` (sentinelSendHello), with addresses as node names. */
+export interface Hello {
+  readonly sentinel: string;
+  readonly runid: string;
+  readonly current_epoch: number;
+  readonly master_name: string;
+  readonly master_addr: string;
+  readonly master_config_epoch: number;
+}
+
+/** What an instance's INFO replication section tells a sentinel. */
+export interface InfoReply {
+  readonly runid: string;
+  readonly role: 'master' | 'slave';
+  /** master_host for a replica. */
+  readonly master_host: string | undefined;
+  readonly slave_repl_offset: number;
+  readonly slave_priority: number;
+  /** The replicas a master lists (slave0:ip=…). */
+  readonly slaves: readonly string[];
+  /** master_link_down_since_seconds × 1000 (0 when up). */
+  readonly master_link_down_time: number;
+}
+
+export type SentinelMsg =
+  | { readonly type: 'PING' }
+  | { readonly type: 'PONG' }
+  | { readonly type: 'INFO' }
+  | { readonly type: 'INFO_REPLY'; readonly info: InfoReply }
+  | { readonly type: 'REPLICAOF'; readonly host: string | null }
+  | { readonly type: 'SUBSCRIBE' }
+  | { readonly type: 'PUBLISH'; readonly hello: Hello }
+  | { readonly type: 'HELLO'; readonly hello: Hello }
+  /** SENTINEL is-master-down-by-addr <addr> <current-epoch> <runid or *>. */
+  | { readonly type: 'IS_MASTER_DOWN'; readonly addr: string; readonly current_epoch: number; readonly runid: string }
+  | { readonly type: 'IS_MASTER_DOWN_REPLY'; readonly down: boolean; readonly leader: string; readonly leader_epoch: number };
+
+export interface SentinelConfig {
+  /** sentinel monitor <name> <addr> <quorum>. */
+  readonly masterName: string;
+  readonly masterAddr: string;
+  readonly quorum: number;
+  /** down-after-milliseconds (default 30 000). */
+  readonly downAfterMs: number;
+  /** failover-timeout (default 180 000). */
+  readonly failoverTimeoutMs: number;
+  /** Deliberately wrong variants kept for the tests that must catch them. */
+  readonly planted?: 'two-votes-per-epoch' | 'select-ignores-offset';
+}
+
+/** sentinel.c failover_state. */
+export type FailoverState =
+  | 'SENTINEL_FAILOVER_STATE_NONE'
+  | 'SENTINEL_FAILOVER_STATE_WAIT_START'
+  | 'SENTINEL_FAILOVER_STATE_SELECT_SLAVE'
+  | 'SENTINEL_FAILOVER_STATE_SEND_SLAVEOF_NOONE'
+  | 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION'
+  | 'SENTINEL_FAILOVER_STATE_RECONF_SLAVES'
+  | 'SENTINEL_FAILOVER_STATE_UPDATE_CONFIG';
+
+export interface SentinelOutput {
+  readonly to: string;
+  readonly msg: SentinelMsg;
+}
