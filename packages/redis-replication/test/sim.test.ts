@@ -33,14 +33,19 @@ function convergenceRun(seed: number): RunResult {
   }
   sim.heal();
   sim.setDefaultLink({ lossRate: 0 });
-  sim.runFor(30_000);
+  // Eventually (within 30 s of healing): the master PINGs through the stream every 10 s, so at
+  // any one instant a PING may be in flight; check at 100 ms steps until all replicas match.
   const m = sim.node<ReplSimNode>('m').core;
+  const same = (name: string): boolean => {
+    const r = sim.node<ReplSimNode>(name).core;
+    return r.replid === m.replid && r.master_repl_offset === m.master_repl_offset && JSON.stringify([...r.data]) === JSON.stringify([...m.data]);
+  };
+  for (let t = 0; t < 30_000 && !replicas.every(same); t += 100) sim.runFor(100);
   let converged = true;
   let detail = '';
   for (const name of replicas) {
     const r = sim.node<ReplSimNode>(name).core;
-    const same = r.replid === m.replid && r.master_repl_offset === m.master_repl_offset && JSON.stringify([...r.data]) === JSON.stringify([...m.data]);
-    if (!same) {
+    if (!same(name)) {
       converged = false;
       detail += `${name}: ${r.repl_state} ${r.replid.slice(0, 6)}@${r.master_repl_offset} vs master ${m.replid.slice(0, 6)}@${m.master_repl_offset}; `;
     }
