@@ -7,6 +7,8 @@ import { ZkRun, decodeZkAction, encodeZkAction, type ZkAction } from '../src/sce
 import { ExpiryRun } from '../src/scenarios/expiry.js';
 import { PersistenceRun } from '../src/scenarios/persistence.js';
 import { decodeLog, encodeLog, formatHash, parseHash, UrlStateError } from '../src/url.js';
+import { ClusterRun } from '../src/scenarios/cluster.js';
+import { decodeFault, encodeFault } from '../src/scenarios/faults.js';
 
 const fingerprint = (run: ZkRun): string => JSON.stringify({ v: run.view(), trace: run.sim.trace.length, now: run.sim.now() });
 
@@ -146,5 +148,39 @@ describe('playground timeline: spares (runs parked at checkpoints) make stepping
       expect(fingerprint(t.run), `position ${String(target)}`).toBe(fingerprint(fresh));
       t.prepare(1000);
     }
+  });
+});
+
+describe('playground faults: link faults, partitions and drops go through the sim and replay', () => {
+  it('property: every fault action survives encodeFault then decodeFault', () => {
+    const name = fc.constantFrom('c1', 'admin', 'n1', 'n2', 'n3');
+    const fault = fc.oneof(
+      fc.record({ type: fc.constant('link' as const), lossPct: fc.integer({ min: 0, max: 100 }), dupPct: fc.integer({ min: 0, max: 100 }), delayMs: fc.integer({ min: 0, max: 5000 }) }),
+      fc.record({ type: fc.constant('partition' as const), a: fc.array(name, { minLength: 1, maxLength: 3 }), b: fc.array(name, { minLength: 1, maxLength: 3 }) }),
+      fc.constant({ type: 'heal' as const }),
+      fc.record({ type: fc.constant('drop' as const), id: fc.nat() }),
+    );
+    fc.assert(fc.property(fault, (f) => { expect(decodeFault(encodeFault(f))).toEqual(f); }));
+    expect(decodeFault('cmd.GET.k')).toBeUndefined();
+    expect(() => decodeFault('part.n1.__proto__/x')).toThrow(RangeError);
+  });
+
+  it('a client cut off from every master retries until the partition heals; step back over the partition replays it', () => {
+    const t = new Timeline(() => new ClusterRun({ masters: 3, pipeline: 1, adminDelayMs: 1 }, 7));
+    t.act({ type: 'partition', a: ['c1'], b: ['n1', 'n2', 'n3'] });
+    t.act({ type: 'cmd', argv: ['SET', 'k', 'v'] });
+    t.forwardFor(1000);
+    expect(t.run.cluster.client('c1').history).toHaveLength(0);
+    expect(t.run.cluster.client('c1').pending()).toBe(1);
+    t.act({ type: 'heal' });
+    t.forwardFor(3000);
+    const done = t.run.history().at(-1);
+    expect(done?.reply).toBe('+OK');
+    expect(done?.hops).toContain('connection error');
+    const end = t.pos;
+    const fp = JSON.stringify(t.run.history());
+    t.seek(2);
+    t.seek(end);
+    expect(JSON.stringify(t.run.history())).toBe(fp);
   });
 });

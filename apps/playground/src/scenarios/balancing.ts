@@ -14,6 +14,7 @@ import { Sim } from '@protolab/sim';
 import { DirectorCore, TrafficCore, SCHEDULER_NAMES, type DirectorInput, type SchedulerName } from '@protolab/lvs';
 import { NginxUpstream, NGINX_METHODS, type NginxMethod, type NginxPeer, type NginxServerSpec } from '@protolab/nginx';
 import type { ScenarioRun } from '../timeline.js';
+import { applyFault, decodeFault, encodeFault, isFault, type FaultAction } from './faults.js';
 
 export interface BalancingParams {
   readonly scheduler: SchedulerName;
@@ -28,7 +29,8 @@ export type BalancingAction =
   | { readonly type: 'add'; readonly name: string; readonly weight: number }
   | { readonly type: 'remove'; readonly name: string }
   | { readonly type: 'weight'; readonly name: string; readonly weight: number }
-  | { readonly type: 'overload'; readonly name: string; readonly on: boolean };
+  | { readonly type: 'overload'; readonly name: string; readonly on: boolean }
+  | FaultAction;
 
 type Msg = Extract<DirectorInput, { type: 'syn' | 'ack' | 'fin' }>;
 
@@ -160,6 +162,10 @@ export class BalancingRun implements ScenarioRun<BalancingAction> {
   }
 
   apply(a: BalancingAction): void {
+    if (isFault(a)) {
+      applyFault(this.sim, a);
+      return;
+    }
     const svc = this.director.svc;
     switch (a.type) {
       case 'add':
@@ -198,6 +204,7 @@ export class BalancingRun implements ScenarioRun<BalancingAction> {
 }
 
 export function encodeBalancingAction(a: BalancingAction): string {
+  if (isFault(a)) return encodeFault(a);
   switch (a.type) {
     case 'add': return `add.${a.name}.${String(a.weight)}`;
     case 'remove': return `remove.${a.name}`;
@@ -207,6 +214,8 @@ export function encodeBalancingAction(a: BalancingAction): string {
 }
 
 export function decodeBalancingAction(s: string): BalancingAction {
+  const fault = decodeFault(s);
+  if (fault !== undefined) return fault;
   const [t, name = '', n = ''] = s.split('.');
   if (!/^[a-z0-9-]{1,16}$/.test(name)) throw new RangeError(`bad server name in '${s}'`);
   const num = Number(n);

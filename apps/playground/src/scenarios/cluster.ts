@@ -8,6 +8,7 @@
 import type { Sim } from '@protolab/sim';
 import { keyHashSlot, simCluster, showReply, type SimCluster } from '@protolab/redis-cluster';
 import type { ScenarioRun } from '../timeline.js';
+import { applyFault, decodeFault, encodeFault, isFault, type FaultAction } from './faults.js';
 
 export interface ClusterParams {
   readonly masters: number;
@@ -19,7 +20,8 @@ export interface ClusterParams {
 
 export type ClusterAction =
   | { readonly type: 'cmd'; readonly argv: readonly string[] }
-  | { readonly type: 'move'; readonly from: number; readonly to: number; readonly target: string };
+  | { readonly type: 'move'; readonly from: number; readonly to: number; readonly target: string }
+  | FaultAction;
 
 export interface ClusterNodeView {
   readonly name: string;
@@ -43,6 +45,10 @@ export class ClusterRun implements ScenarioRun<ClusterAction> {
   }
 
   apply(a: ClusterAction): void {
+    if (isFault(a)) {
+      applyFault(this.sim, a);
+      return;
+    }
     if (a.type === 'cmd') {
       if (a.argv.length === 0) throw new RangeError('an empty command');
       this.cluster.command('c1', ...a.argv);
@@ -107,10 +113,13 @@ export function slotOf(key: string): number {
 }
 
 export function encodeClusterAction(a: ClusterAction): string {
+  if (isFault(a)) return encodeFault(a);
   return a.type === 'cmd' ? `cmd.${a.argv.map(encodeURIComponent).join('.')}` : `move.${String(a.from)}.${String(a.to)}.${a.target}`;
 }
 
 export function decodeClusterAction(s: string): ClusterAction {
+  const fault = decodeFault(s);
+  if (fault !== undefined) return fault;
   const [t = '', ...rest] = s.split('.');
   if (t === 'cmd') return { type: 'cmd', argv: rest.map((x) => decodeURIComponent(x)) };
   if (t === 'move') {

@@ -3,6 +3,7 @@ import type { UiScenario } from '../scenario.js';
 import { BALANCING_REAL, BalancingRun, IPVS_SCHEDULERS, NGINX_BALANCERS, decodeBalancingAction, encodeBalancingAction, type BalancingAction } from '../scenarios/balancing.js';
 import { renderChart, type Series } from './chart.js';
 import { h, memo, svg } from './dom.js';
+import { faultControls } from './faults-ui.js';
 
 const COLORS = ['#2458c6', '#c53030', '#1b7f3b', '#b7791f', '#6b46c1', '#0f766e', '#be185d', '#4b5563'];
 
@@ -41,7 +42,9 @@ export const balancingScenario: UiScenario<BalancingAction, BalancingRun> = {
       h('button', { 'data-act': 'overload', onclick: () => { ctx.act({ type: 'overload', name: name.value, on: true }); } }, 'overload'),
       h('button', { 'data-act': 'unload', onclick: () => { ctx.act({ type: 'overload', name: name.value, on: false }); } }, 'back to normal'),
       h('button', { 'data-act': 'add', onclick: () => { added++; ctx.act({ type: 'add', name: `new${String(added)}`, weight: Math.max(1, Number(weight.value) | 0) }); } }, 'add a server'),
-    ), h('p', { class: 'hint' }, `IPVS ${run().params.scheduler} and nginx ${run().params.method} get the same clients. Pick others above, then "new run".`));
+    ));
+    faultControls(root, ['clients', 'ipvs', 'nginx'], (a) => { ctx.act(a); });
+    root.append(h('p', { class: 'hint' }, `IPVS ${run().params.scheduler} and nginx ${run().params.method} get the same clients. Pick others above, then "new run".`));
   },
 
   render(root, run) {

@@ -2,6 +2,7 @@
 import type { UiScenario } from '../scenario.js';
 import { CLUSTER_REAL, ClusterRun, decodeClusterAction, encodeClusterAction, slotOf, type ClusterAction } from '../scenarios/cluster.js';
 import { h, memo } from './dom.js';
+import { faultControls, renderInFlight } from './faults-ui.js';
 
 export const clusterScenario: UiScenario<ClusterAction, ClusterRun> = {
   id: 'cluster',
@@ -41,17 +42,27 @@ export const clusterScenario: UiScenario<ClusterAction, ClusterRun> = {
         h('button', { 'data-act': 'move', onclick: () => { ctx.act({ type: 'move', from: Number(from.value) | 0, to: Number(to.value) | 0, target: target.value }); } }, 'reshard'),
         h('button', { 'data-act': 'run-200', onclick: () => { ctx.runFor(200); } }, 'run 200 ms'),
         h('button', { 'data-act': 'run-1s', onclick: () => { ctx.runFor(1000); } }, 'run 1 s')),
+    );
+    faultControls(root, ['c1', 'admin', 'n1', 'n2', 'n3'], (a) => { ctx.act(a); });
+    root.append(
       h('p', { class: 'hint' }, 'Try: reshard the slot of {user} to n1, "run 200 ms", then GET {user}b (ASK), MGET {user}a {user}b (TRYAGAIN while the slot is split), and GET {user}a after the move (MOVED).'),
     );
   },
 
-  render(root, run) {
+  render(root, run, ctx) {
     const nodes = run.nodes();
     const st = run.stats();
     const hist = run.history();
     const cache = run.slotCache();
-    memo(root, JSON.stringify([nodes, st, hist, cache]), () => {
-      root.replaceChildren(
+    let main = root.querySelector<HTMLElement>('.cluster-main');
+    if (main === null) {
+      main = h('div', { class: 'cluster-main' });
+      root.append(main);
+    }
+    renderInFlight(root, run.sim, (a) => { ctx.act(a); });
+    const mainEl = main;
+    memo(mainEl, JSON.stringify([nodes, st, hist, cache]), () => {
+      mainEl.replaceChildren(
         h('div', { class: 'cards' }, ...nodes.map((n) => h('div', { class: 'card', 'data-node': n.name },
           h('div', { class: 'card-title' }, n.name, n.migrating !== '' ? h('span', { class: 'badge' }, 'MIGRATING') : '', n.importing !== '' ? h('span', { class: 'badge' }, 'IMPORTING') : ''),
           h('div', { class: 'kv' }, 'slots ', h('code', {}, n.slots)),
