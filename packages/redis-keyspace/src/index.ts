@@ -17,10 +17,10 @@ export type { CycleClock, CycleResult, CycleType, CostModel, CostKind } from './
 export { DEFAULT_THRESHOLDS, OBJ_ENCODING_EMBSTR_SIZE_LIMIT } from './values.js';
 export type { Thresholds } from './values.js';
 export { formatDouble17g, parseDouble, string2ll } from './numbers.js';
-export { redisSimNode } from './sim-server.js';
-export type { RedisSimNode, RedisSimInput, RedisSimOptions, CycleRecord } from './sim-server.js';
-export { expiryExperiment } from './experiment.js';
-export type { ExperimentOptions, ExperimentResult, CurvePoint } from './experiment.js';
+export { redisSimNode } from './adapters/sim-server.js';
+export type { RedisSimNode, RedisSimInput, RedisSimOptions, CycleRecord } from './adapters/sim-server.js';
+export { expiryExperiment } from './adapters/experiment.js';
+export type { ExperimentOptions, ExperimentResult, CurvePoint } from './adapters/experiment.js';
 export { RealClockKeyspace, RealCycleClock, batchedClock } from './adapters/real-clock.js';
 export type { RealClockOptions } from './adapters/real-clock.js';
 export { objectMemoryEstimate } from './maxmemory.js';

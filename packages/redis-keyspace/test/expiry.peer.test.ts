@@ -1,5 +1,5 @@
 // The expiry experiment (docs/redis-expiry.md §3) on the real redis-server at hz 10 and hz 100,
-// compared with the same experiment on @protolab/sim (src/experiment.ts): 200 000 keys whose
+// compared with the same experiment on @protolab/sim (src/adapters/experiment.ts): 200 000 keys whose
 // deadlines are spread evenly over [E0, E0 + 1 s) plus 200 000 keys without TTL, never touched,
 // DBSIZE sampled every 100 ms. With PROTOLAB_RECORD_CURVES=1 both curves are written to
 // packages/redis-keyspace/docs/curves.json (the README and examples/21 use them).

@@ -7,7 +7,7 @@
 import { Sim } from '@protolab/sim';
 import { redisSimNode } from './sim-server.js';
 import type { RedisSimNode } from './sim-server.js';
-import type { CostModel } from './expire-cycle.js';
+import type { CostModel } from '../expire-cycle.js';
 
 export interface ExperimentOptions {
   hz: number;

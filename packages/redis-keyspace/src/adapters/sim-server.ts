@@ -11,10 +11,10 @@
  */
 import type { NodeContext, NodeFactory, NodeHandlers } from '@protolab/sim';
 import type { RespValue } from '@protolab/resp';
-import { Keyspace } from './keyspace.js';
-import type { KeyspaceOptions } from './keyspace.js';
-import { CostModelClock } from './expire-cycle.js';
-import type { CycleResult } from './expire-cycle.js';
+import { Keyspace } from '../keyspace.js';
+import type { KeyspaceOptions } from '../keyspace.js';
+import { CostModelClock } from '../expire-cycle.js';
+import type { CycleResult } from '../expire-cycle.js';
 
 export type RedisSimInput = { type: 'command'; argv: string[] } | { type: 'clients'; count: number };
 
