@@ -26,3 +26,4 @@ export { clusterNodeActor, type NodeActor } from './adapters/sim-node.js';
 export { type ClientActor, type ClientActorOptions, clusterClientActor, type OpRecord } from './adapters/sim-client.js';
 export { type ReshardActor, reshardActor, type ReshardOptions } from './adapters/sim-reshard.js';
 export { type ClusterInput, type SimCluster, simCluster, type SimClusterOptions } from './adapters/sim-cluster.js';
+export * from './failover/election.js';
