@@ -16,14 +16,15 @@ import { replayWorkload } from './lb-workload.js';
 
 export const HELP = `protolab-lb — which server gets which client, under IPVS or nginx
 
-usage: protolab-lb (--ipvsadm FILE | --keepalived FILE | --nginx FILE) [--service VIP:PORT]
+usage: protolab-lb (--ipvsadm FILE | --keepalived FILE | --nginx FILE) [--service VIP:PORT|NAME]
                    (--clients FILE | --workload k=v,...) [--balancer NAME] [--remove SERVER]
                    [--seed N] [--json]
 
   --ipvsadm FILE     servers and scheduler from \`ipvsadm -Sn\` output (- reads stdin)
   --keepalived FILE  from keepalived.conf: a virtual_server's real_servers and lb_algo
   --nginx FILE       from an nginx \`upstream name { … }\` block: servers and method
-  --service VIP:PORT which virtual service, when the file has several (default: the first)
+  --service NAME     which virtual service (VIP:PORT) or nginx upstream (its name), when the
+                     file has several (default: the first)
   --balancer NAME    replay through another balancer instead: an IPVS scheduler (rr wrr lc wlc
                      sed nq sh dh mh lblc lblcr fo ovf twos) or nginx:METHOD (round_robin
                      least_conn ip_hash hash hash_consistent random random_two)

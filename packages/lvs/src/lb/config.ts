@@ -40,13 +40,45 @@ export function balancerName(b: Balancer): string {
 }
 
 /**
+ * The `upstream NAME { … }` block to read from nginx configuration text: the text itself when it is
+ * one upstream block, otherwise the block named `name` (or the first) found in a whole nginx.conf.
+ * Comments (`#` to the end of the line) and quoted strings are skipped while matching braces, as
+ * nginx's ngx_conf_read_token does.
+ */
+export function upstreamText(text: string, name?: string): string {
+  const blocks: { name: string; text: string }[] = [];
+  const re = /(^|[\s;{}])upstream\s+([^\s{;]+)\s*\{/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = m.index + (m[1] ?? '').length;
+    let depth = 0;
+    let i = text.indexOf('{', start);
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '#') { const nl = text.indexOf('\n', i); i = nl === -1 ? text.length : nl; continue; }
+      if (c === '"' || c === "'") { let j = i + 1; while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1; i = j; continue; }
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) break;
+    }
+    if (depth !== 0) break; // unterminated: let parseUpstreamBlock report it on the whole text
+    blocks.push({ name: m[2] ?? '', text: text.slice(start, i + 1) });
+    re.lastIndex = i + 1;
+  }
+  if (blocks.length === 0) return text;
+  if (blocks.length === 1 && blocks[0]?.text.trim() === text.trim()) return text;
+  const chosen = name === undefined ? blocks[0] : blocks.find((b) => b.name === name);
+  if (chosen === undefined) throw new LvsError('CONFIG_VALUE', `nginx configuration: no upstream named ${String(name)} (found ${blocks.map((b) => b.name).join(', ')})`);
+  return chosen.text;
+}
+
+/**
  * Servers and balancer from an `ipvsadm -Sn` dump, a keepalived.conf (`virtual_server` /
- * `real_server` / `lb_algo`) or an nginx `upstream` block. `service` picks a virtual service by
- * its `VIP:PORT` when the file has several (default: the first).
+ * `real_server` / `lb_algo`) or an nginx `upstream` block (alone, or inside a whole nginx.conf).
+ * `service` picks a virtual service by its `VIP:PORT` (ipvsadm, keepalived) or an upstream by its
+ * name (nginx) when the file has several (default: the first).
  */
 export function loadConfig(format: ConfigFormat, text: string, service?: string): LbConfig {
   if (format === 'nginx') {
-    const u = parseUpstreamBlock(text);
+    const u = parseUpstreamBlock(upstreamText(text, service));
     return {
       source: `nginx upstream${u.name === undefined ? '' : ` ${u.name}`}`,
       balancer: { kind: 'nginx', method: u.method },
