@@ -15,7 +15,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { type Arg, argToString, commandKeys } from './commands.js';
-import { ClusterError } from './errors.js';
+import { ClusterError, defined } from './errors.js';
 import { parseRedirect } from './route.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slot.js';
 import { parseClusterSlots } from './topology.js';
@@ -52,6 +52,8 @@ export type ClientStep =
 export class ClusterClient {
   private readonly slotCache: (string | undefined)[] = new Array<string | undefined>(CLUSTER_SLOTS).fill(undefined);
   private readonly startup: string[];
+  /** startup[0]: the constructor refuses an empty list. */
+  private readonly firstStartup: string;
   private readonly maxRedirections: number;
   private readonly tryAgainMs: number;
   private readonly downMs: number;
@@ -64,6 +66,7 @@ export class ClusterClient {
   constructor(opts: ClusterClientOptions) {
     if (opts.startupNodes.length === 0) throw new ClusterError('REPLY_SHAPE', 'ClusterClient: expected at least one startup node, found none');
     this.startup = [...opts.startupNodes];
+    this.firstStartup = defined(this.startup[0], 'ClusterClient: startupNodes is non-empty');
     this.maxRedirections = opts.maxRedirections ?? 16;
     this.tryAgainMs = opts.retryDelayOnTryAgainMs ?? 100;
     this.downMs = opts.retryDelayOnClusterDownMs ?? 100;
@@ -89,7 +92,7 @@ export class ClusterClient {
 
   /** Where to send CLUSTER SLOTS: the first startup node (callers may rotate). */
   refreshNode(): string {
-    return this.startup[0]!;
+    return this.firstStartup;
   }
 
   /**
@@ -103,7 +106,7 @@ export class ClusterClient {
       const s = keyHashSlot(k);
       if (slot === undefined) slot = s;
       else if (s !== slot) {
-        const error = new ClusterError('CROSSSLOT', `${argToString(argv[0]!)}: keys hash to different slots (${slot} and ${s}); CROSSSLOT refused before sending`);
+        const error = new ClusterError('CROSSSLOT', `${argToString(argv[0] ?? '')}: keys hash to different slots (${slot} and ${s}); CROSSSLOT refused before sending`);
         return { request: { argv, slot, ttl: 0, hops: [] }, step: { kind: 'fail', error } };
       }
     }
@@ -112,7 +115,7 @@ export class ClusterClient {
   }
 
   private route(req: ClientRequest, delayMs: number): ClientStep {
-    const node = (req.slot === undefined ? undefined : this.slotCache[req.slot]) ?? this.startup[0]!;
+    const node = (req.slot === undefined ? undefined : this.slotCache[req.slot]) ?? this.firstStartup;
     return { kind: 'send', node, argv: req.argv, asking: false, delayMs };
   }
 
@@ -122,7 +125,7 @@ export class ClusterClient {
     if (req.ttl >= 0) return undefined;
     return new ClusterError(
       'TOO_MANY_REDIRECTIONS',
-      `Too many Cluster redirections for ${argToString(req.argv[0]!)} (budget ${this.maxRedirections}); last hops: ${req.hops.slice(-3).join(', ')}`,
+      `Too many Cluster redirections for ${argToString(req.argv[0] ?? '')} (budget ${this.maxRedirections}); last hops: ${req.hops.slice(-3).join(', ')}`,
     );
   }
 

@@ -16,7 +16,8 @@ export type ClusterErrorCode =
   | 'CROSSSLOT' // client side: keys known to hash to different slots, refused before sending
   | 'TOO_MANY_REDIRECTIONS' // client side: redirect budget used up
   | 'REDIRECT_PARSE' // a MOVED/ASK error text that does not parse
-  | 'TIMEOUT'; // client side: no reply within the attempt budget
+  | 'TIMEOUT' // client side: no reply within the attempt budget
+  | 'INVARIANT'; // an internal rule the code relies on was broken (a bug here, not bad input)
 
 export class ClusterError extends Error {
   override readonly name: string = 'ClusterError';
@@ -35,4 +36,13 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
   return typeof v;
+}
+
+/**
+ * `x`, or a ClusterError INVARIANT naming the `rule` that promised it is set (used instead of `!`
+ * where an earlier check — arity, a non-empty list — guarantees the value).
+ */
+export function defined<T>(x: T | undefined, rule: string): T {
+  if (x === undefined) throw new ClusterError('INVARIANT', `expected a value (${rule}), found undefined`);
+  return x;
 }

@@ -6,6 +6,7 @@
  * The order of the checks is the real one and it matters: CROSSSLOT is found while the keys are
  * scanned, before any MOVED decision, so a node owning none of the keys still answers CROSSSLOT.
  */
+import { defined } from './errors.js';
 import { type Arg, lookupCommand } from './commands.js';
 import { keyHashSlot } from './slot.js';
 
@@ -86,7 +87,7 @@ export function getNodeByQuery(view: NodeView, client: ClientRouteState, argv: r
     if (cmd.pubsubShard) pubsubShard = true;
     if (cmd.write) anyWrite = true;
     for (const pos of cmd.keys(cmdArgv)) {
-      const key = cmdArgv[pos]!;
+      const key = defined(cmdArgv[pos], 'getNodeByQuery: key positions lie inside argv');
       const keySlot = keyHashSlot(key);
       if (firstKey === undefined) {
         firstKey = key;
@@ -127,7 +128,7 @@ export function getNodeByQuery(view: NodeView, client: ClientRouteState, argv: r
 
   if (migrating && missing > 0) {
     if (existing > 0) return { kind: 'tryagain' };
-    return { kind: 'ask', slot, node: view.migratingTo(slot)! };
+    return { kind: 'ask', slot, node: defined(view.migratingTo(slot), 'getNodeByQuery: a migrating slot has a MIGRATING target') };
   }
 
   if (importing && (client.asking || spec.asking)) {

@@ -4,7 +4,7 @@
  * `clusterReplyMultiBulkSlots` / `addNodeReplyForClusterSlot`, `clusterReplyShards` /
  * `addShardReplyForClusterShards` / `addNodeDetailsToShardReply`). docs/redis-cluster.md §4.
  */
-import { ClusterError, describeValue } from './errors.js';
+import { ClusterError, defined, describeValue } from './errors.js';
 import { assertSlot, CLUSTER_SLOTS } from './slot.js';
 
 /** One node as the cluster bus knows it (a line of CLUSTER NODES, reduced). */
@@ -218,8 +218,8 @@ export function parseClusterSlots(reply: unknown): DiscoveredRange[] {
       if (prev !== undefined) throw new ClusterError('SLOT_OVERLAP', `CLUSTER SLOTS: slot ${s} appears in two entries (${prev} and entry ${i})`);
       seen.assign(s, `entry ${i}`);
     }
-    const [master, ...replicas] = nodes;
-    out.push({ start, end, master: master!, replicas });
+    const master = defined(nodes[0], 'parseClusterSlots: an entry has at least 3 elements');
+    out.push({ start, end, master, replicas: nodes.slice(1) });
   });
   return out;
 }

@@ -192,6 +192,19 @@ describe('key specs', () => {
     expect((err as ClusterError).code).toBe('UNKNOWN_COMMAND');
     expect((err as ClusterError).message).toBe("ERR unknown command 'foo', with args beginning with: 'a' 'b' ");
   });
+  it('names of Object.prototype members (constructor, __proto__, toString) are unknown commands, like in Redis 7.0 (server.c lookupCommand)', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'CONSTRUCTOR']) {
+      let err: unknown;
+      try {
+        commandKeys([name, 'k']);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ClusterError);
+      expect((err as ClusterError).code).toBe('UNKNOWN_COMMAND');
+      expect((err as ClusterError).message).toBe(`ERR unknown command '${name}', with args beginning with: 'k' `);
+    }
+  });
   it('a wrong arity is a typed ARITY error with the text Redis 7.0 sends', () => {
     expect(() => commandKeys(['GET'])).toThrow("ERR wrong number of arguments for 'get' command");
     expect(() => commandKeys(['GET', 'a', 'b'])).toThrow(ClusterError);
