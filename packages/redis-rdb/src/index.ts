@@ -22,3 +22,7 @@ export {
 export { redisRdbNode, type RedisRdbNode, type RedisRdbNodeOptions, type PersistentStore, type PersistenceInputMsg } from './sim-node.js';
 export { saveRdbFile, streamRdbFile, saveRdbFileWith, streamRdbFileWith, type RdbFs } from './adapters/file.js';
 export { annotateRdb, hexDump, type AnnotatedRecord } from './annotate.js';
+export {
+  rdbPayloadCodec, dumpPayloadCodec, createDumpPayload, verifyDumpPayload, loadDumpPayloadObject, DUMP_FOOTER_BYTES,
+  type DumpPayloadOptions,
+} from './dump-payload.js';
