@@ -63,9 +63,16 @@ export function sentinelSelectSlave(
   ctx: SelectContext,
   compare: (a: SlaveCandidate, b: SlaveCandidate) => number = compareSlavesForPromotion,
 ): SlaveCandidate | undefined {
+  const ok = eligibleSlaves(slaves, ctx);
+  ok.sort(compare);
+  return ok[0];
+}
+
+/** The filter half of sentinelSelectSlave: the replicas that may be promoted at all. */
+export function eligibleSlaves(slaves: readonly SlaveCandidate[], ctx: SelectContext): SlaveCandidate[] {
   const infoValidityMs = ctx.masterSdown ? SENTINEL_PING_PERIOD * 5 : SENTINEL_INFO_PERIOD * 3;
   const maxMasterDownMs = ctx.downAfterMs * 10 + ctx.masterDownForMs;
-  const ok = slaves.filter(
+  return slaves.filter(
     (s) =>
       !s.down &&
       !s.disconnected &&
@@ -74,6 +81,4 @@ export function sentinelSelectSlave(
       ctx.nowMs - s.info_refresh <= infoValidityMs &&
       s.master_link_down_time <= maxMasterDownMs,
   );
-  ok.sort(compare);
-  return ok[0];
 }

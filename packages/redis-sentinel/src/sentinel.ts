@@ -1,5 +1,5 @@
 import { SentinelError } from './errors.js';
-import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD, compareSlavesForPromotion, plantedCompareIgnoringOffset, sentinelSelectSlave, type SlaveCandidate } from './select.js';
+import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD, compareSlavesForPromotion, eligibleSlaves, plantedCompareIgnoringOffset, sentinelSelectSlave, type SlaveCandidate } from './select.js';
 import type { FailoverState, Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
 import { sentinelGetLeader, sentinelVoteLeader, type VoteState } from './vote.js';
 
@@ -62,6 +62,8 @@ export class SentinelNode {
   readonly sentinels = new Map<string, OtherSentinel>();
   /** Events as Sentinel logs them ("+sdown master mymaster m"). */
   readonly events: string[] = [];
+  /** The replicas the last SELECT_SLAVE could choose from (for observers and tests). */
+  lastSelectionCandidates: readonly string[] = [];
   private nextPingMs = 0;
   private nextInfoMs = 0;
   private lastInfoMs = -Infinity;
@@ -298,6 +300,7 @@ export class SentinelNode {
       candidates.push({ name, ...s, down: nowMs - s.last_avail_time > this.config.downAfterMs, disconnected: false });
     }
     const ctx = { nowMs, masterSdown: m.s_down_since_time !== undefined, downAfterMs: this.config.downAfterMs, masterDownForMs: m.s_down_since_time === undefined ? 0 : nowMs - m.s_down_since_time };
+    this.lastSelectionCandidates = eligibleSlaves(candidates, ctx).map((c) => c.name);
     return sentinelSelectSlave(candidates, ctx, this.config.planted === 'select-ignores-offset' ? plantedCompareIgnoringOffset : compareSlavesForPromotion);
   }
 

@@ -59,10 +59,8 @@ function run(seed: number, planted?: 'two-votes-per-epoch' | 'select-ignores-off
         firstSelected = sel.slice('+selected-slave slave '.length);
         // Redis skips replicas whose INFO is older than 5 s or that missed PINGs for 5 s
         // (sentinelSelectSlave); under loss that can exclude the best one, so compare with the
-        // replicas the selecting sentinel could choose from.
-        const now = sim.now();
-        const eligible = [...core.slaves].filter(([, v]) => now - v.info_refresh <= 5000 && now - v.last_avail_time <= 5000).map(([n]) => n);
-        eligibleBest = Math.max(...eligible.map((n) => offsets.get(n) ?? -1));
+        // replicas the selecting sentinel could choose from (the true pre-crash offsets).
+        eligibleBest = Math.max(...core.lastSelectionCandidates.map((n) => offsets.get(n) ?? -1));
       }
       const st = core.master.failover_state;
       if (st !== 'SENTINEL_FAILOVER_STATE_NONE' && st !== 'SENTINEL_FAILOVER_STATE_WAIT_START') {
