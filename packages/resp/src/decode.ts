@@ -23,9 +23,10 @@
  */
 import { ByteQueue } from './buffer.js';
 import { RespProtocolError, showByte, type RespErrorCode } from './errors.js';
-import { parseBignum, parseDouble, parseInteger, parseLength } from './number.js';
+import { parseInteger, parseLength } from './number.js';
 import { aggregateOf, buildAggregate, elementsOf, NULL, NULL_ARRAY, NULL_BULK, OBJ_SHARED_INTEGERS, OK, sharedInteger, showLine, type Aggregate } from './reply-values.js';
 import { RespRequestParser } from './request.js';
+import { resp3Scalar } from './resp3.js';
 import type { RespInteger, RespValue } from './types.js';
 import { readUtf8 } from './utf8.js';
 
@@ -35,8 +36,7 @@ export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
 export const REPLY_MAX_MULTIBULK_LEN = 2 ** 32 - 1;
 /** Aggregates nested deeper than this are refused (bounded state for hostile input). */
 export const DEFAULT_MAX_DEPTH = 1000;
-/** Longest `,` double line: hiredis read.c processLineItem copies it into `char buf[326]`. */
-export const MAX_DOUBLE_CHARS = 325;
+export { MAX_DOUBLE_CHARS } from './resp3.js';
 /** Longest `(` big number accepted by default (V8's decimal-to-bigint is not linear). */
 export const DEFAULT_MAX_BIGNUM_DIGITS = 10_000;
 /** A value still unfinished after this many bytes is scanned, not built, until it completes. */
@@ -522,7 +522,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
       default:
         if (this.protocol === 2) this.resp3InResp2(pos, type);
         this.ops += cr - pos;
-        return this.resp3Scalar(type, buf, pos, cr);
+        return resp3Scalar(type, buf, pos, cr, this.maxBignumDigits, this.q.base);
     }
   }
 
@@ -536,35 +536,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     const n = parseInteger(buf, pos + 1, cr);
     if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
     return { type: 'integer', value: this.numbers || typeof n === 'bigint' ? n : BigInt(n) };
-  }
-
-  /** `_ # , (`: the RESP3 one-line types, validated as hiredis read.c processLineItem does. */
-  private resp3Scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
-    switch (type) {
-      case 0x5f: // _ null
-        if (cr !== pos + 1) this.fail('INVALID_NULL', pos + 1, 'Bad nil value', showLine(buf, pos + 1, cr));
-        return NULL;
-      case 0x23: {
-        // # boolean
-        const c = buf[pos + 1];
-        if (cr !== pos + 2 || (c !== 0x74 && c !== 0x66)) this.fail('INVALID_BOOLEAN', pos + 1, 'Bad bool value', showLine(buf, pos + 1, cr));
-        return { type: 'boolean', value: c === 0x74 };
-      }
-      case 0x2c: {
-        // , double
-        if (cr - pos - 1 > MAX_DOUBLE_CHARS) this.fail('INVALID_DOUBLE', pos + 1, 'Double value is too large', `${cr - pos - 1} bytes`);
-        const d = parseDouble(readUtf8(buf, pos + 1, cr));
-        if (d === undefined) this.fail('INVALID_DOUBLE', pos + 1, 'Bad double value', showLine(buf, pos + 1, cr));
-        return { type: 'double', value: d };
-      }
-      default: {
-        // ( big number
-        if (cr - pos - 1 > this.maxBignumDigits + 1) this.fail('INVALID_BIGNUM', pos + 1, `Big number longer than ${this.maxBignumDigits} digits`, `${cr - pos - 1} bytes`);
-        const b = parseBignum(buf, pos + 1, cr);
-        if (b === undefined) this.fail('INVALID_BIGNUM', pos + 1, 'Bad big number value', showLine(buf, pos + 1, cr));
-        return { type: 'bignum', value: b };
-      }
-    }
   }
 
   private unknownType(pos: number, type: number): never {
