@@ -124,6 +124,55 @@ export interface CycleResult {
   timelimitUs: number;
 }
 
+/**
+ * expire.c activeExpireCycleTryExpire: reclaim the key in `slot` if its time is past `now` (ms).
+ * Returns whether it was reclaimed.
+ */
+function activeExpireCycleTryExpire(host: ExpireHost, db: Db, slot: number, t: number, now: number, clock: CycleClock): boolean {
+  if (now > t) {
+    host.deleteExpiredKeyAndPropagate(db, slot);
+    host.stats.activeExpiredKeys++;
+    clock.charge('expired', 1);
+    return true;
+  }
+  clock.charge('sampled', 1);
+  return false;
+}
+
+/**
+ * One sampling round of activeExpireCycle's per-db loop: dictScan buckets of `db.expires` until
+ * `num` keys are sampled or num*20 buckets are visited (empty buckets count too), reclaiming the
+ * expired ones, then fold the sample's average TTL into `db.avgTtl` as Redis does.
+ */
+function activeExpireSample(host: ExpireHost, db: Db, num: number, now: number, clock: CycleClock): { sampled: number; expired: number } {
+  let sampled = 0;
+  let expired = 0;
+  let ttlSum = 0;
+  let ttlSamples = 0;
+  const maxBuckets = num * 20;
+  let checkedBuckets = 0;
+  while (sampled < num && checkedBuckets < maxBuckets) {
+    db.expiresCursor = db.expires.scan(db.expiresCursor, (slot) => {
+      const t = db.expOf[slot] ?? NaN;
+      const ttl = t - now;
+      if (activeExpireCycleTryExpire(host, db, slot, t, now, clock)) expired++;
+      if (ttl > 0) {
+        ttlSum += ttl;
+        ttlSamples++;
+      }
+      sampled++;
+    });
+    clock.charge('bucket', 1);
+    checkedBuckets++;
+  }
+  if (ttlSamples) {
+    const avg = Math.trunc(ttlSum / ttlSamples);
+    if (db.avgTtl === 0) db.avgTtl = avg;
+    db.avgTtl = Math.trunc(db.avgTtl / 50) * 49 + Math.trunc(avg / 50);
+  }
+  return { sampled, expired };
+}
+
 const NOT_RUN: CycleResult = { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
 
 /**
@@ -159,8 +208,8 @@ export function activeExpireCycle(host: ExpireHost, state: CycleState, type: Cyc
     const db = host.dbs[state.currentDb % dbnum];
     if (db === undefined) break; // dbnum ≥ 1 is the Keyspace's invariant
     state.currentDb++;
-    let sampled = 0;
-    let expired = 0;
+    let sampled: number;
+    let expired: number;
     do {
       iteration++;
       clock.charge('loop', 1);
@@ -173,39 +222,10 @@ export function activeExpireCycle(host: ExpireHost, state: CycleState, type: Cyc
       const now = Math.floor(clock.ustime() / 1000); // mstime()
       // Fewer than 1% of the buckets used: sampling is too expensive; wait for the resize.
       if (slots > DICT_HT_INITIAL_SIZE && Math.floor((num * 100) / slots) < 1) break;
-      sampled = 0;
-      expired = 0;
-      let ttlSum = 0;
-      let ttlSamples = 0;
       if (num > cfg.keysPerLoop) num = cfg.keysPerLoop;
-      const maxBuckets = num * 20;
-      let checkedBuckets = 0;
-      while (sampled < num && checkedBuckets < maxBuckets) {
-        db.expiresCursor = db.expires.scan(db.expiresCursor, (slot) => {
-          const t = db.expOf[slot] ?? NaN;
-          const ttl = t - now;
-          if (now > t) {
-            host.deleteExpiredKeyAndPropagate(db, slot);
-            host.stats.activeExpiredKeys++;
-            expired++;
-            clock.charge('expired', 1);
-          } else clock.charge('sampled', 1);
-          if (ttl > 0) {
-            ttlSum += ttl;
-            ttlSamples++;
-          }
-          sampled++;
-        });
-        clock.charge('bucket', 1);
-        checkedBuckets++;
-      }
+      ({ sampled, expired } = activeExpireSample(host, db, num, now, clock));
       totalExpired += expired;
       totalSampled += sampled;
-      if (ttlSamples) {
-        const avg = Math.trunc(ttlSum / ttlSamples);
-        if (db.avgTtl === 0) db.avgTtl = avg;
-        db.avgTtl = Math.trunc(db.avgTtl / 50) * 49 + Math.trunc(avg / 50);
-      }
       // Check the clock once every 16 iterations.
       if ((iteration & 0xf) === 0) {
         const elapsed = clock.ustime() - start;

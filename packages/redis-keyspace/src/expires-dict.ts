@@ -41,6 +41,16 @@ function rev32(v: number): number {
   return ((v >>> 16) | (v << 16)) >>> 0;
 }
 
+/**
+ * `a[i]` for an index the table's own links produced: every bucket head and chain link is a slot
+ * below `next.length`, or -1, so an undefined read means the table is corrupt and is an error.
+ */
+function at(a: Int32Array, i: number): number {
+  const v = a[i];
+  if (v === undefined) throw new Error(`ExpiresDict: index ${i} is outside a table of ${a.length}`);
+  return v;
+}
+
 export class ExpiresDict {
   /** Bucket heads (slot numbers, -1 = empty). Length 0 until the first insert. */
   heads: Int32Array = new Int32Array(0);
@@ -70,24 +80,24 @@ export class ExpiresDict {
     if (this.heads.length === 0) this.rehashTo(DICT_HT_INITIAL_SIZE);
     else if (this.used >= this.heads.length) this.rehashTo(nextPower(this.used + 1));
     const b = this.bucketOf(slot);
-    this.next[slot] = this.heads[b]!;
+    this.next[slot] = at(this.heads, b);
     this.heads[b] = slot;
     this.used++;
   }
 
   remove(slot: number): void {
     const b = this.bucketOf(slot);
-    let cur = this.heads[b]!;
+    let cur = at(this.heads, b);
     let prev = -1;
     while (cur !== -1) {
       if (cur === slot) {
-        if (prev === -1) this.heads[b] = this.next[cur]!;
-        else this.next[prev] = this.next[cur]!;
+        if (prev === -1) this.heads[b] = at(this.next, cur);
+        else this.next[prev] = at(this.next, cur);
         this.used--;
         return;
       }
       prev = cur;
-      cur = this.next[cur]!;
+      cur = at(this.next, cur);
     }
     throw new Error(`ExpiresDict.remove: slot ${slot} is not in the table`);
   }
@@ -114,11 +124,11 @@ export class ExpiresDict {
     const mask = size - 1;
     // Walk every old chain; reinsert at the head of the new chain, as dictRehash does.
     for (let b = 0; b < old.length; b++) {
-      let cur = old[b]!;
+      let cur = at(old, b);
       while (cur !== -1) {
-        const nxt = this.next[cur]!;
+        const nxt = at(this.next, cur);
         const nb = mix32(cur) & mask;
-        this.next[cur] = heads[nb]!;
+        this.next[cur] = at(heads, nb);
         heads[nb] = cur;
         cur = nxt;
       }
@@ -135,10 +145,10 @@ export class ExpiresDict {
     const size = this.heads.length;
     if (size === 0 || this.used === 0) return 0;
     const mask = size - 1;
-    let cur = this.heads[cursor & mask]!;
+    let cur = at(this.heads, cursor & mask);
     while (cur !== -1) {
       // Read the link first: fn may delete `cur`.
-      const nxt = this.next[cur]!;
+      const nxt = at(this.next, cur);
       fn(cur);
       cur = nxt;
     }
