@@ -95,3 +95,12 @@ export function resetClient(srv: RedisServer, c: Client): void {
   c.resp = 2;
   c.name = undefined;
 }
+
+/** acl.c authCommand, for the only user there is: `default`, with nopass (any password). */
+export function authCommand(argv: readonly Uint8Array[]): RespValue {
+  if (argv.length < 2) return err("ERR wrong number of arguments for 'auth' command");
+  if (argv.length > 3) return err('ERR syntax error');
+  if (argv.length === 2) return err('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
+  if (keyOf(argv[1] ?? new Uint8Array()) !== 'default') return err('WRONGPASS invalid username-password pair or user is disabled.');
+  return OK;
+}

@@ -10,7 +10,7 @@ import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 
 /** Commands this package answers itself (they never reach the keyspace). */
-export const CONNECTION_COMMANDS = new Set(['hello', 'client', 'unwatch', 'subscribe', 'unsubscribe', 'publish', 'pubsub']);
+export const CONNECTION_COMMANDS = new Set(['hello', 'auth', 'client', 'unwatch', 'subscribe', 'unsubscribe', 'publish', 'pubsub']);
 
 const QUEUED: RespValue = { type: 'simple', value: 'QUEUED' };
 

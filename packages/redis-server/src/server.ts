@@ -22,7 +22,7 @@ import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
 import { WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
-import { clientCommand, helloCommand, resetClient } from './connection.js';
+import { authCommand, clientCommand, helloCommand, resetClient } from './connection.js';
 import { runExec, queueCommand } from './exec.js';
 import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
 import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
@@ -34,11 +34,11 @@ export interface RedisServerOptions {
   /** Current Unix time in ms (a virtual clock, or Date.now in an adapter). */
   readonly now: () => number;
   /** `maxclients` (default 10000). */
-  readonly maxclients?: number;
+  readonly maxclients?: number | undefined;
   /** `proto-max-bulk-len` (default 512 MiB). */
-  readonly protoMaxBulkLen?: number;
+  readonly protoMaxBulkLen?: number | undefined;
   /** `hz` (default 10). */
-  readonly hz?: number;
+  readonly hz?: number | undefined;
   /** Every write as propagated to the AOF / replicas (server.c propagate). */
   readonly onPropagate?: PropagateFn;
 }
@@ -276,6 +276,8 @@ export class RedisServer {
         return { type: 'simple', value: 'RESET' };
       case 'hello':
         return helloCommand(c, argv);
+      case 'auth':
+        return authCommand(argv);
       case 'client':
         return clientCommand(c, argv);
       case 'multi':

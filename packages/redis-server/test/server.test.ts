@@ -32,6 +32,15 @@ describe('connection commands answer as redis-server 7.0.15', () => {
     expect(h.send(1, 'CLIENT SETNAME\r\n')).toBe("-ERR wrong number of arguments for 'client|setname' command\r\n");
   });
 
+  test('acl.c authCommand with only the nopass default user: AUTH <password> is refused, AUTH default <any> is OK', () => {
+    const h = harness();
+    h.connect(1);
+    expect(h.send(1, 'AUTH x\r\nAUTH default x\r\nAUTH other x\r\nAUTH\r\nAUTH a b c\r\n')).toBe(
+      '-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n+OK\r\n' +
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n-ERR wrong number of arguments for 'auth' command\r\n-ERR syntax error\r\n",
+    );
+  });
+
   test('CLIENT ID is a fresh number per connection, never reused', () => {
     const h = harness();
     h.connect(7);
