@@ -5,64 +5,30 @@
  * onPropagate).
  */
 import type { RespValue } from '@protolab/resp';
-import type { Prng } from '@protolab/sim';
 import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
 import { valAt } from './server.js';
 import { COMMANDS, lookupCommand } from './commands.js';
 import { E, err, QUEUED, OK, array } from './replies.js';
-import { toBin, binToBytes, binFromBytes, binFromText, binToText } from './bytes.js';
+import { toBin, binToBytes, binFromBytes } from './bytes.js';
 import { redisValueOf, valFromRedis } from './convert.js';
-import type { Encoding, KeyEntry, KeyspaceSnapshot, PayloadCodec, PropagateFn } from './types.js';
+import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
-import type { Val, Thresholds } from './values.js';
+import type { Val } from './values.js';
 import { RawStr, cloneVal, encodingOf, strOf } from './values.js';
 import type { CycleClock, CycleResult, CycleState, CostModel, CycleType } from './expire-cycle.js';
 import { activeExpireCycle, newCycleState, CostModelClock, DEFAULT_COST_MODEL, CRON_DBS_PER_CALL } from './expire-cycle.js';
 import type { Db } from './db.js';
 import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
 import { Maxmemory, evictionConfig } from './maxmemory.js';
-import type { MaxmemoryOptions } from './maxmemory.js';
 import { OOM_ERROR } from './evict.js';
+import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, MAX_CLIENTS_PER_CLOCK_TICK, type KeyspaceOptions } from './keyspace-options.js';
+import { getText, isFastSet, setArgs, setFast, type SetOptions } from './typed-api.js';
 
-export interface KeyspaceOptions extends MaxmemoryOptions {
-  /** Current Unix time in ms (the sim clock, or Date.now in an adapter). */
-  now: () => number;
-  /** `databases` (default 16). */
-  databases?: number;
-  /** Redis's propagate(): every write in order, in the form 7.0 writes to the AOF. */
-  onPropagate?: PropagateFn;
-  /** `hz` (1..500, default 10). */
-  hz?: number;
-  /** `dynamic-hz` (default true). */
-  dynamicHz?: boolean;
-  /** `active-expire-effort` (1..10, default 1). */
-  activeExpireEffort?: number;
-  /** Cost model for the simulated CPU of activeExpireCycle (default DEFAULT_COST_MODEL). */
-  costModel?: CostModel;
-  /** Encoding thresholds (defaults: Redis 7.0's). */
-  thresholds?: Partial<Thresholds>;
-  /** Randomness for RANDOMKEY, HRANDFIELD, … (default: `new Prng(0)`, so runs replay). */
-  prng?: Prng;
-  /** DUMP/RESTORE's payload format (@protolab/redis-rdb has the RDB encoding); without it they answer an error. */
-  payloadCodec?: PayloadCodec;
-}
-
-/** server.h CONFIG_MIN_HZ / CONFIG_MAX_HZ / MAX_CLIENTS_PER_CLOCK_TICK */
-export const CONFIG_MIN_HZ = 1;
-export const CONFIG_MAX_HZ = 500;
-export const MAX_CLIENTS_PER_CLOCK_TICK = 200;
-
-export interface SetOptions {
-  ex?: number;
-  px?: number;
-  exat?: number;
-  pxat?: number;
-  keepTtl?: boolean;
-  nx?: boolean;
-  xx?: boolean;
-}
+export type { KeyspaceOptions } from './keyspace-options.js';
+export { CONFIG_MIN_HZ, CONFIG_MAX_HZ, MAX_CLIENTS_PER_CLOCK_TICK } from './keyspace-options.js';
+export type { SetOptions } from './typed-api.js';
 
 export type ExpireCondition = 'NX' | 'XX' | 'GT' | 'LT';
 
@@ -314,25 +280,7 @@ export class Keyspace {
   get(key: Key): string | undefined {
     // Hot path (the benchmark's): no allocation; the clock is read only for keys with a TTL.
     if (this.client.inMulti) this.notInMulti();
-    const db = this.client.db;
-    // While the db holds only ASCII keys, JS text is looked up as it is (see Db.highKeys).
-    const k = typeof key === 'string' ? (db.highKeys ? binFromText(key) : key) : binFromBytes(key);
-    const core = this.core;
-    const slot = db.dict.get(k);
-    if (slot === undefined) return undefined;
-    const when = (db.expOf[slot] ?? NaN);
-    if (when === when /* not NaN: the key has a TTL */) {
-      const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
-      if (now > when && !core.loading) {
-        core.cmdNow = now;
-        core.deleteExpiredKeyAndPropagate(db, slot);
-        return undefined;
-      }
-    }
-    const v = valAt(db, slot);
-    if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
-    if (v instanceof RawStr) return binToText(v.s);
-    throw new KeyspaceError('WRONGTYPE', E.wrongType);
+    return getText(this.core, this.client.db, key);
   }
 
   /** GET as bytes. */
@@ -354,47 +302,13 @@ export class Keyspace {
     // Text comes back as itself only when it is ASCII (its UTF-8 is itself): tell Db, so that it
     // does not scan the same characters again.
     const known = (k === key ? KEY_ASCII : ASCII_UNKNOWN) | (v === value ? VALUE_ASCII : ASCII_UNKNOWN);
-    if (
-      opts === undefined ||
-      (opts.px !== undefined && opts.ex === undefined && opts.exat === undefined && opts.pxat === undefined && opts.keepTtl !== true &&
-        opts.nx !== true && opts.xx !== true && Number.isSafeInteger(opts.px) && opts.px > 0)
-    ) {
+    if (isFastSet(opts)) {
       // Fast path: SET k v [PX ms].
       if (this.client.inMulti) this.notInMulti();
-      const core = this.core;
-      const now = core.nowFn();
-      const db = this.client.db;
-      let slot = db.dict.get(k);
-      if (slot !== undefined) {
-        const w = (db.expOf[slot] ?? NaN);
-        if (w === w && now > w && !core.loading) {
-          core.cmdNow = now;
-          core.deleteExpiredKeyAndPropagate(db, slot); // lookupKeyWrite's lazy expiry
-          slot = undefined;
-        }
-      }
-      if (slot === undefined) slot = db.add(k, v, known);
-      else {
-        db.overwrite(slot, v, known);
-        if (opts === undefined) db.removeExpire(slot);
-      }
-      core.dirty++;
-      if (opts?.px !== undefined) {
-        const when = now + opts.px;
-        db.setExpire(slot, when);
-        if (core.onPropagate) core.propagate(db.id, ['SET', k, v, 'PXAT', String(when)]);
-      } else if (core.onPropagate) core.propagate(db.id, ['SET', k, v]);
+      setFast(this.core, this.client.db, k, v, known, opts?.px);
       return true;
     }
-    const args = ['SET', k, v];
-    if (opts.nx) args.push('NX');
-    if (opts.xx) args.push('XX');
-    if (opts.keepTtl) args.push('KEEPTTL');
-    if (opts.ex !== undefined) args.push('EX', String(opts.ex));
-    if (opts.px !== undefined) args.push('PX', String(opts.px));
-    if (opts.exat !== undefined) args.push('EXAT', String(opts.exat));
-    if (opts.pxat !== undefined) args.push('PXAT', String(opts.pxat));
-    return this.run(args).type !== 'null';
+    return this.run(setArgs(k, v, opts)).type !== 'null';
   }
 
   del(...keys: Key[]): number {

@@ -102,6 +102,36 @@ function loadVector(val: ListVal | SetVal | ZsetVal, o: SortOptions, start: numb
   return { items: (o.desc ? order.reverse() : order).slice(start, end + 1), ranged: true };
 }
 
+/**
+ * sort.c sortCommandGeneric's scoring pass and qsort with sortCompare: load each item's weight
+ * (BY pattern or the item itself; a double unless ALPHA), then sort. Returns false, leaving the
+ * vector unsorted, when a weight cannot be converted into a double.
+ */
+function sortByWeights(c: Ctx, o: SortOptions, vector: SortItem[]): boolean {
+  let conversionError = false;
+  for (const it of vector) {
+    const byval = o.by !== undefined ? lookupKeyByPattern(c, o.by, it.obj) : it.obj;
+    if (byval === undefined) continue;
+    if (o.alpha) {
+      if (o.by !== undefined) it.cmp = byval;
+    } else {
+      const s = strtodScore(byval);
+      if (s === undefined) conversionError = true;
+      else it.score = s;
+    }
+  }
+  if (conversionError) return false;
+  const byPattern = o.by !== undefined;
+  vector.sort((a, b) => {
+    let r: number;
+    if (!o.alpha) r = a.score > b.score ? 1 : a.score < b.score ? -1 : binCompare(a.obj, b.obj);
+    else if (byPattern) r = a.cmp === undefined || b.cmp === undefined ? (a.cmp === b.cmp ? 0 : a.cmp === undefined ? -1 : 1) : binCompare(cstr(a.cmp), cstr(b.cmp));
+    else r = binCompare(cstr(a.obj), cstr(b.obj));
+    return o.desc ? -r : r;
+  });
+  return true;
+}
+
 function sortGeneric(c: Ctx, readonly: boolean): RespValue {
   const parsed = parseSortOptions(c, readonly);
   if (!('gets' in parsed)) return parsed;
@@ -129,29 +159,7 @@ function sortGeneric(c: Ctx, readonly: boolean): RespValue {
     start = 0;
   }
   const vector: SortItem[] = items.map((obj) => ({ obj, score: 0, cmp: undefined }));
-  if (!o.dontsort) {
-    let conversionError = false;
-    for (const it of vector) {
-      const byval = o.by !== undefined ? lookupKeyByPattern(c, o.by, it.obj) : it.obj;
-      if (byval === undefined) continue;
-      if (o.alpha) {
-        if (o.by !== undefined) it.cmp = byval;
-      } else {
-        const s = strtodScore(byval);
-        if (s === undefined) conversionError = true;
-        else it.score = s;
-      }
-    }
-    if (conversionError) return err("ERR One or more scores can't be converted into double");
-    const byPattern = o.by !== undefined;
-    vector.sort((a, b) => {
-      let r: number;
-      if (!o.alpha) r = a.score > b.score ? 1 : a.score < b.score ? -1 : binCompare(a.obj, b.obj);
-      else if (byPattern) r = a.cmp === undefined || b.cmp === undefined ? (a.cmp === b.cmp ? 0 : a.cmp === undefined ? -1 : 1) : binCompare(cstr(a.cmp), cstr(b.cmp));
-      else r = binCompare(cstr(a.obj), cstr(b.obj));
-      return o.desc ? -r : r;
-    });
-  }
+  if (!o.dontsort && !sortByWeights(c, o, vector)) return err("ERR One or more scores can't be converted into double");
   const picked = end >= start ? vector.slice(start, end + 1) : [];
   if (o.store === undefined) {
     const out: RespValue[] = [];

@@ -1,0 +1,92 @@
+/**
+ * The hot paths of Keyspace's typed API (get and SET k v [PX ms]), written against the Db and the
+ * core directly so that they allocate nothing; they keep the command's semantics (lookupKeyRead /
+ * lookupKeyWrite lazy expiry, propagation in the form 7.0 writes to the AOF). Everything else in
+ * the typed API goes through the command table (keyspace.ts).
+ */
+import type { KeyspaceCore } from './core.js';
+import type { Db } from './db.js';
+import { binFromBytes, binFromText, binToText } from './bytes.js';
+import { E } from './replies.js';
+import { valAt } from './server.js';
+import { KeyspaceError } from './types.js';
+import { RawStr } from './values.js';
+
+/** Options for Keyspace.set (SET's flags). */
+export interface SetOptions {
+  nx?: boolean;
+  xx?: boolean;
+  keepTtl?: boolean;
+  ex?: number;
+  px?: number;
+  exat?: number;
+  pxat?: number;
+}
+
+/** GET as text on `db`: lookupKeyRead's lazy expiry, then the string value or WRONGTYPE. */
+export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): string | undefined {
+  // While the db holds only ASCII keys, JS text is looked up as it is (see Db.highKeys).
+  const k = typeof key === 'string' ? (db.highKeys ? binFromText(key) : key) : binFromBytes(key);
+  const slot = db.dict.get(k);
+  if (slot === undefined) return undefined;
+  const when = db.expOf[slot] ?? NaN;
+  if (when === when /* not NaN: the key has a TTL */) {
+    const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
+    if (now > when && !core.loading) {
+      core.cmdNow = now;
+      core.deleteExpiredKeyAndPropagate(db, slot);
+      return undefined;
+    }
+  }
+  const v = valAt(db, slot);
+  if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
+  if (v instanceof RawStr) return binToText(v.s);
+  throw new KeyspaceError('WRONGTYPE', E.wrongType);
+}
+
+/** Whether `opts` is the fast path's shape: none, or PX alone with a positive safe integer. */
+export function isFastSet(opts: SetOptions | undefined): opts is undefined | (SetOptions & { px: number }) {
+  return (
+    opts === undefined ||
+    (opts.px !== undefined && opts.ex === undefined && opts.exat === undefined && opts.pxat === undefined && opts.keepTtl !== true &&
+      opts.nx !== true && opts.xx !== true && Number.isSafeInteger(opts.px) && opts.px > 0)
+  );
+}
+
+/** SET k v [PX ms] on `db` (k, v binary strings; `known` the Db ASCII hints). */
+export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known: number, px: number | undefined): void {
+  const now = core.nowFn();
+  let slot = db.dict.get(k);
+  if (slot !== undefined) {
+    const w = db.expOf[slot] ?? NaN;
+    if (w === w && now > w && !core.loading) {
+      core.cmdNow = now;
+      core.deleteExpiredKeyAndPropagate(db, slot); // lookupKeyWrite's lazy expiry
+      slot = undefined;
+    }
+  }
+  if (slot === undefined) slot = db.add(k, v, known);
+  else {
+    db.overwrite(slot, v, known);
+    if (px === undefined) db.removeExpire(slot);
+  }
+  core.dirty++;
+  if (px !== undefined) {
+    const when = now + px;
+    db.setExpire(slot, when);
+    if (core.onPropagate) core.propagate(db.id, ['SET', k, v, 'PXAT', String(when)]);
+  } else if (core.onPropagate) core.propagate(db.id, ['SET', k, v]);
+}
+
+/** The SET command line for the general case. */
+export function setArgs(k: string, v: string, opts: SetOptions): string[] {
+  const args = ['SET', k, v];
+  if (opts.nx) args.push('NX');
+  if (opts.xx) args.push('XX');
+  if (opts.keepTtl) args.push('KEEPTTL');
+  if (opts.ex !== undefined) args.push('EX', String(opts.ex));
+  if (opts.px !== undefined) args.push('PX', String(opts.px));
+  if (opts.exat !== undefined) args.push('EXAT', String(opts.exat));
+  if (opts.pxat !== undefined) args.push('PXAT', String(opts.pxat));
+  return args;
+}
