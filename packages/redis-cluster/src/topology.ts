@@ -152,7 +152,7 @@ export class SlotMap {
 // CLUSTER SLOTS
 
 /** `[ip, port, id, metadata]`: metadata is empty with default settings (`*0` / `%0`). */
-export type ClusterSlotsNode = [ip: string | null, port: number, id: string, metadata: Record<string, string>];
+export type ClusterSlotsNode = [ip: string | null, port: number, id: string, metadata: Record<string, string>]; // map-ok: the reply's fixed metadata fields (ip, hostname), written by this code, never looked up by input
 /** `[start, end, master, ...available replicas]`. */
 export type ClusterSlotsEntry = [start: number, end: number, master: ClusterSlotsNode, ...replicas: ClusterSlotsNode[]];
 
