@@ -102,6 +102,29 @@ interface SingleResult {
   readonly report: FileLoadReport;
 }
 
+/**
+ * aof.c loadSingleAppendOnlyFile, the "REDIS" preamble branch: the file starts with an RDB
+ * (rdbLoadRio with RDBFLAGS_AOF_PREAMBLE); returns the keys restored and where the RESP tail starts.
+ */
+function loadRdbPreamble(bytes: Uint8Array, name: string, ks: KeyspaceLike, opts: LoadOptions, log: string[]): { rdbKeys: number; start: number } {
+  const rdb = opts.rdb ?? rdbCodec;
+  let decoded: { entries: KeyEntry[]; endOffset: number };
+  try {
+    decoded = rdb.decode(bytes);
+  } catch (e) {
+    log.push(`Error reading the RDB base file ${name}, AOF loading aborted`);
+    throw new AofError('AOF_RDB_BASE', `Error reading the RDB base file ${name}: ${(e as Error).message}`, { file: name });
+  }
+  // An RDB used as an AOF base keeps keys whose expiry has passed (RDBFLAGS_AOF_PREAMBLE).
+  try {
+    for (const e of decoded.entries) ks.restore(e);
+  } catch (e) {
+    // e.g. a db index beyond `databases` (Redis: "FATAL: Data file was created with a Redis server configured to handle more than N databases")
+    throw new AofError('AOF_RDB_BASE', `The RDB base file ${name} cannot be loaded: ${(e as Error).message}`, { file: name });
+  }
+  return { rdbKeys: decoded.entries.length, start: decoded.endOffset };
+}
+
 /** aof.c loadSingleAppendOnlyFile. Throws AofError where Redis returns AOF_FAILED. */
 export function loadSingleAppendOnlyFile(
   disk: AofDisk,
@@ -123,23 +146,7 @@ export function loadSingleAppendOnlyFile(
   let format: 'rdb' | 'resp' = 'resp';
   if (isRdb(bytes)) {
     format = 'rdb';
-    const rdb = opts.rdb ?? rdbCodec;
-    let decoded: { entries: KeyEntry[]; endOffset: number };
-    try {
-      decoded = rdb.decode(bytes);
-    } catch (e) {
-      log.push(`Error reading the RDB base file ${name}, AOF loading aborted`);
-      throw new AofError('AOF_RDB_BASE', `Error reading the RDB base file ${name}: ${(e as Error).message}`, { file: name });
-    }
-    // An RDB used as an AOF base keeps keys whose expiry has passed (RDBFLAGS_AOF_PREAMBLE).
-    try {
-      for (const e of decoded.entries) ks.restore(e);
-    } catch (e) {
-      // e.g. a db index beyond `databases` (Redis: "FATAL: Data file was created with a Redis server configured to handle more than N databases")
-      throw new AofError('AOF_RDB_BASE', `The RDB base file ${name} cannot be loaded: ${(e as Error).message}`, { file: name });
-    }
-    rdbKeys = decoded.entries.length;
-    start = decoded.endOffset;
+    ({ rdbKeys, start } = loadRdbPreamble(bytes, name, ks, opts, log));
   }
 
   let validUpTo = start;
@@ -200,12 +207,21 @@ export function loadSingleAppendOnlyFile(
   }
   const revertedMulti = inMulti;
   if (end === 'ok') return { status: 'ok', report: { ...base, format, commands, rdbKeys, revertedMulti } };
+  aofTruncateOrFail(disk, path, name, validUpTo, aofLoadTruncated, log);
+  return { status: 'truncated', report: { ...base, format, commands, rdbKeys, revertedMulti, truncatedTo: validUpTo } };
+}
+
+/**
+ * aof.c loadSingleAppendOnlyFile, label uxeof: with aof-load-truncated, cut the file at the last
+ * complete command and go on; without it, fail with Redis's message.
+ */
+function aofTruncateOrFail(disk: AofDisk, path: string, name: string, validUpTo: number, aofLoadTruncated: boolean, log: string[]): void {
   if (aofLoadTruncated) {
     log.push(`!!! Warning: short read while loading the AOF file ${name}!!!`);
     log.push(`!!! Truncating the AOF ${name} at offset ${validUpTo} !!!`);
     disk.truncate(path, validUpTo);
     log.push(`AOF ${name} loaded anyway because aof-load-truncated is enabled`);
-    return { status: 'truncated', report: { ...base, format, commands, rdbKeys, revertedMulti, truncatedTo: validUpTo } };
+    return;
   }
   const msg = `Unexpected end of file reading the append only file ${name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`;
   log.push(msg);
