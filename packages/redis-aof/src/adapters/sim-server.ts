@@ -61,51 +61,111 @@ export interface AofServerNode extends NodeHandlers<never> {
   readonly aof: AppendOnlyFile;
 }
 
+/** Where an `always` flush's fsyncs wait while the event loop is blocked in fdatasync. */
+interface FsyncDeferral {
+  defer: boolean;
+  readonly deferred: Set<string>;
+}
+
+/** bio.c's fsync job queue: each fsync lands on the SimDisk `fsyncMs` after it is submitted. */
+function simBio(ctx: NodeContext<never>, fsyncMs: number): Bio & { fsyncDone(path: string): void } {
+  let bioPending = 0;
+  return {
+    fsync(path) {
+      if (fsyncMs <= 0) {
+        ctx.disk.fsync(path);
+        return;
+      }
+      bioPending++;
+      ctx.setTimer(fsyncMs, 'bio-fsync-done', path);
+    },
+    pending: () => bioPending > 0,
+    fsyncDone(path) {
+      if (ctx.disk.exists(path)) ctx.disk.fsync(path);
+      bioPending--;
+    },
+  };
+}
+
+/** The node's SimDisk as an AofDisk, with fsyncs held back while `sync.defer` is set (and `faults` injected, if given). */
+function simAofDisk(ctx: NodeContext<never>, sync: FsyncDeferral, faults: DiskFaults | undefined): AofDisk {
+  const disk: AofDisk = {
+    exists: (n) => ctx.disk.exists(n),
+    list: () => ctx.disk.list(),
+    create: (n) => {
+      ctx.disk.create(n);
+    },
+    write: (n, b) => {
+      ctx.disk.write(n, b);
+    },
+    truncate: (n, l) => {
+      ctx.disk.truncate(n, l);
+    },
+    read: (n) => ctx.disk.read(n),
+    size: (n) => ctx.disk.size(n),
+    fsync: (n) => {
+      if (sync.defer) sync.deferred.add(n);
+      else ctx.disk.fsync(n);
+    },
+    rename: (a, b) => {
+      ctx.disk.rename(a, b);
+    },
+    remove: (n) => {
+      ctx.disk.remove(n);
+    },
+  };
+  return faults === undefined ? disk : new FaultyDisk(disk, faults);
+}
+
+/**
+ * The BGREWRITEAOF child `childPid` finished (server.c checkChildrenDone →
+ * backgroundRewriteDoneHandler): write its base, switch the manifest, delete the history.
+ */
+function rewriteChildDone(aof: AppendOnlyFile, childPid: unknown, now: number): void {
+  const job = aof.rewriting;
+  if (job === undefined || job.childPid !== childPid) return;
+  try {
+    aof.rewriteChildWrite(job, now);
+    aof.rewriteDone(job);
+    aof.rewriteDeleteHistory(job);
+  } catch (e) {
+    // A failed rewrite (e.g. ENOSPC in the child) leaves the AOF on its current files.
+    if (!(e instanceof AofError)) throw e;
+  }
+}
+
+/**
+ * Runs a client's input (call() for a command, multi.c execCommand for a transaction) or starts
+ * BGREWRITEAOF (rewriteAppendOnlyFileBackground); `reply` runs beforeSleep and sends the reply.
+ */
+function processInput(ks: KeyspaceLike, aof: AppendOnlyFile, ctx: NodeContext<never>, rewriteDurationMs: number, input: AofServerInput, reply: (id: number) => void): void {
+  if (input.type === 'command') {
+    ks.execute(input.argv);
+    reply(input.id);
+  } else if (input.type === 'transaction') {
+    ks.execute(['MULTI']);
+    for (const c of input.commands) ks.execute(c);
+    ks.execute(['EXEC']);
+    reply(input.id);
+  } else if (aof.rewriting === undefined) {
+    try {
+      const job = aof.rewriteStart(ks, ctx.now());
+      ctx.setTimer(rewriteDurationMs, 'rewrite-child', job.childPid);
+    } catch (e) {
+      // "Background append only file rewriting error": the AOF goes on with its current files.
+      if (!(e instanceof AofError)) throw e;
+    }
+  }
+}
+
 export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => AofServerNode {
   return (ctx) => {
     const hz = opts.hz ?? 10;
     const fsyncMs = opts.fsyncDurationMs ?? 0;
-    let bioPending = 0;
-    const bio: Bio = {
-      fsync(path) {
-        if (fsyncMs <= 0) {
-          ctx.disk.fsync(path);
-          return;
-        }
-        bioPending++;
-        ctx.setTimer(fsyncMs, 'bio-fsync-done', path);
-      },
-      pending: () => bioPending > 0,
-    };
+    const bio = simBio(ctx, fsyncMs);
     // The fsync of an `always` flush is deferred by fsyncDurationMs while the loop is blocked.
-    let deferSync = false;
-    const deferred = new Set<string>();
-    const disk: AofDisk = {
-      exists: (n) => ctx.disk.exists(n),
-      list: () => ctx.disk.list(),
-      create: (n) => {
-        ctx.disk.create(n);
-      },
-      write: (n, b) => {
-        ctx.disk.write(n, b);
-      },
-      truncate: (n, l) => {
-        ctx.disk.truncate(n, l);
-      },
-      read: (n) => ctx.disk.read(n),
-      size: (n) => ctx.disk.size(n),
-      fsync: (n) => {
-        if (deferSync) deferred.add(n);
-        else ctx.disk.fsync(n);
-      },
-      rename: (a, b) => {
-        ctx.disk.rename(a, b);
-      },
-      remove: (n) => {
-        ctx.disk.remove(n);
-      },
-    };
-    const aof = new AppendOnlyFile({ ...opts, disk: opts.faults === undefined ? disk : new FaultyDisk(disk, opts.faults), bio });
+    const sync: FsyncDeferral = { defer: false, deferred: new Set<string>() };
+    const aof = new AppendOnlyFile({ ...opts, disk: simAofDisk(ctx, sync, opts.faults), bio });
     const ks = opts.keyspace(() => ctx.now(), (db, argv) => {
       aof.feed(db, argv, ctx.now());
     });
@@ -115,11 +175,11 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
     let blocked = false;
     const queued: AofServerInput[] = [];
     const beforeSleep = (): ReturnType<AppendOnlyFile['beforeSleep']> => {
-      deferSync = fsyncMs > 0;
+      sync.defer = fsyncMs > 0;
       try {
         return aof.beforeSleep(ctx.now());
       } finally {
-        deferSync = false;
+        sync.defer = false;
       }
     };
     // `always` after a failed write: replies wait until a retried write succeeds (Redis exits instead).
@@ -134,7 +194,7 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         held.push(id);
         return;
       }
-      if (deferred.size > 0) {
+      if (sync.deferred.size > 0) {
         // Blocked in fdatasync: the reply goes out when it returns.
         blocked = true;
         ctx.setTimer(fsyncMs, 'sync-done', { id, flush: action.write });
@@ -153,23 +213,7 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
         opts.onAck?.({ id: input.id, atMs: ctx.now(), flush: 'none', error: denied });
         return;
       }
-      if (input.type === 'command') {
-        ks.execute(input.argv);
-        reply(input.id);
-      } else if (input.type === 'transaction') {
-        ks.execute(['MULTI']);
-        for (const c of input.commands) ks.execute(c);
-        ks.execute(['EXEC']);
-        reply(input.id);
-      } else if (aof.rewriting === undefined) {
-        try {
-          const job = aof.rewriteStart(ks, ctx.now());
-          ctx.setTimer(opts.rewriteDurationMs ?? 0, 'rewrite-child', job.childPid);
-        } catch (e) {
-          // "Background append only file rewriting error": the AOF goes on with its current files.
-          if (!(e instanceof AofError)) throw e;
-        }
-      }
+      processInput(ks, aof, ctx, opts.rewriteDurationMs ?? 0, input, reply);
     };
     return {
       ks,
@@ -179,8 +223,8 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
       },
       onTimer(name, data) {
         if (name === 'sync-done') {
-          for (const p of deferred) if (ctx.disk.exists(p)) ctx.disk.fsync(p);
-          deferred.clear();
+          for (const p of sync.deferred) if (ctx.disk.exists(p)) ctx.disk.fsync(p);
+          sync.deferred.clear();
           blocked = false;
           const d = data as { id: number; flush: AofAck['flush'] };
           opts.onAck?.({ id: d.id, atMs: ctx.now(), flush: d.flush });
@@ -192,19 +236,9 @@ export function aofServer(opts: AofServerOptions): (ctx: NodeContext<never>) => 
           if (!blocked) releaseHeld(beforeSleep().write);
           ctx.setTimer(1000 / hz, 'cron');
         } else if (name === 'bio-fsync-done') {
-          if (ctx.disk.exists(data as string)) ctx.disk.fsync(data as string);
-          bioPending--;
+          bio.fsyncDone(data as string);
         } else if (name === 'rewrite-child') {
-          const job = aof.rewriting;
-          if (job === undefined || job.childPid !== data) return;
-          try {
-            aof.rewriteChildWrite(job, ctx.now());
-            aof.rewriteDone(job);
-            aof.rewriteDeleteHistory(job);
-          } catch (e) {
-            // A failed rewrite (e.g. ENOSPC in the child) leaves the AOF on its current files.
-            if (!(e instanceof AofError)) throw e;
-          }
+          rewriteChildDone(aof, data, ctx.now());
         }
       },
     };
