@@ -79,11 +79,9 @@ export class SafetyMonitor {
     }
   }
 
-  private onEvent(e: EnsembleEvent): void {
-    const ev = e.event;
-    const peer = e.peer;
-    // Epoch monotonicity: acceptedEpoch and currentEpoch never decrease; current <= accepted.
-    const d = peer.durable;
+  /** Epoch monotonicity: acceptedEpoch and currentEpoch never decrease; current <= accepted. */
+  private checkEpochs(e: EnsembleEvent): void {
+    const d = e.peer.durable;
     const prev = this.epochsSeen.get(e.sid);
     if (prev !== undefined && (d.acceptedEpoch < prev.accepted || d.currentEpoch < prev.current)) {
       this.fail('acceptedEpoch and currentEpoch never decrease', e, `from ${prev.accepted}/${prev.current} to ${d.acceptedEpoch}/${d.currentEpoch}`);
@@ -95,6 +93,36 @@ export class SafetyMonitor {
       prev.accepted = d.acceptedEpoch;
       prev.current = d.currentEpoch;
     }
+  }
+
+  /** A follower that finished syncing with `leaderSid` for `epoch` (Learner.syncWithLeader, UPTODATE). */
+  private checkSynced(e: EnsembleEvent, leaderSid: number, epoch: number): void {
+    const mine = e.peer.db.history;
+    this.checkAscending(e, mine);
+    const leader = this.ensemble.peer(leaderSid);
+    if (leader !== undefined && leader.isEstablishedLeader() && leader.leaderEpoch() === epoch) {
+      const theirs = leader.db.history;
+      for (const [i, a] of mine.entries()) {
+        const b = theirs[i];
+        if (b?.zxid !== a.zxid || b.data !== a.data) {
+          this.fail("after sync a follower's history is a prefix of the leader's (PrefixConsistency)", e, `position ${i}: follower has ${zxidToHex(a.zxid)}, leader ${b === undefined ? 'nothing' : zxidToHex(b.zxid)}`);
+          return;
+        }
+      }
+    } else {
+      for (const t of mine) {
+        if (this.committed.get(t.zxid) !== t.data) {
+          this.fail("after sync a follower's history holds only committed txns (PrefixConsistency)", e, `${zxidToHex(t.zxid)} not committed`);
+          return;
+        }
+      }
+    }
+  }
+
+  private onEvent(e: EnsembleEvent): void {
+    const ev = e.event;
+    const peer = e.peer;
+    this.checkEpochs(e);
 
     switch (ev.type) {
       case 'synchronizing': {
@@ -150,29 +178,9 @@ export class SafetyMonitor {
         if (cut.length > 0) this.fail("TRUNC only removes txns missing from the leader's committed history", e, `s${ev.learner} would lose ${cut.map((t) => zxidToHex(t.zxid)).join(',')}`);
         return;
       }
-      case 'synced': {
-        const mine = peer.db.history;
-        this.checkAscending(e, mine);
-        const leader = this.ensemble.peer(ev.leader);
-        if (leader !== undefined && leader.isEstablishedLeader() && leader.leaderEpoch() === ev.epoch) {
-          const theirs = leader.db.history;
-          for (const [i, a] of mine.entries()) {
-            const b = theirs[i];
-            if (b?.zxid !== a.zxid || b.data !== a.data) {
-              this.fail("after sync a follower's history is a prefix of the leader's (PrefixConsistency)", e, `position ${i}: follower has ${zxidToHex(a.zxid)}, leader ${b === undefined ? 'nothing' : zxidToHex(b.zxid)}`);
-              return;
-            }
-          }
-        } else {
-          for (const t of mine) {
-            if (this.committed.get(t.zxid) !== t.data) {
-              this.fail("after sync a follower's history holds only committed txns (PrefixConsistency)", e, `${zxidToHex(t.zxid)} not committed`);
-              return;
-            }
-          }
-        }
+      case 'synced':
+        this.checkSynced(e, ev.leader, ev.epoch);
         return;
-      }
       case 'truncated': {
         // Not a violation in ZooKeeper: a case-3 TRUNC (peer above maxCommittedLog) can cut a
         // proposal the leader still had outstanding and commits a moment later, counting this
