@@ -65,29 +65,80 @@ export interface RedisRdbNode extends NodeHandlers<never> {
   readonly replies: unknown[];
 }
 
+/**
+ * rdb.c rdbLoad at startup (server.c loadDataFromDisk): a master drops keys that are already
+ * expired. A damaged file is reported (loadError) and the node starts empty.
+ */
+function loadDataFromDisk(ctx: NodeContext<never>, store: PersistentStore, dbfile: string): { loadError: RdbFormatError | undefined; loadedKeys: number } {
+  let loadedKeys = 0;
+  if (!ctx.disk.exists(dbfile)) return { loadError: undefined, loadedKeys };
+  try {
+    const rdb = decodeRdb(ctx.disk.read(dbfile));
+    for (const e of allEntries(rdb)) {
+      if (e.expireAtMs !== undefined && e.expireAtMs <= ctx.now()) continue;
+      store.restore(e);
+      loadedKeys++;
+    }
+    ctx.note(`DB loaded from disk: ${loadedKeys} keys`);
+  } catch (err) {
+    if (!(err instanceof RdbFormatError)) throw err;
+    ctx.note(`Bad RDB file: ${err.code} ${err.message}`);
+    return { loadError: err, loadedKeys };
+  }
+  return { loadError: undefined, loadedKeys };
+}
+
+/** rdb.c rdbSave: temp-<pid>.rdb, fsync, rename — all at once because SAVE blocks the server. */
+function rdbSave(ctx: NodeContext<never>, bytes: Uint8Array, dbfile: string): void {
+  const temp = `temp-sync-${ctx.now()}.rdb`;
+  ctx.disk.write(temp, bytes);
+  ctx.disk.fsync(temp);
+  ctx.disk.rename(temp, dbfile);
+}
+
+/**
+ * rdb.c rdbSaveBackground: fork (the child sees the fork-time view), the child writes
+ * temp-<pid>.rdb and exits after a time that grows with the file's size (the planted bugs change
+ * where and when it writes).
+ */
+function rdbSaveBackground(
+  ctx: NodeContext<never>,
+  opts: RedisRdbNodeOptions,
+  store: PersistentStore,
+  dbfile: string,
+  id: number,
+  encode: (src: EntrySource) => Uint8Array,
+): { id: number; view: EntrySource; temp: string } {
+  const view = store.fork();
+  const temp = opts.plantedBug === 'write-in-place' ? dbfile : `temp-${id}.rdb`;
+  const bytes = opts.plantedBug === 'snapshot-at-exit' ? undefined : encode(view);
+  if (opts.plantedBug === 'write-in-place' && ctx.disk.exists(dbfile)) ctx.disk.truncate(dbfile, 0);
+  if (bytes !== undefined) ctx.disk.write(temp, bytes);
+  const kib = (bytes?.length ?? 0) / 1024;
+  ctx.setTimer(Math.max(1, Math.round((opts.childBaseMs ?? 20) + kib * (opts.childMsPerKiB ?? 1))), 'child-exit', id);
+  return { id, view, temp };
+}
+
+/** The child exited: its temp file is fsynced and renamed over dbfile (`lateBytes`: written only now). */
+function rdbChildExit(ctx: NodeContext<never>, temp: string, dbfile: string, lateBytes: Uint8Array | undefined): void {
+  if (lateBytes !== undefined) ctx.disk.write(temp, lateBytes);
+  ctx.disk.fsync(temp);
+  if (temp !== dbfile) ctx.disk.rename(temp, dbfile);
+}
+
+/** server.c call: run one command, keep its reply, and return how many changes it made (server.dirty). */
+function call(store: PersistentStore, argv: Parameters<PersistentStore['execute']>[0], replies: unknown[]): number {
+  const before = store.dirty;
+  replies.push(store.execute(argv));
+  return store.dirty - before;
+}
+
 export function redisRdbNode(opts: RedisRdbNodeOptions): (ctx: NodeContext<never>) => RedisRdbNode {
   const dbfile = opts.dbfilename ?? 'dump.rdb';
   const hz = opts.hz ?? 10;
   return (ctx) => {
     const store = opts.createStore(() => ctx.now());
-    let loadError: RdbFormatError | undefined;
-    let loadedKeys = 0;
-    // rdbLoad at startup (loadDataFromDisk): a master drops keys that are already expired
-    if (ctx.disk.exists(dbfile)) {
-      try {
-        const rdb = decodeRdb(ctx.disk.read(dbfile));
-        for (const e of allEntries(rdb)) {
-          if (e.expireAtMs !== undefined && e.expireAtMs <= ctx.now()) continue;
-          store.restore(e);
-          loadedKeys++;
-        }
-        ctx.note(`DB loaded from disk: ${loadedKeys} keys`);
-      } catch (err) {
-        if (!(err instanceof RdbFormatError)) throw err;
-        loadError = err;
-        ctx.note(`Bad RDB file: ${err.code} ${err.message}`);
-      }
-    }
+    const { loadError, loadedKeys } = loadDataFromDisk(ctx, store, dbfile);
     let state = initialPersistence(ctx.now(), opts.saveParams ?? DEFAULT_SAVE_PARAMS);
     const replies: unknown[] = [];
     // the running child: its fork-time view and the temp file it writes
@@ -108,22 +159,11 @@ export function redisRdbNode(opts: RedisRdbNodeOptions): (ctx: NodeContext<never
             replies.push(out.text);
             break;
           case 'save-sync': {
-            // rdbSave: temp-<pid>.rdb, fsync, rename — all at once because SAVE blocks the server
-            const temp = `temp-sync-${ctx.now()}.rdb`;
-            ctx.disk.write(temp, encode(store));
-            ctx.disk.fsync(temp);
-            ctx.disk.rename(temp, dbfile);
+            rdbSave(ctx, encode(store), dbfile);
             break;
           }
           case 'fork': {
-            const view = store.fork();
-            const temp = opts.plantedBug === 'write-in-place' ? dbfile : `temp-${out.id}.rdb`;
-            const bytes = opts.plantedBug === 'snapshot-at-exit' ? undefined : encode(view);
-            if (opts.plantedBug === 'write-in-place' && ctx.disk.exists(dbfile)) ctx.disk.truncate(dbfile, 0);
-            if (bytes !== undefined) ctx.disk.write(temp, bytes);
-            child = { id: out.id, view, temp };
-            const kib = (bytes?.length ?? 0) / 1024;
-            ctx.setTimer(Math.max(1, Math.round((opts.childBaseMs ?? 20) + kib * (opts.childMsPerKiB ?? 1))), 'child-exit', out.id);
+            child = rdbSaveBackground(ctx, opts, store, dbfile, out.id, encode);
             break;
           }
         }
@@ -145,10 +185,8 @@ export function redisRdbNode(opts: RedisRdbNodeOptions): (ctx: NodeContext<never
       onTimer(name, data) {
         if (name === 'serverCron') cron();
         else if (name === 'child-exit' && child !== undefined && child.id === data) {
-          if (opts.plantedBug === 'snapshot-at-exit') ctx.disk.write(child.temp, encode(store));
-          ctx.disk.fsync(child.temp);
-          if (child.temp !== dbfile) ctx.disk.rename(child.temp, dbfile);
           const id = child.id;
+          rdbChildExit(ctx, child.temp, dbfile, opts.plantedBug === 'snapshot-at-exit' ? encode(store) : undefined);
           child = undefined;
           run({ type: 'child-done', nowMs: ctx.now(), ok: true, id });
         }
@@ -161,9 +199,7 @@ export function redisRdbNode(opts: RedisRdbNodeOptions): (ctx: NodeContext<never
               replies.push('-MISCONF Redis is configured to save RDB snapshots, but it\'s currently unable to persist to disk.');
               return;
             }
-            const before = store.dirty;
-            replies.push(store.execute(input.argv));
-            const changes = store.dirty - before;
+            const changes = call(store, input.argv, replies);
             if (changes > 0) run({ type: 'write', changes });
             return;
           }
