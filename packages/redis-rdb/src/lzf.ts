@@ -42,6 +42,38 @@ export function lzfCompress(input: Uint8Array, outLimit: number = input.length +
   return lzfCompressView(input, outLimit)?.slice();
 }
 
+/**
+ * lzf_c.c's match extension: how far the match at `ip` against `ref` goes, starting from len 2.
+ * The C code unrolls 16 compares when maxlen > 16 and checks maxlen only afterwards, so a
+ * match may end up to 2 bytes longer than maxlen (still inside the input, because maxlen is
+ * in_end - ip - 2). Real Redis output depends on this: "a"x21 → 01 61 61 e0 0a 00.
+ */
+function matchLength(input: Uint8Array, ref: number, ip: number, maxlen: number): number {
+  let len = 2;
+  if (maxlen > 16) {
+    for (let k = 0; k < 16; k++) {
+      len++;
+      if (input[ref + len] !== input[ip + len]) return len;
+    }
+  }
+  do len++;
+  while (len < maxlen && input[ref + len] === input[ip + len]);
+  return len;
+}
+
+/**
+ * lzf_c.c (VERY_FAST): after a match ending before `ip + 2`, enter positions `ip` and `ip + 1`
+ * into the hash table; returns the running hash value (hval) for the next position.
+ */
+function rehashMatchTail(input: Uint8Array, ip: number, base: number): number {
+  let hval = (((input[ip] ?? 0) << 8) | (input[ip + 1] ?? 0)) >>> 0;
+  hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0;
+  htab[(((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1)] = base + ip;
+  hval = ((hval << 8) | (input[ip + 3] ?? 0)) >>> 0;
+  htab[(((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1)] = base + ip + 1;
+  return hval;
+}
+
 /** As `lzfCompress`, but the result is a view of a shared scratch buffer: copy it before the next call. */
 export function lzfCompressView(input: Uint8Array, outLimit: number = input.length + 64): Uint8Array | undefined {
   const inLen = input.length;
@@ -62,7 +94,7 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
   let hval = (((input[0] ?? 0) << 8) | (input[1] ?? 0)) >>> 0; // FRST
   while (ip < inLen - 2) {
     hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0; // NEXT
-    let slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1); // IDX (VERY_FAST)
+    const slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1); // IDX (VERY_FAST)
     const ref = (htab[slot] ?? 0) - base;
     htab[slot] = base + ip;
     const off = ip - ref - 1;
@@ -81,24 +113,7 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
       out[op - lit - 1] = lit - 1; // stop run
       if (lit === 0) op--; // undo run if length is zero
       if (op + 3 + 1 >= outEnd) return undefined;
-      // The C code unrolls 16 compares when maxlen > 16 and checks maxlen only afterwards, so a
-      // match may end up to 2 bytes longer than maxlen (still inside the input, because maxlen is
-      // in_end - ip - 2). Real Redis output depends on this: "a"x21 → 01 61 61 e0 0a 00.
-      let mismatch = false;
-      if (maxlen > 16) {
-        for (let k = 0; k < 16; k++) {
-          len++;
-          if (input[ref + len] !== input[ip + len]) {
-            mismatch = true;
-            break;
-          }
-        }
-      }
-      if (!mismatch) {
-        do len++;
-        while (len < maxlen && input[ref + len] === input[ip + len]);
-      }
-      len -= 2; // len is now #octets - 1
+      len = matchLength(input, ref, ip, maxlen) - 2; // len is now #octets - 1
       ip++;
       if (len < 7) {
         out[op++] = (off >>> 8) + (len << 5);
@@ -112,16 +127,7 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
       ip += len + 1;
       if (ip >= inLen - 2) break;
       // VERY_FAST: re-hash the last two positions of the match
-      ip -= 2;
-      hval = (((input[ip] ?? 0) << 8) | (input[ip + 1] ?? 0)) >>> 0;
-      hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0;
-      slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
-      htab[slot] = base + ip;
-      ip++;
-      hval = ((hval << 8) | (input[ip + 2] ?? 0)) >>> 0;
-      slot = (((hval >>> 8) - Math.imul(hval, 5)) >>> 0) & (HSIZE - 1);
-      htab[slot] = base + ip;
-      ip++;
+      hval = rehashMatchTail(input, ip - 2, base);
     } else {
       if (op >= outEnd) return undefined;
       lit++;
