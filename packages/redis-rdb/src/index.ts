@@ -19,7 +19,7 @@ export {
   CONFIG_BGSAVE_RETRY_DELAY_SEC, type SaveParam, type PersistenceState, type PersistenceInput, type PersistenceOutput,
   type PersistenceStep,
 } from './savepoints.js';
-export { redisRdbNode, type RedisRdbNode, type RedisRdbNodeOptions, type PersistentStore, type PersistenceInputMsg } from './sim-node.js';
+export { redisRdbNode, type RedisRdbNode, type RedisRdbNodeOptions, type PersistentStore, type PersistenceInputMsg } from './adapters/sim-node.js';
 export { saveRdbFile, streamRdbFile, saveRdbFileWith, streamRdbFileWith, type RdbFs } from './adapters/file.js';
 export { annotateRdb, hexDump, type AnnotatedRecord } from './annotate.js';
 export {

@@ -9,14 +9,14 @@
  * `{ type: 'BGSAVE' }`, `{ type: 'CONFIG SET save', value }`.
  */
 import type { NodeContext, NodeHandlers } from '@protolab/sim';
-import { decodeRdb, allEntries } from './decode-rdb.js';
-import { encodeRdb } from './encoder.js';
-import { RdbFormatError } from './errors.js';
-import type { EntrySource, KeyEntry } from './model.js';
+import { decodeRdb, allEntries } from '../decode-rdb.js';
+import { encodeRdb } from '../encoder.js';
+import { RdbFormatError } from '../errors.js';
+import type { EntrySource, KeyEntry } from '../model.js';
 import {
   DEFAULT_SAVE_PARAMS, initialPersistence, parseSaveConfig, persistenceStep, writesRefused,
   type PersistenceInput, type PersistenceState, type SaveParam,
-} from './savepoints.js';
+} from '../savepoints.js';
 
 /** What the node needs from a keyspace (`@protolab/redis-keyspace`'s Keyspace has all of it). */
 export interface PersistentStore extends EntrySource {
