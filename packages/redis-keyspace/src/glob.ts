@@ -6,7 +6,7 @@
  * O(|pattern|·|string|) on any input (stringmatchlen's own skipLongerMatches bound).
  */
 
-type Token = { star: true } | { star: false; test: (ch: number) => boolean };
+export type Token = { star: true } | { star: false; test: (ch: number) => boolean };
 
 function classToken(p: string, i: number): { tok: Token; next: number } {
   // p[i] is just past '['.

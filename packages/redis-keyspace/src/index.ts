@@ -27,3 +27,5 @@ export { objectMemoryEstimate } from './maxmemory.js';
 export type { MaxmemoryOptions } from './maxmemory.js';
 export { MAXMEMORY_POLICIES, OOM_ERROR, EVPOOL_SIZE, LFU_INIT_VAL, LRU_CLOCK_RESOLUTION } from './evict.js';
 export type { MaxmemoryPolicy, EvictionConfig } from './evict.js';
+export { stringmatchlen, globTokens } from './glob.js';
+export type { Token as GlobToken } from './glob.js';
