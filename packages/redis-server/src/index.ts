@@ -1,5 +1,5 @@
 export { RedisServer } from './server.js';
-export type { RedisServerOptions, ServerOutput } from './server.js';
+export type { RedisServerOptions, ServerOutput, ServerCommandProc, CommandFilter } from './server.js';
 export type { Client } from './client.js';
 export { RedisServerError } from './errors.js';
 export type { RedisServerErrorCode } from './errors.js';

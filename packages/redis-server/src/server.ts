@@ -43,6 +43,17 @@ export interface RedisServerOptions {
   readonly onPropagate?: PropagateFn;
 }
 
+/**
+ * A server command registered from outside this file (persistence, cluster, replication…):
+ * `undefined` when it wrote its replies itself. See `RedisServer.serverCommands`.
+ */
+export type ServerCommandProc = (srv: RedisServer, c: Client, argv: Uint8Array[]) => RespValue | undefined;
+/**
+ * A check processCommand runs before queueing or running a command (server.c processCommand:
+ * cluster redirection, min-replicas, read-only replica…): a reply refuses the command.
+ */
+export type CommandFilter = (srv: RedisServer, c: Client, name: string, argv: Uint8Array[]) => RespValue | undefined;
+
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
 /** Commands MULTI does not queue (server.c processCommand). */
@@ -64,6 +75,10 @@ export class RedisServer {
   private readyKeys: { db: number; key: Uint8Array }[] = [];
   /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
   private readonly outbox = new Map<number, Uint8Array[]>();
+  /** Commands added by other units (lower-case name → proc), looked up before the keyspace. */
+  readonly serverCommands = new Map<string, ServerCommandProc>();
+  /** Checks run by processCommand before a command is queued or run, in order. */
+  readonly commandFilters: CommandFilter[] = [];
   readonly pubsub = new PubSub((c, bytes) => {
     this.append(c.connId, bytes);
   });
@@ -242,6 +257,10 @@ export class RedisServer {
     if (c.resp === 2 && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
       return err(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
+    for (const filter of this.commandFilters) {
+      const refused = filter(this, c, name, argv);
+      if (refused !== undefined) return refused;
+    }
     if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
     if (BLOCKING_COMMANDS.has(name)) return this.blockingPop(c, name as BlockingKind, argv);
     return this.call(c, name, argv);
@@ -296,8 +315,10 @@ export class RedisServer {
         if (argv.length !== 1) return err("ERR wrong number of arguments for 'unwatch' command");
         this.watchedKeys.unwatchAll(c);
         return OK;
-      default:
-        return this.runOnKeyspace(c, argv);
+      default: {
+        const proc = this.serverCommands.get(name);
+        return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv);
+      }
     }
   }
 
