@@ -17,7 +17,7 @@
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
 import { Keyspace } from '@protolab/redis-keyspace';
-import type { PropagateFn } from '@protolab/redis-keyspace';
+import type { PropagateFn, KeyspaceOptions } from '@protolab/redis-keyspace';
 import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
 import { WatchedKeys } from './multi.js';
@@ -41,6 +41,8 @@ export interface RedisServerOptions {
   readonly hz?: number | undefined;
   /** Every write as propagated to the AOF / replicas (server.c propagate). */
   readonly onPropagate?: PropagateFn;
+  /** DUMP/RESTORE payloads (e.g. `rdbPayloadCodec` of `@protolab/redis-rdb`). */
+  readonly payloadCodec?: KeyspaceOptions['payloadCodec'];
 }
 
 /**
@@ -79,6 +81,10 @@ export class RedisServer {
   readonly serverCommands = new Map<string, ServerCommandProc>();
   /** Checks run by processCommand before a command is queued or run, in order. */
   readonly commandFilters: CommandFilter[] = [];
+  /** Run by beforeSleep just before the replies are flushed (server.c beforeSleep: flushAppendOnlyFile). */
+  readonly beforeSleepHooks: (() => void)[] = [];
+  /** Run by serverCron (tick): save points, background save/rewrite completion (server.c serverCron). */
+  readonly cronHooks: (() => void)[] = [];
   readonly pubsub = new PubSub((c, bytes) => {
     this.append(c.connId, bytes);
   });
@@ -92,6 +98,7 @@ export class RedisServer {
     this.keyspace = new Keyspace({
       now: options.now,
       hz: options.hz ?? 10,
+      ...(options.payloadCodec !== undefined ? { payloadCodec: options.payloadCodec } : {}),
       onPropagate: (db, argv) => {
         this.touched.push({ db, argv });
         this.onPropagate?.(db, argv);
@@ -182,6 +189,7 @@ export class RedisServer {
     this.keyspace.beforeSleep();
     this.flagTouched();
     this.handleClientsBlockedOnKeys();
+    for (const hook of this.beforeSleepHooks) hook();
     const out = this.flush();
     for (const c of [...this.clients.values()]) {
       if (!closing(c)) continue;
@@ -243,6 +251,7 @@ export class RedisServer {
   /** server.c serverCron (the slow expire cycle, dynamic-hz); returns ms until the next call. */
   tick(): { periodMs: number; outputs: ServerOutput[] } {
     const r = this.keyspace.serverCron(undefined, Math.max(1, this.clients.size));
+    for (const hook of this.cronHooks) hook();
     this.flagTouched();
     return { periodMs: r.periodMs, outputs: this.beforeSleep() };
   }
