@@ -8,4 +8,5 @@ export * from './types.js';
 export * from './select.js';
 export * from './vote.js';
 export * from './sentinel.js';
+export * from './sentinel-failover.js';
 export * from './simulation.js';

@@ -1,16 +1,15 @@
 import { SentinelError } from './errors.js';
-import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD, compareSlavesForPromotion, eligibleSlaves, plantedCompareIgnoringOffset, sentinelSelectSlave, type SlaveCandidate } from './select.js';
+import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD } from './select.js';
+import { SENTINEL_MAX_DESYNC, sentinelFailoverStateMachine, sentinelRefreshReconfState, sentinelStartFailover, sentinelUserFailover } from './sentinel-failover.js';
 import type { FailoverState, Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
-import { sentinelGetLeader, sentinelVoteLeader, type VoteState } from './vote.js';
+import { sentinelVoteLeader, type VoteState } from './vote.js';
 
 /** sentinel.c timing constants (Redis 7.0). */
 export const SENTINEL_PUBLISH_PERIOD = 2000;
 export const SENTINEL_ASK_PERIOD = 1000;
-export const SENTINEL_MAX_DESYNC = 1000;
-export const SENTINEL_ELECTION_TIMEOUT = 10_000;
 
 /** A replica as a sentinel tracks it (the SRI_SLAVE sentinelRedisInstance). */
-interface SlaveInstance {
+export interface SlaveInstance {
   runid: string | undefined;
   slave_priority: number;
   slave_repl_offset: number;
@@ -19,11 +18,13 @@ interface SlaveInstance {
   master_link_down_time: number;
   master_host: string | undefined;
   role: 'master' | 'slave';
-  reconf_sent: boolean;
+  /** SRI_RECONF_SENT / SRI_RECONF_INPROG / SRI_RECONF_DONE during a fail-over's RECONF_SLAVES. */
+  reconf: 'none' | 'sent' | 'inprog' | 'done';
+  slave_reconf_sent_time: number;
 }
 
 /** Another sentinel (SRI_SENTINEL) and what it answered to is-master-down-by-addr. */
-interface OtherSentinel {
+export interface OtherSentinel {
   runid: string;
   last_hello_time: number;
   master_down: boolean;
@@ -48,6 +49,8 @@ export interface MasterInstance {
   role_reported_time: number;
   /** When the master last answered INFO. */
   info_refresh: number;
+  /** SRI_FORCE_FAILOVER: SENTINEL FAILOVER, no election needed. */
+  force_failover: boolean;
 }
 
 /**
@@ -69,14 +72,16 @@ export class SentinelNode {
   private lastInfoMs = -Infinity;
   private nextHelloMs = 0;
   private nextAskMs = 0;
-  private lastFailoverAttemptMs = -Infinity;
+  /** @internal */
+  lastFailoverAttemptMs = -Infinity;
   private configChangeMs = 0;
 
   constructor(
     readonly name: string,
     readonly myid: string,
     readonly config: SentinelConfig,
-    private readonly randomMs: (n: number) => number,
+    /** @internal */
+    readonly randomMs: (n: number) => number,
   ) {
     if (config.quorum < 1 || config.downAfterMs <= 0 || config.failoverTimeoutMs <= 0) {
       throw new SentinelError('BAD_CONFIG', `expected quorum ≥ 1 and positive timeouts, found ${JSON.stringify(config)}`);
@@ -110,10 +115,12 @@ export class SentinelNode {
       role_reported: 'master',
       role_reported_time: nowMs,
       info_refresh: nowMs,
+      force_failover: false,
     };
   }
 
-  private event(text: string): void {
+  /** @internal */
+  event(text: string): void {
     this.events.push(text);
   }
 
@@ -121,6 +128,11 @@ export class SentinelNode {
   getMasterAddrByName(name: string): string {
     if (name !== this.config.masterName) throw new SentinelError('UNKNOWN_MASTER', `expected master name ${this.config.masterName}, found ${name}`);
     return this.master.addr;
+  }
+
+  /** SENTINEL FAILOVER <master>: 'OK', or Redis's -INPROG / -NOGOODSLAVE error text. */
+  failover(nowMs: number): string {
+    return sentinelUserFailover(this, nowMs);
   }
 
   nextWakeup(): number {
@@ -149,9 +161,9 @@ export class SentinelNode {
     this.sentinelCheckSubjectivelyDown(nowMs);
     this.sentinelCheckObjectivelyDown(nowMs);
     if (this.master.o_down && this.master.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' && nowMs - this.lastFailoverAttemptMs > this.config.failoverTimeoutMs * 2) {
-      this.sentinelStartFailover(nowMs);
+      sentinelStartFailover(this, nowMs);
     }
-    this.sentinelFailoverStateMachine(nowMs, out);
+    sentinelFailoverStateMachine(this, nowMs, out);
     if (nowMs >= this.nextAskMs) {
       this.nextAskMs = nowMs + this.jitter(SENTINEL_ASK_PERIOD);
       this.sentinelAskMasterStateToOtherSentinels(out);
@@ -212,18 +224,8 @@ export class SentinelNode {
     m.o_down = odown;
   }
 
-  private sentinelStartFailover(nowMs: number): void {
-    const m = this.master;
-    this.vote.current_epoch++;
-    m.failover_epoch = this.vote.current_epoch;
-    this.event(`+new-epoch ${m.failover_epoch}`);
-    this.event(`+try-failover master ${this.config.masterName} ${m.addr}`);
-    this.setFailoverState('SENTINEL_FAILOVER_STATE_WAIT_START', nowMs);
-    m.failover_start_time = nowMs + this.randomMs(SENTINEL_MAX_DESYNC);
-    this.lastFailoverAttemptMs = m.failover_start_time;
-  }
-
-  private setFailoverState(state: FailoverState, nowMs: number): void {
+  /** Failover bookkeeping shared with sentinel-failover.ts (sentinelFailover*). */
+  setFailoverState(state: FailoverState, nowMs: number): void {
     this.master.failover_state = state;
     this.master.failover_state_change_time = nowMs;
   }
@@ -237,104 +239,8 @@ export class SentinelNode {
     }
   }
 
-  /** sentinelGetLeader for our fail-over epoch, casting our own vote as Redis does. */
-  private electedLeader(epoch: number): string | undefined {
-    const votes = new Map<string, string | undefined>();
-    for (const [name, s] of this.sentinels) if (s.leader_epoch === epoch) votes.set(name, s.leader);
-    const others = sentinelGetLeader(votes, 1, 1);
-    const mine = sentinelVoteLeader(this.vote, epoch, others ?? this.myid, this.config.planted === 'two-votes-per-epoch');
-    if (mine.leader_epoch === epoch) votes.set(this.name, mine.leader);
-    return sentinelGetLeader(votes, this.sentinels.size + 1, this.config.quorum);
-  }
-
-  private abortFailover(reason: string, nowMs: number): void {
-    this.event(`-failover-abort-${reason} master ${this.config.masterName} ${this.master.addr}`);
-    this.master.promoted_slave = undefined;
-    this.setFailoverState('SENTINEL_FAILOVER_STATE_NONE', nowMs);
-  }
-
-  private sentinelFailoverStateMachine(nowMs: number, out: SentinelOutput[]): void {
-    const m = this.master;
-    switch (m.failover_state) {
-      case 'SENTINEL_FAILOVER_STATE_WAIT_START': {
-        if (this.electedLeader(m.failover_epoch) === this.myid) {
-          this.event(`+elected-leader master ${this.config.masterName} ${m.addr}`);
-          this.setFailoverState('SENTINEL_FAILOVER_STATE_SELECT_SLAVE', nowMs);
-        } else if (nowMs - m.failover_start_time > Math.min(SENTINEL_ELECTION_TIMEOUT, this.config.failoverTimeoutMs)) {
-          this.abortFailover('not-elected', nowMs);
-        }
-        return;
-      }
-      case 'SENTINEL_FAILOVER_STATE_SELECT_SLAVE': {
-        const chosen = this.selectSlave(nowMs);
-        if (chosen === undefined) { this.abortFailover('no-good-slave', nowMs); return; }
-        this.event(`+selected-slave slave ${chosen.name}`);
-        m.promoted_slave = chosen.name;
-        this.setFailoverState('SENTINEL_FAILOVER_STATE_SEND_SLAVEOF_NOONE', nowMs);
-        return;
-      }
-      case 'SENTINEL_FAILOVER_STATE_SEND_SLAVEOF_NOONE': {
-        if (m.promoted_slave === undefined) { this.abortFailover('no-good-slave', nowMs); return; }
-        out.push({ to: m.promoted_slave, msg: { type: 'REPLICAOF', host: null } });
-        this.event(`+failover-state-wait-promotion slave ${m.promoted_slave}`);
-        this.setFailoverState('SENTINEL_FAILOVER_STATE_WAIT_PROMOTION', nowMs);
-        return;
-      }
-      case 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION': {
-        if (nowMs - m.failover_state_change_time > this.config.failoverTimeoutMs) this.abortFailover('slave-timeout', nowMs);
-        return;
-      }
-      case 'SENTINEL_FAILOVER_STATE_RECONF_SLAVES': {
-        this.sentinelFailoverReconfNextSlave(nowMs, out);
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  private selectSlave(nowMs: number): SlaveCandidate | undefined {
-    const m = this.master;
-    const candidates: SlaveCandidate[] = [];
-    for (const [name, s] of this.slaves) {
-      candidates.push({ name, ...s, down: nowMs - s.last_avail_time > this.config.downAfterMs, disconnected: false });
-    }
-    const ctx = { nowMs, masterSdown: m.s_down_since_time !== undefined, downAfterMs: this.config.downAfterMs, masterDownForMs: m.s_down_since_time === undefined ? 0 : nowMs - m.s_down_since_time };
-    this.lastSelectionCandidates = eligibleSlaves(candidates, ctx).map((c) => c.name);
-    return sentinelSelectSlave(candidates, ctx, this.config.planted === 'select-ignores-offset' ? plantedCompareIgnoringOffset : compareSlavesForPromotion);
-  }
-
-  /** sentinelFailoverReconfNextSlave + sentinelFailoverDetectEnd (parallel-syncs: all at once). */
-  private sentinelFailoverReconfNextSlave(nowMs: number, out: SentinelOutput[]): void {
-    const m = this.master;
-    const promoted = m.promoted_slave;
-    if (promoted === undefined) return;
-    let pending = 0;
-    for (const [name, s] of this.slaves) {
-      if (name === promoted) continue;
-      if (s.master_host === promoted) continue; // +slave-reconf-done
-      pending++;
-      if (!s.reconf_sent) {
-        s.reconf_sent = true;
-        this.event(`+slave-reconf-sent slave ${name}`);
-      }
-      out.push({ to: name, msg: { type: 'REPLICAOF', host: promoted } });
-    }
-    const timedOut = nowMs - m.failover_state_change_time > this.config.failoverTimeoutMs;
-    if (pending === 0 || timedOut) {
-      this.event(`+failover-end master ${this.config.masterName} ${m.addr}`);
-      this.switchToPromotedSlave(nowMs);
-    }
-  }
-
-  /** sentinelFailoverSwitchToPromotedSlave → sentinelResetMasterAndChangeAddress. */
-  private switchToPromotedSlave(nowMs: number): void {
-    const promoted = this.master.promoted_slave;
-    if (promoted === undefined) return;
-    this.resetMasterAndChangeAddress(promoted, this.master.config_epoch, nowMs);
-  }
-
-  private resetMasterAndChangeAddress(addr: string, configEpoch: number, nowMs: number): void {
+  /** @internal sentinelResetMasterAndChangeAddress */
+  resetMasterAndChangeAddress(addr: string, configEpoch: number, nowMs: number): void {
     const old = this.master.addr;
     this.event(`+switch-master ${this.config.masterName} ${old} ${addr}`);
     const names = new Set([...this.slaves.keys(), old]);
@@ -346,7 +252,7 @@ export class SentinelNode {
   }
 
   private freshSlave(nowMs: number): SlaveInstance {
-    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', reconf_sent: false };
+    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', reconf: 'none', slave_reconf_sent_time: 0 };
   }
 
   onMessage(from: string, msg: SentinelMsg, nowMs: number): SentinelOutput[] {
@@ -383,6 +289,7 @@ export class SentinelNode {
     const s = this.slaves.get(from);
     if (s === undefined) return;
     Object.assign(s, { runid: info.runid, slave_priority: info.slave_priority, slave_repl_offset: info.slave_repl_offset, info_refresh: nowMs, master_link_down_time: info.master_link_down_time, master_host: info.master_host, role: info.role });
+    sentinelRefreshReconfState(this, from);
     if (info.role === 'master' && m.failover_state === 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION' && m.promoted_slave === from) {
       m.config_epoch = m.failover_epoch;
       this.event(`+promoted-slave slave ${from}`);

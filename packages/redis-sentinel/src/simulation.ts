@@ -118,6 +118,7 @@ export interface SentinelDeploymentOptions {
   readonly planted?: SentinelConfig['planted'];
   readonly downAfterMs?: number;
   readonly failoverTimeoutMs?: number;
+  readonly parallelSyncs?: number;
 }
 
 /** The seed's Sentinel deployment: master `m`, replicas `r1…`, sentinels `s1…` monitoring `mymaster`. */
@@ -137,6 +138,7 @@ export function sentinelDeployment(opts: SentinelDeploymentOptions): { sim: Sim<
     downAfterMs: opts.downAfterMs ?? 5000,
     failoverTimeoutMs: opts.failoverTimeoutMs ?? 10_000,
     ...(opts.planted ? { planted: opts.planted } : {}),
+    ...(opts.parallelSyncs !== undefined ? { parallelSyncs: opts.parallelSyncs } : {}),
   };
   for (let i = 1; i <= (opts.sentinels ?? 3); i++) {
     sentinels.push(`s${i}`);

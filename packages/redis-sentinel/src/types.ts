@@ -44,6 +44,8 @@ export interface SentinelConfig {
   readonly downAfterMs: number;
   /** failover-timeout (default 180 000). */
   readonly failoverTimeoutMs: number;
+  /** parallel-syncs: replicas reconfigured at a time after a promotion (default 1). */
+  readonly parallelSyncs?: number;
   /** Deliberately wrong variants kept for the tests that must catch them. */
   readonly planted?: 'two-votes-per-epoch' | 'select-ignores-offset';
 }
