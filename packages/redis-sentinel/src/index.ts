@@ -10,3 +10,6 @@ export * from './vote.js';
 export * from './sentinel.js';
 export * from './sentinel-failover.js';
 export * from './simulation.js';
+export { RealSentinel, SENTINEL_HELLO_CHANNEL, formatHello, parseHello, splitAddr } from './adapters/real-sentinel.js';
+export type { RealSentinelOptions } from './adapters/real-sentinel.js';
+export { parseInfoReplication } from './adapters/info.js';

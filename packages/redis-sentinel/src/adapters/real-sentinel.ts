@@ -1,0 +1,198 @@
+/**
+ * A protolab Sentinel watching real Redis servers over TCP: the sans-I/O `SentinelNode` driven by
+ * the wall clock, its messages turned into the commands sentinel.c sends (PING, INFO, SUBSCRIBE
+ * and PUBLISH on `__sentinel__:hello`, and for a promotion / reconfiguration the
+ * MULTI · REPLICAOF · CONFIG REWRITE · CLIENT KILL TYPE normal · EXEC transaction of
+ * sentinelSendSlaveOf), and the replies turned back into PONG / INFO / HELLO messages.
+ *
+ * Instances are named by their address `host:port`, as the core's addresses are. Two links per
+ * instance, as sentinel.c's instanceLink: commands, and a Pub/Sub connection for hellos. A link
+ * that cannot connect or fails a call simply does not answer: the core's down-after-milliseconds
+ * turns that into +sdown, as for Redis. Sentinel-to-sentinel messages (is-master-down-by-addr) go
+ * between the RealSentinel objects of one `group` in this process, not over TCP (documented in the
+ * README). Real I/O lives here only; the core has no clock, socket or randomness.
+ */
+import { RespClient, type RespValue } from '@protolab/resp';
+import { SentinelNode } from '../sentinel.js';
+import type { Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from '../types.js';
+import { parseInfoReplication } from './info.js';
+
+/** sentinel.c SENTINEL_HELLO_CHANNEL */
+export const SENTINEL_HELLO_CHANNEL = '__sentinel__:hello';
+
+export interface RealSentinelOptions {
+  readonly config: SentinelConfig;
+  /** The sentinel's run id (40 hex characters) and the address it announces in hellos. */
+  readonly myid: string;
+  readonly announce: string;
+  /** Sentinels of the same group exchange is-master-down-by-addr in process. */
+  readonly group?: Map<string, RealSentinel>;
+  /** Milliseconds between timer ticks (sentinel.c runs sentinelTimer at hz 10, 100 ms). */
+  readonly tickMs?: number;
+}
+
+interface Link {
+  cmd: RespClient | undefined;
+  pubsub: RespClient | undefined;
+  connecting: boolean;
+}
+
+const text = (v: RespValue): string => (v.type === 'bulk' || v.type === 'verbatim' ? Buffer.from(v.value).toString('utf8') : v.type === 'simple' || v.type === 'error' ? v.value : '');
+
+export class RealSentinel {
+  readonly core: SentinelNode;
+  private readonly links = new Map<string, Link>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly group: Map<string, RealSentinel>;
+
+  constructor(private readonly options: RealSentinelOptions) {
+    this.core = new SentinelNode(options.announce, options.myid, options.config, (n) => Math.floor(Math.random() * n));
+    this.group = options.group ?? new Map<string, RealSentinel>();
+    this.group.set(options.announce, this);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => { this.tick(); }, this.options.tickMs ?? 100);
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.group.delete(this.options.announce);
+    const closing: Promise<void>[] = [];
+    for (const l of this.links.values()) for (const c of [l.cmd, l.pubsub]) if (c !== undefined) closing.push(c.close().catch(() => undefined));
+    this.links.clear();
+    await Promise.all(closing);
+  }
+
+  /** SENTINEL FAILOVER <master> */
+  failover(): string {
+    const r = this.core.failover(Date.now());
+    this.tick();
+    return r;
+  }
+
+  private tick(): void {
+    this.emit(this.core.tick(Date.now()));
+  }
+
+  private deliver(from: string, msg: SentinelMsg): void {
+    this.emit(this.core.onMessage(from, msg, Date.now()));
+  }
+
+  private emit(outs: readonly SentinelOutput[]): void {
+    for (const o of outs) {
+      const peer = this.group.get(o.to);
+      if (peer !== undefined) {
+        // is-master-down-by-addr and its reply, in process.
+        queueMicrotask(() => { peer.deliver(this.options.announce, o.msg); });
+        continue;
+      }
+      this.send(o.to, o.msg);
+    }
+  }
+
+  private link(addr: string): Link {
+    let l = this.links.get(addr);
+    if (l === undefined) {
+      l = { cmd: undefined, pubsub: undefined, connecting: false };
+      this.links.set(addr, l);
+    }
+    if (l.cmd === undefined && !l.connecting) void this.connect(addr, l);
+    return l;
+  }
+
+  /** sentinelReconnectInstance: a command link and a Pub/Sub link subscribed to the hello channel. */
+  private async connect(addr: string, l: Link): Promise<void> {
+    l.connecting = true;
+    const [host, port] = splitAddr(addr);
+    try {
+      const cmd = await RespClient.connect(port, host, { replyTimeoutMs: 2000, connectTimeoutMs: 1000 });
+      const pubsub = await RespClient.connect(port, host, { replyTimeoutMs: 0, connectTimeoutMs: 1000 });
+      pubsub.onPush((v) => { this.onHelloPush(addr, v); });
+      await pubsub.call('SUBSCRIBE', SENTINEL_HELLO_CHANNEL);
+      const dropped = (): void => {
+        if (l.cmd === cmd) l.cmd = undefined;
+        if (l.pubsub === pubsub) l.pubsub = undefined;
+      };
+      void cmd.closed.then(dropped);
+      void pubsub.closed.then(dropped);
+      l.cmd = cmd;
+      l.pubsub = pubsub;
+    } catch {
+      // Not reachable now: no PONG, so the core's down-after-milliseconds applies. Retried on the next send.
+    } finally {
+      l.connecting = false;
+    }
+  }
+
+  private send(addr: string, msg: SentinelMsg): void {
+    const l = this.link(addr);
+    const cmd = l.cmd;
+    if (cmd === undefined) return;
+    const call = (...argv: string[]): Promise<RespValue> => cmd.call(...argv);
+    switch (msg.type) {
+      case 'PING':
+        void call('PING').then((r) => {
+          if (r.type === 'simple' && r.value === 'PONG') this.deliver(addr, { type: 'PONG' });
+        }, noop);
+        return;
+      case 'INFO':
+        void call('INFO').then((r) => {
+          const info: InfoReply | undefined = parseInfoReplication(text(r));
+          if (info !== undefined) this.deliver(addr, { type: 'INFO_REPLY', info });
+        }, noop);
+        return;
+      case 'REPLICAOF': {
+        // sentinelSendSlaveOf: one transaction, so that the instance is reconfigured at once.
+        const to = msg.host === null ? ['NO', 'ONE'] : splitAddr(msg.host).map(String);
+        void Promise.all([call('MULTI'), call('REPLICAOF', ...to), call('CONFIG', 'REWRITE'), call('CLIENT', 'KILL', 'TYPE', 'normal'), call('EXEC')]).catch(noop);
+        return;
+      }
+      case 'SUBSCRIBE':
+        return; // the Pub/Sub link subscribes when it connects
+      case 'PUBLISH':
+        void call('PUBLISH', SENTINEL_HELLO_CHANNEL, formatHello(msg.hello)).catch(noop);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onHelloPush(addr: string, v: RespValue): void {
+    if (v.type !== 'push' && v.type !== 'array') return;
+    const [kind, channel, payload] = v.value;
+    if (kind === undefined || channel === undefined || payload === undefined) return;
+    if (text(kind) !== 'message' || text(channel) !== SENTINEL_HELLO_CHANNEL) return;
+    const hello = parseHello(text(payload));
+    if (hello !== undefined) this.deliver(addr, { type: 'HELLO', hello });
+  }
+}
+
+function noop(): void {}
+
+export function splitAddr(addr: string): [string, number] {
+  const at = addr.lastIndexOf(':');
+  return [addr.slice(0, at), Number(addr.slice(at + 1))];
+}
+
+/**
+ * sentinelSendHello's payload: `ip,port,runid,current_epoch,master_name,master_ip,master_port,master_config_epoch`.
+ * The core names a sentinel by its announced address, so `ip,port` is that address split.
+ */
+export function formatHello(h: Hello): string {
+  const [ip, port] = splitAddr(h.sentinel);
+  const [mip, mport] = splitAddr(h.master_addr);
+  return [ip, port, h.runid, h.current_epoch, h.master_name, mip, mport, h.master_config_epoch].join(',');
+}
+
+/** sentinelProcessHelloMessage's parse: eight comma-separated fields, else ignored. */
+export function parseHello(payload: string): Hello | undefined {
+  const f = payload.split(',');
+  if (f.length !== 8) return undefined;
+  const [ip, port, runid, epoch, name, mip, mport, mepoch] = f as [string, string, string, string, string, string, string, string];
+  const current_epoch = Number(epoch);
+  const master_config_epoch = Number(mepoch);
+  if (!Number.isSafeInteger(current_epoch) || !Number.isSafeInteger(master_config_epoch)) return undefined;
+  return { sentinel: `${ip}:${port}`, runid, current_epoch, master_name: name, master_addr: `${mip}:${mport}`, master_config_epoch };
+}
