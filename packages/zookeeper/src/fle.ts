@@ -19,6 +19,15 @@ export function voteTracker(votes: ReadonlyMap<number, Vote>, vote: Vote, ...ver
   return t;
 }
 
+/**
+ * A proposal as a LOOKING vote of round `clock`. Written out field by field (same key order as
+ * `{ ...proposal, electionEpoch, state, version }`): an object spread here cost ~4 % of a
+ * 1,000-run election bench, being done on every notification.
+ */
+function lookingVote(p: VoteKey, clock: number): Vote {
+  return { leader: p.leader, zxid: p.zxid, peerEpoch: p.peerEpoch, electionEpoch: clock, state: 'LOOKING', version: 0 };
+}
+
 export interface FleTimings {
   /** FastLeaderElection.finalizeWait (200 ms). */
   finalizeWaitMs: number;
@@ -85,7 +94,7 @@ export class FastLeaderElection {
   private myVote(): Vote {
     const c = this.myVoteCache;
     if (c?.proposal === this.proposal && c.clock === this.logicalclock) return c.vote;
-    const vote: Vote = { ...this.proposal, electionEpoch: this.logicalclock, state: 'LOOKING', version: 0 };
+    const vote = lookingVote(this.proposal, this.logicalclock);
     this.myVoteCache = { proposal: this.proposal, clock: this.logicalclock, vote };
     return vote;
   }
@@ -210,7 +219,7 @@ export class FastLeaderElection {
   onFinalizeTimeout(out: FleAction[]): void {
     if (!this.active || !this.finalizing) return;
     this.finalizing = false;
-    const endVote: Vote = { ...this.proposal, electionEpoch: this.logicalclock, state: 'LOOKING', version: 0 };
+    const endVote = lookingVote(this.proposal, this.logicalclock);
     this.decide(this.proposal.leader, endVote, 'LOOKING', out);
   }
 
@@ -219,7 +228,8 @@ export class FastLeaderElection {
     this.active = false;
     this.selfQueue.length = 0; // leaveInstance: recvqueue.clear()
     out.push({ kind: 'cancel', name: 'fle-poll' }, { kind: 'cancel', name: 'fle-finalize' });
-    out.push({ kind: 'decided', state, vote: { ...endVote, state }, via });
+    const vote: Vote = { leader: endVote.leader, zxid: endVote.zxid, peerEpoch: endVote.peerEpoch, electionEpoch: endVote.electionEpoch, state, version: endVote.version };
+    out.push({ kind: 'decided', state, vote, via });
   }
 
   /** FastLeaderElection.getVoteTracker(votes, vote): the sids whose stored vote equals `vote`. */
