@@ -41,9 +41,34 @@ export interface Client {
   lastCmd: string;
   /** Commands read while the client was blocked (CLIENT_BLOCKED): they run once it is served. */
   pending: Uint8Array[][];
+  /** Bytes of the argv in `pending` (they count toward client-query-buffer-limit, as c->querybuf). */
+  pendingBytes: number;
+  /** c->conn's peer and local addresses ("ip:port"), as the adapter gave them on connect. */
+  readonly addr: string;
+  readonly laddr: string;
+  /** c->lastinteraction (ms) for CLIENT LIST idle. */
+  lastInteractionMs: number;
+  /** Bytes handed to the caller and not yet sent by it (the socket's pending bytes, from the adapter). */
+  socketPendingBytes: number;
+  /** Bytes waiting in this server's output buffer for the connection (c->reply_bytes). */
+  outboxBytes: number;
+  /** c->obuf_soft_limit_reached_time (ms), 0 when under the soft limit. */
+  softLimitSinceMs: number;
+  /** CLIENT_CLOSE_ASAP: killed or over an output limit; nothing more is written, it is closed. */
+  closeAsap: boolean;
+  /** CLIENT REPLY OFF|SKIP: replies are dropped (SKIP: only the next command's). */
+  replyMode: 'on' | 'off' | 'skip' | 'skipnext';
+  /** CLIENT NO-EVICT (recorded for CLIENT LIST flags; protolab never evicts clients). */
+  noEvict: boolean;
 }
 
-export function createClient(connId: number, id: number, nowMs: number, maxBulkLen: number): Client {
+/** Where a connection comes from (the adapter's socket addresses); defaults for the core's tests. */
+export interface ConnectInfo {
+  readonly addr?: string;
+  readonly laddr?: string;
+}
+
+export function createClient(connId: number, id: number, nowMs: number, maxBulkLen: number, info: ConnectInfo = {}): Client {
   return {
     connId,
     id,
@@ -60,6 +85,16 @@ export function createClient(connId: number, id: number, nowMs: number, maxBulkL
     ctimeMs: nowMs,
     lastCmd: 'NULL',
     pending: [],
+    pendingBytes: 0,
+    addr: info.addr ?? `127.0.0.1:${10000 + (connId % 50000)}`,
+    laddr: info.laddr ?? '127.0.0.1:6379',
+    lastInteractionMs: nowMs,
+    socketPendingBytes: 0,
+    outboxBytes: 0,
+    softLimitSinceMs: 0,
+    closeAsap: false,
+    replyMode: 'on',
+    noEvict: false,
   };
 }
 

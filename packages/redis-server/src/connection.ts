@@ -1,5 +1,5 @@
 /**
- * Connection commands (networking.c clientCommand / helloCommand / resetCommand): what a client
+ * Connection commands (networking.c helloCommand / resetCommand, acl.c authCommand): what a client
  * says about itself rather than about the data.
  */
 import type { RespValue } from '@protolab/resp';
@@ -7,39 +7,11 @@ import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { REDIS_VERSION } from './version.js';
+import { validName } from './client-command.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const bulk = (s: string): RespValue => ({ type: 'bulk', value: new TextEncoder().encode(s) });
 const OK: RespValue = { type: 'simple', value: 'OK' };
-
-/** networking.c clientSetName's check: printable ASCII without spaces ('!'..'~'). */
-function validName(name: Uint8Array): boolean {
-  for (const b of name) if (b < 0x21 || b > 0x7e) return false;
-  return true;
-}
-
-/** networking.c clientCommand: ID, SETNAME, GETNAME (the other subcommands are not modelled yet). */
-export function clientCommand(c: Client, argv: readonly Uint8Array[]): RespValue {
-  if (argv.length < 2) return err("ERR wrong number of arguments for 'client' command");
-  const sub = keyOf(argv[1] ?? new Uint8Array()).toLowerCase();
-  switch (sub) {
-    case 'id':
-      if (argv.length !== 2) return err("ERR wrong number of arguments for 'client|id' command");
-      return { type: 'integer', value: BigInt(c.id) };
-    case 'getname':
-      if (argv.length !== 2) return err("ERR wrong number of arguments for 'client|getname' command");
-      return c.name === undefined ? { type: 'null' } : { type: 'bulk', value: c.name };
-    case 'setname': {
-      const name = argv[2];
-      if (argv.length !== 3 || name === undefined) return err("ERR wrong number of arguments for 'client|setname' command");
-      if (!validName(name)) return err('ERR Client names cannot contain spaces, newlines or special characters.');
-      c.name = name.length === 0 ? undefined : name;
-      return OK;
-    }
-    default:
-      return err(`ERR unknown subcommand '${keyOf(argv[1] ?? new Uint8Array()).slice(0, 128)}'. Try CLIENT HELP.`);
-  }
-}
 
 /** networking.c helloCommand: HELLO [protover [AUTH username password] [SETNAME clientname]] */
 export function helloCommand(c: Client, argv: readonly Uint8Array[]): RespValue {
@@ -90,7 +62,7 @@ export function helloCommand(c: Client, argv: readonly Uint8Array[]): RespValue 
 export function resetClient(srv: RedisServer, c: Client): void {
   if (c.inMulti) srv.discard(c);
   srv.watchedKeys.unwatchAll(c);
-  srv.pubsub.unsubscribe(c, [], false);
+  srv.pubsub.forget(c);
   c.db = 0;
   c.resp = 2;
   c.name = undefined;

@@ -8,16 +8,15 @@ import type { RespValue } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
+import { isLocalCommand } from './server-commands.js';
 
-/** Commands this package answers itself (they never reach the keyspace). */
-export const CONNECTION_COMMANDS = new Set(['hello', 'auth', 'client', 'unwatch', 'subscribe', 'unsubscribe', 'publish', 'pubsub']);
 
 const QUEUED: RespValue = { type: 'simple', value: 'QUEUED' };
 
 /** multi.c queueMultiCommand, after processCommand's checks (a refused command flags EXECABORT). */
 export function queueCommand(srv: RedisServer, c: Client, argv: Uint8Array[]): RespValue {
   const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-  if (!CONNECTION_COMMANDS.has(name)) {
+  if (!isLocalCommand(srv, name)) {
     const ks = srv.keyspace;
     if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
     ks.execute(['MULTI']);
@@ -47,7 +46,7 @@ export function runExec(srv: RedisServer, c: Client): RespValue {
   ks.execute(['MULTI']);
   queue.forEach((argv, i) => {
     const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-    if (CONNECTION_COMMANDS.has(name)) local.set(i, srv.call(c, name, argv) ?? { type: 'array', value: [] });
+    if (isLocalCommand(srv, name)) local.set(i, srv.call(c, name, argv) ?? { type: 'array', value: [] });
     else ks.execute(argv);
   });
   const r = srv.runOnKeyspace(c, [new TextEncoder().encode('EXEC')]);

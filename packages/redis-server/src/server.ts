@@ -13,6 +13,19 @@
  * close. Commands run on one `@protolab/redis-keyspace` Keyspace; this layer adds what belongs to
  * a connection: the request parser, the SELECTed db, RESP2/RESP3 (HELLO), the client's name,
  * MULTI/EXEC with WATCH (multi.ts), QUIT, RESET.
+ *
+ * Hooks for other units (persistence, cluster, replication) — all plain registries on the server:
+ *   srv.serverCommands.set('save', proc)          a command, looked up in call() before the keyspace;
+ *                                                  it starts with this package's own (server-commands.ts:
+ *                                                  INFO, CONFIG, CLIENT, PUBLISH…), which a unit may wrap
+ *   srv.commandFilters.push(filter)               a check in processCommand (a reply refuses)
+ *   srv.config.register(param) / .onChange(name, fn) / .get(name)
+ *                                                  CONFIG parameters (config.ts; the modelled ones in
+ *                                                  server-config.ts); fn applies a change or refuses it
+ *   srv.infoSections.set('persistence', fn)       an INFO section (info.ts); replaces the default one
+ *   srv.cronHooks.push(fn)                        run in every serverCron (tick)
+ *   srv.beforeSleepHooks.push(fn)                 run in beforeSleep, before replies are flushed
+ *                                                  (flushAppendOnlyFile's place)
  */
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
@@ -22,9 +35,16 @@ import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
 import { WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
-import { authCommand, clientCommand, helloCommand, resetClient } from './connection.js';
-import { runExec, queueCommand } from './exec.js';
+import { queueCommand } from './exec.js';
 import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
+import type { ConnectInfo } from './client.js';
+import { ConfigTable } from './config.js';
+import { parseObufLimits, registerServerConfig } from './server-config.js';
+import type { InfoSection } from './info.js';
+import { registerDefaultSections, STARTUP_MEMORY } from './info.js';
+import { CORE_COMMANDS } from './server-commands.js';
+import type { ProcessInfo, ServerStats } from './stats.js';
+import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
 import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
 
@@ -43,6 +63,13 @@ export interface RedisServerOptions {
   readonly onPropagate?: PropagateFn;
   /** DUMP/RESTORE payloads (e.g. `rdbPayloadCodec` of `@protolab/redis-rdb`). */
   readonly payloadCodec?: KeyspaceOptions['payloadCodec'];
+  /** Other CONFIG parameters at start (name → value, as in redis.conf); Redis's error text if bad. */
+  readonly config?: ReadonlyMap<string, string>;
+  /** INFO server run_id and replication master_replid (40 hex chars; the adapter draws them). */
+  readonly runId?: string;
+  readonly replId?: string;
+  /** Process figures for INFO (the adapter's process.memoryUsage / cpuUsage). */
+  readonly processInfo?: () => ProcessInfo;
 }
 
 /**
@@ -57,7 +84,6 @@ export type ServerCommandProc = (srv: RedisServer, c: Client, argv: Uint8Array[]
 export type CommandFilter = (srv: RedisServer, c: Client, name: string, argv: Uint8Array[]) => RespValue | undefined;
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
-const OK: RespValue = { type: 'simple', value: 'OK' };
 /** Commands MULTI does not queue (server.c processCommand). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -66,9 +92,15 @@ export class RedisServer {
   private readonly clients = new Map<number, Client>();
   readonly watchedKeys = new WatchedKeys();
   private nextClientId = 1;
-  private readonly maxclients: number;
-  private readonly protoMaxBulkLen: number;
   private readonly now: () => number;
+  /** CONFIG parameters (config.ts). */
+  readonly config = new ConfigTable();
+  /** INFO sections by lower-case name, in output order (info.ts). */
+  readonly infoSections = new Map<string, InfoSection>();
+  readonly stats: ServerStats;
+  readonly runId: string;
+  readonly replId: string;
+  private readonly processInfoFn: () => ProcessInfo;
   private readonly onPropagate: PropagateFn | undefined;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
@@ -91,19 +123,80 @@ export class RedisServer {
 
   constructor(options: RedisServerOptions) {
     this.now = options.now;
-    this.maxclients = options.maxclients ?? 10000;
-    if (!Number.isInteger(this.maxclients) || this.maxclients < 1) throw new RedisServerError('BAD_OPTION', `maxclients must be an integer >= 1, found ${String(options.maxclients)}`);
-    this.protoMaxBulkLen = options.protoMaxBulkLen ?? 512 * 1024 * 1024;
+    const maxclients = options.maxclients ?? 10000;
+    if (!Number.isInteger(maxclients) || maxclients < 1) throw new RedisServerError('BAD_OPTION', `maxclients must be an integer >= 1, found ${String(options.maxclients)}`);
     this.onPropagate = options.onPropagate;
+    this.stats = createStats(options.now());
+    this.runId = options.runId ?? '0'.repeat(40);
+    this.replId = options.replId ?? '0'.repeat(40);
+    this.processInfoFn = options.processInfo ?? (() => NO_PROCESS_INFO);
+    const start = new Map<string, string>(options.config ?? []);
     this.keyspace = new Keyspace({
       now: options.now,
       hz: options.hz ?? 10,
+      databases: Number(start.get('databases') ?? 16),
+      // Always track the memory estimate (INFO memory, CONFIG SET maxmemory at any time).
+      maxmemoryPolicy: 'noeviction',
       ...(options.payloadCodec !== undefined ? { payloadCodec: options.payloadCodec } : {}),
       onPropagate: (db, argv) => {
         this.touched.push({ db, argv });
         this.onPropagate?.(db, argv);
       },
     });
+    registerServerConfig(this, this.config);
+    registerDefaultSections(this);
+    // This package's own commands start in the registry, so another unit can wrap one
+    // (serverCommands.get('info')) or replace it.
+    for (const [name, proc] of CORE_COMMANDS) this.serverCommands.set(name, proc);
+    if (options.hz !== undefined) start.set('hz', String(options.hz));
+    start.set('maxclients', String(maxclients));
+    if (options.protoMaxBulkLen !== undefined) start.set('proto-max-bulk-len', String(options.protoMaxBulkLen));
+    this.config.setAtStart(start);
+  }
+
+  /** The injected clock (ms). */
+  nowMs(): number {
+    return this.now();
+  }
+
+  processInfo(): ProcessInfo {
+    return this.processInfoFn();
+  }
+
+  /** INFO memory used_memory: the documented estimate (info.ts). */
+  usedMemory(): number {
+    let clients = 0;
+    for (const c of this.clients.values()) clients += c.parser.bufferCapacity + c.pendingBytes + c.outboxBytes + c.socketPendingBytes;
+    return STARTUP_MEMORY + (this.keyspace.core.maxmemory?.usedMemory() ?? 0) + clients;
+  }
+
+  evictedKeys(): number {
+    return this.keyspace.core.maxmemory?.evictedKeys ?? 0;
+  }
+
+  instantaneousOpsPerSec(): number {
+    return opsPerSec(this.stats);
+  }
+
+  /** CONFIG RESETSTAT */
+  resetStats(): void {
+    const ks = this.keyspace.info();
+    resetStats(this.stats, { expiredKeys: ks.expiredKeys, expiredTimeCapReachedCount: ks.expiredTimeCapReachedCount, expireCycleCpuMilliseconds: ks.expireCycleCpuMilliseconds, evictedKeys: this.evictedKeys() });
+  }
+
+  /**
+   * CLIENT KILL / an output buffer limit: the current client is closed after its reply
+   * (CLIENT_CLOSE_AFTER_REPLY), any other at once with nothing more written (CLIENT_CLOSE_ASAP).
+   */
+  killClient(c: Client, self: boolean): void {
+    if (self) c.closeAfterReply = true;
+    else {
+      c.closeAsap = true;
+      c.pending = [];
+      c.pendingBytes = 0;
+      this.outbox.delete(c.connId);
+      c.outboxBytes = 0;
+    }
   }
 
   /** Connected clients (INFO clients: connected_clients). */
@@ -116,13 +209,18 @@ export class RedisServer {
     return this.clients.values();
   }
 
-  /** networking.c acceptCommonHandler: over maxclients the connection gets an error and is closed. */
-  connect(connId: number): ServerOutput[] {
+  /**
+   * networking.c acceptCommonHandler: over maxclients the connection gets an error and is
+   * closed. `info` gives the socket's addresses (CLIENT LIST addr/laddr, CLIENT KILL ADDR).
+   */
+  connect(connId: number, info: ConnectInfo = {}): ServerOutput[] {
     if (this.clients.has(connId)) throw new RedisServerError('DUPLICATE_CONNECTION', `connect: connection ${connId} is already connected`);
-    if (this.clients.size >= this.maxclients) {
+    this.stats.totalConnectionsReceived++;
+    if (this.clients.size >= this.config.number('maxclients')) {
+      this.stats.rejectedConnections++;
       return [{ type: 'write', id: connId, bytes: encode(err('ERR max number of clients reached')) }, { type: 'close', id: connId }];
     }
-    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), this.protoMaxBulkLen));
+    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), this.config.number('proto-max-bulk-len'), info));
     return [];
   }
 
@@ -131,22 +229,68 @@ export class RedisServer {
     const c = this.clients.get(connId);
     if (c === undefined) return;
     this.watchedKeys.unwatchAll(c);
-    this.pubsub.unsubscribe(c, [], false);
+    this.pubsub.forget(c);
     this.blocking.unblock(c);
     this.clients.delete(connId);
     this.outbox.delete(connId);
   }
 
   private append(connId: number, bytes: Uint8Array): void {
+    const c = this.clients.get(connId);
+    if (c === undefined || c.closeAsap) return;
     const q = this.outbox.get(connId);
     if (q === undefined) this.outbox.set(connId, [bytes]);
     else q.push(bytes);
+    c.outboxBytes += bytes.length;
+    this.checkOutputBufferLimits(c);
+  }
+
+  /**
+   * The adapter's report of the bytes written to a socket and not yet sent (node's
+   * socket.writableLength): they count toward the client's output buffer limits, so a client
+   * that never reads is disconnected although the core flushed everything to the socket.
+   */
+  socketPending(connId: number, bytes: number): ServerOutput[] {
+    const c = this.clients.get(connId);
+    if (c === undefined) return [];
+    c.socketPendingBytes = bytes;
+    this.stats.recentMaxOutputBuffer = Math.max(this.stats.recentMaxOutputBuffer, bytes);
+    this.checkOutputBufferLimits(c);
+    if (!c.closeAsap) return [];
+    this.close(connId);
+    return [{ type: 'close', id: connId }];
+  }
+
+  /**
+   * networking.c checkClientOutputBufferLimits / closeClientOnOutputBufferLimitReached: over the
+   * class's hard limit, or over its soft limit for more than soft-seconds, the client is closed
+   * asynchronously (nothing more is written to it).
+   */
+  private checkOutputBufferLimits(c: Client): void {
+    const limits = parseObufLimits(this.config.get('client-output-buffer-limit')).get(this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
+    if (limits === undefined || (limits.hard === 0 && limits.soft === 0)) return;
+    const used = c.outboxBytes + c.socketPendingBytes;
+    const now = this.now();
+    let over = limits.hard > 0 && used >= limits.hard;
+    if (limits.soft > 0 && used >= limits.soft) {
+      if (c.softLimitSinceMs === 0) c.softLimitSinceMs = now;
+      else if (Math.floor((now - c.softLimitSinceMs) / 1000) > limits.softSeconds) over = true;
+    } else c.softLimitSinceMs = 0;
+    if (!over) return;
+    this.stats.outputLimitDisconnections++;
+    this.killClient(c, false);
   }
 
   /** The writes waiting in every output buffer, one per connection (writeToClient). */
   private flush(): ServerOutput[] {
     const out: ServerOutput[] = [];
-    for (const [id, chunks] of this.outbox) out.push({ type: 'write', id, bytes: concat(chunks) });
+    for (const [id, chunks] of this.outbox) {
+      const bytes = concat(chunks);
+      this.stats.totalNetOutputBytes += bytes.length;
+      out.push({ type: 'write', id, bytes });
+      const c = this.clients.get(id);
+      if (c !== undefined) c.outboxBytes = 0;
+    }
     this.outbox.clear();
     return out;
   }
@@ -154,18 +298,33 @@ export class RedisServer {
   /**
    * networking.c readQueryFromClient → processInputBuffer: run every complete command in the
    * bytes, in order; a protocol error answers Redis's text after the commands before it, then
-   * closes (CLIENT_CLOSE_AFTER_REPLY). Then beforeSleep (the fast expire cycle).
+   * closes (CLIENT_CLOSE_AFTER_REPLY). A query buffer over client-query-buffer-limit closes the
+   * client without a reply. Then beforeSleep (the fast expire cycle).
    */
   data(connId: number, bytes: Uint8Array): ServerOutput[] {
     const c = this.clients.get(connId);
     if (c === undefined) throw new RedisServerError('UNKNOWN_CONNECTION', `data: connection ${connId} is not connected`);
-    if (c.closeAfterReply) return [];
+    if (c.closeAfterReply || c.closeAsap) return [];
+    this.stats.totalNetInputBytes += bytes.length;
+    c.lastInteractionMs = this.now();
     const { commands, error } = c.parser.feed(bytes);
-    for (const item of commands) if (item.kind === 'command') c.pending.push(item.argv);
+    for (const item of commands) {
+      if (item.kind !== 'command') continue;
+      c.pending.push(item.argv);
+      for (const a of item.argv) c.pendingBytes += a.length;
+    }
+    const qbuf = c.parser.bufferCapacity + c.pendingBytes;
+    this.stats.recentMaxInputBuffer = Math.max(this.stats.recentMaxInputBuffer, qbuf);
+    if (qbuf > this.config.number('client-query-buffer-limit')) {
+      this.stats.queryLimitDisconnections++;
+      this.killClient(c, false);
+      return this.beforeSleep();
+    }
     this.runPending(c);
     if (error !== undefined && !closing(c)) {
       // Commands still waiting behind a blocking pop are dropped with the connection.
       c.pending = [];
+      c.pendingBytes = 0;
       this.append(connId, encode(err(`ERR ${error.redisText}`)));
       c.closeAfterReply = true;
     }
@@ -177,10 +336,20 @@ export class RedisServer {
     while (c.pending.length > 0 && !closing(c) && !this.blocking.blocked.has(c)) {
       const argv = c.pending.shift();
       if (argv === undefined) break;
+      for (const a of argv) c.pendingBytes -= a.length;
       const r = this.processCommand(c, argv);
-      if (r !== undefined) this.append(c.connId, encode(r, { protocol: c.resp }));
+      if (r !== undefined) this.reply(c, r);
       this.handleClientsBlockedOnKeys();
     }
+  }
+
+  /** addReply, minding CLIENT REPLY OFF|SKIP (server.c call: CLIENT_REPLY_SKIP_NEXT → SKIP). */
+  private reply(c: Client, r: RespValue): void {
+    if (r.type === 'error') this.stats.totalErrorReplies++;
+    const mode = c.replyMode;
+    if (mode === 'skip') c.replyMode = 'on';
+    else if (mode === 'skipnext') c.replyMode = 'skip';
+    if (mode === 'on' || mode === 'skipnext') this.append(c.connId, encode(r, { protocol: c.resp }));
   }
 
   /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
@@ -192,7 +361,7 @@ export class RedisServer {
     for (const hook of this.beforeSleepHooks) hook();
     const out = this.flush();
     for (const c of [...this.clients.values()]) {
-      if (!closing(c)) continue;
+      if (!closing(c) && !c.closeAsap) continue;
       this.close(c.connId);
       out.push({ type: 'close', id: c.connId });
     }
@@ -226,7 +395,7 @@ export class RedisServer {
           const r = tryServe(b, key, (argv) => this.runInDb(b.db, argv));
           if (r === 'empty' || r.type === 'error') break;
           this.blocking.unblock(c);
-          this.append(c.connId, encode(r, { protocol: c.resp }));
+          this.reply(c, r);
           served.push(c);
         }
       }
@@ -251,6 +420,7 @@ export class RedisServer {
   /** server.c serverCron (the slow expire cycle, dynamic-hz); returns ms until the next call. */
   tick(): { periodMs: number; outputs: ServerOutput[] } {
     const r = this.keyspace.serverCron(undefined, Math.max(1, this.clients.size));
+    trackOps(this.stats, this.now());
     for (const hook of this.cronHooks) hook();
     this.flagTouched();
     return { periodMs: r.periodMs, outputs: this.beforeSleep() };
@@ -275,60 +445,14 @@ export class RedisServer {
     return this.call(c, name, argv);
   }
 
-  /** server.c call(): run one command now (also for each command EXEC runs). */
+  /**
+   * server.c call(): run one command now (also for each command EXEC runs): a command of
+   * another unit (serverCommands), then this package's own (server-commands.ts), else the keyspace.
+   */
   call(c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
-    switch (name) {
-      case 'subscribe':
-        if (argv.length < 2) return err("ERR wrong number of arguments for 'subscribe' command");
-        this.pubsub.subscribe(c, argv.slice(1));
-        return undefined;
-      case 'unsubscribe':
-        this.pubsub.unsubscribe(c, argv.slice(1));
-        return undefined;
-      case 'publish': {
-        const [, channel, message] = argv;
-        if (argv.length !== 3 || channel === undefined || message === undefined) return err("ERR wrong number of arguments for 'publish' command");
-        return { type: 'integer', value: BigInt(this.pubsub.publish(channel, message)) };
-      }
-      case 'pubsub':
-        return this.pubsub.pubsubCommand(argv);
-      case 'ping':
-        // pingCommand: a RESP2 subscriber gets ["pong", message] instead of +PONG.
-        if (c.resp === 2 && this.pubsub.count(c) > 0 && argv.length <= 2) return { type: 'array', value: [{ type: 'bulk', value: new TextEncoder().encode('pong') }, { type: 'bulk', value: argv[1] ?? new Uint8Array() }] };
-        return this.runOnKeyspace(c, argv);
-      case 'quit':
-        c.closeAfterReply = true;
-        return OK;
-      case 'reset':
-        resetClient(this, c);
-        return { type: 'simple', value: 'RESET' };
-      case 'hello':
-        return helloCommand(c, argv);
-      case 'auth':
-        return authCommand(argv);
-      case 'client':
-        return clientCommand(c, argv);
-      case 'multi':
-        if (c.inMulti) return err('ERR MULTI calls can not be nested');
-        c.inMulti = true;
-        return OK;
-      case 'discard':
-        if (!c.inMulti) return err('ERR DISCARD without MULTI');
-        this.discard(c);
-        return OK;
-      case 'exec':
-        return runExec(this, c);
-      case 'watch':
-        return this.watch(c, argv);
-      case 'unwatch':
-        if (argv.length !== 1) return err("ERR wrong number of arguments for 'unwatch' command");
-        this.watchedKeys.unwatchAll(c);
-        return OK;
-      default: {
-        const proc = this.serverCommands.get(name);
-        return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv);
-      }
-    }
+    this.stats.totalCommandsProcessed++;
+    const proc = this.serverCommands.get(name);
+    return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv);
   }
 
   /** t_list.c blockingPopGenericCommand: serve from the first non-empty key, or block. */
@@ -389,14 +513,6 @@ export class RedisServer {
     }
     // MOVE and COPY … DB n also write the key in another db.
     if (name === 'move' && argv[1] !== undefined && argv[2] !== undefined) this.watchedKeys.touch(Number(keyOf(argv[2])), keyOf(argv[1]));
-  }
-
-  /** multi.c watchCommand */
-  private watch(c: Client, argv: Uint8Array[]): RespValue {
-    if (argv.length < 2) return err("ERR wrong number of arguments for 'watch' command");
-    if (c.inMulti) return err('ERR WATCH inside MULTI is not allowed');
-    for (const k of argv.slice(1)) this.watchedKeys.watch(c, c.db, keyOf(k));
-    return OK;
   }
 }
 
