@@ -5,7 +5,7 @@
  * INFO's ACL categories are derived from flags and group, and key specs are left empty.
  */
 import type { RespValue } from '@protolab/resp';
-import { E, err, int, bulk, array, simple, NULL_BULK } from './replies.js';
+import { E, err, int, bulk, array, simple, NULL_BULK, mapReply, setReply, emptySet, type RespOf } from './replies.js';
 import type { CommandGroup, CommandSpec, Ctx } from './server.js';
 import { arg, cmd, optName } from './server.js';
 import { globTokens, stringmatchlen } from './glob.js';
@@ -48,16 +48,21 @@ function aclCategories(s: CommandSpec): string[] {
   return out;
 }
 
-function info(s: CommandSpec, fullname: string): RespValue {
-  const subs = s.subcommands === undefined ? [] : [...s.subcommands.values()].map((x) => info(x, `${fullname}|${x.name}`));
+/**
+ * server.c addReplyCommandInfo: flags, ACL categories, tips and key specs are sets in RESP3
+ * (addReplySetLen); subcommands an array, or an empty set when the command has none.
+ */
+function info(c: RespOf, s: CommandSpec, fullname: string): RespValue {
+  const subs = s.subcommands === undefined ? emptySet(c) : array([...s.subcommands.values()].map((x) => info(c, x, `${fullname}|${x.name}`)));
   return array([
-    bulk(fullname), int(s.arity), array(s.flags.map(simple)), int(s.firstKey), int(s.lastKey), int(s.step),
-    array(aclCategories(s).map(simple)), array([]), array([]), array(subs),
+    bulk(fullname), int(s.arity), setReply(c, s.flags.map(simple)), int(s.firstKey), int(s.lastKey), int(s.step),
+    setReply(c, aclCategories(s).map(simple)), emptySet(c), emptySet(c), subs,
   ]);
 }
 
-function docs(s: CommandSpec): RespValue {
-  return array([bulk('group'), bulk(s.group)]);
+/** server.c addReplyCommandDocs: a map (only the group here). */
+function docs(c: RespOf, s: CommandSpec): RespValue {
+  return mapReply(c, [bulk('group'), bulk(s.group)]);
 }
 
 /** db.c getKeysFromCommand over the legacy range (or the row's getKeys). */
@@ -74,7 +79,7 @@ export function commandKeys(s: CommandSpec, argv: readonly string[]): number[] {
 export function commandCommandSpec(table: () => ReadonlyMap<string, CommandSpec>): CommandSpec {
   const all = (): CommandSpec[] => [...table().values()];
   const proc = (c: Ctx): RespValue => {
-    if (c.argv.length === 1) return array(all().map((s) => info(s, s.name)));
+    if (c.argv.length === 1) return array(all().map((s) => info(c, s, s.name)));
     const sub = optName(arg(c, 1));
     const rest = c.argv.slice(2);
     switch (sub) {
@@ -96,10 +101,10 @@ export function commandCommandSpec(table: () => ReadonlyMap<string, CommandSpec>
         const out: RespValue[] = [];
         for (const n of names) {
           const s = table().get(n.toLowerCase());
-          if (sub === 'info') out.push(s === undefined ? NULL_BULK : info(s, s.name));
-          else if (s !== undefined) out.push(bulk(s.name), docs(s));
+          if (sub === 'info') out.push(s === undefined ? NULL_BULK : info(c, s, s.name));
+          else if (s !== undefined) out.push(bulk(s.name), docs(c, s));
         }
-        return array(out);
+        return sub === 'docs' ? mapReply(c, out) : array(out);
       }
       default:
         return getkeys(table(), rest);

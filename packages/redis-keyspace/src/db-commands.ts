@@ -11,6 +11,7 @@ import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lookupKeyRead, lower, optName } from './server.js';
 import { globTokens, stringmatchlen } from './glob.js';
 import { KeyspaceError } from './types.js';
+import { binToBytes } from './bytes.js';
 
 function delCommand(c: Ctx): RespValue {
   const db = c.client.db;
@@ -243,7 +244,9 @@ function infoCommand(c: Ctx): RespValue {
     }
     parts.push(s);
   }
-  return bulk(parts.join('\r\n'));
+  const text = parts.join('\r\n');
+  // addReplyVerbatim(c, info, len, "txt"): a bulk string in RESP2, a `=` verbatim string in RESP3
+  return c.resp === 3 ? { type: 'verbatim', format: 'txt', value: binToBytes(text) } : bulk(text);
 }
 
 function pingCommand(c: Ctx): RespValue {

@@ -1,6 +1,7 @@
 export * from './types.js';
 export { Keyspace, CONFIG_MAX_HZ, CONFIG_MIN_HZ, MAX_CLIENTS_PER_CLOCK_TICK } from './keyspace.js';
-export type { KeyspaceOptions, SetOptions, ExpireCondition, CronResult } from './keyspace.js';
+export type { KeyspaceOptions, SetOptions, ExpireCondition, CronResult, ExecuteOptions } from './keyspace.js';
+export type { RespVersion } from './replies.js';
 export type { ExpireStats } from './core.js';
 export {
   activeExpireCycle,

@@ -6,6 +6,8 @@ import type { CostModel } from './expire-cycle.js';
 import type { MaxmemoryOptions } from './maxmemory.js';
 import type { PayloadCodec, PropagateFn } from './types.js';
 import type { Thresholds } from './values.js';
+import type { RespVersion } from './replies.js';
+import { KeyspaceError } from './types.js';
 
 export interface KeyspaceOptions extends MaxmemoryOptions {
   /** Current Unix time in ms (the sim clock, or Date.now in an adapter). */
@@ -34,3 +36,16 @@ export interface KeyspaceOptions extends MaxmemoryOptions {
 export const CONFIG_MIN_HZ = 1;
 export const CONFIG_MAX_HZ = 500;
 export const MAX_CLIENTS_PER_CLOCK_TICK = 200;
+
+/** How `execute` answers: `resp: 3` shapes replies as Redis 7.0 does for a client after HELLO 3. */
+export interface ExecuteOptions {
+  /** The connection's protocol version (client.resp; default 2, the shapes of a new connection). */
+  resp?: RespVersion;
+}
+
+/** The protocol `execute` was asked for (a typed error for anything but 2 or 3). */
+export function respOption(options: ExecuteOptions | undefined): RespVersion {
+  const resp: unknown = options?.resp ?? 2;
+  if (resp === 2 || resp === 3) return resp;
+  throw new KeyspaceError('BAD_OPTION', `execute: resp must be 2 or 3, found ${String(resp)}`);
+}

@@ -10,7 +10,7 @@ import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
 import { valAt } from './server.js';
 import { COMMANDS, lookupCommand } from './commands.js';
-import { E, err, QUEUED, OK, array } from './replies.js';
+import { E, err, QUEUED, OK, array, type RespVersion } from './replies.js';
 import { toBin, binToBytes, binFromBytes } from './bytes.js';
 import { redisValueOf, valFromRedis } from './convert.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
@@ -23,10 +23,10 @@ import type { Db } from './db.js';
 import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
 import { Maxmemory, evictionConfig } from './maxmemory.js';
 import { OOM_ERROR } from './evict.js';
-import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, MAX_CLIENTS_PER_CLOCK_TICK, type KeyspaceOptions } from './keyspace-options.js';
+import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, MAX_CLIENTS_PER_CLOCK_TICK, respOption, type ExecuteOptions, type KeyspaceOptions } from './keyspace-options.js';
 import { getText, isFastSet, setArgs, setFast, type SetOptions } from './typed-api.js';
 
-export type { KeyspaceOptions } from './keyspace-options.js';
+export type { ExecuteOptions, KeyspaceOptions } from './keyspace-options.js';
 export { CONFIG_MIN_HZ, CONFIG_MAX_HZ, MAX_CLIENTS_PER_CLOCK_TICK } from './keyspace-options.js';
 export type { SetOptions } from './typed-api.js';
 
@@ -113,14 +113,14 @@ export class Keyspace {
    * Run one command as this connection (SELECT and MULTI state persist across calls) and return
    * Redis's reply. String arguments are sent as their UTF-8 bytes.
    */
-  execute(argv: readonly Key[]): RespValue {
+  execute(argv: readonly Key[], options?: ExecuteOptions): RespValue {
     if (!Array.isArray(argv)) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected an array of strings or Uint8Arrays (the command name first)');
     if (argv.length === 0) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected at least the command name, found an empty argv');
     const args = argv.map(argToBin);
-    return this.dispatch(args);
+    return this.dispatch(args, respOption(options));
   }
 
-  private dispatch(args: string[]): RespValue {
+  private dispatch(args: string[], resp: RespVersion = 2): RespValue {
     const name = (args[0] ?? '').toLowerCase();
     const client = this.client;
     const spec = COMMANDS.get(name);
@@ -162,19 +162,19 @@ export class Keyspace {
       client.queue = [];
       return OK;
     }
-    if (name === 'exec') return this.exec();
+    if (name === 'exec') return this.exec(resp);
     this.core.cmdNow = this.core.nowFn();
-    return this.call(args, spec);
+    return this.call(args, spec, resp);
   }
 
   /**
    * server.c call(): run, then propagate if the command changed the dataset. `spec` comes from
    * dispatch (already looked up there); exec's queued commands are looked up here.
    */
-  private call(args: string[], spec: CommandSpec): RespValue {
+  private call(args: string[], spec: CommandSpec, resp: RespVersion): RespValue {
     const core = this.core;
     const dirtyBefore = core.dirty;
-    const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, alsoPropagate: undefined, forcePropagate: false };
+    const ctx: Ctx = { core, client: this.client, argv: args, propagateAs: undefined, alsoPropagate: undefined, forcePropagate: false, resp };
     const reply = spec.proc(ctx);
     core.maxmemory?.afterCommand(spec, args, this.client.db);
     if (core.dirty !== dirtyBefore || ctx.forcePropagate) {
@@ -217,7 +217,7 @@ export class Keyspace {
   }
 
   /** multi.c execCommand: one frozen "now"; writes wrapped in MULTI/EXEC when more than one. */
-  private exec(): RespValue {
+  private exec(resp: RespVersion): RespValue {
     const client = this.client;
     if (!client.inMulti) return err('ERR EXEC without MULTI');
     const queue = client.queue;
@@ -236,7 +236,7 @@ export class Keyspace {
         const spec = lookupCommand(args[0] ?? '');
         // Only known commands are queued (dispatch answers unknown ones before queueing).
         if (spec === undefined) throw new KeyspaceError('INTERNAL', `EXEC: queued unknown command '${args[0] ?? ''}'`);
-        replies.push(this.call(args, spec));
+        replies.push(this.call(args, spec, resp));
       }
     } finally {
       core.pending = undefined;

@@ -1,7 +1,16 @@
 /** RESP reply constructors over binary strings, and Redis's shared error texts (server.c createSharedObjects). */
 import { NOT_FLOAT_ERR, NOT_INTEGER_ERR, SYNTAX_ERR, WRONGTYPE_ERR, arityErrorText } from '@protolab/redis-common';
 import { reply, type RespValue } from '@protolab/resp';
+import { KeyspaceError } from './types.js';
+import { formatDouble17g } from '@protolab/redis-common';
 import { binToBytes } from './bytes.js';
+
+/** The protocol of the connection a reply is for (client.resp: 2 until HELLO 3). */
+export type RespVersion = 2 | 3;
+/** What the shaping helpers need to know about the caller (a Ctx has it). */
+export interface RespOf {
+  readonly resp: RespVersion;
+}
 
 export const OK: RespValue = reply.ok;
 export const QUEUED: RespValue = { type: 'simple', value: 'QUEUED' };
@@ -25,3 +34,40 @@ export const E = {
   expireTime: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
   arity: arityErrorText,
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Replies whose shape depends on the protocol (networking.c, 7.0). RESP2 shapes are the ones the
+// keyspace always answered; RESP3 shapes are what redis-server 7.0 sends after HELLO 3.
+
+/** networking.c addReplyDouble: RESP2 a bulk string of "%.17g" ("inf"/"-inf"), RESP3 a `,` double. */
+export function dbl(c: RespOf, d: number): RespValue {
+  return c.resp === 3 ? { type: 'double', value: d } : bulk(formatDouble17g(d));
+}
+
+/** addReplyMapLen over flat key, value, key, value … items: RESP2 the flat array, RESP3 a map. */
+export function mapReply(c: RespOf, flat: RespValue[]): RespValue {
+  if (c.resp !== 3) return array(flat);
+  if (flat.length % 2 !== 0) throw new KeyspaceError('INTERNAL', `map reply with an odd number of items (${flat.length})`);
+  const pairs: (readonly [RespValue, RespValue])[] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as RespValue, flat[i + 1] as RespValue]);
+  return { type: 'map', value: pairs };
+}
+
+/** addReplySetLen: RESP2 an array, RESP3 a `~` set. */
+export function setReply(c: RespOf, items: RespValue[]): RespValue {
+  return c.resp === 3 ? { type: 'set', value: items } : array(items);
+}
+
+/** The empty set / empty map replies (shared.emptyset[resp], shared.emptymap[resp]). */
+export const emptySet = (c: RespOf): RespValue => (c.resp === 3 ? { type: 'set', value: [] } : EMPTY_ARRAY);
+export const emptyMap = (c: RespOf): RespValue => (c.resp === 3 ? { type: 'map', value: [] } : EMPTY_ARRAY);
+
+/**
+ * One element of a reply that carries a second value per element (ZRANGE … WITHSCORES,
+ * ZRANDMEMBER … WITHSCORES, HRANDFIELD … WITHVALUES): Redis writes `addReplyArrayLen(c,2)` before
+ * the pair when `c->resp > 2`, so RESP3 nests [a, b] where RESP2 appends a and b to the flat array.
+ */
+export function pushPair(c: RespOf, out: RespValue[], a: RespValue, b: RespValue): void {
+  if (c.resp === 3) out.push(array([a, b]));
+  else out.push(a, b);
+}

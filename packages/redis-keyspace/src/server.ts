@@ -11,7 +11,7 @@
 import type { RespValue } from '@protolab/resp';
 import type { KeyspaceCore } from './core.js';
 import type { Db } from './db.js';
-import { E, err } from './replies.js';
+import { E, err, type RespVersion } from './replies.js';
 import type { Val } from './values.js';
 import { ListVal, RawStr, SetVal, ZsetVal, HashVal } from './values.js';
 import { KeyspaceError } from './types.js';
@@ -32,6 +32,8 @@ export interface Ctx {
   /** Extra commands propagated after the main one (server.c alsoPropagate), e.g. SPOP → SREM. */
   alsoPropagate: { db: number; argv: string[] }[] | undefined;
   forcePropagate: boolean;
+  /** The connection's protocol (client.resp): 3 after HELLO 3, which changes some reply shapes. */
+  resp: RespVersion;
 }
 
 /** commands.def command flags that this package acts on or reports in COMMAND INFO. */

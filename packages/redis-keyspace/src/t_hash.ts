@@ -3,7 +3,7 @@
  * scan-commands.ts with the other SCANs).
  */
 import type { RespValue } from '@protolab/resp';
-import { OK, NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array } from './replies.js';
+import { OK, NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array, emptyMap, mapReply, pushPair } from './replies.js';
 import { HashVal } from './values.js';
 import { LLONG_MAX, LLONG_MIN, string2ll } from './numbers.js';
 import { string2ld } from './longdouble.js';
@@ -78,16 +78,20 @@ function hmgetCommand(c: Ctx): RespValue {
   return array(out);
 }
 
-/** t_hash.c genericHgetallCommand: fields, values or both, in the hash's own order. */
+/**
+ * t_hash.c genericHgetallCommand: fields, values or both, in the hash's own order. Both (HGETALL)
+ * is a map (addReplyMapLen; shared.emptymap for a missing key), HKEYS/HVALS an array.
+ */
 function hgetallGeneric(c: Ctx, fields: boolean, values: boolean): RespValue {
-  const o = lookupKeyReadOrReply(c, arg(c, 1), 'hash', EMPTY_ARRAY);
+  const both = fields && values;
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'hash', both ? emptyMap(c) : EMPTY_ARRAY);
   if (isReply(o)) return o;
   const out: RespValue[] = [];
   for (const [f, v] of o.val.m) {
     if (fields) out.push(bulk(f));
     if (values) out.push(bulk(v));
   }
-  return array(out);
+  return both ? mapReply(c, out) : array(out);
 }
 
 function hdelCommand(c: Ctx): RespValue {
@@ -192,8 +196,8 @@ function hrandfieldWithCount(c: Ctx): RespValue {
   const out: RespValue[] = [];
   const push = (e: [string, string] | undefined): void => {
     if (e === undefined) return;
-    out.push(bulk(e[0]));
-    if (withValues) out.push(bulk(e[1]));
+    if (withValues) pushPair(c, out, bulk(e[0]), bulk(e[1]));
+    else out.push(bulk(e[0]));
   };
   if (n === 0n) return EMPTY_ARRAY;
   if (n < 0n) {

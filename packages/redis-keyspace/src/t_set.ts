@@ -14,7 +14,7 @@
  * received when they changed something.
  */
 import type { RespValue } from '@protolab/resp';
-import { EMPTY_ARRAY, NULL_BULK, E, err, int, bulk, array } from './replies.js';
+import { EMPTY_ARRAY, NULL_BULK, E, err, int, bulk, array, emptySet, setReply } from './replies.js';
 import { SetVal, intsetable, intsetOrder } from './values.js';
 import { LLONG_MAX, string2ll } from './numbers.js';
 import { parseScanCursor } from './scan.js';
@@ -73,9 +73,9 @@ function sremCommand(c: Ctx): RespValue {
 }
 
 function smembersCommand(c: Ctx): RespValue {
-  const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', EMPTY_ARRAY);
+  const o = lookupKeyReadOrReply(c, arg(c, 1), 'set', emptySet(c));
   if (isReply(o)) return o;
-  return array(membersOf(o.val).map(bulk));
+  return setReply(c, membersOf(o.val).map(bulk));
 }
 
 function scardCommand(c: Ctx): RespValue {
@@ -145,16 +145,17 @@ function spopCommand(c: Ctx): RespValue {
 function spopWithCount(c: Ctx, key: string): RespValue {
   const n = string2ll(arg(c, 2));
   if (n === undefined || n < 0n) return err('ERR value is out of range, must be positive');
-  const o = lookupKeyWriteOrReply(c, key, 'set', EMPTY_ARRAY);
+  // spopWithCountCommand answers with addReplySetLen (a set in RESP3), even when empty
+  const o = lookupKeyWriteOrReply(c, key, 'set', emptySet(c));
   if (isReply(o)) return o;
-  if (n === 0n) return EMPTY_ARRAY;
+  if (n === 0n) return emptySet(c);
   const members = membersOf(o.val);
   c.core.dirty += Number(n);
   if (n >= BigInt(members.length)) {
     // CASE 1: the whole set; propagated as DEL
     c.core.deleteKey(c.client.db, o.slot);
     c.propagateAs = ['DEL', key];
-    return array(members.map(bulk));
+    return setReply(c, members.map(bulk));
   }
   // CASE 2/3: `count` distinct members (a partial Fisher–Yates shuffle), propagated as SREMs
   const count = Number(n);
@@ -172,7 +173,7 @@ function spopWithCount(c: Ctx, key: string): RespValue {
   // MULTI/EXEC (observed in a 7.0.15 AOF; 7.2 batches them)
   c.propagateAs = [];
   c.alsoPropagate = popped.map((m) => ({ db: c.client.db.id, argv: ['SREM', key, m] }));
-  return array(popped.map(bulk));
+  return setReply(c, popped.map(bulk));
 }
 
 /** t_set.c srandmemberCommand / srandmemberWithCountCommand. */
@@ -262,7 +263,7 @@ function setOpCommand(c: Ctx, op: SetOp, store: boolean): RespValue {
   if (!Array.isArray(sets)) return sets;
   const maxIntset = c.core.thresholds.setMaxIntsetEntries;
   const result = buildSet(setOp(op, sets), maxIntset);
-  if (!store) return array(membersOf(result).map(bulk));
+  if (!store) return setReply(c, membersOf(result).map(bulk));
   const db = c.client.db;
   const dkey = arg(c, 1);
   const existing = db.dict.get(dkey);

@@ -5,7 +5,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { string2ll } from './numbers.js';
-import { E, err, int, bulk, array } from './replies.js';
+import { E, err, int, bulk, array, mapReply } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { CommandSpec, Ctx, RObj } from './server.js';
 import { arg, cmd, isReply, isType, lookupKeyRead, lookupKeyReadOrReply, lookupTypedWrite, optName } from './server.js';
@@ -184,7 +184,8 @@ function lcsCommand(c: Ctx): RespValue {
       aStart = alen;
     }
   }
-  if (opts.getIdx) return array([bulk('matches'), array(matches), bulk('len'), int(total)]);
+  // addReplyMapLen(c,2): a map in RESP3
+  if (opts.getIdx) return mapReply(c, [bulk('matches'), array(matches), bulk('len'), int(total)]);
   return bulk(result.join(''));
 }
 

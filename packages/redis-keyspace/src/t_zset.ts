@@ -3,7 +3,7 @@
  * commands.ts for how a type file plugs in).
  */
 import type { RespValue } from '@protolab/resp';
-import { NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array } from './replies.js';
+import { NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array, dbl, pushPair, type RespOf } from './replies.js';
 import { ZsetVal } from './values.js';
 import { numkeysKeys } from './t_set.js';
 import { LLONG_MAX, formatDouble17g, parseDouble, string2ll } from './numbers.js';
@@ -84,7 +84,7 @@ function zaddCommand(c: Ctx): RespValue {
     }
   }
   core.dirty += added + updated;
-  if (incr) return processed ? bulk(formatDouble17g(lastScore)) : NULL_BULK;
+  if (incr) return processed ? dbl(c, lastScore) : NULL_BULK;
   return int(ch ? added + updated : added);
 }
 
@@ -98,7 +98,7 @@ function zscoreCommand(c: Ctx): RespValue {
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', NULL_BULK);
   if (isReply(o)) return o;
   const s = o.val.m.get(arg(c, 2));
-  return s === undefined ? NULL_BULK : bulk(formatDouble17g(s));
+  return s === undefined ? NULL_BULK : dbl(c, s);
 }
 
 /** ZINCRBY key increment member: ZADD INCR with one pair (t_zset.c zincrbyCommand). */
@@ -127,7 +127,7 @@ function zmscoreCommand(c: Ctx): RespValue {
   const out: RespValue[] = [];
   for (let j = 2; j < c.argv.length; j++) {
     const s = isReply(o) ? undefined : o.val.m.get(arg(c, j));
-    out.push(s === undefined ? NULL_BULK : bulk(formatDouble17g(s)));
+    out.push(s === undefined ? NULL_BULK : dbl(c, s));
   }
   return array(out);
 }
@@ -158,7 +158,18 @@ function zpop(c: Ctx, z: ZsetVal, slot: number, where: Where, count: number): [s
   return out;
 }
 
-const flatPairs = (pairs: readonly [string, number][]): RespValue[] => pairs.flatMap(([m, s]) => [bulk(m), bulk(formatDouble17g(s))]);
+/**
+ * genericZpopCommand's reply: member, score, … flat — except in RESP3 when a count was given
+ * (`use_nested_array`), where each popped member is a [member, double] pair.
+ */
+function zpopReply(c: RespOf, pairs: readonly [string, number][], nested: boolean): RespValue {
+  const out: RespValue[] = [];
+  for (const [m, s] of pairs) {
+    if (nested) pushPair(c, out, bulk(m), dbl(c, s));
+    else out.push(bulk(m), dbl(c, s));
+  }
+  return array(out);
+}
 
 /** t_zset.c zpopMinMaxCommand → genericZpopCommand (ZPOPMIN / ZPOPMAX key [count]). */
 function zpopCommand(c: Ctx, where: Where): RespValue {
@@ -172,7 +183,7 @@ function zpopCommand(c: Ctx, where: Where): RespValue {
   const o = lookupKeyWriteOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
   if (isReply(o)) return o;
   if (count === 0) return EMPTY_ARRAY;
-  return array(flatPairs(zpop(c, o.val, o.slot, where, count)));
+  return zpopReply(c, zpop(c, o.val, o.slot, where, count), c.argv.length === 3);
 }
 
 /** t_zset.c zmpopGenericCommand: ZMPOP numkeys key … MIN|MAX [COUNT n], propagated as ZPOPMIN/ZPOPMAX key n. */
@@ -201,7 +212,7 @@ function zmpopCommand(c: Ctx): RespValue {
     }
     const popped = zpop(c, o.val, o.slot, w, n);
     c.propagateAs = [w === 'min' ? 'ZPOPMIN' : 'ZPOPMAX', key, String(popped.length)];
-    return array([bulk(key), array(popped.map(([m, s]) => array([bulk(m), bulk(formatDouble17g(s))])))]);
+    return array([bulk(key), array(popped.map(([m, s]) => array([bulk(m), dbl(c, s)])))]);
   }
   return { type: 'null', resp2: 'array' };
 }
@@ -228,8 +239,8 @@ function zrandmemberCommand(c: Ctx): RespValue {
   const out: RespValue[] = [];
   const push = (e: [string, number] | undefined): void => {
     if (e === undefined) return;
-    out.push(bulk(e[0]));
-    if (withscores) out.push(bulk(formatDouble17g(e[1])));
+    if (withscores) pushPair(c, out, bulk(e[0]), dbl(c, e[1]));
+    else out.push(bulk(e[0]));
   };
   if (v < 0n) {
     if (-v > 10_000_000n) return err('ERR value is out of range'); // bounded memory (ours, not Redis's)

@@ -5,9 +5,9 @@
  * aggregated score that comes out NaN (inf − inf, 0 × inf) is 0, as in zunionInterAggregate.
  */
 import type { RespValue } from '@protolab/resp';
-import { E, err, int, bulk, array } from './replies.js';
+import { E, err, int, bulk, array, dbl, pushPair } from './replies.js';
 import { SetVal, ZsetVal } from './values.js';
-import { formatDouble17g, parseDouble, string2ll } from './numbers.js';
+import { parseDouble, string2ll } from './numbers.js';
 import { binCompare } from './bytes.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lookupKeyRead, optName } from './server.js';
@@ -125,8 +125,8 @@ function zsetOpCommand(c: Ctx, op: Op, store: boolean): RespValue {
   if (store) return storeZset(c, arg(c, 1), result);
   const out: RespValue[] = [];
   for (const [m, s] of result) {
-    out.push(bulk(m));
-    if (p.withscores) out.push(bulk(formatDouble17g(s)));
+    if (p.withscores) pushPair(c, out, bulk(m), dbl(c, s));
+    else out.push(bulk(m));
   }
   return array(out);
 }

@@ -5,9 +5,9 @@
  * first element is found in O(log n) and the walk is O(log n + m).
  */
 import type { RespValue } from '@protolab/resp';
-import { EMPTY_ARRAY, E, err, int, bulk, array } from './replies.js';
+import { EMPTY_ARRAY, E, err, int, bulk, array, dbl, pushPair } from './replies.js';
 import { ZsetVal } from './values.js';
-import { formatDouble17g, normRange, parseDouble, rangeIndexes, string2ll } from './numbers.js';
+import { normRange, parseDouble, rangeIndexes, string2ll } from './numbers.js';
 import type { LexRange, ScoreRange, ZskiplistNode } from './skiplist.js';
 import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './skiplist.js';
 import type { CommandSpec, Ctx } from './server.js';
@@ -178,8 +178,8 @@ function zrangeGeneric(c: Ctx, type: RangeType, dir: Direction): RespValue {
   if (isReply(o)) return o;
   const out: RespValue[] = [];
   for (const [m, s] of zsetRange(o.val, parsed.spec)) {
-    out.push(bulk(m));
-    if (parsed.withscores) out.push(bulk(formatDouble17g(s)));
+    if (parsed.withscores) pushPair(c, out, bulk(m), dbl(c, s));
+    else out.push(bulk(m));
   }
   return array(out);
 }
