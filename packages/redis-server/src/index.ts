@@ -16,3 +16,6 @@ export { ClusterBus, ClusterNodeState } from './cluster/state.js';
 export type { ClusterNodeRecord, ClusterClientFlags, RedirectEvent } from './cluster/state.js';
 export { computeReshardTable, parseClusterNodes, planReshard, ReshardPlanError } from './cluster/reshard-plan.js';
 export type { PlanNode } from './cluster/reshard-plan.js';
+export * from './persistence/index.js';
+export { startPersistentRedisServer } from './adapters/persistence.js';
+export type { StartPersistentRedisServerOptions, RunningPersistentRedisServer } from './adapters/persistence.js';

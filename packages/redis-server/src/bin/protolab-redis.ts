@@ -2,13 +2,27 @@
 /**
  * protolab-redis: `protolab-redis [config-file] [--directive value ...]`, as redis-server takes
  * them (config.c loadServerConfig: a file of `directive args` lines, then command-line options,
- * which win). Only the directives this server models are accepted; any other one is refused
- * with a message instead of being silently ignored.
+ * which win; several `save` lines in a file add up). Only the directives this server models are
+ * accepted; any other one is refused with a message instead of being silently ignored.
+ *
+ * Persistence as redis-server: the AOF directory (appendonly yes) or dbfilename is loaded before
+ * the first command; a file that does not load ends the process with exit code 1. SHUTDOWN and
+ * SIGTERM/SIGINT run prepareForShutdown (AOF fsync; an RDB when save points are configured).
  */
 import { readFileSync } from 'node:fs';
-import { startRedisServer } from '../adapters/net.js';
+import { startPersistentRedisServer } from '../adapters/persistence.js';
+import { DEFAULT_PERSISTENCE_CONFIG, applyDirective, isPersistenceDirective, type PersistenceConfig } from '../persistence/config.js';
 
-const SUPPORTED = new Set(['port', 'bind', 'hz', 'maxclients', 'proto-max-bulk-len']);
+const SERVER_DIRECTIVES = ['port', 'bind', 'hz', 'maxclients', 'proto-max-bulk-len'];
+const PERSISTENCE = ['appendonly', 'appendfsync', 'save', 'dir', 'dbfilename', 'appenddirname', 'appendfilename'];
+const SUPPORTED = new Set([...SERVER_DIRECTIVES, ...PERSISTENCE]);
+
+/** sdssplitargs-lite: words, with "double quoted" or 'single quoted' ones (so `save ""` is one empty word). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
+}
 
 function parseArgs(args: readonly string[]): Map<string, string> {
   const config = new Map<string, string>();
@@ -18,8 +32,11 @@ function parseArgs(args: readonly string[]): Map<string, string> {
     for (const raw of readFileSync(first, 'utf8').split('\n')) {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) continue;
-      const [name = '', ...rest] = line.split(/\s+/);
-      config.set(name.toLowerCase(), rest.join(' '));
+      const [name = '', ...rest] = words(line);
+      const key = name.toLowerCase();
+      const value = rest.join(' ');
+      const prev = config.get(key);
+      config.set(key, key === 'save' && prev !== undefined && value !== '' ? `${prev} ${value}` : value);
     }
     i = 1;
   }
@@ -37,24 +54,43 @@ function integer(config: Map<string, string>, name: string): number | undefined 
   return Number(v);
 }
 
+function persistenceConfig(config: Map<string, string>): PersistenceConfig {
+  let cfg: PersistenceConfig = DEFAULT_PERSISTENCE_CONFIG;
+  for (const [name, value] of config) if (isPersistenceDirective(name)) cfg = applyDirective(cfg, name, value);
+  return cfg;
+}
+
+const log = (line: string): void => {
+  console.log(`${process.pid}:M ${new Date().toISOString()} * ${line}`);
+};
+
 async function main(): Promise<void> {
   const config = parseArgs(process.argv.slice(2));
   for (const name of config.keys()) {
     if (!SUPPORTED.has(name)) throw new Error(`directive '${name}' is not implemented by protolab-redis yet (supported: ${[...SUPPORTED].join(', ')})`);
   }
-  const srv = await startRedisServer({
+  const srv = await startPersistentRedisServer({
     port: integer(config, 'port') ?? 6379,
     host: config.get('bind')?.split(' ')[0] ?? '127.0.0.1',
     hz: integer(config, 'hz'),
     maxclients: integer(config, 'maxclients'),
     protoMaxBulkLen: integer(config, 'proto-max-bulk-len'),
+    persistence: persistenceConfig(config),
+    log,
+    exit: (code, running) => {
+      void running.close().then(() => process.exit(code));
+    },
   });
   console.log(`protolab-redis: ready to accept connections on port ${srv.port}`);
-  const stop = (): void => {
-    void srv.close().then(() => process.exit(0));
+  const stop = (signal: string): void => {
+    log(`Received ${signal} scheduling shutdown...`);
+    void srv.shutdown().then((ok) => {
+      if (ok) process.exit(0);
+      log(`${signal} received but errors trying to shut down the server, check the logs for more information`);
+    });
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => { stop('SIGTERM'); });
+  process.on('SIGINT', () => { stop('SIGINT'); });
 }
 
 main().catch((e: unknown) => {

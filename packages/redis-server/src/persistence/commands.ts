@@ -1,0 +1,97 @@
+/**
+ * The persistence commands, registered in `RedisServer.serverCommands`: SAVE, BGSAVE, BGREWRITEAOF,
+ * LASTSAVE (rdb.c saveCommand, bgsaveCommand, lastsaveCommand; aof.c bgrewriteaofCommand),
+ * SHUTDOWN (server.c shutdownCommand), DEBUG RELOAD / DEBUG SLEEP 0 (debug.c debugCommand), and
+ * the -MISCONF check of processCommand (writeCommandsDeniedByDiskError). CONFIG and INFO fields
+ * live in info-config.ts.
+ */
+import type { RespValue } from '@protolab/resp';
+import type { RedisServer } from '../server.js';
+import type { Client } from '../client.js';
+import type { Persistence } from './persistence.js';
+import { installInfoAndConfig } from './info-config.js';
+
+const td = new TextDecoder();
+const word = (b: Uint8Array | undefined): string => (b === undefined ? '' : td.decode(b).toLowerCase());
+
+/** A `+text` / `-text` line of the save-point machine as a reply value. */
+export function lineReply(text: string): RespValue {
+  return text.startsWith('-') ? { type: 'error', value: text.slice(1) } : { type: 'simple', value: text.replace(/^\+/, '') };
+}
+
+const arity = (name: string): RespValue => ({ type: 'error', value: `ERR wrong number of arguments for '${name}' command` });
+const SYNTAX: RespValue = { type: 'error', value: 'ERR syntax error' };
+
+function shutdownCommand(p: Persistence, c: Client, argv: Uint8Array[]): RespValue | undefined {
+  const flags: { nosave?: boolean; save?: boolean; force?: boolean } = {};
+  for (const a of argv.slice(1)) {
+    const w = word(a);
+    if (w === 'nosave') flags.nosave = true;
+    else if (w === 'save') flags.save = true;
+    else if (w === 'force') flags.force = true;
+    else if (w === 'abort') return { type: 'error', value: 'ERR No shutdown in progress.' };
+    else if (w !== 'now') return SYNTAX;
+  }
+  if (flags.nosave === true && flags.save === true) return SYNTAX;
+  if (!p.prepareForShutdown(flags)) return { type: 'error', value: 'ERR Errors trying to SHUTDOWN. Check logs.' };
+  // No reply: the connection closes with the server.
+  c.closeAfterReply = true;
+  p.exit(0);
+  return undefined;
+}
+
+function debugCommand(p: Persistence, argv: Uint8Array[]): RespValue {
+  const sub = word(argv[1]);
+  if (sub === 'reload') {
+    try {
+      p.debugReload();
+    } catch (e) {
+      return { type: 'error', value: `ERR Error trying to load the RDB dump: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    p.log('DB reloaded by DEBUG RELOAD');
+    return { type: 'simple', value: 'OK' };
+  }
+  if (sub === 'sleep' && argv.length === 3) {
+    // The sans-I/O core cannot block its caller; DEBUG SLEEP 0 (a no-op in Redis too) is what is modelled.
+    if (word(argv[2]) !== '0') return { type: 'error', value: 'ERR DEBUG SLEEP with a non-zero time is not implemented by protolab-redis' };
+    return { type: 'simple', value: 'OK' };
+  }
+  if (sub === '') return arity('debug');
+  return { type: 'error', value: `ERR unknown subcommand '${td.decode(argv[1])}'. Try DEBUG HELP.` };
+}
+
+/** The keyspace's answer to COMMAND INFO: does `name` carry the `write` flag? (cached per name) */
+function writeFlag(srv: RedisServer, cache: Map<string, boolean>, name: string): boolean {
+  const hit = cache.get(name);
+  if (hit !== undefined) return hit;
+  const info = srv.keyspace.execute(['COMMAND', 'INFO', name]);
+  let w = false;
+  if (info.type === 'array') {
+    const row = info.value[0];
+    const flags = row?.type === 'array' ? row.value[2] : undefined;
+    if (flags?.type === 'array') w = flags.value.some((f) => f.type === 'simple' && f.value === 'write');
+  }
+  cache.set(name, w);
+  return w;
+}
+
+export function installPersistenceCommands(srv: RedisServer, p: Persistence): void {
+  const cmds = srv.serverCommands;
+  cmds.set('save', (_s, _c, argv) => (argv.length !== 1 ? arity('save') : lineReply(p.save())));
+  cmds.set('bgsave', (_s, _c, argv) => {
+    if (argv.length > 2) return arity('bgsave');
+    if (argv.length === 2 && word(argv[1]) !== 'schedule') return SYNTAX;
+    return lineReply(p.bgsave(argv.length === 2));
+  });
+  cmds.set('bgrewriteaof', (_s, _c, argv) => (argv.length !== 1 ? arity('bgrewriteaof') : lineReply(p.bgrewriteaof())));
+  cmds.set('lastsave', (_s, _c, argv) => (argv.length !== 1 ? arity('lastsave') : { type: 'integer', value: BigInt(p.state.lastsaveSec) }));
+  cmds.set('shutdown', (_s, c, argv) => shutdownCommand(p, c, argv));
+  cmds.set('debug', (_s, _c, argv) => debugCommand(p, argv));
+  const writes = new Map<string, boolean>();
+  srv.commandFilters.push((s, _c, name) => {
+    const denied = p.writeDeniedError();
+    if (denied === undefined || !writeFlag(s, writes, name)) return undefined;
+    return { type: 'error', value: denied };
+  });
+  installInfoAndConfig(srv, p);
+}
