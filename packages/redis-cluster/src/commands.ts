@@ -1,13 +1,24 @@
 /**
- * Per-command key specs: which argv positions are keys, the arity, and the flags the routing
- * decision reads (write, asking). Numbers are Redis 7.0's (redis/src/commands/*.json, the
- * `arity`, `key_specs` and `command_flags` of each command; `getKeysFromCommand` in db.c).
+ * Which argv positions are keys, the arity, and the flags the routing decision reads (write,
+ * asking) — answered by **the keyspace's command table** (@protolab/redis-keyspace, Redis's
+ * commands.def), through its own `COMMAND INFO` and `COMMAND GETKEYS` (server.c
+ * commandInfoCommand / commandGetKeysCommand, db.c getKeysFromCommand). There is one table per
+ * command: a command the keyspace has is described only there.
+ *
+ * The cluster adds the rows of the commands that live in cluster.c (CLUSTER, ASKING, READONLY,
+ * READWRITE, MIGRATE, RESTORE-ASKING) and of a few commands the keyspace does not implement but a
+ * cluster must still route by their keys (scripting, sharded pub/sub, HyperLogLog, BITOP): their
+ * arity, flags and key positions are Redis 7.0's (redis/src/commands/*.json). A test checks that
+ * no name is in both tables.
  *
  * Arity follows Redis: a positive n means exactly n argv entries (the name included); a negative
  * -n means at least n.
  */
 import { arityErrorText } from '@protolab/redis-common';
+import { Keyspace } from '@protolab/redis-keyspace';
+import type { RespValue } from '@protolab/resp';
 import { ClusterError, defined } from './errors.js';
+import { keyId } from './reply.js';
 
 export type Arg = string | Uint8Array;
 
@@ -20,27 +31,116 @@ export interface CommandSpec {
   asking: boolean;
   /** Sharded pub/sub: the "keys" are channels and never count as missing during migration. */
   pubsubShard: boolean;
-  /** Argument positions that are keys (or shard channels), in order. */
+  /**
+   * Argument positions that are keys (or shard channels), in order. For a keyspace command these
+   * are the keys COMMAND GETKEYS returns, each found at its first position in argv at or after
+   * the previous key's: argv[p] is always exactly the key the table named.
+   */
   keys: (argv: readonly Arg[]) => number[];
+  /** Which table describes the command: the keyspace's, or cluster.c's own rows below. */
+  table: 'keyspace' | 'cluster';
 }
 
-const none = (): number[] => [];
-/** Keys from `first` to `last` (negative counts from the end, -1 = last) every `step`. */
-function range(first: number, last: number, step = 1): (argv: readonly Arg[]) => number[] {
-  return (argv) => {
-    const end = last < 0 ? argv.length + last : Math.min(last, argv.length - 1);
-    const out: number[] = [];
-    for (let i = first; i <= end; i += step) out.push(i);
-    return out;
-  };
+// -- the keyspace's table ------------------------------------------------------------------------
+
+let tableKeyspace: Keyspace | undefined;
+/**
+ * A keyspace that is only ever asked COMMAND INFO / COMMAND GETKEYS, or handed an argv that fails
+ * processCommand's checks (to read Redis's error text): it holds no data and runs no command.
+ */
+function table(): Keyspace {
+  tableKeyspace ??= new Keyspace({ now: () => 0, databases: 1 });
+  return tableKeyspace;
 }
-/** EVAL / EVALSHA / FCALL: `numkeys` at position 2, then that many keys. */
+
+
+const NO_KEYS = 'ERR The command has no key arguments';
+
+/** getKeysFromCommand through the keyspace's COMMAND GETKEYS, as argv positions. */
+function keyspaceKeys(argv: readonly Arg[]): number[] {
+  // No command with fewer than two arguments has a key (and COMMAND GETKEYS needs one).
+  if (argv.length < 2) return [];
+  const r = table().execute(['COMMAND', 'GETKEYS', ...argv]);
+  if (r.type === 'error' && r.value === NO_KEYS) return [];
+  if (r.type !== 'array') throw new ClusterError('INVARIANT', `COMMAND GETKEYS ${argToString(argv[0] ?? '')}: expected an array of keys, found ${r.type}${r.type === 'error' ? ` ${r.value}` : ''}`);
+  const out: number[] = [];
+  let at = 1;
+  for (const k of r.value) {
+    if (k.type !== 'bulk') throw new ClusterError('INVARIANT', `COMMAND GETKEYS: expected bulk keys, found ${k.type}`);
+    const want = Buffer.from(k.value.buffer, k.value.byteOffset, k.value.byteLength).toString('latin1');
+    while (at < argv.length && keyId(defined(argv[at], 'at < argv.length')) !== want) at++;
+    // The table's keys are argv elements in increasing position, so each is found.
+    if (at === argv.length) throw new ClusterError('INVARIANT', `COMMAND GETKEYS returned a key that is not in argv (in order): ${JSON.stringify(want)}`);
+    out.push(at++);
+  }
+  return out;
+}
+
+interface InfoRow {
+  name: string;
+  arity: number;
+  write: boolean;
+  subcommands: Map<string, InfoRow> | undefined;
+}
+
+/** One COMMAND INFO entry: [name, arity, flags, first, last, step, acl, tips, key specs, subcommands]. */
+function parseInfo(v: RespValue): InfoRow {
+  if (v.type !== 'array') throw new ClusterError('INVARIANT', `COMMAND INFO: expected an array per command, found ${v.type}`);
+  const [name, arity, flags, , , , , , , subs] = v.value;
+  if (name?.type !== 'bulk' || arity?.type !== 'integer' || flags?.type !== 'array') throw new ClusterError('INVARIANT', 'COMMAND INFO: expected name, arity and flags');
+  const full = Buffer.from(name.value).toString('latin1');
+  const row: InfoRow = {
+    name: full.slice(full.indexOf('|') + 1),
+    arity: Number(arity.value),
+    write: flags.value.some((f) => f.type === 'simple' && f.value === 'write'),
+    subcommands: undefined,
+  };
+  if (subs?.type === 'array' && subs.value.length > 0) {
+    row.subcommands = new Map(subs.value.map((s) => parseInfo(s)).map((r) => [r.name, r]));
+  }
+  return row;
+}
+
+/** Rows read from the keyspace's COMMAND INFO, by lower-case name (only names the table has). */
+const infoCache = new Map<string, InfoRow | null>();
+function keyspaceInfo(name: string): InfoRow | undefined {
+  let row = infoCache.get(name);
+  if (row === undefined) {
+    const r = table().execute(['COMMAND', 'INFO', name]);
+    const first = r.type === 'array' ? r.value[0] : undefined;
+    row = first === undefined || first.type !== 'array' ? null : parseInfo(first);
+    // Unknown names are not cached (argv[0] is input: the cache stays bounded by the table).
+    if (row === null) return undefined;
+    infoCache.set(name, row);
+  }
+  return row ?? undefined;
+}
+
+/** The keyspace's reply to an argv that fails its checks (unknown command / subcommand, arity). */
+function keyspaceRefusal(argv: readonly Arg[], code: 'UNKNOWN_COMMAND' | 'ARITY'): ClusterError {
+  const r = table().execute(argv);
+  if (r.type !== 'error') throw new ClusterError('INVARIANT', `lookupCommand: expected the keyspace to refuse ${argToString(argv[0] ?? '')}, found ${r.type}`);
+  return new ClusterError(code, r.value);
+}
+
+// -- cluster.c's own rows, and commands routed but not executed here ------------------------------
+
+/** EVAL / EVALSHA: `numkeys` at position 2, then that many keys. */
 function numkeysAt(pos: number): (argv: readonly Arg[]) => number[] {
   return (argv) => {
     const n = Number(argToString(argv[pos] ?? ''));
     if (!Number.isInteger(n) || n < 0) return [];
     const out: number[] = [];
     for (let i = 0; i < n && pos + 1 + i < argv.length; i++) out.push(pos + 1 + i);
+    return out;
+  };
+}
+/** Keys from `first` to `last` (negative counts from the end, -1 = last). */
+function range(first: number, last: number): (argv: readonly Arg[]) => number[] {
+  return (argv) => {
+    const end = last < 0 ? argv.length + last : Math.min(last, argv.length - 1);
+    const out: number[] = [];
+    for (let i = first; i <= end; i++) out.push(i);
     return out;
   };
 }
@@ -52,120 +152,52 @@ function migrateKeys(argv: readonly Arg[]): number[] {
   const key = argv[3];
   if (key !== undefined && argLength(key) === 0) {
     for (let i = 6; i < argv.length; i++) {
-      if (argToString(argv[i] ?? '').toLowerCase() === 'keys') {
-        const out: number[] = [];
-        for (let k = i + 1; k < argv.length; k++) out.push(k);
-        return out;
-      }
+      if (argToString(argv[i] ?? '').toLowerCase() === 'keys') return range(i + 1, -1)(argv);
     }
   }
   return [3];
 }
 
-interface Row {
-  arity: number;
-  write?: boolean;
-  asking?: boolean;
-  pubsubShard?: boolean;
-  keys?: (argv: readonly Arg[]) => number[];
-}
-
+const none = (): number[] => [];
 const one = range(1, 1);
 const all = range(1, -1);
-const TABLE = new Map<string, Row>([
-  // strings
-  ['get', { arity: 2, keys: one }],
-  ['set', { arity: -3, write: true, keys: one }],
-  ['setnx', { arity: 3, write: true, keys: one }],
-  ['setex', { arity: 4, write: true, keys: one }],
-  ['psetex', { arity: 4, write: true, keys: one }],
-  ['getset', { arity: 3, write: true, keys: one }],
-  ['getdel', { arity: 2, write: true, keys: one }],
-  ['getex', { arity: -2, write: true, keys: one }],
-  ['append', { arity: 3, write: true, keys: one }],
-  ['strlen', { arity: 2, keys: one }],
-  ['incr', { arity: 2, write: true, keys: one }],
-  ['decr', { arity: 2, write: true, keys: one }],
-  ['incrby', { arity: 3, write: true, keys: one }],
-  ['decrby', { arity: 3, write: true, keys: one }],
-  ['incrbyfloat', { arity: 3, write: true, keys: one }],
-  ['mget', { arity: -2, keys: all }],
-  ['mset', { arity: -3, write: true, keys: range(1, -1, 2) }],
-  ['msetnx', { arity: -3, write: true, keys: range(1, -1, 2) }],
-  // keyspace
-  ['del', { arity: -2, write: true, keys: all }],
-  ['unlink', { arity: -2, write: true, keys: all }],
-  ['exists', { arity: -2, keys: all }],
-  ['touch', { arity: -2, keys: all }],
-  ['type', { arity: 2, keys: one }],
-  ['expire', { arity: -3, write: true, keys: one }],
-  ['pexpire', { arity: -3, write: true, keys: one }],
-  ['expireat', { arity: -3, write: true, keys: one }],
-  ['pexpireat', { arity: -3, write: true, keys: one }],
-  ['ttl', { arity: 2, keys: one }],
-  ['pttl', { arity: 2, keys: one }],
-  ['persist', { arity: 2, write: true, keys: one }],
-  ['rename', { arity: 3, write: true, keys: range(1, 2) }],
-  ['renamenx', { arity: 3, write: true, keys: range(1, 2) }],
-  ['copy', { arity: -3, write: true, keys: range(1, 2) }],
-  ['dump', { arity: 2, keys: one }],
-  ['restore', { arity: -4, write: true, keys: one }],
-  ['restore-asking', { arity: -4, write: true, asking: true, keys: one }],
-  ['migrate', { arity: -6, write: true, keys: migrateKeys }],
-  // multi-key data commands
-  ['rpoplpush', { arity: 3, write: true, keys: range(1, 2) }],
-  ['lmove', { arity: 5, write: true, keys: range(1, 2) }],
-  ['lpush', { arity: -3, write: true, keys: one }],
-  ['rpush', { arity: -3, write: true, keys: one }],
-  ['lrange', { arity: 4, keys: one }],
-  ['sadd', { arity: -3, write: true, keys: one }],
-  ['smembers', { arity: 2, keys: one }],
-  ['sinter', { arity: -2, keys: all }],
-  ['sunion', { arity: -2, keys: all }],
-  ['sdiff', { arity: -2, keys: all }],
-  ['sinterstore', { arity: -3, write: true, keys: all }],
-  ['sunionstore', { arity: -3, write: true, keys: all }],
-  ['sdiffstore', { arity: -3, write: true, keys: all }],
-  ['smove', { arity: 4, write: true, keys: range(1, 2) }],
-  ['hset', { arity: -4, write: true, keys: one }],
-  ['hget', { arity: 3, keys: one }],
-  ['pfcount', { arity: -2, keys: all }],
-  ['pfmerge', { arity: -2, write: true, keys: all }],
-  ['bitop', { arity: -4, write: true, keys: range(2, -1) }],
-  ['eval', { arity: -3, keys: numkeysAt(2) }],
-  ['evalsha', { arity: -3, keys: numkeysAt(2) }],
-  // sharded pub/sub (channels route like keys)
-  ['spublish', { arity: 3, pubsubShard: true, keys: one }],
-  ['ssubscribe', { arity: -2, pubsubShard: true, keys: all }],
-  ['sunsubscribe', { arity: -1, pubsubShard: true, keys: all }],
-  // no keys
-  ['ping', { arity: -1 }],
-  ['echo', { arity: 2 }],
-  ['asking', { arity: 1 }],
-  ['readonly', { arity: 1 }],
-  ['readwrite', { arity: 1 }],
-  ['cluster', { arity: -2 }],
-  ['multi', { arity: 1 }],
-  ['exec', { arity: 1 }],
-  ['discard', { arity: 1 }],
-  ['dbsize', { arity: 1 }],
-  ['flushall', { arity: -1, write: true }],
-  ['keys', { arity: 2 }],
-  ['scan', { arity: -2 }],
-  ['info', { arity: -1 }],
-  ['select', { arity: 2 }],
-  ['command', { arity: -1 }],
-]);
+type ClusterRow = Omit<CommandSpec, 'name' | 'table'>;
+const row = (arity: number, keys: (argv: readonly Arg[]) => number[] = none, flags: Partial<Pick<ClusterRow, 'write' | 'asking' | 'pubsubShard'>> = {}): ClusterRow => ({
+  arity, keys, write: flags.write ?? false, asking: flags.asking ?? false, pubsubShard: flags.pubsubShard ?? false,
+});
 
-const SPECS = new Map<string, CommandSpec>(
-  [...TABLE].map(([name, r]) => [
-    name,
-    { name, arity: r.arity, write: r.write ?? false, asking: r.asking ?? false, pubsubShard: r.pubsubShard ?? false, keys: r.keys ?? none },
-  ]),
+/** Commands the keyspace's table does not have (cluster.c's, and routed-only ones). */
+export const CLUSTER_ONLY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
+  (
+    [
+      // cluster.c
+      ['cluster', row(-2)],
+      ['asking', row(1)],
+      ['readonly', row(1)],
+      ['readwrite', row(1)],
+      ['migrate', row(-6, migrateKeys, { write: true })],
+      ['restore-asking', row(-4, one, { write: true, asking: true })],
+      // routed by their keys, not executed by this package (see node.ts)
+      ['eval', row(-3, numkeysAt(2))],
+      ['evalsha', row(-3, numkeysAt(2))],
+      ['pfcount', row(-2, all)],
+      ['pfmerge', row(-2, all, { write: true })],
+      ['bitop', row(-4, range(2, -1), { write: true })],
+      ['spublish', row(3, one, { pubsubShard: true })],
+      ['ssubscribe', row(-2, all, { pubsubShard: true })],
+      ['sunsubscribe', row(-1, all, { pubsubShard: true })],
+    ] as const
+  ).map(([name, r]) => [name, { name, ...r, table: 'cluster' as const }]),
 );
 
-/** All command names with a key spec here. */
-export const COMMAND_NAMES: readonly string[] = [...SPECS.keys()];
+function keyspaceNames(): string[] {
+  const r = table().execute(['COMMAND', 'LIST']);
+  return r.type === 'array' ? r.value.flatMap((v) => (v.type === 'bulk' ? [Buffer.from(v.value).toString('latin1')] : [])) : [];
+}
+/** Every command of the keyspace's table (COMMAND LIST). */
+export const KEYSPACE_COMMAND_NAMES: readonly string[] = keyspaceNames();
+/** Every command name routed here: the keyspace's table and the rows above. */
+export const COMMAND_NAMES: readonly string[] = [...KEYSPACE_COMMAND_NAMES, ...CLUSTER_ONLY_COMMANDS.keys()];
 
 export function argToString(a: Arg): string {
   return typeof a === 'string' ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('utf8');
@@ -190,16 +222,32 @@ export function arityText(name: string): string {
   return arityErrorText(name);
 }
 
+const arityOk = (arity: number, n: number): boolean => (arity > 0 ? n === arity : n >= -arity);
+
+/** The spec for a keyspace command, after processCommand's subcommand and arity checks. */
+function keyspaceSpec(argv: readonly Arg[], info: InfoRow): CommandSpec {
+  let target = info;
+  if (info.subcommands !== undefined && argv.length >= 2) {
+    const sub = info.subcommands.get(argToString(defined(argv[1], 'argv.length >= 2')).toLowerCase());
+    if (sub === undefined) throw keyspaceRefusal(argv, 'UNKNOWN_COMMAND');
+    target = sub;
+  }
+  if (!arityOk(target.arity, argv.length)) throw keyspaceRefusal(argv, 'ARITY');
+  return { name: info.name, arity: info.arity, write: target.write, asking: false, pubsubShard: false, keys: keyspaceKeys, table: 'keyspace' };
+}
+
 /** The spec for argv[0] (case-insensitive); throws ClusterError UNKNOWN_COMMAND / ARITY. */
 export function lookupCommand(argv: readonly Arg[]): CommandSpec {
   if (argv.length === 0) throw new ClusterError('UNKNOWN_COMMAND', 'lookupCommand: expected a non-empty argv, found []');
   const name = argToString(defined(argv[0], 'lookupCommand: argv is non-empty')).toLowerCase();
-  const spec = SPECS.get(name);
-  if (spec === undefined) throw new ClusterError('UNKNOWN_COMMAND', unknownCommandText(argv));
-  if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
-    throw new ClusterError('ARITY', arityText(name));
+  const own = CLUSTER_ONLY_COMMANDS.get(name);
+  if (own !== undefined) {
+    if (!arityOk(own.arity, argv.length)) throw new ClusterError('ARITY', arityText(name));
+    return own;
   }
-  return spec;
+  const info = keyspaceInfo(name);
+  if (info === undefined) throw keyspaceRefusal(argv, 'UNKNOWN_COMMAND');
+  return keyspaceSpec(argv, info);
 }
 
 /** getKeysFromCommand: the keys of argv (after lookupCommand's checks), in argument order. */

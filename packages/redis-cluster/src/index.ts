@@ -1,7 +1,7 @@
 export { ClusterError, type ClusterErrorCode } from './errors.js';
 export { CRC16_TABLE, crc16, crc16Utf8 } from './crc16.js';
 export { assertSlot, CLUSTER_SLOTS, hashTag, keyHashSlot, type RedisKey } from './slot.js';
-export { type Arg, arityText, commandKeys, COMMAND_NAMES, type CommandSpec, lookupCommand, unknownCommandText } from './commands.js';
+export { type Arg, arityText, CLUSTER_ONLY_COMMANDS, commandKeys, COMMAND_NAMES, type CommandSpec, KEYSPACE_COMMAND_NAMES, lookupCommand, unknownCommandText } from './commands.js';
 export { clusterRedirectClient, type ClientRouteState, type Endpoint, getNodeByQuery, type NodeView, parseRedirect, type Redirect, type Route } from './route.js';
 export {
   type ClusterNodeInfo,
@@ -18,7 +18,7 @@ export {
   type SlotRange,
   type Topology,
 } from './topology.js';
-export { ClusterNode, type ClusterNodeOptions, type Connection, DATA_COMMANDS, type ExecOutcome, keyId, type MigrateJob, newConnection, toResp } from './node.js';
+export { ClusterNode, type ClusterNodeOptions, type Connection, DATA_COMMANDS, type ExecOutcome, keyId, type MigrateJob, newConnection, type StoreView, toResp } from './node.js';
 export { ClusterClient, type ClusterClientOptions, type ClientRequest, type ClientStep } from './client.js';
 export { type ClusterMsg, describeClusterMsg, respToPlain, showReply } from './messages.js';
 export { type ReshardConfig, type ReshardDone, Resharder, type ReshardMove, type ReshardOutput, type ReshardPhase } from './reshard.js';

@@ -9,7 +9,24 @@ import { ClusterError } from './errors.js';
 /** A pipeline of commands, or the replies to one. */
 export type ClusterMsg = { type: 'req'; id: number; cmds: Arg[][] } | { type: 'rep'; id: number; replies: RespValue[] };
 
+/**
+ * redis-cli's quoting of binary data (sds.c sdscatrepr): in quotes, `\n \r \t \a \b`, `\"`,
+ * `\\`, other bytes outside printable ASCII as `\xNN`. Used for arguments that are not plain
+ * text, such as the DUMP payloads MIGRATE sends.
+ */
+const ESCAPES = new Map([[0x0a, '\\n'], [0x0d, '\\r'], [0x09, '\\t'], [0x07, '\\a'], [0x08, '\\b'], [0x22, '\\"'], [0x5c, '\\\\']]);
+function catrepr(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += ESCAPES.get(b) ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`);
+  return `"${out}"`;
+}
+
 function showArg(a: Arg): string {
+  const bytes = typeof a === 'string' ? undefined : a;
+  if (bytes !== undefined && bytes.some((b) => b < 0x20 || b >= 0x7f)) {
+    const s = catrepr(bytes);
+    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  }
   const s = argToString(a);
   return s === '' ? '""' : s.length > 24 ? `${s.slice(0, 24)}…` : s;
 }

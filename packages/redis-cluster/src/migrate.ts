@@ -1,13 +1,14 @@
 /**
  * MIGRATE on the source node (cluster.c migrateCommand, Redis 7.0), sans-I/O: `migrateCommand`
- * parses the arguments and builds the RESTORE-ASKING batch the caller ships to the target;
+ * parses the arguments and builds the RESTORE-ASKING batch the caller ships to the target (DUMP
+ * payloads in the RDB format, as Redis sends them);
  * `finishMigrate` takes the target's replies and deletes what the target accepted.
  */
 import { NOT_INTEGER_ERR, SYNTAX_ERR } from '@protolab/redis-common';
 import type { RespValue } from '@protolab/resp';
 import { type Arg, argToString } from './commands.js';
 import type { ClusterNode, ExecOutcome, MigrateJob } from './node.js';
-import { argAt, idBytes, keyId, R } from './reply.js';
+import { argAt, bytes, idBytes, keyId, R } from './reply.js';
 
 /** MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [KEYS k…] (cluster.c migrateCommand). */
 export function migrateCommand(node: ClusterNode, argv: readonly Arg[]): ExecOutcome {
@@ -34,14 +35,27 @@ export function migrateCommand(node: ClusterNode, argv: readonly Arg[]): ExecOut
   const restores: Arg[][] = [];
   const keys: string[] = [];
   for (const k of keyArgs) {
-    const id = keyId(k);
-    const v = node.store.get(id);
-    if (v === undefined) continue; // missing keys are skipped
-    keys.push(id);
-    restores.push(replace ? ['RESTORE-ASKING', idBytes(id), '0', v, 'REPLACE'] : ['RESTORE-ASKING', idBytes(id), '0', v]);
+    const entry = dumpForMigrate(node, k);
+    if (entry === undefined) continue; // missing (or expired) keys are skipped
+    keys.push(keyId(k));
+    const head: Arg[] = ['RESTORE-ASKING', bytes(k), String(entry.ttlMs), entry.payload];
+    restores.push(replace ? [...head, 'REPLACE'] : head);
   }
   if (keys.length === 0) return { reply: R.simple('NOKEY') };
   return { migrate: { target: target.id, host, port, timeoutMs: timeoutMs <= 0 ? 1000 : timeoutMs, copy, replace, restores, keys } };
+}
+
+/**
+ * The key's DUMP payload (cluster.c createDumpPayload, through the keyspace's DUMP and the RDB
+ * codec) and the TTL MIGRATE sends: 0 for none, else the ms left, at least 1 (migrateCommand).
+ */
+function dumpForMigrate(node: ClusterNode, key: Arg): { payload: Uint8Array; ttlMs: bigint } | undefined {
+  const dump = node.keyspaceCommand(['DUMP', key]);
+  if (dump.type !== 'bulk') return undefined;
+  const pttl = node.keyspaceCommand(['PTTL', key]);
+  if (pttl.type !== 'integer' || pttl.value === -2n) return undefined;
+  const ttlMs = pttl.value === -1n ? 0n : pttl.value < 1n ? 1n : pttl.value;
+  return { payload: dump.value, ttlMs };
 }
 
 /**
@@ -56,7 +70,8 @@ export function finishMigrate(node: ClusterNode, job: MigrateJob, replies: reado
     if (r === undefined || r.type === 'error') {
       firstError ??= r === undefined ? 'no reply' : r.value;
     } else if (!job.copy) {
-      node.delKey(id);
+      // migrateCommand deletes the moved keys and propagates DEL (the keyspace does both).
+      node.keyspaceCommand(['DEL', idBytes(id)]);
     }
   });
   return firstError === undefined ? R.ok : R.err(`ERR Target instance replied with error: ${firstError}`);

@@ -1,31 +1,31 @@
 /**
- * A Redis Cluster master as a sans-I/O core: a slot table with MIGRATING/IMPORTING markers, a
- * small string keyspace in db 0, per-connection flags (ASKING, READONLY, MULTI), and the commands
- * that resharding needs. `execute(conn, argv)` returns the reply, or — for MIGRATE — the batch the
- * caller must ship to the target; the caller reports back with `finishMigrate`.
+ * One cluster master as a sans-I/O core: its slot table and migration markers, db 0 — a
+ * `@protolab/redis-keyspace` Keyspace, the same table and core every protolab Redis runs — the
+ * per-connection flags (ASKING, READONLY, MULTI), and the commands that resharding needs.
+ * `execute(conn, argv)` returns the reply, or — for MIGRATE — the batch the caller must ship to the
+ * target; the caller reports back with `finishMigrate`.
  *
  * What runs for every command is processCommand's order (redis/src/server.c): unknown command →
  * arity → cluster routing (`getNodeByQuery`, skipped for the node's own master) → MULTI queueing
- * → the command. The data commands are a subset (see DATA_COMMANDS) on string values only;
- * anything else in the key-spec table is routed faithfully and then answered with an error that
- * says the model does not implement it.
- *
- * The commands live next to this file, along cluster.c / t_string.c units: cluster-command.ts
- * (CLUSTER subcommands, SETSLOT), migrate.ts (MIGRATE), data-commands.ts (string and keyspace
- * commands, RESTORE); reply.ts holds the shared reply helpers.
+ * → the command. Every command of the keyspace's table runs on the keyspace (`execute`); the node
+ * itself answers cluster.c's commands (cluster-command.ts, migrate.ts), the transaction commands
+ * (per connection), and the db commands that cluster mode refuses (SELECT n, SWAPDB, MOVE, COPY … DB
+ * n: db.c's texts). Scripting, sharded pub/sub, HyperLogLog and BITOP are routed and then answered
+ * with an error that says this package does not execute them.
  */
+import { rdbPayloadCodec } from '@protolab/redis-rdb';
+import { Keyspace, type PropagateFn } from '@protolab/redis-keyspace';
 import type { RespValue } from '@protolab/resp';
 import { clusterCommand } from './cluster-command.js';
-import { type Arg, argToString, lookupCommand, unknownCommandText } from './commands.js';
-import { dataCommand } from './data-commands.js';
+import { type Arg, argToString, type CommandSpec, lookupCommand, unknownCommandText } from './commands.js';
+import { clusterModeRefusal } from './db-cluster-mode.js';
 import { ClusterError, defined } from './errors.js';
 import { finishMigrate, migrateCommand } from './migrate.js';
-import { argAt, bytes, idBytes, keyId, R } from './reply.js';
-import { keyHashSlot } from './slot.js';
+import { argAt, idBytes, keyId, R } from './reply.js';
 import { clusterRedirectClient, getNodeByQuery, type NodeView } from './route.js';
+import { SlotsToKeys } from './slots-to-keys.js';
 import type { ClusterNodeInfo, SlotMap } from './topology.js';
 
-export { DATA_COMMANDS } from './data-commands.js';
 export { keyId, toResp } from './reply.js';
 
 /** The state of one client connection. */
@@ -52,7 +52,7 @@ export interface MigrateJob {
   timeoutMs: number;
   copy: boolean;
   replace: boolean;
-  /** Entries as the target must restore them: argv of RESTORE-ASKING key 0 payload [REPLACE]. */
+  /** Entries as the target must restore them: argv of RESTORE-ASKING key ttl dump-payload [REPLACE]. */
   restores: Arg[][];
   /** The key ids (binary strings) to delete here once the target acknowledged. */
   keys: string[];
@@ -66,6 +66,25 @@ export interface ClusterNodeOptions {
   /** Every node of the cluster (including this one) with its address. */
   nodes: readonly ClusterNodeInfo[];
   slots: SlotMap;
+  /** Unix time in ms for the keyspace (TTLs, lazy expiry); default: always 0. */
+  now?: () => number;
+  /** Called with every write db 0 propagates (the AOF/replication stream), after the node's own index. */
+  onPropagate?: PropagateFn;
+}
+
+/** Commands the node answers itself (cluster.c, multi.c's per-connection state). */
+const NODE_COMMANDS = new Set(['asking', 'readonly', 'readwrite', 'multi', 'discard', 'exec', 'cluster', 'migrate', 'restore-asking']);
+
+/**
+ * A read-only view of db 0 for tests, examples and the playground: key ids (binary strings) in
+ * slot order, `size` = DBSIZE, and `get` = the value of a string key as GET reads it (so an
+ * expired key is reclaimed, as by any read), undefined for a missing key or another type.
+ */
+export interface StoreView {
+  readonly size: number;
+  keys(): IterableIterator<string>;
+  has(id: string): boolean;
+  get(id: string): Uint8Array | undefined;
 }
 
 export class ClusterNode {
@@ -74,10 +93,11 @@ export class ClusterNode {
   slots: SlotMap;
   readonly migrating = new Map<number, string>();
   readonly importing = new Map<number, string>();
-  /** db 0: key id → string value. */
-  readonly store = new Map<string, Uint8Array>();
-  /** Slot → key ids in insertion order (GETKEYSINSLOT walks newest first, like 7.0's list). */
-  private readonly slotKeys = new Map<number, Set<string>>();
+  /** db 0 (cluster mode has no other database), with DUMP/RESTORE in the RDB payload format. */
+  readonly keyspace: Keyspace;
+  /** slots_to_keys, kept from the keyspace's propagation stream. */
+  private readonly slotsToKeys: SlotsToKeys;
+  readonly store: StoreView;
   private readonly view: NodeView;
 
   constructor(opts: ClusterNodeOptions) {
@@ -85,13 +105,35 @@ export class ClusterNode {
     this.nodes = new Map(opts.nodes.map((n) => [n.id, n]));
     if (!this.nodes.has(opts.id)) throw new ClusterError('SLOT_RANGE', `ClusterNode: expected own id ${opts.id} in the node list, found ${[...this.nodes.keys()].join(', ')}`);
     this.slots = opts.slots.clone();
+    const now = opts.now ?? ((): number => 0);
+    this.keyspace = new Keyspace({ now, payloadCodec: rdbPayloadCodec });
+    const index = new SlotsToKeys(this.keyspace, now);
+    this.slotsToKeys = index;
+    const downstream = opts.onPropagate;
+    this.keyspace.onPropagate = (db, argv): void => {
+      index.propagated(argv);
+      downstream?.(db, argv);
+    };
+    const ks = this.keyspace;
+    this.store = {
+      get size() {
+        return index.size;
+      },
+      keys: () => index.ids(),
+      has: (id) => index.has(id),
+      get: (id) => {
+        const r = ks.execute(['GET', idBytes(id)]);
+        index.sync();
+        return r.type === 'bulk' ? r.value : undefined;
+      },
+    };
     const self = defined(this.nodes.get(opts.id), 'ClusterNode: own id is in the node list (checked above)');
     this.view = {
       myself: this.id,
       owner: (s) => this.slots.owner(s),
       migratingTo: (s) => this.migrating.get(s),
       importingFrom: (s) => this.importing.get(s),
-      keyExists: (k) => this.store.has(keyId(k)),
+      keyExists: (k) => index.liveKeyExists(keyId(k)),
       get clusterOk() {
         return true;
       },
@@ -104,37 +146,25 @@ export class ClusterNode {
     return n === undefined ? undefined : { host: n.ip, port: n.port };
   };
 
-  // -- keyspace helpers ------------------------------------------------------------------------
+  // -- db 0 ------------------------------------------------------------------------------------
 
-  /** Write a key of db 0, indexing it under its slot (used by the command files). */
-  setKey(id: string, v: Uint8Array): void {
-    if (!this.store.has(id)) {
-      const slot = keyHashSlot(idBytes(id));
-      let set = this.slotKeys.get(slot);
-      if (set === undefined) this.slotKeys.set(slot, (set = new Set()));
-      set.add(id);
-    }
-    this.store.set(id, v);
-  }
-
-  /** Delete a key of db 0 and its slot-index entry; false if it was not there. */
-  delKey(id: string): boolean {
-    if (!this.store.delete(id)) return false;
-    const slot = keyHashSlot(idBytes(id));
-    const set = this.slotKeys.get(slot);
-    set?.delete(id);
-    if (set?.size === 0) this.slotKeys.delete(slot);
-    return true;
+  /**
+   * Run argv on the keyspace and bring slots_to_keys up to date (used by the command files).
+   * The keyspace is never left inside MULTI: transactions are kept per connection here.
+   */
+  keyspaceCommand(argv: readonly Arg[]): RespValue {
+    const reply = this.keyspace.execute(argv);
+    this.slotsToKeys.sync();
+    return reply;
   }
 
   countKeysInSlot(slot: number): number {
-    return this.slotKeys.get(slot)?.size ?? 0;
+    return this.slotsToKeys.count(slot);
   }
 
   /** CLUSTER GETKEYSINSLOT order: newest key first (7.0 inserts at the head of the slot's list). */
   getKeysInSlot(slot: number, count: number): Uint8Array[] {
-    const ids = [...(this.slotKeys.get(slot) ?? [])].reverse().slice(0, count);
-    return ids.map(idBytes);
+    return this.slotsToKeys.keysInSlot(slot, count).map(idBytes);
   }
 
   // -- processCommand --------------------------------------------------------------------------
@@ -149,20 +179,20 @@ export class ClusterNode {
   }
 
   private process(conn: Connection, argv: readonly Arg[]): ExecOutcome {
-    let spec;
+    let spec: CommandSpec;
     try {
       spec = lookupCommand(argv);
     } catch (e) {
-      if (e instanceof ClusterError) {
+      if (e instanceof ClusterError && (e.code === 'UNKNOWN_COMMAND' || e.code === 'ARITY')) {
         if (conn.multi !== undefined) conn.multiDirty = true;
-        return { reply: R.err(e.code === 'UNKNOWN_COMMAND' && argv.length === 0 ? unknownCommandText(['']) : e.message) };
+        return { reply: R.err(argv.length === 0 ? unknownCommandText(['']) : e.message) };
       }
       throw e;
     }
     const inMulti = conn.multi !== undefined;
     const queues = inMulti && !['exec', 'discard', 'multi', 'watch'].includes(spec.name);
 
-    if (!conn.fromMaster && (spec.keys(argv).length > 0 || spec.name === 'exec')) {
+    if (!conn.fromMaster && (spec.name === 'exec' || spec.keys(argv).length > 0)) {
       const route = getNodeByQuery(this.view, { asking: conn.asking, readonly: conn.readonly, multi: conn.multi }, argv);
       const text = clusterRedirectClient(route, this.endpoint);
       if (text !== undefined) {
@@ -181,15 +211,20 @@ export class ClusterNode {
       conn.multi.push([...argv]);
       return { reply: R.simple('QUEUED') };
     }
-    return this.call(conn, spec.name, argv);
+    return this.call(conn, spec, argv);
   }
 
-  private call(conn: Connection, name: string, argv: readonly Arg[]): ExecOutcome {
+  private call(conn: Connection, spec: CommandSpec, argv: readonly Arg[]): ExecOutcome {
+    const name = spec.name;
+    if (NODE_COMMANDS.has(name)) return this.nodeCommand(conn, name, argv);
+    if (spec.table === 'cluster') return { reply: R.err(`ERR protolab redis-cluster does not execute '${name}' (it is routed, not run)`) };
+    const refused = clusterModeRefusal(name, argv);
+    if (refused !== undefined) return { reply: R.err(refused) };
+    return { reply: this.keyspaceCommand(argv) };
+  }
+
+  private nodeCommand(conn: Connection, name: string, argv: readonly Arg[]): ExecOutcome {
     switch (name) {
-      case 'ping':
-        return { reply: argv.length > 1 ? R.bulk(bytes(argAt(argv, 1))) : R.simple('PONG') };
-      case 'echo':
-        return { reply: R.bulk(bytes(argAt(argv, 1))) };
       case 'asking':
         conn.asking = true;
         return { reply: R.ok };
@@ -215,16 +250,19 @@ export class ClusterNode {
         return { reply: clusterCommand(this, argv) };
       case 'migrate':
         return migrateCommand(this, argv);
-      case 'dbsize':
-        return { reply: R.int(this.store.size) };
-      case 'flushall':
-        for (const id of [...this.store.keys()]) this.delKey(id);
-        return { reply: R.ok };
+      case 'restore-asking':
+        // cluster.c: RESTORE-ASKING is RESTORE with the CMD_ASKING flag (routing, above).
+        return { reply: this.keyspaceCommand(['RESTORE', ...argv.slice(1)]) };
       default:
-        return { reply: dataCommand(this, name, argv) };
+        throw new ClusterError('INVARIANT', `nodeCommand: '${name}' is in NODE_COMMANDS but has no case`);
     }
   }
 
+  /**
+   * multi.c execCommand. A transaction of keyspace commands runs as one keyspace MULTI … EXEC
+   * (one frozen "now", one propagated MULTI/EXEC block); one that also holds node commands
+   * (CLUSTER, ASKING, …) runs command by command.
+   */
   private exec(conn: Connection): RespValue {
     if (conn.multi === undefined) return R.err('ERR EXEC without MULTI');
     const queued = conn.multi;
@@ -232,11 +270,17 @@ export class ClusterNode {
     conn.multi = undefined;
     conn.multiDirty = false;
     if (dirty) return R.err('EXECABORT Transaction discarded because of previous errors.');
-    const replies: RespValue[] = [];
-    for (const argv of queued) {
-      const out = this.call(conn, argToString(argAt(argv, 0)).toLowerCase(), argv);
-      replies.push('reply' in out ? out.reply : R.err('ERR MIGRATE inside MULTI is not supported by this model'));
+    const specs = queued.map((argv) => lookupCommand(argv));
+    const allKeyspace = specs.every((s, i) => s.table === 'keyspace' && clusterModeRefusal(s.name, argAtIndex(queued, i)) === undefined);
+    if (allKeyspace) {
+      this.keyspace.execute(['MULTI']);
+      for (const argv of queued) this.keyspace.execute(argv);
+      return this.keyspaceCommand(['EXEC']);
     }
+    const replies = queued.map((argv, i) => {
+      const out = this.call(conn, defined(specs[i], 'one spec per queued command'), argv);
+      return 'reply' in out ? out.reply : R.err('ERR MIGRATE inside MULTI is not supported by this model');
+    });
     return R.arr(replies);
   }
 
@@ -248,3 +292,10 @@ export class ClusterNode {
     return finishMigrate(this, job, replies);
   }
 }
+
+function argAtIndex(queued: readonly Arg[][], i: number): Arg[] {
+  return defined(queued[i], 'i < queued.length');
+}
+
+/** Every command of the keyspace's table: all run on the node's db 0 (see `call`). */
+export { KEYSPACE_COMMAND_NAMES as DATA_COMMANDS } from './commands.js';

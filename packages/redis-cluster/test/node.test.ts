@@ -82,9 +82,13 @@ describe('ClusterNode: a slot migrated by hand, the way redis-cli --cluster resh
   it('RESTORE-ASKING refuses to overwrite without REPLACE (BUSYKEY) and MIGRATE reports the target error', () => {
     const [a, b] = pair();
     const cb = newConnection();
+    // The target already holds foo = "old" (restored from a DUMP payload, as MIGRATE sends it).
+    run(b, cb, 'SET', 'foo', 'old');
+    const payload = run(b, cb, 'DUMP', 'foo');
+    if (payload.type !== 'bulk') throw new Error('expected a DUMP payload');
     run(b, cb, 'SET', 'foo', 'new');
     run(a, newConnection(), 'CLUSTER', 'SETSLOT', String(SLOT), 'IMPORTING', B);
-    run(a, newConnection(), 'RESTORE-ASKING', 'foo', '0', 'old');
+    expect(show(run(a, newConnection(), 'RESTORE-ASKING', 'foo', '0', payload.value))).toBe('+OK');
     run(b, cb, 'CLUSTER', 'SETSLOT', String(SLOT), 'MIGRATING', A);
     expect(migrate(b, a, cb, 'MIGRATE', '127.0.0.1', '7000', 'foo', '0', '5000')).toBe('-ERR Target instance replied with error: BUSYKEY Target key name already exists.');
     expect(show(run(b, cb, 'GET', 'foo'))).toBe('new');

@@ -69,7 +69,7 @@ export function simCluster(opts: SimClusterOptions): SimCluster {
   };
   const cores = new Map<string, ClusterNode>();
   for (const name of masters) {
-    const nodeOpts: ClusterNodeOptions = { id: name, nodes: infos, slots };
+    const nodeOpts: ClusterNodeOptions = { id: name, nodes: infos, slots, now: () => sim.now() };
     const core = opts.makeNode !== undefined ? opts.makeNode(nodeOpts) : new ClusterNode(nodeOpts);
     cores.set(name, core);
     sim.addNode(name, clusterNodeActor(core, (id) => id));
