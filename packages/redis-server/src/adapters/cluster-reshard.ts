@@ -24,9 +24,9 @@ export interface ReshardOptions {
   /** Number of slots to move. */
   readonly slots: number;
   /** Keys per GETKEYSINSLOT / MIGRATE (redis-cli --cluster-pipeline, default 10). */
-  readonly pipeline?: number;
+  readonly pipeline?: number | undefined;
   /** MIGRATE timeout in ms (redis-cli --cluster-timeout, default 60000). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Each finished slot move. */
   readonly onMove?: (done: ReshardDone) => void;
   /** Each command sent (for traces): node id and argv as text. */

@@ -20,9 +20,9 @@ import type { RunningRedisServer, StartRedisServerOptions } from './net.js';
 
 export interface StartRedisClusterOptions extends Omit<StartRedisServerOptions, 'port'> {
   /** Number of masters (default 3; redis-cli --cluster create needs at least 3, we allow 1). */
-  readonly masters?: number;
+  readonly masters?: number | undefined;
   /** Port of the first node; the others follow it (default 7000; 0: free ports). */
-  readonly port?: number;
+  readonly port?: number | undefined;
 }
 
 export interface RunningClusterNode extends RunningRedisServer {

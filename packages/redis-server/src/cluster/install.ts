@@ -1,14 +1,15 @@
 /**
  * Cluster mode for one RedisServer (server.cluster_enabled): the CLUSTER, ASKING, READONLY,
- * READWRITE, MIGRATE and RESTORE-ASKING commands go into `srv.serverCommands`, SELECT and INFO
- * are wrapped, and processCommand's redirection check goes into `srv.commandFilters`.
+ * READWRITE, MIGRATE and RESTORE-ASKING commands go into `srv.serverCommands`, SELECT is
+ * wrapped, INFO's `cluster` section says cluster_enabled:1, and processCommand's redirection
+ * check goes into `srv.commandFilters`.
  * DUMP/RESTORE payloads are @protolab/redis-rdb's (set here unless the server already has a codec).
  */
 import { rdbPayloadCodec } from '@protolab/redis-rdb';
 import type { RedisServer } from '../server.js';
 import { clusterCommand } from './cluster-command.js';
 import { migrateCommand, restoreAskingCommand } from './migrate.js';
-import { askingCommand, clusterRouteFilter, infoCommand, readonlyCommand, selectCommand } from './redirect.js';
+import { askingCommand, clusterRouteFilter, readonlyCommand, selectCommand } from './redirect.js';
 import type { ClusterBus, ClusterNodeRecord } from './state.js';
 import { ClusterNodeState } from './state.js';
 
@@ -23,7 +24,7 @@ export function installCluster(srv: RedisServer, bus: ClusterBus, myself: Cluste
   srv.serverCommands.set('migrate', migrateCommand(node));
   srv.serverCommands.set('restore-asking', restoreAskingCommand);
   srv.serverCommands.set('select', selectCommand);
-  srv.serverCommands.set('info', infoCommand(srv.serverCommands.get('info')));
+  srv.infoSections.set('cluster', () => '# Cluster\r\ncluster_enabled:1\r\n');
   srv.commandFilters.push(clusterRouteFilter(node));
   bus.join(node);
   return node;

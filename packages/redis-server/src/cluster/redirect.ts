@@ -9,13 +9,12 @@
  *   given inside MULTI.
  * - ASKING, READONLY, READWRITE (cluster.c askingCommand / readonlyCommand / readwriteCommand).
  * - SELECT: db.c selectCommand refuses a non-zero db in cluster mode (also at EXEC).
- * - INFO: adds the `# Cluster` section (cluster_enabled:1) that redis-cli --cluster looks for.
  */
 import type { RespValue } from '@protolab/resp';
 import { reply } from '@protolab/resp';
 import { ClusterError, clusterRedirectClient, getNodeByQuery } from '@protolab/redis-cluster';
 import type { Client } from '../client.js';
-import type { CommandFilter, RedisServer, ServerCommandProc } from '../server.js';
+import type { CommandFilter, ServerCommandProc } from '../server.js';
 import type { ClusterNodeState } from './state.js';
 
 /** Commands after which a client in MULTI is no longer in it. */
@@ -78,23 +77,3 @@ export const selectCommand: ServerCommandProc = (srv, c, argv) => {
   if (Number.isInteger(id) && id !== 0) return reply.error('ERR SELECT is not allowed in cluster mode');
   return srv.runOnKeyspace(c, argv);
 };
-
-const CLUSTER_SECTION = '# Cluster\r\ncluster_enabled:1\r\n';
-/** The sections INFO prints the cluster section for (genRedisInfoString: default, all, everything). */
-const WITH_CLUSTER = new Set(['default', 'all', 'everything', 'cluster']);
-
-/** INFO with the cluster section, placed where genRedisInfoString puts it (before # Keyspace). */
-export function infoCommand(previous: ServerCommandProc | undefined): ServerCommandProc {
-  return (srv: RedisServer, c, argv) => {
-    const sections = argv.slice(1).map((a) => Buffer.from(a).toString('latin1').toLowerCase());
-    const wanted = sections.length === 0 || sections.some((s) => WITH_CLUSTER.has(s));
-    if (sections.length === 1 && sections[0] === 'cluster') return reply.bulk(CLUSTER_SECTION);
-    const r = previous !== undefined ? previous(srv, c, argv) : srv.runOnKeyspace(c, argv);
-    if (r === undefined || !wanted || (r.type !== 'bulk' && r.type !== 'verbatim')) return r;
-    const body = Buffer.from(r.value).toString('latin1');
-    const at = body.indexOf('# Keyspace');
-    const out = at === -1 ? (body === '' ? CLUSTER_SECTION : `${body}\r\n${CLUSTER_SECTION}`) : `${body.slice(0, at)}${CLUSTER_SECTION}\r\n${body.slice(at)}`;
-    const bytes = new Uint8Array(Buffer.from(out, 'latin1'));
-    return r.type === 'bulk' ? { type: 'bulk', value: bytes } : { type: 'verbatim', format: r.format, value: bytes };
-  };
-}
