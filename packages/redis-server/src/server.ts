@@ -48,7 +48,12 @@ import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from '.
 import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
 
-export type ServerOutput = { readonly type: 'write'; readonly id: number; readonly bytes: Uint8Array } | { readonly type: 'close'; readonly id: number };
+/**
+ * What the caller does for the server: write bytes to a connection, or close it — after the
+ * bytes already written (QUIT, a protocol error), or at once dropping them (`abort`: CLIENT KILL,
+ * an output buffer limit; what is pending to a client that does not read must be freed).
+ */
+export type ServerOutput = { readonly type: 'write'; readonly id: number; readonly bytes: Uint8Array } | { readonly type: 'close'; readonly id: number; readonly abort?: boolean };
 
 export interface RedisServerOptions {
   /** Current Unix time in ms (a virtual clock, or Date.now in an adapter). */
@@ -86,6 +91,8 @@ export type CommandFilter = (srv: RedisServer, c: Client, name: string, argv: Ui
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** Commands MULTI does not queue (server.c processCommand). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands with subcommands (CLIENT LIST shows cmd=client|list). */
+const CONTAINER_COMMANDS = new Set(['client', 'config', 'pubsub', 'command', 'object', 'memory', 'cluster', 'debug', 'script', 'function', 'acl', 'latency', 'slowlog', 'module', 'xinfo']);
 
 export class RedisServer {
   readonly keyspace: Keyspace;
@@ -258,7 +265,7 @@ export class RedisServer {
     this.checkOutputBufferLimits(c);
     if (!c.closeAsap) return [];
     this.close(connId);
-    return [{ type: 'close', id: connId }];
+    return [{ type: 'close', id: connId, abort: true }];
   }
 
   /**
@@ -339,17 +346,17 @@ export class RedisServer {
       for (const a of argv) c.pendingBytes -= a.length;
       const r = this.processCommand(c, argv);
       if (r !== undefined) this.reply(c, r);
+      // networking.c resetClient: SKIP lasts one command; CLIENT REPLY SKIP arms it for the next.
+      if (c.replyMode === 'skip') c.replyMode = 'on';
+      else if (c.replyMode === 'skipnext') c.replyMode = 'skip';
       this.handleClientsBlockedOnKeys();
     }
   }
 
-  /** addReply, minding CLIENT REPLY OFF|SKIP (server.c call: CLIENT_REPLY_SKIP_NEXT → SKIP). */
+  /** addReply, minding CLIENT REPLY OFF|SKIP (prepareClientToWrite drops the reply). */
   private reply(c: Client, r: RespValue): void {
     if (r.type === 'error') this.stats.totalErrorReplies++;
-    const mode = c.replyMode;
-    if (mode === 'skip') c.replyMode = 'on';
-    else if (mode === 'skipnext') c.replyMode = 'skip';
-    if (mode === 'on' || mode === 'skipnext') this.append(c.connId, encode(r, { protocol: c.resp }));
+    if (c.replyMode === 'on' || c.replyMode === 'skipnext') this.append(c.connId, encode(r, { protocol: c.resp }));
   }
 
   /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
@@ -363,7 +370,7 @@ export class RedisServer {
     for (const c of [...this.clients.values()]) {
       if (!closing(c) && !c.closeAsap) continue;
       this.close(c.connId);
-      out.push({ type: 'close', id: c.connId });
+      out.push(c.closeAsap ? { type: 'close', id: c.connId, abort: true } : { type: 'close', id: c.connId });
     }
     return out;
   }
@@ -432,7 +439,8 @@ export class RedisServer {
    */
   processCommand(c: Client, argv: Uint8Array[]): RespValue | undefined {
     const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-    c.lastCmd = name;
+    // c->lastcmd->fullname: a container command shows its subcommand (client|list).
+    c.lastCmd = CONTAINER_COMMANDS.has(name) && argv[1] !== undefined ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
     if (c.resp === 2 && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
       return err(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
