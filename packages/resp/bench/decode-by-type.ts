@@ -6,7 +6,12 @@
 // protolab runs with `integers: 'number'` (a JS number when safe, a bigint beyond: exact), the
 // fair match for redis-parser's plain (lossy above 2^53) numbers; the `bigint` row is the
 // default mode. redis-parser returns null as a bare `null`; we return a typed (shared) object.
+// RESP3 rows: redis-parser speaks only RESP2, so it reads the RESP2 form a server sends for the
+// same reply (a map as a flat array, a double as a bulk string it leaves unparsed). `chunk` rows
+// cut the stream into 100-byte pieces, so most replies straddle two pushes (the resumable path).
+// ONLY=<regex> runs the matching rows only; the load average is printed before and after.
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { encodeMany, reply, RespDecoder, type IntegerMode, type RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 
@@ -24,18 +29,50 @@ const word = (n: number): string => {
   return s;
 };
 
-const kinds: [string, number, () => RespValue, IntegerMode][] = [
-  ['+OK', 200_000, () => reply.ok, 'number'],
-  ['-ERR (error)', 200_000, () => reply.error('ERR wrong number of arguments'), 'number'],
-  [':123456 (integer)', 200_000, () => reply.integer(123456), 'number'],
-  [':123456 (bigint mode)', 200_000, () => reply.integer(123456), 'bigint'],
-  [':1234567890123 (int)', 200_000, () => reply.integer(1234567890123), 'number'],
-  ['$-1 (null)', 200_000, () => reply.null, 'number'],
-  ['$20 (small bulk)', 200_000, () => reply.bulk(word(20)), 'number'],
-  ['$2000 (bulk)', 20_000, () => reply.bulk(word(2000)), 'number'],
-  ['$20000 (big bulk)', 2_000, () => reply.bulk(word(20_000)), 'number'],
-  ['*30 of $10 (array)', 10_000, () => reply.array(Array.from({ length: 30 }, () => reply.bulk(word(10)))), 'number'],
-  ['*3 of *2 of :1 (nested)', 50_000, () => reply.array(Array.from({ length: 3 }, () => reply.array([reply.integer(1), reply.integer(2)]))), 'number'],
+interface Cell {
+  readonly name: string;
+  readonly n: number;
+  readonly make: () => RespValue;
+  /** Our integer mode ('number': numbers when safe, bigints beyond — exact). */
+  readonly integers?: IntegerMode;
+  /** RESP3 on our side; redis-parser (RESP2 only) reads the RESP2 form the server would send. */
+  readonly resp3?: boolean;
+  /** Chunk size (default 64 KiB); small chunks cut most replies in two. */
+  readonly chunk?: number;
+}
+
+const mixed = (): RespValue => {
+  const r = rand();
+  if (r < 0.25) return reply.ok;
+  if (r < 0.4) return reply.integer(Math.floor(rand() * 1e6));
+  if (r < 0.5) return reply.null;
+  if (r < 0.8) return reply.bulk(word(8 + Math.floor(rand() * 100)));
+  if (r < 0.82) return reply.error('WRONGTYPE Operation against a key holding the wrong kind of value');
+  return reply.array(Array.from({ length: 1 + Math.floor(rand() * 10) }, () => reply.bulk(word(10))));
+};
+
+const kinds: Cell[] = [
+  { name: '+OK', n: 200_000, make: () => reply.ok },
+  { name: '+simple (20 chars)', n: 200_000, make: () => reply.simple(word(20)) },
+  { name: '-ERR (error)', n: 200_000, make: () => reply.error('ERR wrong number of arguments') },
+  { name: ':42 (small integer)', n: 200_000, make: () => reply.integer(42) },
+  { name: ':123456 (integer)', n: 200_000, make: () => reply.integer(123456) },
+  { name: ':123456 (bigint mode)', n: 200_000, make: () => reply.integer(123456), integers: 'bigint' },
+  { name: ':1234567890123 (int)', n: 200_000, make: () => reply.integer(1234567890123) },
+  { name: ':2^62 (beyond 2^53)', n: 200_000, make: () => reply.integer(2n ** 62n) },
+  { name: '$-1 (null bulk)', n: 200_000, make: () => reply.null },
+  { name: '*-1 (null array)', n: 200_000, make: () => reply.nullArray },
+  { name: '$20 (small bulk)', n: 200_000, make: () => reply.bulk(word(20)) },
+  { name: '$2000 (bulk)', n: 20_000, make: () => reply.bulk(word(2000)) },
+  { name: '$20000 (big bulk)', n: 2_000, make: () => reply.bulk(word(20_000)) },
+  { name: '*30 of $10 (array)', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.bulk(word(10)))) },
+  { name: '*30 of :n (array)', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.integer(Math.floor(rand() * 1e6)))) },
+  { name: '*3 of *2 of :1 (nested)', n: 50_000, make: () => reply.array(Array.from({ length: 3 }, () => reply.array([reply.integer(1), reply.integer(2)]))) },
+  { name: '%5 map (RESP3; theirs *10)', n: 20_000, make: () => reply.map(Array.from({ length: 5 }, () => [reply.bulk(word(8)), reply.bulk(word(8))] as const)), resp3: true },
+  { name: ',double (RESP3; theirs $)', n: 200_000, make: () => reply.double(rand() * 1000), resp3: true },
+  { name: 'mixed pipeline', n: 100_000, make: mixed },
+  { name: 'mixed, 100-byte chunks', n: 100_000, make: mixed, chunk: 100 },
+  { name: '*30 of $10, 100-B chunks', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.bulk(word(10)))), chunk: 100 },
 ];
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 15);
@@ -44,19 +81,26 @@ const median = (a: readonly number[]): number => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${'reply'.padEnd(26)} ${'protolab ns'.padStart(11)} ${'redis-parser ns'.padStart(15)}   ratio (median, range over ${ROUNDS} rounds)`);
-for (const [name, n, make, integers] of kinds) {
-  const corpus = encodeMany(Array.from({ length: n }, make));
+const split = (corpus: Uint8Array, size: number): Buffer[] => {
   const chunks: Buffer[] = [];
-  for (let o = 0; o < corpus.length; o += 65536) chunks.push(Buffer.from(corpus.slice(o, o + 65536)));
+  for (let o = 0; o < corpus.length; o += size) chunks.push(Buffer.from(corpus.slice(o, o + size)));
+  return chunks;
+};
+const only = new RegExp(process.env['ONLY'] ?? '');
+for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536 } of kinds.filter((k) => only.test(k.name))) {
+  const values = Array.from({ length: n }, make);
+  const ourChunks = split(encodeMany(values, { protocol: resp3 ? 3 : 2 }), chunk);
+  const theirChunks = split(encodeMany(values), chunk);
   let sink = 0;
   const ours = (): void => {
     const d = new RespDecoder({ integers });
-    for (const c of chunks) sink += d.push(c).length;
+    for (const c of ourChunks) sink += d.push(c).length;
   };
   const theirs = (): void => {
     const p = new RedisParserClass({ returnReply: () => sink++, returnError: () => sink++, returnBuffers: true });
-    for (const c of chunks) p.execute(c);
+    for (const c of theirChunks) p.execute(c);
   };
   const t: [number[], number[]] = [[], []];
   for (let r = 0; r < ROUNDS + 2; r++) {
@@ -72,3 +116,4 @@ for (const [name, n, make, integers] of kinds) {
   const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
   console.log(`${name.padEnd(26)} ${((a * 1000) / n).toFixed(0).padStart(11)} ${((b * 1000) / n).toFixed(0).padStart(15)}   ${median(ratios).toFixed(2)}× (${range})${sink < 0 ? '' : ''}`);
 }
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -22,6 +22,8 @@
  * each command as an array of bulk strings; see request.ts for the parser with offsets.
  */
 import { ByteQueue } from './buffer.js';
+import { DEFAULT_MAX_BIGNUM_DIGITS, DEFAULT_MAX_DEPTH, PROTO_MAX_BULK_LEN, REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
+import { FastReader, OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import { RespProtocolError, showByte, type RespErrorCode } from './errors.js';
 import { parseInteger, parseLength } from './number.js';
 import { aggregateOf, buildAggregate, elementsOf, NULL, NULL_ARRAY, NULL_BULK, OBJ_SHARED_INTEGERS, OK, sharedInteger, showLine, type Aggregate } from './reply-values.js';
@@ -30,58 +32,9 @@ import { resp3Scalar } from './resp3.js';
 import type { RespInteger, RespValue } from './types.js';
 import { readUtf8 } from './utf8.js';
 
-/** Redis's proto-max-bulk-len default: 512 MiB. */
-export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
-/** hiredis REDIS_READER_MAX_ARRAY_ELEMENTS: 2^32 - 1. */
-export const REPLY_MAX_MULTIBULK_LEN = 2 ** 32 - 1;
-/** Aggregates nested deeper than this are refused (bounded state for hostile input). */
-export const DEFAULT_MAX_DEPTH = 1000;
 export { MAX_DOUBLE_CHARS } from './resp3.js';
-/** Longest `(` big number accepted by default (V8's decimal-to-bigint is not linear). */
-export const DEFAULT_MAX_BIGNUM_DIGITS = 10_000;
-/** A value still unfinished after this many bytes is scanned, not built, until it completes. */
-export const OPTIMISTIC_BUILD_BYTES = 1024 * 1024;
-
-/** How integer replies come out: see `RespValue`. */
-export type IntegerMode = 'bigint' | 'number';
-/** The integer type of a mode. */
-export type IntegerOf<M extends IntegerMode> = M extends 'number' ? RespInteger : bigint;
-
-export interface RespDecoderOptions<M extends IntegerMode = IntegerMode> {
-  /**
-   * 3 (default) accepts every RESP2 and RESP3 type; 2 refuses the RESP3 type bytes
-   * (`_ , # ( = ! % ~ > |`), as a RESP2 client would.
-   */
-  readonly protocol?: 2 | 3;
-  /** 'reply' (default): values a server sends. 'request': commands a client sends. */
-  readonly mode?: 'reply' | 'request';
-  /**
-   * 'bigint' (default): every `:` integer is a bigint. 'number': a JS number when it is a safe
-   * integer (|v| < 2^53), a bigint beyond — exact either way, and about 3× cheaper to make.
-   */
-  readonly integers?: M;
-  /** Longest bulk payload accepted (proto-max-bulk-len, default 512 MiB). */
-  readonly maxBulkLen?: number;
-  /** Most elements in one aggregate (default 2^32-1 for replies, INT_MAX for requests). */
-  readonly maxMultibulkLen?: number;
-  /** Longest line (simple string, error, number) for replies, default 512 MiB. */
-  readonly maxLineLen?: number;
-  /** Deepest nesting of aggregates for replies (default 1000). */
-  readonly maxDepth?: number;
-  /** Most digits in a RESP3 big number (default 10 000). */
-  readonly maxBignumDigits?: number;
-  /** Request mode only: accept inline commands (default true, like redis-server). */
-  readonly allowInline?: boolean;
-}
-
-export interface FeedResult<I extends RespInteger = bigint> {
-  /** Values completed by this chunk, in order. */
-  readonly values: RespValue<I>[];
-  /** Absolute offset just after each value in `values`. */
-  readonly ends: number[];
-  /** Set when the input is malformed; the values before it are still in `values`. */
-  readonly error?: RespProtocolError;
-}
+export { OPTIMISTIC_BUILD_BYTES };
+export * from './decode-options.js';
 
 type V = RespValue<RespInteger>;
 
@@ -141,6 +94,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
   /** `q.buf.buffer` and `.byteOffset`, read once per parse: the getters cost per call. */
   private ab: ArrayBufferLike = new ArrayBuffer(0);
   private bo = 0;
+  /** Whole replies already buffered are read by this (decode-fast.ts), the rest here. */
+  private readonly fast: FastReader;
 
   constructor(options: RespDecoderOptions<M> = {}) {
     this.protocol = options.protocol ?? 3;
@@ -160,6 +115,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
       this.request = undefined;
       this.maxMultibulkLen = options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN;
     }
+    this.fast = new FastReader(this.numbers, this.protocol === 3, this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
   }
 
   /** Returns the values this chunk completes. Throws RespProtocolError on malformed input. */
@@ -300,6 +256,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     let pos = Math.max(this.cursor - base, q.start);
     this.ab = q.buf.buffer;
     this.bo = q.buf.byteOffset;
+    // A line already known to be unfinished, or a value being scanned, stays with the slow path.
+    if (this.top === undefined && this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
     while (pos < end) {
       if (this.top === undefined) this.valueStart = base + pos;
       const next = this.element(q.buf, pos, end);
@@ -328,6 +286,19 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
       q.start = this.valueStart - base;
       if (this.building) this.stopBuilding();
     }
+  }
+
+  /** The fast path (decode-fast.ts): whole top-level replies from `pos`; returns where it stopped. */
+  private parseWhole(values: V[], ends: number[] | undefined, from: number, end: number): number {
+    const f = this.fast;
+    f.buf = this.q.buf;
+    f.ab = this.ab;
+    f.bo = this.bo;
+    f.end = end;
+    const pos = ends === undefined ? f.values(values, from, end) : f.valuesAndEnds(values, ends, from, end, this.q.base);
+    this.ops += f.ops;
+    f.ops = 0;
+    return pos;
   }
 
   /** From now on the open aggregates only count their elements (see the file comment). */
