@@ -3,6 +3,11 @@ import { checkInt, LvsError } from './errors.js';
 /** The largest weight/count we accept: the kernel keeps them in 32-bit signed `atomic_t`s. */
 export const INT32_MAX = 0x7fffffff;
 
+/** An integer in [0, INT32_MAX] (a count the kernel keeps in an `atomic_t`). */
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && (n | 0) === n && n >= 0;
+}
+
 /** Called when a field any scheduler reads changes (used by the indexed least-connection pickers). */
 export type DestObserver = (d: Dest) => void;
 
@@ -62,14 +67,15 @@ export class Dest {
     return this.#active;
   }
   set activeConns(n: number) {
-    this.#active = checkInt('BAD_COUNT', `activeConns of ${this.name}`, n, 0, INT32_MAX);
+    // the message is only built for a bad value: counters change on every connection event
+    this.#active = isCount(n) ? n : checkInt('BAD_COUNT', `activeConns of ${this.name}`, n, 0, INT32_MAX);
     this.observer?.(this);
   }
   get inactConns(): number {
     return this.#inact;
   }
   set inactConns(n: number) {
-    this.#inact = checkInt('BAD_COUNT', `inactConns of ${this.name}`, n, 0, INT32_MAX);
+    this.#inact = isCount(n) ? n : checkInt('BAD_COUNT', `inactConns of ${this.name}`, n, 0, INT32_MAX);
     this.observer?.(this);
   }
   /** `IP_VS_DEST_F_OVERLOAD`. */

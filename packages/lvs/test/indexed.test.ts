@@ -72,3 +72,29 @@ describe('lblc / lblcr with { indexed: true } decide exactly as the kernel scans
     });
   }
 });
+
+describe('an indexed scheduler refreshes changed servers lazily, at the next pick', () => {
+  for (const kind of ['lc', 'wlc', 'sed', 'nq', 'lblc', 'lblcr'] as const) {
+    it(`${kind}: after any batch of count, weight and flag changes between two picks (the same server changed several times included), the indexed pick equals the scanning one`, () => {
+      fc.assert(fc.property(fc.array(fc.nat(4), { minLength: 1, maxLength: 24 }), fc.array(fc.array(opArb, { maxLength: 8 }), { maxLength: 12 }), (ws, batches) => {
+        const both = [new VirtualService({ scheduler: kind, indexed: true }), new VirtualService({ scheduler: kind })];
+        ws.forEach((w, i) => { for (const svc of both) svc.addDest({ name: `n${i}`, weight: w }); });
+        for (const [b, batch] of batches.entries()) {
+          const picks = both.map((svc) => {
+            for (const op of batch) {
+              const d = svc.dests[op.i % svc.dests.length]!;
+              if (op.kind === 'active' || op.kind === 'pick') d.activeConns = op.v;
+              else if (op.kind === 'inact') d.inactConns = op.v;
+              else if (op.kind === 'weight' || op.kind === 'add') svc.editDest(d.name, { weight: op.v });
+              else d.overloaded = op.v === 1;
+            }
+            const got = svc.schedule({ srcAddr: 1, dstAddr: 1 + (b % 3) });
+            if (got) got.activeConns++;
+            return got?.name ?? null;
+          });
+          expect(picks[0]).toBe(picks[1]);
+        }
+      }));
+    });
+  }
+});

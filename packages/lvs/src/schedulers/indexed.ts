@@ -35,6 +35,9 @@ export class IndexedLeastConn implements Scheduler {
   /** The list changed (add/del): rebuild lazily before the next use, so n adds cost O(n) once. */
   #dirty = true;
   #svc: ServiceView | undefined;
+  /** Positions whose dest changed since the last pick (each once), and their flags. */
+  #pending: number[] = [];
+  #isPending = new Uint8Array(1);
 
   constructor(kind: IndexedKind) {
     this.name = kind;
@@ -87,6 +90,8 @@ export class IndexedLeastConn implements Scheduler {
     this.#load = new Float64Array(size);
     this.#weight = new Float64Array(size);
     this.#idle = new Uint8Array(size);
+    this.#pending = [];
+    this.#isPending = new Uint8Array(size);
     this.#list.forEach((d, i) => {
       d.slot = i;
       this.setLeaf(i, d);
@@ -111,11 +116,32 @@ export class IndexedLeastConn implements Scheduler {
     this.destChanged(svc, d);
   }
 
-  /** A counter, flag or weight of `d` changed: refresh its leaf and ancestors. */
+  /**
+   * A counter, flag or weight of `d` changed: note its position; the leaf and its ancestors are
+   * refreshed at the next pick (`flush`), once however often it changed in between (a closing
+   * connection moves active → inactive: two changes, one walk).
+   */
   destChanged(_svc: ServiceView, d: Dest): void {
     if (this.#dirty) return; // the rebuild will read the new value
     const i = d.slot;
-    if (i < 0 || this.#list[i] !== d) return;
+    if (i < 0 || this.#list[i] !== d || this.#isPending[i] === 1) return;
+    this.#isPending[i] = 1;
+    this.#pending.push(i);
+  }
+
+  /** Refresh every pending leaf, one after another (each walk sees a tree consistent with the cached keys). */
+  private flush(): void {
+    const p = this.#pending;
+    for (let k = 0; k < p.length; k++) {
+      const i = p[k] ?? 0;
+      this.#isPending[i] = 0;
+      const d = this.#list[i];
+      if (d !== undefined) this.update(i, d);
+    }
+    p.length = 0;
+  }
+
+  private update(i: number, d: Dest): void {
     this.setLeaf(i, d);
     const t = this.#tree;
     // Walk up; stop as soon as a node keeps its winner and that winner is not `i`: everything
@@ -133,6 +159,8 @@ export class IndexedLeastConn implements Scheduler {
       const view = svc ?? this.#svc;
       if (view === undefined) throw new LvsError('INVARIANT', 'indexed scheduler used before initService');
       this.rebuild(view);
+    } else if (this.#pending.length > 0) {
+      this.flush();
     }
     const i = this.#tree[1] ?? -1;
     return i < 0 ? null : (this.#list[i] ?? null);
