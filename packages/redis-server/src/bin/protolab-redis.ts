@@ -10,6 +10,7 @@
  * SIGTERM/SIGINT run prepareForShutdown (AOF fsync; an RDB when save points are configured).
  */
 import { readFileSync } from 'node:fs';
+import { clusterCli } from '../adapters/cluster-cli.js';
 import { startPersistentRedisServer } from '../adapters/persistence.js';
 import { DEFAULT_PERSISTENCE_CONFIG, applyDirective, isPersistenceDirective, type PersistenceConfig } from '../persistence/config.js';
 
@@ -65,6 +66,7 @@ const log = (line: string): void => {
 };
 
 async function main(): Promise<void> {
+  if (await clusterCli(process.argv.slice(2))) return; // --cluster N / --cluster-reshard (adapters/cluster-cli.ts)
   const config = parseArgs(process.argv.slice(2));
   for (const name of config.keys()) {
     if (!SUPPORTED.has(name)) throw new Error(`directive '${name}' is not implemented by protolab-redis yet (supported: ${[...SUPPORTED].join(', ')})`);
