@@ -9,3 +9,10 @@ export * from './types.js';
 export { ReplBacklog, commandLength, type StreamEntry } from './backlog.js';
 export * from './node.js';
 export * from './simulation.js';
+// The byte-level (wire) core: RESP handshake, RDB transfer, the command stream (used by @protolab/redis-server).
+export { ReplicaLink, CONFIG_RUN_ID_SIZE, MAX_LINE_BYTES, concatBytes, type ReplicaLinkEvent, type ReplicaLinkOptions, type ReplicaLinkState } from './wire/replica-link.js';
+export { ReplBacklogBlocks, PROTO_REPLY_CHUNK_BYTES } from './wire/backlog-bytes.js';
+export { rdbForReplication, loadRdbIntoKeyspace, type ReplRdbInfo } from './wire/rdb.js';
+export { WireReplication } from './wire/replication.js';
+export { DEFAULT_WIRE_REPLICATION_CONFIG, type WireReplicationConfig, type WireReplicationHost, type ReplIo, type SlaveLink, type ReplState } from './wire/state.js';
+export { ByteBuffer } from './wire/bytes.js';

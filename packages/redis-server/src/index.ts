@@ -19,3 +19,7 @@ export { ClusterBus, ClusterNodeState } from './cluster/state.js';
 export type { ClusterNodeRecord, ClusterClientFlags, RedirectEvent } from './cluster/state.js';
 export { computeReshardTable, parseClusterNodes, planReshard, ReshardPlanError } from './cluster/reshard-plan.js';
 export type { PlanNode } from './cluster/reshard-plan.js';
+export { installReplication, READONLY_ERROR, NOREPLICAS_ERROR, WAIT_ON_REPLICA_ERROR } from './replication/replication.js';
+export type { ReplicationUnitOptions } from './replication/replication.js';
+export { startReplicatedRedisServer } from './adapters/replication.js';
+export type { StartReplicatedRedisServerOptions, RunningReplicatedRedisServer } from './adapters/replication.js';

@@ -1,0 +1,225 @@
+/**
+ * `WireReplication`: one Redis server's replication (replication.c 7.0) over real bytes, as a
+ * sans-I/O core. The host (e.g. @protolab/redis-server) routes the replication commands here
+ * (REPLICAOF, PSYNC/SYNC, REPLCONF, WAIT, ROLE, INFO replication), hands in every write it
+ * propagates, the bytes of its connection to its master, and a tick; it does what the returned
+ * `ReplIo` say (write to a connection, dial the master…).
+ */
+import type { RespValue } from '@protolab/resp';
+import { NULL_REPLID } from '../node.js';
+import { countAcks, feedSlaves, feedStream, goodSlaves, processClientsWaitingReplicas, replconfCommand, syncCommand, waitCommand } from './master.js';
+import { connectWithMaster, masterClosed, masterConnected, masterData, replicationSetMaster, replicationUnsetMaster } from './replica.js';
+import { DEFAULT_WIRE_REPLICATION_CONFIG, type ReplIo, type ReplState, type WireReplicationConfig, type WireReplicationHost } from './state.js';
+
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+const bulk = (s: string): RespValue => ({ type: 'bulk', value: ascii(s) });
+const int = (n: number): RespValue => ({ type: 'integer', value: BigInt(n) });
+
+export class WireReplication {
+  readonly st: ReplState;
+  private nextCronMs = 0;
+  private lastPingMs = 0;
+
+  constructor(host: WireReplicationHost, config: Partial<WireReplicationConfig> = {}) {
+    this.st = {
+      config: { ...DEFAULT_WIRE_REPLICATION_CONFIG, ...config },
+      host,
+      replid: host.newReplid(),
+      replid2: NULL_REPLID,
+      second_replid_offset: -1,
+      master_repl_offset: 0,
+      repl_backlog: undefined,
+      slaveseldb: -1,
+      slaves: new Map(),
+      handshakes: new Map(),
+      waiting: [],
+      stats: { sync_full: 0, sync_partial_ok: 0, sync_partial_err: 0 },
+      masterhost: undefined,
+      masterport: 0,
+      link: undefined,
+      linkId: 0,
+      repl_state: 'REPL_STATE_NONE',
+      masterDb: -1,
+      master_link_down_since_ms: 0,
+      master_last_io_ms: 0,
+      cached: undefined,
+      replicaStats: { fullLoads: 0, continues: 0, linkErrors: [] },
+    };
+  }
+
+  get isReplica(): boolean {
+    return this.st.masterhost !== undefined;
+  }
+
+  /** A write the host propagated (server.c propagate → replicationFeedSlaves). Replicas proxy their master's stream instead. */
+  propagate(db: number, argv: readonly Uint8Array[]): ReplIo[] {
+    const out: ReplIo[] = [];
+    if (!this.isReplica) feedSlaves(this.st, db, argv, out);
+    return out;
+  }
+
+  /** REPLICAOF host port | NO ONE (replicaofCommand). */
+  replicaof(host: string | undefined, port: number): { reply: string; out: ReplIo[] } {
+    const out: ReplIo[] = [];
+    if (host === undefined) {
+      replicationUnsetMaster(this.st, out);
+      return { reply: 'OK', out };
+    }
+    if (this.st.masterhost === host && this.st.masterport === port) return { reply: 'OK Already connected to specified master', out };
+    replicationSetMaster(this.st, host, port, out);
+    return { reply: 'OK', out };
+  }
+
+  masterConnected(link: number): ReplIo[] {
+    const out: ReplIo[] = [];
+    masterConnected(this.st, link, out);
+    return out;
+  }
+
+  masterData(link: number, bytes: Uint8Array): ReplIo[] {
+    const out: ReplIo[] = [];
+    masterData(this.st, link, bytes, out);
+    return out;
+  }
+
+  masterClosed(link: number): ReplIo[] {
+    masterClosed(this.st, link);
+    return [];
+  }
+
+  /** REPLCONF from a client: the reply text ('OK' / an error), or undefined for none (ACK). */
+  replconf(connId: number, args: readonly string[]): { reply: string | undefined; out: ReplIo[] } {
+    const out: ReplIo[] = [];
+    return { reply: replconfCommand(this.st, connId, args, out), out };
+  }
+
+  /** PSYNC replid offset / SYNC from a client (`psync` undefined for SYNC). An error text, or the writes. */
+  sync(connId: number, ip: string, psync: { replid: string; offset: number } | undefined): { error: string | undefined; out: ReplIo[] } {
+    const out: ReplIo[] = [];
+    // "Can't SYNC while not connected with my master" (a replica serves sub-replicas only when its link is up).
+    if (this.isReplica && this.st.link?.state !== 'REPL_STATE_CONNECTED') return { error: 'NOMASTERLINK Can\'t SYNC while not connected with my master', out };
+    syncCommand(this.st, connId, ip, psync, out);
+    return { error: undefined, out };
+  }
+
+  /** WAIT numreplicas timeout: the count now, or undefined (the answer comes later as a `reply`). */
+  wait(connId: number, numreplicas: number, timeoutMs: number, woff: number): { count: number | undefined; out: ReplIo[] } {
+    const out: ReplIo[] = [];
+    return { count: waitCommand(this.st, connId, numreplicas, timeoutMs, woff, out), out };
+  }
+
+  /** A client connection closed: forget it as a replica or a waiting client. */
+  clientClosed(connId: number): void {
+    this.st.slaves.delete(connId);
+    this.st.handshakes.delete(connId);
+    this.st.waiting = this.st.waiting.filter((w) => w.connId !== connId);
+  }
+
+  /** min-replicas-to-write (checkGoodReplicasStatus): false refuses writes with -NOREPLICAS. */
+  enoughGoodReplicas(): boolean {
+    return this.st.config.minReplicasToWrite === 0 || this.isReplica || goodSlaves(this.st) >= this.st.config.minReplicasToWrite;
+  }
+
+  /** replicationCron (once a second) and the WAIT deadlines (every call). Call every ~100 ms. */
+  tick(): ReplIo[] {
+    const out: ReplIo[] = [];
+    const st = this.st;
+    const nowMs = st.host.now();
+    processClientsWaitingReplicas(st, out);
+    if (nowMs < this.nextCronMs) return out;
+    this.nextCronMs = nowMs + 1000;
+    if (st.masterhost !== undefined) this.replicaCron(nowMs, out);
+    for (const [id, s] of st.slaves) {
+      if (s.state === 'online' && nowMs - s.ackTimeMs > st.config.replTimeoutSec * 1000) {
+        out.push({ type: 'close', connId: id }); // "Disconnecting timedout replica"
+        st.slaves.delete(id);
+      }
+    }
+    if (st.masterhost === undefined && st.slaves.size > 0 && nowMs - this.lastPingMs >= st.config.replPingReplicaPeriodSec * 1000) {
+      this.lastPingMs = nowMs;
+      feedSlaves(st, st.slaveseldb < 0 ? 0 : st.slaveseldb, [ascii('PING')], out);
+    }
+    // Replicas waiting for a BGSAVE with nothing to read get a newline (keepalive) in Redis; ours never wait.
+    return out;
+  }
+
+  private replicaCron(nowMs: number, out: ReplIo[]): void {
+    const st = this.st;
+    const l = st.link;
+    if (st.repl_state === 'REPL_STATE_CONNECT') connectWithMaster(st, out);
+    else if (nowMs - st.master_last_io_ms > st.config.replTimeoutSec * 1000) {
+      out.push({ type: 'closeMaster', link: st.linkId }); // "MASTER timeout: no data nor PING received..."
+      out.push(...this.masterClosed(st.linkId));
+    } else if (l !== undefined && l.state === 'REPL_STATE_CONNECTED') {
+      out.push({ type: 'writeMaster', link: st.linkId, bytes: l.ack() }); // replicationSendAck
+    }
+  }
+
+  /** The link state as INFO and ROLE name it. */
+  private linkState(): { role: string; info: string } {
+    const st = this.st;
+    const l = st.link;
+    if (st.repl_state === 'REPL_STATE_CONNECT') return { role: 'connect', info: 'connect' };
+    if (st.repl_state === 'REPL_STATE_CONNECTING') return { role: 'connecting', info: 'connecting' };
+    if (l === undefined) return { role: 'connect', info: 'connect' };
+    if (l.state === 'REPL_STATE_CONNECTED') return { role: 'connected', info: 'connected' };
+    if (l.state === 'REPL_STATE_TRANSFER') return { role: 'sync', info: 'sync' };
+    return { role: 'handshake', info: 'handshake' };
+  }
+
+  /** ROLE (roleCommand). */
+  role(): RespValue {
+    const st = this.st;
+    if (st.masterhost !== undefined) {
+      const off = st.link?.state === 'REPL_STATE_CONNECTED' ? st.master_repl_offset : -1;
+      return { type: 'array', value: [bulk('slave'), bulk(st.masterhost), int(st.masterport), bulk(this.linkState().role), int(off)] };
+    }
+    const slaves: RespValue[] = [];
+    for (const s of st.slaves.values()) {
+      if (s.state !== 'online') continue;
+      slaves.push({ type: 'array', value: [bulk(s.ip), bulk(String(s.listeningPort)), bulk(String(s.ackOffset))] });
+    }
+    return { type: 'array', value: [bulk('master'), int(st.master_repl_offset), { type: 'array', value: slaves }] };
+  }
+
+  /** The `# Replication` section of INFO (genRedisInfoString), lines without the header. */
+  info(): string[] {
+    const st = this.st;
+    const nowMs = st.host.now();
+    const lines: string[] = [`role:${st.masterhost === undefined ? 'master' : 'slave'}`];
+    if (st.masterhost !== undefined) {
+      const up = st.link?.state === 'REPL_STATE_CONNECTED';
+      lines.push(`master_host:${st.masterhost}`, `master_port:${st.masterport}`, `master_link_status:${up ? 'up' : 'down'}`);
+      lines.push(`master_last_io_seconds_ago:${up ? Math.floor((nowMs - st.master_last_io_ms) / 1000) : -1}`);
+      lines.push(`master_sync_in_progress:${st.link?.state === 'REPL_STATE_TRANSFER' ? 1 : 0}`);
+      lines.push(`slave_read_repl_offset:${st.master_repl_offset}`, `slave_repl_offset:${st.master_repl_offset}`);
+      if (!up) lines.push(`master_link_down_since_seconds:${st.master_link_down_since_ms === 0 ? -1 : Math.floor((nowMs - st.master_link_down_since_ms) / 1000)}`);
+      lines.push(`slave_priority:${st.config.replicaPriority}`, 'slave_read_only:1', 'replica_announced:1');
+    }
+    const online = [...st.slaves.values()];
+    lines.push(`connected_slaves:${online.length}`);
+    online.forEach((s, i) => {
+      const state = s.state === 'online' ? 'online' : s.state === 'wait_ack' ? 'wait_bgsave' : 'send_bulk';
+      lines.push(`slave${i}:ip=${s.ip},port=${s.listeningPort},state=${state},offset=${s.ackOffset},lag=${Math.floor((nowMs - s.ackTimeMs) / 1000)}`);
+    });
+    if (st.config.minReplicasToWrite > 0) lines.push(`min_slaves_good_slaves:${goodSlaves(st)}`);
+    const b = st.repl_backlog;
+    lines.push('master_failover_state:no-failover', `master_replid:${st.replid}`, `master_replid2:${st.replid2}`);
+    lines.push(`master_repl_offset:${st.master_repl_offset}`, `second_repl_offset:${st.second_replid_offset}`);
+    lines.push(`repl_backlog_active:${b === undefined ? 0 : 1}`, `repl_backlog_size:${st.config.replBacklogSize}`);
+    lines.push(`repl_backlog_first_byte_offset:${b === undefined ? 0 : b.offset}`, `repl_backlog_histlen:${b === undefined ? 0 : b.histlen}`);
+    return lines;
+  }
+
+  /** replicationCountAcksByOffset (for tests and INFO). */
+  countAcks(offset: number): number {
+    return countAcks(this.st, offset);
+  }
+
+  /** Raw bytes into the stream (tests: a master's PING or GETACK by hand). */
+  feedRaw(bytes: Uint8Array): ReplIo[] {
+    const out: ReplIo[] = [];
+    feedStream(this.st, bytes, out);
+    return out;
+  }
+}

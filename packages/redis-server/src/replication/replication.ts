@@ -1,0 +1,144 @@
+/**
+ * Replication in the server (replication.c 7.0), plugged in through the server's registries:
+ * REPLICAOF/SLAVEOF, PSYNC/SYNC, REPLCONF, WAIT, ROLE as `serverCommands`; the read-only replica
+ * and min-replicas-to-write checks as `commandFilters` (processCommand); the write stream by
+ * chaining the keyspace's propagate hook (server.c propagate → replicationFeedSlaves). The
+ * protocol itself is @protolab/redis-replication's `WireReplication`; this file only routes.
+ *
+ * Sans-I/O like the server: what replication wants done (write to a replica's connection, dial
+ * the master, answer a blocked WAIT) goes to `io`, which an adapter (adapters/replication.ts)
+ * carries out on sockets.
+ */
+import type { RespValue } from '@protolab/resp';
+import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, type WireReplicationConfig } from '@protolab/redis-replication';
+import type { Client } from '../client.js';
+import type { RedisServer } from '../server.js';
+
+export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
+export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
+export const WAIT_ON_REPLICA_ERROR =
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
+
+export interface ReplicationUnitOptions {
+  /** The port this server listens on (REPLCONF listening-port); read when a link is opened. */
+  readonly listeningPort: () => number;
+  /** The peer IP of a connection (for ROLE / INFO slaveN). */
+  readonly peerIp: (connId: number) => string;
+  /** Carry out what replication asks (see ReplIo). */
+  readonly io: (outputs: readonly ReplIo[]) => void;
+  readonly now: () => number;
+  readonly newReplid: () => string;
+  readonly config?: Partial<WireReplicationConfig>;
+}
+
+const err = (text: string): RespValue => ({ type: 'error', value: text });
+const simple = (text: string): RespValue => ({ type: 'simple', value: text });
+const str = (b: Uint8Array | undefined): string => (b === undefined ? '' : new TextDecoder().decode(b));
+const wrongArgs = (name: string): RespValue => err(`ERR wrong number of arguments for '${name}' command`);
+
+/** Attach replication to `srv`; returns the core (for the adapter's link events and tick). */
+export function installReplication(srv: RedisServer, opts: ReplicationUnitOptions): WireReplication {
+  const ks = srv.keyspace;
+  const repl = new WireReplication(
+    {
+      now: opts.now,
+      newReplid: opts.newReplid,
+      get listeningPort() {
+        return opts.listeningPort();
+      },
+      rdb: (info) => rdbForReplication(ks, info),
+      loadRdb: (payload) => loadRdbIntoKeyspace(ks, payload),
+      apply: (db, argv) => {
+        if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
+        ks.execute(argv);
+      },
+    },
+    opts.config,
+  );
+  // c->woff: the stream offset after each client's last write, for WAIT.
+  const woff = new WeakMap<Client, number>();
+  let current: Client | undefined;
+  const prev = ks.onPropagate;
+  ks.onPropagate = (db, argv) => {
+    prev?.(db, argv);
+    opts.io(repl.propagate(db, argv));
+    if (current !== undefined) woff.set(current, repl.st.master_repl_offset);
+  };
+  const writes = writeCommandTable(srv);
+  srv.commandFilters.push((_srv, c, name) => {
+    current = c;
+    if (!writes(name)) return undefined;
+    if (repl.isReplica) return err(READONLY_ERROR);
+    if (!repl.enoughGoodReplicas()) return err(NOREPLICAS_ERROR);
+    return undefined;
+  });
+  const replicaof = (name: string) => (_s: RedisServer, _c: Client, argv: Uint8Array[]): RespValue => {
+    if (argv.length !== 3) return wrongArgs(name);
+    const host = str(argv[1]);
+    const portText = str(argv[2]);
+    if (host.toLowerCase() === 'no' && portText.toLowerCase() === 'one') {
+      const r = repl.replicaof(undefined, 0);
+      opts.io(r.out);
+      return simple(r.reply);
+    }
+    const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 0 && port <= 65535)) return err('ERR value is not an integer or out of range');
+    const r = repl.replicaof(host, port);
+    opts.io(r.out);
+    return simple(r.reply);
+  };
+  srv.serverCommands.set('replicaof', replicaof('replicaof'));
+  srv.serverCommands.set('slaveof', replicaof('slaveof'));
+  srv.serverCommands.set('replconf', (_s, c, argv) => {
+    if (argv.length < 2) return wrongArgs('replconf');
+    const r = repl.replconf(c.connId, argv.slice(1).map(str));
+    opts.io(r.out);
+    if (r.reply === undefined) return undefined;
+    return r.reply === 'OK' ? simple('OK') : err(r.reply);
+  });
+  const sync = (psync: boolean) => (_s: RedisServer, c: Client, argv: Uint8Array[]): RespValue | undefined => {
+    if (psync && argv.length !== 3) return wrongArgs('psync');
+    if (!psync && argv.length !== 1) return wrongArgs('sync');
+    const offset = Number(str(argv[2]));
+    const r = repl.sync(c.connId, opts.peerIp(c.connId), psync ? { replid: str(argv[1]), offset: Number.isSafeInteger(offset) ? offset : -1 } : undefined);
+    if (r.error !== undefined) return err(r.error);
+    opts.io(r.out);
+    return undefined;
+  };
+  srv.serverCommands.set('psync', sync(true));
+  srv.serverCommands.set('sync', sync(false));
+  srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woff.get(c) ?? 0, opts.io));
+  srv.serverCommands.set('role', () => repl.role());
+  return repl;
+}
+
+/** WAIT numreplicas timeout (waitCommand). */
+function waitCommand(repl: WireReplication, c: Client, argv: Uint8Array[], woff: number, io: (o: readonly ReplIo[]) => void): RespValue | undefined {
+  if (argv.length !== 3) return wrongArgs('wait');
+  if (repl.isReplica) return err(WAIT_ON_REPLICA_ERROR);
+  const n = Number(str(argv[1]));
+  const timeout = Number(str(argv[2]));
+  if (!Number.isSafeInteger(n)) return err('ERR value is not an integer or out of range');
+  if (!Number.isSafeInteger(timeout)) return err('ERR timeout is not an integer or out of range');
+  if (timeout < 0) return err('ERR timeout is negative');
+  const r = repl.wait(c.connId, n, timeout, woff);
+  io(r.out);
+  return r.count === undefined ? undefined : { type: 'integer', value: BigInt(r.count) };
+}
+
+/** Whether a command name is a write (CMD_WRITE), from the keyspace's COMMAND INFO, cached. */
+function writeCommandTable(srv: RedisServer): (name: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (name) => {
+    const hit = cache.get(name);
+    if (hit !== undefined) return hit;
+    const info = srv.keyspace.execute(['COMMAND', 'INFO', name]);
+    let write = false;
+    if (info.type === 'array' && info.value[0]?.type === 'array') {
+      const flags = info.value[0].value[2];
+      if (flags?.type === 'array' || flags?.type === 'set') write = flags.value.some((f) => (f.type === 'simple' || f.type === 'bulk') && str(typeof f.value === 'string' ? new TextEncoder().encode(f.value) : f.value) === 'write');
+    }
+    cache.set(name, write);
+    return write;
+  };
+}
