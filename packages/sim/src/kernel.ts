@@ -145,7 +145,9 @@ export abstract class SimKernel<M, I, R> {
   protected contextFor(rec: NodeRecord<M, I, R>): NodeContext<M, R> {
     const incarnation = rec.incarnation;
     const live = (): boolean => rec.up && rec.incarnation === incarnation;
-    const delay = (what: string, ms: number): number => checkFinite(`${what} delay (node ${rec.name})`, ms, 0);
+    // the message is only built for a bad delay (timers are armed on almost every event)
+    const delay = (what: string, ms: number, timer?: string): number =>
+      Number.isFinite(ms) && ms >= 0 ? ms : checkFinite(`${timer === undefined ? what : `${what}(${timer})`} delay (node ${rec.name})`, ms, 0);
     return {
       name: rec.name,
       now: () => this.clock,
@@ -161,7 +163,7 @@ export abstract class SimKernel<M, I, R> {
       },
       cancelTimer: (id) => { if (this.anonTimers.delete(id)) this.queue.markDead(); },
       armTimer: (name, delayMs, data) => {
-        const at = this.clock + delay(`armTimer(${name})`, delayMs);
+        const at = this.clock + delay('armTimer', delayMs, name);
         if (!live()) return;
         const old = rec.timers.get(name);
         const gen = old !== undefined && this.options.planted === 'rearm-keeps-generation' ? old.gen : this.nextGen++;
@@ -257,7 +259,8 @@ export abstract class SimKernel<M, I, R> {
       return;
     }
     this.statsCounters.delivered++;
-    this.emit('deliver', { from: e.from, to: e.to, msgId: e.id, label, ...(e.dup ? { reason: 'duplicate' } : {}) });
+    // two literals rather than a spread, which allocated a third object on every delivery
+    this.emit('deliver', e.dup ? { from: e.from, to: e.to, msgId: e.id, label, reason: 'duplicate' } : { from: e.from, to: e.to, msgId: e.id, label });
     rec.handlers.onMessage?.(e.from, e.msg);
     this.scheduleWake(rec);
   }

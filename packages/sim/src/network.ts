@@ -37,7 +37,10 @@ export class Network<M> {
     this.links.set(linkKey(from, to), checkLink({ ...this.linkOptions(from, to), ...opts }));
   }
 
+  // The three lookups below run for every message: with no per-link options, partition or clog
+  // (the common case) they answer without building the link key string.
   linkOptions(from: string, to: string): LinkOptions {
+    if (this.links.size === 0) return this.defaultLink;
     return this.links.get(linkKey(from, to)) ?? this.defaultLink;
   }
 
@@ -50,7 +53,7 @@ export class Network<M> {
   }
 
   isBlocked(from: string, to: string): boolean {
-    return this.blocked.has(linkKey(from, to));
+    return this.blocked.size > 0 && this.blocked.has(linkKey(from, to));
   }
 
   clog(from: string, to: string): void {
@@ -70,7 +73,7 @@ export class Network<M> {
 
   /** True (and the message is held) when its link is clogged. */
   holdIfClogged(e: DeliverEvent<M>): boolean {
-    if (!this.clogged.has(linkKey(e.from, e.to))) return false;
+    if (this.clogged.size === 0 || !this.clogged.has(linkKey(e.from, e.to))) return false;
     this.held.push(e);
     return true;
   }
