@@ -79,12 +79,12 @@ export function crc16(bytes: Uint8Array, start = 0, end: number = bytes.length, 
 }
 
 /**
- * CRC-16/XMODEM of the UTF-8 encoding of `s.slice(start, end)`, without encoding it. While the
+ * CRC-16/XMODEM of the UTF-8 encoding of `s.slice(start, end)`, without encoding it, continuing
+ * from register `crc` (0 for a fresh CRC). While the
  * text is ASCII, 8 units take one sliced step; from the first block that is not all ASCII on (a
  * string with one non-ASCII unit is usually text that has more), units are encoded one by one.
  */
-export function crc16Utf8(s: string, start = 0, end: number = s.length): number {
-  let crc = 0;
+export function crc16Utf8(s: string, start = 0, end: number = s.length, crc = 0): number {
   let i = start;
   for (const stop = end - 7; i < stop; i += 8) {
     const c0 = s.charCodeAt(i);
@@ -174,37 +174,68 @@ function crc16Utf8Units(s: string, start: number, end: number, crc: number): num
 }
 
 /**
- * The slot CRC of a byte key in one pass: the sliced CRC runs until the first `{`; then the tag
- * (if a `}` follows and the span is non-empty) is hashed, or else the CRC simply continues from
- * where it stopped — no byte is hashed twice.
+ * The slot CRC of a string key (cluster.c keyHashSlot over its UTF-8 bytes) in one pass for the
+ * common case, a key that is ASCII and has no `{`: 8 units per sliced step, each block checked
+ * for a unit >= 0x80 or a `{` with plain comparisons (no indexOf call, no second scan). At the
+ * first `{` or non-ASCII unit the CRC so far is kept: a `{` there starts the only tag Redis looks
+ * at; past a non-ASCII unit the rest is searched for `{` with indexOf and hashed by crc16Utf8.
  */
-export function crc16KeyBytes(bytes: Uint8Array): number {
-  const n = bytes.length;
+export function crc16KeyString(key: string): number {
+  const n = key.length;
   let crc = 0;
   let i = 0;
   for (const stop = n - 7; i < stop; i += 8) {
-    const b0 = bytes[i] as number;
-    const b1 = bytes[i + 1] as number;
-    const b2 = bytes[i + 2] as number;
-    const b3 = bytes[i + 3] as number;
-    const b4 = bytes[i + 4] as number;
-    const b5 = bytes[i + 5] as number;
-    const b6 = bytes[i + 6] as number;
-    const b7 = bytes[i + 7] as number;
-    if (b0 === 0x7b || b1 === 0x7b || b2 === 0x7b || b3 === 0x7b || b4 === 0x7b || b5 === 0x7b || b6 === 0x7b || b7 === 0x7b) break;
-    const x = crc ^ ((b0 << 8) | b1);
-    crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[b2] as number) ^ (S4[b3] as number)
-      ^ (S3[b4] as number) ^ (S2[b5] as number) ^ (S1[b6] as number) ^ (S0[b7] as number);
+    const c0 = key.charCodeAt(i);
+    const c1 = key.charCodeAt(i + 1);
+    const c2 = key.charCodeAt(i + 2);
+    const c3 = key.charCodeAt(i + 3);
+    const c4 = key.charCodeAt(i + 4);
+    const c5 = key.charCodeAt(i + 5);
+    const c6 = key.charCodeAt(i + 6);
+    const c7 = key.charCodeAt(i + 7);
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 0x80) break;
+    if (c0 === 0x7b || c1 === 0x7b || c2 === 0x7b || c3 === 0x7b || c4 === 0x7b || c5 === 0x7b || c6 === 0x7b || c7 === 0x7b) break;
+    const x = crc ^ ((c0 << 8) | c1);
+    crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[c2] as number) ^ (S4[c3] as number)
+      ^ (S3[c4] as number) ^ (S2[c5] as number) ^ (S1[c6] as number) ^ (S0[c7] as number);
   }
+  // Under 8 units left, or the block that holds the first `{` / non-ASCII unit: one unit a step.
   for (; i < n; i++) {
-    const b = bytes[i] as number;
-    if (b === 0x7b) break;
-    crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ b] as number);
+    const c = key.charCodeAt(i);
+    if (c >= 0x80 || c === 0x7b) return crc16KeyStringRest(key, i, crc);
+    crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ c] as number);
   }
-  if (i === n) return crc;
-  // The first '{' is at i: look for the first '}' after it.
-  let e = i + 1;
-  while (e < n && bytes[e] !== 0x7d) e++;
-  if (e < n && e > i + 1) return crc16(bytes, i + 1, e);
-  return crc16(bytes, i, n, crc);
+  return crc;
+}
+
+/** crc16KeyString from unit i (a `{`, or the first non-ASCII unit, with no `{` before it). */
+function crc16KeyStringRest(key: string, i: number, crc: number): number {
+  const open = key.charCodeAt(i) === 0x7b ? i : key.indexOf('{', i + 1);
+  if (open !== -1) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return crc16Utf8(key, open + 1, close);
+  }
+  // No tag (no `{`, or `{}` / an unterminated one): the whole key, continuing from unit i.
+  return crc16Utf8(key, i, key.length, crc);
+}
+
+/**
+ * The slot CRC of a byte key: find the first `{` with plain comparisons (8 bytes a step), then
+ * hash only what Redis hashes — the tag, or the whole key — so no byte is hashed and thrown away.
+ */
+export function crc16KeyBytes(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let s = 0;
+  for (const stop = n - 7; s < stop; s += 8) {
+    if (bytes[s] === 0x7b || bytes[s + 1] === 0x7b || bytes[s + 2] === 0x7b || bytes[s + 3] === 0x7b
+      || bytes[s + 4] === 0x7b || bytes[s + 5] === 0x7b || bytes[s + 6] === 0x7b || bytes[s + 7] === 0x7b) break;
+  }
+  while (s < n && bytes[s] !== 0x7b) s++;
+  if (s < n) {
+    // The first '{' is at s: look for the first '}' after it.
+    let e = s + 1;
+    while (e < n && bytes[e] !== 0x7d) e++;
+    if (e < n && e > s + 1) return crc16(bytes, s + 1, e);
+  }
+  return crc16(bytes, 0, n);
 }

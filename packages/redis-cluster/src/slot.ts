@@ -13,7 +13,7 @@
  * and no UTF-8 multi-byte sequence contains 0x7B or 0x7D, so finding the tag on UTF-16 code units
  * finds the same span as finding it on the bytes.
  */
-import { crc16KeyBytes, crc16Utf8 } from './crc16.js';
+import { crc16KeyBytes, crc16KeyString } from './crc16.js';
 import { ClusterError, describeValue } from './errors.js';
 
 /** CLUSTER_SLOTS in redis/src/cluster.h. */
@@ -27,14 +27,7 @@ export type RedisKey = string | Uint8Array;
 
 /** The hash slot of `key`, in [0, 16384). Throws ClusterError('KEY_TYPE') for any other type. */
 export function keyHashSlot(key: RedisKey): number {
-  if (typeof key === 'string') {
-    const s = key.indexOf('{');
-    if (s !== -1) {
-      const e = key.indexOf('}', s + 1);
-      if (e > s + 1) return crc16Utf8(key, s + 1, e) & SLOT_MASK;
-    }
-    return crc16Utf8(key) & SLOT_MASK;
-  }
+  if (typeof key === 'string') return crc16KeyString(key) & SLOT_MASK;
   if (key instanceof Uint8Array) return crc16KeyBytes(key) & SLOT_MASK;
   throw new ClusterError('KEY_TYPE', `keyHashSlot: expected a string or Uint8Array key, found ${describeValue(key)}`);
 }

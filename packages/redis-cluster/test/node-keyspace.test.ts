@@ -134,8 +134,8 @@ const command: fc.Arbitrary<Arg[] | 'tick'> = fc.oneof(
   fc.tuple(key, key).map(([k, j]) => ['COPY', k, j]),
   fc.tuple(key, fc.integer({ min: -5, max: 50 })).map(([k, ms]) => ['PEXPIRE', k, String(ms)]),
   fc.tuple(key, key).map(([k, j]) => ['SINTERSTORE', k, j]),
-  fc.constant(['FLUSHALL']),
-  fc.constant(['SCAN', '0']),
+  fc.constant<Arg[]>(['FLUSHALL']),
+  fc.constant<Arg[]>(['SCAN', '0']),
   fc.constant('tick' as const),
 );
 

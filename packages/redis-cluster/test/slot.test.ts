@@ -176,6 +176,22 @@ describe('keyHashSlot (redis/src/cluster.c keyHashSlot), pinned to real CLUSTER 
     );
   });
 
+  it('long, mostly ASCII keys hash like the byte-level rule wherever the first {, } or non-ASCII unit falls (the 8-unit blocks of crc16KeyString and the byte scan of crc16KeyBytes)', () => {
+    // ASCII most of the time, so runs of 8+ ASCII units reach the sliced blocks before a special unit.
+    const unit = fc.oneof(
+      { weight: 12, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+      { weight: 1, arbitrary: fc.constantFrom(0x7b, 0x7d, 0xe9, 0x65e5, 0xd83d, 0xde00, 0xd800, 0x00, 0x7f) },
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 70 }), (units) => {
+        const s = String.fromCharCode(...units);
+        expect(keyHashSlot(s)).toBe(slotReference(utf8(s)));
+        expect(keyHashSlot(utf8(s))).toBe(slotReference(utf8(s)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('keys sharing a non-empty tag share a slot: slot(p{t}s) = slot(t) when p has no { and t no }', () => {
     const noOpen = fc.string().map((s) => s.replaceAll('{', ''));
     const tag = fc.string({ minLength: 1, unit: 'grapheme' }).map((s) => s.replaceAll('}', '')).filter((s) => s.length > 0);
