@@ -3,7 +3,8 @@
  * protolab-redis: `protolab-redis [config-file] [--directive value ...]`, as redis-server takes
  * them (config.c loadServerConfig: a file of `directive args` lines, then command-line options,
  * which win; several `save` lines in a file add up). Only the directives this server models are
- * accepted; any other one is refused with a message instead of being silently ignored.
+ * accepted (the persistence ones and those of the CONFIG table, config.ts); any other one is
+ * refused with a message instead of being silently ignored.
  *
  * Persistence as redis-server: the AOF directory (appendonly yes) or dbfilename is loaded before
  * the first command; a file that does not load ends the process with exit code 1. SHUTDOWN and
@@ -13,10 +14,6 @@ import { readFileSync } from 'node:fs';
 import { clusterCli } from '../adapters/cluster-cli.js';
 import { startPersistentRedisServer } from '../adapters/persistence.js';
 import { DEFAULT_PERSISTENCE_CONFIG, applyDirective, isPersistenceDirective, type PersistenceConfig } from '../persistence/config.js';
-
-const SERVER_DIRECTIVES = ['port', 'bind', 'hz', 'maxclients', 'proto-max-bulk-len'];
-const PERSISTENCE = ['appendonly', 'appendfsync', 'save', 'dir', 'dbfilename', 'appenddirname', 'appendfilename'];
-const SUPPORTED = new Set([...SERVER_DIRECTIVES, ...PERSISTENCE]);
 
 /** sdssplitargs-lite: words, with "double quoted" or 'single quoted' ones (so `save ""` is one empty word). */
 function words(line: string): string[] {
@@ -48,13 +45,6 @@ function parseArgs(args: readonly string[]): Map<string, string> {
   return config;
 }
 
-function integer(config: Map<string, string>, name: string): number | undefined {
-  const v = config.get(name);
-  if (v === undefined) return undefined;
-  if (!/^[0-9]+$/.test(v)) throw new Error(`argument of '${name}' must be a non-negative integer, found '${v}'`);
-  return Number(v);
-}
-
 function persistenceConfig(config: Map<string, string>): PersistenceConfig {
   let cfg: PersistenceConfig = DEFAULT_PERSISTENCE_CONFIG;
   for (const [name, value] of config) if (isPersistenceDirective(name)) cfg = applyDirective(cfg, name, value);
@@ -68,15 +58,15 @@ const log = (line: string): void => {
 async function main(): Promise<void> {
   if (await clusterCli(process.argv.slice(2))) return; // --cluster N / --cluster-reshard (adapters/cluster-cli.ts)
   const config = parseArgs(process.argv.slice(2));
-  for (const name of config.keys()) {
-    if (!SUPPORTED.has(name)) throw new Error(`directive '${name}' is not implemented by protolab-redis yet (supported: ${[...SUPPORTED].join(', ')})`);
-  }
+  // The persistence directives go to the persistence unit; every other one to the server's
+  // CONFIG table (config.ts), which refuses an unknown directive or a bad value with Redis's text.
+  const others = new Map([...config].filter(([name]) => !isPersistenceDirective(name)));
+  const port = others.get('port') ?? '6379';
+  if (!/^[0-9]+$/.test(port)) throw new Error(`argument of 'port' must be a non-negative integer, found '${port}'`);
   const srv = await startPersistentRedisServer({
-    port: integer(config, 'port') ?? 6379,
-    host: config.get('bind')?.split(' ')[0] ?? '127.0.0.1',
-    hz: integer(config, 'hz'),
-    maxclients: integer(config, 'maxclients'),
-    protoMaxBulkLen: integer(config, 'proto-max-bulk-len'),
+    port: Number(port),
+    host: others.get('bind')?.split(' ')[0] ?? '127.0.0.1',
+    config: others,
     persistence: persistenceConfig(config),
     log,
     exit: (code, running) => {
