@@ -173,6 +173,50 @@ describe('MIGRATE (in-process transport, DUMP/RESTORE payloads)', () => {
   });
 });
 
+describe('the slot → keys index (slots_to_keys)', () => {
+  const KEYS = ['a', 'b', '{a}x', '{b}y', 'list', 'set'];
+  const key = fc.constantFrom(...KEYS);
+  const command = fc.oneof(
+    fc.tuple(key, fc.nat(9)).map(([k, v]) => ['SET', k, String(v)]),
+    fc.tuple(key, fc.integer({ min: 1, max: 3 })).map(([k, ms]) => ['SET', k, 'v', 'PX', String(ms)]),
+    key.map((k) => ['DEL', k]),
+    key.map((k) => ['GETDEL', k]),
+    fc.tuple(key, key).map(([a, b]) => ['RENAME', a, b]),
+    fc.tuple(key, key).map(([a, b]) => ['COPY', a, b]),
+    key.map((k) => ['LPUSH', k, 'x']),
+    key.map((k) => ['LPOP', k]),
+    key.map((k) => ['SADD', k, 'm']),
+    key.map((k) => ['SPOP', k]),
+    fc.tuple(key, key).map(([a, b]) => ['MSET', a, '1', b, '2']),
+    fc.constant(['FLUSHALL']),
+    fc.constant(['ADVANCE']),
+  );
+
+  test('after any sequence of writes, expiries and flushes, COUNTKEYSINSLOT and GETKEYSINSLOT agree with a scan of db 0', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(command, fc.boolean()), { maxLength: 40 }), (steps) => {
+        const c = testCluster(1);
+        const conn = c.connect(0);
+        const node = c.nodes[0];
+        if (node === undefined) throw new Error('no node');
+        for (const [argv, query] of steps) {
+          if (argv[0] === 'ADVANCE') c.advance(2);
+          else conn(...argv);
+          if (!query) continue;
+          const dict = [...(node.srv.keyspace.core.dbs[0]?.dict.keys() ?? [])];
+          for (const k of KEYS) {
+            const slot = keyHashSlot(k);
+            const want = dict.filter((d) => keyHashSlot(d) === slot).sort();
+            expect(node.state.slotKeys.count(slot)).toBe(want.length);
+            expect(node.state.slotKeys.keys(slot, 100).map((b) => Buffer.from(b).toString('latin1')).sort()).toEqual(want);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('resharding (properties)', () => {
   test('a reshard of any slots to any masters leaves every key on exactly one node, the owner of its slot, with its value', () => {
     fc.assert(
