@@ -5,6 +5,7 @@ import { balancingScenario } from './ui/balancing-ui.js';
 import { expiryScenario } from './ui/expiry-ui.js';
 import { persistenceScenario } from './ui/persistence-ui.js';
 import { zookeeperScenario } from './ui/zookeeper-ui.js';
+import { failoverScenario } from './ui/failover-ui.js';
 
 export const SCENARIOS: readonly AnyScenario[] = [
   zookeeperScenario,
@@ -12,4 +13,5 @@ export const SCENARIOS: readonly AnyScenario[] = [
   expiryScenario,
   persistenceScenario,
   balancingScenario,
+  failoverScenario,
 ];

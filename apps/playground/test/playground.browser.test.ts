@@ -16,6 +16,7 @@ import { Timeline } from '../src/timeline.js';
 import { ExpiryRun } from '../src/scenarios/expiry.js';
 import { PersistenceRun } from '../src/scenarios/persistence.js';
 import { BalancingRun } from '../src/scenarios/balancing.js';
+import { FailoverRun } from '../src/scenarios/failover.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shots = join(root, 'test-results');
@@ -196,6 +197,37 @@ describePeer('chromium', 'the playground in headless Chromium', (chromiumPath) =
     await backAndForth(page, 500);
     await sharedUrlReproduces(page);
     await page.screenshot({ path: join(shots, 'balancing.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Redis fail-over: Sentinel promotes a replica after the master is killed — the page shows the same unavailable window and lost writes as the library run; master/replica never comes back', async () => {
+    const { page, errors } = await open('#/failover?seed=3&deployment=1&timeout=3000');
+    await page.click('[data-act=run-1s]');
+    await page.click('[data-act=kill-master]');
+    for (let i = 0; i < 4; i++) await page.click('[data-act=run-5s]');
+    const t = new Timeline(() => new FailoverRun({ deployment: 1, timeoutMs: 3000 }, 3));
+    t.forwardFor(1000);
+    t.act({ type: 'kill', node: 'm' });
+    for (let i = 0; i < 4; i++) t.forwardFor(5000);
+    const c = t.run.client;
+    expect(c.lastOutageMs).toBeGreaterThan(3000);
+    const stats = await page.locator('#fo-stats').innerText();
+    expect(stats).toContain(`${String(c.acked)} writes acknowledged`);
+    expect(stats).toContain(`last outage ${((c.lastOutageMs ?? 0) / 1000).toFixed(2)} s`);
+    expect(stats).toContain(`acknowledged writes lost ${String(t.run.lost())}`);
+    expect(await page.locator('#fo-events').innerText()).toContain('+switch-master mymaster m');
+    await backAndForth(page, 40);
+    await sharedUrlReproduces(page);
+    await page.screenshot({ path: join(shots, 'failover.png'), fullPage: true });
+    // The same schedule without sentinels: the client is still refused at the end.
+    const plain = await open('#/failover?seed=3&deployment=0&timeout=3000');
+    await plain.page.click('[data-act=run-1s]');
+    await plain.page.click('[data-act=kill-master]');
+    await plain.page.click('[data-act=run-5s]');
+    expect(await plain.page.locator('#fo-stats').innerText()).toMatch(/unavailable for [45]\.\d\d s so far/);
+    expect(plain.errors).toEqual([]);
+    await plain.page.close();
     expect(errors).toEqual([]);
     await page.close();
   });
