@@ -11,14 +11,14 @@ import type { RespValue } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 
-export type BlockingKind = 'blpop' | 'brpop' | 'blmove' | 'brpoplpush' | 'bzpopmin' | 'bzpopmax';
-export const BLOCKING_COMMANDS = new Set<string>(['blpop', 'brpop', 'blmove', 'brpoplpush', 'bzpopmin', 'bzpopmax']);
+export type BlockingKind = 'blpop' | 'brpop' | 'blmove' | 'brpoplpush' | 'bzpopmin' | 'bzpopmax' | 'blmpop' | 'bzmpop';
+export const BLOCKING_COMMANDS = new Set<string>(['blpop', 'brpop', 'blmove', 'brpoplpush', 'bzpopmin', 'bzpopmax', 'blmpop', 'bzmpop']);
 
 export interface BlockState {
   readonly kind: BlockingKind;
   readonly db: number;
   readonly keys: readonly Uint8Array[];
-  /** BLMOVE / BRPOPLPUSH: destination, wherefrom, whereto. */
+  /** BLMOVE / BRPOPLPUSH: destination, wherefrom, whereto; BLMPOP / BZMPOP: where, count. */
   readonly rest: readonly Uint8Array[];
   /** Absolute ms; Infinity for timeout 0. */
   readonly deadlineMs: number;
@@ -29,15 +29,12 @@ const err = (text: string): RespValue => ({ type: 'error', value: text });
 
 /** The pieces of a blocking command, or Redis's error for it (arity, timeout). */
 export function parseBlocking(kind: BlockingKind, argv: readonly Uint8Array[], nowMs: number, db: number): BlockState | RespValue {
-  const minArgs = { blpop: 3, brpop: 3, bzpopmin: 3, bzpopmax: 3, blmove: 6, brpoplpush: 4 }[kind];
+  const minArgs = { blpop: 3, brpop: 3, bzpopmin: 3, bzpopmax: 3, blmove: 6, brpoplpush: 4, blmpop: 5, bzmpop: 5 }[kind];
   const exact = kind === 'blmove' || kind === 'brpoplpush';
   if (exact ? argv.length !== minArgs : argv.length < minArgs) return err(`ERR wrong number of arguments for '${kind}' command`);
-  const timeoutText = keyOf(argv[argv.length - 1] ?? new Uint8Array());
-  const seconds = Number(timeoutText);
-  // getTimeoutFromObjectOrReply: strtold of the whole text, then "is negative".
-  if (timeoutText.trim() !== timeoutText || timeoutText === '' || !Number.isFinite(seconds)) return err('ERR timeout is not a float or out of range');
-  if (seconds < 0) return err('ERR timeout is negative');
-  const deadlineMs = seconds === 0 ? Infinity : nowMs + Math.ceil(seconds * 1000);
+  if (kind === 'blmpop' || kind === 'bzmpop') return parseMpop(kind, argv, nowMs, db);
+  const deadlineMs = parseTimeout(keyOf(argv[argv.length - 1] ?? new Uint8Array()), nowMs);
+  if (typeof deadlineMs !== 'number') return deadlineMs;
   if (kind === 'blmove') {
     const from = keyOf(argv[3] ?? new Uint8Array()).toUpperCase();
     const to = keyOf(argv[4] ?? new Uint8Array()).toUpperCase();
@@ -46,6 +43,39 @@ export function parseBlocking(kind: BlockingKind, argv: readonly Uint8Array[], n
   }
   if (kind === 'brpoplpush') return { kind, db, keys: [argv[1] ?? new Uint8Array()], rest: [argv[2] ?? new Uint8Array(), enc('RIGHT'), enc('LEFT')], deadlineMs };
   return { kind, db, keys: argv.slice(1, -1), rest: [], deadlineMs };
+}
+
+/** blocked.c getTimeoutFromObjectOrReply: strtold of the whole text, then "is negative"; the absolute deadline. */
+function parseTimeout(timeoutText: string, nowMs: number): number | RespValue {
+  const seconds = Number(timeoutText);
+  if (timeoutText.trim() !== timeoutText || timeoutText === '' || !Number.isFinite(seconds)) return err('ERR timeout is not a float or out of range');
+  if (seconds < 0) return err('ERR timeout is negative');
+  return seconds === 0 ? Infinity : nowMs + Math.ceil(seconds * 1000);
+}
+
+/**
+ * t_list.c / t_zset.c lmpopGenericCommand / zmpopGenericCommand with is_block: BLMPOP timeout
+ * numkeys key… LEFT|RIGHT [COUNT n] (BZMPOP: MIN|MAX). Checked in Redis's order: numkeys, the
+ * side, COUNT, then the timeout.
+ */
+function parseMpop(kind: 'blmpop' | 'bzmpop', argv: readonly Uint8Array[], nowMs: number, db: number): BlockState | RespValue {
+  const text = (i: number): string => keyOf(argv[i] ?? new Uint8Array());
+  const numkeys = /^-?[0-9]{1,18}$/.test(text(2)) ? Number(text(2)) : 0;
+  if (numkeys <= 0) return err('ERR numkeys should be greater than 0');
+  const whereIdx = 3 + numkeys;
+  if (whereIdx >= argv.length) return err('ERR syntax error');
+  const where = text(whereIdx).toUpperCase();
+  if (kind === 'blmpop' ? !isSide(where) : where !== 'MIN' && where !== 'MAX') return err('ERR syntax error');
+  let count: string | undefined;
+  for (let j = whereIdx + 1; j < argv.length; j += 2) {
+    if (text(j).toLowerCase() !== 'count' || j + 1 >= argv.length || count !== undefined) return err('ERR syntax error');
+    const n = text(j + 1);
+    if (!/^-?[0-9]{1,18}$/.test(n) || Number(n) <= 0) return err('ERR count should be greater than 0');
+    count = String(Number(n));
+  }
+  const deadlineMs = parseTimeout(text(1), nowMs);
+  if (typeof deadlineMs !== 'number') return deadlineMs;
+  return { kind, db, keys: argv.slice(3, whereIdx), rest: [enc(where), enc(count ?? '1')], deadlineMs };
 }
 
 function isSide(s: string): boolean {
@@ -68,6 +98,13 @@ export function tryServe(b: BlockState, key: Uint8Array, run: (argv: Uint8Array[
     case 'bzpopmax': {
       const r = run([enc(b.kind === 'bzpopmin' ? 'ZPOPMIN' : 'ZPOPMAX'), key]);
       if (r.type === 'array' && r.value.length > 0) return { type: 'array', value: [{ type: 'bulk', value: key }, ...r.value] };
+      return r.type === 'error' ? r : 'empty';
+    }
+    case 'blmpop':
+    case 'bzmpop': {
+      const [where = enc('LEFT'), count = enc('1')] = b.rest;
+      const r = run([enc(b.kind === 'blmpop' ? 'LMPOP' : 'ZMPOP'), enc('1'), key, where, enc('COUNT'), count]);
+      if (r.type === 'array' && r.value.length > 0) return r;
       return r.type === 'error' ? r : 'empty';
     }
     case 'blmove':

@@ -41,6 +41,8 @@ export interface Client {
   lastCmd: string;
   /** Commands read while the client was blocked (CLIENT_BLOCKED): they run once it is served. */
   pending: Uint8Array[][];
+  /** Index of the next command to run in `pending` (a shift() per command is O(n) on long pipelines). */
+  pendingAt: number;
   /** Bytes of the argv in `pending` (they count toward client-query-buffer-limit, as c->querybuf). */
   pendingBytes: number;
   /** c->conn's peer and local addresses ("ip:port"), as the adapter gave them on connect. */
@@ -85,6 +87,7 @@ export function createClient(connId: number, id: number, nowMs: number, maxBulkL
     ctimeMs: nowMs,
     lastCmd: 'NULL',
     pending: [],
+    pendingAt: 0,
     pendingBytes: 0,
     addr: info.addr ?? `127.0.0.1:${10000 + (connId % 50000)}`,
     laddr: info.laddr ?? '127.0.0.1:6379',

@@ -3,20 +3,36 @@
  * the way processCommand checks them (unknown command, arity, OOM) by asking the keyspace in a
  * throwaway MULTI; EXEC replays the queue inside one keyspace MULTI/EXEC, so the keyspace's
  * frozen clock and its MULTI/EXEC wrapping of the propagated writes (AOF) stay as Redis's.
+ *
+ * Blocking pops inside MULTI run without blocking, as Redis runs them (CLIENT_DENY_BLOCKING):
+ * each is queued on the keyspace as its non-blocking form (BLPOP → LMPOP … LEFT, BZPOPMIN →
+ * ZMPOP … MIN, BLMOVE → LMOVE, BRPOPLPUSH → RPOPLPUSH, BLMPOP → LMPOP, BZMPOP → ZMPOP), so it
+ * runs in its place among the other commands, and its reply is reshaped to the blocking
+ * command's. Difference: what is propagated is that non-blocking form (Redis: LPOP/RPOP/…).
  */
 import type { RespValue } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { isLocalCommand } from './server-commands.js';
-
+import type { BlockingKind } from './blocked.js';
+import { BLOCKING_COMMANDS, parseBlocking } from './blocked.js';
 
 const QUEUED: RespValue = { type: 'simple', value: 'QUEUED' };
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const NULL_ARRAY: RespValue = { type: 'null', resp2: 'array' };
 
 /** multi.c queueMultiCommand, after processCommand's checks (a refused command flags EXECABORT). */
 export function queueCommand(srv: RedisServer, c: Client, argv: Uint8Array[]): RespValue {
   const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-  if (!isLocalCommand(srv, name)) {
+  if (BLOCKING_COMMANDS.has(name)) {
+    // processCommand checks only the arity; the other errors are EXEC's replies.
+    const b = parseBlocking(name as BlockingKind, argv, 0, c.db);
+    if (!('kind' in b) && b.type === 'error' && b.value.startsWith('ERR wrong number of arguments')) {
+      c.dirtyExec = true;
+      return b;
+    }
+  } else if (!isLocalCommand(srv, name)) {
     const ks = srv.keyspace;
     if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
     ks.execute(['MULTI']);
@@ -31,6 +47,49 @@ export function queueCommand(srv: RedisServer, c: Client, argv: Uint8Array[]): R
   return QUEUED;
 }
 
+/** How a queued blocking pop runs inside EXEC: the keyspace command, and its reply reshaped. */
+interface NonBlocking {
+  readonly argv: Uint8Array[];
+  readonly reshape: (r: RespValue) => RespValue;
+}
+
+/** The non-blocking form of a blocking pop, or the error it answers (a bad timeout…). */
+function nonBlocking(argv: readonly Uint8Array[], db: number): NonBlocking | RespValue {
+  const kind = keyOf(argv[0] ?? new Uint8Array()).toLowerCase() as BlockingKind;
+  const b = parseBlocking(kind, argv, 0, db);
+  if (!('kind' in b)) return b;
+  const n = enc(String(b.keys.length));
+  const same = (r: RespValue): RespValue => r;
+  switch (b.kind) {
+    case 'blpop':
+    case 'brpop':
+      return {
+        argv: [enc('LMPOP'), n, ...b.keys, enc(b.kind === 'blpop' ? 'LEFT' : 'RIGHT')],
+        // [key, [elem]] → [key, elem]
+        reshape: (r) => (r.type === 'array' && r.value[1]?.type === 'array' && r.value[0] !== undefined && r.value[1].value[0] !== undefined ? { type: 'array', value: [r.value[0], r.value[1].value[0]] } : r.type === 'error' ? r : NULL_ARRAY),
+      };
+    case 'bzpopmin':
+    case 'bzpopmax':
+      return {
+        argv: [enc('ZMPOP'), n, ...b.keys, enc(b.kind === 'bzpopmin' ? 'MIN' : 'MAX')],
+        // [key, [[member, score]]] → [key, member, score]
+        reshape: (r) => {
+          const pair = r.type === 'array' && r.value[1]?.type === 'array' ? r.value[1].value[0] : undefined;
+          if (r.type !== 'array' || r.value[0] === undefined || pair?.type !== 'array') return r.type === 'error' ? r : NULL_ARRAY;
+          return { type: 'array', value: [r.value[0], ...pair.value] };
+        },
+      };
+    case 'blmove':
+    case 'brpoplpush':
+      return { argv: [enc('LMOVE'), ...b.keys, ...b.rest], reshape: same };
+    case 'blmpop':
+    case 'bzmpop': {
+      const [where = enc('LEFT'), count = enc('1')] = b.rest;
+      return { argv: [enc(b.kind === 'blmpop' ? 'LMPOP' : 'ZMPOP'), n, ...b.keys, where, enc('COUNT'), count], reshape: same };
+    }
+  }
+}
+
 /** multi.c execCommand */
 export function runExec(srv: RedisServer, c: Client): RespValue {
   if (!c.inMulti) return { type: 'error', value: 'ERR EXEC without MULTI' };
@@ -39,27 +98,30 @@ export function runExec(srv: RedisServer, c: Client): RespValue {
   const dirtyCas = c.dirtyCas;
   srv.discard(c); // also unwatchAllKeys, as execCommand does before running anything
   if (dirtyExec) return { type: 'error', value: 'EXECABORT Transaction discarded because of previous errors.' };
-  if (dirtyCas) return { type: 'null', resp2: 'array' };
-  const local = new Map<number, RespValue>();
+  if (dirtyCas) return NULL_ARRAY;
+  // Each queued command: a reply of its own (local), or the index of its keyspace reply.
+  const slots: ({ own: RespValue } | { at: number; reshape: (r: RespValue) => RespValue })[] = [];
   const ks = srv.keyspace;
   if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
   ks.execute(['MULTI']);
-  queue.forEach((argv, i) => {
-    const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-    if (isLocalCommand(srv, name)) local.set(i, srv.call(c, name, argv) ?? { type: 'array', value: [] });
-    else ks.execute(argv);
-  });
-  const r = srv.runOnKeyspace(c, [new TextEncoder().encode('EXEC')]);
-  if (r.type !== 'array' || local.size === 0) return r;
-  const replies: RespValue[] = [];
   let k = 0;
-  for (let i = 0; i < queue.length; i++) {
-    const own = local.get(i);
-    if (own !== undefined) replies.push(own);
+  for (const argv of queue) {
+    const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+    if (BLOCKING_COMMANDS.has(name)) {
+      const nb = nonBlocking(argv, c.db);
+      if (!('argv' in nb)) slots.push({ own: nb });
+      else {
+        ks.execute(nb.argv);
+        slots.push({ at: k++, reshape: nb.reshape });
+      }
+    } else if (isLocalCommand(srv, name)) slots.push({ own: srv.call(c, name, argv) ?? { type: 'array', value: [] } });
     else {
-      const v = r.value[k++];
-      if (v !== undefined) replies.push(v);
+      ks.execute(argv);
+      slots.push({ at: k++, reshape: (r) => r });
     }
   }
-  return { type: 'array', value: replies };
+  srv.stats.totalCommandsProcessed += k; // the local ones were counted by call()
+  const r = srv.runOnKeyspace(c, [enc('EXEC')]);
+  if (r.type !== 'array') return r;
+  return { type: 'array', value: slots.map((s) => ('own' in s ? s.own : s.reshape(r.value[s.at] ?? { type: 'null' }))) };
 }

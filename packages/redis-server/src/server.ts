@@ -108,6 +108,8 @@ export class RedisServer {
   readonly runId: string;
   readonly replId: string;
   private readonly processInfoFn: () => ProcessInfo;
+  /** client-output-buffer-limit, parsed (checked on every reply, so not re-parsed each time). */
+  private obufLimits: ReturnType<typeof parseObufLimits>;
   private readonly onPropagate: PropagateFn | undefined;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
@@ -151,6 +153,11 @@ export class RedisServer {
       },
     });
     registerServerConfig(this, this.config);
+    this.obufLimits = parseObufLimits(this.config.get('client-output-buffer-limit'));
+    this.config.onChange('client-output-buffer-limit', (v) => {
+      this.obufLimits = parseObufLimits(v);
+      return undefined;
+    });
     registerDefaultSections(this);
     // This package's own commands start in the registry, so another unit can wrap one
     // (serverCommands.get('info')) or replace it.
@@ -200,6 +207,7 @@ export class RedisServer {
     else {
       c.closeAsap = true;
       c.pending = [];
+      c.pendingAt = 0;
       c.pendingBytes = 0;
       this.outbox.delete(c.connId);
       c.outboxBytes = 0;
@@ -274,7 +282,7 @@ export class RedisServer {
    * asynchronously (nothing more is written to it).
    */
   private checkOutputBufferLimits(c: Client): void {
-    const limits = parseObufLimits(this.config.get('client-output-buffer-limit')).get(this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
+    const limits = this.obufLimits.get(this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
     if (limits === undefined || (limits.hard === 0 && limits.soft === 0)) return;
     const used = c.outboxBytes + c.socketPendingBytes;
     const now = this.now();
@@ -331,6 +339,7 @@ export class RedisServer {
     if (error !== undefined && !closing(c)) {
       // Commands still waiting behind a blocking pop are dropped with the connection.
       c.pending = [];
+      c.pendingAt = 0;
       c.pendingBytes = 0;
       this.append(connId, encode(err(`ERR ${error.redisText}`)));
       c.closeAfterReply = true;
@@ -340,8 +349,13 @@ export class RedisServer {
 
   /** Run a client's waiting commands until it blocks, asks to be closed, or has none left. */
   private runPending(c: Client): void {
-    while (c.pending.length > 0 && !closing(c) && !this.blocking.blocked.has(c)) {
-      const argv = c.pending.shift();
+    while (c.pendingAt < c.pending.length && !closing(c) && !this.blocking.blocked.has(c)) {
+      const argv = c.pending[c.pendingAt];
+      c.pendingAt++;
+      if (c.pendingAt === c.pending.length) {
+        c.pending = [];
+        c.pendingAt = 0;
+      }
       if (argv === undefined) break;
       for (const a of argv) c.pendingBytes -= a.length;
       const r = this.processCommand(c, argv);

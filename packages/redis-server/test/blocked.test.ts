@@ -78,3 +78,48 @@ describe('blocking pops (t_list.c, t_zset.c, blocked.c)', () => {
     expect(h.send(2, 'RPUSH q a\r\nLLEN q\r\n')).toBe(':1\r\n:1\r\n');
   });
 });
+
+// Expected bytes recorded from redis-server 7.0.15 with the same requests on one connection.
+describe('t_list.c / t_zset.c BLMPOP and BZMPOP, and blocking pops inside MULTI', () => {
+  test("BLMPOP / BZMPOP: Redis's errors in Redis's order (numkeys, side, COUNT, then the timeout); served at once from the first non-empty key", () => {
+    const h = harness();
+    h.connect(1);
+    const req =
+      'BLMPOP 0.01 0 a LEFT\r\nBLMPOP 0.01 x a LEFT\r\nBLMPOP 0.01 2 a LEFT\r\nBLMPOP 0.01 1 a MIDDLE\r\nBLMPOP 0.01 1 a LEFT COUNT 0\r\n' +
+      'BLMPOP 0.01 1 a LEFT COUNT 2 COUNT 3\r\nBLMPOP -1 1 a LEFT\r\nBLMPOP abc 1 a LEFT\r\nBLMPOP x 0 a LEFT\r\nBLMPOP 0.01 1 a\r\nRPUSH l1 a b c\r\n' +
+      'BLMPOP 0.01 2 l0 l1 RIGHT COUNT 2\r\nZADD z 1 a 2 b\r\nBZMPOP 0 1 z MAX COUNT 5\r\nBZMPOP 0.01 1 z BAD\r\n';
+    expect(h.send(1, req)).toBe(
+      '-ERR numkeys should be greater than 0\r\n-ERR numkeys should be greater than 0\r\n-ERR syntax error\r\n-ERR syntax error\r\n-ERR count should be greater than 0\r\n' +
+        "-ERR syntax error\r\n-ERR timeout is negative\r\n-ERR timeout is not a float or out of range\r\n-ERR numkeys should be greater than 0\r\n-ERR wrong number of arguments for 'blmpop' command\r\n:3\r\n" +
+        '*2\r\n$2\r\nl1\r\n*2\r\n$1\r\nc\r\n$1\r\nb\r\n:2\r\n*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n-ERR syntax error\r\n',
+    );
+  });
+
+  test('BZMPOP on empty keys blocks; a ZADD by another client serves it with COUNT members; a BLMPOP times out with a null array', () => {
+    const h = harness();
+    h.connect(1);
+    h.connect(2);
+    expect(h.send(1, 'BZMPOP 0 2 z1 z2 MIN COUNT 2\r\n')).toBe('');
+    expect(h.send(2, 'ZADD z2 3 c 1 a 2 b\r\n')).toBe(':3\r\n');
+    expect(h.send(1, '')).toBe('');
+    expect(h.send(2, 'ZCARD z2\r\n')).toBe(':1\r\n');
+    expect(h.send(1, 'BLMPOP 0.05 1 nolist LEFT\r\n')).toBe('');
+    h.advance(60);
+    expect(Buffer.from(h.srv.tick().outputs.flatMap((o) => (o.type === 'write' && o.id === 1 ? [...o.bytes] : []))).toString()).toBe('*-1\r\n');
+  });
+
+  test('inside MULTI a blocking pop does not block: it runs in its place among the queued commands, a null array when empty (multi.c, CLIENT_DENY_BLOCKING)', () => {
+    const h = harness();
+    h.connect(1);
+    h.send(1, 'RPUSH l1 a b c\r\n');
+    expect(h.send(1, 'MULTI\r\nBLPOP l1 0\r\nBLPOP nokey 0\r\nBLPOP nokey x\r\nBLMPOP 0 1 nokey LEFT\r\nBZPOPMIN nz 0\r\nEXEC\r\n')).toBe(
+      '+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*5\r\n*2\r\n$2\r\nl1\r\n$1\r\na\r\n*-1\r\n-ERR timeout is not a float or out of range\r\n*-1\r\n*-1\r\n',
+    );
+    expect(h.send(1, 'MULTI\r\nRPUSH q x\r\nZADD zz 5 m\r\nBRPOP q 0\r\nBZPOPMAX zz 0\r\nBLMOVE l1 d LEFT RIGHT 0\r\nBLPOP\r\nEXEC\r\n')).toBe(
+      "+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n-ERR wrong number of arguments for 'blpop' command\r\n-EXECABORT Transaction discarded because of previous errors.\r\n",
+    );
+    expect(h.send(1, 'MULTI\r\nRPUSH q x\r\nZADD zz 5 m\r\nBRPOP q 0\r\nBZPOPMAX zz 0\r\nBLMOVE l1 d LEFT RIGHT 0\r\nEXEC\r\n')).toBe(
+      '+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*5\r\n:1\r\n:1\r\n*2\r\n$1\r\nq\r\n$1\r\nx\r\n*3\r\n$2\r\nzz\r\n$1\r\nm\r\n$1\r\n5\r\n$1\r\nb\r\n',
+    );
+  });
+});
