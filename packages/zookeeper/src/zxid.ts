@@ -9,7 +9,6 @@ import { ZkError } from './errors.js';
 export type Zxid = bigint;
 
 const MASK32 = 0xffffffffn;
-const TWO64 = 1n << 64n;
 const TWO63 = 1n << 63n;
 
 /** Long.MIN_VALUE: what observers put in their votes (FastLeaderElection.getInitLastLoggedZxid). */
@@ -26,10 +25,10 @@ export function makeZxid(epoch: number, counter: number): Zxid {
   return toSignedZxid((BigInt(epoch) << 32n) | BigInt(counter));
 }
 
-/** Reinterprets any 64-bit pattern as a Java signed long. */
+/** Reinterprets any 64-bit pattern as a Java signed long (z mod 2^64, in [-2^63, 2^63)). */
 export function toSignedZxid(z: bigint): Zxid {
-  const u = ((z % TWO64) + TWO64) % TWO64;
-  return u >= TWO63 ? u - TWO64 : u;
+  // one engine call instead of three bigint divisions (every ACK and proposal makes a zxid)
+  return BigInt.asIntN(64, z);
 }
 
 /** ZxidUtils.getEpochFromZxid: the high 32 bits (as an unsigned number). */

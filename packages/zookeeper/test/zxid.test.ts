@@ -1,7 +1,7 @@
 // Zxids: ZxidUtils.makeZxid / getEpochFromZxid / getCounterFromZxid, printed as ZooKeeper logs them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { counterOf, epochOf, formatZxid, isNewEpochZxid, makeZxid, parseZxid, ZkError, zxidToHex } from '@protolab/zookeeper';
+import { counterOf, epochOf, formatZxid, isNewEpochZxid, makeZxid, parseZxid, toSignedZxid, ZkError, zxidToHex } from '@protolab/zookeeper';
 
 describe('zxid helpers (ZxidUtils)', () => {
   it('makeZxid(1, 2) is 0x100000002: epoch in the high 32 bits, counter in the low 32', () => {
@@ -54,5 +54,20 @@ describe('zxid helpers (ZxidUtils)', () => {
         return (makeZxid(e1, c1) < makeZxid(e2, c2)) === lex;
       }),
     );
+  });
+});
+
+describe('toSignedZxid (a 64-bit pattern read as a Java long)', () => {
+  it('any bigint becomes the signed long with the same low 64 bits (two\'s complement, as Java\'s (long) cast)', () => {
+    const two64 = 2n ** 64n;
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), (z) => {
+        const low = ((z % two64) + two64) % two64;
+        const want = low >= 2n ** 63n ? low - two64 : low;
+        expect(toSignedZxid(z)).toBe(want);
+      }),
+    );
+    expect(toSignedZxid(0xffffffffffffffffn)).toBe(-1n);
+    expect(toSignedZxid(0x8000000000000000n)).toBe(-(2n ** 63n));
   });
 });
