@@ -4,7 +4,9 @@
  * protolab nodes; our own `reshard` leaves a cluster that `--cluster check` accepts too.
  * redis-cli is spawned asynchronously (a sync spawn would block the loop the nodes run on).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, expect, test } from 'vitest';
 import { keyHashSlot } from '@protolab/redis-cluster';
@@ -21,6 +23,34 @@ afterEach(async () => {
 /** redis-cli's output without its ANSI colours. */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const plainText = (s: string): string => s.replace(ANSI, '');
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const tsxCli = `${repoRoot}node_modules/tsx/dist/cli.mjs`;
+const cliPath = 'packages/redis-server/src/bin/protolab-redis.ts';
+
+/** Can something listen on 127.0.0.1:port right now? */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => {
+      resolve(false);
+    });
+    s.listen(port, '127.0.0.1', () => {
+      s.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
+/** A base port with `n` free consecutive ports (and their +10000 bus ports unused by us). */
+async function consecutiveFreePorts(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    const free = await Promise.all(Array.from({ length: n }, (_, i) => portFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free consecutive ports');
+}
 
 describePeer('redis-cli', 'redis-cli against a protolab cluster', (redisCli) => {
   const cli = async (...args: string[]): Promise<string> => plainText((await promisify(execFile)(redisCli, args, { encoding: 'utf8', timeout: 120_000 })).stdout);
@@ -70,5 +100,33 @@ describePeer('redis-cli', 'redis-cli against a protolab cluster', (redisCli) => 
     expect(check).toContain('[OK] All nodes agree about slots configuration.');
     expect(check).toContain('[OK] All 16384 slots covered.');
     expect(check).toContain('(5561 slots) master');
+  });
+
+  test('the CLI: protolab-redis --cluster 3 --port P, then protolab-redis --cluster-reshard; redis-cli --cluster check is OK', async () => {
+    const base = await consecutiveFreePorts(3);
+    const child = spawn(process.execPath, [tsxCli, cliPath, '--cluster', '3', '--port', String(base)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const ids = await new Promise<string[]>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          const found = [...out.matchAll(/cluster node ([0-9a-f]{40}) ready on 127\.0\.0\.1:(\d+)/g)];
+          if (found.length === 3) resolve(found.map((m) => m[1] ?? ''));
+        });
+        child.once('exit', (code) => {
+          reject(new Error(`protolab-redis --cluster exited with ${String(code)}: ${out}`));
+        });
+      });
+      const [from = '', , to = ''] = ids;
+      const run = await promisify(execFile)(process.execPath, [tsxCli, cliPath, '--cluster-reshard', `127.0.0.1:${base}`, '--from', from, '--to', to, '--slots', '10'], { cwd: repoRoot, encoding: 'utf8' });
+      expect(run.stdout).toContain('[OK] 10 slots moved, 0 keys.');
+      const check = await cli('--cluster', 'check', `127.0.0.1:${base + 2}`);
+      expect(check).toContain('[OK] All nodes agree about slots configuration.');
+      expect(check).toContain('slots:[0-9],[10923-16383] (5471 slots) master');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
