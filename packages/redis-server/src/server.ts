@@ -91,6 +91,7 @@ export type CommandFilter = (srv: RedisServer, c: Client, name: string, argv: Ui
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** Commands MULTI does not queue (server.c processCommand). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+const RESP3 = { resp: 3 } as const;
 /** Commands with subcommands (CLIENT LIST shows cmd=client|list). */
 const CONTAINER_COMMANDS = new Set(['client', 'config', 'pubsub', 'command', 'object', 'memory', 'cluster', 'debug', 'script', 'function', 'acl', 'latency', 'slowlog', 'module', 'xinfo']);
 
@@ -413,7 +414,7 @@ export class RedisServer {
         for (const c of this.blocking.waiting(db, keyOf(key))) {
           const b = this.blocking.blocked.get(c);
           if (b === undefined) continue;
-          const r = tryServe(b, key, (argv) => this.runInDb(b.db, argv));
+          const r = tryServe(b, key, (argv) => this.runInDb(b.db, argv, c.resp));
           if (r === 'empty' || r.type === 'error') break;
           this.blocking.unblock(c);
           this.reply(c, r);
@@ -425,10 +426,10 @@ export class RedisServer {
   }
 
   /** Run one command on the keyspace in `db` (for serving blocked clients). */
-  private runInDb(db: number, argv: Uint8Array[]): RespValue {
+  private runInDb(db: number, argv: Uint8Array[], resp: 2 | 3): RespValue {
     const ks = this.keyspace;
     if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
-    const r = ks.execute(argv);
+    const r = ks.execute(argv, resp === 3 ? RESP3 : undefined);
     this.flagTouched();
     return r;
   }
@@ -501,7 +502,7 @@ export class RedisServer {
   runOnKeyspace(c: Client, argv: readonly Uint8Array[]): RespValue {
     const ks = this.keyspace;
     if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
-    const r = ks.execute(argv);
+    const r = ks.execute(argv, c.resp === 3 ? RESP3 : undefined);
     c.db = ks.selectedDb;
     this.flagTouched();
     return r;
