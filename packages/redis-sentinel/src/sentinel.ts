@@ -162,6 +162,8 @@ export class SentinelNode {
     this.sentinelCheckObjectivelyDown(nowMs);
     if (this.master.o_down && this.master.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' && nowMs - this.lastFailoverAttemptMs > this.config.failoverTimeoutMs * 2) {
       sentinelStartFailover(this, nowMs);
+      // sentinelHandleRedisInstance: SENTINEL_ASK_FORCED — ask for votes now, not at the next period.
+      this.sentinelAskMasterStateToOtherSentinels(out);
     }
     sentinelFailoverStateMachine(this, nowMs, out);
     if (nowMs >= this.nextAskMs) {
