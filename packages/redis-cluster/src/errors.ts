@@ -17,6 +17,7 @@ export type ClusterErrorCode =
   | 'TOO_MANY_REDIRECTIONS' // client side: redirect budget used up
   | 'REDIRECT_PARSE' // a MOVED/ASK error text that does not parse
   | 'TIMEOUT' // client side: no reply within the attempt budget
+  | 'BAD_CONFIG' // a fail-over bus option out of range, or a node id the bus does not know
   | 'INVARIANT'; // an internal rule the code relies on was broken (a bug here, not bad input)
 
 export class ClusterError extends Error {

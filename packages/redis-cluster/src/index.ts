@@ -27,3 +27,8 @@ export { type ClientActor, type ClientActorOptions, clusterClientActor, type OpR
 export { type ReshardActor, reshardActor, type ReshardOptions } from './adapters/sim-reshard.js';
 export { type ClusterInput, type SimCluster, simCluster, type SimClusterOptions } from './adapters/sim-cluster.js';
 export * from './failover/election.js';
+export * from './failover/bus-types.js';
+export { ClusterBusNode, type ClusterBusConfig } from './failover/cluster-bus.js';
+export { SlotView, slotsIn, rangesKey } from './failover/slot-view.js';
+export { clusterFailoverCommand, clusterFailoverReplaceYourMaster, clusterHandleSlaveFailover, freshFailoverState, type FailoverState } from './failover/slave-failover.js';
+export { clusterFailoverDeployment, spreadSlots, type ClusterFailoverDeployment, type ClusterFailoverOptions, type FailoverSimMsg, type FailoverSimNode } from './adapters/sim-cluster-failover.js';
