@@ -6,6 +6,8 @@
  * Redis client does.
  */
 
+import { KeyspaceError } from './types.js';
+
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** True when every char is < 0x80 (a compiled regex beats a charCodeAt loop here, measured). */
@@ -57,4 +59,27 @@ export function binToText(bin: string): string {
 export function binCompare(a: string, b: string): number {
   // Char codes are 0..255, so JS's UTF-16 code-unit order is byte order.
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The argv as binary strings. ASCII text is its own binary string, so an argv of ASCII strings is
+ * used as it is — copied, as the caller may reuse its array (MULTI queues it).
+ */
+export function argsToBin(argv: readonly (string | Uint8Array)[]): string[] {
+  const out: string[] = []; // packed, not holey: handlers index it
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    out.push(typeof a === 'string' && isAscii(a) ? a : argToBin(a, i));
+  }
+  return out;
+}
+
+/**
+ * One argv element as a binary string. Anything but a string or a Uint8Array is refused with a
+ * typed error before the command is looked up, so nothing runs or is queued (a MULTI stays intact).
+ */
+function argToBin(a: unknown, i: number): string {
+  if (typeof a === 'string' || a instanceof Uint8Array) return toBin(a);
+  const found = a === null ? 'null' : Array.isArray(a) ? 'an array' : typeof a;
+  throw new KeyspaceError('BAD_ARGUMENT', `execute: argv[${i}] must be a string or a Uint8Array, found ${found}`);
 }

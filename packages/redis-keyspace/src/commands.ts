@@ -69,3 +69,19 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = table;
 export function lookupCommand(name: string): CommandSpec | undefined {
   return COMMANDS.get(name.toLowerCase());
 }
+
+/** argv[0] as sent → its row, for names seen before (bounded; a miss falls back to lookupCommand). */
+const byRawName = new Map<string, CommandSpec>();
+const BY_RAW_NAME_MAX = 4096;
+
+/**
+ * lookupCommand without lower-casing a name already seen in this spelling ('GET', 'get', 'Get' …):
+ * only known commands are remembered, and at most BY_RAW_NAME_MAX spellings.
+ */
+export function lookupCommandCached(name: string): CommandSpec | undefined {
+  const hit = byRawName.get(name);
+  if (hit !== undefined) return hit;
+  const spec = COMMANDS.get(name.toLowerCase());
+  if (spec !== undefined && byRawName.size < BY_RAW_NAME_MAX) byRawName.set(name, spec);
+  return spec;
+}

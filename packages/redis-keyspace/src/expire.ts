@@ -3,7 +3,7 @@
  * command table through EXPIRE_COMMANDS.
  */
 import type { RespValue } from '@protolab/resp';
-import { LLONG_MAX, LLONG_MIN, string2ll } from './numbers.js';
+import { LLONG_MAX, LLONG_MIN, string2ll, string2number } from './numbers.js';
 import { E, err, int } from './replies.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lower } from './server.js';
@@ -28,22 +28,14 @@ function expireGeneric(c: Ctx, relative: boolean, seconds: boolean, name: string
     return err('ERR NX and XX, GT or LT options at the same time are not compatible');
   }
   if (flag & ExpFlag.GT && flag & ExpFlag.LT) return err('ERR GT and LT options at the same time are not compatible');
-  let when = string2ll(arg(c, 2));
-  if (when === undefined) return err(E.notInteger);
-  if (seconds) {
-    // C integer division truncates toward zero, like BigInt division.
-    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) return err(E.expireTime(name));
-    when *= 1000n;
-  }
-  const basetime = relative ? BigInt(core.cmdNow) : 0n;
-  if (when > LLONG_MAX - basetime) return err(E.expireTime(name));
-  when += basetime;
+  const when = expireWhen(c, seconds, relative, name);
+  if (typeof when === 'object') return when;
   const key = arg(c, 1);
   const slot = core.lookup(db, key);
   if (slot < 0) return int(0);
   if (flag) {
     const has = db.hasExpire(slot);
-    const current = has ? db.getExpireExact(slot) : -1n;
+    const current = has ? db.getExpireExact(slot) : -1n; // bigint vs number compares exactly
     if (flag & ExpFlag.NX && has) return int(0);
     if (flag & ExpFlag.XX && !has) return int(0);
     // GT: a key without TTL counts as infinite, so GT always fails on it.
@@ -64,6 +56,30 @@ function expireGeneric(c: Ctx, relative: boolean, seconds: boolean, name: string
   if (relative || seconds) out[2] = when.toString();
   c.propagateAs = out;
   return int(1);
+}
+
+/**
+ * expireGenericCommand's deadline: argv[2] (×1000 for seconds) plus the base time, or the error
+ * reply. A canonical integer below 2^53 whose deadline stays below 2^53 is computed as a number
+ * (the int64 limits checked on the bigint path lie far beyond 2^53).
+ */
+function expireWhen(c: Ctx, seconds: boolean, relative: boolean, name: string): bigint | number | RespValue {
+  const basetimeMs = relative ? c.core.cmdNow : 0;
+  const n = string2number(arg(c, 2));
+  if (n !== undefined) {
+    const ms = (seconds ? n * 1000 : n) + basetimeMs;
+    if (Number.isSafeInteger(ms)) return ms;
+  }
+  let when = string2ll(arg(c, 2));
+  if (when === undefined) return err(E.notInteger);
+  if (seconds) {
+    // C integer division truncates toward zero, like BigInt division.
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) return err(E.expireTime(name));
+    when *= 1000n;
+  }
+  const basetime = BigInt(basetimeMs);
+  if (when > LLONG_MAX - basetime) return err(E.expireTime(name));
+  return when + basetime;
 }
 
 /** expire.c ttlGenericCommand. */

@@ -9,9 +9,9 @@ import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
 import { valAt } from './server.js';
-import { COMMANDS, lookupCommand } from './commands.js';
+import { lookupCommand, lookupCommandCached } from './commands.js';
 import { E, err, QUEUED, OK, array, type RespVersion } from './replies.js';
-import { toBin, binToBytes, binFromBytes } from './bytes.js';
+import { toBin, binToBytes, binFromBytes, argsToBin } from './bytes.js';
 import { redisValueOf, valFromRedis } from './convert.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
@@ -116,14 +116,13 @@ export class Keyspace {
   execute(argv: readonly Key[], options?: ExecuteOptions): RespValue {
     if (!Array.isArray(argv)) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected an array of strings or Uint8Arrays (the command name first)');
     if (argv.length === 0) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected at least the command name, found an empty argv');
-    const args = argv.map(argToBin);
-    return this.dispatch(args, respOption(options));
+    return this.dispatch(argsToBin(argv), respOption(options));
   }
 
   private dispatch(args: string[], resp: RespVersion = 2): RespValue {
-    const name = (args[0] ?? '').toLowerCase();
     const client = this.client;
-    const spec = COMMANDS.get(name);
+    const spec = lookupCommandCached(args[0] ?? '');
+    const name = spec === undefined ? '' : spec.name;
     if (spec === undefined) {
       if (client.inMulti) client.multiError = true;
       // server.c processCommand: "'%.*s' " per argument while the list is under 128 bytes; C's
@@ -510,16 +509,6 @@ export class Keyspace {
       keyspace: this.core.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.used, avgTtl: d.avgTtl })),
     };
   }
-}
-
-/**
- * One argv element as a binary string. Anything but a string or a Uint8Array is refused with a
- * typed error before the command is looked up, so nothing runs or is queued (a MULTI stays intact).
- */
-function argToBin(a: unknown, i: number): string {
-  if (typeof a === 'string' || a instanceof Uint8Array) return toBin(a);
-  const found = a === null ? 'null' : Array.isArray(a) ? 'an array' : typeof a;
-  throw new KeyspaceError('BAD_ARGUMENT', `execute: argv[${i}] must be a string or a Uint8Array, found ${found}`);
 }
 
 /**

@@ -10,10 +10,12 @@ export const LLONG_MIN = -9223372036854775808n;
 
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,19})$/;
 
-/** Fast path for small canonical integers (|v| < 2^53), else undefined. */
+/** Fast path for small canonical integers (|v| < 2^53, exact as a number), else undefined. */
 export function string2number(bin: string): number | undefined {
-  if (bin.length === 0 || bin.length > 16 || !CANONICAL_INT.test(bin)) return undefined;
-  return Number(bin);
+  if (bin.length === 0 || bin.length > 17 || !CANONICAL_INT.test(bin)) return undefined;
+  const v = Number(bin);
+  // 16 digits reach 9999999999999999 > 2^53: such values are not exact as numbers.
+  return Number.isSafeInteger(v) ? v : undefined;
 }
 
 const DEC_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;

@@ -18,7 +18,26 @@ export const NULL_BULK: RespValue = { type: 'null' };
 export const EMPTY_ARRAY: RespValue = { type: 'array', value: [] };
 
 export const err = reply.error;
-export const int = reply.integer;
+/**
+ * server.c createSharedObjects shared.integers: the replies for 0..OBJ_SHARED_INTEGERS-1 are made
+ * once (RespValues are read-only), so the common integer replies allocate no object or bigint.
+ */
+export const OBJ_SHARED_INTEGERS = 10000;
+const SHARED_INTEGERS: readonly RespValue[] = Array.from({ length: OBJ_SHARED_INTEGERS }, (_, i) => reply.integer(i));
+const MINUS_ONE = reply.integer(-1);
+const MINUS_TWO = reply.integer(-2);
+
+/** addReplyLongLong: an integer reply (shared for -2..9999). */
+export function int(v: number | bigint): RespValue {
+  if (typeof v === 'number') {
+    if (v >= 0 && v < OBJ_SHARED_INTEGERS && Number.isInteger(v)) return SHARED_INTEGERS[v] ?? reply.integer(v);
+    if (v === -1) return MINUS_ONE;
+    if (v === -2) return MINUS_TWO;
+    return reply.integer(v);
+  }
+  if (v >= 0n && v < 10000n) return SHARED_INTEGERS[Number(v)] ?? reply.integer(v);
+  return reply.integer(v);
+}
 export const bulk = (bin: string): RespValue => ({ type: 'bulk', value: binToBytes(bin) });
 export const simple = reply.simple;
 export const array = (items: RespValue[]): RespValue => ({ type: 'array', value: items });
@@ -41,7 +60,28 @@ export const E = {
 
 /** networking.c addReplyDouble: RESP2 a bulk string of "%.17g" ("inf"/"-inf"), RESP3 a `,` double. */
 export function dbl(c: RespOf, d: number): RespValue {
-  return c.resp === 3 ? { type: 'double', value: d } : bulk(formatDouble17g(d));
+  return c.resp === 3 ? { type: 'double', value: d } : bulk(score17g(d));
+}
+
+/** Scores already formatted (bounded: cleared when full), for the fractional ones. */
+const formatted = new Map<number, string>();
+const FORMATTED_MAX = 4096;
+
+/**
+ * formatDouble17g(d), with the common cases first: an integer below 2^53 prints as itself under
+ * "%.17g" (at most 16 digits, no exponent), and a fractional score seen recently comes from a
+ * small memo — the exact formatter costs microseconds per call (it checks round-half-even ties).
+ */
+export function score17g(d: number): string {
+  if (Number.isSafeInteger(d) && (d !== 0 || 1 / d > 0)) return String(d);
+  if (d === 0) return formatDouble17g(d); // -0
+  let s = formatted.get(d);
+  if (s === undefined) {
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    s = formatDouble17g(d);
+    formatted.set(d, s);
+  }
+  return s;
 }
 
 /** addReplyMapLen over flat key, value, key, value … items: RESP2 the flat array, RESP3 a map. */

@@ -3,7 +3,7 @@
  * commands.ts for how a type file plugs in).
  */
 import type { RespValue } from '@protolab/resp';
-import { LLONG_MAX, LLONG_MIN, string2ll } from './numbers.js';
+import { LLONG_MAX, LLONG_MIN, string2ll, string2number } from './numbers.js';
 import { OK, NULL_BULK, E, err, int, bulk, array } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { KeyspaceCore } from './core.js';
@@ -45,10 +45,18 @@ function parseSetArgs(argv: string[], isSet: boolean): { flags: number; expire: 
  * Non-integer → not-an-integer; ≤ 0, seconds above LLONG_MAX/1000, or overflow after adding
  * now → "invalid expire time in '<cmd>' command".
  */
-export function expireMillis(core: KeyspaceCore, arg: string, flags: number, cmd: string): bigint | RespValue {
+export function expireMillis(core: KeyspaceCore, arg: string, flags: number, cmd: string): bigint | number | RespValue {
+  const seconds = (flags & (SetFlag.EX | SetFlag.EXAT)) !== 0;
+  // Fast path: a canonical positive integer below 2^53 whose deadline stays below 2^53 needs no
+  // bigint (every limit checked below lies far beyond 2^53).
+  const n = string2number(arg);
+  if (n !== undefined && n > 0) {
+    let ms = seconds ? n * 1000 : n;
+    if (flags & (SetFlag.EX | SetFlag.PX)) ms += core.cmdNow;
+    if (Number.isSafeInteger(ms) && ms > 0) return ms;
+  }
   const v = string2ll(arg);
   if (v === undefined) return err(E.notInteger);
-  const seconds = (flags & (SetFlag.EX | SetFlag.EXAT)) !== 0;
   if (v <= 0n || (seconds && v > LLONG_MAX / 1000n)) return err(E.expireTime(cmd));
   let ms = seconds ? v * 1000n : v;
   if (flags & (SetFlag.EX | SetFlag.PX)) ms += BigInt(core.cmdNow);
@@ -72,10 +80,10 @@ function setCommand(c: Ctx): RespValue {
 function setGeneric(c: Ctx, flags: number, expire: string | undefined, ok: RespValue, abort: RespValue): RespValue {
   const { core, argv } = c;
   const db = c.client.db;
-  let when: bigint | undefined;
+  let when: bigint | number | undefined;
   if (expire !== undefined) {
     const ms = expireMillis(core, expire, flags, 'set');
-    if (typeof ms !== 'bigint') return ms;
+    if (typeof ms === 'object') return ms;
     when = ms;
   }
   const key = arg(c, 1);
@@ -105,7 +113,7 @@ function setGeneric(c: Ctx, flags: number, expire: string | undefined, ok: RespV
 function setexGeneric(c: Ctx, unitFlag: SetFlag, name: string): RespValue {
   const { core } = c;
   const ms = expireMillis(core, arg(c, 2), unitFlag, name);
-  if (typeof ms !== 'bigint') return ms;
+  if (typeof ms === 'object') return ms;
   const key = arg(c, 1);
   const val = arg(c, 3);
   core.lookup(c.client.db, key); // lookupKeyWrite inside setKey: lazily expires first
@@ -117,8 +125,8 @@ function setexGeneric(c: Ctx, unitFlag: SetFlag, name: string): RespValue {
 }
 
 /** expire.c checkAlreadyExpired (master, not loading). */
-export function alreadyExpired(core: KeyspaceCore, when: bigint): boolean {
-  return !core.loading && when <= BigInt(core.cmdNow);
+export function alreadyExpired(core: KeyspaceCore, when: bigint | number): boolean {
+  return !core.loading && when <= core.cmdNow; // bigint vs number compares exactly
 }
 
 function getexCommand(c: Ctx): RespValue {
@@ -131,10 +139,10 @@ function getexCommand(c: Ctx): RespValue {
   const key = arg(c, 1);
   const o = lookupKeyReadOrReply(c, key, 'string', NULL_BULK);
   if (isReply(o)) return o;
-  let when: bigint | undefined;
+  let when: bigint | number | undefined;
   if (expire !== undefined) {
     const ms = expireMillis(core, expire, flags, 'getex');
-    if (typeof ms !== 'bigint') return ms;
+    if (typeof ms === 'object') return ms;
     when = ms;
   }
   const reply = bulk(strOf(o.val));
@@ -198,11 +206,25 @@ function msetGeneric(c: Ctx, nx: boolean): RespValue {
   return nx ? int(1) : OK;
 }
 
-function incrDecr(c: Ctx, key: string, incr: bigint): RespValue {
+function incrDecr(c: Ctx, key: string, incr: bigint | number): RespValue {
   const { core } = c;
   const db = c.client.db;
   const o = lookupTypedWrite(c, key, 'string');
   if (o !== undefined && isReply(o)) return o;
+  if (typeof incr === 'number') {
+    // Fast path: value, increment and result all below 2^53 — plain numbers give the same digits
+    // as int64 arithmetic (the overflow limits lie far beyond); anything else takes the bigint path.
+    const cur = o === undefined ? 0 : string2number(strOf(o.val));
+    const sum = cur === undefined ? NaN : cur + incr;
+    if (Number.isSafeInteger(sum)) {
+      const s = String(sum);
+      if (o !== undefined) db.overwrite(o.slot, s); // dbOverwrite keeps the TTL
+      else db.add(key, s);
+      core.dirty++;
+      return int(sum);
+    }
+    incr = BigInt(incr);
+  }
   let value = 0n;
   if (o !== undefined) {
     const parsed = string2ll(strOf(o.val));
@@ -222,6 +244,8 @@ function incrDecr(c: Ctx, key: string, incr: bigint): RespValue {
 
 /** t_string.c: INCRBY/DECRBY parse their increment before the lookup. */
 function incrbyCommand(c: Ctx, sign: 1n | -1n): RespValue {
+  const small = string2number(arg(c, 2));
+  if (small !== undefined) return incrDecr(c, arg(c, 1), sign < 0n ? -small : small);
   const by = string2ll(arg(c, 2));
   if (by === undefined) return err(E.notInteger);
   if (sign < 0n && by === LLONG_MIN) return err('ERR decrement would overflow');
@@ -276,8 +300,8 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
   cmd('mget', -2, R, [1, -1, 1], 'string', mgetCommand),
   cmd('mset', -3, ['write', 'denyoom'], [1, -1, 2], 'string', (c) => msetGeneric(c, false)),
   cmd('msetnx', -3, ['write', 'denyoom'], [1, -1, 2], 'string', (c) => msetGeneric(c, true)),
-  cmd('incr', 2, W, [1, 1, 1], 'string', (c) => incrDecr(c, arg(c, 1), 1n)),
-  cmd('decr', 2, W, [1, 1, 1], 'string', (c) => incrDecr(c, arg(c, 1), -1n)),
+  cmd('incr', 2, W, [1, 1, 1], 'string', (c) => incrDecr(c, arg(c, 1), 1)),
+  cmd('decr', 2, W, [1, 1, 1], 'string', (c) => incrDecr(c, arg(c, 1), -1)),
   cmd('incrby', 3, W, [1, 1, 1], 'string', (c) => incrbyCommand(c, 1n)),
   cmd('decrby', 3, W, [1, 1, 1], 'string', (c) => incrbyCommand(c, -1n)),
   cmd('incrbyfloat', 3, W, [1, 1, 1], 'string', incrbyfloatCommand),

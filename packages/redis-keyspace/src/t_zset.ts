@@ -3,10 +3,10 @@
  * commands.ts for how a type file plugs in).
  */
 import type { RespValue } from '@protolab/resp';
-import { NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array, dbl, pushPair, type RespOf } from './replies.js';
+import { NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array, dbl, pushPair, score17g, type RespOf } from './replies.js';
 import { ZsetVal } from './values.js';
 import { numkeysKeys } from './t_set.js';
-import { LLONG_MAX, formatDouble17g, parseDouble, string2ll } from './numbers.js';
+import { LLONG_MAX, parseDouble, string2ll } from './numbers.js';
 import { parseScanCursor } from './scan.js';
 import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './scan-commands.js';
 import type { CommandSpec, Ctx } from './server.js';
@@ -272,8 +272,8 @@ function zscanCommand(c: Ctx): RespValue {
   if (!('count' in opts)) return opts;
   const z = o.val;
   const step = z.listpack
-    ? scanAll(() => z.sorted().map(([m, s]) => [m, formatDouble17g(s)]))
-    : scanDict(() => [...z.m].map(([m, s]): [string, string[]] => [m, [m, formatDouble17g(s)]]), z.size);
+    ? scanAll(() => z.sorted().map(([m, s]) => [m, score17g(s)]))
+    : scanDict(() => [...z.m].map(([m, s]): [string, string[]] => [m, [m, score17g(s)]]), z.size);
   return scanGeneric(cursor, opts, step);
 }
 

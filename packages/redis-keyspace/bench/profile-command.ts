@@ -1,0 +1,18 @@
+/**
+ * Runs one command shape in a loop for `node --cpu-prof` (what bench/commands.ts measures, without
+ * the competitor), e.g.:
+ *
+ *   npx tsx --cpu-prof --cpu-prof-dir=/tmp/prof packages/redis-keyspace/bench/profile-command.ts ZRANGE 500000
+ */
+import { CASES, fillKeyspace } from './command-cases.js';
+
+const name = (process.argv[2] ?? 'GET').toUpperCase();
+const ops = Number(process.argv[3] ?? 500_000);
+const c = CASES.find((x) => x.name === name);
+if (c === undefined) throw new Error(`no case ${name}; one of ${CASES.map((x) => x.name).join(' ')}`);
+const ks = fillKeyspace(c);
+const argvs = Array.from({ length: 20_000 }, (_, i) => c.op(i));
+const t0 = process.cpuUsage();
+for (let i = 0; i < ops; i++) ks.execute(argvs[i % argvs.length] ?? []);
+const t = process.cpuUsage(t0);
+console.log(`${name}: ${ops} ops, ${(((t.user + t.system) * 1000) / ops).toFixed(0)} ns CPU per op`);
