@@ -140,7 +140,8 @@ function acceptClients(core: RedisServer, sockets: Map<number, net.Socket>, appl
 }
 
 export async function startReplicatedRedisServer(options: StartReplicatedRedisServerOptions = {}): Promise<RunningReplicatedRedisServer> {
-  const core = new RedisServer({ ...options, now: () => Date.now() });
+  // run_id: random per process, as Redis draws it (Sentinel tells instances apart by it).
+  const core = new RedisServer({ runId: hex40(), ...options, now: () => Date.now() });
   const sockets = new Map<number, net.Socket>();
   let port = 0;
   const timers: { cron?: NodeJS.Timeout; repl?: NodeJS.Timeout } = {};
