@@ -173,6 +173,25 @@ describe('MIGRATE (in-process transport, DUMP/RESTORE payloads)', () => {
   });
 });
 
+describe('bad input', () => {
+  const word = fc.oneof(
+    fc.constantFrom('SETSLOT', 'IMPORTING', 'MIGRATING', 'NODE', 'STABLE', 'ADDSLOTS', 'DELSLOTSRANGE', 'GETKEYSINSLOT', 'COUNTKEYSINSLOT', 'KEYSLOT', 'REPLICAS', 'MEET', 'KEYS', 'COPY', 'REPLACE', 'AUTH', '""', '0', '-1', '5061', '16384', '99999999999999999999', '127.0.0.1', '30002', ID[0], ID[1]),
+    fc.string({ maxLength: 6 }),
+  );
+  test('any CLUSTER, MIGRATE, RESTORE-ASKING, ASKING or SELECT command, however malformed, gets exactly one reply and every node keeps answering', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('CLUSTER', 'MIGRATE', 'RESTORE-ASKING', 'ASKING', 'READONLY', 'SELECT'), fc.array(word, { maxLength: 8 }), fc.integer({ min: 0, max: 2 }), (name, args, node) => {
+        const c = testCluster();
+        c.run(0, 'SET', 'bar', 'v');
+        const r = c.connect(node)(name, ...args.map((a) => (a === '""' ? '' : a)));
+        expect(['simple', 'error', 'integer', 'bulk', 'array', 'null']).toContain(r.type);
+        for (let i = 0; i < 3; i++) expect(c.run(i, 'PING')).toBe('PONG');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('the slot → keys index (slots_to_keys)', () => {
   const KEYS = ['a', 'b', '{a}x', '{b}y', 'list', 'set'];
   const key = fc.constantFrom(...KEYS);
