@@ -253,3 +253,58 @@ describe('CONFIG and INFO persistence', () => {
     expect(h.cmd('CONFIG SET appenddirname x')).toMatch(/can't set immutable config/);
   });
 });
+
+describe("Redis's own tests (tests/unit/other.tcl, tests/integration/rdb.tcl, aof.tcl), with this server", () => {
+  test('BGSAVE (other.tcl): save, set x 10, bgsave, wait, debug reload, x is 10', () => {
+    const h = persistentHarness(RDB_ONLY);
+    h.cmd('FLUSHDB');
+    expect(h.cmd('SAVE')).toBe('+OK\r\n');
+    h.cmd('SET x 10');
+    expect(h.cmd('BGSAVE')).toBe('+Background saving started\r\n');
+    h.tick();
+    expect(h.cmd('DEBUG RELOAD')).toBe('+OK\r\n');
+    expect(h.cmd('GET x')).toBe(bulk('10'));
+  });
+
+  test('bgsave resets the change counter (rdb.tcl)', () => {
+    const h = persistentHarness(RDB_ONLY);
+    h.cmd('SET a 1');
+    h.cmd('SET b 1');
+    h.cmd('BGSAVE');
+    h.tick();
+    expect(h.cmd('INFO persistence')).toContain('rdb_changes_since_last_save:0\r\n');
+  });
+
+  test('Server started empty with non-existing RDB file (rdb.tcl)', () => {
+    const h = persistentHarness(RDB_ONLY);
+    expect(h.disk.exists('dump.rdb')).toBe(false);
+    expect(h.cmd('DBSIZE')).toBe(':0\r\n');
+  });
+
+  test('Truncated AOF loaded: we expect foo to be equal to 5, then 6 after one more INCR (aof.tcl)', () => {
+    const h = persistentHarness(RDB_ONLY);
+    const incr = (k: string): string => `*2\r\n$4\r\nincr\r\n$${k.length}\r\n${k}\r\n`;
+    h.disk.write('appendonlydir/appendonly.aof.manifest', Buffer.from('file appendonly.aof.1.incr.aof seq 1 type i\n'));
+    h.disk.write('appendonlydir/appendonly.aof.1.incr.aof', Buffer.from(incr('foo').repeat(5) + incr('foo').slice(0, -1)));
+    const r = h.restart(AOF);
+    expect(r.cmd('GET foo')).toBe(bulk('5'));
+    expect(r.cmd('INCR foo')).toBe(':6\r\n');
+    expect(r.restart().cmd('GET foo')).toBe(bulk('6'));
+  });
+
+  test('a failed BGSAVE with save points refuses writes with -MISCONF (stop-writes-on-bgsave-error), reads still work', () => {
+    const h = persistentHarness({ appendonly: false, save: [{ seconds: 3600, changes: 1 }] });
+    h.cmd('SET a 1');
+    h.disk.write('dump.rdb', Buffer.from('x'));
+    const rename = h.disk.rename.bind(h.disk);
+    h.disk.rename = () => { throw new Error('EIO: rename failed'); };
+    h.cmd('BGSAVE');
+    h.tick();
+    h.disk.rename = rename;
+    expect(h.cmd('INFO persistence')).toContain('rdb_last_bgsave_status:err\r\n');
+    expect(h.cmd('SET b 2')).toMatch(/^-MISCONF Redis is configured to save RDB snapshots/);
+    expect(h.cmd('GET a')).toBe(bulk('1'));
+    expect(h.cmd('SAVE')).toBe('+OK\r\n');
+    expect(h.cmd('SET b 2')).toBe('+OK\r\n');
+  });
+});
