@@ -31,6 +31,15 @@ export function resetAllocationMeter(): void {
   allocationMeter.largest = 0;
 }
 
+/**
+ * bytes [start, end) of `b` as a view, for ranges already checked to lie inside `b`. The
+ * Uint8Array constructor, not `subarray`: subarray looks up the species constructor on every call,
+ * which made it the costliest step of expanding millions of small items (issue 19).
+ */
+export function view(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + start, end - start);
+}
+
 /** A fresh n-byte array; small ones are views into a shared pool (never reused once handed out). */
 export function allocBytes(n: number): Uint8Array {
   if (n > 4096) {
@@ -41,7 +50,7 @@ export function allocBytes(n: number): Uint8Array {
     pool = new Uint8Array(POOL_SIZE);
     poolOff = 0;
   }
-  const out = pool.subarray(poolOff, poolOff + n);
+  const out = new Uint8Array(pool.buffer, poolOff, n);
   poolOff += n;
   return out;
 }

@@ -6,7 +6,7 @@
  * never fails.
  */
 import { PackedValue } from './packed.js';
-import { equalBytes, intToBytes } from './bytes.js';
+import { equalBytes, intToBytes, view } from './bytes.js';
 import {
   RDB_ENC_INT8, RDB_ENC_INT16, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET_INTSET,
   RDB_TYPE_STRING, RDB_TYPE_ZSET_LISTPACK,
@@ -36,9 +36,13 @@ let valueDescriptor: PropertyDescriptor;
  * A decoded key, one object until it is looked at. `key` and `value` are own, enumerable accessors
  * (so `toEqual`, `structuredClone`, spreads and JSON see them as data): the key bytes and, for
  * strings, intsets, listpacks and single-node quicklists, the value payload stay where they were
- * read — a range of the input buffer, validated already — until first read. Then `key` becomes a
- * view and `value` a `RedisValue` (a `PackedValue` for collections, whose items expand on their
- * own first read), both cached. Other values are built at decode time and just held.
+ * read — a range of the input buffer, validated already — until read. `key` is then a view and
+ * `value` a `RedisValue`: for collections a `PackedValue` (whose items expand on their own first
+ * read), cached; for a string left in the input a fresh `{ type: 'string', value: view }` per
+ * read, like `key` — the same bytes each time (writes through a view reach the input), never a
+ * copy, but not the same object: keep what you read, or assign `key` / `value` to pin an object.
+ * Not caching them lets views the caller drops die young (issue 19: caching made every key and
+ * string view of a 1M-key file survive two scavenges). Other values are built at decode time.
  */
 export class Entry implements DecodedEntry {
   declare key: Uint8Array;
@@ -60,7 +64,9 @@ export class Entry implements DecodedEntry {
   static {
     keyDescriptor = {
       get(this: Entry): Uint8Array {
-        return this.#key ?? (this.#key = this.#buf.subarray(this.#kOff, this.#kOff + this.#kLen));
+        // Not cached: a fresh view of the same bytes per read, which dies young when the caller
+        // does not keep it (caching made every key view survive into the old generation: issue 19)
+        return this.#key ?? view(this.#buf, this.#kOff, this.#kOff + this.#kLen);
       },
       set(this: Entry, k: Uint8Array) {
         this.#key = k;
@@ -70,7 +76,13 @@ export class Entry implements DecodedEntry {
     };
     valueDescriptor = {
       get(this: Entry): RedisValue {
-        return this.#value ?? (this.#value = this.#expand());
+        const v = this.#value;
+        if (v !== undefined) return v;
+        // Collections are expanded once and cached (their items are costly to make); a string left
+        // in the input is a fresh `{ type, value }` over the same bytes per read, like `key`.
+        const x = this.#expand();
+        if (x.type !== 'string') this.#value = x;
+        return x;
       },
       set(this: Entry, v: RedisValue) {
         this.#value = v;
@@ -152,7 +164,7 @@ export class Entry implements DecodedEntry {
     const o = lenEnd;
     switch (type) {
       case RDB_TYPE_STRING:
-        return { type: 'string', value: b.subarray(o, o + n) };
+        return { type: 'string', value: view(b, o, o + n) };
       case RDB_TYPE_SET_INTSET:
         return new PackedValue('set', b, o, n).asValue();
       case RDB_TYPE_HASH_LISTPACK:

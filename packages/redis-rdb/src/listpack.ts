@@ -149,7 +149,7 @@ function listpackWalk(lp: Uint8Array, at: number, out: LpValue[], asBytes: boole
   const end = lp.length - 1;
   while (p < end) {
     p = readEntry(lp, p, end, at);
-    if (entStr >= 0) out.push(lp.subarray(entStr, entStr + entStrLen));
+    if (entStr >= 0) out.push(new Uint8Array(lp.buffer, lp.byteOffset + entStr, entStrLen));
     else out.push(asBytes ? intToBytes(entInt) : entInt);
     count++;
   }

@@ -12,7 +12,7 @@
  * `value` replaces the cached items, as on a plain object.
  */
 import type { RedisValue } from './model.js';
-import { compareZsetItems, intToBytes, parseDoubleText, bytesToAscii } from './bytes.js';
+import { compareZsetItems, intToBytes, parseDoubleText, bytesToAscii, view } from './bytes.js';
 import { intsetDecode } from './intset.js';
 import { QUICKLIST_NODE_CONTAINER_PLAIN } from './constants.js';
 import { listpackDecode, listpackDecodeBytesInto, lpValueBytes, type LpValue } from './listpack.js';
@@ -79,22 +79,22 @@ export class PackedValue {
   }
 
   #expand(): Items {
-    const view = this.#buf.subarray(this.#off, this.#off + this.#len);
+    const payload = view(this.#buf, this.#off, this.#off + this.#len);
     let items: Items;
     switch (this.type) {
       case 'set':
-        items = intsetDecode(view).map((v) => intToBytes(v));
+        items = intsetBytes(payload);
         break;
       case 'hash': {
         const flat: Uint8Array[] = [];
-        const n = listpackDecodeBytesInto(view, 0, flat);
+        const n = listpackDecodeBytesInto(payload, 0, flat);
         const pairs: [Uint8Array, Uint8Array][] = [];
         for (let i = 0; i + 1 < n; i += 2) pairs.push([flat[i] ?? EMPTY, flat[i + 1] ?? EMPTY]);
         items = pairs;
         break;
       }
       case 'zset': {
-        const flat = listpackDecode(view);
+        const flat = listpackDecode(payload);
         const zs: { member: Uint8Array; score: number }[] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) zs.push({ member: lpValueBytes(flat[i] ?? EMPTY), score: scoreValue(flat[i + 1] ?? 0) });
         zs.sort(compareZsetItems);
@@ -104,11 +104,11 @@ export class PackedValue {
       case 'list': {
         const out: Uint8Array[] = [];
         const segs = this.#segs;
-        if (segs === undefined) listpackDecodeBytesInto(view, 0, out);
+        if (segs === undefined) listpackDecodeBytesInto(payload, 0, out);
         else {
           for (let i = 0; i < segs.length; i += 3) {
             const s = (segs[i + 1] ?? 0);
-            const node = this.#buf.subarray(s, s + (segs[i + 2] ?? 0));
+            const node = view(this.#buf, s, s + (segs[i + 2] ?? 0));
             if (segs[i] === QUICKLIST_NODE_CONTAINER_PLAIN) out.push(node);
             else listpackDecodeBytesInto(node, 0, out);
           }
@@ -120,6 +120,22 @@ export class PackedValue {
     this.#items = items;
     return items;
   }
+}
+
+/**
+ * The members of a validated intset as their decimal text, read with byte arithmetic: no
+ * DataView and no intermediate number array per set (intsetDecode does both, and checks).
+ */
+function intsetBytes(b: Uint8Array): Uint8Array[] {
+  const enc = b[0] ?? 0;
+  const len = ((b[4] ?? 0) | ((b[5] ?? 0) << 8) | ((b[6] ?? 0) << 16) | ((b[7] ?? 0) << 24)) >>> 0;
+  if (enc === 8) return intsetDecode(b).map((v) => intToBytes(v));
+  const out = new Array<Uint8Array>(len);
+  for (let i = 0, p = 8; i < len; i++, p += enc) {
+    const v = enc === 2 ? (((b[p] ?? 0) | ((b[p + 1] ?? 0) << 8)) << 16) >> 16 : (b[p] ?? 0) | ((b[p + 1] ?? 0) << 8) | ((b[p + 2] ?? 0) << 16) | ((b[p + 3] ?? 0) << 24);
+    out[i] = intToBytes(v);
+  }
+  return out;
 }
 
 /** A validated listpack score (the decoder checked string scores parse). */

@@ -180,6 +180,27 @@ describe('collection values stay packed until read (rdbLoadObject keeps intsets 
     expect(normEntry(e!)).toEqual(normEntry({ db: 0, key: b('k2'), value: { type: 'string', value: b('now a string') } }));
   });
 
+  it('a key and a string left in the input are fresh views of the same bytes on each read (not cached, so dropped views die young); collections are expanded once and cached; an assigned value is pinned', () => {
+    const es = [...allEntries(decodeRdb(encodeRdb(sample, { compression: false })))] as DecodedEntry[];
+    const s = es.find((e) => hex(e.key) === hex(b('s')))!;
+    const k1 = s.key;
+    const k2 = s.key;
+    expect(k1).not.toBe(k2);
+    expect(k1.buffer).toBe(k2.buffer);
+    expect(k1.byteOffset).toBe(k2.byteOffset);
+    expect(k1).toEqual(b('s'));
+    const v1 = s.value;
+    const v2 = s.value;
+    expect(v1).not.toBe(v2);
+    expect(v1).toEqual({ type: 'string', value: b('hello') });
+    expect(v1.type === 'string' && v2.type === 'string' && v1.value.byteOffset === v2.value.byteOffset).toBe(true);
+    const h = es.find((e) => hex(e.key) === hex(b('h')))!;
+    expect(h.value).toBe(h.value);
+    const pinned = { type: 'string' as const, value: b('pinned') };
+    s.value = pinned;
+    expect(s.value).toBe(pinned);
+  });
+
   it('the encoding reported at decode time (from the packed walk) is the one the expanded items give: hashTypeTryConversion, zset and intset limits, any thresholds', () => {
     const arbT = fc.record({
       hashMaxListpackEntries: fc.integer({ min: 0, max: 40 }),
