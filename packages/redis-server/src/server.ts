@@ -402,6 +402,19 @@ export class RedisServer {
   }
 
   /**
+   * Unblock a blocked client with `reply` in place of its pop's answer, then run the commands it
+   * sent after (for cluster.c clusterRedirectBlockedClientIfNeeded: -MOVED / -CLUSTERDOWN when
+   * the slot of its key left this node). False when the client was not blocked.
+   */
+  unblockWithReply(c: Client, reply: RespValue): boolean {
+    if (!this.blocking.blocked.has(c)) return false;
+    this.blocking.unblock(c);
+    this.append(c.connId, encode(reply, { protocol: c.resp }));
+    this.runPending(c);
+    return true;
+  }
+
+  /**
    * blocked.c handleClientsBlockedOnKeys: for each key made ready, serve its blocked clients
    * oldest first while the key has something; a served client then runs its waiting commands.
    */

@@ -7,6 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { keyHashSlot } from '@protolab/redis-cluster';
+import { encodeCommand } from '@protolab/resp';
+import type { ServerOutput } from '../src/index.js';
 import { computeReshardTable, parseClusterNodes } from '../src/index.js';
 import type { PlanNode } from '../src/index.js';
 import { testCluster } from './cluster-harness.js';
@@ -135,6 +137,27 @@ describe('redirections (processCommand → getNodeByQuery)', () => {
     c.run(0, 'CLUSTER', 'DELSLOTS', '5061');
     expect(c.run(0, 'GET', 'bar')).toBe('CLUSTERDOWN Hash slot not served');
     expect(c.run(0, 'GET', '{t}')).toBe('CLUSTERDOWN The cluster is down');
+  });
+});
+
+describe('blocked clients (clusterRedirectBlockedClientIfNeeded)', () => {
+  const written = (out: readonly ServerOutput[], id: number): string => out.map((o) => (o.type === 'write' && o.id === id ? Buffer.from(o.bytes).toString('latin1') : '')).join('');
+
+  test('a client blocked on a key whose slot moved away gets -MOVED at the next serverCron; with the cluster down, -CLUSTERDOWN', () => {
+    const c = testCluster();
+    const n0 = c.nodes[0];
+    if (n0 === undefined) throw new Error('no node');
+    n0.srv.connect(900);
+    n0.srv.connect(901);
+    expect(written(n0.srv.data(900, encodeCommand(['BLPOP', 'bar', '0'])), 900)).toBe('');
+    // 'hello' is in slot 866, also node 0's, and does not move.
+    expect(written(n0.srv.data(901, encodeCommand(['BLPOP', 'hello', '0'])), 901)).toBe('');
+    expect(written(n0.srv.tick().outputs, 900)).toBe('');
+    c.run(1, 'CLUSTER', 'SETSLOT', '5061', 'NODE', ID[1]);
+    c.run(0, 'CLUSTER', 'SETSLOT', '5061', 'NODE', ID[1]);
+    expect(written(n0.srv.tick().outputs, 900)).toBe('-MOVED 5061 127.0.0.1:30002\r\n');
+    c.run(0, 'CLUSTER', 'DELSLOTS', '0');
+    expect(written(n0.srv.tick().outputs, 901)).toBe('-CLUSTERDOWN The cluster is down\r\n');
   });
 });
 

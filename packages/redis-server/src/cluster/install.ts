@@ -7,6 +7,7 @@
  */
 import { rdbPayloadCodec } from '@protolab/redis-rdb';
 import type { RedisServer } from '../server.js';
+import { redirectBlockedClients } from './blocked-redirect.js';
 import { clusterCommand } from './cluster-command.js';
 import { migrateCommand, restoreAskingCommand } from './migrate.js';
 import { askingCommand, clusterRouteFilter, readonlyCommand, selectCommand } from './redirect.js';
@@ -26,6 +27,9 @@ export function installCluster(srv: RedisServer, bus: ClusterBus, myself: Cluste
   srv.serverCommands.set('select', selectCommand);
   srv.infoSections.set('cluster', () => '# Cluster\r\ncluster_enabled:1\r\n');
   srv.commandFilters.push(clusterRouteFilter(node));
+  srv.cronHooks.push(() => {
+    redirectBlockedClients(node);
+  });
   bus.join(node);
   return node;
 }
