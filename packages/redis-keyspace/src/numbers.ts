@@ -56,7 +56,11 @@ export function parseDouble(bin: string): number | undefined {
 }
 
 /** Two rank arguments (LRANGE, ZRANGE …) as integers, or undefined when one is not (not-an-integer). */
-export function rangeIndexes(startArg: string, endArg: string): [bigint, bigint] | undefined {
+export function rangeIndexes(startArg: string, endArg: string): [bigint | number, bigint | number] | undefined {
+  // Fast path: both below 2^53 as numbers (no bigint allocation); normRange takes either.
+  const s = string2number(startArg);
+  const e = s === undefined ? undefined : string2number(endArg);
+  if (s !== undefined && e !== undefined) return [s, e];
   const start = string2ll(startArg);
   const end = string2ll(endArg);
   if (start === undefined || end === undefined) return undefined;
@@ -67,7 +71,20 @@ export function rangeIndexes(startArg: string, endArg: string): [bigint, bigint]
  * t_list.c / t_zset.c rank-range normalisation (negative = from the end, clamp to the length).
  * Returns [start, end] inclusive, or undefined when the range is empty.
  */
-export function normRange(start: bigint, end: bigint, len: number): [number, number] | undefined {
+export function normRange(start: bigint | number, end: bigint | number, len: number): [number, number] | undefined {
+  if (typeof start === 'number' && typeof end === 'number') {
+    // |start|, |end| < 2^53 and len < 2^32: exact in numbers
+    if (start < 0) start = len + start;
+    if (end < 0) end = len + end;
+    if (start < 0) start = 0;
+    if (start > end || start >= len) return undefined;
+    if (end >= len) end = len - 1;
+    return [start, end];
+  }
+  return normRangeBig(BigInt(start), BigInt(end), len);
+}
+
+function normRangeBig(start: bigint, end: bigint, len: number): [number, number] | undefined {
   const n = BigInt(len);
   if (start < 0n) start = n + start;
   if (end < 0n) end = n + end;

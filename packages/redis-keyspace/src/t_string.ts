@@ -8,7 +8,7 @@ import { OK, NULL_BULK, E, err, int, bulk, array } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { KeyspaceCore } from './core.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, isReply, isType, lookupKeyRead, lookupKeyReadOrReply, lookupTypedWrite, optName } from './server.js';
+import { arg, cmd, isReply, isType, lookupKeyReadOrReply, lookupTypedWrite, optName } from './server.js';
 import { ldAdd, ld2string, ldFromBigint, string2ld } from './longdouble.js';
 import type { LongDouble } from './longdouble.js';
 
@@ -185,10 +185,14 @@ function getsetCommand(c: Ctx): RespValue {
 }
 
 function mgetCommand(c: Ctx): RespValue {
+  const { core, argv } = c;
+  const db = c.client.db;
   const out: RespValue[] = [];
-  for (let j = 1; j < c.argv.length; j++) {
-    const o = lookupKeyRead(c, arg(c, j));
-    out.push(o !== undefined && isType(o.val, 'string') ? bulk(strOf(o.val)) : NULL_BULK);
+  for (let j = 1; j < argv.length; j++) {
+    // lookupKeyRead, by slot (no RObj per key): a missing key or another type answers nil
+    const slot = core.lookup(db, argv[j] ?? '');
+    const v = slot < 0 ? undefined : db.valOf[slot];
+    out.push(v !== undefined && isType(v, 'string') ? bulk(strOf(v)) : NULL_BULK);
   }
   return array(out);
 }

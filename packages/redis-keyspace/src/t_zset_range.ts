@@ -65,7 +65,7 @@ export function toLexRange(min: LexBound, max: LexBound): LexRange | 'empty' {
 
 /** How ZRANGE selects: by rank, score or lex, with REV and LIMIT (t_zset.c zrange_result_handler inputs). */
 export type ZrangeSpec =
-  | { by: 'rank'; start: bigint; end: bigint; rev: boolean }
+  | { by: 'rank'; start: bigint | number; end: bigint | number; rev: boolean }
   | { by: 'score'; range: ScoreRange; rev: boolean; offset: bigint; limit: bigint }
   | { by: 'lex'; range: LexRange | 'empty'; rev: boolean; offset: bigint; limit: bigint };
 
