@@ -252,6 +252,18 @@ describe('CONFIG and INFO persistence', () => {
     expect(h.cmd('CONFIG SET appendfsync sometimes')).toMatch(/^-ERR CONFIG SET failed \(possibly related to argument 'appendfsync'\)/);
     expect(h.cmd('CONFIG SET appenddirname x')).toMatch(/can't set immutable config/);
   });
+
+  test('CONFIG SET appendfsync always reopens the AOF with the new policy; the log goes on in the same INCR file', () => {
+    const h = persistentHarness({ ...AOF, appendfsync: 'no' });
+    h.cmd('SET a 1');
+    expect(h.cmd('CONFIG SET appendfsync always')).toBe('+OK\r\n');
+    expect(h.cmd('CONFIG GET appendfsync')).toBe(`*2\r\n${bulk('appendfsync')}${bulk('always')}`);
+    h.cmd('SET b 2');
+    const incr = 'appendonlydir/appendonly.aof.1.incr.aof';
+    expect(h.disk.durableSize(incr)).toBe(h.disk.size(incr));
+    expect(h.disk.list()).toHaveLength(3);
+    expect(h.crashAndRestart(7).cmd('MGET a b')).toBe(`*2\r\n${bulk('1')}${bulk('2')}`);
+  });
 });
 
 describe("Redis's own tests (tests/unit/other.tcl, tests/integration/rdb.tcl, aof.tcl), with this server", () => {
