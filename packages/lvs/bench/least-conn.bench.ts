@@ -6,13 +6,10 @@ import { VirtualService, type Dest } from '@protolab/lvs';
 import { NginxUpstream } from '@protolab/nginx';
 import { Prng } from '@protolab/sim';
 import os from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
-// A full collection before each timed window (untimed), so the garbage of the previous build
-// (10,000 Dests, their names and closures) is not collected inside the next short window.
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
+// No forced GC before a window: tried (v8 --expose-gc, a full collection untimed) and it made the
+// ratios worse in 4 alternating pairs at load 22–26 (probably because the concurrent sweeping it
+// starts runs on helper threads, which process.cpuUsage counts inside the next window).
 
 /** CPU ms of this process (user + system; the preamble's measure on a shared, loaded machine). */
 function cpuMs(): number {
@@ -42,7 +39,6 @@ function build(kind: Kind, n: number, indexed: boolean, seed: number): VirtualSe
 function run(svc: VirtualService, events: number, seed: number, out: string[] | undefined, check?: string[]): number {
   const r = new Prng(seed);
   const list = svc.dests;
-  collect();
   const t0 = cpuMs();
   for (let e = 0; e < events; e++) {
     const d: Dest | null = svc.schedule({ srcAddr: 1, dstAddr: 0x0a000000 + r.int(0, 1000) });
