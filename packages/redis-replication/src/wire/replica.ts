@@ -135,7 +135,8 @@ function onLinkEvents(st: ReplState, events: readonly ReplicaLinkEvent[], out: R
 function onContinue(st: ReplState, newReplid: string | undefined, out: ReplIo[]): void {
   st.replicaStats.continues++;
   st.cached = undefined;
-  st.masterDb = -1;
+  // The master client keeps its db across the resumed link (the cached master's c->db): the master
+  // does not repeat SELECT after +CONTINUE, because its slaveseldb did not change.
   if (newReplid !== undefined && newReplid !== st.replid) {
     shiftReplicationId(st);
     st.replid = newReplid;
