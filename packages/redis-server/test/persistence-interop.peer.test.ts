@@ -108,4 +108,21 @@ describePeer('redis-server', 'persistence interop with redis-server 7.0.15: AOF 
       await real.stop();
     }
   });
+
+  test('INFO persistence has the fields of redis-server 7.0.15, in its order (appendonly no and yes)', async () => {
+    for (const appendonly of ['no', 'yes']) {
+      const real = await startServer({ name: 'redis-server', command: 'redis-server', args: realArgs(appendonly) });
+      const ours = await startCli(['--dir', tmp(), '--appendonly', appendonly, '--save', '']);
+      const fields = async (port: number): Promise<string[]> => {
+        const c = await RespClient.connect(port);
+        const text = s(await c.call('INFO', 'persistence'));
+        await c.close();
+        return text.split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':')[0] ?? '');
+      };
+      expect(await fields(ours.port)).toEqual(await fields(real.port));
+      await real.stop();
+      ours.child.kill('SIGTERM');
+      await ours.exited;
+    }
+  });
 });
