@@ -113,6 +113,11 @@ describe('one command table', () => {
     expect(commandKeys(['LMPOP', '2', 'a', 'b', 'LEFT'])).toEqual(['a', 'b']);
     expect(commandKeys(['OBJECT', 'ENCODING', 'k'])).toEqual(['k']);
     expect(commandKeys(['LMOVE', 's', 'd', 'LEFT', 'RIGHT'])).toEqual(['s', 'd']);
+    // Commands routed by the cluster's own rows (the server runs them): blocking commands, WATCH.
+    expect(commandKeys(['BLPOP', 'a', 'b', '0'])).toEqual(['a', 'b']);
+    expect(commandKeys(['BLMPOP', '0', '2', 'a', 'b', 'LEFT'])).toEqual(['a', 'b']);
+    expect(commandKeys(['BLMOVE', 's', 'd', 'LEFT', 'RIGHT', '0'])).toEqual(['s', 'd']);
+    expect(commandKeys(['WATCH', 'a', 'b'])).toEqual(['a', 'b']);
     // A key equal to an earlier non-key argument still names the right bytes.
     expect(commandKeys(['ZUNIONSTORE', 'd', '2', '2', 'x'])).toEqual(['d', '2', 'x']);
     expect(() => commandKeys(['OBJECT', 'FOO', 'k'])).toThrow("ERR unknown subcommand 'FOO'. Try OBJECT HELP.");
