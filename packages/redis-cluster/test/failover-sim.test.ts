@@ -4,13 +4,15 @@ import { clusterFailoverDeployment, type ClusterFailoverDeployment, type Failove
 
 /** Seeded runs in `npm test`; the soak script raises this through PROTOLAB_SOAK_RUNS. */
 const RUNS = Number(process.env['PROTOLAB_SOAK_RUNS'] ?? 60);
+/** First seed of the runs (to replay a soak's failure: PROTOLAB_SOAK_FROM=5796 PROTOLAB_SOAK_RUNS=1). */
+const FROM = Number(process.env['PROTOLAB_SOAK_FROM'] ?? 1);
 
 const node = (d: ClusterFailoverDeployment, name: string): FailoverSimNode => d.sim.node<FailoverSimNode>(name);
 const up = (d: ClusterFailoverDeployment): string[] => [...d.idOf.keys()].filter((n) => d.sim.isUp(n));
 
 interface Outcome {
-  /** failover_auth_epoch → the nodes promoted by an election in that epoch. */
-  readonly promotedByEpoch: Map<number, Set<string>>;
+  /** `epoch/shard` → the nodes of that shard promoted by an election in that epoch. */
+  readonly promotedByEpoch: Map<string, Set<string>>;
   /** FAIL flags set by quorum with fewer reports than needed. */
   readonly failsWithoutQuorum: number;
   readonly promotions: number;
@@ -62,7 +64,7 @@ function run(seed: number, planted?: 'two-votes-per-epoch' | 'pfail-is-fail'): O
 
 function judge(d: ClusterFailoverDeployment, acked: ReadonlyMap<number, string>): Outcome {
   const problems: string[] = [];
-  const promotedByEpoch = new Map<number, Set<string>>();
+  const promotedByEpoch = new Map<string, Set<string>>();
   let failsWithoutQuorum = 0;
   let promotions = 0;
   for (const n of up(d)) {
@@ -70,17 +72,25 @@ function judge(d: ClusterFailoverDeployment, acked: ReadonlyMap<number, string>)
       if (e.type === 'fail' && e.by === 'quorum' && e.reports < e.needed) failsWithoutQuorum++;
       if (e.type !== 'promoted' || e.takeover) continue;
       promotions++;
-      const s = promotedByEpoch.get(e.epoch) ?? new Set<string>();
+      // Redis promises one master per shard per epoch: two shards may each promote a replica in
+      // the same epoch (a freshly promoted master has not voted in it yet); their configEpochs
+      // then collide and clusterHandleConfigEpochCollision separates them.
+      const key = `epoch ${String(e.epoch)} shard ${n.slice(1, 2)}`;
+      const s = promotedByEpoch.get(key) ?? new Set<string>();
       s.add(n);
-      promotedByEpoch.set(e.epoch, s);
+      promotedByEpoch.set(key, s);
     }
   }
   let lostAcked = 0;
+  const ownerEpochs = new Map<number, string>();
   for (const [shard, [first]] of d.shardSlots) {
     const owner = agreedOwner(d, first, problems);
     if (owner === undefined) continue;
     const ob = node(d, owner).bus;
     if (ob.myself.role !== 'master') problems.push(`${owner} owns slot ${first} but is not a master in its own view`);
+    const clash = ownerEpochs.get(ob.myself.configEpoch);
+    if (clash !== undefined && clash !== owner) problems.push(`${owner} and ${clash} serve slots with the same configEpoch ${String(ob.myself.configEpoch)}`);
+    ownerEpochs.set(ob.myself.configEpoch, owner);
     const held = new Set(node(d, owner).history);
     for (const [w, s] of acked) if (s === shard && !held.has(w)) lostAcked++;
   }
@@ -94,23 +104,25 @@ function judge(d: ClusterFailoverDeployment, acked: ReadonlyMap<number, string>)
 }
 
 describe('cluster.c replica fail-over on @protolab/sim, under loss, delay, crashes and partitions', () => {
-  test(`in ${RUNS} seeded runs: at most one replica is promoted per epoch, FAIL needs a majority of masters, and once healed every slot has one agreed owner that is a master and every other node replicates one`, () => {
+  test(`in ${RUNS} seeded runs: at most one replica per shard is promoted per epoch, masters serving slots end with distinct configEpochs, FAIL needs a majority of masters, and once healed every slot has one agreed owner that is a master and every other node replicates one`, () => {
     let promotions = 0;
     let runsWithLoss = 0;
-    for (let seed = 1; seed <= RUNS; seed++) {
+    for (let seed = FROM; seed < FROM + RUNS; seed++) {
       const o = run(seed);
-      for (const [epoch, nodes] of o.promotedByEpoch) expect(nodes.size, `seed ${seed}: epoch ${epoch} promoted ${[...nodes].join(', ')}`).toBe(1);
+      for (const [key, nodes] of o.promotedByEpoch) expect(nodes.size, `seed ${seed}: ${key} promoted ${[...nodes].join(', ')}`).toBe(1);
       expect(o.failsWithoutQuorum, `seed ${seed}`).toBe(0);
       expect(o.problems, `seed ${seed}`).toEqual([]);
       promotions += o.promotions;
       if (o.lostAcked > 0) runsWithLoss++;
     }
     // "Sometimes" checks: fail-overs happen, and asynchronous replication loses acknowledged writes in some runs.
-    expect(promotions).toBeGreaterThan(RUNS / 3);
-    expect(runsWithLoss).toBeGreaterThan(0);
+    if (RUNS >= 60) {
+      expect(promotions).toBeGreaterThan(RUNS / 3);
+      expect(runsWithLoss).toBeGreaterThan(0);
+    }
   });
 
-  test('planted bug: a master that votes twice in one epoch lets two replicas be promoted in the same epoch (caught)', () => {
+  test('planted bug: a master that votes twice in one epoch lets two replicas of one master be promoted in the same epoch (caught)', () => {
     // Two replicas with equal offsets are both rank 0; with slow links their requests can share an epoch.
     let caughtAt: number | undefined;
     for (let seed = 1; seed <= 200 && caughtAt === undefined; seed++) {
