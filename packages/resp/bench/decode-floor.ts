@@ -1,0 +1,78 @@
+// Why `:` integers and `$-1` stay below 1.5× redis-parser (issue 19): the floor. Three decoders of
+// the same 64 KiB chunks of `:123456\r\n` (or `$-1\r\n`), CPU time, interleaved, ROUNDS rounds:
+// - floor: the least any decoder returning RespValues can do — one loop over the bytes, the
+//   digits by charCode arithmetic, one `{ type, value }` object per reply (or the shared null)
+//   pushed into the array a push() returns; no validation, no resumable state, no chunk joins
+//   (a reply cut by a chunk end is simply skipped);
+// - redis-parser 3.0.0 (returnBuffers: true), which hands a bare number / null to a callback;
+// - @protolab/resp (integers: 'number').
+//   npx tsx --conditions=@protolab/source packages/resp/bench/decode-floor.ts
+// If redis-parser ÷ floor is itself below 1.5×, no decoder with this output can reach 1.5×.
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import { RespDecoder } from '@protolab/resp';
+
+type RedisParserCtor = new (options: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => { execute(b: Buffer): void };
+const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
+const ROUNDS = Number(process.env['ROUNDS'] ?? 15);
+const NULL_BULK = Object.freeze({ type: 'null', resp2: 'bulk' });
+
+function floor(chunks: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const buf of chunks) {
+    const out: object[] = [];
+    const end = buf.length;
+    let p = 0;
+    while (p < end) {
+      const t = buf[p] ?? 0;
+      let i = p + 1;
+      const neg = buf[i] === 0x2d;
+      if (neg) i++;
+      let v = 0;
+      let c = 0;
+      for (; i < end; i++) {
+        c = buf[i] ?? 0;
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+      }
+      if (c !== 13 || i + 1 >= end) break;
+      out.push(t === 0x24 ? NULL_BULK : { type: 'integer', value: neg ? -v : v });
+      p = i + 2;
+    }
+    n += out.length;
+  }
+  return n;
+}
+
+const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+for (const [name, unit] of [[':123456', ':123456\r\n'], ['$-1', '$-1\r\n']] as const) {
+  const n = 200_000;
+  const corpus = Buffer.from(unit.repeat(n));
+  const chunks: Buffer[] = [];
+  for (let o = 0; o < corpus.length; o += 65536) chunks.push(corpus.subarray(o, o + 65536));
+  let sink = 0;
+  const runs: [string, () => void][] = [
+    ['floor', () => (sink += floor(chunks))],
+    ['redis-parser', () => {
+      const p = new RedisParserClass({ returnReply: () => sink++, returnError: () => sink++, returnBuffers: true });
+      for (const c of chunks) p.execute(c);
+    }],
+    ['protolab', () => {
+      const d = new RespDecoder({ integers: 'number' });
+      for (const c of chunks) sink += d.push(c).length;
+    }],
+  ];
+  const t = runs.map(() => [] as number[]);
+  for (let r = 0; r < ROUNDS + 2; r++) {
+    runs.forEach(([, fn], i) => {
+      const c0 = process.cpuUsage();
+      fn();
+      const c = process.cpuUsage(c0);
+      if (r >= 2) t[i]?.push(((c.user + c.system) * 1000) / n);
+    });
+  }
+  const [f, rp, us] = t.map(median) as [number, number, number];
+  console.log(`${name.padEnd(8)} ns/reply: floor ${f.toFixed(1)}, redis-parser ${rp.toFixed(1)}, protolab ${us.toFixed(1)}; redis-parser ÷ floor ${(rp / f).toFixed(2)}×, redis-parser ÷ protolab ${(rp / us).toFixed(2)}×, protolab ÷ floor ${(us / f).toFixed(2)}×${sink < 0 ? '' : ''}`);
+}
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
