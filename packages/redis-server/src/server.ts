@@ -43,6 +43,7 @@ import { parseObufLimits, registerServerConfig } from './server-config.js';
 import type { InfoSection } from './info.js';
 import { registerDefaultSections, STARTUP_MEMORY } from './info.js';
 import { CORE_COMMANDS } from './server-commands.js';
+import { encodeReply } from './reply.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
 import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
@@ -109,6 +110,8 @@ export class RedisServer {
   readonly runId: string;
   readonly replId: string;
   private readonly processInfoFn: () => ProcessInfo;
+  /** Clients asked to be closed since the last beforeSleep (server.clients_to_close). */
+  private readonly toClose = new Set<Client>();
   /** client-output-buffer-limit, parsed (checked on every reply, so not re-parsed each time). */
   private obufLimits: ReturnType<typeof parseObufLimits>;
   private readonly onPropagate: PropagateFn | undefined;
@@ -204,6 +207,7 @@ export class RedisServer {
    * (CLIENT_CLOSE_AFTER_REPLY), any other at once with nothing more written (CLIENT_CLOSE_ASAP).
    */
   killClient(c: Client, self: boolean): void {
+    this.toClose.add(c);
     if (self) c.closeAfterReply = true;
     else {
       c.closeAsap = true;
@@ -344,6 +348,7 @@ export class RedisServer {
       c.pendingBytes = 0;
       this.append(connId, encode(err(`ERR ${error.redisText}`)));
       c.closeAfterReply = true;
+      this.toClose.add(c);
     }
     return this.beforeSleep();
   }
@@ -361,6 +366,7 @@ export class RedisServer {
       for (const a of argv) c.pendingBytes -= a.length;
       const r = this.processCommand(c, argv);
       if (r !== undefined) this.reply(c, r);
+      if (closing(c)) this.toClose.add(c);
       // networking.c resetClient: SKIP lasts one command; CLIENT REPLY SKIP arms it for the next.
       if (c.replyMode === 'skip') c.replyMode = 'on';
       else if (c.replyMode === 'skipnext') c.replyMode = 'skip';
@@ -371,7 +377,7 @@ export class RedisServer {
   /** addReply, minding CLIENT REPLY OFF|SKIP (prepareClientToWrite drops the reply). */
   private reply(c: Client, r: RespValue): void {
     if (r.type === 'error') this.stats.totalErrorReplies++;
-    if (c.replyMode === 'on' || c.replyMode === 'skipnext') this.append(c.connId, encode(r, { protocol: c.resp }));
+    if (c.replyMode === 'on' || c.replyMode === 'skipnext') this.append(c.connId, encodeReply(r, c.resp));
   }
 
   /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
@@ -382,8 +388,10 @@ export class RedisServer {
     this.handleClientsBlockedOnKeys();
     for (const hook of this.beforeSleepHooks) hook();
     const out = this.flush();
-    for (const c of [...this.clients.values()]) {
-      if (!closing(c) && !c.closeAsap) continue;
+    const toClose = [...this.toClose];
+    this.toClose.clear();
+    for (const c of toClose) {
+      if (this.clients.get(c.connId) !== c || (!closing(c) && !c.closeAsap)) continue;
       this.close(c.connId);
       out.push(c.closeAsap ? { type: 'close', id: c.connId, abort: true } : { type: 'close', id: c.connId });
     }
