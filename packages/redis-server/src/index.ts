@@ -11,7 +11,7 @@ export { startPersistentRedisServer } from './adapters/persistence.js';
 export type { StartPersistentRedisServerOptions, RunningPersistentRedisServer } from './adapters/persistence.js';
 // Cluster mode (src/cluster/, src/adapters/cluster*.ts)
 export { startRedisCluster, RedisClusterError } from './adapters/cluster.js';
-export type { StartRedisClusterOptions, RunningRedisCluster, RunningClusterNode } from './adapters/cluster.js';
+export type { StartRedisClusterOptions, RunningRedisCluster, RunningClusterNode, RedisClusterErrorCode } from './adapters/cluster.js';
 export { reshard } from './adapters/cluster-reshard.js';
 export type { ReshardOptions, ReshardResult } from './adapters/cluster-reshard.js';
 export { installCluster, nodeIdFromBytes } from './cluster/install.js';

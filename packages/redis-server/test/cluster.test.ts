@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { keyHashSlot } from '@protolab/redis-cluster';
 import { encodeCommand } from '@protolab/resp';
 import type { ServerOutput } from '../src/index.js';
-import { computeReshardTable, parseClusterNodes } from '../src/index.js';
+import { computeReshardTable, parseClusterNodes, planReshard, startRedisCluster } from '../src/index.js';
 import type { PlanNode } from '../src/index.js';
 import { testCluster } from './cluster-harness.js';
 
@@ -212,6 +212,24 @@ describe('bad input', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('typed errors', () => {
+  test('startRedisCluster refuses a master count outside 1..1000 and a port without room, with RedisClusterError BAD_OPTION', async () => {
+    await expect(startRedisCluster({ masters: 0 })).rejects.toMatchObject({ name: 'RedisClusterError', code: 'BAD_OPTION' });
+    await expect(startRedisCluster({ masters: 3, port: 65000 })).rejects.toMatchObject({ name: 'RedisClusterError', code: 'BAD_OPTION' });
+  });
+
+  test('planReshard refuses open slots, an unknown target, the target as a source, and more slots than the sources hold (ReshardPlanError)', () => {
+    const c = testCluster();
+    const nodes = parseClusterNodes(String(c.run(0, 'CLUSTER', 'NODES')));
+    expect(() => planReshard(nodes, ID[0], 'ffff', 10)).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE' }) as Error);
+    expect(() => planReshard(nodes, ID[0], ID[0], 10)).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE' }) as Error);
+    expect(() => planReshard(nodes, ID[0], ID[1], 6000)).toThrow(expect.objectContaining({ code: 'NOT_ENOUGH_SLOTS' }) as Error);
+    expect(planReshard(nodes, 'all', ID[2].slice(0, 6), 10).moves.map((m) => m.slot)).toEqual([5461, 5462, 5463, 5464, 5465, 5466, 0, 1, 2, 3]);
+    c.run(0, 'CLUSTER', 'SETSLOT', '7', 'MIGRATING', ID[1]);
+    expect(() => planReshard(parseClusterNodes(String(c.run(0, 'CLUSTER', 'NODES'))), ID[0], ID[1], 1)).toThrow(expect.objectContaining({ code: 'OPEN_SLOTS' }) as Error);
   });
 });
 

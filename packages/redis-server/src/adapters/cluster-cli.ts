@@ -10,6 +10,7 @@
  */
 import { startRedisCluster } from './cluster.js';
 import { reshard } from './cluster-reshard.js';
+import { RedisClusterError } from '../cluster/errors.js';
 
 const CLUSTER_FLAGS = new Set(['cluster', 'port', 'bind', 'hz', 'maxclients', 'proto-max-bulk-len']);
 const RESHARD_FLAGS = new Set(['cluster-reshard', 'from', 'to', 'slots', 'pipeline', 'timeout']);
@@ -18,9 +19,9 @@ function flags(args: readonly string[], allowed: ReadonlySet<string>): Map<strin
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
     const name = (args[i] ?? '').replace(/^--/, '').toLowerCase();
-    if (!allowed.has(name)) throw new Error(`option '${args[i] ?? ''}' is not supported here (supported: ${[...allowed].map((f) => `--${f}`).join(', ')})`);
+    if (!allowed.has(name)) throw new RedisClusterError('BAD_OPTION', `option '${args[i] ?? ''}' is not supported here (supported: ${[...allowed].map((f) => `--${f}`).join(', ')})`);
     const value = args[i + 1];
-    if (value === undefined) throw new Error(`option '--${name}' needs a value`);
+    if (value === undefined) throw new RedisClusterError('BAD_OPTION', `option '--${name}' needs a value`);
     out.set(name, value);
   }
   return out;
@@ -29,7 +30,7 @@ function flags(args: readonly string[], allowed: ReadonlySet<string>): Map<strin
 function int(m: Map<string, string>, name: string): number | undefined {
   const v = m.get(name);
   if (v === undefined) return undefined;
-  if (!/^[0-9]+$/.test(v)) throw new Error(`argument of '--${name}' must be a non-negative integer, found '${v}'`);
+  if (!/^[0-9]+$/.test(v)) throw new RedisClusterError('BAD_OPTION', `argument of '--${name}' must be a non-negative integer, found '${v}'`);
   return Number(v);
 }
 
@@ -57,11 +58,11 @@ async function runReshard(m: Map<string, string>): Promise<void> {
   const entry = m.get('cluster-reshard') ?? '';
   const colon = entry.lastIndexOf(':');
   const port = Number(entry.slice(colon + 1));
-  if (colon === -1 || !Number.isInteger(port)) throw new Error(`--cluster-reshard needs host:port, found '${entry}'`);
+  if (colon === -1 || !Number.isInteger(port)) throw new RedisClusterError('BAD_OPTION', `--cluster-reshard needs host:port, found '${entry}'`);
   const from = m.get('from');
   const to = m.get('to');
   const slots = int(m, 'slots');
-  if (from === undefined || to === undefined || slots === undefined) throw new Error('--cluster-reshard needs --from <id>|all, --to <id> and --slots <n>');
+  if (from === undefined || to === undefined || slots === undefined) throw new RedisClusterError('BAD_OPTION', '--cluster-reshard needs --from <id>|all, --to <id> and --slots <n>');
   const r = await reshard(
     { host: entry.slice(0, colon), port },
     {

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { SlotMap } from '@protolab/redis-cluster';
 import { installCluster, nodeIdFromBytes } from '../cluster/install.js';
 import { ClusterBus } from '../cluster/state.js';
+import { RedisClusterError } from '../cluster/errors.js';
 import type { ClusterNodeState } from '../cluster/state.js';
 import { startRedisServer } from './net.js';
 import type { RunningRedisServer, StartRedisServerOptions } from './net.js';
@@ -40,15 +41,8 @@ export interface RunningRedisCluster {
   close(): Promise<void>;
 }
 
-export class RedisClusterError extends Error {
-  override readonly name = 'RedisClusterError';
-  constructor(
-    readonly code: 'BAD_OPTION',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { RedisClusterError } from '../cluster/errors.js';
+export type { RedisClusterErrorCode } from '../cluster/errors.js';
 
 export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<RunningRedisCluster> {
   const masters = options.masters ?? 3;

@@ -16,6 +16,7 @@
  */
 import type { Keyspace } from '@protolab/redis-keyspace';
 import { commandKeys, keyHashSlot } from '@protolab/redis-cluster';
+import { RedisClusterError } from './errors.js';
 
 type Db0 = Keyspace['core']['dbs'][number];
 
@@ -75,7 +76,7 @@ export class SlotKeys {
 
   private db0(): Db0 {
     const db = this.keyspace.core.dbs[0];
-    if (db === undefined) throw new Error('SlotKeys: the keyspace has no db 0');
+    if (db === undefined) throw new RedisClusterError('INVARIANT', 'SlotKeys: a cluster node keyspace has db 0');
     return db;
   }
 

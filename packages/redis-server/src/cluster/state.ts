@@ -14,6 +14,7 @@ import { SlotMap } from '@protolab/redis-cluster';
 import type { Client } from '../client.js';
 import type { RedisServer } from '../server.js';
 import { SlotKeys } from './slot-keys.js';
+import { RedisClusterError } from './errors.js';
 
 /** A node as gossip knows it (a CLUSTER NODES line without the slots). */
 export interface ClusterNodeRecord {
@@ -104,6 +105,8 @@ export class ClusterNodeState {
     const before = this.slots.owner(slot);
     this.slots.assign(slot, node);
     this.assigned += (node === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
+    if (this.assigned < 0 || this.assigned > 16384) throw new RedisClusterError('INVARIANT', `cluster state: ${this.assigned} slots assigned, outside 0..16384`);
+    if (node !== undefined && !this.bus.nodes.has(node) && node !== this.myself.id) throw new RedisClusterError('INVARIANT', `cluster state: slot ${slot} assigned to ${node}, a node nobody knows`);
   }
 
   /** The slot table (a copy) for CLUSTER SLOTS / SHARDS. */
