@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
+import type { WireReplicationConfig } from '@protolab/redis-replication';
 import type { RedisServer } from '../src/server.js';
 import { ReplPump } from './replication-pump.js';
 
@@ -36,10 +37,11 @@ function dataset(srv: RedisServer): string[] {
 
 const seen = { continues: 0, fullAfterFirst: 0, runs: 0 };
 
-function run(ops: readonly Op[]): void {
+function run(ops: readonly Op[], plantedBug?: WireReplicationConfig['plantedBug']): void {
+  const config = { replBacklogSize: 16 * 1024, ...(plantedBug !== undefined ? { plantedBug } : {}) };
   const net = new ReplPump();
-  const m = net.add(6379, { replBacklogSize: 16 * 1024 });
-  const replicas = [net.add(6380, { replBacklogSize: 16 * 1024 }), net.add(6381, { replBacklogSize: 16 * 1024 })];
+  const m = net.add(6379, config);
+  const replicas = [net.add(6380, config), net.add(6381, config)];
   for (const r of replicas) net.client(r.port).send('REPLICAOF', '127.0.0.1', 6379);
   net.drain();
   const c = net.client(6379);
@@ -90,3 +92,10 @@ test('regression (shrunk by the property above): after +CONTINUE the master clie
     { kind: 'set', db: 2, key: 0, size: 1 },
   ]);
 });
+
+for (const bug of ['select-reset-on-continue', 'continue-past-backlog'] as const) {
+  test(`planted bug "${bug}" is caught by the schedule property`, () => {
+    const r = fc.check(fc.property(fc.array(op, { maxLength: 40 }), (ops) => { run(ops, bug); }), { numRuns: 200 });
+    expect(r.failed).toBe(true);
+  });
+}

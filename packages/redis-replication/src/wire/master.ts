@@ -56,7 +56,9 @@ export function syncCommand(st: ReplState, connId: number, ip: string, psync: { 
 
 function tryPartial(st: ReplState, slave: SlaveLink, replid: string, psyncOffset: number, out: ReplIo[]): boolean {
   const known = replid === st.replid || (replid === st.replid2 && psyncOffset <= st.second_replid_offset);
-  const bytes = known && st.repl_backlog !== undefined ? st.repl_backlog.from(psyncOffset) : undefined;
+  const b = st.repl_backlog;
+  const from = st.config.plantedBug === 'continue-past-backlog' && b !== undefined ? Math.max(psyncOffset, b.offset) : psyncOffset;
+  const bytes = known && b !== undefined ? b.from(from) : undefined;
   if (bytes === undefined) return false;
   st.stats.sync_partial_ok++;
   slave.state = 'online';

@@ -137,6 +137,7 @@ function onContinue(st: ReplState, newReplid: string | undefined, out: ReplIo[])
   st.cached = undefined;
   // The master client keeps its db across the resumed link (the cached master's c->db): the master
   // does not repeat SELECT after +CONTINUE, because its slaveseldb did not change.
+  if (st.config.plantedBug === 'select-reset-on-continue') st.masterDb = -1;
   if (newReplid !== undefined && newReplid !== st.replid) {
     shiftReplicationId(st);
     st.replid = newReplid;

@@ -23,6 +23,12 @@ export interface WireReplicationConfig {
   readonly replPingReplicaPeriodSec: number;
   /** replica-priority (default 100), for INFO. */
   readonly replicaPriority: number;
+  /**
+   * Deliberate bugs, for tests that prove the properties catch them (never set otherwise):
+   * `select-reset-on-continue`: the replica forgets its master client's db on +CONTINUE;
+   * `continue-past-backlog`: the master answers +CONTINUE for an offset its backlog no longer holds.
+   */
+  readonly plantedBug?: 'select-reset-on-continue' | 'continue-past-backlog';
 }
 
 export const DEFAULT_WIRE_REPLICATION_CONFIG: WireReplicationConfig = {
