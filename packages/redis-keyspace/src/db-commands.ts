@@ -3,7 +3,7 @@
  * object.c commands that only read the keyspace. Registered through DB_COMMANDS.
  */
 import type { RespValue } from '@protolab/resp';
-import { string2ll } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { OK, NULL_BULK, E, err, int, bulk, simple, array } from './replies.js';
 import { cloneVal, typeOf } from './values.js';
 import type { Db } from './db.js';

@@ -4,7 +4,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { OK, NULL_BULK, E, err, bulk } from './replies.js';
-import { string2ll } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { binFromBytes, binToBytes } from './bytes.js';
 import { encodingOf } from './values.js';
 import { redisValueOf, valFromRedis } from './convert.js';

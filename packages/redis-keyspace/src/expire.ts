@@ -3,7 +3,8 @@
  * command table through EXPIRE_COMMANDS.
  */
 import type { RespValue } from '@protolab/resp';
-import { LLONG_MAX, LLONG_MIN, string2ll, string2number } from './numbers.js';
+import { LLONG_MAX, LLONG_MIN, string2number } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { E, err, int } from './replies.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lower } from './server.js';

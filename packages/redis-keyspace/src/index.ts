@@ -17,7 +17,8 @@ export {
 export type { CycleClock, CycleResult, CycleType, CostModel, CostKind } from './expire-cycle.js';
 export { DEFAULT_THRESHOLDS, OBJ_ENCODING_EMBSTR_SIZE_LIMIT } from './values.js';
 export type { Thresholds } from './values.js';
-export { formatDouble17g, parseDouble, string2ll } from './numbers.js';
+export { parseDouble } from './numbers.js';
+export { formatDouble17g, string2ll } from '@protolab/redis-common';
 export { redisSimNode } from './adapters/sim-server.js';
 export type { RedisSimNode, RedisSimInput, RedisSimOptions, CycleRecord } from './adapters/sim-server.js';
 export { expiryExperiment } from './adapters/experiment.js';

@@ -1,9 +1,6 @@
 /** Number parsing and formatting with Redis's rules (util.c string2ll, strtod checks, %.17g). */
-import { formatDouble17g, string2ll } from '@protolab/redis-common';
-
-// util.c string2ll and printf("%.17g") have one implementation in protolab, in
-// @protolab/redis-common; re-exported here for the modules that import them from numbers.js.
-export { formatDouble17g, string2ll };
+// util.c string2ll and printf("%.17g") have one implementation in protolab: @protolab/redis-common.
+import { string2ll } from '@protolab/redis-common';
 
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;

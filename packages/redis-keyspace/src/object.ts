@@ -3,7 +3,7 @@ import type { RespValue } from '@protolab/resp';
 import { isLfu } from './evict.js';
 import { NULL_BULK, err, int, bulk, array, simple } from './replies.js';
 import { encodingOf } from './values.js';
-import { string2ll } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, valAt } from './server.js';
 

@@ -9,7 +9,8 @@
  * Elements are binary strings (bytes.ts). Node sizes follow listpack.c's entry encoding
  * (`listpackEntryBytes`); the insert rule is quicklist.c _quicklistNodeAllowInsert.
  */
-import { string2number, string2ll } from './numbers.js';
+import { string2number } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 
 /** quicklist.c optimization_level[1]: `list-max-listpack-size -2` = 8 KB per node (7.0 default). */
 export const QUICKLIST_NODE_MAX_BYTES = 8192;

@@ -5,7 +5,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { E, err, bulk, array } from './replies.js';
-import { string2ll } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { globTokens, stringmatchlen } from './glob.js';
 import { ScanOrder, dictNextPower, parseScanCursor } from './scan.js';
 import type { Db } from './db.js';

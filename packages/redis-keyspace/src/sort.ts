@@ -7,7 +7,8 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { E, err, int, bulk, array, NULL_BULK } from './replies.js';
-import { parseDouble, string2ll } from './numbers.js';
+import { parseDouble } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { ListVal, SetVal, ZsetVal, intsetOrder, strOf } from './values.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isType, lookupKeyRead, optName } from './server.js';

@@ -5,7 +5,8 @@
 import type { RespValue } from '@protolab/resp';
 import { OK, NULL_BULK, EMPTY_ARRAY, E, err, int, bulk, array, emptyMap, mapReply, pushPair } from './replies.js';
 import { HashVal } from './values.js';
-import { LLONG_MAX, LLONG_MIN, string2ll } from './numbers.js';
+import { LLONG_MAX, LLONG_MIN } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { string2ld } from './longdouble.js';
 import type { CommandSpec, Ctx, RObj } from './server.js';
 import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, optName } from './server.js';

@@ -10,7 +10,8 @@
 import type { RespValue } from '@protolab/resp';
 import { EMPTY_ARRAY, NULL_BULK, E, OK, err, int, bulk, array } from './replies.js';
 import { ListVal } from './values.js';
-import { normRange, rangeIndexes, string2ll } from './numbers.js';
+import { normRange, rangeIndexes } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import type { CommandSpec, Ctx, RObj } from './server.js';
 import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, lower } from './server.js';
 

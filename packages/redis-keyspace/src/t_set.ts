@@ -16,7 +16,8 @@
 import type { RespValue } from '@protolab/resp';
 import { EMPTY_ARRAY, NULL_BULK, E, err, int, bulk, array, emptySet, setReply } from './replies.js';
 import { SetVal, intsetable, intsetOrder } from './values.js';
-import { LLONG_MAX, string2ll } from './numbers.js';
+import { LLONG_MAX } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { parseScanCursor } from './scan.js';
 import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './scan-commands.js';
 import type { CommandSpec, Ctx } from './server.js';

@@ -3,7 +3,8 @@
  * commands.ts for how a type file plugs in).
  */
 import type { RespValue } from '@protolab/resp';
-import { LLONG_MAX, LLONG_MIN, string2ll, string2number } from './numbers.js';
+import { LLONG_MAX, LLONG_MIN, string2number } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { OK, NULL_BULK, E, err, int, bulk, array } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { KeyspaceCore } from './core.js';

@@ -4,7 +4,7 @@
  * sdsgrowzero), so growing a string costs amortised O(1) per byte added.
  */
 import type { RespValue } from '@protolab/resp';
-import { string2ll } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { E, err, int, bulk, array, mapReply } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { CommandSpec, Ctx, RObj } from './server.js';

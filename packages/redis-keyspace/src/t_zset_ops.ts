@@ -7,7 +7,8 @@
 import type { RespValue } from '@protolab/resp';
 import { E, err, int, bulk, array, dbl, pushPair } from './replies.js';
 import { SetVal, ZsetVal } from './values.js';
-import { parseDouble, string2ll } from './numbers.js';
+import { parseDouble } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { binCompare } from './bytes.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lookupKeyRead, optName } from './server.js';

@@ -7,7 +7,8 @@
 import type { RespValue } from '@protolab/resp';
 import { EMPTY_ARRAY, E, err, int, bulk, array, dbl, pushPair } from './replies.js';
 import { ZsetVal } from './values.js';
-import { normRange, parseDouble, rangeIndexes, string2ll } from './numbers.js';
+import { normRange, parseDouble, rangeIndexes } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import type { LexRange, ScoreRange, ZskiplistNode } from './skiplist.js';
 import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './skiplist.js';
 import type { CommandSpec, Ctx } from './server.js';

@@ -6,7 +6,7 @@
  * undone by removals in 7.0).
  */
 import type { Encoding } from './types.js';
-import { string2ll } from './numbers.js';
+import { string2ll } from '@protolab/redis-common';
 import { RawStr } from './sds.js';
 import { Prng } from '@protolab/sim';
 import { Quicklist } from './quicklist.js';
