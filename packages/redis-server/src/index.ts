@@ -23,3 +23,10 @@ export { installReplication, READONLY_ERROR, NOREPLICAS_ERROR, WAIT_ON_REPLICA_E
 export type { ReplicationUnitOptions } from './replication/replication.js';
 export { startReplicatedRedisServer } from './adapters/replication.js';
 export type { StartReplicatedRedisServerOptions, RunningReplicatedRedisServer } from './adapters/replication.js';
+// Registries other units plug into (config.ts, info.ts), and what the adapter passes in.
+export { ConfigTable, intParam, boolParam, enumParam, memoryParam, stringParam, memtoull } from './config.js';
+export type { ConfigParam, ConfigListener, ParseResult } from './config.js';
+export { infoSection, bytesToHuman, DEFAULT_SECTIONS } from './info.js';
+export type { InfoSection, InfoField } from './info.js';
+export type { ProcessInfo, ServerStats } from './stats.js';
+export type { ConnectInfo } from './client.js';
