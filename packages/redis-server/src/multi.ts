@@ -5,6 +5,8 @@
  * array without running anything. FLUSHDB/FLUSHALL/SWAPDB call touchAllWatchedKeysInDb.
  */
 import type { Client } from './client.js';
+import { keyOf } from './client.js';
+import type { RedisServer } from './server.js';
 
 export class WatchedKeys {
   /** db → key → watching clients (server.db[db].watched_keys). */
@@ -62,4 +64,30 @@ export class WatchedKeys {
     if (dbMap === undefined) return;
     for (const clients of dbMap.values()) for (const c of clients) c.dirtyCas = true;
   }
+}
+
+/**
+ * signalModifiedKey → touchWatchedKey for one propagated write: flag the WATCHers of the keys it
+ * names (COMMAND GETKEYS), every watcher of a flushed / swapped db, and report keys that clients
+ * are blocked on (server.ready_keys) through `ready`.
+ */
+export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], ready: (db: number, key: Uint8Array) => void): void {
+  const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+  if (name === 'multi' || name === 'exec' || name === 'select') return;
+  if (name === 'flushall' || name === 'flushdb' || name === 'swapdb') {
+    // FLUSHALL empties every db; SWAPDB's dbs are its arguments; FLUSHDB its own db.
+    const dbs = name === 'flushdb' ? [db] : name === 'swapdb' ? argv.slice(1).map((a) => Number(keyOf(a))) : [...Array(16).keys()];
+    for (const d of dbs) srv.watchedKeys.touchAllInDb(d);
+    return;
+  }
+  const keys = srv.keyspace.execute(['COMMAND', 'GETKEYS', ...argv]);
+  if (keys.type !== 'array') return;
+  for (const k of keys.value) {
+    if (k.type !== 'bulk') continue;
+    const key = keyOf(k.value);
+    srv.watchedKeys.touch(db, key);
+    if (srv.blocking.has(db, key)) ready(db, k.value);
+  }
+  // MOVE and COPY … DB n also write the key in another db.
+  if (name === 'move' && argv[1] !== undefined && argv[2] !== undefined) srv.watchedKeys.touch(Number(keyOf(argv[2])), keyOf(argv[1]));
 }

@@ -14,26 +14,18 @@
  * a connection: the request parser, the SELECTed db, RESP2/RESP3 (HELLO), the client's name,
  * MULTI/EXEC with WATCH (multi.ts), QUIT, RESET.
  *
- * Hooks for other units (persistence, cluster, replication) — all plain registries on the server:
- *   srv.serverCommands.set('save', proc)          a command, looked up in call() before the keyspace;
- *                                                  it starts with this package's own (server-commands.ts:
- *                                                  INFO, CONFIG, CLIENT, PUBLISH…), which a unit may wrap
- *   srv.commandFilters.push(filter)               a check in processCommand (a reply refuses)
- *   srv.config.register(param) / .onChange(name, fn) / .get(name)
- *                                                  CONFIG parameters (config.ts; the modelled ones in
- *                                                  server-config.ts); fn applies a change or refuses it
- *   srv.infoSections.set('persistence', fn)       an INFO section (info.ts); replaces the default one
- *   srv.cronHooks.push(fn)                        run in every serverCron (tick)
- *   srv.beforeSleepHooks.push(fn)                 run in beforeSleep, before replies are flushed
- *                                                  (flushAppendOnlyFile's place)
+ * Other units (persistence, cluster, replication) plug in through plain registries on the
+ * server — `serverCommands`, `commandFilters`, `config`, `infoSections`, `cronHooks`,
+ * `beforeSleepHooks` — described in docs/redis-server.md ("Plugging in").
  */
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
 import { Keyspace } from '@protolab/redis-keyspace';
-import type { PropagateFn, KeyspaceOptions } from '@protolab/redis-keyspace';
+import type { PropagateFn } from '@protolab/redis-keyspace';
+import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
 import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
-import { WatchedKeys } from './multi.js';
+import { touchOp, WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
 import { queueCommand } from './exec.js';
 import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
@@ -49,45 +41,7 @@ import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from '.
 import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
 
-/**
- * What the caller does for the server: write bytes to a connection, or close it — after the
- * bytes already written (QUIT, a protocol error), or at once dropping them (`abort`: CLIENT KILL,
- * an output buffer limit; what is pending to a client that does not read must be freed).
- */
-export type ServerOutput = { readonly type: 'write'; readonly id: number; readonly bytes: Uint8Array } | { readonly type: 'close'; readonly id: number; readonly abort?: boolean };
-
-export interface RedisServerOptions {
-  /** Current Unix time in ms (a virtual clock, or Date.now in an adapter). */
-  readonly now: () => number;
-  /** `maxclients` (default 10000). */
-  readonly maxclients?: number | undefined;
-  /** `proto-max-bulk-len` (default 512 MiB). */
-  readonly protoMaxBulkLen?: number | undefined;
-  /** `hz` (default 10). */
-  readonly hz?: number | undefined;
-  /** Every write as propagated to the AOF / replicas (server.c propagate). */
-  readonly onPropagate?: PropagateFn;
-  /** DUMP/RESTORE payloads (e.g. `rdbPayloadCodec` of `@protolab/redis-rdb`). */
-  readonly payloadCodec?: KeyspaceOptions['payloadCodec'];
-  /** Other CONFIG parameters at start (name → value, as in redis.conf); Redis's error text if bad. */
-  readonly config?: ReadonlyMap<string, string>;
-  /** INFO server run_id and replication master_replid (40 hex chars; the adapter draws them). */
-  readonly runId?: string;
-  readonly replId?: string;
-  /** Process figures for INFO (the adapter's process.memoryUsage / cpuUsage). */
-  readonly processInfo?: () => ProcessInfo;
-}
-
-/**
- * A server command registered from outside this file (persistence, cluster, replication…):
- * `undefined` when it wrote its replies itself. See `RedisServer.serverCommands`.
- */
-export type ServerCommandProc = (srv: RedisServer, c: Client, argv: Uint8Array[]) => RespValue | undefined;
-/**
- * A check processCommand runs before queueing or running a command (server.c processCommand:
- * cluster redirection, min-replicas, read-only replica…): a reply refuses the command.
- */
-export type CommandFilter = (srv: RedisServer, c: Client, name: string, argv: Uint8Array[]) => RespValue | undefined;
+export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** Commands MULTI does not queue (server.c processCommand). */
@@ -535,28 +489,7 @@ export class RedisServer {
     const ops = this.touched;
     this.touched = [];
     if (this.watchedKeys.empty && this.blocking.blocked.size === 0) return;
-    for (const op of ops) this.touchOp(op.db, op.argv);
-  }
-
-  private touchOp(db: number, argv: Uint8Array[]): void {
-    const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
-    if (name === 'multi' || name === 'exec' || name === 'select') return;
-    if (name === 'flushall' || name === 'flushdb' || name === 'swapdb') {
-      // FLUSHALL empties every db; SWAPDB's dbs are its arguments; FLUSHDB its own db.
-      const dbs = name === 'flushdb' ? [db] : name === 'swapdb' ? argv.slice(1).map((a) => Number(keyOf(a))) : [...Array(16).keys()];
-      for (const d of dbs) this.watchedKeys.touchAllInDb(d);
-      return;
-    }
-    const keys = this.keyspace.execute(['COMMAND', 'GETKEYS', ...argv]);
-    if (keys.type !== 'array') return;
-    for (const k of keys.value) {
-      if (k.type !== 'bulk') continue;
-      const key = keyOf(k.value);
-      this.watchedKeys.touch(db, key);
-      if (this.blocking.has(db, key)) this.readyKeys.push({ db, key: k.value });
-    }
-    // MOVE and COPY … DB n also write the key in another db.
-    if (name === 'move' && argv[1] !== undefined && argv[2] !== undefined) this.watchedKeys.touch(Number(keyOf(argv[2])), keyOf(argv[1]));
+    for (const op of ops) touchOp(this, op.db, op.argv, (db, key) => this.readyKeys.push({ db, key }));
   }
 }
 
