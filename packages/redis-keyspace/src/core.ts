@@ -58,6 +58,14 @@ export class KeyspaceCore {
    * while loading RDB/AOF (2.1 "Nothing expires while the server is loading").
    */
   loading = false;
+  /**
+   * server.masterhost != NULL (db.c expireIfNeeded): lookups hide a logically expired key but do
+   * not delete it, and the active expire cycle does not run; the key goes when the master's DEL
+   * arrives. Set by a replication layer on REPLICAOF host port, cleared on REPLICAOF NO ONE.
+   */
+  replica = false;
+  /** server.current_client == server.master: the command being applied comes from our master. */
+  fromMaster = false;
 
   /** maxmemory state (evict.c), when a limit or policy is configured. */
   maxmemory: Maxmemory | undefined = undefined;
@@ -108,12 +116,15 @@ export class KeyspaceCore {
   }
 
   /**
-   * db.c expireIfNeeded + deleteExpiredKeyAndPropagate (we are always a master): a key whose
-   * deadline passed is deleted, counted in expired_keys, and `DEL key` is propagated.
-   * Returns true when the key was expired (and is now gone).
+   * db.c expireIfNeeded + deleteExpiredKeyAndPropagate: on a master a key whose deadline passed
+   * is deleted, counted in expired_keys, and `DEL key` is propagated. Returns true when the key
+   * is to be treated as missing (deleted, or hidden on a replica).
    */
   expireIfNeeded(db: Db, slot: number): boolean {
     if (!this.keyIsExpired(db, slot)) return false;
+    // A replica (server.masterhost set) never deletes: it hides the key from its clients and
+    // waits for the master's DEL; the master's own stream sees the key as the master does.
+    if (this.replica) return !this.fromMaster;
     this.deleteExpiredKeyAndPropagate(db, slot);
     return true;
   }

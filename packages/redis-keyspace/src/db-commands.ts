@@ -175,6 +175,9 @@ function randomkeyCommand(c: Ctx): RespValue {
     }
     if (key === undefined) continue;
     if (c.core.lookup(db, key) >= 0) return bulk(key);
+    // A replica cannot delete expired keys: after 100 expired picks it returns one anyway
+    // (dbRandomKey's maxtries), instead of drawing forever.
+    if (c.core.replica && tries >= 100) return bulk(key);
   }
   return NULL_BULK;
 }

@@ -448,6 +448,28 @@ export class Keyspace {
     this.core.loading = v;
   }
 
+  /**
+   * Replica mode (server.masterhost set): reads hide logically expired keys without deleting
+   * them, and neither expire cycle runs; `executeFromMaster` applies the master's stream, which
+   * sees keys as the master does (db.c expireIfNeeded).
+   */
+  get replica(): boolean {
+    return this.core.replica;
+  }
+  set replica(v: boolean) {
+    this.core.replica = v;
+  }
+
+  /** `execute` as the master's link client (server.current_client == server.master). */
+  executeFromMaster(argv: readonly Key[]): RespValue {
+    this.core.fromMaster = true;
+    try {
+      return this.execute(argv);
+    } finally {
+      this.core.fromMaster = false;
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
   // Active expiry: serverCron / beforeSleep drivers
 
@@ -477,7 +499,8 @@ export class Keyspace {
         }
       }
     }
-    const cycle = this.config.activeExpireEnabled
+    // databasesCron: activeExpireCycle only on a master (a read-only replica expires nothing).
+    const cycle = this.config.activeExpireEnabled && !this.core.replica
       ? this.activeExpireCycle('slow', clock)
       : { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
     const dbs = this.core.dbs;
@@ -494,7 +517,7 @@ export class Keyspace {
 
   /** server.c beforeSleep: the fast expire cycle (masters, active expire enabled). */
   beforeSleep(clock?: CycleClock): CycleResult {
-    if (!this.config.activeExpireEnabled) return { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
+    if (!this.config.activeExpireEnabled || this.core.replica) return { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
     return this.activeExpireCycle('fast', clock);
   }
 

@@ -35,6 +35,35 @@ describe('protolab master and protolab replica (replication.c through the server
     expect(replInfo(m).get('slave0')).toMatch(/^ip=127\.0\.0\.1,port=6380,state=online,offset=\d+,lag=0$/);
   });
 
+  test('expiry on a replica (db.c expireIfNeeded): a logically expired key reads as missing but stays until the master\'s DEL, which the master sends when it expires the key', () => {
+    const { net, m, r } = setup();
+    net.client(6380).send('REPLICAOF', '127.0.0.1', 6379);
+    net.drain();
+    const c = net.client(6379);
+    c.send('SET', 'k', 'v', 'PX', '150');
+    net.drain();
+    // The clock moves with no serverCron anywhere: only a lookup can notice the deadline.
+    net.nowMs += 300;
+    const rc = net.client(6380);
+    expect(text(rc.send('GET', 'k')[0])).toBe(null);
+    expect(text(rc.send('EXISTS', 'k')[0])).toBe(0);
+    expect(text(rc.send('DBSIZE')[0])).toBe(1);
+    expect(r.srv.keyspace.stats.expiredKeys).toBe(0);
+    // The master reads it: expired there, deleted, `DEL k` propagated; the replica applies it.
+    expect(text(c.send('GET', 'k')[0])).toBe(null);
+    net.drain();
+    expect(text(rc.send('DBSIZE')[0])).toBe(0);
+    // Promoted, the replica expires keys itself again.
+    c.send('SET', 'j', 'v', 'PX', '100');
+    net.drain();
+    expect(text(rc.send('REPLICAOF', 'NO', 'ONE')[0])).toBe('OK');
+    net.nowMs += 300;
+    expect(text(rc.send('GET', 'j')[0])).toBe(null);
+    expect(text(rc.send('DBSIZE')[0])).toBe(0);
+    expect(r.srv.keyspace.stats.expiredKeys).toBe(1);
+    expect(m.srv.keyspace.stats.expiredKeys).toBe(1);
+  });
+
   test('a replica refuses writes with -READONLY; reads and REPLICAOF NO ONE are allowed', () => {
     const { net } = setup();
     net.client(6380).send('REPLICAOF', '127.0.0.1', 6379);

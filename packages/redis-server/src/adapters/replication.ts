@@ -194,7 +194,10 @@ export async function startReplicatedRedisServer(options: StartReplicatedRedisSe
   };
   timers.cron = setTimeout(runCron, 100);
   timers.repl = setTimeout(runRepl, 100);
-  if (options.replicaof !== undefined) io(repl.replicaof(options.replicaof.host, options.replicaof.port).out);
+  if (options.replicaof !== undefined) {
+    io(repl.replicaof(options.replicaof.host, options.replicaof.port).out);
+    core.keyspace.replica = repl.isReplica;
+  }
   return {
     port,
     server: core,

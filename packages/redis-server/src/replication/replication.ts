@@ -50,7 +50,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
       loadRdb: (payload) => loadRdbIntoKeyspace(ks, payload),
       apply: (db, argv) => {
         if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
-        ks.execute(argv);
+        ks.executeFromMaster(argv);
       },
     },
     opts.config,
@@ -78,12 +78,14 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
     const portText = str(argv[2]);
     if (host.toLowerCase() === 'no' && portText.toLowerCase() === 'one') {
       const r = repl.replicaof(undefined, 0);
+      ks.replica = repl.isReplica;
       opts.io(r.out);
       return simple(r.reply);
     }
     const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
     if (!(port >= 0 && port <= 65535)) return err('ERR value is not an integer or out of range');
     const r = repl.replicaof(host, port);
+    ks.replica = repl.isReplica;
     opts.io(r.out);
     return simple(r.reply);
   };
