@@ -31,3 +31,4 @@ export { MAXMEMORY_POLICIES, OOM_ERROR, EVPOOL_SIZE, LFU_INIT_VAL, LRU_CLOCK_RES
 export type { MaxmemoryPolicy, EvictionConfig } from './evict.js';
 export { stringmatchlen, globTokens } from './glob.js';
 export type { Token as GlobToken } from './glob.js';
+export { executeFromMaster } from './replica.js';

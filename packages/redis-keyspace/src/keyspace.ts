@@ -450,24 +450,14 @@ export class Keyspace {
 
   /**
    * Replica mode (server.masterhost set): reads hide logically expired keys without deleting
-   * them, and neither expire cycle runs; `executeFromMaster` applies the master's stream, which
-   * sees keys as the master does (db.c expireIfNeeded).
+   * them, and neither expire cycle runs; `executeFromMaster(ks, argv)` (replica.ts) applies the
+   * master's stream, which sees keys as the master does (db.c expireIfNeeded).
    */
   get replica(): boolean {
     return this.core.replica;
   }
   set replica(v: boolean) {
     this.core.replica = v;
-  }
-
-  /** `execute` as the master's link client (server.current_client == server.master). */
-  executeFromMaster(argv: readonly Key[]): RespValue {
-    this.core.fromMaster = true;
-    try {
-      return this.execute(argv);
-    } finally {
-      this.core.fromMaster = false;
-    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { Keyspace } from '../src/index.js';
+import { executeFromMaster, Keyspace } from '../src/index.js';
 
 /** db.c expireIfNeeded on a replica (server.masterhost set), Redis 7.0. */
 describe('a replica never expires keys itself (db.c expireIfNeeded)', () => {
@@ -8,7 +8,7 @@ describe('a replica never expires keys itself (db.c expireIfNeeded)', () => {
     let now = 1_000_000;
     const ks = new Keyspace({ now: () => now });
     ks.replica = true;
-    ks.executeFromMaster(['SET', 'k', 'v', 'PX', '100']);
+    executeFromMaster(ks, ['SET', 'k', 'v', 'PX', '100']);
     now += 101;
     expect(ks.execute(['GET', 'k'])).toEqual({ type: 'null' });
     expect(ks.execute(['EXISTS', 'k'])).toEqual({ type: 'integer', value: 0n });
@@ -21,7 +21,7 @@ describe('a replica never expires keys itself (db.c expireIfNeeded)', () => {
     ks.beforeSleep();
     expect(ks.execute(['DBSIZE'])).toEqual({ type: 'integer', value: 1n });
     // The master's stream sees the key as the master does, then its DEL removes it.
-    ks.executeFromMaster(['DEL', 'k']);
+    executeFromMaster(ks, ['DEL', 'k']);
     expect(ks.execute(['DBSIZE'])).toEqual({ type: 'integer', value: 0n });
   });
 
@@ -29,16 +29,16 @@ describe('a replica never expires keys itself (db.c expireIfNeeded)', () => {
     let now = 5_000_000;
     const ks = new Keyspace({ now: () => now });
     ks.replica = true;
-    ks.executeFromMaster(['SET', 'n', '10', 'PX', '50']);
+    executeFromMaster(ks, ['SET', 'n', '10', 'PX', '50']);
     now += 60;
-    expect(ks.executeFromMaster(['INCR', 'n'])).toEqual({ type: 'integer', value: 11n });
+    expect(executeFromMaster(ks, ['INCR', 'n'])).toEqual({ type: 'integer', value: 11n });
   });
 
   test('RANDOMKEY on a replica whose keys are all expired answers one of them instead of drawing forever', () => {
     let now = 0;
     const ks = new Keyspace({ now: () => now });
     ks.replica = true;
-    for (let i = 0; i < 5; i++) ks.executeFromMaster(['SET', `k${i}`, 'x', 'PX', '10']);
+    for (let i = 0; i < 5; i++) executeFromMaster(ks, ['SET', `k${i}`, 'x', 'PX', '10']);
     now = 100;
     const r = ks.execute(['RANDOMKEY']);
     expect(r.type).toBe('bulk');
@@ -49,7 +49,7 @@ describe('a replica never expires keys itself (db.c expireIfNeeded)', () => {
     const propagated: string[] = [];
     const ks = new Keyspace({ now: () => now, onPropagate: (_db, argv) => propagated.push(argv.map((a) => Buffer.from(a).toString()).join(' ')) });
     ks.replica = true;
-    ks.executeFromMaster(['SET', 'k', 'v', 'PX', '10']);
+    executeFromMaster(ks, ['SET', 'k', 'v', 'PX', '10']);
     now = 20;
     expect(ks.execute(['GET', 'k'])).toEqual({ type: 'null' });
     ks.replica = false;
@@ -70,10 +70,10 @@ describe('a replica never expires keys itself (db.c expireIfNeeded)', () => {
           now += dt;
           const key = `k${k}`;
           if (op === 'set') {
-            ks.executeFromMaster(['SET', key, 'v', 'PX', '100']);
+            executeFromMaster(ks, ['SET', key, 'v', 'PX', '100']);
             model.add(key);
           } else if (op === 'del') {
-            ks.executeFromMaster(['DEL', key]);
+            executeFromMaster(ks, ['DEL', key]);
             model.delete(key);
           } else if (op === 'read') ks.execute(['GET', key]);
           else ks.serverCron();

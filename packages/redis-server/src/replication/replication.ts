@@ -10,6 +10,7 @@
  * carries out on sockets.
  */
 import type { RespValue } from '@protolab/resp';
+import { executeFromMaster } from '@protolab/redis-keyspace';
 import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, type WireReplicationConfig } from '@protolab/redis-replication';
 import type { Client } from '../client.js';
 import type { RedisServer } from '../server.js';
@@ -50,7 +51,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
       loadRdb: (payload) => loadRdbIntoKeyspace(ks, payload),
       apply: (db, argv) => {
         if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
-        ks.executeFromMaster(argv);
+        executeFromMaster(ks, argv);
       },
     },
     opts.config,
