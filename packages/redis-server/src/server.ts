@@ -18,6 +18,7 @@
  * server — `serverCommands`, `commandFilters`, `config`, `infoSections`, `cronHooks`,
  * `beforeSleepHooks` — described in docs/redis-server.md ("Plugging in").
  */
+import { concatBytes } from '@protolab/redis-common';
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
 import { Keyspace } from '@protolab/redis-keyspace';
@@ -498,15 +499,7 @@ function closing(c: Client): boolean {
   return c.closeAfterReply;
 }
 
+/** The chunks as one write (the one chunk itself when there is only one). */
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  let n = 0;
-  for (const ch of chunks) n += ch.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const ch of chunks) {
-    out.set(ch, at);
-    at += ch.length;
-  }
-  return out;
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatBytes(chunks);
 }

@@ -14,6 +14,7 @@
  *   master  → replica  *2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET… (the stream, RESP arrays)
  *   replica → master   REPLCONF ACK <offset>            (once a second, and on REPLCONF GETACK *)
  */
+import { concatBytes } from '@protolab/redis-common';
 import { encodeCommand, RespRequestParser } from '@protolab/resp';
 import { ReplicationError } from '../errors.js';
 import { ByteBuffer, indexOf } from './bytes.js';
@@ -232,14 +233,4 @@ export class ReplicaLink {
   }
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatBytes };
