@@ -92,6 +92,9 @@ async function promotedByRealSentinel(sentinelBin: string, t: Trio, lag = false)
     return r.type === 'array' && r.value.length === 2;
   });
   const resume = lag ? await lagFirstReplica(t) : undefined;
+  // A sentinel chooses by the offsets of its last INFO (every 10 s while the master is up):
+  // wait for one round so that the second replica's greater offset is what it knows.
+  if (lag) await new Promise((r) => setTimeout(r, 11_000));
   await t.master.stop();
   resume?.();
   await until('real sentinel switched master', async () => !(await addr()).endsWith(`:${t.master.port}`), 60_000);
@@ -108,6 +111,9 @@ async function promotedByProtolab(t: Trio, lag = false): Promise<{ port: number;
   stops.push(() => sentinel.stop());
   await until('protolab sentinel knows both replicas', () => [...sentinel.core.slaves.values()].filter((s) => s.runid !== undefined).length === 2);
   const resume = lag ? await lagFirstReplica(t) : undefined;
+  // A sentinel chooses by the offsets of its last INFO (every 10 s while the master is up):
+  // wait for one round so that the second replica's greater offset is what it knows.
+  if (lag) await new Promise((r) => setTimeout(r, 11_000));
   await t.master.stop();
   resume?.();
   await until('protolab sentinel switched master', () => sentinel.core.getMasterAddrByName('mymaster') !== `127.0.0.1:${t.master.port}`, 60_000);
