@@ -7,7 +7,7 @@
 import type { RespValue } from '@protolab/resp';
 import { E, err, int, bulk, array, simple, NULL_BULK, mapReply, setReply, emptySet, type RespOf } from './replies.js';
 import type { CommandGroup, CommandSpec, Ctx } from './server.js';
-import { arg, cmd, optName } from './server.js';
+import { cmd, optName } from './server.js';
 import { globTokens, stringmatchlen } from './glob.js';
 
 const HELP = [
@@ -34,19 +34,27 @@ const HELP = [
   '    Prints this help.',
 ];
 
-const CATEGORY: Record<CommandGroup, string> = {
-  string: '@string', hash: '@hash', list: '@list', set: '@set', sorted_set: '@sortedset',
-  generic: '@keyspace', server: '@server', connection: '@connection', transactions: '@transaction',
-};
+const CATEGORY = new Map<CommandGroup, string>([
+  ['string', '@string'], ['hash', '@hash'], ['list', '@list'], ['set', '@set'], ['sorted_set', '@sortedset'],
+  ['generic', '@keyspace'], ['server', '@server'], ['connection', '@connection'], ['transactions', '@transaction'], ['pubsub', '@pubsub'],
+]);
+
+/** acl.c ACLCommandCategories: COMMAND INFO lists a command's categories in this order. */
+const ACL_ORDER = ['@keyspace', '@read', '@write', '@set', '@sortedset', '@list', '@hash', '@string', '@bitmap', '@hyperloglog',
+  '@geo', '@stream', '@pubsub', '@admin', '@fast', '@slow', '@blocking', '@dangerous', '@connection', '@transaction', '@scripting'];
 
 function aclCategories(s: CommandSpec): string[] {
   const out: string[] = [];
   if (s.flags.includes('write')) out.push('@write');
   if (s.flags.includes('readonly')) out.push('@read');
-  out.push(CATEGORY[s.group]);
+  const cat = CATEGORY.get(s.group);
+  if (cat !== undefined) out.push(cat);
   out.push(s.flags.includes('fast') ? '@fast' : '@slow');
-  return out;
+  return out.sort((a, b) => ACL_ORDER.indexOf(a) - ACL_ORDER.indexOf(b));
 }
+
+/** server.c populateCommandMovableKeys: a row with a getkeys proc reports `movablekeys` last. */
+const flagsOf = (s: CommandSpec): readonly string[] => (s.getKeys !== undefined && !s.flags.includes('movablekeys') ? [...s.flags, 'movablekeys'] : s.flags);
 
 /**
  * server.c addReplyCommandInfo: flags, ACL categories, tips and key specs are sets in RESP3
@@ -55,8 +63,8 @@ function aclCategories(s: CommandSpec): string[] {
 function info(c: RespOf, s: CommandSpec, fullname: string): RespValue {
   const subs = s.subcommands === undefined ? emptySet(c) : array([...s.subcommands.values()].map((x) => info(c, x, `${fullname}|${x.name}`)));
   return array([
-    bulk(fullname), int(s.arity), setReply(c, s.flags.map(simple)), int(s.firstKey), int(s.lastKey), int(s.step),
-    setReply(c, aclCategories(s).map(simple)), emptySet(c), emptySet(c), subs,
+    bulk(fullname), int(s.arity), setReply(c, flagsOf(s).map(simple)), int(s.firstKey), int(s.lastKey), int(s.step),
+    setReply(c, (s.acl ?? aclCategories(s)).map(simple)), emptySet(c), emptySet(c), subs,
   ]);
 }
 
@@ -75,12 +83,15 @@ export function commandKeys(s: CommandSpec, argv: readonly string[]): number[] {
   return out;
 }
 
-/** COMMAND's row, closed over the table it describes (built after the table, so no import cycle). */
-export function commandCommandSpec(table: () => ReadonlyMap<string, CommandSpec>): CommandSpec {
+/**
+ * COMMAND's proc over a table (after the arity and subcommand checks): what a server that adds
+ * its own rows to COMMANDS calls with its merged table, the argv and the connection's protocol.
+ */
+export function commandProc(table: () => ReadonlyMap<string, CommandSpec>): (c: Pick<Ctx, 'argv' | 'resp'>) => RespValue {
   const all = (): CommandSpec[] => [...table().values()];
-  const proc = (c: Ctx): RespValue => {
+  return (c) => {
     if (c.argv.length === 1) return array(all().map((s) => info(c, s, s.name)));
-    const sub = optName(arg(c, 1));
+    const sub = optName(c.argv[1] ?? '');
     const rest = c.argv.slice(2);
     switch (sub) {
       case 'count':
@@ -110,6 +121,11 @@ export function commandCommandSpec(table: () => ReadonlyMap<string, CommandSpec>
         return getkeys(table(), rest);
     }
   };
+}
+
+/** COMMAND's row, closed over the table it describes (built after the table, so no import cycle). */
+export function commandCommandSpec(table: () => ReadonlyMap<string, CommandSpec>): CommandSpec {
+  const proc = commandProc(table);
   const R = ['loading', 'stale'] as const;
   const subs = new Map<string, CommandSpec>([
     ['count', cmd('count', 2, R, [0, 0, 0], 'server', proc)],

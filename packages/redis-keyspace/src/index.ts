@@ -32,3 +32,8 @@ export type { MaxmemoryPolicy, EvictionConfig } from './evict.js';
 export { stringmatchlen, globTokens } from './glob.js';
 export type { Token as GlobToken } from './glob.js';
 export { executeFromMaster } from './replica.js';
+// The command table and COMMAND's proc, for a server that adds rows for the commands it answers itself.
+export { COMMANDS } from './commands.js';
+export { cmd } from './server.js';
+export type { CommandSpec, CommandFlag, CommandGroup } from './server.js';
+export { commandProc } from './command-command.js';

@@ -39,10 +39,11 @@ export interface Ctx {
 /** commands.def command flags that this package acts on or reports in COMMAND INFO. */
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
-  | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'no_async_loading' | 'no_multi' | 'allow_busy' | 'may_replicate';
+  | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'no_async_loading' | 'no_multi' | 'allow_busy' | 'may_replicate'
+  | 'no_auth' | 'asking' | 'movablekeys';
 
 /** COMMAND DOCS groups. */
-export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'sorted_set' | 'generic' | 'server' | 'connection' | 'transactions';
+export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'sorted_set' | 'generic' | 'server' | 'connection' | 'transactions' | 'pubsub' | 'cluster';
 
 /**
  * One row of the command table, as Redis's commands.def: arity (n > 0 exactly n arguments with the
@@ -62,6 +63,8 @@ export interface CommandSpec {
   subcommands?: ReadonlyMap<string, CommandSpec>;
   /** Keys of a command whose key positions are not a fixed range (getkeys_proc, e.g. SORT … STORE). */
   getKeys?: (argv: readonly string[]) => number[];
+  /** ACL categories as COMMAND INFO lists them, when given rather than derived (a server's own rows). */
+  acl?: readonly string[];
 }
 
 /** Shorthand for a table row: `cmd('get', 2, ['readonly', 'fast'], [1, 1, 1], 'string', proc)`. */
@@ -72,7 +75,7 @@ export function cmd(
   keys: readonly [number, number, number],
   group: CommandGroup,
   proc: (c: Ctx) => RespValue,
-  extra: Partial<Pick<CommandSpec, 'subcommands' | 'getKeys'>> = {},
+  extra: Partial<Pick<CommandSpec, 'subcommands' | 'getKeys' | 'acl'>> = {},
 ): CommandSpec {
   return { name, arity, flags, firstKey: keys[0], lastKey: keys[1], step: keys[2], group, proc, ...extra };
 }

@@ -4,7 +4,9 @@ export type RedisServerErrorCode =
   | 'UNKNOWN_CONNECTION'
   | 'DUPLICATE_CONNECTION'
   /** An option out of its range (maxclients < 1, …). */
-  | 'BAD_OPTION';
+  | 'BAD_OPTION'
+  /** A command registered in serverCommands without a COMMAND row (command-rows.ts). */
+  | 'UNDESCRIBED_COMMAND';
 
 export class RedisServerError extends Error {
   override readonly name = 'RedisServerError';

@@ -13,6 +13,7 @@ import { clientCommand } from './client-command.js';
 import { configCommand } from './server-config.js';
 import { infoCommand } from './info.js';
 import { runExec } from './exec.js';
+import { commandCommand } from './command-table.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -97,6 +98,7 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['exec', (srv, c) => runExec(srv, c)],
   ['watch', watchCommand],
   ['unwatch', unwatchCommand],
+  ['command', commandCommand],
 ]);
 
 /** Commands that never reach the keyspace (exec.ts runs them itself inside EXEC). */

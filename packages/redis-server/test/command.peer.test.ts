@@ -1,0 +1,94 @@
+import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describePeer, startServer } from '@protolab/testkit';
+import type { PeerServer } from '@protolab/testkit';
+import { RespDecoder } from '@protolab/resp';
+import type { RespValue } from '@protolab/resp';
+import { startPersistentRedisServer, startRedisCluster, startReplicatedRedisServer } from '../src/index.js';
+
+/** Send commands on one connection, wait for one reply each. */
+async function ask(port: number, cmds: readonly (readonly string[])[]): Promise<RespValue[]> {
+  const s = net.connect(port, '127.0.0.1');
+  const dec = new RespDecoder();
+  const out: RespValue[] = [];
+  await new Promise<void>((resolve, reject) => {
+    s.on('error', reject);
+    s.on('data', (b: Buffer) => {
+      out.push(...dec.push(b));
+      if (out.length >= cmds.length) resolve();
+    });
+    s.write(cmds.map((a) => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`).join(''));
+  });
+  s.destroy();
+  return out;
+}
+
+const text = (v: RespValue | undefined): string => (v === undefined ? '' : v.type === 'bulk' ? Buffer.from(v.value).toString() : v.type === 'simple' || v.type === 'error' ? v.value : v.type === 'integer' ? String(v.value) : '');
+const items = (v: RespValue | undefined): readonly RespValue[] => (v?.type === 'array' ? v.value : []);
+/** The fields the brief compares: name, arity, flags, first, last, step, ACL categories. */
+const head = (row: RespValue | undefined): string => items(row).slice(0, 7).map((f) => (f.type === 'array' ? `[${f.value.map(text).join(' ')}]` : text(f))).join(' ');
+
+/** Keyspace rows (@protolab/redis-keyspace's table) known to differ; none of the server's own. */
+const KEYSPACE_ROW_GAPS = ['keys', 'object', 'sort', 'sort_ro', 'restore'];
+
+describePeer('redis-server', 'COMMAND describes the server’s own commands as redis-server 7.0.15 does', () => {
+  let real: PeerServer;
+  const ours: { port: number; close: () => Promise<void> }[] = [];
+  let dir = '';
+  beforeAll(async () => {
+    real = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir: d }) => ['--port', String(port), '--dir', d, '--save', '', '--appendonly', 'no'] });
+    dir = mkdtempSync(join(tmpdir(), 'protolab-command-'));
+    ours.push(await startPersistentRedisServer({ port: 0, persistence: { dir, save: [] } }));
+    ours.push(await startReplicatedRedisServer({ port: 0 }));
+    const cluster = await startRedisCluster({ masters: 1, port: 0 });
+    ours.push({ port: cluster.nodes[0]?.port ?? 0, close: () => cluster.close() });
+  });
+  afterAll(async () => {
+    await real.stop();
+    for (const s of ours) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('for every command protolab-redis implements, COMMAND INFO gives redis-server 7.0.15’s name, arity, flags, key range and ACL categories (and so for each subcommand)', async () => {
+    const names = new Map<string, number>();
+    for (const s of ours) for (const n of items((await ask(s.port, [['COMMAND', 'LIST']]))[0]).map(text)) names.set(n, s.port);
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const [name, port] of names) {
+      const [mine] = await ask(port, [['COMMAND', 'INFO', name]]);
+      const [theirs] = await ask(real.port, [['COMMAND', 'INFO', name]]);
+      const a = items(mine)[0];
+      const b = items(theirs)[0];
+      compared++;
+      if (head(a) !== head(b)) mismatches.push(`${name}: ours ${head(a)} | redis ${head(b)}`);
+      const realSubs = new Map(items(items(b)[9]).map((r) => [text(items(r)[0]), r]));
+      for (const sub of items(items(a)[9])) {
+        compared++;
+        const full = text(items(sub)[0]);
+        if (head(sub) !== head(realSubs.get(full))) mismatches.push(`${full}: ours ${head(sub)} | redis ${head(realSubs.get(full))}`);
+      }
+    }
+    console.log(`COMMAND INFO: ${compared} rows compared (${names.size} commands and their subcommands), ${mismatches.length} mismatches${mismatches.map((m) => `\n  ${m}`).join('')}`);
+    // The server's own rows all match; what remains are rows of the keyspace's table whose
+    // categories it derives (no @dangerous, SORT's type categories, SORT_RO's movablekeys).
+    const gaps = mismatches.map((m) => m.slice(0, m.indexOf(':')));
+    expect(gaps.filter((n) => !KEYSPACE_ROW_GAPS.includes(n))).toEqual([]);
+  });
+
+  test('COMMAND COUNT is the number of redis-server 7.0.15 commands this server does not call unknown', async () => {
+    const realNames = items((await ask(real.port, [['COMMAND', 'LIST']]))[0]).map(text);
+    for (const s of ours) {
+      const [count] = await ask(s.port, [['COMMAND', 'COUNT']]);
+      // Queue each name in a MULTI: an unimplemented command is refused as unknown, nothing runs.
+      const probes = realNames.filter((n) => !['multi', 'exec', 'discard', 'reset', 'quit', 'watch'].includes(n));
+      const replies = await ask(s.port, probes.flatMap((n) => [['MULTI'], [n], ['DISCARD']]));
+      const known = probes.filter((_, i) => !text(replies[i * 3 + 1]).startsWith('ERR unknown command'));
+      const listed = new Set(items((await ask(s.port, [['COMMAND', 'LIST']]))[0]).map(text));
+      expect([...listed].filter((n) => !known.includes(n) && !['multi', 'exec', 'discard', 'reset', 'quit', 'watch'].includes(n)).sort()).toEqual([]);
+      expect(Number(text(count))).toBe(known.length + 6);
+    }
+  });
+});
