@@ -5,14 +5,27 @@ import { string2ll } from '@protolab/redis-common';
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;
 
-const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,19})$/;
-
-/** Fast path for small canonical integers (|v| < 2^53, exact as a number), else undefined. */
+/**
+ * Fast path for small canonical integers (|v| < 2^53, exact as a number), else undefined: "0", or
+ * an optional '-' then a digit 1-9 then digits (string2ll's canonical form; "-0", "01", "+1", " 1"
+ * are refused). A digit loop, not a regex: this runs for every rank, count and counter argument.
+ */
 export function string2number(bin: string): number | undefined {
-  if (bin.length === 0 || bin.length > 17 || !CANONICAL_INT.test(bin)) return undefined;
-  const v = Number(bin);
+  const n = bin.length;
+  if (n === 0 || n > 17) return undefined;
+  const neg = bin.charCodeAt(0) === 0x2d; // '-'
+  let i = neg ? 1 : 0;
+  const first = bin.charCodeAt(i) - 0x30;
+  if (!(first >= 1 && first <= 9)) return first === 0 && n === 1 ? 0 : undefined;
+  let v = first;
+  for (i++; i < n; i++) {
+    const d = bin.charCodeAt(i) - 0x30;
+    if (!(d >= 0 && d <= 9)) return undefined;
+    v = v * 10 + d; // exact while below 2^53; above it stays >= 2^53 (rounding is monotone)
+  }
   // 16 digits reach 9999999999999999 > 2^53: such values are not exact as numbers.
-  return Number.isSafeInteger(v) ? v : undefined;
+  if (v > Number.MAX_SAFE_INTEGER) return undefined;
+  return neg ? -v : v;
 }
 
 const DEC_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;

@@ -11,6 +11,7 @@
  */
 import { string2number } from './numbers.js';
 import { string2ll } from '@protolab/redis-common';
+import { KeyspaceError } from './types.js';
 
 /** quicklist.c optimization_level[1]: `list-max-listpack-size -2` = 8 KB per node (7.0 default). */
 export const QUICKLIST_NODE_MAX_BYTES = 8192;
@@ -185,20 +186,31 @@ export class Quicklist {
 
   /** Elements start..stop inclusive (already clamped to 0 ≤ start ≤ stop < length), head first. */
   range(start: number, stop: number): string[] {
-    const out: string[] = [];
+    return this.rangeMap(start, stop, (s) => s);
+  }
+
+  /**
+   * `f` of each element start..stop inclusive, head first, in an array of the known length (LRANGE
+   * builds its reply with it, without an intermediate array of the elements).
+   */
+  rangeMap<T>(start: number, stop: number, f: (s: string) => T): T[] {
     const c = this.seek(start);
-    if (c === undefined) return out;
+    let left = Math.min(stop, this.length - 1) - start + 1;
+    if (c === undefined || start < 0 || left <= 0) return [];
     let n: QuicklistNode | undefined = c.node;
     let off = c.offset;
-    let left = stop - start + 1;
+    const out = new Array<T>(left); // the reply's length is known: no growth
+    let at = 0;
     while (n !== undefined && left > 0) {
-      const take = Math.min(left, n.items.length - off);
-      for (let k = 0; k < take; k++) out.push(n.items[off + k] ?? '');
-      left -= take;
+      const items = n.items;
+      const end = Math.min(items.length, off + left);
+      for (let k = off; k < end; k++) out[at++] = f(items[k] ?? '');
+      left -= end - off;
       off = 0;
       n = n.next;
       if (n !== undefined && left > 0) this.nodeVisits++;
     }
+    if (at !== out.length) throw new KeyspaceError('INTERNAL', `quicklist range ${start}..${stop}: ${at} elements for ${out.length} places (count ${this.length})`);
     return out;
   }
 

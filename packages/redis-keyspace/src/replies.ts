@@ -38,7 +38,45 @@ export function int(v: number | bigint): RespValue {
   if (v >= 0n && v < 10000n) return SHARED_INTEGERS[Number(v)] ?? reply.integer(v);
   return reply.integer(v);
 }
-export const bulk = (bin: string): RespValue => ({ type: 'bulk', value: binToBytes(bin) });
+/**
+ * Bulk replies of short strings, shared between replies as Redis shares a value's sds with the
+ * reply instead of copying it (networking.c addReplyBulk adds a reference to the object): the
+ * reply for the same bytes is the same read-only RespValue. **A reply's bytes must not be
+ * mutated** by whoever receives it (RespValue is readonly; its Uint8Array is shared).
+ *
+ * Keyed by content, so it is right whatever the keyspace did since (no invalidation), and
+ * bounded: strings up to BULK_CACHE_MAX_LEN bytes, at most BULK_CACHE_MAX entries (cleared when
+ * full). When a window of BULK_WINDOW lookups misses more often than it hits (a read pattern over
+ * more distinct values than the cache holds), the next BULK_BYPASS replies skip the cache, so a
+ * workload it cannot help pays one Map miss + set in ~2 % of its replies, not in all of them.
+ */
+const bulkCache = new Map<string, RespValue>();
+export const BULK_CACHE_MAX = 8192;
+export const BULK_CACHE_MAX_LEN = 64;
+const BULK_WINDOW = 1024;
+const BULK_BYPASS = 64 * 1024;
+const bulkStats = { probes: 0, misses: 0, bypass: 0 };
+
+/** addReplyBulk: a bulk string reply of the binary string's bytes (shared: see bulkCache). */
+export function bulk(bin: string): RespValue {
+  if (bin.length > BULK_CACHE_MAX_LEN || bulkStats.bypass > 0) {
+    if (bulkStats.bypass > 0) bulkStats.bypass--;
+    return { type: 'bulk', value: binToBytes(bin) };
+  }
+  let r = bulkCache.get(bin);
+  if (r === undefined) {
+    bulkStats.misses++;
+    r = { type: 'bulk', value: binToBytes(bin) };
+    if (bulkCache.size >= BULK_CACHE_MAX) bulkCache.clear();
+    bulkCache.set(bin, r);
+  }
+  if (++bulkStats.probes === BULK_WINDOW) {
+    if (bulkStats.misses * 2 > BULK_WINDOW) bulkStats.bypass = BULK_BYPASS;
+    bulkStats.probes = 0;
+    bulkStats.misses = 0;
+  }
+  return r;
+}
 export const simple = reply.simple;
 export const array = (items: RespValue[]): RespValue => ({ type: 'array', value: items });
 

@@ -71,10 +71,11 @@ function hmgetCommand(c: Ctx): RespValue {
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'hash', NULL_BULK);
   if (isReply(o) && o.type === 'error') return o;
   const m = isReply(o) ? undefined : o.val.m;
-  const out: RespValue[] = [];
-  for (let j = 2; j < c.argv.length; j++) {
-    const v = m?.get(arg(c, j));
-    out.push(v === undefined ? NULL_BULK : bulk(v));
+  const argv = c.argv;
+  const out = new Array<RespValue>(argv.length - 2); // the reply's length is known: no growth
+  for (let j = 2; j < argv.length; j++) {
+    const v = m?.get(argv[j] ?? '');
+    out[j - 2] = v === undefined ? NULL_BULK : bulk(v);
   }
   return array(out);
 }

@@ -101,7 +101,7 @@ function lrangeCommand(c: Ctx): RespValue {
   if (isReply(o)) return o;
   const range = normRange(r[0], r[1], o.val.length);
   if (!range) return EMPTY_ARRAY;
-  return array(o.val.ql.range(range[0], range[1]).map(bulk));
+  return array(o.val.ql.rangeMap(range[0], range[1], bulk));
 }
 
 function llenCommand(c: Ctx): RespValue {
