@@ -17,6 +17,11 @@ export type AofErrorCode =
   | 'AOF_UNEXPECTED_EOF'
   | 'AOF_TRUNCATED_NOT_LAST'
   | 'AOF_UNKNOWN_COMMAND'
+  /**
+   * A RESTORE in the file while the keyspace loaded into has no DUMP payload codec: Redis always
+   * has one (cluster.c restoreCommand), so where it never fails we refuse to skip the key silently.
+   */
+  | 'AOF_NO_PAYLOAD_CODEC'
   | 'AOF_MISSING_FILE'
   | 'AOF_RDB_BASE'
   | 'AOF_LIMIT'

@@ -126,6 +126,27 @@ function loadRdbPreamble(bytes: Uint8Array, name: string, ks: KeyspaceLike, opts
 }
 
 /** aof.c loadSingleAppendOnlyFile. Throws AofError where Redis returns AOF_FAILED. */
+/** The keyspace's answer to DUMP/RESTORE without a payload codec (redis-keyspace dump.ts). */
+const NO_CODEC_PREFIX = 'ERR DUMP/RESTORE need a payload codec';
+
+/**
+ * One command of the file through the keyspace (aof.c runs it on a fake client). An unknown
+ * command is fatal; other error replies are dropped, as aof.c drops the fake client's replies —
+ * except a keyspace that cannot decode DUMP payloads, which would lose the key silently.
+ */
+function applyLoaded(ks: KeyspaceLike, argv: Uint8Array[], at: number, name: string, log: string[]): void {
+  const r = ks.execute(argv);
+  if (r.type !== 'error') return;
+  if (r.value.startsWith('ERR unknown command')) {
+    const cmd = Buffer.from(argv[0] ?? new Uint8Array()).toString('latin1');
+    log.push(`Unknown command '${cmd}' reading the append only file ${name}`);
+    throw new AofError('AOF_UNKNOWN_COMMAND', `Unknown command '${cmd}' reading the append only file ${name}`, { file: name, offset: at });
+  }
+  if (r.value.startsWith(NO_CODEC_PREFIX)) {
+    throw new AofError('AOF_NO_PAYLOAD_CODEC', `RESTORE in the append only file ${name} needs a DUMP payload codec: create the keyspace with payloadCodec (e.g. rdbPayloadCodec from @protolab/redis-rdb)`, { file: name, offset: at });
+  }
+}
+
 export function loadSingleAppendOnlyFile(
   disk: AofDisk,
   path: string,
@@ -155,12 +176,7 @@ export function loadSingleAppendOnlyFile(
   let queue: Uint8Array[][] = [];
   let commands = 0;
   const apply = (argv: Uint8Array[], at: number): void => {
-    const r = ks.execute(argv);
-    if (r.type === 'error' && r.value.startsWith('ERR unknown command')) {
-      const cmd = Buffer.from(argv[0] ?? new Uint8Array()).toString('latin1');
-      log.push(`Unknown command '${cmd}' reading the append only file ${name}`);
-      throw new AofError('AOF_UNKNOWN_COMMAND', `Unknown command '${cmd}' reading the append only file ${name}`, { file: name, offset: at });
-    }
+    applyLoaded(ks, argv, at, name, log);
   };
 
   let end: 'ok' | 'uxeof' = 'ok';
