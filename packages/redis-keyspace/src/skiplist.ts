@@ -32,18 +32,69 @@ export interface LexRange {
   maxex: boolean;
 }
 
+/** Levels whose forward pointer and span live in the node's own fields (p = 1/4: 99.6 % of nodes have at most 4). */
+const INLINE_LEVELS = 4;
+
+/**
+ * zskiplistNode. Redis allocates a node and its level[] array in one block, so a hop reads one
+ * allocation; here the first INLINE_LEVELS levels' forward/span are fields of the node and only
+ * taller nodes (0.4 %) keep the levels above in two arrays. A hop at level 0–3 thus reads one
+ * object, where separate `forward`/`span` arrays cost up to five (node, two JSArrays and their
+ * backing stores), which is what made 10^5-member sets miss the cache on every hop.
+ */
 export class ZskiplistNode {
   backward: ZskiplistNode | undefined = undefined;
-  /** level[i].forward and level[i].span of zskiplistNode, as two parallel arrays (one load less per hop). */
-  readonly forward: (ZskiplistNode | undefined)[];
-  readonly span: number[];
+  f0: ZskiplistNode | undefined = undefined;
+  f1: ZskiplistNode | undefined = undefined;
+  f2: ZskiplistNode | undefined = undefined;
+  f3: ZskiplistNode | undefined = undefined;
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
+  /** Levels INLINE_LEVELS.. (forward, span), only for taller nodes. */
+  private readonly upF: (ZskiplistNode | undefined)[] | undefined;
+  private readonly upS: number[] | undefined;
   constructor(
     readonly ele: string,
     public score: number,
-    height: number,
+    readonly height: number,
   ) {
-    this.forward = new Array<ZskiplistNode | undefined>(height).fill(undefined);
-    this.span = new Array<number>(height).fill(0);
+    if (height > INLINE_LEVELS) {
+      this.upF = new Array<ZskiplistNode | undefined>(height - INLINE_LEVELS).fill(undefined);
+      this.upS = new Array<number>(height - INLINE_LEVELS).fill(0);
+    } else {
+      this.upF = undefined;
+      this.upS = undefined;
+    }
+  }
+  /** level[i].forward */
+  fw(i: number): ZskiplistNode | undefined {
+    if (i < 2) return i === 0 ? this.f0 : this.f1;
+    if (i < INLINE_LEVELS) return i === 2 ? this.f2 : this.f3;
+    return this.upF?.[i - INLINE_LEVELS];
+  }
+  setFw(i: number, n: ZskiplistNode | undefined): void {
+    if (i === 0) this.f0 = n;
+    else if (i === 1) this.f1 = n;
+    else if (i === 2) this.f2 = n;
+    else if (i === 3) this.f3 = n;
+    else if (this.upF !== undefined && i < this.height) this.upF[i - INLINE_LEVELS] = n;
+    else throw new Error(`zskiplist invariant: level ${i} of a node of height ${this.height}`);
+  }
+  /** level[i].span */
+  sp(i: number): number {
+    if (i < 2) return i === 0 ? this.s0 : this.s1;
+    if (i < INLINE_LEVELS) return i === 2 ? this.s2 : this.s3;
+    return this.upS?.[i - INLINE_LEVELS] ?? 0;
+  }
+  setSp(i: number, v: number): void {
+    if (i === 0) this.s0 = v;
+    else if (i === 1) this.s1 = v;
+    else if (i === 2) this.s2 = v;
+    else if (i === 3) this.s3 = v;
+    else if (this.upS !== undefined && i < this.height) this.upS[i - INLINE_LEVELS] = v;
+    else throw new Error(`zskiplist invariant: level ${i} of a node of height ${this.height}`);
   }
 }
 
@@ -92,8 +143,8 @@ export class Zskiplist {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : (rank[i + 1] ?? 0);
-      for (let f = x.forward[i]; f !== undefined && before(f, score, ele); f = x.forward[i]) {
-        rank[i] = (rank[i] ?? 0) + (x.span[i] ?? 0);
+      for (let f = x.fw(i); f !== undefined && before(f, score, ele); f = x.fw(i)) {
+        rank[i] = (rank[i] ?? 0) + x.sp(i);
         x = f;
         this.visits++;
       }
@@ -104,7 +155,7 @@ export class Zskiplist {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0;
         update[i] = this.header;
-        this.header.span[i] = this.length;
+        this.header.setSp(i, this.length);
       }
       this.level = level;
     }
@@ -112,19 +163,19 @@ export class Zskiplist {
     const r0 = rank[0] ?? 0;
     for (let i = 0; i < level; i++) {
       const u = update[i] ?? this.header;
-      const uspan = u.span[i] ?? 0;
-      node.forward[i] = u.forward[i];
-      u.forward[i] = node;
-      node.span[i] = uspan - (r0 - (rank[i] ?? 0));
-      u.span[i] = r0 - (rank[i] ?? 0) + 1;
+      const uspan = u.sp(i);
+      node.setFw(i, u.fw(i));
+      u.setFw(i, node);
+      node.setSp(i, uspan - (r0 - (rank[i] ?? 0)));
+      u.setSp(i, r0 - (rank[i] ?? 0) + 1);
     }
     for (let i = level; i < this.level; i++) {
       const u = update[i] ?? this.header;
-      u.span[i] = (u.span[i] ?? 0) + 1;
+      u.setSp(i, u.sp(i) + 1);
     }
     const u0 = update[0] ?? this.header;
     node.backward = u0 === this.header ? undefined : u0;
-    const next = node.forward[0];
+    const next = node.fw(0);
     if (next !== undefined) next.backward = node;
     else this.tail = node;
     this.length++;
@@ -135,7 +186,7 @@ export class Zskiplist {
   private findUpdate(score: number, ele: string): ZskiplistNode {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && before(f, score, ele); f = x.forward[i]) {
+      for (let f = x.fw(i); f !== undefined && before(f, score, ele); f = x.fw(i)) {
         x = f;
         this.visits++;
       }
@@ -148,21 +199,21 @@ export class Zskiplist {
   private deleteNode(x: ZskiplistNode): void {
     for (let i = 0; i < this.level; i++) {
       const u = this.update[i] ?? this.header;
-      if (u.forward[i] === x) {
-        u.span[i] = (u.span[i] ?? 0) + (x.span[i] ?? 0) - 1;
-        u.forward[i] = x.forward[i];
-      } else u.span[i] = (u.span[i] ?? 0) - 1;
+      if (u.fw(i) === x) {
+        u.setSp(i, u.sp(i) + x.sp(i) - 1);
+        u.setFw(i, x.fw(i));
+      } else u.setSp(i, u.sp(i) - 1);
     }
-    const next = x.forward[0];
+    const next = x.fw(0);
     if (next !== undefined) next.backward = x.backward;
     else this.tail = x.backward;
-    while (this.level > 1 && this.header.forward[this.level - 1] === undefined) this.level--;
+    while (this.level > 1 && this.header.fw(this.level - 1) === undefined) this.level--;
     this.length--;
   }
 
   /** t_zset.c zslDelete: true when (score, ele) was found and removed. */
   delete(score: number, ele: string): boolean {
-    const x = this.findUpdate(score, ele).forward[0];
+    const x = this.findUpdate(score, ele).fw(0);
     if (x === undefined || x.score !== score || x.ele !== ele) return false;
     this.deleteNode(x);
     return true;
@@ -173,11 +224,11 @@ export class Zskiplist {
    * same (ZADD / ZINCRBY on an existing member), else delete + insert.
    */
   updateScore(curscore: number, ele: string, newscore: number): void {
-    const x = this.findUpdate(curscore, ele).forward[0];
+    const x = this.findUpdate(curscore, ele).fw(0);
     if (x === undefined || x.score !== curscore || x.ele !== ele) {
       throw new Error(`zskiplist invariant: member not found at score ${curscore}`);
     }
-    const next = x.forward[0];
+    const next = x.fw(0);
     if ((x.backward === undefined || x.backward.score < newscore) && (next === undefined || next.score > newscore)) {
       x.score = newscore;
       return;
@@ -191,8 +242,8 @@ export class Zskiplist {
     let rank = 0;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && (before(f, score, ele) || (f.score === score && f.ele === ele)); f = x.forward[i]) {
-        rank += x.span[i] ?? 0;
+      for (let f = x.fw(i); f !== undefined && (before(f, score, ele) || (f.score === score && f.ele === ele)); f = x.fw(i)) {
+        rank += x.sp(i);
         x = f;
         this.visits++;
       }
@@ -207,8 +258,8 @@ export class Zskiplist {
     let traversed = 0;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && traversed + (x.span[i] ?? 0) <= rank; f = x.forward[i]) {
-        traversed += x.span[i] ?? 0;
+      for (let f = x.fw(i); f !== undefined && traversed + x.sp(i) <= rank; f = x.fw(i)) {
+        traversed += x.sp(i);
         x = f;
         this.visits++;
       }
@@ -219,12 +270,12 @@ export class Zskiplist {
 
   /** The first node, or undefined. */
   first(): ZskiplistNode | undefined {
-    return this.header.forward[0];
+    return this.header.fw(0);
   }
 
   next(n: ZskiplistNode): ZskiplistNode | undefined {
     this.visits++;
-    return n.forward[0];
+    return n.fw(0);
   }
 
   prev(n: ZskiplistNode): ZskiplistNode | undefined {
@@ -236,12 +287,12 @@ export class Zskiplist {
   firstInRange(r: ScoreRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && !scoreGteMin(f.score, r); f = x.forward[i]) {
+      for (let f = x.fw(i); f !== undefined && !scoreGteMin(f.score, r); f = x.fw(i)) {
         x = f;
         this.visits++;
       }
     }
-    const n = x.forward[0];
+    const n = x.fw(0);
     return n !== undefined && scoreLteMax(n.score, r) ? n : undefined;
   }
 
@@ -249,7 +300,7 @@ export class Zskiplist {
   lastInRange(r: ScoreRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && scoreLteMax(f.score, r); f = x.forward[i]) {
+      for (let f = x.fw(i); f !== undefined && scoreLteMax(f.score, r); f = x.fw(i)) {
         x = f;
         this.visits++;
       }
@@ -261,12 +312,12 @@ export class Zskiplist {
   firstInLexRange(r: LexRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && !lexGteMin(f.ele, r); f = x.forward[i]) {
+      for (let f = x.fw(i); f !== undefined && !lexGteMin(f.ele, r); f = x.fw(i)) {
         x = f;
         this.visits++;
       }
     }
-    const n = x.forward[0];
+    const n = x.fw(0);
     return n !== undefined && lexLteMax(n.ele, r) ? n : undefined;
   }
 
@@ -274,7 +325,7 @@ export class Zskiplist {
   lastInLexRange(r: LexRange): ZskiplistNode | undefined {
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]; f !== undefined && lexLteMax(f.ele, r); f = x.forward[i]) {
+      for (let f = x.fw(i); f !== undefined && lexLteMax(f.ele, r); f = x.fw(i)) {
         x = f;
         this.visits++;
       }
@@ -284,6 +335,6 @@ export class Zskiplist {
 
   /** Every (ele, score), ascending. */
   *entries(): IterableIterator<[string, number]> {
-    for (let n = this.first(); n !== undefined; n = n.forward[0]) yield [n.ele, n.score];
+    for (let n = this.first(); n !== undefined; n = n.fw(0)) yield [n.ele, n.score];
   }
 }
