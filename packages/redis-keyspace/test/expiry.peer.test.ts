@@ -103,7 +103,10 @@ describePeer('redis-server', 'the 200k + 200k expiry experiment: real redis-serv
   });
 
   for (const hz of [10, 100]) {
-    it(`hz ${hz}: with the cost model scaled to this run's CPU, the simulated curve's peak height, peak time and time to zero are within 25 % of this live run's (peak time within 200 ms; 15 % against the quiet reference runs: expiry-calibration.test.ts)`, async () => {
+    it(`hz ${hz}: with the cost model scaled to this run's CPU, the simulated curve's peak height, peak time and time to zero are within 25 % of this live run's (peak time within 200 ms; 15 % against the quiet reference runs: expiry-calibration.test.ts)`, { retry: 1 }, async () => {
+      // retry: the real curve is one live run on a shared machine; when another job takes the CPU
+      // during it the real drain moves (a loaded fresh-clone CI run measured peak time 300 ms
+      // apart), so a disagreement gets one more live run. Both runs print their curves.
       const real = await realExperiment(hz);
       // The real cycle's limit is wall-clock time, so on a busy machine each key costs more
       // (measured here: from ~1.2 µs on a quiet machine up to ~4.5 µs with other jobs running).
