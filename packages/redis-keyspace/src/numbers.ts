@@ -38,6 +38,14 @@ const INF = /^([+-]?)(?:inf|infinity)$/i;
  */
 export function parseDouble(bin: string): number | undefined {
   if (bin.length === 0) return undefined;
+  // A canonical integer below 2^53 (most scores and increments) is its own double: no regex.
+  const small = string2number(bin);
+  return small !== undefined ? small : strtodWhole(bin);
+}
+
+/** parseDouble without the integer fast path (strtod's grammar by regex): exported for its property test. */
+export function strtodWhole(bin: string): number | undefined {
+  if (bin.length === 0) return undefined;
   const inf = INF.exec(bin);
   if (inf) return inf[1] === '-' ? -Infinity : Infinity;
   if (DEC_FLOAT.test(bin)) {

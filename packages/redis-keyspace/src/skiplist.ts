@@ -118,6 +118,9 @@ export function lexLteMax(v: string, r: LexRange): boolean {
   return r.maxex ? v < r.max : v <= r.max;
 }
 
+const SCRATCH_UPDATE = new Array<ZskiplistNode | undefined>(ZSKIPLIST_MAXLEVEL).fill(undefined);
+const SCRATCH_RANK = new Array<number>(ZSKIPLIST_MAXLEVEL).fill(0);
+
 export class Zskiplist {
   readonly header = new ZskiplistNode('', -Infinity, ZSKIPLIST_MAXLEVEL);
   tail: ZskiplistNode | undefined = undefined;
@@ -125,8 +128,13 @@ export class Zskiplist {
   level = 1;
   /** Node hops since creation (a cost counter for complexity tests). */
   visits = 0;
-  private readonly update: ZskiplistNode[] = new Array<ZskiplistNode>(ZSKIPLIST_MAXLEVEL).fill(this.header);
-  private readonly rank: number[] = new Array<number>(ZSKIPLIST_MAXLEVEL).fill(0);
+  /**
+   * zslInsert's / zslDelete's update[] and rank[] (stack arrays in Redis): shared by every
+   * skiplist, as no operation runs inside another (all are synchronous and fill them before use),
+   * so a small sorted set does not carry two 32-slot arrays of its own.
+   */
+  private readonly update: (ZskiplistNode | undefined)[] = SCRATCH_UPDATE;
+  private readonly rank: number[] = SCRATCH_RANK;
 
   constructor(private readonly random: RandomSource) {}
 
@@ -179,7 +187,15 @@ export class Zskiplist {
     if (next !== undefined) next.backward = node;
     else this.tail = node;
     this.length++;
+    this.releaseUpdate();
     return node;
+  }
+
+  /** Drop the shared update[] references (they would keep another, deleted, set's nodes alive). */
+  private releaseUpdate(): void {
+    // Filled from level 0 up without gaps; deleteNode may have lowered this.level since.
+    const update = this.update;
+    for (let i = 0; i < ZSKIPLIST_MAXLEVEL && update[i] !== undefined; i++) update[i] = undefined;
   }
 
   /** Fill `update` with the last node before (score, ele) on every level. */
@@ -214,9 +230,10 @@ export class Zskiplist {
   /** t_zset.c zslDelete: true when (score, ele) was found and removed. */
   delete(score: number, ele: string): boolean {
     const x = this.findUpdate(score, ele).fw(0);
-    if (x === undefined || x.score !== score || x.ele !== ele) return false;
-    this.deleteNode(x);
-    return true;
+    const found = x !== undefined && x.score === score && x.ele === ele;
+    if (found) this.deleteNode(x);
+    this.releaseUpdate();
+    return found;
   }
 
   /**
@@ -231,10 +248,11 @@ export class Zskiplist {
     const next = x.fw(0);
     if ((x.backward === undefined || x.backward.score < newscore) && (next === undefined || next.score > newscore)) {
       x.score = newscore;
+      this.releaseUpdate();
       return;
     }
     this.deleteNode(x);
-    this.insert(newscore, ele);
+    this.insert(newscore, ele); // fills update[] afresh and releases it
   }
 
   /** t_zset.c zslGetRank: 1-based rank of (score, ele), 0 when absent. */

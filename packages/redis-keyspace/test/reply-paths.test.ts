@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { string2ll } from '@protolab/redis-common';
-import { string2number } from '../src/numbers.js';
+import { parseDouble, string2number, strtodWhole } from '../src/numbers.js';
 import { argsToBin, isAscii } from '../src/bytes.js';
 import { bulk, BULK_CACHE_MAX, BULK_CACHE_MAX_LEN } from '../src/replies.js';
 import { Quicklist } from '../src/quicklist.js';
@@ -25,6 +25,16 @@ describe('reply fast paths answer as their models', () => {
         const exact = string2ll(s);
         const safe = exact !== undefined && exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER);
         expect(string2number(s)).toBe(safe ? Number(exact) : undefined);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('parseDouble with its integer fast path reads every string as strtod over the whole string does', () => {
+    const floatish = fc.oneof(numberish, fc.double().map(String), fc.constantFrom('0.0', '-0', '1e400', '1e-400', 'inf', '-Infinity', '0x1p3', '1.', '.5', 'nan'));
+    fc.assert(
+      fc.property(floatish, (s) => {
+        expect(Object.is(parseDouble(s), strtodWhole(s))).toBe(true);
       }),
       { numRuns: 5000 },
     );
