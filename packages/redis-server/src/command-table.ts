@@ -102,3 +102,31 @@ export function commandCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
   const table = commandTable(srv);
   return commandProc(() => table)({ argv: args, resp: c.resp });
 }
+
+/**
+ * server.c processCommand's lookupCommand and arity check over the table: the command's full
+ * name (config|set), or the error Redis answers (unknown subcommand, wrong number of arguments);
+ * undefined for a command the table does not know (the caller answers that).
+ */
+export function checkCommand(srv: RedisServer, argv: readonly Uint8Array[]): { full: string } | { error: RespValue } | undefined {
+  const args = argv.map(keyOf);
+  const top = commandTable(srv).get((args[0] ?? '').toLowerCase());
+  if (top === undefined) return undefined;
+  let spec = top;
+  let full = top.name;
+  if (top.subcommands !== undefined && args.length >= 2) {
+    const raw = args[1] ?? '';
+    const sub = top.subcommands.get(raw.toLowerCase());
+    if (sub === undefined) return { error: { type: 'error', value: `ERR unknown subcommand '${raw.slice(0, 128)}'. Try ${top.name.toUpperCase()} HELP.`.replace(/[\r\n]/g, ' ') } };
+    spec = sub;
+    full = `${top.name}|${sub.name}`;
+  }
+  if ((spec.arity > 0 && args.length !== spec.arity) || args.length < -spec.arity) return { error: { type: 'error', value: `ERR wrong number of arguments for '${full}' command` } };
+  return { full };
+}
+
+/** The full name of a known command called with a valid arity, else undefined (the normal path answers the error). */
+export function knownFullName(srv: RedisServer, argv: readonly Uint8Array[]): string | undefined {
+  const r = checkCommand(srv, argv);
+  return r !== undefined && 'full' in r ? r.full : undefined;
+}

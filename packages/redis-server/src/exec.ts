@@ -15,6 +15,9 @@ import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { isLocalCommand } from './server-commands.js';
+import { checkCommand } from './command-table.js';
+import { encodeReply } from './reply.js';
+import { concatBytes } from '@protolab/redis-common';
 import type { BlockingKind } from './blocked.js';
 import { BLOCKING_COMMANDS, parseBlocking } from './blocked.js';
 
@@ -41,6 +44,13 @@ export function queueCommand(srv: RedisServer, c: Client, argv: Uint8Array[]): R
     if (r.type === 'error') {
       c.dirtyExec = true;
       return r;
+    }
+  } else {
+    // A server command: its unknown subcommand or wrong arity is refused now (processCommand).
+    const checked = checkCommand(srv, argv);
+    if (checked !== undefined && 'error' in checked) {
+      c.dirtyExec = true;
+      return checked.error;
     }
   }
   c.queue.push(argv);
@@ -91,7 +101,7 @@ function nonBlocking(argv: readonly Uint8Array[], db: number): NonBlocking | Res
 }
 
 /** multi.c execCommand */
-export function runExec(srv: RedisServer, c: Client): RespValue {
+export function runExec(srv: RedisServer, c: Client): RespValue | undefined {
   if (!c.inMulti) return { type: 'error', value: 'ERR EXEC without MULTI' };
   const queue = c.queue;
   const dirtyExec = c.dirtyExec;
@@ -100,7 +110,7 @@ export function runExec(srv: RedisServer, c: Client): RespValue {
   if (dirtyExec) return { type: 'error', value: 'EXECABORT Transaction discarded because of previous errors.' };
   if (dirtyCas) return NULL_ARRAY;
   // Each queued command: a reply of its own (local), or the index of its keyspace reply.
-  const slots: ({ own: RespValue } | { at: number; reshape: (r: RespValue) => RespValue })[] = [];
+  const slots: ({ own: RespValue } | { raw: Uint8Array[] } | { at: number; reshape: (r: RespValue) => RespValue })[] = [];
   const ks = srv.keyspace;
   if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
   ks.execute(['MULTI']);
@@ -114,7 +124,10 @@ export function runExec(srv: RedisServer, c: Client): RespValue {
         ks.execute(nb.argv);
         slots.push({ at: k++, reshape: nb.reshape });
       }
-    } else if (isLocalCommand(srv, name)) slots.push({ own: srv.call(c, name, argv) ?? { type: 'array', value: [] } });
+    } else if (isLocalCommand(srv, name)) {
+      const { reply, written } = srv.captureWrites(c, () => srv.call(c, name, argv));
+      slots.push(reply !== undefined ? { own: reply } : { raw: written });
+    }
     else {
       ks.execute(argv);
       slots.push({ at: k++, reshape: (r) => r });
@@ -123,5 +136,14 @@ export function runExec(srv: RedisServer, c: Client): RespValue {
   srv.stats.totalCommandsProcessed += k; // the local ones were counted by call()
   const r = srv.runOnKeyspace(c, [enc('EXEC')]);
   if (r.type !== 'array') return r;
-  return { type: 'array', value: slots.map((s) => ('own' in s ? s.own : s.reshape(r.value[s.at] ?? { type: 'null' }))) };
+  const value = (s: (typeof slots)[number]): RespValue | Uint8Array[] => ('own' in s ? s.own : 'raw' in s ? s.raw : s.reshape(r.value[s.at] ?? { type: 'null' }));
+  if (!slots.some((s) => 'raw' in s)) return { type: 'array', value: slots.map((s) => value(s) as RespValue) };
+  // A command that wrote its own replies (SUBSCRIBE…): its bytes go where its reply would
+  // (the array length counts commands, as execCommand's addReplyArrayLen does).
+  const parts = slots.flatMap((s) => {
+    const v = value(s);
+    return Array.isArray(v) ? v : [encodeReply(v, c.resp)];
+  });
+  srv.writeRaw(c, concatBytes([enc(`*${slots.length}\r\n`), ...parts]));
+  return undefined;
 }

@@ -55,15 +55,33 @@ export class WatchedKeys {
   }
 
   /**
-   * multi.c touchAllWatchedKeysInDb. Difference: Redis flags a watcher only when its key existed
-   * in the db being emptied; here every watcher of the db is flagged (a spurious EXEC failure,
-   * never a missed one).
+   * multi.c touchAllWatchedKeysInDb: flag the watchers of db's keys that `existed` (in the db
+   * emptied or in the one swapped in; dictFind, so a logically expired key counts).
    */
-  touchAllInDb(db: number): void {
+  touchAllInDb(db: number, existed: (key: string) => boolean): void {
     const dbMap = this.byDb.get(db);
     if (dbMap === undefined) return;
-    for (const clients of dbMap.values()) for (const c of clients) c.dirtyCas = true;
+    for (const [key, clients] of dbMap) if (existed(key)) for (const c of clients) c.dirtyCas = true;
   }
+}
+
+const FLUSH_ALL_DBS = (): number[] => [...Array(16).keys()];
+
+/**
+ * db.c flushallCommand / flushdbCommand call touchAllWatchedKeysInDb before emptying: run just
+ * before a FLUSHALL/FLUSHDB outside MULTI (the keys are gone afterwards). Returns whether it did
+ * (touchOp then skips the propagated flush). Inside EXEC the flush is seen only afterwards and
+ * every watcher of the db is flagged (a spurious EXEC failure, never a missed one).
+ */
+export function touchBeforeFlush(srv: RedisServer, db: number, argv: readonly Uint8Array[]): boolean {
+  const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+  if (name !== 'flushall' && name !== 'flushdb') return false;
+  const dbs = name === 'flushdb' ? [db] : FLUSH_ALL_DBS();
+  for (const d of dbs) {
+    const dict = srv.keyspace.core.dbs[d]?.dict;
+    srv.watchedKeys.touchAllInDb(d, (key) => dict?.has(key) === true);
+  }
+  return true;
 }
 
 /**
@@ -71,13 +89,20 @@ export class WatchedKeys {
  * names (COMMAND GETKEYS), every watcher of a flushed / swapped db, and report keys that clients
  * are blocked on (server.ready_keys) through `ready`.
  */
-export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], ready: (db: number, key: Uint8Array) => void): void {
+export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], ready: (db: number, key: Uint8Array) => void, preTouched = false): void {
   const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
   if (name === 'multi' || name === 'exec' || name === 'select') return;
-  if (name === 'flushall' || name === 'flushdb' || name === 'swapdb') {
-    // FLUSHALL empties every db; SWAPDB's dbs are its arguments; FLUSHDB its own db.
-    const dbs = name === 'flushdb' ? [db] : name === 'swapdb' ? argv.slice(1).map((a) => Number(keyOf(a))) : [...Array(16).keys()];
-    for (const d of dbs) srv.watchedKeys.touchAllInDb(d);
+  if (name === 'swapdb') {
+    // After the swap: a key existed in either db before it iff it exists in either now.
+    const dicts = argv.slice(1, 3).map((a) => srv.keyspace.core.dbs[Number(keyOf(a))]?.dict);
+    const existed = (key: string): boolean => dicts.some((d) => d?.has(key) === true);
+    for (const a of argv.slice(1, 3)) srv.watchedKeys.touchAllInDb(Number(keyOf(a)), existed);
+    return;
+  }
+  if (name === 'flushall' || name === 'flushdb') {
+    if (preTouched) return;
+    const dbs = name === 'flushdb' ? [db] : FLUSH_ALL_DBS();
+    for (const d of dbs) srv.watchedKeys.touchAllInDb(d, () => true);
     return;
   }
   const keys = srv.keyspace.execute(['COMMAND', 'GETKEYS', ...argv]);

@@ -26,7 +26,7 @@ import type { PropagateFn } from '@protolab/redis-keyspace';
 import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
 import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
-import { touchOp, WatchedKeys } from './multi.js';
+import { touchBeforeFlush, touchOp, WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
 import { queueCommand } from './exec.js';
 import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
@@ -36,6 +36,7 @@ import { parseObufLimits, registerServerConfig } from './server-config.js';
 import type { InfoSection } from './info.js';
 import { registerDefaultSections, STARTUP_MEMORY } from './info.js';
 import { CORE_COMMANDS } from './server-commands.js';
+import { knownFullName } from './command-table.js';
 import { encodeReply } from './reply.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
@@ -77,6 +78,8 @@ export class RedisServer {
   private readyKeys: { db: number; key: Uint8Array }[] = [];
   /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
   private readonly outbox = new Map<number, Uint8Array[]>();
+  /** While EXEC runs a command that writes its own replies: those bytes, kept for EXEC's reply. */
+  private capture: { id: number; chunks: Uint8Array[] } | undefined;
   /** Commands added by other units (lower-case name → proc), looked up before the keyspace. */
   readonly serverCommands = new Map<string, ServerCommandProc>();
   /** Checks run by processCommand before a command is queued or run, in order. */
@@ -210,7 +213,30 @@ export class RedisServer {
     this.outbox.delete(connId);
   }
 
+  /**
+   * Run `fn` (a command of `c`) keeping what it writes to `c` itself (SUBSCRIBE's replies) out
+   * of the connection: EXEC places those bytes in its own reply (execCommand's nested replies).
+   */
+  captureWrites(c: Client, fn: () => RespValue | undefined): { reply: RespValue | undefined; written: Uint8Array[] } {
+    const outer = this.capture;
+    this.capture = { id: c.connId, chunks: [] };
+    try {
+      return { reply: fn(), written: this.capture.chunks };
+    } finally {
+      this.capture = outer;
+    }
+  }
+
+  /** Bytes already encoded for `c` (EXEC's reply around captured ones). */
+  writeRaw(c: Client, bytes: Uint8Array): void {
+    this.append(c.connId, bytes);
+  }
+
   private append(connId: number, bytes: Uint8Array): void {
+    if (this.capture?.id === connId) {
+      this.capture.chunks.push(bytes);
+      return;
+    }
     const c = this.clients.get(connId);
     if (c === undefined || c.closeAsap) return;
     const q = this.outbox.get(connId);
@@ -433,7 +459,9 @@ export class RedisServer {
     // c->lastcmd->fullname: a container command shows its subcommand (client|list).
     c.lastCmd = CONTAINER_COMMANDS.has(name) && argv[1] !== undefined ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
     if (c.resp === 2 && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
-      return err(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+      // After the unknown-command and arity checks, which the normal path answers.
+      const full = knownFullName(this, argv);
+      if (full !== undefined) return this.rejectCommand(c, name, `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     for (const filter of this.commandFilters) {
       const refused = filter(this, c, name, argv);
@@ -466,6 +494,14 @@ export class RedisServer {
     return undefined;
   }
 
+  /** server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts it. */
+  private rejectCommand(c: Client, name: string, text: string): RespValue {
+    if (c.inMulti) c.dirtyExec = true;
+    if (name !== 'exec') return err(text);
+    if (c.inMulti) this.discard(c);
+    return err(`EXECABORT Transaction discarded because of: ${text.replace(/^ERR /, '')}`);
+  }
+
   /** multi.c discardTransaction */
   discard(c: Client): void {
     c.inMulti = false;
@@ -478,19 +514,20 @@ export class RedisServer {
   runOnKeyspace(c: Client, argv: readonly Uint8Array[]): RespValue {
     const ks = this.keyspace;
     if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
+    const preTouched = !this.watchedKeys.empty && touchBeforeFlush(this, c.db, argv);
     const r = ks.execute(argv, c.resp === 3 ? RESP3 : undefined);
     c.db = ks.selectedDb;
-    this.flagTouched();
+    this.flagTouched(preTouched);
     return r;
   }
 
   /** signalModifiedKey → touchWatchedKey for each key the last command(s) propagated. */
-  private flagTouched(): void {
+  private flagTouched(preTouched = false): void {
     if (this.touched.length === 0) return;
     const ops = this.touched;
     this.touched = [];
     if (this.watchedKeys.empty && this.blocking.blocked.size === 0) return;
-    for (const op of ops) touchOp(this, op.db, op.argv, (db, key) => this.readyKeys.push({ db, key }));
+    for (const op of ops) touchOp(this, op.db, op.argv, (db, key) => this.readyKeys.push({ db, key }), preTouched);
   }
 }
 

@@ -57,7 +57,8 @@ function debugCommand(p: Persistence, argv: Uint8Array[]): RespValue {
     return { type: 'simple', value: 'OK' };
   }
   if (sub === '') return arity('debug');
-  return { type: 'error', value: `ERR unknown subcommand '${td.decode(argv[1])}'. Try DEBUG HELP.` };
+  // debug.c debugCommand → server.c addReplySubcommandSyntaxError.
+  return { type: 'error', value: `ERR unknown subcommand or wrong number of arguments for '${td.decode(argv[1]).slice(0, 128)}'. Try DEBUG HELP.` };
 }
 
 /** The keyspace's answer to COMMAND INFO: does `name` carry the `write` flag? (cached per name) */
@@ -79,8 +80,8 @@ export function installPersistenceCommands(srv: RedisServer, p: Persistence): vo
   const cmds = srv.serverCommands;
   cmds.set('save', (_s, _c, argv) => (argv.length !== 1 ? arity('save') : lineReply(p.save())));
   cmds.set('bgsave', (_s, _c, argv) => {
-    if (argv.length > 2) return arity('bgsave');
-    if (argv.length === 2 && word(argv[1]) !== 'schedule') return SYNTAX;
+    // rdb.c bgsaveCommand (arity -1): anything but a lone SCHEDULE is a syntax error.
+    if (argv.length > 2 || (argv.length === 2 && word(argv[1]) !== 'schedule')) return SYNTAX;
     return lineReply(p.bgsave(argv.length === 2));
   });
   cmds.set('bgrewriteaof', (_s, _c, argv) => (argv.length !== 1 ? arity('bgrewriteaof') : lineReply(p.bgrewriteaof())));
