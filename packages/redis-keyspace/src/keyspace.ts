@@ -111,7 +111,8 @@ export class Keyspace {
 
   /**
    * Run one command as this connection (SELECT and MULTI state persist across calls) and return
-   * Redis's reply. String arguments are sent as their UTF-8 bytes.
+   * Redis's reply. String arguments are sent as their UTF-8 bytes. The reply is read-only, its
+   * bytes included: bulk replies of short strings are shared between calls (replies.ts bulk).
    */
   execute(argv: readonly Key[], options?: ExecuteOptions): RespValue {
     if (!Array.isArray(argv)) throw new KeyspaceError('EMPTY_COMMAND', 'execute: expected an array of strings or Uint8Arrays (the command name first)');

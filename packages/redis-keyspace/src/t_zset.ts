@@ -24,7 +24,11 @@ function zaddCommand(c: Ctx): RespValue {
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
   let idx = 2;
   for (; idx < argv.length; idx++) {
-    const o = lower(arg(c, idx));
+    const a = arg(c, idx);
+    // Every option is letters: a score ("3", "-1.5", "+inf") ends the options without lower-casing.
+    const first = a.charCodeAt(0) | 0x20;
+    if (first < 0x61 || first > 0x7a) break;
+    const o = lower(a);
     if (o === 'nx') nx = true;
     else if (o === 'xx') xx = true;
     else if (o === 'ch') ch = true;
@@ -39,11 +43,11 @@ function zaddCommand(c: Ctx): RespValue {
   if (nx && xx) return err('ERR XX and NX options at the same time are not compatible');
   if ((gt && nx) || (lt && nx) || (gt && lt)) return err('ERR GT, LT, and/or NX options at the same time are not compatible');
   if (incr && pairs > 1) return err('ERR INCR option supports a single increment-element pair');
-  const scores: number[] = [];
+  const scores = new Array<number>(pairs); // all parsed before anything changes, as zaddGenericCommand
   for (let j = 0; j < pairs; j++) {
     const s = parseDouble(arg(c, idx + j * 2));
     if (s === undefined) return err(E.notFloat);
-    scores.push(s);
+    scores[j] = s;
   }
   const db = c.client.db;
   const key = arg(c, 1);
