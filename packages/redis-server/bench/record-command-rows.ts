@@ -22,7 +22,7 @@ const NAMES = [
 ];
 const SUBCOMMANDS = new Map<string, readonly string[]>([
   ['client', ['id', 'getname', 'setname', 'info', 'list', 'kill', 'reply', 'no-evict']],
-  ['config', ['get', 'set', 'resetstat']],
+  ['config', ['get', 'set', 'resetstat', 'rewrite']],
   ['pubsub', ['channels', 'numsub', 'numpat']],
   ['cluster', ['myid', 'keyslot', 'countkeysinslot', 'getkeysinslot', 'nodes', 'info', 'slots', 'shards', 'addslots', 'delslots',
     'addslotsrange', 'delslotsrange', 'setslot', 'meet', 'replicas', 'slaves', 'bumpepoch', 'links', 'help']],

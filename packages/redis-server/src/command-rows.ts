@@ -27,6 +27,7 @@ export const SERVER_COMMAND_ROWS: readonly CommandRow[] = [
     ['get', -3, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
     ['set', -4, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
     ['resetstat', 2, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
+    ['rewrite', 2, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
   ]],
   ['info', -1, ["loading","stale"], [0, 0, 0], ["@slow","@dangerous"], 'server'],
   ['command', -1, ["loading","stale"], [0, 0, 0], ["@slow","@connection"], 'server', [

@@ -125,7 +125,7 @@ function evictOrFail<T>(cfg: T | undefined): T {
   return cfg;
 }
 
-/** config.c configCommand: GET / SET / RESETSTAT (REWRITE needs a config file: not modelled). */
+/** config.c configCommand: GET / SET / RESETSTAT, and REWRITE answered as without a config file. */
 export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint8Array[]): RespValue {
   const args = argv.map((a) => keyOf(a));
   const sub = (args[1] ?? '').toLowerCase();
@@ -145,6 +145,12 @@ export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint
     if (args.length !== 2) return { type: 'error', value: "ERR wrong number of arguments for 'config|resetstat' command" };
     srv.resetStats();
     return { type: 'simple', value: 'OK' };
+  }
+  if (sub === 'rewrite') {
+    // config.c configRewriteCommand: protolab-redis never writes a config file back, as a
+    // redis-server started without one (Sentinel's fail-over MULTI sends it and goes on).
+    if (args.length !== 2) return { type: 'error', value: "ERR wrong number of arguments for 'config|rewrite' command" };
+    return { type: 'error', value: 'ERR The server is running without a config file' };
   }
   return { type: 'error', value: `ERR unknown subcommand '${(args[1] ?? '').slice(0, 128)}'. Try CONFIG HELP.` };
 }

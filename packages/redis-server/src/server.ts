@@ -18,7 +18,6 @@
  * server — `serverCommands`, `commandFilters`, `config`, `infoSections`, `cronHooks`,
  * `beforeSleepHooks` — described in docs/redis-server.md ("Plugging in").
  */
-import { concatBytes } from '@protolab/redis-common';
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
 import { Keyspace } from '@protolab/redis-keyspace';
@@ -38,6 +37,7 @@ import { registerDefaultSections, STARTUP_MEMORY } from './info.js';
 import { CORE_COMMANDS } from './server-commands.js';
 import { knownFullName } from './command-table.js';
 import { encodeReply } from './reply.js';
+import { OutputBuffers } from './output-buffer.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
 import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
@@ -77,7 +77,7 @@ export class RedisServer {
   /** server.ready_keys: (db, key) written while clients were blocked on it. */
   private readyKeys: { db: number; key: Uint8Array }[] = [];
   /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
-  private readonly outbox = new Map<number, Uint8Array[]>();
+  private readonly outbox = new OutputBuffers();
   /** While EXEC runs a command that writes its own replies: those bytes, kept for EXEC's reply. */
   private capture: { id: number; chunks: Uint8Array[] } | undefined;
   /** Commands added by other units (lower-case name → proc), looked up before the keyspace. */
@@ -110,7 +110,8 @@ export class RedisServer {
       maxmemoryPolicy: 'noeviction',
       ...(options.payloadCodec !== undefined ? { payloadCodec: options.payloadCodec } : {}),
       onPropagate: (db, argv) => {
-        this.touched.push({ db, argv });
+        // Only WATCHers and blocked clients care which keys a write touched.
+        if (!this.watchedKeys.empty || this.blocking.blocked.size > 0) this.touched.push({ db, argv });
         this.onPropagate?.(db, argv);
       },
     });
@@ -239,10 +240,7 @@ export class RedisServer {
     }
     const c = this.clients.get(connId);
     if (c === undefined || c.closeAsap) return;
-    const q = this.outbox.get(connId);
-    if (q === undefined) this.outbox.set(connId, [bytes]);
-    else q.push(bytes);
-    c.outboxBytes += bytes.length;
+    c.outboxBytes += this.outbox.bytes(connId, bytes);
     this.checkOutputBufferLimits(c);
   }
 
@@ -285,14 +283,12 @@ export class RedisServer {
   /** The writes waiting in every output buffer, one per connection (writeToClient). */
   private flush(): ServerOutput[] {
     const out: ServerOutput[] = [];
-    for (const [id, chunks] of this.outbox) {
-      const bytes = concat(chunks);
+    for (const [id, bytes] of this.outbox.take()) {
       this.stats.totalNetOutputBytes += bytes.length;
       out.push({ type: 'write', id, bytes });
       const c = this.clients.get(id);
       if (c !== undefined) c.outboxBytes = 0;
     }
-    this.outbox.clear();
     return out;
   }
 
@@ -358,7 +354,12 @@ export class RedisServer {
   /** addReply, minding CLIENT REPLY OFF|SKIP (prepareClientToWrite drops the reply). */
   private reply(c: Client, r: RespValue): void {
     if (r.type === 'error') this.stats.totalErrorReplies++;
-    if (c.replyMode === 'on' || c.replyMode === 'skipnext') this.append(c.connId, encodeReply(r, c.resp));
+    if (c.replyMode !== 'on' && c.replyMode !== 'skipnext') return;
+    if (this.capture?.id === c.connId || c.closeAsap) this.append(c.connId, encodeReply(r, c.resp));
+    else {
+      c.outboxBytes += this.outbox.reply(c.connId, r, c.resp);
+      this.checkOutputBufferLimits(c);
+    }
   }
 
   /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
@@ -536,7 +537,3 @@ function closing(c: Client): boolean {
   return c.closeAfterReply;
 }
 
-/** The chunks as one write (the one chunk itself when there is only one). */
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatBytes(chunks);
-}

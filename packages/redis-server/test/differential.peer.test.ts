@@ -26,7 +26,7 @@ const SERVER = [
   'CLIENT SETNAME n1', 'CLIENT GETNAME', 'CLIENT NO-EVICT on', 'CLIENT REPLY on', 'CLIENT FOO', 'CLIENT KILL 1.2.3.4:5',
   'CONFIG GET maxmemory-policy', 'CONFIG GET hz', 'CONFIG GET save', 'CONFIG GET appendonly', 'CONFIG GET maxclients',
   'CONFIG GET client-output-buffer-limit', 'CONFIG GET nosuch', 'CONFIG SET hz 10', 'CONFIG SET hz abc', 'CONFIG SET nosuch 1',
-  'CONFIG RESETSTAT', 'CONFIG FOO', 'INFO nosuchsection',
+  'CONFIG RESETSTAT', 'CONFIG REWRITE', 'CONFIG FOO', 'INFO nosuchsection',
   'COMMAND INFO subscribe psubscribe unsubscribe punsubscribe', 'COMMAND INFO echo select hello auth quit reset publish', 'COMMAND INFO nosuch',
   'COMMAND GETKEYS blpop a b 0', 'COMMAND GETKEYS blmpop 0 2 a b LEFT', 'COMMAND GETKEYS watch a b', 'COMMAND GETKEYS ping',
   'COMMAND GETKEYS bzmpop 1 2 a b MIN', 'COMMAND COUNT x', 'COMMAND HELP', 'COMMAND FOO',

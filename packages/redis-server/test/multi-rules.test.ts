@@ -54,4 +54,10 @@ describe('multi.c / server.c rules seen in the differential against redis-server
       '+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n$1\r\nx\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n',
     );
   });
+
+  test('Sentinel’s fail-over transaction: CONFIG REWRITE is queued and answers inside EXEC (no config file), so the transaction is not aborted', () => {
+    const h = harness();
+    h.connect(1);
+    expect(h.send(1, 'MULTI\r\nCONFIG REWRITE\r\nPING\r\nEXEC\r\n')).toBe('+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n-ERR The server is running without a config file\r\n+PONG\r\n');
+  });
 });
