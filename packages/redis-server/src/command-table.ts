@@ -16,6 +16,7 @@ import { RedisServerError } from './errors.js';
 import type { RedisServer } from './server.js';
 import { BLOCKING_COMMANDS } from './blocked.js';
 import { SERVER_COMMAND_ROWS } from './command-rows.js';
+import { commandDocs } from './command-docs-reply.js';
 
 /** One recorded row: name, arity, flags, [first, last, step], ACL categories, group, subcommands. */
 export type CommandRow = readonly [
@@ -100,6 +101,7 @@ export function commandCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
     return { type: 'error', value: `ERR wrong number of arguments for '${fullname}' command` };
   }
   const table = commandTable(srv);
+  if (fullname === 'command|docs') return commandDocs(table, args.slice(2), c.resp);
   return commandProc(() => table)({ argv: args, resp: c.resp });
 }
 

@@ -91,4 +91,26 @@ describePeer('redis-server', 'COMMAND describes the server’s own commands as r
       expect(Number(text(count))).toBe(known.length + 6);
     }
   });
+
+  test('COMMAND DOCS gives redis-cli the argument lists (its hints) and groups of redis-server 7.0.15 for every command implemented', async () => {
+    const field = (docs: RespValue | undefined, key: string): RespValue | undefined => {
+      const flat = items(items(docs)[1]);
+      const at = flat.findIndex((x) => text(x) === key);
+      return at >= 0 ? flat[at + 1] : undefined;
+    };
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const s of ours) {
+      for (const name of items((await ask(s.port, [['COMMAND', 'LIST']]))[0]).map(text)) {
+        const [mine] = await ask(s.port, [['COMMAND', 'DOCS', name]]);
+        const [theirs] = await ask(real.port, [['COMMAND', 'DOCS', name]]);
+        compared++;
+        for (const key of ['group', 'arguments']) {
+          if (JSON.stringify(field(mine, key), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(field(theirs, key), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) mismatches.push(`${name} ${key}`);
+        }
+      }
+    }
+    console.log(`COMMAND DOCS: ${compared} (server, command) pairs compared (group and arguments), ${mismatches.length} mismatches ${mismatches.join(', ')}`);
+    expect(mismatches).toEqual([]);
+  });
 });
