@@ -16,7 +16,7 @@ import { ZSET_RANGE_COMMANDS } from './t_zset_range.js';
 import { ZSET_OPS_COMMANDS } from './t_zset_ops.js';
 
 
-import { zsetAddMember, zsetStoredScore } from './zset-add.js';
+import { zsetAddMember, zsetAddNewMember, zsetStoredScore } from './zset-add.js';
 export { zsetAddMember };
 
 function zaddCommand(c: Ctx): RespValue {
@@ -75,14 +75,14 @@ function zaddCommand(c: Ctx): RespValue {
       }
       if ((lt && score >= cur) || (gt && score <= cur)) continue;
       if (score !== cur) {
-        z.set(member, zsetStoredScore(z, score));
+        z.move(member, cur, zsetStoredScore(z, score));
         updated++;
       }
       processed++;
       lastScore = score;
     } else {
       if (xx) continue;
-      zsetAddMember(z, member, score, core.thresholds.zsetMaxListpackEntries, core.thresholds.zsetMaxListpackValue);
+      zsetAddNewMember(z, member, score, core.thresholds.zsetMaxListpackEntries, core.thresholds.zsetMaxListpackValue);
       added++;
       processed++;
       lastScore = score;

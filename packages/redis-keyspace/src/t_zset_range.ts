@@ -9,8 +9,8 @@ import { EMPTY_ARRAY, E, err, int, bulk, array, dbl, pushPair } from './replies.
 import { ZsetVal } from './values.js';
 import { normRange, parseDouble, rangeIndexes } from './numbers.js';
 import { string2ll } from '@protolab/redis-common';
-import type { LexRange, ScoreRange, ZskiplistNode } from './skiplist.js';
-import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './skiplist.js';
+import type { LexRange, ScoreRange, ZsetTreeNode } from './zset-tree.js';
+import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './zset-tree.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, lookupKeyRead, lookupKeyReadOrReply, lookupKeyWriteOrReply, isType, lower } from './server.js';
 import { zsetAddMember } from './zset-add.js';
@@ -90,8 +90,8 @@ export function zsetRange(z: ZsetVal, spec: ZrangeSpec): [string, number][] {
     return out;
   }
   if (spec.offset < 0n || (spec.offset > 0n && spec.offset >= BigInt(zsl.length))) return out;
-  let ln: ZskiplistNode | undefined;
-  let inside: (n: ZskiplistNode) => boolean;
+  let ln: ZsetTreeNode | undefined;
+  let inside: (n: ZsetTreeNode) => boolean;
   if (spec.by === 'score') {
     const r = spec.range;
     ln = spec.rev ? zsl.lastInRange(r) : zsl.firstInRange(r);
@@ -225,7 +225,7 @@ function zcountGeneric(c: Ctx, lex: boolean): RespValue {
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'zset', int(0));
   if (isReply(o)) return o;
   const zsl = o.val.zsl;
-  let first: ZskiplistNode | undefined, last: ZskiplistNode | undefined;
+  let first: ZsetTreeNode | undefined, last: ZsetTreeNode | undefined;
   if (sr !== undefined) {
     first = zsl.firstInRange(sr);
     last = zsl.lastInRange(sr);

@@ -8,9 +8,8 @@
 import type { Encoding } from './types.js';
 import { string2ll } from '@protolab/redis-common';
 import { RawStr } from './sds.js';
-import { Prng } from '@protolab/sim';
 import { Quicklist } from './quicklist.js';
-import { Zskiplist } from './skiplist.js';
+import { ZsetTree } from './zset-tree.js';
 
 /** Redis 7.0 default thresholds (redis.conf; reference §3.4). */
 export const DEFAULT_THRESHOLDS = {
@@ -50,19 +49,15 @@ export class SetVal {
 }
 
 /**
- * Skiplist levels are drawn from a PRNG seeded per sorted set with a constant, so a run (and a
- * fork or restore of it) builds the same skiplist every time; only the costs depend on it.
- */
-const ZSL_LEVEL_SEED = 0x2a5e7;
-
-/**
- * A sorted set: the member → score dict plus the zskiplist ordered by (score, member), updated
- * together on every write (t_zset.c zsetAdd / zsetRemoveFromSkiplist). `listpack` is the
- * encoding OBJECT ENCODING reports; both encodings keep the skiplist here (a listpack is at most
- * 128 entries, where Redis's O(n) listpack walk and our O(log n) one cost alike).
+ * A sorted set: the member → score dict plus the ordered half by (score, member), updated
+ * together on every write (t_zset.c zsetAdd / zsetRemoveFromSkiplist). Redis orders it with a
+ * zskiplist; here `zsl` is a counted B+tree with the skiplist's API and costs (zset-tree.ts).
+ * `listpack` is the encoding OBJECT ENCODING reports ("listpack", else Redis's "skiplist"); both
+ * encodings keep the tree here (a listpack is at most 128 entries, where Redis's O(n) listpack
+ * walk and our O(log n) one cost alike).
  */
 export class ZsetVal {
-  readonly zsl = new Zskiplist(new Prng(ZSL_LEVEL_SEED));
+  readonly zsl = new ZsetTree();
   readonly m = new Map<string, number>();
   /** Σ member lengths (for the maxmemory estimate). */
   memberBytes = 0;
@@ -75,11 +70,21 @@ export class ZsetVal {
   /** Insert or move `member` to `score` (zsetAdd's dict + zslInsert / zslUpdateScore). */
   set(member: string, score: number): void {
     const cur = this.m.get(member);
-    if (cur === undefined) {
-      this.zsl.insert(score, member);
-      this.memberBytes += member.length;
-    }
-    else if (cur !== score || Object.is(cur, -0) !== Object.is(score, -0)) this.zsl.updateScore(cur, member, score);
+    if (cur === undefined) this.add(member, score);
+    else this.move(member, cur, score);
+  }
+  /**
+   * zsetAdd's new-element branch for a caller that has just found `member` absent: one dict
+   * probe (the insert) instead of a second lookup — at 10^5 members each probe is a cache miss.
+   */
+  add(member: string, score: number): void {
+    this.zsl.insert(score, member);
+    this.memberBytes += member.length;
+    this.m.set(member, score);
+  }
+  /** zsetAdd's update branch: `member` is present with score `cur` (the caller's lookup). */
+  move(member: string, cur: number, score: number): void {
+    if (cur !== score || Object.is(cur, -0) !== Object.is(score, -0)) this.zsl.updateScore(cur, member, score);
     this.m.set(member, score);
   }
   /** zsetRemoveFromSkiplist: true when the member was there. */
@@ -94,7 +99,7 @@ export class ZsetVal {
   get size(): number {
     return this.m.size;
   }
-  /** Ascending by (score, member bytes), as the skiplist orders it (O(n): for snapshots). */
+  /** Ascending by (score, member bytes), as the tree orders it (O(n): for snapshots). */
   sorted(): [string, number][] {
     return [...this.zsl.entries()];
   }

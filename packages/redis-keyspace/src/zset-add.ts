@@ -11,6 +11,12 @@ export function zsetAddMember(z: ZsetVal, member: string, score: number, maxEntr
   z.set(member, zsetStoredScore(z, score));
 }
 
+/** zsetAddMember for a caller that has just found `member` absent (ZADD): one dict probe fewer. */
+export function zsetAddNewMember(z: ZsetVal, member: string, score: number, maxEntries: number, maxValue: number): void {
+  if (z.listpack && (z.m.size + 1 > maxEntries || member.length > maxValue)) z.listpack = false;
+  z.add(member, zsetStoredScore(z, score));
+}
+
 /**
  * A listpack stores the score as text or an integer entry, and -0 reads back as 0 (observed on
  * 7.0.15: `ZADD z -0 y` then ZSCORE gives "0", while `ZADD z INCR -0 m` replies "-0").
