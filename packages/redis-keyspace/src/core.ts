@@ -133,6 +133,7 @@ export class KeyspaceCore {
     const key = db.keyOf[slot];
     if (key === undefined) throw new KeyspaceError('INTERNAL', `db ${db.id}: expiring free slot ${slot}`);
     db.deleteSlot(slot);
+    this.maxmemory?.refreshKey(db, key); // its estimate leaves used memory (no recount of every key)
     this.stats.expiredKeys++;
     // lazyfree-lazy-expire no (7.0 default) → DEL, not UNLINK.
     if (this.onPropagate !== undefined || this.pending) this.propagate(db.id, ['DEL', key]);

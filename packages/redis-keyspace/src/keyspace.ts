@@ -469,9 +469,7 @@ export class Keyspace {
    */
   activeExpireCycle(type: CycleType, clock?: CycleClock): CycleResult {
     const c = clock ?? new CostModelClock(this.core.nowFn(), this.config.costModel);
-    const r = activeExpireCycle(this.core, this.cycleState, type, { effort: this.config.activeExpireEffort, hz: this.hz }, c);
-    if (r.expired > 0) this.core.maxmemory?.recountAll();
-    return r;
+    return activeExpireCycle(this.core, this.cycleState, type, { effort: this.config.activeExpireEffort, hz: this.hz }, c);
   }
 
   /**

@@ -39,8 +39,7 @@ export function objectMemoryEstimate(key: string, v: Val, hasTtl: boolean): numb
     bytes += enc === 'int' ? 0 : enc === 'embstr' ? v.length + 4 : v.length + 9;
   } else if (v instanceof RawStr) bytes += v.length + 9;
   else if (v instanceof ListVal) {
-    bytes += 40;
-    for (let n = v.ql.head; n !== undefined; n = n.next) bytes += 32 + n.sz;
+    bytes += 40 + 32 * v.ql.nodeCount + v.ql.bytes; // Σ (32 + node->sz), kept by the quicklist
   } else if (v instanceof SetVal) {
     const n = v.m.size;
     bytes += v.intset ? 8 + 8 * n : 56 + 8 * pow2(n) + 40 * n;

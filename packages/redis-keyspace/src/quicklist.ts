@@ -59,8 +59,15 @@ export class QuicklistNode {
   /** listpack bytes (node->sz) */
   sz = LP_EMPTY_BYTES;
   constructor(public items: string[]) {
-    for (const s of items) this.sz += listpackEntryBytes(s);
+    this.sz = itemsBytes(items);
   }
+}
+
+/** lpBytes of a listpack holding `items`. */
+function itemsBytes(items: readonly string[]): number {
+  let sz = LP_EMPTY_BYTES;
+  for (const s of items) sz += listpackEntryBytes(s);
+  return sz;
 }
 
 /** A position: the node and the offset inside it. */
@@ -76,6 +83,11 @@ export class Quicklist {
   length = 0;
   /** quicklist->len: nodes */
   nodeCount = 0;
+  /**
+   * Σ node->sz over the linked nodes, kept as nodes change (what the memory estimate reads: a
+   * walk of every node per command would make LPUSH on a long list O(n)).
+   */
+  bytes = 0;
   /** Nodes touched since creation (a cost counter for complexity tests). */
   nodeVisits = 0;
 
@@ -97,7 +109,7 @@ export class Quicklist {
     const h = this.head;
     if (this.allowInsert(h, s)) {
       h.items.unshift(s);
-      h.sz += listpackEntryBytes(s);
+      this.resize(h, h.sz + listpackEntryBytes(s));
     } else this.linkNode(new QuicklistNode([s]), undefined, h);
     this.length++;
   }
@@ -108,7 +120,7 @@ export class Quicklist {
     const t = this.tail;
     if (this.allowInsert(t, s)) {
       t.items.push(s);
-      t.sz += listpackEntryBytes(s);
+      this.resize(t, t.sz + listpackEntryBytes(s));
     } else this.linkNode(new QuicklistNode([s]), t, undefined);
     this.length++;
   }
@@ -169,7 +181,7 @@ export class Quicklist {
     if (c === undefined) return false;
     const old = c.node.items[c.offset] ?? '';
     c.node.items[c.offset] = s;
-    c.node.sz += listpackEntryBytes(s) - listpackEntryBytes(old);
+    this.resize(c.node, c.node.sz + listpackEntryBytes(s) - listpackEntryBytes(old));
     if (c.node.sz > QUICKLIST_NODE_MAX_BYTES && c.node.items.length > 1) this.splitNode(c.node);
     return true;
   }
@@ -179,7 +191,7 @@ export class Quicklist {
     const c = this.seek(i);
     if (c === undefined) throw new RangeError(`quicklist insertAt: index ${i} out of range 0..${this.length - 1}`);
     c.node.items.splice(after ? c.offset + 1 : c.offset, 0, s);
-    c.node.sz += listpackEntryBytes(s);
+    this.resize(c.node, c.node.sz + listpackEntryBytes(s));
     this.length++;
     if (c.node.sz > QUICKLIST_NODE_MAX_BYTES && c.node.items.length > 1) this.splitNode(c.node);
   }
@@ -246,7 +258,9 @@ export class Quicklist {
       const next: QuicklistNode | undefined = n.next;
       const take = Math.min(left, n.items.length - off);
       const removed = n.items.splice(off, take);
-      for (const s of removed) n.sz -= listpackEntryBytes(s);
+      let sz = n.sz;
+      for (const s of removed) sz -= listpackEntryBytes(s);
+      this.resize(n, sz);
       this.length -= take;
       left -= take;
       if (n.items.length === 0) this.unlinkNode(n);
@@ -294,13 +308,12 @@ export class Quicklist {
       this.unlinkNode(n);
       return;
     }
-    n.sz = LP_EMPTY_BYTES;
-    for (const x of n.items) n.sz += listpackEntryBytes(x);
+    this.resize(n, itemsBytes(n.items));
   }
 
   private afterRemove(n: QuicklistNode, s: string): void {
     this.length--;
-    n.sz -= listpackEntryBytes(s);
+    this.resize(n, n.sz - listpackEntryBytes(s));
     if (n.items.length === 0) this.unlinkNode(n);
   }
 
@@ -308,9 +321,14 @@ export class Quicklist {
   private splitNode(n: QuicklistNode): void {
     const half = n.items.length >> 1;
     const right = new QuicklistNode(n.items.splice(half));
-    n.sz = LP_EMPTY_BYTES;
-    for (const x of n.items) n.sz += listpackEntryBytes(x);
+    this.resize(n, itemsBytes(n.items));
     this.linkNode(right, n, n.next);
+  }
+
+  /** A linked node's new node->sz, with the list's total kept equal to Σ node->sz. */
+  private resize(n: QuicklistNode, sz: number): void {
+    this.bytes += sz - n.sz;
+    n.sz = sz;
   }
 
   private linkNode(node: QuicklistNode, prev: QuicklistNode | undefined, next: QuicklistNode | undefined): void {
@@ -321,6 +339,7 @@ export class Quicklist {
     if (next === undefined) this.tail = node;
     else next.prev = node;
     this.nodeCount++;
+    this.bytes += node.sz;
   }
 
   private unlinkNode(node: QuicklistNode): void {
@@ -330,5 +349,6 @@ export class Quicklist {
     else node.next.prev = node.prev;
     node.prev = node.next = undefined;
     this.nodeCount--;
+    this.bytes -= node.sz;
   }
 }

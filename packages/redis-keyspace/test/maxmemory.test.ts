@@ -102,11 +102,28 @@ describe('OBJECT IDLETIME / OBJECT FREQ', () => {
 });
 
 describe('the memory estimate', () => {
+  it('expire.c activeExpireCycle: a key the cycle reclaims leaves used memory at once, without a recount of every key', () => {
+    const { ks, run, clock } = clocked(1_700_000_000_000, { maxmemory: 1_000_000, maxmemoryPolicy: 'allkeys-lru' });
+    run('SET', 'keep', 'v');
+    run('SET', 'gone', 'x'.repeat(100));
+    run('EXPIRE', 'gone', '1');
+    const before = used(ks);
+    clock.now += 3000;
+    expect(ks.activeExpireCycle('slow').expired).toBe(1);
+    expect(used(ks)).toBe(fullRecount(ks));
+    expect(used(ks)).toBeLessThan(before);
+  });
+
   it('maxmemory.ts: the incrementally kept total always equals a full recount of objectMemoryEstimate, whatever commands ran', () => {
     const cmd = fc.oneof(
       fc.tuple(fc.constant('SET'), fc.constantFrom('a', 'b', 'c'), fc.string({ maxLength: 60 })),
       fc.tuple(fc.constant('RPUSH'), fc.constantFrom('l', 'm'), fc.string({ maxLength: 10 })),
       fc.tuple(fc.constant('LPOP'), fc.constantFrom('l', 'm')),
+      fc.tuple(fc.constant('LPUSH'), fc.constantFrom('l', 'm'), fc.constantFrom('y', 'x'.repeat(3000))),
+      fc.tuple(fc.constant('LSET'), fc.constantFrom('l'), fc.constantFrom('0', '-1'), fc.constantFrom('v', 'w'.repeat(5000))),
+      fc.tuple(fc.constant('LINSERT'), fc.constantFrom('l'), fc.constantFrom('BEFORE', 'AFTER'), fc.constantFrom('y', 'v'), fc.constantFrom('i', 'j'.repeat(4000))),
+      fc.tuple(fc.constant('LTRIM'), fc.constantFrom('l', 'm'), fc.constantFrom('1', '0'), fc.constantFrom('-2', '3')),
+      fc.tuple(fc.constant('LREM'), fc.constantFrom('l'), fc.constantFrom('0', '1', '-1'), fc.constantFrom('y', 'v')),
       fc.tuple(fc.constant('SADD'), fc.constantFrom('s'), fc.constantFrom('1', '2', 'x')),
       fc.tuple(fc.constant('ZADD'), fc.constantFrom('z'), fc.constantFrom('1', '2'), fc.constantFrom('p', 'q', 'r'.repeat(70))),
       fc.tuple(fc.constant('HSET'), fc.constantFrom('h'), fc.constantFrom('f', 'g'), fc.string({ maxLength: 5 })),

@@ -78,7 +78,7 @@ function apply(q: Quicklist, m: string[], o: Op): void {
 }
 
 describe('quicklist against an array', () => {
-  it('Redis quicklist.c: every push/pop/index/set/insert/delRange/LREM walk gives the same elements as a plain array, and no node ever exceeds 8 KB unless it holds one element', () => {
+  it('Redis quicklist.c: every push/pop/index/set/insert/delRange/LREM walk gives the same elements as a plain array, no node ever exceeds 8 KB unless it holds one element, and the list byte total (what the memory estimate reads) is the sum of its node sizes', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
         const q = new Quicklist();
@@ -87,13 +87,16 @@ describe('quicklist against an array', () => {
           apply(q, m, o);
           expect(q.length).toBe(m.length);
           let nodes = 0;
+          let bytes = 0;
           for (let n = q.head; n !== undefined; n = n.next) {
             nodes++;
+            bytes += n.sz;
             expect(n.items.length).toBeGreaterThan(0);
             expect(n.sz).toBe(7 + n.items.reduce((a, s) => a + listpackEntryBytes(s), 0));
             if (n.items.length > 1) expect(n.sz).toBeLessThanOrEqual(QUICKLIST_NODE_MAX_BYTES);
           }
           expect(nodes).toBe(q.nodeCount);
+          expect(q.bytes).toBe(bytes);
         }
         expect(q.toArray()).toEqual(m);
         expect([...q.valuesReversed()]).toEqual([...m].reverse());
