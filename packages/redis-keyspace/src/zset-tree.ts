@@ -110,9 +110,8 @@ export class ZsetTree {
   length = 0;
   /** Nodes entered plus in-node search steps since creation (a cost counter for complexity tests). */
   visits = 0;
-  /** Depth of the path recorded by the last seekKey, and the rank before its leaf. */
+  /** Depth of the path recorded by the last seekKey. */
   private depth = 0;
-  private rankBefore = 0;
 
   /** Fan-outs are parameters only so property tests can build deep trees from few entries. */
   constructor(
@@ -140,15 +139,14 @@ export class ZsetTree {
 
   /**
    * Descend to the leaf that holds (score, ele) if present (the last child whose separator is ≤
-   * the key), recording the path and the rank of everything left of that leaf.
+   * the key), recording the path.
    */
   private seekKey(score: number, ele: string): ZsetLeaf {
     let node = this.root;
     let d = 0;
-    let rank = 0;
     while (!node.isLeaf) {
       this.visits++;
-      const { sepScore, sepEle, counts } = node;
+      const { sepScore, sepEle } = node;
       let lo = 1;
       let hi = sepScore.length;
       while (lo < hi) {
@@ -158,7 +156,6 @@ export class ZsetTree {
         else lo = mid + 1;
       }
       const i = lo - 1;
-      for (let j = 0; j < i; j++) rank += counts[j] as number;
       PATH_NODE[d] = node;
       PATH_IDX[d] = i;
       d++;
@@ -166,7 +163,6 @@ export class ZsetTree {
     }
     this.visits++;
     this.depth = d;
-    this.rankBefore = rank;
     return node;
   }
 
@@ -291,7 +287,13 @@ export class ZsetTree {
   getRank(score: number, ele: string): number {
     const leaf = this.seekKey(score, ele);
     const i = this.leafLowerBound(leaf, score, ele);
-    const rank = this.rankBefore;
+    let rank = 0; // the entries left of the path: subtree counts before each child taken
+    for (let d = 0; d < this.depth; d++) {
+      const { counts } = PATH_NODE[d] as Inner;
+      const k = PATH_IDX[d] as number;
+      for (let j = 0; j < k; j++) rank += counts[j] as number;
+      this.visits += k;
+    }
     this.releasePath();
     return leaf.scores[i] === score && leaf.eles[i] === ele ? rank + i + 1 : 0;
   }
