@@ -15,7 +15,7 @@ const map = (resp: 2 | 3, pairs: [RespValue, RespValue][]): RespValue =>
 /** One recorded argument (a JSON object) as the map addReplyCommandArgList writes. */
 function argument(resp: 2 | 3, a: unknown): RespValue {
   const pairs: [RespValue, RespValue][] = [];
-  for (const [k, v] of Object.entries(a as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(a as Record<string, unknown>)) { // map-ok: walks a recorded COMMAND DOCS argument (checked-in JSON) in its recorded order; nothing is looked up by input
     let value: RespValue;
     if (k === 'flags' && Array.isArray(v)) {
       const items: RespValue[] = v.map((f) => ({ type: 'simple', value: String(f) }));
