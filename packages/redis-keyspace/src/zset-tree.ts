@@ -349,20 +349,17 @@ export class ZsetTree {
     let node = this.root;
     while (!node.isLeaf) {
       this.visits++;
-      const { sepScore, sepEle } = node;
-      let lo = 1;
-      let hi = sepScore.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        this.visits++;
-        if (early(sepScore[mid] as number, sepEle[mid] as string)) lo = mid + 1;
-        else hi = mid;
-      }
-      node = node.children[lo - 1] as TreeNode;
+      node = node.children[this.firstLate(node.sepScore, node.sepEle, 1, early) - 1] as TreeNode;
     }
     this.visits++;
-    const { scores, eles } = node;
-    let lo = 0;
+    const lo = this.firstLate(node.scores, node.eles, 0, early);
+    if (lo < node.scores.length) return cursor(node, lo);
+    return node.next !== undefined ? cursor(node.next, 0) : undefined;
+  }
+
+  /** Binary search over keys[from..]: the first index whose key is not early (keys.length if none). */
+  private firstLate(scores: readonly number[], eles: readonly string[], from: number, early: (score: number, ele: string) => boolean): number {
+    let lo = from;
     let hi = scores.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -370,8 +367,7 @@ export class ZsetTree {
       if (early(scores[mid] as number, eles[mid] as string)) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < scores.length) return cursor(node, lo);
-    return node.next !== undefined ? cursor(node.next, 0) : undefined;
+    return lo;
   }
 
   /** The entry before the first non-early one (the last early one), or undefined. */
