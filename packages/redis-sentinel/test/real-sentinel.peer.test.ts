@@ -106,7 +106,11 @@ async function promotedByRealSentinel(sentinelBin: string, t: Trio, lag = false)
 
 async function promotedByProtolab(t: Trio, lag = false): Promise<{ port: number; sentinel: RealSentinel }> {
   const sentinel = new RealSentinel({
-    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${t.master.port}`, quorum: 1, downAfterMs: 1000, failoverTimeoutMs: 10_000 },
+    // failover-timeout 3 s (the real sentinel above has 10 s): the choice of replica does not depend
+    // on it, but a fail-over attempt aborted early (this in-process sentinel shares the busy test
+    // worker's event loop, so a late PONG can flag +sdown with down-after 1 s before it knows the
+    // replicas: -failover-abort-no-good-slave) blocks the next attempt for 2 × failover-timeout.
+    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${t.master.port}`, quorum: 1, downAfterMs: 1000, failoverTimeoutMs: 3000 },
     myid: 'a'.repeat(40),
     announce: `127.0.0.1:${await freePort()}`,
   });
@@ -116,7 +120,7 @@ async function promotedByProtolab(t: Trio, lag = false): Promise<{ port: number;
   const resume = lag ? await lagFirstReplica(t) : undefined;
   await t.master.stop();
   resume?.();
-  await until('protolab sentinel switched master', () => sentinel.core.getMasterAddrByName('mymaster') !== `127.0.0.1:${t.master.port}`, 60_000);
+  await until('protolab sentinel switched master', () => sentinel.core.getMasterAddrByName('mymaster') !== `127.0.0.1:${t.master.port}`, 90_000);
   await until('failover ended', () => sentinel.core.master.failover_state === 'SENTINEL_FAILOVER_STATE_NONE');
   return { port: Number(sentinel.core.getMasterAddrByName('mymaster').split(':')[1]), sentinel };
 }
