@@ -381,6 +381,14 @@ export class Keyspace {
   flushall(): void {
     this.run(['FLUSHALL']);
   }
+  /**
+   * server.c emptyData: remove every key of `dbnum` (-1: all dbs) without propagating anything
+   * or counting dirty, as DEBUG RELOAD and a replica's full sync do before loading. Returns the
+   * number of keys removed.
+   */
+  emptyData(dbnum = -1): number {
+    return this.core.emptyData(dbnum);
+  }
   /** Number of keys with a TTL in the selected db (INFO keyspace `expires`). */
   expiresCount(db = this.client.db.id): number {
     return this.core.dbs[db]?.expires.used ?? 0;

@@ -65,7 +65,8 @@ export class WatchedKeys {
   }
 }
 
-const FLUSH_ALL_DBS = (): number[] => [...Array(16).keys()];
+/** Every db of the server (`databases`). */
+const allDbs = (srv: RedisServer): number[] => [...Array(srv.keyspace.core.dbs.length).keys()];
 
 /**
  * db.c flushallCommand / flushdbCommand call touchAllWatchedKeysInDb before emptying: run just
@@ -76,12 +77,19 @@ const FLUSH_ALL_DBS = (): number[] => [...Array(16).keys()];
 export function touchBeforeFlush(srv: RedisServer, db: number, argv: readonly Uint8Array[]): boolean {
   const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
   if (name !== 'flushall' && name !== 'flushdb') return false;
-  const dbs = name === 'flushdb' ? [db] : FLUSH_ALL_DBS();
-  for (const d of dbs) {
+  signalFlushedDb(srv, name === 'flushdb' ? db : -1);
+  return true;
+}
+
+/**
+ * db.c signalFlushedDb → touchAllWatchedKeysInDb(db, NULL) for `dbnum` (-1: every db): flag the
+ * WATCHers of keys that exist now, before they are emptied (FLUSH*, DEBUG RELOAD, emptyData).
+ */
+export function signalFlushedDb(srv: RedisServer, dbnum: number): void {
+  for (const d of dbnum === -1 ? allDbs(srv) : [dbnum]) {
     const dict = srv.keyspace.core.dbs[d]?.dict;
     srv.watchedKeys.touchAllInDb(d, (key) => dict?.has(key) === true);
   }
-  return true;
 }
 
 /**
@@ -101,7 +109,7 @@ export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], ready:
   }
   if (name === 'flushall' || name === 'flushdb') {
     if (preTouched) return;
-    const dbs = name === 'flushdb' ? [db] : FLUSH_ALL_DBS();
+    const dbs = name === 'flushdb' ? [db] : allDbs(srv);
     for (const d of dbs) srv.watchedKeys.touchAllInDb(d, () => true);
     return;
   }

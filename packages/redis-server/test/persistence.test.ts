@@ -213,6 +213,24 @@ describe('BGREWRITEAOF, DEBUG, SHUTDOWN', () => {
     expect(h.cmd('DEBUG NOPE')).toBe("-ERR unknown subcommand or wrong number of arguments for 'NOPE'. Try DEBUG HELP.\r\n");
   });
 
+  test('DEBUG RELOAD propagates nothing (replicas keep their data) and, as emptyData → signalFlushedDb, dirties only WATCHers of keys that exist (redis-server 7.0.15 seen by redis-cli)', () => {
+    const h = persistentHarness(RDB_ONLY);
+    const propagated: string[] = [];
+    const prev = h.srv.keyspace.onPropagate;
+    h.srv.keyspace.onPropagate = (db, argv) => {
+      propagated.push(argv.map((a) => Buffer.from(a).toString('latin1')).join(' '));
+      prev?.(db, argv);
+    };
+    h.cmd('SET k v');
+    h.cmd('WATCH k nope', 2);
+    h.cmd('WATCH nope', 3);
+    expect(h.cmd('DEBUG RELOAD')).toBe('+OK\r\n');
+    expect(propagated).toEqual(['SET k v']);
+    expect(h.cmd('MULTI', 2) + h.cmd('PING', 2) + h.cmd('EXEC', 2)).toBe('+OK\r\n+QUEUED\r\n*-1\r\n');
+    expect(h.cmd('MULTI', 3) + h.cmd('PING', 3) + h.cmd('EXEC', 3)).toBe('+OK\r\n+QUEUED\r\n*1\r\n+PONG\r\n');
+    expect(h.cmd('GET k')).toBe(bulk('v'));
+  });
+
   test('SHUTDOWN saves when save points exist, NOSAVE does not, SAVE always does; the client gets no reply', () => {
     const withPoints = persistentHarness({ appendonly: false, save: [{ seconds: 3600, changes: 1 }] });
     withPoints.cmd('SET a 1');

@@ -10,6 +10,7 @@ import type { RedisServer } from '../server.js';
 import type { Client } from '../client.js';
 import type { Persistence } from './persistence.js';
 import { installInfoAndConfig } from './info-config.js';
+import { signalFlushedDb } from '../multi.js';
 
 const td = new TextDecoder();
 const word = (b: Uint8Array | undefined): string => (b === undefined ? '' : td.decode(b).toLowerCase());
@@ -40,11 +41,14 @@ function shutdownCommand(p: Persistence, c: Client, argv: Uint8Array[]): RespVal
   return undefined;
 }
 
-function debugCommand(p: Persistence, argv: Uint8Array[]): RespValue {
+function debugCommand(srv: RedisServer, p: Persistence, argv: Uint8Array[]): RespValue {
   const sub = word(argv[1]);
   if (sub === 'reload') {
     try {
-      p.debugReload();
+      // The save comes first and can fail; only then is the dataset emptied (signalFlushedDb).
+      p.debugReload(() => {
+        signalFlushedDb(srv, -1);
+      });
     } catch (e) {
       return { type: 'error', value: `ERR Error trying to load the RDB dump: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -87,7 +91,7 @@ export function installPersistenceCommands(srv: RedisServer, p: Persistence): vo
   cmds.set('bgrewriteaof', (_s, _c, argv) => (argv.length !== 1 ? arity('bgrewriteaof') : lineReply(p.bgrewriteaof())));
   cmds.set('lastsave', (_s, _c, argv) => (argv.length !== 1 ? arity('lastsave') : { type: 'integer', value: BigInt(p.state.lastsaveSec) }));
   cmds.set('shutdown', (_s, c, argv) => shutdownCommand(p, c, argv));
-  cmds.set('debug', (_s, _c, argv) => debugCommand(p, argv));
+  cmds.set('debug', (_s, _c, argv) => debugCommand(srv, p, argv));
   const writes = new Map<string, boolean>();
   srv.commandFilters.push((s, _c, name) => {
     const denied = p.writeDeniedError();

@@ -343,17 +343,20 @@ export class Persistence {
     this.opts.exit?.(code);
   }
 
-  /** DEBUG RELOAD: rdbSave, empty the dataset, rdbLoad (nothing is propagated). */
-  debugReload(): void {
+  /**
+   * DEBUG RELOAD: rdbSave, empty the dataset, rdbLoad. Nothing is propagated (debug.c calls
+   * emptyData, not FLUSHALL: replicas and the AOF keep what they have); the caller flags the
+   * WATCHers of existing keys first (signalFlushedDb).
+   */
+  debugReload(beforeEmpty?: () => void): void {
     const ks = this.keyspace();
     this.rdbSaveNow();
+    beforeEmpty?.();
     const aof = this.aof;
     if (aof !== undefined) aof.loading = true;
     try {
-      const db = ks.selectedDb;
-      ks.execute(['FLUSHALL']);
+      ks.emptyData(-1);
       rdbLoad(this.disk, this.config.dbfilename, ks, this.now());
-      ks.execute(['SELECT', String(db)]);
     } finally {
       if (aof !== undefined) aof.loading = false;
     }
