@@ -3,8 +3,8 @@
  * Any split of the input gives the same values (the property tests push every split point).
  *
  * How it reads (the reply side of hiredis read.c, `redisReaderGetReply`, with its `rstack`):
- * - `parse` walks elements; `element` reads one (`lineEnd` finds its line, then a scalar, a bulk
- *   or an aggregate header); `attach` hands a finished element to the aggregate being filled.
+ * - `parse` walks elements; `element` (decode-item.ts) reads one (finds its line, then a scalar, a
+ *   bulk or an aggregate header); `attach` hands a finished element to the aggregate being filled.
  *   Open aggregates are frames on an explicit stack, so nesting costs no JS stack.
  * - Every byte is looked at a bounded number of times however the input is split: an unfinished
  *   line resumes its CR search where it stopped (never re-reading its digits), and a bulk whose
@@ -21,99 +21,37 @@
  * Request mode (`mode: 'request'`) parses what a client sends, as the server does, and returns
  * each command as an array of bulk strings; see request.ts for the parser with offsets.
  */
-import { ByteQueue } from './buffer.js';
-import { DEFAULT_MAX_BIGNUM_DIGITS, DEFAULT_MAX_DEPTH, PROTO_MAX_BULK_LEN, REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
+import { REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
 import { FastReader, OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { RespProtocolError, showByte, type RespErrorCode } from './errors.js';
-import { parseInteger, parseLength } from './number.js';
-import { aggregateOf, buildAggregate, elementsOf, NULL, NULL_ARRAY, NULL_BULK, OBJ_SHARED_INTEGERS, OK, sharedInteger, showLine, type Aggregate } from './reply-values.js';
+import { ReplyItemReader, type V } from './decode-item.js';
+import { RespProtocolError } from './errors.js';
+import { buildAggregate, NULL } from './reply-values.js';
 import { RespRequestParser } from './request.js';
-import { resp3Scalar } from './resp3.js';
-import type { RespInteger, RespValue } from './types.js';
-import { readUtf8 } from './utf8.js';
+import type { RespValue } from './types.js';
 
 export { MAX_DOUBLE_CHARS } from './resp3.js';
 export { OPTIMISTIC_BUILD_BYTES };
 export * from './decode-options.js';
 
-type V = RespValue<RespInteger>;
-
-const CR = 13;
-const LF = 10;
-
-// What a type byte starts (a small table keeps `element` small enough for V8 to inline).
-const UNKNOWN = 0;
-const BULK = 1; // $ ! =
-const AGGREGATE = 2; // * ~ > % |
-const INTEGER = 3; // :
-const LINE = 4; // + - _ # , (
-const KIND: readonly number[] = (() => {
-  const t = new Array<number>(256).fill(UNKNOWN);
-  for (const [chars, k] of [['$!=', BULK], ['*~>%|', AGGREGATE], [':', INTEGER], ['+-_#,(', LINE]] as const) for (const c of chars) t[c.charCodeAt(0)] = k;
-  return t;
-})();
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
-
-/** An aggregate being read: its elements while building, only a count while scanning. */
-interface Frame {
-  readonly kind: Aggregate;
-  items: V[] | undefined;
-  filled: number;
-  remaining: number;
-}
-
-export class RespDecoder<M extends IntegerMode = 'bigint'> {
-  private readonly q = new ByteQueue();
-  /** The innermost open aggregate, and the ones around it. */
-  private top: Frame | undefined = undefined;
-  private readonly outer: Frame[] = [];
-  private readonly protocol: 2 | 3;
-  private readonly numbers: boolean;
-  private readonly maxBulkLen: number;
-  private readonly maxMultibulkLen: number;
-  private readonly maxLineLen: number;
-  private readonly maxDepth: number;
-  private readonly maxBignumDigits: number;
+export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemReader {
   private readonly request: RespRequestParser | undefined;
-  /** Absolute offset the next bulk needs buffered before parsing is worth resuming. */
-  private need = 0;
-  /** Where the CR search of an unfinished line resumes (absolute), so long lines scan once. */
-  private scanFrom = 0;
   /** Absolute offset where the top-level value being parsed starts, and where parsing resumes. */
   private valueStart = 0;
   private cursor = 0;
-  /** Building the value's objects (true), or only scanning it until its last byte arrives. */
-  private building = true;
   private failed: RespProtocolError | undefined;
-  /** The element `element` just read (when it did not open an aggregate). */
-  private v: V = NULL;
-  private opened = false;
-  private ops = 0;
-  /** `q.buf.buffer` and `.byteOffset`, read once per parse: the getters cost per call. */
-  private ab: ArrayBufferLike = new ArrayBuffer(0);
-  private bo = 0;
   /** Whole replies already buffered are read by this (decode-fast.ts), the rest here. */
   private readonly fast: FastReader;
 
   constructor(options: RespDecoderOptions<M> = {}) {
-    this.protocol = options.protocol ?? 3;
-    this.numbers = options.integers === 'number';
-    this.maxBulkLen = options.maxBulkLen ?? PROTO_MAX_BULK_LEN;
-    this.maxLineLen = options.maxLineLen ?? PROTO_MAX_BULK_LEN;
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.maxBignumDigits = options.maxBignumDigits ?? DEFAULT_MAX_BIGNUM_DIGITS;
+    super(options, options.mode === 'request' ? 0 : (options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN));
     if (options.mode === 'request') {
       this.request = new RespRequestParser({
         ...(options.maxBulkLen !== undefined ? { maxBulkLen: options.maxBulkLen } : {}),
         ...(options.maxMultibulkLen !== undefined ? { maxMultibulkLen: options.maxMultibulkLen } : {}),
         ...(options.allowInline !== undefined ? { allowInline: options.allowInline } : {}),
       });
-      this.maxMultibulkLen = 0;
     } else {
       this.request = undefined;
-      this.maxMultibulkLen = options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN;
     }
     this.fast = new FastReader(this.numbers, this.protocol === 3, this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
   }
@@ -240,10 +178,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     this.request?.reset();
   }
 
-  private fail(code: RespErrorCode, at: number, text: string, found?: string): never {
-    throw new RespProtocolError(code, this.q.base + at, text, found);
-  }
-
   /** Reads as many elements as the buffered bytes hold, emitting each top-level value. */
   private parse(values: V[], ends: number[] | undefined): void {
     const q = this.q;
@@ -345,180 +279,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> {
     }
     this.v = v;
     return true;
-  }
-
-  /**
-   * Reads the element at `pos`: sets `this.v` (or `this.opened` for a non-empty aggregate) and
-   * returns the position after it, or -1 when its bytes have not all arrived. The line's CR is
-   * found here, reading the digits of a plain number on the way (the common header, read once):
-   * `num` is that number (at most 15 digits, canonical), or NaN when the line is anything else.
-   */
-  private element(buf: Uint8Array, pos: number, end: number): number {
-    const type = buf[pos] ?? 0;
-    const kind = KIND[type] ?? UNKNOWN;
-    if (kind === UNKNOWN) this.unknownType(pos, type);
-    let cr: number;
-    let num = NaN;
-    if (this.scanFrom !== 0) {
-      // An unfinished line seen before: its bytes up to scanFrom hold no CR (13.1: do not re-read).
-      cr = this.resumeLine(buf, pos, end);
-    } else {
-      // (Bounded by `end`: past it an owned buffer holds uninitialised bytes.)
-      const negative = pos + 1 < end && buf[pos + 1] === MINUS;
-      const first = negative ? pos + 2 : pos + 1;
-      let n = 0;
-      let c = -1;
-      for (cr = first; cr < end; cr++) {
-        c = buf[cr] ?? 0;
-        if (c < ZERO || c > NINE) break;
-        n = n * 10 + (c - ZERO);
-      }
-      const digits = cr - first;
-      if (c === CR && digits > 0 && digits <= 15 && (buf[first] !== ZERO || (digits === 1 && !negative))) num = negative ? -n : n;
-      while (cr < end && buf[cr] !== CR) cr++;
-      this.ops += cr - pos + 1;
-      if (cr + 1 >= end || buf[cr + 1] !== LF) cr = this.lineTail(buf, pos, cr, end);
-    }
-    if (cr < 0) return -1;
-    if (kind === BULK) return this.bulk(type, buf, pos, cr, end, num);
-    if (kind === AGGREGATE) this.aggregate(type, buf, pos, cr, num);
-    else this.v = kind === INTEGER ? this.integer(buf, pos, cr, num) : this.scalar(type, buf, pos, cr);
-    return cr + 2;
-  }
-
-  private resumeLine(buf: Uint8Array, pos: number, end: number): number {
-    let cr = this.scanFrom - this.q.base;
-    const from = cr;
-    while (cr < end && buf[cr] !== CR) cr++;
-    this.ops += cr - from + 1;
-    if (cr + 1 >= end || buf[cr + 1] !== LF) return this.lineTail(buf, pos, cr, end);
-    this.scanFrom = 0;
-    return cr;
-  }
-
-  /** The line at `pos` has no CRLF yet (remember where the search stopped), or a CR without LF. */
-  private lineTail(buf: Uint8Array, pos: number, cr: number, end: number): number {
-    if (cr + 1 < end) this.fail('EXPECTED_CRLF', cr + 1, "Protocol error: expected '\\n' after '\\r'", showByte(buf[cr + 1]));
-    if (cr - pos - 1 > this.maxLineLen) this.fail('LINE_TOO_LONG', pos, `Line longer than ${this.maxLineLen} bytes`);
-    this.scanFrom = this.q.base + cr;
-    return -1;
-  }
-
-  /** `$`, `!`, `=`: a length line, then that many bytes and CRLF. */
-  private bulk(type: number, buf: Uint8Array, pos: number, cr: number, end: number, num: number): number {
-    if (type !== 0x24 && this.protocol === 2) this.resp3InResp2(pos, type);
-    const len = num === num ? num : this.slowLength(buf, pos, cr);
-    if (len === -1 && type === 0x24) {
-      this.v = NULL_BULK;
-      return cr + 2;
-    }
-    if (!(len >= 0) || len > this.maxBulkLen) this.badBulkLength(buf, pos, cr, len);
-    const next = cr + 2;
-    const stop = next + len;
-    if (stop + 2 > end) {
-      this.need = this.q.base + stop + 2;
-      return -1;
-    }
-    if (buf[stop] !== CR || buf[stop + 1] !== LF) this.noCrlfAfter(buf, stop, len);
-    // Validated whether building or only scanning: the first error must not depend on the split.
-    if (type === 0x3d && (len < 4 || buf[next + 3] !== 0x3a)) {
-      this.fail('INVALID_VERBATIM', next, 'Verbatim string 4 bytes of content type are missing or incorrectly encoded.', showLine(buf, next, Math.min(stop, next + 4)));
-    }
-    if (!this.building) this.v = NULL;
-    // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
-    // looks up the species constructor on every call.
-    else if (type === 0x24) this.v = { type: 'bulk', value: new Uint8Array(this.ab, this.bo + next, len) };
-    else this.v = this.blob(type, buf, next, len);
-    return stop + 2;
-  }
-
-  /** `!` blob error or `=` verbatim string (its format already checked), whose bytes are all here. */
-  private blob(type: number, buf: Uint8Array, next: number, len: number): V {
-    if (type === 0x21) return { type: 'blobError', value: new Uint8Array(this.ab, this.bo + next, len) };
-    return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(this.ab, this.bo + next + 4, len - 4) };
-  }
-
-  private badBulkLength(buf: Uint8Array, pos: number, cr: number, len: number): never {
-    this.fail('INVALID_BULK_LENGTH', pos + 1, len > this.maxBulkLen ? `Bulk string length out of range (max ${this.maxBulkLen})` : 'Bad bulk string length', showLine(buf, pos + 1, cr));
-  }
-
-  private noCrlfAfter(buf: Uint8Array, stop: number, len: number): never {
-    const at = buf[stop] !== CR ? stop : stop + 1;
-    this.fail('EXPECTED_CRLF', at, `Protocol error: expected CRLF after a ${len}-byte payload`, showByte(buf[at]));
-  }
-
-  /** The length of a header line that is not a plain short number: string2ll, or a typed error. */
-  private slowLength(buf: Uint8Array, pos: number, cr: number): number {
-    this.ops += cr - pos;
-    if (cr === pos + 2 && buf[pos + 1] === 0x3f) {
-      const what = buf[pos] === 0x24 || buf[pos] === 0x21 || buf[pos] === 0x3d ? 'strings ($?)' : 'aggregates (*?)';
-      this.fail('UNSUPPORTED_STREAMED', pos, `Streamed ${what} are not supported (Redis 7.0 never sends them)`);
-    }
-    return parseLength(buf, pos + 1, cr);
-  }
-
-  /** `*`, `~`, `>`, `%`, `|`: opens a frame, or completes an empty aggregate at once. */
-  private aggregate(type: number, buf: Uint8Array, pos: number, cr: number, num: number): void {
-    if (type !== 0x2a && this.protocol === 2) this.resp3InResp2(pos, type);
-    const n = num === num ? num : this.slowLength(buf, pos, cr);
-    if (n === -1 && type === 0x2a) {
-      this.v = NULL_ARRAY;
-      return;
-    }
-    if (!(n >= 0) || n > this.maxMultibulkLen) {
-      this.fail('INVALID_MULTIBULK_LENGTH', pos + 1, n > this.maxMultibulkLen ? `Multi-bulk length out of range (max ${this.maxMultibulkLen})` : 'Bad multi-bulk length', showLine(buf, pos + 1, cr));
-    }
-    const kind = aggregateOf(type);
-    const remaining = elementsOf(kind, n);
-    if (remaining === 0) {
-      this.v = buildAggregate(kind, []);
-      return;
-    }
-    const depth = this.top === undefined ? 0 : this.outer.length + 1;
-    if (depth >= this.maxDepth) this.fail('NESTING_TOO_DEEP', pos, `No support for nested aggregates with depth > ${this.maxDepth}`);
-    if (this.top !== undefined) this.outer.push(this.top);
-    // Pre-sized to the declared count but at most 16 slots, so a forged count costs nothing.
-    this.top = { kind, items: this.building ? new Array<V>(Math.min(remaining, 16)) : undefined, filled: 0, remaining };
-    this.opened = true;
-  }
-
-  /** The other one-line types: `+ - _ # , (`. */
-  private scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
-    switch (type) {
-      case 0x2b: // + simple string
-        if (cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b) return OK;
-        return this.building ? { type: 'simple', value: readUtf8(buf, pos + 1, cr) } : NULL;
-      case 0x2d: // - error
-        return this.building ? { type: 'error', value: readUtf8(buf, pos + 1, cr) } : NULL;
-      default:
-        if (this.protocol === 2) this.resp3InResp2(pos, type);
-        this.ops += cr - pos;
-        return resp3Scalar(type, buf, pos, cr, this.maxBignumDigits, this.q.base);
-    }
-  }
-
-  /** `:` — `num` is the plain number the line held, or NaN (then string2ll decides). */
-  private integer(buf: Uint8Array, pos: number, cr: number, num: number): V {
-    if (num === num) {
-      if (num >= 0 && num < OBJ_SHARED_INTEGERS) return sharedInteger(num, this.numbers);
-      return { type: 'integer', value: this.numbers ? num : BigInt(num) };
-    }
-    this.ops += cr - pos;
-    const n = parseInteger(buf, pos + 1, cr);
-    if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
-    return { type: 'integer', value: this.numbers || typeof n === 'bigint' ? n : BigInt(n) };
-  }
-
-  private unknownType(pos: number, type: number): never {
-    if (type === 0x3b || type === 0x2e) {
-      // ';' (a streamed string chunk) and '.' (end of a streamed aggregate)
-      this.fail('UNSUPPORTED_STREAMED', pos, 'Streamed RESP3 types are not supported (Redis 7.0 never sends them)');
-    }
-    this.fail('UNKNOWN_TYPE', pos, `Protocol error, got ${showByte(type).replace(/^'|'$/g, '"')} as reply type byte`);
-  }
-
-  private resp3InResp2(pos: number, type: number): never {
-    this.fail('RESP3_TYPE_IN_RESP2', pos, `Protocol error, got ${showByte(type).replace(/^'|'$/g, '"')} as reply type byte (a RESP3 type on a RESP2 connection)`);
   }
 }
 
