@@ -14,7 +14,9 @@
  * server.dirty (server.c call()), or always when `forcePropagate` is set (FLUSHDB/FLUSHALL).
  * Arity is checked before the handler runs; a name registered twice throws at load time.
  */
+import type { RespValue } from '@protolab/resp';
 import type { CommandSpec } from './server.js';
+import { E, err } from './replies.js';
 import { KeyspaceError } from './types.js';
 import { STRING_COMMANDS } from './t_string.js';
 import { STRING_RANGE_COMMANDS } from './t_string_range.js';
@@ -84,4 +86,42 @@ export function lookupCommandCached(name: string): CommandSpec | undefined {
   const spec = COMMANDS.get(name.toLowerCase());
   if (spec !== undefined && byRawName.size < BY_RAW_NAME_MAX) byRawName.set(name, spec);
   return spec;
+}
+
+/**
+ * server.c processCommand's reply to an unknown command: "'%.*s' " per argument while the list
+ * is under 128 bytes; C's %s stops at a NUL byte; addReplyErrorFormat turns CR/LF into spaces.
+ */
+export function unknownCommandReply(args: readonly string[]): RespValue {
+  const cstr = (s: string): string => {
+    const nul = s.indexOf('\0');
+    return nul < 0 ? s : s.slice(0, nul);
+  };
+  let tail = '';
+  for (let i = 1; i < args.length && tail.length < 128; i++) tail += `'${cstr(args[i] ?? '').slice(0, 128 - tail.length)}' `;
+  return err(`ERR unknown command '${cstr(args[0] ?? '').slice(0, 128)}', with args beginning with: ${tail}`.replace(/[\r\n]/g, ' '));
+}
+
+/**
+ * server.c processCommand's checks before a command runs or is queued: a container command
+ * (OBJECT, COMMAND) needs a known subcommand, then the arity of the command (or subcommand,
+ * reported by its full name "object|encoding").
+ */
+export function checkCommand(spec: CommandSpec, args: readonly string[]): RespValue | undefined {
+  let target = spec;
+  let fullname = spec.name;
+  if (spec.subcommands !== undefined && args.length >= 2) {
+    const raw = args[1] ?? '';
+    const sub = spec.subcommands.get(raw.toLowerCase());
+    if (sub === undefined) {
+      const nul = raw.indexOf('\0');
+      const shown = (nul < 0 ? raw : raw.slice(0, nul)).slice(0, 128);
+      return err(`ERR unknown subcommand '${shown}'. Try ${spec.name.toUpperCase()} HELP.`.replace(/[\r\n]/g, ' '));
+    }
+    target = sub;
+    fullname = `${spec.name}|${sub.name}`;
+  }
+  const arity = target.arity;
+  if ((arity > 0 && args.length !== arity) || args.length < -arity) return err(E.arity(fullname));
+  return undefined;
 }

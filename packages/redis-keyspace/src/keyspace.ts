@@ -9,36 +9,31 @@ import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
 import { valAt } from './server.js';
-import { lookupCommand, lookupCommandCached } from './commands.js';
-import { E, err, QUEUED, OK, array, type RespVersion } from './replies.js';
+import { checkCommand, lookupCommand, lookupCommandCached, unknownCommandReply } from './commands.js';
+import { E, err, QUEUED, type RespVersion } from './replies.js';
 import { toBin, binToBytes, binFromBytes, argsToBin } from './bytes.js';
 import { redisValueOf, valFromRedis } from './convert.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
 import type { Val } from './values.js';
 import { RawStr, cloneVal, encodingOf, strOf } from './values.js';
-import type { CycleClock, CycleResult, CycleState, CostModel, CycleType } from './expire-cycle.js';
-import { activeExpireCycle, newCycleState, CostModelClock, DEFAULT_COST_MODEL, CRON_DBS_PER_CALL } from './expire-cycle.js';
+import type { CycleClock, CycleResult, CostModel, CycleType } from './expire-cycle.js';
+import { DEFAULT_COST_MODEL } from './expire-cycle.js';
+import { ServerCron, keyspaceInfo, type CronResult, type KeyspaceInfo } from './server-cron.js';
+import { discardCommand, execCommand, multiCommand } from './multi.js';
 import type { Db } from './db.js';
 import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
 import { Maxmemory, evictionConfig } from './maxmemory.js';
 import { OOM_ERROR } from './evict.js';
-import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, MAX_CLIENTS_PER_CLOCK_TICK, respOption, type ExecuteOptions, type KeyspaceOptions } from './keyspace-options.js';
+import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, respOption, type ExecuteOptions, type KeyspaceOptions } from './keyspace-options.js';
 import { getText, isFastSet, setArgs, setFast, type SetOptions } from './typed-api.js';
 
 export type { ExecuteOptions, KeyspaceOptions } from './keyspace-options.js';
 export { CONFIG_MIN_HZ, CONFIG_MAX_HZ, MAX_CLIENTS_PER_CLOCK_TICK } from './keyspace-options.js';
 export type { SetOptions } from './typed-api.js';
+export type { CronResult } from './server-cron.js';
 
 export type ExpireCondition = 'NX' | 'XX' | 'GT' | 'LT';
-
-export interface CronResult {
-  /** the effective hz after dynamic-hz */
-  hz: number;
-  /** serverCron's return value: ms until the next tick (1000/hz) */
-  periodMs: number;
-  cycle: CycleResult;
-}
 
 type Key = string | Uint8Array;
 
@@ -54,8 +49,7 @@ export class Keyspace {
   /** @internal the server state (exposed for adapters and tests in this package) */
   readonly core: KeyspaceCore;
   private readonly client: ClientState;
-  private readonly cycleState: CycleState = newCycleState();
-  private resizeDb = 0;
+  private readonly cron = new ServerCron();
   config: { hz: number; dynamicHz: boolean; activeExpireEffort: number; activeExpireEnabled: boolean; costModel: CostModel };
   /** server.hz after dynamic-hz (updated by serverCron). */
   hz: number;
@@ -126,15 +120,7 @@ export class Keyspace {
     const name = spec === undefined ? '' : spec.name;
     if (spec === undefined) {
       if (client.inMulti) client.multiError = true;
-      // server.c processCommand: "'%.*s' " per argument while the list is under 128 bytes; C's
-      // %s stops at a NUL byte; addReplyErrorFormat turns CR/LF into spaces.
-      const cstr = (s: string): string => {
-        const nul = s.indexOf('\0');
-        return nul < 0 ? s : s.slice(0, nul);
-      };
-      let tail = '';
-      for (let i = 1; i < args.length && tail.length < 128; i++) tail += `'${cstr(args[i] ?? '').slice(0, 128 - tail.length)}' `;
-      return err(`ERR unknown command '${cstr(args[0] ?? '').slice(0, 128)}', with args beginning with: ${tail}`.replace(/[\r\n]/g, ' '));
+      return unknownCommandReply(args);
     }
     const bad = checkCommand(spec, args);
     if (bad !== undefined) {
@@ -149,20 +135,9 @@ export class Keyspace {
       client.queue.push(args);
       return QUEUED;
     }
-    if (name === 'multi') {
-      if (client.inMulti) return err('ERR MULTI calls can not be nested');
-      client.inMulti = true;
-      client.queue = [];
-      client.multiError = false;
-      return OK;
-    }
-    if (name === 'discard') {
-      if (!client.inMulti) return err('ERR DISCARD without MULTI');
-      client.inMulti = false;
-      client.queue = [];
-      return OK;
-    }
-    if (name === 'exec') return this.exec(resp);
+    if (name === 'multi') return multiCommand(client);
+    if (name === 'discard') return discardCommand(client);
+    if (name === 'exec') return execCommand(this.core, client, (a, s) => this.call(a, s, resp));
     this.core.cmdNow = this.core.nowFn();
     return this.call(args, spec, resp);
   }
@@ -214,40 +189,6 @@ export class Keyspace {
     core.propagate(first.db, ['MULTI']);
     for (const op of ops) core.propagate(op.db, op.argv);
     core.propagate(first.db, ['EXEC']);
-  }
-
-  /** multi.c execCommand: one frozen "now"; writes wrapped in MULTI/EXEC when more than one. */
-  private exec(resp: RespVersion): RespValue {
-    const client = this.client;
-    if (!client.inMulti) return err('ERR EXEC without MULTI');
-    const queue = client.queue;
-    const aborted = client.multiError;
-    client.inMulti = false;
-    client.queue = [];
-    client.multiError = false;
-    if (aborted) return err('EXECABORT Transaction discarded because of previous errors.');
-    const core = this.core;
-    core.cmdNow = core.nowFn();
-    const ops: { db: number; argv: readonly string[] }[] = [];
-    core.pending = ops;
-    const replies: RespValue[] = [];
-    try {
-      for (const args of queue) {
-        const spec = lookupCommand(args[0] ?? '');
-        // Only known commands are queued (dispatch answers unknown ones before queueing).
-        if (spec === undefined) throw new KeyspaceError('INTERNAL', `EXEC: queued unknown command '${args[0] ?? ''}'`);
-        replies.push(this.call(args, spec, resp));
-      }
-    } finally {
-      core.pending = undefined;
-      const first = ops[0];
-      if (first !== undefined && ops.length > 1) {
-        core.emit(first.db, ['MULTI']);
-        for (const op of ops) core.emit(op.db, op.argv);
-        core.emit(first.db, ['EXEC']);
-      } else if (first !== undefined) core.emit(first.db, first.argv);
-    }
-    return array(replies);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -472,87 +413,28 @@ export class Keyspace {
   // -------------------------------------------------------------------------------------------
   // Active expiry: serverCron / beforeSleep drivers
 
-  /**
-   * expire.c activeExpireCycle(type). `clock` defaults to a CostModelClock starting at now().
-   */
+  /** expire.c activeExpireCycle(type). `clock` defaults to a CostModelClock starting at now(). */
   activeExpireCycle(type: CycleType, clock?: CycleClock): CycleResult {
-    const c = clock ?? new CostModelClock(this.core.nowFn(), this.config.costModel);
-    return activeExpireCycle(this.core, this.cycleState, type, { effort: this.config.activeExpireEffort, hz: this.hz }, c);
+    return this.cron.activeExpireCycle(this, type, clock);
   }
 
   /**
-   * server.c serverCron, the parts that concern the keyspace: dynamic hz, then databasesCron
-   * (activeExpireCycle SLOW on a master, then tryResizeHashTables over CRON_DBS_PER_CALL dbs).
-   * `clients` is the number of connected clients (for dynamic-hz).
+   * server.c serverCron, the parts that concern the keyspace (server-cron.ts): dynamic hz, then
+   * databasesCron. `clients` is the number of connected clients (for dynamic-hz).
    */
   serverCron(clock?: CycleClock, clients = 1): CronResult {
-    this.hz = this.config.hz;
-    if (this.config.dynamicHz) {
-      while (clients / this.hz > MAX_CLIENTS_PER_CLOCK_TICK) {
-        this.hz *= 2;
-        if (this.hz > CONFIG_MAX_HZ) {
-          this.hz = CONFIG_MAX_HZ;
-          break;
-        }
-      }
-    }
-    // databasesCron: activeExpireCycle only on a master (a read-only replica expires nothing).
-    const cycle = this.config.activeExpireEnabled && !this.core.replica
-      ? this.activeExpireCycle('slow', clock)
-      : { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
-    const dbs = this.core.dbs;
-    const perCall = Math.min(CRON_DBS_PER_CALL, dbs.length);
-    for (let j = 0; j < perCall; j++) {
-      const db = dbs[this.resizeDb % dbs.length];
-      if (db === undefined) break;
-      if (db.expires.needsResize()) db.expires.resize();
-      db.resizeMainDict();
-      this.resizeDb++;
-    }
-    return { hz: this.hz, periodMs: Math.floor(1000 / this.hz), cycle };
+    return this.cron.serverCron(this, clock, clients);
   }
 
   /** server.c beforeSleep: the fast expire cycle (masters, active expire enabled). */
   beforeSleep(clock?: CycleClock): CycleResult {
-    if (!this.config.activeExpireEnabled || this.core.replica) return { ran: false, elapsedUs: 0, sampled: 0, expired: 0, timelimitHit: false, timelimitUs: 0 };
-    return this.activeExpireCycle('fast', clock);
+    return this.cron.beforeSleep(this, clock);
   }
 
   /** INFO-style numbers for programs. */
-  info(): { expiredKeys: number; expiredStalePerc: number; expiredTimeCapReachedCount: number; expireCycleCpuMilliseconds: number; keyspace: { db: number; keys: number; expires: number; avgTtl: number }[] } {
-    const s = this.core.stats;
-    return {
-      expiredKeys: s.expiredKeys,
-      expiredStalePerc: s.expiredStalePerc * 100,
-      expiredTimeCapReachedCount: s.expiredTimeCapReachedCount,
-      expireCycleCpuMilliseconds: Math.floor(s.expireCycleTimeUsedUs / 1000),
-      keyspace: this.core.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.used, avgTtl: d.avgTtl })),
-    };
+  info(): KeyspaceInfo {
+    return keyspaceInfo(this.core);
   }
-}
-
-/**
- * server.c processCommand's checks before a command runs or is queued: a container command
- * (OBJECT, COMMAND) needs a known subcommand, then the arity of the command (or subcommand,
- * reported by its full name "object|encoding").
- */
-function checkCommand(spec: CommandSpec, args: readonly string[]): RespValue | undefined {
-  let target = spec;
-  let fullname = spec.name;
-  if (spec.subcommands !== undefined && args.length >= 2) {
-    const raw = args[1] ?? '';
-    const sub = spec.subcommands.get(raw.toLowerCase());
-    if (sub === undefined) {
-      const nul = raw.indexOf('\0');
-      const shown = (nul < 0 ? raw : raw.slice(0, nul)).slice(0, 128);
-      return err(`ERR unknown subcommand '${shown}'. Try ${spec.name.toUpperCase()} HELP.`.replace(/[\r\n]/g, ' '));
-    }
-    target = sub;
-    fullname = `${spec.name}|${sub.name}`;
-  }
-  const arity = target.arity;
-  if ((arity > 0 && args.length !== arity) || args.length < -arity) return err(E.arity(fullname));
-  return undefined;
 }
 
 function makeEntry(db: number, key: string, v: Val, exp: number | undefined): KeyEntry {
