@@ -8,8 +8,10 @@
  * also what Redis propagates for a served blocking pop.
  */
 import type { RespValue } from '@protolab/resp';
+import { encode } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
+import type { RedisServer } from './server.js';
 
 export type BlockingKind = 'blpop' | 'brpop' | 'blmove' | 'brpoplpush' | 'bzpopmin' | 'bzpopmax' | 'blmpop' | 'bzmpop';
 export const BLOCKING_COMMANDS = new Set<string>(['blpop', 'brpop', 'blmove', 'brpoplpush', 'bzpopmin', 'bzpopmax', 'blmpop', 'bzmpop']);
@@ -116,10 +118,24 @@ export function tryServe(b: BlockState, key: Uint8Array, run: (argv: Uint8Array[
   }
 }
 
-/** server.blocking_keys: (db, key) → clients blocked on it, FIFO. */
+/** server.blocking_keys: (db, key) → clients blocked on it, FIFO; and server.ready_keys. */
 export class BlockingKeys {
   private readonly byKey = new Map<string, Set<Client>>();
   readonly blocked = new Map<Client, BlockState>();
+  /** server.ready_keys: (db, key) written while clients were blocked on it. */
+  private readyKeys: { db: number; key: Uint8Array }[] = [];
+
+  /** db.c signalKeyAsReady */
+  signalKeyAsReady(db: number, key: Uint8Array): void {
+    this.readyKeys.push({ db, key });
+  }
+
+  /** The keys made ready since the last call (then none are). */
+  takeReadyKeys(): { db: number; key: Uint8Array }[] {
+    const ready = this.readyKeys;
+    if (ready.length > 0) this.readyKeys = [];
+    return ready;
+  }
 
   private static id(db: number, key: string): string {
     return `${db}\u0000${key}`;
@@ -162,4 +178,74 @@ export class BlockingKeys {
     for (const b of this.blocked.values()) min = Math.min(min, b.deadlineMs);
     return min === Infinity ? undefined : min;
   }
+}
+
+/** t_list.c blockingPopGenericCommand: serve from the first non-empty key, or block. */
+export function blockingPopCommand(srv: RedisServer, c: Client, kind: BlockingKind, argv: Uint8Array[]): RespValue | undefined {
+  const b = parseBlocking(kind, argv, srv.nowMs(), c.db);
+  if (!('kind' in b)) return b;
+  for (const key of b.keys) {
+    const r = tryServe(b, key, (a) => srv.runOnKeyspace(c, a));
+    if (r !== 'empty') return r;
+  }
+  srv.blocking.block(c, b);
+  return undefined;
+}
+
+/** blocked.c handleBlockedClientsTimeout: a null array, then the client's waiting commands. */
+export function handleBlockedClientsTimeout(srv: RedisServer): void {
+  if (srv.blocking.blocked.size === 0) return;
+  const now = srv.nowMs();
+  for (const [c, b] of [...srv.blocking.blocked]) {
+    if (b.deadlineMs > now) continue;
+    srv.blocking.unblock(c);
+    srv.writeRaw(c, encode({ type: 'null', resp2: 'array' }, { protocol: c.resp }));
+    srv.processPendingCommands(c);
+  }
+}
+
+/**
+ * Unblock a blocked client with `reply` in place of its pop's answer, then run the commands it
+ * sent after (for cluster.c clusterRedirectBlockedClientIfNeeded: -MOVED / -CLUSTERDOWN when
+ * the slot of its key left this node). False when the client was not blocked.
+ */
+export function unblockClientWithReply(srv: RedisServer, c: Client, reply: RespValue): boolean {
+  if (!srv.blocking.blocked.has(c)) return false;
+  srv.blocking.unblock(c);
+  srv.writeRaw(c, encode(reply, { protocol: c.resp }));
+  srv.processPendingCommands(c);
+  return true;
+}
+
+/**
+ * blocked.c handleClientsBlockedOnKeys: for each key made ready, serve its blocked clients
+ * oldest first while the key has something; a served client then runs its waiting commands.
+ */
+export function handleClientsBlockedOnKeys(srv: RedisServer): void {
+  for (let ready = srv.blocking.takeReadyKeys(); ready.length > 0; ready = srv.blocking.takeReadyKeys()) {
+    const served: Client[] = [];
+    for (const { db, key } of ready) {
+      for (const c of srv.blocking.waiting(db, keyOf(key))) {
+        const b = srv.blocking.blocked.get(c);
+        if (b === undefined) continue;
+        const r = tryServe(b, key, (argv) => runInDb(srv, b.db, argv, c.resp));
+        if (r === 'empty' || r.type === 'error') break;
+        srv.blocking.unblock(c);
+        srv.addReply(c, r);
+        served.push(c);
+      }
+    }
+    for (const c of served) srv.processPendingCommands(c);
+  }
+}
+
+const RESP3 = { resp: 3 } as const;
+
+/** Run one command on the keyspace in `db` (for serving blocked clients). */
+function runInDb(srv: RedisServer, db: number, argv: Uint8Array[], resp: 2 | 3): RespValue {
+  const ks = srv.keyspace;
+  if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
+  const r = ks.execute(argv, resp === 3 ? RESP3 : undefined);
+  srv.flagTouched();
+  return r;
 }

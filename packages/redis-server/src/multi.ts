@@ -94,10 +94,10 @@ export function signalFlushedDb(srv: RedisServer, dbnum: number): void {
 
 /**
  * signalModifiedKey → touchWatchedKey for one propagated write: flag the WATCHers of the keys it
- * names (COMMAND GETKEYS), every watcher of a flushed / swapped db, and report keys that clients
- * are blocked on (server.ready_keys) through `ready`.
+ * names (COMMAND GETKEYS), every watcher of a flushed / swapped db, and signal the keys that
+ * clients are blocked on as ready (server.ready_keys).
  */
-export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], ready: (db: number, key: Uint8Array) => void, preTouched = false): void {
+export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], preTouched = false): void {
   const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
   if (name === 'multi' || name === 'exec' || name === 'select') return;
   if (name === 'swapdb') {
@@ -119,7 +119,7 @@ export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], ready:
     if (k.type !== 'bulk') continue;
     const key = keyOf(k.value);
     srv.watchedKeys.touch(db, key);
-    if (srv.blocking.has(db, key)) ready(db, k.value);
+    if (srv.blocking.has(db, key)) srv.blocking.signalKeyAsReady(db, k.value);
   }
   // MOVE and COPY … DB n also write the key in another db.
   if (name === 'move' && argv[1] !== undefined && argv[2] !== undefined) srv.watchedKeys.touch(Number(keyOf(argv[2])), keyOf(argv[1]));

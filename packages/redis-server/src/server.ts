@@ -40,8 +40,9 @@ import { encodeReply } from './reply.js';
 import { OutputBuffers } from './output-buffer.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
-import { BLOCKING_COMMANDS, BlockingKeys, parseBlocking, tryServe } from './blocked.js';
+import { BLOCKING_COMMANDS, BlockingKeys, blockingPopCommand, handleBlockedClientsTimeout, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
+import { checkClientOutputBufferLimits, closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
@@ -73,9 +74,8 @@ export class RedisServer {
   private readonly onPropagate: PropagateFn | undefined;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
+  /** Blocked clients and the keys made ready for them (blocked.ts). */
   readonly blocking = new BlockingKeys();
-  /** server.ready_keys: (db, key) written while clients were blocked on it. */
-  private readyKeys: { db: number; key: Uint8Array }[] = [];
   /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
   private readonly outbox = new OutputBuffers();
   /** While EXEC runs a command that writes its own replies: those bytes, kept for EXEC's reply. */
@@ -170,9 +170,7 @@ export class RedisServer {
     if (self) c.closeAfterReply = true;
     else {
       c.closeAsap = true;
-      c.pending = [];
-      c.pendingAt = 0;
-      c.pendingBytes = 0;
+      dropPendingCommands(c);
       this.outbox.delete(c.connId);
       c.outboxBytes = 0;
     }
@@ -228,7 +226,7 @@ export class RedisServer {
     }
   }
 
-  /** Bytes already encoded for `c` (EXEC's reply around captured ones). */
+  /** Bytes already encoded for `c` (EXEC's reply around captured ones, a blocked client's answer). */
   writeRaw(c: Client, bytes: Uint8Array): void {
     this.append(c.connId, bytes);
   }
@@ -260,22 +258,11 @@ export class RedisServer {
     return [{ type: 'close', id: connId, abort: true }];
   }
 
-  /**
-   * networking.c checkClientOutputBufferLimits / closeClientOnOutputBufferLimitReached: over the
-   * class's hard limit, or over its soft limit for more than soft-seconds, the client is closed
-   * asynchronously (nothing more is written to it).
-   */
+  /** networking.c closeClientOnOutputBufferLimitReached: over a limit, closed asynchronously (nothing more is written). */
   private checkOutputBufferLimits(c: Client): void {
     const limits = this.obufLimits.get(this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
     if (limits === undefined || (limits.hard === 0 && limits.soft === 0)) return;
-    const used = c.outboxBytes + c.socketPendingBytes;
-    const now = this.now();
-    let over = limits.hard > 0 && used >= limits.hard;
-    if (limits.soft > 0 && used >= limits.soft) {
-      if (c.softLimitSinceMs === 0) c.softLimitSinceMs = now;
-      else if (Math.floor((now - c.softLimitSinceMs) / 1000) > limits.softSeconds) over = true;
-    } else c.softLimitSinceMs = 0;
-    if (!over) return;
+    if (!checkClientOutputBufferLimits(limits, c, this.now())) return;
     this.stats.outputLimitDisconnections++;
     this.killClient(c, false);
   }
@@ -304,25 +291,17 @@ export class RedisServer {
     if (c.closeAfterReply || c.closeAsap) return [];
     this.stats.totalNetInputBytes += bytes.length;
     c.lastInteractionMs = this.now();
-    const { commands, error } = c.parser.feed(bytes);
-    for (const item of commands) {
-      if (item.kind !== 'command') continue;
-      c.pending.push(item.argv);
-      for (const a of item.argv) c.pendingBytes += a.length;
-    }
-    const qbuf = c.parser.bufferCapacity + c.pendingBytes;
+    const { error, qbuf } = readQueryFromClient(c, bytes);
     this.stats.recentMaxInputBuffer = Math.max(this.stats.recentMaxInputBuffer, qbuf);
     if (qbuf > this.config.number('client-query-buffer-limit')) {
       this.stats.queryLimitDisconnections++;
       this.killClient(c, false);
       return this.beforeSleep();
     }
-    this.runPending(c);
+    this.processPendingCommands(c);
     if (error !== undefined && !closing(c)) {
       // Commands still waiting behind a blocking pop are dropped with the connection.
-      c.pending = [];
-      c.pendingAt = 0;
-      c.pendingBytes = 0;
+      dropPendingCommands(c);
       this.append(connId, encode(err(`ERR ${error.redisText}`)));
       c.closeAfterReply = true;
       this.toClose.add(c);
@@ -330,29 +309,21 @@ export class RedisServer {
     return this.beforeSleep();
   }
 
-  /** Run a client's waiting commands until it blocks, asks to be closed, or has none left. */
-  private runPending(c: Client): void {
+  /** networking.c processInputBuffer: run a client's waiting commands until it blocks, asks to be closed, or has none left. */
+  processPendingCommands(c: Client): void {
     while (c.pendingAt < c.pending.length && !closing(c) && !this.blocking.blocked.has(c)) {
-      const argv = c.pending[c.pendingAt];
-      c.pendingAt++;
-      if (c.pendingAt === c.pending.length) {
-        c.pending = [];
-        c.pendingAt = 0;
-      }
+      const argv = nextPendingCommand(c);
       if (argv === undefined) break;
-      for (const a of argv) c.pendingBytes -= a.length;
       const r = this.processCommand(c, argv);
-      if (r !== undefined) this.reply(c, r);
+      if (r !== undefined) this.addReply(c, r);
       if (closing(c)) this.toClose.add(c);
-      // networking.c resetClient: SKIP lasts one command; CLIENT REPLY SKIP arms it for the next.
-      if (c.replyMode === 'skip') c.replyMode = 'on';
-      else if (c.replyMode === 'skipnext') c.replyMode = 'skip';
-      this.handleClientsBlockedOnKeys();
+      resetClientReplyMode(c);
+      handleClientsBlockedOnKeys(this);
     }
   }
 
   /** addReply, minding CLIENT REPLY OFF|SKIP (prepareClientToWrite drops the reply). */
-  private reply(c: Client, r: RespValue): void {
+  addReply(c: Client, r: RespValue): void {
     if (r.type === 'error') this.stats.totalErrorReplies++;
     if (c.replyMode !== 'on' && c.replyMode !== 'skipnext') return;
     if (this.capture?.id === c.connId || c.closeAsap) this.append(c.connId, encodeReply(r, c.resp));
@@ -364,10 +335,10 @@ export class RedisServer {
 
   /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
   private beforeSleep(): ServerOutput[] {
-    this.handleBlockedClientsTimeout();
+    handleBlockedClientsTimeout(this);
     this.keyspace.beforeSleep();
     this.flagTouched();
-    this.handleClientsBlockedOnKeys();
+    handleClientsBlockedOnKeys(this);
     for (const hook of this.beforeSleepHooks) hook();
     const out = this.flush();
     const toClose = [...this.toClose];
@@ -380,61 +351,9 @@ export class RedisServer {
     return out;
   }
 
-  /** blocked.c handleBlockedClientsTimeout: a null array, then the client's waiting commands. */
-  private handleBlockedClientsTimeout(): void {
-    const now = this.now();
-    for (const [c, b] of [...this.blocking.blocked]) {
-      if (b.deadlineMs > now) continue;
-      this.blocking.unblock(c);
-      this.append(c.connId, encode({ type: 'null', resp2: 'array' }, { protocol: c.resp }));
-      this.runPending(c);
-    }
-  }
-
-  /**
-   * Unblock a blocked client with `reply` in place of its pop's answer, then run the commands it
-   * sent after (for cluster.c clusterRedirectBlockedClientIfNeeded: -MOVED / -CLUSTERDOWN when
-   * the slot of its key left this node). False when the client was not blocked.
-   */
+  /** blocked.ts unblockClientWithReply (cluster.c clusterRedirectBlockedClientIfNeeded). */
   unblockWithReply(c: Client, reply: RespValue): boolean {
-    if (!this.blocking.blocked.has(c)) return false;
-    this.blocking.unblock(c);
-    this.append(c.connId, encode(reply, { protocol: c.resp }));
-    this.runPending(c);
-    return true;
-  }
-
-  /**
-   * blocked.c handleClientsBlockedOnKeys: for each key made ready, serve its blocked clients
-   * oldest first while the key has something; a served client then runs its waiting commands.
-   */
-  private handleClientsBlockedOnKeys(): void {
-    while (this.readyKeys.length > 0) {
-      const ready = this.readyKeys;
-      this.readyKeys = [];
-      const served: Client[] = [];
-      for (const { db, key } of ready) {
-        for (const c of this.blocking.waiting(db, keyOf(key))) {
-          const b = this.blocking.blocked.get(c);
-          if (b === undefined) continue;
-          const r = tryServe(b, key, (argv) => this.runInDb(b.db, argv, c.resp));
-          if (r === 'empty' || r.type === 'error') break;
-          this.blocking.unblock(c);
-          this.reply(c, r);
-          served.push(c);
-        }
-      }
-      for (const c of served) this.runPending(c);
-    }
-  }
-
-  /** Run one command on the keyspace in `db` (for serving blocked clients). */
-  private runInDb(db: number, argv: Uint8Array[], resp: 2 | 3): RespValue {
-    const ks = this.keyspace;
-    if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
-    const r = ks.execute(argv, resp === 3 ? RESP3 : undefined);
-    this.flagTouched();
-    return r;
+    return unblockClientWithReply(this, c, reply);
   }
 
   /** The earliest blocked-client deadline (ms), so an adapter can call tick() then. */
@@ -469,7 +388,7 @@ export class RedisServer {
       if (refused !== undefined) return refused;
     }
     if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
-    if (BLOCKING_COMMANDS.has(name)) return this.blockingPop(c, name as BlockingKind, argv);
+    if (BLOCKING_COMMANDS.has(name)) return blockingPopCommand(this, c, name as BlockingKind, argv);
     return this.call(c, name, argv);
   }
 
@@ -481,18 +400,6 @@ export class RedisServer {
     this.stats.totalCommandsProcessed++;
     const proc = this.serverCommands.get(name);
     return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv);
-  }
-
-  /** t_list.c blockingPopGenericCommand: serve from the first non-empty key, or block. */
-  private blockingPop(c: Client, kind: BlockingKind, argv: Uint8Array[]): RespValue | undefined {
-    const b = parseBlocking(kind, argv, this.now(), c.db);
-    if (!('kind' in b)) return b;
-    for (const key of b.keys) {
-      const r = tryServe(b, key, (a) => this.runOnKeyspace(c, a));
-      if (r !== 'empty') return r;
-    }
-    this.blocking.block(c, b);
-    return undefined;
   }
 
   /** server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts it. */
@@ -523,17 +430,11 @@ export class RedisServer {
   }
 
   /** signalModifiedKey → touchWatchedKey for each key the last command(s) propagated. */
-  private flagTouched(preTouched = false): void {
+  flagTouched(preTouched = false): void {
     if (this.touched.length === 0) return;
     const ops = this.touched;
     this.touched = [];
     if (this.watchedKeys.empty && this.blocking.blocked.size === 0) return;
-    for (const op of ops) touchOp(this, op.db, op.argv, (db, key) => this.readyKeys.push({ db, key }), preTouched);
+    for (const op of ops) touchOp(this, op.db, op.argv, preTouched);
   }
 }
-
-/** CLIENT_CLOSE_AFTER_REPLY (a function: commands set it, which flow analysis cannot see). */
-function closing(c: Client): boolean {
-  return c.closeAfterReply;
-}
-
