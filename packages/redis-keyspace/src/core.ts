@@ -26,6 +26,12 @@ export interface ExpireStats {
   /** Completed slow / fast cycles (not in INFO). */
   slowCycles: number;
   fastCycles: number;
+  /**
+   * server.stat_keyspace_hits / stat_keyspace_misses: read lookups (db.c lookupKey without
+   * LOOKUP_WRITE or LOOKUP_NOSTATS) that found a live key / found none.
+   */
+  keyspaceHits: number;
+  keyspaceMisses: number;
 }
 
 export class KeyspaceCore {
@@ -42,6 +48,8 @@ export class KeyspaceCore {
     activeExpiredKeys: 0,
     slowCycles: 0,
     fastCycles: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
   };
   onPropagate: PropagateFn | undefined;
   /** Shared with every Db, so that dbAdd can stamp a new key's LRU with the command's time. */
@@ -149,11 +157,28 @@ export class KeyspaceCore {
     return slot;
   }
 
-  /** db.c lookupKey with LOOKUP_NOTOUCH (OBJECT): expires lazily but leaves the LRU alone. */
+  /**
+   * db.c lookupKeyRead: lookup() that also counts stat_keyspace_hits / stat_keyspace_misses
+   * (lookupKey counts every lookup made without LOOKUP_WRITE or LOOKUP_NOSTATS).
+   */
+  lookupRead(db: Db, key: string): number {
+    const slot = this.lookup(db, key);
+    if (slot < 0) this.stats.keyspaceMisses++;
+    else this.stats.keyspaceHits++;
+    return slot;
+  }
+
+  /**
+   * db.c lookupKeyReadWithFlags(LOOKUP_NOTOUCH) (TYPE, EXISTS, TTL, OBJECT): expires lazily and
+   * counts hits/misses (NOTOUCH does not skip the stats) but leaves the LRU alone.
+   */
   lookupNoTouch(db: Db, key: string): number {
     const slot = db.dict.get(key);
-    if (slot === undefined) return -1;
-    if (!Number.isNaN(db.expOf[slot] ?? NaN) && this.expireIfNeeded(db, slot)) return -1;
+    if (slot === undefined || (!Number.isNaN(db.expOf[slot] ?? NaN) && this.expireIfNeeded(db, slot))) {
+      this.stats.keyspaceMisses++;
+      return -1;
+    }
+    this.stats.keyspaceHits++;
     return slot;
   }
 

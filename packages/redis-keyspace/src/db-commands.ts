@@ -8,7 +8,7 @@ import { OK, NULL_BULK, E, err, int, bulk, simple, array } from './replies.js';
 import { cloneVal, typeOf } from './values.js';
 import type { Db } from './db.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, lookupKeyRead, lower, optName } from './server.js';
+import { arg, cmd, lookupKeyRead, lookupKeyWrite, lower, optName, valAt } from './server.js';
 import { globTokens, stringmatchlen } from './glob.js';
 import { KeyspaceError } from './types.js';
 import { binToBytes } from './bytes.js';
@@ -29,13 +29,15 @@ function delCommand(c: Ctx): RespValue {
 
 function existsCommand(c: Ctx): RespValue {
   let n = 0;
-  for (let j = 1; j < c.argv.length; j++) if (lookupKeyRead(c, arg(c, j)) !== undefined) n++;
+  // lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts hits/misses, leaves the LRU alone
+  for (let j = 1; j < c.argv.length; j++) if (c.core.lookupNoTouch(c.client.db, arg(c, j)) >= 0) n++;
   return int(n);
 }
 
 function typeCommand(c: Ctx): RespValue {
-  const o = lookupKeyRead(c, arg(c, 1));
-  return simple(o === undefined ? 'none' : typeOf(o.val));
+  const db = c.client.db;
+  const slot = c.core.lookupNoTouch(db, arg(c, 1)); // LOOKUP_NOTOUCH, as EXISTS
+  return simple(slot < 0 ? 'none' : typeOf(valAt(db, slot)));
 }
 
 const E_NO_KEY = 'ERR no such key';
@@ -64,7 +66,7 @@ function isDb(x: Db | RespValue): x is Db {
 function renameGeneric(c: Ctx, nx: boolean): RespValue {
   const db = c.client.db;
   const src = arg(c, 1), dst = arg(c, 2);
-  const o = lookupKeyRead(c, src);
+  const o = lookupKeyWrite(c, src); // lookupKeyWriteOrReply: no hits/misses
   if (o === undefined) return err(E_NO_KEY);
   if (src === dst) return nx ? int(0) : OK;
   const expire = db.hasExpire(o.slot) ? db.getExpireExact(o.slot) : undefined;
@@ -88,7 +90,7 @@ function moveCommand(c: Ctx): RespValue {
   if (!isDb(dst)) return dst;
   if (dst === src) return err(E_SAME);
   const key = arg(c, 1);
-  const o = lookupKeyRead(c, key);
+  const o = lookupKeyWrite(c, key);
   if (o === undefined) return int(0);
   const expire = src.hasExpire(o.slot) ? src.getExpireExact(o.slot) : undefined;
   if (c.core.lookup(dst, key) >= 0) return int(0);

@@ -9,7 +9,7 @@ import { binFromBytes, binToBytes } from './bytes.js';
 import { encodingOf } from './values.js';
 import { redisValueOf, valFromRedis } from './convert.js';
 import type { CommandSpec, Ctx } from './server.js';
-import { arg, cmd, lookupKeyRead, optName } from './server.js';
+import { arg, cmd, lookupKeyRead, lookupKeyWrite, optName } from './server.js';
 import { alreadyExpired } from './t_string.js';
 
 const E_NO_CODEC = 'ERR DUMP/RESTORE need a payload codec (KeyspaceOptions.payloadCodec, e.g. from @protolab/redis-rdb)';
@@ -59,7 +59,7 @@ function restoreCommand(c: Ctx): RespValue {
   if ('type' in opts) return opts;
   const db = c.client.db;
   const key = arg(c, 1);
-  if (!opts.replace && lookupKeyRead(c, key) !== undefined) return err('BUSYKEY Target key name already exists.');
+  if (!opts.replace && lookupKeyWrite(c, key) !== undefined) return err('BUSYKEY Target key name already exists.'); // cluster.c restoreCommand: no hits/misses
   let ttl = string2ll(arg(c, 2));
   if (ttl === undefined) return err(E.notInteger);
   if (ttl < 0n) return err('ERR Invalid TTL value, must be >= 0');

@@ -86,7 +86,7 @@ function expireWhen(c: Ctx, seconds: boolean, relative: boolean, name: string): 
 /** expire.c ttlGenericCommand. */
 function ttlGeneric(c: Ctx, outputMs: boolean, outputAbs: boolean): RespValue {
   const db = c.client.db;
-  const slot = c.core.lookup(db, arg(c, 1));
+  const slot = c.core.lookupNoTouch(db, arg(c, 1)); // lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts hits/misses
   if (slot < 0) return int(-2);
   if (!db.hasExpire(slot)) return int(-1);
   const expire = db.getExpireExact(slot);

@@ -90,9 +90,18 @@ export class Keyspace {
     this.core.onPropagate = fn;
   }
 
-  /** Counters behind INFO's expiry fields. */
+  /** Counters behind INFO stats' expiry fields and keyspace_hits / keyspace_misses. */
   get stats(): Readonly<ExpireStats> {
     return this.core.stats;
+  }
+
+  /**
+   * The keyspace's part of server.c resetServerStats (CONFIG RESETSTAT): stat_keyspace_hits and
+   * stat_keyspace_misses back to 0. (The expiry counters keep counting: a server rebases them.)
+   */
+  resetLookupStats(): void {
+    this.core.stats.keyspaceHits = 0;
+    this.core.stats.keyspaceMisses = 0;
   }
 
   /** The db this connection has SELECTed. */
@@ -214,7 +223,7 @@ export class Keyspace {
     this.notInMulti();
     this.core.cmdNow = this.core.nowFn();
     const db = this.client.db;
-    return { db, slot: this.core.lookup(db, toBin(key)) };
+    return { db, slot: this.core.lookupRead(db, toBin(key)) };
   }
 
   /** GET as text (UTF-8). Throws WRONGTYPE for non-strings. */

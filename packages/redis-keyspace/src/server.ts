@@ -131,29 +131,41 @@ export function valAt(db: Db, slot: number): Val {
   return v;
 }
 
-/** db.c lookupKeyRead: the live key or undefined (expired keys are deleted first). */
+/**
+ * db.c lookupKeyRead: the live key or undefined (expired keys are deleted first); counts
+ * keyspace_hits / keyspace_misses.
+ */
 export function lookupKeyRead(c: Ctx, key: string): RObj | undefined {
+  const db = c.client.db;
+  const slot = c.core.lookupRead(db, key);
+  return slot < 0 ? undefined : { slot, val: valAt(db, slot) };
+}
+
+/** db.c lookupKeyWrite: the same lookup (on a master), without the hits/misses stats. */
+export function lookupKeyWrite(c: Ctx, key: string): RObj | undefined {
   const db = c.client.db;
   const slot = c.core.lookup(db, key);
   return slot < 0 ? undefined : { slot, val: valAt(db, slot) };
 }
 
-/** db.c lookupKeyWrite (the same lookup on a master; kept apart to read as Redis reads). */
-export const lookupKeyWrite = lookupKeyRead;
+function typedOrReply<K extends TypeName>(o: RObj | undefined, t: K, missing: RespValue): RObj<TypeMap[K]> | RespValue {
+  if (o === undefined) return missing;
+  if (!isType(o.val, t)) return err(E.wrongType);
+  return o as RObj<TypeMap[K]>;
+}
 
 /**
  * db.c lookupKeyReadOrReply + checkType: the key when it holds `t`; `missing` when it does not
  * exist; the WRONGTYPE error when it holds another type.
  */
 export function lookupKeyReadOrReply<K extends TypeName>(c: Ctx, key: string, t: K, missing: RespValue): RObj<TypeMap[K]> | RespValue {
-  const o = lookupKeyRead(c, key);
-  if (o === undefined) return missing;
-  if (!isType(o.val, t)) return err(E.wrongType);
-  return o as RObj<TypeMap[K]>;
+  return typedOrReply(lookupKeyRead(c, key), t, missing);
 }
 
-/** db.c lookupKeyWriteOrReply + checkType (see lookupKeyReadOrReply). */
-export const lookupKeyWriteOrReply = lookupKeyReadOrReply;
+/** db.c lookupKeyWriteOrReply + checkType (see lookupKeyReadOrReply; no hits/misses stats). */
+export function lookupKeyWriteOrReply<K extends TypeName>(c: Ctx, key: string, t: K, missing: RespValue): RObj<TypeMap[K]> | RespValue {
+  return typedOrReply(lookupKeyWrite(c, key), t, missing);
+}
 
 /**
  * lookupKeyWrite + checkType for commands that create the key when missing: the key holding `t`,

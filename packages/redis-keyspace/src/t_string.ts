@@ -191,7 +191,7 @@ function mgetCommand(c: Ctx): RespValue {
   const out = new Array<RespValue>(argv.length - 1); // the reply's length is known: no growth
   for (let j = 1; j < argv.length; j++) {
     // lookupKeyRead, by slot (no RObj per key): a missing key or another type answers nil
-    const slot = core.lookup(db, argv[j] ?? '');
+    const slot = core.lookupRead(db, argv[j] ?? '');
     const v = slot < 0 ? undefined : db.valOf[slot];
     out[j - 1] = v !== undefined && isType(v, 'string') ? bulk(strOf(v)) : NULL_BULK;
   }

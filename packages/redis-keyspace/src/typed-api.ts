@@ -23,21 +23,29 @@ export interface SetOptions {
   pxat?: number;
 }
 
-/** GET as text on `db`: lookupKeyRead's lazy expiry, then the string value or WRONGTYPE. */
+/**
+ * GET as text on `db`: lookupKeyRead's lazy expiry and hits/misses count, then the string value
+ * or WRONGTYPE.
+ */
 export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): string | undefined {
   // While the db holds only ASCII keys, JS text is looked up as it is (see Db.highKeys).
   const k = typeof key === 'string' ? (db.highKeys ? binFromText(key) : key) : binFromBytes(key);
   const slot = db.dict.get(k);
-  if (slot === undefined) return undefined;
+  if (slot === undefined) {
+    core.stats.keyspaceMisses++;
+    return undefined;
+  }
   const when = db.expOf[slot] ?? NaN;
   if (when === when /* not NaN: the key has a TTL */) {
     const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
     if (now > when && !core.loading) {
       core.cmdNow = now;
       core.deleteExpiredKeyAndPropagate(db, slot);
+      core.stats.keyspaceMisses++;
       return undefined;
     }
   }
+  core.stats.keyspaceHits++;
   const v = valAt(db, slot);
   if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
   if (v instanceof RawStr) return binToText(v.s);

@@ -125,7 +125,7 @@ function statsSection(srv: RedisServer): string {
     ['expired_time_cap_reached_count', ks.expiredTimeCapReachedCount - s.base.expiredTimeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', ks.expireCycleCpuMilliseconds - s.base.expireCycleCpuMilliseconds],
     ['evicted_keys', srv.evictedKeys() - s.base.evictedKeys], ['evicted_clients', 0],
-    ['keyspace_hits', s.keyspaceHits], ['keyspace_misses', s.keyspaceMisses],
+    ['keyspace_hits', srv.keyspace.stats.keyspaceHits], ['keyspace_misses', srv.keyspace.stats.keyspaceMisses],
     ['pubsub_channels', srv.pubsub.numChannels()], ['pubsub_patterns', srv.pubsub.numPatterns()],
     ['total_error_replies', s.totalErrorReplies], ['client_output_buffer_limit_disconnections', s.outputLimitDisconnections],
     ['client_query_buffer_limit_disconnections', s.queryLimitDisconnections],

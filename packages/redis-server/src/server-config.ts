@@ -144,6 +144,7 @@ export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint
   if (sub === 'resetstat') {
     if (args.length !== 2) return { type: 'error', value: "ERR wrong number of arguments for 'config|resetstat' command" };
     srv.resetStats();
+    srv.keyspace.resetLookupStats(); // stat_keyspace_hits / misses live in the keyspace
     return { type: 'simple', value: 'OK' };
   }
   if (sub === 'rewrite') {

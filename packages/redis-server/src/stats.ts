@@ -25,9 +25,6 @@ export interface ServerStats {
   totalNetInputBytes: number;
   totalNetOutputBytes: number;
   totalErrorReplies: number;
-  /** Not counted yet: the keyspace does not report lookups (INFO shows 0). */
-  keyspaceHits: number;
-  keyspaceMisses: number;
   /** server.stat_client_outbuf_limit_disconnections (7.2's field; 7.0 only logs). */
   outputLimitDisconnections: number;
   /** server.stat_client_qbuf_limit_disconnections (7.2's field; 7.0 only logs). */
@@ -52,8 +49,6 @@ export function createStats(nowMs: number): ServerStats {
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     totalErrorReplies: 0,
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
     outputLimitDisconnections: 0,
     queryLimitDisconnections: 0,
     recentMaxInputBuffer: 0,
@@ -74,8 +69,7 @@ export function resetStats(s: ServerStats, base: ServerStats['base']): void {
   s.totalNetInputBytes = 0;
   s.totalNetOutputBytes = 0;
   s.totalErrorReplies = 0;
-  s.keyspaceHits = 0;
-  s.keyspaceMisses = 0;
+  // stat_keyspace_hits / misses are the keyspace's (Keyspace.resetLookupStats)
   s.outputLimitDisconnections = 0;
   s.queryLimitDisconnections = 0;
   s.base = { ...base };
