@@ -277,7 +277,7 @@ export const DB_COMMANDS: readonly CommandSpec[] = [
   cmd('move', 3, ['write', 'fast'], [1, 1, 1], 'generic', moveCommand),
   cmd('copy', -3, ['write', 'denyoom'], [1, 2, 1], 'generic', copyCommand),
   cmd('swapdb', 3, ['write', 'fast'], [0, 0, 0], 'server', swapdbCommand),
-  cmd('keys', 2, ['readonly'], [0, 0, 0], 'generic', keysCommand),
+  cmd('keys', 2, ['readonly'], [0, 0, 0], 'generic', keysCommand, { acl: ['@keyspace', '@read', '@slow', '@dangerous'] }),
   cmd('randomkey', 1, ['readonly'], [0, 0, 0], 'generic', randomkeyCommand),
   cmd('touch', -2, ['readonly', 'fast'], [1, -1, 1], 'generic', touchCommand),
   cmd('dbsize', 1, ['readonly', 'fast'], [0, 0, 0], 'server', (c) => int(c.client.db.size)),

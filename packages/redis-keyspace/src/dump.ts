@@ -99,5 +99,5 @@ function restoreCommand(c: Ctx): RespValue {
 
 export const DUMP_COMMANDS: readonly CommandSpec[] = [
   cmd('dump', 2, ['readonly'], [1, 1, 1], 'generic', dumpCommand),
-  cmd('restore', -4, ['write', 'denyoom'], [1, 1, 1], 'generic', restoreCommand),
+  cmd('restore', -4, ['write', 'denyoom'], [1, 1, 1], 'generic', restoreCommand, { acl: ['@keyspace', '@write', '@slow', '@dangerous'] }),
 ];

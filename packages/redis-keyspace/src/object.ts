@@ -72,5 +72,6 @@ const OBJECT_SUBCOMMANDS = new Map<string, CommandSpec>([
 ]);
 
 export const OBJECT_COMMANDS: readonly CommandSpec[] = [
-  cmd('object', -2, [], [0, 0, 0], 'generic', objectCommand, { subcommands: OBJECT_SUBCOMMANDS }),
+  // A container's own row has only @slow (commands.def: no group category for containers).
+  cmd('object', -2, [], [0, 0, 0], 'generic', objectCommand, { subcommands: OBJECT_SUBCOMMANDS, acl: ['@slow'] }),
 ];

@@ -207,7 +207,18 @@ function sortGetKeys(argv: readonly string[]): number[] {
   return keys;
 }
 
+/** db.c sortROGetKeys: the sorted key only (its getkeys_proc makes COMMAND INFO say movablekeys). */
+const sortROGetKeys = (): number[] => [1];
+
+// ACL categories as commands.def lists them (sort.json / sort_ro.json: the types SORT reads, and
+// @dangerous, without @keyspace) rather than derived from the group.
 export const SORT_COMMANDS: readonly CommandSpec[] = [
-  cmd('sort', -2, ['write', 'denyoom'], [1, 1, 1], 'generic', (c) => sortGeneric(c, false), { getKeys: sortGetKeys }),
-  cmd('sort_ro', -2, ['readonly'], [1, 1, 1], 'generic', (c) => sortGeneric(c, true)),
+  cmd('sort', -2, ['write', 'denyoom'], [1, 1, 1], 'generic', (c) => sortGeneric(c, false), {
+    getKeys: sortGetKeys,
+    acl: ['@write', '@set', '@sortedset', '@list', '@slow', '@dangerous'],
+  }),
+  cmd('sort_ro', -2, ['readonly'], [1, 1, 1], 'generic', (c) => sortGeneric(c, true), {
+    getKeys: sortROGetKeys,
+    acl: ['@read', '@set', '@sortedset', '@list', '@slow', '@dangerous'],
+  }),
 ];
