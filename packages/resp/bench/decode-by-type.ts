@@ -9,10 +9,15 @@
 // RESP3 rows: redis-parser speaks only RESP2, so it reads the RESP2 form a server sends for the
 // same reply (a map as a flat array, a double as a bulk string it leaves unparsed). `chunk` rows
 // cut the stream into 100-byte pieces, so most replies straddle two pushes (the resumable path).
+// The `bare` columns are RespBareDecoder (RESP2 replies as plain JS values, as redis-parser returns
+// them: numbers when safe and bigints beyond, strings, Uint8Arrays, null, RespReplyError objects):
+// `push` returns an array per chunk as RespDecoder does, `exec` hands each reply to a callback as
+// redis-parser does. It is RESP2 only, so on the RESP3 rows it reads the RESP2 bytes redis-parser
+// reads. The four run interleaved, round by round; ratios are redis-parser CPU ÷ ours.
 // ONLY=<regex> runs the matching rows only; the load average is printed before and after.
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { encodeMany, reply, RespDecoder, type IntegerMode, type RespValue } from '@protolab/resp';
+import { encodeMany, reply, RespBareDecoder, RespDecoder, type IntegerMode, type RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 
 interface RedisParser {
@@ -82,7 +87,7 @@ const median = (a: readonly number[]): number => {
 };
 
 console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`${'reply'.padEnd(26)} ${'protolab ns'.padStart(11)} ${'redis-parser ns'.padStart(15)}   ratio (median, range over ${ROUNDS} rounds)`);
+console.log(`${'reply'.padEnd(26)} ${'tagged'.padStart(6)} ${'push'.padStart(6)} ${'exec'.padStart(6)} ${'parser'.padStart(6)} ns/reply | ratio (median, range over ${ROUNDS} rounds): tagged | bare push | bare exec`);
 const split = (corpus: Uint8Array, size: number): Buffer[] => {
   const chunks: Buffer[] = [];
   for (let o = 0; o < corpus.length; o += size) chunks.push(Buffer.from(corpus.slice(o, o + size)));
@@ -102,18 +107,28 @@ for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536 } 
     const p = new RedisParserClass({ returnReply: () => sink++, returnError: () => sink++, returnBuffers: true });
     for (const c of theirChunks) p.execute(c);
   };
-  const t: [number[], number[]] = [[], []];
+  const barePush = (): void => {
+    const d = new RespBareDecoder();
+    for (const c of theirChunks) sink += d.push(c).length;
+  };
+  const bareExec = (): void => {
+    const d = new RespBareDecoder({ onReply: () => sink++ });
+    for (const c of theirChunks) d.execute(c);
+  };
+  const t: [number[], number[], number[], number[]] = [[], [], [], []];
   for (let r = 0; r < ROUNDS + 2; r++) {
-    [ours, theirs].forEach((fn, i) => {
+    [ours, theirs, barePush, bareExec].forEach((fn, i) => {
       const c0 = process.cpuUsage();
       fn();
       const c = process.cpuUsage(c0);
-      if (r >= 2) t[i as 0 | 1].push(c.user + c.system); // two warm-up rounds
+      if (r >= 2) t[i as 0 | 1 | 2 | 3].push(c.user + c.system); // two warm-up rounds
     });
   }
-  const ratios = t[0].map((a, i) => (t[1][i] ?? NaN) / a);
-  const [a, b] = [median(t[0]), median(t[1])];
-  const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
-  console.log(`${name.padEnd(26)} ${((a * 1000) / n).toFixed(0).padStart(11)} ${((b * 1000) / n).toFixed(0).padStart(15)}   ${median(ratios).toFixed(2)}× (${range})${sink < 0 ? '' : ''}`);
+  const cell = (mine: readonly number[]): string => {
+    const ratios = mine.map((a, i) => (t[1][i] ?? NaN) / a);
+    return `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+  };
+  const ns = (a: readonly number[], w: number): string => ((median(a) * 1000) / n).toFixed(0).padStart(w);
+  console.log(`${name.padEnd(26)} ${ns(t[0], 6)} ${ns(t[2], 6)} ${ns(t[3], 6)} ${ns(t[1], 6)}          | ${cell(t[0]).padEnd(20)} | ${cell(t[2]).padEnd(20)} | ${cell(t[3])}${sink < 0 ? '' : ''}`);
 }
 console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

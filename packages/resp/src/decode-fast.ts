@@ -18,6 +18,7 @@
  * not already known to be unfinished (decode.ts checks `scanFrom` and `need`), so a value arriving
  * in many chunks is not re-tried per chunk.
  */
+import type { Sink } from './decode-item.js';
 import { parseDouble, parseInteger } from './number.js';
 import { NULL, NULL_ARRAY, NULL_BULK, OBJ_SHARED_INTEGERS, OK, sharedInteger } from './reply-values.js';
 import type { RespInteger, RespValue } from './types.js';
@@ -70,7 +71,7 @@ export class FastReader {
    * from `this` before the loop: V8 allocates feedback lazily, so a first long call would leave
    * such a read without feedback and the optimized code would deopt on every later entry.)
    */
-  values(values: V[], from: number, end: number): number {
+  values(values: Sink, from: number, end: number): number {
     let pos = from;
     while (pos < end) {
       this.pos = pos;
@@ -84,7 +85,7 @@ export class FastReader {
   }
 
   /** `values`, also recording the absolute offset after each value (`base` is that of buf[0]). */
-  valuesAndEnds(values: V[], ends: number[], from: number, end: number, base: number): number {
+  valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number {
     let pos = from;
     while (pos < end) {
       this.pos = pos;

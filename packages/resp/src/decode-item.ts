@@ -18,6 +18,31 @@ import { readUtf8 } from './utf8.js';
 
 export type V = RespValue<RespInteger>;
 
+/** Where decoded values go: the array `push` returns, or a callback (RespBareDecoder.execute). */
+export interface Sink {
+  push(v: unknown): unknown;
+}
+
+/**
+ * What reads the whole replies already buffered (decode-fast.ts FastReader, decode-bare.ts
+ * BareFastReader): the decoder sets the buffer fields, then calls `values`, which returns where
+ * it stopped (the resumable path reads on from there).
+ */
+export interface WholeReader {
+  buf: Uint8Array;
+  ab: ArrayBufferLike;
+  bo: number;
+  end: number;
+  ops: number;
+  values(values: Sink, from: number, end: number): number;
+  valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number;
+}
+
+/** Makes a RespDecoder hand out another output (decode-bare.ts); not part of the public API. */
+export const BARE: unique symbol = Symbol('bare');
+/** Decodes a chunk into a Sink (decode-bare.ts); not part of the public API. */
+export const EACH: unique symbol = Symbol('each');
+
 const CR = 13;
 const LF = 10;
 

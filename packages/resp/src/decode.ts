@@ -23,7 +23,7 @@
  */
 import { REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
 import { FastReader, OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { ReplyItemReader, type V } from './decode-item.js';
+import { BARE, EACH, ReplyItemReader, type Sink, type V, type WholeReader } from './decode-item.js';
 import { RespProtocolError } from './errors.js';
 import { buildAggregate, NULL } from './reply-values.js';
 import { RespRequestParser } from './request.js';
@@ -40,7 +40,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   private cursor = 0;
   private failed: RespProtocolError | undefined;
   /** Whole replies already buffered are read by this (decode-fast.ts), the rest here. */
-  private readonly fast: FastReader;
+  private fast: WholeReader;
+  /** Set for bare output (decode-bare.ts): turns a value the resumable path built into it. */
+  private convert: ((v: V) => unknown) | undefined = undefined;
 
   constructor(options: RespDecoderOptions<M> = {}) {
     super(options, options.mode === 'request' ? 0 : (options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN));
@@ -54,6 +56,21 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       this.request = undefined;
     }
     this.fast = new FastReader(this.numbers, this.protocol === 3, this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
+  }
+
+  /**
+   * Bare output (decode-bare.ts RespBareDecoder; not public API): whole replies are read by the
+   * reader `make` returns, the ones the resumable path finishes go through `convert`.
+   */
+  [BARE](make: (maxBulkLen: number, maxMultibulkLen: number, maxDepth: number) => WholeReader, convert: (v: V) => unknown): void {
+    this.fast = make(this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
+    this.convert = convert;
+  }
+
+  /** Hands every value this chunk completes to `sink` (decode-bare.ts execute; not public API). */
+  [EACH](chunk: Uint8Array, sink: Sink): void {
+    const error = this.run(chunk, sink, undefined);
+    if (error) throw error;
   }
 
   /** Returns the values this chunk completes. Throws RespProtocolError on malformed input. */
@@ -94,7 +111,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     return error ? { values: typed, ends, error } : { values: typed, ends };
   }
 
-  private run(chunk: Uint8Array, values: V[], ends: number[] | undefined): RespProtocolError | undefined {
+  private run(chunk: Uint8Array, values: Sink, ends: number[] | undefined): RespProtocolError | undefined {
     if (this.failed) return this.failed;
     try {
       this.q.consume(
@@ -179,7 +196,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   }
 
   /** Reads as many elements as the buffered bytes hold, emitting each top-level value. */
-  private parse(values: V[], ends: number[] | undefined): void {
+  private parse(values: Sink, ends: number[] | undefined): void {
     const q = this.q;
     const base = q.base;
     const end = q.end;
@@ -209,8 +226,11 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
         }
         if (!this.building) this.v = this.rebuild(this.valueStart - base, pos);
       }
-      values.push(this.v);
+      values.push(this.convert === undefined ? this.v : this.convert(this.v));
       ends?.push(base + pos);
+      // Back to the fast path for the replies after it (a reply that straddled two chunks used to
+      // leave the rest of the chunk to the slow path).
+      if (this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
     }
     this.cursor = base + pos;
     if (this.top === undefined) {
@@ -223,7 +243,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   }
 
   /** The fast path (decode-fast.ts): whole top-level replies from `pos`; returns where it stopped. */
-  private parseWhole(values: V[], ends: number[] | undefined, from: number, end: number): number {
+  private parseWhole(values: Sink, ends: number[] | undefined, from: number, end: number): number {
     const f = this.fast;
     f.buf = this.q.buf;
     f.ab = this.ab;

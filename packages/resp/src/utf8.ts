@@ -57,7 +57,7 @@ export function writeUtf8(buf: Uint8Array, pos: number, s: string): number {
 
 const decoder = new TextDecoder('utf-8');
 /** Node's native one-byte-per-char slice; called on plain Uint8Arrays (it takes any view). */
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+export const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
 /**
  * Decodes bytes [start, end) as UTF-8 (invalid sequences become U+FFFD, like TextDecoder). Up to

@@ -1,0 +1,347 @@
+/**
+ * Bare replies: RESP2 replies as plain JS values, the output redis-parser (and the clients built on
+ * it) hands out, for callers that do not need the `RespValue` tags:
+ *
+ * | RESP2 | bare value |
+ * |---|---|
+ * | `+OK` simple string | `string` (UTF-8) |
+ * | `-ERR …` error | a `RespReplyError` (an `Error` whose `code` is the first word, `ERR`, `WRONGTYPE`…) |
+ * | `:42` integer | `number` when safe (abs < 2^53), `bigint` beyond — exact, never rounded |
+ * | `$5` bulk string | `Uint8Array` (a view, as the tagged decoder's) |
+ * | `$-1`, `*-1` | `null` |
+ * | `*2` array | an array of bare values |
+ *
+ * RESP2 only: a bare JS value cannot keep what RESP3 distinguishes (a map from an array of pairs,
+ * a set or an out-of-band push from a reply, a double from an integer); a RESP3 type byte is
+ * refused with RESP3_TYPE_IN_RESP2, and a RESP3 connection uses the tagged `RespDecoder`.
+ *
+ * It is the same decoder as `RespDecoder` (decode.ts: same limits, errors, offsets, `work` and
+ * bounded-memory scanning, any split giving the same values) with two output hooks: whole replies
+ * already buffered are read by `BareFastReader` below (plain recursive descent, as decode-fast.ts,
+ * building bare values directly); a reply the resumable path finishes is converted with `toBare`.
+ */
+import { RespDecoder } from './decode.js';
+import type { RespDecoderOptions } from './decode-options.js';
+import { BARE, EACH, type Sink, type V, type WholeReader } from './decode-item.js';
+import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
+import type { RespProtocolError } from './errors.js';
+import { parseInteger } from './number.js';
+import { latin1Slice, readUtf8 } from './utf8.js';
+
+/** A RESP2 reply as a plain JS value (see the file comment). */
+export type RespBareReply = string | number | bigint | Uint8Array | null | RespReplyError | RespBareReply[];
+
+/**
+ * An error reply (`-WRONGTYPE Operation against a key…`), as a value: it is returned in the
+ * reply list, never thrown. `code` is the first word (Redis's error code convention:
+ * networking.c addReplyErrorLength prefixes `ERR` when the text has none), `message` the whole
+ * line. No stack trace is captured: it would only show the decoder.
+ */
+export class RespReplyError extends Error {
+  override readonly name = 'RespReplyError';
+  readonly code: string;
+
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+    const space = message.indexOf(' ');
+    this.code = space < 0 ? message : message.slice(0, space);
+  }
+}
+
+/** Options of the bare decoder: the tagged decoder's limits (protocol and integers are fixed). */
+export interface RespBareDecoderOptions extends Omit<RespDecoderOptions, 'protocol' | 'mode' | 'integers'> {
+  /**
+   * Called with each reply by `execute`, in order, as redis-parser's `returnReply` (error
+   * replies included: they are values). Without it `execute` is refused; `push` works either way.
+   */
+  readonly onReply?: (reply: RespBareReply) => void;
+}
+
+/** `execute`'s sink: each value straight to the callback, no array. */
+class CallbackSink implements Sink {
+  constructor(private readonly onReply: (reply: RespBareReply) => void) {}
+  push(v: unknown): undefined {
+    // Only bare values reach a sink of a bare decoder.
+    this.onReply(v as RespBareReply);
+    return undefined;
+  }
+}
+
+/** Result of `RespBareDecoder.feed`. */
+export interface BareFeedResult {
+  readonly values: RespBareReply[];
+  /** Absolute offset just after each value in `values`. */
+  readonly ends: number[];
+  readonly error?: RespProtocolError;
+}
+
+/** Streaming RESP2 decoder returning bare values (see the file comment). */
+export class RespBareDecoder {
+  private readonly d: RespDecoder<'number'>;
+  private readonly sink: CallbackSink | undefined;
+
+  constructor(options: RespBareDecoderOptions = {}) {
+    const { onReply, ...limits } = options;
+    this.d = new RespDecoder<'number'>({ ...limits, protocol: 2, integers: 'number' });
+    this.sink = onReply === undefined ? undefined : new CallbackSink(onReply);
+    this.d[BARE]((maxBulkLen, maxMultibulkLen, maxDepth) => new BareFastReader(maxBulkLen, maxMultibulkLen, maxDepth), toBare);
+  }
+
+  /** Returns the replies this chunk completes. Throws RespProtocolError on malformed input. */
+  push(chunk: Uint8Array): RespBareReply[] {
+    // The decoder was given the bare hooks: its values are bare values.
+    return this.d.push(chunk) as unknown as RespBareReply[];
+  }
+
+  /**
+   * Hands each reply this chunk completes to `onReply` (no array: redis-parser's `execute`).
+   * Throws RespProtocolError on malformed input, after the replies before the error were handed.
+   */
+  execute(chunk: Uint8Array): void {
+    if (this.sink === undefined) throw new TypeError('RespBareDecoder.execute needs the onReply option');
+    this.d[EACH](chunk, this.sink);
+  }
+
+  /** Like push, without throwing (RespDecoder.feed). */
+  feed(chunk: Uint8Array): BareFeedResult {
+    const r = this.d.feed(chunk);
+    const values = r.values as unknown as RespBareReply[];
+    return r.error ? { values, ends: r.ends, error: r.error } : { values, ends: r.ends };
+  }
+
+  /** Throws UNEXPECTED_EOF when the input stopped in the middle of a value. */
+  end(): void {
+    this.d.end();
+  }
+
+  get midValue(): boolean {
+    return this.d.midValue;
+  }
+
+  get offset(): number {
+    return this.d.offset;
+  }
+
+  get work(): number {
+    return this.d.work;
+  }
+
+  get bufferCapacity(): number {
+    return this.d.bufferCapacity;
+  }
+
+  get pendingElements(): number {
+    return this.d.pendingElements;
+  }
+
+  reset(): void {
+    this.d.reset();
+  }
+}
+
+/** A tagged RESP2 value (as the resumable path builds it) as a bare value. */
+export function toBare(v: V): RespBareReply {
+  switch (v.type) {
+    case 'simple':
+      return v.value;
+    case 'error':
+      return new RespReplyError(v.value);
+    case 'integer':
+    case 'bulk':
+      return v.value;
+    case 'null':
+      return null;
+    case 'array':
+      return v.value.map(toBare);
+    default:
+      // A RESP2 decoder refuses every RESP3 type byte before building anything.
+      throw new Error(`Internal error: a ${v.type} value in a RESP2 bare decoder`);
+  }
+}
+
+const CR = 13;
+const LF = 10;
+const ZERO = 0x30;
+const MINUS = 0x2d;
+/** What `value` returns when it leaves a reply to the resumable path. */
+const MISS: unique symbol = Symbol('miss');
+type Read = RespBareReply | typeof MISS;
+
+/** decode-fast.ts's FastReader for RESP2 with bare output; gives up (MISS) in the same cases. */
+export class BareFastReader implements WholeReader {
+  buf: Uint8Array = new Uint8Array(0);
+  ab: ArrayBufferLike = new ArrayBuffer(0);
+  bo = 0;
+  end = 0;
+  pos = 0;
+  ops = 0;
+  limit = 0;
+
+  constructor(
+    private readonly maxBulkLen: number,
+    private readonly maxMultibulkLen: number,
+    private readonly maxDepth: number,
+  ) {}
+
+  values(values: Sink, from: number, end: number): number {
+    return this.replies(values, undefined, from, end, 0);
+  }
+
+  valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number {
+    return this.replies(values, ends, from, end, base);
+  }
+
+  /**
+   * The top-level loop, with the scalars read inline (a call per reply was a third of the cost of
+   * `:42`); aggregates, `+`/`-` lines and anything unusual go through `value`. `base` is the
+   * absolute offset of buf[0], for `ends`.
+   */
+  private replies(values: Sink, ends: number[] | undefined, from: number, end: number, base: number): number {
+    const buf = this.buf;
+    let pos = from;
+    let ops = 0;
+    while (pos < end) {
+      const t = buf[pos] ?? 0;
+      let v: Read = MISS;
+      let next = pos;
+      let tried = false;
+      if (t === 0x3a || t === 0x24 || t === 0x2a) {
+        let i = pos + 1;
+        const negative = i < end && buf[i] === MINUS;
+        if (negative) i++;
+        const first = i;
+        let n = 0;
+        let c = 0;
+        for (; i < end; i++) {
+          c = buf[i] ?? 0;
+          if (c < ZERO || c > 0x39) break;
+          n = n * 10 + (c - ZERO);
+        }
+        ops += i - pos + 1;
+        const digits = i - first;
+        if (c === CR && digits > 0 && digits <= 15 && i + 1 < end && buf[i + 1] === LF && (buf[first] !== ZERO || (digits === 1 && !negative))) {
+          next = i + 2;
+          if (t === 0x3a) v = negative ? -n : n;
+          else if (negative) v = n === 1 ? null : MISS;
+          else if (t === 0x2a) {
+            if (n <= this.maxMultibulkLen && 3 * n <= end - next && this.maxDepth > 1) {
+              this.pos = next;
+              this.limit = pos + OPTIMISTIC_BUILD_BYTES;
+              v = this.array(n, 0);
+              next = this.pos;
+              // `value` would read the same elements again: the resumable path takes it.
+              tried = true;
+            }
+          } else if (n <= this.maxBulkLen && next + n + 2 <= end && buf[next + n] === CR && buf[next + n + 1] === LF) {
+            v = new Uint8Array(this.ab, this.bo + next, n);
+            next += n + 2;
+          }
+        }
+      }
+      if (v === MISS) {
+        if (tried) break;
+        this.pos = pos;
+        this.limit = pos + OPTIMISTIC_BUILD_BYTES;
+        v = this.value(0);
+        if (v === MISS) break;
+        next = this.pos;
+      }
+      values.push(v);
+      ends?.push(base + next);
+      pos = next;
+    }
+    this.ops += ops;
+    return pos;
+  }
+
+  /** The reply at `pos`, as decode-fast.ts `value` reads it (canonical numbers of 1–15 digits). */
+  value(depth: number): Read {
+    const buf = this.buf;
+    const end = this.end;
+    const p = this.pos;
+    const t = buf[p] ?? 0;
+    if (t === 0x2b || t === 0x2d) return this.line(t, p);
+    if (t !== 0x3a && t !== 0x24 && t !== 0x2a) return MISS;
+    let i = p + 1;
+    const negative = i < end && buf[i] === MINUS;
+    if (negative) i++;
+    const first = i;
+    let n = 0;
+    let c = 0;
+    for (; i < end; i++) {
+      c = buf[i] ?? 0;
+      if (c < ZERO || c > 0x39) break;
+      n = n * 10 + (c - ZERO);
+    }
+    this.ops += i - p + 1;
+    const digits = i - first;
+    if (c !== CR || digits === 0 || digits > 15 || i + 1 >= end || buf[i + 1] !== LF || (buf[first] === ZERO && (digits > 1 || negative))) {
+      return t === 0x3a ? this.longInteger(p) : MISS;
+    }
+    const next = i + 2;
+    if (t === 0x3a) {
+      this.pos = next;
+      return negative ? -n : n;
+    }
+    if (negative) {
+      if (n !== 1) return MISS;
+      this.pos = next;
+      return null; // `$-1`, `*-1`
+    }
+    if (t === 0x24) {
+      const stop = next + n;
+      if (n > this.maxBulkLen || stop + 2 > end || buf[stop] !== CR || buf[stop + 1] !== LF) return MISS;
+      this.pos = stop + 2;
+      return new Uint8Array(this.ab, this.bo + next, n);
+    }
+    if (n > this.maxMultibulkLen || depth >= 64 || depth + 1 >= this.maxDepth || 3 * n > end - next) return MISS;
+    this.pos = next;
+    return this.array(n, depth);
+  }
+
+  /** `*n`: its `n` elements (the header is read). */
+  private array(n: number, depth: number): Read {
+    const items = new Array<RespBareReply>(n);
+    for (let k = 0; k < n; k++) {
+      const v = this.value(depth + 1);
+      if (v === MISS || this.pos > this.limit) return MISS;
+      items[k] = v;
+    }
+    return items;
+  }
+
+  /** `+` and `-` lines: the CR search also tells whether the line is ASCII. */
+  private line(t: number, p: number): Read {
+    const buf = this.buf;
+    const end = this.end;
+    let i = p + 1;
+    let high = 0;
+    for (; i < end; i++) {
+      const c = buf[i] ?? 0;
+      if (c === CR) break;
+      high |= c;
+    }
+    this.ops += i - p + 1;
+    if (i + 1 >= end || buf[i + 1] !== LF) return MISS;
+    this.pos = i + 2;
+    if (t === 0x2b && i === p + 3 && buf[p + 1] === 0x4f && buf[p + 2] === 0x4b) return 'OK';
+    // ASCII (most status and error lines): one byte per char, the native slice, no second scan.
+    const text = high < 0x80 ? latin1Slice.call(buf, p + 1, i) : readUtf8(buf, p + 1, i);
+    return t === 0x2d ? new RespReplyError(text) : text;
+  }
+
+  /** 16 to 20 digits (or anything string2ll may refuse): exact, or the resumable path. */
+  private longInteger(p: number): Read {
+    const buf = this.buf;
+    let cr = p + 1;
+    while (cr < this.end && buf[cr] !== CR) cr++;
+    if (cr + 1 >= this.end || buf[cr + 1] !== LF) return MISS;
+    const n = parseInteger(buf, p + 1, cr);
+    if (n === undefined) return MISS;
+    this.pos = cr + 2;
+    return n;
+  }
+}

@@ -1,0 +1,173 @@
+// RespBareDecoder (src/decode-bare.ts): RESP2 replies as plain JS values (redis-parser's output), from the same decoder
+// as the tagged RespDecoder. Expected values come from a model written here (what each generated
+// RESP2 value must come out as), never from the decoder: strings for simple strings, an error
+// object with the first word as its code, integers as numbers when safe and bigints beyond (exact),
+// bytes for bulks, null for both nulls, arrays of the same.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeMany, RespBareDecoder, RespDecoder, RespProtocolError, RespReplyError, type RespBareReply, type RespValue } from '../src/index.js';
+import { bytes, cut, cutPoints, resp2Value } from './support.js';
+
+/** What a reply must look like, errors as plain data so that toEqual compares them. */
+type Expected = string | number | bigint | Uint8Array | null | { error: string; code: string } | Expected[];
+
+/** The model: the bare form of a generated RESP2 value. */
+function model(v: RespValue): Expected {
+  switch (v.type) {
+    case 'simple':
+      return v.value;
+    case 'error':
+      return { error: v.value, code: v.value.split(' ')[0] ?? '' };
+    case 'integer':
+      return v.value >= -(2n ** 53n) + 1n && v.value <= 2n ** 53n - 1n ? Number(v.value) : v.value;
+    case 'bulk':
+      return Uint8Array.from(v.value);
+    case 'null':
+      return null;
+    case 'array':
+      return v.value.map(model);
+    default:
+      throw new Error(`not a RESP2 value: ${v.type}`);
+  }
+}
+
+/** A decoded reply in the model's terms (an error object becomes its message and code). */
+function seen(r: RespBareReply): Expected {
+  if (r instanceof RespReplyError) return { error: r.message, code: r.code };
+  if (r instanceof Uint8Array) return Uint8Array.from(r);
+  if (Array.isArray(r)) return r.map(seen);
+  return r;
+}
+
+/** The same model applied to what the tagged decoder returns (the two modes must agree). */
+function seenTagged(v: RespValue<number | bigint>): Expected {
+  if (v.type === 'integer') return typeof v.value === 'bigint' ? model({ type: 'integer', value: v.value }) : v.value;
+  if (v.type === 'array') return v.value.map(seenTagged);
+  return model(v as RespValue);
+}
+
+function viaPush(chunks: readonly Uint8Array[]): Expected[] {
+  const d = new RespBareDecoder();
+  const out: Expected[] = [];
+  for (const c of chunks) out.push(...d.push(c).map(seen));
+  d.end();
+  return out;
+}
+
+function viaExecute(chunks: readonly Uint8Array[]): Expected[] {
+  const out: Expected[] = [];
+  const d = new RespBareDecoder({ onReply: (r) => out.push(seen(r)) });
+  for (const c of chunks) d.execute(c);
+  d.end();
+  return out;
+}
+
+const replies = fc.array(resp2Value, { minLength: 1, maxLength: 10 });
+
+describe('RespBareDecoder: RESP2 replies as plain values', () => {
+  it('a stream of random replies, cut anywhere, decodes to the model of each reply, by push and by execute', () => {
+    fc.assert(
+      fc.property(
+        replies.chain((vs) => {
+          const input = encodeMany(vs);
+          return fc.tuple(fc.constant(vs), fc.constant(input), cutPoints(input.length));
+        }),
+        ([vs, input, points]) => {
+          const expected = vs.map(model);
+          expect(viaPush(cut(input, points))).toEqual(expected);
+          expect(viaExecute(cut(input, points))).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the bare decoder and the tagged decoder agree on random replies pushed a byte at a time and whole', () => {
+    fc.assert(
+      fc.property(replies, (vs) => {
+        const input = encodeMany(vs);
+        const oneByOne = [...input].map((b) => Uint8Array.of(b));
+        const tagged = new RespDecoder({ protocol: 2, integers: 'number' }).push(input).map(seenTagged);
+        expect(viaPush([input])).toEqual(tagged);
+        expect(viaPush(oneByOne)).toEqual(tagged);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('integers stay exact: numbers up to 2^53 - 1, bigints beyond, on the whole-reply path and a byte at a time', () => {
+    const input = bytes(':9007199254740991\r\n:9007199254740992\r\n:-9223372036854775808\r\n:9223372036854775807\r\n:-42\r\n:0\r\n:123456789012345\r\n');
+    const expected = [9007199254740991, 9007199254740992n, -9223372036854775808n, 9223372036854775807n, -42, 0, 123456789012345];
+    expect(viaPush([input])).toEqual(expected);
+    expect(viaPush([...input].map((b) => Uint8Array.of(b)))).toEqual(expected);
+  });
+
+  it('both nulls are null, an empty array and an empty bulk are empty', () => {
+    expect(viaPush([bytes('$-1\r\n*-1\r\n*0\r\n$0\r\n\r\n+OK\r\n')])).toEqual([null, null, [], new Uint8Array(0), 'OK']);
+  });
+
+  it('an error reply is a RespReplyError value (not thrown) whose code is its first word, without a stack of decoder frames', () => {
+    const [e, f] = new RespBareDecoder().push(bytes('-WRONGTYPE Operation against a key holding the wrong kind of value\r\n-ERR\r\n'));
+    expect(e).toBeInstanceOf(RespReplyError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e).toMatchObject({ code: 'WRONGTYPE', message: 'WRONGTYPE Operation against a key holding the wrong kind of value', name: 'RespReplyError' });
+    expect((e as Error).stack).not.toMatch(/decode/);
+    expect(f).toMatchObject({ code: 'ERR', message: 'ERR' });
+  });
+
+  it('simple strings and errors are UTF-8, whatever the split', () => {
+    const input = new TextEncoder().encode('+héllo wörld, 名前\r\n-ERR ünïcode\r\n');
+    const expected = ['héllo wörld, 名前', { error: 'ERR ünïcode', code: 'ERR' }];
+    expect(viaPush([input])).toEqual(expected);
+    expect(viaPush([...input].map((b) => Uint8Array.of(b)))).toEqual(expected);
+  });
+
+  it('malformed input fails with the code and offset the tagged RESP2 decoder gives, after the same replies, whole or a byte at a time', () => {
+    const mutated = fc.tuple(replies, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([vs, at, b]) => {
+      const input = encodeMany(vs);
+      input[at % input.length] = b;
+      return input;
+    });
+    fc.assert(
+      fc.property(mutated, fc.integer({ min: 1, max: 9 }), (input, size) => {
+        const tagged = new RespDecoder({ protocol: 2, integers: 'number' }).feed(input);
+        const chunks = [];
+        for (let o = 0; o < input.length; o += size) chunks.push(input.subarray(o, o + size));
+        const d = new RespBareDecoder();
+        const got: Expected[] = [];
+        let error: RespProtocolError | undefined;
+        for (const c of chunks) {
+          const r = d.feed(c);
+          got.push(...r.values.map(seen));
+          if (r.error) {
+            error = r.error;
+            break;
+          }
+        }
+        expect(got).toEqual(tagged.values.map(seenTagged));
+        expect(error === undefined ? 'none' : `${error.code}@${error.offset}`).toBe(tagged.error === undefined ? 'none' : `${tagged.error.code}@${tagged.error.offset}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('RESP3 type bytes are refused as on a RESP2 connection; execute without onReply is a TypeError', () => {
+    expect(() => new RespBareDecoder().push(bytes('%1\r\n+a\r\n:1\r\n'))).toThrow(expect.objectContaining({ code: 'RESP3_TYPE_IN_RESP2', offset: 0 }));
+    expect(() => new RespBareDecoder().push(bytes(':1\r\n_\r\n'))).toThrow(expect.objectContaining({ code: 'RESP3_TYPE_IN_RESP2', offset: 4 }));
+    expect(() => { new RespBareDecoder().execute(bytes('+OK\r\n')); }).toThrow(TypeError);
+  });
+
+  it('execute hands the replies before a protocol error to onReply, then throws it', () => {
+    const out: Expected[] = [];
+    const d = new RespBareDecoder({ onReply: (r) => out.push(seen(r)) });
+    expect(() => { d.execute(bytes(':1\r\n*1\r\n$2\r\nab\r\n:x\r\n')); }).toThrow(expect.objectContaining({ code: 'INVALID_INTEGER', offset: 17 }));
+    expect(out).toEqual([1, [bytes('ab')]]);
+  });
+
+  it('end() reports a reply cut short with UNEXPECTED_EOF at its first byte', () => {
+    const d = new RespBareDecoder();
+    expect(d.push(bytes(':1\r\n*2\r\n:1\r\n'))).toEqual([1]);
+    expect(d.midValue).toBe(true);
+    expect(() => { d.end(); }).toThrow(expect.objectContaining({ code: 'UNEXPECTED_EOF', offset: 4 }));
+  });
+});
