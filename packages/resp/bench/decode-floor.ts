@@ -5,12 +5,16 @@
 //   pushed into the array a push() returns; no validation, no resumable state, no chunk joins
 //   (a reply cut by a chunk end is simply skipped);
 // - redis-parser 3.0.0 (returnBuffers: true), which hands a bare number / null to a callback;
-// - @protolab/resp (integers: 'number').
+// - @protolab/resp (integers: 'number');
+// and for the bare output (RespBareDecoder, issue 19 leftovers):
+// - bare floor: the same loop handing a bare number / null to a callback, as redis-parser does,
+//   still without validation or resumable state;
+// - RespBareDecoder.execute (callback per reply, all of the decoder's checks).
 //   npx tsx --conditions=@protolab/source packages/resp/bench/decode-floor.ts
 // If redis-parser ÷ floor is itself below 1.5×, no decoder with this output can reach 1.5×.
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { RespDecoder } from '@protolab/resp';
+import { RespBareDecoder, RespDecoder } from '@protolab/resp';
 
 type RedisParserCtor = new (options: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => { execute(b: Buffer): void };
 const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
@@ -44,6 +48,30 @@ function floor(chunks: readonly Uint8Array[]): number {
   return n;
 }
 
+/** The floor for bare output: the same loop, a bare value to a callback per reply. */
+function bareFloor(chunks: readonly Uint8Array[], onReply: (v: number | null) => void): void {
+  for (const buf of chunks) {
+    const end = buf.length;
+    let p = 0;
+    while (p < end) {
+      const t = buf[p] ?? 0;
+      let i = p + 1;
+      const neg = buf[i] === 0x2d;
+      if (neg) i++;
+      let v = 0;
+      let c = 0;
+      for (; i < end; i++) {
+        c = buf[i] ?? 0;
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+      }
+      if (c !== 13 || i + 1 >= end) break;
+      onReply(t === 0x24 ? null : neg ? -v : v);
+      p = i + 2;
+    }
+  }
+}
+
 const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 for (const [name, unit] of [[':123456', ':123456\r\n'], ['$-1', '$-1\r\n']] as const) {
@@ -62,6 +90,13 @@ for (const [name, unit] of [[':123456', ':123456\r\n'], ['$-1', '$-1\r\n']] as c
       const d = new RespDecoder({ integers: 'number' });
       for (const c of chunks) sink += d.push(c).length;
     }],
+    ['bare floor', () => {
+      bareFloor(chunks, () => sink++);
+    }],
+    ['bare', () => {
+      const d = new RespBareDecoder({ onReply: () => sink++ });
+      for (const c of chunks) d.execute(c);
+    }],
   ];
   const t = runs.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS + 2; r++) {
@@ -72,7 +107,8 @@ for (const [name, unit] of [[':123456', ':123456\r\n'], ['$-1', '$-1\r\n']] as c
       if (r >= 2) t[i]?.push(((c.user + c.system) * 1000) / n);
     });
   }
-  const [f, rp, us] = t.map(median) as [number, number, number];
+  const [f, rp, us, bf, bare] = t.map(median) as [number, number, number, number, number];
   console.log(`${name.padEnd(8)} ns/reply: floor ${f.toFixed(1)}, redis-parser ${rp.toFixed(1)}, protolab ${us.toFixed(1)}; redis-parser ÷ floor ${(rp / f).toFixed(2)}×, redis-parser ÷ protolab ${(rp / us).toFixed(2)}×, protolab ÷ floor ${(us / f).toFixed(2)}×${sink < 0 ? '' : ''}`);
+  console.log(`${''.padEnd(8)} bare: floor ${bf.toFixed(1)}, RespBareDecoder ${bare.toFixed(1)}; redis-parser ÷ bare floor ${(rp / bf).toFixed(2)}×, redis-parser ÷ RespBareDecoder ${(rp / bare).toFixed(2)}×, RespBareDecoder ÷ bare floor ${(bare / bf).toFixed(2)}×`);
 }
 console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

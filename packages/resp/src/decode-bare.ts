@@ -208,7 +208,12 @@ export class BareFastReader implements WholeReader {
       let v: Read = MISS;
       let next = pos;
       let tried = false;
-      if (t === 0x3a || t === 0x24 || t === 0x2a) {
+      if ((t === 0x24 || t === 0x2a) && pos + 4 < end && buf[pos + 1] === MINUS && buf[pos + 2] === 0x31 && buf[pos + 3] === CR && buf[pos + 4] === LF) {
+        // `$-1` and `*-1`: null, the commonest replies after +OK
+        ops += 5;
+        v = null;
+        next = pos + 5;
+      } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
         let i = pos + 1;
         const negative = i < end && buf[i] === MINUS;
         if (negative) i++;

@@ -224,7 +224,14 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
           if (this.building && base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
           continue;
         }
-        if (!this.building) this.v = this.rebuild(this.valueStart - base, pos);
+        if (!this.building) {
+          // All of the value is buffered now: the whole-reply reader takes it if it can.
+          if (this.readWhole(values, ends, this.valueStart - base, pos)) {
+            if (this.scanFrom === 0) pos = this.parseWhole(values, ends, pos, end);
+            continue;
+          }
+          this.v = this.rebuild(this.valueStart - base, pos);
+        }
       }
       values.push(this.convert === undefined ? this.v : this.convert(this.v));
       ends?.push(base + pos);
@@ -260,6 +267,26 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     this.building = false;
     if (this.top) this.top.items = undefined;
     for (const f of this.outer) f.items = undefined;
+  }
+
+  /**
+   * The value whose every byte is buffered in [from, to), scanned so far, read by the whole-reply
+   * reader straight into `values` (it reads the same grammar: all or nothing). False when it
+   * leaves the value to `rebuild` (depth > 64, past 1 MiB, a big number…).
+   */
+  private readWhole(values: Sink, ends: number[] | undefined, from: number, to: number): boolean {
+    this.building = true;
+    this.top = undefined;
+    this.outer.length = 0;
+    const f = this.fast;
+    f.buf = this.q.buf;
+    f.ab = this.ab;
+    f.bo = this.bo;
+    f.end = to;
+    const stop = ends === undefined ? f.values(values, from, to) : f.valuesAndEnds(values, ends, from, to, this.q.base);
+    this.ops += f.ops;
+    f.ops = 0;
+    return stop === to;
   }
 
   /** Builds the value whose every byte is buffered in [from, to), as `parse` would have. */
