@@ -124,6 +124,8 @@ export class BlockingKeys {
   readonly blocked = new Map<Client, BlockState>();
   /** server.ready_keys: (db, key) written while clients were blocked on it. */
   private readyKeys: { db: number; key: Uint8Array }[] = [];
+  /** Called when a client blocks or is unblocked (the server tracks written keys only while some are). */
+  onChange: (() => void) | undefined;
 
   /** db.c signalKeyAsReady */
   signalKeyAsReady(db: number, key: Uint8Array): void {
@@ -149,6 +151,7 @@ export class BlockingKeys {
       if (set === undefined) this.byKey.set(id, (set = new Set()));
       set.add(c);
     }
+    this.onChange?.();
   }
 
   unblock(c: Client): void {
@@ -161,6 +164,7 @@ export class BlockingKeys {
       set?.delete(c);
       if (set?.size === 0) this.byKey.delete(id);
     }
+    this.onChange?.();
   }
 
   /** Clients blocked on (db, key), oldest first (a copy: serving changes the set). */

@@ -62,6 +62,12 @@ export interface Client {
   replyMode: 'on' | 'off' | 'skip' | 'skipnext';
   /** CLIENT NO-EVICT (recorded for CLIENT LIST flags; protolab never evicts clients). */
   noEvict: boolean;
+  /**
+   * The bytes and lower-case name of the last command name this client sent (a copy), so a
+   * pipeline of one command converts its name once (networking.ts commandName).
+   */
+  cmdNameBytes: Uint8Array | undefined;
+  cmdName: string;
 }
 
 /** Where a connection comes from (the adapter's socket addresses); defaults for the core's tests. */
@@ -98,6 +104,8 @@ export function createClient(connId: number, id: number, nowMs: number, maxBulkL
     closeAsap: false,
     replyMode: 'on',
     noEvict: false,
+    cmdNameBytes: undefined,
+    cmdName: '',
   };
 }
 

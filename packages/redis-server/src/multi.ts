@@ -11,6 +11,8 @@ import type { RedisServer } from './server.js';
 export class WatchedKeys {
   /** db → key → watching clients (server.db[db].watched_keys). */
   private readonly byDb = new Map<number, Map<string, Set<Client>>>();
+  /** Called when a key is watched or a client unwatches (the server tracks written keys only while some are watched). */
+  onChange: (() => void) | undefined;
 
   /** Whether any client watches anything (writes skip the key lookup otherwise). */
   get empty(): boolean {
@@ -28,6 +30,7 @@ export class WatchedKeys {
     let clients = dbMap.get(key);
     if (clients === undefined) dbMap.set(key, (clients = new Set()));
     clients.add(client);
+    this.onChange?.();
   }
 
   /** multi.c unwatchAllKeys (also clears CLIENT_DIRTY_CAS, as UNWATCH/EXEC/DISCARD do). */
@@ -45,6 +48,7 @@ export class WatchedKeys {
     }
     client.watched.clear();
     client.dirtyCas = false;
+    this.onChange?.();
   }
 
   /** multi.c touchWatchedKey */

@@ -5,6 +5,7 @@
  * `RedisServer` (server.ts) calls them on its event path.
  */
 import type { Client } from './client.js';
+import { keyOf } from './client.js';
 import type { OutputBufferLimit } from './server-config.js';
 
 /**
@@ -62,6 +63,29 @@ export function dropPendingCommands(c: Client): void {
 export function resetClientReplyMode(c: Client): void {
   if (c.replyMode === 'skip') c.replyMode = 'on';
   else if (c.replyMode === 'skipnext') c.replyMode = 'skip';
+}
+
+/** Command names up to this length are remembered per client (commandName). */
+const NAME_CACHE_MAX = 32;
+
+/**
+ * The lower-case command name of `argv0` (lookupCommand's case-insensitive match): the client's
+ * previous name when the bytes are the same (a pipeline of one command), else converted.
+ */
+export function commandName(c: Client, argv0: Uint8Array): string {
+  const last = c.cmdNameBytes;
+  const n = argv0.length;
+  if (last?.length === n) {
+    let i = 0;
+    while (i < n && last[i] === argv0[i]) i++;
+    if (i === n) return c.cmdName;
+  }
+  const name = keyOf(argv0).toLowerCase();
+  if (n <= NAME_CACHE_MAX) {
+    c.cmdNameBytes = argv0.slice();
+    c.cmdName = name;
+  }
+  return name;
 }
 
 /** CLIENT_CLOSE_AFTER_REPLY (a function: commands set it, which flow analysis cannot see). */

@@ -39,6 +39,11 @@ export class PubSub {
 
   constructor(private readonly deliver: Deliver) {}
 
+  /** True when no client subscribes to anything (the per-command checks skip count then). */
+  get empty(): boolean {
+    return this.channels.byClient.size === 0 && this.patterns.byClient.size === 0;
+  }
+
   /** clientSubscriptionsCount (7.0: channels plus patterns). */
   count(c: Client): number {
     return this.channelCount(c) + this.patternCount(c);

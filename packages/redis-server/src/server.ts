@@ -20,8 +20,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
-import { Keyspace } from '@protolab/redis-keyspace';
-import type { PropagateFn } from '@protolab/redis-keyspace';
+import { ServerKeyspace } from './server-keyspace.js';
 import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
 import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
@@ -42,7 +41,7 @@ import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
 import { BLOCKING_COMMANDS, BlockingKeys, blockingPopCommand, handleBlockedClientsTimeout, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
-import { checkClientOutputBufferLimits, closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
+import { checkClientOutputBufferLimits, closing, commandName, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
@@ -54,7 +53,7 @@ const RESP3 = { resp: 3 } as const;
 const CONTAINER_COMMANDS = new Set(['client', 'config', 'pubsub', 'command', 'object', 'memory', 'cluster', 'debug', 'script', 'function', 'acl', 'latency', 'slowlog', 'module', 'xinfo']);
 
 export class RedisServer {
-  readonly keyspace: Keyspace;
+  readonly keyspace: ServerKeyspace;
   private readonly clients = new Map<number, Client>();
   readonly watchedKeys = new WatchedKeys();
   private nextClientId = 1;
@@ -71,7 +70,6 @@ export class RedisServer {
   private readonly toClose = new Set<Client>();
   /** client-output-buffer-limit, parsed (checked on every reply, so not re-parsed each time). */
   private obufLimits: ReturnType<typeof parseObufLimits>;
-  private readonly onPropagate: PropagateFn | undefined;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
   /** Blocked clients and the keys made ready for them (blocked.ts). */
@@ -96,25 +94,29 @@ export class RedisServer {
     this.now = options.now;
     const maxclients = options.maxclients ?? 10000;
     if (!Number.isInteger(maxclients) || maxclients < 1) throw new RedisServerError('BAD_OPTION', `maxclients must be an integer >= 1, found ${String(options.maxclients)}`);
-    this.onPropagate = options.onPropagate;
     this.stats = createStats(options.now());
     this.runId = options.runId ?? '0'.repeat(40);
     this.replId = options.replId ?? '0'.repeat(40);
     this.processInfoFn = options.processInfo ?? (() => NO_PROCESS_INFO);
     const start = new Map<string, string>(options.config ?? []);
-    this.keyspace = new Keyspace({
-      now: options.now,
-      hz: options.hz ?? 10,
-      databases: Number(start.get('databases') ?? 16),
-      // Always track the memory estimate (INFO memory, CONFIG SET maxmemory at any time).
-      maxmemoryPolicy: 'noeviction',
-      ...(options.payloadCodec !== undefined ? { payloadCodec: options.payloadCodec } : {}),
-      onPropagate: (db, argv) => {
+    this.keyspace = new ServerKeyspace(
+      {
+        now: options.now,
+        hz: options.hz ?? 10,
+        databases: Number(start.get('databases') ?? 16),
+        // Always track the memory estimate (INFO memory, CONFIG SET maxmemory at any time).
+        maxmemoryPolicy: 'noeviction',
+        ...(options.payloadCodec !== undefined ? { payloadCodec: options.payloadCodec } : {}),
+        ...(options.onPropagate !== undefined ? { onPropagate: options.onPropagate } : {}),
+      },
+      (db, argv) => {
         // Only WATCHers and blocked clients care which keys a write touched.
         if (!this.watchedKeys.empty || this.blocking.blocked.size > 0) this.touched.push({ db, argv });
-        this.onPropagate?.(db, argv);
       },
-    });
+    );
+    this.watchedKeys.onChange = this.blocking.onChange = () => {
+      this.keyspace.setTracking(!this.watchedKeys.empty || this.blocking.blocked.size > 0);
+    };
     registerServerConfig(this, this.config);
     this.obufLimits = parseObufLimits(this.config.get('client-output-buffer-limit'));
     this.config.onChange('client-output-buffer-limit', (v) => {
@@ -260,7 +262,7 @@ export class RedisServer {
 
   /** networking.c closeClientOnOutputBufferLimitReached: over a limit, closed asynchronously (nothing more is written). */
   private checkOutputBufferLimits(c: Client): void {
-    const limits = this.obufLimits.get(this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
+    const limits = this.obufLimits.get(!this.pubsub.empty && this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
     if (limits === undefined || (limits.hard === 0 && limits.soft === 0)) return;
     if (!checkClientOutputBufferLimits(limits, c, this.now())) return;
     this.stats.outputLimitDisconnections++;
@@ -311,7 +313,7 @@ export class RedisServer {
 
   /** networking.c processInputBuffer: run a client's waiting commands until it blocks, asks to be closed, or has none left. */
   processPendingCommands(c: Client): void {
-    while (c.pendingAt < c.pending.length && !closing(c) && !this.blocking.blocked.has(c)) {
+    while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c))) {
       const argv = nextPendingCommand(c);
       if (argv === undefined) break;
       const r = this.processCommand(c, argv);
@@ -341,6 +343,7 @@ export class RedisServer {
     handleClientsBlockedOnKeys(this);
     for (const hook of this.beforeSleepHooks) hook();
     const out = this.flush();
+    if (this.toClose.size === 0) return out;
     const toClose = [...this.toClose];
     this.toClose.clear();
     for (const c of toClose) {
@@ -375,10 +378,10 @@ export class RedisServer {
    * `undefined` when the command wrote its replies itself (SUBSCRIBE: one per channel).
    */
   processCommand(c: Client, argv: Uint8Array[]): RespValue | undefined {
-    const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+    const name = commandName(c, argv[0] ?? new Uint8Array());
     // c->lastcmd->fullname: a container command shows its subcommand (client|list).
-    c.lastCmd = CONTAINER_COMMANDS.has(name) && argv[1] !== undefined ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
-    if (c.resp === 2 && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
+    c.lastCmd = argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
+    if (c.resp === 2 && !this.pubsub.empty && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
       // After the unknown-command and arity checks, which the normal path answers.
       const full = knownFullName(this, argv);
       if (full !== undefined) return this.rejectCommand(c, name, `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
