@@ -23,9 +23,24 @@ export interface StartRedisServerOptions extends Omit<RedisServerOptions, 'now'>
   readonly host?: string;
 }
 
+/** What a unit layered on these sockets (replication, adapters/replication.ts) needs from them. */
+export interface ServerEdge {
+  /** Write to a client's socket outside a reply (a replica's RDB and command stream). */
+  write(id: number, bytes: Uint8Array): void;
+  /** Free a client from outside the core (freeClient): the core forgets it, the socket ends. */
+  closeClient(id: number): void;
+  /** The peer's IP address ('' once the client is gone). */
+  peerIp(id: number): string;
+  /** `fn` runs once for every client that goes away, whichever side closed it. */
+  onClientClosed(fn: (id: number) => void): void;
+  /** Carry out what the core answered outside a socket event (a timer's tick). */
+  apply(outputs: readonly ServerOutput[]): void;
+}
+
 export interface RunningRedisServer {
   readonly port: number;
   readonly server: RedisServer;
+  readonly edge: ServerEdge;
   /** Stop listening, end every connection, stop the timers. */
   close(): Promise<void>;
 }
@@ -40,13 +55,15 @@ function processInfo(): ProcessInfo {
 }
 
 /** readQueryFromClient / the write handler / freeClient on one accepted socket. */
-function wireSocket(core: RedisServer, socket: net.Socket, id: number, sockets: Map<number, net.Socket>, apply: (o: readonly ServerOutput[]) => void): void {
+function wireSocket(core: RedisServer, socket: net.Socket, id: number, sockets: Map<number, net.Socket>, apply: (o: readonly ServerOutput[]) => void, gone: (id: number) => void): void {
   socket.setNoDelay(true);
   socket.on('data', (chunk: Buffer) => {
     if (sockets.has(id)) apply(core.data(id, chunk));
   });
   socket.on('close', () => {
-    if (sockets.delete(id)) core.close(id);
+    if (!sockets.delete(id)) return;
+    core.close(id);
+    gone(id);
   });
   socket.on('drain', () => {
     if (!sockets.has(id)) return;
@@ -57,6 +74,46 @@ function wireSocket(core: RedisServer, socket: net.Socket, id: number, sockets: 
     // A reset by the peer: 'close' follows and frees the client.
   });
   apply(core.connect(id, { addr: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, laddr: `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}` }));
+}
+
+/** listen(2) on host:port; the port bound (port 0: the one the kernel chose). */
+async function listen(listener: net.Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      resolve();
+    });
+  });
+  const address = listener.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** The ServerEdge of startRedisServer's sockets. */
+function serverEdge(
+  core: RedisServer,
+  sockets: Map<number, net.Socket>,
+  apply: (o: readonly ServerOutput[]) => void,
+  gone: (id: number) => void,
+  closedListeners: ((id: number) => void)[],
+): ServerEdge {
+  return {
+    write: (id, bytes) => {
+      sockets.get(id)?.write(bytes);
+    },
+    closeClient: (id) => {
+      const s = sockets.get(id);
+      if (s === undefined) return;
+      sockets.delete(id);
+      core.close(id);
+      s.destroy();
+      gone(id);
+    },
+    peerIp: (id) => (sockets.get(id)?.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    onClientClosed: (fn) => {
+      closedListeners.push(fn);
+    },
+    apply,
+  };
 }
 
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RunningRedisServer> {
@@ -71,6 +128,10 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   let nextId = 1;
   let cron: NodeJS.Timeout | undefined;
   let deadlineTimer: NodeJS.Timeout | undefined;
+  const closedListeners: ((id: number) => void)[] = [];
+  const gone = (id: number): void => {
+    for (const fn of closedListeners) fn(id);
+  };
 
   const apply = (outputs: readonly ServerOutput[]): void => {
     for (const o of outputs) {
@@ -88,6 +149,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
         sockets.delete(o.id);
         if (o.abort === true) s.destroy();
         else s.end();
+        gone(o.id);
       }
     }
     armDeadline();
@@ -111,21 +173,16 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const listener = net.createServer((socket) => {
     const id = nextId++;
     sockets.set(id, socket);
-    wireSocket(core, socket, id, sockets, apply);
+    wireSocket(core, socket, id, sockets, apply, gone);
   });
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(options.port ?? 6379, options.host ?? '127.0.0.1', () => {
-      resolve();
-    });
-  });
-  const address = listener.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = await listen(listener, options.port ?? 6379, options.host ?? '127.0.0.1');
   core.config.setAtStart(new Map([['port', String(port)], ['bind', options.host ?? '127.0.0.1']]));
   cron = setTimeout(runCron, 100);
+  const edge = serverEdge(core, sockets, apply, gone, closedListeners);
   return {
     port,
     server: core,
+    edge,
     close: () =>
       new Promise<void>((resolve) => {
         if (cron !== undefined) clearTimeout(cron);

@@ -15,6 +15,8 @@ import type { RunningRedisServer, StartRedisServerOptions } from './net.js';
 import { Persistence } from '../persistence/persistence.js';
 import { DEFAULT_PERSISTENCE_CONFIG, type PersistenceConfig } from '../persistence/config.js';
 import { PersistenceError } from '../persistence/errors.js';
+import { enableReplication, type ReplicationOptions } from './replication.js';
+import type { WireReplication } from '@protolab/redis-replication';
 
 export interface StartPersistentRedisServerOptions extends Omit<StartRedisServerOptions, 'onPropagate' | 'payloadCodec'> {
   /** appendonly, appendfsync, save, dir, dbfilename, appenddirname, appendfilename. */
@@ -26,10 +28,17 @@ export interface StartPersistentRedisServerOptions extends Omit<StartRedisServer
    * CLI exits the process instead).
    */
   readonly exit?: (code: number, running: RunningPersistentRedisServer) => void;
+  /**
+   * Replication too (REPLICAOF, PSYNC, …; `replicaof` to start as a replica): a full resync then
+   * replaces `dbfilename` and restarts the AOF from the new dataset, as redis-server does.
+   */
+  readonly replication?: ReplicationOptions;
 }
 
 export interface RunningPersistentRedisServer extends RunningRedisServer {
   readonly persistence: Persistence;
+  /** When started with `replication`. */
+  readonly replication?: WireReplication;
   /** SIGTERM as Redis handles it: prepareForShutdown (AOF fsync, RDB if save points), then close. False: refused. */
   shutdown(flags?: { nosave?: boolean; save?: boolean }): Promise<boolean>;
 }
@@ -64,17 +73,23 @@ export async function startPersistentRedisServer(options: StartPersistentRedisSe
     disk.close();
     throw e;
   }
+  const repl = options.replication !== undefined
+    ? enableReplication(base, { ...options.replication, onFullSync: () => { persistence.afterFullSync(); } })
+    : undefined;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    repl?.stop();
     await base.close();
     disk.close();
   };
   const running: RunningPersistentRedisServer = {
     port: base.port,
     server: base.server,
+    edge: base.edge,
     persistence,
+    ...(repl !== undefined ? { replication: repl.replication } : {}),
     close,
     shutdown: async (flags = {}) => {
       if (!persistence.prepareForShutdown(flags)) return false;

@@ -11,29 +11,30 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { encode } from '@protolab/resp';
 import type { ReplIo, WireReplication, WireReplicationConfig } from '@protolab/redis-replication';
-import { RedisServer } from '../server.js';
-import type { RedisServerOptions, ServerOutput } from '../server.js';
 import { installReplication } from '../replication/replication.js';
+import { startRedisServer, type RunningRedisServer, type ServerEdge, type StartRedisServerOptions } from './net.js';
 
-export interface StartReplicatedRedisServerOptions extends Omit<RedisServerOptions, 'now'> {
-  readonly port?: number;
-  readonly host?: string;
+export interface ReplicationOptions {
   readonly replication?: Partial<WireReplicationConfig>;
   /** REPLICAOF host port at start (`--replicaof`). */
   readonly replicaof?: { readonly host: string; readonly port: number };
 }
 
-export interface RunningReplicatedRedisServer {
-  readonly port: number;
-  readonly server: RedisServer;
+export interface StartReplicatedRedisServerOptions extends StartRedisServerOptions, ReplicationOptions {}
+
+/** Replication running on a server's sockets (enableReplication). */
+export interface RunningReplication {
   readonly replication: WireReplication;
   /**
    * Drop the connection to our master (as if the network broke); replicationCron reconnects, and
    * every dial in the next `holdMs` fails as if the master were unreachable.
    */
   dropMasterLink(holdMs?: number): void;
-  close(): Promise<void>;
+  /** Stop the timer and the link to our master (before the server closes). */
+  stop(): void;
 }
+
+export interface RunningReplicatedRedisServer extends RunningRedisServer, Omit<RunningReplication, 'stop'> {}
 
 const hex40 = (): string => randomBytes(20).toString('hex');
 
@@ -83,17 +84,17 @@ class MasterSocket {
 }
 
 /** Carry out what replication asks on the sockets. */
-function runIo(outs: readonly ReplIo[], sockets: Map<number, net.Socket>, master: MasterSocket, closeClient: (id: number) => void): void {
+function runIo(outs: readonly ReplIo[], edge: ServerEdge, master: MasterSocket): void {
   for (const o of outs) {
     switch (o.type) {
       case 'write':
-        sockets.get(o.connId)?.write(o.bytes);
+        edge.write(o.connId, o.bytes);
         break;
       case 'reply':
-        sockets.get(o.connId)?.write(encode(o.value));
+        edge.write(o.connId, encode(o.value));
         break;
       case 'close':
-        closeClient(o.connId);
+        edge.closeClient(o.connId);
         break;
       case 'connectMaster':
         master.dial(o.host, o.port, o.link);
@@ -108,52 +109,18 @@ function runIo(outs: readonly ReplIo[], sockets: Map<number, net.Socket>, master
   }
 }
 
-async function listen(listener: net.Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(port, host, () => {
-      resolve();
-    });
-  });
-  const address = listener.address();
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
-
-/** acceptTcpHandler: each socket a client of the core (as net.ts). */
-function acceptClients(core: RedisServer, sockets: Map<number, net.Socket>, apply: (o: readonly ServerOutput[]) => void, closeClient: (id: number) => void): net.Server {
-  let nextId = 1;
-  return net.createServer((socket) => {
-    const id = nextId++;
-    sockets.set(id, socket);
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      if (sockets.has(id)) apply(core.data(id, chunk));
-    });
-    socket.on('close', () => {
-      if (sockets.has(id)) closeClient(id);
-    });
-    socket.on('error', () => {
-      // 'close' follows and frees the client.
-    });
-    apply(core.connect(id));
-  });
-}
-
-export async function startReplicatedRedisServer(options: StartReplicatedRedisServerOptions = {}): Promise<RunningReplicatedRedisServer> {
-  // run_id: random per process, as Redis draws it (Sentinel tells instances apart by it).
-  const core = new RedisServer({ runId: hex40(), ...options, now: () => Date.now() });
-  const sockets = new Map<number, net.Socket>();
-  let port = 0;
-  const timers: { cron?: NodeJS.Timeout; repl?: NodeJS.Timeout } = {};
-  const closeClient = (id: number): void => {
-    const s = sockets.get(id);
-    sockets.delete(id);
-    core.close(id);
-    repl.clientClosed(id);
-    s?.destroy();
-  };
+/**
+ * Replication on the sockets of a running server (startRedisServer or startPersistentRedisServer):
+ * REPLICAOF/PSYNC/REPLCONF/WAIT/ROLE as commands, the link to our master, replicationCron every
+ * 100 ms. `onFullSync` runs after a full resync replaced the dataset (readSyncBulkPayload; the
+ * persistent server restarts its AOF there, as restartAOFAfterSYNC does).
+ */
+export function enableReplication(base: RunningRedisServer, options: ReplicationOptions & { readonly onFullSync?: () => void } = {}): RunningReplication {
+  const core = base.server;
+  const edge = base.edge;
+  let timer: NodeJS.Timeout | undefined;
   const io = (outs: readonly ReplIo[]): void => {
-    runIo(outs, sockets, master, closeClient);
+    runIo(outs, edge, master);
   };
   const master = new MasterSocket({
     connected: (link) => {
@@ -166,56 +133,57 @@ export async function startReplicatedRedisServer(options: StartReplicatedRedisSe
       io(repl.masterClosed(link));
     },
   });
-  const apply = (outputs: readonly ServerOutput[]): void => {
-    for (const o of outputs) {
-      if (o.type === 'write') sockets.get(o.id)?.write(o.bytes);
-      else if (sockets.has(o.id)) closeClient(o.id);
-    }
-  };
   const repl: WireReplication = installReplication(core, {
-    listeningPort: () => port,
-    peerIp: (id) => (sockets.get(id)?.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    listeningPort: () => base.port,
+    peerIp: (id) => edge.peerIp(id),
     io,
     now: () => Date.now(),
     newReplid: hex40,
     ...(options.replication !== undefined ? { config: options.replication } : {}),
+    ...(options.onFullSync !== undefined ? { onFullSync: options.onFullSync } : {}),
+  });
+  edge.onClientClosed((id) => {
+    repl.clientClosed(id);
   });
   core.infoSections.set('replication', () => `# Replication\r\n${repl.info().map((l) => `${l}\r\n`).join('')}`);
-  const listener = acceptClients(core, sockets, apply, closeClient);
-  port = await listen(listener, options.port ?? 6379, options.host ?? '127.0.0.1');
-  const runCron = (): void => {
-    const { periodMs, outputs } = core.tick();
-    apply(outputs);
-    timers.cron = setTimeout(runCron, periodMs);
-  };
   const runRepl = (): void => {
     io(repl.tick());
-    timers.repl = setTimeout(runRepl, 100);
+    timer = setTimeout(runRepl, 100);
   };
-  timers.cron = setTimeout(runCron, 100);
-  timers.repl = setTimeout(runRepl, 100);
+  timer = setTimeout(runRepl, 100);
   if (options.replicaof !== undefined) {
     io(repl.replicaof(options.replicaof.host, options.replicaof.port).out);
     core.keyspace.replica = repl.isReplica;
   }
   return {
-    port,
-    server: core,
     replication: repl,
     dropMasterLink: (holdMs = 0) => {
       master.holdUntilMs = Date.now() + holdMs;
       master.close();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        master.closed = true;
-        clearTimeout(timers.cron);
-        clearTimeout(timers.repl);
-        master.close();
-        for (const id of [...sockets.keys()]) closeClient(id);
-        listener.close(() => {
-          resolve();
-        });
-      }),
+    stop: () => {
+      master.closed = true;
+      clearTimeout(timer);
+      master.close();
+    },
+  };
+}
+
+/** `startRedisServer` with replication (enableReplication). */
+export async function startReplicatedRedisServer(options: StartReplicatedRedisServerOptions = {}): Promise<RunningReplicatedRedisServer> {
+  const base = await startRedisServer(options);
+  const r = enableReplication(base, options);
+  return {
+    port: base.port,
+    server: base.server,
+    edge: base.edge,
+    replication: r.replication,
+    dropMasterLink: (holdMs) => {
+      r.dropMasterLink(holdMs);
+    },
+    close: async () => {
+      r.stop();
+      await base.close();
+    },
   };
 }

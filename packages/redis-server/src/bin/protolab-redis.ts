@@ -6,6 +6,9 @@
  * accepted (the persistence ones and those of the CONFIG table, config.ts); any other one is
  * refused with a message instead of being silently ignored.
  *
+ * Replication as redis-server: REPLICAOF/PSYNC/WAIT… at any time, `replicaof <host> <port>` to
+ * start as a replica, and the repl-* / min-replicas-* / replica-priority directives.
+ *
  * Persistence as redis-server: the AOF directory (appendonly yes) or dbfilename is loaded before
  * the first command; a file that does not load ends the process with exit code 1. SHUTDOWN and
  * SIGTERM/SIGINT run prepareForShutdown (AOF fsync; an RDB when save points are configured).
@@ -14,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { clusterCli } from '../adapters/cluster-cli.js';
 import { startPersistentRedisServer } from '../adapters/persistence.js';
 import { DEFAULT_PERSISTENCE_CONFIG, applyDirective, isPersistenceDirective, type PersistenceConfig } from '../persistence/config.js';
+import { isReplicationDirective, replicationDirectives } from '../replication/directives.js';
 
 /** sdssplitargs-lite: words, with "double quoted" or 'single quoted' ones (so `save ""` is one empty word). */
 function words(line: string): string[] {
@@ -38,9 +42,13 @@ function parseArgs(args: readonly string[]): Map<string, string> {
     }
     i = 1;
   }
-  for (; i < args.length; i += 2) {
+  // config.c: an option's arguments are every word up to the next `--option`
+  // (`--replicaof 127.0.0.1 6379`, `--save ""`, `--save "3600 1" --port 7000`).
+  while (i < args.length) {
     const name = (args[i] ?? '').replace(/^--/, '').toLowerCase();
-    config.set(name, args[i + 1] ?? '');
+    const values: string[] = [];
+    for (i++; i < args.length && !(args[i] ?? '').startsWith('--'); i++) values.push(args[i] ?? '');
+    config.set(name, values.join(' '));
   }
   return config;
 }
@@ -60,7 +68,9 @@ async function main(): Promise<void> {
   const config = parseArgs(process.argv.slice(2));
   // The persistence directives go to the persistence unit; every other one to the server's
   // CONFIG table (config.ts), which refuses an unknown directive or a bad value with Redis's text.
-  const others = new Map([...config].filter(([name]) => !isPersistenceDirective(name)));
+  // The replication ones (replicaof, repl-backlog-size, …) to the replication unit.
+  const others = new Map([...config].filter(([name]) => !isPersistenceDirective(name) && !isReplicationDirective(name)));
+  const replication = replicationDirectives(config);
   const port = others.get('port') ?? '6379';
   if (!/^[0-9]+$/.test(port)) throw new Error(`argument of 'port' must be a non-negative integer, found '${port}'`);
   const srv = await startPersistentRedisServer({
@@ -68,6 +78,7 @@ async function main(): Promise<void> {
     host: others.get('bind')?.split(' ')[0] ?? '127.0.0.1',
     config: others,
     persistence: persistenceConfig(config),
+    replication: { replication: replication.config, ...(replication.replicaof !== undefined ? { replicaof: replication.replicaof } : {}) },
     log,
     exit: (code, running) => {
       void running.close().then(() => process.exit(code));

@@ -364,6 +364,29 @@ export class Persistence {
     this.state = { ...this.state, dirty: 0, lastsaveSec: Math.floor(this.now() / 1000) };
   }
 
+  /**
+   * replication.c readSyncBulkPayload after a full resync loaded the master's RDB: the transfer
+   * file becomes `dbfilename` (disk-based load, the default `repl-diskless-load disabled`), and with
+   * `appendonly yes` the AOF restarts from a BASE of the new dataset (restartAOFAfterSYNC →
+   * startAppendOnly; done here at once, not by a background child). A disk error is logged.
+   */
+  afterFullSync(): void {
+    const entries = (): ReturnType<Keyspace['entries']> => this.keyspace().entries();
+    const now = this.now();
+    try {
+      rdbSave(this.disk, this.config.dbfilename, entries(), now, this.nextChildId++);
+      if (!this.config.appendonly) return;
+      this.aof?.shutdown(now);
+      this.aof = undefined;
+      rewriteBaseOnly(this.disk, this.config.appenddirname, this.config.appendfilename, entries(), now, this.nextChildId++);
+      const aof = this.newAof();
+      aof.start(SINK, now);
+      this.aof = aof;
+    } catch (e) {
+      this.log(`Failed trying to save the dataset after a full resync: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   /** CONFIG SET appendonly / appendfsync at run time: reopen the AOF with the new settings. */
   reconfigure(next: PersistenceConfig): void {
     const prev = this.config;

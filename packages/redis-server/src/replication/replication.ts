@@ -30,6 +30,8 @@ export interface ReplicationUnitOptions {
   readonly now: () => number;
   readonly newReplid: () => string;
   readonly config?: Partial<WireReplicationConfig>;
+  /** After a full resync replaced the dataset (readSyncBulkPayload → restartAOFAfterSYNC). */
+  readonly onFullSync?: () => void;
 }
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
@@ -48,7 +50,11 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
         return opts.listeningPort();
       },
       rdb: (info) => rdbForReplication(ks, info),
-      loadRdb: (payload) => loadRdbIntoKeyspace(ks, payload),
+      loadRdb: (payload) => {
+        const n = loadRdbIntoKeyspace(ks, payload);
+        opts.onFullSync?.();
+        return n;
+      },
       apply: (db, argv) => {
         if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
         executeFromMaster(ks, argv);
