@@ -5,7 +5,7 @@
 // of this process (process.cpuUsage: the machine is shared), not wall time. Timing only; the
 // operation-count claims are in test/costs.test.ts.
 //
-//   npx tsx --conditions=@protolab/source packages/redis-keyspace/bench/collections.ts [reps]
+//   npx tsx --conditions=@protolab/source packages/redis-keyspace/bench/collections.ts [reps] [workload prefix]
 import { Keyspace } from '../src/index.js';
 
 type Workload = (ks: Keyspace, n: number) => void;
@@ -36,7 +36,9 @@ function perOpNs(w: Workload, n: number): number {
 const reps = Number(process.argv[2] ?? 5);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 console.log(`per-operation CPU time, median (min–max) of ${reps} runs; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-for (const [name, w] of WORKLOADS) {
+// Optional second argument: only the workloads whose name starts with it (e.g. ZADD).
+const only = process.argv[3];
+for (const [name, w] of WORKLOADS.filter(([n]) => only === undefined || n.startsWith(only))) {
   perOpNs(w, 1000); // warm-up (JIT)
   const small: number[] = [];
   const big: number[] = [];

@@ -10,10 +10,10 @@
 import type { RespValue } from '@protolab/resp';
 import { EMPTY_ARRAY, NULL_BULK, E, OK, err, int, bulk, array } from './replies.js';
 import { ListVal } from './values.js';
-import { normRange, rangeIndexes } from './numbers.js';
+import { normRange, rangeIndexes, string2number } from './numbers.js';
 import { string2ll } from '@protolab/redis-common';
 import type { CommandSpec, Ctx, RObj } from './server.js';
-import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, lower } from './server.js';
+import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, lower, valAt } from './server.js';
 
 const NULL_ARRAY: RespValue = { type: 'null', resp2: 'array' };
 const LONG_MAX = 9223372036854775807n;
@@ -94,8 +94,34 @@ function popGeneric(c: Ctx, where: Where): RespValue {
   return array(out);
 }
 
+/**
+ * t_list.c lrangeCommand: the indexes parsed first (an error before the lookup), then
+ * lookupKeyReadOrReply + checkType. The common case (both indexes below 2^53) allocates only the
+ * reply: no index pair, no RObj, no normalised pair (lrangeRange for the rest).
+ */
 function lrangeCommand(c: Ctx): RespValue {
-  const r = rangeIndexes(arg(c, 2), arg(c, 3));
+  const a = arg(c, 2), b = arg(c, 3);
+  const s = string2number(a);
+  const e = s === undefined ? undefined : string2number(b);
+  if (s === undefined || e === undefined) return lrangeRange(c, a, b);
+  const db = c.client.db;
+  const slot = c.core.lookupRead(db, arg(c, 1));
+  if (slot < 0) return EMPTY_ARRAY;
+  const v = valAt(db, slot);
+  if (!(v instanceof ListVal)) return err(E.wrongType);
+  // normRange, inline: |s|, |e| < 2^53 and the length < 2^32, exact in numbers
+  const len = v.length;
+  let start = s < 0 ? len + s : s;
+  let end = e < 0 ? len + e : e;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return EMPTY_ARRAY;
+  if (end >= len) end = len - 1;
+  return array(v.ql.rangeMap(start, end, bulk));
+}
+
+/** lrangeCommand with an index beyond 2^53 (or not an integer): the general path. */
+function lrangeRange(c: Ctx, a: string, b: string): RespValue {
+  const r = rangeIndexes(a, b);
   if (r === undefined) return err(E.notInteger);
   const o = lookupKeyReadOrReply(c, arg(c, 1), 'list', EMPTY_ARRAY);
   if (isReply(o)) return o;
