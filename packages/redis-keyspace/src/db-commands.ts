@@ -238,7 +238,9 @@ function infoCommand(c: Ctx): RespValue {
         `expired_stale_perc:${(stats.expiredStalePerc * 100).toFixed(2)}\r\n` +
         `expired_time_cap_reached_count:${stats.expiredTimeCapReachedCount}\r\n` +
         `expire_cycle_cpu_milliseconds:${Math.floor(stats.expireCycleTimeUsedUs / 1000)}\r\n` +
-        `evicted_keys:${c.core.maxmemory?.evictedKeys ?? 0}\r\n`,
+        `evicted_keys:${c.core.maxmemory?.evictedKeys ?? 0}\r\n` +
+        `keyspace_hits:${stats.keyspaceHits}\r\n` +
+        `keyspace_misses:${stats.keyspaceMisses}\r\n`,
     );
   }
   if (all || section === 'keyspace') {

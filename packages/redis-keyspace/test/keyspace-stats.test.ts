@@ -67,6 +67,14 @@ describe('keyspace_hits / keyspace_misses', () => {
     expect([ks.stats.keyspaceHits, ks.stats.keyspaceMisses]).toEqual([1, 2]);
   });
 
+  it('INFO stats prints them after evicted_keys, as redis-server 7.0 orders its fields', () => {
+    const ks = new Keyspace({ now: () => 1_700_000_000_000 });
+    ks.execute(['GET', 'a']);
+    const r = ks.execute(['INFO', 'stats']);
+    const text = r.type === 'bulk' ? Buffer.from(r.value).toString() : '';
+    expect(text).toMatch(/evicted_keys:0\r\nkeyspace_hits:0\r\nkeyspace_misses:1\r\n/);
+  });
+
   it('a key that expired lazily is a miss, as lookupKey counts it after expireIfNeeded', () => {
     let now = 1_700_000_000_000;
     const ks = new Keyspace({ now: () => now });
