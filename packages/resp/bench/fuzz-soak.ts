@@ -6,7 +6,7 @@
 // costing more than a constant times the whole (the decoders' `work` counter) fails the soak.
 // Prints how many inputs ended in which code.
 //   SECONDS=60 npx tsx --conditions=@protolab/source packages/resp/bench/fuzz-soak.ts
-import { encodeCommand, encodeMany, reply, RespDecoder, RespProtocolError, RespRequestParser, type RespValue } from '@protolab/resp';
+import { encodeCommand, encodeMany, reply, RespBareDecoder, RespDecoder, RespProtocolError, RespRequestParser, type RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 
 const seed = Number(process.env['SEED'] ?? 12345);
@@ -70,6 +70,7 @@ interface Fed {
 const makers: [string, () => Fed][] = [
   ['reply RESP3', () => new RespDecoder()],
   ['reply RESP2', () => new RespDecoder({ protocol: 2 })],
+  ['reply RESP2 bare', () => new RespBareDecoder()],
   ['request', () => new RespRequestParser()],
   ['request AOF', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
 ];

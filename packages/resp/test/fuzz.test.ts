@@ -3,7 +3,7 @@
 // input actually pushed, whatever lengths the input declares.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeCommand, encodeMany, RespDecoder, RespProtocolError, RespRequestParser } from '../src/index.js';
+import { encodeCommand, encodeMany, RespBareDecoder, RespDecoder, RespProtocolError, RespRequestParser } from '../src/index.js';
 import { concat, cut, cutPoints, resp3Value } from './support.js';
 
 type Mutation = { kind: 'flip'; at: number; byte: number } | { kind: 'insert'; at: number; byte: number } | { kind: 'delete'; at: number } | { kind: 'truncate'; at: number };
@@ -54,6 +54,7 @@ function run(make: () => Decoder, chunks: readonly Uint8Array[]): string {
 const makers: [string, () => Decoder][] = [
   ['RespDecoder (replies, RESP3)', () => new RespDecoder()],
   ['RespDecoder (replies, RESP2)', () => new RespDecoder({ protocol: 2 })],
+  ['RespBareDecoder (replies, RESP2, bare values)', () => new RespBareDecoder()],
   ['RespRequestParser (requests, inline allowed)', () => new RespRequestParser()],
   ['RespRequestParser (AOF: strict, no inline)', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
 ];

@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAll, encode, encodeCommand, encodeMany, parseCommands, RespDecoder, RespEncodeError, RespProtocolError, RespRequestParser, type RespValue } from '../src/index.js';
+import { decodeAll, encode, encodeCommand, encodeMany, parseCommands, RespBareDecoder, RespDecoder, RespEncodeError, RespProtocolError, RespRequestParser, type RespValue } from '../src/index.js';
 import { bytes, concat, cut, cutPoints, resp3Value } from './support.js';
 
 interface Fed {
@@ -18,6 +18,7 @@ interface Fed {
 const makers: [string, () => Fed][] = [
   ['reply RESP3', () => new RespDecoder()],
   ['reply RESP2, integers as numbers', () => new RespDecoder({ protocol: 2, integers: 'number' })],
+  ['reply RESP2, bare values (RespBareDecoder)', () => new RespBareDecoder()],
   ['request', () => new RespRequestParser()],
   ['request AOF', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
 ];
@@ -197,6 +198,13 @@ describe('the only exceptions are the package error classes', () => {
             }),
           );
         }
+        const bare = new RespBareDecoder({ onReply: () => undefined });
+        expect(['returned', 'RespProtocolError']).toContain(
+          outcomeOf(() => {
+            for (const c of cut(input, points)) bare.execute(c);
+            bare.end();
+          }),
+        );
         expect(outcomeOf(() => parseCommands(input, { annotations: true }))).toBe('returned');
         const p = new RespRequestParser();
         expect(['returned', 'RespProtocolError']).toContain(
