@@ -3,9 +3,9 @@
  * rdbLoadObject builds them (the encoding follows from the data and the thresholds) — used by
  * restore(), entries() and DUMP/RESTORE.
  */
-import type { RedisValue } from './types.js';
+import type { KeyEntry, RedisValue } from './types.js';
 import type { Val, Thresholds } from './values.js';
-import { ListVal, SetVal, ZsetVal, HashVal, RawStr, intsetable, intsetOrder, strOf } from './values.js';
+import { ListVal, SetVal, ZsetVal, HashVal, RawStr, encodingOf, intsetable, intsetOrder, strOf } from './values.js';
 import { binFromBytes, binToBytes } from './bytes.js';
 import { setAdd } from './t_set.js';
 import { zsetAddMember } from './t_zset.js';
@@ -44,4 +44,11 @@ export function redisValueOf(v: Val): RedisValue {
   if (v instanceof SetVal) return { type: 'set', value: (v.intset ? intsetOrder(v.m) : [...v.m]).map(binToBytes) };
   if (v instanceof ZsetVal) return { type: 'zset', value: v.sorted().map(([m, s]) => ({ member: binToBytes(m), score: s })) };
   return { type: 'hash', value: [...v.m].map(([f, x]): [Uint8Array, Uint8Array] => [binToBytes(f), binToBytes(x)]) };
+}
+
+/** A contract-C2 entry for entries() / fork(): bytes, the RedisValue, Redis's encoding name, deadline. */
+export function makeEntry(db: number, key: string, v: Val, exp: number | undefined): KeyEntry {
+  const e: KeyEntry = { db, key: binToBytes(key), value: redisValueOf(v), encoding: encodingOf(v) };
+  if (exp !== undefined) e.expireAtMs = exp;
+  return e;
 }

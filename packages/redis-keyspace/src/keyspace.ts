@@ -12,11 +12,11 @@ import { valAt } from './server.js';
 import { checkCommand, lookupCommand, lookupCommandCached, unknownCommandReply } from './commands.js';
 import { E, err, QUEUED, type RespVersion } from './replies.js';
 import { toBin, binToBytes, binFromBytes, argsToBin } from './bytes.js';
-import { redisValueOf, valFromRedis } from './convert.js';
+import { makeEntry, valFromRedis } from './convert.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
 import type { Val } from './values.js';
-import { RawStr, cloneVal, encodingOf, strOf } from './values.js';
+import { RawStr, cloneVal, strOf } from './values.js';
 import type { CycleClock, CycleResult, CostModel, CycleType } from './expire-cycle.js';
 import { DEFAULT_COST_MODEL } from './expire-cycle.js';
 import { ServerCron, keyspaceInfo, type CronResult, type KeyspaceInfo } from './server-cron.js';
@@ -444,10 +444,4 @@ export class Keyspace {
   info(): KeyspaceInfo {
     return keyspaceInfo(this.core);
   }
-}
-
-function makeEntry(db: number, key: string, v: Val, exp: number | undefined): KeyEntry {
-  const e: KeyEntry = { db, key: binToBytes(key), value: redisValueOf(v), encoding: encodingOf(v) };
-  if (exp !== undefined) e.expireAtMs = exp;
-  return e;
 }
