@@ -3,7 +3,7 @@
 // 64 KiB chunks as a socket delivers it. Run:
 //   npx tsx --conditions=@protolab/source packages/resp/bench/decode.ts
 import { createRequire } from 'node:module';
-import { encodeMany, reply, RespDecoder, type RespValue } from '@protolab/resp';
+import { encodeMany, reply, RespBareDecoder, RespDecoder, type RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 
 interface RedisParser {
@@ -56,6 +56,18 @@ function protolab(): number {
   const d = new RespDecoder({ protocol: 2 });
   let n = 0;
   for (const c of chunks) n += d.push(c).length;
+  return n;
+}
+
+/** Bare values (numbers, strings, Uint8Arrays, null) to a callback, as redis-parser returns them. */
+function protolabBare(): number {
+  let n = 0;
+  const d = new RespBareDecoder({
+    onReply: () => {
+      n++;
+    },
+  });
+  for (const c of chunks) d.execute(c);
   return n;
 }
 
@@ -135,6 +147,7 @@ function naive(): number {
 // MB/s is printed too.
 const contenders: [string, () => number][] = [
   ['@protolab/resp RespDecoder (bulks as bytes)', protolab],
+  ['@protolab/resp RespBareDecoder.execute', protolabBare],
   ['redis-parser 3.0.0, returnBuffers: true', redisParser(true)],
   ['redis-parser 3.0.0, strings (default)', redisParser(false)],
   ['naive (string, re-parse on incomplete)', naive],
