@@ -250,7 +250,7 @@ describe('Sim kernel against a sorted-array model (fc.commands)', () => {
   it('planted bug: a re-arm that keeps the old generation (the old deadline stays live) is caught', () => {
     const result = fc.check(fc.property(fc.commands(commands, { maxCommands: 60, size: '+1' }), (cmds) => {
       fc.modelRun(setup({ planted: 'rearm-keeps-generation' }), cmds);
-    }), { numRuns: 300 });
+    }), { numRuns: 2000, seed: 19 });
     expect(result.failed).toBe(true);
     expect((result.counterexample ?? []).map(String).join(',')).toMatch(/arm (a|b|c) (election|ping)[\s\S]*arm (a|b|c) (election|ping)/);
   });
