@@ -63,7 +63,7 @@ const median = (xs: number[]): number => {
   return s.length % 2 === 1 ? (s[(s.length - 1) / 2] ?? 0) : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
 };
 
-// BENCH_KINDS=nq,lblc BENCH_N=10000 BENCH_RUNS=5 narrow the matrix.
+// BENCH_KINDS=nq,lblc BENCH_N=10000 BENCH_RUNS=5 narrow the matrix; BENCH_REPS=1 prints every rep's ratio in order.
 const kinds = (process.env['BENCH_KINDS']?.split(',') ?? KINDS).filter((k): k is Kind => (KINDS as readonly string[]).includes(k));
 const sizes = (process.env['BENCH_N']?.split(',') ?? ['100', '1000', '10000']).map(Number);
 const runs = Number(process.env['BENCH_RUNS'] ?? '5');
@@ -95,7 +95,8 @@ for (const kind of kinds) {
       ratio.push(i / l);
     }
     const span = `[${Math.min(...ratio).toFixed(0)}–${Math.max(...ratio).toFixed(0)}]`;
-    console.log(`${kind.padEnd(6)} ${String(n).padEnd(7)} ${median(lin).toFixed(0).padStart(20)}   ${median(idx).toFixed(0).padStart(21)}   ${median(ratio).toFixed(1).padStart(6)}× ${span}`);
+    const reps = process.env['BENCH_REPS'] === '1' ? `  reps ${ratio.map((x) => x.toFixed(0)).join(' ')}` : '';
+    console.log(`${kind.padEnd(6)} ${String(n).padEnd(7)} ${median(lin).toFixed(0).padStart(20)}   ${median(idx).toFixed(0).padStart(21)}   ${median(ratio).toFixed(1).padStart(6)}× ${span}${reps}`);
   }
 }
 

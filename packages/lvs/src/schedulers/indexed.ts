@@ -35,8 +35,14 @@ export class IndexedLeastConn implements Scheduler {
   /** The list changed (add/del): rebuild lazily before the next use, so n adds cost O(n) once. */
   #dirty = true;
   #svc: ServiceView | undefined;
-  /** Positions whose dest changed since the last pick (each once), and their flags. */
-  #pending: number[] = [];
+  /**
+   * Positions whose dest changed since the last pick (each once: `#pendingCount` of them), and
+   * their flags. A preallocated typed array, not a JS array: `length = 0` after each flush made
+   * V8 drop the backing store, so every pick's first change allocated a new one (issue 19's
+   * heap profile: ≈ 75 bytes per event, a scavenge every few tens of thousands of events).
+   */
+  #pending = new Int32Array(1);
+  #pendingCount = 0;
   #isPending = new Uint8Array(1);
 
   constructor(kind: IndexedKind) {
@@ -90,7 +96,8 @@ export class IndexedLeastConn implements Scheduler {
     this.#load = new Float64Array(size);
     this.#weight = new Float64Array(size);
     this.#idle = new Uint8Array(size);
-    this.#pending = [];
+    this.#pending = new Int32Array(size);
+    this.#pendingCount = 0;
     this.#isPending = new Uint8Array(size);
     this.#list.forEach((d, i) => {
       d.slot = i;
@@ -126,19 +133,20 @@ export class IndexedLeastConn implements Scheduler {
     const i = d.slot;
     if (i < 0 || this.#list[i] !== d || this.#isPending[i] === 1) return;
     this.#isPending[i] = 1;
-    this.#pending.push(i);
+    this.#pending[this.#pendingCount++] = i;
   }
 
   /** Refresh every pending leaf, one after another (each walk sees a tree consistent with the cached keys). */
   private flush(): void {
     const p = this.#pending;
-    for (let k = 0; k < p.length; k++) {
+    const count = this.#pendingCount;
+    for (let k = 0; k < count; k++) {
       const i = p[k] ?? 0;
       this.#isPending[i] = 0;
       const d = this.#list[i];
       if (d !== undefined) this.update(i, d);
     }
-    p.length = 0;
+    this.#pendingCount = 0;
   }
 
   private update(i: number, d: Dest): void {
@@ -159,7 +167,7 @@ export class IndexedLeastConn implements Scheduler {
       const view = svc ?? this.#svc;
       if (view === undefined) throw new LvsError('INVARIANT', 'indexed scheduler used before initService');
       this.rebuild(view);
-    } else if (this.#pending.length > 0) {
+    } else if (this.#pendingCount > 0) {
       this.flush();
     }
     const i = this.#tree[1] ?? -1;
