@@ -64,6 +64,33 @@ describe('protolab master and protolab replica (replication.c through the server
     expect(m.srv.keyspace.stats.expiredKeys).toBe(1);
   });
 
+  test('a full resync empties like emptyData → signalFlushedDb: it propagates nothing, and only WATCHers of keys that existed see EXEC fail', () => {
+    const { net, r } = setup();
+    net.client(6379).send('SET', 'from-master', '1');
+    const propagated: string[] = [];
+    const prev = r.srv.keyspace.onPropagate;
+    r.srv.keyspace.onPropagate = (db, argv) => {
+      propagated.push(argv.map((a) => Buffer.from(a).toString('latin1')).join(' '));
+      prev?.(db, argv);
+    };
+    const rc = net.client(6380);
+    rc.send('SET', 'old', 'x');
+    const w1 = net.client(6380);
+    const w2 = net.client(6380);
+    w1.send('WATCH', 'old');
+    w2.send('WATCH', 'nope');
+    rc.send('REPLICAOF', '127.0.0.1', 6379);
+    net.drain();
+    expect(text(rc.send('GET', 'from-master')[0])).toBe('1');
+    expect(text(rc.send('EXISTS', 'old')[0])).toBe(0);
+    w1.send('MULTI');
+    expect(text(w1.send('EXEC')[0])).toBe(null);
+    w2.send('MULTI');
+    expect(w2.send('EXEC')[0]).toEqual({ type: 'array', value: [] });
+    // The replica's own writes before REPLICAOF only: the emptying and the load propagate nothing.
+    expect(propagated).toEqual(['SET old x']);
+  });
+
   test('a replica refuses writes with -READONLY; reads and REPLICAOF NO ONE are allowed', () => {
     const { net } = setup();
     net.client(6380).send('REPLICAOF', '127.0.0.1', 6379);

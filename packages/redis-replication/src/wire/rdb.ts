@@ -31,14 +31,17 @@ export function rdbForReplication(ks: Keyspace, info: ReplRdbInfo): Uint8Array {
   });
 }
 
-/** readSyncBulkPayload → emptyData + rdbLoad: replace the keyspace with the RDB's keys. Returns the key count. */
+/**
+ * readSyncBulkPayload → emptyData + rdbLoad: replace the keyspace with the RDB's keys (the emptying
+ * propagates nothing, as server.c emptyData). Returns the key count.
+ */
 export function loadRdbIntoKeyspace(ks: Keyspace, payload: Uint8Array): number {
   const rdb = decodeRdb(payload); // throws RdbFormatError on a bad payload, before anything is emptied
   const wasLoading = ks.loading;
   ks.loading = true;
   let n = 0;
   try {
-    ks.flushall();
+    ks.emptyData(-1);
     for (const e of allEntries(rdb)) {
       ks.restore(e);
       n++;

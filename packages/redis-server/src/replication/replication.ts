@@ -13,6 +13,7 @@ import type { RespValue } from '@protolab/resp';
 import { executeFromMaster } from '@protolab/redis-keyspace';
 import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, type WireReplicationConfig } from '@protolab/redis-replication';
 import type { Client } from '../client.js';
+import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
@@ -51,6 +52,8 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
       },
       rdb: (info) => rdbForReplication(ks, info),
       loadRdb: (payload) => {
+        // emptyData → signalFlushedDb: WATCHers of keys that exist now, before the load.
+        signalFlushedDb(srv, -1);
         const n = loadRdbIntoKeyspace(ks, payload);
         opts.onFullSync?.();
         return n;
