@@ -7,19 +7,18 @@
 // keyspaces are read back key by key (type, value, TTL, encoding). Prints commands and mismatches
 // per command.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describePeer, startServer } from '@protolab/testkit';
-import type { PeerServer } from '@protolab/testkit';
-import { RespClient, encode, encodeCommand, decodeReply } from '@protolab/resp';
+import { describePeer } from '@protolab/testkit';
+import { encode, decodeReply } from '@protolab/resp';
 import type { RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 import { Keyspace } from '../src/index.js';
 import { COMMANDS } from '../src/commands.js';
+import { bytesOf, startRealServer, type RealServer } from './real-server.js';
 import { GENERATORS, NONDETERMINISTIC, NOT_DIFFERENTIAL, compareKind } from './differential-gen.js';
 import type { CompareKind } from './differential-gen.js';
 
 const SEEDS = Number(process.env['DIFF_SEEDS'] ?? 220);
 const PER_SEED = 100;
-const bytesOf = (argv: string[]): Uint8Array[] => argv.map((a) => Buffer.from(a, 'latin1'));
 const text = (v: RespValue): string => Buffer.from(encode(v)).toString('latin1');
 
 function items(v: RespValue): string[] {
@@ -62,17 +61,13 @@ function agree(kind: CompareKind, ours: RespValue, real: RespValue): string | un
 }
 
 describePeer('redis-server', 'Keyspace vs redis-server 7.0 (differential, every command in the table)', () => {
-  let server: PeerServer;
-  let client: RespClient;
-  const call = async (argv: string[]): Promise<RespValue> => decodeReply(await client.raw(encodeCommand(bytesOf(argv))));
+  let real: RealServer;
+  const call = (argv: string[]): Promise<RespValue> => real.call(argv);
   beforeAll(async () => {
-    server = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--enable-debug-command', 'yes'] });
-    client = await RespClient.connect(server.port);
-    expect(await call(['DEBUG', 'SET-ACTIVE-EXPIRE', '0'])).toEqual({ type: 'simple', value: 'OK' });
+    real = await startRealServer();
   });
   afterAll(async () => {
-    await client.close();
-    await server.stop();
+    await real.stop();
   });
 
   it(`replies agree on ${SEEDS * PER_SEED} random commands and the keyspaces read back equal`, async () => {

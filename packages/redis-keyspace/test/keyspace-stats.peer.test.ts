@@ -5,17 +5,15 @@
 // one miscount does not blame the commands after it). Commands whose effect is random
 // (SPOP, RANDOMKEY, …) are replaced by PING so that both keyspaces stay equal.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describePeer, startServer } from '@protolab/testkit';
-import type { PeerServer } from '@protolab/testkit';
-import { RespClient, encodeCommand, decodeReply } from '@protolab/resp';
+import { describePeer } from '@protolab/testkit';
 import type { RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 import { Keyspace } from '../src/index.js';
+import { bytesOf, startRealServer, type RealServer } from './real-server.js';
 import { GENERATORS, NONDETERMINISTIC } from './differential-gen.js';
 
 const SEEDS = Number(process.env['STATS_SEEDS'] ?? 40);
 const PER_SEED = 100;
-const bytesOf = (argv: string[]): Uint8Array[] => argv.map((a) => Buffer.from(a, 'latin1'));
 
 function infoField(info: RespValue, field: string): number {
   if (info.type !== 'bulk') throw new Error(`INFO: expected a bulk reply, found ${info.type}`);
@@ -25,17 +23,13 @@ function infoField(info: RespValue, field: string): number {
 }
 
 describePeer('redis-server', 'keyspace_hits / keyspace_misses agree with redis-server 7.0 command by command', () => {
-  let server: PeerServer;
-  let client: RespClient;
-  const call = async (argv: string[]): Promise<RespValue> => decodeReply(await client.raw(encodeCommand(bytesOf(argv))));
+  let real: RealServer;
+  const call = (argv: string[]): Promise<RespValue> => real.call(argv);
   beforeAll(async () => {
-    server = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--enable-debug-command', 'yes'] });
-    client = await RespClient.connect(server.port);
-    expect(await call(['DEBUG', 'SET-ACTIVE-EXPIRE', '0'])).toEqual({ type: 'simple', value: 'OK' });
+    real = await startRealServer();
   });
   afterAll(async () => {
-    await client.close();
-    await server.stop();
+    await real.stop();
   });
 
   it(`the counters move as the real server's on ${SEEDS * PER_SEED} random commands`, async () => {

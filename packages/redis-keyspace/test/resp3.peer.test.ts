@@ -7,18 +7,17 @@
 // maps as multisets), then the content (sets and maps as multisets, TTLs within a tolerance,
 // random replies by shape only). Prints commands and mismatches per command.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describePeer, startServer } from '@protolab/testkit';
-import type { PeerServer } from '@protolab/testkit';
-import { RespClient, encode, encodeCommand, decodeReply } from '@protolab/resp';
+import { describePeer } from '@protolab/testkit';
+import { encode } from '@protolab/resp';
 import type { RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
 import { Keyspace } from '../src/index.js';
+import { bytesOf, startRealServer, type RealServer } from './real-server.js';
 import { GENERATORS, NONDETERMINISTIC, compareKind } from './differential-gen.js';
 import type { CompareKind } from './differential-gen.js';
 
 const SEEDS = Number(process.env['RESP3_SEEDS'] ?? 60);
 const PER_SEED = 100;
-const bytesOf = (argv: string[]): Uint8Array[] => argv.map((a) => Buffer.from(a, 'latin1'));
 const text = (v: RespValue): string => Buffer.from(encode(v, { protocol: 3 })).toString('latin1');
 
 type Gen = (r: Prng) => string[];
@@ -125,19 +124,13 @@ function agree(kind: CompareKind, ours: RespValue, real: RespValue): string | un
 }
 
 describePeer('redis-server', 'Keyspace execute(argv, { resp: 3 }) vs redis-server 7.0 after HELLO 3', () => {
-  let server: PeerServer;
-  let client: RespClient;
-  const call = async (argv: string[]): Promise<RespValue> => decodeReply(await client.raw(encodeCommand(bytesOf(argv))));
+  let real: RealServer;
+  const call = (argv: string[]): Promise<RespValue> => real.call(argv);
   beforeAll(async () => {
-    server = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--enable-debug-command', 'yes'] });
-    client = await RespClient.connect(server.port);
-    const hello = await client.hello(3);
-    expect(hello.type).toBe('map');
-    expect(await call(['DEBUG', 'SET-ACTIVE-EXPIRE', '0'])).toEqual({ type: 'simple', value: 'OK' });
+    real = await startRealServer({ resp3: true });
   });
   afterAll(async () => {
-    await client.close();
-    await server.stop();
+    await real.stop();
   });
 
   it(`RESP3 replies agree in shape and content on ${SEEDS * PER_SEED} random commands`, async () => {
