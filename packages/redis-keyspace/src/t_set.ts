@@ -151,7 +151,10 @@ function spopWithCount(c: Ctx, key: string): RespValue {
   if (isReply(o)) return o;
   if (n === 0n) return emptySet(c);
   const members = membersOf(o.val);
-  c.core.dirty += Number(n);
+  // t_set.c adds the requested count to server.dirty (a long long); protolab adds what is popped:
+  // dirty is a JS number, and after += 2^63 a later dirty++ would vanish in rounding, so call()
+  // would stop propagating writes (found by test/aof-form.test.ts).
+  c.core.dirty += Math.min(Number(n), members.length);
   if (n >= BigInt(members.length)) {
     // CASE 1: the whole set; propagated as DEL
     c.core.deleteKey(c.client.db, o.slot);

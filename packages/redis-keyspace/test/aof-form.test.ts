@@ -42,4 +42,14 @@ describe('server.c propagate / aof.c loadAppendOnlyFiles', () => {
       { numRuns: 300 },
     );
   });
+
+  it('regression (seed 27545799, 96 commands): after SPOP with a count of 2^63-1 the next write is still propagated (dirty stays exact)', () => {
+    const stream: string[] = [];
+    const ks = new Keyspace({ now: () => NOW, onPropagate: (_db, argv) => stream.push(argv.map((a) => Buffer.from(a).toString('latin1')).join(' ')) });
+    ks.execute(['SADD', 's', 'm', '7', '5']);
+    expect(ks.execute(['SPOP', 's', '9223372036854775807']).type).toBe('array');
+    ks.execute(['HINCRBY', 'h', 'f', '-9223372036854775808']);
+    ks.execute(['SET', 'k', 'v']);
+    expect(stream).toEqual(['SADD s m 7 5', 'DEL s', 'HINCRBY h f -9223372036854775808', 'SET k v']);
+  });
 });
