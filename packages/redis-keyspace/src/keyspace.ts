@@ -13,6 +13,7 @@ import { checkCommand, lookupCommand, lookupCommandCached, unknownCommandReply }
 import { E, err, QUEUED, type RespVersion } from './replies.js';
 import { toBin, binToBytes, binFromBytes, argsToBin } from './bytes.js';
 import { makeEntry, valFromRedis } from './convert.js';
+import { binArgsOfBytes } from './argv.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
 import type { Val } from './values.js';
@@ -123,9 +124,19 @@ export class Keyspace {
     return this.dispatch(argsToBin(argv), respOption(options));
   }
 
-  private dispatch(args: string[], resp: RespVersion = 2): RespValue {
+  /**
+   * `execute` for a server that parsed the request into bytes and looked the command up itself:
+   * `spec` is `COMMANDS.get(lower-cased argv[0])` (undefined: not a keyspace command, answered
+   * with Redis's unknown-command error as `execute` answers it), so the name is not looked up a
+   * second time, and each argument becomes a binary string in one step (argv.ts).
+   */
+  executeParsed(argv: readonly Uint8Array[], spec: CommandSpec | undefined, resp: RespVersion = 2): RespValue {
+    if (argv.length === 0) throw new KeyspaceError('EMPTY_COMMAND', 'executeParsed: expected at least the command name, found an empty argv');
+    return this.dispatch(binArgsOfBytes(argv), resp, spec);
+  }
+
+  private dispatch(args: string[], resp: RespVersion = 2, spec = lookupCommandCached(args[0] ?? '')): RespValue {
     const client = this.client;
-    const spec = lookupCommandCached(args[0] ?? '');
     const name = spec === undefined ? '' : spec.name;
     if (spec === undefined) {
       if (client.inMulti) client.multiError = true;
@@ -136,7 +147,8 @@ export class Keyspace {
       if (client.inMulti) client.multiError = true;
       return bad;
     }
-    if (this.core.maxmemory !== undefined && this.rejectOnOom(name, spec)) {
+    // performEvictions does nothing without a limit (evict.c: maxmemory 0), so nothing is refused.
+    if (this.core.maxmemory !== undefined && this.core.maxmemory.cfg.maxmemory > 0 && this.rejectOnOom(name, spec)) {
       if (client.inMulti) client.multiError = true;
       return err(OOM_ERROR);
     }

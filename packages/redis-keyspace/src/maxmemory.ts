@@ -12,9 +12,14 @@
  *           56 + 8 per bucket + (24 + 48 + 4) per member + member bytes
  *   hash:   listpack 7 + 24 per field; hashtable 56 + 8 per bucket + (24 + 40) per field
  * Collections count members by number (and zset members by their bytes), so that re-estimating a
- * key costs O(1) (a list: O(nodes)). The total is kept incrementally: a command's keys are
+ * key costs O(1) (a list: O(nodes)). While `maxmemory` is set (> 0) the total is kept
+ * incrementally, because performEvictions reads it before every command: a command's keys are
  * re-estimated after it runs; commands that touch whole databases (FLUSH*, SWAPDB, MOVE) and the
- * active expire cycle trigger a full recount.
+ * active expire cycle trigger a full recount. Without a limit nothing reads it per command, so
+ * nothing is kept: `usedMemory()` (INFO memory) sums the estimate over every key on demand, an
+ * O(keys) walk, and the incremental total starts with a full count the moment a limit is set
+ * (CONFIG SET maxmemory). Both give the same number (the incremental total always equals a full
+ * recount: a property test holds it to that). Redis's used_memory is an allocator counter, O(1).
  */
 import type { Db } from './db.js';
 import type { KeyspaceCore } from './core.js';
@@ -102,7 +107,10 @@ export class Maxmemory implements EvictionHost {
   readonly state: EvictionState = newEvictionState();
   /** server.stat_evictedkeys */
   evictedKeys = 0;
+  /** The incremental total; meaningful only while `tracking`. */
   private used = 0;
+  /** Whether `used` and `memo` are kept per command (only while cfg.maxmemory > 0). */
+  private tracking = false;
   private readonly memo = new Map<Db, Map<string, number>>();
   /** LFU words (ldt << 8 | counter) by slot, valid while the slot still holds `key`. */
   private readonly lfu = new Map<Db, Map<number, { key: string; word: number }>>();
@@ -112,7 +120,7 @@ export class Maxmemory implements EvictionHost {
     readonly cfg: EvictionConfig,
     private readonly rng: RandomSource,
   ) {
-    this.recountAll();
+    if (cfg.maxmemory > 0) this.recountAll();
   }
 
   get dbCount(): number {
@@ -125,13 +133,29 @@ export class Maxmemory implements EvictionHost {
     return db;
   }
 
-  /** Bytes in use by the estimate (INFO's used_memory here). */
+  /**
+   * Bytes in use by the estimate (INFO's used_memory here): the kept total while a limit is set
+   * (starting to keep it if the limit was just set), else a walk over every key.
+   */
   usedMemory(): number {
-    return this.used;
+    if (this.tracking) return this.used;
+    if (this.cfg.maxmemory > 0) {
+      this.recountAll();
+      return this.used;
+    }
+    let sum = 0;
+    for (const db of this.core.dbs) for (const [key, slot] of db.dict) sum += objectMemoryEstimate(key, db.valOf[slot] ?? '', db.hasExpire(slot));
+    return sum;
   }
 
-  /** Re-estimate one key (after a command changed it, or it disappeared). */
+  /** Whether the total is kept per command now (a limit is set and it was counted since). */
+  get tracked(): boolean {
+    return this.tracking;
+  }
+
+  /** Re-estimate one key (after a command changed it, or it disappeared); nothing while untracked. */
   refreshKey(db: Db, key: string): void {
+    if (!this.tracking) return;
     let m = this.memo.get(db);
     if (m === undefined) this.memo.set(db, (m = new Map<string, number>()));
     const old = m.get(key) ?? 0;
@@ -142,15 +166,25 @@ export class Maxmemory implements EvictionHost {
     this.used += now - old;
   }
 
+  /** Count every key again, and keep the total from now on (while a limit is set). */
   recountAll(): void {
     this.used = 0;
     this.memo.clear();
+    this.tracking = this.cfg.maxmemory > 0;
+    if (!this.tracking) return;
     for (const db of this.core.dbs) for (const key of db.dict.keys()) this.refreshKey(db, key);
   }
 
-  /** After a command ran: account for what it changed. */
+  /**
+   * After a command ran: account for what it changed. With no limit (any more) the kept total
+   * is dropped; with a limit set since the last command, everything is counted once.
+   */
   afterCommand(spec: CommandSpec, argv: readonly string[], db: Db): void {
-    if (WHOLE_DB.has(spec.name)) this.recountAll();
+    if (this.cfg.maxmemory <= 0) {
+      if (this.tracking) this.recountAll(); // stops tracking, frees the memo
+      return;
+    }
+    if (!this.tracking || WHOLE_DB.has(spec.name)) this.recountAll();
     else for (const k of commandKeys(spec, argv)) this.refreshKey(db, k);
   }
 

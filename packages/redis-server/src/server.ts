@@ -20,6 +20,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
+import { COMMANDS } from '@protolab/redis-keyspace';
 import { ServerKeyspace } from './server-keyspace.js';
 import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
 import type { Client } from './client.js';
@@ -48,7 +49,6 @@ export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** Commands MULTI does not queue (server.c processCommand). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
-const RESP3 = { resp: 3 } as const;
 /** Commands with subcommands (CLIENT LIST shows cmd=client|list). */
 const CONTAINER_COMMANDS = new Set(['client', 'config', 'pubsub', 'command', 'object', 'memory', 'cluster', 'debug', 'script', 'function', 'acl', 'latency', 'slowlog', 'module', 'xinfo']);
 
@@ -402,7 +402,7 @@ export class RedisServer {
   call(c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
     this.stats.totalCommandsProcessed++;
     const proc = this.serverCommands.get(name);
-    return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv);
+    return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv, name);
   }
 
   /** server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts it. */
@@ -421,12 +421,16 @@ export class RedisServer {
     this.watchedKeys.unwatchAll(c);
   }
 
-  /** Run a keyspace command as client `c` (its db swapped in), then flag watchers of what it wrote. */
-  runOnKeyspace(c: Client, argv: readonly Uint8Array[]): RespValue {
+  /**
+   * Run a keyspace command as client `c` (its db swapped in), then flag watchers of what it wrote.
+   * `name`: argv[0] lower-cased, when the caller has it (the command is looked up once, here).
+   */
+  runOnKeyspace(c: Client, argv: readonly Uint8Array[], name?: string): RespValue {
     const ks = this.keyspace;
     if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
     const preTouched = !this.watchedKeys.empty && touchBeforeFlush(this, c.db, argv);
-    const r = ks.execute(argv, c.resp === 3 ? RESP3 : undefined);
+    const spec = COMMANDS.get(name ?? keyOf(argv[0] ?? new Uint8Array()).toLowerCase());
+    const r = ks.executeParsed(argv, spec, c.resp);
     c.db = ks.selectedDb;
     this.flagTouched(preTouched);
     return r;
