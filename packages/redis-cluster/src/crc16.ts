@@ -220,22 +220,47 @@ function crc16KeyStringRest(key: string, i: number, crc: number): number {
 }
 
 /**
- * The slot CRC of a byte key: find the first `{` with plain comparisons (8 bytes a step), then
- * hash only what Redis hashes — the tag, or the whole key — so no byte is hashed and thrown away.
+ * The slot CRC of a byte key in one pass, as crc16KeyString does for strings: each 8-byte block is
+ * read once into locals, checked for a `{` with plain comparisons and hashed with one sliced step.
+ * At the first `{` the CRC so far is kept: if the tag turns out empty or unterminated, the whole
+ * key is hashed by continuing from there; otherwise only the tag is hashed.
  */
 export function crc16KeyBytes(bytes: Uint8Array): number {
   const n = bytes.length;
-  let s = 0;
-  for (const stop = n - 7; s < stop; s += 8) {
-    if (bytes[s] === 0x7b || bytes[s + 1] === 0x7b || bytes[s + 2] === 0x7b || bytes[s + 3] === 0x7b
-      || bytes[s + 4] === 0x7b || bytes[s + 5] === 0x7b || bytes[s + 6] === 0x7b || bytes[s + 7] === 0x7b) break;
+  let crc = 0;
+  let i = 0;
+  for (const stop = n - 7; i < stop; i += 8) {
+    const b0 = bytes[i] as number;
+    const b1 = bytes[i + 1] as number;
+    const b2 = bytes[i + 2] as number;
+    const b3 = bytes[i + 3] as number;
+    const b4 = bytes[i + 4] as number;
+    const b5 = bytes[i + 5] as number;
+    const b6 = bytes[i + 6] as number;
+    const b7 = bytes[i + 7] as number;
+    if (b0 === 0x7b || b1 === 0x7b || b2 === 0x7b || b3 === 0x7b || b4 === 0x7b || b5 === 0x7b || b6 === 0x7b || b7 === 0x7b) break;
+    const x = crc ^ ((b0 << 8) | b1);
+    crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[b2] as number) ^ (S4[b3] as number)
+      ^ (S3[b4] as number) ^ (S2[b5] as number) ^ (S1[b6] as number) ^ (S0[b7] as number);
   }
-  while (s < n && bytes[s] !== 0x7b) s++;
-  if (s < n) {
-    // The first '{' is at s: look for the first '}' after it.
-    let e = s + 1;
-    while (e < n && bytes[e] !== 0x7d) e++;
-    if (e < n && e > s + 1) return crc16(bytes, s + 1, e);
-  }
-  return crc16(bytes, 0, n);
+  // i: the start of the block that holds the first `{`, or of the last < 8 bytes. Find the `{`
+  // by comparisons before hashing anything more, so no byte after i is hashed and thrown away.
+  let open = i;
+  while (open < n && bytes[open] !== 0x7b) open++;
+  if (open < n) return crc16KeyBytesRest(bytes, i, open, crc);
+  for (; i < n; i++) crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ (bytes[i] as number)] as number);
+  return crc;
+}
+
+/**
+ * crc16KeyBytes once the first `{` is known to be at `open` (>= i), with `crc` the CRC of the
+ * bytes before i: the tag when it is non-empty, else the whole key, continuing from i.
+ */
+function crc16KeyBytesRest(bytes: Uint8Array, i: number, open: number, crc: number): number {
+  const n = bytes.length;
+  let e = open + 1;
+  while (e < n && bytes[e] !== 0x7d) e++;
+  if (e < n && e > open + 1) return crc16(bytes, open + 1, e, 0);
+  // `{}` or no `}` after the `{`: no tag, the whole key.
+  return crc16(bytes, i, n, crc);
 }
