@@ -107,6 +107,12 @@ export class RdbDecoder {
   readonly stats = { parsedBytes: 0, copiedBytes: 0 };
   private phase: Phase = 'header';
   private crc = new Crc64();
+  /**
+   * Index in the reader's buffer up to which the CRC has been computed. Parsed records are not
+   * hashed one by one (a call per record cost more than the hashing) but in one span when `drain`
+   * stops for input and before the EOF opcode; a record being retried is never included.
+   */
+  private crcPos = 0;
   private readonly verify: boolean;
   /** the entry `parseRecord()` just read when it returned null (entries are not wrapped on the in-memory path) */
   private entryOut: DecodedEntry | undefined;
@@ -221,6 +227,7 @@ export class RdbDecoder {
     if (this.phase === 'done') return;
     if (!this.r.final && this.r.base + this.r.pos + this.buffered() < this.need) return;
     this.flatten();
+    this.crcPos = this.r.pos; // everything before it was hashed when the last drain stopped
     const onEntry = this.onEntry;
     while (!this.done) {
       const start = this.r.pos;
@@ -228,15 +235,13 @@ export class RdbDecoder {
         const rec = this.phase === 'header' ? this.parseHeader() : this.parseRecord();
         this.stats.parsedBytes += this.r.pos - start;
         if (rec === null) {
-          // an entry (never the EOF record)
-          if (this.version >= 5) this.crc.update(this.r.buf, start, this.r.pos);
+          // an entry (never the EOF record); its bytes are hashed later, with their neighbours'
           const e = defined(this.entryOut, 'parseRecord returns null only after setting entryOut');
           this.entryOut = undefined;
           if (onEntry !== undefined) onEntry(e);
           else sink({ kind: 'entry', entry: e });
           continue;
         }
-        if (rec.kind !== 'eof' && this.version >= 5) this.crc.update(this.r.buf, start, this.r.pos);
         sink(rec);
       } catch (e) {
         if (e instanceof NeedMore) {
@@ -246,6 +251,7 @@ export class RdbDecoder {
           const walked = this.r.pos - start;
           this.stats.parsedBytes += walked;
           this.r.pos = start;
+          this.hashUpTo(start); // the records before this one (it will be parsed again)
           this.need = Math.max(e.need, this.r.base + start + RETRY_GROWTH * walked);
           if (this.r.final) {
             throw new RdbFormatError('TRUNCATED', this.r.base + this.r.buf.length, `input ended inside a record that starts at byte ${this.r.base + start} (needs ${e.need - this.r.base - this.r.buf.length} more bytes)`);
@@ -255,6 +261,12 @@ export class RdbDecoder {
         throw e;
       }
     }
+  }
+
+  /** Fold the parsed bytes `buf[crcPos, end)` into the CRC (RDB 5+ has one). */
+  private hashUpTo(end: number): void {
+    if (this.version >= 5 && end > this.crcPos) this.crc.update(this.r.buf, this.crcPos, end);
+    this.crcPos = end;
   }
 
   // ---------------------------------------------------------------- records
@@ -359,7 +371,7 @@ export class RdbDecoder {
     let checksum = 0n;
     if (this.version >= 5) {
       r.ensure(8); // before touching the CRC: a NeedMore here re-runs this record
-      this.crc.update(r.buf, r.pos - 1, r.pos); // the EOF opcode is covered
+      this.hashUpTo(r.pos); // every record before, and the EOF opcode itself
       checksum = new DataView(r.buf.buffer, r.buf.byteOffset + r.pos, 8).getBigUint64(0, true);
       r.pos += 8;
     }

@@ -10,6 +10,7 @@ export * from './constants.js';
 export type { RedisValue, KeyEntry, Encoding, EntrySource } from './model.js';
 export { RdbDecoder, type DecodedEntry, type RdbRecord, type RdbDecoderOptions } from './decoder.js';
 export { decodeRdb, auxText, allEntries, type DecodedRdb, type DecodedDatabase } from './decode-rdb.js';
+export { readValue } from './entry.js';
 export { stringEncoding, setEncoding, zsetEncoding, hashEncoding } from './encodings.js';
 export { encodeRdb, RdbWriter, type EncodeOptions } from './encoder.js';
 export { writeKeyValuePair, planQuicklist } from './encode-object.js';

@@ -44,8 +44,8 @@ export function listpackDecode(lp: Uint8Array, at = 0): LpValue[] {
  * (`lpValueBytes`): no intermediate array per listpack. Returns how many elements it appended;
  * on a malformed blob it throws (and may have appended some).
  */
-export function listpackDecodeBytesInto(lp: Uint8Array, at: number, out: Uint8Array[]): number {
-  return listpackWalk(lp, at, out, true);
+export function listpackDecodeBytesInto(lp: Uint8Array, at: number, out: Uint8Array[], start = out.length): number {
+  return listpackWalk(lp, at, out, true, start);
 }
 
 /**
@@ -142,15 +142,15 @@ function checkEnd(buf: Uint8Array, p: number, end: number, rel: number, at: numb
   if (declared !== LP_HDR_NUMELE_UNKNOWN && declared !== count) bad(at + 4, `header says ${declared} elements, found ${count}`);
 }
 
-function listpackWalk(lp: Uint8Array, at: number, out: LpValue[], asBytes: boolean): number {
+/** Appends at `out[start]`, `out[start + 1]`, ... (`start` = out.length to push; 0 to fill an array made with the declared count). */
+function listpackWalk(lp: Uint8Array, at: number, out: LpValue[], asBytes: boolean, start = out.length): number {
   const declared = readHeader(lp, 0, lp.length, at);
   let count = 0;
   let p = LP_HDR_SIZE;
   const end = lp.length - 1;
   while (p < end) {
     p = readEntry(lp, p, end, at);
-    if (entStr >= 0) out.push(new Uint8Array(lp.buffer, lp.byteOffset + entStr, entStrLen));
-    else out.push(asBytes ? intToBytes(entInt) : entInt);
+    out[start + count] = entStr >= 0 ? new Uint8Array(lp.buffer, lp.byteOffset + entStr, entStrLen) : asBytes ? intToBytes(entInt) : entInt;
     count++;
   }
   checkEnd(lp, p, end, at, at, declared, count);

@@ -79,47 +79,77 @@ export class PackedValue {
   }
 
   #expand(): Items {
-    const payload = view(this.#buf, this.#off, this.#off + this.#len);
-    let items: Items;
-    switch (this.type) {
-      case 'set':
-        items = intsetBytes(payload);
-        break;
-      case 'hash': {
-        const flat: Uint8Array[] = [];
-        const n = listpackDecodeBytesInto(payload, 0, flat);
-        const pairs: [Uint8Array, Uint8Array][] = [];
-        for (let i = 0; i + 1 < n; i += 2) pairs.push([flat[i] ?? EMPTY, flat[i + 1] ?? EMPTY]);
-        items = pairs;
-        break;
-      }
-      case 'zset': {
-        const flat = listpackDecode(payload);
-        const zs: { member: Uint8Array; score: number }[] = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) zs.push({ member: lpValueBytes(flat[i] ?? EMPTY), score: scoreValue(flat[i + 1] ?? 0) });
-        zs.sort(compareZsetItems);
-        items = zs;
-        break;
-      }
-      case 'list': {
-        const out: Uint8Array[] = [];
-        const segs = this.#segs;
-        if (segs === undefined) listpackDecodeBytesInto(payload, 0, out);
-        else {
-          for (let i = 0; i < segs.length; i += 3) {
-            const s = (segs[i + 1] ?? 0);
-            const node = view(this.#buf, s, s + (segs[i + 2] ?? 0));
-            if (segs[i] === QUICKLIST_NODE_CONTAINER_PLAIN) out.push(node);
-            else listpackDecodeBytesInto(node, 0, out);
-          }
-        }
-        items = out;
-        break;
-      }
-    }
+    const items = expandItems(this.type, this.#buf, this.#off, this.#len, this.#segs);
     this.#items = items;
     return items;
   }
+
+  /**
+   * The items as `value` has them, without caching a fresh expansion (`readValue`): the cached
+   * items when `value` was already read or assigned, else newly built ones that die with the caller.
+   */
+  items(): Items {
+    return this.#items ?? expandItems(this.type, this.#buf, this.#off, this.#len, this.#segs);
+  }
+
+  /** `{ type, value }` as a plain object over `items()` (what `readValue` returns for a collection). */
+  plain(): RedisValue {
+    if (this.#items !== undefined) return this.asValue();
+    return { type: this.type, value: expandItems(this.type, this.#buf, this.#off, this.#len, this.#segs) } as RedisValue;
+  }
+}
+
+/** A plain `{ type, value }` over freshly expanded items of a validated payload (no `PackedValue`, nothing cached). */
+export function plainPackedValue(type: PackedValue['type'], buf: Uint8Array, off: number, len: number): RedisValue {
+  return { type, value: expandItems(type, buf, off, len, undefined) } as RedisValue;
+}
+
+/** The items of a validated payload, in the shape a plain `RedisValue` of `type` has. */
+function expandItems(type: PackedValue['type'], buf: Uint8Array, off: number, len: number, segs: number[] | undefined): Items {
+  const payload = view(buf, off, off + len);
+  switch (type) {
+    case 'set':
+      return intsetBytes(payload);
+    case 'hash': {
+      const flat = presized(payload);
+      const n = listpackDecodeBytesInto(payload, 0, flat, 0);
+      const pairs = new Array<[Uint8Array, Uint8Array]>(n >> 1);
+      for (let i = 0, j = 0; i + 1 < n; i += 2, j++) pairs[j] = [flat[i] ?? EMPTY, flat[i + 1] ?? EMPTY];
+      return pairs;
+    }
+    case 'zset': {
+      const flat = listpackDecode(payload);
+      const zs = new Array<{ member: Uint8Array; score: number }>(flat.length >> 1);
+      for (let i = 0, j = 0; i + 1 < flat.length; i += 2, j++) zs[j] = { member: lpValueBytes(flat[i] ?? EMPTY), score: scoreValue(flat[i + 1] ?? 0) };
+      zs.sort(compareZsetItems);
+      return zs;
+    }
+    case 'list': {
+      if (segs === undefined) {
+        const out = presized(payload);
+        listpackDecodeBytesInto(payload, 0, out, 0);
+        return out;
+      }
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < segs.length; i += 3) {
+        const s = (segs[i + 1] ?? 0);
+        const node = view(buf, s, s + (segs[i + 2] ?? 0));
+        if (segs[i] === QUICKLIST_NODE_CONTAINER_PLAIN) out.push(node);
+        else listpackDecodeBytesInto(node, 0, out);
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * An array of a validated listpack's declared element count (header bytes 4-5), filled by index:
+ * pushing into `[]` instead regrows the backing store and leaves up to ~1.5x the slots (bytes the
+ * scavenger then copies) in every expanded collection. 65535 (count unknown): an empty array.
+ */
+function presized(lp: Uint8Array): Uint8Array[] {
+  const n = (lp[4] ?? 0) | ((lp[5] ?? 0) << 8);
+  return n === 65535 ? [] : new Array<Uint8Array>(n);
 }
 
 /**
