@@ -11,6 +11,10 @@
  * it moves less than requests/s when other processes compete for the cores.
  * `pipelines` (5th argument, default 1,16) picks the -P values. Each test runs once against
  * protolab unrecorded first (the JIT warms up during the first requests).
+ *
+ * Before/after: `BENCH_AGAINST=<other checkout>/packages/redis-server/bench/serve.ts` serves that
+ * checkout's protolab-redis in the real server's place (its own warm-up pass too), so the "redis"
+ * columns are the other protolab and the ratio is this/other.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -83,11 +87,17 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'protolab-bench-'));
   const serve = fileURLToPath(new URL('./serve.ts', import.meta.url));
   const proto = spawn(process.execPath, ['--import', 'tsx', '--conditions=@protolab/source', serve, String(pPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const real = spawn('redis-server', ['--port', String(rPort), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const against = process.env.BENCH_AGAINST;
+  const real =
+    against === undefined
+      ? spawn('redis-server', ['--port', String(rPort), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn(process.execPath, ['--import', 'tsx', '--conditions=@protolab/source', against, String(rPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    await Promise.all([waitReady(proto, 'ready'), waitReady(real, 'Ready to accept connections')]);
+    await Promise.all([waitReady(proto, 'ready'), waitReady(real, against === undefined ? 'Ready to accept connections' : 'ready')]);
+    if (against !== undefined) console.log(`against ${against} (in the redis columns)`);
     // One unrecorded pass first: node compiles protolab's hot paths during its first requests.
     for (const test of tests) for (const p of pipelines) bench(pPort, proto.pid, test, p);
+    if (against !== undefined) for (const test of tests) for (const p of pipelines) bench(rPort, real.pid, test, p);
     console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; n=${n}, c=50, rounds=${rounds}`);
     console.log('test         P   redis rps   protolab rps   ratio (median [min..max])   CPU µs/request redis, protolab, ratio redis/protolab');
     for (const test of tests) {
