@@ -394,8 +394,9 @@ export class RdbDecoder {
         ? `object type ${type} is RDB_TYPE_${newer}, newer than RDB ${RDB_VERSION}`
         : `unknown object type or opcode ${type} (0x${type.toString(16)})`);
     }
+    const kAt = r.pos;
     r.strRange();
-    // a key stored raw stays a range of the input; an INT/LZF-encoded one is already its own array
+    // a key stored raw stays where it is in the input; an INT/LZF-encoded one is already its own array
     const kInBuf = r.rBuf === r.buf;
     const kOff = r.rOff;
     const kLen = r.rLen;
@@ -405,8 +406,8 @@ export class RdbDecoder {
     const value = rdbLoadObject(r, type, typeName, valueAt);
     if (value === EMPTY_KEY) return { kind: 'empty-key', key: kArr ?? r.buf.subarray(kOff, kOff + kLen), type, typeName, offset };
     const entry = expireAtMs === undefined
-      ? new Entry(this.db, r.buf, kOff, kLen, kArr, vStart, value, type, typeName, r.enc, offset)
-      : new EntryWithTtl(this.db, r.buf, kOff, kLen, kArr, vStart, value, type, typeName, r.enc, offset, expireAtMs);
+      ? new Entry(this.db, r.buf, kAt, kArr, vStart, value, type, typeName, r.enc, offset)
+      : new EntryWithTtl(this.db, r.buf, kAt, kArr, vStart, value, type, typeName, r.enc, offset, expireAtMs);
     if (lruIdle !== undefined) entry.lruIdle = lruIdle;
     if (lfuFreq !== undefined) entry.lfuFreq = lfuFreq;
     this.entryOut = entry;

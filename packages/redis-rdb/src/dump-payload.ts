@@ -95,7 +95,7 @@ export function loadDumpPayloadObject(payload: Uint8Array, opts: DumpPayloadOpti
   }
   if (loaded === EMPTY_KEY) throw new RdbFormatError('BAD_LENGTH', 1, 'DUMP payload holds an empty collection (rdbLoadObject: empty key)');
   if (loaded !== undefined) return loaded;
-  return new Entry(0, buf, 2, 0, undefined, 2, undefined, type, typeName, r.enc, 0).value;
+  return new Entry(0, buf, 1, undefined, 2, undefined, type, typeName, r.enc, 0).value;
 }
 
 /** The PayloadCodec for @protolab/redis-keyspace's DUMP and RESTORE (KeyspaceOptions.payloadCodec). */

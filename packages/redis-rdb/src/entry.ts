@@ -30,6 +30,13 @@ export interface DecodedEntry extends KeyEntry {
 }
 
 let keyDescriptor: PropertyDescriptor;
+/**
+ * Keys not stored raw in the input (INT/LZF-encoded ones, a few in a real file) and keys assigned
+ * to an entry: kept aside so that an entry needs no field for them.
+ */
+const otherKeys = new WeakMap<Entry, Uint8Array>();
+/** never returned: an entry whose key is elsewhere always has it in `otherKeys` */
+const EMPTY_KEY = new Uint8Array(0);
 let valueDescriptor: PropertyDescriptor;
 
 /**
@@ -53,12 +60,12 @@ export class Entry implements DecodedEntry {
   /** the input buffer the record was read from */
   #buf: Uint8Array;
   /**
-   * The key's range in #buf; the value's bytes follow it there (its length prefix first). With
-   * #kLen -1 the key was not stored raw (INT/LZF, so #key holds it) and #kOff is where the value starts.
+   * >= 0: where the key, stored raw, starts in #buf (its length prefix, then its bytes), the value
+   * right after it. < 0: the key is in `otherKeys` (an INT/LZF-encoded key, or one assigned) and
+   * the value starts at -1 - #kAt. One field instead of offset, length and key (issue 19: every
+   * byte of the 1M entries a file decodes to is copied twice by the scavenger).
    */
-  #kOff: number;
-  #kLen: number;
-  #key: Uint8Array | undefined;
+  #kAt: number;
   #value: RedisValue | undefined;
 
   static {
@@ -66,10 +73,14 @@ export class Entry implements DecodedEntry {
       get(this: Entry): Uint8Array {
         // Not cached: a fresh view of the same bytes per read, which dies young when the caller
         // does not keep it (caching made every key view survive into the old generation: issue 19)
-        return this.#key ?? view(this.#buf, this.#kOff, this.#kOff + this.#kLen);
+        const at = this.#kAt;
+        if (at < 0) return otherKeys.get(this) ?? EMPTY_KEY;
+        const n = lenAt(this.#buf, at);
+        return view(this.#buf, lenEnd, lenEnd + n);
       },
       set(this: Entry, k: Uint8Array) {
-        this.#key = k;
+        this.#kAt = -1 - this.#valueStart();
+        otherKeys.set(this, k);
       },
       enumerable: true,
       configurable: true,
@@ -94,18 +105,21 @@ export class Entry implements DecodedEntry {
 
   /** FNV-1a of an entry's key bytes, read in place (for decodeRdb's duplicate table). */
   static keyHash(e: DecodedEntry): number {
-    if (!(e instanceof Entry) || e.#key !== undefined) return fnv1a(e.key, 0, e.key.length);
-    return fnv1a(e.#buf, e.#kOff, e.#kOff + e.#kLen);
+    if (!(e instanceof Entry) || e.#kAt < 0) return fnv1a(e.key, 0, e.key.length);
+    const n = lenAt(e.#buf, e.#kAt);
+    return fnv1a(e.#buf, lenEnd, lenEnd + n);
   }
 
   /** Whether two entries' keys are equal, compared in place. */
   static keyEquals(a: DecodedEntry, b: DecodedEntry): boolean {
-    if (!(a instanceof Entry) || !(b instanceof Entry) || a.#key !== undefined || b.#key !== undefined) return equalBytes(a.key, b.key);
-    const n = a.#kLen;
-    if (n !== b.#kLen) return false;
+    if (!(a instanceof Entry) || !(b instanceof Entry) || a.#kAt < 0 || b.#kAt < 0) return equalBytes(a.key, b.key);
     const x = a.#buf;
     const y = b.#buf;
-    for (let i = 0, p = a.#kOff, q = b.#kOff; i < n; i++) if (x[p + i] !== y[q + i]) return false;
+    const n = lenAt(x, a.#kAt);
+    const p = lenEnd;
+    if (lenAt(y, b.#kAt) !== n) return false;
+    const q = lenEnd;
+    for (let i = 0; i < n; i++) if (x[p + i] !== y[q + i]) return false;
     return true;
   }
 
@@ -122,8 +136,7 @@ export class Entry implements DecodedEntry {
   constructor(
     public db: number,
     buf: Uint8Array,
-    kOff: number,
-    kLen: number,
+    kAt: number,
     key: Uint8Array | undefined,
     vStart: number,
     value: RedisValue | undefined,
@@ -133,9 +146,9 @@ export class Entry implements DecodedEntry {
     public offset: number,
   ) {
     this.#buf = buf;
-    this.#kOff = key === undefined ? kOff : vStart;
-    this.#kLen = key === undefined ? kLen : -1;
-    this.#key = key;
+    // `key` given: it was not stored raw (INT/LZF), so it is kept aside and the value's start noted
+    this.#kAt = key === undefined ? kAt : -1 - vStart;
+    if (key !== undefined) otherKeys.set(this, key);
     this.#value = value;
     Object.defineProperty(this, 'key', keyDescriptor);
     Object.defineProperty(this, 'value', valueDescriptor);
@@ -152,9 +165,17 @@ export class Entry implements DecodedEntry {
    * The value left in the input (already validated by the decoder, see load-object.ts): read its
    * length prefix(es) again — one rdbLoadLen — instead of keeping its range in two more fields.
    */
+  /** Where the value starts in #buf: after the raw key, or as noted when the key is elsewhere. */
+  #valueStart(): number {
+    const at = this.#kAt;
+    if (at < 0) return -1 - at;
+    const n = lenAt(this.#buf, at);
+    return lenEnd + n;
+  }
+
   #expand(plain = false): RedisValue {
     const b = this.#buf;
-    let p = this.#kLen < 0 ? this.#kOff : this.#kOff + this.#kLen;
+    let p = this.#valueStart();
     const type = this.type;
     const first = byteAt(b, p);
     if (type === RDB_TYPE_STRING && first >> 6 === 3) {
@@ -217,8 +238,8 @@ function skipLen(b: Uint8Array, p: number): number {
 
 /** An entry with an expiry: its own class, so `expireAtMs` is an in-object field (no out-of-object property store for 20 % of keys). */
 export class EntryWithTtl extends Entry {
-  constructor(db: number, buf: Uint8Array, kOff: number, kLen: number, key: Uint8Array | undefined, vStart: number, value: RedisValue | undefined, type: number, typeName: string, encoding: Encoding, offset: number, public override expireAtMs: number) {
-    super(db, buf, kOff, kLen, key, vStart, value, type, typeName, encoding, offset);
+  constructor(db: number, buf: Uint8Array, kAt: number, key: Uint8Array | undefined, vStart: number, value: RedisValue | undefined, type: number, typeName: string, encoding: Encoding, offset: number, public override expireAtMs: number) {
+    super(db, buf, kAt, key, vStart, value, type, typeName, encoding, offset);
   }
 }
 

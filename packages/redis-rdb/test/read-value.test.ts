@@ -62,6 +62,28 @@ describe('readValue: the same data as entry.value, nothing cached', () => {
   });
 });
 
+describe('where an entry keeps its key (one field: a raw key is re-read from the input)', () => {
+  it('raw, INT-encoded and LZF-compressed keys read back, and the value after them, before and after a key is assigned', () => {
+    const keys = [b('plain'), b('12345'), b('-7'), b('k'.repeat(50)), b('')];
+    const es = keys.map((key, i) => ({ db: 0, key, value: { type: 'list' as const, value: [b(`v${i}`), b('w')] } }));
+    const got = decodeRdb(encodeRdb(es, { compression: true })).databases[0]!.entries;
+    expect(got.map((e) => hex(e.key))).toEqual(keys.map(hex));
+    got.forEach((e, i) => {
+      const other = b(`renamed-${i}`);
+      e.key = other;
+      expect(e.key).toBe(other);
+      expect(readValue(e)).toEqual({ type: 'list', value: [b(`v${i}`), b('w')] });
+      expect(e.value.value).toEqual([b(`v${i}`), b('w')]);
+    });
+    // a string value after each kind of key, read after the key was assigned
+    const strs = decodeRdb(encodeRdb(keys.map((key) => ({ db: 0, key, value: { type: 'string' as const, value: key } })), { compression: true })).databases[0]!.entries;
+    strs.forEach((e, i) => {
+      e.key = b('x');
+      expect(hex(e.value.value as Uint8Array)).toBe(hex(keys[i]!));
+    });
+  });
+});
+
 describe('the CRC-64 is computed over spans of records, not one record at a time', () => {
   it('a file streamed in any split has computedChecksum = crc64 of every byte up to and including the EOF opcode', () => {
     fc.assert(
