@@ -95,6 +95,31 @@ describe('RespBareDecoder: RESP2 replies as plain values', () => {
     );
   });
 
+  it('arrays of integers, bulks and nulls (read inline by the bare fast path) decode as the tagged decoder reads them, whole and a byte at a time; without nulls they count the same work', () => {
+    const scalar = fc.oneof(
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((value): RespValue => ({ type: 'integer', value })),
+      fc.integer({ min: -1000, max: 1_000_000 }).map((n): RespValue => ({ type: 'integer', value: BigInt(n) })),
+      fc.uint8Array({ maxLength: 20 }).map((value): RespValue => ({ type: 'bulk', value })),
+    );
+    const arrayOf = (el: fc.Arbitrary<RespValue>): fc.Arbitrary<RespValue[]> =>
+      fc.array(fc.oneof(fc.array(el, { maxLength: 40 }), fc.array(fc.array(el, { maxLength: 4 }).map((value): RespValue => ({ type: 'array', value })), { maxLength: 4 }))
+        .map((value): RespValue => ({ type: 'array', value })), { minLength: 1, maxLength: 5 });
+    const check = (vs: RespValue[], sameWork: boolean): void => {
+      const input = encodeMany(vs);
+      const tagged = new RespDecoder({ protocol: 2, integers: 'number' });
+      const expected = tagged.push(input).map(seenTagged);
+      const whole = new RespBareDecoder();
+      expect(whole.push(input).map(seen)).toEqual(expected);
+      if (sameWork) expect(whole.work).toBe(tagged.work);
+      const oneByOne = new RespBareDecoder();
+      const got: Expected[] = [];
+      for (const b of input) got.push(...oneByOne.push(Uint8Array.of(b)).map(seen));
+      expect(got).toEqual(expected);
+    };
+    fc.assert(fc.property(arrayOf(scalar), (vs) => { check(vs, true); }), { numRuns: 150 });
+    fc.assert(fc.property(arrayOf(fc.oneof(scalar, fc.constant<RespValue>({ type: 'null' }), resp2Value)), (vs) => { check(vs, false); }), { numRuns: 150 });
+  });
+
   it('integers stay exact: numbers up to 2^53 - 1, bigints beyond, on the whole-reply path and a byte at a time', () => {
     const input = bytes(':9007199254740991\r\n:9007199254740992\r\n:-9223372036854775808\r\n:9223372036854775807\r\n:-42\r\n:0\r\n:123456789012345\r\n');
     const expected = [9007199254740991, 9007199254740992n, -9223372036854775808n, 9223372036854775807n, -42, 0, 123456789012345];
