@@ -6,7 +6,7 @@
 // still fails) and appended to test/corpus/ (replayed by every test run), then the run stops.
 //   npx tsx --conditions=@protolab/source packages/redis-rdb/bench/fuzz.ts [cases] [seed]
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { allEntries, decodeRdb, encodeRdb, LZF_MAX_EXPANSION, RdbDecoder, RdbFormatError, type DecodedEntry, type KeyEntry } from '@protolab/redis-rdb';
+import { allEntries, decodeRdb, encodeRdb, LZF_MAX_EXPANSION, RdbDecoder, RdbFormatError, readValue, type DecodedEntry, type KeyEntry } from '@protolab/redis-rdb';
 import { allocationMeter, resetAllocationMeter } from '../src/bytes.js';
 import { FORGED as FORGED_CASES, forgeFile } from '../test/forge.js';
 import { mixedDataset, seededFloats } from './dataset.js';
@@ -69,7 +69,9 @@ function run(f: Uint8Array, verify: boolean, chunk: number | undefined): { code:
   // values are expanded on first read: for a file that decoded, reading them must never throw
   try {
     for (const e of entries) {
+      const once = readValue(e); // the one-pass reader, from the packed form
       const v = e.value;
+      if (once.type !== v.type || once.value.length !== v.value.length) throw new Error('readValue and value disagree');
       if (e.key.length < 0 || (v.type !== 'string' && v.value.length < 0)) throw new Error('impossible length');
     }
   } catch (e) {

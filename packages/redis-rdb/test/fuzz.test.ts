@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { allEntries, decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, type DecodedEntry } from '@protolab/redis-rdb';
+import { allEntries, decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, readValue, type DecodedEntry } from '@protolab/redis-rdb';
 import { arbEntries } from './helpers.js';
 
 const real = new Uint8Array(readFileSync(new URL('./fixtures/redis-7.0.15-mixed.rdb', import.meta.url)));
@@ -36,7 +36,11 @@ function onlyTyped(f: Uint8Array, verifyChecksum: boolean, chunk?: number): stri
 /** Read the key and every item of the value (expanding it), as a user of the entries would. */
 function touch(e: DecodedEntry): void {
   expect(e.key).toBeInstanceOf(Uint8Array);
+  // the one-pass reader first (expanding from the packed form without caching), then the accessor
+  const once = readValue(e);
   const v = e.value;
+  expect(once.type).toBe(v.type);
+  expect(once.value.length).toBe(v.value.length);
   if (v.type === 'string') expect(v.value).toBeInstanceOf(Uint8Array);
   else if (v.type === 'zset') for (const z of v.value) expect(typeof z.score).toBe('number');
   else if (v.type === 'hash') for (const [f, x] of v.value) expect(f.length + x.length).toBeGreaterThanOrEqual(0);
