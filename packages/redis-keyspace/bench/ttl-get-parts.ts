@@ -1,0 +1,82 @@
+/**
+ * Where the typed `get` of a pre-built key spends its time against @isaacs/ttlcache (issue 19's
+ * "array / fixed" cell): the same shuffled hits, in one process, CPU time, through
+ *   ks.get            — the keyspace's typed API (RealClockKeyspace, batched clock);
+ *   dict              — only the db's Map<key, slot> probe;
+ *   dict+exp+val      — the probe plus the deadline (Float64Array) and value columns;
+ *   dict+exp+clock+val — the same with the TTL check against the core's clock, as `get` does;
+ *   ttlcache.get      — the competitor (one Map.get of key → value, no clock read);
+ * so each layer's cost shows as a difference. Fixed 10-minute TTLs: no key expires during the run.
+ *
+ *   npx tsx --conditions=@protolab/source packages/redis-keyspace/bench/ttl-get-parts.ts [n=100000] [rounds=8]
+ */
+import { TTLCache } from '@isaacs/ttlcache';
+import { loadavg } from 'node:os';
+import { RealClockKeyspace } from '@protolab/redis-keyspace';
+
+const n = Number(process.argv[2] ?? 100_000);
+const rounds = Number(process.argv[3] ?? 8);
+const TTL = 600_000;
+const keyOf = (i: number): string => `key:${i}:${(i * 2654435761) >>> 0}`;
+const keys = Array.from({ length: n }, (_, i) => keyOf(i));
+const keysT = Array.from({ length: n }, (_, i) => keyOf(i));
+const order = Array.from({ length: n }, (_, i) => i);
+let seed = 7;
+const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+for (let i = n - 1; i > 0; i--) {
+  const j = Math.floor(rnd() * (i + 1));
+  const t = order[i] ?? 0;
+  order[i] = order[j] ?? 0;
+  order[j] = t;
+}
+const rc = new RealClockKeyspace();
+const ks = rc.keyspace;
+for (const k of keys) ks.set(k, 'value', { px: TTL });
+const tc = new TTLCache<string, string>({ ttl: TTL });
+for (const k of keysT) tc.set(k, 'value', { ttl: TTL });
+const core = ks.core;
+const db = core.dbs[0];
+if (db === undefined) throw new Error('no db 0');
+const key = (i: number): string => keys[order[i] ?? 0] ?? '';
+
+const variants: [string, () => number][] = [
+  ['ks.get', () => { let h = 0; for (let i = 0; i < n; i++) if (ks.get(key(i)) !== undefined) h++; return h; }],
+  ['dict', () => { let h = 0; for (let i = 0; i < n; i++) if (db.dict.get(key(i)) !== undefined) h++; return h; }],
+  ['dict+exp+val', () => {
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const s = db.dict.get(key(i));
+      if (s !== undefined && (db.expOf[s] ?? 0) > 0 && db.valOf[s] !== undefined) h++;
+    }
+    return h;
+  }],
+  ['dict+exp+clock+val', () => {
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const s = db.dict.get(key(i));
+      if (s === undefined) continue;
+      const w = db.expOf[s] ?? NaN;
+      if (w === w && core.nowFn() > w) continue;
+      if (db.valOf[s] !== undefined) h++;
+    }
+    return h;
+  }],
+  ['ttlcache.get', () => { let h = 0; for (let i = 0; i < n; i++) if (tc.get(keysT[order[i] ?? 0] ?? '') !== undefined) h++; return h; }],
+];
+
+console.log(`${n} keys, ${rounds} rounds after one warm-up, ns CPU per get (median, range); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const res = new Map<string, number[]>();
+for (let r = 0; r <= rounds; r++) {
+  for (const [name, f] of variants) {
+    const t0 = process.cpuUsage();
+    const hits = f();
+    const d = process.cpuUsage(t0);
+    if (hits !== n) throw new Error(`${name}: ${n - hits} misses`);
+    if (r > 0) res.set(name, [...(res.get(name) ?? []), ((d.user + d.system) * 1000) / n]);
+  }
+}
+for (const [name, xs] of res) {
+  const s = [...xs].sort((a, b) => a - b);
+  console.log(`${name.padEnd(20)} ${(s[s.length >> 1] ?? NaN).toFixed(0).padStart(5)} ns (${(s[0] ?? NaN).toFixed(0)}–${(s[s.length - 1] ?? NaN).toFixed(0)})`);
+}
+rc.close();
