@@ -92,7 +92,7 @@ for (const cell of cells) {
     order[i] = order[j] ?? 0;
     order[j] = t;
   }
-  const ks: number[][] = [], tc: number[][] = [];
+  const ks: [number, number][] = [], tc: [number, number][] = [];
   for (let r = 0; r <= rounds; r++) {
     // fresh key strings per round for the array workload (cons strings, as first built)
     const keys = work === 'array' ? Array.from({ length: n }, (_, i) => keyOf(i)) : [];
