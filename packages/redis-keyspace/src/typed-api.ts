@@ -24,8 +24,10 @@ export interface SetOptions {
 }
 
 /**
- * GET as text on `db`: lookupKeyRead's lazy expiry and hits/misses count, then the string value
- * or WRONGTYPE.
+ * GET as text on `db`: db.c lookupKeyRead as the GET command runs it — lazy expiry (a replica
+ * hides an expired key and leaves it for the master's DEL, expireIfNeeded), the hits/misses
+ * count, and the access update of lookupKey (the LRU time OBJECT IDLETIME reads, and the LRU/LFU
+ * word maxmemory evicts by) — then the string value or WRONGTYPE.
  */
 export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): string | undefined {
   // While the db holds only ASCII keys, JS text is looked up as it is (see Db.highKeys).
@@ -35,21 +37,24 @@ export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): s
     core.stats.keyspaceMisses++;
     return undefined;
   }
+  const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
   const when = db.expOf[slot] ?? NaN;
-  if (when === when /* not NaN: the key has a TTL */) {
-    const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
-    if (now > when && !core.loading) {
-      core.cmdNow = now;
-      core.deleteExpiredKeyAndPropagate(db, slot);
-      core.stats.keyspaceMisses++;
-      return undefined;
-    }
-  }
+  if (when === when /* not NaN: the key has a TTL */ && now > when && !core.loading) return expiredOnGet(core, db, slot, now);
+  db.lruOf[slot] = now; // lookupKey's access update, as core.lookup does for the GET command
+  if (core.maxmemory !== undefined) core.maxmemory.touch(db, slot, now);
   core.stats.keyspaceHits++;
   const v = valAt(db, slot);
   if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
   if (v instanceof RawStr) return binToText(v.s);
   throw new KeyspaceError('WRONGTYPE', E.wrongType);
+}
+
+/** getText's key whose deadline passed: a master deletes it (and propagates DEL), a replica hides it. */
+function expiredOnGet(core: KeyspaceCore, db: Db, slot: number, now: number): string | undefined {
+  core.cmdNow = now;
+  if (!core.replica) core.deleteExpiredKeyAndPropagate(db, slot);
+  core.stats.keyspaceMisses++;
+  return undefined;
 }
 
 /** Whether `opts` is the fast path's shape: none, or PX alone with a positive safe integer. */
