@@ -240,7 +240,7 @@ export class Keyspace {
 
   /** GET as text (UTF-8). Throws WRONGTYPE for non-strings. */
   get(key: Key): string | undefined {
-    // Hot path (the benchmark's): no allocation; the clock is read only for keys with a TTL.
+    // Hot path (the benchmark's): no allocation; one clock read per hit (expiry and the LRU time).
     if (this.client.inMulti) this.notInMulti();
     return getText(this.core, this.client.db, key);
   }
