@@ -12,12 +12,11 @@ import { valAt } from './server.js';
 import { checkCommand, lookupCommand, lookupCommandCached, unknownCommandReply } from './commands.js';
 import { E, err, QUEUED, type RespVersion } from './replies.js';
 import { toBin, binToBytes, binFromBytes, argsToBin } from './bytes.js';
-import { makeEntry, valFromRedis } from './convert.js';
+import { forkKeyspace, keyspaceEntries, restoreEntry } from './contract-c2.js';
 import { binArgsOfBytes } from './argv.js';
 import type { Encoding, KeyEntry, KeyspaceSnapshot, PropagateFn } from './types.js';
 import { KeyspaceError } from './types.js';
-import type { Val } from './values.js';
-import { RawStr, cloneVal, strOf } from './values.js';
+import { RawStr, strOf } from './values.js';
 import type { CycleClock, CycleResult, CostModel, CycleType } from './expire-cycle.js';
 import { DEFAULT_COST_MODEL } from './expire-cycle.js';
 import { ServerCron, keyspaceInfo, type CronResult, type KeyspaceInfo } from './server-cron.js';
@@ -371,9 +370,7 @@ export class Keyspace {
    * them (a master's loader then drops them).
    */
   *entries(): Generator<KeyEntry> {
-    for (const db of this.core.dbs) {
-      for (const [key, slot] of db.dict) yield makeEntry(db.id, key, valAt(db, slot), db.hasExpire(slot) ? db.getExpire(slot) : undefined);
-    }
+    yield* keyspaceEntries(this.core);
   }
 
   /**
@@ -382,17 +379,7 @@ export class Keyspace {
    * hashtable set of small integers loads as an intset). An existing key is replaced.
    */
   restore(entry: KeyEntry): void {
-    const db = this.core.dbs[entry.db];
-    if (db === undefined) throw new KeyspaceError('BAD_DB', `restore: db ${entry.db} is out of range 0..${this.core.dbs.length - 1}`);
-    const key = binFromBytes(entry.key);
-    const val = valFromRedis(entry.value, this.core.thresholds);
-    let slot = db.dict.get(key);
-    if (slot === undefined) slot = db.add(key, val);
-    else {
-      db.overwrite(slot, val);
-      db.removeExpire(slot);
-    }
-    if (entry.expireAtMs !== undefined) db.setExpire(slot, entry.expireAtMs);
+    restoreEntry(this.core, entry);
   }
 
   /**
@@ -400,15 +387,7 @@ export class Keyspace {
    * show. Implemented by copying values at fork time (not page-level copy-on-write).
    */
   fork(): KeyspaceSnapshot {
-    const snap: { db: number; key: string; val: Val; exp: number | undefined }[] = [];
-    for (const db of this.core.dbs) {
-      for (const [key, slot] of db.dict) snap.push({ db: db.id, key, val: cloneVal(valAt(db, slot)), exp: db.hasExpire(slot) ? db.getExpire(slot) : undefined });
-    }
-    return {
-      *entries(): Generator<KeyEntry> {
-        for (const e of snap) yield makeEntry(e.db, e.key, e.val, e.exp);
-      },
-    };
+    return forkKeyspace(this.core);
   }
 
   /** Load mode (server.loading): while true nothing expires, lazily or by EXPIRE with a past time. */
