@@ -133,30 +133,67 @@ class KeyHashes {
   /** The entry with the smallest index whose key equals an earlier entry's, if any. */
   firstDuplicate(): DecodedEntry | undefined {
     const entries = this.d.entries;
-    const n = entries.length;
-    if (n < 2) return undefined;
-    const order = sortByHash(this.hashes, n);
-    let best = n;
-    for (let i = 0; i < n;) {
-      const h = this.hashes[order[i] ?? 0];
-      let j = i + 1;
-      while (j < n && this.hashes[order[j] ?? 0] === h) j++;
-      // a run of equal hashes, in ascending entry index (the sort is stable)
-      for (let a = i + 1; a < j; a++) {
-        const ia = order[a] ?? 0;
-        if (ia >= best) break;
-        const ea = defined(entries[ia], 'a run indexes entries');
-        for (let c = i; c < a; c++) {
-          if (Entry.keyEquals(defined(entries[order[c] ?? 0], 'a run indexes entries'), ea)) {
-            best = ia;
-            break;
-          }
-        }
-      }
-      i = j;
-    }
-    return best < n ? entries[best] : undefined;
+    const i = firstDuplicateIndex(
+      this.hashes,
+      entries.length,
+      (a, b) => Entry.keyEquals(defined(entries[a], 'a run indexes entries'), defined(entries[b], 'a run indexes entries')),
+      (a) => defined(entries[a], 'a run indexes entries').key,
+    );
+    return i < 0 ? undefined : entries[i];
   }
+}
+
+/** Runs of equal hashes longer than this are checked through a Set of their keys, not pairwise. */
+export const PAIRWISE_RUN_MAX = 16;
+
+/**
+ * The smallest index i < n whose key equals the key of some index before it, or -1: sorts the
+ * indices by hash (radix, stable) and compares keys only within runs of equal hashes — pairwise in
+ * a short run, through a Set of the keys (as latin1 strings) in a long one, so keys forged to share
+ * one FNV-1a hash cost O(n) comparisons, not O(n²).
+ */
+export function firstDuplicateIndex(
+  hashes: Int32Array,
+  n: number,
+  keyEquals: (a: number, b: number) => boolean,
+  keyOf: (a: number) => Uint8Array,
+): number {
+  if (n < 2) return -1;
+  const order = sortByHash(hashes, n);
+  let best = n;
+  for (let i = 0; i < n;) {
+    const h = hashes[order[i] ?? 0];
+    let j = i + 1;
+    while (j < n && hashes[order[j] ?? 0] === h) j++;
+    // a run of equal hashes [i, j), in ascending entry index (the sort is stable)
+    const d = j - i > PAIRWISE_RUN_MAX ? firstRepeatBySet(order, i, j, best, keyOf) : firstRepeatPairwise(order, i, j, best, keyEquals);
+    if (d < best) best = d;
+    i = j;
+  }
+  return best < n ? best : -1;
+}
+
+/** The first index of order[i, j) (ascending) equal to an earlier one there, below `best`; else `best`. */
+function firstRepeatPairwise(order: Int32Array, i: number, j: number, best: number, keyEquals: (a: number, b: number) => boolean): number {
+  for (let a = i + 1; a < j; a++) {
+    const ia = order[a] ?? 0;
+    if (ia >= best) break;
+    for (let c = i; c < a; c++) if (keyEquals(order[c] ?? 0, ia)) return ia;
+  }
+  return best;
+}
+
+/** firstRepeatPairwise for a long run: one Set probe per key (the keys as latin1 strings). */
+function firstRepeatBySet(order: Int32Array, i: number, j: number, best: number, keyOf: (a: number) => Uint8Array): number {
+  const seen = new Set<string>();
+  for (let a = i; a < j; a++) {
+    const ia = order[a] ?? 0;
+    if (ia >= best) break;
+    const k = bytesToAscii(keyOf(ia));
+    if (seen.has(k)) return ia;
+    seen.add(k);
+  }
+  return best;
 }
 
 /** Indices 0..n-1 ordered by `hashes[i]` (unsigned), ties in index order: two 16-bit LSD radix passes. */

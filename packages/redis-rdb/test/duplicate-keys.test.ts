@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeRdb, encodeRdb, RdbDecoder, RdbFormatError, type KeyEntry } from '@protolab/redis-rdb';
 import { fnv1a } from '../src/entry.js';
+import { firstDuplicateIndex, PAIRWISE_RUN_MAX } from '../src/decode-rdb.js';
 import { arbEntries, b } from './helpers.js';
 
 // rdb.c rdbLoadRioWithLoadingCtx: dictAdd fails on a key already in the db -> "Duplicated key found
@@ -86,5 +87,43 @@ describe('duplicate keys (Duplicated key found in RDB file)', () => {
     const f = encodeRdb(es);
     const lastAt = new RdbDecoder().end(f).flatMap((r) => (r.kind === 'entry' ? [r.entry.offset] : []))[3];
     expect(outcome(() => decodeRdb(f))).toBe(`DUPLICATE_KEY@${lastAt}`);
+  });
+});
+
+// Keys forged to share one 32-bit FNV-1a hash must not make the check quadratic: within a run of
+// equal hashes longer than PAIRWISE_RUN_MAX the keys go through a Set. The hash is passed in here,
+// so every key can be made to collide; expected answers come from a plain first-repeat scan.
+describe('firstDuplicateIndex: the first repeated key, in linear work however the hashes collide', () => {
+  const keyBytes = (k: number): Uint8Array => new TextEncoder().encode(`k${k}`);
+  function modelFirstRepeat(keys: readonly number[]): number {
+    const seen = new Set<number>();
+    for (let i = 0; i < keys.length; i++) {
+      if (seen.has(keys[i] ?? -1)) return i;
+      seen.add(keys[i] ?? -1);
+    }
+    return -1;
+  }
+
+  it('agrees with a first-repeat scan for any keys and any hash function (all colliding, few values, or distinct)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 60 }), { maxLength: 200 }), fc.constantFrom(0, 1, 3, 1 << 20), (keys, buckets) => {
+        const hashes = new Int32Array(Math.max(1, keys.length));
+        keys.forEach((k, i) => (hashes[i] = buckets === 0 ? 7 : (k % buckets) | 0));
+        const got = firstDuplicateIndex(hashes, keys.length, (a, c) => keys[a] === keys[c], (a) => keyBytes(keys[a] ?? -1));
+        expect(got).toBe(modelFirstRepeat(keys));
+      }),
+    );
+  });
+
+  it('100 000 distinct keys that all hash alike cost one key read each and no pairwise comparison', () => {
+    const n = 100_000;
+    const hashes = new Int32Array(n).fill(0x5bd1e995);
+    let compared = 0;
+    let read = 0;
+    const got = firstDuplicateIndex(hashes, n, () => (compared++, false), (a) => (read++, keyBytes(a)));
+    expect(got).toBe(-1);
+    expect(compared).toBe(0);
+    expect(read).toBe(n);
+    expect(PAIRWISE_RUN_MAX).toBeLessThan(64);
   });
 });
