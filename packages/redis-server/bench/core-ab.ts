@@ -8,6 +8,7 @@
  *   npx tsx --conditions=@protolab/source packages/redis-server/bench/core-ab.ts <other>/packages/redis-server/src/server.ts [reads=10000] [rounds=5] [tests]
  */
 import { RedisServer } from '../src/server.js';
+import { BENCHMARK_COMMANDS, respRequest } from './benchmark-commands.js';
 
 const otherPath = process.argv[2];
 if (otherPath === undefined) throw new Error('usage: core-ab.ts <other server.ts> [reads] [rounds] [tests]');
@@ -16,18 +17,8 @@ const rounds = Number(process.argv[4] ?? 5);
 const tests = (process.argv[5] ?? 'set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100').split(',');
 const Other = ((await import(otherPath)) as { RedisServer: typeof RedisServer }).RedisServer;
 
-const COMMANDS = new Map<string, string[]>([
-  ['set', ['SET', 'key:__rand_int__', 'xxx']],
-  ['get', ['GET', 'key:__rand_int__']],
-  ['incr', ['INCR', 'counter:__rand_int__']],
-  ['lpush', ['LPUSH', 'mylist', 'xxx']],
-  ['rpop', ['RPOP', 'mylist']],
-  ['sadd', ['SADD', 'myset', 'element:__rand_int__']],
-  ['hset', ['HSET', 'myhash', 'element:__rand_int__', 'xxx']],
-  ['zadd', ['ZADD', 'myzset', '0', 'element:__rand_int__']],
-  ['lrange_100', ['LRANGE', 'mylist', '0', '99']],
-]);
-const resp = (argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+const COMMANDS = BENCHMARK_COMMANDS;
+const resp = respRequest;
 const fill = (n: number): Buffer => Buffer.from(resp(['LPUSH', 'mylist', ...Array.from({ length: n }, () => 'xxx')]));
 
 function make(Cls: typeof RedisServer): RedisServer {

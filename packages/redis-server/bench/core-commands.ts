@@ -8,26 +8,14 @@
  * Profile with `node --cpu-prof --import tsx --conditions=@protolab/source …core-commands.ts`.
  */
 import { RedisServer } from '../src/server.js';
+import { BENCHMARK_COMMANDS, respRequest } from './benchmark-commands.js';
 
 const reads = Number(process.argv[2] ?? 20000);
 const tests = (process.argv[3] ?? 'set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100').split(',');
 
-/** The commands redis-benchmark 7.0 sends for each -t test (redis-benchmark.c main). */
-const COMMANDS = new Map<string, string[]>([
-  ['set', ['SET', 'key:__rand_int__', 'xxx']],
-  ['get', ['GET', 'key:__rand_int__']],
-  ['incr', ['INCR', 'counter:__rand_int__']],
-  ['lpush', ['LPUSH', 'mylist', 'xxx']],
-  ['rpop', ['RPOP', 'mylist']],
-  ['sadd', ['SADD', 'myset', 'element:__rand_int__']],
-  ['hset', ['HSET', 'myhash', 'element:__rand_int__', 'xxx']],
-  ['zadd', ['ZADD', 'myzset', '0', 'element:__rand_int__']],
-  ['lrange_100', ['LRANGE', 'mylist', '0', '99']],
-]);
+const COMMANDS = BENCHMARK_COMMANDS;
 
-function resp(argv: string[]): string {
-  return `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-}
+const resp = respRequest;
 
 const srv = new RedisServer({ now: () => Date.now() });
 for (let i = 1; i <= 50; i++) srv.connect(i);
