@@ -25,6 +25,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { keyHashSlot } from '@protolab/redis-cluster';
 import { Prng } from '@protolab/sim';
+import { cons, cpuUs, flat, keyChars, median, naiveSlot } from './keys.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -36,57 +37,6 @@ const ONLY = process.env['BENCH_ONLY'];
 const GC_AFTER_BUILD = process.env['BENCH_GC'] !== '0';
 
 const prng = new Prng(0x9e3779b9);
-const int = (lo: number, hiExcl: number): number => prng.int(lo, hiExcl);
-
-/** One key as an array of UTF-16 units (joined or `+=`-built later). */
-function keyChars(tags: boolean, utf8: boolean): string[] {
-  const len = int(8, 41);
-  const out: string[] = [];
-  const char = (): string => {
-    if (utf8) {
-      const p = prng.float();
-      if (p < 0.15) return String.fromCharCode(int(0xc0, 0x250));
-      if (p < 0.25) return String.fromCharCode(int(0x4e00, 0x9fa0));
-      if (p < 0.3) return String.fromCodePoint(int(0x1f600, 0x1f650));
-    }
-    let c = int(0x20, 0x7f);
-    if (!tags && (c === 0x7b || c === 0x7d)) c = 0x5f;
-    return String.fromCharCode(c);
-  };
-  while (out.length < len) out.push(char());
-  if (tags) {
-    const at = int(0, out.length);
-    const tag = Array.from({ length: int(1, 10) }, () => String.fromCharCode(int(0x61, 0x7b)));
-    out.splice(at, 0, '{', ...tag, '}');
-  }
-  return out;
-}
-
-function flat(chars: readonly string[]): string {
-  return chars.join('');
-}
-function cons(chars: readonly string[]): string {
-  let s = '';
-  for (const c of chars) s += c;
-  return s;
-}
-
-function naiveSlot(key: string | Uint8Array): number {
-  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
-  const s = bytes.indexOf(0x7b);
-  let from = 0;
-  let to = bytes.length;
-  if (s !== -1) {
-    const e = bytes.indexOf(0x7d, s + 1);
-    if (e > s + 1) { from = s + 1; to = e; }
-  }
-  let crc = 0;
-  for (let i = from; i < to; i++) {
-    crc ^= (bytes[i] ?? 0) << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc & 0x3fff;
-}
 
 type Keys = readonly (string | Uint8Array)[];
 // One loop per implementation, written out, so each call site stays monomorphic.
@@ -97,11 +47,6 @@ function touch(keys: Keys): number { let sum = 0; for (let i = 0; i < keys.lengt
 
 /** Keys per slice: the implementations alternate slice by slice, so load bursts hit them alike. */
 const SLICE = 2_000;
-/** CPU µs of this process (the preamble's measure: time spent descheduled on a loaded machine is not counted). */
-function cpuUs(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
 function time(f: (k: Keys) => number, keys: Keys): number {
   const t0 = cpuUs();
   f(keys);
@@ -126,12 +71,6 @@ function interleaved(fs: readonly ((k: Keys) => number)[], arrays: readonly Keys
   }
   return total;
 }
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-
 /**
  * How a cell's keys reach the two libraries:
  *  - shared: one array, hashed by both every round (flat strings, Buffers, and ropes that were
@@ -187,7 +126,7 @@ const sets = new Map<string, string[][]>();
 const chars = (tags: boolean, utf8: boolean): string[][] => {
   const k = `${tags}${utf8}`;
   let v = sets.get(k);
-  if (v === undefined) { v = Array.from({ length: N }, () => keyChars(tags, utf8)); sets.set(k, v); }
+  if (v === undefined) { v = Array.from({ length: N }, () => keyChars(prng, tags, utf8)); sets.set(k, v); }
   return v;
 };
 /** Ropes read once (one unit each, untimed): V8 has flattened them; this is how a key a user keeps and uses again looks. */

@@ -9,15 +9,19 @@
  * one step per 8 bytes, where only the first two lookups depend on the running CRC and the other
  * six run in parallel. JS strings are hashed as their UTF-8 bytes without encoding them (no
  * TextEncoder / Buffer.from per key): 8 UTF-16 units that are all ASCII are 8 bytes, so they take
- * the same sliced step, read with `charCodeAt`; anything else is encoded inline, two bytes per
- * lookup in a 64K pair table.
+ * the same sliced step, read with `charCodeAt`; other text takes one step per UTF-16 unit, with
+ * no branch on how many bytes the unit encodes to (below).
  *
  * Why the tables compose (all of this is linearity of CRC over GF(2)):
  *  - A register value c before two bytes (a, b) acts like XORing c into those bytes:
- *    crc(c; a, b) = crc(0; a ^ c>>8, b ^ c&0xFF). So `crc = PAIR[crc ^ (a << 8 | b)]` where
- *    PAIR[x] is the CRC of the two bytes of x.
+ *    crc(c; a, b) = crc(0; a ^ c>>8, b ^ c&0xFF).
  *  - The CRC of bytes (b0 … b7) from register 0 is S7[b0] ^ S6[b1] ^ … ^ S0[b7], where Sk[i] is
  *    the CRC of byte i followed by k zero bytes; a register c folds into b0, b1 as above.
+ *  - So for any L >= 1 bytes m: crc(c; m) = crc(c; L zero bytes) ^ crc(0; m). The first term is
+ *    the register "shifted" by L bytes, two lookups (SHIFT_HI, SHIFT_LO); the second depends only
+ *    on m. For one UTF-16 unit u (not half of a surrogate pair), m is u's 1, 2 or 3 UTF-8 bytes
+ *    and crc(0; m) is UNIT_CRC[u], a 64K table indexed by the unit, not by the running CRC, so
+ *    its lookup is off the dependency chain.
  */
 
 const POLY = 0x1021;
@@ -56,12 +60,43 @@ const [S0, S1, S2, S3, S4, S5, S6, S7] = S as [Uint16Array, Uint16Array, Uint16A
 
 /** T0[i]: CRC of the single byte i (Redis's `crc16tab`). T0[1] = 0x1021, T0[255] = 0x1EF0. */
 export const CRC16_TABLE: Uint16Array = S0;
-/** PAIR[x]: CRC of the two bytes x >> 8, x & 0xFF (128 KiB, built once at load). */
-const PAIR = new Uint16Array(65536);
-for (let x = 0; x < 65536; x++) PAIR[x] = entry(S1, x >>> 8) ^ entry(S0, x & 0xff);
+/** The CRC from register 0 of a short byte sequence (table building only). */
+function crcOfBytes(bytes: readonly number[]): number {
+  let crc = 0;
+  for (const b of bytes) crc = ((crc << 8) & 0xffff) ^ entry(S0, (crc >>> 8) ^ b);
+  return crc;
+}
+/** The UTF-8 bytes of one UTF-16 unit, a surrogate (lone) as U+FFFD, EF BF BD. */
+function unitUtf8(unit: number): number[] {
+  const u = (unit & 0xf800) === 0xd800 ? 0xfffd : unit;
+  if (u < 0x80) return [u];
+  if (u < 0x800) return [0xc0 | (u >>> 6), 0x80 | (u & 0x3f)];
+  return [0xe0 | (u >>> 12), 0x80 | ((u >>> 6) & 0x3f), 0x80 | (u & 0x3f)];
+}
+/**
+ * UNIT_CRC[u]: the CRC from register 0 of unit u's UTF-8 bytes, a surrogate's as U+FFFD's
+ * (128 KiB, built once at load). A surrogate pair is not looked up here (crc16Utf8Units).
+ */
+const UNIT_CRC = new Uint16Array(65536);
+for (let u = 0; u < 65536; u++) UNIT_CRC[u] = crcOfBytes(unitUtf8(u));
+/**
+ * The register shifted through L = 1, 2, 3 zero bytes, at offset (L - 1) << 8:
+ * crc(c; L zeros) = SHIFT_HI[o | c >> 8] ^ SHIFT_LO[o | c & 0xFF]. L = 1: S0[c >> 8] ^ (c << 8);
+ * L = 2: S1[c >> 8] ^ S0[c & 0xFF]; L = 3: S2[c >> 8] ^ S1[c & 0xFF].
+ */
+const SHIFT_HI = new Uint16Array(3 * 256);
+const SHIFT_LO = new Uint16Array(3 * 256);
+for (let x = 0; x < 256; x++) {
+  SHIFT_HI[x] = entry(S0, x);
+  SHIFT_LO[x] = (x << 8) & 0xffff;
+  SHIFT_HI[256 | x] = entry(S1, x);
+  SHIFT_LO[256 | x] = entry(S0, x);
+  SHIFT_HI[512 | x] = entry(S2, x);
+  SHIFT_LO[512 | x] = entry(S1, x);
+}
 
 // The loops below read tables at indices < 256 (bytes, or a 16-bit value >>> 8 / & 0xff) or
-// < 65536 (PAIR), and bytes at indices < end <= length: `as number` states what the bounds prove.
+// < 65536 (UNIT_CRC, by a UTF-16 unit) or < 768 (the shift tables), and bytes at indices < end <= length: `as number` states what the bounds prove.
 
 /**
  * CRC-16/XMODEM of `bytes[start, end)`, continuing from register `crc` (0 for a fresh CRC).
@@ -80,9 +115,9 @@ export function crc16(bytes: Uint8Array, start = 0, end: number = bytes.length, 
 
 /**
  * CRC-16/XMODEM of the UTF-8 encoding of `s.slice(start, end)`, without encoding it, continuing
- * from register `crc` (0 for a fresh CRC). While the
- * text is ASCII, 8 units take one sliced step; from the first block that is not all ASCII on (a
- * string with one non-ASCII unit is usually text that has more), units are encoded one by one.
+ * from register `crc` (0 for a fresh CRC). While the text is ASCII, 8 units take one sliced step;
+ * from the first block that is not all ASCII on (a string with one non-ASCII unit is usually text
+ * that has more), and for the last 0–7 units, one unit a step (crc16Utf8Units).
  */
 export function crc16Utf8(s: string, start = 0, end: number = s.length, crc = 0): number {
   let i = start;
@@ -100,34 +135,7 @@ export function crc16Utf8(s: string, start = 0, end: number = s.length, crc = 0)
     crc = (S7[x >>> 8] as number) ^ (S6[x & 0xff] as number) ^ (S5[c2] as number) ^ (S4[c3] as number)
       ^ (S3[c4] as number) ^ (S2[c5] as number) ^ (S1[c6] as number) ^ (S0[c7] as number);
   }
-  // The ASCII tail (under 8 units) inline: 4, then 2, then 1 unit per step.
-  if (i + 3 < end) {
-    const c0 = s.charCodeAt(i);
-    const c1 = s.charCodeAt(i + 1);
-    const c2 = s.charCodeAt(i + 2);
-    const c3 = s.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) < 0x80) {
-      const x = crc ^ ((c0 << 8) | c1);
-      crc = (S3[x >>> 8] as number) ^ (S2[x & 0xff] as number) ^ (S1[c2] as number) ^ (S0[c3] as number);
-      i += 4;
-    }
-  }
-  if (i + 1 < end) {
-    const c0 = s.charCodeAt(i);
-    const c1 = s.charCodeAt(i + 1);
-    if ((c0 | c1) < 0x80) {
-      crc = PAIR[crc ^ ((c0 << 8) | c1)] as number;
-      i += 2;
-    }
-  }
-  if (i + 1 === end) {
-    const c0 = s.charCodeAt(i);
-    if (c0 < 0x80) {
-      crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ c0] as number);
-      i += 1;
-    }
-  }
-  return i < end ? crc16Utf8Units(s, i, end, crc) : crc;
+  return crc16Utf8Units(s, i, end, crc);
 }
 
 /**
@@ -135,40 +143,33 @@ export function crc16Utf8(s: string, start = 0, end: number = s.length, crc = 0)
  * one Node's `Buffer.from(s, 'utf8')` and `TextEncoder` use): a surrogate pair is one 4-byte
  * sequence; a lone surrogate (a high one not followed by a low one inside [start, end), or a low
  * one not preceded by a high one) becomes U+FFFD, bytes EF BF BD.
+ *
+ * One step per unit, the same for 1-, 2- and 3-byte units: the register shifted by the unit's
+ * byte count L, XOR the unit's own CRC (the header comment). L - 1 = (u >= 0x80) + (u >= 0x800),
+ * computed from sign bits, so there is no branch on the byte count: on mixed text (ASCII, Latin,
+ * CJK interleaved) such a branch is mispredicted on a large share of units, and that, not the
+ * table lookups, was most of the old encoder's time. The one branch left is for a high surrogate
+ * followed by a low one (4 bytes, one sliced step of four lookups); a lone surrogate is the table's
+ * U+FFFD entry.
  */
 function crc16Utf8Units(s: string, start: number, end: number, crc: number): number {
   let i = start;
   while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) {
-      // ASCII: two characters per PAIR lookup when the next one is ASCII too.
-      if (i + 1 < end) {
-        const d = s.charCodeAt(i + 1);
-        if (d < 0x80) {
-          crc = PAIR[crc ^ ((c << 8) | d)] as number;
-          i += 2;
-          continue;
-        }
+    const u = s.charCodeAt(i);
+    if ((u & 0xfc00) === 0xd800 && i + 1 < end) {
+      const d = s.charCodeAt(i + 1);
+      if ((d & 0xfc00) === 0xdc00) {
+        // 4 bytes 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx: one step as in the sliced tables.
+        const cp = ((u - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        const x = crc ^ (((0xf0 | (cp >>> 18)) << 8) | (0x80 | ((cp >>> 12) & 0x3f)));
+        crc = (S3[x >>> 8] as number) ^ (S2[x & 0xff] as number) ^ (S1[0x80 | ((cp >>> 6) & 0x3f)] as number) ^ (S0[0x80 | (cp & 0x3f)] as number);
+        i += 2;
+        continue;
       }
-      crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ c] as number);
-      i += 1;
-    } else if (c < 0x800) {
-      // 2 bytes: 110xxxxx 10xxxxxx, exactly one pair lookup.
-      crc = PAIR[crc ^ (((0xc0 | (c >>> 6)) << 8) | (0x80 | (c & 0x3f)))] as number;
-      i += 1;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      // A surrogate pair: 4 bytes 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx, two pair lookups.
-      const cp = ((c - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00) + 0x10000;
-      crc = PAIR[crc ^ (((0xf0 | (cp >>> 18)) << 8) | (0x80 | ((cp >>> 12) & 0x3f)))] as number;
-      crc = PAIR[crc ^ (((0x80 | ((cp >>> 6) & 0x3f)) << 8) | (0x80 | (cp & 0x3f)))] as number;
-      i += 2;
-    } else {
-      // 3 bytes: the rest of the BMP, and a lone surrogate, which is encoded as U+FFFD.
-      const u = (c & 0xf800) === 0xd800 ? 0xfffd : c;
-      crc = PAIR[crc ^ (((0xe0 | (u >>> 12)) << 8) | (0x80 | ((u >>> 6) & 0x3f)))] as number;
-      crc = ((crc << 8) & 0xffff) ^ (S0[(crc >>> 8) ^ (0x80 | (u & 0x3f))] as number);
-      i += 1;
     }
+    const o = (((0x7f - u) >>> 31) + ((0x7ff - u) >>> 31)) << 8;
+    crc = (SHIFT_HI[o | (crc >>> 8)] as number) ^ (SHIFT_LO[o | (crc & 0xff)] as number) ^ (UNIT_CRC[u] as number);
+    i += 1;
   }
   return crc;
 }
@@ -215,8 +216,9 @@ function crc16KeyStringRest(key: string, i: number, crc: number): number {
     const close = key.indexOf('}', open + 1);
     if (close > open + 1) return crc16Utf8(key, open + 1, close);
   }
-  // No tag (no `{`, or `{}` / an unterminated one): the whole key, continuing from unit i.
-  return crc16Utf8(key, i, key.length, crc);
+  // No tag (no `{`, or `{}` / an unterminated one): the whole key, continuing from unit i. Unit i
+  // is a `{` or not ASCII, so the 8-unit blocks of crc16Utf8 would stop at once: the unit loop.
+  return crc16Utf8Units(key, i, key.length, crc);
 }
 
 /**
