@@ -212,13 +212,40 @@ export function crc16KeyString(key: string): number {
 /** crc16KeyString from unit i (a `{`, or the first non-ASCII unit, with no `{` before it). */
 function crc16KeyStringRest(key: string, i: number, crc: number): number {
   const open = key.charCodeAt(i) === 0x7b ? i : key.indexOf('{', i + 1);
-  if (open !== -1) {
-    const close = key.indexOf('}', open + 1);
-    if (close > open + 1) return crc16Utf8(key, open + 1, close);
-  }
+  const tag = open === -1 ? -1 : crc16Tag(key, open + 1);
+  if (tag !== -1) return tag;
   // No tag (no `{`, or `{}` / an unterminated one): the whole key, continuing from unit i. Unit i
   // is a `{` or not ASCII, so the 8-unit blocks of crc16Utf8 would stop at once: the unit loop.
   return crc16Utf8Units(key, i, key.length, crc);
+}
+
+/**
+ * The CRC of the tag that starts at unit `from` (just after the first `{`) and ends before the
+ * next `}`, found and hashed in one pass (no indexOf call, no second read), one unit a step as in
+ * crc16Utf8Units; -1 when there is no tag: no `}` after the `{`, or `{}`.
+ */
+function crc16Tag(key: string, from: number): number {
+  const n = key.length;
+  let crc = 0;
+  let i = from;
+  while (i < n) {
+    const u = key.charCodeAt(i);
+    if (u === 0x7d) return i > from ? crc : -1;
+    if ((u & 0xfc00) === 0xd800 && i + 1 < n) {
+      const d = key.charCodeAt(i + 1);
+      if ((d & 0xfc00) === 0xdc00) {
+        const cp = ((u - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        const x = crc ^ (((0xf0 | (cp >>> 18)) << 8) | (0x80 | ((cp >>> 12) & 0x3f)));
+        crc = (S3[x >>> 8] as number) ^ (S2[x & 0xff] as number) ^ (S1[0x80 | ((cp >>> 6) & 0x3f)] as number) ^ (S0[0x80 | (cp & 0x3f)] as number);
+        i += 2;
+        continue;
+      }
+    }
+    const o = (((0x7f - u) >>> 31) + ((0x7ff - u) >>> 31)) << 8;
+    crc = (SHIFT_HI[o | (crc >>> 8)] as number) ^ (SHIFT_LO[o | (crc & 0xff)] as number) ^ (UNIT_CRC[u] as number);
+    i += 1;
+  }
+  return -1;
 }
 
 /**
