@@ -15,6 +15,11 @@
 // redis-parser does. It is RESP2 only, so on the RESP3 rows it reads the RESP2 bytes redis-parser
 // reads. The four run interleaved, round by round; ratios are redis-parser CPU ÷ ours.
 // ONLY=<regex> runs the matching rows only; the load average is printed before and after.
+// Second harness (V8 feedback from earlier rows skews later ones: redis-parser measured 8 ns on
+// `$-1` here and 11–14 ns in decode-floor.ts): FRESH=1 runs every row in its own fresh node
+// process (this file, ONLY set to that row), with only the bare `execute` and redis-parser
+// alternating (CONTENDERS=exec,parser; any subset of tagged,parser,push,exec works in one process).
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { encodeMany, reply, RespBareDecoder, RespDecoder, type IntegerMode, type RespValue } from '@protolab/resp';
@@ -86,8 +91,22 @@ const median = (a: readonly number[]): number => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 
-console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`${'reply'.padEnd(26)} ${'tagged'.padStart(6)} ${'push'.padStart(6)} ${'exec'.padStart(6)} ${'parser'.padStart(6)} ns/reply | ratio (median, range over ${ROUNDS} rounds): tagged | bare push | bare exec`);
+const load = (): string => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+if (process.env['FRESH'] === '1') {
+  // One child process per row: no row's type feedback reaches another row's code.
+  console.log(load());
+  const only = new RegExp(process.env['ONLY'] ?? '');
+  for (const { name } of kinds.filter((k) => only.test(k.name))) {
+    const env = { ...process.env, FRESH: '0', HEADER: '0', ONLY: `^${escapeRe(name)}$`, CONTENDERS: process.env['CONTENDERS'] ?? 'exec,parser' };
+    process.stdout.write(execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, encoding: 'utf8' }));
+  }
+  console.log(load());
+  process.exit(0);
+}
+const CONTENDERS = new Set((process.env['CONTENDERS'] ?? 'tagged,parser,push,exec').split(','));
+if (process.env['HEADER'] !== '0') console.log(load());
+if (process.env['HEADER'] !== '0') console.log(`${'reply'.padEnd(26)} ${'tagged'.padStart(6)} ${'push'.padStart(6)} ${'exec'.padStart(6)} ${'parser'.padStart(6)} ns/reply | ratio (median, range over ${ROUNDS} rounds): tagged | bare push | bare exec`);
 const split = (corpus: Uint8Array, size: number): Buffer[] => {
   const chunks: Buffer[] = [];
   for (let o = 0; o < corpus.length; o += size) chunks.push(Buffer.from(corpus.slice(o, o + size)));
@@ -118,6 +137,7 @@ for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536 } 
   const t: [number[], number[], number[], number[]] = [[], [], [], []];
   for (let r = 0; r < ROUNDS + 2; r++) {
     [ours, theirs, barePush, bareExec].forEach((fn, i) => {
+      if (!CONTENDERS.has(['tagged', 'parser', 'push', 'exec'][i] ?? '')) return;
       const c0 = process.cpuUsage();
       fn();
       const c = process.cpuUsage(c0);
@@ -125,10 +145,11 @@ for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536 } 
     });
   }
   const cell = (mine: readonly number[]): string => {
+    if (mine.length === 0) return '-';
     const ratios = mine.map((a, i) => (t[1][i] ?? NaN) / a);
     return `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
   };
-  const ns = (a: readonly number[], w: number): string => ((median(a) * 1000) / n).toFixed(0).padStart(w);
+  const ns = (a: readonly number[], w: number): string => (a.length === 0 ? '-' : ((median(a) * 1000) / n).toFixed(0)).padStart(w);
   console.log(`${name.padEnd(26)} ${ns(t[0], 6)} ${ns(t[2], 6)} ${ns(t[3], 6)} ${ns(t[1], 6)}          | ${cell(t[0]).padEnd(20)} | ${cell(t[2]).padEnd(20)} | ${cell(t[3])}${sink < 0 ? '' : ''}`);
 }
-console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+if (process.env['HEADER'] !== '0') console.log(load());

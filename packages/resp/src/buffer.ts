@@ -18,6 +18,8 @@
  */
 const LF = 10;
 const ARENA_SIZE = 256 * 1024;
+/** The least an aggregate's unknown remainder is taken in (see consume). */
+const PIECE = 4096;
 
 /** Uninitialised memory is fine: only bytes copied in are ever read or handed out. */
 function allocUnsafe(n: number): Uint8Array {
@@ -25,8 +27,23 @@ function allocUnsafe(n: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
+/**
+ * Copies src[from, to) to dst at `at`. Short runs by a loop: `set(src.subarray(…))` makes a view
+ * object per call, which with 100-byte chunks was most of the cost of joining them (issue 19).
+ */
+function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: number): void {
+  if (to - from > 64) {
+    dst.set(src.subarray(from, to), at);
+    return;
+  }
+  for (let i = from; i < to; i++) dst[at++] = src[i] ?? 0;
+}
+
 export class ByteQueue {
   buf: Uint8Array = new Uint8Array(0);
+  /** `buf.buffer` and `buf.byteOffset`, kept with `buf` (the getters cost per read). */
+  ab: ArrayBufferLike = this.buf.buffer;
+  bo = 0;
   start = 0;
   end = 0;
   /** Absolute offset of buf[0]. */
@@ -54,20 +71,26 @@ export class ByteQueue {
 
   /**
    * Feeds `input` to `parse` (which consumes from `start` as far as it can). `need()` tells the
-   * absolute offset the unfinished element needs, or 0 when it waits for the end of a line.
+   * absolute offset the unfinished element needs, 0 when it waits for the end of a line, or
+   * Infinity inside an aggregate (whose bytes are kept whole until its last one arrives).
    */
   consume(input: Uint8Array, need: () => number, parse: () => void): void {
-    // A plain Uint8Array view even when given a Buffer: element access stays monomorphic, and
-    // the values handed out are plain Uint8Arrays whatever the caller pushed.
-    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     const chunkBase = this.base + this.end;
+    const length = input.length;
     let off = 0;
-    while (off < chunk.length) {
+    while (off < length) {
       if (this.start === this.end) {
-        this.buf = chunk;
+        // A plain Uint8Array view even when given a Buffer: element access stays monomorphic,
+        // and the values handed out are plain Uint8Arrays whatever the caller pushed. Made only
+        // here, where the chunk is read in place (the copies below read `input` itself).
+        const ab = input.buffer;
+        const bo = input.byteOffset;
+        this.buf = input.constructor === Uint8Array ? input : new Uint8Array(ab, bo, length);
+        this.ab = ab;
+        this.bo = bo;
         this.base = chunkBase;
         this.start = off;
-        this.end = chunk.length;
+        this.end = length;
         this.owned = false;
         parse();
         return;
@@ -75,24 +98,38 @@ export class ByteQueue {
       const n = need();
       let take: number;
       let completes = false;
-      if (n > 0) {
+      if (n === Infinity) {
+        // An aggregate whose end is not known yet: a piece twice what is buffered (at least
+        // PIECE), so a small aggregate straddling two 64 KiB chunks no longer costs a copy of the
+        // whole second chunk (issue 19: half of a mixed reply stream was copied), and a long
+        // one still arrives in O(log n) pieces. The rest of the chunk is then read in place.
+        take = Math.max(PIECE, 2 * (this.end - this.start));
+      } else if (n > 0) {
         take = n - (this.base + this.end);
-        completes = take > 0 && take <= chunk.length - off;
+        completes = take > 0 && take <= length - off;
       } else {
-        const lf = chunk.indexOf(LF, off);
-        take = lf < 0 ? chunk.length - off : lf + 1 - off;
+        const lf = input.indexOf(LF, off);
+        take = lf < 0 ? length - off : lf + 1 - off;
       }
-      if (take <= 0 || take > chunk.length - off) take = chunk.length - off;
-      this.appendOwned(chunk, off, off + take, completes);
+      if (take <= 0 || take > length - off) take = length - off;
+      this.appendOwned(input, off, off + take, completes);
       off += take;
       parse();
+      const first = this.base + this.start;
+      if (this.start < this.end && first >= chunkBase) {
+        // What is left came from this chunk alone (the element that straddled is done): read it
+        // in place from there on. The parsers keep absolute offsets, so the same bytes at the
+        // same offsets in another buffer resume exactly (as after `grow` moves them).
+        off = first - chunkBase;
+        this.end = this.start;
+      }
     }
   }
 
   private appendOwned(chunk: Uint8Array, from: number, to: number, completes: boolean): void {
     const len = to - from;
     if (!this.owned || this.end + len > this.buf.length) this.grow(len, completes);
-    this.buf.set(chunk.subarray(from, to), this.end);
+    copyBytes(this.buf, this.end, chunk, from, to);
     this.end += len;
     this.copied += len;
   }
@@ -113,12 +150,17 @@ export class ByteQueue {
         this.arena = allocUnsafe(ARENA_SIZE);
         this.arenaPos = 0;
       }
-      next = this.arena.subarray(this.arenaPos, this.arenaPos + cap);
+      // The constructor, not subarray (which looks up the species constructor on every call).
+      this.ab = this.arena.buffer;
+      this.bo = this.arena.byteOffset + this.arenaPos;
+      next = new Uint8Array(this.ab, this.bo, cap);
       this.arenaPos += cap;
     } else {
       next = allocUnsafe(cap);
+      this.ab = next.buffer;
+      this.bo = next.byteOffset;
     }
-    next.set(this.buf.subarray(this.start, this.end), 0);
+    copyBytes(next, 0, this.buf, this.start, this.end);
     this.copied += keep;
     this.base += this.start;
     this.buf = next;
@@ -130,6 +172,8 @@ export class ByteQueue {
   reset(): void {
     this.base += this.end;
     this.buf = new Uint8Array(0);
+    this.ab = this.buf.buffer;
+    this.bo = 0;
     this.start = 0;
     this.end = 0;
     this.owned = false;

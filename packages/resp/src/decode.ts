@@ -205,8 +205,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       this.need = 0;
     }
     let pos = Math.max(this.cursor - base, q.start);
-    this.ab = q.buf.buffer;
-    this.bo = q.buf.byteOffset;
+    this.ab = q.ab;
+    this.bo = q.bo;
     // A line already known to be unfinished, or a value being scanned, stays with the slow path.
     if (this.top === undefined && this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
     while (pos < end) {
@@ -292,8 +292,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   /** Builds the value whose every byte is buffered in [from, to), as `parse` would have. */
   private rebuild(from: number, to: number): V {
     this.building = true;
-    this.ab = this.q.buf.buffer;
-    this.bo = this.q.buf.byteOffset;
+    this.ab = this.q.ab;
+    this.bo = this.q.bo;
     this.top = undefined;
     this.outer.length = 0;
     const buf = this.q.buf;
