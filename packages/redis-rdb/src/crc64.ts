@@ -8,9 +8,12 @@
  */
 export const CRC64_JONES_POLY_REFLECTED = 0x95ac9329ac4bc9b5n;
 
-// T[k][i] for k = 0..7, low and high 32-bit halves.
-const LO = new Uint32Array(8 * 256);
-const HI = new Uint32Array(8 * 256);
+// T[k][i] for k = 0..7, low and high 32-bit halves, held as int32: every value in `update` then
+// stays a small integer even in unoptimized code, where a uint32 above 2^31 is a heap number
+// (issue 19: decodeRdb calls `update` once per file, so its loop ran mostly before optimization
+// and allocated ~100 MB of heap numbers for a 53 MB file).
+const LO = new Int32Array(8 * 256);
+const HI = new Int32Array(8 * 256);
 {
   const polyLo = Number(CRC64_JONES_POLY_REFLECTED & 0xffffffffn) >>> 0;
   const polyHi = Number(CRC64_JONES_POLY_REFLECTED >> 32n) >>> 0;
@@ -52,28 +55,28 @@ export class Crc64 {
   }
 
   update(bytes: Uint8Array, start = 0, end = bytes.length): this {
-    let lo = this.lo;
-    let hi = this.hi;
+    let lo = this.lo | 0;
+    let hi = this.hi | 0;
     let i = start;
-    // slicing-by-8: fold 8 input bytes per step
+    // slicing-by-8: fold 8 input bytes per step (all int32 arithmetic, see LO / HI)
     while (end - i >= 8) {
-      const a = (lo ^ ((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24))) >>> 0;
-      const b = (hi ^ ((bytes[i + 4] ?? 0) | ((bytes[i + 5] ?? 0) << 8) | ((bytes[i + 6] ?? 0) << 16) | ((bytes[i + 7] ?? 0) << 24))) >>> 0;
-      const i7 = 7 * 256 + (a & 0xff), i6 = 6 * 256 + ((a >>> 8) & 0xff);
-      const i5 = 5 * 256 + ((a >>> 16) & 0xff), i4 = 4 * 256 + (a >>> 24);
-      const i3 = 3 * 256 + (b & 0xff), i2 = 2 * 256 + ((b >>> 8) & 0xff);
-      const i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
-      lo = ((LO[i7] ?? 0) ^ (LO[i6] ?? 0) ^ (LO[i5] ?? 0) ^ (LO[i4] ?? 0) ^ (LO[i3] ?? 0) ^ (LO[i2] ?? 0) ^ (LO[i1] ?? 0) ^ (LO[i0] ?? 0)) >>> 0;
-      hi = ((HI[i7] ?? 0) ^ (HI[i6] ?? 0) ^ (HI[i5] ?? 0) ^ (HI[i4] ?? 0) ^ (HI[i3] ?? 0) ^ (HI[i2] ?? 0) ^ (HI[i1] ?? 0) ^ (HI[i0] ?? 0)) >>> 0;
+      const a = lo ^ ((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24));
+      const b = hi ^ ((bytes[i + 4] ?? 0) | ((bytes[i + 5] ?? 0) << 8) | ((bytes[i + 6] ?? 0) << 16) | ((bytes[i + 7] ?? 0) << 24));
+      const i7 = 7 * 256 + (a & 0xff), i6 = 6 * 256 + ((a >> 8) & 0xff);
+      const i5 = 5 * 256 + ((a >> 16) & 0xff), i4 = 4 * 256 + ((a >> 24) & 0xff);
+      const i3 = 3 * 256 + (b & 0xff), i2 = 2 * 256 + ((b >> 8) & 0xff);
+      const i1 = 256 + ((b >> 16) & 0xff), i0 = (b >> 24) & 0xff;
+      lo = (LO[i7] ?? 0) ^ (LO[i6] ?? 0) ^ (LO[i5] ?? 0) ^ (LO[i4] ?? 0) ^ (LO[i3] ?? 0) ^ (LO[i2] ?? 0) ^ (LO[i1] ?? 0) ^ (LO[i0] ?? 0);
+      hi = (HI[i7] ?? 0) ^ (HI[i6] ?? 0) ^ (HI[i5] ?? 0) ^ (HI[i4] ?? 0) ^ (HI[i3] ?? 0) ^ (HI[i2] ?? 0) ^ (HI[i1] ?? 0) ^ (HI[i0] ?? 0);
       i += 8;
     }
     for (; i < end; i++) {
       const idx = (lo ^ (bytes[i] ?? 0)) & 0xff;
-      lo = ((LO[idx] ?? 0) ^ ((lo >>> 8) | ((hi & 0xff) << 24))) >>> 0;
-      hi = ((HI[idx] ?? 0) ^ (hi >>> 8)) >>> 0;
+      lo = (LO[idx] ?? 0) ^ (((lo >> 8) & 0xffffff) | (hi << 24));
+      hi = (HI[idx] ?? 0) ^ ((hi >> 8) & 0xffffff);
     }
-    this.lo = lo;
-    this.hi = hi;
+    this.lo = lo >>> 0;
+    this.hi = hi >>> 0;
     return this;
   }
 

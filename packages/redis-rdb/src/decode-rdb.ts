@@ -54,9 +54,9 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
     current = x;
     return x;
   };
-  setEntrySink(dec, (e) => {
+  setEntrySink(dec, (e, h) => {
     const x = current?.d.db === e.db ? current : dbFor(e.db);
-    x.add(e);
+    x.add(e, h);
   });
   try {
     dec.finish(bytes, (r) => {
@@ -119,14 +119,15 @@ class KeyHashes {
 
   constructor(readonly d: DecodedDatabase) {}
 
-  add(e: DecodedEntry): void {
+  /** `h`: the FNV-1a hash of `e`'s key (`fnv1a`, as the decoder took it) */
+  add(e: DecodedEntry, h: number): void {
     const n = this.d.entries.length;
     if (n === this.hashes.length) {
       const h = new Int32Array(n * 2);
       h.set(this.hashes);
       this.hashes = h;
     }
-    this.hashes[n] = Entry.keyHash(e);
+    this.hashes[n] = h;
     this.d.entries.push(e);
   }
 

@@ -31,7 +31,7 @@
 import { defined, RdbFormatError } from './errors.js';
 import { Crc64 } from './crc64.js';
 import { allocBytes, bytesToAscii } from './bytes.js';
-import { Entry, EntryWithTtl, type DecodedEntry } from './entry.js';
+import { Entry, EntryWithTtl, fnv1a, type DecodedEntry } from './entry.js';
 import { NeedMore, RdbReader } from './reader.js';
 import { rdbLoadObject } from './load-object.js';
 import { EMPTY_KEY } from './load-shared.js';
@@ -89,8 +89,11 @@ type Phase = 'header' | 'body' | 'done';
  */
 const RETRY_GROWTH = 4;
 
-/** decodeRdb's private way to receive entries without a `{ kind: 'entry' }` wrapper per key. */
-export let setEntrySink: (d: RdbDecoder, f: (e: DecodedEntry) => void) => void;
+/**
+ * decodeRdb's private way to receive entries without a `{ kind: 'entry' }` wrapper per key, each
+ * with the FNV-1a hash of its key (taken while the key's bytes were just read, for the duplicate check).
+ */
+export let setEntrySink: (d: RdbDecoder, f: (e: DecodedEntry, keyHash: number) => void) => void;
 
 export class RdbDecoder {
   private chunks: Uint8Array[] = [];
@@ -116,8 +119,10 @@ export class RdbDecoder {
   private readonly verify: boolean;
   /** the entry `parseRecord()` just read when it returned null (entries are not wrapped on the in-memory path) */
   private entryOut: DecodedEntry | undefined;
+  /** with a sink: the FNV-1a hash of `entryOut`'s key */
+  private keyHashOut = 0;
   /** decodeRdb's sink: entries go here unwrapped (set through `setEntrySink`, never by users) */
-  private onEntry: ((e: DecodedEntry) => void) | undefined;
+  private onEntry: ((e: DecodedEntry, keyHash: number) => void) | undefined;
   version = 0;
   db = 0;
   /** set once EOF + checksum were read: the offset just past the RDB payload */
@@ -238,7 +243,7 @@ export class RdbDecoder {
           // an entry (never the EOF record); its bytes are hashed later, with their neighbours'
           const e = defined(this.entryOut, 'parseRecord returns null only after setting entryOut');
           this.entryOut = undefined;
-          if (onEntry !== undefined) onEntry(e);
+          if (onEntry !== undefined) onEntry(e, this.keyHashOut);
           else sink({ kind: 'entry', entry: e });
           continue;
         }
@@ -410,6 +415,7 @@ export class RdbDecoder {
       : new EntryWithTtl(this.db, r.buf, kAt, kArr, vStart, value, type, typeName, r.enc, offset, expireAtMs);
     if (lruIdle !== undefined) entry.lruIdle = lruIdle;
     if (lfuFreq !== undefined) entry.lfuFreq = lfuFreq;
+    if (this.onEntry !== undefined) this.keyHashOut = kArr === undefined ? fnv1a(r.buf, kOff, kOff + kLen) : fnv1a(kArr, 0, kArr.length);
     this.entryOut = entry;
     return null;
   }

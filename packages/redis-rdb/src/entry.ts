@@ -79,7 +79,7 @@ export class Entry implements DecodedEntry {
         return view(this.#buf, lenEnd, lenEnd + n);
       },
       set(this: Entry, k: Uint8Array) {
-        this.#kAt = -1 - this.#valueStart();
+        this.#kAt = -1 - Entry.#valueStart(this);
         otherKeys.set(this, k);
       },
       enumerable: true,
@@ -91,7 +91,7 @@ export class Entry implements DecodedEntry {
         if (v !== undefined) return v;
         // Collections are expanded once and cached (their items are costly to make); a string left
         // in the input is a fresh `{ type, value }` over the same bytes per read, like `key`.
-        const x = this.#expand();
+        const x = Entry.#expand(this, false);
         if (x.type !== 'string') this.#value = x;
         return x;
       },
@@ -101,13 +101,6 @@ export class Entry implements DecodedEntry {
       enumerable: true,
       configurable: true,
     };
-  }
-
-  /** FNV-1a of an entry's key bytes, read in place (for decodeRdb's duplicate table). */
-  static keyHash(e: DecodedEntry): number {
-    if (!(e instanceof Entry) || e.#kAt < 0) return fnv1a(e.key, 0, e.key.length);
-    const n = lenAt(e.#buf, e.#kAt);
-    return fnv1a(e.#buf, lenEnd, lenEnd + n);
   }
 
   /** Whether two entries' keys are equal, compared in place. */
@@ -129,7 +122,7 @@ export class Entry implements DecodedEntry {
    */
   static readValue(e: DecodedEntry): RedisValue {
     if (!(e instanceof Entry)) return e.value;
-    const v = e.#value ?? e.#expand(true);
+    const v = e.#value ?? Entry.#expand(e, true);
     return v instanceof PackedValue ? v.plain() : v;
   }
 
@@ -161,22 +154,26 @@ export class Entry implements DecodedEntry {
     return inspect(plain, options);
   }
 
+  // The two helpers below are static, not instance, private methods: a class with private instance
+  // methods gives every instance a hidden brand field (8 more bytes per entry, copied twice by the
+  // scavenger for each of a file's keys: issue 19).
+
+  /** Where the value starts in #buf: after the raw key, or as noted when the key is elsewhere. */
+  static #valueStart(e: Entry): number {
+    const at = e.#kAt;
+    if (at < 0) return -1 - at;
+    const n = lenAt(e.#buf, at);
+    return lenEnd + n;
+  }
+
   /**
    * The value left in the input (already validated by the decoder, see load-object.ts): read its
    * length prefix(es) again — one rdbLoadLen — instead of keeping its range in two more fields.
    */
-  /** Where the value starts in #buf: after the raw key, or as noted when the key is elsewhere. */
-  #valueStart(): number {
-    const at = this.#kAt;
-    if (at < 0) return -1 - at;
-    const n = lenAt(this.#buf, at);
-    return lenEnd + n;
-  }
-
-  #expand(plain = false): RedisValue {
-    const b = this.#buf;
-    let p = this.#valueStart();
-    const type = this.type;
+  static #expand(e: Entry, plain: boolean): RedisValue {
+    const b = e.#buf;
+    let p = Entry.#valueStart(e);
+    const type = e.type;
     const first = byteAt(b, p);
     if (type === RDB_TYPE_STRING && first >> 6 === 3) {
       // INT8/16/32 (rdbLoadIntegerObject): Redis keeps it as a long, we make the decimal text now

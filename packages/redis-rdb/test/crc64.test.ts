@@ -27,6 +27,21 @@ describe('CRC-64/Jones (Redis src/crc64.c)', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => crc64(b) === crc64Bitwise(b)));
   });
 
+  it('a span of a buffer at any byte offset hashes as the bit-at-a-time definition of those bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(7), fc.nat(), fc.nat(), (raw, shift, x, y) => {
+        // a view whose byteOffset is `shift` into its ArrayBuffer, then a [start, end) span of it
+        const buf = new Uint8Array(raw.length + shift);
+        buf.set(raw, shift);
+        const v = buf.subarray(shift);
+        const start = raw.length === 0 ? 0 : x % (raw.length + 1);
+        const end = start + (raw.length === 0 ? 0 : y % (raw.length - start + 1));
+        return new Crc64().update(v, start, end).digest() === crc64Bitwise(raw.subarray(start, end));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('linearity: with init 0 and no final XOR, crc(a XOR b) = crc(a) XOR crc(b) for equal lengths', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 200 }).chain((n) => fc.tuple(fc.uint8Array({ minLength: n, maxLength: n }), fc.uint8Array({ minLength: n, maxLength: n }))), ([a, b]) => {
