@@ -50,7 +50,7 @@ const variants: [string, () => number][] = [
     let h = 0;
     for (let i = 0; i < n; i++) {
       const s = db.dict.get(key(i));
-      if (s !== undefined && (db.expOf[s] ?? 0) > 0 && db.valOf[s] !== undefined) h++;
+      if (s !== undefined && (db.meta[2 * s] ?? 0) > 0 && db.valOf[s] !== undefined) h++;
     }
     return h;
   }],
@@ -59,7 +59,7 @@ const variants: [string, () => number][] = [
     for (let i = 0; i < n; i++) {
       const s = db.dict.get(key(i));
       if (s === undefined) continue;
-      const w = db.expOf[s] ?? NaN;
+      const w = db.meta[2 * s] ?? NaN;
       if (w === w && core.nowFn() > w) continue;
       if (db.valOf[s] !== undefined) h++;
     }

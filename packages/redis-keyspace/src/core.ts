@@ -151,8 +151,8 @@ export class KeyspaceCore {
   lookup(db: Db, key: string): number {
     const slot = db.dict.get(key);
     if (slot === undefined) return -1;
-    if (!Number.isNaN(db.expOf[slot] ?? NaN) && this.expireIfNeeded(db, slot)) return -1;
-    db.lruOf[slot] = this.cmdNow; // lookupKey's LRU update (OBJECT IDLETIME)
+    if (db.hasExpire(slot) && this.expireIfNeeded(db, slot)) return -1;
+    db.setLru(slot, this.cmdNow); // lookupKey's LRU update (OBJECT IDLETIME)
     if (this.maxmemory !== undefined) this.maxmemory.touch(db, slot, this.cmdNow); // updateLFU
     return slot;
   }
@@ -174,7 +174,7 @@ export class KeyspaceCore {
    */
   lookupNoTouch(db: Db, key: string): number {
     const slot = db.dict.get(key);
-    if (slot === undefined || (!Number.isNaN(db.expOf[slot] ?? NaN) && this.expireIfNeeded(db, slot))) {
+    if (slot === undefined || (db.hasExpire(slot) && this.expireIfNeeded(db, slot))) {
       this.stats.keyspaceMisses++;
       return -1;
     }
@@ -190,7 +190,7 @@ export class KeyspaceCore {
     const slot = db.dict.get(key);
     if (slot === undefined) return db.add(key, val);
     db.overwrite(slot, val);
-    db.lruOf[slot] = this.cmdNow;
+    db.setLru(slot, this.cmdNow);
     if (!keepTtl) db.removeExpire(slot);
     return slot;
   }

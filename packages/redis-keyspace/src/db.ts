@@ -3,6 +3,10 @@
  * (key → absolute ms). Storage is columnar to keep memory per key low: a JS Map from key to a
  * slot number, and per-slot arrays for key, value and deadline. The expires dict is an
  * ExpiresDict over the same slot numbers.
+ *
+ * A key's deadline and its LRU time sit side by side in one Float64Array (`meta`: 2·slot the
+ * deadline, 2·slot + 1 the LRU time), so the 16-byte pair a lookup reads and writes is one cache
+ * line: a typed GET of a key with a TTL touches the dict, this pair and the value column.
  */
 import { ExpiresDict } from './expires-dict.js';
 import type { Val } from './values.js';
@@ -18,14 +22,23 @@ export const ASCII_UNKNOWN = 0;
 export const KEY_ASCII = 1;
 export const VALUE_ASCII = 2;
 
+/** A meta column for `slots` slots: every deadline NaN (no TTL), every LRU time 0. */
+function newMeta(slots: number): Float64Array {
+  const m = new Float64Array(2 * slots);
+  for (let i = 0; i < m.length; i += 2) m[i] = NO_EXPIRE;
+  return m;
+}
+
 export class Db {
   readonly id: number;
   readonly dict = new Map<string, number>();
   keyOf: string[] = [];
   valOf: Val[] = [];
-  expOf: Float64Array = new Float64Array(16).fill(NO_EXPIRE);
-  /** robj.lru: the ms time of the key's last access (OBJECT IDLETIME); 0 = never set. */
-  lruOf: Float64Array = new Float64Array(16);
+  /**
+   * Per slot [deadline, lru]: the deadline in ms (NaN = no TTL; the expires dict's value), then
+   * robj.lru, the ms time of the key's last access (OBJECT IDLETIME; 0 = never set).
+   */
+  meta: Float64Array = newMeta(16);
   /** Exact deadlines beyond 2^53 ms (PXAT up to LLONG_MAX), keyed by slot. */
   readonly bigExp = new Map<number, bigint>();
   readonly expires = new ExpiresDict();
@@ -64,13 +77,10 @@ export class Db {
     const s = this.freeSlots.pop();
     if (s !== undefined) return s;
     const slot = this.highWater++;
-    if (slot >= this.expOf.length) {
-      const grown = new Float64Array(this.expOf.length * 2).fill(NO_EXPIRE);
-      grown.set(this.expOf);
-      this.expOf = grown;
-      const lru = new Float64Array(grown.length);
-      lru.set(this.lruOf);
-      this.lruOf = lru;
+    if (2 * slot >= this.meta.length) {
+      const grown = newMeta(this.meta.length);
+      grown.set(this.meta);
+      this.meta = grown;
     }
     return slot;
   }
@@ -84,7 +94,7 @@ export class Db {
     const slot = this.allocSlot();
     this.keyOf[slot] = key;
     this.valOf[slot] = val;
-    this.lruOf[slot] = this.clock.now;
+    this.meta[2 * slot + 1] = this.clock.now;
     this.dict.set(key, slot);
     return slot;
   }
@@ -109,7 +119,7 @@ export class Db {
   deleteSlot(slot: number): void {
     const key = this.keyOf[slot];
     if (key === undefined) throw new KeyspaceError('INTERNAL', `db ${this.id}: deleting free slot ${slot}`);
-    if (!Number.isNaN((this.expOf[slot] ?? NO_EXPIRE))) this.removeExpire(slot);
+    if (!Number.isNaN(this.getExpire(slot))) this.removeExpire(slot);
     this.dict.delete(key);
     this.version++;
     this.keyOf[slot] = '';
@@ -118,17 +128,28 @@ export class Db {
   }
 
   hasExpire(slot: number): boolean {
-    return !Number.isNaN((this.expOf[slot] ?? NO_EXPIRE));
+    return !Number.isNaN(this.getExpire(slot));
   }
 
+  /** The deadline in ms, NaN when the key has no TTL. */
   getExpire(slot: number): number {
-    return (this.expOf[slot] ?? NO_EXPIRE);
+    return this.meta[2 * slot] ?? NO_EXPIRE;
+  }
+
+  /** robj.lru as the ms time of the last access (0: never set). */
+  lruAt(slot: number): number {
+    return this.meta[2 * slot + 1] ?? 0;
+  }
+
+  /** lookupKey's access update: robj.lru = now. */
+  setLru(slot: number, ms: number): void {
+    this.meta[2 * slot + 1] = ms;
   }
 
   /** Exact deadline as bigint (for replies). Only meaningful when hasExpire. */
   getExpireExact(slot: number): bigint {
     const big = this.bigExp.get(slot);
-    return big ?? BigInt((this.expOf[slot] ?? NO_EXPIRE));
+    return big ?? BigInt(this.getExpire(slot));
   }
 
   setExpire(slot: number, whenMs: number | bigint): void {
@@ -142,17 +163,17 @@ export class Db {
       asNum = whenMs;
       if (this.bigExp.size > 0) this.bigExp.delete(slot); // skip the Map op in the common case
     }
-    if (Number.isNaN((this.expOf[slot] ?? NO_EXPIRE))) {
+    if (Number.isNaN(this.getExpire(slot))) {
       this.expires.ensureSlots(this.highWater);
       this.expires.add(slot);
     }
-    this.expOf[slot] = asNum;
+    this.meta[2 * slot] = asNum;
   }
 
   removeExpire(slot: number): boolean {
-    if (Number.isNaN((this.expOf[slot] ?? NO_EXPIRE))) return false;
+    if (Number.isNaN(this.getExpire(slot))) return false;
     this.expires.remove(slot);
-    this.expOf[slot] = NO_EXPIRE;
+    this.meta[2 * slot] = NO_EXPIRE;
     if (this.bigExp.size > 0) this.bigExp.delete(slot);
     return true;
   }
@@ -188,8 +209,7 @@ export class Db {
     this.dict.clear();
     this.keyOf = [];
     this.valOf = [];
-    this.expOf = new Float64Array(16).fill(NO_EXPIRE);
-    this.lruOf = new Float64Array(16);
+    this.meta = newMeta(16);
     this.bigExp.clear();
     this.expires.clear();
     this.expiresCursor = 0;

@@ -92,7 +92,7 @@ function restoreCommand(c: Ctx): RespValue {
       c.propagateAs = out;
     }
   }
-  if (opts.idleSeconds !== undefined) db.lruOf[slot] = c.core.cmdNow - Number(opts.idleSeconds) * 1000;
+  if (opts.idleSeconds !== undefined) db.setLru(slot, c.core.cmdNow - Number(opts.idleSeconds) * 1000);
   c.core.dirty++;
   return OK;
 }

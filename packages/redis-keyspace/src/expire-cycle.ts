@@ -153,7 +153,7 @@ function activeExpireSample(host: ExpireHost, db: Db, num: number, now: number, 
   let checkedBuckets = 0;
   while (sampled < num && checkedBuckets < maxBuckets) {
     db.expiresCursor = db.expires.scan(db.expiresCursor, (slot) => {
-      const t = db.expOf[slot] ?? NaN;
+      const t = db.getExpire(slot);
       const ttl = t - now;
       if (activeExpireCycleTryExpire(host, db, slot, t, now, clock)) expired++;
       if (ttl > 0) {

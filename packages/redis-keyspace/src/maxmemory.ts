@@ -211,7 +211,7 @@ export class Maxmemory implements EvictionHost {
 
   /** OBJECT FREQ: the LFU counter after decay (a key never touched since creation: LFU_INIT_VAL). */
   freq(db: Db, slot: number, nowMs: number): number {
-    const w = this.lfuWord(db, slot) ?? (lfuTimeInMinutes(db.lruOf[slot] ?? nowMs) << 8) | LFU_INIT_VAL;
+    const w = this.lfuWord(db, slot) ?? (lfuTimeInMinutes(db.lruAt(slot)) << 8) | LFU_INIT_VAL;
     return lfuDecrAndReturn(w, nowMs, this.cfg.lfuDecayTime);
   }
 
@@ -246,8 +246,8 @@ export class Maxmemory implements EvictionHost {
     const db = this.db(dbid);
     const slot = db.dict.get(key);
     if (slot === undefined) return undefined;
-    if (isLfu(this.cfg.policy)) return this.lfuWord(db, slot) ?? (lfuTimeInMinutes(db.lruOf[slot] ?? 0) << 8) | LFU_INIT_VAL;
-    return lruClock(db.lruOf[slot] ?? 0);
+    if (isLfu(this.cfg.policy)) return this.lfuWord(db, slot) ?? (lfuTimeInMinutes(db.lruAt(slot)) << 8) | LFU_INIT_VAL;
+    return lruClock(db.lruAt(slot));
   }
 
   expireOf(dbid: number, key: string): number | undefined {

@@ -54,7 +54,7 @@ function objectCommand(c: Ctx): RespValue {
     case 'idletime':
       if (lfu !== undefined) return err(E_LRU);
       // estimateObjectIdleTime at LRU_CLOCK_RESOLUTION 1000 ms, in seconds.
-      return int(Math.max(0, Math.floor(c.core.cmdNow / 1000) - Math.floor((db.lruOf[slot] ?? 0) / 1000)));
+      return int(Math.max(0, Math.floor(c.core.cmdNow / 1000) - Math.floor(db.lruAt(slot) / 1000)));
     default:
       if (lfu === undefined) return err(E_LFU);
       return int(lfu.freq(db, slot, c.core.cmdNow));

@@ -11,6 +11,7 @@ import { E } from './replies.js';
 import { valAt } from './server.js';
 import { KeyspaceError } from './types.js';
 import { RawStr } from './values.js';
+import type { Val } from './values.js';
 
 /** Options for Keyspace.set (SET's flags). */
 export interface SetOptions {
@@ -38,14 +39,27 @@ export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): s
     return undefined;
   }
   const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
-  const when = db.expOf[slot] ?? NaN;
+  const meta = db.meta; // [deadline, lru] of the slot: one 16-byte pair (see Db.meta)
+  const at = 2 * slot;
+  const when = meta[at] ?? NaN;
   if (when === when /* not NaN: the key has a TTL */ && now > when && !core.loading) return expiredOnGet(core, db, slot, now);
-  db.lruOf[slot] = now; // lookupKey's access update, as core.lookup does for the GET command
+  // lookupKey's access update, as core.lookup does for the GET command; a store of the value the
+  // pair already holds (the batched clock's same tick) is skipped, so the line stays clean.
+  if (meta[at + 1] !== now) meta[at + 1] = now;
   if (core.maxmemory !== undefined) core.maxmemory.touch(db, slot, now);
   core.stats.keyspaceHits++;
-  const v = valAt(db, slot);
+  // The value column read here, not through server.ts valAt: valAt's element load is shared by
+  // every command's lookup, and inlined with that (polymorphic) feedback it cost this path
+  // 40–50 % of its time (bench/ttl-get-parts.ts, README "TTL cache cells").
+  const v = db.valOf[slot];
   if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
+  return nonStringValue(db, slot, v);
+}
+
+/** getText's value that is not a plain binary string: a raw string, or WRONGTYPE / a free slot. */
+function nonStringValue(db: Db, slot: number, v: Val | undefined): string {
   if (v instanceof RawStr) return binToText(v.s);
+  if (v === undefined) valAt(db, slot); // throws INTERNAL: a dict entry whose slot holds no value
   throw new KeyspaceError('WRONGTYPE', E.wrongType);
 }
 
@@ -71,7 +85,7 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
   const now = core.nowFn();
   let slot = db.dict.get(k);
   if (slot !== undefined) {
-    const w = db.expOf[slot] ?? NaN;
+    const w = db.getExpire(slot);
     if (w === w && now > w && !core.loading) {
       core.cmdNow = now;
       core.deleteExpiredKeyAndPropagate(db, slot); // lookupKeyWrite's lazy expiry
