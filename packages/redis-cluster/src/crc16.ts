@@ -283,13 +283,20 @@ export function crc16KeyBytes(bytes: Uint8Array): number {
 
 /**
  * crc16KeyBytes once the first `{` is known to be at `open` (>= i), with `crc` the CRC of the
- * bytes before i: the tag when it is non-empty, else the whole key, continuing from i.
+ * bytes before i: the tag when it is non-empty, else the whole key, continuing from i. The tag is
+ * hashed while it is searched for its `}` (one read per byte; tags are short, so one byte a step).
  */
 function crc16KeyBytesRest(bytes: Uint8Array, i: number, open: number, crc: number): number {
   const n = bytes.length;
-  let e = open + 1;
-  while (e < n && bytes[e] !== 0x7d) e++;
-  if (e < n && e > open + 1) return crc16(bytes, open + 1, e, 0);
+  let tag = 0;
+  for (let e = open + 1; e < n; e++) {
+    const b = bytes[e] as number;
+    if (b === 0x7d) {
+      if (e > open + 1) return tag;
+      break;
+    }
+    tag = ((tag << 8) & 0xffff) ^ (S0[(tag >>> 8) ^ b] as number);
+  }
   // `{}` or no `}` after the `{`: no tag, the whole key.
   return crc16(bytes, i, n, crc);
 }
