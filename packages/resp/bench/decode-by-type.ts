@@ -9,6 +9,9 @@
 // RESP3 rows: redis-parser speaks only RESP2, so it reads the RESP2 form a server sends for the
 // same reply (a map as a flat array, a double as a bulk string it leaves unparsed). `chunk` rows
 // cut the stream into 100-byte pieces, so most replies straddle two pushes (the resumable path).
+// `+simple` is also compared in one output form on both sides: `strings both` gives redis-parser
+// returnBuffers: false (a string per `+` line, as ours), `bytes both` gives our bare decoders
+// simpleStrings: 'bytes' (a Uint8Array view per `+` line, as their Buffer slice).
 // The `bare` columns are RespBareDecoder (RESP2 replies as plain JS values, as redis-parser returns
 // them: numbers when safe and bigints beyond, strings, Uint8Arrays, null, RespReplyError objects):
 // `push` returns an array per chunk as RespDecoder does, `exec` hands each reply to a callback as
@@ -49,6 +52,10 @@ interface Cell {
   readonly resp3?: boolean;
   /** Chunk size (default 64 KiB); small chunks cut most replies in two. */
   readonly chunk?: number;
+  /** redis-parser with returnBuffers: false (strings for `+` and `$`), to compare string with string. */
+  readonly theirStrings?: boolean;
+  /** The bare decoders with simpleStrings: 'bytes' (`+` as a view), to compare with their Buffer slices. */
+  readonly bareBytes?: boolean;
 }
 
 const mixed = (): RespValue => {
@@ -64,6 +71,8 @@ const mixed = (): RespValue => {
 const kinds: Cell[] = [
   { name: '+OK', n: 200_000, make: () => reply.ok },
   { name: '+simple (20 chars)', n: 200_000, make: () => reply.simple(word(20)) },
+  { name: '+simple, strings both', n: 200_000, make: () => reply.simple(word(20)), theirStrings: true },
+  { name: '+simple, bytes both', n: 200_000, make: () => reply.simple(word(20)), bareBytes: true },
   { name: '-ERR (error)', n: 200_000, make: () => reply.error('ERR wrong number of arguments') },
   { name: ':42 (small integer)', n: 200_000, make: () => reply.integer(42) },
   { name: ':123456 (integer)', n: 200_000, make: () => reply.integer(123456) },
@@ -113,7 +122,7 @@ const split = (corpus: Uint8Array, size: number): Buffer[] => {
   return chunks;
 };
 const only = new RegExp(process.env['ONLY'] ?? '');
-for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536 } of kinds.filter((k) => only.test(k.name))) {
+for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536, theirStrings = false, bareBytes = false } of kinds.filter((k) => only.test(k.name))) {
   const values = Array.from({ length: n }, make);
   const ourChunks = split(encodeMany(values, { protocol: resp3 ? 3 : 2 }), chunk);
   const theirChunks = split(encodeMany(values), chunk);
@@ -123,15 +132,15 @@ for (const { name, n, make, integers = 'number', resp3 = false, chunk = 65536 } 
     for (const c of ourChunks) sink += d.push(c).length;
   };
   const theirs = (): void => {
-    const p = new RedisParserClass({ returnReply: () => sink++, returnError: () => sink++, returnBuffers: true });
+    const p = new RedisParserClass({ returnReply: () => sink++, returnError: () => sink++, returnBuffers: !theirStrings });
     for (const c of theirChunks) p.execute(c);
   };
   const barePush = (): void => {
-    const d = new RespBareDecoder();
+    const d = new RespBareDecoder({ simpleStrings: bareBytes ? 'bytes' : 'string' });
     for (const c of theirChunks) sink += d.push(c).length;
   };
   const bareExec = (): void => {
-    const d = new RespBareDecoder({ onReply: () => sink++ });
+    const d = new RespBareDecoder({ onReply: () => sink++, simpleStrings: bareBytes ? 'bytes' : 'string' });
     for (const c of theirChunks) d.execute(c);
   };
   const t: [number[], number[], number[], number[]] = [[], [], [], []];

@@ -58,6 +58,12 @@ export interface RespBareDecoderOptions extends Omit<RespDecoderOptions, 'protoc
    * replies included: they are values). Without it `execute` is refused; `push` works either way.
    */
   readonly onReply?: (reply: RespBareReply) => void;
+  /**
+   * `'string'` (the default): a `+` simple string is a JS string (UTF-8). `'bytes'`: a Uint8Array
+   * view of its bytes, exactly as a bulk string is (redis-parser's `returnBuffers: true` gives
+   * Buffer slices for both); cheaper, and exact for any bytes. Error replies stay strings.
+   */
+  readonly simpleStrings?: 'string' | 'bytes';
 }
 
 /** `execute`'s sink: each value straight to the callback, no array. */
@@ -84,10 +90,11 @@ export class RespBareDecoder {
   private readonly sink: CallbackSink | undefined;
 
   constructor(options: RespBareDecoderOptions = {}) {
-    const { onReply, ...limits } = options;
+    const { onReply, simpleStrings = 'string', ...limits } = options;
     this.d = new RespDecoder<'number'>({ ...limits, protocol: 2, integers: 'number' });
     this.sink = onReply === undefined ? undefined : new CallbackSink(onReply);
-    this.d[BARE]((maxBulkLen, maxMultibulkLen, maxDepth) => new BareFastReader(maxBulkLen, maxMultibulkLen, maxDepth), toBare);
+    const bytes = simpleStrings === 'bytes';
+    this.d[BARE]((maxBulkLen, maxMultibulkLen, maxDepth) => new BareFastReader(maxBulkLen, maxMultibulkLen, maxDepth, bytes), toBare, bytes);
   }
 
   /** Returns the replies this chunk completes. Throws RespProtocolError on malformed input. */
@@ -184,6 +191,8 @@ export class BareFastReader implements WholeReader {
     private readonly maxBulkLen: number,
     private readonly maxMultibulkLen: number,
     private readonly maxDepth: number,
+    /** `+` lines as Uint8Array views (`simpleStrings: 'bytes'`). */
+    private readonly simpleBytes = false,
   ) {}
 
   values(values: Sink, from: number, end: number): number {
@@ -213,6 +222,15 @@ export class BareFastReader implements WholeReader {
         ops += 5;
         v = null;
         next = pos + 5;
+      } else if (t === 0x2b && this.simpleBytes) {
+        // `+` as bytes: the CR search and a view, no call (as `line` reads it, same `ops`)
+        let i = pos + 1;
+        while (i < end && buf[i] !== CR) i++;
+        ops += i - pos + 1;
+        if (i + 1 < end && buf[i + 1] === LF) {
+          v = new Uint8Array(this.ab, this.bo + pos + 1, i - pos - 1);
+          next = i + 2;
+        } else tried = true;
       } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
         let i = pos + 1;
         const negative = i < end && buf[i] === MINUS;
@@ -390,6 +408,7 @@ export class BareFastReader implements WholeReader {
     this.ops += i - p + 1;
     if (i + 1 >= end || buf[i + 1] !== LF) return MISS;
     this.pos = i + 2;
+    if (t === 0x2b && this.simpleBytes) return new Uint8Array(this.ab, this.bo + p + 1, i - p - 1);
     if (t === 0x2b && i === p + 3 && buf[p + 1] === 0x4f && buf[p + 2] === 0x4b) return 'OK';
     // ASCII (most status and error lines): one byte per char, the native slice, no second scan.
     const text = high < 0x80 ? latin1Slice.call(buf, p + 1, i) : readUtf8(buf, p + 1, i);

@@ -95,6 +95,11 @@ export abstract class ReplyItemReader {
   /** `q.buf.buffer` and `.byteOffset`, read once per parse: the getters cost per call. */
   protected ab: ArrayBufferLike = new ArrayBuffer(0);
   protected bo = 0;
+  /**
+   * `+` lines as their bytes (set by RespBareDecoder's `simpleStrings: 'bytes'`): built as a bulk,
+   * which the bare output turns into the same Uint8Array view. The tagged output never sets it.
+   */
+  protected simpleBytes = false;
 
   constructor(options: RespDecoderOptions, maxMultibulkLen: number) {
     this.protocol = options.protocol ?? 3;
@@ -250,6 +255,7 @@ export abstract class ReplyItemReader {
   private scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
     switch (type) {
       case 0x2b: // + simple string
+        if (this.simpleBytes) return this.building ? { type: 'bulk', value: new Uint8Array(this.ab, this.bo + pos + 1, cr - pos - 1) } : NULL;
         if (cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b) return OK;
         return this.building ? { type: 'simple', value: readUtf8(buf, pos + 1, cr) } : NULL;
       case 0x2d: // - error

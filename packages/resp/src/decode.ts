@@ -62,9 +62,10 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
    * Bare output (decode-bare.ts RespBareDecoder; not public API): whole replies are read by the
    * reader `make` returns, the ones the resumable path finishes go through `convert`.
    */
-  [BARE](make: (maxBulkLen: number, maxMultibulkLen: number, maxDepth: number) => WholeReader, convert: (v: V) => unknown): void {
+  [BARE](make: (maxBulkLen: number, maxMultibulkLen: number, maxDepth: number) => WholeReader, convert: (v: V) => unknown, simpleBytes: boolean): void {
     this.fast = make(this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
     this.convert = convert;
+    this.simpleBytes = simpleBytes;
   }
 
   /** Hands every value this chunk completes to `sink` (decode-bare.ts execute; not public API). */

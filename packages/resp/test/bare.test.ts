@@ -195,4 +195,43 @@ describe('RespBareDecoder: RESP2 replies as plain values', () => {
     expect(d.midValue).toBe(true);
     expect(() => { d.end(); }).toThrow(expect.objectContaining({ code: 'UNEXPECTED_EOF', offset: 4 }));
   });
+
+  it("simpleStrings: 'bytes' makes a random stream's simple strings their UTF-8 bytes (views, as bulks) and leaves every other reply as the default mode gives it, cut anywhere, by push and by execute", () => {
+    const te = new TextEncoder();
+    const bytesModel = (v: RespValue): Expected => {
+      if (v.type === 'simple') return te.encode(v.value);
+      if (v.type === 'array') return v.value.map(bytesModel);
+      return model(v);
+    };
+    fc.assert(
+      fc.property(
+        replies.chain((vs) => {
+          const input = encodeMany(vs);
+          return fc.tuple(fc.constant(vs), fc.constant(input), cutPoints(input.length));
+        }),
+        ([vs, input, points]) => {
+          const expected = vs.map(bytesModel);
+          const pushed = new RespBareDecoder({ simpleStrings: 'bytes' });
+          const out: Expected[] = [];
+          for (const c of cut(input, points)) out.push(...pushed.push(c).map(seen));
+          pushed.end();
+          expect(out).toEqual(expected);
+          const executed: Expected[] = [];
+          const d = new RespBareDecoder({ simpleStrings: 'bytes', onReply: (r) => executed.push(seen(r)) });
+          for (const c of cut(input, points)) d.execute(c);
+          expect(executed).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("simpleStrings: 'bytes' keeps a status line's bytes exactly (not valid UTF-8 included), whole and at every split point; error replies stay strings", () => {
+    const input = bytes('+OK\r\n+\xff\xfe ok\r\n*2\r\n+\r\n-ERR x\r\n');
+    for (let at = 0; at <= input.length; at++) {
+      const d = new RespBareDecoder({ simpleStrings: 'bytes' });
+      const got = [...d.push(input.subarray(0, at)), ...d.push(input.subarray(at))].map(seen);
+      expect(got).toEqual([bytes('OK'), Uint8Array.of(0xff, 0xfe, 0x20, 0x6f, 0x6b), [new Uint8Array(0), { error: 'ERR x', code: 'ERR' }]]);
+    }
+  });
 });

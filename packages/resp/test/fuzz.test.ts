@@ -55,6 +55,7 @@ const makers: [string, () => Decoder][] = [
   ['RespDecoder (replies, RESP3)', () => new RespDecoder()],
   ['RespDecoder (replies, RESP2)', () => new RespDecoder({ protocol: 2 })],
   ['RespBareDecoder (replies, RESP2, bare values)', () => new RespBareDecoder()],
+  ['RespBareDecoder (simpleStrings: bytes)', () => new RespBareDecoder({ simpleStrings: 'bytes' })],
   ['RespRequestParser (requests, inline allowed)', () => new RespRequestParser()],
   ['RespRequestParser (AOF: strict, no inline)', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
 ];

@@ -19,6 +19,7 @@ const makers: [string, () => Fed][] = [
   ['reply RESP3', () => new RespDecoder()],
   ['reply RESP2, integers as numbers', () => new RespDecoder({ protocol: 2, integers: 'number' })],
   ['reply RESP2, bare values (RespBareDecoder)', () => new RespBareDecoder()],
+  ['reply RESP2, bare values, simple strings as bytes', () => new RespBareDecoder({ simpleStrings: 'bytes' })],
   ['request', () => new RespRequestParser()],
   ['request AOF', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
 ];
