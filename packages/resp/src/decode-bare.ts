@@ -341,7 +341,7 @@ export class BareFastReader implements WholeReader {
     let ops = 0;
     for (let k = 0; k < n; k++) {
       const t = buf[pos] ?? 0;
-      if (t === 0x3a || t === 0x24) {
+      if (t === 0x3a || t === 0x24 || t === 0x2a) {
         let i = pos + 1;
         const negative = i < end && buf[i] === MINUS;
         if (negative) i++;
@@ -363,13 +363,28 @@ export class BareFastReader implements WholeReader {
             if (pos > limit) return this.missAt(pos, ops);
             continue;
           }
-          const stop = next + x;
-          if (!negative && x <= this.maxBulkLen && stop + 2 <= end && buf[stop] === CR && buf[stop + 1] === LF) {
-            ops += i - pos + 1;
-            items[k] = new Uint8Array(this.ab, this.bo + next, x);
-            pos = stop + 2;
-            if (pos > limit) return this.missAt(pos, ops);
-            continue;
+          if (t === 0x2a) {
+            // a nested array (ZRANGE pairs, XRANGE entries…): straight into `array`, with the
+            // checks `value` makes for it; a null array, or one it would refuse, goes to `value`
+            if (!negative && x <= this.maxMultibulkLen && depth + 1 < 64 && depth + 2 < this.maxDepth && 3 * x <= end - next) {
+              this.ops += ops + (i - pos + 1);
+              ops = 0;
+              this.pos = next;
+              const v = this.array(x, depth + 1);
+              if (v === MISS || this.pos > limit) return MISS;
+              items[k] = v;
+              pos = this.pos;
+              continue;
+            }
+          } else {
+            const stop = next + x;
+            if (!negative && x <= this.maxBulkLen && stop + 2 <= end && buf[stop] === CR && buf[stop + 1] === LF) {
+              ops += i - pos + 1;
+              items[k] = new Uint8Array(this.ab, this.bo + next, x);
+              pos = stop + 2;
+              if (pos > limit) return this.missAt(pos, ops);
+              continue;
+            }
           }
         }
       }
