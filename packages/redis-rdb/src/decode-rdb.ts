@@ -206,7 +206,9 @@ function sortByHash(hashes: Int32Array, n: number): Int32Array {
   for (let shift = 0; shift < 32; shift += 16) {
     count.fill(0);
     for (let i = 0; i < n; i++) {
-      const k = ((hashes[i] ?? 0) >>> shift) & 0xffff;
+      // `>>` and a mask, not `>>>`: stays a small integer even before the loop is optimized (a
+      // uint32 above 2^31 is a heap number there, and this loop runs once per decode)
+      const k = ((hashes[i] ?? 0) >> shift) & 0xffff;
       count[k] = (count[k] ?? 0) + 1;
     }
     for (let k = 0, sum = 0; k < 65536; k++) {
@@ -216,7 +218,7 @@ function sortByHash(hashes: Int32Array, n: number): Int32Array {
     }
     for (let i = 0; i < n; i++) {
       const ix = src[i] ?? 0;
-      const k = ((hashes[ix] ?? 0) >>> shift) & 0xffff;
+      const k = ((hashes[ix] ?? 0) >> shift) & 0xffff;
       const at = count[k] ?? 0;
       dst[at] = ix;
       count[k] = at + 1;

@@ -7,8 +7,9 @@
  */
 import { PackedValue, plainPackedValue } from './packed.js';
 import { equalBytes, intToBytes, view } from './bytes.js';
+import { lzfDecompressRange } from './lzf.js';
 import {
-  RDB_ENC_INT8, RDB_ENC_INT16, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET_INTSET,
+  RDB_ENC_INT8, RDB_ENC_INT16, RDB_ENC_LZF, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET_INTSET,
   RDB_TYPE_STRING, RDB_TYPE_ZSET_LISTPACK,
 } from './constants.js';
 import type { Encoding, KeyEntry, RedisValue } from './model.js';
@@ -175,6 +176,12 @@ export class Entry implements DecodedEntry {
     let p = Entry.#valueStart(e);
     const type = e.type;
     const first = byteAt(b, p);
+    if (type === RDB_TYPE_STRING && first === (0xc0 | RDB_ENC_LZF)) {
+      // a small LZF string left in the input (load-string.ts): <len compressed> <len original> <LZF>
+      const clen = lenAt(b, p + 1);
+      const ulen = lenAt(b, lenEnd);
+      return { type: 'string', value: lzfDecompressRange(b, lenEnd, clen, ulen) };
+    }
     if (type === RDB_TYPE_STRING && first >> 6 === 3) {
       // INT8/16/32 (rdbLoadIntegerObject): Redis keeps it as a long, we make the decimal text now
       const enc = first & 0x3f;

@@ -1,6 +1,6 @@
 export { RdbFormatError, RdbFileError, RdbInvariantError, type RdbErrorCode } from './errors.js';
 export { crc64, crc64Bitwise, Crc64, CRC64_JONES_POLY_REFLECTED } from './crc64.js';
-export { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION } from './lzf.js';
+export { lzfCompress, lzfDecompress, lzfScan, LZF_MAX_EXPANSION } from './lzf.js';
 export { listpackDecode, listpackScan, lpValueBytes, type LpValue, type LpScanResult } from './listpack.js';
 export { ListpackBuilder, encodeEntry as listpackEncodeEntry, lpEntrySize } from './listpack-builder.js';
 export { intsetDecode, intsetScan, intsetEncode } from './intset.js';

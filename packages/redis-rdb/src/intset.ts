@@ -41,9 +41,8 @@ export function intsetDecode(blob: Uint8Array, at = 0): (number | bigint)[] {
  */
 export function intsetScan(buf: Uint8Array, off: number, len: number, at: number): number {
   if (len < 8) bad(at, `blob of ${len} bytes is shorter than the 8-byte header`);
-  const u32 = (p: number): number => ((buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8) | ((buf[p + 2] ?? 0) << 16) | ((buf[p + 3] ?? 0) << 24)) >>> 0;
-  const enc = u32(off);
-  const count = u32(off + 4);
+  const enc = u32At(buf, off);
+  const count = u32At(buf, off + 4);
   if (enc !== 2 && enc !== 4 && enc !== 8) bad(at, `encoding ${enc} is not 2, 4 or 8`);
   if (8 + count * enc !== len) bad(at, `header says ${count} × ${enc} bytes, blob holds ${len - 8}`);
   // strictly ascending (intsetValidateIntegrity); int64 members compare as (signed high, unsigned low)
@@ -60,14 +59,21 @@ export function intsetScan(buf: Uint8Array, off: number, len: number, at: number
       hi = (buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8) | ((buf[p + 2] ?? 0) << 16) | ((buf[p + 3] ?? 0) << 24);
       lo = 0;
     } else {
-      lo = u32(p);
-      hi = u32(p + 4) | 0;
+      lo = u32At(buf, p) | 0;
+      hi = u32At(buf, p + 4) | 0;
     }
-    if (i > 0 && !(prevHi < hi || (prevHi === hi && prevLo < lo))) bad(at + (p - off), 'members are not strictly ascending');
+    // the low halves compare unsigned: flip the sign bit so that a signed compare orders them
+    // (kept int32, never a heap number: issue 19)
+    if (i > 0 && !(prevHi < hi || (prevHi === hi && (prevLo ^ 0x80000000) < (lo ^ 0x80000000)))) bad(at + (p - off), 'members are not strictly ascending');
     prevHi = hi;
     prevLo = lo;
   }
   return count;
+}
+
+/** A little-endian u32 of a range already checked to lie inside `buf` (a plain function: no closure per call). */
+function u32At(buf: Uint8Array, p: number): number {
+  return ((buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8) | ((buf[p + 2] ?? 0) << 16) | ((buf[p + 3] ?? 0) << 24)) >>> 0;
 }
 
 /** Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it. */

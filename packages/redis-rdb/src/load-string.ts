@@ -3,7 +3,8 @@
  * RDB_LOAD_ENC), then `tryObjectEncoding` picks int / embstr / raw.
  */
 import { parseCanonicalInt } from './bytes.js';
-import { RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8 } from './constants.js';
+import { RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.js';
+import { lzfScan } from './lzf.js';
 import { stringEncoding } from './encodings.js';
 import type { RdbReader } from './reader.js';
 import type { RedisValue } from './model.js';
@@ -11,8 +12,17 @@ import type { RedisValue } from './model.js';
 /**
  * An RDB_TYPE_STRING value. Raw and INT8/16/32 strings are left in place (undefined returned: the
  * entry reads them again on first access — an INT one, like Redis's OBJ_ENCODING_INT, is just a
- * number until then); LZF strings are decompressed now and returned.
+ * number until then). An LZF string of 21..LZF_LAZY_MAX bytes is validated in place (`lzfScan`)
+ * and left there too, decompressed by the entry on each read (issue 19: a 1M-key file kept two
+ * objects alive per compressed value); other LZF strings are decompressed now and returned.
  */
+/**
+ * The largest LZF string left in the input: reading it decompresses it again each time, so only
+ * small values (the usual case; Redis compresses strings over 20 bytes) are left; a big one is
+ * decompressed once, at decode time, where a failed allocation is still a typed error.
+ */
+export const LZF_LAZY_MAX = 4096;
+
 export function loadString(r: RdbReader): RedisValue | undefined {
   const at = r.at();
   const v = r.lenOrEnc();
@@ -32,6 +42,20 @@ export function loadString(r: RdbReader): RedisValue | undefined {
     // the decimal text of an INT8/16/32 is canonical and at most 11 characters: tryObjectEncoding's "int"
     r.enc = 'int';
     return undefined;
+  }
+  if (v === RDB_ENC_LZF) {
+    // the reads str() makes, in its order (same errors at the same offsets)
+    const clen = r.len();
+    const ulen = r.len();
+    r.checkAnnounced(clen, 'an LZF compressed length', 1, at);
+    r.ensure(clen);
+    if (ulen > 20 && ulen <= LZF_LAZY_MAX) {
+      lzfScan(r.buf, r.pos, clen, ulen, at);
+      r.pos += clen;
+      // longer than 20 bytes: never a canonical integer (tryObjectEncoding), so embstr or raw by length
+      r.enc = ulen <= 44 ? 'embstr' : 'raw';
+      return undefined;
+    }
   }
   r.pos = at - r.base;
   const s = r.str();

@@ -161,13 +161,23 @@ export function lzfCompressView(input: Uint8Array, outLimit: number = input.leng
  * allocated, so a forged length cannot make us allocate more than 88x the bytes present.
  */
 export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8Array {
-  if (!Number.isSafeInteger(outLen) || outLen < 0 || outLen > input.length * LZF_MAX_EXPANSION) {
-    throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} is impossible for ${input.length} compressed bytes (max ${LZF_MAX_EXPANSION}x)`);
+  return lzfDecompressRange(input, 0, input.length, outLen, at);
+}
+
+/** The checks made before anything is allocated: `outLen` possible for `inLen` compressed bytes and for one byte array. */
+function checkOutLen(inLen: number, outLen: number, at: number): void {
+  if (!Number.isSafeInteger(outLen) || outLen < 0 || outLen > inLen * LZF_MAX_EXPANSION) {
+    throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} is impossible for ${inLen} compressed bytes (max ${LZF_MAX_EXPANSION}x)`);
   }
   if (outLen > MAX_BYTE_ARRAY_LENGTH) {
     // possible for LZF (a 49 MB input may expand to 4.3 GB) but not for one byte array here
     throw new RdbFormatError('LZF_CORRUPT', at, `LZF: announced length ${outLen} exceeds the largest byte array this decoder can hold (${MAX_BYTE_ARRAY_LENGTH})`);
   }
+}
+
+/** `lzfDecompress` of the compressed bytes `buf[off, off + len)`, read in place (no view of them). */
+export function lzfDecompressRange(buf: Uint8Array, off: number, len: number, outLen: number, at = 0): Uint8Array {
+  checkOutLen(len, outLen, at);
   let out: Uint8Array;
   try {
     out = allocBytes(outLen);
@@ -175,32 +185,89 @@ export function lzfDecompress(input: Uint8Array, outLen: number, at = 0): Uint8A
     // V8's "Array buffer allocation failed": the length was legal but memory ran out
     throw new RdbFormatError('LZF_CORRUPT', at, `LZF: cannot allocate the announced ${outLen}-byte output`);
   }
-  const inLen = input.length;
-  let ip = 0;
+  const inLen = off + len;
+  let ip = off;
   let op = 0;
   while (ip < inLen) {
-    const ctrl = (input[ip++] ?? 0);
+    const ctrl = (buf[ip++] ?? 0);
     if (ctrl < 32) {
       const n = ctrl + 1;
-      if (op + n > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} overflows the ${outLen}-byte output at ${op}`);
-      if (ip + n > inLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} needs bytes past the end of the input`);
-      for (let k = 0; k < n; k++) out[op + k] = (input[ip + k] ?? 0);
+      if (op + n > outLen) throw literalOverflow(n, outLen, op, at);
+      if (ip + n > inLen) throw literalPastEnd(n, at);
+      for (let k = 0; k < n; k++) out[op + k] = (buf[ip + k] ?? 0);
       ip += n;
       op += n;
     } else {
       let len = ctrl >>> 5;
       if (len === 7) {
-        if (ip >= inLen) throw new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
-        len += (input[ip++] ?? 0);
+        if (ip >= inLen) throw endsInReference(at);
+        len += (buf[ip++] ?? 0);
       }
-      if (ip >= inLen) throw new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
-      let ref = op - (((ctrl & 0x1f) << 8) + (input[ip++] ?? 0) + 1);
+      if (ip >= inLen) throw endsInReference(at);
+      let ref = op - (((ctrl & 0x1f) << 8) + (buf[ip++] ?? 0) + 1);
       len += 2;
-      if (op + len > outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference of ${len} overflows the ${outLen}-byte output`);
-      if (ref < 0) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference points ${-ref} bytes before the start`);
+      if (op + len > outLen) throw referenceOverflow(len, outLen, at);
+      if (ref < 0) throw referenceBeforeStart(ref, at);
       for (let k = 0; k < len; k++) out[op++] = (out[ref++] ?? 0);
     }
   }
-  if (op !== outLen) throw new RdbFormatError('LZF_CORRUPT', at, `LZF: decoded ${op} bytes, expected ${outLen}`);
+  if (op !== outLen) throw shortOutput(op, outLen, at);
   return out;
+}
+
+/**
+ * Validate the LZF stream `buf[off, off + len)` announced to decode to `outLen` bytes exactly as
+ * `lzfDecompressRange` would (the same checks in the same order: the same `LZF_CORRUPT` message
+ * and offset) without writing or allocating anything: the walk only needs the output position, not
+ * the output bytes. The decoder keeps a small LZF string in the input this way and decompresses
+ * it when it is read, as it does for raw strings (issue 19: no object per compressed value kept
+ * alive by the decoded file).
+ */
+export function lzfScan(buf: Uint8Array, off: number, len: number, outLen: number, at = 0): void {
+  checkOutLen(len, outLen, at);
+  const inLen = off + len;
+  let ip = off;
+  let op = 0;
+  while (ip < inLen) {
+    const ctrl = (buf[ip++] ?? 0);
+    if (ctrl < 32) {
+      const n = ctrl + 1;
+      if (op + n > outLen) throw literalOverflow(n, outLen, op, at);
+      if (ip + n > inLen) throw literalPastEnd(n, at);
+      ip += n;
+      op += n;
+    } else {
+      let len = ctrl >>> 5;
+      if (len === 7) {
+        if (ip >= inLen) throw endsInReference(at);
+        len += (buf[ip++] ?? 0);
+      }
+      if (ip >= inLen) throw endsInReference(at);
+      const ref = op - (((ctrl & 0x1f) << 8) + (buf[ip++] ?? 0) + 1);
+      len += 2;
+      if (op + len > outLen) throw referenceOverflow(len, outLen, at);
+      if (ref < 0) throw referenceBeforeStart(ref, at);
+      op += len;
+    }
+  }
+  if (op !== outLen) throw shortOutput(op, outLen, at);
+}
+
+function literalOverflow(n: number, outLen: number, op: number, at: number): RdbFormatError {
+  return new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} overflows the ${outLen}-byte output at ${op}`);
+}
+function literalPastEnd(n: number, at: number): RdbFormatError {
+  return new RdbFormatError('LZF_CORRUPT', at, `LZF: literal run of ${n} needs bytes past the end of the input`);
+}
+function endsInReference(at: number): RdbFormatError {
+  return new RdbFormatError('LZF_CORRUPT', at, 'LZF: input ends inside a back-reference');
+}
+function referenceOverflow(len: number, outLen: number, at: number): RdbFormatError {
+  return new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference of ${len} overflows the ${outLen}-byte output`);
+}
+function referenceBeforeStart(ref: number, at: number): RdbFormatError {
+  return new RdbFormatError('LZF_CORRUPT', at, `LZF: back-reference points ${-ref} bytes before the start`);
+}
+function shortOutput(op: number, outLen: number, at: number): RdbFormatError {
+  return new RdbFormatError('LZF_CORRUPT', at, `LZF: decoded ${op} bytes, expected ${outLen}`);
 }

@@ -6,7 +6,7 @@
  * The record loaders (`load-*.ts`) call these; `RdbDecoder` owns one reader and manages its buffer.
  */
 import { RdbFormatError } from './errors.js';
-import { lzfDecompress } from './lzf.js';
+import { lzfDecompressRange } from './lzf.js';
 import type { LpScanResult } from './listpack.js';
 import { MemberSet } from './member-set.js';
 import { bytesToAscii, intToBytes, parseDoubleText } from './bytes.js';
@@ -147,9 +147,9 @@ export class RdbReader {
         const ulen = this.len();
         this.checkAnnounced(clen, 'an LZF compressed length', 1, at);
         this.ensure(clen);
-        const comp = this.buf.subarray(this.pos, this.pos + clen);
+        const p = this.pos;
         this.pos += clen;
-        return lzfDecompress(comp, ulen, at);
+        return lzfDecompressRange(this.buf, p, clen, ulen, at);
       }
       default:
         throw new RdbFormatError('BAD_STRING_ENCODING', at, `unknown string encoding ${v} (expected 0 INT8, 1 INT16, 2 INT32 or 3 LZF)`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lzfCompress, lzfDecompress, LZF_MAX_EXPANSION, RdbFormatError } from '@protolab/redis-rdb';
+import { lzfCompress, lzfDecompress, lzfScan, LZF_MAX_EXPANSION, RdbFormatError } from '@protolab/redis-rdb';
 
 const hex = (b: Uint8Array | undefined): string => (b === undefined ? 'undefined' : Buffer.from(b).toString('hex'));
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -83,6 +83,38 @@ describe('LZF (liblzf lzf_c.c / lzf_d.c as built into Redis)', () => {
           expect(e).toBeInstanceOf(RdbFormatError);
         }
       }),
+    );
+  });
+
+  it('lzfScan (the allocation-free walk the decoder validates small LZF strings with) accepts exactly what lzf_decompress accepts, failing with the same code, offset and message, for streams anywhere in a buffer', () => {
+    const outcome = (f: () => void): string => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        if (!(e instanceof RdbFormatError)) throw e;
+        return `${e.code} ${e.offset} ${e.message}`;
+      }
+    };
+    // real streams (compressed text, possibly damaged) and junk; announced lengths near the truth
+    const stream = fc.oneof(
+      fc.tuple(fc.string({ minLength: 1, maxLength: 120 }), fc.nat(), fc.nat(255)).map(([t, i, x]) => {
+        const raw = new TextEncoder().encode(t.repeat(3));
+        const c = lzfCompress(raw) ?? raw;
+        const d = c.slice();
+        if (x < 64 && d.length > 0) d[i % d.length] = x; // sometimes damaged
+        return { c: d, n: raw.length };
+      }),
+      fc.tuple(fc.uint8Array({ maxLength: 80 }), fc.nat(400)).map(([c, n]) => ({ c, n })),
+    );
+    fc.assert(
+      fc.property(stream, fc.integer({ min: -3, max: 3 }), fc.nat(7), fc.nat(1000), ({ c, n }, dn, pad, at) => {
+        const outLen = Math.max(0, n + dn);
+        const buf = new Uint8Array(pad + c.length + 5);
+        buf.set(c, pad);
+        expect(outcome(() => { lzfScan(buf, pad, c.length, outLen, at); })).toBe(outcome(() => { lzfDecompress(c, outLen, at); }));
+      }),
+      { numRuns: 500 },
     );
   });
 });
