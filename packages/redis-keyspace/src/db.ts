@@ -22,11 +22,12 @@ export const ASCII_UNKNOWN = 0;
 export const KEY_ASCII = 1;
 export const VALUE_ASCII = 2;
 
-/** A meta column for `slots` slots: every deadline NaN (no TTL), every LRU time 0. */
+/**
+ * A meta column for `slots` slots: every deadline NaN (no TTL). The LRU halves are NaN too until
+ * add() stamps them (a slot is read only after add); one native fill is cheaper than a strided loop.
+ */
 function newMeta(slots: number): Float64Array {
-  const m = new Float64Array(2 * slots);
-  for (let i = 0; i < m.length; i += 2) m[i] = NO_EXPIRE;
-  return m;
+  return new Float64Array(2 * slots).fill(NO_EXPIRE);
 }
 
 export class Db {
@@ -36,7 +37,7 @@ export class Db {
   valOf: Val[] = [];
   /**
    * Per slot [deadline, lru]: the deadline in ms (NaN = no TTL; the expires dict's value), then
-   * robj.lru, the ms time of the key's last access (OBJECT IDLETIME; 0 = never set).
+   * robj.lru, the ms time of the key's last access (OBJECT IDLETIME), stamped by add().
    */
   meta: Float64Array = newMeta(16);
   /** Exact deadlines beyond 2^53 ms (PXAT up to LLONG_MAX), keyed by slot. */
@@ -136,7 +137,7 @@ export class Db {
     return this.meta[2 * slot] ?? NO_EXPIRE;
   }
 
-  /** robj.lru as the ms time of the last access (0: never set). */
+  /** robj.lru as the ms time of the last access (add() stamps it, lookups update it). */
   lruAt(slot: number): number {
     return this.meta[2 * slot + 1] ?? 0;
   }
