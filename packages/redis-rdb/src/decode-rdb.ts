@@ -70,9 +70,13 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
         case 'selectdb':
           dbFor(r.db);
           break;
-        case 'resizedb':
-          dbFor(current?.d.db ?? 0).d.resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
+        case 'resizedb': {
+          const x = dbFor(current?.d.db ?? 0);
+          x.d.resizeDb = { dbSize: r.dbSize, expiresSize: r.expiresSize };
+          // a sizing hint, as for dictExpand: never more slots than records the bytes left could hold
+          x.presize(Math.min(r.dbSize, Math.floor((bytes.length - r.offset) / MIN_RECORD_BYTES), PRESIZE_MAX));
           break;
+        }
         case 'entry':
           break; // entries went to the sink above
         case 'eof':
@@ -87,9 +91,11 @@ export function decodeRdb(bytes: Uint8Array, opts: RdbDecoderOptions = {}): Deco
     });
   } catch (err) {
     // Redis stops at the first duplicate key, so one among the keys read before this error wins
+    for (const x of dbs.values()) x.done();
     throwFirstDuplicate(dbs);
     throw err;
   }
+  for (const x of dbs.values()) x.done();
   throwFirstDuplicate(dbs);
   result.version = dec.version;
   return result;
@@ -116,19 +122,39 @@ function throwFirstDuplicate(dbs: ReadonlyMap<number, KeyHashes>): void {
  */
 class KeyHashes {
   private hashes = new Int32Array(1024);
+  /** entries added so far: `d.entries` may be longer while being filled (presized), trimmed by `done` */
+  private count = 0;
 
   constructor(readonly d: DecodedDatabase) {}
 
+  /**
+   * RESIZEDB's key count (already capped): make `d.entries` and the hashes that long up front, so
+   * that a 1M-key database is not grown and copied ~30 times while it fills (issue 19).
+   */
+  presize(n: number): void {
+    if (this.count !== 0 || n <= this.hashes.length) return;
+    this.d.entries = new Array<DecodedEntry>(n);
+    this.hashes = new Int32Array(n);
+  }
+
   /** `h`: the FNV-1a hash of `e`'s key (`fnv1a`, as the decoder took it) */
   add(e: DecodedEntry, h: number): void {
-    const n = this.d.entries.length;
+    const n = this.count;
     if (n === this.hashes.length) {
-      const h = new Int32Array(n * 2);
-      h.set(this.hashes);
-      this.hashes = h;
+      const bigger = new Int32Array(n * 2);
+      bigger.set(this.hashes);
+      this.hashes = bigger;
     }
     this.hashes[n] = h;
-    this.d.entries.push(e);
+    const entries = this.d.entries;
+    if (n < entries.length) entries[n] = e;
+    else entries.push(e);
+    this.count = n + 1;
+  }
+
+  /** Trim `d.entries` to the entries added (a hint larger than the database leaves empty slots). */
+  done(): void {
+    if (this.d.entries.length !== this.count) this.d.entries.length = this.count;
   }
 
   /** The entry with the smallest index whose key equals an earlier entry's, if any. */
@@ -143,6 +169,11 @@ class KeyHashes {
     return i < 0 ? undefined : entries[i];
   }
 }
+
+/** The fewest bytes a key record takes (type, empty key, one-byte value): caps a RESIZEDB hint by the bytes left. */
+const MIN_RECORD_BYTES = 3;
+/** Never presize one database beyond this many entries from a hint alone (an array of 2^22 slots is 32 MB). */
+const PRESIZE_MAX = 1 << 22;
 
 /** Runs of equal hashes longer than this are checked through a Set of their keys, not pairwise. */
 export const PAIRWISE_RUN_MAX = 16;

@@ -49,6 +49,40 @@ describe('duplicate keys (Duplicated key found in RDB file)', () => {
     );
   });
 
+  it('a RESIZEDB hint of any size (decodeRdb presizes its arrays from it) gives exactly the entries the file holds, and duplicates are still found', () => {
+    fc.assert(
+      fc.property(arbEntries, fc.oneof(fc.nat(5), fc.nat(1 << 20), fc.constant(2 ** 32 - 1)), fc.boolean(), (es0, hint, dup) => {
+        const es = es0.map((e) => ({ ...e, db: 0 }));
+        if (dup && es.length > 0) es.push({ db: 0, key: es[0]!.key, value: { type: 'string', value: b('dup') } });
+        const f0 = encodeRdb(es, { checksum: false });
+        // replace db 0's RESIZEDB (FE 00 FB <len> <len>) by one announcing `hint` keys
+        const at = f0.findIndex((x, i) => x === 0xfe && f0[i + 1] === 0 && f0[i + 2] === 0xfb);
+        if (at < 0) return; // no keys, no RESIZEDB
+        const rest = f0.subarray(at + 3);
+        const lenSize = (x: number): number => (x >> 6 === 0 ? 1 : x >> 6 === 1 ? 2 : x === 0x80 ? 5 : 9);
+        const after = rest.subarray(lenSize(rest[0]!)); // the expires count and the records
+        const hintLen = hint < 64 ? [hint] : hint < 16384 ? [0x40 | (hint >> 8), hint & 0xff] : [0x80, hint >>> 24, (hint >>> 16) & 0xff, (hint >>> 8) & 0xff, hint & 0xff];
+        const f = new Uint8Array([...f0.subarray(0, at + 3), ...hintLen, ...after]);
+        // oracle: the streaming decoder, which presizes nothing and does not look for duplicates
+        const streamed = new RdbDecoder().end(f).flatMap((r) => (r.kind === 'entry' ? [r.entry] : []));
+        const seen = new Set<string>();
+        let expected = 'ok';
+        for (const e of streamed) {
+          const k = Buffer.from(e.key).toString('hex');
+          if (expected === 'ok' && seen.has(k)) expected = `DUPLICATE_KEY@${e.offset}`;
+          seen.add(k);
+        }
+        expect(outcome(() => decodeRdb(f))).toBe(expected);
+        if (expected !== 'ok') return;
+        const got = decodeRdb(f).databases[0]?.entries ?? [];
+        expect(got.length).toBe(streamed.length);
+        expect(Object.keys(got).length).toBe(streamed.length); // no holes left by the hint
+        expect(got.map((e) => [e.offset, Buffer.from(e.key).toString('hex')])).toEqual(streamed.map((e) => [e.offset, Buffer.from(e.key).toString('hex')]));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('the same key in two databases is not a duplicate', () => {
     const f = encodeRdb([
       { db: 0, key: b('k'), value: { type: 'string', value: b('a') } },
