@@ -71,6 +71,7 @@ const makers: [string, () => Fed][] = [
   ['reply RESP3', () => new RespDecoder()],
   ['reply RESP2', () => new RespDecoder({ protocol: 2 })],
   ['reply RESP2 bare', () => new RespBareDecoder()],
+  ['reply RESP2 bare, + as bytes', () => new RespBareDecoder({ simpleStrings: 'bytes' })],
   ['request', () => new RespRequestParser()],
   ['request AOF', () => new RespRequestParser({ allowInline: false, strictCrlf: true, annotations: true })],
 ];
