@@ -4,7 +4,7 @@
  *   ks.get            — the keyspace's typed API (RealClockKeyspace, batched clock);
  *   getText           — the function ks.get calls (src/typed-api.ts), called directly;
  *   dict              — only the db's Map<key, slot> probe;
- *   dict+exp+val      — the probe plus the deadline (Float64Array) and value columns;
+ *   dict+exp+val      — the probe plus the deadline (Db.meta, a Float64Array) and value columns;
  *   dict+exp+clock+val — the same with the TTL check against the core's clock, as `get` does;
  *   ttlcache.get      — the competitor (one Map.get of key → value, no clock read);
  * so each layer's cost shows as a difference. Each timed pass follows an untimed pass of the same
