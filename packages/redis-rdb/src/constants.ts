@@ -47,6 +47,13 @@ export const RDB_ENC_INT16 = 1;
 export const RDB_ENC_INT32 = 2;
 export const RDB_ENC_LZF = 3;
 
+/**
+ * The largest LZF-compressed string or container blob the decoder leaves compressed in the input
+ * (validated at decode time, decompressed on each read: issue 19); a bigger one is decompressed
+ * once, at decode time, where a failed allocation is still a typed error.
+ */
+export const LZF_LAZY_MAX = 4096;
+
 // quicklist node containers (quicklist.h)
 export const QUICKLIST_NODE_CONTAINER_PLAIN = 1;
 export const QUICKLIST_NODE_CONTAINER_PACKED = 2;

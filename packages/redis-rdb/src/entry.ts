@@ -195,10 +195,17 @@ export class Entry implements DecodedEntry {
       p = skipLen(b, p); // node count (1)
       p = skipLen(b, p); // container (2, PACKED)
     }
+    const kind = type === RDB_TYPE_SET_INTSET ? 'set' : type === RDB_TYPE_HASH_LISTPACK ? 'hash' : type === RDB_TYPE_ZSET_LISTPACK ? 'zset' : 'list';
+    if (byteAt(b, p) === (0xc0 | RDB_ENC_LZF)) {
+      // a small LZF-compressed blob left in the input (reader.ts strRange(true)): decompress it again
+      const clen = lenAt(b, p + 1);
+      const ulen = lenAt(b, lenEnd);
+      const blob = lzfDecompressRange(b, lenEnd, clen, ulen);
+      return plain ? plainPackedValue(kind, blob, 0, ulen) : new PackedValue(kind, blob, 0, ulen).asValue();
+    }
     const n = lenAt(b, p);
     const o = lenEnd;
     if (type === RDB_TYPE_STRING) return { type: 'string', value: view(b, o, o + n) };
-    const kind = type === RDB_TYPE_SET_INTSET ? 'set' : type === RDB_TYPE_HASH_LISTPACK ? 'hash' : type === RDB_TYPE_ZSET_LISTPACK ? 'zset' : 'list';
     // `plain` (readValue): the items in a plain `{ type, value }`, no PackedValue and nothing cached
     return plain ? plainPackedValue(kind, b, o, n) : new PackedValue(kind, b, o, n).asValue();
   }

@@ -64,7 +64,7 @@ function checkedPairs(r: RdbReader, pairs: Pair[], message: string): Loaded {
 
 /** RDB_TYPE_HASH_LISTPACK: kept as the listpack (lpValidateIntegrity + hashZiplistValidateIntegrity), expanded on first read. */
 export function loadListpackHash(r: RdbReader, at: number): Loaded {
-  r.strRange();
+  r.strRange(true);
   const sc = r.scan;
   const members = r.members;
   members.reset(16);

@@ -69,7 +69,9 @@ export function loadQuicklist2(r: RdbReader): Loaded {
       throw new RdbFormatError('BAD_QUICKLIST', nodeAt, `quicklist node container ${container} is neither 1 (PLAIN) nor 2 (PACKED)`);
     }
     const blobAt = r.at();
-    r.strRange();
+    // a single node may be read into scratch (left compressed for the entry); with several, the
+    // nodes are copied into one buffer, so each must be its own array
+    r.strRange(nodes === 1);
     if (container === QUICKLIST_NODE_CONTAINER_PACKED && listpackScan(r.rBuf, r.rOff, r.rLen, blobAt, r.scan, false) === 0) continue;
     if (kept.length === 0 && first === undefined && container === QUICKLIST_NODE_CONTAINER_PACKED) {
       first = r.rBuf;

@@ -30,7 +30,7 @@ export function loadSet(r: RdbReader): Loaded {
 
 /** RDB_TYPE_SET_INTSET: kept as the intset blob (intsetValidateIntegrity, then used as is). */
 export function loadIntset(r: RdbReader, at: number): Loaded {
-  r.strRange();
+  r.strRange(true);
   const n = intsetScan(r.rBuf, r.rOff, r.rLen, at);
   if (n === 0) throw new RdbFormatError('BAD_INTSET', r.at(), 'Intset integrity check failed: an intset of 0 members');
   r.enc = n > r.thresholds.setMaxIntsetEntries ? 'hashtable' : 'intset';

@@ -16,11 +16,12 @@ export const EMPTY_KEY: unique symbol = Symbol('EMPTY_KEY');
 export type Loaded = RedisValue | undefined | typeof EMPTY_KEY;
 
 /**
- * The blob `strRange()` left in the reader: when it lies in the input buffer, leave it there for
- * the entry (undefined); else (LZF-decompressed) wrap it now.
+ * The blob `strRange()` left in the reader: when it lies in the input buffer, or is a small LZF
+ * string (`lazyLzf`: decompressed into scratch for validation), leave it there for the entry
+ * (undefined); else (a big LZF-decompressed one) wrap it now.
  */
 export function packed(r: RdbReader, type: 'list' | 'set' | 'zset' | 'hash'): RedisValue | undefined {
-  if (r.rBuf === r.buf) return undefined;
+  if (r.rBuf === r.buf || r.lazyLzf) return undefined;
   return new PackedValue(type, r.rBuf, r.rOff, r.rLen).asValue();
 }
 

@@ -3,7 +3,7 @@
  * RDB_LOAD_ENC), then `tryObjectEncoding` picks int / embstr / raw.
  */
 import { parseCanonicalInt } from './bytes.js';
-import { RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.js';
+import { LZF_LAZY_MAX, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.js';
 import { lzfScan } from './lzf.js';
 import { stringEncoding } from './encodings.js';
 import type { RdbReader } from './reader.js';
@@ -16,13 +16,6 @@ import type { RedisValue } from './model.js';
  * and left there too, decompressed by the entry on each read (issue 19: a 1M-key file kept two
  * objects alive per compressed value); other LZF strings are decompressed now and returned.
  */
-/**
- * The largest LZF string left in the input: reading it decompresses it again each time, so only
- * small values (the usual case; Redis compresses strings over 20 bytes) are left; a big one is
- * decompressed once, at decode time, where a failed allocation is still a typed error.
- */
-export const LZF_LAZY_MAX = 4096;
-
 export function loadString(r: RdbReader): RedisValue | undefined {
   const at = r.at();
   const v = r.lenOrEnc();

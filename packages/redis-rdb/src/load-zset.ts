@@ -58,7 +58,7 @@ export function loadZiplistZset(r: RdbReader, at: number): Loaded {
 
 /** RDB_TYPE_ZSET_LISTPACK: kept as the listpack (lpValidateIntegrity + zsetZiplistValidateIntegrity), expanded on first read. */
 export function loadListpackZset(r: RdbReader, at: number): Loaded {
-  r.strRange();
+  r.strRange(true);
   const sc = r.scan;
   const members = r.members;
   members.reset(16);

@@ -175,15 +175,22 @@ function checkOutLen(inLen: number, outLen: number, at: number): void {
   }
 }
 
-/** `lzfDecompress` of the compressed bytes `buf[off, off + len)`, read in place (no view of them). */
-export function lzfDecompressRange(buf: Uint8Array, off: number, len: number, outLen: number, at = 0): Uint8Array {
+/**
+ * `lzfDecompress` of the compressed bytes `buf[off, off + len)`, read in place (no view of them),
+ * into a new array — or into `into` (at least `outLen` long, e.g. a reused scratch buffer), which
+ * is then returned as it is (the output is its first `outLen` bytes).
+ */
+export function lzfDecompressRange(buf: Uint8Array, off: number, len: number, outLen: number, at = 0, into?: Uint8Array): Uint8Array {
   checkOutLen(len, outLen, at);
   let out: Uint8Array;
-  try {
-    out = allocBytes(outLen);
-  } catch {
-    // V8's "Array buffer allocation failed": the length was legal but memory ran out
-    throw new RdbFormatError('LZF_CORRUPT', at, `LZF: cannot allocate the announced ${outLen}-byte output`);
+  if (into !== undefined && into.length >= outLen) out = into;
+  else {
+    try {
+      out = allocBytes(outLen);
+    } catch {
+      // V8's "Array buffer allocation failed": the length was legal but memory ran out
+      throw new RdbFormatError('LZF_CORRUPT', at, `LZF: cannot allocate the announced ${outLen}-byte output`);
+    }
   }
   const inLen = off + len;
   let ip = off;

@@ -7,6 +7,7 @@
  */
 import { RdbFormatError } from './errors.js';
 import { lzfDecompressRange } from './lzf.js';
+import { LZF_LAZY_MAX } from './constants.js';
 import type { LpScanResult } from './listpack.js';
 import { MemberSet } from './member-set.js';
 import { bytesToAscii, intToBytes, parseDoubleText } from './bytes.js';
@@ -36,6 +37,13 @@ export class RdbReader {
   rBuf: Uint8Array = new Uint8Array(0);
   rOff = 0;
   rLen = 0;
+  /**
+   * Whether the blob `strRange(true)` just read was a small LZF string decompressed into `scratch`
+   * (overwritten by the next such read): the loader validates it there and leaves it compressed
+   * in the input for the entry to decompress again when read (issue 19: no objects per value).
+   */
+  lazyLzf = false;
+  private scratch = new Uint8Array(LZF_LAZY_MAX);
   /** reused by every `listpackScan` */
   readonly scan: LpScanResult = { maxLen: 0, badScoreAt: -1, badScoreLen: 0, dupIndex: -1 };
   /** reused by every duplicate check */
@@ -158,11 +166,37 @@ export class RdbReader {
 
   /**
    * `str()` without a view: the string is left at `rBuf[rOff, rOff + rLen)`, in the input buffer
-   * itself when stored raw (the common case for listpacks and intsets), else in a new array.
+   * itself when stored raw (the common case for listpacks and intsets), else in a new array — or,
+   * with `scratch`, a small LZF string in the reader's scratch buffer (`lazyLzf`), valid only
+   * until the next read: for a blob the caller validates and leaves to the entry.
    */
-  strRange(): void {
+  strRange(scratch = false): void {
     const at = this.at();
     const v = this.lenOrEnc();
+    this.lazyLzf = false;
+    if (scratch && this.lenEncoded && v === 3) {
+      // the reads str() makes for LZF, in its order (same errors at the same offsets)
+      const clen = this.len();
+      const ulen = this.len();
+      this.checkAnnounced(clen, 'an LZF compressed length', 1, at);
+      this.ensure(clen);
+      if (ulen <= LZF_LAZY_MAX) {
+        const p = this.pos;
+        this.pos += clen;
+        this.rBuf = lzfDecompressRange(this.buf, p, clen, ulen, at, this.scratch);
+        this.rOff = 0;
+        this.rLen = ulen;
+        this.lazyLzf = true;
+        return;
+      }
+      // bigger: decompressed into its own array below (`len()` has reset `lenEncoded`)
+      this.pos = at - this.base;
+      const s = this.str();
+      this.rBuf = s;
+      this.rOff = 0;
+      this.rLen = s.length;
+      return;
+    }
     if (!this.lenEncoded) {
       this.checkAnnounced(v, 'a string length', 1, at);
       this.ensure(v);
