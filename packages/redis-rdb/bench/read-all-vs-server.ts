@@ -12,11 +12,14 @@
 // machine the CPU ratio is the steadier one. Prints median and range of each ratio, and the load
 // average before and after. With a file argument the dataset is read from it (and written there
 // first if it does not exist), so a run does not pay for building 1M keys.
+// BASELINE=<path to another copy's src/index.ts> (e.g. a `git worktree` of an older commit) runs that
+// copy too, in the same rounds (server, baseline, ours), and prints its ratios: a before/after
+// table measured at one load.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRdb, encodeRdb, readValue } from '@protolab/redis-rdb';
+import * as current from '@protolab/redis-rdb';
 import { mixedDataset } from './dataset.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -28,7 +31,7 @@ console.log(`load average ${load()}`);
 let file: Uint8Array;
 if (path !== undefined && existsSync(path)) file = new Uint8Array(readFileSync(path));
 else {
-  file = encodeRdb(mixedDataset(N), { ctimeSec: 1767225600 });
+  file = current.encodeRdb(mixedDataset(N), { ctimeSec: 1767225600 });
   if (path !== undefined) writeFileSync(path, file);
 }
 
@@ -66,13 +69,17 @@ async function server(dir: string): Promise<Sample> {
  * entries, so they live as long as the decoded file); 'readValue': the one-pass reader's
  * `readValue(e).value` (the same data, expanded afresh and not cached: dropped items die young).
  */
-function ours(mode: 'value' | 'readValue'): Sample {
+type Lib = Pick<typeof current, 'decodeRdb' | 'readValue'>;
+const baselinePath = process.env['BASELINE'];
+const baseline = baselinePath === undefined ? undefined : ((await import(baselinePath)) as Lib);
+
+function ours(mode: 'value' | 'readValue', lib: Lib = current): Sample {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const d = decodeRdb(file);
+  const d = lib.decodeRdb(file);
   let n = 0;
   if (mode === 'value') for (const db of d.databases) for (const e of db.entries) n += e.key.length + e.value.value.length;
-  else for (const db of d.databases) for (const e of db.entries) n += e.key.length + readValue(e).value.length;
+  else for (const db of d.databases) for (const e of db.entries) n += e.key.length + lib.readValue(e).value.length;
   const wallMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
   if (n === 0) throw new Error('nothing read');
@@ -85,17 +92,23 @@ const show = (xs: readonly number[]): string => `${median(xs).toFixed(2)}× (${M
 const dir = mkdtempSync(join(tmpdir(), 'protolab-rdb-readall-'));
 const srv: Sample[] = [];
 const us: Sample[] = [];
+const base: Sample[] = [];
 const READ = process.env['READ'] === 'readValue' ? 'readValue' : 'value';
 try {
   writeFileSync(join(dir, 'dump.rdb'), file);
   const check = execFileSync('redis-check-rdb', [join(dir, 'dump.rdb')], { encoding: 'utf8' });
   if (!check.includes('RDB looks OK')) throw new Error(check);
   ours(READ); // warm-up (JIT), not counted
+  if (baseline !== undefined) ours(READ, baseline);
   for (let r = 0; r < RUNS; r++) {
     srv.push(await server(dir));
+    // with a baseline, alternate which of the two runs first
+    if (baseline !== undefined && r % 2 === 0) base.push(ours(READ, baseline));
     us.push(ours(READ));
-    const [s, o] = [srv[r], us[r]];
-    if (s && o) console.log(`run ${r + 1}: server ${s.wallMs.toFixed(0)} ms wall / ${s.cpuMs.toFixed(0)} ms CPU; decode + read all (${READ}) ${o.wallMs.toFixed(0)} ms wall / ${o.cpuMs.toFixed(0)} ms CPU`);
+    if (baseline !== undefined && r % 2 === 1) base.push(ours(READ, baseline));
+    const [s, o, b] = [srv[r], us[r], base[r]];
+    const bl = b === undefined ? '' : `; baseline ${b.wallMs.toFixed(0)} ms wall / ${b.cpuMs.toFixed(0)} ms CPU`;
+    if (s && o) console.log(`run ${r + 1}: server ${s.wallMs.toFixed(0)} ms wall / ${s.cpuMs.toFixed(0)} ms CPU; decode + read all (${READ}) ${o.wallMs.toFixed(0)} ms wall / ${o.cpuMs.toFixed(0)} ms CPU${bl}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -103,4 +116,10 @@ try {
 const wall = us.map((o, i) => o.wallMs / (srv[i]?.wallMs ?? NaN));
 const cpu = us.map((o, i) => o.cpuMs / (srv[i]?.cpuMs ?? NaN));
 console.log(`${N} keys, ${(file.length / 1e6).toFixed(1)} MB; decode + read all (${READ === 'value' ? 'e.value' : 'readValue(e)'}) ÷ redis-server load: wall ${show(wall)}, CPU ${show(cpu)} (median, range over ${RUNS} runs; target ≤ 2×)`);
+if (baseline !== undefined) {
+  const bw = base.map((o, i) => o.wallMs / (srv[i]?.wallMs ?? NaN));
+  const bc = base.map((o, i) => o.cpuMs / (srv[i]?.cpuMs ?? NaN));
+  const nb = us.map((o, i) => o.cpuMs / (base[i]?.cpuMs ?? NaN));
+  console.log(`baseline ${baselinePath ?? ''} ÷ redis-server load: wall ${show(bw)}, CPU ${show(bc)}; ours ÷ baseline CPU ${show(nb)}`);
+}
 console.log(`load average ${load()}`);
