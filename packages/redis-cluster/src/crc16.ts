@@ -60,25 +60,18 @@ const [S0, S1, S2, S3, S4, S5, S6, S7] = S as [Uint16Array, Uint16Array, Uint16A
 
 /** T0[i]: CRC of the single byte i (Redis's `crc16tab`). T0[1] = 0x1021, T0[255] = 0x1EF0. */
 export const CRC16_TABLE: Uint16Array = S0;
-/** The CRC from register 0 of a short byte sequence (table building only). */
-function crcOfBytes(bytes: readonly number[]): number {
-  let crc = 0;
-  for (const b of bytes) crc = ((crc << 8) & 0xffff) ^ entry(S0, (crc >>> 8) ^ b);
-  return crc;
-}
-/** The UTF-8 bytes of one UTF-16 unit, a surrogate (lone) as U+FFFD, EF BF BD. */
-function unitUtf8(unit: number): number[] {
-  const u = (unit & 0xf800) === 0xd800 ? 0xfffd : unit;
-  if (u < 0x80) return [u];
-  if (u < 0x800) return [0xc0 | (u >>> 6), 0x80 | (u & 0x3f)];
-  return [0xe0 | (u >>> 12), 0x80 | ((u >>> 6) & 0x3f), 0x80 | (u & 0x3f)];
-}
 /**
  * UNIT_CRC[u]: the CRC from register 0 of unit u's UTF-8 bytes, a surrogate's as U+FFFD's
  * (128 KiB, built once at load). A surrogate pair is not looked up here (crc16Utf8Units).
  */
 const UNIT_CRC = new Uint16Array(65536);
-for (let u = 0; u < 65536; u++) UNIT_CRC[u] = crcOfBytes(unitUtf8(u));
+/** crc(0; m) for the 1, 2 or 3 UTF-8 bytes m of code point u (not a surrogate): the sliced tables. */
+function unitCrc(u: number): number {
+  if (u < 0x80) return entry(S0, u);
+  if (u < 0x800) return entry(S1, 0xc0 | (u >>> 6)) ^ entry(S0, 0x80 | (u & 0x3f));
+  return entry(S2, 0xe0 | (u >>> 12)) ^ entry(S1, 0x80 | ((u >>> 6) & 0x3f)) ^ entry(S0, 0x80 | (u & 0x3f));
+}
+for (let u = 0; u < 65536; u++) UNIT_CRC[u] = unitCrc((u & 0xf800) === 0xd800 ? 0xfffd : u);
 /**
  * The register shifted through L = 1, 2, 3 zero bytes, at offset (L - 1) << 8:
  * crc(c; L zeros) = SHIFT_HI[o | c >> 8] ^ SHIFT_LO[o | c & 0xFF]. L = 1: S0[c >> 8] ^ (c << 8);
