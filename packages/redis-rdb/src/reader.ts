@@ -189,12 +189,8 @@ export class RdbReader {
         this.lazyLzf = true;
         return;
       }
-      // bigger: decompressed into its own array below (`len()` has reset `lenEncoded`)
-      this.pos = at - this.base;
-      const s = this.str();
-      this.rBuf = s;
-      this.rOff = 0;
-      this.rLen = s.length;
+      // bigger: decompressed into its own array (`len()` has reset `lenEncoded`, so not below)
+      this.strRangeCopied(at);
       return;
     }
     if (!this.lenEncoded) {
@@ -206,6 +202,11 @@ export class RdbReader {
       this.pos += v;
       return;
     }
+    this.strRangeCopied(at);
+  }
+
+  /** strRange's string that is not in the input as it is: `str()` from `at` again, into its own array. */
+  private strRangeCopied(at: number): void {
     this.pos = at - this.base;
     const s = this.str();
     this.rBuf = s;
