@@ -6,15 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc16Utf8, keyHashSlot } from '@protolab/redis-cluster';
+import { crc16Bitwise } from './crc16-reference.js';
 
-function crc16Bitwise(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const b of bytes) {
-    crc ^= b << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
 const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
 describe('crc16Utf8 / keyHashSlot over every UTF-16 unit', () => {

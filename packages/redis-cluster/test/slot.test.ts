@@ -1,21 +1,12 @@
 // The hash slot function, as the spec: redis/src/crc16.c `crc16` and redis/src/cluster.c
 // `keyHashSlot`. Expected values are pinned from a real redis-server 7.0.15 `CLUSTER KEYSLOT`
-// (docs/redis-cluster.md §1–2) or computed by the bit-by-bit reference below — never by the code
+// (docs/redis-cluster.md §1–2) or computed by the bit-by-bit reference (crc16-reference.ts) — never by the code
 // under test.
 import calculateSlot from 'cluster-key-slot';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_SLOTS, ClusterError, CRC16_TABLE, crc16, crc16Utf8, hashTag, keyHashSlot } from '@protolab/redis-cluster';
-
-/** The CRC written out bit by bit (docs/redis-cluster.md §1), our oracle for every byte string. */
-function crc16Bitwise(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const b of bytes) {
-    crc ^= b << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
+import { crc16Bitwise } from './crc16-reference.js';
 
 /** The hash-tag rule written out over bytes, straight from keyHashSlot in cluster.c. */
 function slotReference(key: Uint8Array): number {
