@@ -103,9 +103,14 @@ describePeer('redis-server', 'a real redis-server 7.0.15 as a replica of protola
       const replies = await pipeline(m.port, [['SET', 'w', '1'], ['SELECT', '2'], ['INCR', 'n'], ['WAIT', 1, 1000]]);
       expect(replies[3]).toBe(1);
       expect(await pipeline(r.port, [['SELECT', '2'], ['GET', 'n']])).toEqual(['OK', '1']);
-      const ri = await info(r.port, 'replication');
-      const mi = await info(m.port, 'replication');
-      expect(ri.get('master_repl_offset')).toBe(mi.get('master_repl_offset'));
+      // The same offset on both sides once the replica has read what was sent: the master's
+      // timer may add a PING (repl-ping-replica-period) to the stream between the two INFO reads,
+      // so equality is awaited rather than sampled once (a CI run read 131 against 145: one PING).
+      await eventually('the replica reaches the master\'s replication offset', async () => {
+        const ri = await info(r.port, 'replication');
+        const mi = await info(m.port, 'replication');
+        return ri.get('master_repl_offset') !== undefined && ri.get('master_repl_offset') === mi.get('master_repl_offset');
+      });
       // WAIT's GETACK is answered with the offset before it; a later ACK covers the whole stream.
       await eventually('the replica acks the whole stream', async () => {
         const now = await info(m.port, 'replication');
