@@ -218,8 +218,8 @@ export class BareFastReader implements WholeReader {
       let next = pos;
       let tried = false;
       if ((t === 0x24 || t === 0x2a) && pos + 4 < end && buf[pos + 1] === MINUS && buf[pos + 2] === 0x31 && buf[pos + 3] === CR && buf[pos + 4] === LF) {
-        // `$-1` and `*-1`: null, the commonest replies after +OK
-        ops += 5;
+        // `$-1` and `*-1`: null, the commonest replies after +OK (work: the header through its CR)
+        ops += 4;
         v = null;
         next = pos + 5;
       } else if (t === 0x2b && this.simpleBytes) {
