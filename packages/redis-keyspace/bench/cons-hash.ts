@@ -17,7 +17,10 @@
  *   flat             — every key read (charCodeAt) before Map.set, no GC before the probes;
  *   flat+scavenge    — the same, one minor GC before the probes (what a set loop that allocates
  *                      gets: the keyspace's `set` of 10^5 keys runs several scavenges);
- *   flat+scavenge 2nd — the same, timing a second probe pass (hashes cached again).
+ *   flat+scavenge 2nd — the same, timing a second probe pass (hashes cached again);
+ *   copy+scavenge    — the characters read from a copy (`k + ' '`, a new cons that is flattened
+ *                      instead of k): k stays a cons with its hash, at the price of the copy.
+ * Each row also prints the set loop's CPU per key (the read and Map.set).
  *
  *   npx tsx packages/redis-keyspace/bench/cons-hash.ts [n=100000] [rounds=9]
  */
@@ -55,18 +58,21 @@ function probe(keys: string[], m: Map<string, number>): number {
   return h;
 }
 
-interface Row { read: boolean; scavenge: boolean; warm: boolean }
+/** read: none (ttlcache), the key itself (flattened in place), or a copy (`k + ' '`, flattened instead of k). */
+interface Row { read: 'none' | 'self' | 'copy'; scavenge: boolean; warm: boolean }
 const rows = new Map<string, Row>([
-  ['cons', { read: false, scavenge: false, warm: false }],
-  ['cons+scavenge', { read: false, scavenge: true, warm: false }],
-  ['flat', { read: true, scavenge: false, warm: false }],
-  ['flat+scavenge', { read: true, scavenge: true, warm: false }],
-  ['flat+scavenge 2nd', { read: true, scavenge: true, warm: true }],
+  ['cons', { read: 'none', scavenge: false, warm: false }],
+  ['cons+scavenge', { read: 'none', scavenge: true, warm: false }],
+  ['flat', { read: 'self', scavenge: false, warm: false }],
+  ['flat+scavenge', { read: 'self', scavenge: true, warm: false }],
+  ['flat+scavenge 2nd', { read: 'self', scavenge: true, warm: true }],
+  ['copy+scavenge', { read: 'copy', scavenge: true, warm: false }],
 ]);
 const names = [...rows.keys()];
 const res = new Map<string, number[]>();
+const setRes = new Map<string, number[]>();
 let keep: unknown;
-console.log(`${n} keys, ${rounds} rounds after one warm-up, ns CPU per probe (median, range); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`${n} keys, ${rounds} rounds after one warm-up, ns CPU per probe and per set (median, range); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 for (let r = 0; r <= rounds; r++) {
   for (let q = 0; q < names.length; q++) {
     const name = names[(q + r) % names.length] ?? '';
@@ -76,11 +82,15 @@ for (let r = 0; r <= rounds; r++) {
     const keys = Array.from({ length: n }, (_, i) => keyOf(i));
     const m = new Map<string, number>();
     let x = 0;
+    const s0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       const k = keys[i] ?? '';
-      if (row.read) x |= readChars(k);
+      if (row.read === 'self') x |= readChars(k);
+      else if (row.read === 'copy') x |= readChars(k + ' ');
       m.set(k, i);
     }
+    const sd = process.cpuUsage(s0);
+    if (r > 0) setRes.set(name, [...(setRes.get(name) ?? []), ((sd.user + sd.system) * 1000) / n]);
     if (x > 0x7f) throw new Error('non-ASCII key');
     if (row.scavenge) gc({ type: 'minor' });
     if (row.warm) probe(keys, m);
@@ -91,9 +101,11 @@ for (let r = 0; r <= rounds; r++) {
     if (r > 0) res.set(name, [...(res.get(name) ?? []), ((d.user + d.system) * 1000) / n]);
   }
 }
-for (const name of names) {
-  const s = [...(res.get(name) ?? [])].sort((a, b) => a - b);
-  console.log(`${name.padEnd(18)} ${(s[s.length >> 1] ?? NaN).toFixed(0).padStart(5)} ns (${(s[0] ?? NaN).toFixed(0)}–${(s[s.length - 1] ?? NaN).toFixed(0)})`);
-}
+const fmt = (xs: number[] | undefined): string => {
+  const s = [...(xs ?? [])].sort((a, b) => a - b);
+  return `${(s[s.length >> 1] ?? NaN).toFixed(0).padStart(5)} ns (${(s[0] ?? NaN).toFixed(0)}–${(s[s.length - 1] ?? NaN).toFixed(0)})`;
+};
+console.log(`${'row'.padEnd(18)} ${'probe'.padEnd(18)} read + Map.set`);
+for (const name of names) console.log(`${name.padEnd(18)} ${fmt(res.get(name)).padEnd(18)} ${fmt(setRes.get(name))}`);
 if (keep === undefined) throw new Error('unreachable');
 console.log(`load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
