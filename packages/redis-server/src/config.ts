@@ -107,6 +107,8 @@ export class ConfigTable {
   private readonly params = new Map<string, ConfigParam>();
   private readonly values = new Map<string, string>();
   private readonly listeners = new Map<string, ConfigListener[]>();
+  /** config.c's alias column (`slave-priority` for `replica-priority`): alias → parameter name. */
+  private readonly aliases = new Map<string, string>();
 
   /** Add a parameter (its default becomes its value). A second one with the same name is a bug. */
   register(p: ConfigParam): void {
@@ -116,20 +118,37 @@ export class ConfigTable {
     this.values.set(name, p.defaultValue);
   }
 
+  /**
+   * A second name for a registered parameter (config.c's alias): CONFIG GET / SET and the start
+   * directives accept it, CONFIG GET lists it under its own name with the parameter's value.
+   */
+  alias(alias: string, name: string): void {
+    const a = alias.toLowerCase();
+    if (this.params.has(a) || this.aliases.has(a) || !this.params.has(name.toLowerCase())) throw new RedisServerError('BAD_OPTION', `config: cannot alias '${a}' to '${name}'`);
+    this.aliases.set(a, name.toLowerCase());
+  }
+
+  /** The parameter a name or alias stands for (lower case). */
+  private canonical(name: string): string {
+    const l = name.toLowerCase();
+    return this.aliases.get(l) ?? l;
+  }
+
   /** Call `fn` after every change of `name` (CONFIG SET or setAtStart); a string refuses it. */
   onChange(name: string, fn: ConfigListener): void {
-    const list = this.listeners.get(name.toLowerCase());
-    if (list === undefined) this.listeners.set(name.toLowerCase(), [fn]);
+    const key = this.canonical(name);
+    const list = this.listeners.get(key);
+    if (list === undefined) this.listeners.set(key, [fn]);
     else list.push(fn);
   }
 
   has(name: string): boolean {
-    return this.params.has(name.toLowerCase());
+    return this.params.has(this.canonical(name));
   }
 
   /** The current value of a registered parameter. */
   get(name: string): string {
-    const v = this.values.get(name.toLowerCase());
+    const v = this.values.get(this.canonical(name));
     if (v === undefined) throw new RedisServerError('BAD_OPTION', `config: no parameter '${name}'`);
     return v;
   }
@@ -162,13 +181,14 @@ export class ConfigTable {
     const parsed: [string, string][] = [];
     const seen = new Set<string>();
     for (const [rawName, raw] of pairs) {
-      const name = rawName.toLowerCase();
+      const name = this.canonical(rawName);
       const p = this.params.get(name);
       if (p === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${rawName}'`;
       if (!atStart && p.immutable === true) return fail(rawName, "can't set immutable config");
       if (!atStart && p.protected === true) return fail(rawName, "can't set protected config");
-      if (seen.has(name)) return fail(rawName, 'duplicate parameter');
-      seen.add(name);
+      // By the name given: 7.0.15 takes `replica-priority 1 slave-priority 2` (the last wins).
+      if (seen.has(rawName.toLowerCase())) return fail(rawName, 'duplicate parameter');
+      seen.add(rawName.toLowerCase());
       const r = p.parse(raw);
       if ('error' in r) return fail(rawName, r.error);
       parsed.push([name, r.value]);
@@ -191,14 +211,19 @@ export class ConfigTable {
     return undefined;
   }
 
-  /** config.c configGetCommand: every parameter matching any pattern (nocase glob), once. */
+  /**
+   * config.c configGetCommand: every parameter matching any pattern (nocase glob), once per
+   * name; an alias is listed under its own name. (Redis answers in its dict's hash order, and
+   * under a glob lists an alias only when the dict reaches it before its parameter; we answer in
+   * registration order and list every matching name.)
+   */
   configGet(patterns: readonly string[]): [string, string][] {
     const out: [string, string][] = [];
     const seen = new Set<string>();
     for (const pat of patterns) {
       const lower = pat.toLowerCase();
-      const exact = this.params.has(lower);
-      for (const name of exact ? [lower] : this.params.keys()) {
+      const exact = this.has(lower);
+      for (const name of exact ? [lower] : [...this.params.keys(), ...this.aliases.keys()]) {
         if (seen.has(name) || (!exact && !stringmatchlen(lower, name))) continue;
         seen.add(name);
         out.push([name, this.get(name)]);

@@ -6,9 +6,15 @@ export const PROTO_REPLY_CHUNK_BYTES = 16 * 1024;
 /**
  * The replication backlog as bytes (replication.c 7.0 `repl_backlog` over the shared replication
  * buffer blocks, feedReplicationBuffer / incrementalTrimReplicationBacklog): blocks of 16 KiB, the
- * oldest block dropped while `histlen > repl-backlog-size` (never the last one), so a replica whose
- * offset is still inside gets +CONTINUE and the bytes from there.
+ * oldest block dropped while `histlen > repl-backlog-size` and what stays after dropping it would
+ * still exceed the size (never the last one), so a replica whose offset is still inside gets
+ * +CONTINUE and the bytes from there. `resize` is CONFIG SET repl-backlog-size
+ * (resizeReplicationBacklog): a smaller size trims the oldest blocks at once.
  */
+function checkSize(size: number): void {
+  if (!Number.isSafeInteger(size) || size < 1) throw new ReplicationError('BAD_CONFIG', `expected repl-backlog-size ≥ 1, found ${String(size)}`);
+}
+
 export class ReplBacklogBlocks {
   private blocks: { buf: Uint8Array; used: number }[] = [];
   /** repl_backlog->offset: the replication offset of the first byte held. */
@@ -16,12 +22,24 @@ export class ReplBacklogBlocks {
   /** repl_backlog->histlen: bytes held. */
   histlen = 0;
 
-  constructor(
-    readonly size: number,
-    masterReplOffset: number,
-  ) {
-    if (!Number.isSafeInteger(size) || size < 1) throw new ReplicationError('BAD_CONFIG', `expected repl-backlog-size ≥ 1, found ${String(size)}`);
+  /** repl-backlog-size (server.repl_backlog_size). */
+  size: number;
+
+  constructor(size: number, masterReplOffset: number) {
+    checkSize(size);
+    this.size = size;
     this.offset = masterReplOffset + 1;
+  }
+
+  /**
+   * resizeReplicationBacklog (7.0): the history is kept and trimmed to the new size (Redis trims
+   * REPL_BACKLOG_TRIM_BLOCKS_PER_CALL blocks per call and the rest on later writes; we trim all
+   * at once). The caller applies CONFIG_REPL_BACKLOG_MIN_SIZE.
+   */
+  resize(size: number): void {
+    checkSize(size);
+    this.size = size;
+    this.trim();
   }
 
   feed(bytes: Uint8Array): void {
@@ -38,9 +56,15 @@ export class ReplBacklogBlocks {
       at += n;
     }
     this.histlen += bytes.length;
+    this.trim();
+  }
+
+  /** incrementalTrimReplicationBacklog: drop old blocks while what remains still exceeds the size. */
+  private trim(): void {
     while (this.histlen > this.size && this.blocks.length > 1) {
-      const first = this.blocks.shift();
-      if (first === undefined) break;
+      const first = this.blocks[0];
+      if (first === undefined || this.histlen - first.used <= this.size) break;
+      this.blocks.shift();
       this.histlen -= first.used;
       this.offset += first.used;
     }

@@ -6,6 +6,7 @@
  * `ReplIo` say (write to a connection, dial the master…).
  */
 import type { RespValue } from '@protolab/resp';
+import { ReplicationError } from '../errors.js';
 import { NULL_REPLID } from '../node.js';
 import { countAcks, feedSlaves, feedStream, goodSlaves, processClientsWaitingReplicas, replconfCommand, syncCommand, waitCommand } from './master.js';
 import { connectWithMaster, masterClosed, masterConnected, masterData, replicationSetMaster, replicationUnsetMaster } from './replica.js';
@@ -19,6 +20,8 @@ export class WireReplication {
   readonly st: ReplState;
   private nextCronMs = 0;
   private lastPingMs = 0;
+  /** server.repl_no_slaves_since (ms): since when this server has had no replicas (repl-backlog-ttl). */
+  private noSlavesSinceMs: number;
 
   constructor(host: WireReplicationHost, config: Partial<WireReplicationConfig> = {}) {
     this.st = {
@@ -45,6 +48,21 @@ export class WireReplication {
       cached: undefined,
       replicaStats: { fullLoads: 0, continues: 0, linkErrors: [] },
     };
+    this.noSlavesSinceMs = host.now();
+  }
+
+  /**
+   * CONFIG SET of replication parameters (config.c's apply functions): the new values take
+   * effect at once where Redis reads them on every use (min-replicas-*, replica-read-only,
+   * replica-serve-stale-data, INFO's slave_priority) and at the next cron for the timers
+   * (repl-timeout, repl-ping-replica-period, repl-backlog-ttl). A new repl-backlog-size resizes
+   * the backlog now (updateReplBacklogSize → resizeReplicationBacklog), trimming its oldest blocks.
+   */
+  configure(patch: Partial<WireReplicationConfig>): void {
+    const next = { ...this.st.config, ...patch };
+    if (!Number.isSafeInteger(next.replBacklogSize) || next.replBacklogSize < 1) throw new ReplicationError('BAD_CONFIG', `expected repl-backlog-size ≥ 1, found ${String(next.replBacklogSize)}`);
+    this.st.config = next;
+    if (patch.replBacklogSize !== undefined) this.st.repl_backlog?.resize(patch.replBacklogSize);
   }
 
   get isReplica(): boolean {
@@ -62,6 +80,8 @@ export class WireReplication {
   replicaof(host: string | undefined, port: number): { reply: string; out: ReplIo[] } {
     const out: ReplIo[] = [];
     if (host === undefined) {
+      // replicationUnsetMaster: the promoted backlog is not freed at the next cron for want of replicas.
+      if (this.st.masterhost !== undefined) this.noSlavesSinceMs = this.st.host.now();
       replicationUnsetMaster(this.st, out);
       return { reply: 'OK', out };
     }
@@ -115,9 +135,26 @@ export class WireReplication {
     this.st.waiting = this.st.waiting.filter((w) => w.connId !== connId);
   }
 
-  /** min-replicas-to-write (checkGoodReplicasStatus): false refuses writes with -NOREPLICAS. */
+  /**
+   * min-replicas-to-write (checkGoodReplicasStatus): false refuses writes with -NOREPLICAS. Off on
+   * a replica, and when either min-replicas-to-write or min-replicas-max-lag is 0.
+   */
   enoughGoodReplicas(): boolean {
-    return this.st.config.minReplicasToWrite === 0 || this.isReplica || goodSlaves(this.st) >= this.st.config.minReplicasToWrite;
+    const c = this.st.config;
+    return c.minReplicasToWrite === 0 || c.minReplicasMaxLagSec === 0 || this.isReplica || goodSlaves(this.st) >= c.minReplicasToWrite;
+  }
+
+  /**
+   * processCommand's stale check: a replica whose link to its master is not up, with
+   * replica-serve-stale-data no, refuses commands without the `stale` flag (-MASTERDOWN).
+   */
+  refusesStaleCommands(): boolean {
+    return this.isReplica && !this.st.config.replicaServeStaleData && this.st.link?.state !== 'REPL_STATE_CONNECTED';
+  }
+
+  /** processCommand's read-only check: a replica with replica-read-only yes refuses its clients' writes (-READONLY). */
+  refusesWrites(): boolean {
+    return this.isReplica && this.st.config.replicaReadOnly;
   }
 
   /** replicationCron (once a second) and the WAIT deadlines (every call). Call every ~100 ms. */
@@ -126,9 +163,11 @@ export class WireReplication {
     const st = this.st;
     const nowMs = st.host.now();
     processClientsWaitingReplicas(st, out);
+    if (st.slaves.size > 0) this.noSlavesSinceMs = nowMs;
     if (nowMs < this.nextCronMs) return out;
     this.nextCronMs = nowMs + 1000;
     if (st.masterhost !== undefined) this.replicaCron(nowMs, out);
+    else this.backlogTtlCron(nowMs);
     for (const [id, s] of st.slaves) {
       if (s.state === 'online' && nowMs - s.ackTimeMs > st.config.replTimeoutSec * 1000) {
         out.push({ type: 'close', connId: id }); // "Disconnecting timedout replica"
@@ -141,6 +180,22 @@ export class WireReplication {
     }
     // Replicas waiting for a BGSAVE with nothing to read get a newline (keepalive) in Redis; ours never wait.
     return out;
+  }
+
+  /**
+   * replicationCron: a master without replicas for more than repl-backlog-ttl seconds frees its
+   * backlog, with a new replid and replid2 cleared (changeReplicationId, clearReplicationId2,
+   * freeReplicationBacklog): no PSYNC can continue from the old history after that.
+   */
+  private backlogTtlCron(nowMs: number): void {
+    const st = this.st;
+    const ttl = st.config.replBacklogTtlSec;
+    if (st.slaves.size > 0 || ttl === 0 || st.repl_backlog === undefined) return;
+    if (Math.floor(nowMs / 1000) - Math.floor(this.noSlavesSinceMs / 1000) <= ttl) return;
+    st.replid = st.host.newReplid();
+    st.replid2 = NULL_REPLID;
+    st.second_replid_offset = -1;
+    st.repl_backlog = undefined;
   }
 
   private replicaCron(nowMs: number, out: ReplIo[]): void {
@@ -194,7 +249,8 @@ export class WireReplication {
       lines.push(`master_sync_in_progress:${st.link?.state === 'REPL_STATE_TRANSFER' ? 1 : 0}`);
       lines.push(`slave_read_repl_offset:${st.master_repl_offset}`, `slave_repl_offset:${st.master_repl_offset}`);
       if (!up) lines.push(`master_link_down_since_seconds:${st.master_link_down_since_ms === 0 ? -1 : Math.floor((nowMs - st.master_link_down_since_ms) / 1000)}`);
-      lines.push(`slave_priority:${st.config.replicaPriority}`, 'slave_read_only:1', 'replica_announced:1');
+      const c = st.config;
+      lines.push(`slave_priority:${c.replicaPriority}`, `slave_read_only:${c.replicaReadOnly ? 1 : 0}`, `replica_announced:${c.replicaAnnounced ? 1 : 0}`);
     }
     const online = [...st.slaves.values()];
     lines.push(`connected_slaves:${online.length}`);

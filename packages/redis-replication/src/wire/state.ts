@@ -21,8 +21,22 @@ export interface WireReplicationConfig {
   readonly replTimeoutSec: number;
   /** repl-ping-replica-period (seconds, default 10). */
   readonly replPingReplicaPeriodSec: number;
-  /** replica-priority (default 100), for INFO. */
+  /** replica-priority (default 100), for INFO (slave_priority: Sentinel never promotes 0). */
   readonly replicaPriority: number;
+  /** replica-read-only (default yes): a replica refuses writes of its own clients (INFO slave_read_only). */
+  readonly replicaReadOnly: boolean;
+  /** replica-serve-stale-data (default yes): no → a replica whose link is down answers -MASTERDOWN. */
+  readonly replicaServeStaleData: boolean;
+  /** replica-announced (default yes), for INFO (replica_announced). */
+  readonly replicaAnnounced: boolean;
+  /**
+   * repl-diskless-sync-delay (seconds, default 5) and repl-diskless-sync-max-replicas (default 0):
+   * kept for CONFIG, not acted upon — this core starts every transfer at once (no wait for more replicas).
+   */
+  readonly replDisklessSyncDelaySec: number;
+  readonly replDisklessSyncMaxReplicas: number;
+  /** repl-backlog-ttl (seconds, default 3600; 0: never): a master without replicas frees its backlog after it. */
+  readonly replBacklogTtlSec: number;
   /**
    * Deliberate bugs, for tests that prove the properties catch them (never set otherwise):
    * `select-reset-on-continue`: the replica forgets its master client's db on +CONTINUE;
@@ -39,6 +53,12 @@ export const DEFAULT_WIRE_REPLICATION_CONFIG: WireReplicationConfig = {
   replTimeoutSec: 60,
   replPingReplicaPeriodSec: 10,
   replicaPriority: 100,
+  replicaReadOnly: true,
+  replicaServeStaleData: true,
+  replicaAnnounced: true,
+  replBacklogTtlSec: 3600,
+  replDisklessSyncDelaySec: 5,
+  replDisklessSyncMaxReplicas: 0,
 };
 
 /** What the host (a server around a keyspace) gives the core: clock, ids, the RDB, applying commands. */
@@ -92,7 +112,8 @@ export interface BlockedWait {
 }
 
 export interface ReplState {
-  readonly config: WireReplicationConfig;
+  /** Replaced as a whole by WireReplication.configure (CONFIG SET). */
+  config: WireReplicationConfig;
   readonly host: WireReplicationHost;
   replid: string;
   replid2: string;

@@ -13,11 +13,15 @@ import type { RespValue } from '@protolab/resp';
 import { executeFromMaster } from '@protolab/redis-keyspace';
 import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, type WireReplicationConfig } from '@protolab/redis-replication';
 import type { Client } from '../client.js';
+import { keyOf } from '../client.js';
+import { commandTable } from '../command-table.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
+import { applyReplicationConfig, registerReplicationConfig } from './config.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
+export const MASTERDOWN_ERROR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 export const WAIT_ON_REPLICA_ERROR =
   'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
 
@@ -30,6 +34,7 @@ export interface ReplicationUnitOptions {
   readonly io: (outputs: readonly ReplIo[]) => void;
   readonly now: () => number;
   readonly newReplid: () => string;
+  /** Start values of the replication parameters (checked by the CONFIG table's parsers, replication/config.ts). */
   readonly config?: Partial<WireReplicationConfig>;
   /** After a full resync replaced the dataset (readSyncBulkPayload → restartAOFAfterSYNC). */
   readonly onFullSync?: () => void;
@@ -43,6 +48,7 @@ const wrongArgs = (name: string): RespValue => err(`ERR wrong number of argument
 /** Attach replication to `srv`; returns the core (for the adapter's link events and tick). */
 export function installReplication(srv: RedisServer, opts: ReplicationUnitOptions): WireReplication {
   const ks = srv.keyspace;
+  const startConfig = registerReplicationConfig(srv.config, opts.config ?? {});
   const repl = new WireReplication(
     {
       now: opts.now,
@@ -63,8 +69,9 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
         executeFromMaster(ks, argv);
       },
     },
-    opts.config,
+    startConfig,
   );
+  applyReplicationConfig(srv.config, repl);
   // c->woff: the stream offset after each client's last write, for WAIT.
   const woff = new WeakMap<Client, number>();
   let current: Client | undefined;
@@ -74,14 +81,9 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
     opts.io(repl.propagate(db, argv));
     if (current !== undefined) woff.set(current, repl.st.master_repl_offset);
   };
-  const writes = writeCommandTable(srv);
-  srv.commandFilters.push((_srv, c, name) => {
+  srv.commandFilters.push(replicationFilter(srv, repl, (c) => {
     current = c;
-    if (!writes(name)) return undefined;
-    if (repl.isReplica) return err(READONLY_ERROR);
-    if (!repl.enoughGoodReplicas()) return err(NOREPLICAS_ERROR);
-    return undefined;
-  });
+  }));
   const replicaof = (name: string) => (_s: RedisServer, _c: Client, argv: Uint8Array[]): RespValue => {
     if (argv.length !== 3) return wrongArgs(name);
     const host = str(argv[1]);
@@ -136,6 +138,36 @@ function waitCommand(repl: WireReplication, c: Client, argv: Uint8Array[], woff:
   const r = repl.wait(c.connId, n, timeout, woff);
   io(r.out);
   return r.count === undefined ? undefined : { type: 'integer', value: BigInt(r.count) };
+}
+
+/**
+ * server.c processCommand's replication checks, in its order: NOREPLICAS (a write on a master
+ * short of good replicas), READONLY (a write on a replica with replica-read-only yes), then
+ * MASTERDOWN (a command without the `stale` flag on a replica whose link is down, with
+ * replica-serve-stale-data no). A refusal inside MULTI flags the transaction (rejectCommand).
+ */
+function replicationFilter(srv: RedisServer, repl: WireReplication, seen: (c: Client) => void): (s: RedisServer, c: Client, name: string, argv: Uint8Array[]) => RespValue | undefined {
+  const writes = writeCommandTable(srv);
+  const refuse = (c: Client, text: string): RespValue => {
+    if (c.inMulti) c.dirtyExec = true;
+    return err(text);
+  };
+  return (_s, c, name, argv) => {
+    seen(c);
+    const write = writes(name);
+    if (write && !repl.enoughGoodReplicas()) return refuse(c, NOREPLICAS_ERROR);
+    if (write && repl.refusesWrites()) return refuse(c, READONLY_ERROR);
+    if (repl.refusesStaleCommands() && !hasStaleFlag(srv, name, argv)) return refuse(c, MASTERDOWN_ERROR);
+    return undefined;
+  };
+}
+
+/** CMD_STALE of the command (or its subcommand) in the COMMAND table; an unknown one is answered later. */
+function hasStaleFlag(srv: RedisServer, name: string, argv: readonly Uint8Array[]): boolean {
+  const spec = commandTable(srv).get(name);
+  if (spec === undefined) return true;
+  const sub = argv[1] === undefined ? undefined : spec.subcommands?.get(keyOf(argv[1]).toLowerCase());
+  return (sub ?? spec).flags.includes('stale');
 }
 
 /** Whether a command name is a write (CMD_WRITE), from the keyspace's COMMAND INFO, cached. */
