@@ -18,6 +18,8 @@ export interface SlaveInstance {
   master_link_down_time: number;
   master_host: string | undefined;
   role: 'master' | 'slave';
+  /** When INFO first showed the current role (role_reported_time). */
+  role_reported_time: number;
   /** SRI_RECONF_SENT / SRI_RECONF_INPROG / SRI_RECONF_DONE during a fail-over's RECONF_SLAVES. */
   reconf: 'none' | 'sent' | 'inprog' | 'done';
   slave_reconf_sent_time: number;
@@ -36,10 +38,14 @@ export interface OtherSentinel {
 /** The monitored master (SRI_MASTER sentinelRedisInstance). */
 export interface MasterInstance {
   addr: string;
+  /** The run id its INFO last reported (undefined before the first INFO). */
+  runid: string | undefined;
   config_epoch: number;
   last_avail_time: number;
   s_down_since_time: number | undefined;
   o_down: boolean;
+  /** o_down_since_time (0 while not ODOWN). */
+  o_down_since_time: number;
   failover_state: FailoverState;
   failover_epoch: number;
   failover_start_time: number;
@@ -103,10 +109,12 @@ export class SentinelNode {
   private freshMaster(addr: string, configEpoch: number, nowMs: number): MasterInstance {
     return {
       addr,
+      runid: undefined,
       config_epoch: configEpoch,
       last_avail_time: nowMs,
       s_down_since_time: undefined,
       o_down: false,
+      o_down_since_time: 0,
       failover_state: 'SENTINEL_FAILOVER_STATE_NONE',
       failover_epoch: 0,
       failover_start_time: 0,
@@ -119,9 +127,16 @@ export class SentinelNode {
     };
   }
 
+  /**
+   * Called with each event as it happens (sentinelEvent), while the instances still hold the
+   * state the event describes: the SENTINEL server publishes them to its Pub/Sub clients.
+   */
+  onEvent: ((text: string) => void) | undefined = undefined;
+
   /** @internal */
   event(text: string): void {
     this.events.push(text);
+    this.onEvent?.(text);
   }
 
   /** SENTINEL get-master-addr-by-name. */
@@ -192,7 +207,7 @@ export class SentinelNode {
    * sentinelGetCurrentMasterAddress: once the promoted replica is confirmed (RECONF_SLAVES), hellos
    * already announce it, with the new config epoch.
    */
-  private sentinelGetCurrentMasterAddress(): string {
+  sentinelGetCurrentMasterAddress(): string {
     const m = this.master;
     if (m.failover_state === 'SENTINEL_FAILOVER_STATE_RECONF_SLAVES' && m.promoted_slave !== undefined) return m.promoted_slave;
     return m.addr;
@@ -221,6 +236,7 @@ export class SentinelNode {
       for (const s of this.sentinels.values()) if (s.master_down && nowMs - s.master_down_reply_time <= SENTINEL_ASK_PERIOD * 5) quorum++;
     }
     const odown = quorum >= this.config.quorum;
+    if (odown && !m.o_down) m.o_down_since_time = nowMs;
     if (odown && !m.o_down) this.event(`+odown master ${this.config.masterName} ${m.addr} #quorum ${quorum}/${this.config.quorum}`);
     if (!odown && m.o_down) this.event(`-odown master ${this.config.masterName} ${m.addr}`);
     m.o_down = odown;
@@ -254,7 +270,7 @@ export class SentinelNode {
   }
 
   private freshSlave(nowMs: number): SlaveInstance {
-    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', reconf: 'none', slave_reconf_sent_time: 0 };
+    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', role_reported_time: nowMs, reconf: 'none', slave_reconf_sent_time: 0 };
   }
 
   onMessage(from: string, msg: SentinelMsg, nowMs: number): SentinelOutput[] {
@@ -279,6 +295,7 @@ export class SentinelNode {
     if (from === m.addr) {
       if (info.role !== m.role_reported) m.role_reported_time = nowMs;
       m.info_refresh = nowMs;
+      m.runid = info.runid;
       m.role_reported = info.role;
       for (const s of info.slaves) if (s !== m.addr && !this.slaves.has(s)) {
         this.slaves.set(s, this.freshSlave(nowMs));
@@ -290,6 +307,7 @@ export class SentinelNode {
     }
     const s = this.slaves.get(from);
     if (s === undefined) return;
+    if (info.role !== s.role) s.role_reported_time = nowMs;
     Object.assign(s, { runid: info.runid, slave_priority: info.slave_priority, slave_repl_offset: info.slave_repl_offset, info_refresh: nowMs, master_link_down_time: info.master_link_down_time, master_host: info.master_host, role: info.role });
     sentinelRefreshReconfState(this, from);
     if (info.role === 'master' && m.failover_state === 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION' && m.promoted_slave === from) {
@@ -332,22 +350,29 @@ export class SentinelNode {
     }
   }
 
-  /** sentinelCommand is-master-down-by-addr: our view, and our vote when a run id is given. */
   private onIsMasterDown(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN' }>, nowMs: number, out: SentinelOutput[]): void {
-    const down = msg.addr === this.master.addr && this.master.s_down_since_time !== undefined;
+    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', ...this.isMasterDownByAddr(msg.addr, msg.current_epoch, msg.runid, nowMs) } });
+  }
+
+  /**
+   * sentinelCommand is-master-down-by-addr: our view of the master at `addr`, and our vote when a
+   * run id (not `*`) is given; the reply's three fields (down, leader or `*`, leader epoch).
+   */
+  isMasterDownByAddr(addr: string, current_epoch: number, runid: string, nowMs: number): { down: boolean; leader: string; leader_epoch: number } {
+    const down = addr === this.master.addr && this.master.s_down_since_time !== undefined;
     let leader = '*';
     let leader_epoch = 0;
-    if (msg.addr === this.master.addr && msg.runid !== '*') {
-      const v = sentinelVoteLeader(this.vote, msg.current_epoch, msg.runid, this.config.planted === 'two-votes-per-epoch');
+    if (addr === this.master.addr && runid !== '*') {
+      const v = sentinelVoteLeader(this.vote, current_epoch, runid, this.config.planted === 'two-votes-per-epoch');
       if (v.votedNow) {
-        this.event(`+vote-for-leader ${msg.runid} ${v.leader_epoch}`);
+        this.event(`+vote-for-leader ${runid} ${v.leader_epoch}`);
         // Having voted for another sentinel, don't start a fail-over of our own for a while.
         this.lastFailoverAttemptMs = nowMs + this.randomMs(SENTINEL_MAX_DESYNC);
       }
       leader = v.leader ?? '*';
       leader_epoch = v.leader_epoch;
     }
-    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', down, leader, leader_epoch } });
+    return { down, leader, leader_epoch };
   }
 
   private onIsMasterDownReply(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }>, nowMs: number): void {

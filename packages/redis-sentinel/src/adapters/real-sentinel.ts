@@ -72,6 +72,22 @@ export class RealSentinel {
     return r;
   }
 
+  /** A hello another sentinel PUBLISHed to our SENTINEL server (sentinelPublishCommand). */
+  receiveHello(payload: string): void {
+    const hello = parseHello(payload);
+    if (hello !== undefined) this.deliver(hello.sentinel, { type: 'HELLO', hello });
+  }
+
+  /** SRI_DISCONNECTED: no command link to the instance right now. */
+  linkDisconnected(addr: string): boolean {
+    return this.links.get(addr)?.cmd === undefined;
+  }
+
+  /** Runs the timer now (after a command that changed the core, as SENTINEL FAILOVER). */
+  kick(): void {
+    this.tick();
+  }
+
   private tick(): void {
     this.emit(this.core.tick(Date.now()));
   }
@@ -154,6 +170,15 @@ export class RealSentinel {
       case 'PUBLISH':
         void call('PUBLISH', SENTINEL_HELLO_CHANNEL, formatHello(msg.hello)).catch(noop);
         return;
+      case 'IS_MASTER_DOWN': {
+        // A sentinel outside this process's group: ask it over TCP, as sentinelAskMasterStateToOtherSentinels.
+        const [ip, port] = splitAddr(msg.addr);
+        void call('SENTINEL', 'is-master-down-by-addr', ip, String(port), String(msg.current_epoch), msg.runid).then((r) => {
+          const reply = parseIsMasterDownReply(r);
+          if (reply !== undefined) this.deliver(addr, reply);
+        }, noop);
+        return;
+      }
       default:
         return;
     }
@@ -170,6 +195,14 @@ export class RealSentinel {
 }
 
 function noop(): void {}
+
+/** sentinelReceiveIsMasterDownReply: `*3 :down $leader :epoch`, anything else ignored. */
+export function parseIsMasterDownReply(r: RespValue): Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }> | undefined {
+  if (r.type !== 'array' || r.value.length !== 3) return undefined;
+  const [down, leader, epoch] = r.value as [RespValue, RespValue, RespValue];
+  if (down.type !== 'integer' || leader.type !== 'bulk' || epoch.type !== 'integer') return undefined;
+  return { type: 'IS_MASTER_DOWN_REPLY', down: down.value === 1n, leader: text(leader), leader_epoch: Number(epoch.value) };
+}
 
 export function splitAddr(addr: string): [string, number] {
   const at = addr.lastIndexOf(':');
