@@ -11,6 +11,7 @@
  */
 import type { WireReplication, WireReplicationConfig } from '@protolab/redis-replication';
 import type { ConfigParam, ConfigTable, ParseResult } from '../config.js';
+import { stringParam } from '../config.js';
 
 const INT_MAX = 2147483647n;
 const LLONG_MAX = 9223372036854775807n;
@@ -119,6 +120,10 @@ export function registerReplicationConfig(table: ConfigTable, config: Partial<Wi
     table.register(row.param);
     if (row.alias !== undefined) table.alias(row.alias, row.param.name);
   }
+  // createSpecialConfig("replicaof", "slaveof", IMMUTABLE_CONFIG | MULTI_ARG_CONFIG, …): CONFIG GET
+  // shows "<host> <port>" or "", CONFIG SET refuses it (REPLICAOF is the command); see showReplicaof.
+  table.register(stringParam('replicaof', '', { immutable: true }));
+  table.alias('slaveof', 'replicaof');
   const start = new Map<string, string>();
   for (const row of REPLICATION_ROWS) {
     const v = fromCore(row, config);
@@ -146,4 +151,10 @@ export function applyReplicationConfig(table: ConfigTable, repl: WireReplication
       return undefined;
     });
   }
+}
+
+/** getConfigReplicaOfOption: the `replicaof` value for the current master (refreshed before each CONFIG). */
+export function showReplicaof(table: ConfigTable, repl: WireReplication): void {
+  const v = repl.st.masterhost === undefined ? '' : `${repl.st.masterhost} ${repl.st.masterport}`;
+  if (table.get('replicaof') !== v) table.setAtStart(new Map([['replicaof', v]]));
 }

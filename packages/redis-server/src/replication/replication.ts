@@ -17,7 +17,7 @@ import { keyOf } from '../client.js';
 import { commandTable } from '../command-table.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
-import { applyReplicationConfig, registerReplicationConfig } from './config.js';
+import { applyReplicationConfig, registerReplicationConfig, showReplicaof } from './config.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
@@ -123,6 +123,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   srv.serverCommands.set('sync', sync(false));
   srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woff.get(c) ?? 0, opts.io));
   srv.serverCommands.set('role', () => repl.role());
+  showReplicaofInConfig(srv, repl);
   return repl;
 }
 
@@ -138,6 +139,16 @@ function waitCommand(repl: WireReplication, c: Client, argv: Uint8Array[], woff:
   const r = repl.wait(c.connId, n, timeout, woff);
   io(r.out);
   return r.count === undefined ? undefined : { type: 'integer', value: BigInt(r.count) };
+}
+
+/** CONFIG (GET, REWRITE) sees the `replicaof` of the moment: refreshed before each CONFIG command. */
+function showReplicaofInConfig(srv: RedisServer, repl: WireReplication): void {
+  const config = srv.serverCommands.get('config');
+  if (config === undefined) return;
+  srv.serverCommands.set('config', (s, c, argv) => {
+    showReplicaof(srv.config, repl);
+    return config(s, c, argv);
+  });
 }
 
 /**
