@@ -36,7 +36,14 @@ const SERVER = [
   'BZPOPMIN z 0.01', 'BZPOPMAX z 0.01', 'BZMPOP 0.01 1 z MAX',
 ];
 const PERSISTENCE = ['SHUTDOWN FOO', 'SAVE', 'DEBUG SLEEP 0', 'DEBUG RELOAD', 'DEBUG FOO', 'LASTSAVE x', 'BGSAVE x', 'BGSAVE SCHEDULE x', 'BGREWRITEAOF x'];
-const REPLICATION = ['ROLE', 'WAIT 0 0', 'WAIT 0', 'REPLICAOF NO ONE', 'SLAVEOF NO ONE', 'REPLCONF listening-port 6380'];
+const REPLICATION = [
+  'ROLE', 'WAIT 0 0', 'WAIT 0', 'REPLICAOF NO ONE', 'SLAVEOF NO ONE', 'REPLCONF listening-port 6380',
+  // The replication parameters (replication/config.ts): set, refused and read back; left at their defaults.
+  'CONFIG GET repl-backlog-size', 'CONFIG SET repl-backlog-size 2mb', 'CONFIG SET repl-backlog-size 1kb', 'CONFIG GET repl-backlog-size',
+  'CONFIG SET repl-backlog-size 1mb', 'CONFIG SET repl-timeout 0', 'CONFIG SET slave-priority 10', 'CONFIG GET replica-priority',
+  'CONFIG SET replica-priority 100', 'CONFIG SET min-slaves-to-write x', 'CONFIG GET min-replicas-max-lag', 'CONFIG SET replica-read-only maybe',
+  'CONFIG GET repl-ping-slave-period', 'CONFIG GET replicaof', 'CONFIG SET replicaof x', 'CONFIG GET repl-diskless-sync-delay',
+];
 /** Blocking pop on connection 0, the push that serves it on connection 1 (keys made fresh per step). */
 const HANDOFFS: readonly (readonly [string, string])[] = [
   ['BLPOP K 1', 'RPUSH K v'], ['BRPOP K 1', 'LPUSH K v w'], ['BLMOVE K D RIGHT LEFT 1', 'RPUSH K v'], ['BRPOPLPUSH K D 1', 'RPUSH K v'],
