@@ -81,6 +81,8 @@ export class SentinelNode {
   /** @internal */
   lastFailoverAttemptMs = -Infinity;
   private configChangeMs = 0;
+  /** False until the first tick, which is when the core first learns the time. */
+  private started = false;
 
   constructor(
     readonly name: string,
@@ -156,6 +158,13 @@ export class SentinelNode {
 
   tick(nowMs: number): SentinelOutput[] {
     const out: SentinelOutput[] = [];
+    if (!this.started) {
+      // createSentinelRedisInstance stamps last_avail_time etc. with the creation time; the core has
+      // no clock at construction, so its first tick does it (else a wall-clock caller would see the
+      // master down for ~55 years at once and flag +sdown before the first PING).
+      this.started = true;
+      Object.assign(this.master, { last_avail_time: nowMs, role_reported_time: nowMs, failover_state_change_time: nowMs, info_refresh: nowMs });
+    }
     const instances = [this.master.addr, ...this.slaves.keys()];
     if (nowMs >= this.nextPingMs) {
       this.nextPingMs = nowMs + this.jitter(SENTINEL_PING_PERIOD);

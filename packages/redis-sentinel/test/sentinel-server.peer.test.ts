@@ -1,0 +1,214 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { Redis } from 'ioredis';
+import { RespClient, type RespValue } from '@protolab/resp';
+import { describePeer, freePort, startServer, type PeerServer } from '@protolab/testkit';
+import { RealSentinel, SentinelServer } from '../src/index.js';
+
+/**
+ * protolab's SENTINEL server beside a real redis-sentinel 7.0.15: the same questions asked of
+ * both over identical deployments (a real master and a real replica, watched by the sentinel
+ * under test and one more real sentinel), replies compared by shape; then ioredis connecting
+ * through our sentinel, the master killed, and ioredis writing to the promoted replica.
+ */
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
+});
+
+const BASE = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'];
+const DOWN_AFTER_MS = 2000;
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const str = (v: RespValue | undefined): string => (v?.type === 'bulk' || v?.type === 'verbatim' ? Buffer.from(v.value).toString() : v?.type === 'simple' || v?.type === 'error' ? v.value : '');
+
+async function ask(port: number, ...argv: string[]): Promise<RespValue> {
+  const c = await RespClient.connect(port);
+  try {
+    return await c.call(...argv);
+  } finally {
+    await c.close();
+  }
+}
+
+async function redis(args: (port: number) => string[]): Promise<PeerServer> {
+  const s = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port }) => ['--port', String(port), ...BASE, ...args(port)] });
+  stops.push(() => s.stop());
+  return s;
+}
+
+/** A real master and one real replica, the link up. */
+async function pair(): Promise<{ master: PeerServer; replica: PeerServer }> {
+  const master = await redis(() => []);
+  const replica = await redis(() => ['--replicaof', '127.0.0.1', String(master.port)]);
+  await until('replica link up', async () => str(await ask(replica.port, 'INFO', 'replication')).includes('master_link_status:up'));
+  return { master, replica };
+}
+
+async function realSentinel(bin: string, masterPort: number): Promise<number> {
+  const port = await freePort();
+  const s = await startServer({
+    name: 'redis-sentinel',
+    command: bin,
+    port,
+    args: ({ dir }) => {
+      const conf = join(dir, 'sentinel.conf');
+      writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds mymaster ${DOWN_AFTER_MS}`, 'sentinel failover-timeout mymaster 10000', ''].join('\n'));
+      return [conf];
+    },
+  });
+  stops.push(() => s.stop());
+  return port;
+}
+
+/** Our sentinel (RealSentinel + SentinelServer) on a free port, announcing that port in its hellos. */
+async function ourSentinel(masterPort: number, failoverTimeoutMs = 10_000): Promise<{ port: number; sentinel: RealSentinel }> {
+  const port = await freePort();
+  const sentinel = new RealSentinel({
+    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${masterPort}`, quorum: 1, downAfterMs: DOWN_AFTER_MS, failoverTimeoutMs },
+    myid: 'a1'.repeat(20),
+    announce: `127.0.0.1:${port}`,
+  });
+  const server = await SentinelServer.listen(sentinel, { port });
+  sentinel.start();
+  stops.push(async () => {
+    await server.close();
+    await sentinel.stop();
+  });
+  return { port, sentinel };
+}
+
+/** A reply with its timing-dependent values replaced: run ids, numbers and addresses. */
+function shape(v: RespValue): unknown {
+  switch (v.type) {
+    case 'bulk':
+    case 'simple':
+    case 'error': {
+      const s = str(v).replace(/\b[0-9a-f]{40}\b/g, '<runid>').replace(/127\.0\.0\.1:\d+/g, '<addr>').replace(/\b\d+\b/g, '<n>');
+      return `${v.type}:${s}`;
+    }
+    case 'array':
+    case 'push':
+    case 'set':
+      return { [v.type]: v.value.map(shape) };
+    case 'map':
+      return { map: v.value.map(([k, x]) => [shape(k), shape(x)]) };
+    default:
+      return v.type;
+  }
+}
+
+/** INFO's `key:` names, section by section. */
+function infoKeys(text: string): string[] {
+  return text.split('\r\n').filter((l) => l !== '').map((l) => (l.startsWith('#') ? l : l.slice(0, l.indexOf(':'))));
+}
+
+/** A SENTINEL row (a flat array in RESP2) as field → value. */
+function fields(row: RespValue | undefined): Map<string, string> {
+  const kv = new Map<string, string>();
+  const flat = row?.type === 'array' ? row.value : [];
+  for (let i = 0; i + 1 < flat.length; i += 2) kv.set(str(flat[i]), str(flat[i + 1]));
+  return kv;
+}
+
+/** The sentinel has discovered the replica (and read its INFO: a run id) and the other sentinel. */
+async function settled(port: number): Promise<boolean> {
+  const master = fields(await ask(port, 'SENTINEL', 'master', 'mymaster'));
+  const replicas = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
+  const replica = fields(replicas.type === 'array' ? replicas.value[0] : undefined);
+  return master.get('num-slaves') === '1' && master.get('num-other-sentinels') === '1' && (replica.get('runid') ?? '') !== '';
+}
+
+const QUESTIONS: readonly (readonly string[])[] = [
+  ['PING'], ['PING', 'hi'], ['ROLE'], ['SENTINEL', 'masters'], ['SENTINEL', 'master', 'mymaster'], ['SENTINEL', 'replicas', 'mymaster'],
+  ['SENTINEL', 'slaves', 'mymaster'], ['SENTINEL', 'sentinels', 'mymaster'], ['SENTINEL', 'get-master-addr-by-name', 'mymaster'],
+  ['SENTINEL', 'get-master-addr-by-name', 'nope'], ['SENTINEL', 'myid'], ['SENTINEL', 'ckquorum', 'mymaster'],
+  ['SENTINEL', 'is-master-down-by-addr', '127.0.0.1', '1', '0', '*'], ['SENTINEL', 'master', 'nope'], ['SENTINEL', 'replicas', 'nope'],
+  ['SENTINEL', 'ckquorum', 'nope'], ['SENTINEL', 'failover', 'nope'], ['SENTINEL'], ['SENTINEL', 'foo'], ['SENTINEL', 'master'],
+  ['SENTINEL', 'myid', 'x'], ['SENTINEL', 'is-master-down-by-addr', '127.0.0.1', 'x', '0', '*'], ['FOO', 'bar'], ['GET', 'x'],
+  ['PING', 'a', 'b'], ['ROLE', 'x'], ['PUBLISH', 'a', 'b'], ['SUBSCRIBE'], ['UNSUBSCRIBE'], ['PUNSUBSCRIBE'], ['HELLO', '4'],
+  ['HELLO', 'x'], ['CLIENT', 'foo'], ['CLIENT', 'GETNAME'], ['CLIENT', 'SETNAME', 'a b'],
+];
+
+describePeer('redis-sentinel', "protolab's SENTINEL server against real redis-sentinel 7.0.15", (sentinelBin) => {
+  test('the same questions get replies of the same shape (field names and order, types; run ids, numbers and addresses normalised)', async () => {
+    const a = await pair();
+    const real = await realSentinel(sentinelBin, a.master.port);
+    await realSentinel(sentinelBin, a.master.port);
+    const b = await pair();
+    const ours = (await ourSentinel(b.master.port)).port;
+    await realSentinel(sentinelBin, b.master.port);
+    await until('both sentinels know the replica and the other sentinel', async () => (await settled(real)) && (await settled(ours)), 60_000);
+    for (const q of QUESTIONS) {
+      const [r, o] = [await ask(real, ...q), await ask(ours, ...q)];
+      expect(shape(o), q.join(' ')).toEqual(shape(r));
+    }
+    const [ri, oi] = [str(await ask(real, 'INFO', 'sentinel')), str(await ask(ours, 'INFO', 'sentinel'))];
+    expect(infoKeys(oi)).toEqual(infoKeys(ri));
+    expect(oi.replace(/\d+/g, 'n')).toEqual(ri.replace(/\d+/g, 'n'));
+    // The server section: ours holds a subset of the real fields, in the real order.
+    const [rs, os] = [infoKeys(str(await ask(real, 'INFO'))), infoKeys(str(await ask(ours, 'INFO')))];
+    expect(os.filter((k) => !rs.includes(k))).toEqual([]);
+    expect(os).toEqual(rs.filter((k) => os.includes(k)));
+  });
+
+  test('RESP3 and Pub/Sub: HELLO 3, a map row, null array as `_`, subscribe pushes, the subscribed-context refusal in RESP2', async () => {
+    const a = await pair();
+    const real = await realSentinel(sentinelBin, a.master.port);
+    const b = await pair();
+    const ours = (await ourSentinel(b.master.port)).port;
+    const script = async (port: number): Promise<unknown[]> => {
+      const c3 = await RespClient.connect(port);
+      const c2 = await RespClient.connect(port);
+      try {
+        const out: unknown[] = [];
+        for (const q of [['HELLO', '3'], ['SENTINEL', 'master', 'mymaster'], ['SENTINEL', 'get-master-addr-by-name', 'nope'], ['ROLE']]) out.push(shape(await c3.call(...q)));
+        for (const q of [['SUBSCRIBE', '+switch-master', '+sdown'], ['PING'], ['SENTINEL', 'myid'], ['INFO'], ['UNSUBSCRIBE', '+sdown'], ['UNSUBSCRIBE', '+switch-master'], ['UNSUBSCRIBE'], ['PING']]) out.push(shape(await c2.call(...q)));
+        // (UNSUBSCRIBE of all channels answers in the order of Redis's dict, seeded at random per process.)
+        return out;
+      } finally {
+        await c3.close();
+        await c2.close();
+      }
+    };
+    await until('both sentinels have INFO from the master', async () => str(await ask(ours, 'INFO', 'sentinel')).includes('slaves=1') && str(await ask(real, 'INFO', 'sentinel')).includes('slaves=1'));
+    expect(await script(ours)).toEqual(await script(real));
+  });
+
+  test('ioredis through our sentinel: writes to the master; after the master is killed and our sentinel fails over, the next writes land on the promoted replica', async () => {
+    const { master, replica } = await pair();
+    const { port, sentinel } = await ourSentinel(master.port, 3000);
+    await until('our sentinel knows the replica', () => [...sentinel.core.slaves.values()].some((s) => s.runid !== undefined));
+    const events = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
+    stops.push(() => events.close());
+    const switches: string[] = [];
+    events.onPush((v) => { if (v.type === 'array' || v.type === 'push') switches.push(str(v.value[2])); });
+    await events.call('SUBSCRIBE', '+switch-master');
+    const client = new Redis({ sentinels: [{ host: '127.0.0.1', port }], name: 'mymaster', maxRetriesPerRequest: null, sentinelRetryStrategy: () => 200, retryStrategy: () => 200 });
+    client.on('error', () => undefined); // refused connections to the dead master until the fail-over: expected
+    stops.push(() => { client.disconnect(); return Promise.resolve(); });
+    expect(await client.set('before', '1')).toBe('OK');
+    expect(str(await ask(master.port, 'GET', 'before'))).toBe('1');
+    await master.stop();
+    expect(await client.set('after', '2')).toBe('OK');
+    const role = await ask(replica.port, 'ROLE');
+    expect(role.type === 'array' ? str(role.value[0]) : '').toBe('master');
+    expect(str(await ask(replica.port, 'GET', 'after'))).toBe('2');
+    expect(str(await ask(replica.port, 'GET', 'before'))).toBe('1');
+    // get-master-addr-by-name names the promoted replica from RECONF_SLAVES on (sentinelGetCurrentMasterAddress),
+    // so ioredis may write there before the fail-over ends with +switch-master.
+    await until('+switch-master published', () => switches.length > 0);
+    expect(switches).toEqual([`mymaster 127.0.0.1 ${master.port} 127.0.0.1 ${replica.port}`]);
+    const addr = await ask(port, 'SENTINEL', 'get-master-addr-by-name', 'mymaster');
+    expect(addr.type === 'array' ? addr.value.map(str) : []).toEqual(['127.0.0.1', String(replica.port)]);
+  });
+});
