@@ -153,6 +153,11 @@ export class ConfigTable {
     return v;
   }
 
+  /** Every parameter (not the aliases) in registration order: name, value, default (CONFIG REWRITE). */
+  entries(): { readonly name: string; readonly value: string; readonly defaultValue: string }[] {
+    return [...this.params.values()].map((p) => ({ name: p.name.toLowerCase(), value: this.get(p.name), defaultValue: p.defaultValue }));
+  }
+
   /** A numeric parameter's current value. */
   number(name: string): number {
     return Number(this.get(name));

@@ -9,6 +9,7 @@ import { MAXMEMORY_POLICIES } from '@protolab/redis-keyspace';
 import type { ConfigParam, ConfigTable } from './config.js';
 import { boolParam, enumParam, intParam, memoryParam, memtoull, stringParam } from './config.js';
 import { keyOf } from './client.js';
+import { rewriteConfig } from './replication/config-rewrite.js';
 import type { RedisServer } from './server.js';
 
 const INT_MAX = 2147483647;
@@ -148,10 +149,36 @@ export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint
     return { type: 'simple', value: 'OK' };
   }
   if (sub === 'rewrite') {
-    // config.c configRewriteCommand: protolab-redis never writes a config file back, as a
-    // redis-server started without one (Sentinel's fail-over MULTI sends it and goes on).
+    // config.c configRewriteCommand: rewrite the file the server was started with (replication/config-rewrite.ts
+    // rules); without one, the error (Sentinel's fail-over MULTI sends it and goes on).
     if (args.length !== 2) return { type: 'error', value: "ERR wrong number of arguments for 'config|rewrite' command" };
-    return { type: 'error', value: 'ERR The server is running without a config file' };
+    return configRewrite(srv);
   }
   return { type: 'error', value: `ERR unknown subcommand '${(args[1] ?? '').slice(0, 128)}'. Try CONFIG HELP.` };
+}
+
+/** Reading and writing the config file the server was started with (the adapter does the I/O). */
+export interface ConfigFileIo {
+  /** The file's text, or undefined when it does not exist (rewriteConfigReadOldFile: ENOENT is an empty file). */
+  read(): string | undefined;
+  /** Replace the file's text; throws with the reason (strerror) when it cannot. */
+  write(text: string): void;
+}
+
+const configFiles = new WeakMap<RedisServer, ConfigFileIo>();
+
+/** The server was started with a config file: CONFIG REWRITE rewrites it (configRewriteCommand). */
+export function installConfigFile(srv: RedisServer, io: ConfigFileIo): void {
+  configFiles.set(srv, io);
+}
+
+function configRewrite(srv: RedisServer): RespValue {
+  const io = configFiles.get(srv);
+  if (io === undefined) return { type: 'error', value: 'ERR The server is running without a config file' };
+  try {
+    io.write(rewriteConfig(io.read() ?? '', srv.config));
+    return { type: 'simple', value: 'OK' };
+  } catch (e) {
+    return { type: 'error', value: `ERR Rewriting config file: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

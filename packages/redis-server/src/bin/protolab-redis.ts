@@ -13,11 +13,13 @@
  * the first command; a file that does not load ends the process with exit code 1. SHUTDOWN and
  * SIGTERM/SIGINT run prepareForShutdown (AOF fsync; an RDB when save points are configured).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { clusterCli } from '../adapters/cluster-cli.js';
 import { startPersistentRedisServer } from '../adapters/persistence.js';
 import { DEFAULT_PERSISTENCE_CONFIG, applyDirective, isPersistenceDirective, type PersistenceConfig } from '../persistence/config.js';
 import { isReplicationDirective, replicationDirectives } from '../replication/directives.js';
+import { installConfigFile } from '../server-config.js';
 
 /** sdssplitargs-lite: words, with "double quoted" or 'single quoted' ones (so `save ""` is one empty word). */
 function words(line: string): string[] {
@@ -84,6 +86,26 @@ async function main(): Promise<void> {
       void running.close().then(() => process.exit(code));
     },
   });
+  const file = process.argv[2];
+  if (file !== undefined && !file.startsWith('--')) {
+    // CONFIG REWRITE rewrites it (config.c rewriteConfigOverwriteFile: a temporary file renamed over it).
+    const path = resolve(file);
+    installConfigFile(srv.server, {
+      read: () => {
+        try {
+          return readFileSync(path, 'utf8');
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw e;
+        }
+      },
+      write: (text) => {
+        const tmp = `${path}.tmp-${process.pid}`;
+        writeFileSync(tmp, text);
+        renameSync(tmp, path);
+      },
+    });
+  }
   console.log(`protolab-redis: ready to accept connections on port ${srv.port}`);
   const stop = (signal: string): void => {
     log(`Received ${signal} scheduling shutdown...`);
