@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { PROTO_REPLY_CHUNK_BYTES, ReplBacklogBlocks, ReplicationError, WireReplication, type ReplIo, type WireReplicationHost } from '../src/index.js';
+import { PROTO_REPLY_CHUNK_BYTES, ReplBacklogBlocks, ReplicaLink, ReplicationError, WireReplication, type ReplIo, type ReplicaLinkEvent, type WireReplicationHost } from '../src/index.js';
 
 const text = (outs: readonly ReplIo[]): string => outs.map((o) => (o.type === 'write' ? Buffer.from(o.bytes).toString('latin1') : '')).join('');
 
@@ -143,5 +143,33 @@ describe('the other replication parameters at run time', () => {
     repl.configure({ replicaReadOnly: true, replicaServeStaleData: false });
     expect(repl.refusesWrites()).toBe(true);
     expect(repl.refusesStaleCommands()).toBe(true); // the link is not up
+  });
+});
+
+describe('masterauth / masteruser in the handshake (replication.c syncWithMaster, 7.0)', () => {
+  const sent = (evs: readonly ReplicaLinkEvent[]): string => evs.map((e) => (e.type === 'send' ? Buffer.from(e.bytes).toString('latin1') : `<${e.type}>`)).join('');
+  const crlf = (s: string): Uint8Array => enc(`${s}\r\n`);
+
+  test('with masterauth, AUTH [masteruser] masterauth goes first, pipelined with the two REPLCONFs; +OK goes on to PSYNC', () => {
+    const link = new ReplicaLink({ listeningPort: 6380, cached: undefined, auth: { user: 'repl', pass: 'pw' } });
+    link.connected();
+    expect(sent(link.input(crlf('-NOAUTH Authentication required.')))).toBe(
+      '*3\r\n$4\r\nAUTH\r\n$4\r\nrepl\r\n$2\r\npw\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6380\r\n*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n',
+    );
+    expect(link.state).toBe('REPL_STATE_RECEIVE_AUTH_REPLY');
+    expect(sent(link.input(enc('+OK\r\n+OK\r\n+OK\r\n')))).toBe('*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n');
+    const noUser = new ReplicaLink({ listeningPort: 1, cached: undefined, auth: { user: undefined, pass: 'pw' } });
+    noUser.connected();
+    expect(sent(noUser.input(crlf('+PONG')))).toMatch(/^\*2\r\n\$4\r\nAUTH\r\n\$2\r\npw\r\n/);
+  });
+
+  test('an error to AUTH fails the link with "Unable to AUTH to MASTER: <error>"', () => {
+    const link = new ReplicaLink({ listeningPort: 6380, cached: undefined, auth: { user: undefined, pass: 'bad' } });
+    link.connected();
+    link.input(crlf('+PONG'));
+    expect(link.input(crlf('-WRONGPASS invalid username-password pair or user is disabled.'))).toEqual([
+      { type: 'error', text: 'Unable to AUTH to MASTER: WRONGPASS invalid username-password pair or user is disabled.' },
+    ]);
+    expect(link.state).toBe('REPL_STATE_FAILED');
   });
 });

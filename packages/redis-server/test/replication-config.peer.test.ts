@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer, type PeerServer } from '@protolab/testkit';
 import { RespDecoder, encode, type RespValue } from '@protolab/resp';
 import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
-import { cmd, eventually, info } from './replication-harness.js';
+import { cmd, eventually, info, pipeline } from './replication-harness.js';
 import { startCli, type Cli } from './killtest.js';
 
 /** Send commands on one connection (pipelined); each reply re-encoded as RESP text. */
@@ -42,7 +42,7 @@ const NAMES = [
   'repl-backlog-size', 'repl-backlog-ttl', 'repl-timeout', 'repl-ping-replica-period', 'repl-ping-slave-period', 'repl-diskless-sync',
   'repl-diskless-sync-delay', 'repl-diskless-sync-max-replicas', 'min-replicas-to-write', 'min-slaves-to-write', 'min-replicas-max-lag',
   'min-slaves-max-lag', 'replica-priority', 'slave-priority', 'replica-read-only', 'slave-read-only', 'replica-serve-stale-data',
-  'slave-serve-stale-data', 'replica-announced', 'replicaof', 'slaveof',
+  'slave-serve-stale-data', 'replica-announced', 'replicaof', 'slaveof', 'masteruser', 'masterauth',
 ];
 
 /** [name, values tried in turn (good and bad), default to restore]. */
@@ -66,6 +66,8 @@ const VALUES: [string, string[], string][] = [
   ['replica-serve-stale-data', ['nah', 'no'], 'yes'],
   ['slave-serve-stale-data', ['No'], 'yes'],
   ['replica-announced', ['x', 'no'], 'yes'],
+  ['masterauth', ['pass word', ''], ''],
+  ['masteruser', ['bob'], ''],
 ];
 
 function masterScript(): string[][] {
@@ -261,5 +263,38 @@ describePeer('redis-server', 'CONFIG REWRITE of a config file: protolab-redis wr
     } finally {
       fs.rmSync(base, { recursive: true, force: true });
     }
+  });
+});
+
+describePeer('redis-server', 'masterauth / masteruser: a protolab replica of a redis-server 7.0.15 master with requirepass', () => {
+  let master: PeerServer | undefined;
+  let replica: RunningReplicatedRedisServer | undefined;
+  afterEach(async () => {
+    await replica?.close();
+    await master?.stop();
+    replica = undefined;
+    master = undefined;
+  });
+
+  test('without masterauth the link never comes up (-NOAUTH to REPLCONF); CONFIG SET masterauth makes the next connection AUTH first and sync; masteruser default works too', async () => {
+    const m = (master = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--requirepass', 'sekret'] }));
+    const authed = async (...argv: string[]): Promise<unknown> => (await pipeline(m.port, [['AUTH', 'sekret'], argv]))[1];
+    await authed('SET', 'k', 'v');
+    const r = (replica = await startReplicatedRedisServer({ port: 0, replicaof: { host: '127.0.0.1', port: m.port } }));
+    await new Promise((res) => setTimeout(res, 2500));
+    expect((await info(r.port, 'replication')).get('master_link_status')).toBe('down');
+    expect(r.replication.st.replicaStats.linkErrors.some((e) => /NOAUTH/.test(e))).toBe(true);
+    expect(await cmd(r.port, 'CONFIG', 'SET', 'masterauth', 'sekret')).toBe('OK');
+    await eventually('the replica authenticates and syncs', async () => (await info(r.port, 'replication')).get('master_link_status') === 'up');
+    expect(await cmd(r.port, 'GET', 'k')).toBe('v');
+    expect(await cmd(r.port, 'CONFIG', 'GET', 'masterauth')).toEqual(['masterauth', 'sekret']);
+    // A wrong password: "Unable to AUTH to MASTER", the link stays down.
+    expect(await cmd(r.port, 'CONFIG', 'SET', 'masteruser', 'default', 'masterauth', 'wrong')).toBe('OK');
+    r.dropMasterLink();
+    await eventually('the wrong password is refused', () => Promise.resolve(r.replication.st.replicaStats.linkErrors.some((e) => e.startsWith('Unable to AUTH to MASTER: WRONGPASS'))));
+    expect(await cmd(r.port, 'CONFIG', 'SET', 'masterauth', 'sekret')).toBe('OK');
+    await eventually('AUTH default sekret works', async () => (await info(r.port, 'replication')).get('master_link_status') === 'up');
+    await authed('SET', 'k2', 'v2');
+    await eventually('the stream follows', async () => (await cmd(r.port, 'GET', 'k2')) === 'v2');
   });
 });

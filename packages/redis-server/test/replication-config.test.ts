@@ -35,6 +35,7 @@ describe('CONFIG GET: the replication rows of config.c 7.0 with redis-server 7.0
       ['min-replicas-to-write', '0'], ['min-slaves-to-write', '0'], ['min-replicas-max-lag', '10'], ['min-slaves-max-lag', '10'],
       ['replica-priority', '100'], ['slave-priority', '100'], ['replica-read-only', 'yes'], ['slave-read-only', 'yes'],
       ['replica-serve-stale-data', 'yes'], ['slave-serve-stale-data', 'yes'], ['replica-announced', 'yes'], ['replicaof', ''], ['slaveof', ''],
+      ['masteruser', ''], ['masterauth', ''],
     ];
     for (const [name, value] of defaults) expect(get(net, 6379, name), name).toBe(pairs(name, value));
   });
@@ -223,6 +224,15 @@ describe('what a change does (the apply functions)', () => {
     const s = net.add(6390, { replBacklogSize: 1 });
     expect(get(net, 6390, 'repl-backlog-size')).toBe(pairs('repl-backlog-size', '1'));
     expect(replInfo(s).get('repl_backlog_size')).toBe('1');
+  });
+
+  test('masterauth / masteruser go to the core as set ("" is not set, EMPTY_STRING_IS_NULL) and are used at the next connection to the master', () => {
+    const net = new ReplPump();
+    const m = net.add(6379);
+    expect(one(m, net)('CONFIG', 'SET', 'masterauth', 'pw', 'masteruser', 'repl')).toBe('OK');
+    expect([m.repl.st.config.masterauth, m.repl.st.config.masteruser]).toEqual(['pw', 'repl']);
+    expect(one(m, net)('CONFIG', 'SET', 'masterauth', '', 'masteruser', '')).toBe('OK');
+    expect([m.repl.st.config.masterauth, m.repl.st.config.masteruser]).toEqual([undefined, undefined]);
   });
 
   test('CONFIG GET replicaof follows REPLICAOF ("<host> <port>", "" after NO ONE)', () => {

@@ -27,6 +27,7 @@ export const MAX_LINE_BYTES = 64 * 1024;
 export type ReplicaLinkState =
   | 'REPL_STATE_CONNECTING'
   | 'REPL_STATE_RECEIVE_PING_REPLY'
+  | 'REPL_STATE_RECEIVE_AUTH_REPLY'
   | 'REPL_STATE_RECEIVE_PORT_REPLY'
   | 'REPL_STATE_RECEIVE_CAPA_REPLY'
   | 'REPL_STATE_RECEIVE_PSYNC_REPLY'
@@ -52,6 +53,8 @@ export interface ReplicaLinkOptions {
   readonly cached: { readonly replid: string; readonly offset: number } | undefined;
   /** The largest RDB payload accepted (bounded memory). Default 1 GiB. */
   readonly maxRdbBytes?: number;
+  /** masterauth (and masteruser): `AUTH [user] pass` goes first in the handshake. */
+  readonly auth?: { readonly user: string | undefined; readonly pass: string };
 }
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -134,8 +137,10 @@ export class ReplicaLink {
       case 'REPL_STATE_RECEIVE_PING_REPLY':
         // -NOAUTH / -NOPERM / -ERR operation not permitted are accepted here (AUTH would follow).
         if (l.startsWith('-') && !/^-(NOAUTH|NOPERM|ERR operation not permitted)/.test(l)) return this.fail(out, `Error reply to PING from master: '${l}'`);
+        return this.sendHandshake(out);
+      case 'REPL_STATE_RECEIVE_AUTH_REPLY':
+        if (l.startsWith('-')) return this.fail(out, `Unable to AUTH to MASTER: ${l.slice(1)}`);
         this.state = 'REPL_STATE_RECEIVE_PORT_REPLY';
-        out.push({ type: 'send', bytes: concatBytes([encodeCommand(['REPLCONF', 'listening-port', String(this.opts.listeningPort)]), encodeCommand(['REPLCONF', 'capa', 'eof', 'capa', 'psync2'])]) });
         return true;
       case 'REPL_STATE_RECEIVE_PORT_REPLY':
         // "(Non critical) Master does not understand REPLCONF listening-port": go on either way.
@@ -152,6 +157,15 @@ export class ReplicaLink {
       default:
         return this.fail(out, `unexpected line '${l}' in ${this.state}`);
     }
+  }
+
+  /** syncWithMaster REPL_STATE_SEND_HANDSHAKE: AUTH (with masterauth), REPLCONF listening-port, REPLCONF capa, pipelined. */
+  private sendHandshake(out: ReplicaLinkEvent[]): true {
+    const a = this.opts.auth;
+    const auth = a === undefined ? [] : [encodeCommand(a.user === undefined ? ['AUTH', a.pass] : ['AUTH', a.user, a.pass])];
+    this.state = a === undefined ? 'REPL_STATE_RECEIVE_PORT_REPLY' : 'REPL_STATE_RECEIVE_AUTH_REPLY';
+    out.push({ type: 'send', bytes: concatBytes([...auth, encodeCommand(['REPLCONF', 'listening-port', String(this.opts.listeningPort)]), encodeCommand(['REPLCONF', 'capa', 'eof', 'capa', 'psync2'])]) });
+    return true;
   }
 
   /** slaveTryPartialResynchronization, reading the reply. */

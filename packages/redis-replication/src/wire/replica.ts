@@ -76,7 +76,8 @@ export function masterConnected(st: ReplState, link: number, out: ReplIo[]): voi
   if (link !== st.linkId || st.repl_state !== 'REPL_STATE_CONNECTING') return;
   st.repl_state = 'LINK';
   // A cached master (ours or the broken link's) makes the PSYNC partial: PSYNC replid offset+1.
-  st.link = new ReplicaLink({ listeningPort: st.host.listeningPort, cached: st.cached });
+  const pass = st.config.masterauth;
+  st.link = new ReplicaLink({ listeningPort: st.host.listeningPort, cached: st.cached, ...(pass !== undefined ? { auth: { user: st.config.masteruser, pass } } : {}) });
   st.master_last_io_ms = st.host.now();
   onLinkEvents(st, st.link.connected(), out);
 }

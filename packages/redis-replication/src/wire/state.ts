@@ -35,6 +35,9 @@ export interface WireReplicationConfig {
    */
   readonly replDisklessSyncDelaySec: number;
   readonly replDisklessSyncMaxReplicas: number;
+  /** masterauth / masteruser (undefined: not set): `AUTH [masteruser] masterauth` on the next connection to the master. */
+  readonly masterauth?: string | undefined;
+  readonly masteruser?: string | undefined;
   /** repl-backlog-ttl (seconds, default 3600; 0: never): a master without replicas frees its backlog after it. */
   readonly replBacklogTtlSec: number;
   /**

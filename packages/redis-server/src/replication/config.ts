@@ -1,6 +1,7 @@
 /**
  * The replication parameters of the CONFIG table (config.c standardConfig rows, Redis 7.0.15:
- * names, `slave-…` / `min-slaves-…` aliases, bounds, memory units, defaults, all MODIFIABLE) and
+ * names, `slave-…` / `min-slaves-…` aliases, bounds, memory units, defaults, all MODIFIABLE;
+ * masteruser / masterauth as the strings they are) and
  * their apply functions: each CONFIG SET reconfigures the replication core at once
  * (WireReplication.configure). The start directives (directives.ts) are checked by the same
  * parameters, so `--repl-timeout 0` and `CONFIG SET repl-timeout 0` give the same reason.
@@ -88,6 +89,10 @@ export const REPLICATION_ROWS: readonly ReplicationConfigRow[] = [
   { param: numeric('replica-priority', 0n, INT_MAX, 100), alias: 'slave-priority', field: 'replicaPriority' },
   { param: numeric('min-replicas-to-write', 0n, INT_MAX, 0), alias: 'min-slaves-to-write', field: 'minReplicasToWrite' },
   { param: numeric('min-replicas-max-lag', 0n, INT_MAX, 10), alias: 'min-slaves-max-lag', field: 'minReplicasMaxLagSec' },
+  // createSDSConfig / createStringConfig with EMPTY_STRING_IS_NULL: "" is "not set". Used at the
+  // next connection to the master (syncWithMaster sends AUTH [masteruser] masterauth first).
+  { param: stringParam('masteruser', ''), field: 'masteruser' },
+  { param: stringParam('masterauth', ''), field: 'masterauth' },
 ];
 
 /** Parameter name or alias (lower case) → its row. */
@@ -100,13 +105,15 @@ export function replicationRow(name: string): ReplicationConfigRow | undefined {
 
 /** A canonical table value as the core's field (numbers past 2^53 are held as MAX_SAFE_INTEGER). */
 export function toCore(row: ReplicationConfigRow, value: string): Partial<WireReplicationConfig> {
+  if (row.field === 'masterauth' || row.field === 'masteruser') return { [row.field]: value === '' ? undefined : value };
   const v = row.param.defaultValue === 'yes' || row.param.defaultValue === 'no' ? value === 'yes' : Math.min(Number(value), Number.MAX_SAFE_INTEGER);
   return { [row.field]: v };
 }
 
 function fromCore(row: ReplicationConfigRow, config: Partial<WireReplicationConfig>): string | undefined {
+  if (!(row.field in config)) return undefined;
   const v = config[row.field];
-  if (v === undefined) return undefined;
+  if (v === undefined) return '';
   return typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
 }
 
