@@ -18,3 +18,4 @@ export * from './sentinel-command.js';
 export { deliver, stringmatch, subscribe, unsubscribe, type PubSubState } from './pubsub.js';
 export { SentinelServer } from './adapters/sentinel-server.js';
 export type { SentinelServerOptions } from './adapters/sentinel-server.js';
+export { parseSentinelConfig, SentinelConfigError, type SentinelFileConfig } from './sentinel-config.js';

@@ -135,6 +135,9 @@ export class RealSentinel {
       void pubsub.closed.then(dropped);
       l.cmd = cmd;
       l.pubsub = pubsub;
+      // sentinelSendPeriodicCommands sends INFO at once to an instance never INFOed (info_refresh 0);
+      // here: as soon as the link is up, rather than losing the core's first INFO to the connect.
+      this.send(addr, { type: 'INFO' });
     } catch {
       // Not reachable now: no PONG, so the core's down-after-milliseconds applies. Retried on the next send.
     } finally {

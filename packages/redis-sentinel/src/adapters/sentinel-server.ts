@@ -19,6 +19,8 @@ export interface SentinelServerOptions {
   readonly host?: string;
   /** Shown as INFO config_file. */
   readonly configFile?: string;
+  /** Called with each event as published (channel, message), e.g. to log it. */
+  readonly log?: (channel: string, message: string) => void;
 }
 
 interface Conn {
@@ -39,6 +41,7 @@ export class SentinelServer {
     private readonly server: Server,
     readonly port: number,
     configFile: string,
+    private readonly log: ((channel: string, message: string) => void) | undefined,
   ) {
     this.process = {
       run_id: randomBytes(20).toString('hex'),
@@ -67,7 +70,7 @@ export class SentinelServer {
     });
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const s = new SentinelServer(sentinel, server, port, options.configFile ?? '');
+    const s = new SentinelServer(sentinel, server, port, options.configFile ?? '', options.log);
     server.on('connection', (socket) => {
       s.accept(socket);
     });
@@ -127,6 +130,7 @@ export class SentinelServer {
   /** sentinelEvent → PUBLISH on the event's channel to every subscribed client. */
   private publish(text: string): void {
     const { channel, message } = sentinelEventMessage(this.sentinel.core, text);
+    this.log?.(channel, message);
     for (const conn of this.conns) {
       const out = deliverEvent(conn.client, channel, message);
       if (out.length > 0) conn.socket.write(encodeMany(out, { protocol: conn.client.resp }));

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * protolab-sentinel: `protolab-sentinel <sentinel.conf>`, as `redis-sentinel <sentinel.conf>`: one
+ * master monitored (RealSentinel) and the SENTINEL command server on `port` (default 26379) and
+ * the first `bind` address (default 127.0.0.1). Events are logged as sentinel.c logs them
+ * (`+sdown master mymaster 127.0.0.1 6379`). A bad line ends the process with config.c's FATAL
+ * CONFIG FILE ERROR and exit status 1. The sentinel announces `<bind>:<port>` in its hellos.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { RealSentinel } from '../adapters/real-sentinel.js';
+import { SentinelServer } from '../adapters/sentinel-server.js';
+import { parseSentinelConfig, SentinelConfigError } from '../sentinel-config.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const file = argv[0];
+  if (file === undefined) {
+    process.stderr.write('usage: protolab-sentinel <sentinel.conf>\n');
+    return 1;
+  }
+  let config;
+  try {
+    config = parseSentinelConfig(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (!(e instanceof SentinelConfigError)) throw e;
+    process.stderr.write(e.fatalText());
+    return 1;
+  }
+  const host = config.bind[0] ?? '127.0.0.1';
+  const sentinel = new RealSentinel({
+    config: { masterName: config.masterName, masterAddr: `${config.masterIp}:${config.masterPort}`, quorum: config.quorum, downAfterMs: config.downAfterMs, failoverTimeoutMs: config.failoverTimeoutMs, parallelSyncs: config.parallelSyncs },
+    myid: config.myid ?? randomBytes(20).toString('hex'),
+    announce: `${host}:${config.port}`,
+  });
+  const server = await SentinelServer.listen(sentinel, {
+    port: config.port,
+    host,
+    configFile: file,
+    log: (channel, message) => { process.stdout.write(`${new Date().toISOString()} # ${channel} ${message}\n`); },
+  });
+  sentinel.start();
+  process.stdout.write(`${new Date().toISOString()} # Sentinel ID is ${sentinel.core.myid}\n`);
+  process.stdout.write(`${new Date().toISOString()} # +monitor master ${config.masterName} ${config.masterIp} ${config.masterPort} quorum ${config.quorum}\n`);
+  process.stdout.write(`${new Date().toISOString()} * Ready to accept connections on ${host}:${server.port}\n`);
+  const stop = (): void => {
+    void server.close().then(() => sentinel.stop()).then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code !== 0) process.exit(code);
+}, (e: unknown) => {
+  process.stderr.write(`protolab-sentinel: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+/**
+ * sentinel.conf as redis-sentinel 7.0 reads it (config.c loadServerConfigFromString for the
+ * server directives, sentinel.c sentinelHandleConfiguration for the `sentinel …` lines), for the
+ * directives protolab's sentinel models: `port`, `bind`, `sentinel monitor`,
+ * `sentinel down-after-milliseconds`, `sentinel failover-timeout`, `sentinel parallel-syncs`,
+ * `sentinel myid`. Lines are split like sdssplitargs; errors are config.c's FATAL CONFIG FILE
+ * ERROR with the line number, the line and Redis's reason (the texts read from 7.0.15).
+ * Pure: text in, a config or a typed error out.
+ */
+import { splitArgs } from '@protolab/resp';
+import { SentinelError } from './errors.js';
+
+export interface SentinelFileConfig {
+  readonly port: number;
+  readonly bind: readonly string[];
+  readonly masterName: string;
+  readonly masterIp: string;
+  readonly masterPort: number;
+  readonly quorum: number;
+  readonly downAfterMs: number;
+  readonly failoverTimeoutMs: number;
+  readonly parallelSyncs: number;
+  /** `sentinel myid` (40 hex characters), if the file has one. */
+  readonly myid: string | undefined;
+}
+
+/** A bad line: `line` is 1-based, `text` the line as written, `reason` Redis's message. */
+export class SentinelConfigError extends SentinelError {
+  override readonly name = 'SentinelConfigError';
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    readonly reason: string,
+  ) {
+    super('BAD_CONFIG_FILE', `line ${line}: ${reason} (${JSON.stringify(text)})`);
+  }
+
+  /** The report config.c prints before exiting with status 1. */
+  fatalText(version = '7.0.15'): string {
+    return `\n*** FATAL CONFIG FILE ERROR (Redis ${version}) ***\nReading the configuration file, at line ${this.line}\n>>> '${this.text}'\n${this.reason}\n`;
+  }
+}
+
+/** Directives a sentinel.conf commonly holds that protolab accepts and ignores (logging, files, state a real sentinel rewrites). */
+const IGNORED = new Set(['dir', 'logfile', 'daemonize', 'pidfile', 'protected-mode', 'loglevel', 'supervised']);
+const IGNORED_SENTINEL = new Set(['config-epoch', 'leader-epoch', 'current-epoch', 'known-replica', 'known-slave', 'known-sentinel', 'resolve-hostnames', 'announce-hostnames', 'deny-scripts-reconfig']);
+
+interface Draft {
+  port: number;
+  bind: string[];
+  monitor: { name: string; ip: string; port: number; quorum: number } | undefined;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  parallelSyncs: number;
+  myid: string | undefined;
+}
+
+/** C atoi: leading blanks, a sign, digits; anything else stops it (so "x" is 0). */
+function atoi(s: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(s);
+  return m?.[1] === undefined ? 0 : Number.parseInt(m[1], 10);
+}
+
+export function parseSentinelConfig(text: string): SentinelFileConfig {
+  const d: Draft = { port: 26379, bind: [], monitor: undefined, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, myid: undefined };
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = (lines[i] ?? '').trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    const bytes = new TextEncoder().encode(raw);
+    const words = splitArgs(bytes, 0, bytes.length)?.map((w) => new TextDecoder().decode(w));
+    const fail = (reason: string): never => {
+      throw new SentinelConfigError(i + 1, raw, reason);
+    };
+    if (words === undefined) return fail('Unbalanced quotes in configuration line');
+    const reason = applyLine(d, words);
+    if (reason !== undefined) fail(reason);
+  }
+  if (d.monitor === undefined) throw new SentinelConfigError(lines.length, '', 'protolab-sentinel needs one `sentinel monitor <name> <ip> <port> <quorum>` line');
+  const m = d.monitor;
+  return { port: d.port, bind: d.bind, masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: d.downAfterMs, failoverTimeoutMs: d.failoverTimeoutMs, parallelSyncs: d.parallelSyncs, myid: d.myid };
+}
+
+/** One line's words into the draft; Redis's reason when refused. */
+function applyLine(d: Draft, words: readonly string[]): string | undefined {
+  const [directive = '', ...args] = words;
+  const name = directive.toLowerCase();
+  if (name === 'sentinel') return sentinelLine(d, args);
+  if (name === 'port') {
+    if (args.length !== 1) return 'wrong number of arguments';
+    if (!/^-?\d+$/.test(args[0] ?? '')) return "argument couldn't be parsed into an integer";
+    const port = Number(args[0]);
+    if (port < 0 || port > 65535) return 'argument must be between 0 and 65535 inclusive';
+    d.port = port;
+    return undefined;
+  }
+  if (name === 'bind') {
+    d.bind = [...args];
+    return undefined;
+  }
+  if (IGNORED.has(name)) return undefined;
+  return 'Bad directive or wrong number of arguments';
+}
+
+/** sentinelHandleConfiguration for the statements protolab models. */
+function sentinelLine(d: Draft, args: readonly string[]): string | undefined {
+  const [kind = '', ...rest] = args;
+  const k = kind.toLowerCase();
+  const unrecognized = 'Unrecognized sentinel configuration statement.';
+  if (k === 'monitor') {
+    if (rest.length !== 4) return unrecognized;
+    const [mname = '', ip = '', port = '', quorumText = ''] = rest;
+    const quorum = atoi(quorumText);
+    if (quorum <= 0) return 'Quorum must be 1 or greater.';
+    if (d.monitor !== undefined) return d.monitor.name === mname ? 'Duplicate master name.' : "protolab's sentinel monitors one master.";
+    d.monitor = { name: mname, ip, port: atoi(port), quorum };
+    return undefined;
+  }
+  if (k === 'myid') {
+    if (rest.length !== 1) return unrecognized;
+    if ((rest[0] ?? '').length !== 40) return 'Malformed Sentinel id in myid option.';
+    d.myid = rest[0];
+    return undefined;
+  }
+  if (IGNORED_SENTINEL.has(k)) return undefined;
+  const timing = k === 'down-after-milliseconds' || k === 'failover-timeout' || k === 'parallel-syncs';
+  if (!timing || rest.length !== 2) return unrecognized;
+  if (d.monitor === undefined || d.monitor.name !== rest[0]) return 'No such master with specified name.';
+  const v = atoi(rest[1] ?? '');
+  if (k === 'parallel-syncs') {
+    d.parallelSyncs = v;
+    return undefined;
+  }
+  if (v <= 0) return 'negative or zero time parameter.';
+  if (k === 'down-after-milliseconds') d.downAfterMs = v;
+  else d.failoverTimeoutMs = v;
+  return undefined;
+}
