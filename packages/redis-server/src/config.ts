@@ -231,7 +231,8 @@ export class ConfigTable {
       for (const name of exact ? [lower] : [...this.params.keys(), ...this.aliases.keys()]) {
         if (seen.has(name) || (!exact && !stringmatchlen(lower, name))) continue;
         seen.add(name);
-        out.push([name, this.get(name)]);
+        // An exact name answers as it was asked (CONFIG GET REPL-TIMEOUT → REPL-TIMEOUT), as 7.0.15.
+        out.push([exact ? pat : name, this.get(name)]);
       }
     }
     return out;

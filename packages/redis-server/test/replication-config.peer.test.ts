@@ -77,6 +77,7 @@ function masterScript(): string[][] {
     s.push(['CONFIG', 'SET', name, def]);
   }
   s.push(
+    w('CONFIG GET REPL-TIMEOUT'), w('CONFIG GET Slave-Priority'),
     w('CONFIG SET replica-priority 1 slave-priority 2'), w('CONFIG GET replica-priority'), w('CONFIG SET repl-timeout 5 REPL-TIMEOUT 6'),
     w('CONFIG SET replica-priority 5 repl-timeout 0'), w('CONFIG GET replica-priority'), w('CONFIG GET repl-timeout'),
     ['CONFIG', 'SET', 'replicaof', '1 2'], ['CONFIG', 'SET', 'slaveof', '1 2'], w('CONFIG SET replica-priority 100'),
@@ -96,7 +97,7 @@ function replicaScript(): string[][] {
 }
 
 /** The INFO replication fields both servers must agree on (no ids, offsets or times). */
-const INFO_FIELDS = ['role', 'master_host', 'master_port', 'master_link_status', 'slave_priority', 'slave_read_only', 'replica_announced', 'connected_slaves', 'repl_backlog_size'];
+const INFO_FIELDS = ['role', 'master_host', 'master_port', 'master_link_status', 'slave_priority', 'slave_read_only', 'replica_announced', 'connected_slaves', 'min_slaves_good_slaves', 'repl_backlog_size'];
 
 async function infoLines(port: number): Promise<string[]> {
   const m = await info(port, 'replication');
@@ -130,6 +131,11 @@ describePeer('redis-server', 'replication parameters: CONFIG GET / SET / INFO gi
     // A small size shows raised to 16384 in INFO too (resizeReplicationBacklog).
     await compare([w('CONFIG SET repl-backlog-size 100'), w('CONFIG GET repl-backlog-size')]);
     await compare([w('CONFIG SET repl-backlog-size 1mb')]);
+    // INFO's min_slaves_good_slaves: shown while both min-replicas-to-write and min-replicas-max-lag are set.
+    await compare([w('CONFIG SET min-replicas-to-write 1')]);
+    expect((await info(ours.port, 'replication')).get('min_slaves_good_slaves')).toBe('0');
+    await compare([w('CONFIG SET min-replicas-max-lag 0')]);
+    await compare([w('CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 10')]);
   });
 
   test('as a replica with its link down: replicaof shown, -READONLY, replica-priority in INFO slave_priority at once, -MASTERDOWN with replica-serve-stale-data no (stale-flagged commands still served), replica-read-only no', async () => {

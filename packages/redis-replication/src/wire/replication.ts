@@ -258,7 +258,7 @@ export class WireReplication {
       const state = s.state === 'online' ? 'online' : s.state === 'wait_ack' ? 'wait_bgsave' : 'send_bulk';
       lines.push(`slave${i}:ip=${s.ip},port=${s.listeningPort},state=${state},offset=${s.ackOffset},lag=${Math.floor((nowMs - s.ackTimeMs) / 1000)}`);
     });
-    if (st.config.minReplicasToWrite > 0) lines.push(`min_slaves_good_slaves:${goodSlaves(st)}`);
+    if (st.config.minReplicasToWrite > 0 && st.config.minReplicasMaxLagSec > 0) lines.push(`min_slaves_good_slaves:${goodSlaves(st)}`);
     const b = st.repl_backlog;
     lines.push('master_failover_state:no-failover', `master_replid:${st.replid}`, `master_replid2:${st.replid2}`);
     lines.push(`master_repl_offset:${st.master_repl_offset}`, `second_repl_offset:${st.second_replid_offset}`);
