@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
 import { RespClient, type RespValue } from '@protolab/resp';
-import { describePeer, freePort, startServer, type PeerServer } from '@protolab/testkit';
-import { RealSentinel, SentinelServer } from '../src/index.js';
+import { describePeer } from '@protolab/testkit';
+import { ask, ourSentinel, pair, realSentinel, stopAll, stops, str, until } from './peer-helpers.js';
 
 /**
  * protolab's SENTINEL server beside a real redis-sentinel 7.0.15: the same questions asked of
@@ -12,80 +10,7 @@ import { RealSentinel, SentinelServer } from '../src/index.js';
  * under test and one more real sentinel), replies compared by shape; then ioredis connecting
  * through our sentinel, the master killed, and ioredis writing to the promoted replica.
  */
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-});
-
-const BASE = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'];
-const DOWN_AFTER_MS = 2000;
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const str = (v: RespValue | undefined): string => (v?.type === 'bulk' || v?.type === 'verbatim' ? Buffer.from(v.value).toString() : v?.type === 'simple' || v?.type === 'error' ? v.value : '');
-
-async function ask(port: number, ...argv: string[]): Promise<RespValue> {
-  const c = await RespClient.connect(port);
-  try {
-    return await c.call(...argv);
-  } finally {
-    await c.close();
-  }
-}
-
-async function redis(args: (port: number) => string[]): Promise<PeerServer> {
-  const s = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port }) => ['--port', String(port), ...BASE, ...args(port)] });
-  stops.push(() => s.stop());
-  return s;
-}
-
-/** A real master and one real replica, the link up. */
-async function pair(): Promise<{ master: PeerServer; replica: PeerServer }> {
-  const master = await redis(() => []);
-  const replica = await redis(() => ['--replicaof', '127.0.0.1', String(master.port)]);
-  await until('replica link up', async () => str(await ask(replica.port, 'INFO', 'replication')).includes('master_link_status:up'));
-  return { master, replica };
-}
-
-async function realSentinel(bin: string, masterPort: number): Promise<number> {
-  const port = await freePort();
-  const s = await startServer({
-    name: 'redis-sentinel',
-    command: bin,
-    port,
-    args: ({ dir }) => {
-      const conf = join(dir, 'sentinel.conf');
-      writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds mymaster ${DOWN_AFTER_MS}`, 'sentinel failover-timeout mymaster 10000', ''].join('\n'));
-      return [conf];
-    },
-  });
-  stops.push(() => s.stop());
-  return port;
-}
-
-/** Our sentinel (RealSentinel + SentinelServer) on a free port, announcing that port in its hellos. */
-async function ourSentinel(masterPort: number, failoverTimeoutMs = 10_000): Promise<{ port: number; sentinel: RealSentinel }> {
-  const port = await freePort();
-  const sentinel = new RealSentinel({
-    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${masterPort}`, quorum: 1, downAfterMs: DOWN_AFTER_MS, failoverTimeoutMs },
-    myid: 'a1'.repeat(20),
-    announce: `127.0.0.1:${port}`,
-  });
-  const server = await SentinelServer.listen(sentinel, { port });
-  sentinel.start();
-  stops.push(async () => {
-    await server.close();
-    await sentinel.stop();
-  });
-  return { port, sentinel };
-}
+afterEach(stopAll);
 
 /** A reply with its timing-dependent values replaced: run ids, numbers and addresses. */
 function shape(v: RespValue): unknown {
@@ -142,7 +67,7 @@ const QUESTIONS: readonly (readonly string[])[] = [
 describePeer('redis-sentinel', "protolab's SENTINEL server against real redis-sentinel 7.0.15", (sentinelBin) => {
   test('the same questions get replies of the same shape (field names and order, types; run ids, numbers and addresses normalised)', async () => {
     const a = await pair();
-    const real = await realSentinel(sentinelBin, a.master.port);
+    const real = (await realSentinel(sentinelBin, a.master.port)).port;
     await realSentinel(sentinelBin, a.master.port);
     const b = await pair();
     const ours = (await ourSentinel(b.master.port)).port;
@@ -163,7 +88,7 @@ describePeer('redis-sentinel', "protolab's SENTINEL server against real redis-se
 
   test('RESP3 and Pub/Sub: HELLO 3, a map row, null array as `_`, subscribe pushes, the subscribed-context refusal in RESP2', async () => {
     const a = await pair();
-    const real = await realSentinel(sentinelBin, a.master.port);
+    const real = (await realSentinel(sentinelBin, a.master.port)).port;
     const b = await pair();
     const ours = (await ourSentinel(b.master.port)).port;
     const script = async (port: number): Promise<unknown[]> => {

@@ -1,0 +1,87 @@
+/**
+ * What the SENTINEL server's peer tests share: real redis-servers and redis-sentinels started on
+ * free ports, protolab's sentinel (RealSentinel + SentinelServer), one-shot RESP calls, and a
+ * list of things to stop after each test (`stops`, run in reverse by the test file's afterEach).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RespClient, type RespValue } from '@protolab/resp';
+import { freePort, startServer, type PeerServer } from '@protolab/testkit';
+import { RealSentinel, SentinelServer } from '../src/index.js';
+
+export const stops: (() => Promise<void>)[] = [];
+
+export async function stopAll(): Promise<void> {
+  for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
+}
+
+const BASE = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'];
+export const DOWN_AFTER_MS = 2000;
+
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const str = (v: RespValue | undefined): string => (v?.type === 'bulk' || v?.type === 'verbatim' ? Buffer.from(v.value).toString() : v?.type === 'simple' || v?.type === 'error' ? v.value : '');
+
+export async function ask(port: number, ...argv: string[]): Promise<RespValue> {
+  const c = await RespClient.connect(port);
+  try {
+    return await c.call(...argv);
+  } finally {
+    await c.close();
+  }
+}
+
+async function redis(args: string[]): Promise<PeerServer> {
+  const s = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port }) => ['--port', String(port), ...BASE, ...args] });
+  stops.push(() => s.stop());
+  return s;
+}
+
+/** A real master and one real replica, the link up. */
+export async function pair(): Promise<{ master: PeerServer; replica: PeerServer }> {
+  const master = await redis([]);
+  const replica = await redis(['--replicaof', '127.0.0.1', String(master.port)]);
+  await until('replica link up', async () => str(await ask(replica.port, 'INFO', 'replication')).includes('master_link_status:up'));
+  return { master, replica };
+}
+
+export async function realSentinel(bin: string, masterPort: number, quorum = 1, failoverTimeoutMs = 10_000): Promise<PeerServer> {
+  const port = await freePort();
+  const s = await startServer({
+    name: 'redis-sentinel',
+    command: bin,
+    port,
+    args: ({ dir }) => {
+      const conf = join(dir, 'sentinel.conf');
+      const lines = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} ${quorum}`, `sentinel down-after-milliseconds mymaster ${DOWN_AFTER_MS}`, `sentinel failover-timeout mymaster ${failoverTimeoutMs}`, ''];
+      writeFileSync(conf, lines.join('\n'));
+      return [conf];
+    },
+  });
+  stops.push(() => s.stop());
+  return s;
+}
+
+/** Our sentinel (RealSentinel + SentinelServer) on a free port, announcing that port in its hellos. */
+export async function ourSentinel(masterPort: number, failoverTimeoutMs = 10_000, quorum = 1): Promise<{ port: number; sentinel: RealSentinel }> {
+  const port = await freePort();
+  const sentinel = new RealSentinel({
+    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${masterPort}`, quorum, downAfterMs: DOWN_AFTER_MS, failoverTimeoutMs },
+    myid: 'a1'.repeat(20),
+    announce: `127.0.0.1:${port}`,
+  });
+  const server = await SentinelServer.listen(sentinel, { port });
+  sentinel.start();
+  stops.push(async () => {
+    await server.close();
+    await sentinel.stop();
+  });
+  return { port, sentinel };
+}
