@@ -17,6 +17,7 @@ import { RespDecoder, encode, type RespValue } from '@protolab/resp';
 import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
 import { cmd, eventually, info, pipeline } from './replication-harness.js';
 import { startCli, type Cli } from './killtest.js';
+import { installConfigFile } from '../src/server-config.js';
 
 /** Send commands on one connection (pipelined); each reply re-encoded as RESP text. */
 async function ask(port: number, cmds: readonly (readonly string[])[]): Promise<string[]> {
@@ -177,6 +178,14 @@ describePeer('redis-sentinel', 'replica-priority 0 set by CONFIG SET on a protol
     const never = await startReplicatedRedisServer({ port: 0, replicaof: { host: '127.0.0.1', port: m.port } });
     const other = await startReplicatedRedisServer({ port: 0, replicaof: { host: '127.0.0.1', port: m.port } });
     nodes.push(m, never, other);
+    // Each replica has a config file, so the fail-over's CONFIG REWRITE (sentinel.c sends it in the
+    // MULTI with SLAVEOF) writes the new roles down.
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'protolab-sentinel-rewrite-'));
+    const conf = new Map([never, other].map((n) => [n, path.join(base, `${n.port}.conf`)] as const));
+    for (const [n, file] of conf) {
+      fs.writeFileSync(file, `# replica ${n.port}\nreplicaof 127.0.0.1 ${m.port}\n`);
+      installConfigFile(n.server, { read: () => fs.readFileSync(file, 'utf8'), write: (t) => { fs.writeFileSync(file, t); } });
+    }
     // `never` is the better candidate by everything else: sentinel would pick it by offset/run id otherwise.
     expect(await cmd(never.port, 'CONFIG', 'SET', 'replica-priority', '0')).toBe('OK');
     expect((await info(never.port, 'replication')).get('slave_priority')).toBe('0');
@@ -208,6 +217,13 @@ describePeer('redis-sentinel', 'replica-priority 0 set by CONFIG SET on a protol
     const addr = (await cmd(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[];
     expect(addr[1]).toBe(String(other.port));
     expect((await info(never.port, 'replication')).get('role')).toBe('slave');
+    // The promoted replica's file lost its replicaof line; the other one's names the new master.
+    await eventually('sentinel repointed the other replica', async () => (await info(never.port, 'replication')).get('master_port') === String(other.port), 30_000);
+    const files = [other, never].map((n) => fs.readFileSync(conf.get(n) ?? '', 'utf8'));
+    fs.rmSync(base, { recursive: true, force: true });
+    expect(files[0]).not.toMatch(/^replicaof/m);
+    expect(files[1]).toMatch(new RegExp(`^replicaof 127\\.0\\.0\\.1 ${other.port}$`, 'm'));
+    expect(files[1]).toMatch(/^replica-priority 0$/m);
   });
 });
 
