@@ -31,6 +31,13 @@ interface Conn {
 
 const utf8 = new TextDecoder();
 
+/**
+ * client-output-buffer-limit pubsub's hard limit (32 MB, the default): a subscriber that does not
+ * read its events is disconnected rather than buffered without bound (networking.c
+ * checkClientOutputBufferLimits).
+ */
+export const PUBSUB_OUTPUT_HARD_LIMIT = 32 * 1024 * 1024;
+
 export class SentinelServer {
   private readonly conns = new Set<Conn>();
   private nextClientId = 1;
@@ -133,7 +140,9 @@ export class SentinelServer {
     this.log?.(channel, message);
     for (const conn of this.conns) {
       const out = deliverEvent(conn.client, channel, message);
-      if (out.length > 0) conn.socket.write(encodeMany(out, { protocol: conn.client.resp }));
+      if (out.length === 0) continue;
+      conn.socket.write(encodeMany(out, { protocol: conn.client.resp }));
+      if (conn.socket.writableLength > PUBSUB_OUTPUT_HARD_LIMIT) conn.socket.destroy();
     }
   }
 }
