@@ -56,6 +56,7 @@ export function sentinelFailoverStateMachine(n: SentinelNode, nowMs: number, out
         return;
       }
       n.event(`+selected-slave slave ${chosen.name}`);
+      n.event(`+failover-state-send-slaveof-noone slave ${chosen.name}`);
       m.promoted_slave = chosen.name;
       n.setFailoverState('SENTINEL_FAILOVER_STATE_SEND_SLAVEOF_NOONE', nowMs);
       return;
@@ -90,6 +91,7 @@ function sentinelFailoverWaitStart(n: SentinelNode, nowMs: number): void {
   const m = n.master;
   if (electedLeader(n, m.failover_epoch) === n.myid || m.force_failover) {
     n.event(`+elected-leader master ${n.config.masterName} ${m.addr}`);
+    n.event(`+failover-state-select-slave master ${n.config.masterName} ${m.addr}`);
     n.setFailoverState('SENTINEL_FAILOVER_STATE_SELECT_SLAVE', nowMs);
   } else if (nowMs - m.failover_start_time > Math.min(SENTINEL_ELECTION_TIMEOUT, n.config.failoverTimeoutMs)) {
     abortFailover(n, 'not-elected', nowMs);
@@ -102,6 +104,7 @@ function electedLeader(n: SentinelNode, epoch: number): string | undefined {
   for (const [name, s] of n.sentinels) if (s.leader_epoch === epoch) votes.set(name, s.leader);
   const others = sentinelGetLeader(votes, 1, 1);
   const mine = sentinelVoteLeader(n.vote, epoch, others ?? n.myid, n.config.planted === 'two-votes-per-epoch');
+  if (mine.votedNow) n.event(`+vote-for-leader ${mine.leader ?? ''} ${mine.leader_epoch}`);
   if (mine.leader_epoch === epoch) votes.set(n.name, mine.leader);
   return sentinelGetLeader(votes, n.sentinels.size + 1, n.config.quorum);
 }

@@ -276,6 +276,7 @@ export class SentinelNode {
     for (const n of names) this.slaves.set(n, this.freshSlave(nowMs));
     Object.assign(this.master, this.freshMaster(addr, configEpoch, nowMs));
     this.configChangeMs = nowMs;
+    for (const n of this.slaves.keys()) this.event(`+slave slave ${n}`);
   }
 
   private freshSlave(nowMs: number): SlaveInstance {
