@@ -170,14 +170,6 @@ export class SentinelNode {
       this.nextPingMs = nowMs + this.jitter(SENTINEL_PING_PERIOD);
       for (const to of instances) out.push({ to, msg: { type: 'PING' } });
     }
-    // sentinelSendPeriodicCommands: INFO every 10 s, every 1 s while the master is down or in a
-    // fail-over (the period is recomputed on every tick, so the switch is immediate).
-    const fast = this.master.s_down_since_time !== undefined || this.master.failover_state !== 'SENTINEL_FAILOVER_STATE_NONE';
-    if (nowMs >= this.nextInfoMs || (fast && nowMs >= this.lastInfoMs + SENTINEL_PING_PERIOD)) {
-      this.lastInfoMs = nowMs;
-      this.nextInfoMs = nowMs + (fast ? SENTINEL_PING_PERIOD : SENTINEL_INFO_PERIOD);
-      for (const to of instances) out.push({ to, msg: { type: 'INFO' } });
-    }
     if (nowMs >= this.nextHelloMs) {
       this.nextHelloMs = nowMs + SENTINEL_PUBLISH_PERIOD;
       this.sendHellos(instances, out);
@@ -190,6 +182,16 @@ export class SentinelNode {
       this.sentinelAskMasterStateToOtherSentinels(out);
     }
     sentinelFailoverStateMachine(this, nowMs, out);
+    // sentinelSendPeriodicCommands: INFO every 10 s, every 1 s while the master is down or in a
+    // fail-over. Decided after the master's checks, as sentinelHandleDictOfRedisInstances handles
+    // a master before its replicas: the tick that finds the master down already INFOs the replicas,
+    // so SELECT_SLAVE (next tick) sees fresh replies rather than INFO up to 10 s old.
+    const fast = this.master.s_down_since_time !== undefined || this.master.failover_state !== 'SENTINEL_FAILOVER_STATE_NONE';
+    if (nowMs >= this.nextInfoMs || (fast && nowMs >= this.lastInfoMs + SENTINEL_PING_PERIOD)) {
+      this.lastInfoMs = nowMs;
+      this.nextInfoMs = nowMs + (fast ? SENTINEL_PING_PERIOD : SENTINEL_INFO_PERIOD);
+      for (const to of instances) out.push({ to, msg: { type: 'INFO' } });
+    }
     if (nowMs >= this.nextAskMs) {
       this.nextAskMs = nowMs + this.jitter(SENTINEL_ASK_PERIOD);
       this.sentinelAskMasterStateToOtherSentinels(out);

@@ -135,8 +135,11 @@ export class RealSentinel {
       void pubsub.closed.then(dropped);
       l.cmd = cmd;
       l.pubsub = pubsub;
-      // sentinelSendPeriodicCommands sends INFO at once to an instance never INFOed (info_refresh 0);
-      // here: as soon as the link is up, rather than losing the core's first INFO to the connect.
+      // sentinelReconnectInstance sends a PING as soon as the command link is up, and
+      // sentinelSendPeriodicCommands INFO at once to an instance never INFOed (info_refresh 0); here
+      // both as soon as the link is up, rather than losing the core's first PING and INFO to the
+      // connect (a replica found 2 s before its master died then looked down: no PONG yet).
+      this.send(addr, { type: 'PING' });
       this.send(addr, { type: 'INFO' });
     } catch {
       // Not reachable now: no PONG, so the core's down-after-milliseconds applies. Retried on the next send.
