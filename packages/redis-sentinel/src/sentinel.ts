@@ -7,6 +7,8 @@ import { sentinelVoteLeader, type VoteState } from './vote.js';
 /** sentinel.c timing constants (Redis 7.0). */
 export const SENTINEL_PUBLISH_PERIOD = 2000;
 export const SENTINEL_ASK_PERIOD = 1000;
+/** SentinelNode.events keeps at least this many of the latest events (and at most twice as many). */
+export const EVENTS_KEPT = 10_000;
 
 /** A replica as a sentinel tracks it (the SRI_SLAVE sentinelRedisInstance). */
 export interface SlaveInstance {
@@ -69,7 +71,11 @@ export class SentinelNode {
   readonly master: MasterInstance;
   readonly slaves = new Map<string, SlaveInstance>();
   readonly sentinels = new Map<string, OtherSentinel>();
-  /** Events as Sentinel logs them ("+sdown master mymaster m"). */
+  /**
+   * Events as Sentinel logs them ("+sdown master mymaster m"): the most recent EVENTS_KEPT to
+   * 2 × EVENTS_KEPT of them, so a sentinel that runs for months holds a bounded log (Redis writes
+   * its log to a file; subscribers get every event through onEvent).
+   */
   readonly events: string[] = [];
   /** The replicas the last SELECT_SLAVE could choose from (for observers and tests). */
   lastSelectionCandidates: readonly string[] = [];
@@ -138,6 +144,7 @@ export class SentinelNode {
   /** @internal */
   event(text: string): void {
     this.events.push(text);
+    if (this.events.length > 2 * EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
     this.onEvent?.(text);
   }
 

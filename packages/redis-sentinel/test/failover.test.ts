@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { sentinelDeployment, type InstanceNode, type SentinelSimNode } from '../src/index.js';
+import { EVENTS_KEPT, SentinelNode, sentinelDeployment, type InstanceNode, type SentinelSimNode } from '../src/index.js';
 
 /** The events of the sentinel that ended a fail-over (its leader: +failover-end). */
 function leaderEvents(sim: ReturnType<typeof sentinelDeployment>['sim'], sentinels: readonly string[]): string[] | undefined {
@@ -88,5 +88,25 @@ describe('sentinel.c sentinelCommand "failover" (SENTINEL FAILOVER)', () => {
     const core = sim.node<SentinelSimNode>(sentinels[0] ?? 's1').core;
     expect(core.failover(sim.now())).toBe('-NOGOODSLAVE No suitable replica to promote');
     expect(core.master.failover_state).toBe('SENTINEL_FAILOVER_STATE_NONE');
+  });
+});
+
+describe('the event log of a long-running sentinel', () => {
+  test('after any number of events a sentinel keeps between EVENTS_KEPT and 2 × EVENTS_KEPT of them (or all, if fewer), and they are the latest, in order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 * EVENTS_KEPT }), (k) => {
+        const node = new SentinelNode('s1', 'a'.repeat(40), { masterName: 'mymaster', masterAddr: 'm:6379', quorum: 1, downAfterMs: 1000, failoverTimeoutMs: 3000 }, () => 0);
+        const before = node.events.length;
+        for (let i = 0; i < k; i++) node.event(`+test event ${i}`);
+        const ev = node.events;
+        const total = before + k;
+        expect(ev.length).toBeLessThanOrEqual(2 * EVENTS_KEPT);
+        expect(ev.length).toBeGreaterThanOrEqual(Math.min(total, EVENTS_KEPT));
+        const mine = ev.slice(Math.max(0, ev.length - k));
+        const firstKept = k - mine.length;
+        expect(mine).toEqual(Array.from({ length: mine.length }, (_, j) => `+test event ${firstKept + j}`));
+      }),
+      { numRuns: 20, examples: [[0], [2 * EVENTS_KEPT], [2 * EVENTS_KEPT + 1], [5 * EVENTS_KEPT]] },
+    );
   });
 });
