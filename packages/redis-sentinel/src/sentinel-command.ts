@@ -214,12 +214,14 @@ function sentinelCommand(ctx: SentinelContext, sub: string, args: readonly strin
 }
 
 /**
- * sentinelIsQuorumReachable: every other sentinel counts as usable (the core does not track
- * sentinels' SDOWN); the quorum and a majority of all sentinels must be reachable.
+ * sentinelIsQuorumReachable: the usable sentinels are this one and every other not in S_DOWN
+ * (the core never sets O_DOWN on a sentinel); the quorum and a majority of all known sentinels
+ * (voters) must be usable.
  */
 function ckquorum(n: SentinelNode): RespValue {
   const voters = n.sentinels.size + 1;
-  const usable = voters;
+  let usable = 1;
+  for (const s of n.sentinels.values()) if (s.s_down_since_time === undefined) usable++;
   const noQuorum = usable < n.config.quorum;
   const noAuth = usable < Math.floor(voters / 2) + 1;
   if (!noQuorum && !noAuth) return reply.simple(`OK ${usable} usable Sentinels. Quorum and failover authorization can be reached`);

@@ -123,7 +123,7 @@ function selectPromotable(n: SentinelNode, nowMs: number): SlaveCandidate | unde
   const m = n.master;
   const candidates: SlaveCandidate[] = [];
   for (const [name, s] of n.slaves) {
-    candidates.push({ name, ...s, down: nowMs - s.last_avail_time > n.config.downAfterMs, disconnected: false });
+    candidates.push({ name, ...s, down: s.s_down_since_time !== undefined, disconnected: false });
   }
   const ctx = { nowMs, masterSdown: m.s_down_since_time !== undefined, downAfterMs: n.config.downAfterMs, masterDownForMs: m.s_down_since_time === undefined ? 0 : nowMs - m.s_down_since_time };
   n.lastSelectionCandidates = eligibleSlaves(candidates, ctx).map((c) => c.name);
@@ -166,12 +166,11 @@ function sentinelFailoverDetectEnd(n: SentinelNode, nowMs: number, out: Sentinel
   const m = n.master;
   const promoted = m.promoted_slave;
   if (promoted === undefined) return;
-  const isDown = (last: number): boolean => nowMs - last > n.config.downAfterMs;
   const p = n.slaves.get(promoted);
-  if (p === undefined || isDown(p.last_avail_time)) return;
+  if (p === undefined || p.s_down_since_time !== undefined) return;
   let notReconfigured = 0;
   for (const [name, s] of n.slaves) {
-    if (name === promoted || s.reconf === 'done' || isDown(s.last_avail_time)) continue;
+    if (name === promoted || s.reconf === 'done' || s.s_down_since_time !== undefined) continue;
     notReconfigured++;
   }
   const timeout = nowMs - m.failover_state_change_time > n.config.failoverTimeoutMs;

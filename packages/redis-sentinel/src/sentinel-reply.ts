@@ -6,8 +6,8 @@
  *
  * Not modelled, and written as a constant: link-pending-commands (0), link-refcount (1),
  * last-ping-sent (0: the core does not track an unanswered PING), replica-announced (1);
- * last-ping-reply is the last valid reply (the core keeps no separate last_pong_time); for an
- * other sentinel, whom the core does not PING, both ping fields are the age of its last hello.
+ * last-ping-reply is the last valid reply (the core keeps no separate last_pong_time), for every
+ * instance type (sentinels PING each other too).
  */
 import { reply, type RespValue } from '@protolab/resp';
 import type { SentinelNode, SlaveInstance, OtherSentinel } from './sentinel.js';
@@ -77,16 +77,21 @@ function pingFields(lastOkMs: number, nowMs: number): Field[] {
   ];
 }
 
+/** `s-down-time`, present while the instance is SRI_S_DOWN (any instance type). */
+function sDownField(since: number | undefined, nowMs: number): Field[] {
+  return since === undefined ? [] : [['s-down-time', String(nowMs - since)]];
+}
+
 /** A replica's row (SRI_SLAVE); its name is its address. */
 export function slaveRow(n: SentinelNode, addr: string, s: SlaveInstance, nowMs: number, links: LinkView = NO_LINKS): RespValue {
   const [ip, port] = splitHostPort(addr);
-  const flags: string[] = ['slave'];
+  const flags: string[] = s.s_down_since_time === undefined ? ['slave'] : ['s_down', 'slave'];
   if (links.disconnected(addr)) flags.push('disconnected');
   if (n.master.promoted_slave === addr && n.master.failover_state !== 'SENTINEL_FAILOVER_STATE_NONE') flags.push('promoted');
   if (s.reconf !== 'none') flags.push(`reconf_${s.reconf}`);
   const [mhost, mport] = s.master_host === undefined ? ['?', 0] : splitHostPort(s.master_host);
   const f: Field[] = [['name', addr], ['ip', ip], ['port', String(port)], ['runid', s.runid ?? ''], ['flags', flags.join(',')]];
-  f.push(...LINK_FIELDS, ...pingFields(s.last_avail_time, nowMs));
+  f.push(...LINK_FIELDS, ...pingFields(s.last_avail_time, nowMs), ...sDownField(s.s_down_since_time, nowMs));
   f.push(['down-after-milliseconds', String(n.config.downAfterMs)]);
   f.push(['info-refresh', String(s.info_refresh ? nowMs - s.info_refresh : 0)]);
   f.push(['role-reported', s.role], ['role-reported-time', String(nowMs - s.role_reported_time)]);
@@ -99,8 +104,9 @@ export function slaveRow(n: SentinelNode, addr: string, s: SlaveInstance, nowMs:
 /** Another sentinel's row (SRI_SENTINEL); sentinel.c names it by its run id. */
 export function sentinelRow(n: SentinelNode, addr: string, s: OtherSentinel, nowMs: number): RespValue {
   const [ip, port] = splitHostPort(addr);
-  const f: Field[] = [['name', s.runid], ['ip', ip], ['port', String(port)], ['runid', s.runid], ['flags', 'sentinel']];
-  f.push(...LINK_FIELDS, ...pingFields(s.last_hello_time, nowMs));
+  const flags = s.s_down_since_time === undefined ? 'sentinel' : 's_down,sentinel';
+  const f: Field[] = [['name', s.runid], ['ip', ip], ['port', String(port)], ['runid', s.runid], ['flags', flags]];
+  f.push(...LINK_FIELDS, ...pingFields(s.last_avail_time, nowMs), ...sDownField(s.s_down_since_time, nowMs));
   f.push(['down-after-milliseconds', String(n.config.downAfterMs)]);
   f.push(['last-hello-message', String(nowMs - s.last_hello_time)], ['voted-leader', s.leader ?? '?'], ['voted-leader-epoch', String(s.leader_epoch)]);
   return row(f);

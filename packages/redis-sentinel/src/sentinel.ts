@@ -16,6 +16,8 @@ export interface SlaveInstance {
   slave_priority: number;
   slave_repl_offset: number;
   last_avail_time: number;
+  /** SRI_S_DOWN: since when it has answered no valid PING for down-after-milliseconds. */
+  s_down_since_time: number | undefined;
   info_refresh: number;
   master_link_down_time: number;
   master_host: string | undefined;
@@ -31,6 +33,10 @@ export interface SlaveInstance {
 export interface OtherSentinel {
   runid: string;
   last_hello_time: number;
+  /** Its last valid PING reply (sentinels PING each other, sentinelSendPeriodicCommands). */
+  last_avail_time: number;
+  /** SRI_S_DOWN, as for any instance (sentinelCheckSubjectivelyDown). */
+  s_down_since_time: number | undefined;
   master_down: boolean;
   master_down_reply_time: number;
   leader: string | undefined;
@@ -175,7 +181,7 @@ export class SentinelNode {
     const instances = [this.master.addr, ...this.slaves.keys()];
     if (nowMs >= this.nextPingMs) {
       this.nextPingMs = nowMs + this.jitter(SENTINEL_PING_PERIOD);
-      for (const to of instances) out.push({ to, msg: { type: 'PING' } });
+      for (const to of [...instances, ...this.sentinels.keys()]) out.push({ to, msg: { type: 'PING' } });
     }
     if (nowMs >= this.nextHelloMs) {
       this.nextHelloMs = nowMs + SENTINEL_PUBLISH_PERIOD;
@@ -189,6 +195,9 @@ export class SentinelNode {
       this.sentinelAskMasterStateToOtherSentinels(out);
     }
     sentinelFailoverStateMachine(this, nowMs, out);
+    // sentinelHandleDictOfRedisInstances: after the master, its replicas and its sentinels.
+    for (const [addr, s] of this.slaves) this.sentinelCheckInstanceSubjectivelyDown('slave', addr, s, nowMs);
+    for (const [addr, s] of this.sentinels) this.sentinelCheckInstanceSubjectivelyDown('sentinel', addr, s, nowMs);
     // sentinelSendPeriodicCommands: INFO every 10 s, every 1 s while the master is down or in a
     // fail-over. Decided after the master's checks, as sentinelHandleDictOfRedisInstances handles
     // a master before its replicas: the tick that finds the master down already INFOs the replicas,
@@ -246,6 +255,22 @@ export class SentinelNode {
     }
   }
 
+  /**
+   * sentinelCheckSubjectivelyDown for a replica or another sentinel: SRI_S_DOWN once it has given
+   * no valid PING reply for down-after-milliseconds (`+sdown slave …` / `+sdown sentinel …`), and
+   * `-sdown` at the first check after it answers again.
+   */
+  private sentinelCheckInstanceSubjectivelyDown(kind: 'slave' | 'sentinel', addr: string, ri: { last_avail_time: number; s_down_since_time: number | undefined }, nowMs: number): void {
+    const down = nowMs - ri.last_avail_time > this.config.downAfterMs;
+    if (down && ri.s_down_since_time === undefined) {
+      ri.s_down_since_time = nowMs;
+      this.event(`+sdown ${kind} ${addr}`);
+    } else if (!down && ri.s_down_since_time !== undefined) {
+      ri.s_down_since_time = undefined;
+      this.event(`-sdown ${kind} ${addr}`);
+    }
+  }
+
   private sentinelCheckObjectivelyDown(nowMs: number): void {
     const m = this.master;
     let quorum = 0;
@@ -289,12 +314,13 @@ export class SentinelNode {
   }
 
   private freshSlave(nowMs: number): SlaveInstance {
-    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', role_reported_time: nowMs, reconf: 'none', slave_reconf_sent_time: 0 };
+    return { runid: undefined, slave_priority: 100, slave_repl_offset: 0, last_avail_time: nowMs, s_down_since_time: undefined, info_refresh: 0, master_link_down_time: 0, master_host: undefined, role: 'slave', role_reported_time: nowMs, reconf: 'none', slave_reconf_sent_time: 0 };
   }
 
   onMessage(from: string, msg: SentinelMsg, nowMs: number): SentinelOutput[] {
     const out: SentinelOutput[] = [];
-    if (msg.type === 'PONG') this.onPong(from, nowMs);
+    if (msg.type === 'PING') out.push({ to: from, msg: { type: 'PONG' } }); // a sentinel answers PING too
+    else if (msg.type === 'PONG') this.onPong(from, nowMs);
     else if (msg.type === 'INFO_REPLY') this.sentinelRefreshInstanceInfo(from, msg.info, nowMs, out);
     else if (msg.type === 'HELLO') this.sentinelProcessHelloMessage(msg.hello, nowMs);
     else if (msg.type === 'IS_MASTER_DOWN') this.onIsMasterDown(from, msg, nowMs, out);
@@ -306,6 +332,8 @@ export class SentinelNode {
     if (from === this.master.addr) this.master.last_avail_time = nowMs;
     const s = this.slaves.get(from);
     if (s !== undefined) s.last_avail_time = nowMs;
+    const other = this.sentinels.get(from);
+    if (other !== undefined) other.last_avail_time = nowMs;
   }
 
   /** sentinelRefreshInstanceInfo: learn replicas, notice a promotion, fix replicas that follow the wrong master. */
@@ -355,7 +383,7 @@ export class SentinelNode {
     if (h.sentinel === this.name || h.master_name !== this.config.masterName) return;
     const known = this.sentinels.get(h.sentinel);
     if (known === undefined) {
-      this.sentinels.set(h.sentinel, { runid: h.runid, last_hello_time: nowMs, master_down: false, master_down_reply_time: 0, leader: undefined, leader_epoch: 0 });
+      this.sentinels.set(h.sentinel, { runid: h.runid, last_hello_time: nowMs, last_avail_time: nowMs, s_down_since_time: undefined, master_down: false, master_down_reply_time: 0, leader: undefined, leader_epoch: 0 });
       this.event(`+sentinel sentinel ${h.sentinel}`);
     } else known.last_hello_time = nowMs;
     if (h.current_epoch > this.vote.current_epoch) {
