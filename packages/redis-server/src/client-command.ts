@@ -26,7 +26,7 @@ function clientType(srv: RedisServer, c: Client): 'normal' | 'pubsub' {
 /** networking.c getClientInfoString / catClientInfoString */
 export function clientInfoString(srv: RedisServer, c: Client): string {
   const nowMs = srv.nowMs();
-  let flags = '';
+  let flags = srv.monitors.has(c) ? 'O' : '';
   if (srv.pubsub.count(c) > 0) flags += 'P';
   if (c.inMulti) flags += 'x';
   if (srv.blocking.blocked.has(c)) flags += 'b';

@@ -57,6 +57,13 @@ export const SERVER_COMMAND_ROWS: readonly CommandRow[] = [
   ['bzpopmax', -3, ["write","noscript","blocking","fast"], [1, -2, 1], ["@write","@sortedset","@fast","@blocking"], 'sorted_set'],
   ['bzmpop', -5, ["write","blocking","movablekeys"], [0, 0, 0], ["@write","@sortedset","@slow","@blocking"], 'sorted_set'],
   ['multi', 1, ["noscript","loading","stale","fast","allow_busy"], [0, 0, 0], ["@fast","@transaction"], 'transactions'],
+  ['monitor', 1, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
+  ['slowlog', -2, [], [0, 0, 0], ["@slow"], 'server', [
+    ['len', 2, ["admin","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
+    ['help', 2, ["loading","stale"], [0, 0, 0], ["@slow"], 'server'],
+    ['get', -2, ["admin","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
+    ['reset', 2, ["admin","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous"], 'server'],
+  ]],
   ['exec', 1, ["noscript","loading","stale","skip_slowlog"], [0, 0, 0], ["@slow","@transaction"], 'transactions'],
   ['discard', 1, ["noscript","loading","stale","fast","allow_busy"], [0, 0, 0], ["@fast","@transaction"], 'transactions'],
   ['watch', -2, ["noscript","loading","stale","fast","allow_busy"], [1, -1, 1], ["@fast","@transaction"], 'transactions'],

@@ -110,10 +110,24 @@ export function runExec(srv: RedisServer, c: Client): RespValue | undefined {
   if (dirtyExec) return { type: 'error', value: 'EXECABORT Transaction discarded because of previous errors.' };
   if (dirtyCas) return NULL_ARRAY;
   // Each queued command: a reply of its own (local), or the index of its keyspace reply.
-  const slots: ({ own: RespValue } | { raw: Uint8Array[] } | { at: number; reshape: (r: RespValue) => RespValue })[] = [];
+  const slots: Slot[] = [];
   const ks = srv.keyspace;
   if (ks.selectedDb !== c.db) ks.execute(['SELECT', String(c.db)]);
   ks.execute(['MULTI']);
+  // The slow log sees each command in queue order once all ran (server.ts flushExecSlowlog).
+  srv.execSlowlog = [];
+  try {
+    return execQueue(srv, c, queue, slots);
+  } finally {
+    srv.execSlowlog = undefined;
+  }
+}
+
+type Slot = { own: RespValue } | { raw: Uint8Array[] } | { at: number; reshape: (r: RespValue) => RespValue };
+
+/** execCommand's loop over the queue, then the keyspace's EXEC and the reply. */
+function execQueue(srv: RedisServer, c: Client, queue: readonly Uint8Array[][], slots: Slot[]): RespValue | undefined {
+  const ks = srv.keyspace;
   let k = 0;
   for (const argv of queue) {
     const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
@@ -123,6 +137,7 @@ export function runExec(srv: RedisServer, c: Client): RespValue | undefined {
       else {
         ks.execute(nb.argv);
         slots.push({ at: k++, reshape: nb.reshape });
+        srv.afterCall(c, name, argv, undefined, false, c.db);
       }
     } else if (isLocalCommand(srv, name)) {
       const { reply, written } = srv.captureWrites(c, () => srv.call(c, name, argv));
@@ -131,10 +146,14 @@ export function runExec(srv: RedisServer, c: Client): RespValue | undefined {
     else {
       ks.execute(argv);
       slots.push({ at: k++, reshape: (r) => r });
+      srv.afterCall(c, name, argv, undefined, false, c.db);
     }
   }
   srv.stats.totalCommandsProcessed += k; // the local ones were counted by call()
+  const start = srv.nowUs();
   const r = srv.runOnKeyspace(c, [enc('EXEC')]);
+  // The keyspace ran the queue as one EXEC: its commands share that time equally.
+  srv.flushExecSlowlog(k === 0 ? 0 : Math.floor((srv.nowUs() - start) / k));
   if (r.type !== 'array') return r;
   const value = (s: (typeof slots)[number]): RespValue | Uint8Array[] => ('own' in s ? s.own : 'raw' in s ? s.raw : s.reshape(r.value[s.at] ?? { type: 'null' }));
   if (!slots.some((s) => 'raw' in s)) return { type: 'array', value: slots.map((s) => value(s) as RespValue) };

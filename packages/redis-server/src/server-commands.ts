@@ -14,6 +14,8 @@ import { configCommand } from './server-config.js';
 import { infoCommand } from './info.js';
 import { runExec } from './exec.js';
 import { commandCommand } from './command-table.js';
+import { monitorCommand } from './monitor.js';
+import { slowlogCommand } from './slowlog.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -87,7 +89,8 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['pubsub', (srv, _c, argv) => srv.pubsub.pubsubCommand(argv)],
   ['ping', pingCommand],
   ['quit', (_srv, c) => ((c.closeAfterReply = true), OK)],
-  ['reset', (srv, c) => (resetClient(srv, c), { type: 'simple', value: 'RESET' })],
+  // clearClientConnectionState also ends MONITOR.
+  ['reset', (srv, c) => (srv.monitors.delete(c), resetClient(srv, c), { type: 'simple', value: 'RESET' })],
   ['hello', (_srv, c, argv) => helloCommand(c, argv)],
   ['auth', (_srv, _c, argv) => authCommand(argv)],
   ['client', clientCommand],
@@ -99,6 +102,8 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['watch', watchCommand],
   ['unwatch', unwatchCommand],
   ['command', commandCommand],
+  ['monitor', (srv, c) => monitorCommand(srv, c)],
+  ['slowlog', slowlogCommand],
 ]);
 
 /** Commands that never reach the keyspace (exec.ts runs them itself inside EXEC). */

@@ -18,6 +18,11 @@ export type ServerOutput = { readonly type: 'write'; readonly id: number; readon
 export interface RedisServerOptions {
   /** Current Unix time in ms (a virtual clock, or Date.now in an adapter). */
   readonly now: () => number;
+  /**
+   * Current Unix time in µs (server.c ustime): command durations (SLOWLOG) and MONITOR's
+   * timestamps. Default: `now() * 1000`. The adapter gives a µs-resolution clock.
+   */
+  readonly ustime?: () => number;
   /** `maxclients` (default 10000). */
   readonly maxclients?: number | undefined;
   /** `proto-max-bulk-len` (default 512 MiB). */

@@ -42,6 +42,8 @@ import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
 import { BLOCKING_COMMANDS, BlockingKeys, blockingPopCommand, handleBlockedClientsTimeout, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
+import { SlowLog, registerSlowlogConfig } from './slowlog.js';
+import { callSpec, monitorLine, monitorRefusal, redactedArgv } from './monitor.js';
 import { checkClientOutputBufferLimits, closing, commandName, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
@@ -58,6 +60,14 @@ export class RedisServer {
   readonly watchedKeys = new WatchedKeys();
   private nextClientId = 1;
   private readonly now: () => number;
+  /** Unix time in µs (ustime): durations and MONITOR timestamps. */
+  private readonly ustime: () => number;
+  /** SLOWLOG (slowlog.ts). */
+  readonly slowlog = new SlowLog();
+  /** server.monitors: clients that ran MONITOR (monitor.ts). */
+  readonly monitors = new Set<Client>();
+  /** While EXEC runs its queue: slow log candidates, pushed in queue order once it ran (exec.ts). */
+  execSlowlog: { c: Client; argv: readonly Uint8Array[]; durationUs: number | undefined }[] | undefined;
   /** CONFIG parameters (config.ts). */
   readonly config = new ConfigTable();
   /** INFO sections by lower-case name, in output order (info.ts). */
@@ -92,6 +102,8 @@ export class RedisServer {
 
   constructor(options: RedisServerOptions) {
     this.now = options.now;
+    const now = options.now;
+    this.ustime = options.ustime ?? (() => now() * 1000);
     const maxclients = options.maxclients ?? 10000;
     if (!Number.isInteger(maxclients) || maxclients < 1) throw new RedisServerError('BAD_OPTION', `maxclients must be an integer >= 1, found ${String(options.maxclients)}`);
     this.stats = createStats(options.now());
@@ -118,6 +130,7 @@ export class RedisServer {
       this.keyspace.setTracking(!this.watchedKeys.empty || this.blocking.blocked.size > 0);
     };
     registerServerConfig(this, this.config);
+    registerSlowlogConfig(this.config, this.slowlog);
     this.obufLimits = parseObufLimits(this.config.get('client-output-buffer-limit'));
     this.config.onChange('client-output-buffer-limit', (v) => {
       this.obufLimits = parseObufLimits(v);
@@ -210,6 +223,7 @@ export class RedisServer {
     this.watchedKeys.unwatchAll(c);
     this.pubsub.forget(c);
     this.blocking.unblock(c);
+    this.monitors.delete(c);
     this.clients.delete(connId);
     this.outbox.delete(connId);
   }
@@ -381,6 +395,8 @@ export class RedisServer {
     const name = commandName(c, argv[0] ?? new Uint8Array());
     // c->lastcmd->fullname: a container command shows its subcommand (client|list).
     c.lastCmd = argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
+    const refused = this.monitors.size > 0 && this.monitors.has(c) ? monitorRefusal(name, argv) : undefined;
+    if (refused !== undefined) return this.rejectCommand(c, name, refused);
     if (c.resp === 2 && !this.pubsub.empty && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
       // After the unknown-command and arity checks, which the normal path answers.
       const full = knownFullName(this, argv);
@@ -391,8 +407,55 @@ export class RedisServer {
       if (refused !== undefined) return refused;
     }
     if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
-    if (BLOCKING_COMMANDS.has(name)) return blockingPopCommand(this, c, name as BlockingKind, argv);
+    if (BLOCKING_COMMANDS.has(name)) {
+      const start = this.ustime();
+      const r = blockingPopCommand(this, c, name as BlockingKind, argv);
+      // A client that blocked is not offered to the slow log (call(): CLIENT_BLOCKED).
+      this.afterCall(c, name, argv, this.ustime() - start, this.blocking.blocked.has(c), c.db);
+      return r;
+    }
     return this.call(c, name, argv);
+  }
+
+  /** exec.ts: the slow log candidates of an EXEC, in queue order; `sharedUs` for those run by the keyspace. */
+  flushExecSlowlog(sharedUs: number): void {
+    const pending = this.execSlowlog ?? [];
+    this.execSlowlog = undefined;
+    for (const e of pending) {
+      const d = e.durationUs ?? sharedUs;
+      if (d >= this.slowlog.slowerThan) this.slowlog.push(e.c, e.argv, d, this.now());
+    }
+  }
+
+  /** Unix time in µs (the injected ustime). */
+  nowUs(): number {
+    return this.ustime();
+  }
+
+  /** Whether `c`'s command runs inside its EXEC (CLIENT_DENY_BLOCKING). */
+  inExec(c: Client): boolean {
+    return this.capture?.id === c.connId;
+  }
+
+  /**
+   * The end of server.c call(): offer the command to the slow log and feed the monitors, unless
+   * processCommand would have refused it (then neither happens).
+   */
+  afterCall(c: Client, name: string, argv: readonly Uint8Array[], durationUs: number | undefined, blocked: boolean, db: number): void {
+    const slower = this.slowlog.slowerThan;
+    // undefined: not known yet (a keyspace command inside EXEC; exec.ts gives it later).
+    const logIt = !blocked && slower >= 0 && (durationUs === undefined || durationUs >= slower);
+    if (!logIt && this.monitors.size === 0) return;
+    const spec = callSpec(name, argv);
+    if (spec === undefined) return;
+    const shown = redactedArgv(name, argv);
+    if (logIt && !spec.flags.includes('skip_slowlog')) {
+      if (this.execSlowlog !== undefined) this.execSlowlog.push({ c, argv: shown, durationUs });
+      else this.slowlog.push(c, shown, durationUs ?? 0, this.now());
+    }
+    if (this.monitors.size === 0 || spec.flags.includes('admin') || spec.flags.includes('skip_monitor')) return;
+    const line = monitorLine(this.ustime(), db, c.addr, shown);
+    for (const m of this.monitors) this.writeRaw(m, line);
   }
 
   /**
@@ -402,7 +465,17 @@ export class RedisServer {
   call(c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
     this.stats.totalCommandsProcessed++;
     const proc = this.serverCommands.get(name);
-    return proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv, name);
+    const start = this.ustime();
+    const r = proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv, name);
+    const duration = this.ustime() - start;
+    if (r !== undefined && this.monitors.size > 0 && this.monitors.has(c) && !this.inExec(c)) {
+      // A monitor sees its own command after its reply.
+      this.addReply(c, r);
+      this.afterCall(c, name, argv, duration, false, c.db);
+      return undefined;
+    }
+    this.afterCall(c, name, argv, duration, false, c.db);
+    return r;
   }
 
   /** server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts it. */

@@ -123,6 +123,8 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     processInfo,
     ...options,
     now: () => Date.now(),
+    // ustime: a µs wall clock (performance.now has sub-ms resolution).
+    ustime: () => Math.floor((performance.timeOrigin + performance.now()) * 1000),
   });
   const sockets = new Map<number, net.Socket>();
   let nextId = 1;

@@ -1,0 +1,121 @@
+/**
+ * MONITOR and SLOWLOG side by side: the same commands sent to redis-server 7.0.15 and to
+ * protolab-redis; the real server's MONITOR lines and SLOWLOG GET entries are the expected
+ * values (timestamps, durations and client ports normalised; slow log ids counted from the first).
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describePeer, startServer } from '@protolab/testkit';
+import type { PeerServer } from '@protolab/testkit';
+import { RespDecoder } from '@protolab/resp';
+import type { RespValue } from '@protolab/resp';
+import { startRedisServer } from '../src/index.js';
+
+const SEQUENCE: string[][] = [
+  ['SELECT', '2'],
+  ['SET', 'a b', 'x\ny\x01"q'],
+  ['MULTI'],
+  ['SET', 'k', '1'],
+  ['INCR', 'k'],
+  ['EXEC'],
+  ['AUTH', 'foo'],
+  ['HELLO', '2', 'AUTH', 'default', 'pw'],
+  ['CLIENT', 'SETNAME', 'nm'],
+  ['CONFIG', 'GET', 'maxmemory'],
+  ['GET'],
+  ['NOPE', 'x'],
+  ['LPUSH', 'k', 'x'],
+  ['RPUSH', 'biglist', ...Array.from({ length: 40 }, (_, i) => String(i + 1))],
+  ['SET', 'k2', 'a'.repeat(200)],
+  ['BLPOP', 'nolist', '0.01'],
+  ['ECHO', 'hi'],
+  ['SELECT', '0'],
+  ['PING'],
+];
+
+const frame = (a: readonly string[]): string => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x, 'latin1')}\r\n${x}\r\n`).join('')}`;
+
+/** One connection: send a command, wait for its reply. */
+function connection(port: number) {
+  const s = net.connect(port, '127.0.0.1');
+  const dec = new RespDecoder();
+  const waiting: ((v: RespValue) => void)[] = [];
+  s.on('data', (b: Buffer) => {
+    for (const v of dec.push(b)) waiting.shift()?.(v);
+  });
+  return {
+    socket: s,
+    ask: (argv: readonly string[]): Promise<RespValue> =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        s.write(Buffer.from(frame(argv), 'latin1'));
+      }),
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The MONITOR lines a run of SEQUENCE produces, normalised. */
+async function monitorLines(port: number): Promise<string[]> {
+  const mon = net.connect(port, '127.0.0.1');
+  let got = '';
+  mon.on('data', (b: Buffer) => (got += b.toString('latin1')));
+  mon.write('MONITOR\r\n');
+  while (!got.startsWith('+OK\r\n')) await sleep(5);
+  const c = connection(port);
+  for (const argv of SEQUENCE) await c.ask(argv);
+  await sleep(100);
+  c.socket.destroy();
+  mon.destroy();
+  return got.split('\r\n').slice(1).filter((l) => l !== '').map((l) => l.replace(/^\+\d+\.\d{6} /, '+T ').replace(/127\.0\.0\.1:\d+/, 'C'));
+}
+
+const text = (v: RespValue | undefined): string => (v?.type === 'bulk' ? Buffer.from(v.value).toString('latin1') : v?.type === 'integer' ? String(v.value) : JSON.stringify(v));
+
+/** SLOWLOG GET -1 after SEQUENCE with slowlog-log-slower-than 0, normalised. */
+async function slowlogEntries(port: number): Promise<string[]> {
+  const c = connection(port);
+  await c.ask(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+  await c.ask(['SLOWLOG', 'RESET']);
+  for (const argv of SEQUENCE) await c.ask(argv);
+  const all = await c.ask(['SLOWLOG', 'GET', '-1']);
+  await c.ask(['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']);
+  c.socket.destroy();
+  const entries = all.type === 'array' ? all.value : [];
+  const oldest = entries.at(-1);
+  const first = Number(text(oldest?.type === 'array' ? oldest.value[0] : undefined));
+  return entries.map((e) => {
+    const f = e.type === 'array' ? e.value : [];
+    const [id, time, duration, argv, peer, name] = f;
+    const args = argv?.type === 'array' ? argv.value.map(text) : [];
+    const shape = `${f.length} fields, time ${time?.type}, duration ${duration?.type}`;
+    return `${Number(text(id)) - first} ${JSON.stringify(args)} ${text(peer).replace(/:\d+$/, ':P')} ${JSON.stringify(text(name))} (${shape})`;
+  });
+}
+
+describePeer('redis-server', 'MONITOR and SLOWLOG as redis-server 7.0.15 shows them', () => {
+  let real: PeerServer;
+  let ours: { port: number; close: () => Promise<void> };
+  beforeAll(async () => {
+    real = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no'] });
+    ours = await startRedisServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await real.stop();
+    await ours.close();
+  });
+
+  test('a MONITOR client receives the same lines for the same commands (quoting, db, redaction, MULTI/EXEC order, what is not shown)', async () => {
+    const expected = await monitorLines(real.port);
+    const got = await monitorLines(ours.port);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(got).toEqual(expected);
+  });
+
+  test('SLOWLOG GET -1 with slowlog-log-slower-than 0 gives the same entries (ids, arguments cut as slowlog.c cuts them, client, name)', async () => {
+    const expected = await slowlogEntries(real.port);
+    const got = await slowlogEntries(ours.port);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(got).toEqual(expected);
+  });
+});
