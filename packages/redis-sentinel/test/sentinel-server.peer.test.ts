@@ -86,6 +86,40 @@ describePeer('redis-sentinel', "protolab's SENTINEL server against real redis-se
     expect(os).toEqual(rs.filter((k) => os.includes(k)));
   });
 
+  test('the other sentinel SIGSTOPped past down-after: the same +sdown sentinel event, s_down in its row, and the same ckquorum refusal', async () => {
+    const silence = async (port: number, other: number): Promise<{ event: string; flags: string; ckquorum: RespValue }> => {
+      await until('the sentinel knows the replica and the other sentinel', () => settled(port), 60_000);
+      const c = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
+      stops.push(() => c.close());
+      const seen: string[] = [];
+      c.onPush((v) => { if ((v.type === 'array' || v.type === 'push') && str(v.value[0]) === 'message') seen.push(str(v.value[2])); });
+      await c.call('SUBSCRIBE', '+sdown');
+      process.kill(other, 'SIGSTOP');
+      try {
+        await until('+sdown sentinel', () => seen.some((e) => e.startsWith('sentinel ')), 20_000);
+        const rows = await ask(port, 'SENTINEL', 'sentinels', 'mymaster');
+        const row = fields(rows.type === 'array' ? rows.value[0] : undefined);
+        const ckquorum = await ask(port, 'SENTINEL', 'ckquorum', 'mymaster');
+        const event = (seen.find((e) => e.startsWith('sentinel ')) ?? '').replace(/\b[0-9a-f]{40}\b/g, '<runid>').replace(/\b\d{4,5}\b/g, '<port>');
+        return { event, flags: (row.get('flags') ?? '').replace(',disconnected', ''), ckquorum };
+      } finally {
+        process.kill(other, 'SIGCONT');
+      }
+    };
+    const a = await pair();
+    const real = (await realSentinel(sentinelBin, a.master.port)).port;
+    const realOther = await realSentinel(sentinelBin, a.master.port);
+    const fromReal = await silence(real, realOther.pid);
+    const b = await pair();
+    const ours = (await ourSentinel(b.master.port)).port;
+    const ourOther = await realSentinel(sentinelBin, b.master.port);
+    const fromOurs = await silence(ours, ourOther.pid);
+    expect(fromReal.event).toBe('sentinel <runid> 127.0.0.1 <port> @ mymaster 127.0.0.1 <port>');
+    expect(fromReal.flags).toBe('s_down,sentinel');
+    expect(str(fromReal.ckquorum)).toBe('NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover');
+    expect(fromOurs).toEqual(fromReal);
+  });
+
   test('RESP3 and Pub/Sub: HELLO 3, a map row, null array as `_`, subscribe pushes, the subscribed-context refusal in RESP2', async () => {
     const a = await pair();
     const real = (await realSentinel(sentinelBin, a.master.port)).port;
