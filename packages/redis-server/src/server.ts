@@ -465,9 +465,11 @@ export class RedisServer {
   call(c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
     this.stats.totalCommandsProcessed++;
     const proc = this.serverCommands.get(name);
-    const start = this.ustime();
+    // Timed only when someone looks (the slow log is on, or a monitor is connected).
+    const timed = this.slowlog.slowerThan >= 0 || this.monitors.size > 0;
+    const start = timed ? this.ustime() : 0;
     const r = proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv, name);
-    const duration = this.ustime() - start;
+    const duration = timed ? this.ustime() - start : 0;
     if (r !== undefined && this.monitors.size > 0 && this.monitors.has(c) && !this.inExec(c)) {
       // A monitor sees its own command after its reply.
       this.addReply(c, r);

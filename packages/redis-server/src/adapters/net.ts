@@ -116,6 +116,9 @@ function serverEdge(
   };
 }
 
+/** performance.timeOrigin (a getter, read once: ustime runs twice per command). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RunningRedisServer> {
   const core = new RedisServer({
     runId: randomBytes(20).toString('hex'),
@@ -123,8 +126,8 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     processInfo,
     ...options,
     now: () => Date.now(),
-    // ustime: a µs wall clock (performance.now has sub-ms resolution).
-    ustime: () => Math.floor((performance.timeOrigin + performance.now()) * 1000),
+    // ustime: a µs wall clock (performance.now has sub-ms resolution; timeOrigin read once).
+    ustime: () => Math.floor((TIME_ORIGIN + performance.now()) * 1000),
   });
   const sockets = new Map<number, net.Socket>();
   let nextId = 1;
