@@ -232,10 +232,12 @@ export function handleClientsBlockedOnKeys(srv: RedisServer): void {
       for (const c of srv.blocking.waiting(db, keyOf(key))) {
         const b = srv.blocking.blocked.get(c);
         if (b === undefined) continue;
+        const start = srv.nowUs();
         const r = tryServe(b, key, (argv) => runInDb(srv, b.db, argv, c.resp));
         if (r === 'empty' || r.type === 'error') break;
         srv.blocking.unblock(c);
         srv.addReply(c, r);
+        srv.servedBlocked(c, srv.nowUs() - start);
         served.push(c);
       }
     }

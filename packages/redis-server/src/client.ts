@@ -68,6 +68,11 @@ export interface Client {
    */
   cmdNameBytes: Uint8Array | undefined;
   cmdName: string;
+  /**
+   * The blocking pop this client is blocked in, as the slow log will show it once served
+   * (blocked.c updateStatsOnUnblock: the call's time plus the serving time).
+   */
+  blockedCall: { readonly argv: readonly Uint8Array[]; readonly durationUs: number } | undefined;
 }
 
 /** Where a connection comes from (the adapter's socket addresses); defaults for the core's tests. */
@@ -106,6 +111,7 @@ export function createClient(connId: number, id: number, nowMs: number, maxBulkL
     noEvict: false,
     cmdNameBytes: undefined,
     cmdName: '',
+    blockedCall: undefined,
   };
 }
 

@@ -100,6 +100,13 @@ function nonBlocking(argv: readonly Uint8Array[], db: number): NonBlocking | Res
   }
 }
 
+/** The db a queued SELECT switches to (unchanged when its argument is not a valid db index). */
+function selectedDb(srv: RedisServer, argv: readonly Uint8Array[], db: number): number {
+  const s = keyOf(argv[1] ?? new Uint8Array());
+  const n = /^(0|[1-9][0-9]{0,8})$/.test(s) ? Number(s) : -1;
+  return argv.length === 2 && n >= 0 && n < srv.config.number('databases') ? n : db;
+}
+
 /** multi.c execCommand */
 export function runExec(srv: RedisServer, c: Client): RespValue | undefined {
   if (!c.inMulti) return { type: 'error', value: 'ERR EXEC without MULTI' };
@@ -129,15 +136,18 @@ type Slot = { own: RespValue } | { raw: Uint8Array[] } | { at: number; reshape: 
 function execQueue(srv: RedisServer, c: Client, queue: readonly Uint8Array[][], slots: Slot[]): RespValue | undefined {
   const ks = srv.keyspace;
   let k = 0;
+  // The db MONITOR shows: a SELECT in the queue changes it for the commands after it.
+  let db = c.db;
   for (const argv of queue) {
     const name = keyOf(argv[0] ?? new Uint8Array()).toLowerCase();
+    if (name === 'select') db = selectedDb(srv, argv, db);
     if (BLOCKING_COMMANDS.has(name)) {
       const nb = nonBlocking(argv, c.db);
       if (!('argv' in nb)) slots.push({ own: nb });
       else {
         ks.execute(nb.argv);
         slots.push({ at: k++, reshape: nb.reshape });
-        srv.afterCall(c, name, argv, undefined, false, c.db);
+        srv.afterCall(c, name, argv, undefined, false, db);
       }
     } else if (isLocalCommand(srv, name)) {
       const { reply, written } = srv.captureWrites(c, () => srv.call(c, name, argv));
@@ -146,7 +156,7 @@ function execQueue(srv: RedisServer, c: Client, queue: readonly Uint8Array[][], 
     else {
       ks.execute(argv);
       slots.push({ at: k++, reshape: (r) => r });
-      srv.afterCall(c, name, argv, undefined, false, c.db);
+      srv.afterCall(c, name, argv, undefined, false, db);
     }
   }
   srv.stats.totalCommandsProcessed += k; // the local ones were counted by call()

@@ -410,11 +410,26 @@ export class RedisServer {
     if (BLOCKING_COMMANDS.has(name)) {
       const start = this.ustime();
       const r = blockingPopCommand(this, c, name as BlockingKind, argv);
-      // A client that blocked is not offered to the slow log (call(): CLIENT_BLOCKED).
-      this.afterCall(c, name, argv, this.ustime() - start, this.blocking.blocked.has(c), c.db);
+      // A client that blocked is offered to the slow log once served (servedBlocked), not now.
+      const blocked = this.blocking.blocked.has(c);
+      const durationUs = this.ustime() - start;
+      c.blockedCall = blocked ? { argv: redactedArgv(name, argv), durationUs } : undefined;
+      this.afterCall(c, name, argv, durationUs, blocked, c.db);
       return r;
     }
     return this.call(c, name, argv);
+  }
+
+  /**
+   * blocked.c updateStatsOnUnblock for a client served by handleClientsBlockedOnKeys: its pop
+   * goes to the slow log with the call's time plus `serveUs` (a timed-out one never does).
+   */
+  servedBlocked(c: Client, serveUs: number): void {
+    const call = c.blockedCall;
+    c.blockedCall = undefined;
+    if (call === undefined || this.slowlog.slowerThan < 0) return;
+    const d = call.durationUs + serveUs;
+    if (d >= this.slowlog.slowerThan) this.slowlog.push(c, call.argv, d, this.now());
   }
 
   /** exec.ts: the slow log candidates of an EXEC, in queue order; `sharedUs` for those run by the keyspace. */

@@ -30,6 +30,11 @@ const SEQUENCE: string[][] = [
   ['BLPOP', 'nolist', '0.01'],
   ['ECHO', 'hi'],
   ['SELECT', '0'],
+  ['MULTI'],
+  ['SELECT', '1'],
+  ['SET', 'm', '1'],
+  ['SELECT', '0'],
+  ['EXEC'],
   ['PING'],
 ];
 
@@ -72,12 +77,12 @@ async function monitorLines(port: number): Promise<string[]> {
 
 const text = (v: RespValue | undefined): string => (v?.type === 'bulk' ? Buffer.from(v.value).toString('latin1') : v?.type === 'integer' ? String(v.value) : JSON.stringify(v));
 
-/** SLOWLOG GET -1 after SEQUENCE with slowlog-log-slower-than 0, normalised. */
-async function slowlogEntries(port: number): Promise<string[]> {
+/** SLOWLOG GET -1 after `run` with slowlog-log-slower-than 0, normalised. */
+async function slowlogEntries(port: number, run: (c: ReturnType<typeof connection>) => Promise<void>): Promise<string[]> {
   const c = connection(port);
   await c.ask(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
   await c.ask(['SLOWLOG', 'RESET']);
-  for (const argv of SEQUENCE) await c.ask(argv);
+  await run(c);
   const all = await c.ask(['SLOWLOG', 'GET', '-1']);
   await c.ask(['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']);
   c.socket.destroy();
@@ -113,9 +118,29 @@ describePeer('redis-server', 'MONITOR and SLOWLOG as redis-server 7.0.15 shows t
   });
 
   test('SLOWLOG GET -1 with slowlog-log-slower-than 0 gives the same entries (ids, arguments cut as slowlog.c cuts them, client, name)', async () => {
-    const expected = await slowlogEntries(real.port);
-    const got = await slowlogEntries(ours.port);
+    const run = async (c: ReturnType<typeof connection>): Promise<void> => {
+      for (const argv of SEQUENCE) await c.ask(argv);
+    };
+    const expected = await slowlogEntries(real.port, run);
+    const got = await slowlogEntries(ours.port, run);
     expect(expected.length).toBeGreaterThan(10);
+    expect(got).toEqual(expected);
+  });
+
+  test('a pop that blocked is logged once served, after the push that served it; one that timed out is not', async () => {
+    const run = (port: number) => async (c: ReturnType<typeof connection>): Promise<void> => {
+      const b = connection(port);
+      const served = b.ask(['BLPOP', 'bl', '5']);
+      await sleep(100);
+      await c.ask(['RPUSH', 'bl', 'x']);
+      await served;
+      await b.ask(['BLPOP', 'bl2', '0.05']);
+      b.socket.destroy();
+      await c.ask(['ECHO', 'done']);
+    };
+    const expected = await slowlogEntries(real.port, run(real.port));
+    const got = await slowlogEntries(ours.port, run(ours.port));
+    expect(expected.length).toBe(4);
     expect(got).toEqual(expected);
   });
 });

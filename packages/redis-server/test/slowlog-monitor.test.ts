@@ -10,7 +10,7 @@ const dec = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
 /** A server whose µs clock advances 7 µs per reading (so every command takes a few µs). */
 function harness() {
-  const now = 1_796_444_161_000;
+  let now = 1_796_444_161_000;
   let us = now * 1000;
   const srv = new RedisServer({ now: () => now, ustime: () => (us += 7) });
   const text = (out: ServerOutput[], id: number): string => out.map((o) => (o.type === 'write' && o.id === id ? dec(o.bytes) : o.type === 'close' && o.id === id ? '<close>' : '')).join('');
@@ -22,6 +22,10 @@ function harness() {
   };
   return {
     srv,
+    advance(ms: number): void {
+      now += ms;
+      us += ms * 1000;
+    },
     connect: (id: number, port: number) => srv.connect(id, { addr: `127.0.0.1:${port}` }),
     send,
     /** What other connections received during the sends, since the last call. */
@@ -32,6 +36,8 @@ function harness() {
     },
   };
 }
+
+const text = (out: readonly ServerOutput[], id: number): string => out.map((o) => (o.type === 'write' && o.id === id ? dec(o.bytes) : '')).join('');
 
 /** MONITOR lines with the time replaced by T (the real server's are wall clock). */
 const lines = (s: string): string[] => s.split('\r\n').filter((l) => l !== '').map((l) => l.replace(/^\+\d+\.\d{6} /, '+T '));
@@ -145,6 +151,21 @@ describe('SLOWLOG and its CONFIG parameters', () => {
     expect(entries[4]).toMatch(/^:1\r\n:1796444161\r\n:\d+\r\n\*2\r\n\$7\r\nSLOWLOG\r\n\$5\r\nRESET\r\n\$15\r\n127.0.0.1:42612\r\n\$0\r\n\r\n$/);
     // Five, then SLOWLOG GET itself (LEN is logged after it answered).
     expect(h.send(1, 'SLOWLOG LEN\r\n')).toBe(':6\r\n');
+  });
+
+  test('a blocked pop is logged when served, after the push that served it (as redis-server 7.0.15); a timed-out one never', () => {
+    const h = harness();
+    h.connect(1, 1);
+    h.connect(2, 2);
+    h.send(1, 'CONFIG SET slowlog-log-slower-than 0\r\nSLOWLOG RESET\r\n');
+    h.send(2, 'BLPOP bl 0\r\n');
+    expect(h.srv.slowlog.length).toBe(1);
+    h.send(1, 'RPUSH bl x\r\n');
+    expect(h.srv.slowlog.newest(2).map((e) => e.argv.map(dec).join(' '))).toEqual(['BLPOP bl 0', 'RPUSH bl x']);
+    h.send(2, 'BLPOP bl2 0.01\r\n');
+    h.advance(20);
+    expect(text(h.srv.tick().outputs, 2)).toBe('*-1\r\n');
+    expect(h.srv.slowlog.length).toBe(3);
   });
 
   test('a slow log never holds more than slowlog-max-len entries, and its ids only grow', () => {
