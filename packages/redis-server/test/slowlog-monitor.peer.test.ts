@@ -4,6 +4,8 @@
  * values (timestamps, durations and client ports normalised; slow log ids counted from the first).
  */
 import net from 'node:net';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
@@ -142,5 +144,37 @@ describePeer('redis-server', 'MONITOR and SLOWLOG as redis-server 7.0.15 shows t
     const got = await slowlogEntries(ours.port, run(ours.port));
     expect(expected.length).toBe(4);
     expect(got).toEqual(expected);
+  });
+});
+
+describePeer('redis-cli', 'redis-cli MONITOR against protolab-redis', (cli) => {
+  test('redis-cli 7.0.15 monitor prints the lines it printed against redis-server 7.0.15 for the same redis-cli commands (times and ports normalised)', async () => {
+    const srv = await startRedisServer({ port: 0 });
+    const p = String(srv.port);
+    const mon = spawn(cli, ['-p', p, 'monitor']);
+    try {
+      let out = '';
+      mon.stdout.on('data', (b: Buffer) => (out += b.toString('latin1')));
+      for (let i = 0; i < 500 && !out.startsWith('OK\n'); i++) await sleep(10);
+      // Asynchronously: the server runs in this process.
+      const run = promisify(execFile);
+      await run(cli, ['-p', p, 'set', 'session:1', 'alice bob']);
+      await run(cli, ['-p', p, '-n', '3', 'incr', 'hits']);
+      await run(cli, ['-p', p, 'lpush', 'q', 'a\tb']);
+      await run(cli, ['-p', p, 'config', 'get', 'hz']);
+      await sleep(200);
+      // Recorded: the same redis-cli commands against redis-server 7.0.15.
+      const recorded = [
+        '1796445400.519392 [0 127.0.0.1:45710] "set" "session:1" "alice bob"',
+        '1796445400.537327 [3 127.0.0.1:45712] "SELECT" "3"',
+        '1796445400.537560 [3 127.0.0.1:45712] "incr" "hits"',
+        '1796445400.555250 [0 127.0.0.1:45720] "lpush" "q" "a\\tb"',
+      ];
+      const norm = (l: string): string => l.replace(/^\d+\.\d{6} /, 'T ').replace(/127\.0\.0\.1:\d+/, 'C');
+      expect(out.split('\n').slice(1).filter((l) => l !== '').map(norm)).toEqual(recorded.map(norm));
+    } finally {
+      mon.kill();
+      await srv.close();
+    }
   });
 });
