@@ -16,7 +16,8 @@ afterEach(stopAll);
 
 const NOT_MODELLED = [/^[-+]role-change /, /^\+sdown slave /];
 
-async function eventsAcrossFailover(port: number, replicaPort: number, kill: () => Promise<void>): Promise<string[]> {
+/** Once the sentinel knows its one replica: a client whose Pub/Sub messages are collected as `<channel> <message>`. */
+async function eventsClient(port: number): Promise<{ c: RespClient; seen: string[] }> {
   await until('the sentinel knows the replica', async () => {
     const r = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
     return r.type === 'array' && r.value.length === 1;
@@ -25,8 +26,16 @@ async function eventsAcrossFailover(port: number, replicaPort: number, kill: () 
   stops.push(() => c.close());
   const seen: string[] = [];
   c.onPush((v) => {
-    if (v.type === 'array' || v.type === 'push') seen.push(`${str(v.value[2])} ${str(v.value[3])}`);
+    if (v.type !== 'array' && v.type !== 'push') return;
+    const kind = str(v.value[0]);
+    if (kind === 'pmessage') seen.push(`${str(v.value[2])} ${str(v.value[3])}`);
+    else if (kind === 'message') seen.push(`${str(v.value[1])} ${str(v.value[2])}`);
   });
+  return { c, seen };
+}
+
+async function eventsAcrossFailover(port: number, replicaPort: number, kill: () => Promise<void>): Promise<string[]> {
+  const { c, seen } = await eventsClient(port);
   await c.call('PSUBSCRIBE', '*');
   await kill();
   await until('+switch-master', () => seen.some((e) => e.startsWith('+switch-master ')), 60_000);
@@ -38,16 +47,7 @@ async function eventsAcrossFailover(port: number, replicaPort: number, kill: () 
 
 /** The `±sdown` events while the replica is SIGSTOPped past down-after, then continued, and the replica's flags while it is down. */
 async function sdownOfStoppedReplica(port: number, replicaPid: number): Promise<{ events: string[]; flags: string }> {
-  await until('the sentinel knows the replica', async () => {
-    const r = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
-    return r.type === 'array' && r.value.length === 1;
-  });
-  const c = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
-  stops.push(() => c.close());
-  const seen: string[] = [];
-  c.onPush((v) => {
-    if ((v.type === 'array' || v.type === 'push') && str(v.value[0]) === 'message') seen.push(`${str(v.value[1])} ${str(v.value[2])}`);
-  });
+  const { c, seen } = await eventsClient(port);
   await c.call('SUBSCRIBE', '+sdown', '-sdown');
   process.kill(replicaPid, 'SIGSTOP');
   const flagsWhileDown = await (async (): Promise<string> => {

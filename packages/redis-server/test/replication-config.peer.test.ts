@@ -9,13 +9,11 @@ import net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer, type PeerServer } from '@protolab/testkit';
 import { RespDecoder, encode, type RespValue } from '@protolab/resp';
 import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
-import { cmd, eventually, info, pipeline } from './replication-harness.js';
+import { cmd, eventually, info, pipeline, startRealSentinel } from './replication-harness.js';
 import { startCli, type Cli } from './killtest.js';
 import { installConfigFile } from '../src/server-config.js';
 
@@ -191,15 +189,7 @@ describePeer('redis-sentinel', 'replica-priority 0 set by CONFIG SET on a protol
     expect((await info(never.port, 'replication')).get('slave_priority')).toBe('0');
     await cmd(m.port, 'SET', 'k', 'v');
     await eventually('both replicas are online', async () => (await info(m.port, 'replication')).get('connected_slaves') === '2');
-    sentinel = await startServer({
-      name: 'redis-sentinel',
-      command: 'redis-sentinel',
-      args: ({ port, dir }) => {
-        const conf = join(dir, 'sentinel.conf');
-        writeFileSync(conf, `port ${port}\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${m.port} 1\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n`);
-        return [conf];
-      },
-    });
+    sentinel = await startRealSentinel(m.port);
     const s = sentinel;
     const priorities = async (): Promise<Map<string, string>> => {
       const rows = (await cmd(s.port, 'SENTINEL', 'REPLICAS', 'mymaster')) as string[][];

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type PeerServer } from '@protolab/testkit';
 import { RespClient, type RespValue } from '@protolab/resp';
 
 /** A reply as text: bulk/simple strings as strings, integers as numbers, arrays recursively. */
@@ -93,4 +96,20 @@ export async function snapshot(port: number): Promise<Plain[]> {
     ['SELECT', '3'],
     ['GET', 'in3'],
   ]);
+}
+
+/**
+ * A real redis-sentinel monitoring the master on `masterPort` as `mymaster`, quorum 1,
+ * down-after 1 s, failover-timeout 10 s (its own port and directory, stopped by the caller).
+ */
+export async function startRealSentinel(masterPort: number): Promise<PeerServer> {
+  return startServer({
+    name: 'redis-sentinel',
+    command: 'redis-sentinel',
+    args: ({ port, dir }) => {
+      const conf = join(dir, 'sentinel.conf');
+      writeFileSync(conf, `port ${port}\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${masterPort} 1\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n`);
+      return [conf];
+    },
+  });
 }

@@ -5,12 +5,10 @@
  * replica (MULTI / SLAVEOF NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / EXEC) and points the
  * other at it (sentinel.c sentinelFailoverSendSlaveOfNoOne, sentinelFailoverReconfNextSlave).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { describePeer, startServer, type PeerServer } from '@protolab/testkit';
+import { describePeer, type PeerServer } from '@protolab/testkit';
 import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
-import { cmd, eventually, info } from './replication-harness.js';
+import { cmd, eventually, info, startRealSentinel } from './replication-harness.js';
 
 let sentinel: PeerServer | undefined;
 const nodes: RunningReplicatedRedisServer[] = [];
@@ -27,15 +25,7 @@ describePeer('redis-sentinel', 'a real redis-sentinel fails over protolab nodes'
     nodes.push(m, r1, r2);
     await cmd(m.port, 'SET', 'before', 'failover');
     await eventually('both replicas are online', async () => (await info(m.port, 'replication')).get('connected_slaves') === '2');
-    sentinel = await startServer({
-      name: 'redis-sentinel',
-      command: 'redis-sentinel',
-      args: ({ port, dir }) => {
-        const conf = join(dir, 'sentinel.conf');
-        writeFileSync(conf, `port ${port}\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${m.port} 1\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n`);
-        return [conf];
-      },
-    });
+    sentinel = await startRealSentinel(m.port);
     const s = sentinel;
     await eventually('the sentinel knows both replicas', async () => (await cmd(s.port, 'SENTINEL', 'REPLICAS', 'mymaster') as unknown[]).length === 2, 20_000);
     await m.close();
