@@ -495,11 +495,15 @@ export class RedisServer {
     return r;
   }
 
-  /** server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts it. */
+  /**
+   * server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts
+   * it - execCommandAbort → discardTransaction, in MULTI or not, so it also drops the client's
+   * WATCHed keys and a CLIENT_DIRTY_CAS flag (redis-server 7.0.15 does; the differential found it).
+   */
   private rejectCommand(c: Client, name: string, text: string): RespValue {
     if (c.inMulti) c.dirtyExec = true;
     if (name !== 'exec') return err(text);
-    if (c.inMulti) this.discard(c);
+    this.discard(c);
     return err(`EXECABORT Transaction discarded because of: ${text.replace(/^ERR /, '')}`);
   }
 

@@ -29,6 +29,16 @@ describe('multi.c / server.c rules seen in the differential against redis-server
     expect(h.send(2, 'MULTI\r\nEXEC\r\n')).toBe('+OK\r\n*0\r\n');
   });
 
+  test('execCommandAbort: a refused EXEC outside MULTI still discards - a WATCH whose key was touched no longer fails the next EXEC (redis-server 7.0.15 answered *1 +PONG)', () => {
+    const h = harness();
+    h.connect(1);
+    h.send(1, 'RPUSH l c\r\nWATCH l s\r\nLMOVE l m LEFT RIGHT\r\nPSUBSCRIBE c*\r\n');
+    const only = 'only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context';
+    expect(h.send(1, 'EXEC\r\n')).toBe(`-EXECABORT Transaction discarded because of: Can't execute 'exec': ${only}\r\n`);
+    h.send(1, 'PUNSUBSCRIBE\r\n');
+    expect(h.send(1, 'MULTI\r\nPING\r\nEXEC\r\n')).toBe('+OK\r\n+QUEUED\r\n*1\r\n+PONG\r\n');
+  });
+
   test('rejectCommand: a subscribed RESP2 client’s EXEC is answered EXECABORT with the reason, its MULTI refused', () => {
     const h = harness();
     h.connect(1);
