@@ -36,6 +36,7 @@ const HELP = [
 
 const CATEGORY = new Map<CommandGroup, string>([
   ['string', '@string'], ['hash', '@hash'], ['list', '@list'], ['set', '@set'], ['sorted_set', '@sortedset'],
+  ['bitmap', '@bitmap'], ['hyperloglog', '@hyperloglog'], ['geo', '@geo'],
   ['generic', '@keyspace'], ['server', '@server'], ['connection', '@connection'], ['transactions', '@transaction'], ['pubsub', '@pubsub'],
 ]);
 

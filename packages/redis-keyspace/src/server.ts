@@ -43,7 +43,7 @@ export type CommandFlag =
   | 'no_auth' | 'asking' | 'movablekeys';
 
 /** COMMAND DOCS groups. */
-export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'sorted_set' | 'generic' | 'server' | 'connection' | 'transactions' | 'pubsub' | 'cluster';
+export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'sorted_set' | 'bitmap' | 'hyperloglog' | 'geo' | 'generic' | 'server' | 'connection' | 'transactions' | 'pubsub' | 'cluster';
 
 /**
  * One row of the command table, as Redis's commands.def: arity (n > 0 exactly n arguments with the
