@@ -12,6 +12,7 @@ import { encode } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
+import { servedBlocked } from './call.js';
 
 export type BlockingKind = 'blpop' | 'brpop' | 'blmove' | 'brpoplpush' | 'bzpopmin' | 'bzpopmax' | 'blmpop' | 'bzmpop';
 export const BLOCKING_COMMANDS = new Set<string>(['blpop', 'brpop', 'blmove', 'brpoplpush', 'bzpopmin', 'bzpopmax', 'blmpop', 'bzmpop']);
@@ -237,7 +238,7 @@ export function handleClientsBlockedOnKeys(srv: RedisServer): void {
         if (r === 'empty' || r.type === 'error') break;
         srv.blocking.unblock(c);
         srv.addReply(c, r);
-        srv.servedBlocked(c, srv.nowUs() - start);
+        servedBlocked(srv, c, srv.nowUs() - start);
         served.push(c);
       }
     }

@@ -20,6 +20,7 @@ import { encodeReply } from './reply.js';
 import { concatBytes } from '@protolab/redis-common';
 import type { BlockingKind } from './blocked.js';
 import { BLOCKING_COMMANDS, parseBlocking } from './blocked.js';
+import { afterCall, call, flushExecSlowlog } from './call.js';
 
 const QUEUED: RespValue = { type: 'simple', value: 'QUEUED' };
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -147,23 +148,23 @@ function execQueue(srv: RedisServer, c: Client, queue: readonly Uint8Array[][], 
       else {
         ks.execute(nb.argv);
         slots.push({ at: k++, reshape: nb.reshape });
-        srv.afterCall(c, name, argv, undefined, false, db);
+        afterCall(srv, c, name, argv, undefined, false, db);
       }
     } else if (isLocalCommand(srv, name)) {
-      const { reply, written } = srv.captureWrites(c, () => srv.call(c, name, argv));
+      const { reply, written } = srv.captureWrites(c, () => call(srv, c, name, argv));
       slots.push(reply !== undefined ? { own: reply } : { raw: written });
     }
     else {
       ks.execute(argv);
       slots.push({ at: k++, reshape: (r) => r });
-      srv.afterCall(c, name, argv, undefined, false, db);
+      afterCall(srv, c, name, argv, undefined, false, db);
     }
   }
   srv.stats.totalCommandsProcessed += k; // the local ones were counted by call()
   const start = srv.nowUs();
   const r = srv.runOnKeyspace(c, [enc('EXEC')]);
   // The keyspace ran the queue as one EXEC: its commands share that time equally.
-  srv.flushExecSlowlog(k === 0 ? 0 : Math.floor((srv.nowUs() - start) / k));
+  flushExecSlowlog(srv, k === 0 ? 0 : Math.floor((srv.nowUs() - start) / k));
   if (r.type !== 'array') return r;
   const value = (s: (typeof slots)[number]): RespValue | Uint8Array[] => ('own' in s ? s.own : 'raw' in s ? s.raw : s.reshape(r.value[s.at] ?? { type: 'null' }));
   if (!slots.some((s) => 'raw' in s)) return { type: 'array', value: slots.map((s) => value(s) as RespValue) };

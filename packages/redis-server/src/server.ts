@@ -27,32 +27,25 @@ import type { Client } from './client.js';
 import { createClient, keyOf } from './client.js';
 import { touchBeforeFlush, touchOp, WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
-import { queueCommand } from './exec.js';
-import { PubSub, SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
+import { PubSub } from './pubsub.js';
 import type { ConnectInfo } from './client.js';
 import { ConfigTable } from './config.js';
 import { parseObufLimits, registerServerConfig } from './server-config.js';
 import type { InfoSection } from './info.js';
 import { registerDefaultSections, STARTUP_MEMORY } from './info.js';
 import { CORE_COMMANDS } from './server-commands.js';
-import { knownFullName } from './command-table.js';
 import { encodeReply } from './reply.js';
 import { OutputBuffers } from './output-buffer.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
-import { BLOCKING_COMMANDS, BlockingKeys, blockingPopCommand, handleBlockedClientsTimeout, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
-import type { BlockingKind } from './blocked.js';
+import { BlockingKeys, handleBlockedClientsTimeout, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
+import { processCommand } from './call.js';
 import { SlowLog, registerSlowlogConfig } from './slowlog.js';
-import { callSpec, monitorLine, monitorRefusal, redactedArgv } from './monitor.js';
-import { checkClientOutputBufferLimits, closing, commandName, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
+import { checkClientOutputBufferLimits, closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
-/** Commands MULTI does not queue (server.c processCommand). */
-const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
-/** Commands with subcommands (CLIENT LIST shows cmd=client|list). */
-const CONTAINER_COMMANDS = new Set(['client', 'config', 'pubsub', 'command', 'object', 'memory', 'cluster', 'debug', 'script', 'function', 'acl', 'latency', 'slowlog', 'module', 'xinfo']);
 
 export class RedisServer {
   readonly keyspace: ServerKeyspace;
@@ -330,7 +323,7 @@ export class RedisServer {
     while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c))) {
       const argv = nextPendingCommand(c);
       if (argv === undefined) break;
-      const r = this.processCommand(c, argv);
+      const r = processCommand(this, c, argv);
       if (r !== undefined) this.addReply(c, r);
       if (closing(c)) this.toClose.add(c);
       resetClientReplyMode(c);
@@ -388,58 +381,11 @@ export class RedisServer {
   }
 
   /**
-   * server.c processCommand for one client: connection commands here, the rest on the keyspace.
-   * `undefined` when the command wrote its replies itself (SUBSCRIBE: one per channel).
+   * server.c processCommand and call() (call.ts): a command of one client, refused, queued,
+   * blocked or run. `undefined` when the command wrote its replies itself.
    */
   processCommand(c: Client, argv: Uint8Array[]): RespValue | undefined {
-    const name = commandName(c, argv[0] ?? new Uint8Array());
-    // c->lastcmd->fullname: a container command shows its subcommand (client|list).
-    c.lastCmd = argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
-    const refused = this.monitors.size > 0 && this.monitors.has(c) ? monitorRefusal(name, argv) : undefined;
-    if (refused !== undefined) return this.rejectCommand(c, name, refused);
-    if (c.resp === 2 && !this.pubsub.empty && this.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
-      // After the unknown-command and arity checks, which the normal path answers.
-      const full = knownFullName(this, argv);
-      if (full !== undefined) return this.rejectCommand(c, name, `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
-    }
-    for (const filter of this.commandFilters) {
-      const refused = filter(this, c, name, argv);
-      if (refused !== undefined) return refused;
-    }
-    if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(this, c, argv);
-    if (BLOCKING_COMMANDS.has(name)) {
-      const start = this.ustime();
-      const r = blockingPopCommand(this, c, name as BlockingKind, argv);
-      // A client that blocked is offered to the slow log once served (servedBlocked), not now.
-      const blocked = this.blocking.blocked.has(c);
-      const durationUs = this.ustime() - start;
-      c.blockedCall = blocked ? { argv: redactedArgv(name, argv), durationUs } : undefined;
-      this.afterCall(c, name, argv, durationUs, blocked, c.db);
-      return r;
-    }
-    return this.call(c, name, argv);
-  }
-
-  /**
-   * blocked.c updateStatsOnUnblock for a client served by handleClientsBlockedOnKeys: its pop
-   * goes to the slow log with the call's time plus `serveUs` (a timed-out one never does).
-   */
-  servedBlocked(c: Client, serveUs: number): void {
-    const call = c.blockedCall;
-    c.blockedCall = undefined;
-    if (call === undefined || this.slowlog.slowerThan < 0) return;
-    const d = call.durationUs + serveUs;
-    if (d >= this.slowlog.slowerThan) this.slowlog.push(c, call.argv, d, this.now());
-  }
-
-  /** exec.ts: the slow log candidates of an EXEC, in queue order; `sharedUs` for those run by the keyspace. */
-  flushExecSlowlog(sharedUs: number): void {
-    const pending = this.execSlowlog ?? [];
-    this.execSlowlog = undefined;
-    for (const e of pending) {
-      const d = e.durationUs ?? sharedUs;
-      if (d >= this.slowlog.slowerThan) this.slowlog.push(e.c, e.argv, d, this.now());
-    }
+    return processCommand(this, c, argv);
   }
 
   /** Unix time in µs (the injected ustime). */
@@ -450,61 +396,6 @@ export class RedisServer {
   /** Whether `c`'s command runs inside its EXEC (CLIENT_DENY_BLOCKING). */
   inExec(c: Client): boolean {
     return this.capture?.id === c.connId;
-  }
-
-  /**
-   * The end of server.c call(): offer the command to the slow log and feed the monitors, unless
-   * processCommand would have refused it (then neither happens).
-   */
-  afterCall(c: Client, name: string, argv: readonly Uint8Array[], durationUs: number | undefined, blocked: boolean, db: number): void {
-    const slower = this.slowlog.slowerThan;
-    // undefined: not known yet (a keyspace command inside EXEC; exec.ts gives it later).
-    const logIt = !blocked && slower >= 0 && (durationUs === undefined || durationUs >= slower);
-    if (!logIt && this.monitors.size === 0) return;
-    const spec = callSpec(name, argv);
-    if (spec === undefined) return;
-    const shown = redactedArgv(name, argv);
-    if (logIt && !spec.flags.includes('skip_slowlog')) {
-      if (this.execSlowlog !== undefined) this.execSlowlog.push({ c, argv: shown, durationUs });
-      else this.slowlog.push(c, shown, durationUs ?? 0, this.now());
-    }
-    if (this.monitors.size === 0 || spec.flags.includes('admin') || spec.flags.includes('skip_monitor')) return;
-    const line = monitorLine(this.ustime(), db, c.addr, shown);
-    for (const m of this.monitors) this.writeRaw(m, line);
-  }
-
-  /**
-   * server.c call(): run one command now (also for each command EXEC runs): a command of
-   * another unit (serverCommands), then this package's own (server-commands.ts), else the keyspace.
-   */
-  call(c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
-    this.stats.totalCommandsProcessed++;
-    const proc = this.serverCommands.get(name);
-    // Timed only when someone looks (the slow log is on, or a monitor is connected).
-    const timed = this.slowlog.slowerThan >= 0 || this.monitors.size > 0;
-    const start = timed ? this.ustime() : 0;
-    const r = proc !== undefined ? proc(this, c, argv) : this.runOnKeyspace(c, argv, name);
-    const duration = timed ? this.ustime() - start : 0;
-    if (r !== undefined && this.monitors.size > 0 && this.monitors.has(c) && !this.inExec(c)) {
-      // A monitor sees its own command after its reply.
-      this.addReply(c, r);
-      this.afterCall(c, name, argv, duration, false, c.db);
-      return undefined;
-    }
-    this.afterCall(c, name, argv, duration, false, c.db);
-    return r;
-  }
-
-  /**
-   * server.c rejectCommand: inside MULTI the refusal flags the transaction; a refused EXEC aborts
-   * it - execCommandAbort → discardTransaction, in MULTI or not, so it also drops the client's
-   * WATCHed keys and a CLIENT_DIRTY_CAS flag (redis-server 7.0.15 does; the differential found it).
-   */
-  private rejectCommand(c: Client, name: string, text: string): RespValue {
-    if (c.inMulti) c.dirtyExec = true;
-    if (name !== 'exec') return err(text);
-    this.discard(c);
-    return err(`EXECABORT Transaction discarded because of: ${text.replace(/^ERR /, '')}`);
   }
 
   /** multi.c discardTransaction */
