@@ -309,7 +309,7 @@ export function sentinelInfoCommand(ctx: SentinelContext, args: readonly string[
   const sections: string[] = [];
   if (all || names.has('server')) sections.push(serverSection(ctx));
   if (all || names.has('clients')) sections.push(`# Clients\r\nconnected_clients:${ctx.process.connected_clients()}\r\n`);
-  if (all || names.has('sentinel')) sections.push(sentinelInfoSection(ctx.core));
+  if (all || names.has('sentinel')) sections.push(sentinelInfoSection(ctx.core, ctx.nowMs));
   return sections.join('\r\n');
 }
 

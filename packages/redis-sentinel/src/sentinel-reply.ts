@@ -12,6 +12,7 @@
 import { reply, type RespValue } from '@protolab/resp';
 import type { SentinelNode, SlaveInstance, OtherSentinel } from './sentinel.js';
 import type { FailoverState } from './types.js';
+import { tiltSinceSeconds } from './tilt.js';
 
 /** Facts the core does not hold: which instance links are down right now (SRI_DISCONNECTED). */
 export interface LinkView {
@@ -122,15 +123,15 @@ export function sentinelRows(n: SentinelNode, nowMs: number): RespValue {
   return reply.array([...n.sentinels].map(([addr, s]) => sentinelRow(n, addr, s, nowMs)));
 }
 
-/** sentinelInfoCommand's `# Sentinel` section (TILT and scripts are not modelled: 0 / -1). */
-export function sentinelInfoSection(n: SentinelNode): string {
+/** sentinelInfoCommand's `# Sentinel` section (scripts are not modelled: 0; TILT is, tilt.ts). */
+export function sentinelInfoSection(n: SentinelNode, nowMs: number): string {
   const m = n.master;
   const status = m.o_down ? 'odown' : m.s_down_since_time !== undefined ? 'sdown' : 'ok';
   return [
     '# Sentinel',
     'sentinel_masters:1',
-    'sentinel_tilt:0',
-    'sentinel_tilt_since_seconds:-1',
+    `sentinel_tilt:${n.tilt.tilt ? 1 : 0}`,
+    `sentinel_tilt_since_seconds:${tiltSinceSeconds(n.tilt, nowMs)}`,
     'sentinel_running_scripts:0',
     'sentinel_scripts_queue_length:0',
     'sentinel_simulate_failure_flags:0',

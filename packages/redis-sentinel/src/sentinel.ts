@@ -3,6 +3,7 @@ import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD } from './select.js';
 import { SENTINEL_MAX_DESYNC, sentinelFailoverStateMachine, sentinelRefreshReconfState, sentinelStartFailover, sentinelUserFailover } from './sentinel-failover.js';
 import type { FailoverState, Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
 import { sentinelVoteLeader, type VoteState } from './vote.js';
+import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct } from './tilt.js';
 
 /** sentinel.c timing constants (Redis 7.0). */
 export const SENTINEL_PUBLISH_PERIOD = 2000;
@@ -74,6 +75,8 @@ export interface MasterInstance {
  */
 export class SentinelNode {
   readonly vote: VoteState = { current_epoch: 0, leader: undefined, leader_epoch: 0 };
+  /** TILT mode (tilt.ts). */
+  readonly tilt = freshTiltState();
   readonly master: MasterInstance;
   readonly slaves = new Map<string, SlaveInstance>();
   readonly sentinels = new Map<string, OtherSentinel>();
@@ -172,12 +175,12 @@ export class SentinelNode {
   tick(nowMs: number): SentinelOutput[] {
     const out: SentinelOutput[] = [];
     if (!this.started) {
-      // createSentinelRedisInstance stamps last_avail_time etc. with the creation time; the core has
-      // no clock at construction, so its first tick does it (else a wall-clock caller would see the
-      // master down for ~55 years at once and flag +sdown before the first PING).
+      // createSentinelRedisInstance stamps last_avail_time etc. with the creation time; the core has no
+      // clock at construction, so its first tick does (else a wall clock would flag +sdown at once).
       this.started = true;
       Object.assign(this.master, { last_avail_time: nowMs, role_reported_time: nowMs, failover_state_change_time: nowMs, info_refresh: nowMs });
     }
+    sentinelCheckTiltCondition(this.tilt, nowMs, (e) => { this.event(e); });
     const instances = [this.master.addr, ...this.slaves.keys()];
     if (nowMs >= this.nextPingMs) {
       this.nextPingMs = nowMs + this.jitter(SENTINEL_PING_PERIOD);
@@ -187,6 +190,19 @@ export class SentinelNode {
       this.nextHelloMs = nowMs + SENTINEL_PUBLISH_PERIOD;
       this.sendHellos(instances, out);
     }
+    // The acting half: nothing of it in TILT, but INFO (monitoring) below still goes out.
+    const act = sentinelMayAct(this.tilt, nowMs, (e) => { this.event(e); });
+    if (act) this.actingHalf(nowMs, out);
+    this.sendInfo(instances, nowMs, out);
+    if (nowMs >= this.nextAskMs) {
+      this.nextAskMs = nowMs + this.jitter(SENTINEL_ASK_PERIOD);
+      if (act) this.sentinelAskMasterStateToOtherSentinels(out);
+    }
+    return out;
+  }
+
+  /** sentinelHandleRedisInstance's acting half, for the master and then its replicas and sentinels. */
+  private actingHalf(nowMs: number, out: SentinelOutput[]): void {
     this.sentinelCheckSubjectivelyDown(nowMs);
     this.sentinelCheckObjectivelyDown(nowMs);
     if (this.master.o_down && this.master.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' && nowMs - this.lastFailoverAttemptMs > this.config.failoverTimeoutMs * 2) {
@@ -198,21 +214,17 @@ export class SentinelNode {
     // sentinelHandleDictOfRedisInstances: after the master, its replicas and its sentinels.
     for (const [addr, s] of this.slaves) this.sentinelCheckInstanceSubjectivelyDown('slave', addr, s, nowMs);
     for (const [addr, s] of this.sentinels) this.sentinelCheckInstanceSubjectivelyDown('sentinel', addr, s, nowMs);
-    // sentinelSendPeriodicCommands: INFO every 10 s, every 1 s while the master is down or in a
-    // fail-over. Decided after the master's checks, as sentinelHandleDictOfRedisInstances handles
-    // a master before its replicas: the tick that finds the master down already INFOs the replicas,
-    // so SELECT_SLAVE (next tick) sees fresh replies rather than INFO up to 10 s old.
+  }
+
+  private sendInfo(instances: readonly string[], nowMs: number, out: SentinelOutput[]): void {
+    // sentinelSendPeriodicCommands: INFO every 10 s, every 1 s while the master is down or in a fail-over;
+    // after the master's checks (a master before its replicas), so SELECT_SLAVE sees fresh replies.
     const fast = this.master.s_down_since_time !== undefined || this.master.failover_state !== 'SENTINEL_FAILOVER_STATE_NONE';
     if (nowMs >= this.nextInfoMs || (fast && nowMs >= this.lastInfoMs + SENTINEL_PING_PERIOD)) {
       this.lastInfoMs = nowMs;
       this.nextInfoMs = nowMs + (fast ? SENTINEL_PING_PERIOD : SENTINEL_INFO_PERIOD);
       for (const to of instances) out.push({ to, msg: { type: 'INFO' } });
     }
-    if (nowMs >= this.nextAskMs) {
-      this.nextAskMs = nowMs + this.jitter(SENTINEL_ASK_PERIOD);
-      this.sentinelAskMasterStateToOtherSentinels(out);
-    }
-    return out;
   }
 
   private sendHellos(instances: readonly string[], out: SentinelOutput[]): void {
@@ -356,6 +368,8 @@ export class SentinelNode {
     if (s === undefined) return;
     if (info.role !== s.role) s.role_reported_time = nowMs;
     Object.assign(s, { runid: info.runid, slave_priority: info.slave_priority, slave_repl_offset: info.slave_repl_offset, info_refresh: nowMs, master_link_down_time: info.master_link_down_time, master_host: info.master_host, role: info.role });
+    // "None of the following conditions are processed when in tilt mode" (sentinelRefreshInstanceInfo).
+    if (this.tilt.tilt) return;
     sentinelRefreshReconfState(this, from);
     if (info.role === 'master' && m.failover_state === 'SENTINEL_FAILOVER_STATE_WAIT_PROMOTION' && m.promoted_slave === from) {
       m.config_epoch = m.failover_epoch;
@@ -406,7 +420,7 @@ export class SentinelNode {
    * run id (not `*`) is given; the reply's three fields (down, leader or `*`, leader epoch).
    */
   isMasterDownByAddr(addr: string, current_epoch: number, runid: string, nowMs: number): { down: boolean; leader: string; leader_epoch: number } {
-    const down = addr === this.master.addr && this.master.s_down_since_time !== undefined;
+    const down = !this.tilt.tilt && addr === this.master.addr && this.master.s_down_since_time !== undefined; // in TILT: always 0
     let leader = '*';
     let leader_epoch = 0;
     if (addr === this.master.addr && runid !== '*') {

@@ -76,7 +76,7 @@ describe('sentinel.c addReplySentinelRedisInstance: the rows, field by field, as
 
   test('a master in SDOWN with a fail-over running shows s_down, failover_in_progress, failover-state and s-down-time', () => {
     const n = core();
-    n.tick(0);
+    for (let t = 0; t < 5000; t += 1000) n.tick(t); // the timer runs (a gap over 2 s would be TILT)
     n.onMessage(R, { type: 'PONG' }, 5000); // the replica answers (else it would be S_DOWN too, and not selectable)
     n.tick(5000); // no PONG from the master since t=0 and down-after 2000: +sdown
     n.onMessage(R, { type: 'INFO_REPLY', info: { runid: 's'.repeat(40), role: 'slave', master_host: M, slave_repl_offset: 291, slave_priority: 100, slaves: [], master_link_down_time: 0 } }, 5000);

@@ -9,6 +9,7 @@ import { deliverEvent, newSentinelClient, sentinelDispatch, sentinelEventMessage
  * quorum 1, down-after 5000 ms, failover-timeout 10000 ms, no jitter) and its clients, in virtual
  * milliseconds. Commands:
  *   tick T                          the sentinel's timer at T; prints what it sends (PING/INFO/…)
+ *   run T                           the timer every 1000 ms from the last tick until T; prints the events only
  *   pong ADDR T                     ADDR answers PING at T
  *   info ADDR T role=R [master=A] [offset=N] [slaves=A,B]   ADDR answers INFO at T
  *   client NAME T ARGV…             client NAME sends ARGV at T; prints the replies as redis-cli
@@ -29,12 +30,17 @@ function runner(): (cmd: TranscriptCommand) => string {
   const feed = (from: string, msg: SentinelMsg, t: number): void => {
     for (const o of core.onMessage(from, msg, t)) out.push(`→ ${o.to} ${o.msg.type}`);
   };
+  let last = 0;
   return (cmd) => {
     out = [];
     const [a = '', b = '', ...rest] = cmd.args;
     switch (cmd.name) {
       case 'tick':
-        for (const o of core.tick(Number(a))) out.push(`→ ${o.to} ${o.msg.type}${o.msg.type === 'REPLICAOF' ? ` ${o.msg.host ?? 'NO ONE'}` : ''}`);
+        last = Number(a);
+        for (const o of core.tick(last)) out.push(`→ ${o.to} ${o.msg.type}${o.msg.type === 'REPLICAOF' ? ` ${o.msg.host ?? 'NO ONE'}` : ''}`);
+        break;
+      case 'run':
+        while (last + 1000 <= Number(a)) core.tick((last += 1000));
         break;
       case 'pong':
         feed(a, { type: 'PONG' }, Number(b));
