@@ -48,6 +48,8 @@ export class ReplicationNode {
   role: 'master' | 'slave' = 'master';
   masterhost: string | undefined;
   repl_state: ReplState = 'REPL_STATE_NONE';
+  /** repl_down_since: when the link to the master broke; undefined (Redis: 0) = not since a link was up. */
+  repl_down_since: number | undefined;
   replid: string;
   replid2 = NULL_REPLID;
   second_replid_offset = -1;
@@ -81,12 +83,15 @@ export class ReplicationNode {
     if (host === null) {
       if (this.role === 'master') return;
       this.shiftReplicationId();
+      this.repl_down_since = undefined; // replicationUnsetMaster: INFO says -1 again
       this.role = 'master';
       this.masterhost = undefined;
       this.repl_state = 'REPL_STATE_NONE';
       this.pending = undefined;
       return;
     }
+    // replicationSetMaster frees a connected master client: replicationHandleMasterDisconnection.
+    if (this.role === 'slave' && this.repl_state === 'REPL_STATE_CONNECTED') this.repl_down_since = nowMs;
     this.role = 'slave';
     this.masterhost = host;
     // replicationSetMaster disconnects our own replicas and caches ourselves as the master, so the
@@ -131,7 +136,7 @@ export class ReplicationNode {
       return;
     }
     if (nowMs - this.lastInteractionMs > this.config.replTimeoutMs) {
-      this.resetLink(); // "Timeout connecting to the MASTER" / "MASTER timeout: no data nor PING received"
+      this.resetLink(nowMs); // "Timeout connecting to the MASTER" / "MASTER timeout: no data nor PING received"
       return;
     }
     if (this.repl_state === 'REPL_STATE_CONNECTED') {
@@ -155,7 +160,8 @@ export class ReplicationNode {
   }
 
   /** The link to the master broke: back to CONNECT (replicationHandleMasterDisconnection). */
-  private resetLink(): void {
+  private resetLink(nowMs: number): void {
+    if (this.repl_state === 'REPL_STATE_CONNECTED') this.repl_down_since = nowMs;
     this.repl_state = 'REPL_STATE_CONNECT';
     this.pending = undefined;
     this.stats.linkResets++;
@@ -240,11 +246,12 @@ export class ReplicationNode {
     } else if (msg.type === 'STREAM' || msg.type === 'RDB') {
       // Data the link could not carry in this state (a reordered or stale message): over TCP this
       // means the connection broke, so resync.
-      if (st !== 'REPL_STATE_CONNECT' && st !== 'REPL_STATE_NONE') this.resetLink();
+      if (st !== 'REPL_STATE_CONNECT' && st !== 'REPL_STATE_NONE') this.resetLink(nowMs);
     }
   }
 
   private advance(state: ReplState, nowMs: number): void {
+    if (state === 'REPL_STATE_CONNECTED') this.repl_down_since = undefined; // server.repl_down_since = 0
     this.repl_state = state;
     this.lastInteractionMs = nowMs;
   }
@@ -265,7 +272,7 @@ export class ReplicationNode {
     const p = this.pending;
     const framed = msg.form === 'diskless' ? msg.header === `$EOF:${msg.trailer}` && msg.trailer.length === 40 : msg.header === `$${JSON.stringify(msg.entries).length}`;
     if (p === undefined || !framed) {
-      this.resetLink();
+      this.resetLink(nowMs);
       return;
     }
     this.data.clear();
@@ -290,7 +297,7 @@ export class ReplicationNode {
         continue;
       }
       if (at !== this.master_repl_offset + 1) {
-        this.resetLink();
+        this.resetLink(nowMs);
         return;
       }
       this.appendToStream(argv, len);

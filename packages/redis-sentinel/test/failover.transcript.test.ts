@@ -9,14 +9,17 @@ import { sentinelDeployment, type InstanceNode, type SentinelSimNode } from '../
  *                              master m, replicas r1…, sentinels s1 s2 s3 (quorum 2), links 1 ms
  *   run MS                     run MS of virtual time; print every new sentinel event with its time
  *                              (10 ms resolution), leaving out discovery (+sentinel, +slave)
- *   write N                    N client writes on the master (its replication offset grows)
+ *   write N                    N client writes on the master: SET k<i> v<i>, the next N keys (its
+ *                              replication offset grows by each command's length in the stream)
  *   crash NODE, restart NODE, heal, partition A,B|C,D
  *   failover SENTINEL          SENTINEL FAILOVER mymaster, sent to that sentinel: the reply
- *   roles                      each live instance: role, master, offset; each sentinel's master
+ *   roles                      each live instance: role, master (and link), offset, keys, priority,
+ *                              the full / partial resyncs it served as a master; each sentinel's master
  */
 function runner(): (cmd: TranscriptCommand) => string {
   let dep: ReturnType<typeof sentinelDeployment> | undefined;
   const seen = new Map<string, number>();
+  let written = 0;
   const need = (): ReturnType<typeof sentinelDeployment> => {
     if (dep === undefined) throw new Error('deployment first');
     return dep;
@@ -54,8 +57,11 @@ function runner(): (cmd: TranscriptCommand) => string {
       }
       case 'write': {
         const m = need().sim.node<InstanceNode>('m');
-        for (let i = 0; i < Number(a); i++) m.write(1);
-        return `m offset ${String(m.state.offset)}`;
+        for (let i = 0; i < Number(a); i++) {
+          written++;
+          m.write(['SET', `k${String(written)}`, `v${String(written)}`]);
+        }
+        return `m offset ${String(m.state.offset)}, keys ${String(m.core.data.size)}`;
       }
       case 'crash': need().sim.crash(a); return `${a} crashed`;
       case 'restart': need().sim.restart(a); return `${a} restarted`;
@@ -73,7 +79,9 @@ function runner(): (cmd: TranscriptCommand) => string {
         const { sim, sentinels, instances } = need();
         const lines = instances.filter((n) => sim.isUp(n)).map((n) => {
           const st = sim.node<InstanceNode>(n).state;
-          return `${n}: ${st.role === 'master' ? 'master' : `replica of ${st.master ?? '-'}`}, offset ${String(st.offset)}, priority ${String(st.priority)}`;
+          const core = sim.node<InstanceNode>(n).core;
+          const link = st.role === 'slave' ? ` (link ${core.repl_state === 'REPL_STATE_CONNECTED' ? 'up' : 'down'})` : '';
+          return `${n}: ${st.role === 'master' ? 'master' : `replica of ${st.master ?? '-'}${link}`}, offset ${String(st.offset)}, keys ${String(core.data.size)}, priority ${String(st.priority)}, full/partial resyncs served ${String(core.stats.fullResyncs)}/${String(core.stats.partialResyncs)}`;
         });
         for (const s of sentinels) if (sim.isUp(s)) lines.push(`${s}: get-master-addr-by-name mymaster → ${sim.node<SentinelSimNode>(s).core.getMasterAddrByName('mymaster')}`);
         return lines.join('\n');

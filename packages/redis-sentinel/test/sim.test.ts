@@ -37,7 +37,7 @@ function run(seed: number, planted?: 'two-votes-per-epoch' | 'select-ignores-off
   const lagging = pick.chance(0.5);
   if (lagging) sim.partition(['m'], ['r1']);
   for (let i = 0; i < 20; i++) {
-    master().write(pick.int(1, 100));
+    master().write(['SET', `k${String(i)}`, 'v'.repeat(pick.int(1, 100))]);
     sim.runFor(pick.int(10, 300));
   }
   sim.runFor(500);

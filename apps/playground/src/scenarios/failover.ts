@@ -6,7 +6,9 @@
  * whatever it believes is the master (Sentinel: it asks s1, else s2, s3; Cluster: the owner of
  * m1's first slot in a live node's view — MOVED), so the page can count the unavailable window and
  * the acknowledged writes the new master never got. The client reads the nodes' state directly,
- * not over the simulated network.
+ * not over the simulated network. The master/replica and Sentinel instances are
+ * @protolab/redis-replication cores: a write is `SET w<n> <time>`, and "lost" counts the keys a
+ * master acknowledged that the current master does not hold.
  */
 import type { Sim } from '@protolab/sim';
 import { sentinelDeployment, type InstanceNode, type SentinelSimNode } from '@protolab/redis-sentinel';
@@ -49,6 +51,10 @@ export class FailoverRun implements ScenarioRun<FailoverAction> {
   private wid = 0;
   /** Writes the current master holds (cluster: of m1's shard), for "lost". */
   private masterWrites = 0;
+  /** Keys a master acknowledged (master/replica and Sentinel). */
+  private readonly ackedKeys: string[] = [];
+  /** The last count of lost keys, kept while no master is up to compare with. */
+  private lastLost = 0;
   lastManualReply = '';
 
   constructor(readonly params: FailoverParams, readonly seed: number) {
@@ -104,12 +110,17 @@ export class FailoverRun implements ScenarioRun<FailoverAction> {
   private writeInstance(): boolean {
     const addr = this.masterAddr();
     const inst = this.node<InstanceNode>(addr);
-    if (inst === undefined || inst.state.role !== 'master') {
-      this.client.lastReply = inst === undefined ? `${addr}: connection refused` : `${addr}: -READONLY You can't write against a read only replica.`;
+    if (inst === undefined) {
+      this.client.lastReply = `${addr}: connection refused`;
       return false;
     }
-    inst.write(1);
-    this.masterWrites = inst.state.offset;
+    const key = `w${String(++this.wid)}`;
+    const { reply } = inst.write(['SET', key, String(this.sim.now())]);
+    if (reply.type === 'error') {
+      this.client.lastReply = `${addr}: -${reply.message}`;
+      return false;
+    }
+    this.ackedKeys.push(key);
     this.client.lastReply = `${addr}: +OK`;
     return true;
   }
@@ -136,7 +147,12 @@ export class FailoverRun implements ScenarioRun<FailoverAction> {
 
   /** Acknowledged writes the current master does not hold (asynchronous replication). */
   lost(): number {
-    return Math.max(0, this.client.acked - this.masterWrites);
+    if (this.cluster !== undefined) return Math.max(0, this.client.acked - this.masterWrites);
+    const inst = this.node<InstanceNode>(this.masterAddr());
+    if (inst === undefined || inst.state.role !== 'master') return this.lastLost;
+    const held = inst.core.data;
+    this.lastLost = this.ackedKeys.filter((k) => !held.has(k)).length;
+    return this.lastLost;
   }
 
   apply(a: FailoverAction): void {
@@ -171,8 +187,10 @@ export class FailoverRun implements ScenarioRun<FailoverAction> {
         const m = core.master;
         return { name, up: true, role: 'sentinel', detail: `master ${m.addr}${m.s_down_since_time !== undefined ? ' SDOWN' : ''}${m.o_down ? ' ODOWN' : ''} · epoch ${String(core.vote.current_epoch)} · ${m.failover_state.replace('SENTINEL_FAILOVER_STATE_', '').toLowerCase()}` };
       }
-      const st = this.sim.node<InstanceNode>(name).state;
-      return { name, up: true, role: st.role === 'master' ? 'master' : `replica of ${st.master ?? '-'}`, detail: `writes ${String(st.offset)} · priority ${String(st.priority)}` };
+      const inst = this.sim.node<InstanceNode>(name);
+      const st = inst.state;
+      const link = st.role === 'slave' ? ` (link ${inst.core.repl_state === 'REPL_STATE_CONNECTED' ? 'up' : 'down'})` : '';
+      return { name, up: true, role: st.role === 'master' ? 'master' : `replica of ${st.master ?? '-'}${link}`, detail: `keys ${String(inst.core.data.size)} · offset ${String(st.offset)} · priority ${String(st.priority)}` };
     });
   }
 
@@ -212,5 +230,5 @@ export const FAILOVER_REAL = [
   ['Master/replica', 'replication.c: a replica copies its master asynchronously and refuses writes (replica-read-only). Nothing promotes it: REPLICAOF NO ONE is an operator\'s job.'],
   ['Sentinel', 'sentinel.c: +sdown after down-after-milliseconds without a valid PING reply; +odown when quorum sentinels agree (is-master-down-by-addr); one vote per epoch elects a leader; it picks a replica (priority, offset, run id), sends REPLICAOF NO ONE, reconfigures the others (parallel-syncs) and announces +switch-master.'],
   ['Cluster', 'cluster.c: PFAIL after node-timeout without a pong; FAIL when a majority of masters report it; the replica waits 500 ms + random + 1 s × rank, asks for votes (one per master per epoch), wins with a majority, takes the slots with a new configEpoch.'],
-  ['Lost writes', 'Replication is asynchronous in all three: a write the master acknowledged just before dying may never reach the promoted replica. WAIT and min-replicas-to-write narrow the window.'],
+  ['Lost writes', 'Replication is asynchronous in all three: a write the master acknowledged may never reach the promoted replica — above all when the master is cut off and keeps answering its clients; when it rejoins as a replica its full resync drops those writes. WAIT tells a client whether a write reached a replica; min-replicas-to-write narrows the window.'],
 ] as const;
