@@ -30,6 +30,7 @@ import { SCAN_COMMANDS } from './scan-commands.js';
 import { OBJECT_COMMANDS } from './object.js';
 import { SORT_COMMANDS } from './sort.js';
 import { DUMP_COMMANDS } from './dump.js';
+import { BITMAP_COMMANDS } from './bitops.js';
 import { commandCommandSpec } from './command-command.js';
 
 export type { ClientState, Ctx, CommandSpec } from './server.js';
@@ -47,6 +48,7 @@ const TABLE_PARTS: readonly (readonly CommandSpec[])[] = [
   OBJECT_COMMANDS,
   SORT_COMMANDS,
   DUMP_COMMANDS,
+  BITMAP_COMMANDS,
 ];
 
 function buildTable(parts: readonly (readonly CommandSpec[])[]): Map<string, CommandSpec> {

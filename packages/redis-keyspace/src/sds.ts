@@ -50,6 +50,44 @@ export class RawStr {
     this.buf = grown;
   }
 
+  /**
+   * An sds adopting `bytes` as its content (createObject over sdsnewlen): no copy, so the caller
+   * hands over a buffer it no longer writes (BITOP's result, SETBIT's zeroed new value).
+   */
+  static fromBytes(bytes: Uint8Array): RawStr {
+    const raw = new RawStr('');
+    raw.buf = bytes;
+    raw.len = bytes.length;
+    raw.view = undefined;
+    return raw;
+  }
+
+  /** The content in place, no copy (bitops.c reads o->ptr): callers only read it; writes go through setByte/write. */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** o->ptr[i] (0 past the end). */
+  byteAt(i: number): number {
+    return i < this.len ? (this.buf[i] ?? 0) : 0;
+  }
+
+  /** o->ptr[i] = v, for i < length (SETBIT, BITFIELD's setUnsignedBitfield). */
+  setByte(i: number, v: number): void {
+    this.buf[i] = v;
+    this.view = undefined;
+  }
+
+  /** sds.c sdsgrowzero: at least `len` bytes, the new ones zero (no-op when already as long). */
+  growZero(len: number): void {
+    if (len <= this.len) return;
+    this.reserve(len);
+    this.buf.fill(0, this.len, len);
+    rawStrCost.bytesCopied += len - this.len;
+    this.len = len;
+    this.view = undefined;
+  }
+
   /** sdscatlen. */
   append(bin: string): void {
     this.write(this.len, bin);
