@@ -79,9 +79,12 @@ function run(seed: number, planted?: 'two-votes-per-epoch' | 'select-ignores-off
   else {
     const masters = instances.filter((n) => sim.node<InstanceNode>(n).state.role === 'master');
     if (masters.length !== 1 || masters[0] !== agreed) problems.push(`masters: ${masters.join(', ')}; sentinels say ${agreed}`);
+    const keys = (n: string): string => [...sim.node<InstanceNode>(n).core.data.keys()].sort().join(',');
     for (const n of instances) {
       const st = sim.node<InstanceNode>(n).state;
       if (n !== agreed && st.master !== agreed) problems.push(`${n} follows ${String(st.master)}, not ${agreed}`);
+      // The replication core converged too: the same keys as the master (the restarted m by a full resync).
+      else if (n !== agreed && keys(n) !== keys(agreed)) problems.push(`${n} holds other keys than ${agreed}`);
     }
   }
   const switched = sentinels.some((s) => sim.node<SentinelSimNode>(s).core.events.some((e) => e.startsWith('+switch-master')));
@@ -89,7 +92,7 @@ function run(seed: number, planted?: 'two-votes-per-epoch' | 'select-ignores-off
 }
 
 describe('Sentinel fail-over under loss, delay, partitions and crashes (seeded simulations)', () => {
-  test('sentinel.c: at most one leader per epoch, sentinels converge on one master, every instance follows it, and the first replica selected had the greatest offset of the eligible ones', () => {
+  test('sentinel.c: at most one leader per epoch, sentinels converge on one master, every instance follows it and holds its keys, and the first replica selected had the greatest offset of the eligible ones', () => {
     let failovers = 0;
     for (let seed = 1; seed <= RUNS; seed++) {
       const o = run(seed);
