@@ -8,7 +8,7 @@
  * The cluster adds the rows of the commands that live in cluster.c (CLUSTER, ASKING, READONLY,
  * READWRITE, MIGRATE, RESTORE-ASKING) and of a few commands the keyspace does not implement but a
  * cluster must still route by their keys (blocking list/zset commands and WATCH, which need a
- * connection; scripting, sharded pub/sub, HyperLogLog, BITOP): their
+ * connection; scripting, sharded pub/sub, HyperLogLog): their
  * arity, flags and key positions are Redis 7.0's (redis/src/commands/*.json). A test checks that
  * no name is in both tables.
  *
@@ -183,7 +183,6 @@ export const CLUSTER_ONLY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
       ['evalsha', row(-3, numkeysAt(2))],
       ['pfcount', row(-2, all)],
       ['pfmerge', row(-2, all, { write: true })],
-      ['bitop', row(-4, range(2, -1), { write: true })],
       // blocking commands and WATCH (the keyspace leaves them to the server: they need a connection)
       ['blpop', row(-3, range(1, -2), { write: true })],
       ['brpop', row(-3, range(1, -2), { write: true })],

@@ -10,7 +10,7 @@
  * → the command. Every command of the keyspace's table runs on the keyspace (`execute`); the node
  * itself answers cluster.c's commands (cluster-command.ts, migrate.ts), the transaction commands
  * (per connection), and the db commands that cluster mode refuses (SELECT n, SWAPDB, MOVE, COPY … DB
- * n: db.c's texts). Scripting, sharded pub/sub, HyperLogLog and BITOP are routed and then answered
+ * n: db.c's texts). Scripting, sharded pub/sub and HyperLogLog are routed and then answered
  * with an error that says this package does not execute them.
  */
 import { rdbPayloadCodec } from '@protolab/redis-rdb';
