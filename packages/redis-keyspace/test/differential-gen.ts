@@ -3,6 +3,8 @@
 // arity-respecting calls from the shared pools. Also says how each reply is compared.
 import type { Prng } from '@protolab/sim';
 import { COMMANDS } from '../src/commands.js';
+import { BITOPS_SPECIFIC } from './differential-gen-bitops.js';
+import { HLL_SPECIFIC } from './differential-gen-hll.js';
 
 export type CompareKind = 'exact' | 'multiset' | 'pairs' | 'ttl' | 'ttl-ms' | 'shape';
 type Gen = (r: Prng) => string[];
@@ -122,6 +124,8 @@ const SPECIFIC: Record<string, Gen> = {
   zrange: (r) => ['ZRANGE', k(r), ...r.pick([['0', '-1', 'WITHSCORES'], ['(1', '3', 'BYSCORE'], ['-', '+', 'BYLEX'], ['0', '-1', 'REV'], ['x', 'y', 'BYSCORE']])],
   zcard: (r) => ['ZCARD', k(r)],
   zscore: (r) => ['ZSCORE', k(r), r.pick(['m', 'n'])],
+  ...BITOPS_SPECIFIC,
+  ...HLL_SPECIFIC,
 };
 
 /** Commands whose reply is random (compared by shape; not run inside MULTI). */
@@ -131,6 +135,7 @@ const KIND: Record<string, CompareKind> = {
   keys: 'multiset', smembers: 'multiset', hkeys: 'multiset', hvals: 'multiset', hgetall: 'pairs', sinter: 'multiset', sunion: 'multiset', sdiff: 'multiset',
   ttl: 'ttl', expiretime: 'ttl', pttl: 'ttl-ms', pexpiretime: 'ttl-ms',
   info: 'shape', randomkey: 'shape', hrandfield: 'shape', srandmember: 'shape', zrandmember: 'shape', spop: 'multiset',
+  sscan: 'shape', zscan: 'shape', // a hashtable set's / skiplist zset's dict order depends on the server's random hash seed
 };
 
 /** How to compare the reply of `argv`. */
