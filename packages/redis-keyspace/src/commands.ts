@@ -31,6 +31,7 @@ import { OBJECT_COMMANDS } from './object.js';
 import { SORT_COMMANDS } from './sort.js';
 import { DUMP_COMMANDS } from './dump.js';
 import { BITMAP_COMMANDS } from './bitops.js';
+import { GEO_COMMANDS } from './geo.js';
 import { commandCommandSpec } from './command-command.js';
 
 export type { ClientState, Ctx, CommandSpec } from './server.js';
@@ -48,6 +49,7 @@ const TABLE_PARTS: readonly (readonly CommandSpec[])[] = [
   OBJECT_COMMANDS,
   SORT_COMMANDS,
   DUMP_COMMANDS,
+  GEO_COMMANDS,
   BITMAP_COMMANDS,
 ];
 
