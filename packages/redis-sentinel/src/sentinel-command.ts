@@ -13,6 +13,7 @@
 import { reply, type RespValue } from '@protolab/resp';
 import { deliver as deliverTo, subscribe, unsubscribe, type PubSubState } from './pubsub.js';
 import type { SentinelNode } from './sentinel.js';
+import { pendingScriptsRows } from './scripts.js';
 import { masterRow, sentinelInfoSection, sentinelRows, slaveRows, splitHostPort, type LinkView } from './sentinel-reply.js';
 
 /** The version a real sentinel reports; the replies follow redis-sentinel 7.0.15. */
@@ -208,6 +209,8 @@ function sentinelCommand(ctx: SentinelContext, sub: string, args: readonly strin
     }
     case 'is-master-down-by-addr':
       return isMasterDownByAddr(ctx, args);
+    case 'pending-scripts':
+      return reply.array(pendingScriptsRows(n.scripts, ctx.nowMs).map((row) => reply.map(row.map(({ field, value }) => [reply.bulk(field), typeof value === 'string' ? reply.bulk(value) : reply.array(value.map((a) => reply.bulk(a)))] as const))));
     default:
       return notImplemented(`sentinel|${sub}`);
   }

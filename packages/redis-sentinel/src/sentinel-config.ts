@@ -3,7 +3,7 @@
  * server directives, sentinel.c sentinelHandleConfiguration for the `sentinel …` lines), for the
  * directives protolab's sentinel models: `port`, `bind`, `sentinel monitor`,
  * `sentinel down-after-milliseconds`, `sentinel failover-timeout`, `sentinel parallel-syncs`,
- * `sentinel myid`. Lines are split like sdssplitargs; errors are config.c's FATAL CONFIG FILE
+ * `sentinel myid`, `sentinel notification-script`, `sentinel client-reconfig-script`. Lines are split like sdssplitargs; errors are config.c's FATAL CONFIG FILE
  * ERROR with the line number, the line and Redis's reason (the texts read from 7.0.15).
  * Pure: text in, a config or a typed error out.
  */
@@ -22,6 +22,9 @@ export interface SentinelFileConfig {
   readonly parallelSyncs: number;
   /** `sentinel myid` (40 hex characters), if the file has one. */
   readonly myid: string | undefined;
+  /** `sentinel notification-script <master> <path>` / `sentinel client-reconfig-script <master> <path>`. */
+  readonly notificationScript: string | undefined;
+  readonly clientReconfigScript: string | undefined;
 }
 
 /** A bad line: `line` is 1-based, `text` the line as written, `reason` Redis's message. */
@@ -53,6 +56,8 @@ interface Draft {
   failoverTimeoutMs: number;
   parallelSyncs: number;
   myid: string | undefined;
+  notificationScript: string | undefined;
+  clientReconfigScript: string | undefined;
 }
 
 /** C atoi: leading blanks, a sign, digits; anything else stops it (so "x" is 0). */
@@ -61,8 +66,12 @@ function atoi(s: string): number {
   return m?.[1] === undefined ? 0 : Number.parseInt(m[1], 10);
 }
 
-export function parseSentinelConfig(text: string): SentinelFileConfig {
-  const d: Draft = { port: 26379, bind: [], monitor: undefined, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, myid: undefined };
+/**
+ * `isExecutable(path)`: the caller's access(path, X_OK) (the bin passes the file system's answer;
+ * the default accepts any path, keeping the parser pure).
+ */
+export function parseSentinelConfig(text: string, isExecutable: (path: string) => boolean = () => true): SentinelFileConfig {
+  const d: Draft = { port: 26379, bind: [], monitor: undefined, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, myid: undefined, notificationScript: undefined, clientReconfigScript: undefined };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? '').trim();
@@ -73,19 +82,19 @@ export function parseSentinelConfig(text: string): SentinelFileConfig {
       throw new SentinelConfigError(i + 1, raw, reason);
     };
     if (words === undefined) return fail('Unbalanced quotes in configuration line');
-    const reason = applyLine(d, words);
+    const reason = applyLine(d, words, isExecutable);
     if (reason !== undefined) fail(reason);
   }
   if (d.monitor === undefined) throw new SentinelConfigError(lines.length, '', 'protolab-sentinel needs one `sentinel monitor <name> <ip> <port> <quorum>` line');
   const m = d.monitor;
-  return { port: d.port, bind: d.bind, masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: d.downAfterMs, failoverTimeoutMs: d.failoverTimeoutMs, parallelSyncs: d.parallelSyncs, myid: d.myid };
+  return { port: d.port, bind: d.bind, masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: d.downAfterMs, failoverTimeoutMs: d.failoverTimeoutMs, parallelSyncs: d.parallelSyncs, myid: d.myid, notificationScript: d.notificationScript, clientReconfigScript: d.clientReconfigScript };
 }
 
 /** One line's words into the draft; Redis's reason when refused. */
-function applyLine(d: Draft, words: readonly string[]): string | undefined {
+function applyLine(d: Draft, words: readonly string[], isExecutable: (path: string) => boolean): string | undefined {
   const [directive = '', ...args] = words;
   const name = directive.toLowerCase();
-  if (name === 'sentinel') return sentinelLine(d, args);
+  if (name === 'sentinel') return sentinelLine(d, args, isExecutable);
   if (name === 'port') {
     if (args.length !== 1) return 'wrong number of arguments';
     if (!/^-?\d+$/.test(args[0] ?? '')) return "argument couldn't be parsed into an integer";
@@ -103,10 +112,18 @@ function applyLine(d: Draft, words: readonly string[]): string | undefined {
 }
 
 /** sentinelHandleConfiguration for the statements protolab models. */
-function sentinelLine(d: Draft, args: readonly string[]): string | undefined {
+function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: string) => boolean): string | undefined {
   const [kind = '', ...rest] = args;
   const k = kind.toLowerCase();
   const unrecognized = 'Unrecognized sentinel configuration statement.';
+  if ((k === 'notification-script' || k === 'client-reconfig-script') && rest.length === 2) {
+    if (d.monitor === undefined || d.monitor.name !== rest[0]) return 'No such master with specified name.';
+    const path = rest[1] ?? '';
+    if (!isExecutable(path)) return k === 'notification-script' ? 'Notification script seems non existing or non executable.' : 'Client reconfiguration script seems non existing or non executable.';
+    if (k === 'notification-script') d.notificationScript = path;
+    else d.clientReconfigScript = path;
+    return undefined;
+  }
   if (k === 'monitor') {
     if (rest.length !== 4) return unrecognized;
     const [mname = '', ip = '', port = '', quorumText = ''] = rest;

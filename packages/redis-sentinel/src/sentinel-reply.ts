@@ -123,7 +123,7 @@ export function sentinelRows(n: SentinelNode, nowMs: number): RespValue {
   return reply.array([...n.sentinels].map(([addr, s]) => sentinelRow(n, addr, s, nowMs)));
 }
 
-/** sentinelInfoCommand's `# Sentinel` section (scripts are not modelled: 0; TILT is, tilt.ts). */
+/** sentinelInfoCommand's `# Sentinel` section (TILT: tilt.ts; scripts: scripts.ts). */
 export function sentinelInfoSection(n: SentinelNode, nowMs: number): string {
   const m = n.master;
   const status = m.o_down ? 'odown' : m.s_down_since_time !== undefined ? 'sdown' : 'ok';
@@ -132,8 +132,8 @@ export function sentinelInfoSection(n: SentinelNode, nowMs: number): string {
     'sentinel_masters:1',
     `sentinel_tilt:${n.tilt.tilt ? 1 : 0}`,
     `sentinel_tilt_since_seconds:${tiltSinceSeconds(n.tilt, nowMs)}`,
-    'sentinel_running_scripts:0',
-    'sentinel_scripts_queue_length:0',
+    `sentinel_running_scripts:${n.scripts.running_scripts}`,
+    `sentinel_scripts_queue_length:${n.scripts.queue.length}`,
     'sentinel_simulate_failure_flags:0',
     `master0:name=${n.config.masterName},status=${status},address=${m.addr},slaves=${n.slaves.size},sentinels=${n.sentinels.size + 1}`,
     '',

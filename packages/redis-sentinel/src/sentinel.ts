@@ -1,9 +1,12 @@
 import { SentinelError } from './errors.js';
 import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD } from './select.js';
 import { SENTINEL_MAX_DESYNC, sentinelFailoverStateMachine, sentinelRefreshReconfState, sentinelStartFailover, sentinelUserFailover } from './sentinel-failover.js';
-import type { FailoverState, Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
+import type { FailoverState, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
+import { sentinelProcessHelloMessage, sentinelSendHello } from './hello.js';
 import { sentinelVoteLeader, type VoteState } from './vote.js';
 import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct } from './tilt.js';
+import { SentinelScripts } from './scripts.js';
+import { sentinelCallClientReconfScript, sentinelNotifyScript } from './script-hooks.js';
 
 /** sentinel.c timing constants (Redis 7.0). */
 export const SENTINEL_PUBLISH_PERIOD = 2000;
@@ -77,6 +80,8 @@ export class SentinelNode {
   readonly vote: VoteState = { current_epoch: 0, leader: undefined, leader_epoch: 0 };
   /** TILT mode (tilt.ts). */
   readonly tilt = freshTiltState();
+  /** sentinel.scripts_queue: notification and client reconfiguration scripts to run (scripts.ts). */
+  readonly scripts = new SentinelScripts((e) => { this.event(e); });
   readonly master: MasterInstance;
   readonly slaves = new Map<string, SlaveInstance>();
   readonly sentinels = new Map<string, OtherSentinel>();
@@ -155,6 +160,12 @@ export class SentinelNode {
     this.events.push(text);
     if (this.events.length > 2 * EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
     this.onEvent?.(text);
+    sentinelNotifyScript(this, text);
+  }
+
+  /** sentinelGenerateInitialMonitorEvents: `+monitor` for the master, when the sentinel starts running. */
+  sentinelGenerateInitialMonitorEvents(): void {
+    this.event(`+monitor master ${this.config.masterName} ${this.master.addr} quorum ${this.config.quorum}`);
   }
 
   /** SENTINEL get-master-addr-by-name. */
@@ -188,7 +199,7 @@ export class SentinelNode {
     }
     if (nowMs >= this.nextHelloMs) {
       this.nextHelloMs = nowMs + SENTINEL_PUBLISH_PERIOD;
-      this.sendHellos(instances, out);
+      sentinelSendHello(this, instances, out);
     }
     // The acting half: nothing of it in TILT, but INFO (monitoring) below still goes out.
     const act = sentinelMayAct(this.tilt, nowMs, (e) => { this.event(e); });
@@ -224,21 +235,6 @@ export class SentinelNode {
       this.lastInfoMs = nowMs;
       this.nextInfoMs = nowMs + (fast ? SENTINEL_PING_PERIOD : SENTINEL_INFO_PERIOD);
       for (const to of instances) out.push({ to, msg: { type: 'INFO' } });
-    }
-  }
-
-  private sendHellos(instances: readonly string[], out: SentinelOutput[]): void {
-    const hello: Hello = {
-      sentinel: this.name,
-      runid: this.myid,
-      current_epoch: this.vote.current_epoch,
-      master_name: this.config.masterName,
-      master_addr: this.sentinelGetCurrentMasterAddress(),
-      master_config_epoch: this.master.config_epoch,
-    };
-    for (const to of instances) {
-      out.push({ to, msg: { type: 'SUBSCRIBE' } });
-      out.push({ to, msg: { type: 'PUBLISH', hello } });
     }
   }
 
@@ -334,7 +330,7 @@ export class SentinelNode {
     if (msg.type === 'PING') out.push({ to: from, msg: { type: 'PONG' } }); // a sentinel answers PING too
     else if (msg.type === 'PONG') this.onPong(from, nowMs);
     else if (msg.type === 'INFO_REPLY') this.sentinelRefreshInstanceInfo(from, msg.info, nowMs, out);
-    else if (msg.type === 'HELLO') this.sentinelProcessHelloMessage(msg.hello, nowMs);
+    else if (msg.type === 'HELLO') sentinelProcessHelloMessage(this, msg.hello, nowMs);
     else if (msg.type === 'IS_MASTER_DOWN') this.onIsMasterDown(from, msg, nowMs, out);
     else if (msg.type === 'IS_MASTER_DOWN_REPLY') this.onIsMasterDownReply(from, msg, nowMs);
     return out;
@@ -375,6 +371,7 @@ export class SentinelNode {
       m.config_epoch = m.failover_epoch;
       this.event(`+promoted-slave slave ${from}`);
       this.event(`+failover-state-reconf-slaves master ${this.config.masterName} ${m.addr}`);
+      sentinelCallClientReconfScript(this, 'leader', m.addr, from);
       this.setFailoverState('SENTINEL_FAILOVER_STATE_RECONF_SLAVES', nowMs);
       this.nextHelloMs = nowMs; // sentinelForceHelloUpdateForMaster
       return;
@@ -389,25 +386,6 @@ export class SentinelNode {
     } else if (settled && info.master_host !== m.addr) {
       this.event(`+fix-slave-config slave ${from}`);
       out.push({ to: from, msg: { type: 'REPLICAOF', host: m.addr } });
-    }
-  }
-
-  /** sentinelProcessHelloMessage: learn sentinels and adopt a newer master config. */
-  private sentinelProcessHelloMessage(h: Hello, nowMs: number): void {
-    if (h.sentinel === this.name || h.master_name !== this.config.masterName) return;
-    const known = this.sentinels.get(h.sentinel);
-    if (known === undefined) {
-      this.sentinels.set(h.sentinel, { runid: h.runid, last_hello_time: nowMs, last_avail_time: nowMs, s_down_since_time: undefined, master_down: false, master_down_reply_time: 0, leader: undefined, leader_epoch: 0 });
-      this.event(`+sentinel sentinel ${h.sentinel}`);
-    } else known.last_hello_time = nowMs;
-    if (h.current_epoch > this.vote.current_epoch) {
-      this.vote.current_epoch = h.current_epoch;
-      this.event(`+new-epoch ${h.current_epoch}`);
-    }
-    if (h.master_config_epoch > this.master.config_epoch) {
-      this.event(`+config-update-from sentinel ${h.sentinel}`);
-      if (h.master_addr !== this.master.addr) this.resetMasterAndChangeAddress(h.master_addr, h.master_config_epoch, nowMs);
-      else this.master.config_epoch = h.master_config_epoch;
     }
   }
 

@@ -46,6 +46,10 @@ export interface SentinelConfig {
   readonly failoverTimeoutMs: number;
   /** parallel-syncs: replicas reconfigured at a time after a promotion (default 1). */
   readonly parallelSyncs?: number;
+  /** sentinel notification-script: run on every WARNING event about the master or its instances (scripts.ts). */
+  readonly notificationScript?: string;
+  /** sentinel client-reconfig-script: run when the master's address changes (scripts.ts). */
+  readonly clientReconfigScript?: string;
   /** Deliberately wrong variants kept for the tests that must catch them. */
   readonly planted?: 'two-votes-per-epoch' | 'select-ignores-offset';
 }

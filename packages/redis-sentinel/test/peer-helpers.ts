@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RespClient, type RespValue } from '@protolab/resp';
 import { freePort, startServer, type PeerServer } from '@protolab/testkit';
-import { RealSentinel, SentinelServer } from '../src/index.js';
+import { RealSentinel, SentinelServer, type SentinelConfig } from '../src/index.js';
 
 export const stops: (() => Promise<void>)[] = [];
 
@@ -52,7 +52,7 @@ export async function pair(): Promise<{ master: PeerServer; replica: PeerServer 
   return { master, replica };
 }
 
-export async function realSentinel(bin: string, masterPort: number, quorum = 1, failoverTimeoutMs = 10_000): Promise<PeerServer> {
+export async function realSentinel(bin: string, masterPort: number, quorum = 1, failoverTimeoutMs = 10_000, extraLines: readonly string[] = []): Promise<PeerServer> {
   const port = await freePort();
   const s = await startServer({
     name: 'redis-sentinel',
@@ -60,7 +60,7 @@ export async function realSentinel(bin: string, masterPort: number, quorum = 1, 
     port,
     args: ({ dir }) => {
       const conf = join(dir, 'sentinel.conf');
-      const lines = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} ${quorum}`, `sentinel down-after-milliseconds mymaster ${DOWN_AFTER_MS}`, `sentinel failover-timeout mymaster ${failoverTimeoutMs}`, ''];
+      const lines = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} ${quorum}`, `sentinel down-after-milliseconds mymaster ${DOWN_AFTER_MS}`, `sentinel failover-timeout mymaster ${failoverTimeoutMs}`, ...extraLines, ''];
       writeFileSync(conf, lines.join('\n'));
       return [conf];
     },
@@ -70,10 +70,10 @@ export async function realSentinel(bin: string, masterPort: number, quorum = 1, 
 }
 
 /** Our sentinel (RealSentinel + SentinelServer) on a free port, announcing that port in its hellos. */
-export async function ourSentinel(masterPort: number, failoverTimeoutMs = 10_000, quorum = 1): Promise<{ port: number; sentinel: RealSentinel }> {
+export async function ourSentinel(masterPort: number, failoverTimeoutMs = 10_000, quorum = 1, extra: Partial<SentinelConfig> = {}): Promise<{ port: number; sentinel: RealSentinel }> {
   const port = await freePort();
   const sentinel = new RealSentinel({
-    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${masterPort}`, quorum, downAfterMs: DOWN_AFTER_MS, failoverTimeoutMs },
+    config: { masterName: 'mymaster', masterAddr: `127.0.0.1:${masterPort}`, quorum, downAfterMs: DOWN_AFTER_MS, failoverTimeoutMs, ...extra },
     myid: 'a1'.repeat(20),
     announce: `127.0.0.1:${port}`,
   });

@@ -13,6 +13,8 @@
  * README). Real I/O lives here only; the core has no clock, socket or randomness.
  */
 import { RespClient, type RespValue } from '@protolab/resp';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { SentinelNode } from '../sentinel.js';
 import type { Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from '../types.js';
 import { parseInfoReplication } from './info.js';
@@ -51,7 +53,9 @@ export class RealSentinel {
     this.group.set(options.announce, this);
   }
 
+  /** sentinelIsRunning: the `+monitor` events, then the timer (sentinelTimer) every tickMs (100). */
   start(): void {
+    this.core.sentinelGenerateInitialMonitorEvents();
     this.timer = setInterval(() => { this.tick(); }, this.options.tickMs ?? 100);
     this.tick();
   }
@@ -90,6 +94,37 @@ export class RealSentinel {
 
   private tick(): void {
     this.emit(this.core.tick(Date.now()));
+    this.runScripts();
+  }
+
+  /**
+   * sentinelTimer's script part (scripts.ts decides): SIGKILL the jobs past their run time
+   * (sentinelKillTimedoutScripts), start the pending ones (sentinelRunPendingScripts) and report
+   * each exit (sentinelCollectTerminatedScripts). A script that cannot be executed counts as
+   * exit status 2, as Redis's forked child exits 2 when execve fails.
+   */
+  private runScripts(): void {
+    const scripts = this.core.scripts;
+    if (scripts.queue.length === 0) return;
+    for (const job of scripts.timedOut(Date.now())) {
+      if (job.pid > 0) {
+        try { process.kill(job.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    }
+    for (const job of scripts.runPending(Date.now())) {
+      const [path = '', ...args] = job.argv;
+      const done = (code: number, signal: number): void => { scripts.terminated(job, code, signal, Date.now()); };
+      let child;
+      try {
+        child = spawn(path, args, { stdio: 'ignore' });
+      } catch {
+        done(2, 0);
+        continue;
+      }
+      child.once('error', () => { done(2, 0); });
+      child.once('exit', (code, signal) => { done(code ?? 0, signal === null ? 0 : constants.signals[signal]); });
+      if (child.pid !== undefined) scripts.started(job, child.pid);
+    }
   }
 
   private deliver(from: string, msg: SentinelMsg): void {

@@ -7,10 +7,11 @@
  * CONFIG FILE ERROR and exit status 1. The sentinel announces `<bind>:<port>` in its hellos.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { RealSentinel } from '../adapters/real-sentinel.js';
 import { SentinelServer } from '../adapters/sentinel-server.js';
 import { parseSentinelConfig, SentinelConfigError } from '../sentinel-config.js';
+import { sentinelEventLevel } from '../scripts.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const file = argv[0];
@@ -20,7 +21,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let config;
   try {
-    config = parseSentinelConfig(readFileSync(file, 'utf8'));
+    config = parseSentinelConfig(readFileSync(file, 'utf8'), (path) => {
+      try {
+        accessSync(path, fsConstants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   } catch (e) {
     if (!(e instanceof SentinelConfigError)) throw e;
     process.stderr.write(e.fatalText());
@@ -28,7 +36,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const host = config.bind[0] ?? '127.0.0.1';
   const sentinel = new RealSentinel({
-    config: { masterName: config.masterName, masterAddr: `${config.masterIp}:${config.masterPort}`, quorum: config.quorum, downAfterMs: config.downAfterMs, failoverTimeoutMs: config.failoverTimeoutMs, parallelSyncs: config.parallelSyncs },
+    config: { masterName: config.masterName, masterAddr: `${config.masterIp}:${config.masterPort}`, quorum: config.quorum, downAfterMs: config.downAfterMs, failoverTimeoutMs: config.failoverTimeoutMs, parallelSyncs: config.parallelSyncs,
+      ...(config.notificationScript !== undefined ? { notificationScript: config.notificationScript } : {}),
+      ...(config.clientReconfigScript !== undefined ? { clientReconfigScript: config.clientReconfigScript } : {}) },
     myid: config.myid ?? randomBytes(20).toString('hex'),
     announce: `${host}:${config.port}`,
   });
@@ -36,11 +46,11 @@ async function main(argv: readonly string[]): Promise<number> {
     port: config.port,
     host,
     configFile: file,
-    log: (channel, message) => { process.stdout.write(`${new Date().toISOString()} # ${channel} ${message}\n`); },
+    // sentinelEvent's log line: `#` for a warning, `*` for a notice.
+    log: (channel, message) => { process.stdout.write(`${new Date().toISOString()} ${sentinelEventLevel(channel) === 'warning' ? '#' : '*'} ${channel} ${message}\n`); },
   });
-  sentinel.start();
   process.stdout.write(`${new Date().toISOString()} # Sentinel ID is ${sentinel.core.myid}\n`);
-  process.stdout.write(`${new Date().toISOString()} # +monitor master ${config.masterName} ${config.masterIp} ${config.masterPort} quorum ${config.quorum}\n`);
+  sentinel.start(); // +monitor, then the timer
   process.stdout.write(`${new Date().toISOString()} * Ready to accept connections on ${host}:${server.port}\n`);
   const stop = (): void => {
     void server.close().then(() => sentinel.stop()).then(() => process.exit(0));
