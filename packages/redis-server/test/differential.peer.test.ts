@@ -19,6 +19,7 @@ const DATA = [
   'SET k 1', 'GET k', 'INCR k', 'DEL k', 'LPUSH l a b', 'RPUSH l c', 'LRANGE l 0 -1', 'RPOP l', 'LPOP l', 'EXISTS k l', 'TYPE l',
   'MGET k l', 'SADD s x', 'SCARD s', 'ZADD z 1.5 a 2 b', 'ZRANGE z 0 -1 WITHSCORES', 'ZSCORE z a', 'HSET h f v', 'HGETALL h',
   'EXPIRE k 100', 'PERSIST k', 'FOO bar', 'GET',
+  'SETBIT b 7 1', 'SETBIT k 3 0', 'GETBIT b 7', 'BITCOUNT b', 'BITPOS b 1', 'BITFIELD b INCRBY u8 0 1 GET i4 4', 'BITOP OR b b k', 'BITFIELD_RO l GET u8 0',
 ];
 const SERVER = [
   'PING', 'PING hi', 'ECHO hi', 'SELECT 0', 'SELECT 1', 'SELECT 99', 'DBSIZE', 'FLUSHDB', 'FLUSHALL', 'SWAPDB 0 1',
