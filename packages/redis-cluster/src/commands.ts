@@ -181,8 +181,6 @@ export const CLUSTER_ONLY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
       // routed by their keys, not executed by this package (see node.ts)
       ['eval', row(-3, numkeysAt(2))],
       ['evalsha', row(-3, numkeysAt(2))],
-      ['pfcount', row(-2, all)],
-      ['pfmerge', row(-2, all, { write: true })],
       // blocking commands and WATCH (the keyspace leaves them to the server: they need a connection)
       ['blpop', row(-3, range(1, -2), { write: true })],
       ['brpop', row(-3, range(1, -2), { write: true })],

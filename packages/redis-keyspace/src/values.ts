@@ -18,6 +18,7 @@ export const DEFAULT_THRESHOLDS = {
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
   setMaxIntsetEntries: 512,
+  hllSparseMaxBytes: 3000,
 } as const;
 export type Thresholds = { -readonly [K in keyof typeof DEFAULT_THRESHOLDS]: number };
 

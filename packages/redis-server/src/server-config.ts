@@ -88,6 +88,7 @@ export function registerServerConfig(srv: RedisServer, table: ConfigTable): void
     intParam('maxmemory-samples', 1, 64, 5),
     intParam('lfu-log-factor', 0, INT_MAX, 10),
     intParam('lfu-decay-time', 0, INT_MAX, 1),
+    intParam('hll-sparse-max-bytes', 0, LONG_MAX, 3000, { memory: true }),
     boolParam('appendonly', false),
     enumParam('appendfsync', ['everysec', 'always', 'no'], 'everysec'),
     saveParam(),
@@ -108,6 +109,7 @@ function applyToKeyspace(srv: RedisServer, table: ConfigTable): void {
   table.onChange('hz', (v) => void (ks.config.hz = Number(v)));
   table.onChange('dynamic-hz', (v) => void (ks.config.dynamicHz = v === 'yes'));
   table.onChange('active-expire-effort', (v) => void (ks.config.activeExpireEffort = Number(v)));
+  table.onChange('hll-sparse-max-bytes', (v) => void (ks.core.thresholds.hllSparseMaxBytes = Number(v)));
   const evict = (): NonNullable<typeof ks.core.maxmemory>['cfg'] | undefined => ks.core.maxmemory?.cfg;
   table.onChange('maxmemory', (v) => void (evictOrFail(evict()).maxmemory = Number(v)));
   table.onChange('maxmemory-policy', (v) => {
