@@ -32,6 +32,7 @@ import { SORT_COMMANDS } from './sort.js';
 import { DUMP_COMMANDS } from './dump.js';
 import { HLL_COMMANDS } from './hyperloglog.js';
 import { BITMAP_COMMANDS } from './bitops.js';
+import { GEO_COMMANDS } from './geo.js';
 import { commandCommandSpec } from './command-command.js';
 
 export type { ClientState, Ctx, CommandSpec } from './server.js';
@@ -49,8 +50,9 @@ const TABLE_PARTS: readonly (readonly CommandSpec[])[] = [
   OBJECT_COMMANDS,
   SORT_COMMANDS,
   DUMP_COMMANDS,
-  BITMAP_COMMANDS,
+  GEO_COMMANDS,
   HLL_COMMANDS,
+  BITMAP_COMMANDS,
 ];
 
 function buildTable(parts: readonly (readonly CommandSpec[])[]): Map<string, CommandSpec> {
