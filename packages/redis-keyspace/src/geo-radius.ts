@@ -379,17 +379,22 @@ function georadiusStore(c: Ctx, ga: GeoPoint[], returned: number, conversion: nu
 }
 
 /**
- * db.c georadiusGetKeys: the source key, and the STORE / STOREDIST key (the last one given)
- * found from argument 5 on.
+ * The keys of GEORADIUS / GEORADIUSBYMEMBER as redis-server 7.0.15's key specs find them (db.c
+ * getKeysUsingKeySpecs; COMMAND GETKEYS answers from them): the source key, then the argument after
+ * the first STORE and the one after the first STOREDIST, each keyword searched from argument
+ * `startfrom` (6 for GEORADIUS, 5 for GEORADIUSBYMEMBER) up to the one before last.
  */
-export function georadiusGetKeys(argv: readonly string[]): number[] {
-  let stored = -1;
-  for (let i = 5; i < argv.length; i++) {
-    const a = optName(argv[i] ?? '');
-    if ((a === 'store' || a === 'storedist') && i + 1 < argv.length) {
-      stored = i + 1;
-      i++;
+export function georadiusGetKeys(startfrom: number): (argv: readonly string[]) => number[] {
+  return (argv) => {
+    const keys = [1];
+    for (const keyword of ['store', 'storedist']) {
+      for (let i = startfrom; i < argv.length - 1; i++) {
+        if (optName(argv[i] ?? '') === keyword) {
+          keys.push(i + 1);
+          break;
+        }
+      }
     }
-  }
-  return stored === -1 ? [1] : [1, stored];
+    return keys;
+  };
 }

@@ -6,6 +6,7 @@ import { clocked, show } from './helpers.js';
 import { fixedExact, humanLongDouble, longLongOf, uint64Of } from '../src/geo-format.js';
 import { deinterleave64, interleave64 } from '../src/geohash.js';
 import { pqsort } from '../src/pqsort.js';
+import { crAsin, crCos, crSin } from '../src/geo-libm.js';
 
 /** geo.tcl geo_distance, in the test's own words. */
 function geoDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
@@ -171,6 +172,34 @@ describe('geo.c number formatting and casts', () => {
     expect(u(4503599627370495.5)).toBe(4503599627370495n);
     expect(longLongOf(1.5)).toBe(1);
     expect(longLongOf(2 ** 63)).toBe(-(2n ** 63n));
+  });
+});
+
+describe('geo-libm.ts: sin, cos, asin as glibc computes them', () => {
+  it('values glibc 2.36 gives (printed by Python\'s math module on this machine)', () => {
+    const glibc: [number, number, number][] = [
+      [0.5, 0.479425538604203, 0.8775825618903728], [3.0, 0.1411200080598672, -0.9899924966004454], [7.5, 0.9379999767747389, 0.3466353178350258],
+      [-6.283185307179586, 2.4492935982947064e-16, 1.0], [1.5707963267948966, 1.0, 6.123233995736766e-17], [1e-10, 1e-10, 1.0],
+    ];
+    for (const [x, s, c] of glibc) {
+      expect(crSin(x)).toBe(s);
+      expect(crCos(x)).toBe(c);
+    }
+    for (const [y, a] of [[0, 0], [1e-8, 1e-8], [0.3, 0.3046926540153975], [0.5, 0.5235987755982989], [0.7071067811865476, 0.7853981633974484], [0.9999999999, 1.5707821846586878], [1, 1.5707963267948966]]) {
+      expect(crAsin(y as number)).toBe(a);
+    }
+  });
+
+  it('crSin / crCos / crAsin are within 1 ulp of Math.sin / Math.cos / Math.asin (both round the same function)', () => {
+    const ulp = (v: number): number => Math.max(Number.EPSILON * Math.abs(v), Number.MIN_VALUE);
+    fc.assert(
+      fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (x, y) => {
+        expect(Math.abs(crSin(x) - Math.sin(x))).toBeLessThanOrEqual(ulp(Math.sin(x)));
+        expect(Math.abs(crCos(x) - Math.cos(x))).toBeLessThanOrEqual(ulp(Math.cos(x)));
+        expect(Math.abs(crAsin(y) - Math.asin(y))).toBeLessThanOrEqual(ulp(Math.asin(y)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
