@@ -29,7 +29,10 @@ function positions(run: (...a: string[]) => unknown, n: number): [string, number
 const listed = (text: string): string[] => (text === '[]' ? [] : text.slice(1, -1).split(', ').map((s) => s.slice(1)).sort());
 
 // geo.tcl geo_random_point: latitudes within ±70, where the nine cells are known to cover the area.
-const point = fc.tuple(fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -70, max: 70, noNaN: true }));
+// Points keep off the east edge too: a longitude whose offset rounds up to 2^26 (180 itself,
+// 179.99999999999997) is stored with the overflow bit set, a score beyond every cell's range, which
+// no search finds on redis-server 7.0.15 either.
+const point = fc.tuple(fc.double({ min: -180, max: 179.9999, noNaN: true }), fc.double({ min: -70, max: 70, noNaN: true }));
 // Search centres keep off longitude ±180 itself: a centre whose longitude offset rounds up to 2^step
 // (179.99999999999997 does) is encoded in a cell past the east edge, and redis-server 7.0.15 then
 // misses points just across the antimeridian (the peer test pins that case); so does this port.
