@@ -51,6 +51,18 @@ export class HllBuf {
     return new HllBuf(new Uint8Array(node.buffer, node.byteOffset, node.length), s.length);
   }
 
+  /** A working copy of bytes (an sds's content), with room for `extra` more bytes. */
+  static fromBytes(bytes: Uint8Array, extra = 8): HllBuf {
+    const b = new Uint8Array(bytes.length + 1 + extra);
+    b.set(bytes);
+    return new HllBuf(b, bytes.length);
+  }
+
+  /** The first `len` bytes, copied (for a new string value that adopts them). */
+  content(): Uint8Array {
+    return this.b.slice(0, this.len);
+  }
+
   /** Zero-filled, `len` bytes long (sdsnewlen(NULL, len)). */
   static zeroed(len: number): HllBuf {
     return new HllBuf(new Uint8Array(len + 1 + 8), len);

@@ -23,12 +23,14 @@ export const E_INVALID_HLL = 'INVALIDOBJ Corrupted HLL object detected';
 export function isHLLObjectOrReply(o: RObj): HllBuf | RespValue {
   const wrong = checkType(o, 'string');
   if (wrong !== undefined) return wrong;
-  const s = strOf(o.val as string | RawStr);
-  if (s.length < HLL_HDR_SIZE || !s.startsWith('HYLL')) return err(E_NOT_HLL);
-  const enc = s.charCodeAt(4);
+  const val = o.val as string | RawStr;
+  const len = val.length;
+  const at = val instanceof RawStr ? (i: number): number => val.byteAt(i) : (i: number): number => val.charCodeAt(i);
+  if (len < HLL_HDR_SIZE || at(0) !== 0x48 || at(1) !== 0x59 || at(2) !== 0x4c || at(3) !== 0x4c) return err(E_NOT_HLL); // "HYLL"
+  const enc = at(4);
   if (enc > HLL_MAX_ENCODING) return err(E_NOT_HLL);
-  if (enc === HLL_DENSE && s.length !== HLL_DENSE_SIZE) return err(E_NOT_HLL);
-  return HllBuf.fromBinary(s);
+  if (enc === HLL_DENSE && len !== HLL_DENSE_SIZE) return err(E_NOT_HLL);
+  return val instanceof RawStr ? HllBuf.fromBytes(val.bytes()) : HllBuf.fromBinary(val);
 }
 
 /** The bytes as read, or the reply to send (type guard). */
@@ -48,17 +50,27 @@ export function unshareHll(c: Ctx, slot: number, val: string | RawStr): RawStr {
   return raw;
 }
 
-/** Store what a command changed in `buf` into the key's value `raw` (in place when the length is the same). */
+/**
+ * Store what a command changed in `buf` into the key's value `raw`: byte by byte in place when
+ * the length is the same (a dense HLL, a sparse one rewritten in place), else as a new raw
+ * string adopting the bytes.
+ */
 export function commitHll(c: Ctx, slot: number, raw: RawStr, buf: HllBuf): void {
   if (!buf.changed) return;
   const db = c.client.db;
   if (buf.len !== raw.length) {
-    db.overwrite(slot, new RawStr(buf.toBinary()));
+    db.overwrite(slot, RawStr.fromBytes(buf.content()));
     return;
   }
-  const bin = buf.toBinary(buf.lo, Math.min(buf.hi, buf.len));
-  raw.write(buf.lo, bin);
-  db.noteStringBytes(bin);
+  const b = buf.b;
+  const hi = Math.min(buf.hi, buf.len);
+  let high = 0;
+  for (let i = buf.lo; i < hi; i++) {
+    const v = b[i] ?? 0;
+    raw.setByte(i, v);
+    high |= v;
+  }
+  if (high >= 0x80) db.highStrings = true; // as db.noteStringBytes would note these bytes
 }
 
 /** The sparse → dense threshold (server.hll_sparse_max_bytes, CONFIG hll-sparse-max-bytes). */

@@ -52,7 +52,7 @@ function pfaddCommand(c: Ctx): RespValue {
     c.core.dirty += updated;
     hllInvalidateCache(buf);
   }
-  if (o === undefined) c.client.db.add(key, new RawStr(buf.toBinary()));
+  if (o === undefined) c.client.db.add(key, RawStr.fromBytes(buf.content()));
   else if (raw !== undefined) commitHll(c, o.slot, raw, buf);
   if (failed) return err(E_INVALID_HLL);
   return int(updated > 0 ? 1 : 0);
@@ -119,10 +119,10 @@ function pfmergeCommand(c: Ctx): RespValue {
   else {
     // Checked as a source above, so it is an HLL string.
     raw = unshareHll(c, o.slot, o.val as string | RawStr);
-    buf = HllBuf.fromBinary(raw.s);
+    buf = HllBuf.fromBytes(raw.bytes());
   }
   const store = (): void => {
-    if (o === undefined) c.client.db.add(key, new RawStr(buf.toBinary()));
+    if (o === undefined) c.client.db.add(key, RawStr.fromBytes(buf.content()));
     else if (raw !== undefined) commitHll(c, o.slot, raw, buf);
   };
   if (useDense && !hllSparseToDense(buf)) {
