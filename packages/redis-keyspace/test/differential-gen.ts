@@ -4,6 +4,7 @@
 import type { Prng } from '@protolab/sim';
 import { COMMANDS } from '../src/commands.js';
 import { BITOPS_SPECIFIC } from './differential-gen-bitops.js';
+import { GEO_SPECIFIC } from './differential-gen-geo.js';
 import { HLL_SPECIFIC } from './differential-gen-hll.js';
 
 export type CompareKind = 'exact' | 'multiset' | 'pairs' | 'ttl' | 'ttl-ms' | 'shape';
@@ -125,6 +126,7 @@ const SPECIFIC: Record<string, Gen> = {
   zcard: (r) => ['ZCARD', k(r)],
   zscore: (r) => ['ZSCORE', k(r), r.pick(['m', 'n'])],
   ...BITOPS_SPECIFIC,
+  ...GEO_SPECIFIC,
   ...HLL_SPECIFIC,
 };
 
