@@ -19,3 +19,5 @@ export { deliver, stringmatch, subscribe, unsubscribe, type PubSubState } from '
 export { SentinelServer } from './adapters/sentinel-server.js';
 export type { SentinelServerOptions } from './adapters/sentinel-server.js';
 export { parseSentinelConfig, SentinelConfigError, type SentinelFileConfig } from './sentinel-config.js';
+export { applySavedState, rewriteSentinelConfig, sentinelStateLines } from './sentinel-flush.js';
+export { flushSentinelConfigFile } from './adapters/config-file.js';

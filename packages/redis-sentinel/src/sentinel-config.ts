@@ -9,6 +9,7 @@
  */
 import { splitArgs } from '@protolab/resp';
 import { SentinelError } from './errors.js';
+import type { SentinelSavedState } from './types.js';
 
 export interface SentinelFileConfig {
   readonly port: number;
@@ -25,6 +26,8 @@ export interface SentinelFileConfig {
   /** `sentinel notification-script <master> <path>` / `sentinel client-reconfig-script <master> <path>`. */
   readonly notificationScript: string | undefined;
   readonly clientReconfigScript: string | undefined;
+  /** The state lines a previous run wrote (sentinel-flush.ts). */
+  readonly saved: SentinelSavedState;
 }
 
 /** A bad line: `line` is 1-based, `text` the line as written, `reason` Redis's message. */
@@ -45,8 +48,8 @@ export class SentinelConfigError extends SentinelError {
 }
 
 /** Directives a sentinel.conf commonly holds that protolab accepts and ignores (logging, files, state a real sentinel rewrites). */
-const IGNORED = new Set(['dir', 'logfile', 'daemonize', 'pidfile', 'protected-mode', 'loglevel', 'supervised']);
-const IGNORED_SENTINEL = new Set(['config-epoch', 'leader-epoch', 'current-epoch', 'known-replica', 'known-slave', 'known-sentinel', 'resolve-hostnames', 'announce-hostnames', 'deny-scripts-reconfig']);
+const IGNORED = new Set(['dir', 'logfile', 'daemonize', 'pidfile', 'protected-mode', 'loglevel', 'supervised', 'user', 'latency-tracking-info-percentiles']);
+const IGNORED_SENTINEL = new Set(['resolve-hostnames', 'announce-hostnames', 'deny-scripts-reconfig']);
 
 interface Draft {
   port: number;
@@ -58,6 +61,7 @@ interface Draft {
   myid: string | undefined;
   notificationScript: string | undefined;
   clientReconfigScript: string | undefined;
+  saved: { currentEpoch: number; configEpoch: number; leaderEpoch: number; knownReplicas: string[]; knownSentinels: { addr: string; runid: string }[] };
 }
 
 /** C atoi: leading blanks, a sign, digits; anything else stops it (so "x" is 0). */
@@ -71,7 +75,7 @@ function atoi(s: string): number {
  * the default accepts any path, keeping the parser pure).
  */
 export function parseSentinelConfig(text: string, isExecutable: (path: string) => boolean = () => true): SentinelFileConfig {
-  const d: Draft = { port: 26379, bind: [], monitor: undefined, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, myid: undefined, notificationScript: undefined, clientReconfigScript: undefined };
+  const d: Draft = { port: 26379, bind: [], monitor: undefined, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, myid: undefined, notificationScript: undefined, clientReconfigScript: undefined, saved: { currentEpoch: 0, configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [] } };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? '').trim();
@@ -87,7 +91,7 @@ export function parseSentinelConfig(text: string, isExecutable: (path: string) =
   }
   if (d.monitor === undefined) throw new SentinelConfigError(lines.length, '', 'protolab-sentinel needs one `sentinel monitor <name> <ip> <port> <quorum>` line');
   const m = d.monitor;
-  return { port: d.port, bind: d.bind, masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: d.downAfterMs, failoverTimeoutMs: d.failoverTimeoutMs, parallelSyncs: d.parallelSyncs, myid: d.myid, notificationScript: d.notificationScript, clientReconfigScript: d.clientReconfigScript };
+  return { port: d.port, bind: d.bind, masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: d.downAfterMs, failoverTimeoutMs: d.failoverTimeoutMs, parallelSyncs: d.parallelSyncs, myid: d.myid, notificationScript: d.notificationScript, clientReconfigScript: d.clientReconfigScript, saved: d.saved };
 }
 
 /** One line's words into the draft; Redis's reason when refused. */
@@ -133,6 +137,8 @@ function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: st
     d.monitor = { name: mname, ip, port: atoi(port), quorum };
     return undefined;
   }
+  const saved = savedStateLine(d, k, rest);
+  if (saved !== false) return saved;
   if (k === 'myid') {
     if (rest.length !== 1) return unrecognized;
     if ((rest[0] ?? '').length !== 40) return 'Malformed Sentinel id in myid option.';
@@ -151,5 +157,27 @@ function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: st
   if (v <= 0) return 'negative or zero time parameter.';
   if (k === 'down-after-milliseconds') d.downAfterMs = v;
   else d.failoverTimeoutMs = v;
+  return undefined;
+}
+
+/**
+ * sentinelHandleConfiguration's state lines (written by sentinelFlushConfig): false when `k` is not
+ * one, else undefined or Redis's reason. Epochs are read as strtoull reads them (digits, else 0).
+ */
+function savedStateLine(d: Draft, k: string, rest: readonly string[]): string | undefined | false {
+  const epoch = (t: string | undefined): number => Number(/^\d+/.exec(t ?? '')?.[0] ?? '0');
+  if (k === 'current-epoch') {
+    if (rest.length !== 1) return 'Unrecognized sentinel configuration statement.';
+    d.saved.currentEpoch = epoch(rest[0]);
+    return undefined;
+  }
+  const arity = new Map([['config-epoch', [2]], ['leader-epoch', [2]], ['known-replica', [3]], ['known-slave', [3]], ['known-sentinel', [3, 4]]]).get(k);
+  if (arity === undefined) return false;
+  if (!arity.includes(rest.length)) return 'Unrecognized sentinel configuration statement.';
+  if (d.monitor === undefined || d.monitor.name !== rest[0]) return 'No such master with specified name.';
+  if (k === 'config-epoch') d.saved.configEpoch = epoch(rest[1]);
+  else if (k === 'leader-epoch') d.saved.leaderEpoch = epoch(rest[1]);
+  else if (k === 'known-sentinel') d.saved.knownSentinels.push({ addr: `${rest[1] ?? ''}:${atoi(rest[2] ?? '')}`, runid: rest[3] ?? '' });
+  else d.saved.knownReplicas.push(`${rest[1] ?? ''}:${atoi(rest[2] ?? '')}`);
   return undefined;
 }

@@ -6,6 +6,7 @@ import { sentinelProcessHelloMessage, sentinelSendHello } from './hello.js';
 import { sentinelVoteLeader, type VoteState } from './vote.js';
 import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct } from './tilt.js';
 import { SentinelScripts } from './scripts.js';
+import { applySavedState } from './sentinel-flush.js';
 import { sentinelCallClientReconfScript, sentinelNotifyScript } from './script-hooks.js';
 
 /** sentinel.c timing constants (Redis 7.0). */
@@ -115,6 +116,7 @@ export class SentinelNode {
       throw new SentinelError('BAD_CONFIG', `expected quorum ≥ 1 and positive timeouts, found ${JSON.stringify(config)}`);
     }
     this.master = this.freshMaster(config.masterAddr, 0, 0);
+    if (config.saved !== undefined) applySavedState(this, config.saved);
     // Sentinels desynchronise their timers (sentinel.c randomises its hz) so that they rarely
     // start a fail-over in the same instant and split the vote.
     this.nextPingMs = randomMs(SENTINEL_PING_PERIOD);
@@ -190,6 +192,9 @@ export class SentinelNode {
       // clock at construction, so its first tick does (else a wall clock would flag +sdown at once).
       this.started = true;
       Object.assign(this.master, { last_avail_time: nowMs, role_reported_time: nowMs, failover_state_change_time: nowMs, info_refresh: nowMs });
+      // Replicas and sentinels known from the config file (sentinel-flush.ts) are created now, too.
+      for (const r of this.slaves.values()) Object.assign(r, { last_avail_time: nowMs, role_reported_time: nowMs });
+      for (const r of this.sentinels.values()) Object.assign(r, { last_avail_time: nowMs, last_hello_time: nowMs });
     }
     sentinelCheckTiltCondition(this.tilt, nowMs, (e) => { this.event(e); });
     const instances = [this.master.addr, ...this.slaves.keys()];
@@ -319,6 +324,11 @@ export class SentinelNode {
     Object.assign(this.master, this.freshMaster(addr, configEpoch, nowMs));
     this.configChangeMs = nowMs;
     for (const n of this.slaves.keys()) this.event(`+slave slave ${n}`);
+  }
+
+  /** A replica remembered by the config file (`sentinel known-replica`), created before the first tick. */
+  addKnownReplica(addr: string): void {
+    this.slaves.set(addr, this.freshSlave(0));
   }
 
   private freshSlave(nowMs: number): SlaveInstance {

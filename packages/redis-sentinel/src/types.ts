@@ -50,6 +50,8 @@ export interface SentinelConfig {
   readonly notificationScript?: string;
   /** sentinel client-reconfig-script: run when the master's address changes (scripts.ts). */
   readonly clientReconfigScript?: string;
+  /** What sentinel.conf remembered from a previous run (sentinelFlushConfig's lines), loaded at start. */
+  readonly saved?: SentinelSavedState;
   /** Deliberately wrong variants kept for the tests that must catch them. */
   readonly planted?: 'two-votes-per-epoch' | 'select-ignores-offset';
 }
@@ -67,4 +69,22 @@ export type FailoverState =
 export interface SentinelOutput {
   readonly to: string;
   readonly msg: SentinelMsg;
+}
+
+/**
+ * The state a sentinel writes into its config file (sentinel.c sentinelFlushConfig →
+ * rewriteConfigSentinelOption) and reads back at start (sentinelHandleConfiguration): the epochs,
+ * and the replicas and sentinels it knew, so a restarted sentinel keeps following a promoted master.
+ */
+export interface SentinelSavedState {
+  /** sentinel current-epoch */
+  readonly currentEpoch: number;
+  /** sentinel config-epoch <master> */
+  readonly configEpoch: number;
+  /** sentinel leader-epoch <master> */
+  readonly leaderEpoch: number;
+  /** sentinel known-replica <master> <ip> <port>, as `ip:port` */
+  readonly knownReplicas: readonly string[];
+  /** sentinel known-sentinel <master> <ip> <port> <runid> */
+  readonly knownSentinels: readonly { readonly addr: string; readonly runid: string }[];
 }

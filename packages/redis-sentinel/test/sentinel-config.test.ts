@@ -18,7 +18,7 @@ const MONITOR = 'sentinel monitor mymaster 127.0.0.1 6379 2';
 describe('sentinel.conf as redis-sentinel 7.0.15 reads it (config.c, sentinelHandleConfiguration)', () => {
   test('the modelled directives, with Redis defaults for the rest', () => {
     const c = parseSentinelConfig(['# comment', 'port 26380', 'bind 127.0.0.1 ::1', 'dir /tmp', MONITOR, 'sentinel down-after-milliseconds mymaster 5000', 'sentinel failover-timeout mymaster 60000', 'sentinel parallel-syncs mymaster 2', `sentinel myid ${'ab'.repeat(20)}`, ''].join('\n'));
-    expect(c).toEqual({ port: 26380, bind: ['127.0.0.1', '::1'], masterName: 'mymaster', masterIp: '127.0.0.1', masterPort: 6379, quorum: 2, downAfterMs: 5000, failoverTimeoutMs: 60000, parallelSyncs: 2, myid: 'ab'.repeat(20) });
+    expect(c).toEqual({ port: 26380, bind: ['127.0.0.1', '::1'], masterName: 'mymaster', masterIp: '127.0.0.1', masterPort: 6379, quorum: 2, downAfterMs: 5000, failoverTimeoutMs: 60000, parallelSyncs: 2, myid: 'ab'.repeat(20), notificationScript: undefined, clientReconfigScript: undefined, saved: { currentEpoch: 0, configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [] } });
     expect(parseSentinelConfig(MONITOR)).toMatchObject({ port: 26379, downAfterMs: 30000, failoverTimeoutMs: 180000, parallelSyncs: 1, myid: undefined });
   });
 

@@ -4,7 +4,9 @@
  * master monitored (RealSentinel) and the SENTINEL command server on `port` (default 26379) and
  * the first `bind` address (default 127.0.0.1). Events are logged as sentinel.c logs them
  * (`+sdown master mymaster 127.0.0.1 6379`). A bad line ends the process with config.c's FATAL
- * CONFIG FILE ERROR and exit status 1. The sentinel announces `<bind>:<port>` in its hellos.
+ * CONFIG FILE ERROR and exit status 1. The sentinel announces `<bind>:<port>` in its hellos. After
+ * each event the config file is rewritten when the state changed (sentinelFlushConfig: the current
+ * master address, myid, epochs, known replicas and sentinels), so a restart resumes where it was.
  */
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { RealSentinel } from '../adapters/real-sentinel.js';
 import { SentinelServer } from '../adapters/sentinel-server.js';
 import { parseSentinelConfig, SentinelConfigError } from '../sentinel-config.js';
 import { sentinelEventLevel } from '../scripts.js';
+import { flushSentinelConfigFile } from '../adapters/config-file.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const file = argv[0];
@@ -35,10 +38,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const host = config.bind[0] ?? '127.0.0.1';
+  const flush = (): void => {
+    const r = flushSentinelConfigFile(file, sentinel.core);
+    if (r === 'saved') process.stdout.write(`${new Date().toISOString()} * Sentinel new configuration saved on disk\n`);
+    else if (r !== 'unchanged') process.stdout.write(`${new Date().toISOString()} # WARNING: Sentinel was not able to save the new configuration on disk!!!: ${r.error}\n`);
+  };
   const sentinel = new RealSentinel({
     config: { masterName: config.masterName, masterAddr: `${config.masterIp}:${config.masterPort}`, quorum: config.quorum, downAfterMs: config.downAfterMs, failoverTimeoutMs: config.failoverTimeoutMs, parallelSyncs: config.parallelSyncs,
       ...(config.notificationScript !== undefined ? { notificationScript: config.notificationScript } : {}),
-      ...(config.clientReconfigScript !== undefined ? { clientReconfigScript: config.clientReconfigScript } : {}) },
+      ...(config.clientReconfigScript !== undefined ? { clientReconfigScript: config.clientReconfigScript } : {}),
+      saved: config.saved },
     myid: config.myid ?? randomBytes(20).toString('hex'),
     announce: `${host}:${config.port}`,
   });
@@ -46,8 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
     port: config.port,
     host,
     configFile: file,
-    // sentinelEvent's log line: `#` for a warning, `*` for a notice.
-    log: (channel, message) => { process.stdout.write(`${new Date().toISOString()} ${sentinelEventLevel(channel) === 'warning' ? '#' : '*'} ${channel} ${message}\n`); },
+    // sentinelEvent's log line (`#` for a warning, `*` for a notice), then sentinelFlushConfig.
+    log: (channel, message) => {
+      process.stdout.write(`${new Date().toISOString()} ${sentinelEventLevel(channel) === 'warning' ? '#' : '*'} ${channel} ${message}\n`);
+      flush();
+    },
   });
   process.stdout.write(`${new Date().toISOString()} # Sentinel ID is ${sentinel.core.myid}\n`);
   sentinel.start(); // +monitor, then the timer
