@@ -199,12 +199,13 @@ function bitcountCommand(c: Ctx): RespValue {
     if (start === undefined) return err(E.notInteger);
     const end = string2ll(arg(c, 3));
     if (end === undefined) return err(E.notInteger);
+    // 7.0 answers an inverted negative range before it reads BYTE|BIT: `BITCOUNT k -2 -100 FOO` is 0.
+    if (start < 0n && end < 0n && start > end) return int(0);
     let isbit: boolean | undefined = false;
     if (argc === 5) {
       isbit = bitUnit(arg(c, 4));
       if (isbit === undefined) return err(E.syntax);
     }
-    if (start < 0n && end < 0n && start > end) return int(0);
     r = normalizeRange(start, end, strlen, isbit);
   } else if (argc === 2) {
     r = { start: 0, end: strlen - 1, firstMask: 0, lastMask: 0 };

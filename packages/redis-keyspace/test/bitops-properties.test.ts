@@ -236,6 +236,13 @@ describe('bitops.c costs and propagation', () => {
     expect(sent()).toEqual(['BITOP OR d k', 'BITOP OR d k', 'BITOP AND d missing']);
   });
 
+  it('a BITFIELD whose only write fails under OVERFLOW FAIL still creates the zeroed string but is not propagated, as redis-server 7.0.15 does', () => {
+    const { run, log } = clocked();
+    expect(show(run('BITFIELD', 'nf', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '8', '5'))).toBe('[(nil)]');
+    expect(show(run('GET', 'nf'))).toBe('$\0\0');
+    expect(log).toEqual([]);
+  });
+
   it('BITOP deletes an expired destination without looking it up (dbDelete), and replaces a live one without its TTL (setKey)', () => {
     const { run, log, clock } = clocked();
     run('SET', 'd', 'x', 'PX', '100');

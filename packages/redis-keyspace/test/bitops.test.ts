@@ -143,6 +143,9 @@ describe('tests/unit/bitops.tcl', () => {
     expect(r('BITCOUNT', 's', '0')).toBe('-ERR syntax error');
     expect(r('BITCOUNT', 's', '0', '1', 'hello')).toBe('-ERR syntax error');
     expect(r('BITCOUNT', 's', '0', '1', 'hello', 'hello2')).toBe('-ERR syntax error');
+    // 7.0 answers an inverted negative range before it reads the unit argument
+    expect(r('BITCOUNT', 's', '-2', '-100', 'hello')).toBe(':0');
+    expect(r('BITCOUNT', 's', '-100', '-2', 'hello')).toBe('-ERR syntax error');
   });
 
   it('BITCOUNT against non-integer value (7.0.15: a missing key answers 0, a list WRONGTYPE, first)', () => {

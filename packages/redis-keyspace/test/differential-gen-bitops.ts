@@ -16,12 +16,12 @@ const VALS = ['0', '1', '-1', '5', '100', '127', '128', '255', '256', '-128', '-
 const k = (r: Prng): string => r.pick(KEYS);
 const unit = (r: Prng): string[] => r.pick([[], [], ['BIT'], ['BYTE'], ['bit'], ['FOO']]);
 
-function bitfieldOps(r: Prng, readonly: boolean): string[] {
+function bitfieldOps(r: Prng, readonly: boolean, allowFail = true): string[] {
   const out: string[] = [];
   const n = r.int(0, 4);
   for (let i = 0; i < n; i++) {
     const which = readonly ? r.pick(['GET', 'GET', 'GET', 'OVERFLOW', 'SET']) : r.pick(['GET', 'SET', 'INCRBY', 'OVERFLOW', 'SET', 'INCRBY']);
-    if (which === 'OVERFLOW') out.push('OVERFLOW', r.pick(['WRAP', 'SAT', 'FAIL', 'sat', 'BAD']));
+    if (which === 'OVERFLOW') out.push('OVERFLOW', r.pick(allowFail ? ['WRAP', 'SAT', 'FAIL', 'sat', 'BAD'] : ['WRAP', 'SAT', 'sat', 'BAD']));
     else if (which === 'GET') out.push('GET', r.pick(TYPES), r.pick(FOFFS));
     else out.push(which, r.pick(TYPES), r.pick(FOFFS), r.pick(VALS));
   }
@@ -29,14 +29,20 @@ function bitfieldOps(r: Prng, readonly: boolean): string[] {
   return out;
 }
 
-/** One generator per bitmap command (differential-gen.ts SPECIFIC). */
+/**
+ * One generator per bitmap command (differential-gen.ts SPECIFIC). No OVERFLOW FAIL here: a
+ * BITFIELD whose every write fails still creates or zero-pads its string but is not propagated
+ * (redis-server 7.0.15 does the same, so its replicas and AOF miss those bytes), which breaks the
+ * replay property of aof-form.test.ts that shares these generators. FAIL is compared with the real
+ * server by bitops.peer.test.ts (BITOPS_GENERATORS and hand-picked cases).
+ */
 export const BITOPS_SPECIFIC: Record<string, Gen> = {
   setbit: (r) => ['SETBIT', k(r), r.pick(OFFSETS.slice(0, 14)), r.pick(['0', '1', '1', '0', '2', '-1', 'x'])],
   getbit: (r) => ['GETBIT', k(r), r.pick(OFFSETS)],
   bitcount: (r) => ['BITCOUNT', k(r), ...r.pick([[], [r.pick(RANGE), r.pick(RANGE)], [r.pick(RANGE), r.pick(RANGE), ...unit(r)], [r.pick(RANGE)]])],
   bitpos: (r) => ['BITPOS', k(r), r.pick(['0', '1', '0', '1', '2', 'x']), ...r.pick([[], [r.pick(RANGE)], [r.pick(RANGE), r.pick(RANGE)], [r.pick(RANGE), r.pick(RANGE), ...unit(r)]])],
   bitop: (r) => ['BITOP', r.pick(['AND', 'OR', 'XOR', 'NOT', 'and', 'FOO']), k(r), k(r), ...r.pick([[], [k(r)], [k(r), k(r)]])],
-  bitfield: (r) => ['BITFIELD', k(r), ...bitfieldOps(r, false)],
+  bitfield: (r) => ['BITFIELD', k(r), ...bitfieldOps(r, false, false)],
   bitfield_ro: (r) => ['BITFIELD_RO', k(r), ...bitfieldOps(r, true)],
 };
 
@@ -44,6 +50,8 @@ export const BITOPS_SPECIFIC: Record<string, Gen> = {
 export const BITOPS_GENERATORS: readonly Gen[] = [
   ...Object.values(BITOPS_SPECIFIC),
   ...Object.values(BITOPS_SPECIFIC),
+  (r) => ['BITFIELD', k(r), ...bitfieldOps(r, false, true)],
+  (r) => ['BITFIELD', k(r), 'OVERFLOW', 'FAIL', ...bitfieldOps(r, false, true)],
   (r) => ['SET', k(r), r.pick(['foobar', '12', '', '\u00ff\u00f0\u0000', 'x'.repeat(50), '-7'])],
   (r) => ['APPEND', k(r), r.pick(['ab', '\u0080'])],
   (r) => ['RPUSH', k(r), 'v'],
