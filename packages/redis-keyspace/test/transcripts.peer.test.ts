@@ -7,7 +7,7 @@ import { describePeer, startServer, parseTranscript } from '@protolab/testkit';
 import { RespClient } from '@protolab/resp';
 import { argvOf, showReply } from './transcript-runner.js';
 
-const FILES = ['lists.txt', 'sets.txt', 'zsets.txt', 'bitmaps.txt', 'hyperloglog.txt'];
+const FILES = ['lists.txt', 'sets.txt', 'zsets.txt', 'bitmaps.txt', 'hyperloglog.txt', 'geo.txt'];
 
 describePeer('redis-server', 'the command transcripts replayed on redis-server 7.0', () => {
   for (const name of FILES) {
