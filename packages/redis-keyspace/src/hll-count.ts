@@ -98,7 +98,7 @@ export function hllAdd(o: HllBuf, ele: Uint8Array, len: number, sparseMaxBytes: 
  * already checked by isHLLObjectOrReply. false when a sparse HLL's opcodes are corrupt (a VAL
  * run past register 16383, or a total other than 16384); `max` may then be partly updated, as
  * in Redis (the caller replies with an error and discards it). The total does not wrap where
- * 7.0's `int i` would (see hllSparseToDense).
+ * upstream 7.0's `int i` would (see hllSparseToDense).
  */
 export function hllMerge(max: Uint8Array, o: HllBuf): boolean {
   const b = o.b;

@@ -61,10 +61,11 @@ export function createHLLObject(): HllBuf {
  * magic, unused bytes, cached cardinality — copied, the encoding set to dense). false when the
  * opcodes do not describe exactly 16384 registers (C_ERR; `o` is left as it was).
  *
- * Redis 7.0 sums the run lengths in an `int`, so a crafted string of more than 2^31 registers'
- * worth of opcodes (≥ 256 KB of XZEROs) wraps it, and a VAL after that writes outside the dense
- * buffer (CVE-2025-32023, fixed after 7.0's end of life). Here the sum does not wrap: such a
- * string is corrupt (INVALIDOBJ).
+ * Upstream 7.0.15 sums the run lengths in an `int`, so a crafted string of more than 2^31
+ * registers' worth of opcodes (≥ 256 KB of XZEROs) wraps it, and a VAL after that writes outside
+ * the dense buffer (CVE-2025-32023). The redis-server 7.0.15 installed here is Debian's
+ * 7.0.15-1~deb12u10, which carries the fix: such a string is corrupt (INVALIDOBJ), as here, where
+ * the sum never wraps.
  */
 export function hllSparseToDense(o: HllBuf): boolean {
   const p0 = o.b;
@@ -244,8 +245,9 @@ export function hllSparseAdd(o: HllBuf, ele: Uint8Array, len: number, sparseMaxB
 
 /**
  * hyperloglog.c hllSparseRegHisto: the register histogram of the opcodes in [from, to) of `p`;
- * true when they do not cover exactly 16384 registers (*invalid = 1). The sums are C ints
- * (Int32Array and `| 0` wrap as they do).
+ * true when they do not cover exactly 16384 registers (*invalid = 1). The register count does
+ * not wrap (see hllSparseToDense), so a string of 2^32 + 16384 registers' worth of opcodes is
+ * invalid, as the installed redis-server 7.0.15 (with the CVE-2025-32023 fix) answers.
  */
 export function hllSparseRegHisto(p: Uint8Array, from: number, to: number, reghisto: Int32Array): boolean {
   let idx = 0;
@@ -254,17 +256,17 @@ export function hllSparseRegHisto(p: Uint8Array, from: number, to: number, reghi
     const op = p[i] ?? 0;
     if (isZero(op)) {
       const runlen = zeroLen(op);
-      idx = (idx + runlen) | 0;
+      idx += runlen;
       reghisto[0] = (reghisto[0] ?? 0) + runlen;
       i++;
     } else if (isXzero(op)) {
       const runlen = xzeroLen(op, p[i + 1] ?? 0);
-      idx = (idx + runlen) | 0;
+      idx += runlen;
       reghisto[0] = (reghisto[0] ?? 0) + runlen;
       i += 2;
     } else {
       const runlen = valLen(op);
-      idx = (idx + runlen) | 0;
+      idx += runlen;
       reghisto[valValue(op)] = (reghisto[valValue(op)] ?? 0) + runlen;
       i++;
     }

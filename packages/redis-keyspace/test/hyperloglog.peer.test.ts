@@ -163,6 +163,21 @@ describePeer('redis-server', 'HyperLogLog: keyspace vs redis-server 7.0.15, repl
     }
   });
 
+  it('run lengths past 2^31 and 2^32 + 16384 registers (the CVE-2025-32023 shapes): INVALIDOBJ from every command, as the installed (patched) 7.0.15 answers', async () => {
+    await fresh();
+    const xzeros = (n: number): { xzero: number }[] => Array.from({ length: n }, () => ({ xzero: 16384 }));
+    const shapes = new Map<string, string>([
+      ['2^31 + a VAL', sparseHll(xzeros(131072 + 1000)) + '\xff'],
+      ['2^32 + 16384', sparseHll(xzeros(262144 + 1))],
+    ]);
+    for (const [name, value] of shapes) {
+      for (const argv of [
+        ['SET', 'w', value], ['PFCOUNT', 'w'], ['PFCOUNT', 'w', 'w'], ['PFMERGE', 'm', 'w'], ['PFDEBUG', 'TODENSE', 'w'], ['PFDEBUG', 'GETREG', 'w'],
+        ['PFADD', 'w', 'a'], ['STRLEN', 'w'], ['PING'],
+      ]) await same(argv, name);
+    }
+  });
+
   it('fuzz (hyperloglog.tcl "Fuzzing dense/sparse encoding"): random byte corruptions get the same replies and leave the same bytes', async () => {
     await fresh();
     const p = new Prng(20240601);

@@ -122,7 +122,7 @@ describe('hyperloglog.tcl (redis 7.0) test cases', () => {
     expect(corrupt(() => r('SETRANGE', 'hll', '4', '\0'))).toBe('-WRONGTYPE Key is not a valid HyperLogLog string value.');
   });
 
-  it("Corrupted sparse HyperLogLogs doesn't cause overflow and out-of-bounds with XZERO opcode (a later fix; 7.0.15 wraps an int here)", () => {
+  it("Corrupted sparse HyperLogLogs doesn't cause overflow and out-of-bounds with XZERO opcode (CVE-2025-32023: fixed in the installed Debian 7.0.15, upstream 7.0.15 wraps an int here)", () => {
     const { r } = hll();
     const value = sparseHll(Array.from({ length: 131072 + 1000 }, () => ({ xzero: 16384 })), 0n) + '\xff';
     r('SET', 'hll', value);
