@@ -11,133 +11,159 @@
  * geohashBoundingBox take the cosine of such an angle).
  */
 
-type DD = [number, number];
-
+// Double-double arithmetic without allocation: results land in (H, L).
+let H = 0;
+let L = 0;
 const SPLITTER = 134217729; // 2^27 + 1
 
-function twoSum(a: number, b: number): DD {
-  const s = a + b;
-  const bb = s - a;
-  return [s, a - (s - bb) + (b - bb)];
+/** (H, L) = a + b, normalised. */
+function ddAdd(ah: number, al: number, bh: number, bl: number): void {
+  let s = ah + bh;
+  let bb = s - ah;
+  let e = ah - (s - bb) + (bh - bb);
+  const t = al + bl;
+  bb = t - al;
+  const f = al - (t - bb) + (bl - bb);
+  e += t;
+  let h = s + e;
+  e = e - (h - s);
+  s = h;
+  e += f;
+  h = s + e;
+  L = e - (h - s);
+  H = h;
 }
 
-function quickTwoSum(a: number, b: number): DD {
-  const s = a + b;
-  return [s, b - (s - a)];
+/** (H, L) = a · b. */
+function ddMul(ah: number, al: number, bh: number, bl: number): void {
+  const p = ah * bh;
+  let t = SPLITTER * ah;
+  const a1 = t - (t - ah), a2 = ah - a1;
+  t = SPLITTER * bh;
+  const b1 = t - (t - bh), b2 = bh - b1;
+  const e = a1 * b1 - p + a1 * b2 + a2 * b1 + a2 * b2 + (ah * bl + al * bh);
+  H = p + e;
+  L = e - (H - p);
 }
 
-function twoProd(a: number, b: number): DD {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a), al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b), bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
-}
-
-function add(a: DD, b: DD): DD {
-  const [s, e] = twoSum(a[0], b[0]);
-  const [t, f] = twoSum(a[1], b[1]);
-  const [s2, e2] = quickTwoSum(s, e + t);
-  return quickTwoSum(s2, e2 + f);
-}
-
-function mul(a: DD, b: DD): DD {
-  const [p, e] = twoProd(a[0], b[0]);
-  return quickTwoSum(p, e + (a[0] * b[1] + a[1] * b[0]));
-}
-
-/** a / d for a plain double d. */
-function divD(a: DD, d: number): DD {
-  const q1 = a[0] / d;
-  const [p, e] = twoProd(q1, d);
-  const [r, f] = twoSum(a[0], -p);
-  const q2 = (r + (f - e + a[1])) / d;
-  return quickTwoSum(q1, q2);
+/** (H, L) = a / d for a double d. */
+function ddDivD(ah: number, al: number, d: number): void {
+  const q1 = ah / d;
+  ddMul(q1, 0, d, 0);
+  const ph = H, pl = L;
+  ddAdd(ah, al, -ph, -pl);
+  const q2 = (H + L) / d;
+  H = q1 + q2;
+  L = q2 - (H - q1);
 }
 
 /** π/2 as three doubles (≈ 160 bits). */
 const PIO2_1 = 1.5707963267948966;
 const PIO2_2 = 6.123233995736766e-17;
 const PIO2_3 = -1.4973849048591698e-33;
-const PIO2: DD = [PIO2_1, PIO2_2];
 
 /** 1/n! in double-double, n = 0..31. */
-const INV_FACT: DD[] = [];
+const FACT_HI: number[] = [];
+const FACT_LO: number[] = [];
 {
-  let f: DD = [1, 0];
+  let fh = 1, fl = 0;
   for (let n = 0; n < 32; n++) {
-    if (n > 0) f = divD(f, n);
-    INV_FACT.push(f);
+    if (n > 0) {
+      ddDivD(fh, fl, n);
+      fh = H;
+      fl = L;
+    }
+    FACT_HI.push(fh);
+    FACT_LO.push(fl);
   }
 }
 
-/** sin(r) (odd) or cos(r) (even) by Taylor series in double-double, |r| ≤ π/4. */
-function series(r: DD, odd: boolean): DD {
-  const r2 = mul(r, r);
-  // Horner from the highest term: Σ (-1)^k r^(2k+o) / (2k+o)!
-  const top = odd ? 29 : 30;
-  let acc: DD = INV_FACT[top] as DD;
-  for (let n = top - 2; n >= (odd ? 1 : 0); n -= 2) {
-    const t = mul(acc, r2);
-    acc = add(INV_FACT[n] as DD, [-t[0], -t[1]]);
+/**
+ * (H, L) = sin(r) (odd) or cos(r) (even) by Taylor series in double-double for |r| ≤ π/4; the
+ * series stops where the next term is below 2^-112 of the first.
+ */
+function series(rh: number, rl: number, odd: boolean): void {
+  ddMul(rh, rl, rh, rl);
+  const r2h = H, r2l = L;
+  let top = odd ? 1 : 0;
+  for (let t = 1; t > 1.9e-34 && top < 29; top += 2) t *= r2h / ((top + 1) * (top + 2));
+  let ah = FACT_HI[top] as number, al = FACT_LO[top] as number;
+  for (let n = top - 2; n >= 0; n -= 2) {
+    ddMul(ah, al, r2h, r2l);
+    ddAdd(FACT_HI[n] as number, FACT_LO[n] as number, -H, -L);
+    ah = H;
+    al = L;
   }
-  return odd ? mul(acc, r) : acc;
+  if (odd) ddMul(ah, al, rh, rl);
+  else {
+    H = ah;
+    L = al;
+  }
 }
 
-/** x - k·π/2 in double-double, and k mod 4. */
-function reduce(x: number): { r: DD; q: number } {
+/** x − k·π/2 in double-double (RH, RL) and k mod 4 (Q). */
+let RH = 0, RL = 0, Q = 0;
+function reduce(x: number): void {
   const k = Math.round(x / PIO2_1);
-  if (k === 0) return { r: [x, 0], q: 0 };
-  let r = add([x, 0], neg(twoProd(k, PIO2_1)));
-  r = add(r, neg(twoProd(k, PIO2_2)));
-  r = add(r, [-k * PIO2_3, 0]);
-  return { r, q: ((k % 4) + 4) % 4 };
+  Q = ((k % 4) + 4) % 4;
+  if (k === 0) {
+    RH = x;
+    RL = 0;
+    return;
+  }
+  ddMul(k, 0, PIO2_1, 0);
+  ddAdd(x, 0, -H, -L);
+  const h = H, l = L;
+  ddMul(k, 0, PIO2_2, 0);
+  ddAdd(h, l, -H, -L);
+  ddAdd(H, L, -k * PIO2_3, 0);
+  RH = H;
+  RL = L;
 }
 
-const neg = (a: DD): DD => [-a[0], -a[1]];
 const LIMIT = 2 ** 20;
+
+/** (H, L) = sin (which 0) or cos (which 1) of x, |x| ≤ LIMIT. */
+function sinCos(x: number, which: 0 | 1): void {
+  reduce(x);
+  const q = (Q + which) % 4; // cos(x) = sin(x + π/2)
+  series(RH, RL, q % 2 === 0);
+  if (q >= 2) {
+    H = -H;
+    L = -L;
+  }
+}
 
 /** sin(x) rounded to nearest (glibc's result). */
 export function crSin(x: number): number {
   if (!(Math.abs(x) <= LIMIT)) return Math.sin(x);
   if (x === 0) return x;
-  const { r, q } = reduce(x);
-  const v = q === 0 ? series(r, true) : q === 1 ? series(r, false) : q === 2 ? neg(series(r, true)) : neg(series(r, false));
-  return v[0] + v[1];
+  sinCos(x, 0);
+  return H + L;
 }
 
 /** cos(x) rounded to nearest (glibc's result). */
 export function crCos(x: number): number {
   if (!(Math.abs(x) <= LIMIT)) return Math.cos(x);
-  const { r, q } = reduce(x);
-  const v = q === 0 ? series(r, false) : q === 1 ? neg(series(r, true)) : q === 2 ? neg(series(r, false)) : series(r, true);
-  return v[0] + v[1];
+  sinCos(x, 1);
+  return H + L;
 }
 
-/** sin and cos of a double in double-double (for the Newton step). */
-function sinCosDD(z: number): [DD, DD] {
-  const { r, q } = reduce(z);
-  const s = series(r, true), c = series(r, false);
-  switch (q) {
-    case 0:
-      return [s, c];
-    case 1:
-      return [c, neg(s)];
-    case 2:
-      return [neg(s), neg(c)];
-    default:
-      return [neg(c), s];
+/** (H, L) = asin(w) for 0 ≤ w ≤ ~0.71 given in double-double: one Newton step on sin. */
+function asinDD(wh: number, wl: number): void {
+  const z0 = Math.asin(wh);
+  if (z0 === 0) {
+    H = 0;
+    L = 0;
+    return;
   }
-}
-
-/** asin(w) in double-double for 0 ≤ w ≤ ~0.71 given as double-double: one Newton step on sin. */
-function asinDD(w: DD): DD {
-  const z0 = Math.asin(w[0]);
-  if (z0 === 0) return [0, 0];
-  const [s, c] = sinCosDD(z0);
-  const diff = add(w, neg(s));
-  return quickTwoSum(z0, (diff[0] + diff[1]) / c[0]);
+  sinCos(z0, 1);
+  const c = H;
+  sinCos(z0, 0);
+  ddAdd(wh, wl, -H, -L);
+  const d = (H + L) / c;
+  H = z0 + d;
+  L = d - (H - z0);
 }
 
 /** asin(y) rounded to nearest (glibc's result). */
@@ -145,15 +171,15 @@ export function crAsin(y: number): number {
   if (Number.isNaN(y) || y > 1 || y < -1) return NaN;
   if (y < 0) return -crAsin(-y);
   if (y <= 0.5) {
-    const v = asinDD([y, 0]);
-    return v[0] + v[1];
+    asinDD(y, 0);
+    return H + L;
   }
   // asin(y) = π/2 - 2·asin(sqrt((1 - y) / 2)); 1 - y and the halving are exact here.
   const t = (1 - y) / 2;
   const w0 = Math.sqrt(t);
-  const [p, e] = twoProd(w0, w0);
-  const wlo = w0 === 0 ? 0 : (t - p - e) / (2 * w0);
-  const a = asinDD(quickTwoSum(w0, wlo));
-  const v = add(PIO2, neg(add(a, a)));
-  return v[0] + v[1];
+  ddMul(w0, 0, w0, 0);
+  const wlo = w0 === 0 ? 0 : (t - H - L) / (2 * w0);
+  asinDD(w0, wlo);
+  ddAdd(PIO2_1, PIO2_2, -2 * H, -2 * L);
+  return H + L;
 }
