@@ -4,7 +4,7 @@ import { SENTINEL_MAX_DESYNC, sentinelFailoverStateMachine, sentinelRefreshRecon
 import type { FailoverState, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
 import { sentinelProcessHelloMessage, sentinelSendHello } from './hello.js';
 import { sentinelVoteLeader, type VoteState } from './vote.js';
-import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct } from './tilt.js';
+import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct, type TiltState } from './tilt.js';
 import { SentinelScripts } from './scripts.js';
 import { applySavedState } from './sentinel-flush.js';
 import { sentinelCallClientReconfScript, sentinelNotifyScript } from './script-hooks.js';
@@ -14,6 +14,23 @@ export const SENTINEL_PUBLISH_PERIOD = 2000;
 export const SENTINEL_ASK_PERIOD = 1000;
 /** SentinelNode.events keeps at least this many of the latest events (and at most twice as many). */
 export const EVENTS_KEPT = 10_000;
+
+/** sentinelState's fields shared by every master of one sentinel: current_epoch, TILT, the scripts queue. */
+export interface SentinelShared {
+  readonly epoch: { current_epoch: number };
+  readonly tilt: TiltState;
+  readonly scripts: SentinelScripts;
+}
+
+/** A master's VoteState whose current_epoch reads and writes the sentinel-wide holder. */
+function sharedEpochVote(epoch: { current_epoch: number }): VoteState {
+  return {
+    get current_epoch() { return epoch.current_epoch; },
+    set current_epoch(v: number) { epoch.current_epoch = v; },
+    leader: undefined,
+    leader_epoch: 0,
+  };
+}
 
 /** A replica as a sentinel tracks it (the SRI_SLAVE sentinelRedisInstance). */
 export interface SlaveInstance {
@@ -78,11 +95,12 @@ export interface MasterInstance {
  * `randomMs(n)` draws an integer in [0, n) from the caller's seeded stream.
  */
 export class SentinelNode {
-  readonly vote: VoteState = { current_epoch: 0, leader: undefined, leader_epoch: 0 };
-  /** TILT mode (tilt.ts). */
-  readonly tilt = freshTiltState();
+  /** current_epoch (sentinelState's, shared by every master when `shared` is given) and this master's leader / leader_epoch. */
+  readonly vote: VoteState;
+  /** TILT mode (tilt.ts): sentinelState's, shared by every master when `shared` is given. */
+  readonly tilt: TiltState;
   /** sentinel.scripts_queue: notification and client reconfiguration scripts to run (scripts.ts). */
-  readonly scripts = new SentinelScripts((e) => { this.event(e); });
+  readonly scripts: SentinelScripts;
   readonly master: MasterInstance;
   readonly slaves = new Map<string, SlaveInstance>();
   readonly sentinels = new Map<string, OtherSentinel>();
@@ -111,7 +129,12 @@ export class SentinelNode {
     readonly config: SentinelConfig,
     /** @internal */
     readonly randomMs: (n: number) => number,
+    /** The parts of sentinelState every master shares (sentinel-state.ts); a lone node owns its own. */
+    shared?: SentinelShared,
   ) {
+    this.vote = shared === undefined ? { current_epoch: 0, leader: undefined, leader_epoch: 0 } : sharedEpochVote(shared.epoch);
+    this.tilt = shared?.tilt ?? freshTiltState();
+    this.scripts = shared?.scripts ?? new SentinelScripts((e) => { this.event(e); });
     if (config.quorum < 1 || config.downAfterMs <= 0 || config.failoverTimeoutMs <= 0) {
       throw new SentinelError('BAD_CONFIG', `expected quorum ≥ 1 and positive timeouts, found ${JSON.stringify(config)}`);
     }
@@ -400,7 +423,7 @@ export class SentinelNode {
   }
 
   private onIsMasterDown(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN' }>, nowMs: number, out: SentinelOutput[]): void {
-    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', ...this.isMasterDownByAddr(msg.addr, msg.current_epoch, msg.runid, nowMs) } });
+    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', ...this.isMasterDownByAddr(msg.addr, msg.current_epoch, msg.runid, nowMs), addr: msg.addr } });
   }
 
   /**

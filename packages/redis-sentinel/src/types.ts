@@ -33,7 +33,12 @@ export type SentinelMsg =
   | { readonly type: 'HELLO'; readonly hello: Hello }
   /** SENTINEL is-master-down-by-addr <addr> <current-epoch> <runid or *>. */
   | { readonly type: 'IS_MASTER_DOWN'; readonly addr: string; readonly current_epoch: number; readonly runid: string }
-  | { readonly type: 'IS_MASTER_DOWN_REPLY'; readonly down: boolean; readonly leader: string; readonly leader_epoch: number };
+  /**
+   * The reply to IS_MASTER_DOWN; `addr` is the master address asked about (not on the wire: the
+   * asking side fills it, as sentinel.c's reply callback knows its sentinelRedisInstance), so a
+   * sentinel monitoring several masters records it for the right one.
+   */
+  | { readonly type: 'IS_MASTER_DOWN_REPLY'; readonly down: boolean; readonly leader: string; readonly leader_epoch: number; readonly addr?: string };
 
 export interface SentinelConfig {
   /** sentinel monitor <name> <addr> <quorum>. */

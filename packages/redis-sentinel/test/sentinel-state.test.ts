@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Sentinel, SentinelError, type InfoReply, type SentinelConfig, type SentinelOutput } from '../src/index.js';
+
+/** A tiny deployment of instances answering the sentinel at once: PING, INFO, REPLICAOF. */
+interface Instance { alive: boolean; role: 'master' | 'slave'; master_host: string | undefined; runid: string; offset: number }
+
+function deployment(addrs: Readonly<Record<string, string | undefined>>): Map<string, Instance> {
+  const d = new Map<string, Instance>();
+  let i = 0;
+  for (const [addr, masterHost] of Object.entries(addrs)) {
+    d.set(addr, { alive: true, role: masterHost === undefined ? 'master' : 'slave', master_host: masterHost, runid: String(++i).repeat(40).slice(0, 40), offset: 100 });
+  }
+  return d;
+}
+
+function infoOf(d: Map<string, Instance>, addr: string, inst: Instance): InfoReply {
+  const slaves = [...d].filter(([, r]) => r.alive && r.master_host === addr).map(([a]) => a);
+  return { runid: inst.runid, role: inst.role, master_host: inst.master_host, slave_repl_offset: inst.offset, slave_priority: 100, slaves, master_link_down_time: 0 };
+}
+
+/** Hands every output to the deployment and the replies back to the sentinel, until quiet. */
+function pump(s: Sentinel, d: Map<string, Instance>, outs: SentinelOutput[], now: number): void {
+  const queue = [...outs];
+  for (let o = queue.shift(); o !== undefined; o = queue.shift()) {
+    const inst = d.get(o.to);
+    if (inst === undefined || !inst.alive) continue;
+    if (o.msg.type === 'PING') queue.push(...s.onMessage(o.to, { type: 'PONG' }, now));
+    else if (o.msg.type === 'INFO') queue.push(...s.onMessage(o.to, { type: 'INFO_REPLY', info: infoOf(d, o.to, inst) }, now));
+    else if (o.msg.type === 'REPLICAOF') {
+      inst.role = o.msg.host === null ? 'master' : 'slave';
+      inst.master_host = o.msg.host ?? undefined;
+    }
+  }
+}
+
+const cfg = (masterName: string, masterAddr: string, downAfterMs = 2000): SentinelConfig => ({ masterName, masterAddr, quorum: 1, downAfterMs, failoverTimeoutMs: 10_000 });
+
+function twoMasters(seed: number, downA = 2000, downB = 2000): { s: Sentinel; d: Map<string, Instance> } {
+  let x = seed >>> 0 || 1;
+  const random = (n: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+  const s = new Sentinel('me:26379', 'f'.repeat(40), [cfg('alpha', 'a:1', downA), cfg('beta', 'b:1', downB)], random);
+  s.sentinelGenerateInitialMonitorEvents();
+  return { s, d: deployment({ 'a:1': undefined, 'a:2': 'a:1', 'b:1': undefined, 'b:2': 'b:1' }) };
+}
+
+function run(s: Sentinel, d: Map<string, Instance>, from: number, to: number, each?: (now: number) => void): void {
+  for (let now = from; now <= to; now += 100) {
+    pump(s, d, s.tick(now), now);
+    each?.(now);
+  }
+}
+
+describe('one sentinel, several masters (sentinel.c struct sentinelState, sentinelTimer)', () => {
+  test('a failure of one master never changes the other master\'s state, and every master reads one current_epoch', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1 << 30 }), fc.integer({ min: 10, max: 80 }).map((t) => t * 100), fc.integer({ min: 2000, max: 5000 }), fc.integer({ min: 2000, max: 5000 }), (seed, killAt, downA, downB) => {
+        // down-after ≥ 2 s: the core PINGs every 1–1.1 s, so below ~1.1 s healthy instances look down (README).
+        const { s, d } = twoMasters(seed, downA, downB);
+        const beta = s.master('beta');
+        const alpha = s.master('alpha');
+        if (beta === undefined || alpha === undefined) throw new Error('masters missing');
+        run(s, d, 0, 45_000, (now) => {
+          if (now === killAt) (d.get('a:1') as Instance).alive = false;
+          expect(beta.master).toMatchObject({ addr: 'b:1', s_down_since_time: undefined, o_down: false, failover_state: 'SENTINEL_FAILOVER_STATE_NONE', config_epoch: 0 });
+          expect(beta.vote.leader).toBeUndefined();
+          expect(beta.vote.leader_epoch).toBe(0);
+          expect([...beta.slaves.keys()]).toEqual(now < 1000 ? [...beta.slaves.keys()] : ['b:2']);
+          expect(alpha.vote.current_epoch).toBe(s.current_epoch);
+          expect(beta.vote.current_epoch).toBe(s.current_epoch);
+        });
+        // The failure did happen: alpha failed over to its replica in epoch 1, which beta reads too.
+        expect(alpha.master.addr).toBe('a:2');
+        expect(alpha.master.config_epoch).toBe(1);
+        expect(beta.vote.current_epoch).toBe(1);
+        expect(beta.events).toEqual(['+monitor master beta b:1 quorum 1', '+slave slave b:2']);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test('the epoch is shared: a fail-over of beta after one of alpha runs in epoch 2', () => {
+    const { s, d } = twoMasters(7);
+    run(s, d, 0, 2000);
+    (d.get('a:1') as Instance).alive = false;
+    run(s, d, 2100, 30_000);
+    const alpha = s.master('alpha');
+    const beta = s.master('beta');
+    expect(alpha?.master.addr).toBe('a:2');
+    expect(alpha?.master.config_epoch).toBe(1);
+    (d.get('b:1') as Instance).alive = false;
+    run(s, d, 30_100, 60_000);
+    expect(beta?.master.addr).toBe('b:2');
+    expect(beta?.master.config_epoch).toBe(2);
+    expect(beta?.events).toContain('+new-epoch 2');
+    expect(beta?.events).toContain('+switch-master beta b:1 b:2');
+    expect(alpha?.master.config_epoch).toBe(1);
+    expect(s.current_epoch).toBe(2);
+  });
+
+  test('a hello raises the one current_epoch; a hello for a master we do not monitor is ignored', () => {
+    const { s } = twoMasters(1);
+    const hello = (master_name: string, current_epoch: number) => ({ sentinel: 'x:26379', runid: 'e'.repeat(40), current_epoch, master_name, master_addr: 'a:1', master_config_epoch: 0 });
+    s.onMessage('a:1', { type: 'HELLO', hello: hello('gamma', 9) }, 0);
+    expect(s.current_epoch).toBe(0);
+    s.onMessage('a:1', { type: 'HELLO', hello: hello('alpha', 7) }, 0);
+    expect(s.current_epoch).toBe(7);
+    expect(s.master('beta')?.vote.current_epoch).toBe(7);
+    expect(s.master('alpha')?.sentinels.has('x:26379')).toBe(true);
+    expect(s.master('beta')?.sentinels.has('x:26379')).toBe(false);
+  });
+
+  test('is-master-down-by-addr goes to the master at that address, votes once per epoch per master, and answers 0 * 0 for an unknown address', () => {
+    const { s } = twoMasters(1);
+    const ask = (addr: string, runid: string) => s.onMessage('x:26379', { type: 'IS_MASTER_DOWN', addr, current_epoch: 1, runid }, 0);
+    expect(ask('z:9', 'X'.repeat(40))).toEqual([{ to: 'x:26379', msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: '*', leader_epoch: 0, addr: 'z:9' } }]);
+    expect(ask('a:1', 'X'.repeat(40))).toEqual([{ to: 'x:26379', msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: 'X'.repeat(40), leader_epoch: 1, addr: 'a:1' } }]);
+    expect(ask('a:1', 'Y'.repeat(40))[0]?.msg).toMatchObject({ leader: 'X'.repeat(40), leader_epoch: 1 });
+    // beta's vote in epoch 1 is its own (master->leader_epoch is per master).
+    expect(ask('b:1', 'Y'.repeat(40))[0]?.msg).toMatchObject({ leader: 'Y'.repeat(40), leader_epoch: 1 });
+    expect(s.master('alpha')?.events).toContain(`+vote-for-leader ${'X'.repeat(40)} 1`);
+    expect(s.master('beta')?.events).toContain(`+vote-for-leader ${'Y'.repeat(40)} 1`);
+  });
+
+  test('an is-master-down reply is recorded by the master it was about only', () => {
+    const { s } = twoMasters(1);
+    const hello = (master_name: string, master_addr: string) => ({ sentinel: 'x:26379', runid: 'e'.repeat(40), current_epoch: 0, master_name, master_addr, master_config_epoch: 0 });
+    s.onMessage('a:1', { type: 'HELLO', hello: hello('alpha', 'a:1') }, 0);
+    s.onMessage('b:1', { type: 'HELLO', hello: hello('beta', 'b:1') }, 0);
+    s.onMessage('x:26379', { type: 'IS_MASTER_DOWN_REPLY', down: true, leader: '*', leader_epoch: 0, addr: 'b:1' }, 50);
+    expect(s.master('beta')?.sentinels.get('x:26379')).toMatchObject({ master_down: true, master_down_reply_time: 50 });
+    expect(s.master('alpha')?.sentinels.get('x:26379')).toMatchObject({ master_down: false, master_down_reply_time: 0 });
+  });
+
+  test('a sentinel known under two masters gets one PING per timer run, and its PONG counts for both', () => {
+    const { s } = twoMasters(1);
+    for (const [name, addr] of [['alpha', 'a:1'], ['beta', 'b:1']] as const) {
+      s.onMessage(addr, { type: 'HELLO', hello: { sentinel: 'x:26379', runid: 'e'.repeat(40), current_epoch: 0, master_name: name, master_addr: addr, master_config_epoch: 0 } }, 0);
+    }
+    const pings = s.tick(5000).filter((o) => o.msg.type === 'PING').map((o) => o.to);
+    expect(pings.sort()).toEqual(['a:1', 'b:1', 'x:26379']);
+    expect(s.onMessage('x:26379', { type: 'PING' }, 5000)).toEqual([{ to: 'x:26379', msg: { type: 'PONG' } }]);
+    s.onMessage('x:26379', { type: 'PONG' }, 5100);
+    expect(s.master('alpha')?.sentinels.get('x:26379')?.last_avail_time).toBe(5100);
+    expect(s.master('beta')?.sentinels.get('x:26379')?.last_avail_time).toBe(5100);
+  });
+
+  test('TILT is the sentinel\'s: one +tilt and one -tilt, and no master acts while it lasts', () => {
+    const { s, d } = twoMasters(1);
+    run(s, d, 0, 1000);
+    for (const inst of d.values()) inst.alive = false;
+    pump(s, d, s.tick(5000), 5000); // a 4 s gap
+    expect(s.events).toEqual(['+tilt #tilt mode entered']);
+    expect(s.master('alpha')?.tilt).toBe(s.tilt);
+    run(s, d, 5100, 34_900);
+    expect(s.master('alpha')?.master.s_down_since_time).toBeUndefined();
+    expect(s.master('beta')?.master.s_down_since_time).toBeUndefined();
+    run(s, d, 35_000, 35_000);
+    expect(s.events).toEqual(['+tilt #tilt mode entered', '-tilt #tilt mode exited']);
+    expect(s.master('alpha')?.master.s_down_since_time).toBe(35_000);
+    expect(s.master('beta')?.master.s_down_since_time).toBe(35_000);
+  });
+
+  test('a second master of the same name is refused, as sentinel.c refuses it', () => {
+    expect(() => new Sentinel('me:1', 'f'.repeat(40), [cfg('alpha', 'a:1'), cfg('alpha', 'b:1')], () => 0)).toThrow(SentinelError);
+  });
+});
