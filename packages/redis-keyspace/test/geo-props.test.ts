@@ -95,6 +95,67 @@ describe('geo.tcl "GEOSEARCH fuzzy test", as properties against a brute-force sc
   });
 });
 
+describe('geo.tcl regression vectors and "GEOSEARCH box edges fuzzy test"', () => {
+  // geo.tcl regression_vectors: {seed km lon lat} searches that once missed points; here each
+  // centre and radius is searched over 2000 points from our own seeded generator (a quarter of
+  // them near the centre).
+  const VECTORS: [number, number, number][] = [
+    [7083, 81.634948934258375, 30.561509253718668], [5416, -70.863281847379767, -46.347003465679947], [6064, -89.818768962202014, -40.463868561416803],
+    [156, 149.29737817929004, 15.95807862745508], [143, 59.235461856813856, 66.269555127373678], [187, -101.88575239939883, 49.061997951502917],
+    [154, -90.187939661642517, 66.615930412251487], [145, 163.03472387745728, 64.012747720821181], [143, 137.86663517256579, 63.986745399416776],
+    [151, 59.149620271823181, 65.204186651485145], [149, 84.062063109158544, -65.685403922426232], [16751, -1.8175081637769495, 20.665668878082954],
+  ];
+  it.each(VECTORS)('GEOSEARCH BYRADIUS %d km around (%d, %d) returns exactly the members within the radius', (km, clon, clat) => {
+    let seed = Math.round(km * 1000 + clon);
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const { run } = clocked();
+    // 1500 points anywhere, 500 within a few degrees of the centre (so that small radii find some)
+    const pts = Array.from({ length: 2000 }, (_, j): [number, number] =>
+      j < 1500 ? [-180 + rnd() * 359.9999, -70 + rnd() * 140] : [Math.max(-180, Math.min(179.9999, clon + (rnd() - 0.5) * 8)), Math.max(-85, Math.min(85, clat + (rnd() - 0.5) * 4))],
+    );
+    run('GEOADD', 'pts', ...pts.flatMap(([lon, lat], j) => [String(lon), String(lat), `place:${j}`]));
+    const got = listed(show(run('GEOSEARCH', 'pts', 'FROMLONLAT', String(clon), String(clat), 'BYRADIUS', String(km), 'km')));
+    const want = positions(run, pts.length)
+      .filter(([m, lon, lat]) => {
+        const d = geoDistance(lon, lat, clon, clat) / (km * 1000);
+        return Math.abs(d - 1) < 1e-9 ? got.includes(m) : d < 1;
+      })
+      .map(([m]) => m);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got).toEqual(want.sort());
+  });
+
+  it('GEOSEARCH box edges fuzzy test: points on the edges and corners are found 2 m inside, and only the right ones when the box shrinks', () => {
+    const deg = (d: number): number => d * (Math.atan(1) * 8 / 360);
+    const rad = (r: number): number => r / (Math.atan(1) * 8 / 360);
+    fc.assert(
+      fc.property(centre, fc.integer({ min: 10, max: 10009 }), fc.integer({ min: 10, max: 10009 }), ([lon, lat], w, h) => {
+        const R = 6372797.560856;
+        const latDelta = rad(h / 2 / R);
+        const top = rad(w / 2 / R / Math.cos(deg(lat + latDelta)));
+        const middle = rad(w / 2 / R / Math.cos(deg(lat)));
+        const bottom = rad(w / 2 / R / Math.cos(deg(lat - latDelta)));
+        const wrap = (x: number): number => (x > 180 ? x - 360 : x < -180 ? x + 360 : x);
+        const points: [string, number, number][] = [
+          ['north', lon, lat + latDelta], ['south', lon, lat - latDelta], ['east', lon + middle, lat], ['west', lon - middle, lat],
+          ['north_east', lon + top, lat + latDelta], ['north_west', lon - top, lat + latDelta], ['south_east', lon + bottom, lat - latDelta], ['south_west', lon - bottom, lat - latDelta],
+        ];
+        const { run } = clocked();
+        for (const [name, x, y] of points) run('GEOADD', 'mypoints', String(wrap(x)), String(y), `place:${name}`);
+        const search = (ww: number, hh: number): string[] => listed(show(run('GEOSEARCH', 'mypoints', 'FROMLONLAT', String(lon), String(lat), 'BYBOX', String(ww), String(hh), 'm')));
+        expect(search(w + 4, h + 4)).toEqual(points.map(([n]) => `place:${n}`).sort());
+        expect(search(w - 4, h + 4)).toEqual(['place:north', 'place:south']);
+        expect(search(w + 4, h - 4)).toEqual(['place:east', 'place:west']);
+        expect(search(w - 4, h - 4)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe('geohash.c interleave64 / deinterleave64', () => {
   it('deinterleave64 undoes interleave64 for every pair of uint32s', () => {
     fc.assert(
