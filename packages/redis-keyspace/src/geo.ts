@@ -50,7 +50,9 @@ function geoaddCommand(c: Ctx): RespValue {
     if (!Array.isArray(xy)) return xy;
     // The coordinates as the element's score: the step-26 hash, aligned to 52 bits.
     const hash = geohashEncodeWGS84(xy[0], xy[1], GEO_STEP_MAX) ?? { hi: 0, lo: 0, step: GEO_STEP_MAX };
-    argv.push(bits64ToBigInt(hash.hi, hash.lo).toString(), arg(c, longidx + i * 3 + 2));
+    // the uint64 in decimal (as sdsfromlonglong): exact as a JS number below 2^53, else as a bigint
+    const score = hash.hi < 0x200000 ? String(hash.hi * 4294967296 + hash.lo) : bits64ToBigInt(hash.hi, hash.lo).toString();
+    argv.push(score, arg(c, longidx + i * 3 + 2));
   }
   zaddProc ??= ZSET_COMMANDS.find((s) => s.name === 'zadd')?.proc;
   if (zaddProc === undefined) return err('ERR zadd is not registered');
