@@ -98,7 +98,8 @@ export function hllAdd(o: HllBuf, ele: Uint8Array, len: number, sparseMaxBytes: 
  * already checked by isHLLObjectOrReply. false when a sparse HLL's opcodes are corrupt (a VAL
  * run past register 16383, or a total other than 16384); `max` may then be partly updated, as
  * in Redis (the caller replies with an error and discards it). The total does not wrap where
- * upstream 7.0's `int i` would (see hllSparseToDense).
+ * upstream 7.0's `int i` would, and a VAL run past the end is corrupt even after exactly 16384
+ * registers (both as the installed, patched 7.0.15 does; see hllSparseToDense).
  */
 export function hllMerge(max: Uint8Array, o: HllBuf): boolean {
   const b = o.b;
@@ -123,7 +124,7 @@ export function hllMerge(max: Uint8Array, o: HllBuf): boolean {
     } else {
       let runlen = valLen(op);
       const regval = valValue(op);
-      if (runlen + i > HLL_REGISTERS) break; // overflow
+      if (runlen + i > HLL_REGISTERS) return false; // overflow: corrupt (as the installed, patched 7.0.15; see hllSparseToDense)
       while (runlen-- > 0) {
         if (regval > (max[i] ?? 0)) max[i] = regval;
         i++;

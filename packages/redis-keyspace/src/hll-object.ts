@@ -30,7 +30,41 @@ export function isHLLObjectOrReply(o: RObj): HllBuf | RespValue {
   const enc = at(4);
   if (enc > HLL_MAX_ENCODING) return err(E_NOT_HLL);
   if (enc === HLL_DENSE && len !== HLL_DENSE_SIZE) return err(E_NOT_HLL);
-  return val instanceof RawStr ? HllBuf.fromBytes(val.bytes()) : HllBuf.fromBinary(val);
+  return val instanceof RawStr ? loadHll(val) : HllBuf.fromBinary(val);
+}
+
+/** The bytes of a raw string value, with the byte past its end as Redis's memory holds it (pastEnd). */
+export function loadHll(raw: RawStr): HllBuf {
+  const buf = HllBuf.fromBytes(raw.bytes());
+  const tail = pastEnd.get(raw);
+  if (tail !== undefined && tail.len === raw.length) buf.b[raw.length] = tail.byte;
+  return buf;
+}
+
+/**
+ * The byte just past the end of an HLL string, when a command left it non-zero. Redis reads that
+ * byte (the sds terminator slot) as the second byte of an XZERO cut after its first byte, and
+ * hllSparseSet can leave it non-zero: splitting such an XZERO writes its last sequence byte one
+ * past the new length, after sdsIncrLen wrote the terminator there. It stays in the server's
+ * memory while the string keeps that length (APPEND, SETRANGE past the end and SETBIT past the
+ * end write a new terminator; copies — COPY, DUMP/RESTORE, RDB — do not carry it), so later
+ * commands read it: measured on redis-server 7.0.15, PFDEBUG DECODE then shows that XZERO's
+ * length from the leftover byte. Kept per value object, for the length it applies to.
+ */
+const pastEnd = new WeakMap<RawStr, { len: number; byte: number }>();
+
+/** Remember (or forget) the byte past `buf`'s end for the value `raw` that now holds its bytes. */
+function notePastEnd(raw: RawStr, buf: HllBuf): void {
+  const byte = buf.b[buf.len] ?? 0;
+  if (byte !== 0) pastEnd.set(raw, { len: buf.len, byte });
+  else pastEnd.delete(raw);
+}
+
+/** A new raw string value adopting `buf`'s bytes (createObject over the sds). */
+export function adoptHll(buf: HllBuf): RawStr {
+  const raw = RawStr.fromBytes(buf.content());
+  notePastEnd(raw, buf);
+  return raw;
 }
 
 /** The bytes as read, or the reply to send (type guard). */
@@ -59,9 +93,10 @@ export function commitHll(c: Ctx, slot: number, raw: RawStr, buf: HllBuf): void 
   if (!buf.changed) return;
   const db = c.client.db;
   if (buf.len !== raw.length) {
-    db.overwrite(slot, RawStr.fromBytes(buf.content()));
+    db.overwrite(slot, adoptHll(buf));
     return;
   }
+  notePastEnd(raw, buf);
   const b = buf.b;
   const hi = Math.min(buf.hi, buf.len);
   let high = 0;

@@ -65,7 +65,10 @@ export function createHLLObject(): HllBuf {
  * registers' worth of opcodes (≥ 256 KB of XZEROs) wraps it, and a VAL after that writes outside
  * the dense buffer (CVE-2025-32023). The redis-server 7.0.15 installed here is Debian's
  * 7.0.15-1~deb12u10, which carries the fix: such a string is corrupt (INVALIDOBJ), as here, where
- * the sum never wraps.
+ * the sum never wraps. With the fix a VAL run past register 16383 is corrupt even when the runs
+ * before it covered exactly 16384 registers (upstream 7.0.15 stopped the walk there and accepted
+ * the string): measured, "XZERO:16384 VAL:32,1" is INVALIDOBJ to PFDEBUG TODENSE and to PFCOUNT of
+ * two keys. So every walk agrees: valid exactly when the runs sum to 16384.
  */
 export function hllSparseToDense(o: HllBuf): boolean {
   const p0 = o.b;
@@ -88,7 +91,7 @@ export function hllSparseToDense(o: HllBuf): boolean {
     } else {
       let runlen = valLen(op);
       const regval = valValue(op);
-      if (runlen + idx > HLL_REGISTERS) break; // overflow
+      if (runlen + idx > HLL_REGISTERS) return false; // overflow (see above)
       while (runlen-- > 0) denseSet(d, HLL_HDR_SIZE, idx++, regval);
       p++;
     }

@@ -18,7 +18,7 @@ import { HLL_DENSE, HLL_HDR_SIZE, HLL_RAW, HllBuf, hllDenseSet, hllInvalidateCac
 import { createHLLObject, hllSparseSet, hllSparseToDense } from './hll-sparse.js';
 import { hllAdd, hllCount, hllMerge } from './hll-count.js';
 import { HLL_REGISTERS } from './murmur64a.js';
-import { E_INVALID_HLL, cardReply, commitHll, eleBytes, isBuf, isHLLObjectOrReply, sparseMaxBytes, unshareHll } from './hll-object.js';
+import { E_INVALID_HLL, adoptHll, cardReply, commitHll, eleBytes, isBuf, isHLLObjectOrReply, loadHll, sparseMaxBytes, unshareHll } from './hll-object.js';
 import { PFDEBUG_COMMANDS } from './hll-debug.js';
 
 /** hyperloglog.c pfaddCommand: PFADD key [element …] → 1 if a register changed (or the key was created). */
@@ -52,7 +52,7 @@ function pfaddCommand(c: Ctx): RespValue {
     c.core.dirty += updated;
     hllInvalidateCache(buf);
   }
-  if (o === undefined) c.client.db.add(key, RawStr.fromBytes(buf.content()));
+  if (o === undefined) c.client.db.add(key, adoptHll(buf));
   else if (raw !== undefined) commitHll(c, o.slot, raw, buf);
   if (failed) return err(E_INVALID_HLL);
   return int(updated > 0 ? 1 : 0);
@@ -119,10 +119,10 @@ function pfmergeCommand(c: Ctx): RespValue {
   else {
     // Checked as a source above, so it is an HLL string.
     raw = unshareHll(c, o.slot, o.val as string | RawStr);
-    buf = HllBuf.fromBytes(raw.bytes());
+    buf = loadHll(raw);
   }
   const store = (): void => {
-    if (o === undefined) c.client.db.add(key, RawStr.fromBytes(buf.content()));
+    if (o === undefined) c.client.db.add(key, adoptHll(buf));
     else if (raw !== undefined) commitHll(c, o.slot, raw, buf);
   };
   if (useDense && !hllSparseToDense(buf)) {

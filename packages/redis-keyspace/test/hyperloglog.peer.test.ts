@@ -2,7 +2,8 @@
 // wire bytes, and the HLL strings themselves (GET) after PFADD / PFCOUNT / PFMERGE / PFDEBUG —
 // sparse growth and promotion at several hll-sparse-max-bytes, merges of every encoding mix,
 // hand-crafted strings that only look like HLLs (truncated opcodes, runs past 16384, registers
-// above 51), and a fuzz of random byte corruptions as the server's own hyperloglog.tcl does.
+// above 51), random bytes after a valid header, and a fuzz of random byte corruptions as the
+// server's own hyperloglog.tcl does. More random rounds: HLL_SEED=n HLL_ROUNDS=m with PROTOLAB_PEERS=1.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Prng } from '@protolab/sim';
 import { describePeer } from '@protolab/testkit';
@@ -156,7 +157,8 @@ describePeer('redis-server', 'HyperLogLog: keyspace vs redis-server 7.0.15, repl
       await fresh();
       for (const argv of [
         ['SET', 'x', value], ['PFCOUNT', 'x'], ['GET', 'x'], ['PFDEBUG', 'DECODE', 'x'], ['PFCOUNT', 'x', 'x'], ['PFMERGE', 'm', 'x'], ['GET', 'm'],
-        ['PFADD', 'x', 'a'], ['GET', 'x'], ['PFADD', 'x', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'], ['GET', 'x'], ['PFCOUNT', 'x'], ['GET', 'x'],
+        ['PFADD', 'x', 'a'], ['GET', 'x'], ['PFDEBUG', 'DECODE', 'x'], ['PFADD', 'x', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'], ['GET', 'x'],
+        ['PFDEBUG', 'DECODE', 'x'], ['PFCOUNT', 'x'], ['GET', 'x'],
         ['SET', 'y', value], ['PFMERGE', 'y', 'm'], ['GET', 'y'], ['SET', 'z', value], ['PFDEBUG', 'GETREG', 'z'], ['GET', 'z'],
         ['SET', 'w', value], ['PFDEBUG', 'TODENSE', 'w'], ['GET', 'w'], ['PFADD', 'fresh', 'q'], ['PFMERGE', 'fresh', 'w'], ['GET', 'fresh'],
       ]) await same(argv, name);
@@ -175,6 +177,25 @@ describePeer('redis-server', 'HyperLogLog: keyspace vs redis-server 7.0.15, repl
         ['SET', 'w', value], ['PFCOUNT', 'w'], ['PFCOUNT', 'w', 'w'], ['PFMERGE', 'm', 'w'], ['PFDEBUG', 'TODENSE', 'w'], ['PFDEBUG', 'GETREG', 'w'],
         ['PFADD', 'w', 'a'], ['STRLEN', 'w'], ['PING'],
       ]) await same(argv, name);
+    }
+  });
+
+  it('random bytes after a valid header (sparse or dense, cache valid or not): the same replies and bytes from every command', async () => {
+    await fresh();
+    const p = new Prng(Number(process.env['HLL_SEED'] ?? 77));
+    for (let round = 0; round < Number(process.env['HLL_ROUNDS'] ?? 250); round++) {
+      const dense = p.chance(0.3);
+      const card = p.chance(0.3) ? BigInt(p.nextU32()) : undefined;
+      const n = dense ? 12288 : p.int(0, p.chance(0.5) ? 16 : 120);
+      // Mostly opcode-like bytes: runs of XZERO/ZERO/VAL with random lengths, sometimes anything.
+      let body = '';
+      for (let i = 0; i < n; i++) body += String.fromCharCode(p.chance(0.2) ? p.int(0, 256) : p.pick([0x7f, 0x40, 0x3f, 0x00, 0x80, 0x83, 0xfc, 0xff, 0x55]));
+      const value = (dense ? denseHll(() => 0, card) : sparseHll([], card)).slice(0, 16) + body;
+      const label = `round ${round}`;
+      for (const argv of [
+        ['SET', 'r', value], ['PFCOUNT', 'r'], ['GET', 'r'], ['PFCOUNT', 'r', 'nosuch'], ['PFADD', 'r', 'a', 'b', String(round)], ['GET', 'r'],
+        ['PFDEBUG', 'DECODE', 'r'], ['PFMERGE', 'm', 'r'], ['GET', 'm'], ['PFDEBUG', 'TODENSE', 'r'], ['PFCOUNT', 'r'], ['DEL', 'm'],
+      ]) await same(argv, label);
     }
   });
 

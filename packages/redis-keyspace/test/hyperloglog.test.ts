@@ -275,6 +275,18 @@ describe('HLL bytes as redis-server 7.0.15 leaves them (recorded)', () => {
     expect(r('PFSELFTEST', 'x')).toBe("-ERR wrong number of arguments for 'pfselftest' command");
   });
 
+  it('a split of an XZERO cut after its first byte writes one byte past the new end, and later commands read it there (as redis-server 7.0.15 keeps it in memory)', () => {
+    const { r, get } = hll();
+    r('SET', 'tx', 'HYLL\x01\0\0\0\0\0\0\0\0\0\0\x80\x7f'); // XZERO whose second byte is the terminator: 16129 registers
+    expect(r('PFADD', 'tx', 'a')).toBe(1n);
+    expect(r('PFDEBUG', 'DECODE', 'tx')).toBe('Z:12711 v:2,1 Z:3417'); // 3417: the byte past the end, 0x58
+    expect(get('tx')).toBe('48594c4c01000000000000000000008071a6844d');
+    expect(r('PFCOUNT', 'tx')).toBe('-INVALIDOBJ Corrupted HLL object detected');
+    expect(r('PFADD', 'tx', 'b')).toBe(1n);
+    expect(r('PFDEBUG', 'DECODE', 'tx')).toBe('Z:12711 v:2,1 Z:3068 v:1,1 Z:348');
+    expect(r('STRLEN', 'tx')).toBe(23n);
+  });
+
   it('a crafted dense HLL whose registers are all 63 counts as llroundl(inf) does on x86-64: LLONG_MIN', () => {
     const { r } = hll();
     const regs = Buffer.alloc(12288, 0xff).toString('latin1'); // every 6-bit register 63
