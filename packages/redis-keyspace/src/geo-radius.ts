@@ -395,6 +395,8 @@ export function georadiusGetKeys(startfrom: number): (argv: readonly string[]) =
         }
       }
     }
-    return keys;
+    // in argument order (Redis lists them in key-spec order, STORE's before STOREDIST's, which
+    // differs only for `… STOREDIST a STORE b`): the cluster's routing reads them in argv order
+    return keys.sort((a, b) => a - b);
   };
 }
