@@ -201,8 +201,8 @@ describePeer('redis-server', 'HyperLogLog: keyspace vs redis-server 7.0.15, repl
 
   it('fuzz (hyperloglog.tcl "Fuzzing dense/sparse encoding"): random byte corruptions get the same replies and leave the same bytes', async () => {
     await fresh();
-    const p = new Prng(20240601);
-    for (let round = 0; round < 150; round++) {
+    const p = new Prng(Number(process.env['HLL_SEED'] ?? 20240601));
+    for (let round = 0; round < Number(process.env['HLL_ROUNDS'] ?? 150); round++) {
       await same(['DEL', 'hll', 'm']);
       const items = Array.from({ length: p.int(0, round % 10 === 0 ? 3000 : 300) }, () => String(p.float()));
       for (let i = 0; i < items.length; i += 200) await same(['PFADD', 'hll', ...items.slice(i, i + 200)]);
