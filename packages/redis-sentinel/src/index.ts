@@ -19,6 +19,6 @@ export * from './sentinel-command.js';
 export { deliver, stringmatch, subscribe, unsubscribe, type PubSubState } from './pubsub.js';
 export { SentinelServer } from './adapters/sentinel-server.js';
 export type { SentinelServerOptions } from './adapters/sentinel-server.js';
-export { parseSentinelConfig, SentinelConfigError, type SentinelFileConfig } from './sentinel-config.js';
-export { applySavedState, rewriteSentinelConfig, sentinelStateLines } from './sentinel-flush.js';
+export { parseSentinelConfig, sentinelConfigOf, SentinelConfigError, type SentinelFileConfig, type SentinelMasterFileConfig } from './sentinel-config.js';
+export { applySavedState, rewriteSentinelConfig, sentinelStateLines, type FlushSource } from './sentinel-flush.js';
 export { flushSentinelConfigFile } from './adapters/config-file.js';

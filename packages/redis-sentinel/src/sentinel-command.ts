@@ -13,6 +13,7 @@
 import { reply, type RespValue } from '@protolab/resp';
 import { deliver as deliverTo, subscribe, unsubscribe, type PubSubState } from './pubsub.js';
 import type { SentinelNode } from './sentinel.js';
+import { Sentinel } from './sentinel-state.js';
 import { pendingScriptsRows } from './scripts.js';
 import { masterRow, sentinelInfoSection, sentinelRows, slaveRows, splitHostPort, type LinkView } from './sentinel-reply.js';
 
@@ -44,7 +45,8 @@ export interface SentinelProcessInfo {
 }
 
 export interface SentinelContext {
-  readonly core: SentinelNode;
+  /** One master's core, or a Sentinel monitoring several (sentinel-state.ts). */
+  readonly core: SentinelNode | Sentinel;
   readonly nowMs: number;
   readonly process: SentinelProcessInfo;
   readonly links?: LinkView;
@@ -132,7 +134,8 @@ export function sentinelDispatch(ctx: SentinelContext, c: SentinelClient, argv: 
     case 'ping':
       return [pingCommand(c, subscribed, args)];
     case 'role':
-      return [reply.array([reply.bulk('sentinel'), reply.array([reply.bulk(ctx.core.config.masterName)])])];
+      // sentinelRoleCommand: every monitored master's name.
+      return [reply.array([reply.bulk('sentinel'), reply.array(mastersOf(ctx.core).map((n) => reply.bulk(n.config.masterName)))])];
     case 'info':
       return [reply.bulk(sentinelInfoCommand(ctx, args))];
     case 'hello':
@@ -178,39 +181,44 @@ export function parseLongLong(s: string): number | undefined {
   return Number(v);
 }
 
-/** sentinelCommand, for the subcommands protolab implements (one master: the core's). */
+/** sentinel.masters in order: the Sentinel's masters, or the one node. */
+function mastersOf(core: SentinelNode | Sentinel): SentinelNode[] {
+  return core instanceof Sentinel ? [...core.masters.values()] : [core];
+}
+
+/** sentinelCommand, for the subcommands protolab implements; a name is looked up in sentinel.masters. */
 function sentinelCommand(ctx: SentinelContext, sub: string, args: readonly string[]): RespValue {
-  const n = ctx.core;
-  const known = args[0] === n.config.masterName;
+  const core = ctx.core;
+  const n = core instanceof Sentinel ? core.masters.get(args[0] ?? '') : args[0] === core.config.masterName ? core : undefined;
   const noSuchMaster = err('ERR No such master with that name');
   switch (sub) {
     case 'masters':
-      return reply.array([masterRow(n, ctx.nowMs, ctx.links)]);
+      return reply.array(mastersOf(core).map((m) => masterRow(m, ctx.nowMs, ctx.links)));
     case 'master':
-      return known ? masterRow(n, ctx.nowMs, ctx.links) : noSuchMaster;
+      return n !== undefined ? masterRow(n, ctx.nowMs, ctx.links) : noSuchMaster;
     case 'replicas':
     case 'slaves':
-      return known ? slaveRows(n, ctx.nowMs, ctx.links) : noSuchMaster;
+      return n !== undefined ? slaveRows(n, ctx.nowMs, ctx.links) : noSuchMaster;
     case 'sentinels':
-      return known ? sentinelRows(n, ctx.nowMs) : noSuchMaster;
+      return n !== undefined ? sentinelRows(n, ctx.nowMs) : noSuchMaster;
     case 'myid':
-      return reply.bulk(n.myid);
+      return reply.bulk(core.myid);
     case 'get-master-addr-by-name': {
-      if (!known) return reply.nullArray;
+      if (n === undefined) return reply.nullArray;
       const [ip, port] = splitHostPort(n.sentinelGetCurrentMasterAddress());
       return reply.array([reply.bulk(ip), reply.bulk(String(port))]);
     }
     case 'ckquorum':
-      return known ? ckquorum(n) : noSuchMaster;
+      return n !== undefined ? ckquorum(n) : noSuchMaster;
     case 'failover': {
-      if (!known) return noSuchMaster;
+      if (n === undefined) return noSuchMaster;
       const r = n.failover(ctx.nowMs);
       return r === 'OK' ? reply.ok : err(r.slice(1));
     }
     case 'is-master-down-by-addr':
       return isMasterDownByAddr(ctx, args);
     case 'pending-scripts':
-      return reply.array(pendingScriptsRows(n.scripts, ctx.nowMs).map((row) => reply.map(row.map(({ field, value }) => [reply.bulk(field), typeof value === 'string' ? reply.bulk(value) : reply.array(value.map((a) => reply.bulk(a)))] as const))));
+      return reply.array(pendingScriptsRows(core.scripts, ctx.nowMs).map((row) => reply.map(row.map(({ field, value }) => [reply.bulk(field), typeof value === 'string' ? reply.bulk(value) : reply.array(value.map((a) => reply.bulk(a)))] as const))));
     default:
       return notImplemented(`sentinel|${sub}`);
   }
@@ -240,7 +248,10 @@ function isMasterDownByAddr(ctx: SentinelContext, args: readonly string[]): Resp
   const port = parseLongLong(portText);
   const epoch = parseLongLong(epochText);
   if (port === undefined || epoch === undefined) return err('ERR value is not an integer or out of range');
-  const r = ctx.core.isMasterDownByAddr(`${ip}:${port}`, epoch, runid, ctx.nowMs);
+  const addr = `${ip}:${port}`;
+  // The master at that address (none: not down, no vote), as getSentinelRedisInstanceByAddrAndRunID finds it.
+  const n = ctx.core instanceof Sentinel ? ctx.core.masterByAddr(addr) : ctx.core;
+  const r = n?.isMasterDownByAddr(addr, epoch, runid, ctx.nowMs) ?? { down: false, leader: '*', leader_epoch: 0 };
   return reply.array([reply.integer(r.down ? 1 : 0), reply.bulk(r.leader), reply.integer(r.leader_epoch)]);
 }
 

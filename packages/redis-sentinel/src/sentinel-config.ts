@@ -3,17 +3,38 @@
  * server directives, sentinel.c sentinelHandleConfiguration for the `sentinel …` lines), for the
  * directives protolab's sentinel models: `port`, `bind`, `sentinel monitor`,
  * `sentinel down-after-milliseconds`, `sentinel failover-timeout`, `sentinel parallel-syncs`,
- * `sentinel myid`, `sentinel notification-script`, `sentinel client-reconfig-script`. Lines are split like sdssplitargs; errors are config.c's FATAL CONFIG FILE
+ * `sentinel myid`, `sentinel notification-script`, `sentinel client-reconfig-script`, for any
+ * number of masters (one `sentinel monitor` line each; the per-master lines name theirs). Lines are split like sdssplitargs; errors are config.c's FATAL CONFIG FILE
  * ERROR with the line number, the line and Redis's reason (the texts read from 7.0.15).
  * Pure: text in, a config or a typed error out.
  */
 import { splitArgs } from '@protolab/resp';
 import { SentinelError } from './errors.js';
-import type { SentinelSavedState } from './types.js';
+import type { SentinelConfig, SentinelSavedState } from './types.js';
 
+/** One `sentinel monitor` line and the per-master lines that name it. */
+export interface SentinelMasterFileConfig {
+  readonly masterName: string;
+  readonly masterIp: string;
+  readonly masterPort: number;
+  readonly quorum: number;
+  readonly downAfterMs: number;
+  readonly failoverTimeoutMs: number;
+  readonly parallelSyncs: number;
+  readonly notificationScript: string | undefined;
+  readonly clientReconfigScript: string | undefined;
+  /** This master's state lines; `currentEpoch` is the sentinel's one `current-epoch`. */
+  readonly saved: SentinelSavedState;
+}
+
+/**
+ * The whole file: `masters` in the order of their monitor lines (sentinel.masters); the master
+ * fields at the top level are the first master's (the single-master shape older callers read).
+ */
 export interface SentinelFileConfig {
   readonly port: number;
   readonly bind: readonly string[];
+  readonly masters: readonly SentinelMasterFileConfig[];
   readonly masterName: string;
   readonly masterIp: string;
   readonly masterPort: number;
@@ -51,17 +72,29 @@ export class SentinelConfigError extends SentinelError {
 const IGNORED = new Set(['dir', 'logfile', 'daemonize', 'pidfile', 'protected-mode', 'loglevel', 'supervised', 'user', 'latency-tracking-info-percentiles']);
 const IGNORED_SENTINEL = new Set(['resolve-hostnames', 'announce-hostnames', 'deny-scripts-reconfig']);
 
-interface Draft {
+/** sentinel.c preMonitorCfgName: the `sentinel` lines applied before any monitor line. */
+const PRE_MONITOR = new Set(['announce-ip', 'announce-port', 'deny-scripts-reconfig', 'sentinel-user', 'sentinel-pass', 'current-epoch', 'myid', 'resolve-hostnames', 'announce-hostnames']);
+
+interface MasterDraft {
+  name: string;
+  ip: string;
   port: number;
-  bind: string[];
-  monitor: { name: string; ip: string; port: number; quorum: number } | undefined;
+  quorum: number;
   downAfterMs: number;
   failoverTimeoutMs: number;
   parallelSyncs: number;
-  myid: string | undefined;
   notificationScript: string | undefined;
   clientReconfigScript: string | undefined;
-  saved: { currentEpoch: number; configEpoch: number; leaderEpoch: number; knownReplicas: string[]; knownSentinels: { addr: string; runid: string }[] };
+  saved: { configEpoch: number; leaderEpoch: number; knownReplicas: string[]; knownSentinels: { addr: string; runid: string }[] };
+}
+
+interface Draft {
+  port: number;
+  bind: string[];
+  /** sentinel.masters: createSentinelRedisInstance per monitor line, looked up by name (sentinelGetMasterByName). */
+  masters: Map<string, MasterDraft>;
+  myid: string | undefined;
+  currentEpoch: number;
 }
 
 /** C atoi: leading blanks, a sign, digits; anything else stops it (so "x" is 0). */
@@ -75,7 +108,8 @@ function atoi(s: string): number {
  * the default accepts any path, keeping the parser pure).
  */
 export function parseSentinelConfig(text: string, isExecutable: (path: string) => boolean = () => true): SentinelFileConfig {
-  const d: Draft = { port: 26379, bind: [], monitor: undefined, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, myid: undefined, notificationScript: undefined, clientReconfigScript: undefined, saved: { currentEpoch: 0, configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [] } };
+  const d: Draft = { port: 26379, bind: [], masters: new Map(), myid: undefined, currentEpoch: 0 };
+  const queued: Record<'pre' | 'monitor' | 'post', { line: number; raw: string; args: string[] }[]> = { pre: [], monitor: [], post: [] };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? '').trim();
@@ -86,12 +120,32 @@ export function parseSentinelConfig(text: string, isExecutable: (path: string) =
       throw new SentinelConfigError(i + 1, raw, reason);
     };
     if (words === undefined) return fail('Unbalanced quotes in configuration line');
+    // config.c queues `sentinel …` lines (queueSentinelConfig) and applies them after the file is read.
+    // A bare `sentinel` line is the mode switch main() looks for, accepted and otherwise ignored.
+    if ((words[0] ?? '').toLowerCase() === 'sentinel') {
+      if (words.length === 1) continue;
+      const kind = (words[1] ?? '').toLowerCase();
+      (kind === 'monitor' ? queued.monitor : PRE_MONITOR.has(kind) ? queued.pre : queued.post).push({ line: i + 1, raw, args: words.slice(1) });
+      continue;
+    }
     const reason = applyLine(d, words, isExecutable);
     if (reason !== undefined) fail(reason);
   }
-  if (d.monitor === undefined) throw new SentinelConfigError(lines.length, '', 'protolab-sentinel needs one `sentinel monitor <name> <ip> <port> <quorum>` line');
-  const m = d.monitor;
-  return { port: d.port, bind: d.bind, masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: d.downAfterMs, failoverTimeoutMs: d.failoverTimeoutMs, parallelSyncs: d.parallelSyncs, myid: d.myid, notificationScript: d.notificationScript, clientReconfigScript: d.clientReconfigScript, saved: d.saved };
+  // loadSentinelConfigFromQueue: the pre-monitor lines, then every monitor line, then the rest, so a
+  // per-master line may come before its master's monitor line.
+  for (const q of [queued.pre, queued.monitor, queued.post]) {
+    for (const e of q) {
+      const reason = sentinelLine(d, e.args, isExecutable);
+      if (reason !== undefined) throw new SentinelConfigError(e.line, e.raw, reason);
+    }
+  }
+  const masters = [...d.masters.values()].map((m): SentinelMasterFileConfig => ({
+    masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: m.downAfterMs, failoverTimeoutMs: m.failoverTimeoutMs, parallelSyncs: m.parallelSyncs,
+    notificationScript: m.notificationScript, clientReconfigScript: m.clientReconfigScript, saved: { currentEpoch: d.currentEpoch, ...m.saved },
+  }));
+  const first = masters[0];
+  if (first === undefined) throw new SentinelConfigError(lines.length, '', 'protolab-sentinel needs a `sentinel monitor <name> <ip> <port> <quorum>` line');
+  return { port: d.port, bind: d.bind, masters, ...first, myid: d.myid };
 }
 
 /** One line's words into the draft; Redis's reason when refused. */
@@ -121,11 +175,12 @@ function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: st
   const k = kind.toLowerCase();
   const unrecognized = 'Unrecognized sentinel configuration statement.';
   if ((k === 'notification-script' || k === 'client-reconfig-script') && rest.length === 2) {
-    if (d.monitor === undefined || d.monitor.name !== rest[0]) return 'No such master with specified name.';
+    const m = d.masters.get(rest[0] ?? '');
+    if (m === undefined) return 'No such master with specified name.';
     const path = rest[1] ?? '';
     if (!isExecutable(path)) return k === 'notification-script' ? 'Notification script seems non existing or non executable.' : 'Client reconfiguration script seems non existing or non executable.';
-    if (k === 'notification-script') d.notificationScript = path;
-    else d.clientReconfigScript = path;
+    if (k === 'notification-script') m.notificationScript = path;
+    else m.clientReconfigScript = path;
     return undefined;
   }
   if (k === 'monitor') {
@@ -133,8 +188,8 @@ function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: st
     const [mname = '', ip = '', port = '', quorumText = ''] = rest;
     const quorum = atoi(quorumText);
     if (quorum <= 0) return 'Quorum must be 1 or greater.';
-    if (d.monitor !== undefined) return d.monitor.name === mname ? 'Duplicate master name.' : "protolab's sentinel monitors one master.";
-    d.monitor = { name: mname, ip, port: atoi(port), quorum };
+    if (d.masters.has(mname)) return 'Duplicate master name.';
+    d.masters.set(mname, { name: mname, ip, port: atoi(port), quorum, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, notificationScript: undefined, clientReconfigScript: undefined, saved: { configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [] } });
     return undefined;
   }
   const saved = savedStateLine(d, k, rest);
@@ -148,15 +203,16 @@ function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: st
   if (IGNORED_SENTINEL.has(k)) return undefined;
   const timing = k === 'down-after-milliseconds' || k === 'failover-timeout' || k === 'parallel-syncs';
   if (!timing || rest.length !== 2) return unrecognized;
-  if (d.monitor === undefined || d.monitor.name !== rest[0]) return 'No such master with specified name.';
+  const m = d.masters.get(rest[0] ?? '');
+  if (m === undefined) return 'No such master with specified name.';
   const v = atoi(rest[1] ?? '');
   if (k === 'parallel-syncs') {
-    d.parallelSyncs = v;
+    m.parallelSyncs = v;
     return undefined;
   }
   if (v <= 0) return 'negative or zero time parameter.';
-  if (k === 'down-after-milliseconds') d.downAfterMs = v;
-  else d.failoverTimeoutMs = v;
+  if (k === 'down-after-milliseconds') m.downAfterMs = v;
+  else m.failoverTimeoutMs = v;
   return undefined;
 }
 
@@ -168,16 +224,27 @@ function savedStateLine(d: Draft, k: string, rest: readonly string[]): string | 
   const epoch = (t: string | undefined): number => Number(/^\d+/.exec(t ?? '')?.[0] ?? '0');
   if (k === 'current-epoch') {
     if (rest.length !== 1) return 'Unrecognized sentinel configuration statement.';
-    d.saved.currentEpoch = epoch(rest[0]);
+    d.currentEpoch = epoch(rest[0]);
     return undefined;
   }
   const arity = new Map([['config-epoch', [2]], ['leader-epoch', [2]], ['known-replica', [3]], ['known-slave', [3]], ['known-sentinel', [3, 4]]]).get(k);
   if (arity === undefined) return false;
   if (!arity.includes(rest.length)) return 'Unrecognized sentinel configuration statement.';
-  if (d.monitor === undefined || d.monitor.name !== rest[0]) return 'No such master with specified name.';
-  if (k === 'config-epoch') d.saved.configEpoch = epoch(rest[1]);
-  else if (k === 'leader-epoch') d.saved.leaderEpoch = epoch(rest[1]);
-  else if (k === 'known-sentinel') d.saved.knownSentinels.push({ addr: `${rest[1] ?? ''}:${atoi(rest[2] ?? '')}`, runid: rest[3] ?? '' });
-  else d.saved.knownReplicas.push(`${rest[1] ?? ''}:${atoi(rest[2] ?? '')}`);
+  const m = d.masters.get(rest[0] ?? '');
+  if (m === undefined) return 'No such master with specified name.';
+  if (k === 'config-epoch') m.saved.configEpoch = epoch(rest[1]);
+  else if (k === 'leader-epoch') m.saved.leaderEpoch = epoch(rest[1]);
+  else if (k === 'known-sentinel') m.saved.knownSentinels.push({ addr: `${rest[1] ?? ''}:${atoi(rest[2] ?? '')}`, runid: rest[3] ?? '' });
+  else m.saved.knownReplicas.push(`${rest[1] ?? ''}:${atoi(rest[2] ?? '')}`);
   return undefined;
+}
+
+/** One master of the file as the core's SentinelConfig (addresses as `ip:port`). */
+export function sentinelConfigOf(m: SentinelMasterFileConfig): SentinelConfig {
+  return {
+    masterName: m.masterName, masterAddr: `${m.masterIp}:${m.masterPort}`, quorum: m.quorum, downAfterMs: m.downAfterMs, failoverTimeoutMs: m.failoverTimeoutMs, parallelSyncs: m.parallelSyncs,
+    ...(m.notificationScript !== undefined ? { notificationScript: m.notificationScript } : {}),
+    ...(m.clientReconfigScript !== undefined ? { clientReconfigScript: m.clientReconfigScript } : {}),
+    saved: m.saved,
+  };
 }

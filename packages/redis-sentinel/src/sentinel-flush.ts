@@ -2,8 +2,8 @@
  * A sentinel's memory across restarts (redis/redis src/sentinel.c, 7.0): sentinelFlushConfig
  * rewrites the config file (config.c rewriteConfig with rewriteConfigSentinelOption) whenever the
  * state changes — the master's current address in its `sentinel monitor` line, `sentinel myid`,
- * `config-epoch`, `leader-epoch`, `current-epoch`, one `known-replica` per replica and one
- * `known-sentinel` per other sentinel — and sentinelHandleConfiguration reads those lines back, so
+ * and per master (a sentinel may monitor several: sentinel-state.ts) its `config-epoch`, `leader-epoch`,
+ * one `known-replica` per replica and one `known-sentinel` per other sentinel, then `current-epoch` — and sentinelHandleConfiguration reads those lines back, so
  * a sentinel restarted after a fail-over follows the promoted master at once, with its epochs.
  *
  * Pure text in, text out: the adapter (bin/protolab-sentinel.ts via adapters/config-file.ts) reads
@@ -31,33 +31,47 @@ export function applySavedState(n: SentinelNode, saved: SentinelSavedState): voi
   }
 }
 
-/** rewriteConfigSentinelOption's state lines for this sentinel's one master, in 7.0.15's order. */
-export function sentinelStateLines(n: SentinelNode): string[] {
-  const name = n.config.masterName;
-  const lines = [`sentinel myid ${n.myid}`, `sentinel config-epoch ${name} ${n.master.config_epoch}`, `sentinel leader-epoch ${name} ${n.vote.leader_epoch}`, `sentinel current-epoch ${n.vote.current_epoch}`];
-  for (const addr of n.slaves.keys()) lines.push(`sentinel known-replica ${name} ${splitHostPort(addr).join(' ')}`);
-  for (const [addr, s] of n.sentinels) lines.push(`sentinel known-sentinel ${name} ${splitHostPort(addr).join(' ')} ${s.runid}`);
+/** What sentinelFlushConfig writes from: one master's node, or a Sentinel with several (sentinel-state.ts). */
+export type FlushSource = SentinelNode | { readonly myid: string; readonly current_epoch: number; readonly masters: ReadonlyMap<string, SentinelNode> };
+
+function mastersOf(src: FlushSource): SentinelNode[] {
+  return 'masters' in src ? [...src.masters.values()] : [src];
+}
+
+/**
+ * rewriteConfigSentinelOption's state lines in its order (7.0): myid; for each master its
+ * config-epoch, leader-epoch, known-replica and known-sentinel lines; then the one current-epoch.
+ */
+export function sentinelStateLines(src: FlushSource): string[] {
+  const lines = [`sentinel myid ${src.myid}`];
+  for (const n of mastersOf(src)) {
+    const name = n.config.masterName;
+    lines.push(`sentinel config-epoch ${name} ${n.master.config_epoch}`, `sentinel leader-epoch ${name} ${n.vote.leader_epoch}`);
+    for (const addr of n.slaves.keys()) lines.push(`sentinel known-replica ${name} ${splitHostPort(addr).join(' ')}`);
+    for (const [addr, s] of n.sentinels) lines.push(`sentinel known-sentinel ${name} ${splitHostPort(addr).join(' ')} ${s.runid}`);
+  }
+  lines.push(`sentinel current-epoch ${'masters' in src ? src.current_epoch : src.vote.current_epoch}`);
   return lines;
 }
 
 /**
  * The config file after sentinelFlushConfig: every line of `original` kept in place except the
- * state lines (dropped and written anew after the marker) and our master's `sentinel monitor` line
- * (its current address: after a fail-over, the promoted replica's).
+ * state lines (dropped and written anew after the marker) and each master's `sentinel monitor`
+ * line (its current address: after a fail-over, the promoted replica's).
  */
-export function rewriteSentinelConfig(original: string, n: SentinelNode): string {
-  const name = n.config.masterName;
-  const [ip, port] = splitHostPort(n.master.addr);
+export function rewriteSentinelConfig(original: string, src: FlushSource): string {
+  const byName = new Map(mastersOf(src).map((n) => [n.config.masterName, n]));
   const kept: string[] = [];
   for (const line of original.split('\n')) {
     const words = line.trim().split(/\s+/);
     const isSentinel = words[0]?.toLowerCase() === 'sentinel';
     const directive = words[1]?.toLowerCase() ?? '';
     if (isSentinel && STATE.has(directive)) continue;
-    if (isSentinel && directive === 'monitor' && words[2] === name) kept.push(`sentinel monitor ${name} ${ip} ${port} ${n.config.quorum}`);
+    const n = isSentinel && directive === 'monitor' ? byName.get(words[2] ?? '') : undefined;
+    if (n !== undefined) kept.push(`sentinel monitor ${n.config.masterName} ${splitHostPort(n.master.addr).join(' ')} ${n.config.quorum}`);
     else kept.push(line);
   }
   while (kept.length > 0 && kept[kept.length - 1]?.trim() === '') kept.pop();
   if (!kept.includes(MARKER)) kept.push('', MARKER);
-  return `${[...kept, ...sentinelStateLines(n)].join('\n')}\n`;
+  return `${[...kept, ...sentinelStateLines(src)].join('\n')}\n`;
 }

@@ -11,6 +11,7 @@
  */
 import { reply, type RespValue } from '@protolab/resp';
 import type { SentinelNode, SlaveInstance, OtherSentinel } from './sentinel.js';
+import type { Sentinel } from './sentinel-state.js';
 import type { FailoverState } from './types.js';
 import { tiltSinceSeconds } from './tilt.js';
 
@@ -123,19 +124,22 @@ export function sentinelRows(n: SentinelNode, nowMs: number): RespValue {
   return reply.array([...n.sentinels].map(([addr, s]) => sentinelRow(n, addr, s, nowMs)));
 }
 
-/** sentinelInfoCommand's `# Sentinel` section (TILT: tilt.ts; scripts: scripts.ts). */
-export function sentinelInfoSection(n: SentinelNode, nowMs: number): string {
-  const m = n.master;
-  const status = m.o_down ? 'odown' : m.s_down_since_time !== undefined ? 'sdown' : 'ok';
+/** sentinelInfoCommand's `# Sentinel` section (TILT: tilt.ts; scripts: scripts.ts): one `masterN:` line per master. */
+export function sentinelInfoSection(core: SentinelNode | Sentinel, nowMs: number): string {
+  const masters = 'masters' in core ? [...core.masters.values()] : [core];
   return [
     '# Sentinel',
-    'sentinel_masters:1',
-    `sentinel_tilt:${n.tilt.tilt ? 1 : 0}`,
-    `sentinel_tilt_since_seconds:${tiltSinceSeconds(n.tilt, nowMs)}`,
-    `sentinel_running_scripts:${n.scripts.running_scripts}`,
-    `sentinel_scripts_queue_length:${n.scripts.queue.length}`,
+    `sentinel_masters:${masters.length}`,
+    `sentinel_tilt:${core.tilt.tilt ? 1 : 0}`,
+    `sentinel_tilt_since_seconds:${tiltSinceSeconds(core.tilt, nowMs)}`,
+    `sentinel_running_scripts:${core.scripts.running_scripts}`,
+    `sentinel_scripts_queue_length:${core.scripts.queue.length}`,
     'sentinel_simulate_failure_flags:0',
-    `master0:name=${n.config.masterName},status=${status},address=${m.addr},slaves=${n.slaves.size},sentinels=${n.sentinels.size + 1}`,
+    ...masters.map((n, i) => {
+      const m = n.master;
+      const status = m.o_down ? 'odown' : m.s_down_since_time !== undefined ? 'sdown' : 'ok';
+      return `master${i}:name=${n.config.masterName},status=${status},address=${m.addr},slaves=${n.slaves.size},sentinels=${n.sentinels.size + 1}`;
+    }),
     '',
   ].join('\r\n');
 }

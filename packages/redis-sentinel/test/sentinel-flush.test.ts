@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseSentinelConfig, rewriteSentinelConfig, SentinelNode, type SentinelConfig } from '../src/index.js';
+import { parseSentinelConfig, rewriteSentinelConfig, Sentinel, sentinelConfigOf, SentinelNode, type SentinelConfig } from '../src/index.js';
 
 /**
  * sentinel.c sentinelFlushConfig / sentinelHandleConfiguration (7.0): what a sentinel writes into
@@ -53,6 +53,30 @@ describe('sentinel.c sentinelFlushConfig, read back by sentinelHandleConfigurati
     expect([...restarted.slaves.keys()]).toEqual(['10.0.0.1:6379']);
     restarted.tick(1_765_000_000_000); // a wall-clock first tick: the known replica is not SDOWN at once
     expect(restarted.slaves.get('10.0.0.1:6379')?.s_down_since_time).toBeUndefined();
+  });
+
+  test('several masters: each monitor line keeps its place with its master\'s address, each master\'s state lines come back to it, and the one current-epoch to all', () => {
+    fc.assert(
+      fc.property(addr, addr, fc.nat(1000), fc.nat(1000), fc.nat(1000), fc.uniqueArray(addr, { maxLength: 3 }), (a, b, cur, cfgB, leadA, replicasB) => {
+        const known = replicasB.filter((r) => r !== b);
+        const s = new Sentinel('10.9.9.9:26379', 'e'.repeat(40), [
+          { masterName: 'alpha', masterAddr: a, quorum: 2, downAfterMs: 5000, failoverTimeoutMs: 60_000, saved: { currentEpoch: cur, configEpoch: 0, leaderEpoch: leadA, knownReplicas: [], knownSentinels: [] } },
+          { masterName: 'beta', masterAddr: b, quorum: 1, downAfterMs: 30_000, failoverTimeoutMs: 180_000, saved: { currentEpoch: cur, configEpoch: cfgB, leaderEpoch: 0, knownReplicas: known, knownSentinels: [] } },
+        ], () => 0);
+        const original = 'port 26379\nsentinel monitor alpha 10.0.0.1 6379 2\nsentinel down-after-milliseconds alpha 5000\nsentinel monitor beta 10.0.0.2 6379 1\n';
+        const text = rewriteSentinelConfig(original, s);
+        expect(text.split('\n').slice(0, 4)).toEqual(['port 26379', `sentinel monitor alpha ${a.replace(':', ' ')} 2`, 'sentinel down-after-milliseconds alpha 5000', `sentinel monitor beta ${b.replace(':', ' ')} 1`]);
+        expect(text.trimEnd().split('\n').at(-1)).toBe(`sentinel current-epoch ${cur}`);
+        const back = parseSentinelConfig(text);
+        expect(back.masters.map((m) => m.saved)).toEqual([
+          { currentEpoch: cur, configEpoch: 0, leaderEpoch: leadA, knownReplicas: [], knownSentinels: [] },
+          { currentEpoch: cur, configEpoch: cfgB, leaderEpoch: 0, knownReplicas: known, knownSentinels: [] },
+        ]);
+        const again = new Sentinel('10.9.9.9:26379', 'e'.repeat(40), back.masters.map(sentinelConfigOf), () => 0);
+        expect(again.current_epoch).toBe(cur);
+        expect(rewriteSentinelConfig(text, again)).toBe(text);
+      }),
+    );
   });
 
   test('the state lines need their master: known-replica for an unknown name is refused as 7.0.15 refuses it', () => {

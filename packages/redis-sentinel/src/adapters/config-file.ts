@@ -6,11 +6,10 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { SentinelNode } from '../sentinel.js';
-import { rewriteSentinelConfig } from '../sentinel-flush.js';
+import { rewriteSentinelConfig, type FlushSource } from '../sentinel-flush.js';
 
 /** Returns 'saved', 'unchanged', or the error text Redis would log ("WARNING: Sentinel was not able to save…"). */
-export function flushSentinelConfigFile(path: string, core: SentinelNode): 'saved' | 'unchanged' | { error: string } {
+export function flushSentinelConfigFile(path: string, core: FlushSource): 'saved' | 'unchanged' | { error: string } {
   try {
     const before = readFileSync(path, 'utf8');
     const after = rewriteSentinelConfig(before, core);

@@ -1,12 +1,14 @@
 /**
- * A protolab Sentinel watching real Redis servers over TCP: the sans-I/O `SentinelNode` driven by
+ * A protolab Sentinel watching real Redis servers over TCP: the sans-I/O `Sentinel` (one or more
+ * masters, each a `SentinelNode`; sentinel-state.ts) driven by
  * the wall clock, its messages turned into the commands sentinel.c sends (PING, INFO, SUBSCRIBE
  * and PUBLISH on `__sentinel__:hello`, and for a promotion / reconfiguration the
  * MULTI · REPLICAOF · CONFIG REWRITE · CLIENT KILL TYPE normal · EXEC transaction of
  * sentinelSendSlaveOf), and the replies turned back into PONG / INFO / HELLO messages.
  *
- * Instances are named by their address `host:port`, as the core's addresses are. Two links per
- * instance, as sentinel.c's instanceLink: commands, and a Pub/Sub connection for hellos. A link
+ * Instances are named by their address `host:port`, as the core's addresses are. Links are kept per
+ * address and shared by every master that knows the address (a sentinel watching two masters
+ * PINGs a fellow sentinel once per timer run). Two links per instance, as sentinel.c's instanceLink: commands, and a Pub/Sub connection for hellos. A link
  * that cannot connect or fails a call simply does not answer: the core's down-after-milliseconds
  * turns that into +sdown, as for Redis. Sentinel-to-sentinel messages (is-master-down-by-addr) go
  * between the RealSentinel objects of one `group` in this process, not over TCP (documented in the
@@ -15,7 +17,8 @@
 import { RespClient, type RespValue } from '@protolab/resp';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { SentinelNode } from '../sentinel.js';
+import type { SentinelNode } from '../sentinel.js';
+import { Sentinel } from '../sentinel-state.js';
 import type { Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from '../types.js';
 import { parseInfoReplication } from './info.js';
 
@@ -23,7 +26,10 @@ import { parseInfoReplication } from './info.js';
 export const SENTINEL_HELLO_CHANNEL = '__sentinel__:hello';
 
 export interface RealSentinelOptions {
+  /** The master to monitor (the first, when `configs` names more). */
   readonly config: SentinelConfig;
+  /** Further masters (`sentinel monitor` lines after the first), monitored by the same sentinel. */
+  readonly moreConfigs?: readonly SentinelConfig[];
   /** The sentinel's run id (40 hex characters) and the address it announces in hellos. */
   readonly myid: string;
   readonly announce: string;
@@ -42,20 +48,26 @@ interface Link {
 const text = (v: RespValue): string => (v.type === 'bulk' || v.type === 'verbatim' ? Buffer.from(v.value).toString('utf8') : v.type === 'simple' || v.type === 'error' ? v.value : '');
 
 export class RealSentinel {
+  /** Every master this sentinel monitors, with the shared epoch, TILT and scripts (sentinel-state.ts). */
+  readonly sentinel: Sentinel;
+  /** The first master's core (the single-master view older callers use). */
   readonly core: SentinelNode;
   private readonly links = new Map<string, Link>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly group: Map<string, RealSentinel>;
 
   constructor(private readonly options: RealSentinelOptions) {
-    this.core = new SentinelNode(options.announce, options.myid, options.config, (n) => Math.floor(Math.random() * n));
+    this.sentinel = new Sentinel(options.announce, options.myid, [options.config, ...(options.moreConfigs ?? [])], (n) => Math.floor(Math.random() * n));
+    const first = this.sentinel.masters.get(options.config.masterName);
+    if (first === undefined) throw new Error('unreachable: the first master is always created');
+    this.core = first;
     this.group = options.group ?? new Map<string, RealSentinel>();
     this.group.set(options.announce, this);
   }
 
   /** sentinelIsRunning: the `+monitor` events, then the timer (sentinelTimer) every tickMs (100). */
   start(): void {
-    this.core.sentinelGenerateInitialMonitorEvents();
+    this.sentinel.sentinelGenerateInitialMonitorEvents();
     this.timer = setInterval(() => { this.tick(); }, this.options.tickMs ?? 100);
     this.tick();
   }
@@ -69,9 +81,11 @@ export class RealSentinel {
     await Promise.all(closing);
   }
 
-  /** SENTINEL FAILOVER <master> */
-  failover(): string {
-    const r = this.core.failover(Date.now());
+  /** SENTINEL FAILOVER <master> (the first master when no name is given). */
+  failover(masterName?: string): string {
+    const n = masterName === undefined ? this.core : this.sentinel.masters.get(masterName);
+    if (n === undefined) return '-ERR No such master with that name';
+    const r = n.failover(Date.now());
     this.tick();
     return r;
   }
@@ -93,7 +107,7 @@ export class RealSentinel {
   }
 
   private tick(): void {
-    this.emit(this.core.tick(Date.now()));
+    this.emit(this.sentinel.tick(Date.now()));
     this.runScripts();
   }
 
@@ -104,7 +118,7 @@ export class RealSentinel {
    * exit status 2, as Redis's forked child exits 2 when execve fails.
    */
   private runScripts(): void {
-    const scripts = this.core.scripts;
+    const scripts = this.sentinel.scripts;
     if (scripts.queue.length === 0) return;
     for (const job of scripts.timedOut(Date.now())) {
       if (job.pid > 0) {
@@ -128,7 +142,7 @@ export class RealSentinel {
   }
 
   private deliver(from: string, msg: SentinelMsg): void {
-    this.emit(this.core.onMessage(from, msg, Date.now()));
+    this.emit(this.sentinel.onMessage(from, msg, Date.now()));
   }
 
   private emit(outs: readonly SentinelOutput[]): void {
@@ -216,7 +230,8 @@ export class RealSentinel {
         const [ip, port] = splitAddr(msg.addr);
         void call('SENTINEL', 'is-master-down-by-addr', ip, String(port), String(msg.current_epoch), msg.runid).then((r) => {
           const reply = parseIsMasterDownReply(r);
-          if (reply !== undefined) this.deliver(addr, reply);
+          // The reply does not say which master it is about; we know which one we asked about.
+          if (reply !== undefined) this.deliver(addr, { ...reply, addr: msg.addr });
         }, noop);
         return;
       }

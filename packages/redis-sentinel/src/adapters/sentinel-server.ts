@@ -12,6 +12,7 @@ import { encodeMany, RespProtocolError, RespRequestParser, type RespValue } from
 import { deliverEvent, newSentinelClient, sentinelDispatch, type SentinelClient, type SentinelContext, type SentinelProcessInfo } from '../sentinel-command.js';
 import { sentinelEventMessage } from '../sentinel-reply.js';
 import type { RealSentinel } from './real-sentinel.js';
+import type { SentinelNode } from '../sentinel.js';
 
 export interface SentinelServerOptions {
   /** TCP port (0: any free port; the default 26379 is sentinel's). */
@@ -60,9 +61,9 @@ export class SentinelServer {
       config_file: configFile,
       connected_clients: () => this.conns.size,
     };
-    sentinel.core.onEvent = (text) => {
-      this.publish(text);
-    };
+    // sentinelEvent: each master's events, and the sentinel's own (+tilt, -script-error, …).
+    for (const n of sentinel.sentinel.masters.values()) n.onEvent = (text) => { this.publish(n, text); };
+    sentinel.sentinel.onEvent = (text) => { this.publish(sentinel.core, text); };
   }
 
   /** Listens (on 127.0.0.1 unless `host` says otherwise) and serves until close(). */
@@ -85,7 +86,8 @@ export class SentinelServer {
   }
 
   async close(): Promise<void> {
-    this.sentinel.core.onEvent = undefined;
+    for (const n of this.sentinel.sentinel.masters.values()) n.onEvent = undefined;
+    this.sentinel.sentinel.onEvent = undefined;
     for (const c of this.conns) c.socket.destroy();
     this.conns.clear();
     await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
@@ -94,7 +96,7 @@ export class SentinelServer {
   private context(): SentinelContext {
     const sentinel = this.sentinel;
     return {
-      core: sentinel.core,
+      core: sentinel.sentinel,
       nowMs: Date.now(),
       process: this.process,
       links: { disconnected: (addr) => sentinel.linkDisconnected(addr) },
@@ -135,8 +137,8 @@ export class SentinelServer {
   }
 
   /** sentinelEvent → PUBLISH on the event's channel to every subscribed client. */
-  private publish(text: string): void {
-    const { channel, message } = sentinelEventMessage(this.sentinel.core, text);
+  private publish(n: SentinelNode, text: string): void {
+    const { channel, message } = sentinelEventMessage(n, text);
     this.log?.(channel, message);
     for (const conn of this.conns) {
       const out = deliverEvent(conn.client, channel, message);

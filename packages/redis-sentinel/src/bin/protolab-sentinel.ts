@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * protolab-sentinel: `protolab-sentinel <sentinel.conf>`, as `redis-sentinel <sentinel.conf>`: one
- * master monitored (RealSentinel) and the SENTINEL command server on `port` (default 26379) and
+ * protolab-sentinel: `protolab-sentinel <sentinel.conf>`, as `redis-sentinel <sentinel.conf>`: every
+ * master of the file monitored (RealSentinel over a Sentinel) and the SENTINEL command server on `port` (default 26379) and
  * the first `bind` address (default 127.0.0.1). Events are logged as sentinel.c logs them
  * (`+sdown master mymaster 127.0.0.1 6379`). A bad line ends the process with config.c's FATAL
  * CONFIG FILE ERROR and exit status 1. The sentinel announces `<bind>:<port>` in its hellos. After
@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { RealSentinel } from '../adapters/real-sentinel.js';
 import { SentinelServer } from '../adapters/sentinel-server.js';
-import { parseSentinelConfig, SentinelConfigError } from '../sentinel-config.js';
+import { parseSentinelConfig, sentinelConfigOf, SentinelConfigError } from '../sentinel-config.js';
 import { sentinelEventLevel } from '../scripts.js';
 import { flushSentinelConfigFile } from '../adapters/config-file.js';
 
@@ -39,15 +39,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const host = config.bind[0] ?? '127.0.0.1';
   const flush = (): void => {
-    const r = flushSentinelConfigFile(file, sentinel.core);
+    const r = flushSentinelConfigFile(file, sentinel.sentinel);
     if (r === 'saved') process.stdout.write(`${new Date().toISOString()} * Sentinel new configuration saved on disk\n`);
     else if (r !== 'unchanged') process.stdout.write(`${new Date().toISOString()} # WARNING: Sentinel was not able to save the new configuration on disk!!!: ${r.error}\n`);
   };
+  // Every `sentinel monitor` line, in the file's order (sentinel.masters).
+  const [first, ...more] = config.masters.map(sentinelConfigOf);
+  if (first === undefined) throw new Error('unreachable: parseSentinelConfig refuses a file with no master');
   const sentinel = new RealSentinel({
-    config: { masterName: config.masterName, masterAddr: `${config.masterIp}:${config.masterPort}`, quorum: config.quorum, downAfterMs: config.downAfterMs, failoverTimeoutMs: config.failoverTimeoutMs, parallelSyncs: config.parallelSyncs,
-      ...(config.notificationScript !== undefined ? { notificationScript: config.notificationScript } : {}),
-      ...(config.clientReconfigScript !== undefined ? { clientReconfigScript: config.clientReconfigScript } : {}),
-      saved: config.saved },
+    config: first,
+    moreConfigs: more,
     myid: config.myid ?? randomBytes(20).toString('hex'),
     announce: `${host}:${config.port}`,
   });
