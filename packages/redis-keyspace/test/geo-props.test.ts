@@ -7,6 +7,7 @@ import { fixedExact, humanLongDouble, longLongOf, uint64Of } from '../src/geo-fo
 import { deinterleave64, interleave64 } from '../src/geohash.js';
 import { pqsort } from '../src/pqsort.js';
 import { crAsin, crCos, crSin } from '../src/geo-libm.js';
+import { ZsetVal } from '../src/values.js';
 
 /** geo.tcl geo_distance, in the test's own words. */
 function geoDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
@@ -153,6 +154,27 @@ describe('geo.tcl regression vectors and "GEOSEARCH box edges fuzzy test"', () =
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('geo.c membersOfAllNeighbors cost', () => {
+  it('a 50 km GEOSEARCH among 20 000 points spread over the globe walks only the score ranges of its ≤ 9 cells (under 1000 sorted-set steps), not the set', () => {
+    const { ks, run } = clocked();
+    let seed = 7;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const args: string[] = [];
+    for (let j = 0; j < 20000; j++) args.push(String(-180 + rnd() * 359.9999), String(-80 + rnd() * 160), `place:${j}`);
+    run('GEOADD', 'pts', ...args);
+    const db = ks.core.dbs[0];
+    const slot = db?.dict.get('pts');
+    const z = slot === undefined ? undefined : db?.valOf[slot];
+    if (!(z instanceof ZsetVal)) throw new Error('pts is not a sorted set');
+    const before = z.zsl.visits;
+    run('GEOSEARCH', 'pts', 'FROMLONLAT', '10', '20', 'BYRADIUS', '50', 'km', 'WITHDIST');
+    expect(z.zsl.visits - before).toBeLessThan(1000);
   });
 });
 
