@@ -199,6 +199,28 @@ describePeer('redis-server', 'HyperLogLog: keyspace vs redis-server 7.0.15, repl
     }
   });
 
+  it('random sequences of PFADD / PFCOUNT / PFMERGE / PFDEBUG / SETRANGE over four keys and two sparse limits: the same replies, and GET after every write', async () => {
+    const KEYS = ['k1', 'k2', 'k3', 'k4'];
+    for (const maxBytes of [3000, 200]) {
+      await fresh(maxBytes);
+      const p = new Prng(Number(process.env['HLL_SEED'] ?? 9) + maxBytes);
+      const k = (): string => p.pick(KEYS);
+      for (let i = 0; i < Number(process.env['HLL_ROUNDS'] ?? 700); i++) {
+        const argv = p.pick([
+          () => ['PFADD', k(), ...Array.from({ length: p.int(0, p.chance(0.1) ? 300 : 6) }, () => `${p.int(0, 5000)}`)],
+          () => ['PFADD', k(), ...Array.from({ length: p.int(1, 4) }, () => `${p.int(0, 50)}`)],
+          () => ['PFCOUNT', k(), ...(p.chance(0.3) ? [k()] : [])],
+          () => ['PFMERGE', k(), ...Array.from({ length: p.int(0, 3) }, k)],
+          () => ['PFDEBUG', p.pick(['TODENSE', 'ENCODING', 'DECODE']), k()],
+          () => ['SETRANGE', k(), String(p.int(0, 40)), String.fromCharCode(p.int(0, 256))],
+          () => ['DEL', k()],
+        ])();
+        await same(argv, `max ${maxBytes} #${i}`);
+        if (argv[0] !== 'PFCOUNT' || argv.length === 2) await same(['GET', argv[1] ?? ''], `max ${maxBytes} #${i} after ${argv[0] ?? ''}`);
+      }
+    }
+  });
+
   it('fuzz (hyperloglog.tcl "Fuzzing dense/sparse encoding"): random byte corruptions get the same replies and leave the same bytes', async () => {
     await fresh();
     const p = new Prng(Number(process.env['HLL_SEED'] ?? 20240601));
