@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { Sentinel, SentinelError, type InfoReply, type SentinelConfig, type SentinelOutput } from '../src/index.js';
+import { encode } from '@protolab/resp';
+import { newSentinelClient, Sentinel, sentinelDispatch, SentinelError, type InfoReply, type SentinelConfig, type SentinelContext, type SentinelOutput } from '../src/index.js';
 
 /** A tiny deployment of instances answering the sentinel at once: PING, INFO, REPLICAOF. */
 interface Instance { alive: boolean; role: 'master' | 'slave'; master_host: string | undefined; runid: string; offset: number }
@@ -166,5 +167,24 @@ describe('one sentinel, several masters (sentinel.c struct sentinelState, sentin
 
   test('a second master of the same name is refused, as sentinel.c refuses it', () => {
     expect(() => new Sentinel('me:1', 'f'.repeat(40), [cfg('alpha', 'a:1'), cfg('alpha', 'b:1')], () => 0)).toThrow(SentinelError);
+  });
+
+  test('the command layer over two masters: SENTINEL masters lists both, names are looked up, INFO has one masterN line each, ROLE names both (replies as redis-sentinel 7.0.15 wrote them)', () => {
+    const { s, d } = twoMasters(3);
+    run(s, d, 0, 1500);
+    const ctx: SentinelContext = { core: s, nowMs: 1500, process: { run_id: 'c'.repeat(40), tcp_port: 26400, process_id: 1, started_ms: 0, os: 'Linux', executable: '', config_file: '', connected_clients: () => 1 } };
+    const call = (...argv: string[]): string => sentinelDispatch(ctx, newSentinelClient(1), argv).map((r) => Buffer.from(encode(r)).toString('latin1')).join('');
+    const masters = call('SENTINEL', 'masters');
+    expect(masters.startsWith('*2\r\n*40\r\n$4\r\nname\r\n$5\r\nalpha\r\n')).toBe(true);
+    expect(masters).toContain('$4\r\nname\r\n$4\r\nbeta\r\n');
+    expect(call('SENTINEL', 'get-master-addr-by-name', 'beta')).toBe('*2\r\n$1\r\nb\r\n$1\r\n1\r\n');
+    expect(call('SENTINEL', 'get-master-addr-by-name', 'gamma')).toBe('*-1\r\n');
+    expect(call('SENTINEL', 'replicas', 'gamma')).toBe('-ERR No such master with that name\r\n');
+    expect(call('SENTINEL', 'is-master-down-by-addr', 'z', '9', '0', '*')).toBe('*3\r\n:0\r\n$1\r\n*\r\n:0\r\n');
+    expect(call('ROLE')).toBe('*2\r\n$8\r\nsentinel\r\n*2\r\n$5\r\nalpha\r\n$4\r\nbeta\r\n');
+    const info = call('INFO', 'sentinel');
+    expect(info).toContain('sentinel_masters:2\r\n');
+    expect(info).toContain('master0:name=alpha,status=ok,address=a:1,slaves=1,sentinels=1\r\nmaster1:name=beta,status=ok,address=b:1,slaves=1,sentinels=1\r\n');
+    expect(call('SENTINEL', 'myid')).toBe(`$40\r\n${'f'.repeat(40)}\r\n`);
   });
 });
