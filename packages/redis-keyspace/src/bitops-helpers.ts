@@ -20,7 +20,7 @@ import { RawStr, strOf } from './values.js';
 import { VALUE_ASCII } from './db.js';
 import type { Ctx, RObj } from './server.js';
 import { arg, isReply, lookupTypedWrite } from './server.js';
-import { PROTO_MAX_BULK_LEN } from './t_string_range.js';
+import { PROTO_MAX_BULK_LEN, STRING_MAX_BYTES } from './t_string_range.js';
 import { KeyspaceError } from './types.js';
 
 /** Bytes scanned by redisPopcount / redisBitpos since start (the complexity tests read it). */
@@ -263,6 +263,9 @@ export function dbUnshareStringValue(c: Ctx, o: RObj<StrVal>): RawStr {
  */
 export function lookupStringForBitCommand(c: Ctx, maxbit: number): { raw: RawStr; dirty: boolean } | RespValue {
   const byte = Math.floor(maxbit / 8);
+  // Ours, not Redis's: a string may not grow past V8's longest string (STRING_MAX_BYTES, 24 bytes
+  // under 512 MB), so such a write gets the offset error before anything changes; reads keep 512 MB.
+  if (byte >= STRING_MAX_BYTES) return err(E_BIT_OFFSET);
   const key = arg(c, 1);
   const o = lookupTypedWrite(c, key, 'string');
   if (o !== undefined && isReply(o)) return o;

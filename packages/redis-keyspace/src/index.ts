@@ -34,6 +34,7 @@ export type { Token as GlobToken } from './glob.js';
 export { executeFromMaster } from './replica.js';
 // The command table and COMMAND's proc, for a server that adds rows for the commands it answers itself.
 export { COMMANDS } from './commands.js';
+export { PROTO_MAX_BULK_LEN, STRING_MAX_BYTES } from './t_string_range.js';
 export { cmd } from './server.js';
 export type { CommandSpec, CommandFlag, CommandGroup } from './server.js';
 export { commandProc } from './command-command.js';

@@ -12,6 +12,14 @@ import { arg, cmd, isReply, isType, lookupKeyRead, lookupKeyReadOrReply, lookupT
 
 /** server.proto_max_bulk_len default (512 MB): t_string.c checkStringLength's limit. */
 export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
+/**
+ * The longest string value this keyspace holds: V8's String::kMaxLength on 64-bit (2^29 - 24
+ * characters), 24 bytes under proto-max-bulk-len. Values are JavaScript binary strings, so a longer
+ * one could not be read back (GET would throw). APPEND and SETRANGE refuse to pass it with Redis's
+ * proto-max-bulk-len error, and a bit offset (SETBIT, BITFIELD) is refused from 8 bytes before it;
+ * Redis would accept the last 24-32 bytes. README "Approximations".
+ */
+export const STRING_MAX_BYTES = Math.min(PROTO_MAX_BULK_LEN, 0x1fffffe8);
 const E_TOO_BIG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
 const EMPTY_BULK = bulk('');
 
@@ -34,7 +42,7 @@ function appendCommand(c: Ctx): RespValue {
     db.add(key, tail); // new key: tryObjectEncoding, so int/embstr/raw by content
     total = tail.length;
   } else {
-    if (o.val.length + tail.length > PROTO_MAX_BULK_LEN) return err(E_TOO_BIG);
+    if (o.val.length + tail.length > STRING_MAX_BYTES) return err(E_TOO_BIG);
     const raw = unshare(c, o);
     raw.append(tail);
     db.noteStringBytes(tail);
@@ -62,7 +70,7 @@ function setrangeCommand(c: Ctx): RespValue {
   if (o !== undefined && isReply(o)) return o;
   if (o === undefined) {
     if (value.length === 0) return int(0);
-    if (off + BigInt(value.length) > BigInt(PROTO_MAX_BULK_LEN)) return err(E_TOO_BIG);
+    if (off + BigInt(value.length) > BigInt(STRING_MAX_BYTES)) return err(E_TOO_BIG);
     const raw = new RawStr('');
     raw.write(Number(off), value);
     db.add(key, raw);
@@ -71,7 +79,7 @@ function setrangeCommand(c: Ctx): RespValue {
     return int(raw.length);
   }
   if (value.length === 0) return int(o.val.length);
-  if (off + BigInt(value.length) > BigInt(PROTO_MAX_BULK_LEN)) return err(E_TOO_BIG);
+  if (off + BigInt(value.length) > BigInt(STRING_MAX_BYTES)) return err(E_TOO_BIG);
   const raw = unshare(c, o);
   raw.write(Number(off), value);
   db.noteStringBytes(value);

@@ -20,7 +20,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
-import { COMMANDS } from '@protolab/redis-keyspace';
+import { COMMANDS, STRING_MAX_BYTES } from '@protolab/redis-keyspace';
 import { ServerKeyspace } from './server-keyspace.js';
 import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
 import type { Client } from './client.js';
@@ -205,7 +205,8 @@ export class RedisServer {
       this.stats.rejectedConnections++;
       return [{ type: 'write', id: connId, bytes: encode(err('ERR max number of clients reached')) }, { type: 'close', id: connId }];
     }
-    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), this.config.number('proto-max-bulk-len'), info));
+    // A bulk longer than the keyspace can hold as a string is refused as over proto-max-bulk-len (STRING_MAX_BYTES).
+    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), Math.min(this.config.number('proto-max-bulk-len'), STRING_MAX_BYTES), info));
     return [];
   }
 
