@@ -97,6 +97,17 @@ export function signalFlushedDb(srv: RedisServer, dbnum: number): void {
 }
 
 /**
+ * Writes whose propagated form also names keys they only read: signalModifiedKey is called for the
+ * destination alone (t_set.c sinterGenericCommand / sunionDiffGenericCommand, t_zset.c
+ * zunionInterDiffGenericCommand / zrangeGenericCommand, hyperloglog.c pfmergeCommand, bitops.c
+ * bitopCommand, db.c copyCommand, sort.c sortCommand, geo.c georadiusGeneric), so a WATCH on a
+ * source stays valid (redis-server 7.0.15 runs that EXEC). Their destination is the first key
+ * COMMAND GETKEYS lists for all but SORT / GEORADIUS…, where it is every key after the source.
+ */
+const STORE_FIRST = new Set(['sunionstore', 'sinterstore', 'sdiffstore', 'zunionstore', 'zinterstore', 'zdiffstore', 'zrangestore', 'pfmerge', 'geosearchstore', 'bitop']);
+const SOURCE_FIRST = new Set(['copy', 'sort', 'georadius', 'georadiusbymember']);
+
+/**
  * signalModifiedKey → touchWatchedKey for one propagated write: flag the WATCHers of the keys it
  * names (COMMAND GETKEYS), every watcher of a flushed / swapped db, and signal the keys that
  * clients are blocked on as ready (server.ready_keys).
@@ -119,7 +130,9 @@ export function touchOp(srv: RedisServer, db: number, argv: Uint8Array[], preTou
   }
   const keys = srv.keyspace.execute(['COMMAND', 'GETKEYS', ...argv]);
   if (keys.type !== 'array') return;
-  for (const k of keys.value) {
+  // Only the keys the command wrote: a STORE command's sources were read, not modified.
+  const written = STORE_FIRST.has(name) ? keys.value.slice(0, 1) : SOURCE_FIRST.has(name) ? keys.value.slice(1) : keys.value;
+  for (const k of written) {
     if (k.type !== 'bulk') continue;
     const key = keyOf(k.value);
     srv.watchedKeys.touch(db, key);
