@@ -8,7 +8,7 @@ export * from './types.js';
 export * from './select.js';
 export * from './vote.js';
 export * from './sentinel.js';
-export { Sentinel } from './sentinel-state.js';
+export { Sentinel, type SentinelShared } from './sentinel-state.js';
 export * from './sentinel-failover.js';
 export * from './simulation.js';
 export { RealSentinel, SENTINEL_HELLO_CHANNEL, formatHello, parseHello, parseIsMasterDownReply, splitAddr } from './adapters/real-sentinel.js';

@@ -20,9 +20,16 @@
  */
 import { SentinelError } from './errors.js';
 import { SentinelScripts } from './scripts.js';
-import { SentinelNode, type SentinelShared } from './sentinel.js';
-import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct } from './tilt.js';
+import { SentinelNode } from './sentinel.js';
+import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct, type TiltState } from './tilt.js';
 import type { SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
+
+/** sentinelState's fields shared by every master of one sentinel: current_epoch, TILT, the scripts queue. */
+export interface SentinelShared {
+  readonly epoch: { current_epoch: number };
+  readonly tilt: TiltState;
+  readonly scripts: SentinelScripts;
+}
 
 export class Sentinel implements SentinelShared {
   /** sentinel.current_epoch */

@@ -3,7 +3,8 @@ import { SENTINEL_PING_PERIOD, SENTINEL_INFO_PERIOD } from './select.js';
 import { SENTINEL_MAX_DESYNC, sentinelFailoverStateMachine, sentinelRefreshReconfState, sentinelStartFailover, sentinelUserFailover } from './sentinel-failover.js';
 import type { FailoverState, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from './types.js';
 import { sentinelProcessHelloMessage, sentinelSendHello } from './hello.js';
-import { sentinelVoteLeader, type VoteState } from './vote.js';
+import { sentinelVoteLeader, sharedEpochVote, type VoteState } from './vote.js';
+import type { SentinelShared } from './sentinel-state.js';
 import { freshTiltState, sentinelCheckTiltCondition, sentinelMayAct, type TiltState } from './tilt.js';
 import { SentinelScripts } from './scripts.js';
 import { applySavedState } from './sentinel-flush.js';
@@ -14,23 +15,6 @@ export const SENTINEL_PUBLISH_PERIOD = 2000;
 export const SENTINEL_ASK_PERIOD = 1000;
 /** SentinelNode.events keeps at least this many of the latest events (and at most twice as many). */
 export const EVENTS_KEPT = 10_000;
-
-/** sentinelState's fields shared by every master of one sentinel: current_epoch, TILT, the scripts queue. */
-export interface SentinelShared {
-  readonly epoch: { current_epoch: number };
-  readonly tilt: TiltState;
-  readonly scripts: SentinelScripts;
-}
-
-/** A master's VoteState whose current_epoch reads and writes the sentinel-wide holder. */
-function sharedEpochVote(epoch: { current_epoch: number }): VoteState {
-  return {
-    get current_epoch() { return epoch.current_epoch; },
-    set current_epoch(v: number) { epoch.current_epoch = v; },
-    leader: undefined,
-    leader_epoch: 0,
-  };
-}
 
 /** A replica as a sentinel tracks it (the SRI_SLAVE sentinelRedisInstance). */
 export interface SlaveInstance {

@@ -14,6 +14,19 @@ export interface VoteState {
 }
 
 /**
+ * A master's VoteState whose current_epoch reads and writes the sentinel-wide holder
+ * (sentinel.current_epoch, one for every master; sentinel-state.ts).
+ */
+export function sharedEpochVote(epoch: { current_epoch: number }): VoteState {
+  return {
+    get current_epoch() { return epoch.current_epoch; },
+    set current_epoch(v: number) { epoch.current_epoch = v; },
+    leader: undefined,
+    leader_epoch: 0,
+  };
+}
+
+/**
  * sentinelVoteLeader: a request of epoch `reqEpoch` from `reqRunid`. Returns our vote (possibly
  * for someone else) and whether we voted just now. `plantedTwoVotesPerEpoch` is a
  * deliberately wrong variant that votes for whoever asks, kept to show the tests catch it.

@@ -165,6 +165,15 @@ describe('one sentinel, several masters (sentinel.c struct sentinelState, sentin
     expect(s.master('beta')?.master.s_down_since_time).toBe(35_000);
   });
 
+  test('notification scripts are per master, their jobs in the one queue of the sentinel', () => {
+    const s = new Sentinel('me:1', 'f'.repeat(40), [{ ...cfg('alpha', '10.0.0.1:6379'), notificationScript: '/n' }, cfg('beta', '10.0.0.2:6379')], () => 0);
+    s.master('beta')?.event('+sdown master beta 10.0.0.2:6379');
+    expect(s.scripts.queue).toHaveLength(0);
+    s.master('alpha')?.event('+sdown master alpha 10.0.0.1:6379');
+    expect(s.scripts.queue.map((j) => j.argv)).toEqual([['/n', '+sdown', 'master alpha 10.0.0.1 6379']]);
+    expect(s.master('beta')?.scripts).toBe(s.scripts);
+  });
+
   test('a second master of the same name is refused, as sentinel.c refuses it', () => {
     expect(() => new Sentinel('me:1', 'f'.repeat(40), [cfg('alpha', 'a:1'), cfg('alpha', 'b:1')], () => 0)).toThrow(SentinelError);
   });
