@@ -47,7 +47,10 @@ export function sentinelStateLines(src: FlushSource): string[] {
   for (const n of mastersOf(src)) {
     const name = n.config.masterName;
     lines.push(`sentinel config-epoch ${name} ${n.master.config_epoch}`, `sentinel leader-epoch ${name} ${n.vote.leader_epoch}`);
-    for (const addr of n.slaves.keys()) lines.push(`sentinel known-replica ${name} ${splitHostPort(addr).join(' ')}`);
+    // During RECONF_SLAVES the monitor line already names the promoted replica, so the promoted one is
+    // written as the old master's address instead (rewriteConfigSentinelOption's known-replica loop).
+    const current = n.sentinelGetCurrentMasterAddress();
+    for (const addr of n.slaves.keys()) lines.push(`sentinel known-replica ${name} ${splitHostPort(addr === current ? n.master.addr : addr).join(' ')}`);
     for (const [addr, s] of n.sentinels) lines.push(`sentinel known-sentinel ${name} ${splitHostPort(addr).join(' ')} ${s.runid}`);
   }
   lines.push(`sentinel current-epoch ${'masters' in src ? src.current_epoch : src.vote.current_epoch}`);
@@ -57,7 +60,7 @@ export function sentinelStateLines(src: FlushSource): string[] {
 /**
  * The config file after sentinelFlushConfig: every line of `original` kept in place except the
  * state lines (dropped and written anew after the marker) and each master's `sentinel monitor`
- * line (its current address: after a fail-over, the promoted replica's).
+ * line (its current address: the promoted replica's from RECONF_SLAVES on).
  */
 export function rewriteSentinelConfig(original: string, src: FlushSource): string {
   const byName = new Map(mastersOf(src).map((n) => [n.config.masterName, n]));
@@ -68,7 +71,8 @@ export function rewriteSentinelConfig(original: string, src: FlushSource): strin
     const directive = words[1]?.toLowerCase() ?? '';
     if (isSentinel && STATE.has(directive)) continue;
     const n = isSentinel && directive === 'monitor' ? byName.get(words[2] ?? '') : undefined;
-    if (n !== undefined) kept.push(`sentinel monitor ${n.config.masterName} ${splitHostPort(n.master.addr).join(' ')} ${n.config.quorum}`);
+    // sentinelGetCurrentMasterAddress: the promoted replica's address once RECONF_SLAVES starts.
+    if (n !== undefined) kept.push(`sentinel monitor ${n.config.masterName} ${splitHostPort(n.sentinelGetCurrentMasterAddress()).join(' ')} ${n.config.quorum}`);
     else kept.push(line);
   }
   while (kept.length > 0 && kept[kept.length - 1]?.trim() === '') kept.pop();

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { RespValue } from '@protolab/resp';
 import { describePeer, freePort, startServer } from '@protolab/testkit';
-import { RealSentinel, SentinelServer } from '../src/index.js';
+import { flushSentinelConfigFile, parseSentinelConfig, RealSentinel, SentinelServer } from '../src/index.js';
 import { ask, DOWN_AFTER_MS, pair, stopAll, stops, str, until } from './peer-helpers.js';
 
 /**
@@ -12,7 +13,8 @@ import { ask, DOWN_AFTER_MS, pair, stopAll, stops, str, until } from './peer-hel
  * own identical deployment (masters `alpha` and `beta`, each a real master with one real replica).
  * Compared: the SENTINEL masters rows, INFO sentinel, ROLE and the per-name commands; then alpha's
  * master killed (alpha fails over in epoch 1, beta untouched), then beta's (beta fails over in
- * epoch 2: the epoch is the sentinel's, not the master's).
+ * epoch 2: the epoch is the sentinel's, not the master's); each sentinel's rewritten config file
+ * then holds both masters' new addresses and state lines and `current-epoch 2`.
  */
 afterEach(stopAll);
 
@@ -24,6 +26,8 @@ interface Deployment {
   readonly port: number;
   /** port → a stable name (alpha-m, alpha-r, beta-m, beta-r), to compare addresses. */
   readonly names: Map<number, string>;
+  /** The sentinel's config file as it is now (ours: flushed first, as protolab-sentinel does after each event). */
+  readonly configText: () => string;
 }
 
 function monitorLines(d: Pick<Deployment, 'alpha' | 'beta'>): string[] {
@@ -51,7 +55,7 @@ async function realDeployment(bin: string): Promise<Deployment> {
     },
   });
   stops.push(() => s.stop());
-  return { alpha, beta, port, names: namesOf(alpha, beta) };
+  return { alpha, beta, port, names: namesOf(alpha, beta), configText: () => readFileSync(join(s.dir, 'sentinel.conf'), 'utf8') };
 }
 
 async function ourDeployment(): Promise<Deployment> {
@@ -66,7 +70,13 @@ async function ourDeployment(): Promise<Deployment> {
     await server.close();
     await sentinel.stop();
   });
-  return { alpha, beta, port, names: namesOf(alpha, beta) };
+  const file = join(mkdtempSync(join(tmpdir(), 'protolab-mm-')), 'sentinel.conf');
+  writeFileSync(file, [`port ${port}`, 'bind 127.0.0.1', ...monitorLines({ alpha, beta }), ''].join('\n'));
+  const configText = (): string => {
+    flushSentinelConfigFile(file, sentinel.sentinel);
+    return readFileSync(file, 'utf8');
+  };
+  return { alpha, beta, port, names: namesOf(alpha, beta), configText };
 }
 
 /** A SENTINEL row (a flat array in RESP2) as field → value, in order. */
@@ -130,11 +140,17 @@ async function failovers(d: Deployment): Promise<unknown> {
   };
   await d.beta.master.stop();
   await until('beta switched', async () => (await masterAddr(d, 'beta')) === 'beta-r', 60_000);
+  await new Promise((r) => setTimeout(r, 1500)); // the +switch-master and config flush that follow
   const afterBeta = {
     alpha: [await masterAddr(d, 'alpha'), await masterField(d, 'alpha', 'config-epoch')],
     beta: [await masterAddr(d, 'beta'), await masterField(d, 'beta', 'config-epoch')],
   };
-  return { afterAlpha, afterBeta };
+  // What a restart would read from the rewritten file: per master its address and state lines, and the one current-epoch.
+  const conf = parseSentinelConfig(d.configText());
+  const named = (addr: string): string => d.names.get(Number(addr.slice(addr.lastIndexOf(':') + 1))) ?? addr;
+  const file = conf.masters.map((m) => ({ name: m.masterName, monitor: named(`${m.masterIp}:${m.masterPort}`), currentEpoch: m.saved.currentEpoch, configEpoch: m.saved.configEpoch, leaderEpoch: m.saved.leaderEpoch, knownReplicas: m.saved.knownReplicas.map(named).sort() }))
+    .sort((x, y) => x.name.localeCompare(y.name));
+  return { afterAlpha, afterBeta, file };
 }
 
 describePeer('redis-sentinel', 'one sentinel, two masters: ours beside a real redis-sentinel 7.0.15', (sentinelBin) => {
@@ -150,6 +166,10 @@ describePeer('redis-sentinel', 'one sentinel, two masters: ours beside a real re
     expect(realFo).toEqual({
       afterAlpha: { alpha: ['alpha-r', '1'], beta: ['beta-m', '0', 'master'] },
       afterBeta: { alpha: ['alpha-r', '1'], beta: ['beta-r', '2'] },
+      file: [
+        { name: 'alpha', monitor: 'alpha-r', currentEpoch: 2, configEpoch: 1, leaderEpoch: 1, knownReplicas: ['alpha-m'] },
+        { name: 'beta', monitor: 'beta-r', currentEpoch: 2, configEpoch: 2, leaderEpoch: 2, knownReplicas: ['beta-m'] },
+      ],
     });
     expect(ourFo).toEqual(realFo);
   }, 180_000);

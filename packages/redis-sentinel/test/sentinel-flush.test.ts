@@ -79,6 +79,24 @@ describe('sentinel.c sentinelFlushConfig, read back by sentinelHandleConfigurati
     );
   });
 
+  test('during RECONF_SLAVES the monitor line already names the promoted replica and the old master is written as the known replica (rewriteConfigSentinelOption with sentinelGetCurrentMasterAddress)', () => {
+    const n = node({ quorum: 1 });
+    n.tick(0);
+    n.onMessage('10.0.0.1:6379', { type: 'INFO_REPLY', info: { runid: 'm'.repeat(40), role: 'master', master_host: undefined, slave_repl_offset: 0, slave_priority: 100, slaves: ['10.0.0.2:6379', '10.0.0.3:6379'], master_link_down_time: 0 } }, 0);
+    for (let t = 1000; t <= 12_000 && n.master.failover_state !== 'SENTINEL_FAILOVER_STATE_RECONF_SLAVES'; t += 500) {
+      for (const o of n.tick(t)) {
+        if (o.to === '10.0.0.1:6379') continue; // the master never answers again
+        if (o.msg.type === 'PING') n.onMessage(o.to, { type: 'PONG' }, t);
+        if (o.msg.type === 'INFO') n.onMessage(o.to, { type: 'INFO_REPLY', info: { runid: o.to.endsWith('2:6379') ? 'r'.repeat(40) : 's'.repeat(40), role: n.master.promoted_slave === o.to ? 'master' : 'slave', master_host: '10.0.0.1:6379', slave_repl_offset: o.to.endsWith('2:6379') ? 9 : 5, slave_priority: 100, slaves: [], master_link_down_time: 0 } }, t);
+      }
+    }
+    expect(n.master.failover_state).toBe('SENTINEL_FAILOVER_STATE_RECONF_SLAVES');
+    expect(n.master.addr).toBe('10.0.0.1:6379');
+    const back = parseSentinelConfig(rewriteSentinelConfig('sentinel monitor mymaster 10.0.0.1 6379 1\n', n));
+    expect([back.masterIp, back.masterPort]).toEqual(['10.0.0.2', 6379]);
+    expect([...back.saved.knownReplicas].sort()).toEqual(['10.0.0.1:6379', '10.0.0.3:6379']);
+  });
+
   test('the state lines need their master: known-replica for an unknown name is refused as 7.0.15 refuses it', () => {
     expect(() => parseSentinelConfig('sentinel monitor mymaster 10.0.0.1 6379 1\nsentinel known-replica other 10.0.0.2 6379\n')).toThrow('No such master with specified name.');
     expect(() => parseSentinelConfig('sentinel monitor mymaster 10.0.0.1 6379 1\nsentinel current-epoch\n')).toThrow('Unrecognized sentinel configuration statement.');
