@@ -85,3 +85,21 @@ export async function ourSentinel(masterPort: number, failoverTimeoutMs = 10_000
   });
   return { port, sentinel };
 }
+
+/** Once the sentinel knows its one replica: a client whose Pub/Sub messages are collected as `<channel> <message>`. */
+export async function eventsClient(port: number): Promise<{ c: RespClient; seen: string[] }> {
+  await until('the sentinel knows the replica', async () => {
+    const r = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
+    return r.type === 'array' && r.value.length === 1;
+  });
+  const c = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
+  stops.push(() => c.close());
+  const seen: string[] = [];
+  c.onPush((v) => {
+    if (v.type !== 'array' && v.type !== 'push') return;
+    const kind = str(v.value[0]);
+    if (kind === 'pmessage') seen.push(`${str(v.value[2])} ${str(v.value[3])}`);
+    else if (kind === 'message') seen.push(`${str(v.value[1])} ${str(v.value[2])}`);
+  });
+  return { c, seen };
+}

@@ -1,7 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
-import { RespClient } from '@protolab/resp';
 import { describePeer } from '@protolab/testkit';
-import { ask, ourSentinel, pair, realSentinel, stopAll, stops, str, until } from './peer-helpers.js';
+import { ask, eventsClient, ourSentinel, pair, realSentinel, stopAll, str, until } from './peer-helpers.js';
 
 /**
  * What a `PSUBSCRIBE *` client sees across one fail-over, from a real redis-sentinel 7.0.15 and
@@ -15,24 +14,6 @@ import { ask, ourSentinel, pair, realSentinel, stopAll, stops, str, until } from
 afterEach(stopAll);
 
 const NOT_MODELLED = [/^[-+]role-change /, /^\+sdown slave /];
-
-/** Once the sentinel knows its one replica: a client whose Pub/Sub messages are collected as `<channel> <message>`. */
-async function eventsClient(port: number): Promise<{ c: RespClient; seen: string[] }> {
-  await until('the sentinel knows the replica', async () => {
-    const r = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
-    return r.type === 'array' && r.value.length === 1;
-  });
-  const c = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
-  stops.push(() => c.close());
-  const seen: string[] = [];
-  c.onPush((v) => {
-    if (v.type !== 'array' && v.type !== 'push') return;
-    const kind = str(v.value[0]);
-    if (kind === 'pmessage') seen.push(`${str(v.value[2])} ${str(v.value[3])}`);
-    else if (kind === 'message') seen.push(`${str(v.value[1])} ${str(v.value[2])}`);
-  });
-  return { c, seen };
-}
 
 async function eventsAcrossFailover(port: number, replicaPort: number, kill: () => Promise<void>): Promise<string[]> {
   const { c, seen } = await eventsClient(port);

@@ -1,7 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
-import { RespClient } from '@protolab/resp';
 import { describePeer } from '@protolab/testkit';
-import { ask, ourSentinel, pair, realSentinel, stopAll, stops, str, until } from './peer-helpers.js';
+import { ask, eventsClient, ourSentinel, pair, realSentinel, stopAll, str, until } from './peer-helpers.js';
 
 /**
  * TILT (redis/redis src/sentinel.c sentinelCheckTiltCondition, 7.0) beside a real redis-sentinel
@@ -23,16 +22,7 @@ interface TiltView {
 }
 
 async function tiltOf(port: number, masterPort: number, masterPid: number, stall: () => Promise<void>): Promise<TiltView> {
-  await until('the sentinel knows the replica', async () => {
-    const r = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
-    return r.type === 'array' && r.value.length === 1;
-  });
-  const c = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
-  stops.push(() => c.close());
-  const events: string[] = [];
-  c.onPush((v) => {
-    if ((v.type === 'array' || v.type === 'push') && str(v.value[0]) === 'message') events.push(`${str(v.value[1])} ${str(v.value[2])}`);
-  });
+  const { c, seen: events } = await eventsClient(port);
   await c.call('SUBSCRIBE', '+tilt', '-tilt', '+sdown');
   await stall();
   await until('+tilt', () => events.length > 0, 10_000);
