@@ -64,18 +64,31 @@ function geoaddCommand(c: Ctx): RespValue {
 const GEOALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
 
 /**
+ * GEOHASH / GEOPOS's common part: the key read (missing reads as empty, another type is WRONGTYPE)
+ * and each member of argv[2..] decoded from its score, undefined when absent.
+ */
+function memberPositions(c: Ctx): (ReturnType<typeof decodeGeohash>)[] | RespValue {
+  const o = lookupKeyRead(c, arg(c, 1));
+  if (o !== undefined && checkType(o, 'zset') !== undefined) return err(E.wrongType);
+  const z = o?.val as ZsetVal | undefined;
+  const out: (ReturnType<typeof decodeGeohash>)[] = [];
+  for (let j = 2; j < c.argv.length; j++) {
+    const score = z?.m.get(arg(c, j));
+    out.push(score === undefined ? undefined : decodeGeohash(score));
+  }
+  return out;
+}
+
+/**
  * geo.c geohashCommand: 11-character standard geohashes. Scores use latitudes ±85.05…, so each
  * point is decoded and re-encoded with the standard ranges (±180, ±90) at step 26; the 52 bits
  * give 10 characters and the 11th is '0'.
  */
 function geohashCommand(c: Ctx): RespValue {
-  const o = lookupKeyRead(c, arg(c, 1));
-  if (o !== undefined && checkType(o, 'zset') !== undefined) return err(E.wrongType);
-  const z = o?.val as ZsetVal | undefined;
+  const positions = memberPositions(c);
+  if (!Array.isArray(positions)) return positions;
   const out: RespValue[] = [];
-  for (let j = 2; j < c.argv.length; j++) {
-    const score = z?.m.get(arg(c, j));
-    const xy = score === undefined ? undefined : decodeGeohash(score);
+  for (const xy of positions) {
     if (xy === undefined) {
       out.push(NULL_BULK);
       continue;
@@ -94,13 +107,10 @@ function geohashCommand(c: Ctx): RespValue {
 
 /** geo.c geoposCommand: [lon, lat] per member, a null array for a missing one. */
 function geoposCommand(c: Ctx): RespValue {
-  const o = lookupKeyRead(c, arg(c, 1));
-  if (o !== undefined && checkType(o, 'zset') !== undefined) return err(E.wrongType);
-  const z = o?.val as ZsetVal | undefined;
+  const positions = memberPositions(c);
+  if (!Array.isArray(positions)) return positions;
   const out: RespValue[] = [];
-  for (let j = 2; j < c.argv.length; j++) {
-    const score = z?.m.get(arg(c, j));
-    const xy = score === undefined ? undefined : decodeGeohash(score);
+  for (const xy of positions) {
     if (xy === undefined) out.push({ type: 'null', resp2: 'array' });
     else out.push(array([addReplyHumanLongDouble(c, xy[0]), addReplyHumanLongDouble(c, xy[1])]));
   }

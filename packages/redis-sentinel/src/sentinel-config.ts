@@ -31,24 +31,12 @@ export interface SentinelMasterFileConfig {
  * The whole file: `masters` in the order of their monitor lines (sentinel.masters); the master
  * fields at the top level are the first master's (the single-master shape older callers read).
  */
-export interface SentinelFileConfig {
+export interface SentinelFileConfig extends SentinelMasterFileConfig {
   readonly port: number;
   readonly bind: readonly string[];
   readonly masters: readonly SentinelMasterFileConfig[];
-  readonly masterName: string;
-  readonly masterIp: string;
-  readonly masterPort: number;
-  readonly quorum: number;
-  readonly downAfterMs: number;
-  readonly failoverTimeoutMs: number;
-  readonly parallelSyncs: number;
   /** `sentinel myid` (40 hex characters), if the file has one. */
   readonly myid: string | undefined;
-  /** `sentinel notification-script <master> <path>` / `sentinel client-reconfig-script <master> <path>`. */
-  readonly notificationScript: string | undefined;
-  readonly clientReconfigScript: string | undefined;
-  /** The state lines a previous run wrote (sentinel-flush.ts). */
-  readonly saved: SentinelSavedState;
 }
 
 /** A bad line: `line` is 1-based, `text` the line as written, `reason` Redis's message. */
