@@ -23,9 +23,14 @@ export function isAscii(s: string): boolean {
   return true;
 }
 
-/** Bytes → binary string. */
+/**
+ * Bytes → binary string. Past V8's longest string (2^29 − 24, t_string_range.ts STRING_MAX_BYTES)
+ * a typed STRING_TOO_LONG error, not V8's untyped one (a RESTORE payload whose LZF string expands
+ * that far answers "Bad data format").
+ */
 export function binFromBytes(bytes: Uint8Array): string {
   const n = bytes.length;
+  if (n > 0x1fffffe8) throw new KeyspaceError('STRING_TOO_LONG', `a ${n}-byte string is longer than the longest value (536870888 bytes)`);
   if (n < 64) {
     let s = '';
     for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i] ?? 0);

@@ -11,6 +11,8 @@ import { redisValueOf, valFromRedis } from './convert.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lookupKeyRead, lookupKeyWrite, optName } from './server.js';
 import { alreadyExpired } from './t_string.js';
+import { KeyspaceError } from './types.js';
+import type { Val } from './values.js';
 
 const E_NO_CODEC = 'ERR DUMP/RESTORE need a payload codec (KeyspaceOptions.payloadCodec, e.g. from @protolab/redis-rdb)';
 
@@ -82,7 +84,16 @@ function restoreCommand(c: Ctx): RespValue {
     }
     return OK;
   }
-  const slot = db.add(key, valFromRedis(value, c.core.thresholds));
+  let val: Val;
+  try {
+    val = valFromRedis(value, c.core.thresholds);
+  } catch (e) {
+    // Ours: a value with a string longer than the keyspace can hold (an LZF string expanding past
+    // STRING_MAX_BYTES); Redis would load it.
+    if (e instanceof KeyspaceError && e.code === 'STRING_TOO_LONG') return err('ERR Bad data format');
+    throw e;
+  }
+  const slot = db.add(key, val);
   if (ttl !== 0n) {
     db.setExpire(slot, ttl);
     if (!opts.absttl) {

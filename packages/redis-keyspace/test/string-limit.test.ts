@@ -37,3 +37,13 @@ describe('t_string.c checkStringLength / bitops.c getBitOffsetFromArgument at th
     expect(e(k.execute(['EXISTS', 's']))).toBe('{"type":"integer","value":"0"}');
   });
 });
+
+describe('cluster.c restoreCommand with a payload whose string expands past the longest value', () => {
+  test('answers "ERR Bad data format" (Redis would load it) instead of V8\'s untyped error, and stores nothing', () => {
+    // A codec standing in for an LZF string whose declared length is one byte past the limit (the
+    // zeroed buffer costs no work: the length is checked before any byte is read).
+    const ks = new Keyspace({ now: () => 0, payloadCodec: { dump: () => new Uint8Array(0), restore: () => ({ type: 'string', value: new Uint8Array(STRING_MAX_BYTES + 1) }) } });
+    expect(ks.execute(['RESTORE', 'k', '0', 'payload'])).toEqual({ type: 'error', value: 'ERR Bad data format' });
+    expect(ks.execute(['EXISTS', 'k'])).toEqual({ type: 'integer', value: 0n });
+  });
+});
