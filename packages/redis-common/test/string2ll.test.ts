@@ -49,6 +49,28 @@ describe('string2ll: properties', () => {
     );
   });
 
+  it('string2llNumber answers a number exactly when the value is a safe integer, on both sides of 2^53 and with 15 to 20 digits', () => {
+    const edge = fc.oneof(
+      fc.bigInt({ min: 2n ** 53n - 4096n, max: 2n ** 53n + 4096n }),
+      fc.bigInt({ min: 10n ** 14n, max: 10n ** 20n }),
+      fc.bigInt({ min: 2n ** 63n - 4096n, max: 2n ** 63n + 4096n }),
+    );
+    fc.assert(
+      fc.property(edge, fc.boolean(), (m, neg) => {
+        const v = neg ? -m : m;
+        const text = v.toString();
+        const inRange = v >= -(2n ** 63n) && v < 2n ** 63n;
+        for (const n of [string2llNumber(text), string2llNumber(bytes(text))]) {
+          if (!inRange) expect(n).toBeUndefined();
+          else {
+            expect(typeof n).toBe(m < 2n ** 53n ? 'number' : 'bigint');
+            expect(BigInt(n ?? 'x')).toBe(v);
+          }
+        }
+      }),
+    );
+  });
+
   it('util.c string2ll refuses every text that is not the canonical form of an int64 (round-trip test)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[-+ 0-9a]{0,22}$/), (t) => {

@@ -25,6 +25,7 @@ import type { RespDecoderOptions } from './decode-options.js';
 import { BARE, EACH, type Sink, type V, type WholeReader } from './decode-item.js';
 import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import type { RespProtocolError } from './errors.js';
+import { joinDigits } from '@protolab/redis-common';
 import { parseInteger } from './number.js';
 import { latin1Slice, readUtf8 } from './utf8.js';
 
@@ -238,11 +239,14 @@ export class BareFastReader implements WholeReader {
         const first = i;
         let n = 0;
         let c = 0;
-        for (; i < end; i++) {
+        // At most 15 digits here (exact in a double); a longer `:` integer goes on below.
+        const stop = first + 15 < end ? first + 15 : end;
+        for (; i < stop; i++) {
           c = buf[i] ?? 0;
           if (c < ZERO || c > 0x39) break;
           n = n * 10 + (c - ZERO);
         }
+        if (i === stop && i < end) c = buf[i] ?? 0;
         ops += i - pos + 1;
         const digits = i - first;
         if (c === CR && digits > 0 && digits <= 15 && i + 1 < end && buf[i + 1] === LF && (buf[first] !== ZERO || (digits === 1 && !negative))) {
@@ -262,6 +266,9 @@ export class BareFastReader implements WholeReader {
             v = new Uint8Array(this.ab, this.bo + next, n);
             next += n + 2;
           }
+        } else if (t === 0x3a && digits === 15 && c >= ZERO && c <= 0x39 && buf[first] !== ZERO) {
+          v = this.integerTail(i, n, negative);
+          if (v !== MISS) next = this.pos;
         }
       }
       if (v === MISS) {
@@ -428,6 +435,32 @@ export class BareFastReader implements WholeReader {
     // ASCII (most status and error lines): one byte per char, the native slice, no second scan.
     const text = high < 0x80 ? latin1Slice.call(buf, p + 1, i) : readUtf8(buf, p + 1, i);
     return t === 0x2d ? new RespReplyError(text) : text;
+  }
+
+  /**
+   * The top-level loop's `:` integer past its first 15 digits (`head`, exact in a double) at `i`:
+   * the rest, 1 to 5 more digits (string2ll's 20-character limit), read on from there, then exactly
+   * one number or bigint (string2ll's joinDigits); MISS for anything else, which the resumable path
+   * reads again and reports.
+   */
+  private integerTail(i: number, head: number, negative: boolean): Read {
+    const buf = this.buf;
+    const end = this.end;
+    const from = i;
+    let lo = 0;
+    let c = 0;
+    for (; i < end && i - from < 6; i++) {
+      c = buf[i] ?? 0;
+      if (c < ZERO || c > 0x39) break;
+      lo = lo * 10 + (c - ZERO);
+    }
+    this.ops += i - from;
+    const tail = i - from;
+    if (c !== CR || tail > 5 || i + 1 >= end || buf[i + 1] !== LF) return MISS;
+    const x = joinDigits(head, lo, tail, negative);
+    if (x === undefined) return MISS;
+    this.pos = i + 2;
+    return x;
   }
 
   /** 16 to 20 digits (or anything string2ll may refuse): exact, or the resumable path. */

@@ -121,6 +121,43 @@ describe('RespBareDecoder: RESP2 replies as plain values', () => {
     fc.assert(fc.property(arrayOf(fc.oneof(scalar, fc.constant<RespValue>({ type: 'null' }), resp2Value)), (vs) => { check(vs, false); }), { numRuns: 150 });
   });
 
+  it('integers of 15 to 21 digits at the top level (16 and more read in one pass by the fast path) decode as the tagged decoder reads them, or fail with its error at its offset', () => {
+    /** What a decoder makes of `input`: the replies, or the error code and offset. */
+    const outcome = (decode: () => Expected[]): Expected[] | { code: string; offset: number } => {
+      try {
+        return decode();
+      } catch (e) {
+        if (e instanceof RespProtocolError) return { code: e.code, offset: e.offset };
+        throw e;
+      }
+    };
+    const digits = fc.oneof(
+      fc.bigInt({ min: 10n ** 14n, max: 10n ** 21n }),
+      fc.bigInt({ min: 2n ** 53n - 64n, max: 2n ** 53n + 64n }),
+      fc.bigInt({ min: 2n ** 63n - 64n, max: 2n ** 63n + 64n }),
+    );
+    const line = fc.tuple(digits, fc.boolean(), fc.constantFrom('', '0', '00')).map(([m, neg, zeros]) => `:${neg ? '-' : ''}${zeros}${m}\r\n`);
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), (lines) => {
+        const input = bytes(lines.join('') + ':7\r\n');
+        const tagged = outcome(() => {
+          const d = new RespDecoder({ protocol: 2, integers: 'number' });
+          const out = d.push(input).map(seenTagged);
+          d.end();
+          return out;
+        });
+        expect(outcome(() => viaExecute([input]))).toEqual(tagged);
+        expect(outcome(() => viaPush([input]))).toEqual(tagged);
+        expect(outcome(() => viaPush([...input].map((b) => Uint8Array.of(b))))).toEqual(tagged);
+        // The model for the lines string2ll accepts: canonical, within int64.
+        if (lines.every((l) => /^:-?[1-9][0-9]*\r\n$/.test(l) && BigInt(l.slice(1, -2)) >= -(2n ** 63n) && BigInt(l.slice(1, -2)) < 2n ** 63n)) {
+          expect(tagged).toEqual([...lines.map((l) => model({ type: 'integer', value: BigInt(l.slice(1, -2)) })), 7]);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('integers stay exact: numbers up to 2^53 - 1, bigints beyond, on the whole-reply path and a byte at a time', () => {
     const input = bytes(':9007199254740991\r\n:9007199254740992\r\n:-9223372036854775808\r\n:9223372036854775807\r\n:-42\r\n:0\r\n:123456789012345\r\n');
     const expected = [9007199254740991, 9007199254740992n, -9223372036854775808n, 9223372036854775807n, -42, 0, 123456789012345];
