@@ -385,10 +385,23 @@ export class BareFastReader implements WholeReader {
         const first = i;
         let x = 0;
         let c = 0;
-        for (; i < end; i++) {
+        // two digits a step: x * 100 + pair halves the serial multiply-add chain of x * 10 + digit
+        for (; i < end; i += 2) {
           c = buf[i] ?? 0;
+          const hi = c - ZERO;
           if (c < ZERO || c > 0x39) break;
-          x = x * 10 + (c - ZERO);
+          if (i + 1 === end) {
+            x = x * 10 + hi;
+            i++;
+            break;
+          }
+          c = buf[i + 1] ?? 0;
+          if (c < ZERO || c > 0x39) {
+            x = x * 10 + hi;
+            i++;
+            break;
+          }
+          x = x * 100 + (hi * 10 + (c - ZERO));
         }
         const digits = i - first;
         if (c === CR && digits > 0 && digits <= 15 && i + 1 < end && buf[i + 1] === LF && (buf[first] !== ZERO || (digits === 1 && !negative))) {

@@ -1,12 +1,14 @@
-// The bare fast path reads a top-level integer of four digits or more four bytes at a time
-// (src/decode-bare.ts swarDigits, with 1024 bytes or more left in the chunk: one DataView read, a mask test for "all digits", the first
-// non-digit found from the mask). These properties pin it: every byte that is not a digit must stop
-// the digits where a byte-at-a-time reader stops, wherever it falls in a 4-byte word, whatever the
+// The bare fast path (src/decode-bare.ts) reads an array element's digits two a step, and a
+// top-level integer of four digits or more four bytes a read (swarDigits, with 1024 bytes or more
+// left in the chunk: one DataView read, a mask test for "all digits", the first non-digit found
+// from the mask). These properties pin both: every byte that is not a digit must stop the digits
+// where a byte-at-a-time reader stops, wherever it falls in a pair or a 4-byte word, whatever the
 // word's alignment in the chunk and in its ArrayBuffer, and however the input is cut. Expected
 // values come from a model written here (string2ll's canonical-integer rule) and from the tagged
 // RespDecoder (another reader), never from the code under test.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { BareFastReader } from '../src/decode-bare.js';
 import { RespBareDecoder, RespDecoder, RespProtocolError, type RespBareReply, type RespValue } from '../src/index.js';
 import { bytes, concat } from './support.js';
 
@@ -73,6 +75,58 @@ function model(body: string): number | bigint | undefined {
 const notDigit = fc.constantFrom(0x2f, 0x3a, 0x3b, 0x3f, 0x20, 0x00, 0x0d, 0x0a, 0x2d, 0x2b, 0x40, 0x70, 0x7f, 0x80, 0xb0, 0xf0, 0xf9, 0xfa, 0xff);
 
 describe('integers read four bytes at a time by the bare fast path', () => {
+  it('array elements of 1 to 17 digits (read two digits a step by the bare fast path), a byte that is not a digit put anywhere in some, decode as the tagged decoder reads them and as string2ll rules, whole, a byte at a time and cut at every point', () => {
+    const element = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[1-9][0-9]{0,16}$/), fc.option(fc.tuple(fc.nat(18), notDigit), { freq: 4 }))
+      .map(([negative, digits, planted]) => {
+        const body = bytes(`${negative ? '-' : ''}${digits}`);
+        if (planted === null) return body;
+        const k = planted[0] % (body.length + 1);
+        return Uint8Array.from([...body.subarray(0, k), planted[1], ...body.subarray(k)]);
+      });
+    fc.assert(
+      fc.property(fc.array(element, { minLength: 1, maxLength: 6 }), (bodies) => {
+        const input = concat([bytes(`*${bodies.length}\r\n`), ...bodies.flatMap((b) => [bytes(':'), b, bytes('\r\n')]), bytes(':7\r\n')]);
+        const tagged = outcome(() => {
+          const d = new RespDecoder({ protocol: 2, integers: 'number' });
+          const out = d.push(input).map((v) => (v.type === 'array' ? v.value.map(plainTagged).join(',') : plainTagged(v)));
+          d.end();
+          return out;
+        });
+        const seen = (chunks: Uint8Array[]): Outcome =>
+          outcome(() => {
+            const out: (number | bigint | string)[] = [];
+            const d = new RespBareDecoder({ onReply: (r) => out.push(Array.isArray(r) ? r.map(plain).join(',') : plain(r)) });
+            for (const c of chunks) d.execute(c);
+            d.end();
+            return out;
+          });
+        expect(seen([input])).toEqual(tagged);
+        expect(seen([...input].map((b) => Uint8Array.of(b)))).toEqual(tagged);
+        for (let at = 1; at < input.length; at++) expect(seen([input.subarray(0, at), input.subarray(at)])).toEqual(tagged);
+        const values = bodies.map((b) => model(String.fromCharCode(...b)));
+        if (values.every((v) => v !== undefined)) expect(tagged).toEqual([values.join(','), 7]);
+        else expect(tagged).toHaveProperty('code');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('well-formed array elements of every length from 1 to 15 digits, either sign, are read inline: the general reader `value` is never called', () => {
+    const values = Array.from({ length: 30 }, (_, k) => (k % 2 === 0 ? 1 : -1) * Number('987654321098765'.slice(0, (k % 15) + 1)));
+    const input = concat([bytes(`*${values.length}\r\n`), ...values.map((v) => bytes(`:${v}\r\n`))]);
+    const general = vi.spyOn(BareFastReader.prototype, 'value');
+    try {
+      const out: RespBareReply[] = [];
+      const d = new RespBareDecoder({ onReply: (r) => out.push(r) });
+      d.execute(input);
+      expect(out).toEqual([values]);
+      expect(general).not.toHaveBeenCalled();
+    } finally {
+      general.mockRestore();
+    }
+  });
+
   it('a top-level integer of 1 to 21 digits, with a byte that is not a digit put anywhere in it or none, decodes as the tagged decoder reads it and as string2ll rules, at every alignment, whole, a byte at a time and cut anywhere', () => {
     const line = fc
       .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,21}$/), fc.option(fc.tuple(fc.nat(22), notDigit), { freq: 2 }))
