@@ -50,7 +50,7 @@ export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): s
   core.stats.keyspaceHits++;
   // The value column read here, not through server.ts valAt: valAt's element load is shared by
   // every command's lookup, and inlined with that (polymorphic) feedback it cost this path
-  // 40–50 % of its time (bench/ttl-get-parts.ts, README "TTL cache cells").
+  // 40–50 % of its time (bench/ttl-get-parts.ts, bench/README.md "TTL cache cells").
   const v = db.valOf[slot];
   if (typeof v === 'string') return db.highStrings ? binToText(v) : v;
   return nonStringValue(db, slot, v);
@@ -99,7 +99,10 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
   }
   core.dirty++;
   if (px !== undefined) {
-    const when = now + px;
+    // t_string.c getExpireMillisecondsOrReply adds mstime() in int64: past 2^53 a double sum
+    // rounds (PX 2^53 - 1 at an even now is one ms off), so that sum is made in bigint.
+    const sum = now + px;
+    const when = sum <= Number.MAX_SAFE_INTEGER ? sum : BigInt(now) + BigInt(px);
     db.setExpire(slot, when);
     if (core.onPropagate) core.propagate(db.id, ['SET', k, v, 'PXAT', String(when)]);
   } else if (core.onPropagate) core.propagate(db.id, ['SET', k, v]);

@@ -98,4 +98,27 @@ describe('fast paths answer as the exact paths', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('typed set with PX: the deadline and the propagated PXAT are now + px in int64, on either side of 2^53', () => {
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: safe - 3_000_000_000_000n, max: safe })),
+        fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }),
+        fc.boolean(),
+        (px, now, exists) => {
+          const argv: string[][] = [];
+          const dec = new TextDecoder('latin1');
+          const ks = new Keyspace({ now: () => now, onPropagate: (_db, a) => argv.push(a.map((b) => dec.decode(b))) });
+          if (exists) ks.set('k', 'old');
+          ks.set('k', 'v', { px: Number(px) });
+          // model: t_string.c getExpireMillisecondsOrReply, PX plus mstime() as int64
+          const when = BigInt(now) + px;
+          expect(show(ks.execute(['PEXPIRETIME', 'k']))).toBe(`:${when}`);
+          expect(argv[argv.length - 1]).toEqual(['SET', 'k', 'v', 'PXAT', when.toString()]);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
