@@ -27,7 +27,7 @@ import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import type { RespProtocolError } from './errors.js';
 import { joinDigits } from '@protolab/redis-common';
 import { parseInteger } from './number.js';
-import { latin1Slice, readUtf8 } from './utf8.js';
+import { asciiText, readUtf8 } from './utf8.js';
 
 /** A RESP2 reply as a plain JS value (see the file comment). */
 export type RespBareReply = string | number | bigint | Uint8Array | null | RespReplyError | RespBareReply[];
@@ -512,8 +512,8 @@ export class BareFastReader implements WholeReader {
     this.pos = i + 2;
     if (t === 0x2b && this.simpleBytes) return new Uint8Array(this.ab, this.bo + p + 1, i - p - 1);
     if (t === 0x2b && i === p + 3 && buf[p + 1] === 0x4f && buf[p + 2] === 0x4b) return 'OK';
-    // ASCII (most status and error lines): one byte per char, the native slice, no second scan.
-    const text = high < 0x80 ? latin1Slice.call(buf, p + 1, i) : readUtf8(buf, p + 1, i);
+    // ASCII (most status and error lines): one byte per char (utf8.ts asciiText), no second scan.
+    const text = high < 0x80 ? asciiText(buf, p + 1, i) : readUtf8(buf, p + 1, i);
     return t === 0x2d ? new RespReplyError(text) : text;
   }
 

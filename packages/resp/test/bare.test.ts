@@ -185,6 +185,24 @@ describe('RespBareDecoder: RESP2 replies as plain values', () => {
     expect(viaPush([...input].map((b) => Uint8Array.of(b)))).toEqual(expected);
   });
 
+  it('ASCII simple strings and errors of every length from 0 to 40 (up to 24 made by String.fromCharCode, one argument per byte) come out as their text, as the tagged decoder reads them, whole and a byte at a time', () => {
+    const ascii = (min: number): fc.Arbitrary<string> => fc.integer({ min, max: 40 }).chain((n) => fc.array(fc.integer({ min: 0x20, max: 0x7e }), { minLength: n, maxLength: n }).map((cs) => String.fromCharCode(...cs)));
+    const line = fc.oneof(ascii(0).map((value): RespValue => ({ type: 'simple', value })), ascii(1).map((value): RespValue => ({ type: 'error', value })));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (vs) => {
+        const input = encodeMany(vs);
+        const expected = vs.map(model);
+        expect(viaExecute([input])).toEqual(expected);
+        expect(viaExecute([...input].map((b) => Uint8Array.of(b)))).toEqual(expected);
+        expect(new RespDecoder({ protocol: 2 }).push(input).map((v) => model(v as RespValue))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    // every length once, each char different from its neighbours (a swapped or dropped argument shows)
+    const all = Array.from({ length: 41 }, (_, n) => Array.from({ length: n }, (_, k) => String.fromCharCode(0x21 + ((k * 7) % 94))).join(''));
+    expect(viaExecute([bytes(all.map((s) => `+${s}\r\n`).join(''))])).toEqual(all);
+  });
+
   it('malformed input fails with the code and offset the tagged RESP2 decoder gives, after the same replies, whole or a byte at a time', () => {
     const mutated = fc.tuple(replies, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([vs, at, b]) => {
       const input = encodeMany(vs);
