@@ -262,10 +262,10 @@ export class BareFastReader implements WholeReader {
         const first = i;
         let n = 0;
         let c = 0;
-        // At most 15 digits here (exact in a double); a longer `:` integer goes on below. Four
-        // digits or more (the fourth byte is one): 4 per read; fewer, a byte at a time.
+        // At most 15 digits here (exact in a double); a longer `:` integer goes on below. A `:` of
+        // four digits or more (the fourth byte is one): 4 per read; else a byte at a time.
         const stop = first + 15 < end ? first + 15 : end;
-        if (first + 4 <= stop && (buf[first + 3] ?? 0) - ZERO >>> 0 <= 9) {
+        if (t === 0x3a && first + 4 <= stop && (buf[first + 3] ?? 0) - ZERO >>> 0 <= 9) {
           n = this.swarDigits(first, stop);
           i = this.at;
           c = i < end ? (buf[i] ?? 0) : 0;
