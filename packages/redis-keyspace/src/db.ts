@@ -153,22 +153,33 @@ export class Db {
     return big ?? BigInt(this.getExpire(slot));
   }
 
+  /**
+   * The deadline of `slot` (ms); a new one enters the expires dict. The bigint and first-deadline
+   * cases are out of line: this sits on the typed SET's path, which V8 inlines only while small.
+   */
   setExpire(slot: number, whenMs: number | bigint): void {
-    let asNum: number;
     if (typeof whenMs === 'bigint') {
-      asNum = Number(whenMs);
-      if (whenMs > BigInt(Number.MAX_SAFE_INTEGER) || whenMs < BigInt(Number.MIN_SAFE_INTEGER)) {
-        this.bigExp.set(slot, whenMs);
-      } else this.bigExp.delete(slot);
-    } else {
-      asNum = whenMs;
-      if (this.bigExp.size > 0) this.bigExp.delete(slot); // skip the Map op in the common case
+      this.setExpireBig(slot, whenMs);
+      return;
     }
-    if (Number.isNaN(this.getExpire(slot))) {
-      this.expires.ensureSlots(this.highWater);
-      this.expires.add(slot);
-    }
-    this.meta[2 * slot] = asNum;
+    if (this.bigExp.size > 0) this.bigExp.delete(slot); // skip the Map op in the common case
+    const at = 2 * slot;
+    if (Number.isNaN(this.meta[at] ?? NO_EXPIRE)) this.addExpire(slot);
+    this.meta[at] = whenMs;
+  }
+
+  /** setExpire of a bigint: kept exactly in bigExp when beyond 2^53. */
+  private setExpireBig(slot: number, whenMs: bigint): void {
+    if (whenMs > BigInt(Number.MAX_SAFE_INTEGER) || whenMs < BigInt(Number.MIN_SAFE_INTEGER)) this.bigExp.set(slot, whenMs);
+    else this.bigExp.delete(slot);
+    if (Number.isNaN(this.getExpire(slot))) this.addExpire(slot);
+    this.meta[2 * slot] = Number(whenMs);
+  }
+
+  /** A slot's first deadline: it joins the expires dict. */
+  private addExpire(slot: number): void {
+    this.expires.ensureSlots(this.highWater);
+    this.expires.add(slot);
   }
 
   removeExpire(slot: number): boolean {

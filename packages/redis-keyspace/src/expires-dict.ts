@@ -76,13 +76,17 @@ export class ExpiresDict {
   }
 
   add(slot: number): void {
-    // dict.c _dictExpandIfNeeded (dict_can_resize is always true here: no fork child).
-    if (this.heads.length === 0) this.rehashTo(DICT_HT_INITIAL_SIZE);
-    else if (this.used >= this.heads.length) this.rehashTo(nextPower(this.used + 1));
+    if (this.used >= this.heads.length) this.expandIfNeeded();
     const b = this.bucketOf(slot);
     this.next[slot] = at(this.heads, b);
     this.heads[b] = slot;
     this.used++;
+  }
+
+  /** dict.c _dictExpandIfNeeded (dict_can_resize is always true here: no fork child). */
+  private expandIfNeeded(): void {
+    if (this.heads.length === 0) this.rehashTo(DICT_HT_INITIAL_SIZE);
+    else if (this.used >= this.heads.length) this.rehashTo(nextPower(this.used + 1));
   }
 
   remove(slot: number): void {
