@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Prng } from '@protolab/sim';
 import * as working from '../src/crc16.js';
-import { cons, cpuUs, flat, keyChars, median } from './keys.js';
+import { abRounds, abRow } from '@protolab/testkit';
+import { cons, flat, keyChars } from './keys.js';
 
 type Crc16 = typeof working;
 const rev = process.argv[2] ?? 'HEAD';
@@ -48,24 +49,7 @@ function ab<K>(name: string, keys: readonly K[], a: (ks: readonly K[]) => number
     const [x, y] = one(k);
     if (x !== y) throw new Error(`${name}: old and new CRC differ on ${JSON.stringify(k)}`);
   }
-  const ratios: number[] = [];
-  const aNs: number[] = [];
-  const bNs: number[] = [];
-  for (let r = 0; r < ROUNDS + 2; r++) {
-    let ta = 0;
-    let tb = 0;
-    for (const which of r % 2 === 0 ? [0, 1] : [1, 0]) {
-      const t0 = cpuUs();
-      if (which === 0) a(keys); else b(keys);
-      const dt = cpuUs() - t0;
-      if (which === 0) ta = dt; else tb = dt;
-    }
-    if (r < 2) continue;
-    ratios.push(ta / tb);
-    aNs.push((ta * 1000) / keys.length);
-    bNs.push((tb * 1000) / keys.length);
-  }
-  console.log(`| ${name} | ${median(aNs).toFixed(0)} | ${median(bNs).toFixed(0)} | **${median(ratios).toFixed(2)}×** | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× |`);
+  console.log(abRow(name, abRounds(ROUNDS, 2, keys.length, () => a(keys), () => b(keys)), 0));
 }
 
 const prng = new Prng(0x9e3779b9);

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeMany, reply, type RespValue } from '@protolab/resp';
 import { Prng } from '@protolab/sim';
+import { abRounds, abRow } from '@protolab/testkit';
 import type * as working from '../src/index.js';
 
 type Resp = typeof working;
@@ -73,11 +74,6 @@ const rows: Row[] = [
   { name: 'mixed, 100-byte chunks', n: 50_000, chunk: 100, make: () => (prng.float() < 0.5 ? reply.integer(int(6)) : reply.array([reply.bulk(word(10)), reply.integer(int(3))])) },
 ];
 
-const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
-const cpuUs = (): number => {
-  const c = process.cpuUsage();
-  return c.user + c.system;
-};
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
 const only = new RegExp(process.env['ONLY'] ?? '');
 
@@ -125,24 +121,7 @@ for (const { name, n, make, chunk = 65536, bytes = false } of rows.filter((r) =>
   check(name, n, chunks, bytes);
   // at least 200 000 replies per round (10–50 ms on the small rows): shorter rounds were noise
   const reps = Math.max(1, Math.round(200_000 / n));
-  const ratios: number[] = [];
-  const aNs: number[] = [];
-  const bNs: number[] = [];
-  for (let r = 0; r < ROUNDS + 2; r++) {
-    let ta = 0;
-    let tb = 0;
-    for (const which of r % 2 === 0 ? [0, 1] : [1, 0]) {
-      const t0 = cpuUs();
-      decodeAll(which === 0 ? old : current, chunks, bytes, undefined, reps);
-      const dt = cpuUs() - t0;
-      if (which === 0) ta = dt;
-      else tb = dt;
-    }
-    if (r < 2) continue;
-    ratios.push(ta / tb);
-    aNs.push((ta * 1000) / (n * reps));
-    bNs.push((tb * 1000) / (n * reps));
-  }
-  console.log(`| ${name} | ${median(aNs).toFixed(1)} | ${median(bNs).toFixed(1)} | **${median(ratios).toFixed(2)}×** | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× |`);
+  const r = abRounds(ROUNDS, 2, n * reps, () => { decodeAll(old, chunks, bytes, undefined, reps); }, () => { decodeAll(current, chunks, bytes, undefined, reps); });
+  console.log(abRow(name, r, 1));
 }
 if (process.env['HEADER'] !== '0') console.log(`load average at the end ${load()}`);

@@ -9,3 +9,4 @@ export {
   parseTranscript, renderTranscript, executeTranscript, describeTranscript, updatingTranscripts,
   TranscriptFormatError, type TranscriptCommand, type TranscriptBlock,
 } from './transcript.js';
+export { abRounds, abRow, medianOf, type AbRounds } from './ab-rounds.js';
