@@ -15,7 +15,8 @@
  * same run (Redis shares one link per address, and a link has one PING in flight).
  * `onMessage(from, msg, now)` routes what arrives: a hello to the master it names
  * (sentinelProcessHelloMessage looks the name up), is-master-down-by-addr to the master at that
- * address (none: `0 * 0`, as sentinelCommand answers), its reply to the master it was about, a
+ * address (none: `0 * 0`, as sentinelCommand answers), its reply to the master named by the
+ * question it answers (whatever that master's address is now), a
  * PING answered once, PONG and INFO replies to every master that knows the sender.
  */
 import { SentinelError } from './errors.js';
@@ -138,13 +139,13 @@ export class Sentinel implements SentinelShared {
         const n = this.masterByAddr(msg.addr);
         if (n !== undefined) return n.onMessage(from, msg, nowMs);
         // No master at that address: not down, no vote (sentinelCommand is-master-down-by-addr).
-        return [{ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: '*', leader_epoch: 0, addr: msg.addr } }];
+        return [{ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: '*', leader_epoch: 0, master_name: msg.master_name } }];
       }
-      case 'IS_MASTER_DOWN_REPLY': {
-        // A reply without the address can only be placed when there is one master.
-        const n = msg.addr !== undefined ? this.masterByAddr(msg.addr) : this.masters.size === 1 ? [...this.masters.values()][0] : undefined;
-        return n?.onMessage(from, msg, nowMs) ?? [];
-      }
+      case 'IS_MASTER_DOWN_REPLY':
+        // sentinelReceiveIsMasterDownReply's privdata is the other sentinel's instance in the asking
+        // master's `sentinels` dict: the master's identity (its name here), not its address, which a
+        // fail-over may have switched (sentinelResetMasterAndChangeAddress keeps that dict).
+        return this.masters.get(msg.master_name)?.onMessage(from, msg, nowMs) ?? [];
       default:
         return [];
     }

@@ -316,7 +316,7 @@ export class SentinelNode {
     if (m.s_down_since_time === undefined) return;
     const runid = m.failover_state === 'SENTINEL_FAILOVER_STATE_NONE' ? '*' : this.myid;
     for (const name of this.sentinels.keys()) {
-      out.push({ to: name, msg: { type: 'IS_MASTER_DOWN', addr: m.addr, current_epoch: this.vote.current_epoch, runid } });
+      out.push({ to: name, msg: { type: 'IS_MASTER_DOWN', addr: m.addr, current_epoch: this.vote.current_epoch, runid, master_name: this.config.masterName } });
     }
   }
 
@@ -407,7 +407,7 @@ export class SentinelNode {
   }
 
   private onIsMasterDown(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN' }>, nowMs: number, out: SentinelOutput[]): void {
-    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', ...this.isMasterDownByAddr(msg.addr, msg.current_epoch, msg.runid, nowMs), addr: msg.addr } });
+    out.push({ to: from, msg: { type: 'IS_MASTER_DOWN_REPLY', ...this.isMasterDownByAddr(msg.addr, msg.current_epoch, msg.runid, nowMs), master_name: msg.master_name } });
   }
 
   /**
@@ -431,7 +431,9 @@ export class SentinelNode {
     return { down, leader, leader_epoch };
   }
 
+  /** sentinelReceiveIsMasterDownReply: routed by our master's name (not its address, which may have changed); dropped once the sentinel is forgotten. */
   private onIsMasterDownReply(from: string, msg: Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }>, nowMs: number): void {
+    if (msg.master_name !== this.config.masterName) return;
     const s = this.sentinels.get(from);
     if (s === undefined) return;
     s.master_down = msg.down;

@@ -31,14 +31,21 @@ export type SentinelMsg =
   | { readonly type: 'SUBSCRIBE' }
   | { readonly type: 'PUBLISH'; readonly hello: Hello }
   | { readonly type: 'HELLO'; readonly hello: Hello }
-  /** SENTINEL is-master-down-by-addr <addr> <current-epoch> <runid or *>. */
-  | { readonly type: 'IS_MASTER_DOWN'; readonly addr: string; readonly current_epoch: number; readonly runid: string }
   /**
-   * The reply to IS_MASTER_DOWN; `addr` is the master address asked about (not on the wire: the
-   * asking side fills it, as sentinel.c's reply callback knows its sentinelRedisInstance), so a
-   * sentinel monitoring several masters records it for the right one.
+   * SENTINEL is-master-down-by-addr <addr> <current-epoch> <runid or *>. `master_name` is not on the
+   * wire: it is the asking sentinel's own name for the master, what sentinel.c keeps with the pending
+   * command (sentinelAskMasterStateToOtherSentinels passes the other sentinel's instance, an entry
+   * of that master's `sentinels` dict, as the reply callback's privdata). The answering side never
+   * reads it (it looks the master up by `addr`); it only hands it back in the reply.
    */
-  | { readonly type: 'IS_MASTER_DOWN_REPLY'; readonly down: boolean; readonly leader: string; readonly leader_epoch: number; readonly addr?: string };
+  | { readonly type: 'IS_MASTER_DOWN'; readonly addr: string; readonly current_epoch: number; readonly runid: string; readonly master_name: string }
+  /**
+   * The reply to IS_MASTER_DOWN (`*3 :down $leader :epoch` on the wire). `master_name` is the
+   * question's, handed back: the asking sentinel records the reply for that master whatever its
+   * address is now (sentinelReceiveIsMasterDownReply writes into the instance it was given, and
+   * sentinelResetMasterAndChangeAddress keeps the master's `sentinels`).
+   */
+  | { readonly type: 'IS_MASTER_DOWN_REPLY'; readonly down: boolean; readonly leader: string; readonly leader_epoch: number; readonly master_name: string };
 
 export interface SentinelConfig {
   /** sentinel monitor <name> <addr> <quorum>. */

@@ -116,9 +116,10 @@ describe('one sentinel, several masters (sentinel.c struct sentinelState, sentin
 
   test('is-master-down-by-addr goes to the master at that address, votes once per epoch per master, and answers 0 * 0 for an unknown address', () => {
     const { s } = twoMasters(1);
-    const ask = (addr: string, runid: string) => s.onMessage('x:26379', { type: 'IS_MASTER_DOWN', addr, current_epoch: 1, runid }, 0);
-    expect(ask('z:9', 'X'.repeat(40))).toEqual([{ to: 'x:26379', msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: '*', leader_epoch: 0, addr: 'z:9' } }]);
-    expect(ask('a:1', 'X'.repeat(40))).toEqual([{ to: 'x:26379', msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: 'X'.repeat(40), leader_epoch: 1, addr: 'a:1' } }]);
+    // The asker's name for its master is handed back untouched, never used to find ours (it may differ).
+    const ask = (addr: string, runid: string) => s.onMessage('x:26379', { type: 'IS_MASTER_DOWN', addr, current_epoch: 1, runid, master_name: 'theirs' }, 0);
+    expect(ask('z:9', 'X'.repeat(40))).toEqual([{ to: 'x:26379', msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: '*', leader_epoch: 0, master_name: 'theirs' } }]);
+    expect(ask('a:1', 'X'.repeat(40))).toEqual([{ to: 'x:26379', msg: { type: 'IS_MASTER_DOWN_REPLY', down: false, leader: 'X'.repeat(40), leader_epoch: 1, master_name: 'theirs' } }]);
     expect(ask('a:1', 'Y'.repeat(40))[0]?.msg).toMatchObject({ leader: 'X'.repeat(40), leader_epoch: 1 });
     // beta's vote in epoch 1 is its own (master->leader_epoch is per master).
     expect(ask('b:1', 'Y'.repeat(40))[0]?.msg).toMatchObject({ leader: 'Y'.repeat(40), leader_epoch: 1 });
@@ -131,9 +132,57 @@ describe('one sentinel, several masters (sentinel.c struct sentinelState, sentin
     const hello = (master_name: string, master_addr: string) => ({ sentinel: 'x:26379', runid: 'e'.repeat(40), current_epoch: 0, master_name, master_addr, master_config_epoch: 0 });
     s.onMessage('a:1', { type: 'HELLO', hello: hello('alpha', 'a:1') }, 0);
     s.onMessage('b:1', { type: 'HELLO', hello: hello('beta', 'b:1') }, 0);
-    s.onMessage('x:26379', { type: 'IS_MASTER_DOWN_REPLY', down: true, leader: '*', leader_epoch: 0, addr: 'b:1' }, 50);
+    s.onMessage('x:26379', { type: 'IS_MASTER_DOWN_REPLY', down: true, leader: '*', leader_epoch: 0, master_name: 'beta' }, 50);
     expect(s.master('beta')?.sentinels.get('x:26379')).toMatchObject({ master_down: true, master_down_reply_time: 50 });
     expect(s.master('alpha')?.sentinels.get('x:26379')).toMatchObject({ master_down: false, master_down_reply_time: 0 });
+    // About a master we do not monitor (any more): dropped, as Redis discards a released instance's replies.
+    s.onMessage('x:26379', { type: 'IS_MASTER_DOWN_REPLY', down: true, leader: 'X'.repeat(40), leader_epoch: 3, master_name: 'gamma' }, 60);
+    expect(s.master('alpha')?.sentinels.get('x:26379')).toMatchObject({ master_down: false, master_down_reply_time: 0, leader: undefined, leader_epoch: 0 });
+    expect(s.master('beta')?.sentinels.get('x:26379')).toMatchObject({ master_down: true, master_down_reply_time: 50, leader: undefined, leader_epoch: 0 });
+  });
+
+  test('an is-master-down reply arriving after its master\'s address changed is recorded: master_down, leader and leader_epoch as sentinelReceiveIsMasterDownReply sets them', () => {
+    // sentinel.c 7.0: the reply callback's privdata is the other sentinel's instance, an entry of
+    // the master's `sentinels` dict, which sentinelResetMasterAndChangeAddress keeps.
+    const { s, d } = twoMasters(1);
+    const me = 'f'.repeat(40);
+    const other = 'e'.repeat(40);
+    // x monitors alpha too (quorum 2 and no fellow sentinel: it never starts a fail-over of its own).
+    const x = new Sentinel('x:26379', other, [{ masterName: 'alpha', masterAddr: 'a:1', quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 10_000 }], () => 0);
+    const helloFrom = (sentinel: string, runid: string, master_addr: string, master_config_epoch: number) =>
+      ({ type: 'HELLO' as const, hello: { sentinel, runid, current_epoch: 0, master_name: 'alpha', master_addr, master_config_epoch } });
+    const aliveA1 = d.get('a:1');
+    if (aliveA1 === undefined) throw new Error('deployment has a:1');
+    aliveA1.alive = false;
+    let question: SentinelOutput | undefined;
+    let now = 0;
+    for (; now <= 20_000 && question === undefined; now += 100) {
+      s.onMessage('a:1', helloFrom('x:26379', other, 'a:1', 0), now);
+      x.tick(now);
+      const outs = s.tick(now);
+      // alpha +sdown, +odown (quorum 1), fail-over started: votes are asked for with our run id.
+      question = outs.find((o) => o.to === 'x:26379' && o.msg.type === 'IS_MASTER_DOWN' && o.msg.runid === me);
+      pump(s, d, outs, now);
+    }
+    const q = question?.msg;
+    if (q?.type !== 'IS_MASTER_DOWN') throw new Error('alpha never asked x for a vote');
+    expect(q).toMatchObject({ addr: 'a:1', current_epoch: 1 });
+    expect(s.master('alpha')?.master.addr).toBe('a:1');
+    // Before the answer comes back, a third sentinel's hello with a newer config moves alpha to a:2.
+    s.onMessage('a:1', helloFrom('y:26379', 'd'.repeat(40), 'a:2', 5), now);
+    expect(s.master('alpha')?.events).toContain('+switch-master alpha a:1 a:2');
+    expect(s.master('alpha')?.master.addr).toBe('a:2');
+    // x answers the question it was asked (about a:1, which it sees down): down, and its vote for us in epoch 1.
+    const answer = x.onMessage('me:26379', q, now);
+    expect(answer).toHaveLength(1);
+    expect(answer[0]?.msg).toMatchObject({ type: 'IS_MASTER_DOWN_REPLY', down: true, leader: me, leader_epoch: 1 });
+    for (const o of answer) s.onMessage('x:26379', o.msg, now + 50);
+    expect(s.master('alpha')?.sentinels.get('x:26379')).toMatchObject({ master_down: true, master_down_reply_time: now + 50, leader: me, leader_epoch: 1 });
+    expect(s.master('beta')?.sentinels.has('x:26379')).toBe(false);
+    // A later `0 * 0` answer (x asked about an address it does not monitor) clears master_down and
+    // keeps the recorded vote: only a run id, not `*`, replaces leader and leader_epoch.
+    for (const o of x.onMessage('me:26379', { ...q, addr: 'z:9' }, now + 60)) s.onMessage('x:26379', o.msg, now + 70);
+    expect(s.master('alpha')?.sentinels.get('x:26379')).toMatchObject({ master_down: false, master_down_reply_time: now + 70, leader: me, leader_epoch: 1 });
   });
 
   test('a sentinel known under two masters gets one PING per timer run, and its PONG counts for both', () => {

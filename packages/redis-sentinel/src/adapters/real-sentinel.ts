@@ -230,8 +230,8 @@ export class RealSentinel {
         const [ip, port] = splitAddr(msg.addr);
         void call('SENTINEL', 'is-master-down-by-addr', ip, String(port), String(msg.current_epoch), msg.runid).then((r) => {
           const reply = parseIsMasterDownReply(r);
-          // The reply does not say which master it is about; we know which one we asked about.
-          if (reply !== undefined) this.deliver(addr, { ...reply, addr: msg.addr });
+          // The reply does not say which master it is about; the question we sent does (sentinel.c's privdata).
+          if (reply !== undefined) this.deliver(addr, { ...reply, master_name: msg.master_name });
         }, noop);
         return;
       }
@@ -253,7 +253,7 @@ export class RealSentinel {
 function noop(): void {}
 
 /** sentinelReceiveIsMasterDownReply: `*3 :down $leader :epoch`, anything else ignored. */
-export function parseIsMasterDownReply(r: RespValue): Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }> | undefined {
+export function parseIsMasterDownReply(r: RespValue): Omit<Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }>, 'master_name'> | undefined {
   if (r.type !== 'array' || r.value.length !== 3) return undefined;
   const [down, leader, epoch] = r.value as [RespValue, RespValue, RespValue];
   if (down.type !== 'integer' || leader.type !== 'bulk' || epoch.type !== 'integer') return undefined;
