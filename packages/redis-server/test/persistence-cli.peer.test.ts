@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { RespClient } from '@protolab/resp';
 import { killRun, startCli } from './killtest.js';
+import { halfGigabyteStringRdb, tinyImpossibleLzfRdb } from './forged-rdb.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -67,5 +68,20 @@ describe('protolab-redis CLI: persistence through the real process', () => {
     expect((await a.exited).code).toBe(0);
     fs.writeFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file x seq 1 type q\n');
     await expect(startCli([conf])).rejects.toThrow(/exited \(1\) before it was ready/);
+  });
+
+  test('a dump.rdb it cannot load (an impossible LZF length; a 2^29-byte string, longer than a JS string holds) makes the CLI exit 1 naming the problem, no stack trace, never ready (redis-server 7.0.15 exits 1 on the first)', async () => {
+    for (const [dump, reason] of [
+      [tinyImpossibleLzfRdb(), /protolab-redis: Short read or OOM loading DB\. Unrecoverable error, aborting now\. \(LZF_CORRUPT: LZF: announced length 536870912 is impossible/],
+      [halfGigabyteStringRdb(), /protolab-redis: Short read or OOM loading DB\. Unrecoverable error, aborting now\. \(STRING_TOO_LONG: a 536870912-byte string is longer than the longest value \(536870888 bytes\); reading key "k"\)/],
+    ] as const) {
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, 'dump.rdb'), dump);
+      const failure = await startCli(['--dir', dir]).then(() => undefined, (e: unknown) => (e instanceof Error ? e.message : String(e)));
+      expect(failure).toMatch(/exited \(1\) before it was ready/);
+      expect(failure).toMatch(reason);
+      expect(failure).not.toMatch(/\n\s+at /); // no stack trace
+      expect(failure).not.toContain('ready to accept connections');
+    }
   });
 });

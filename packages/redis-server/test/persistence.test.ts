@@ -2,7 +2,11 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { allEntries, decodeRdb } from '@protolab/redis-rdb';
 import { persistentHarness, bulk } from './persistence-harness.js';
-import { PersistenceError } from '../src/index.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PersistenceError, startPersistentRedisServer } from '../src/index.js';
+import { halfGigabyteStringRdb, lzfRunOfA, rdbWithLzfString, tinyImpossibleLzfRdb } from './forged-rdb.js';
 
 const AOF = { appendonly: true, appendfsync: 'always' as const, save: [] };
 const RDB_ONLY = { appendonly: false, save: [] };
@@ -59,6 +63,50 @@ describe('loadDataFromDisk (server.c, aof.c, rdb.c 7.0)', () => {
     a.cmd('SET a 1');
     a.disk.write('appendonlydir/appendonly.aof.manifest', Buffer.from('file x seq 1 type q\n'));
     expect(() => a.restart()).toThrow(expect.objectContaining({ code: 'LOAD_FAILED' }));
+  });
+
+  /** startPersistentRedisServer on a real dir holding `dump` (the CLI's path): how it fails, and that nothing was served. */
+  async function startOn(dump: Uint8Array): Promise<unknown> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'protolab-redis-load-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'dump.rdb'), dump);
+      const logged: string[] = [];
+      const failure = await startPersistentRedisServer({ port: 0, persistence: { dir, appendonly: false, save: [] }, log: (l) => logged.push(l) }).then(
+        async (srv) => {
+          await srv.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(logged.filter((l) => l.startsWith('DB loaded'))).toEqual([]);
+      return failure;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('the forged files load as intended when the string is small: "k" is the LZF run of a, between "before" and "after"', () => {
+    const h = persistentHarness(RDB_ONLY);
+    h.disk.create('dump.rdb');
+    h.disk.write('dump.rdb', rdbWithLzfString(lzfRunOfA(600), 600));
+    const r = h.restart();
+    expect(r.cmd('MGET before after')).toBe(`*2\r\n${bulk('x')}${bulk('y')}`);
+    expect(r.cmd('GET k')).toBe(bulk('a'.repeat(600)));
+  });
+
+  test('a dump.rdb whose LZF string announces 2^29 bytes in 5 compressed bytes: LOAD_FAILED naming LZF_CORRUPT, never served (redis-server 7.0.15: "Invalid LZF compressed string", exit 1)', async () => {
+    const e = await startOn(tinyImpossibleLzfRdb());
+    expect(e).toBeInstanceOf(PersistenceError);
+    expect(e).toMatchObject({ code: 'LOAD_FAILED' });
+    expect((e as Error).message).toMatch(/^Short read or OOM loading DB\. Unrecoverable error, aborting now\. \(LZF_CORRUPT: LZF: announced length 536870912 is impossible for 5 compressed bytes/);
+  });
+
+  test('a dump.rdb whose string decodes to 2^29 bytes (over the longest value, 2^29 - 24): LOAD_FAILED naming STRING_TOO_LONG and the key, never a bare KeyspaceError, never served', async () => {
+    const e = await startOn(halfGigabyteStringRdb());
+    expect(e).toBeInstanceOf(PersistenceError);
+    expect(e).toMatchObject({ code: 'LOAD_FAILED' });
+    expect((e as Error).cause).toMatchObject({ name: 'KeyspaceError', code: 'STRING_TOO_LONG' });
+    expect((e as Error).message).toBe('Short read or OOM loading DB. Unrecoverable error, aborting now. (STRING_TOO_LONG: a 536870912-byte string is longer than the longest value (536870888 bytes); reading key "k")');
   });
 });
 

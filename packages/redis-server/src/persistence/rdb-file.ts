@@ -7,7 +7,8 @@
 import type { AofDisk } from '@protolab/redis-aof';
 import { baseFileName, loadManifestFromDisk, nextFileSeq, persistManifest, rdbCodec, type AofManifest } from '@protolab/redis-aof';
 import { allEntries, decodeRdb, encodeRdb, RdbFormatError } from '@protolab/redis-rdb';
-import type { Keyspace, KeyEntry } from '@protolab/redis-keyspace';
+import { KeyspaceError, type Keyspace, type KeyEntry } from '@protolab/redis-keyspace';
+import { catRepr } from '../monitor.js';
 import { PersistenceError } from './errors.js';
 
 /** Write `bytes` to `temp`, fsync it, rename it over `target` (the rdbSave / rewrite pattern). */
@@ -40,24 +41,39 @@ export interface RdbLoadResult {
 }
 
 /**
+ * rdb.c rdbLoad's eoferr path ("Short read or OOM loading DB", the text loadDataFromDisk logs
+ * before it exits 1) for a typed failure of the decoder or of the keyspace; `key` as rdbReportError's
+ * "Reading key" names it. Anything else is a bug and is left to propagate.
+ */
+function loadFailed(e: unknown, key?: Uint8Array): PersistenceError {
+  if (!(e instanceof RdbFormatError) && !(e instanceof KeyspaceError)) throw e;
+  const where = key !== undefined ? `; reading key ${catRepr(key)}` : '';
+  return new PersistenceError('LOAD_FAILED', `Short read or OOM loading DB. Unrecoverable error, aborting now. (${e.code}: ${e.message}${where})`, undefined, { cause: e });
+}
+
+/**
  * rdb.c rdbLoad at startup (loadDataFromDisk): every key into the keyspace through its restore
  * path, keys already expired skipped as a master does. A file that does not load is
- * `LOAD_FAILED` with the text Redis logs before exiting.
+ * `LOAD_FAILED` with the text Redis logs before exiting: a malformed file (RdbFormatError), and a
+ * value the keyspace cannot hold (KeyspaceError, e.g. STRING_TOO_LONG: a string of more than
+ * 2^29 − 24 bytes, which Redis would load and a JS string cannot hold; Redis's own allocation
+ * failure in rdbGenericLoadStringObject / rdbLoadLzfStringObject ends the same way).
  */
 export function rdbLoad(disk: AofDisk, dbfilename: string, ks: Keyspace, nowMs: number): RdbLoadResult {
   let decoded;
   try {
     decoded = decodeRdb(disk.read(dbfilename));
   } catch (e) {
-    if (!(e instanceof RdbFormatError)) throw e;
-    throw new PersistenceError('LOAD_FAILED', `Short read or OOM loading DB. Unrecoverable error, aborting now. (${e.code}: ${e.message})`, undefined, { cause: e });
+    throw loadFailed(e);
   }
   let loaded = 0;
   let expired = 0;
   const was = ks.loading;
   ks.loading = true;
+  let key: Uint8Array | undefined;
   try {
     for (const e of allEntries(decoded)) {
+      key = e.key;
       if (e.expireAtMs !== undefined && e.expireAtMs < nowMs) {
         expired++;
         continue;
@@ -65,6 +81,8 @@ export function rdbLoad(disk: AofDisk, dbfilename: string, ks: Keyspace, nowMs: 
       ks.restore(e);
       loaded++;
     }
+  } catch (e) {
+    throw loadFailed(e, key);
   } finally {
     ks.loading = was;
   }
