@@ -1,5 +1,5 @@
 /**
- * The same-process A/B loop the benches share (bench/slot-ab.ts, bench/decode-ab.ts): in each
+ * The same-process A/B loop the benches share (packages/redis-cluster/bench/slot-ab.ts, packages/resp/bench/decode-ab.ts): in each
  * round both sides run once, the one going first alternating round by round, timed in CPU time
  * (`process.cpuUsage`, so time spent descheduled on a loaded machine is not counted); the first
  * `warmup` rounds are dropped. Returns per round the ratio a ÷ b (above 1: b is faster) and each
