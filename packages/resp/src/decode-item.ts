@@ -24,7 +24,7 @@ export interface Sink {
 }
 
 /**
- * What reads the whole replies already buffered (decode-fast.ts FastReader, decode-bare.ts
+ * What reads the whole replies already buffered (decode-fast.ts FastReader, decode-bare-fast.ts
  * BareFastReader): the decoder sets the buffer fields, then calls `values`, which returns where
  * it stopped (the resumable path reads on from there).
  */

@@ -8,7 +8,7 @@
 // RespDecoder (another reader), never from the code under test.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { BareFastReader } from '../src/decode-bare.js';
+import { BareFastReader } from '../src/decode-bare-fast.js';
 import { RespBareDecoder, RespDecoder, RespProtocolError, type RespBareReply, type RespValue } from '../src/index.js';
 import { bytes, concat } from './support.js';
 

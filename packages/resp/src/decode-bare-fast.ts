@@ -1,0 +1,398 @@
+/**
+ * The bare decoder's whole-reply reader (decode-fast.ts's FastReader for RESP2, building bare
+ * values directly): the replies already buffered, by plain recursive descent, with the scalars of
+ * the top level and of arrays read inline; anything unusual is left (MISS) to the resumable path
+ * of decode.ts, which reads it again and reports it. Same limits, offsets and `work` counts.
+ */
+import { joinDigits } from '@protolab/redis-common';
+import { type RespBareReply, RespReplyError } from './bare-values.js';
+import type { Sink, WholeReader } from './decode-item.js';
+import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
+import { parseInteger } from './number.js';
+import { asciiText, readUtf8 } from './utf8.js';
+
+const CR = 13;
+const LF = 10;
+const ZERO = 0x30;
+const MINUS = 0x2d;
+const POW10 = [1, 10, 100, 1000] as const;
+/** `swarDigits` makes a DataView over a buffer only when this many bytes at least are left to read. */
+const SWAR_MIN_BYTES = 1024;
+
+/** Four digit values in the bytes of `d` (the first lowest) as one number: pairs, then the pair of pairs. */
+function four(d: number): number {
+  const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
+  return (Math.imul(pairs, 100) + (pairs >>> 16)) & 0xffff;
+}
+
+/** What `value` returns when it leaves a reply to the resumable path. */
+const MISS: unique symbol = Symbol('miss');
+type Read = RespBareReply | typeof MISS;
+
+/** decode-fast.ts's FastReader for RESP2 with bare output; gives up (MISS) in the same cases. */
+export class BareFastReader implements WholeReader {
+  buf: Uint8Array = new Uint8Array(0);
+  ab: ArrayBufferLike = new ArrayBuffer(0);
+  bo = 0;
+  end = 0;
+  pos = 0;
+  ops = 0;
+  limit = 0;
+  /** Where the digits `swarDigits` read end. */
+  private at = 0;
+  /** A DataView over `dvOf` (the `buf` of the last `swarDigits`): 4-digit reads. */
+  private dv: DataView = new DataView(new ArrayBuffer(0));
+  private dvOf: Uint8Array | undefined;
+
+  constructor(
+    private readonly maxBulkLen: number,
+    private readonly maxMultibulkLen: number,
+    private readonly maxDepth: number,
+    /** `+` lines as Uint8Array views (`simpleStrings: 'bytes'`). */
+    private readonly simpleBytes = false,
+  ) {}
+
+  values(values: Sink, from: number, end: number): number {
+    return this.replies(values, undefined, from, end, 0);
+  }
+
+  valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number {
+    return this.replies(values, ends, from, end, base);
+  }
+
+  /** A DataView over `buf` for `swarDigits`, made when `buf` changed (a new chunk or arena). */
+  private view(): boolean {
+    const buf = this.buf;
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.dvOf = buf;
+    return true;
+  }
+
+  /**
+   * The top-level loop, with the scalars read inline (a call per reply was a third of the cost of
+   * `:42`); aggregates, `+`/`-` lines and anything unusual go through `value`. `base` is the
+   * absolute offset of buf[0], for `ends`.
+   */
+  private replies(values: Sink, ends: number[] | undefined, from: number, end: number, base: number): number {
+    const buf = this.buf;
+    let pos = from;
+    let ops = 0;
+    while (pos < end) {
+      const t = buf[pos] ?? 0;
+      let v: Read = MISS;
+      let next = pos;
+      let tried = false;
+      if ((t === 0x24 || t === 0x2a) && pos + 4 < end && buf[pos + 1] === MINUS && buf[pos + 2] === 0x31 && buf[pos + 3] === CR && buf[pos + 4] === LF) {
+        // `$-1` and `*-1`: null, the commonest replies after +OK (work: the header through its CR)
+        ops += 4;
+        v = null;
+        next = pos + 5;
+      } else if (t === 0x2b && this.simpleBytes) {
+        // `+` as bytes: the CR search and a view, no call (as `line` reads it, same `ops`)
+        let i = pos + 1;
+        while (i < end && buf[i] !== CR) i++;
+        ops += i - pos + 1;
+        if (i + 1 < end && buf[i + 1] === LF) {
+          v = new Uint8Array(this.ab, this.bo + pos + 1, i - pos - 1);
+          next = i + 2;
+        } else tried = true;
+      } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
+        let i = pos + 1;
+        const negative = i < end && buf[i] === MINUS;
+        if (negative) i++;
+        const first = i;
+        let n = 0;
+        let c = 0;
+        // At most 15 digits here (exact in a double); a longer `:` integer goes on below. A `:` of
+        // four digits or more (the fourth byte is one): 4 per read; else a byte at a time.
+        const stop = first + 15 < end ? first + 15 : end;
+        if (t === 0x3a && first + 4 <= stop && (buf[first + 3] ?? 0) - ZERO >>> 0 <= 9) {
+          n = this.swarDigits(first, stop);
+          i = this.at;
+          c = i < end ? (buf[i] ?? 0) : 0;
+        } else {
+          for (; i < stop; i++) {
+            c = buf[i] ?? 0;
+            if (c < ZERO || c > 0x39) break;
+            n = n * 10 + (c - ZERO);
+          }
+          if (i === stop && i < end) c = buf[i] ?? 0;
+        }
+        ops += i - pos + 1;
+        const digits = i - first;
+        if (c === CR && digits > 0 && digits <= 15 && i + 1 < end && buf[i + 1] === LF && (buf[first] !== ZERO || (digits === 1 && !negative))) {
+          next = i + 2;
+          if (t === 0x3a) v = negative ? -n : n;
+          else if (negative) v = n === 1 ? null : MISS;
+          else if (t === 0x2a) {
+            if (n <= this.maxMultibulkLen && 3 * n <= end - next && this.maxDepth > 1) {
+              this.pos = next;
+              this.limit = pos + OPTIMISTIC_BUILD_BYTES;
+              v = this.array(n, 0);
+              next = this.pos;
+              // `value` would read the same elements again: the resumable path takes it.
+              tried = true;
+            }
+          } else if (n <= this.maxBulkLen && next + n + 2 <= end && buf[next + n] === CR && buf[next + n + 1] === LF) {
+            v = new Uint8Array(this.ab, this.bo + next, n);
+            next += n + 2;
+          }
+        } else if (t === 0x3a && digits === 15 && c >= ZERO && c <= 0x39 && buf[first] !== ZERO) {
+          v = this.integerTail(i, n, negative);
+          if (v !== MISS) next = this.pos;
+        }
+      }
+      if (v === MISS) {
+        if (tried) break;
+        this.pos = pos;
+        this.limit = pos + OPTIMISTIC_BUILD_BYTES;
+        v = this.value(0);
+        if (v === MISS) break;
+        next = this.pos;
+      }
+      values.push(v);
+      ends?.push(base + next);
+      pos = next;
+    }
+    this.ops += ops;
+    return pos;
+  }
+
+  /** The reply at `pos`, as decode-fast.ts `value` reads it (canonical numbers of 1–15 digits). */
+  value(depth: number): Read {
+    const buf = this.buf;
+    const end = this.end;
+    const p = this.pos;
+    const t = buf[p] ?? 0;
+    if (t === 0x2b || t === 0x2d) return this.line(t, p);
+    if (t !== 0x3a && t !== 0x24 && t !== 0x2a) return MISS;
+    let i = p + 1;
+    const negative = i < end && buf[i] === MINUS;
+    if (negative) i++;
+    const first = i;
+    let n = 0;
+    let c = 0;
+    for (; i < end; i++) {
+      c = buf[i] ?? 0;
+      if (c < ZERO || c > 0x39) break;
+      n = n * 10 + (c - ZERO);
+    }
+    this.ops += i - p + 1;
+    const digits = i - first;
+    if (c !== CR || digits === 0 || digits > 15 || i + 1 >= end || buf[i + 1] !== LF || (buf[first] === ZERO && (digits > 1 || negative))) {
+      return t === 0x3a ? this.longInteger(p) : MISS;
+    }
+    const next = i + 2;
+    if (t === 0x3a) {
+      this.pos = next;
+      return negative ? -n : n;
+    }
+    if (negative) {
+      if (n !== 1) return MISS;
+      this.pos = next;
+      return null; // `$-1`, `*-1`
+    }
+    if (t === 0x24) {
+      const stop = next + n;
+      if (n > this.maxBulkLen || stop + 2 > end || buf[stop] !== CR || buf[stop + 1] !== LF) return MISS;
+      this.pos = stop + 2;
+      return new Uint8Array(this.ab, this.bo + next, n);
+    }
+    if (n > this.maxMultibulkLen || depth >= 64 || depth + 1 >= this.maxDepth || 3 * n > end - next) return MISS;
+    this.pos = next;
+    return this.array(n, depth);
+  }
+
+  /**
+   * `*n`: its `n` elements (the header is read). Integer, bulk and null elements — what LRANGE,
+   * ZRANGE … WITHSCORES-as-RESP2, SMEMBERS, EXISTS k1 k2 … and most nested replies hold — are read
+   * inline, with the position in a local, exactly as `value` reads them (same checks, same `ops`);
+   * anything else, or anything `value` would refuse, goes through `value` (issue 19: a call and
+   * four field round trips per element made `*30 of :n` slower than redis-parser).
+   */
+  private array(n: number, depth: number): Read {
+    const items = new Array<RespBareReply>(n);
+    const buf = this.buf;
+    const end = this.end;
+    const limit = this.limit;
+    let pos = this.pos;
+    let ops = 0;
+    for (let k = 0; k < n; k++) {
+      const t = buf[pos] ?? 0;
+      if (t === 0x3a || t === 0x24 || t === 0x2a) {
+        let i = pos + 1;
+        const negative = i < end && buf[i] === MINUS;
+        if (negative) i++;
+        const first = i;
+        let x = 0;
+        let c = 0;
+        // two digits a step: x * 100 + pair halves the serial multiply-add chain of x * 10 + digit
+        for (; i < end; i += 2) {
+          c = buf[i] ?? 0;
+          const hi = c - ZERO;
+          if (c < ZERO || c > 0x39) break;
+          if (i + 1 === end) {
+            x = x * 10 + hi;
+            i++;
+            break;
+          }
+          c = buf[i + 1] ?? 0;
+          if (c < ZERO || c > 0x39) {
+            x = x * 10 + hi;
+            i++;
+            break;
+          }
+          x = x * 100 + (hi * 10 + (c - ZERO));
+        }
+        const digits = i - first;
+        if (c === CR && digits > 0 && digits <= 15 && i + 1 < end && buf[i + 1] === LF && (buf[first] !== ZERO || (digits === 1 && !negative))) {
+          const next = i + 2;
+          if (t === 0x3a) {
+            ops += i - pos + 1;
+            items[k] = negative ? -x : x;
+            pos = next;
+            if (pos > limit) return this.missAt(pos, ops);
+            continue;
+          }
+          if (t === 0x2a) {
+            // a nested array (ZRANGE pairs, XRANGE entries…): straight into `array`, with the
+            // checks `value` makes for it; a null array, or one it would refuse, goes to `value`
+            if (!negative && x <= this.maxMultibulkLen && depth + 1 < 64 && depth + 2 < this.maxDepth && 3 * x <= end - next) {
+              this.ops += ops + (i - pos + 1);
+              ops = 0;
+              this.pos = next;
+              const v = this.array(x, depth + 1);
+              if (v === MISS || this.pos > limit) return MISS;
+              items[k] = v;
+              pos = this.pos;
+              continue;
+            }
+          } else {
+            const stop = next + x;
+            if (!negative && x <= this.maxBulkLen && stop + 2 <= end && buf[stop] === CR && buf[stop + 1] === LF) {
+              ops += i - pos + 1;
+              items[k] = new Uint8Array(this.ab, this.bo + next, x);
+              pos = stop + 2;
+              if (pos > limit) return this.missAt(pos, ops);
+              continue;
+            }
+          }
+        }
+      }
+      // anything else (and `$-1`): the general reader, from this element
+      this.pos = pos;
+      this.ops += ops;
+      ops = 0;
+      const v = this.value(depth + 1);
+      if (v === MISS || this.pos > limit) return MISS;
+      items[k] = v;
+      pos = this.pos;
+    }
+    this.pos = pos;
+    this.ops += ops;
+    return items;
+  }
+
+  /**
+   * The digits from `i` up to `stop` (≤ end), 4 per read (SWAR): returns their value (exact up
+   * to 15 digits) and leaves in `at` the index of the first byte that is not a digit (or `stop`).
+   * XOR '0000' makes digit bytes 0–9; a byte is not a digit when its high nibble is set, or when
+   * adding 6 sets it (10–15); the lowest such byte is the first non-digit (a carry out of a
+   * non-digit byte only reaches the bytes after it). The k digits before it are shifted to the
+   * top bytes (leading zeros) and `four` gives their value.
+   */
+  private swarDigits(i: number, stop: number): number {
+    const buf = this.buf;
+    let x = 0;
+    // A DataView costs about what reading a few integers saves: none for a short buffer (small
+    // chunks, a straddling reply in the arena), where the loop below reads them a byte at a time.
+    if (this.dvOf === buf || (this.end - i >= SWAR_MIN_BYTES && this.view())) {
+      const dv = this.dv;
+      while (i + 4 <= stop) {
+        const d = dv.getUint32(i, true) ^ 0x30303030;
+        const bad = (d | (d + 0x06060606)) & 0xf0f0f0f0;
+        if (bad === 0) {
+          x = x * 10000 + four(d);
+          i += 4;
+          continue;
+        }
+        const k = (31 - Math.clz32(bad & -bad)) >> 3;
+        this.at = i + k;
+        return k === 0 ? x : x * (POW10[k] ?? 1) + four(d << (32 - 8 * k));
+      }
+    }
+    for (; i < stop; i++) {
+      const c = buf[i] ?? 0;
+      if (c < ZERO || c > 0x39) break;
+      x = x * 10 + (c - ZERO);
+    }
+    this.at = i;
+    return x;
+  }
+
+  /** Give an aggregate up to the resumable path, keeping the position and work done so far. */
+  private missAt(pos: number, ops: number): Read {
+    this.pos = pos;
+    this.ops += ops;
+    return MISS;
+  }
+
+  /** `+` and `-` lines: the CR search also tells whether the line is ASCII. */
+  private line(t: number, p: number): Read {
+    const buf = this.buf;
+    const end = this.end;
+    let i = p + 1;
+    let high = 0;
+    for (; i < end; i++) {
+      const c = buf[i] ?? 0;
+      if (c === CR) break;
+      high |= c;
+    }
+    this.ops += i - p + 1;
+    if (i + 1 >= end || buf[i + 1] !== LF) return MISS;
+    this.pos = i + 2;
+    if (t === 0x2b && this.simpleBytes) return new Uint8Array(this.ab, this.bo + p + 1, i - p - 1);
+    if (t === 0x2b && i === p + 3 && buf[p + 1] === 0x4f && buf[p + 2] === 0x4b) return 'OK';
+    // ASCII (most status and error lines): one byte per char (utf8.ts asciiText), no second scan.
+    const text = high < 0x80 ? asciiText(buf, p + 1, i) : readUtf8(buf, p + 1, i);
+    return t === 0x2d ? new RespReplyError(text) : text;
+  }
+
+  /**
+   * The top-level loop's `:` integer past its first 15 digits (`head`, exact in a double) at `i`:
+   * the rest, 1 to 5 more digits (string2ll's 20-character limit), read on from there, then exactly
+   * one number or bigint (string2ll's joinDigits); MISS for anything else, which the resumable path
+   * reads again and reports.
+   */
+  private integerTail(i: number, head: number, negative: boolean): Read {
+    const buf = this.buf;
+    const end = this.end;
+    const from = i;
+    let lo = 0;
+    let c = 0;
+    for (; i < end && i - from < 6; i++) {
+      c = buf[i] ?? 0;
+      if (c < ZERO || c > 0x39) break;
+      lo = lo * 10 + (c - ZERO);
+    }
+    this.ops += i - from;
+    const tail = i - from;
+    if (c !== CR || tail > 5 || i + 1 >= end || buf[i + 1] !== LF) return MISS;
+    const x = joinDigits(head, lo, tail, negative);
+    if (x === undefined) return MISS;
+    this.pos = i + 2;
+    return x;
+  }
+
+  /** 16 to 20 digits (or anything string2ll may refuse): exact, or the resumable path. */
+  private longInteger(p: number): Read {
+    const buf = this.buf;
+    let cr = p + 1;
+    while (cr < this.end && buf[cr] !== CR) cr++;
+    if (cr + 1 >= this.end || buf[cr + 1] !== LF) return MISS;
+    const n = parseInteger(buf, p + 1, cr);
+    if (n === undefined) return MISS;
+    this.pos = cr + 2;
+    return n;
+  }
+}
