@@ -45,8 +45,8 @@ export class AofError extends Error {
   readonly offset: number | undefined;
   /** The errno name of a failed file operation (`ENOSPC`, `EIO`, `EISDIR` …), for `AOF_IO` / `AOF_WRITE_ERROR`. */
   readonly errno: string | undefined;
-  constructor(code: AofErrorCode, message: string, where: { file?: string; offset?: number; errno?: string } = {}) {
-    super(message);
+  constructor(code: AofErrorCode, message: string, where: { file?: string; offset?: number; errno?: string } = {}, options?: { cause?: unknown }) {
+    super(message, options);
     this.code = code;
     this.file = where.file;
     this.offset = where.offset;

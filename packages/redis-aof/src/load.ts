@@ -18,6 +18,7 @@ import { DEFAULT_APPENDDIRNAME, DEFAULT_APPENDFILENAME, getAofManifestFileName, 
 import type { RdbCodec } from './rdb-bridge.js';
 import { rdbCodec } from './rdb-codec.js';
 import { readAofCommands } from './reader.js';
+import { sdsCatRepr } from './sds.js';
 
 export interface LoadOptions {
   /** `appendfilename` (default appendonly.aof). */
@@ -113,16 +114,36 @@ function loadRdbPreamble(bytes: Uint8Array, name: string, ks: KeyspaceLike, opts
     decoded = rdb.decode(bytes);
   } catch (e) {
     log.push(`Error reading the RDB base file ${name}, AOF loading aborted`);
-    throw new AofError('AOF_RDB_BASE', `Error reading the RDB base file ${name}: ${(e as Error).message}`, { file: name });
+    throw new AofError('AOF_RDB_BASE', `Error reading the RDB base file ${name}: ${causeText(e)}`, { file: name }, { cause: e });
   }
   // An RDB used as an AOF base keeps keys whose expiry has passed (RDBFLAGS_AOF_PREAMBLE).
+  let key: Uint8Array | undefined;
   try {
-    for (const e of decoded.entries) ks.restore(e);
+    for (const e of decoded.entries) {
+      key = e.key;
+      ks.restore(e);
+    }
   } catch (e) {
-    // e.g. a db index beyond `databases` (Redis: "FATAL: Data file was created with a Redis server configured to handle more than N databases")
-    throw new AofError('AOF_RDB_BASE', `The RDB base file ${name} cannot be loaded: ${(e as Error).message}`, { file: name });
+    // e.g. a db index beyond `databases` (Redis: "FATAL: Data file was created with a Redis server
+    // configured to handle more than N databases"), or a value the keyspace cannot hold
+    // (STRING_TOO_LONG); rdbReportError names the key being read.
+    const where = key === undefined ? '' : `; reading key ${keyRepr(key)}`;
+    throw new AofError('AOF_RDB_BASE', `The RDB base file ${name} cannot be loaded: ${causeText(e)}${where}`, { file: name }, { cause: e });
   }
   return { rdbKeys: decoded.entries.length, start: decoded.endOffset };
+}
+
+/** A cause's message, after its code when it has one (RdbFormatError, KeyspaceError): `LZF_CORRUPT: …`. */
+function causeText(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
+}
+
+/** A key as sds.c sdscatrepr shows it, its first 4 096 bytes (then `…`): for an error message. */
+function keyRepr(key: Uint8Array): string {
+  const shown = sdsCatRepr(String.fromCharCode(...key.subarray(0, 4096)));
+  return key.length > 4096 ? `${shown}…` : shown;
 }
 
 /** aof.c loadSingleAppendOnlyFile. Throws AofError where Redis returns AOF_FAILED. */
