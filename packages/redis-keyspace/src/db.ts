@@ -86,8 +86,8 @@ export class Db {
     return slot;
   }
 
-  /** dbAdd: the key must not exist. */
-  add(key: string, val: Val, known: number = ASCII_UNKNOWN): number {
+  /** dbAdd: the key must not exist. `lru`: its access time (default the command's time). */
+  add(key: string, val: Val, known: number = ASCII_UNKNOWN, lru: number = this.clock.now): number {
     if (!this.highKeys && (known & KEY_ASCII) === 0 && !isAscii(key)) this.highKeys = true;
     if (!this.highStrings && (known & VALUE_ASCII) === 0) this.noteString(val);
     this.tableSize = sizeAfterAdd(this.tableSize, this.dict.size);
@@ -95,7 +95,7 @@ export class Db {
     const slot = this.allocSlot();
     this.keyOf[slot] = key;
     this.valOf[slot] = val;
-    this.meta[2 * slot + 1] = this.clock.now;
+    this.meta[2 * slot + 1] = lru;
     this.dict.set(key, slot);
     return slot;
   }

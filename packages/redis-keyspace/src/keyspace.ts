@@ -263,13 +263,14 @@ export class Keyspace {
     // Text comes back as itself only when it is ASCII (its UTF-8 is itself): tell Db, so that it
     // does not scan the same characters again.
     const known = (k === key ? KEY_ASCII : ASCII_UNKNOWN) | (v === value ? VALUE_ASCII : ASCII_UNKNOWN);
-    if (isFastSet(opts)) {
-      // Fast path: SET k v [PX ms].
+    // Fast path: SET k v [PX ms], without maxmemory (whose eviction and accounting run around a
+    // command in dispatch/call: the command table's SET does them).
+    if (isFastSet(opts) && this.core.maxmemory === undefined) {
       if (this.client.inMulti) this.notInMulti();
       setFast(this.core, this.client.db, k, v, known, opts?.px);
       return true;
     }
-    return this.run(setArgs(k, v, opts)).type !== 'null';
+    return this.run(setArgs(k, v, opts ?? {})).type !== 'null';
   }
 
   del(...keys: Key[]): number {

@@ -85,9 +85,12 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
   const now = core.nowFn();
   let slot = db.dict.get(k);
   if (slot !== undefined && expiredOnWrite(core, db, slot, now)) slot = undefined;
-  if (slot === undefined) slot = db.add(k, v, known);
+  // A new key's LRU is the time of this SET (createObject's LRU_CLOCK); an existing one is
+  // touched by lookupKeyWrite and keeps that time (setKey / dbOverwrite).
+  if (slot === undefined) slot = db.add(k, v, known, now);
   else {
     db.overwrite(slot, v, known);
+    db.setLru(slot, now);
     if (px === undefined) db.removeExpire(slot);
   }
   core.dirty++;
@@ -105,10 +108,14 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
   }
 }
 
-/** setFast's lookupKeyWrite lazy expiry: a key whose deadline passed is deleted (DEL propagated). */
+/**
+ * setFast's lookupKeyWrite lazy expiry (core.expireIfNeeded): on a master a key whose deadline
+ * passed is deleted (DEL propagated); a replica never deletes, and setKey then overwrites the
+ * entry it hid, as the command table's SET does.
+ */
 function expiredOnWrite(core: KeyspaceCore, db: Db, slot: number, now: number): boolean {
   const w = db.getExpire(slot);
-  if (w === w /* not NaN */ && now > w && !core.loading) {
+  if (w === w /* not NaN */ && now > w && !core.loading && !core.replica) {
     core.cmdNow = now;
     core.deleteExpiredKeyAndPropagate(db, slot);
     return true;
