@@ -55,6 +55,16 @@ const word = (n: number): string => {
   return s;
 };
 const int = (digits: number): number => Math.floor(10 ** (digits - 1) + prng.float() * 9 * 10 ** (digits - 1));
+/** decode-by-type.ts's `mixed`: +OK, integers, nulls, bulks of 8-107 bytes, errors, arrays of 1-10 bulks. */
+function byTypeMixed(): RespValue {
+  const r = prng.float();
+  if (r < 0.25) return reply.ok;
+  if (r < 0.4) return reply.integer(Math.floor(prng.float() * 1e6));
+  if (r < 0.5) return reply.null;
+  if (r < 0.8) return reply.bulk(word(8 + Math.floor(prng.float() * 100)));
+  if (r < 0.82) return reply.error('WRONGTYPE Operation against a key holding the wrong kind of value');
+  return reply.array(Array.from({ length: 1 + Math.floor(prng.float() * 10) }, () => reply.bulk(word(10))));
+}
 interface Row { readonly name: string; readonly n: number; readonly make: () => RespValue; readonly chunk?: number; readonly bytes?: boolean }
 const rows: Row[] = [
   { name: '+OK', n: 200_000, make: () => reply.ok },
@@ -72,6 +82,9 @@ const rows: Row[] = [
   { name: '*30 of :n (array)', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.integer(Math.floor(prng.float() * 1e6)))) },
   { name: '*3 of *2 of :1 (nested)', n: 50_000, make: () => reply.array(Array.from({ length: 3 }, () => reply.array([reply.integer(1), reply.integer(2)]))) },
   { name: 'mixed, 100-byte chunks', n: 50_000, chunk: 100, make: () => (prng.float() < 0.5 ? reply.integer(int(6)) : reply.array([reply.bulk(word(10)), reply.integer(int(3))])) },
+  // decode-by-type.ts's two 100-byte-chunk rows (its `mixed` reply mix, and LRANGE-like arrays)
+  { name: 'by-type mixed, 100-B chunks', n: 50_000, chunk: 100, make: () => byTypeMixed() },
+  { name: '*30 of $10, 100-B chunks', n: 10_000, chunk: 100, make: () => reply.array(Array.from({ length: 30 }, () => reply.bulk(word(10)))) },
 ];
 
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');

@@ -60,6 +60,30 @@ export class BareFastReader implements WholeReader {
     return this.replies(values, ends, from, end, base);
   }
 
+  /**
+   * The next elements of an array the resumable path holds open across chunks (decode.ts
+   * `fillTop`): scalars, bulks and nulls read whole by `value`, with its checks and `ops`; an
+   * aggregate (its frame is the resumable path's), or anything `value` leaves, stops it.
+   */
+  fill(items: unknown[], k: number, count: number, from: number, limit: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    let i = 0;
+    this.pos = from;
+    while (i < count && this.pos < end) {
+      const p = this.pos;
+      if (buf[p] === 0x2a && buf[p + 1] !== MINUS) break;
+      const v = this.value(0);
+      if (v === MISS) {
+        this.pos = p;
+        break;
+      }
+      items[k + i++] = v;
+      if (this.pos > limit) break;
+    }
+    return i;
+  }
+
   /** A DataView over `buf` for `swarDigits`, made when `buf` changed (a new chunk or arena). */
   private view(): boolean {
     const buf = this.buf;

@@ -16,15 +16,16 @@
  * refused with RESP3_TYPE_IN_RESP2, and a RESP3 connection uses the tagged `RespDecoder`.
  *
  * It is the same decoder as `RespDecoder` (decode.ts: same limits, errors, offsets, `work` and
- * bounded-memory scanning, any split giving the same values) with two output hooks: whole replies
+ * bounded memory, any split giving the same values) with two output hooks: whole replies
  * already buffered are read by `BareFastReader` (decode-bare-fast.ts: plain recursive descent, as decode-fast.ts,
- * building bare values directly); a reply the resumable path finishes is converted with `toBare`.
+ * building bare values directly); the resumable path builds bare values itself (decode-item.ts
+ * `bare`), and an array it holds open across chunks is filled by `BareFastReader.fill`.
  */
 import { RespDecoder } from './decode.js';
 import type { RespDecoderOptions } from './decode-options.js';
 import { BARE, EACH, type Sink } from './decode-item.js';
 import type { RespProtocolError } from './errors.js';
-import { type RespBareReply, toBare } from './bare-values.js';
+import type { RespBareReply } from './bare-values.js';
 import { BareFastReader } from './decode-bare-fast.js';
 
 export { RespReplyError, toBare, type RespBareReply } from './bare-values.js';
@@ -72,7 +73,7 @@ export class RespBareDecoder {
     this.d = new RespDecoder<'number'>({ ...limits, protocol: 2, integers: 'number' });
     this.sink = onReply === undefined ? undefined : new CallbackSink(onReply);
     const bytes = simpleStrings === 'bytes';
-    this.d[BARE]((maxBulkLen, maxMultibulkLen, maxDepth) => new BareFastReader(maxBulkLen, maxMultibulkLen, maxDepth, bytes), toBare, bytes);
+    this.d[BARE]((maxBulkLen, maxMultibulkLen, maxDepth) => new BareFastReader(maxBulkLen, maxMultibulkLen, maxDepth, bytes), bytes);
   }
 
   /** Returns the replies this chunk completes. Throws RespProtocolError on malformed input. */

@@ -15,8 +15,15 @@ import { aggregateOf, buildAggregate, elementsOf, NULL, NULL_ARRAY, NULL_BULK, O
 import { resp3Scalar } from './resp3.js';
 import type { RespInteger, RespValue } from './types.js';
 import { readUtf8 } from './utf8.js';
+import { RespReplyError, type RespBareReply } from './bare-values.js';
 
 export type V = RespValue<RespInteger>;
+/**
+ * What the element readers build: a tagged `V`, or with bare output (RespBareDecoder) the bare
+ * value itself (bare-values.ts RespBareReply: a view, a number, a string, null, an array…), so a
+ * reply the resumable path finishes needs no conversion.
+ */
+export type Built = V | RespBareReply;
 
 /** Where decoded values go: the array `push` returns, or a callback (RespBareDecoder.execute). */
 export interface Sink {
@@ -34,7 +41,15 @@ export interface WholeReader {
   bo: number;
   end: number;
   ops: number;
+  /** Where `fill` stopped. */
+  pos: number;
   values(values: Sink, from: number, end: number): number;
+  /**
+   * Reads up to `count` elements of an open array from `from` into `items` at index `k`, each
+   * one whole and plainly valid, stopping before any other (an aggregate, a cut or malformed
+   * element) and after the first that ends past `limit`; returns how many (`pos`: where it stopped).
+   */
+  fill?(items: unknown[], k: number, count: number, from: number, limit: number): number;
   valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number;
 }
 
@@ -64,7 +79,7 @@ const NINE = 0x39;
 /** An aggregate being read: its elements while building, only a count while scanning. */
 export interface Frame {
   readonly kind: Aggregate;
-  items: V[] | undefined;
+  items: Built[] | undefined;
   filled: number;
   remaining: number;
 }
@@ -89,7 +104,7 @@ export abstract class ReplyItemReader {
   /** Building the value's objects (true), or only scanning it until its last byte arrives. */
   protected building = true;
   /** The element `element` just read (when it did not open an aggregate). */
-  protected v: V = NULL;
+  protected v: Built = NULL;
   protected opened = false;
   protected ops = 0;
   /** `q.buf.buffer` and `.byteOffset`, read once per parse: the getters cost per call. */
@@ -100,6 +115,8 @@ export abstract class ReplyItemReader {
    * which the bare output turns into the same Uint8Array view. The tagged output never sets it.
    */
   protected simpleBytes = false;
+  /** Build bare values (RespBareDecoder, RESP2 only) instead of tagged ones. */
+  protected bare = false;
 
   constructor(options: RespDecoderOptions, maxMultibulkLen: number) {
     this.protocol = options.protocol ?? 3;
@@ -178,7 +195,7 @@ export abstract class ReplyItemReader {
     if (type !== 0x24 && this.protocol === 2) this.resp3InResp2(pos, type);
     const len = num === num ? num : this.slowLength(buf, pos, cr);
     if (len === -1 && type === 0x24) {
-      this.v = NULL_BULK;
+      this.v = this.bare ? null : NULL_BULK;
       return cr + 2;
     }
     if (!(len >= 0) || len > this.maxBulkLen) this.badBulkLength(buf, pos, cr, len);
@@ -196,7 +213,10 @@ export abstract class ReplyItemReader {
     if (!this.building) this.v = NULL;
     // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
     // looks up the species constructor on every call.
-    else if (type === 0x24) this.v = { type: 'bulk', value: new Uint8Array(this.ab, this.bo + next, len) };
+    else if (type === 0x24) {
+      const view = new Uint8Array(this.ab, this.bo + next, len);
+      this.v = this.bare ? view : { type: 'bulk', value: view };
+    }
     else this.v = this.blob(type, buf, next, len);
     return stop + 2;
   }
@@ -231,7 +251,7 @@ export abstract class ReplyItemReader {
     if (type !== 0x2a && this.protocol === 2) this.resp3InResp2(pos, type);
     const n = num === num ? num : this.slowLength(buf, pos, cr);
     if (n === -1 && type === 0x2a) {
-      this.v = NULL_ARRAY;
+      this.v = this.bare ? null : NULL_ARRAY;
       return;
     }
     if (!(n >= 0) || n > this.maxMultibulkLen) {
@@ -240,26 +260,28 @@ export abstract class ReplyItemReader {
     const kind = aggregateOf(type);
     const remaining = elementsOf(kind, n);
     if (remaining === 0) {
-      this.v = buildAggregate(kind, []);
+      this.v = this.bare ? [] : buildAggregate(kind, []);
       return;
     }
     const depth = this.top === undefined ? 0 : this.outer.length + 1;
     if (depth >= this.maxDepth) this.fail('NESTING_TOO_DEEP', pos, `No support for nested aggregates with depth > ${this.maxDepth}`);
     if (this.top !== undefined) this.outer.push(this.top);
     // Pre-sized to the declared count but at most 16 slots, so a forged count costs nothing.
-    this.top = { kind, items: this.building ? new Array<V>(Math.min(remaining, 16)) : undefined, filled: 0, remaining };
+    this.top = { kind, items: this.building ? new Array<Built>(Math.min(remaining, 16)) : undefined, filled: 0, remaining };
     this.opened = true;
   }
 
   /** The other one-line types: `+ - _ # , (`. */
-  private scalar(type: number, buf: Uint8Array, pos: number, cr: number): V {
+  private scalar(type: number, buf: Uint8Array, pos: number, cr: number): Built {
     switch (type) {
-      case 0x2b: // + simple string
-        if (this.simpleBytes) return this.building ? { type: 'bulk', value: new Uint8Array(this.ab, this.bo + pos + 1, cr - pos - 1) } : NULL;
-        if (cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b) return OK;
-        return this.building ? { type: 'simple', value: readUtf8(buf, pos + 1, cr) } : NULL;
+      case 0x2b: // + simple string (`simpleBytes` is set for bare output only: a view)
+        if (this.simpleBytes) return this.building ? new Uint8Array(this.ab, this.bo + pos + 1, cr - pos - 1) : NULL;
+        if (cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b) return this.bare ? 'OK' : OK;
+        if (!this.building) return NULL;
+        return this.bare ? readUtf8(buf, pos + 1, cr) : { type: 'simple', value: readUtf8(buf, pos + 1, cr) };
       case 0x2d: // - error
-        return this.building ? { type: 'error', value: readUtf8(buf, pos + 1, cr) } : NULL;
+        if (!this.building) return NULL;
+        return this.bare ? new RespReplyError(readUtf8(buf, pos + 1, cr)) : { type: 'error', value: readUtf8(buf, pos + 1, cr) };
       default:
         if (this.protocol === 2) this.resp3InResp2(pos, type);
         this.ops += cr - pos;
@@ -268,14 +290,17 @@ export abstract class ReplyItemReader {
   }
 
   /** `:` — `num` is the plain number the line held, or NaN (then string2ll decides). */
-  private integer(buf: Uint8Array, pos: number, cr: number, num: number): V {
+  private integer(buf: Uint8Array, pos: number, cr: number, num: number): Built {
     if (num === num) {
+      if (this.bare) return num;
       if (num >= 0 && num < OBJ_SHARED_INTEGERS) return sharedInteger(num, this.numbers);
       return { type: 'integer', value: this.numbers ? num : BigInt(num) };
     }
     this.ops += cr - pos;
     const n = parseInteger(buf, pos + 1, cr);
     if (n === undefined) this.fail('INVALID_INTEGER', pos + 1, 'Bad integer value', showLine(buf, pos + 1, cr));
+    // (bare output is always in 'number' mode: a number when safe, a bigint beyond)
+    if (this.bare) return n;
     return { type: 'integer', value: this.numbers || typeof n === 'bigint' ? n : BigInt(n) };
   }
 

@@ -10,20 +10,25 @@
  *   line resumes its CR search where it stopped (never re-reading its digits), and a bulk whose
  *   payload has not arrived waits until the byte count it needs is buffered. `work` counts the
  *   bytes examined and copied, so tests can check the cost is linear without a clock.
- * - Memory follows the input, not what the input declares. A value is first built as it is
- *   read; if it is still unfinished when the input runs out (or after OPTIMISTIC_BUILD_BYTES), the
- *   decoder drops what it built and only *scans* the rest — keeping the value's bytes and one
- *   frame (a count) per nesting level — then builds the value once its last byte arrives. So a
- *   forged `*2147483647` followed by many tiny elements holds the bytes pushed, not an object
- *   per element: the role Redis gives client-query-buffer-limit and the 1024*1024 cap on argv
- *   preallocation (networking.c processMultibulkBuffer).
+ * - Memory follows the input, not what the input declares. A value is built as it is read, and
+ *   an aggregate cut by the end of a chunk keeps the elements already built (redis-parser's
+ *   arrayCache): the next chunk reads on from the cut, and with bare output the whole-reply
+ *   reader fills the open array (`fillTop`). Every element took 3 bytes at least, so the elements
+ *   held are at most a third of the value's bytes received. Once the value passes
+ *   OPTIMISTIC_BUILD_BYTES the decoder drops what it built and only *scans* the rest — keeping
+ *   the value's bytes and one frame (a count) per nesting level — then builds the value once its
+ *   last byte arrives. So a forged `*2147483647` followed by many tiny elements holds the bytes
+ *   pushed plus at most 1 MiB's worth of elements, not an object per element: the role Redis
+ *   gives client-query-buffer-limit and the 1024*1024 cap on argv preallocation (networking.c
+ *   processMultibulkBuffer).
  *
  * Request mode (`mode: 'request'`) parses what a client sends, as the server does, and returns
  * each command as an array of bulk strings; see request.ts for the parser with offsets.
  */
 import { REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
 import { FastReader, OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { BARE, EACH, ReplyItemReader, type Sink, type V, type WholeReader } from './decode-item.js';
+import { BARE, type Built, EACH, type Frame, ReplyItemReader, type Sink, type V, type WholeReader } from './decode-item.js';
+import type { RespBareReply } from './bare-values.js';
 import { RespProtocolError } from './errors.js';
 import { buildAggregate, NULL } from './reply-values.js';
 import { RespRequestParser } from './request.js';
@@ -41,8 +46,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   private failed: RespProtocolError | undefined;
   /** Whole replies already buffered are read by this (decode-fast.ts), the rest here. */
   private fast: WholeReader;
-  /** Set for bare output (decode-bare.ts): turns a value the resumable path built into it. */
-  private convert: ((v: V) => unknown) | undefined = undefined;
+  /** The whole-reply reader also fills an open array across chunks (`fill`: the bare one). */
+  private fills = false;
 
   constructor(options: RespDecoderOptions<M> = {}) {
     super(options, options.mode === 'request' ? 0 : (options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN));
@@ -60,11 +65,12 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
 
   /**
    * Bare output (decode-bare.ts RespBareDecoder; not public API): whole replies are read by the
-   * reader `make` returns, the ones the resumable path finishes go through `convert`.
+   * reader `make` returns, the resumable path builds bare values itself (decode-item.ts `bare`).
    */
-  [BARE](make: (maxBulkLen: number, maxMultibulkLen: number, maxDepth: number) => WholeReader, convert: (v: V) => unknown, simpleBytes: boolean): void {
+  [BARE](make: (maxBulkLen: number, maxMultibulkLen: number, maxDepth: number) => WholeReader, simpleBytes: boolean): void {
     this.fast = make(this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
-    this.convert = convert;
+    this.bare = true;
+    this.fills = this.fast.fill !== undefined;
     this.simpleBytes = simpleBytes;
   }
 
@@ -175,8 +181,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   }
 
   /**
-   * Elements built and held by aggregates still open (0 between pushes when a value is unfinished:
-   * see the file comment). For the bounded-memory properties.
+   * Elements built and held by aggregates still open: at most a third of the unfinished value's
+   * bytes received, and 0 once it passed OPTIMISTIC_BUILD_BYTES (see the file comment). For the
+   * bounded-memory properties.
    */
   get pendingElements(): number {
     let n = this.top?.items === undefined ? 0 : this.top.filled;
@@ -212,6 +219,22 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     if (this.top === undefined && this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
     while (pos < end) {
       if (this.top === undefined) this.valueStart = base + pos;
+      else if (this.fills && this.building && this.scanFrom === 0) {
+        // The open array's next elements, as many as are whole here, by the whole-reply reader.
+        const top = this.top;
+        const next = this.fillTop(top, pos, end);
+        if (next !== pos) {
+          pos = next;
+          if (top.remaining > 0 || !this.closeTop()) {
+            if (base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
+            continue;
+          }
+          values.push(this.v);
+          ends?.push(base + pos);
+          pos = this.parseWhole(values, ends, pos, end);
+          continue;
+        }
+      }
       const next = this.element(q.buf, pos, end);
       if (next < 0) break;
       pos = next;
@@ -234,7 +257,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
           this.v = this.rebuild(this.valueStart - base, pos);
         }
       }
-      values.push(this.convert === undefined ? this.v : this.convert(this.v));
+      values.push(this.v);
       ends?.push(base + pos);
       // Back to the fast path for the replies after it (a reply that straddled two chunks used to
       // leave the rest of the chunk to the slow path).
@@ -244,9 +267,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     if (this.top === undefined) {
       q.start = pos;
     } else {
-      // Out of input inside an aggregate: keep its bytes, drop what was built from them.
+      // Out of input inside an aggregate: keep its bytes (and what was built from them, while
+      // they are at most OPTIMISTIC_BUILD_BYTES: the loop above stops building past that).
       q.start = this.valueStart - base;
-      if (this.building) this.stopBuilding();
     }
   }
 
@@ -261,6 +284,38 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     this.ops += f.ops;
     f.ops = 0;
     return pos;
+  }
+
+  /**
+   * Reads into the innermost open array the elements that are whole from `pos` on (a value kept
+   * across chunks: the elements after the cut), by the whole-reply reader's `fill`, which stops
+   * before anything it does not plainly accept (an aggregate, a cut or malformed element): `element`
+   * reads that one, and alone reports errors. Returns where it stopped.
+   */
+  private fillTop(top: Frame, pos: number, end: number): number {
+    const f = this.fast;
+    f.buf = this.q.buf;
+    f.ab = this.ab;
+    f.bo = this.bo;
+    f.end = end;
+    const items = top.items ?? [];
+    const k = f.fill?.(items, top.filled, top.remaining, pos, this.valueStart - this.q.base + OPTIMISTIC_BUILD_BYTES) ?? 0;
+    this.ops += f.ops;
+    f.ops = 0;
+    if (k === 0) return pos;
+    top.filled += k;
+    top.remaining -= k;
+    return f.pos;
+  }
+
+  /** The innermost open aggregate is complete: closes it and hands it on (true: the value is done). */
+  private closeTop(): boolean {
+    const top = this.top;
+    if (top === undefined) return true;
+    const items = top.items ?? [];
+    this.v = this.bare ? (items as RespBareReply[]) : buildAggregate(top.kind, items as V[]);
+    this.top = this.outer.pop();
+    return this.attach();
   }
 
   /** From now on the open aggregates only count their elements (see the file comment). */
@@ -291,7 +346,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   }
 
   /** Builds the value whose every byte is buffered in [from, to), as `parse` would have. */
-  private rebuild(from: number, to: number): V {
+  private rebuild(from: number, to: number): Built {
     this.building = true;
     this.ab = this.q.ab;
     this.bo = this.q.bo;
@@ -322,7 +377,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       const items = top.items;
       if (items !== undefined) items[top.filled++] = v;
       if (--top.remaining > 0) return false;
-      v = items === undefined ? NULL : buildAggregate(top.kind, items);
+      // (a bare array is its items; tagged frames hold tagged values only)
+      v = items === undefined ? NULL : this.bare ? (items as RespBareReply[]) : buildAggregate(top.kind, items as V[]);
       top = this.top = this.outer.pop();
     }
     this.v = v;
