@@ -2,3 +2,4 @@ export { joinDigits, string2ll, string2llNumber, type IntegerText } from './stri
 export { formatDouble17g } from './double.js';
 export { concatBytes } from './bytes.js';
 export { SYNTAX_ERR, WRONGTYPE_ERR, NOT_INTEGER_ERR, NOT_FLOAT_ERR, arityErrorText } from './texts.js';
+export { sha1, toHex } from './sha1.js';

@@ -32,6 +32,7 @@ export type { MaxmemoryPolicy, EvictionConfig } from './evict.js';
 export { stringmatchlen, globTokens } from './glob.js';
 export type { Token as GlobToken } from './glob.js';
 export { executeFromMaster } from './replica.js';
+export { computeDatasetDigest, debugPopulate, digestValue, xorObjectDigest } from './debug.js';
 // The command table and COMMAND's proc, for a server that adds rows for the commands it answers itself.
 export { COMMANDS } from './commands.js';
 export { PROTO_MAX_BULK_LEN, STRING_MAX_BYTES } from './t_string_range.js';

@@ -16,6 +16,7 @@ import { runExec } from './exec.js';
 import { commandCommand } from './command-table.js';
 import { monitorCommand } from './monitor.js';
 import { slowlogCommand } from './slowlog.js';
+import { debugCommand } from './debug.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -104,6 +105,7 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['command', commandCommand],
   ['monitor', (srv, c) => monitorCommand(srv, c)],
   ['slowlog', slowlogCommand],
+  ['debug', (srv, c, argv) => debugCommand(srv, c, argv)],
 ]);
 
 /** Commands that never reach the keyspace (exec.ts runs them itself inside EXEC). */

@@ -37,6 +37,10 @@ const SERVER = [
   'PUBSUB NUMPAT', 'PUBSUB CHANNELS ch2', 'PUBSUB NUMSUB ch ch2', 'PUBSUB FOO',
   'BLPOP l 0.01', 'BRPOP l 0.01', 'BLMOVE l m LEFT RIGHT 0.01', 'BRPOPLPUSH l m 0.01', 'BLMPOP 0.01 2 m l RIGHT COUNT 2',
   'BZPOPMIN z 0.01', 'BZPOPMAX z 0.01', 'BZMPOP 0.01 1 z MAX',
+  // debug.c: the whole dataset's digest (any divergence in any key shows), values, and the test replies.
+  'DEBUG DIGEST', 'DEBUG DIGEST', 'DEBUG DIGEST-VALUE k l s z h b p p2 g gd m nosuch', 'DEBUG POPULATE 3 pop', 'DEBUG POPULATE 2 k 30',
+  'DEBUG POPULATE -1', 'DEBUG PROTOCOL map', 'DEBUG PROTOCOL attrib', 'DEBUG PROTOCOL push', 'DEBUG PROTOCOL bignum', 'DEBUG PROTOCOL nope',
+  'DEBUG ERROR boom', 'DEBUG SET-ACTIVE-EXPIRE 1',
 ];
 const PERSISTENCE = ['SHUTDOWN FOO', 'SAVE', 'DEBUG SLEEP 0', 'DEBUG RELOAD', 'DEBUG FOO', 'LASTSAVE x', 'BGSAVE x', 'BGSAVE SCHEDULE x', 'BGREWRITEAOF x'];
 const REPLICATION = [

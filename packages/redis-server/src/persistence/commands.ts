@@ -1,7 +1,7 @@
 /**
  * The persistence commands, registered in `RedisServer.serverCommands`: SAVE, BGSAVE, BGREWRITEAOF,
  * LASTSAVE (rdb.c saveCommand, bgsaveCommand, lastsaveCommand; aof.c bgrewriteaofCommand),
- * SHUTDOWN (server.c shutdownCommand), DEBUG RELOAD / DEBUG SLEEP 0 (debug.c debugCommand), and
+ * SHUTDOWN (server.c shutdownCommand), DEBUG RELOAD and the log of DEBUG LOG (given to debug.ts), and
  * the -MISCONF check of processCommand (writeCommandsDeniedByDiskError). CONFIG and INFO fields
  * live in info-config.ts.
  */
@@ -11,6 +11,7 @@ import type { Client } from '../client.js';
 import type { Persistence } from './persistence.js';
 import { installInfoAndConfig } from './info-config.js';
 import { signalFlushedDb } from '../multi.js';
+import { debugCommand } from '../debug.js';
 
 const td = new TextDecoder();
 const word = (b: Uint8Array | undefined): string => (b === undefined ? '' : td.decode(b).toLowerCase());
@@ -41,28 +42,18 @@ function shutdownCommand(p: Persistence, c: Client, argv: Uint8Array[]): RespVal
   return undefined;
 }
 
-function debugCommand(srv: RedisServer, p: Persistence, argv: Uint8Array[]): RespValue {
-  const sub = word(argv[1]);
-  if (sub === 'reload') {
-    try {
-      // The save comes first and can fail; only then is the dataset emptied (signalFlushedDb).
-      p.debugReload(() => {
-        signalFlushedDb(srv, -1);
-      });
-    } catch (e) {
-      return { type: 'error', value: `ERR Error trying to load the RDB dump: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    p.log('DB reloaded by DEBUG RELOAD');
-    return { type: 'simple', value: 'OK' };
+/** debug.c DEBUG RELOAD: save, empty (signalFlushedDb), load; nothing propagated. */
+function debugReload(srv: RedisServer, p: Persistence): RespValue {
+  try {
+    // The save comes first and can fail; only then is the dataset emptied (signalFlushedDb).
+    p.debugReload(() => {
+      signalFlushedDb(srv, -1);
+    });
+  } catch (e) {
+    return { type: 'error', value: `ERR Error trying to load the RDB dump: ${e instanceof Error ? e.message : String(e)}` };
   }
-  if (sub === 'sleep' && argv.length === 3) {
-    // The sans-I/O core cannot block its caller; DEBUG SLEEP 0 (a no-op in Redis too) is what is modelled.
-    if (word(argv[2]) !== '0') return { type: 'error', value: 'ERR DEBUG SLEEP with a non-zero time is not implemented by protolab-redis' };
-    return { type: 'simple', value: 'OK' };
-  }
-  if (sub === '') return arity('debug');
-  // debug.c debugCommand → server.c addReplySubcommandSyntaxError.
-  return { type: 'error', value: `ERR unknown subcommand or wrong number of arguments for '${td.decode(argv[1]).slice(0, 128)}'. Try DEBUG HELP.` };
+  p.log('DB reloaded by DEBUG RELOAD');
+  return { type: 'simple', value: 'OK' };
 }
 
 /** The keyspace's answer to COMMAND INFO: does `name` carry the `write` flag? (cached per name) */
@@ -91,7 +82,7 @@ export function installPersistenceCommands(srv: RedisServer, p: Persistence): vo
   cmds.set('bgrewriteaof', (_s, _c, argv) => (argv.length !== 1 ? arity('bgrewriteaof') : lineReply(p.bgrewriteaof())));
   cmds.set('lastsave', (_s, _c, argv) => (argv.length !== 1 ? arity('lastsave') : { type: 'integer', value: BigInt(p.state.lastsaveSec) }));
   cmds.set('shutdown', (_s, c, argv) => shutdownCommand(p, c, argv));
-  cmds.set('debug', (_s, _c, argv) => debugCommand(srv, p, argv));
+  cmds.set('debug', (_s, c, argv) => debugCommand(srv, c, argv, { reload: () => debugReload(srv, p), log: (line) => { p.log(line); } }));
   const writes = new Map<string, boolean>();
   srv.commandFilters.push((s, _c, name) => {
     const denied = p.writeDeniedError();
