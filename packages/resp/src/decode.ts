@@ -14,11 +14,12 @@
  *   an aggregate cut by the end of a chunk keeps the elements already built (redis-parser's
  *   arrayCache): the next chunk reads on from the cut, and with bare output the whole-reply
  *   reader fills the open array (`fillTop`). Every element took 3 bytes at least, so the elements
- *   held are at most a third of the value's bytes received. Once the value passes
- *   OPTIMISTIC_BUILD_BYTES the decoder drops what it built and only *scans* the rest — keeping
- *   the value's bytes and one frame (a count) per nesting level — then builds the value once its
- *   last byte arrives. So a forged `*2147483647` followed by many tiny elements holds the bytes
- *   pushed plus at most 1 MiB's worth of elements, not an object per element: the role Redis
+ *   held are at most a third of the value's bytes received; only the unfinished element's bytes
+ *   are kept. Once the value passes OPTIMISTIC_BUILD_BYTES the decoder sets aside what it built
+ *   (with its frames) and only *scans* the rest — keeping those bytes and one count per nesting
+ *   level — then builds the rest once its last byte arrives. So a forged `*2147483647` followed
+ *   by many tiny elements holds the bytes pushed after its first MiB plus that MiB's elements
+ *   (at most OPTIMISTIC_BUILD_BYTES / 3 + 1), not an object per element: the role Redis
  *   gives client-query-buffer-limit and the 1024*1024 cap on argv preallocation (networking.c
  *   processMultibulkBuffer).
  *
@@ -48,6 +49,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   private fast: WholeReader;
   /** The whole-reply reader also fills an open array across chunks (`fill`: the bare one). */
   private fills = false;
+  /** Where the scan of a value past OPTIMISTIC_BUILD_BYTES began, and its frames then (`stopBuilding`). */
+  private scanStart = 0;
+  private readonly frozen: Frame[] = [];
 
   constructor(options: RespDecoderOptions<M> = {}) {
     super(options, options.mode === 'request' ? 0 : (options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN));
@@ -123,8 +127,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     try {
       this.q.consume(
         chunk,
-        // Inside an aggregate the value's bytes are kept whole (see the file comment): take it all.
-        () => (this.top !== undefined ? Infinity : this.need),
+        // A value only scanned keeps its bytes whole (see the file comment): take it all. One
+        // being built keeps only its unfinished element, as at the top level.
+        () => (this.building ? this.need : Infinity),
         () => {
           this.parse(values, ends);
         },
@@ -135,6 +140,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       // A failed decoder keeps nothing it was building (it stays failed until reset()).
       this.top = undefined;
       this.outer.length = 0;
+      this.frozen.length = 0;
       return e;
     }
     return undefined;
@@ -182,12 +188,14 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
 
   /**
    * Elements built and held by aggregates still open: at most a third of the unfinished value's
-   * bytes received, and 0 once it passed OPTIMISTIC_BUILD_BYTES (see the file comment). For the
+   * bytes received, and of OPTIMISTIC_BUILD_BYTES plus one (see the file comment). For the
    * bounded-memory properties.
    */
   get pendingElements(): number {
     let n = this.top?.items === undefined ? 0 : this.top.filled;
     for (const f of this.outer) n += f.items === undefined ? 0 : f.filled;
+    // (what was built before the value passed OPTIMISTIC_BUILD_BYTES is held too)
+    for (const f of this.frozen) n += f.items === undefined ? 0 : f.filled;
     return n;
   }
 
@@ -195,6 +203,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     this.q.reset();
     this.top = undefined;
     this.outer.length = 0;
+    this.frozen.length = 0;
     this.need = 0;
     this.scanFrom = 0;
     this.cursor = this.q.offset;
@@ -226,7 +235,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
         if (next !== pos) {
           pos = next;
           if (top.remaining > 0 || !this.closeTop()) {
-            if (base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
+            if (base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding(base + pos);
             continue;
           }
           values.push(this.v);
@@ -245,17 +254,11 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       // Inside an aggregate: hand it the element; go on unless that completed the value.
       if (this.top !== undefined) {
         if (!this.attach()) {
-          if (this.building && base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding();
+          if (this.building && base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding(base + pos);
           continue;
         }
-        if (!this.building) {
-          // All of the value is buffered now: the whole-reply reader takes it if it can.
-          if (this.readWhole(values, ends, this.valueStart - base, pos)) {
-            if (this.scanFrom === 0) pos = this.parseWhole(values, ends, pos, end);
-            continue;
-          }
-          this.v = this.rebuild(this.valueStart - base, pos);
-        }
+        // All of the value is buffered now: build what was only scanned.
+        if (!this.building) this.v = this.rebuild(this.scanStart - base, pos);
       }
       values.push(this.v);
       ends?.push(base + pos);
@@ -264,13 +267,9 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       if (this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
     }
     this.cursor = base + pos;
-    if (this.top === undefined) {
-      q.start = pos;
-    } else {
-      // Out of input inside an aggregate: keep its bytes (and what was built from them, while
-      // they are at most OPTIMISTIC_BUILD_BYTES: the loop above stops building past that).
-      q.start = this.valueStart - base;
-    }
+    // Out of input: keep the unfinished element's bytes, or (a value only scanned) every byte
+    // from where the scan began.
+    q.start = this.building ? pos : this.scanStart - base;
   }
 
   /** The fast path (decode-fast.ts): whole top-level replies from `pos`; returns where it stopped. */
@@ -318,40 +317,36 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     return this.attach();
   }
 
-  /** From now on the open aggregates only count their elements (see the file comment). */
-  private stopBuilding(): void {
+  /**
+   * The value passed OPTIMISTIC_BUILD_BYTES at `at` (absolute, just after an element): from now
+   * on the open aggregates only count their elements, and the value's bytes from `at` are kept.
+   * What was built so far (at most a third of OPTIMISTIC_BUILD_BYTES elements, plus one) is set
+   * aside with the frames as they are here, for `rebuild` to read on from `at` once complete.
+   */
+  private stopBuilding(at: number): void {
     this.building = false;
+    this.scanStart = at;
+    const frames = this.frozen;
+    frames.length = 0;
+    for (const f of this.outer) frames.push({ kind: f.kind, items: f.items, filled: f.filled, remaining: f.remaining });
+    if (this.top) frames.push({ kind: this.top.kind, items: this.top.items, filled: this.top.filled, remaining: this.top.remaining });
     if (this.top) this.top.items = undefined;
     for (const f of this.outer) f.items = undefined;
   }
 
   /**
-   * The value whose every byte is buffered in [from, to), scanned so far, read by the whole-reply
-   * reader straight into `values` (it reads the same grammar: all or nothing). False when it
-   * leaves the value to `rebuild` (depth > 64, past 1 MiB, a big number…).
+   * Builds the rest of the value scanned since `stopBuilding`, whose bytes are all buffered in
+   * [from, to): the frames set aside then, read on from `from` as `parse` would have.
    */
-  private readWhole(values: Sink, ends: number[] | undefined, from: number, to: number): boolean {
-    this.building = true;
-    this.top = undefined;
-    this.outer.length = 0;
-    const f = this.fast;
-    f.buf = this.q.buf;
-    f.ab = this.ab;
-    f.bo = this.bo;
-    f.end = to;
-    const stop = ends === undefined ? f.values(values, from, to) : f.valuesAndEnds(values, ends, from, to, this.q.base);
-    this.ops += f.ops;
-    f.ops = 0;
-    return stop === to;
-  }
-
-  /** Builds the value whose every byte is buffered in [from, to), as `parse` would have. */
   private rebuild(from: number, to: number): Built {
     this.building = true;
     this.ab = this.q.ab;
     this.bo = this.q.bo;
-    this.top = undefined;
+    const frames = this.frozen;
+    this.top = frames.pop();
     this.outer.length = 0;
+    for (const f of frames) this.outer.push(f);
+    frames.length = 0;
     const buf = this.q.buf;
     let pos = from;
     while (pos < to) {

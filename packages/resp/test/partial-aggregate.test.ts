@@ -145,6 +145,7 @@ interface Held {
   readonly pendingElements: number;
   readonly offset: number;
   readonly midValue: boolean;
+  readonly bufferCapacity: number;
 }
 
 describe('memory held by a partial aggregate', () => {
@@ -156,7 +157,7 @@ describe('memory held by a partial aggregate', () => {
   ];
   const units = [':1\r\n', '$1\r\na\r\n', '+a\r\n', '*1\r\n:7\r\n', ':123456\r\n'];
 
-  it.each(decoders)('%s: a partial aggregate kept across chunks holds at most one built element per 3 bytes of it received, every element completed so far while it is under OPTIMISTIC_BUILD_BYTES, and none once it passes that', (_name, make) => {
+  it.each(decoders)('%s: a partial aggregate kept across chunks holds every element completed so far and only its unfinished element\'s bytes while under OPTIMISTIC_BUILD_BYTES; past it, no more elements (at most OPTIMISTIC_BUILD_BYTES / 3 + 1) and the bytes since; one built element per 3 bytes received at most', (_name, make) => {
     for (const unit of units) {
       for (const size of [4093, 65_536]) {
         const header = '*2147483647\r\n';
@@ -165,6 +166,7 @@ describe('memory held by a partial aggregate', () => {
         const d = make();
         let pushed = 0;
         let sawHeld = false;
+        let frozen = -1;
         for (let o = 0; o < input.length; o += size) {
           expect(d.push(input.slice(o, o + size))).toEqual([]);
           pushed = Math.min(input.length, o + size);
@@ -174,14 +176,21 @@ describe('memory held by a partial aggregate', () => {
           expect(d.pendingElements).toBeLessThanOrEqual(received / 3);
           const complete = Math.floor((pushed - header.length) / unit.length);
           if (received <= OPTIMISTIC_BUILD_BYTES) {
-            // kept, not dropped and read again when the value completes
+            // kept, not dropped and read again when the value completes; its bytes are not kept
             expect(d.pendingElements).toBe(complete);
+            expect(d.bufferCapacity).toBeLessThanOrEqual(256);
             sawHeld ||= complete > 0;
           } else if (received > OPTIMISTIC_BUILD_BYTES + unit.length) {
-            expect(d.pendingElements).toBe(0);
+            // set aside when the value passed the limit, never more after; the bytes since are kept
+            expect(d.pendingElements).toBeLessThanOrEqual(OPTIMISTIC_BUILD_BYTES / 3 + 1);
+            expect(d.pendingElements).toBeLessThan(complete);
+            if (frozen < 0) frozen = d.pendingElements;
+            expect(d.pendingElements).toBe(frozen);
+            expect(d.bufferCapacity).toBeLessThanOrEqual(2 * (received - OPTIMISTIC_BUILD_BYTES) + 4096);
           }
         }
         expect(sawHeld).toBe(true);
+        expect(frozen).toBeGreaterThan(0);
         expect(pushed).toBeGreaterThan(OPTIMISTIC_BUILD_BYTES + 2 * size);
       }
     }
