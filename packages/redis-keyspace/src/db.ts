@@ -178,8 +178,7 @@ export class Db {
 
   /** A slot's first deadline: it joins the expires dict. */
   private addExpire(slot: number): void {
-    this.expires.ensureSlots(this.highWater);
-    this.expires.add(slot);
+    this.expires.add(slot); // grows its chain links to hold the slot
   }
 
   removeExpire(slot: number): boolean {

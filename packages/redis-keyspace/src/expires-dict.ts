@@ -75,12 +75,27 @@ export class ExpiresDict {
     return mix32(slot) & (this.heads.length - 1);
   }
 
+  /**
+   * dictAdd of `slot` (not in the table): the head of its bucket's chain. The expand and the
+   * growth of `next` are out of line, so that this stays small enough for V8 to inline into the
+   * typed SET's chain (Keyspace.set → setFast → Db.setExpire → here).
+   */
   add(slot: number): void {
-    if (this.used >= this.heads.length) this.expandIfNeeded();
-    const b = this.bucketOf(slot);
-    this.next[slot] = at(this.heads, b);
-    this.heads[b] = slot;
+    let heads = this.heads;
+    if (this.used >= heads.length || slot >= this.next.length) heads = this.makeRoom(slot);
+    const b = mix32(slot) & (heads.length - 1);
+    const head = heads[b];
+    if (head === undefined) throw new Error(`ExpiresDict: bucket ${b} is outside a table of ${heads.length}`);
+    this.next[slot] = head;
+    heads[b] = slot;
     this.used++;
+  }
+
+  /** add()'s rare cases: the table expands (dict.c _dictExpandIfNeeded), `next` grows to hold `slot`. */
+  private makeRoom(slot: number): Int32Array {
+    this.ensureSlots(slot + 1);
+    this.expandIfNeeded();
+    return this.heads;
   }
 
   /** dict.c _dictExpandIfNeeded (dict_can_resize is always true here: no fork child). */
