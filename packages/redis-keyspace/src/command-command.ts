@@ -84,6 +84,54 @@ export function commandKeys(s: CommandSpec, argv: readonly string[]): number[] {
   return out;
 }
 
+/** server.c lookupCommandBySds: `name` or `container|sub` (any case), with its full name. */
+function lookupByFullName(table: ReadonlyMap<string, CommandSpec>, name: string): [CommandSpec, string] | undefined {
+  const parts = name.toLowerCase().split('|');
+  const top = table.get(parts[0] ?? '');
+  if (top === undefined || parts.length > 2) return undefined;
+  if (parts.length === 1) return [top, top.name];
+  const sub = top.subcommands?.get(parts[1] ?? '');
+  return sub === undefined ? undefined : [sub, `${top.name}|${sub.name}`];
+}
+
+/** Every command and, after each, its subcommands as `parent|sub` (commandListWithoutFilter's recursion). */
+function fullNames(specs: readonly CommandSpec[], parent = ''): [string, CommandSpec, string][] {
+  const out: [string, CommandSpec, string][] = [];
+  for (const s of specs) {
+    const full = parent === '' ? s.name : `${parent}|${s.name}`;
+    out.push([full, s, full]);
+    if (s.subcommands !== undefined) out.push(...fullNames([...s.subcommands.values()], full));
+  }
+  return out;
+}
+
+/**
+ * server.c commandListCommand's options: nothing, or `FILTERBY MODULE|ACLCAT|PATTERN <arg>` as the
+ * last three arguments (its loop takes FILTERBY only with exactly two arguments after it), anything
+ * else a syntax error. PATTERN matches the full name without regard to case (stringmatchlen
+ * nocase); ACLCAT keeps the commands of that category (a name ACLGetCommandCategoryFlagByName does
+ * not know keeps none); MODULE keeps none (no modules are loaded).
+ */
+function listFilter(rest: readonly string[]): ((s: CommandSpec, full: string) => boolean) | undefined {
+  if (rest.length === 0) return () => true;
+  if (rest.length !== 3 || optName(rest[0] ?? '') !== 'filterby') return undefined;
+  const arg = rest[2] ?? '';
+  switch (optName(rest[1] ?? '')) {
+    case 'module':
+      return () => false;
+    case 'aclcat': {
+      const cat = `@${arg.toLowerCase()}`;
+      return (s) => (s.acl ?? aclCategories(s)).includes(cat);
+    }
+    case 'pattern': {
+      const toks = globTokens(arg.toLowerCase());
+      return (_s, full) => stringmatchlen(toks, full.toLowerCase());
+    }
+    default:
+      return undefined;
+  }
+}
+
 /**
  * COMMAND's proc over a table (after the arity and subcommand checks): what a server that adds
  * its own rows to COMMANDS calls with its merged table, the argv and the connection's protocol.
@@ -100,21 +148,21 @@ export function commandProc(table: () => ReadonlyMap<string, CommandSpec>): (c: 
       case 'help':
         return array(HELP.map(simple));
       case 'list': {
-        if (rest.length === 0) return array(all().map((s) => bulk(s.name)));
-        if (rest.length === 3 && optName(rest[0] ?? '') === 'filterby' && optName(rest[1] ?? '') === 'pattern') {
-          const toks = globTokens(rest[2] ?? '');
-          return array(all().filter((s) => stringmatchlen(toks, s.name)).map((s) => bulk(s.name)));
-        }
-        return err(E.syntax);
+        const keep = listFilter(rest);
+        return keep === undefined ? err(E.syntax) : array(fullNames(all()).filter(([, s, full]) => keep(s, full)).map(([full]) => bulk(full)));
       }
       case 'info':
       case 'docs': {
         const names = rest.length === 0 ? all().map((s) => s.name) : rest;
         const out: RespValue[] = [];
         for (const n of names) {
-          const s = table().get(n.toLowerCase());
-          if (sub === 'info') out.push(s === undefined ? NULL_BULK : info(c, s, s.name));
-          else if (s !== undefined) out.push(bulk(s.name), docs(c, s));
+          const found = lookupByFullName(table(), n);
+          if (found === undefined) {
+            if (sub === 'info') out.push(NULL_BULK);
+            continue;
+          }
+          const [s, full] = found;
+          out.push(...(sub === 'info' ? [info(c, s, full)] : [bulk(full), docs(c, s)]));
         }
         return sub === 'docs' ? mapReply(c, out) : array(out);
       }

@@ -4,6 +4,7 @@
  * query buffer's free space, rbs/rbp) are printed with fixed plausible values, documented here:
  * fd = 8, qbuf-free = 0, argv-mem = 0, rbs = 16384, rbp = 0, events = r.
  */
+import { CLIENT_HELP, helpReply } from './help.js';
 import type { RespValue } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
@@ -78,6 +79,8 @@ export function clientCommand(srv: RedisServer, c: Client, argv: readonly Uint8A
       c.noEvict = mode === 'on';
       return OK;
     }
+    case 'help':
+      return argv.length === 2 ? helpReply('CLIENT', CLIENT_HELP) : arity();
     default:
       return err(`ERR unknown subcommand '${keyOf(argv[1] ?? new Uint8Array()).slice(0, 128)}'. Try CLIENT HELP.`);
   }

@@ -41,6 +41,16 @@ function docsOf(resp: 2 | 3, s: CommandSpec, fullname: string): RespValue {
 
 /** COMMAND DOCS [name…]: every command of the table when no name is given; unknown names skipped. */
 export function commandDocs(table: ReadonlyMap<string, CommandSpec>, names: readonly string[], resp: 2 | 3): RespValue {
-  const specs = names.length === 0 ? [...table.values()] : names.map((n) => table.get(n.toLowerCase())).filter((s): s is CommandSpec => s !== undefined);
-  return map(resp, specs.map((s): [RespValue, RespValue] => [bulk(s.name), docsOf(resp, s, s.name)]));
+  const found = names.length === 0 ? [...table.values()].map((s): [CommandSpec, string] => [s, s.name]) : names.map((n) => byFullName(table, n)).filter((x): x is [CommandSpec, string] => x !== undefined);
+  return map(resp, found.map(([s, full]): [RespValue, RespValue] => [bulk(full), docsOf(resp, s, full)]));
+}
+
+/** server.c lookupCommandBySds: `name` or `container|sub` (any case), with its full name. */
+function byFullName(table: ReadonlyMap<string, CommandSpec>, name: string): [CommandSpec, string] | undefined {
+  const [head = '', sub, ...more] = name.toLowerCase().split('|');
+  const top = table.get(head);
+  if (top === undefined || more.length > 0) return undefined;
+  if (sub === undefined) return [top, top.name];
+  const s = top.subcommands?.get(sub);
+  return s === undefined ? undefined : [s, `${top.name}|${s.name}`];
 }

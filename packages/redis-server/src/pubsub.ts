@@ -7,6 +7,7 @@
  * arguments confirms channels in subscription order, and a message matching several patterns
  * is delivered pattern by pattern in the order the patterns were first subscribed.
  */
+import { helpReply, PUBSUB_HELP } from './help.js';
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
 import { stringmatchlen } from '@protolab/redis-keyspace';
@@ -161,7 +162,13 @@ export class PubSub {
       return { type: 'array', value: out };
     }
     if (sub === 'numpat' && argv.length === 2) return int(this.patterns.all.size);
-    if (sub === 'channels' || sub === 'numpat') return { type: 'error', value: `ERR wrong number of arguments for 'pubsub|${sub}' command` };
+    // Sharded Pub/Sub (SSUBSCRIBE) is not implemented, so no shard channel has subscribers.
+    if (sub === 'shardchannels' && argv.length <= 3) return { type: 'array', value: [] };
+    if (sub === 'shardnumsub') return { type: 'array', value: argv.slice(2).flatMap((name) => [bulk(name), int(0)]) };
+    if (sub === 'help' && argv.length === 2) return helpReply('PUBSUB', PUBSUB_HELP);
+    // CHANNELS / SHARDCHANNELS take at most a pattern: pubsubCommand's own check, then addReplySubcommandSyntaxError.
+    if (sub === 'channels' || sub === 'shardchannels') return { type: 'error', value: `ERR unknown subcommand or wrong number of arguments for '${keyOf(argv[1] ?? new Uint8Array()).slice(0, 128)}'. Try PUBSUB HELP.` };
+    if (sub === 'numpat' || sub === 'help') return { type: 'error', value: `ERR wrong number of arguments for 'pubsub|${sub}' command` };
     return { type: 'error', value: `ERR unknown subcommand '${keyOf(argv[1] ?? new Uint8Array()).slice(0, 128)}'. Try PUBSUB HELP.` };
   }
 }

@@ -42,6 +42,15 @@ function pingCommand(srv: RedisServer, c: Client, argv: Uint8Array[]): RespValue
   return srv.runOnKeyspace(c, argv);
 }
 
+/** server.c timeCommand: the server's clock as two bulk strings, seconds and microseconds. */
+function timeCommand(srv: RedisServer, argv: Uint8Array[]): RespValue {
+  if (argv.length !== 1) return { type: 'error', value: "ERR wrong number of arguments for 'time' command" };
+  const us = Math.floor(srv.nowUs());
+  const sec = Math.floor(us / 1_000_000);
+  const te = new TextEncoder();
+  return { type: 'array', value: [{ type: 'bulk', value: te.encode(String(sec)) }, { type: 'bulk', value: te.encode(String(us - sec * 1_000_000)) }] };
+}
+
 function publishCommand(srv: RedisServer, _c: Client, argv: Uint8Array[]): RespValue {
   const [, channel, message] = argv;
   if (argv.length !== 3 || channel === undefined || message === undefined) return arity('publish');
@@ -89,6 +98,7 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['publish', publishCommand],
   ['pubsub', (srv, _c, argv) => srv.pubsub.pubsubCommand(argv)],
   ['ping', pingCommand],
+  ['time', (srv, _c, argv) => timeCommand(srv, argv)],
   ['quit', (_srv, c) => ((c.closeAfterReply = true), OK)],
   // clearClientConnectionState also ends MONITOR.
   ['reset', (srv, c) => (srv.monitors.delete(c), resetClient(srv, c), { type: 'simple', value: 'RESET' })],

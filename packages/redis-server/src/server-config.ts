@@ -4,6 +4,7 @@
  * updateMaxmemory, …), and the CONFIG command (configGetCommand / configSetCommand /
  * configResetStatCommand).
  */
+import { CONFIG_HELP, helpReply } from './help.js';
 import type { RespValue } from '@protolab/resp';
 import { MAXMEMORY_POLICIES } from '@protolab/redis-keyspace';
 import type { ConfigParam, ConfigTable } from './config.js';
@@ -156,6 +157,7 @@ export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint
     if (args.length !== 2) return { type: 'error', value: "ERR wrong number of arguments for 'config|rewrite' command" };
     return configRewrite(srv);
   }
+  if (sub === 'help') return args.length === 2 ? helpReply('CONFIG', CONFIG_HELP) : { type: 'error', value: "ERR wrong number of arguments for 'config|help' command" };
   return { type: 'error', value: `ERR unknown subcommand '${(args[1] ?? '').slice(0, 128)}'. Try CONFIG HELP.` };
 }
 
