@@ -15,7 +15,7 @@ const NAMES = [
   'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub',
   'blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop',
   'multi', 'exec', 'discard', 'watch', 'unwatch',
-  'save', 'bgsave', 'bgrewriteaof', 'lastsave', 'shutdown', 'debug',
+  'save', 'bgsave', 'bgrewriteaof', 'lastsave', 'shutdown', 'debug', 'memory',
   'replicaof', 'slaveof', 'role', 'wait', 'psync', 'sync', 'replconf',
   'cluster', 'asking', 'readonly', 'readwrite', 'migrate', 'restore-asking',
   'dbsize', 'flushall', 'flushdb', 'swapdb',
@@ -27,6 +27,7 @@ const SUBCOMMANDS = new Map<string, readonly string[]>([
   ['cluster', ['myid', 'keyslot', 'countkeysinslot', 'getkeysinslot', 'nodes', 'info', 'slots', 'shards', 'addslots', 'delslots',
     'addslotsrange', 'delslotsrange', 'setslot', 'meet', 'replicas', 'slaves', 'bumpepoch', 'links', 'help']],
   ['command', ['count', 'list', 'info', 'docs', 'getkeys', 'help']],
+  ['memory', ['doctor', 'help', 'malloc-stats', 'purge', 'stats', 'usage']],
 ]);
 
 function ask(port: number, argv: string[]): Promise<RespValue> {

@@ -17,6 +17,7 @@ import { commandCommand } from './command-table.js';
 import { monitorCommand } from './monitor.js';
 import { slowlogCommand } from './slowlog.js';
 import { debugCommand } from './debug.js';
+import { memoryCommand } from './memory.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -116,6 +117,7 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['monitor', (srv, c) => monitorCommand(srv, c)],
   ['slowlog', slowlogCommand],
   ['debug', (srv, c, argv) => debugCommand(srv, c, argv)],
+  ['memory', memoryCommand],
 ]);
 
 /** Commands that never reach the keyspace (exec.ts runs them itself inside EXEC). */
