@@ -85,7 +85,7 @@ export function commandKeys(s: CommandSpec, argv: readonly string[]): number[] {
 }
 
 /** server.c lookupCommandBySds: `name` or `container|sub` (any case), with its full name. */
-function lookupByFullName(table: ReadonlyMap<string, CommandSpec>, name: string): [CommandSpec, string] | undefined {
+export function lookupByFullName(table: ReadonlyMap<string, CommandSpec>, name: string): [CommandSpec, string] | undefined {
   const parts = name.toLowerCase().split('|');
   const top = table.get(parts[0] ?? '');
   if (top === undefined || parts.length > 2) return undefined;

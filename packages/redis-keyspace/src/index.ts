@@ -38,5 +38,5 @@ export { COMMANDS } from './commands.js';
 export { PROTO_MAX_BULK_LEN, STRING_MAX_BYTES } from './t_string_range.js';
 export { cmd } from './server.js';
 export type { CommandSpec, CommandFlag, CommandGroup } from './server.js';
-export { commandProc } from './command-command.js';
+export { commandProc, lookupByFullName } from './command-command.js';
 export { objectComputeSize, memoryUsage, keyMemoryUsage, jemallocSizeClass, sdsZmallocSize, zsetScoreString, OBJ_COMPUTE_SIZE_DEF_SAMPLES, ZSL_NODE_EXPECTED_BYTES } from './object-size.js';

@@ -4,7 +4,7 @@
  * its hints from — plus a container's subcommands. Summaries, complexity and history are not kept.
  */
 import type { RespValue } from '@protolab/resp';
-import type { CommandSpec } from '@protolab/redis-keyspace';
+import { lookupByFullName, type CommandSpec } from '@protolab/redis-keyspace';
 import { COMMAND_ARGUMENTS } from './command-docs.js';
 
 const enc = new TextEncoder();
@@ -41,16 +41,6 @@ function docsOf(resp: 2 | 3, s: CommandSpec, fullname: string): RespValue {
 
 /** COMMAND DOCS [name…]: every command of the table when no name is given; unknown names skipped. */
 export function commandDocs(table: ReadonlyMap<string, CommandSpec>, names: readonly string[], resp: 2 | 3): RespValue {
-  const found = names.length === 0 ? [...table.values()].map((s): [CommandSpec, string] => [s, s.name]) : names.map((n) => byFullName(table, n)).filter((x): x is [CommandSpec, string] => x !== undefined);
+  const found = names.length === 0 ? [...table.values()].map((s): [CommandSpec, string] => [s, s.name]) : names.map((n) => lookupByFullName(table, n)).filter((x): x is [CommandSpec, string] => x !== undefined);
   return map(resp, found.map(([s, full]): [RespValue, RespValue] => [bulk(full), docsOf(resp, s, full)]));
-}
-
-/** server.c lookupCommandBySds: `name` or `container|sub` (any case), with its full name. */
-function byFullName(table: ReadonlyMap<string, CommandSpec>, name: string): [CommandSpec, string] | undefined {
-  const [head = '', sub, ...more] = name.toLowerCase().split('|');
-  const top = table.get(head);
-  if (top === undefined || more.length > 0) return undefined;
-  if (sub === undefined) return [top, top.name];
-  const s = top.subcommands?.get(sub);
-  return s === undefined ? undefined : [s, `${top.name}|${s.name}`];
 }
