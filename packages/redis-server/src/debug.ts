@@ -24,6 +24,7 @@ import { toHex } from '@protolab/redis-common';
 import type { RedisServer } from './server.js';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
+import { helpReply } from './help.js';
 
 const td = new TextDecoder();
 const te = new TextEncoder();
@@ -55,12 +56,6 @@ const HELP_LINES = [
   'SLEEP 0',
   '    Reply OK (protolab-redis does not block its event loop for a non-zero time).',
 ];
-
-/** server.c addReplyHelp: the header, the lines, then HELP, as status replies in an array. */
-function helpReply(): RespValue {
-  const lines = ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', ...HELP_LINES, 'HELP', '    Prints this help.'];
-  return { type: 'array', value: lines.map((value) => ({ type: 'simple', value })) };
-}
 
 /** getPositiveLongFromObjectOrReply as DEBUG POPULATE calls it (7.0.15 gives the same text for a non-number). */
 function positiveLong(arg: Uint8Array | undefined): number | RespValue {
@@ -131,7 +126,7 @@ export function debugCommand(srv: RedisServer, c: Client, argv: Uint8Array[], ho
   const sub = td.decode(argv[1] ?? new Uint8Array()).toLowerCase();
   const n = argv.length;
   if (n < 2) return err("ERR wrong number of arguments for 'debug' command"); // arity -2
-  if (sub === 'help' && n === 2) return helpReply();
+  if (sub === 'help' && n === 2) return helpReply('DEBUG', HELP_LINES);
   if (sub === 'digest' && n === 2) return { type: 'simple', value: toHex(computeDatasetDigest(srv.keyspace)) };
   if (sub === 'digest-value') {
     return { type: 'array', value: argv.slice(2).map((k): RespValue => ({ type: 'simple', value: toHex(digestValue(srv.keyspace, c.db, k)) })) };
