@@ -18,11 +18,12 @@ const NAMES = [
   'save', 'bgsave', 'bgrewriteaof', 'lastsave', 'shutdown', 'debug', 'memory',
   'replicaof', 'slaveof', 'role', 'wait', 'psync', 'sync', 'replconf',
   'cluster', 'asking', 'readonly', 'readwrite', 'migrate', 'restore-asking',
-  'dbsize', 'flushall', 'flushdb', 'swapdb',
+  'dbsize', 'flushall', 'flushdb', 'swapdb', 'latency',
 ];
 const SUBCOMMANDS = new Map<string, readonly string[]>([
   ['client', ['id', 'getname', 'setname', 'info', 'list', 'kill', 'reply', 'no-evict']],
   ['config', ['get', 'set', 'resetstat', 'rewrite']],
+  ['latency', ['doctor', 'graph', 'help', 'histogram', 'history', 'latest', 'reset']],
   ['pubsub', ['channels', 'numsub', 'numpat']],
   ['cluster', ['myid', 'keyslot', 'countkeysinslot', 'getkeysinslot', 'nodes', 'info', 'slots', 'shards', 'addslots', 'delslots',
     'addslotsrange', 'delslotsrange', 'setslot', 'meet', 'replicas', 'slaves', 'bumpepoch', 'links', 'help']],

@@ -15,6 +15,7 @@ import { BLOCKING_COMMANDS, blockingPopCommand } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
 import { callSpec, monitorLine, monitorRefusal, redactedArgv } from './monitor.js';
 import { commandName } from './networking.js';
+import { lookupForStats, rejectionKind } from './call-stats.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** Commands MULTI does not queue (server.c processCommand). */
@@ -33,17 +34,26 @@ export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
   // c->lastcmd->fullname: a container command shows its subcommand (client|list).
   c.lastCmd = argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
   const refused = srv.monitors.size > 0 && srv.monitors.has(c) ? monitorRefusal(name, argv) : undefined;
-  if (refused !== undefined) return rejectCommand(srv, c, name, refused);
+  if (refused !== undefined) return rejectCommand(srv, c, name, refused, argv);
   if (c.resp === 2 && !srv.pubsub.empty && srv.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {
     // After the unknown-command and arity checks, which the normal path answers.
     const full = knownFullName(srv, argv);
-    if (full !== undefined) return rejectCommand(srv, c, name, `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    if (full !== undefined) return rejectCommand(srv, c, name, `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, argv);
   }
   for (const filter of srv.commandFilters) {
     const refusal = filter(srv, c, name, argv);
-    if (refusal !== undefined) return refusal;
+    if (refusal !== undefined) {
+      // A cluster redirection, READONLY, MISCONF…: rejected_calls (an error reply) of the command.
+      if (refusal.type === 'error') srv.stats.commands.rejected(lookupForStats(name, argv)?.full);
+      return refusal;
+    }
   }
-  if (c.inMulti && !NOT_QUEUED.has(name)) return queueCommand(srv, c, argv);
+  if (c.inMulti && !NOT_QUEUED.has(name)) {
+    const q = queueCommand(srv, c, argv);
+    // Refused at queue time (processCommand's checks): rejected_calls, as rejectCommand counts it.
+    if (q.type === 'error' && rejectionKind(q.value) !== 'unknown') srv.stats.commands.rejected(lookupForStats(name, argv)?.full);
+    return q;
+  }
   if (BLOCKING_COMMANDS.has(name)) {
     const start = srv.nowUs();
     const r = blockingPopCommand(srv, c, name as BlockingKind, argv);
@@ -51,6 +61,7 @@ export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
     const blocked = srv.blocking.blocked.has(c);
     const durationUs = srv.nowUs() - start;
     c.blockedCall = blocked ? { argv: redactedArgv(name, argv), durationUs } : undefined;
+    if (!countCall(srv, name, argv, durationUs, r, blocked)) return r;
     afterCall(srv, c, name, argv, durationUs, blocked, c.db);
     return r;
   }
@@ -58,17 +69,44 @@ export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
 }
 
 /**
+ * The counting of call() (server.c call / incrCommandStatsOnError) for one command that ran or
+ * was refused on the way: false when processCommand refused it (wrong arity, unknown command,
+ * OOM…: rejected_calls, nothing else), true when it ran (calls, usec, failed_calls, the latency
+ * histogram, total_commands_processed, a latency-monitor sample).
+ */
+function countCall(srv: RedisServer, name: string, argv: readonly Uint8Array[], durationUs: number, r: RespValue | undefined, blocked: boolean): boolean {
+  const cs = srv.stats.commands;
+  const looked = lookupForStats(name, argv);
+  const failed = r !== undefined && r.type === 'error';
+  if (failed) {
+    const kind = rejectionKind(r.value);
+    if (kind === 'unknown' || looked === undefined) return false;
+    if (kind === 'rejected' || !looked.arityOk) {
+      cs.rejected(looked.full);
+      return false;
+    }
+  }
+  srv.stats.totalCommandsProcessed++;
+  if (looked === undefined) return true;
+  cs.called(looked.full, durationUs, failed, blocked);
+  srv.stats.latency.addSampleIfNeeded(looked.spec.flags.includes('fast') ? 'fast-command' : 'command', Math.floor(durationUs / 1000), Math.floor(srv.nowMs() / 1000));
+  return true;
+}
+
+
+/**
  * server.c call(): run one command now (also for each command EXEC runs): a command of another
  * unit (serverCommands), then this package's own (server-commands.ts), else the keyspace.
  */
 export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
-  srv.stats.totalCommandsProcessed++;
   const proc = srv.serverCommands.get(name);
-  // Timed only when someone looks (the slow log is on, or a monitor is connected).
-  const timed = srv.slowlog.slowerThan >= 0 || srv.monitors.size > 0;
-  const start = timed ? srv.nowUs() : 0;
+  if (name === 'exec') srv.stats.commands.execPending = [];
+  const start = srv.nowUs();
   const r = proc !== undefined ? proc(srv, c, argv) : srv.runOnKeyspace(c, argv, name);
-  const duration = timed ? srv.nowUs() - start : 0;
+  const duration = srv.nowUs() - start;
+  if (!countCall(srv, name, argv, duration, r, false)) return r;
+  // Inside EXEC the reply goes into EXEC's array, not through addReply: its error is counted here.
+  if (r !== undefined && r.type === 'error' && srv.inExec(c)) srv.stats.commands.afterErrorReply(r.value);
   if (r !== undefined && srv.monitors.size > 0 && srv.monitors.has(c) && !srv.inExec(c)) {
     // A monitor sees its own command after its reply.
     srv.addReply(c, r);
@@ -85,6 +123,8 @@ export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array
  * yet (a keyspace command inside EXEC; exec.ts gives it to flushExecSlowlog later).
  */
 export function afterCall(srv: RedisServer, c: Client, name: string, argv: readonly Uint8Array[], durationUs: number | undefined, blocked: boolean, db: number): void {
+  // A keyspace command run by EXEC: counted once the keyspace's EXEC gave its reply (flushExecSlowlog).
+  if (durationUs === undefined) srv.stats.commands.execPending.push(lookupForStats(name, argv));
   const slower = srv.slowlog.slowerThan;
   const logIt = !blocked && slower >= 0 && (durationUs === undefined || durationUs >= slower);
   if (!logIt && srv.monitors.size === 0) return;
@@ -104,16 +144,34 @@ export function afterCall(srv: RedisServer, c: Client, name: string, argv: reado
  * blocked.c updateStatsOnUnblock for a client served by handleClientsBlockedOnKeys: its pop goes
  * to the slow log with the call's time plus `serveUs` (a timed-out one never does).
  */
-export function servedBlocked(srv: RedisServer, c: Client, serveUs: number): void {
+export function servedBlocked(srv: RedisServer, c: Client, serveUs: number, reply?: RespValue): void {
   const blockedCall = c.blockedCall;
   c.blockedCall = undefined;
-  if (blockedCall === undefined || srv.slowlog.slowerThan < 0) return;
+  if (blockedCall === undefined) return;
+  // updateStatsOnUnblock: the serving time, a failure, the histogram sample of the whole call.
+  const full = keyOf(blockedCall.argv[0] ?? new Uint8Array()).toLowerCase();
+  srv.stats.commands.unblocked(full, serveUs, blockedCall.durationUs + serveUs, reply?.type === 'error');
+  if (srv.slowlog.slowerThan < 0) return;
   const d = blockedCall.durationUs + serveUs;
   if (d >= srv.slowlog.slowerThan) srv.slowlog.push(c, blockedCall.argv, d, srv.nowMs());
 }
 
 /** exec.ts: the slow log candidates of an EXEC, in queue order; `sharedUs` for those run by the keyspace. */
-export function flushExecSlowlog(srv: RedisServer, sharedUs: number): void {
+export function flushExecSlowlog(srv: RedisServer, sharedUs: number, execReply?: RespValue): void {
+  // The keyspace's commands of this EXEC, in queue order: calls, the shared time, their errors.
+  const cs = srv.stats.commands;
+  const ran = cs.execPending;
+  cs.execPending = [];
+  if (execReply?.type === 'array') {
+    ran.forEach((looked, i) => {
+      const reply = execReply.value[i];
+      const failed = reply?.type === 'error';
+      if (failed) cs.afterErrorReply(reply.value);
+      if (looked === undefined) return;
+      cs.called(looked.full, sharedUs, failed);
+      srv.stats.latency.addSampleIfNeeded(looked.spec.flags.includes('fast') ? 'fast-command' : 'command', Math.floor(sharedUs / 1000), Math.floor(srv.nowMs() / 1000));
+    });
+  }
   const pending = srv.execSlowlog ?? [];
   srv.execSlowlog = undefined;
   for (const e of pending) {
@@ -127,8 +185,9 @@ export function flushExecSlowlog(srv: RedisServer, sharedUs: number): void {
  * it - execCommandAbort → discardTransaction, in MULTI or not, so it also drops the client's
  * WATCHed keys and a CLIENT_DIRTY_CAS flag (redis-server 7.0.15 does; the differential found it).
  */
-export function rejectCommand(srv: RedisServer, c: Client, name: string, text: string): RespValue {
+export function rejectCommand(srv: RedisServer, c: Client, name: string, text: string, argv?: readonly Uint8Array[]): RespValue {
   if (c.inMulti) c.dirtyExec = true;
+  srv.stats.commands.rejected(argv === undefined ? undefined : lookupForStats(name, argv)?.full);
   if (name !== 'exec') return err(text);
   srv.discard(c);
   return err(`EXECABORT Transaction discarded because of: ${text.replace(/^ERR /, '')}`);

@@ -164,7 +164,7 @@ function execQueue(srv: RedisServer, c: Client, queue: readonly Uint8Array[][], 
   const start = srv.nowUs();
   const r = srv.runOnKeyspace(c, [enc('EXEC')]);
   // The keyspace ran the queue as one EXEC: its commands share that time equally.
-  flushExecSlowlog(srv, k === 0 ? 0 : Math.floor((srv.nowUs() - start) / k));
+  flushExecSlowlog(srv, k === 0 ? 0 : Math.floor((srv.nowUs() - start) / k), r);
   if (r.type !== 'array') return r;
   const value = (s: (typeof slots)[number]): RespValue | Uint8Array[] => ('own' in s ? s.own : 'raw' in s ? s.raw : s.reshape(r.value[s.at] ?? { type: 'null' }));
   if (!slots.some((s) => 'raw' in s)) return { type: 'array', value: slots.map((s) => value(s) as RespValue) };

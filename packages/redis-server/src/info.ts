@@ -11,6 +11,8 @@
  */
 import type { RedisServer } from './server.js';
 import { REDIS_VERSION } from './version.js';
+import { commandstatsSection, errorstatsSection, latencystatsSection } from './commandstats.js';
+import { kbps } from './stats.js';
 
 export type InfoSection = (srv: RedisServer) => string;
 export type InfoField = readonly [string, string | number];
@@ -59,6 +61,11 @@ export function registerDefaultSections(srv: RedisServer): void {
   srv.infoSections.set('stats', statsSection);
   srv.infoSections.set('replication', replicationSection);
   srv.infoSections.set('cpu', cpuSection);
+  // genRedisInfoString's "modules" (the module list: none here), then commandstats, errorstats, latencystats.
+  srv.infoSections.set('modules', () => infoSection('Modules', []));
+  srv.infoSections.set('commandstats', (s) => commandstatsSection(s.stats.commands));
+  srv.infoSections.set('errorstats', (s) => errorstatsSection(s.stats.commands));
+  srv.infoSections.set('latencystats', (s) => latencystatsSection(s.stats.commands));
   srv.infoSections.set('cluster', () => infoSection('Cluster', [['cluster_enabled', 0]]));
   srv.infoSections.set('keyspace', keyspaceSection);
 }
@@ -114,21 +121,45 @@ function memorySection(srv: RedisServer): string {
 /** redis-server 7.0.15's used_memory right after start (INFO memory used_memory_startup). */
 export const STARTUP_MEMORY = 875976;
 
+/**
+ * genRedisInfoString "stats", every field of 7.0 in its order. Real counts where this server has
+ * them; fields of features it does not have are 0 (io threads, active defrag, client tracking,
+ * MIGRATE's socket cache, client eviction, writable-replica expires, the reply buffer resizing of
+ * networking.c, DUMP payload sanitization) — see the README. Counts another unit keeps (the
+ * replication unit's syncs, …) come from `srv.stats.provided` when it registered them.
+ */
 function statsSection(srv: RedisServer): string {
   const s = srv.stats;
   const ks = srv.keyspace.info();
+  const cs = s.commands;
+  const provided = (name: string): number | string => s.provided.get(name)?.() ?? 0;
   return infoSection('Stats', [
     ['total_connections_received', s.totalConnectionsReceived], ['total_commands_processed', s.totalCommandsProcessed],
     ['instantaneous_ops_per_sec', srv.instantaneousOpsPerSec()], ['total_net_input_bytes', s.totalNetInputBytes],
-    ['total_net_output_bytes', s.totalNetOutputBytes], ['rejected_connections', s.rejectedConnections],
+    ['total_net_output_bytes', s.totalNetOutputBytes], ['total_net_repl_input_bytes', provided('total_net_repl_input_bytes')],
+    ['total_net_repl_output_bytes', provided('total_net_repl_output_bytes')],
+    ['instantaneous_input_kbps', kbps(s.netInputSamples)], ['instantaneous_output_kbps', kbps(s.netOutputSamples)],
+    ['instantaneous_input_repl_kbps', provided('instantaneous_input_repl_kbps') === 0 ? '0.00' : provided('instantaneous_input_repl_kbps')],
+    ['instantaneous_output_repl_kbps', provided('instantaneous_output_repl_kbps') === 0 ? '0.00' : provided('instantaneous_output_repl_kbps')],
+    ['rejected_connections', s.rejectedConnections],
+    ['sync_full', provided('sync_full')], ['sync_partial_ok', provided('sync_partial_ok')], ['sync_partial_err', provided('sync_partial_err')],
     ['expired_keys', ks.expiredKeys - s.base.expiredKeys], ['expired_stale_perc', ks.expiredStalePerc.toFixed(2)],
     ['expired_time_cap_reached_count', ks.expiredTimeCapReachedCount - s.base.expiredTimeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', ks.expireCycleCpuMilliseconds - s.base.expireCycleCpuMilliseconds],
     ['evicted_keys', srv.evictedKeys() - s.base.evictedKeys], ['evicted_clients', 0],
+    ['total_eviction_exceeded_time', provided('total_eviction_exceeded_time')], ['current_eviction_exceeded_time', provided('current_eviction_exceeded_time')],
     ['keyspace_hits', srv.keyspace.stats.keyspaceHits], ['keyspace_misses', srv.keyspace.stats.keyspaceMisses],
-    ['pubsub_channels', srv.pubsub.numChannels()], ['pubsub_patterns', srv.pubsub.numPatterns()],
-    ['total_error_replies', s.totalErrorReplies], ['client_output_buffer_limit_disconnections', s.outputLimitDisconnections],
-    ['client_query_buffer_limit_disconnections', s.queryLimitDisconnections],
+    ['pubsub_channels', srv.pubsub.numChannels()], ['pubsub_patterns', srv.pubsub.numPatterns()], ['pubsubshard_channels', 0],
+    ['latest_fork_usec', provided('latest_fork_usec')], ['total_forks', provided('total_forks')],
+    ['migrate_cached_sockets', 0], ['slave_expires_tracked_keys', 0],
+    ['active_defrag_hits', 0], ['active_defrag_misses', 0], ['active_defrag_key_hits', 0], ['active_defrag_key_misses', 0],
+    ['total_active_defrag_time', 0], ['current_active_defrag_time', 0],
+    ['tracking_total_keys', 0], ['tracking_total_items', 0], ['tracking_total_prefixes', 0],
+    ['unexpected_error_replies', 0], ['total_error_replies', cs.totalErrorReplies], ['dump_payload_sanitizations', 0],
+    ['total_reads_processed', s.totalReadsProcessed], ['total_writes_processed', s.totalWritesProcessed],
+    ['io_threaded_reads_processed', 0], ['io_threaded_writes_processed', 0], ['reply_buffer_shrinks', 0], ['reply_buffer_expands', 0],
+    // Not 7.0 fields: 7.2's names for disconnections 7.0 only logs (after 7.0's fields, so a reader of 7.0's finds them all in place).
+    ['client_output_buffer_limit_disconnections', s.outputLimitDisconnections], ['client_query_buffer_limit_disconnections', s.queryLimitDisconnections],
   ]);
 }
 

@@ -17,6 +17,7 @@ import { commandCommand } from './command-table.js';
 import { monitorCommand } from './monitor.js';
 import { slowlogCommand } from './slowlog.js';
 import { debugCommand } from './debug.js';
+import { latencyCommandProc } from './latency.js';
 import { memoryCommand } from './memory.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
@@ -116,6 +117,7 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['command', commandCommand],
   ['monitor', (srv, c) => monitorCommand(srv, c)],
   ['slowlog', slowlogCommand],
+  ['latency', latencyCommandProc],
   ['debug', (srv, c, argv) => debugCommand(srv, c, argv)],
   ['memory', memoryCommand],
 ]);

@@ -12,6 +12,7 @@ import { boolParam, enumParam, intParam, memoryParam, memtoull, stringParam } fr
 import { keyOf } from './client.js';
 import { rewriteConfig } from './replication/config-rewrite.js';
 import type { RedisServer } from './server.js';
+import { registerStatsConfig } from './stats.js';
 
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER; // printed as 9223372036854775807 (intParam)
@@ -101,6 +102,7 @@ export function registerServerConfig(srv: RedisServer, table: ConfigTable): void
     intParam('databases', 1, INT_MAX, 16, { immutable: true }),
   ];
   for (const p of params) table.register(p);
+  registerStatsConfig(table, srv.stats);
   applyToKeyspace(srv, table);
 }
 

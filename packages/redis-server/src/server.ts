@@ -282,6 +282,7 @@ export class RedisServer {
     const out: ServerOutput[] = [];
     for (const [id, bytes] of this.outbox.take()) {
       this.stats.totalNetOutputBytes += bytes.length;
+      this.stats.totalWritesProcessed++;
       out.push({ type: 'write', id, bytes });
       const c = this.clients.get(id);
       if (c !== undefined) c.outboxBytes = 0;
@@ -300,6 +301,7 @@ export class RedisServer {
     if (c === undefined) throw new RedisServerError('UNKNOWN_CONNECTION', `data: connection ${connId} is not connected`);
     if (c.closeAfterReply || c.closeAsap) return [];
     this.stats.totalNetInputBytes += bytes.length;
+    this.stats.totalReadsProcessed++;
     c.lastInteractionMs = this.now();
     const { error, qbuf } = readQueryFromClient(c, bytes);
     this.stats.recentMaxInputBuffer = Math.max(this.stats.recentMaxInputBuffer, qbuf);
@@ -334,7 +336,7 @@ export class RedisServer {
 
   /** addReply, minding CLIENT REPLY OFF|SKIP (prepareClientToWrite drops the reply). */
   addReply(c: Client, r: RespValue): void {
-    if (r.type === 'error') this.stats.totalErrorReplies++;
+    if (r.type === 'error') this.stats.commands.afterErrorReply(r.value);
     if (c.replyMode !== 'on' && c.replyMode !== 'skipnext') return;
     if (this.capture?.id === c.connId || c.closeAsap) this.append(c.connId, encodeReply(r, c.resp));
     else {

@@ -117,7 +117,8 @@ describe('config.c CONFIG GET / SET / RESETSTAT', () => {
     h.send(1, 'SET a 1\r\nGET a\r\nCONFIG SET maxmemory-policy allkeys-lru maxmemory 10mb\r\n');
     expect(h.srv.keyspace.core.maxmemory?.cfg.policy).toBe('allkeys-lru');
     expect(h.srv.keyspace.core.maxmemory?.cfg.maxmemory).toBe(10 * 1024 * 1024);
-    expect(h.send(1, 'INFO stats\r\n')).toMatch(/total_commands_processed:4\r\n/);
+    // stat_numcommands moves at the end of call(): INFO does not count itself (redis-server 7.0.15 gives 3).
+    expect(h.send(1, 'INFO stats\r\n')).toMatch(/total_commands_processed:3\r\n/);
     expect(h.send(1, 'CONFIG RESETSTAT\r\nINFO stats\r\n')).toMatch(/^\+OK\r\n[^]*total_commands_processed:1\r\n/);
   });
 });
@@ -128,7 +129,8 @@ describe('server.c INFO', () => {
     h.connect(1);
     const text = h.send(1, 'INFO\r\n');
     const titles = [...text.matchAll(/# (\w+)\r\n/g)].map((m) => m[1]);
-    expect(titles).toEqual(['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Cluster', 'Keyspace']);
+    // redis-server 7.0.15's INFO: the module list (empty) and the error stats are default sections.
+    expect(titles).toEqual(['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Errorstats', 'Cluster', 'Keyspace']);
     expect(text).toMatch(/\r\n\r\n# Clients\r\n/);
   });
 
