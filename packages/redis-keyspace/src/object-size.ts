@@ -129,13 +129,15 @@ export function dictBuckets(used: number): number {
 }
 
 /**
- * util.c d2string as zzlInsertAt formats a score for the listpack (7.0): an integral value in
- * (−(2^52 − 1), 2^52) as an integer (−0 gives "0"), infinities as inf/−inf, else "%.17g".
+ * util.c d2string as zzlInsertAt formats a score for the listpack (7.0.15): an integral value in
+ * [−2^62, 2^62] as an integer (util.c double2ll; −0 gives "0"; measured on 7.0.15: −1e17 and 2^62
+ * take a listpack integer entry, 4.7e18 a 7-byte string), infinities as inf/−inf, else "%.17g".
  */
 export function zsetScoreString(score: number): string {
   if (score === Infinity) return 'inf';
   if (score === -Infinity) return '-inf';
-  if (Number.isInteger(score) && score > -4503599627370495 && score < 4503599627370496) return String(score === 0 ? 0 : score);
+  // double2ll: integral and within ±LLONG_MAX/2 (2^62 once a double) → ll2string.
+  if (Number.isInteger(score) && score >= -(2 ** 62) && score <= 2 ** 62) return String(score === 0 ? 0 : score);
   return formatDouble17g(score);
 }
 

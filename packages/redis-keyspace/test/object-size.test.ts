@@ -47,6 +47,9 @@ describe('MEMORY USAGE (object.c objectComputeSize, 7.0): redis-server 7.0.15’
     const ks = fresh();
     run(ks, [['ZADD', 'q1', '1.1', 'a'], ['ZADD', 'q2', '1e100', 'a'], ['ZADD', 'q3', '-0.0', 'a'], ['ZADD', 'q4', '1e15', x(14, 'm')], ['ZADD', 'q5', '1e15', x(13, 'm')]]);
     expect(['q1', 'q2', 'q3', 'q4', 'q5'].map((k) => usage(ks, k))).toEqual([80, 80, 64, 96, 80]);
+    // Up to ±2^62 an integral score is an integer entry (10 bytes); 4.7e18 is the string "4.7e+18" (9).
+    run(ks, [['ZADD', 'q6', '-100000000000000000', x(14, 'm')], ['ZADD', 'q7', '4611686018427387904', x(14, 'm')], ['ZADD', 'q8', '4.7e18', x(14, 'm')], ['ZADD', 'q9', '4.7e18', x(15, 'm')]]);
+    expect(['q6', 'q7', 'q8', 'q9'].map((k) => usage(ks, k))).toEqual([96, 96, 80, 96]);
   });
 
   test('a hashtable set of 12 one-letter members, its rehash finished, is 616 with SAMPLES 0', () => {

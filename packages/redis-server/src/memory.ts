@@ -28,6 +28,8 @@ const int = (n: number): RespValue => ({ type: 'integer', value: BigInt(Math.tru
 const dbl = (n: number): RespValue => ({ type: 'double', value: n });
 const SYNTAX_ERR = 'ERR syntax error';
 const NOT_INTEGER = 'ERR value is not an integer or out of range';
+/** cluster.h sizeof(clusterDictEntryMetadata): the prev/next links of the slot-to-keys lists. */
+const CLUSTER_DICT_ENTRY_METADATA = 16;
 
 /** memoryCommand's help lines (addReplyHelp adds the header and HELP). */
 const HELP_LINES = [
@@ -75,7 +77,10 @@ function usage(srv: RedisServer, c: Client, argv: Uint8Array[]): RespValue {
     samples = n === 0n ? Infinity : Number(n); // 0: LLONG_MAX, every element
     j++;
   }
-  const bytes = keyMemoryUsage(srv.keyspace, c.db, argv[2] ?? new Uint8Array(), samples);
+  // dictMetadataSize(db->dict): in cluster mode (server.cluster_enabled: installCluster registers
+  // CLUSTER) each main-dict entry carries clusterDictEntryMetadata, two pointers.
+  const metadata = srv.serverCommands.has('cluster') ? CLUSTER_DICT_ENTRY_METADATA : 0;
+  const bytes = keyMemoryUsage(srv.keyspace, c.db, argv[2] ?? new Uint8Array(), samples, metadata);
   return bytes === undefined ? { type: 'null' } : int(bytes);
 }
 

@@ -90,7 +90,7 @@ const member = fc.oneof(
 );
 const smallInt = fc.integer({ min: -40000, max: 40000 }).map(String);
 const bigInt = fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }).map(String);
-const score = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.double({ min: -1e20, max: 1e20, noNaN: true }).map((d) => String(d)), fc.constantFrom('inf', '-inf', '-0.0', '1e100'));
+const score = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.double({ min: -1e20, max: 1e20, noNaN: true }).map((d) => String(d)), fc.constantFrom('inf', '-inf', '-0.0', '1e100', '4611686018427387904', '-4611686018427387904', '4.7e18', '-100000000000000000', '4503599627370496'));
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 
 function keySpec(i: number): fc.Arbitrary<KeySpec> {
@@ -115,8 +115,8 @@ function keySpec(i: number): fc.Arbitrary<KeySpec> {
     const flat = [...byMember].flatMap(([m, s]) => [s, m]);
     return { key: k, build: flat.length === 0 ? [['ZADD', k, '1', 'a']] : [['ZADD', k, ...flat]], kind: 'exact', n: 0 };
   });
-  const zsetSl = fc.array(fc.tuple(score, member), { minLength: 129, maxLength: 1500 }).map((ps): KeySpec => {
-    const byMember = new Map<string, string>(ps.map(([s, m]) => [m, s]));
+  const zsetSl = fc.uniqueArray(fc.tuple(score, member), { selector: ([, m]) => m, minLength: 129, maxLength: 1500 }).map((ps): KeySpec => {
+    const byMember = new Map<string, string>(ps.map(([s, m]) => [m, s])); // ≥ 129 members: a skiplist
     const flat = [...byMember].flatMap(([m, s]) => [s, m]);
     return { key: k, build: chunks(flat, 400).map((c) => ['ZADD', k, ...c]), kind: 'skiplist', n: byMember.size, probe: ['ZSCORE', k, '__nope__'] };
   });

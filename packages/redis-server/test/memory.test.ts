@@ -1,4 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import net from 'node:net';
+import { RespDecoder } from '@protolab/resp';
+import type { RespValue } from '@protolab/resp';
+import { startRedisCluster } from '../src/index.js';
 import { harness } from './helpers.js';
 
 const req = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`).join('')}`;
@@ -58,5 +62,28 @@ describe('MEMORY (object.c memoryCommand, 7.0)', () => {
     expect(stats).toContain('$10\r\nkeys.count\r\n:2\r\n');
     // db.0: 2 × (dictEntry 24 + robj 16) + 4 buckets × 8; expires: 1 × 24 + 4 × 8.
     expect(stats).toContain('$4\r\ndb.0\r\n*6\r\n$23\r\noverhead.hashtable.main\r\n:112\r\n$26\r\noverhead.hashtable.expires\r\n:56\r\n');
+  });
+
+  test('in cluster mode each key counts 16 more bytes (clusterDictEntryMetadata): SET key:1 value:1 is 80, RPUSH biglist a..f 184, as a 7.0.15 cluster node says', async () => {
+    const cluster = await startRedisCluster({ masters: 1, port: 0 });
+    try {
+      const port = cluster.nodes[0]?.port ?? 0;
+      const s = net.connect(port, '127.0.0.1');
+      const dec = new RespDecoder();
+      const out: RespValue[] = [];
+      const cmds = [['SET', 'key:1', 'value:1'], ['RPUSH', 'biglist', 'a', 'b', 'c', 'd', 'e', 'f'], ['MEMORY', 'USAGE', 'key:1'], ['MEMORY', 'USAGE', 'biglist']];
+      await new Promise<void>((resolve, reject) => {
+        s.on('error', reject);
+        s.on('data', (b: Buffer) => {
+          out.push(...dec.push(b));
+          if (out.length >= cmds.length) resolve();
+        });
+        s.write(cmds.map((a) => req(...a)).join(''));
+      });
+      s.destroy();
+      expect(out.slice(2)).toEqual([{ type: 'integer', value: 80n }, { type: 'integer', value: 184n }]);
+    } finally {
+      await cluster.close();
+    }
   });
 });
