@@ -12,7 +12,10 @@
  * cons strings as first built) or `flat` (pre-built, then flattened before timing with
  * %FlattenString, for all three libraries: what the keyspace's one look at a text key's characters
  * costs shows as the difference from `array`); TTLs `fixed` (60 s) or `random` (60 s–1 h).
- * Default `array/fixed,flat/fixed,array/random,call/fixed`.
+ * A third part `link` (e.g. `array/fixed/link`) also times, after the sets, a read of db 0's
+ * expires table size: for a revision that defers work to the table's next reader (the lazy
+ * linking tried on 2026-12-05, bench/README.md), the set loop plus what it left for later. Default
+ * `array/fixed,flat/fixed,array/random,call/fixed`.
  *
  * The side loaded second (B) measures a few % slower even when both sides are the same code
  * (A÷B 0.91–0.96 for `4002d51 4002d51`, 2026-12-05 ~09:40 UTC, load 1.5–2.7): run both orders
@@ -34,8 +37,13 @@ const gc = runInNewContext('gc') as () => void;
 // eslint-disable-next-line @typescript-eslint/no-implied-eval -- %FlattenString parses only in code compiled after the flag
 const flatten = new Function('s', 'return %FlattenString(s);') as (s: string) => string;
 
-interface Store { set(k: string, ttl: number): void; close(): void }
-interface KeyspaceModule { RealClockKeyspace: new () => { keyspace: { set(k: string, v: string, o: { px: number }): boolean }; close(): void } }
+interface Store { set(k: string, ttl: number): void; link(): void; close(): void }
+interface KeyspaceModule {
+  RealClockKeyspace: new () => {
+    keyspace: { set(k: string, v: string, o: { px: number }): boolean; core: { dbs: { expires: { size: number } }[] } };
+    close(): void;
+  };
+}
 
 const root = resolve(import.meta.dirname, '../../..');
 const tmp = mkdtempSync(join(tmpdir(), 'set-ab-'));
@@ -64,15 +72,18 @@ function open(lib: string): Store {
   const m = libs.get(lib);
   if (m === undefined) {
     const c = new TTLCache<string, string>({ ttl: 60_000 });
-    return { set: (k, ttl) => { c.set(k, 'value', { ttl }); }, close: () => { c.cancelTimer(); } };
+    return { set: (k, ttl) => { c.set(k, 'value', { ttl }); }, link: () => undefined, close: () => { c.cancelTimer(); } };
   }
   const r = new m.RealClockKeyspace();
-  return { set: (k, ttl) => { r.keyspace.set(k, 'value', { px: ttl }); }, close: () => { r.close(); } };
+  const link = (): void => {
+    if ((r.keyspace.core.dbs[0]?.expires.size ?? 0) < 0) throw new Error('negative table size');
+  };
+  return { set: (k, ttl) => { r.keyspace.set(k, 'value', { px: ttl }); }, link, close: () => { r.close(); } };
 }
 
 const keyOf = (i: number): string => `key:${i}:${(i * 2654435761) >>> 0}`;
 const alive = new Map<string, Store>(); // the previous instance lives until its successor exists
-function once(lib: string, work: string, ttls: number[], keys: string[]): number {
+function once(lib: string, work: string, ttls: number[], keys: string[], link: boolean): number {
   const s = open(lib);
   alive.get(lib)?.close();
   alive.set(lib, s);
@@ -80,6 +91,7 @@ function once(lib: string, work: string, ttls: number[], keys: string[]): number
   const t0 = process.cpuUsage();
   if (work === 'call') for (let i = 0; i < n; i++) s.set(keyOf(i), ttls[i] ?? 0);
   else for (let i = 0; i < n; i++) s.set(keys[i] ?? '', ttls[i] ?? 0);
+  if (link) s.link();
   const d = process.cpuUsage(t0);
   return ((d.user + d.system) * 1000) / n;
 }
@@ -90,7 +102,7 @@ const load3 = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`A = ${revA}, B = ${revB}; ${n} keys, 1 warm-up + ${rounds} rounds, CPU time; load average ${load3()}`);
 const order = ['A', 'B', 'ttlcache'];
 for (const cell of cells) {
-  const [work = 'array', mode = 'fixed'] = cell.split('/');
+  const [work = 'array', mode = 'fixed', link] = cell.split('/');
   let seed = 42;
   const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const ttls = Array.from({ length: n }, () => (mode === 'fixed' ? 60_000 : 60_000 + Math.floor(rnd() * 3_540_000)));
@@ -100,7 +112,7 @@ for (const cell of cells) {
       const lib = order[(r + j) % order.length] ?? 'A';
       const keys = work === 'call' ? [] : Array.from({ length: n }, (_, i) => keyOf(i));
       if (work === 'flat') for (let i = 0; i < n; i++) keys[i] = flatten(keys[i] ?? '');
-      const t = once(lib, work, ttls, keys);
+      const t = once(lib, work, ttls, keys, link === 'link');
       if (r > 0) ns.get(lib)?.push(t);
     }
   }

@@ -7,6 +7,14 @@
  *   isAscii          — only the ASCII scan Keyspace.set makes of a text key (the flattening);
  *   Map.set          — a bare Map<key, slot>: the least a key → entry index does;
  *   Map.get+set      — the probe a SET makes before adding (lookupKeyWrite) and the add;
+ *   floor            — the least a set with Redis's semantics does, hand-written: the key's
+ *                      characters read once (isAscii: its UTF-8 form), the probe (lookupKeyWrite),
+ *                      the add, the key / value / deadline stored beside the Map in columns that
+ *                      grow as they fill (a JS Map holds one value per key), the clock read once
+ *                      per 64 sets (batchedClock); no expires table, LRU time or propagation check;
+ *   floor+expires    — floor plus the slot linked into an ExpiresDict (the chained table
+ *                      activeExpireCycle scans, dict.c's bucket and resize rules): what Redis's
+ *                      dictAdd to db->expires costs here;
  *   ks.set           — the keyspace's typed API (RealClockKeyspace, batched clock), PX 60 s;
  *   ttlcache.set     — @isaacs/ttlcache 2.1.5, ttl 60 s.
  * ns CPU per set, median and range over `rounds` rounds after a warm-up, rows alternating.
@@ -19,6 +27,8 @@ import { runInNewContext } from 'node:vm';
 import { loadavg } from 'node:os';
 import { RealClockKeyspace } from '@protolab/redis-keyspace';
 import { isAscii } from '../src/bytes.js';
+import { ExpiresDict } from '../src/expires-dict.js';
+import { batchedClock } from '../src/adapters/real-clock.js';
 
 setFlagsFromString('--allow-natives-syntax');
 setFlagsFromString('--expose-gc');
@@ -45,6 +55,8 @@ const rows: [string, (keys: string[]) => number][] = [
     keep = m;
     return m.size;
   }],
+  ['floor', (keys) => floor(keys, false)],
+  ['floor+expires', (keys) => floor(keys, true)],
   ['ks.set', (keys) => {
     const rc = new RealClockKeyspace();
     const ks = rc.keyspace;
@@ -61,6 +73,36 @@ const rows: [string, (keys: string[]) => number][] = [
     return c.size;
   }],
 ];
+
+/** The floor rows: see the header. Returns the number of keys stored. */
+function floor(keys: string[], link: boolean): number {
+  const dict = new Map<string, number>();
+  const keyCol: string[] = [];
+  const valCol: string[] = [];
+  const deadline: number[] = [];
+  const expires = new ExpiresDict();
+  const clock = batchedClock();
+  let high = false;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] ?? '';
+    if (!isAscii(k)) high = true;
+    const now = clock();
+    let slot = dict.get(k);
+    if (slot === undefined) {
+      slot = dict.size;
+      dict.set(k, slot);
+      keyCol[slot] = k;
+      if (link) {
+        expires.ensureSlots(slot + 1);
+        expires.add(slot);
+      }
+    }
+    valCol[slot] = VALUE;
+    deadline[slot] = now + (ttls[i] ?? 0);
+  }
+  keep = [dict, keyCol, valCol, deadline, expires];
+  return high ? -1 : dict.size;
+}
 
 console.log(`${n} keys, ${mode} TTLs, ${rounds} rounds after one warm-up, ns CPU per set (median, range); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const res = new Map<string, number[]>();
