@@ -100,6 +100,18 @@ function keySpec(i: number): fc.Arbitrary<KeySpec> {
   const str = fc.oneof(
     fc.oneof(fc.integer().map(String), bigInt, fc.stringMatching(/^[a-z]{0,44}$/), fc.integer({ min: 45, max: 6000 }).map((n) => 'r'.repeat(n)), fc.integer({ min: 30000, max: 90000 }).map((n) => 'L'.repeat(n)))
       .map((v): KeySpec => ({ key: k, build: [['SET', k, v]], kind: 'exact', n: 0 })),
+    // Strings made in one go by other commands: INCRBYFLOAT (embstr), SETBIT / SETRANGE on a new key
+    // (an exact raw sds), INCRBY (int), COPY of any of them.
+    fc.tuple(fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((d) => ['INCRBYFLOAT', d.toFixed(3)]),
+      fc.integer({ min: 0, max: 400_000 }).map((bit) => ['SETBIT', String(bit), '1']),
+      fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.stringMatching(/^[a-z]{1,50}$/)).map(([off, v]) => ['SETRANGE', String(off), v]),
+      fc.integer().map((n) => ['INCRBY', String(n)]),
+    ), fc.boolean()).map(([[cmd = 'INCRBY', ...rest], copy]): KeySpec => {
+      const build = [[cmd, copy ? `${k}src` : k, ...rest]];
+      if (copy) build.push(['COPY', `${k}src`, k], ['DEL', `${k}src`]);
+      return { key: k, build, kind: 'exact', n: 0 };
+    }),
     fc.tuple(fc.stringMatching(/^[a-z]{1,40}$/), fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 30 }))
       .map(([v, adds]): KeySpec => ({ key: k, build: [['SET', k, v], ...adds.map((a) => ['APPEND', k, 'a'.repeat(a)])], kind: 'grown', n: v.length + adds.reduce((s, a) => s + a, 0) })),
   );
