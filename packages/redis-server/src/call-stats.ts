@@ -43,3 +43,8 @@ export function rejectionKind(text: string): 'unknown' | 'rejected' | undefined 
   if (text.startsWith('OOM command not allowed') || text.startsWith("READONLY You can't write against a read only replica")) return 'rejected';
   return undefined;
 }
+
+/** DEBUG ERROR <text>: an error Redis writes as raw protocol (addReplySds), which no error counter sees. */
+export function isRawError(name: string, argv: readonly Uint8Array[]): boolean {
+  return name === 'debug' && argv.length === 3 && keyOf(argv[1] ?? new Uint8Array()).toLowerCase() === 'error';
+}

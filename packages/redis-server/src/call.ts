@@ -15,7 +15,8 @@ import { BLOCKING_COMMANDS, blockingPopCommand } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
 import { callSpec, monitorLine, monitorRefusal, redactedArgv } from './monitor.js';
 import { commandName } from './networking.js';
-import { lookupForStats, rejectionKind } from './call-stats.js';
+import { isRawError, lookupForStats, rejectionKind } from './call-stats.js';
+import { encodeReply } from './reply.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** Commands MULTI does not queue (server.c processCommand). */
@@ -102,8 +103,13 @@ export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array
   const proc = srv.serverCommands.get(name);
   if (name === 'exec') srv.stats.commands.execPending = [];
   const start = srv.nowUs();
-  const r = proc !== undefined ? proc(srv, c, argv) : srv.runOnKeyspace(c, argv, name);
+  let r = proc !== undefined ? proc(srv, c, argv) : srv.runOnKeyspace(c, argv, name);
   const duration = srv.nowUs() - start;
+  if (r !== undefined && r.type === 'error' && isRawError(name, argv)) {
+    // debug.c DEBUG ERROR writes "-<text>" with addReplySds: not an error reply for the stats.
+    srv.writeRaw(c, encodeReply(r, c.resp));
+    r = undefined;
+  }
   if (!countCall(srv, name, argv, duration, r, false)) return r;
   // Inside EXEC the reply goes into EXEC's array, not through addReply: its error is counted here.
   if (r !== undefined && r.type === 'error' && srv.inExec(c)) srv.stats.commands.afterErrorReply(r.value);
