@@ -10,6 +10,7 @@ import type { Sink, WholeReader } from './decode-item.js';
 import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import { parseInteger } from './number.js';
 import { asciiText, readUtf8 } from './utf8.js';
+import { fillOpenArray } from './decode-bare-fill.js';
 
 const CR = 13;
 const LF = 10;
@@ -60,29 +61,13 @@ export class BareFastReader implements WholeReader {
     return this.replies(values, ends, from, end, base);
   }
 
-  /**
-   * The next elements of an array the resumable path holds open across chunks (decode.ts
-   * `fillTop`): scalars, bulks and nulls read whole by `value`, with its checks and `ops`; an
-   * aggregate (its frame is the resumable path's), or anything `value` leaves, stops it.
-   */
+  /** decode-bare-fill.ts `fillOpenArray`: the next elements of an array held open across chunks. */
   fill(items: unknown[], k: number, count: number, from: number, limit: number): number {
-    const buf = this.buf;
-    const end = this.end;
-    let i = 0;
-    this.pos = from;
-    while (i < count && this.pos < end) {
-      const p = this.pos;
-      if (buf[p] === 0x2a && buf[p + 1] !== MINUS) break;
-      const v = this.value(0);
-      if (v === MISS) {
-        this.pos = p;
-        break;
-      }
-      items[k + i++] = v;
-      if (this.pos > limit) break;
-    }
-    return i;
+    return fillOpenArray(this, items, k, count, from, limit);
   }
+
+  /** `value`'s answer for a reply it leaves to the resumable path (for decode-bare-fill.ts). */
+  readonly miss: unknown = MISS;
 
   /** A DataView over `buf` for `swarDigits`, made when `buf` changed (a new chunk or arena). */
   private view(): boolean {
