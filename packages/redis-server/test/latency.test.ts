@@ -215,3 +215,42 @@ describe('INFO stats: 7.0\'s fields in 7.0\'s order', () => {
     expect(h.info(1, 'stats').get('total_forks')).toBe('0');
   });
 });
+
+describe('INFO stats fields another unit counts', () => {
+  test('sync_full / sync_partial_ok / sync_partial_err are the replication unit\'s (replication.c stat_sync_*)', async () => {
+    const { ReplPump } = await import('./replication-pump.js');
+    const net = new ReplPump();
+    const m = net.add(6379, {});
+    net.add(6380, {});
+    const before = infoStats(m.srv);
+    expect([before.get('sync_full'), before.get('sync_partial_ok'), before.get('sync_partial_err')]).toEqual(['0', '0', '0']);
+    net.client(6380).send('REPLICAOF', '127.0.0.1', 6379);
+    net.drain();
+    const after = infoStats(m.srv);
+    // The replica's first PSYNC carries its own replid (replicationCacheMasterUsingMyself): refused, a
+    // partial error, then the full sync — what the replication unit counts (replication.test.ts).
+    expect([after.get('sync_full'), after.get('sync_partial_ok'), after.get('sync_partial_err')]).toEqual(['1', '0', '1']);
+  });
+
+  test('total_forks counts the BGSAVE and BGREWRITEAOF children the persistence unit starts (server.stat_total_forks)', async () => {
+    const { persistentHarness } = await import('./persistence-harness.js');
+    const h = persistentHarness({ save: [] });
+    expect(h.cmd('INFO stats')).toMatch(/\r\ntotal_forks:0\r\n/);
+    expect(h.cmd('BGSAVE')).toBe('+Background saving started\r\n');
+    h.advance(10);
+    h.tick();
+    expect(h.cmd('BGREWRITEAOF')).toMatch(/^\+Background append only file rewriting/);
+    h.advance(10);
+    h.tick();
+    expect(h.cmd('INFO stats')).toMatch(/\r\ntotal_forks:2\r\n/);
+  });
+});
+
+/** INFO stats of a server, read through its own INFO command. */
+function infoStats(srv: import('../src/index.js').RedisServer): Map<string, string> {
+  srv.connect(99);
+  const out = srv.data(99, Buffer.from('INFO stats\r\n'));
+  srv.close(99);
+  const text = out.map((o) => (o.type === 'write' ? Buffer.from(o.bytes).toString('latin1') : '')).join('');
+  return new Map(text.split('\r\n').filter((l) => l.includes(':') && !l.startsWith('$')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+}

@@ -84,5 +84,6 @@ function plugConfig(table: ConfigTable, p: Persistence): void {
 /** INFO persistence through `srv.infoSections`, CONFIG through `srv.config`. */
 export function installInfoAndConfig(srv: RedisServer, p: Persistence): void {
   srv.infoSections.set('persistence', () => infoPersistenceText(p));
+  srv.stats.provided.set('total_forks', () => p.stats.totalForks);
   plugConfig(srv.config, p);
 }

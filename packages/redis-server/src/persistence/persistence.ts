@@ -69,6 +69,7 @@ export class Persistence {
   readonly stats = {
     rdbSaves: 0, rdbLastBgsaveTimeSec: -1, loadKeysLoaded: 0, loadKeysExpired: 0,
     aofRewrites: 0, aofLastRewriteTimeSec: -1, aofLastBgrewriteOk: true, aofRewriteFailures: 0,
+    totalForks: 0, // server.stat_total_forks: BGSAVE / BGREWRITEAOF children started (INFO stats)
   };
   private seenDirty = 0;
   private nextChildId = 1;
@@ -148,7 +149,10 @@ export class Persistence {
     for (const o of outputs) {
       if (o.type === 'log') this.log(o.text);
       else if (o.type === 'reply') reply = o.text;
-      else if (o.type === 'fork') this.rdbChild = { kind: 'rdb', id: o.id, snapshot: this.keyspace().fork(), startMs: input.type === 'write' ? this.now() : input.nowMs };
+      else if (o.type === 'fork') {
+        this.rdbChild = { kind: 'rdb', id: o.id, snapshot: this.keyspace().fork(), startMs: input.type === 'write' ? this.now() : input.nowMs };
+        this.stats.totalForks++;
+      }
       else this.rdbSaveNow();
     }
     return reply;
@@ -211,6 +215,7 @@ export class Persistence {
     try {
       const snapshot = this.aof !== undefined ? this.aof.rewriteStart(ks, now).snapshot : ks.fork();
       this.aofChild = { kind: 'aof', id, snapshot, startMs: now };
+      this.stats.totalForks++;
     } catch (e) {
       this.log(`Can't rewrite append only file in background: ${e instanceof Error ? e.message : String(e)}`);
       return false;

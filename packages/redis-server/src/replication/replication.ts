@@ -124,6 +124,8 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woff.get(c) ?? 0, opts.io));
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
+  // INFO stats sync_full / sync_partial_ok / sync_partial_err: server.stat_sync_*, counted by the wire unit.
+  for (const k of ['sync_full', 'sync_partial_ok', 'sync_partial_err'] as const) srv.stats.provided.set(k, () => repl.st.stats[k]);
   return repl;
 }
 
