@@ -157,6 +157,7 @@ export function servedBlocked(srv: RedisServer, c: Client, serveUs: number, repl
   // updateStatsOnUnblock: the serving time, a failure, the histogram sample of the whole call.
   const full = keyOf(blockedCall.argv[0] ?? new Uint8Array()).toLowerCase();
   srv.stats.commands.unblocked(full, serveUs, blockedCall.durationUs + serveUs, reply?.type === 'error');
+  srv.stats.latency.addSampleIfNeeded('command-unblocking', Math.floor(serveUs / 1000), Math.floor(srv.nowMs() / 1000));
   if (srv.slowlog.slowerThan < 0) return;
   const d = blockedCall.durationUs + serveUs;
   if (d >= srv.slowlog.slowerThan) srv.slowlog.push(c, blockedCall.argv, d, srv.nowMs());

@@ -153,6 +153,20 @@ describe('server.c call(): calls, usec, rejected_calls, failed_calls', () => {
   });
 });
 
+describe('blocked.c updateStatsOnUnblock', () => {
+  test('a pop that blocks is a call at once; its latency sample is taken when served (call time + serving time)', () => {
+    const h = clockHarness();
+    h.connect(1);
+    h.connect(2);
+    expect(h.send(1, 'BLPOP q 0\r\n')).toBe('');
+    expect(h.info(2, 'commandstats').get('cmdstat_blpop')).toBe('calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0');
+    expect(h.info(2, 'latencystats').get('latency_percentiles_usec_blpop')).toBeUndefined();
+    h.send(2, 'LPUSH q x\r\n');
+    expect(h.info(2, 'commandstats').get('cmdstat_blpop')).toMatch(/^calls=1,/);
+    expect(h.info(2, 'latencystats').get('latency_percentiles_usec_blpop')).toBe('p50=0.001,p99=0.001,p99.9=0.001');
+  });
+});
+
 describe('networking.c afterErrorReply: errorstat_<PREFIX>', () => {
   test('the prefix is the text up to a space within the first 32 bytes of "-PREFIX …", else ERR (as redis-server 7.0.15 counted them)', () => {
     expect(errorPrefix('WRONGTYPE Operation against a key')).toBe('WRONGTYPE');
