@@ -165,6 +165,29 @@ describePeer('redis-server', 'INFO and LATENCY as redis-server 7.0.15 gives them
     expect(missing.get('Replication')).toEqual([]);
   });
 
+  test('LATENCY and the latency configs answer as 7.0.15 where the answer does not depend on timing', async () => {
+    const asks: string[][] = [
+      ['LATENCY', 'HELP'], ['LATENCY', 'LATEST'], ['LATENCY', 'HISTORY', 'command'], ['LATENCY', 'GRAPH', 'command'], ['LATENCY', 'RESET'],
+      ['LATENCY', 'RESET', 'command', 'x'], ['LATENCY', 'foo'], ['LATENCY', 'GRAPH'], ['LATENCY', 'HELP', 'x'], ['LATENCY', 'HISTOGRAM', 'nosuch'],
+      ['LATENCY'], ['CONFIG', 'GET', 'latency-monitor-threshold'], ['CONFIG', 'GET', 'latency-tracking'], ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+      ['CONFIG', 'SET', 'latency-monitor-threshold', '-1'], ['CONFIG', 'SET', 'latency-monitor-threshold', 'x'], ['CONFIG', 'SET', 'latency-tracking', 'maybe'],
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 abc'], ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '101'],
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '99.90 1e1 0x10 0 100'], ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', ''], ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'],
+    ];
+    const replies = async (port: number): Promise<RespValue[]> => {
+      const c = connection(port);
+      const out: RespValue[] = [];
+      for (const a of asks) out.push(await c.ask(a));
+      c.socket.destroy();
+      return out;
+    };
+    const want = await replies(real.port);
+    const have = await replies(ours.port);
+    expect(have.map((v, i) => [asks[i]?.join(' '), v])).toEqual(want.map((v, i) => [asks[i]?.join(' '), v]));
+  });
+
   test('redis-cli info commandstats and redis-cli --stat read protolab-redis', async () => {
     const cli = await promisify(execFile)('redis-cli', ['-p', String(ours.port), 'info', 'commandstats']);
     expect(cli.stdout).toMatch(/^# Commandstats\r?\ncmdstat_/);
