@@ -41,7 +41,9 @@
  *    its exact length; Redis's sds keeps sdsMakeRoomFor's greedy free space, up to about twice
  *    the length (the RawStr does not record Redis's sds allocation);
  *  - an intset's element width is the one its current members need (Redis never narrows it
- *    after removals).
+ *    after removals);
+ *  - a list's nodes are quicklist.ts's: after LINSERT / LSET into a full node it splits in halves
+ *    where quicklist.c _quicklistInsert splits at the offset and merges, so nodes can differ.
  */
 import { RawStr, ListVal, SetVal, ZsetVal, HashVal, stringEncoding } from './values.js';
 import type { Val } from './values.js';
