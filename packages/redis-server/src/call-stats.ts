@@ -19,8 +19,16 @@ export interface StatsLookup {
  * subcommand (c->cmd is NULL: no cmdstat moves).
  */
 export function lookupForStats(name: string, argv: readonly Uint8Array[]): StatsLookup | undefined {
+  const cached = PLAIN.get(name);
+  // A command without subcommands: one of its two records, made once (call() runs this per command).
+  if (cached !== undefined) return arityOk(cached[0].spec, argv.length) ? cached[0] : cached[1];
   const top = SERVER_ROWS.get(name) ?? COMMANDS.get(name);
   if (top === undefined) return undefined;
+  if (top.subcommands === undefined && PLAIN.size < PLAIN_MAX) {
+    const pair: readonly [StatsLookup, StatsLookup] = [{ full: top.name, spec: top, arityOk: true }, { full: top.name, spec: top, arityOk: false }];
+    PLAIN.set(name, pair);
+    return arityOk(top, argv.length) ? pair[0] : pair[1];
+  }
   let spec = top;
   let full = top.name;
   if (top.subcommands !== undefined && argv.length >= 2) {
@@ -29,9 +37,17 @@ export function lookupForStats(name: string, argv: readonly Uint8Array[]): Stats
     spec = sub;
     full = `${top.name}|${sub.name}`;
   }
-  const n = argv.length;
-  return { full, spec, arityOk: !((spec.arity > 0 && n !== spec.arity) || n < -spec.arity) };
+  return { full, spec, arityOk: arityOk(spec, argv.length) };
 }
+
+/** commandCheckArity: a fixed arity exactly, a negative one as a minimum. */
+function arityOk(spec: CommandSpec, n: number): boolean {
+  return !((spec.arity > 0 && n !== spec.arity) || n < -spec.arity);
+}
+
+/** The records of commands without subcommands, by lower-case name (names are table rows: bounded). */
+const PLAIN = new Map<string, readonly [StatsLookup, StatsLookup]>();
+const PLAIN_MAX = 1024;
 
 /**
  * An error reply that processCommand gives before running the command (rejectCommand), which the
