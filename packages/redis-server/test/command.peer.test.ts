@@ -1,30 +1,15 @@
-import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
-import { RespDecoder } from '@protolab/resp';
 import type { RespValue } from '@protolab/resp';
 import { startPersistentRedisServer, startRedisCluster, startReplicatedRedisServer } from '../src/index.js';
+import { pipeline } from './peer-client.js';
 
 /** Send commands on one connection, wait for one reply each. */
-async function ask(port: number, cmds: readonly (readonly string[])[]): Promise<RespValue[]> {
-  const s = net.connect(port, '127.0.0.1');
-  const dec = new RespDecoder();
-  const out: RespValue[] = [];
-  await new Promise<void>((resolve, reject) => {
-    s.on('error', reject);
-    s.on('data', (b: Buffer) => {
-      out.push(...dec.push(b));
-      if (out.length >= cmds.length) resolve();
-    });
-    s.write(cmds.map((a) => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`).join(''));
-  });
-  s.destroy();
-  return out;
-}
+const ask = pipeline;
 
 const text = (v: RespValue | undefined): string => (v === undefined ? '' : v.type === 'bulk' ? Buffer.from(v.value).toString() : v.type === 'simple' || v.type === 'error' ? v.value : v.type === 'integer' ? String(v.value) : '');
 const items = (v: RespValue | undefined): readonly RespValue[] => (v?.type === 'array' ? v.value : []);

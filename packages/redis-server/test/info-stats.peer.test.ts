@@ -5,15 +5,14 @@
  * the commands latencystats and LATENCY HISTOGRAM list, and redis-cli's --stat and
  * `info commandstats` against protolab-redis.
  */
-import net from 'node:net';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
-import { RespDecoder } from '@protolab/resp';
 import type { RespValue } from '@protolab/resp';
 import { startRedisServer } from '../src/index.js';
+import { connection } from './peer-client.js';
 
 /** Commands whose replies and counters do not depend on timing: successes, failures, rejections, unknown names. */
 const SCRIPT: string[][] = [
@@ -29,24 +28,6 @@ const SCRIPT: string[][] = [
   ['CONFIG', 'SET', 'maxmemory', '1'], ['SET', 'oom', '1'], ['GET', 'a'], ['CONFIG', 'SET', 'maxmemory', '0'],
 ];
 
-const frame = (a: readonly string[]): string => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x, 'latin1')}\r\n${x}\r\n`).join('')}`;
-
-function connection(port: number) {
-  const s = net.connect(port, '127.0.0.1');
-  const dec = new RespDecoder();
-  const waiting: ((v: RespValue) => void)[] = [];
-  s.on('data', (b: Buffer) => {
-    for (const v of dec.push(b)) waiting.shift()?.(v);
-  });
-  return {
-    socket: s,
-    ask: (argv: readonly string[]): Promise<RespValue> =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
-        s.write(Buffer.from(frame(argv), 'latin1'));
-      }),
-  };
-}
 
 const str = (v: RespValue): string => (v.type === 'bulk' || v.type === 'verbatim' ? Buffer.from(v.value).toString('latin1') : v.type === 'error' || v.type === 'simple' ? v.value : JSON.stringify(v));
 

@@ -1,13 +1,12 @@
-import net from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { describePeer, startServer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
-import { RespDecoder } from '@protolab/resp';
 import type { RespValue } from '@protolab/resp';
 import { startRedisServer } from '../src/index.js';
+import { pipeline } from './peer-client.js';
 
 /**
  * MEMORY USAGE differential: random datasets of every type and encoding are built with the same
@@ -36,24 +35,8 @@ import { startRedisServer } from '../src/index.js';
  *    class of 2 × length + 18 (the largest header).
  */
 
-const enc = (argv: readonly string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`).join('')}`;
 
 /** One connection: send commands, collect one reply each. */
-async function pipeline(port: number, cmds: readonly (readonly string[])[]): Promise<RespValue[]> {
-  const s = net.connect(port, '127.0.0.1');
-  const dec = new RespDecoder();
-  const out: RespValue[] = [];
-  await new Promise<void>((resolve, reject) => {
-    s.on('error', reject);
-    s.on('data', (b: Buffer) => {
-      out.push(...dec.push(b));
-      if (out.length >= cmds.length) resolve();
-    });
-    s.write(Buffer.from(cmds.map(enc).join(''), 'latin1'));
-  });
-  s.destroy();
-  return out;
-}
 
 const num = (v: RespValue | undefined): number => (v?.type === 'integer' ? Number(v.value) : NaN);
 

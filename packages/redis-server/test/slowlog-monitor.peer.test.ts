@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
-import { RespDecoder } from '@protolab/resp';
 import type { RespValue } from '@protolab/resp';
 import { startRedisServer } from '../src/index.js';
+import { connection } from './peer-client.js';
 
 const SEQUENCE: string[][] = [
   ['SELECT', '2'],
@@ -40,25 +40,6 @@ const SEQUENCE: string[][] = [
   ['PING'],
 ];
 
-const frame = (a: readonly string[]): string => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x, 'latin1')}\r\n${x}\r\n`).join('')}`;
-
-/** One connection: send a command, wait for its reply. */
-function connection(port: number) {
-  const s = net.connect(port, '127.0.0.1');
-  const dec = new RespDecoder();
-  const waiting: ((v: RespValue) => void)[] = [];
-  s.on('data', (b: Buffer) => {
-    for (const v of dec.push(b)) waiting.shift()?.(v);
-  });
-  return {
-    socket: s,
-    ask: (argv: readonly string[]): Promise<RespValue> =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
-        s.write(Buffer.from(frame(argv), 'latin1'));
-      }),
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
