@@ -15,20 +15,22 @@ const NAMES = [
   'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub',
   'blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop',
   'multi', 'exec', 'discard', 'watch', 'unwatch',
+  'monitor', 'slowlog',
   'save', 'bgsave', 'bgrewriteaof', 'lastsave', 'shutdown', 'debug', 'memory',
   'replicaof', 'slaveof', 'role', 'wait', 'psync', 'sync', 'replconf',
   'cluster', 'asking', 'readonly', 'readwrite', 'migrate', 'restore-asking',
-  'dbsize', 'flushall', 'flushdb', 'swapdb', 'latency',
+  'dbsize', 'flushall', 'flushdb', 'swapdb', 'latency', 'time',
 ];
 const SUBCOMMANDS = new Map<string, readonly string[]>([
-  ['client', ['id', 'getname', 'setname', 'info', 'list', 'kill', 'reply', 'no-evict']],
-  ['config', ['get', 'set', 'resetstat', 'rewrite']],
+  ['client', ['id', 'getname', 'setname', 'info', 'list', 'kill', 'reply', 'no-evict', 'help']],
+  ['config', ['get', 'set', 'resetstat', 'rewrite', 'help']],
   ['latency', ['doctor', 'graph', 'help', 'histogram', 'history', 'latest', 'reset']],
-  ['pubsub', ['channels', 'numsub', 'numpat']],
+  ['pubsub', ['channels', 'numsub', 'numpat', 'shardchannels', 'shardnumsub', 'help']],
   ['cluster', ['myid', 'keyslot', 'countkeysinslot', 'getkeysinslot', 'nodes', 'info', 'slots', 'shards', 'addslots', 'delslots',
     'addslotsrange', 'delslotsrange', 'setslot', 'meet', 'replicas', 'slaves', 'bumpepoch', 'links', 'help']],
   ['command', ['count', 'list', 'info', 'docs', 'getkeys', 'help']],
   ['memory', ['doctor', 'help', 'malloc-stats', 'purge', 'stats', 'usage']],
+  ['slowlog', ['len', 'help', 'get', 'reset']],
 ]);
 
 function ask(port: number, argv: string[]): Promise<RespValue> {
