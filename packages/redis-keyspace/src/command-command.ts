@@ -5,6 +5,7 @@
  * INFO's ACL categories are derived from flags and group, and key specs are left empty.
  */
 import type { RespValue } from '@protolab/resp';
+import { COMMAND_KEY_SPECS } from './command-keyspecs.js';
 import { E, err, int, bulk, array, simple, NULL_BULK, mapReply, setReply, emptySet, type RespOf } from './replies.js';
 import type { CommandGroup, CommandSpec, Ctx } from './server.js';
 import { cmd, optName } from './server.js';
@@ -63,10 +64,41 @@ const flagsOf = (s: CommandSpec): readonly string[] => (s.getKeys !== undefined 
  */
 function info(c: RespOf, s: CommandSpec, fullname: string): RespValue {
   const subs = s.subcommands === undefined ? emptySet(c) : array([...s.subcommands.values()].map((x) => info(c, x, `${fullname}|${x.name}`)));
+  const recorded = recordedSpecs(fullname);
   return array([
     bulk(fullname), int(s.arity), setReply(c, flagsOf(s).map(simple)), int(s.firstKey), int(s.lastKey), int(s.step),
-    setReply(c, (s.acl ?? aclCategories(s)).map(simple)), emptySet(c), emptySet(c), subs,
+    setReply(c, (s.acl ?? aclCategories(s)).map(simple)), setReply(c, recorded.tips.map(bulk)), setReply(c, recorded.keySpecs.map((k) => keySpec(c, k))), subs,
   ]);
+}
+
+/** A key spec as command-keyspecs.ts records it (7.0.15's, without `notes`). */
+interface KeySpec {
+  readonly flags: readonly string[];
+  readonly begin_search: Search;
+  readonly find_keys: Search;
+}
+interface Search {
+  readonly type: string;
+  readonly spec: readonly (readonly [string, number | string])[];
+}
+const NO_SPECS: { tips: readonly string[]; keySpecs: readonly KeySpec[] } = { tips: [], keySpecs: [] };
+const parsedSpecs = new Map<string, { tips: readonly string[]; keySpecs: readonly KeySpec[] }>();
+
+/** The recorded tips and key specs of a command by full name (parsed once). */
+function recordedSpecs(fullname: string): { tips: readonly string[]; keySpecs: readonly KeySpec[] } {
+  const hit = parsedSpecs.get(fullname);
+  if (hit !== undefined) return hit;
+  const json = COMMAND_KEY_SPECS.get(fullname);
+  const parsed = json === undefined ? NO_SPECS : (JSON.parse(json) as { tips: readonly string[]; keySpecs: readonly KeySpec[] });
+  parsedSpecs.set(fullname, parsed);
+  return parsed;
+}
+
+/** server.c addReplyCommandKeySpecs: flags (a set of statuses), begin_search and find_keys (maps of a type and its spec). */
+function keySpec(c: RespOf, k: KeySpec): RespValue {
+  const search = (x: Search): RespValue =>
+    mapReply(c, [bulk('type'), bulk(x.type), bulk('spec'), mapReply(c, x.spec.flatMap(([f, v]) => [bulk(f), typeof v === 'number' ? int(v) : bulk(v)]))]);
+  return mapReply(c, [bulk('flags'), setReply(c, k.flags.map(simple)), bulk('begin_search'), search(k.begin_search), bulk('find_keys'), search(k.find_keys)]);
 }
 
 /** server.c addReplyCommandDocs: a map (only the group here). */

@@ -16,6 +16,16 @@ const items = (v: RespValue | undefined): readonly RespValue[] => (v?.type === '
 /** The fields the brief compares: name, arity, flags, first, last, step, ACL categories. */
 const head = (row: RespValue | undefined): string => items(row).slice(0, 7).map((f) => (f.type === 'array' ? `[${f.value.map(text).join(' ')}]` : text(f))).join(' ');
 
+/** A row's tips and key specs as JSON, a key spec's `notes` (Redis's prose, not recorded) left out. */
+const tipsAndSpecs = (row: RespValue | undefined): string => {
+  const plain = (v: RespValue | undefined): unknown => (v === undefined ? null : v.type === 'array' ? v.value.map(plain) : v.type === 'integer' ? Number(v.value) : text(v));
+  const specs = items(items(row)[8]).map((ks) => {
+    const flat = items(ks).map(plain);
+    const at = flat.indexOf('notes');
+    return at >= 0 ? [...flat.slice(0, at), ...flat.slice(at + 2)] : flat;
+  });
+  return JSON.stringify([plain(items(row)[7]), specs]);
+};
 describePeer('redis-server', 'COMMAND describes the server’s own commands as redis-server 7.0.15 does', () => {
   let real: PeerServer;
   const ours: { port: number; close: () => Promise<void> }[] = [];
@@ -54,6 +64,15 @@ describePeer('redis-server', 'COMMAND describes the server’s own commands as r
       }
     }
     console.log(`COMMAND INFO: ${compared} rows compared (${names.size} commands and their subcommands), ${mismatches.length} mismatches${mismatches.map((m) => `\n  ${m}`).join('')}`);
+    // Tips and key specs (elements 8 and 9) of every listed name, each key spec without 7.0.15's `notes`.
+    const specMismatches: string[] = [];
+    for (const [name, port] of names) {
+      const [mine] = await ask(port, [['COMMAND', 'INFO', name]]);
+      const [theirs] = await ask(real.port, [['COMMAND', 'INFO', name]]);
+      if (tipsAndSpecs(items(mine)[0]) !== tipsAndSpecs(items(theirs)[0])) specMismatches.push(`${name}: ours ${tipsAndSpecs(items(mine)[0])} | redis ${tipsAndSpecs(items(theirs)[0])}`);
+    }
+    console.log(`COMMAND INFO tips and key specs: ${names.size} names compared, ${specMismatches.length} mismatches${specMismatches.map((m) => `\n  ${m}`).join('')}`);
+    expect(specMismatches).toEqual([]);
     // Every row matches: the server's own and the keyspace's table (KEYS, OBJECT, SORT, SORT_RO
     // and RESTORE give their categories as commands.def does; SORT_RO has its getkeys proc).
     expect(mismatches).toEqual([]);

@@ -40,6 +40,19 @@ describe('COMMAND LIST, COMMAND INFO by full name, TIME, the HELP subcommands (s
     expect(h.send(1, cmd('COMMAND', 'DOCS', 'config|get', 'nope')).startsWith('*2\r\n$10\r\nconfig|get\r\n')).toBe(true);
   });
 
+  test('COMMAND INFO carries 7.0.15\'s tips and key specs (recorded, without a key spec\'s notes): GET and TIME byte for byte', () => {
+    const h = harness();
+    h.connect(1);
+    // redis-server 7.0.15's bytes (2026-12-05).
+    expect(h.send(1, cmd('COMMAND', 'INFO', 'get'))).toBe(
+      '*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n' +
+        '$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n',
+    );
+    expect(h.send(1, cmd('COMMAND', 'INFO', 'time'))).toBe(
+      '*1\r\n*10\r\n$4\r\ntime\r\n:1\r\n*3\r\n+loading\r\n+stale\r\n+fast\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@fast\r\n*1\r\n$23\r\nnondeterministic_output\r\n*0\r\n*0\r\n',
+    );
+  });
+
   test('TIME is the injected clock as seconds and microseconds; TIME with an argument is an arity error', () => {
     const srv = new RedisServer({ now: () => 1_700_000_000_123 });
     const text = (out: ServerOutput[]): string => out.map((o) => (o.type === 'write' ? Buffer.from(o.bytes).toString('latin1') : '')).join('');
