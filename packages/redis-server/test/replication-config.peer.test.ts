@@ -5,33 +5,21 @@
  * real redis-sentinel 7.0.15 that finds a protolab replica set to `replica-priority 0` by CONFIG
  * SET never promotes it (sentinel.c sentinelSelectSlave skips slave_priority 0).
  */
-import net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { describePeer, startServer, type PeerServer } from '@protolab/testkit';
-import { RespDecoder, encode, type RespValue } from '@protolab/resp';
+import { encode } from '@protolab/resp';
 import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
 import { cmd, eventually, info, pipeline, startRealSentinel } from './replication-harness.js';
 import { startCli, type Cli } from './killtest.js';
 import { installConfigFile } from '../src/server-config.js';
+import { pipeline as pipelined } from './peer-client.js';
 
 /** Send commands on one connection (pipelined); each reply re-encoded as RESP text. */
 async function ask(port: number, cmds: readonly (readonly string[])[]): Promise<string[]> {
-  const s = net.connect(port, '127.0.0.1');
-  const dec = new RespDecoder();
-  const out: RespValue[] = [];
-  await new Promise<void>((resolve, reject) => {
-    s.on('error', reject);
-    s.on('data', (b: Buffer) => {
-      out.push(...dec.push(b));
-      if (out.length >= cmds.length) resolve();
-    });
-    s.write(cmds.map((a) => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`).join(''));
-  });
-  s.destroy();
-  return out.map((v) => Buffer.from(encode(v)).toString('latin1'));
+  return (await pipelined(port, cmds)).map((v) => Buffer.from(encode(v)).toString('latin1'));
 }
 
 const w = (line: string): string[] => line.split(' ');
