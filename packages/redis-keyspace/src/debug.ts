@@ -21,6 +21,11 @@ import type { Keyspace } from './keyspace.js';
 import { dictNextPower } from './scan.js';
 import { valAt } from './server.js';
 import type { RedisValue } from './types.js';
+import { KeyspaceError } from './types.js';
+import { STRING_MAX_BYTES } from './t_string_range.js';
+
+/** A JS Map holds at most 2^24 entries (V8): the most keys one db can hold, so the most POPULATE adds. */
+export const POPULATE_MAX_KEYS = 2 ** 24;
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -137,11 +142,18 @@ function populateKey(prefix: Uint8Array, j: number): Uint8Array {
  * for j = 0 … count − 1 the key `<prefix>:<j>` is added with the value `value:<j>` — or, with
  * `valsize` > 0, exactly `valsize` bytes: those characters, then zero bytes — unless it exists
  * (lookupKeyWrite: an expired one is deleted first, its DEL propagated). Nothing is propagated and
- * `dirty` does not move (dbAdd only). Returns the keys added (the caller signals watchers).
+ * `dirty` does not move (dbAdd only). Returns the keys added (the caller signals watchers). More keys
+ * than a db can hold (POPULATE_MAX_KEYS) or a value over the longest string: KeyspaceError
+ * POPULATE_TOO_LARGE before anything is added.
  */
 function populateOf(core: KeyspaceCore, dbIndex: number, count: number, prefix: Uint8Array, valsize: number): Uint8Array[] {
   const db = core.dbs[dbIndex];
   if (db === undefined) return [];
+  if (db.dict.size + count > POPULATE_MAX_KEYS || valsize > STRING_MAX_BYTES) {
+    // Redis 7.0.15 aborts ("Out Of Memory allocating …") when dictExpand or the value cannot be
+    // allocated; here the request is refused before any key is added.
+    throw new KeyspaceError('POPULATE_TOO_LARGE', `DEBUG POPULATE of ${count} keys of ${valsize} bytes is more than a db holds here (at most ${POPULATE_MAX_KEYS} keys, values of at most ${STRING_MAX_BYTES} bytes)`);
+  }
   core.cmdNow = core.nowFn();
   if (db.dict.size <= count) db.tableSize = dictNextPower(count);
   const added: Uint8Array[] = [];

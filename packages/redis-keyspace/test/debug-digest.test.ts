@@ -134,6 +134,15 @@ describe('DEBUG POPULATE (debug.c, 7.0)', () => {
     expect(ks.dbsize()).toBe(1);
   });
 
+  test('more keys than a db holds (2^24, a JS Map\'s limit) or a value over the longest string is a typed error before anything is added, never a loop of 10^15 (redis-server 7.0.15 aborts: "Out Of Memory allocating")', () => {
+    const ks = fresh();
+    run(ks, ['SET k v']);
+    expect(() => debugPopulate(ks, 0, 2 ** 24)).toThrow(expect.objectContaining({ name: 'KeyspaceError', code: 'POPULATE_TOO_LARGE' }));
+    expect(() => debugPopulate(ks, 0, 1e15)).toThrow(expect.objectContaining({ code: 'POPULATE_TOO_LARGE' }));
+    expect(() => debugPopulate(ks, 0, 1, b('x'), 2 ** 30)).toThrow(expect.objectContaining({ code: 'POPULATE_TOO_LARGE' }));
+    expect(ks.dbsize()).toBe(1);
+  });
+
   test('a key whose deadline passed is deleted first (lookupKeyWrite: DEL propagated) and then populated', () => {
     let now = NOW;
     const propagated: string[] = [];

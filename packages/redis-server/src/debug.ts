@@ -19,7 +19,7 @@
  * `enable-debug-command` allows it; protolab-redis always allows it (a test server's use).
  */
 import type { RespValue } from '@protolab/resp';
-import { computeDatasetDigest, debugPopulate, digestValue } from '@protolab/redis-keyspace';
+import { computeDatasetDigest, debugPopulate, digestValue, KeyspaceError } from '@protolab/redis-keyspace';
 import { toHex } from '@protolab/redis-common';
 import type { RedisServer } from './server.js';
 import type { Client } from './client.js';
@@ -80,7 +80,13 @@ function populate(srv: RedisServer, c: Client, argv: Uint8Array[]): RespValue {
     if (typeof s !== 'number') return s;
     size = s;
   }
-  const added = debugPopulate(srv.keyspace, c.db, count, argv.length >= 4 ? argv[3] : undefined, size);
+  let added: Uint8Array[];
+  try {
+    added = debugPopulate(srv.keyspace, c.db, count, argv.length >= 4 ? argv[3] : undefined, size);
+  } catch (e) {
+    if (e instanceof KeyspaceError) return err(`ERR ${e.message}`);
+    throw e;
+  }
   // dbAdd + signalModifiedKey: WATCHers of an added key see it touched.
   if (!srv.watchedKeys.empty) for (const k of added) srv.watchedKeys.touch(c.db, keyOf(k));
   return OK;

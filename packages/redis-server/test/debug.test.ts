@@ -57,6 +57,7 @@ describe('DEBUG (debug.c debugCommand, 7.0)', () => {
     expect(h.send(1, cmd('DEBUG', 'POPULATE', '3', 'p', '0'))).toBe('+OK\r\n');
     expect(h.send(1, cmd('DEBUG', 'POPULATE', '1', 'p', '1', 'x'))).toBe("-ERR unknown subcommand or wrong number of arguments for 'POPULATE'. Try DEBUG HELP.\r\n");
     expect(h.send(1, cmd('DEBUG'))).toBe("-ERR wrong number of arguments for 'debug' command\r\n");
+    expect(h.send(1, cmd('DEBUG', 'POPULATE', '1000000000000000'))).toMatch(/^-ERR DEBUG POPULATE of 1000000000000000 keys of 0 bytes is more than a db holds here/);
   });
 
   test('SET-ACTIVE-EXPIRE 0 stops the active expire cycle (a key past its deadline stays until accessed); 1 restarts it', () => {
