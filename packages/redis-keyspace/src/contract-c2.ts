@@ -30,7 +30,7 @@ export function restoreEntry(core: KeyspaceCore, entry: KeyEntry): void {
   const key = binFromBytes(entry.key);
   const val = valFromRedis(entry.value, core.thresholds);
   let slot = db.dict.get(key);
-  if (slot === undefined) slot = db.add(key, val);
+  if (slot === undefined) slot = db.add(key, val, undefined, undefined, true); // dbAddRDBLoad: no "new" event
   else {
     db.overwrite(slot, val);
     db.removeExpire(slot);

@@ -11,6 +11,8 @@ import { binToBytes } from './bytes.js';
 import type { Val, Thresholds } from './values.js';
 import { DEFAULT_THRESHOLDS } from './values.js';
 import { Prng } from '@protolab/sim';
+import type { KeyspaceEventSink } from './notify.js';
+import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, notifyKeyspaceEvent } from './notify.js';
 
 export interface ExpireStats {
   /** server.stat_expiredkeys */
@@ -52,8 +54,38 @@ export class KeyspaceCore {
     keyspaceMisses: 0,
   };
   onPropagate: PropagateFn | undefined;
-  /** Shared with every Db, so that dbAdd can stamp a new key's LRU with the command's time. */
-  readonly clock = { now: 0 };
+  /**
+   * Shared with every Db, so that dbAdd can stamp a new key's LRU with the command's time and
+   * raise the "new" event (onNew is set only while class 'n' is on and a sink listens).
+   */
+  readonly clock: { now: number; onNew: ((key: string, dbid: number) => void) | undefined } = { now: 0, onNew: undefined };
+  private notifyFlags = 0;
+  private eventSink: KeyspaceEventSink | undefined = undefined;
+
+  /** server.notify_keyspace_events: the NOTIFY_* bits (notify.ts) of the enabled classes; 0 = off. */
+  get notifyKeyspaceEvents(): number {
+    return this.notifyFlags;
+  }
+  set notifyKeyspaceEvents(flags: number) {
+    this.notifyFlags = flags;
+    this.updateOnNew();
+  }
+  /** Where enabled events go (notify.ts notifyKeyspaceEvent); a server publishes them. */
+  get onKeyspaceEvent(): KeyspaceEventSink | undefined {
+    return this.eventSink;
+  }
+  set onKeyspaceEvent(sink: KeyspaceEventSink | undefined) {
+    this.eventSink = sink;
+    this.updateOnNew();
+  }
+  private updateOnNew(): void {
+    const on = (this.notifyFlags & NOTIFY_NEW) !== 0 && this.eventSink !== undefined;
+    this.clock.onNew = on ? this.raiseNew : undefined;
+  }
+  /** db.c dbAdd's notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db->id). */
+  private readonly raiseNew = (key: string, dbid: number): void => {
+    notifyKeyspaceEvent(this, NOTIFY_NEW, 'new', key, dbid);
+  };
   /** The time of the current command (Redis caches one "now" per command). */
   get cmdNow(): number {
     return this.clock.now;
@@ -142,6 +174,7 @@ export class KeyspaceCore {
     if (key === undefined) throw new KeyspaceError('INTERNAL', `db ${db.id}: expiring free slot ${slot}`);
     db.deleteSlot(slot);
     this.maxmemory?.refreshKey(db, key); // its estimate leaves used memory (no recount of every key)
+    notifyKeyspaceEvent(this, NOTIFY_EXPIRED, 'expired', key, db.id); // db.c deleteExpiredKeyAndPropagate
     this.stats.expiredKeys++;
     // lazyfree-lazy-expire no (7.0 default) → DEL, not UNLINK.
     if (this.onPropagate !== undefined || this.pending) this.propagate(db.id, ['DEL', key]);
@@ -163,19 +196,29 @@ export class KeyspaceCore {
    */
   lookupRead(db: Db, key: string): number {
     const slot = this.lookup(db, key);
-    if (slot < 0) this.stats.keyspaceMisses++;
+    if (slot < 0) this.keyMiss(db, key);
     else this.stats.keyspaceHits++;
     return slot;
   }
 
   /**
-   * db.c lookupKeyReadWithFlags(LOOKUP_NOTOUCH) (TYPE, EXISTS, TTL, OBJECT): expires lazily and
-   * counts hits/misses (NOTOUCH does not skip the stats) but leaves the LRU alone.
+   * db.c lookupKey's miss without LOOKUP_WRITE: stat_keyspace_misses++, and the "keymiss" event
+   * (class 'm') unless the lookup asked LOOKUP_NONOTIFY (`notify` false).
    */
-  lookupNoTouch(db: Db, key: string): number {
+  keyMiss(db: Db, key: string, notify = true): void {
+    this.stats.keyspaceMisses++;
+    if (notify) notifyKeyspaceEvent(this, NOTIFY_KEY_MISS, 'keymiss', key, db.id);
+  }
+
+  /**
+   * db.c lookupKeyReadWithFlags(LOOKUP_NOTOUCH) (TYPE, EXISTS, TTL, OBJECT): expires lazily and
+   * counts hits/misses (NOTOUCH does not skip the stats) but leaves the LRU alone. `notify`
+   * false: LOOKUP_NONOTIFY as well (OBJECT's objectCommandLookup), no "keymiss" event.
+   */
+  lookupNoTouch(db: Db, key: string, notify = true): number {
     const slot = db.dict.get(key);
     if (slot === undefined || (db.hasExpire(slot) && this.expireIfNeeded(db, slot))) {
-      this.stats.keyspaceMisses++;
+      this.keyMiss(db, key, notify);
       return -1;
     }
     this.stats.keyspaceHits++;

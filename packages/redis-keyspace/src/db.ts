@@ -30,6 +30,13 @@ function newMeta(slots: number): Float64Array {
   return new Float64Array(2 * slots).fill(NO_EXPIRE);
 }
 
+/** What every Db of a keyspace shares: the command's time and the new-key event hook. */
+export interface DbShared {
+  readonly now: number;
+  /** db.c dbAdd's notifyKeyspaceEvent(NOTIFY_NEW, "new", …); undefined while 'n' is off. */
+  readonly onNew: ((key: string, dbid: number) => void) | undefined;
+}
+
 export class Db {
   readonly id: number;
   readonly dict = new Map<string, number>();
@@ -62,10 +69,13 @@ export class Db {
   private freeSlots: number[] = [];
   private highWater = 0;
 
-  /** The server's cached command time (KeyspaceCore.cmdNow), for new keys' LRU stamps. */
-  private readonly clock: { readonly now: number };
+  /**
+   * The server's cached command time (KeyspaceCore.cmdNow), for new keys' LRU stamps, and the
+   * 'n' notification of dbAdd (set by KeyspaceCore only while new-key events are enabled).
+   */
+  private readonly clock: DbShared;
 
-  constructor(id: number, clock: { readonly now: number } = { now: 0 }) {
+  constructor(id: number, clock: DbShared = { now: 0, onNew: undefined }) {
     this.id = id;
     this.clock = clock;
   }
@@ -86,8 +96,11 @@ export class Db {
     return slot;
   }
 
-  /** dbAdd: the key must not exist. `lru`: its access time (default the command's time). */
-  add(key: string, val: Val, known: number = ASCII_UNKNOWN, lru: number = this.clock.now): number {
+  /**
+   * dbAdd: the key must not exist. `lru`: its access time (default the command's time). Raises
+   * db.c dbAdd's "new" event (class 'n') unless `loaded` (rdb.c dbAddRDBLoad raises none).
+   */
+  add(key: string, val: Val, known: number = ASCII_UNKNOWN, lru: number = this.clock.now, loaded = false): number {
     if (!this.highKeys && (known & KEY_ASCII) === 0 && !isAscii(key)) this.highKeys = true;
     if (!this.highStrings && (known & VALUE_ASCII) === 0) this.noteString(val);
     this.tableSize = sizeAfterAdd(this.tableSize, this.dict.size);
@@ -97,6 +110,8 @@ export class Db {
     this.valOf[slot] = val;
     this.meta[2 * slot + 1] = lru;
     this.dict.set(key, slot);
+    const onNew = this.clock.onNew;
+    if (onNew !== undefined && !loaded) onNew(key, this.id);
     return slot;
   }
 

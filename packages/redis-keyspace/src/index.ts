@@ -32,7 +32,8 @@ export type { MaxmemoryPolicy, EvictionConfig } from './evict.js';
 export { stringmatchlen, globTokens } from './glob.js';
 export type { Token as GlobToken } from './glob.js';
 export { executeFromMaster } from './replica.js';
-export { computeDatasetDigest, debugPopulate, digestValue, xorObjectDigest } from './debug.js';
+export { computeDatasetDigest, debugObjectInfo, debugPopulate, digestValue, xorObjectDigest } from './debug.js';
+export type { DebugObjectInfo } from './debug.js';
 // The command table and COMMAND's proc, for a server that adds rows for the commands it answers itself.
 export { COMMANDS } from './commands.js';
 export { PROTO_MAX_BULK_LEN, STRING_MAX_BYTES } from './t_string_range.js';
@@ -40,3 +41,12 @@ export { cmd } from './server.js';
 export type { CommandSpec, CommandFlag, CommandGroup } from './server.js';
 export { commandProc, lookupByFullName } from './command-command.js';
 export { objectComputeSize, memoryUsage, keyMemoryUsage, jemallocSizeClass, sdsZmallocSize, zsetScoreString, OBJ_COMPUTE_SIZE_DEF_SAMPLES, ZSL_NODE_EXPECTED_BYTES } from './object-size.js';
+export {
+  notifyKeyspaceEvent,
+  keyspaceEventsStringToFlags,
+  keyspaceEventsFlagsToString,
+  INVALID_EVENT_CLASS,
+  NOTIFY_KEYSPACE, NOTIFY_KEYEVENT, NOTIFY_GENERIC, NOTIFY_STRING, NOTIFY_LIST, NOTIFY_SET, NOTIFY_HASH, NOTIFY_ZSET,
+  NOTIFY_EXPIRED, NOTIFY_EVICTED, NOTIFY_STREAM, NOTIFY_KEY_MISS, NOTIFY_LOADED, NOTIFY_MODULE, NOTIFY_NEW, NOTIFY_ALL,
+} from './notify.js';
+export type { KeyspaceEventSink } from './notify.js';

@@ -7,6 +7,7 @@ import type { MaxmemoryOptions } from './maxmemory.js';
 import type { PayloadCodec, PropagateFn } from './types.js';
 import type { Thresholds } from './values.js';
 import type { RespVersion } from './replies.js';
+import type { KeyspaceEventSink } from './notify.js';
 import { KeyspaceError } from './types.js';
 
 export interface KeyspaceOptions extends MaxmemoryOptions {
@@ -30,6 +31,13 @@ export interface KeyspaceOptions extends MaxmemoryOptions {
   prng?: Prng;
   /** DUMP/RESTORE's payload format (@protolab/redis-rdb has the RDB encoding); without it they answer an error. */
   payloadCodec?: PayloadCodec;
+  /**
+   * `notify-keyspace-events` as its NOTIFY_* bits (notify.ts keyspaceEventsStringToFlags; default
+   * 0, off): the classes whose events reach `onKeyspaceEvent`.
+   */
+  notifyKeyspaceEvents?: number;
+  /** The sink of keyspace events (notify.c notifyKeyspaceEvent's publishing is the owner's). */
+  onKeyspaceEvent?: KeyspaceEventSink;
 }
 
 /** server.h CONFIG_MIN_HZ / CONFIG_MAX_HZ / MAX_CLIENTS_PER_CLOCK_TICK */

@@ -27,6 +27,7 @@ import { Maxmemory, evictionConfig } from './maxmemory.js';
 import { OOM_ERROR } from './evict.js';
 import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, respOption, type ExecuteOptions, type KeyspaceOptions } from './keyspace-options.js';
 import { getText, isFastSet, setArgs, setFast, type SetOptions } from './typed-api.js';
+import type { KeyspaceEventSink } from './notify.js';
 
 export type { ExecuteOptions, KeyspaceOptions } from './keyspace-options.js';
 export { CONFIG_MIN_HZ, CONFIG_MAX_HZ, MAX_CLIENTS_PER_CLOCK_TICK } from './keyspace-options.js';
@@ -61,6 +62,8 @@ export class Keyspace {
     checkIntRange('activeExpireEffort', effort, 1, 10);
     this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds, options.prng);
     this.core.payloadCodec = options.payloadCodec;
+    this.core.notifyKeyspaceEvents = options.notifyKeyspaceEvents ?? 0;
+    this.core.onKeyspaceEvent = options.onKeyspaceEvent;
     const db0 = this.core.dbs[0];
     if (db0 === undefined) throw new KeyspaceError('BAD_OPTION', 'databases must be >= 1');
     this.client = { db: db0, inMulti: false, queue: [], multiError: false };
@@ -88,6 +91,22 @@ export class Keyspace {
   }
   set onPropagate(fn: PropagateFn | undefined) {
     this.core.onPropagate = fn;
+  }
+
+  /** server.notify_keyspace_events: the enabled NOTIFY_* classes (notify.ts); 0 = off. */
+  get notifyKeyspaceEvents(): number {
+    return this.core.notifyKeyspaceEvents;
+  }
+  set notifyKeyspaceEvents(flags: number) {
+    this.core.notifyKeyspaceEvents = flags;
+  }
+
+  /** Where enabled keyspace events go (notify.ts); a server publishes them over Pub/Sub. */
+  get onKeyspaceEvent(): KeyspaceEventSink | undefined {
+    return this.core.onKeyspaceEvent;
+  }
+  set onKeyspaceEvent(sink: KeyspaceEventSink | undefined) {
+    this.core.onKeyspaceEvent = sink;
   }
 
   /** Counters behind INFO stats' expiry fields and keyspace_hits / keyspace_misses. */

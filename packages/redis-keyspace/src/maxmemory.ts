@@ -33,6 +33,7 @@ import {
   performEvictions, touchLru,
 } from './evict.js';
 import { KeyspaceError } from './types.js';
+import { NOTIFY_EVICTED, notifyKeyspaceEvent } from './notify.js';
 
 const pow2 = (n: number): number => (n <= 4 ? 4 : 2 ** Math.ceil(Math.log2(n)));
 
@@ -264,6 +265,7 @@ export class Maxmemory implements EvictionHost {
     this.core.deleteKey(db, slot);
     this.refreshKey(db, key);
     this.evictedKeys++;
+    notifyKeyspaceEvent(this.core, NOTIFY_EVICTED, 'evicted', key, dbid); // evict.c performEvictions
     this.core.propagate(dbid, ['DEL', key]);
   }
 }

@@ -38,7 +38,7 @@ function objectCommand(c: Ctx): RespValue {
   const sub = arg(c, 1).toLowerCase(); // known and arity-checked by dispatch (the subcommand table)
   if (sub === 'help') return array(HELP.map(simple));
   const db = c.client.db;
-  const slot = c.core.lookupNoTouch(db, arg(c, 2)); // objectCommandLookup: LOOKUP_NOTOUCH
+  const slot = c.core.lookupNoTouch(db, arg(c, 2), false); // object.c objectCommandLookup: LOOKUP_NOTOUCH|LOOKUP_NONOTIFY
   if (slot < 0) return NULL_BULK;
   const v = valAt(db, slot);
   const mm = c.core.maxmemory;

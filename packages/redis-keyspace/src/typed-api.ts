@@ -35,7 +35,7 @@ export function getText(core: KeyspaceCore, db: Db, key: string | Uint8Array): s
   const k = typeof key === 'string' ? (db.highKeys ? binFromText(key) : key) : binFromBytes(key);
   const slot = db.dict.get(k);
   if (slot === undefined) {
-    core.stats.keyspaceMisses++;
+    core.keyMiss(db, k); // stat_keyspace_misses, "keymiss" (db.c lookupKey)
     return undefined;
   }
   const now = core.nowFn(); // a local: storing into core.cmdNow on every get measured ~2× slower
@@ -66,8 +66,9 @@ function nonStringValue(db: Db, slot: number, v: Val | undefined): string {
 /** getText's key whose deadline passed: a master deletes it (and propagates DEL), a replica hides it. */
 function expiredOnGet(core: KeyspaceCore, db: Db, slot: number, now: number): string | undefined {
   core.cmdNow = now;
+  const key = db.keyOf[slot] ?? '';
   if (!core.replica) core.deleteExpiredKeyAndPropagate(db, slot);
-  core.stats.keyspaceMisses++;
+  core.keyMiss(db, key);
   return undefined;
 }
 

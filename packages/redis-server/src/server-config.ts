@@ -13,6 +13,7 @@ import { keyOf } from './client.js';
 import { rewriteConfig } from './replication/config-rewrite.js';
 import type { RedisServer } from './server.js';
 import { registerStatsConfig } from './stats.js';
+import { registerNotifyConfig } from './notify.js';
 
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER; // printed as 9223372036854775807 (intParam)
@@ -113,6 +114,7 @@ function applyToKeyspace(srv: RedisServer, table: ConfigTable): void {
   table.onChange('dynamic-hz', (v) => void (ks.config.dynamicHz = v === 'yes'));
   table.onChange('active-expire-effort', (v) => void (ks.config.activeExpireEffort = Number(v)));
   table.onChange('hll-sparse-max-bytes', (v) => void (ks.core.thresholds.hllSparseMaxBytes = Number(v)));
+  registerNotifyConfig(srv, table);
   const evict = (): NonNullable<typeof ks.core.maxmemory>['cfg'] | undefined => ks.core.maxmemory?.cfg;
   table.onChange('maxmemory', (v) => void (evictOrFail(evict()).maxmemory = Number(v)));
   table.onChange('maxmemory-policy', (v) => {
