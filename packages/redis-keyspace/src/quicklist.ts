@@ -1,57 +1,36 @@
 /**
- * A list as Redis 7.0 keeps it (quicklist.c): a doubly linked list of nodes, each node a packed
- * run of elements (a listpack in Redis, a JS array here) of at most `list-max-listpack-size` -2 =
- * 8 KB. Costs are Redis's: pushing or popping at either end touches one node (O(1) amortised,
- * plus the node's own memmove, bounded by 8 KB); LINDEX / LSET / LINSERT walk nodes from the
- * nearer end (O(n / node size) node visits plus O(node size) inside the node, i.e. O(n)).
+ * A list as Redis 7.0 keeps it (redis/redis src/quicklist.c, 7.0): a doubly linked list of nodes,
+ * each node a packed run of elements (a listpack in Redis, a JS array here) whose size the list's
+ * fill (`list-max-listpack-size`, -2 = 8 KB by default) bounds. The node layout is quicklist.c's,
+ * operation by operation, so MEMORY USAGE and DEBUG OBJECT's ql_nodes agree with redis-server:
+ *  - push: into the end node when _quicklistNodeAllowInsert allows it, else a new node;
+ *  - LINSERT: _quicklistInsert — into the node when it has room, else into the neighbour at the
+ *    insertion side, else a new node there, else _quicklistSplitNode at the offset followed by
+ *    _quicklistMergeNodes around the split node;
+ *  - LSET: quicklistReplaceEntry replaces in place (lpReplace), whatever the node's size (7.0;
+ *    7.2 splits a node that would outgrow its limit);
+ *  - pops, LREM, LTRIM: elements leave their node (quicklistDelIndex, quicklistDelRange), a node
+ *    left empty is unlinked (__quicklistDelNode), and nothing is merged.
+ * Not modelled: PLAIN nodes (elements of packed_threshold = 1 GB or more: the keyspace caps an
+ * element at proto-max-bulk-len 512 MB and has no DEBUG QUICKLIST-PACKED-THRESHOLD) and node
+ * compression (list-compress-depth 0, the default, which the keyspace does not change).
  *
- * `nodeVisits` counts every node touched, so tests can state costs as operation counts.
- * Elements are binary strings (bytes.ts). Node sizes follow listpack.c's entry encoding
- * (`listpackEntryBytes`); the insert rule is quicklist.c _quicklistNodeAllowInsert.
+ * Costs are Redis's: pushing or popping at either end touches one node (O(1) amortised, plus the
+ * node's own memmove, bounded by the fill); LINDEX / LSET / LINSERT walk nodes from the nearer end
+ * (O(n / node size) node visits plus O(node size) inside the node, i.e. O(n)); a split or merge
+ * copies O(node size) elements. `nodeVisits` counts every node touched, so tests can state costs
+ * as operation counts. Elements are binary strings (bytes.ts). Node sizes follow listpack.c's
+ * entry encoding (`listpackEntryBytes`), so node->sz is lpBytes exactly.
  */
-import { string2number } from './numbers.js';
-import { string2ll } from '@protolab/redis-common';
+import { listpackEntryBytes } from './listpack-size.js';
 import { KeyspaceError } from './types.js';
+import { QUICKLIST_DEFAULT_FILL, nodeAllowInsert, nodeAllowMerge, quicklistFill } from './quicklist-fill.js';
 
-/** quicklist.c optimization_level[1]: `list-max-listpack-size -2` = 8 KB per node (7.0 default). */
-export const QUICKLIST_NODE_MAX_BYTES = 8192;
-/** quicklist.c SIZE_ESTIMATE_OVERHEAD: the insert check over-estimates each new entry by this. */
-export const SIZE_ESTIMATE_OVERHEAD = 8;
+export { listpackEntryBytes };
+export { QUICKLIST_DEFAULT_FILL, QUICKLIST_NODE_MAX_BYTES, SIZE_ESTIMATE_OVERHEAD, SIZE_SAFETY_LIMIT, quicklistFill } from './quicklist-fill.js';
+
 /** listpack.c LP_HDR_SIZE (total bytes + count) + the end byte. */
 const LP_EMPTY_BYTES = 7;
-
-/**
- * listpack.c lpEncodeGetType + lpEncodeBacklen: the bytes one element takes in a listpack
- * (encoding + data + backlen). Canonical integers use the smallest integer form.
- */
-export function listpackEntryBytes(s: string): number {
-  let encData: number;
-  const small = s.length <= 20 ? string2number(s) : undefined;
-  if (small !== undefined) encData = intEntryBytes(small);
-  else if (s.length <= 20 && string2ll(s) !== undefined) encData = 9;
-  else if (s.length < 64) encData = 1 + s.length;
-  else if (s.length < 4096) encData = 2 + s.length;
-  else encData = 5 + s.length;
-  return encData + backlenBytes(encData);
-}
-
-function intEntryBytes(v: number): number {
-  if (v >= 0 && v <= 127) return 1; // LP_ENCODING_7BIT_UINT
-  if (v >= -4096 && v <= 4095) return 2; // 13 bit
-  if (v >= -32768 && v <= 32767) return 3; // 16 bit
-  if (v >= -8388608 && v <= 8388607) return 4; // 24 bit
-  if (v >= -2147483648 && v <= 2147483647) return 5; // 32 bit
-  return 9; // 64 bit
-}
-
-/** listpack.c lpEncodeBacklen: the size of the back-length field. */
-function backlenBytes(l: number): number {
-  if (l <= 127) return 1;
-  if (l < 16383) return 2;
-  if (l < 2097151) return 3;
-  if (l < 268435455) return 4;
-  return 5;
-}
 
 export class QuicklistNode {
   prev: QuicklistNode | undefined = undefined;
@@ -70,7 +49,7 @@ function itemsBytes(items: readonly string[]): number {
   return sz;
 }
 
-/** A position: the node and the offset inside it. */
+/** A position: the node and the offset inside it (0-based from the node's head). */
 interface Cursor {
   node: QuicklistNode;
   offset: number;
@@ -90,24 +69,34 @@ export class Quicklist {
   bytes = 0;
   /** Nodes touched since creation (a cost counter for complexity tests). */
   nodeVisits = 0;
+  /** quicklist->fill: list-max-listpack-size when the list was created (quicklistSetOptions). */
+  readonly fill: number;
 
-  static from(items: Iterable<string>): Quicklist {
-    const q = new Quicklist();
+  constructor(fill: number = QUICKLIST_DEFAULT_FILL) {
+    this.fill = quicklistFill(fill);
+  }
+
+  static from(items: Iterable<string>, fill?: number): Quicklist {
+    const q = new Quicklist(fill);
     for (const s of items) q.pushTail(s);
     return q;
   }
 
-  /** quicklist.c _quicklistNodeAllowInsert for fill = -2. */
-  private allowInsert(node: QuicklistNode | undefined, s: string): node is QuicklistNode {
-    if (node === undefined) return false;
-    return node.sz + s.length + SIZE_ESTIMATE_OVERHEAD <= QUICKLIST_NODE_MAX_BYTES;
+  /** quicklist.c _quicklistNodeAllowInsert for this list's fill. */
+  private allowInsert(node: QuicklistNode | undefined, s: string): boolean {
+    return node !== undefined && nodeAllowInsert(node.sz, node.items.length, s.length, this.fill);
+  }
+
+  /** quicklist.c _quicklistNodeAllowMerge for this list's fill. */
+  private allowMerge(a: QuicklistNode, b: QuicklistNode): boolean {
+    return nodeAllowMerge(a.sz + b.sz, a.items.length + b.items.length, this.fill);
   }
 
   /** quicklistPushHead (LPUSH). */
   pushHead(s: string): void {
     this.nodeVisits++;
     const h = this.head;
-    if (this.allowInsert(h, s)) {
+    if (h !== undefined && this.allowInsert(h, s)) {
       h.items.unshift(s);
       this.resize(h, h.sz + listpackEntryBytes(s));
     } else this.linkNode(new QuicklistNode([s]), undefined, h);
@@ -118,31 +107,31 @@ export class Quicklist {
   pushTail(s: string): void {
     this.nodeVisits++;
     const t = this.tail;
-    if (this.allowInsert(t, s)) {
+    if (t !== undefined && this.allowInsert(t, s)) {
       t.items.push(s);
       this.resize(t, t.sz + listpackEntryBytes(s));
     } else this.linkNode(new QuicklistNode([s]), t, undefined);
     this.length++;
   }
 
-  /** quicklistPop from the head (LPOP). */
+  /** quicklistPopCustom from the head (LPOP): quicklistDelIndex on the head node. */
   popHead(): string | undefined {
     const h = this.head;
     if (h === undefined) return undefined;
     this.nodeVisits++;
     const s = h.items.shift();
-    if (s === undefined) throw new Error('quicklist invariant: empty node');
+    if (s === undefined) throw new KeyspaceError('INTERNAL', 'quicklist invariant: an empty node is linked');
     this.afterRemove(h, s);
     return s;
   }
 
-  /** quicklistPop from the tail (RPOP). */
+  /** quicklistPopCustom from the tail (RPOP). */
   popTail(): string | undefined {
     const t = this.tail;
     if (t === undefined) return undefined;
     this.nodeVisits++;
     const s = t.items.pop();
-    if (s === undefined) throw new Error('quicklist invariant: empty node');
+    if (s === undefined) throw new KeyspaceError('INTERNAL', 'quicklist invariant: an empty node is linked');
     this.afterRemove(t, s);
     return s;
   }
@@ -175,25 +164,62 @@ export class Quicklist {
     return c === undefined ? undefined : c.node.items[c.offset];
   }
 
-  /** LSET (quicklistReplaceAtIndex). False when out of range. */
+  /**
+   * LSET (quicklistReplaceAtIndex → quicklistReplaceEntry): lpReplace in place, the node grows or
+   * shrinks by the difference of the two entries and is never split (7.0). False when out of range.
+   */
   set(i: number, s: string): boolean {
     const c = this.seek(i);
     if (c === undefined) return false;
     const old = c.node.items[c.offset] ?? '';
     c.node.items[c.offset] = s;
     this.resize(c.node, c.node.sz + listpackEntryBytes(s) - listpackEntryBytes(old));
-    if (c.node.sz > QUICKLIST_NODE_MAX_BYTES && c.node.items.length > 1) this.splitNode(c.node);
     return true;
   }
 
-  /** Insert before (after = false) or after the element at `i` (LINSERT, quicklistInsertBefore/After). */
+  /**
+   * Insert before (after = false) or after the element at `i` (LINSERT: quicklistInsertBefore /
+   * quicklistInsertAfter → quicklist.c _quicklistInsert, whose cases are followed one by one).
+   */
   insertAt(i: number, after: boolean, s: string): void {
     const c = this.seek(i);
     if (c === undefined) throw new RangeError(`quicklist insertAt: index ${i} out of range 0..${this.length - 1}`);
-    c.node.items.splice(after ? c.offset + 1 : c.offset, 0, s);
-    this.resize(c.node, c.node.sz + listpackEntryBytes(s));
+    const { node, offset } = c;
+    const full = !this.allowInsert(node, s);
+    const atTail = after && offset === node.items.length - 1;
+    const atHead = !after && offset === 0;
+    const availNext = atTail && this.allowInsert(node.next, s);
+    const availPrev = atHead && this.allowInsert(node.prev, s);
+    const grow = (n: QuicklistNode, at: number): void => {
+      n.items.splice(at, 0, s);
+      this.resize(n, n.sz + listpackEntryBytes(s));
+    };
     this.length++;
-    if (c.node.sz > QUICKLIST_NODE_MAX_BYTES && c.node.items.length > 1) this.splitNode(c.node);
+    if (!full) {
+      // lpInsertString before / after the entry
+      grow(node, after ? offset + 1 : offset);
+    } else if (atTail && availNext && node.next !== undefined) {
+      // full, at the node's tail, the next node has room: lpPrepend there
+      this.nodeVisits++;
+      grow(node.next, 0);
+    } else if (atHead && availPrev && node.prev !== undefined) {
+      // full, at the node's head, the previous node has room: lpAppend there
+      this.nodeVisits++;
+      grow(node.prev, node.prev.items.length);
+    } else if (atTail || atHead) {
+      // full and the neighbour too (or none): a new node of one element beside this one
+      const fresh = new QuicklistNode([s]);
+      if (after) this.linkNode(fresh, node, node.next);
+      else this.linkNode(fresh, node.prev, node);
+    } else {
+      // full, inside the node: _quicklistSplitNode at the offset, the element joins the new
+      // node's inner end, then _quicklistMergeNodes around the split node
+      const fresh = this.splitNode(node, offset, after);
+      if (after) this.linkNode(fresh, node, node.next);
+      else this.linkNode(fresh, node.prev, node);
+      grow(fresh, after ? 0 : fresh.items.length);
+      this.mergeNodes(node);
+    }
   }
 
   /** Elements start..stop inclusive (already clamped to 0 ≤ start ≤ stop < length), head first. */
@@ -311,18 +337,55 @@ export class Quicklist {
     this.resize(n, itemsBytes(n.items));
   }
 
+  /** quicklistDelIndex's bookkeeping: one element gone; an emptied node is unlinked (__quicklistDelNode). */
   private afterRemove(n: QuicklistNode, s: string): void {
     this.length--;
     this.resize(n, n.sz - listpackEntryBytes(s));
     if (n.items.length === 0) this.unlinkNode(n);
   }
 
-  /** Split an over-full node in two halves (_quicklistSplitNode). */
-  private splitNode(n: QuicklistNode): void {
-    const half = n.items.length >> 1;
-    const right = new QuicklistNode(n.items.splice(half));
-    this.resize(n, itemsBytes(n.items));
-    this.linkNode(right, n, n.next);
+  /**
+   * quicklist.c _quicklistSplitNode: with `after`, `node` keeps [0, offset] and the returned
+   * (unlinked) node holds [offset + 1, end]; without, the returned node holds [0, offset - 1] and
+   * `node` keeps [offset, end]. Both sizes are lpBytes of what they hold.
+   */
+  private splitNode(node: QuicklistNode, offset: number, after: boolean): QuicklistNode {
+    this.nodeVisits++;
+    const moved = after ? node.items.splice(offset + 1) : node.items.splice(0, offset);
+    this.resize(node, itemsBytes(node.items));
+    return new QuicklistNode(moved);
+  }
+
+  /**
+   * quicklist.c _quicklistMergeNodes: merge (prev->prev, prev), then (next, next->next), then
+   * (center->prev, center), then the result with its next node, each when _quicklistNodeAllowMerge.
+   */
+  private mergeNodes(center: QuicklistNode): void {
+    const prev = center.prev;
+    const prevPrev = prev?.prev;
+    const next = center.next;
+    const nextNext = next?.next;
+    if (prev !== undefined && prevPrev !== undefined && this.allowMerge(prev, prevPrev)) this.listpackMerge(prevPrev, prev);
+    if (next !== undefined && nextNext !== undefined && this.allowMerge(next, nextNext)) this.listpackMerge(next, nextNext);
+    let target = center;
+    const before = center.prev;
+    if (before !== undefined && this.allowMerge(center, before)) target = this.listpackMerge(before, center);
+    const after = target.next;
+    if (after !== undefined && this.allowMerge(target, after)) this.listpackMerge(target, after);
+  }
+
+  /**
+   * quicklist.c _quicklistListpackMerge (lpMerge): `b` (right of `a`) joins `a`; the merged
+   * listpack drops one header and end byte. Redis keeps whichever listpack is larger; the list's
+   * layout is the same either way, so `a` is kept here.
+   */
+  private listpackMerge(a: QuicklistNode, b: QuicklistNode): QuicklistNode {
+    this.nodeVisits += 2;
+    const sz = a.sz + b.sz - LP_EMPTY_BYTES;
+    this.unlinkNode(b);
+    a.items = a.items.concat(b.items);
+    this.resize(a, sz);
+    return a;
   }
 
   /** A linked node's new node->sz, with the list's total kept equal to Σ node->sz. */
@@ -331,6 +394,7 @@ export class Quicklist {
     n.sz = sz;
   }
 
+  /** __quicklistInsertNode: link `node` between `prev` and `next`. */
   private linkNode(node: QuicklistNode, prev: QuicklistNode | undefined, next: QuicklistNode | undefined): void {
     node.prev = prev;
     node.next = next;
@@ -342,6 +406,7 @@ export class Quicklist {
     this.bytes += node.sz;
   }
 
+  /** __quicklistDelNode's unlinking. */
   private unlinkNode(node: QuicklistNode): void {
     if (node.prev === undefined) this.head = node.next;
     else node.prev.next = node.next;
