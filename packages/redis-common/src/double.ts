@@ -51,3 +51,30 @@ function stripZeros(s: string): string {
   if (s.charCodeAt(end - 1) === 0x2e) end--;
   return s.slice(0, end);
 }
+
+/**
+ * printf("%.<digits>f") as glibc prints it (Redis's `%.2f` fields: DEBUG OBJECT's ql_avg_node,
+ * INFO's usec_per_call and human sizes): the exact binary value rounded to `digits` decimals,
+ * round-half-to-even on an exact tie (0.125 → "0.12", where JS's toFixed gives "0.13"); "inf",
+ * "-inf", "nan" for the rest, as Redis prints them; the sign of -0 kept ("-0.00").
+ */
+export function formatFixed(d: number, digits: number): string {
+  if (!Number.isInteger(digits) || digits < 0 || digits > 50) throw new RangeError(`formatFixed: digits ${digits} is not an integer in 0..50`);
+  if (Number.isNaN(d)) return 'nan';
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  const sign = d < 0 || Object.is(d, -0) ? '-' : '';
+  const a = Math.abs(d);
+  // toFixed writes exponents from 1e21 on: such doubles are integers, written exactly by BigInt.
+  if (a >= 1e21) return `${sign}${BigInt(a).toString()}${digits > 0 ? `.${'0'.repeat(digits)}` : ''}`;
+  // A tie: the exact value ends with a 5 right after the kept digits and nothing after it (50
+  // more digits show any nonzero remainder: a double within 5·10^-(digits+1) of a tie differs
+  // from it by at least 2^-53 of itself).
+  const long = a.toFixed(Math.min(100, digits + 50));
+  const cut = long.indexOf('.') + 1 + digits;
+  if (long.charCodeAt(cut) === 0x35 && /^0*$/.test(long.slice(cut + 1))) {
+    const kept = long.slice(0, digits === 0 ? cut - 1 : cut);
+    if ((kept.charCodeAt(kept.length - 1) - ZERO) % 2 === 0) return sign + kept;
+  }
+  return sign + a.toFixed(digits);
+}

@@ -20,9 +20,12 @@ import type { KeyspaceCore } from './core.js';
 import type { Keyspace } from './keyspace.js';
 import { dictNextPower } from './scan.js';
 import { valAt } from './server.js';
-import type { RedisValue } from './types.js';
+import type { Encoding, RedisValue } from './types.js';
 import { KeyspaceError } from './types.js';
 import { STRING_MAX_BYTES } from './t_string_range.js';
+import { estimateObjectIdleTime, lruClock } from './evict.js';
+import { objectRefcount } from './object.js';
+import { ListVal, encodingOf } from './values.js';
 
 /** A JS Map holds at most 2^24 entries (V8): the most keys one db can hold, so the most POPULATE adds. */
 export const POPULATE_MAX_KEYS = 2 ** 24;
@@ -188,4 +191,44 @@ export function digestValue(ks: Keyspace, dbIndex: number, key: Uint8Array): Uin
 /** DEBUG POPULATE count [prefix] [size] on db `dbIndex` (`prefix` "key", `valsize` 0 by default). Returns the keys added. */
 export function debugPopulate(ks: Keyspace, dbIndex: number, count: number, prefix: Uint8Array = ascii('key'), valsize = 0): Uint8Array[] {
   return populateOf(ks.core, dbIndex, count, prefix, valsize);
+}
+
+/** What DEBUG OBJECT reports of a key (debug.c debugCommand "object"), but its serialized length. */
+export interface DebugObjectInfo {
+  /** OBJECT ENCODING's name */
+  readonly encoding: Encoding;
+  /** o->refcount (OBJ_SHARED_REFCOUNT for a shared integer) */
+  readonly refcount: number;
+  /** o->lru as stored: the 24-bit LRU clock, or the LFU word (ldt << 8 | counter) under an LFU policy */
+  readonly lru: number;
+  /** estimateObjectIdleTime(o) / 1000, from that field whatever the policy (so nonsense under LFU, as in Redis) */
+  readonly lruSecondsIdle: number;
+  /** the value, for rdbSavedObjectLen */
+  readonly value: RedisValue;
+  /** a list's quicklist: nodes, elements, Σ node->sz (ql_uncompressed_size) */
+  readonly quicklist?: { readonly nodes: number; readonly count: number; readonly bytes: number };
+}
+
+/**
+ * DEBUG OBJECT's facts about `key` in db `dbIndex`, or undefined when absent. Found as dictFind
+ * finds it — no expiry check, no access-time update (a key whose deadline passed is still shown).
+ * The LRU of a shared integer is the shared object's in Redis (touched by every key holding it);
+ * here it is the key's own.
+ */
+export function debugObjectInfo(ks: Keyspace, dbIndex: number, key: Uint8Array, nowMs: number): DebugObjectInfo | undefined {
+  const core = ks.core;
+  const db = core.dbs[dbIndex];
+  const k = binFromBytes(key);
+  const slot = db?.dict.get(k);
+  if (db === undefined || slot === undefined) return undefined;
+  const v = valAt(db, slot);
+  const lru = core.maxmemory?.lruOf(dbIndex, k) ?? lruClock(db.lruAt(slot));
+  const info = {
+    encoding: encodingOf(v),
+    refcount: objectRefcount(core, v),
+    lru,
+    lruSecondsIdle: Math.floor(estimateObjectIdleTime(lru, nowMs) / 1000),
+    value: slotValue(db, k, slot).value,
+  };
+  return v instanceof ListVal ? { ...info, quicklist: { nodes: v.ql.nodeCount, count: v.ql.length, bytes: v.ql.bytes } } : info;
 }

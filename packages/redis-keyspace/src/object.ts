@@ -6,10 +6,28 @@ import { encodingOf } from './values.js';
 import { string2ll } from '@protolab/redis-common';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, valAt } from './server.js';
+import type { KeyspaceCore } from './core.js';
+import type { Val } from './values.js';
 
 /** server.h OBJ_SHARED_INTEGERS and OBJ_SHARED_REFCOUNT (INT_MAX). */
 export const OBJ_SHARED_INTEGERS = 10000;
 export const OBJ_SHARED_REFCOUNT = 2147483647;
+
+/**
+ * o->refcount as OBJECT REFCOUNT and DEBUG OBJECT show it: OBJ_SHARED_REFCOUNT for one of
+ * shared.integers, else 1. object.c tryObjectEncoding (and createStringObjectFromLongLongForValue
+ * for INCR's results) shares a canonical integer 0..9999 unless maxmemory is set with an LRU or
+ * LFU policy (server.h MAXMEMORY_FLAG_NO_SHARED_INTEGERS: a shared object cannot carry one key's
+ * access time). Redis decides when the value is stored; this reads the configuration of now (a
+ * value stored before a policy change answers as if stored after it).
+ */
+export function objectRefcount(core: KeyspaceCore, v: Val): number {
+  const n = typeof v === 'string' && v.length <= 5 ? string2ll(v) : undefined;
+  if (n === undefined || n < 0n || n >= BigInt(OBJ_SHARED_INTEGERS)) return 1;
+  const cfg = core.maxmemory?.cfg;
+  const noShared = cfg !== undefined && cfg.maxmemory !== 0 && (isLfu(cfg.policy) || cfg.policy.endsWith('-lru'));
+  return noShared ? 1 : OBJ_SHARED_REFCOUNT;
+}
 
 const HELP = [
   'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -46,11 +64,8 @@ function objectCommand(c: Ctx): RespValue {
   switch (sub) {
     case 'encoding':
       return bulk(encodingOf(v));
-    case 'refcount': {
-      // Small integers set through tryObjectEncoding share one object (shared.integers).
-      const n = typeof v === 'string' && v.length <= 5 ? string2ll(v) : undefined;
-      return int(n !== undefined && n >= 0n && n < BigInt(OBJ_SHARED_INTEGERS) ? OBJ_SHARED_REFCOUNT : 1);
-    }
+    case 'refcount':
+      return int(objectRefcount(c.core, v));
     case 'idletime':
       if (lfu !== undefined) return err(E_LRU);
       // estimateObjectIdleTime at LRU_CLOCK_RESOLUTION 1000 ms, in seconds.

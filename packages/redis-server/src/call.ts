@@ -11,6 +11,7 @@ import type { RedisServer } from './server.js';
 import { queueCommand } from './exec.js';
 import { SUBSCRIBED_MODE_ALLOWED } from './pubsub.js';
 import { knownFullName } from './command-table.js';
+import { authRequiredPassed } from './connection.js';
 import { BLOCKING_COMMANDS, blockingPopCommand } from './blocked.js';
 import type { BlockingKind } from './blocked.js';
 import { callSpec, monitorLine, monitorRefusal, redactedArgv } from './monitor.js';
@@ -19,6 +20,8 @@ import { isRawError, lookupForStats, rejectionKind } from './call-stats.js';
 import { encodeReply } from './reply.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
+/** commands.def's CMD_NO_AUTH commands: what an unauthenticated client may run. */
+const NO_AUTH = new Set(['auth', 'hello', 'quit', 'reset']);
 /** Commands MULTI does not queue (server.c processCommand). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 /** Commands with subcommands (CLIENT LIST shows cmd=client|list). */
@@ -34,6 +37,11 @@ export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
   const name = commandName(c, argv[0] ?? new Uint8Array());
   // c->lastcmd->fullname: a container command shows its subcommand (client|list).
   c.lastCmd = argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
+  if (!c.authenticated && !NO_AUTH.has(name) && !authRequiredPassed(srv, c) && knownFullName(srv, argv) !== undefined) {
+    // server.c processCommand: after the unknown-command and arity checks (which the normal path
+    // answers), a client that must authenticate may run only the NO_AUTH commands.
+    return rejectCommand(srv, c, name, 'NOAUTH Authentication required.', argv);
+  }
   const refused = srv.monitors.size > 0 && srv.monitors.has(c) ? monitorRefusal(name, argv) : undefined;
   if (refused !== undefined) return rejectCommand(srv, c, name, refused, argv);
   if (c.resp === 2 && !srv.pubsub.empty && srv.pubsub.count(c) > 0 && !SUBSCRIBED_MODE_ALLOWED.has(name)) {

@@ -73,6 +73,11 @@ export interface Client {
    * (blocked.c updateStatsOnUnblock: the call's time plus the serving time).
    */
   blockedCall: { readonly argv: readonly Uint8Array[]; readonly durationUs: number } | undefined;
+  /**
+   * c->authenticated: set at creation and by RESET while the default user has no password
+   * (`requirepass` empty), and by a successful AUTH / HELLO AUTH; a failed AUTH leaves it as it was.
+   */
+  authenticated: boolean;
 }
 
 /** Where a connection comes from (the adapter's socket addresses); defaults for the core's tests. */
@@ -81,7 +86,7 @@ export interface ConnectInfo {
   readonly laddr?: string;
 }
 
-export function createClient(connId: number, id: number, nowMs: number, maxBulkLen: number, info: ConnectInfo = {}): Client {
+export function createClient(connId: number, id: number, nowMs: number, maxBulkLen: number, info: ConnectInfo = {}, authenticated = true): Client {
   return {
     connId,
     id,
@@ -112,6 +117,7 @@ export function createClient(connId: number, id: number, nowMs: number, maxBulkL
     cmdNameBytes: undefined,
     cmdName: '',
     blockedCall: undefined,
+    authenticated,
   };
 }
 

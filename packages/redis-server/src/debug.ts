@@ -14,13 +14,15 @@
  * | `LOG message` | writes `DEBUG LOG: message` to the server log |
  * | `SLEEP 0` | OK (a non-zero sleep would block the event loop: refused) |
  * | `RELOAD` | save, empty, load (only with persistence: `startPersistentRedisServer`) |
+ * | `OBJECT key` | refcount, encoding, serializedlength (the RDB body's length), lru, idle seconds, a list's quicklist figures |
  *
  * Anything else gets Redis's "unknown subcommand" text. Redis 7.0 refuses DEBUG unless
  * `enable-debug-command` allows it; protolab-redis always allows it (a test server's use).
  */
 import type { RespValue } from '@protolab/resp';
-import { computeDatasetDigest, debugPopulate, digestValue, KeyspaceError } from '@protolab/redis-keyspace';
-import { toHex } from '@protolab/redis-common';
+import { computeDatasetDigest, debugObjectInfo, debugPopulate, digestValue, KeyspaceError } from '@protolab/redis-keyspace';
+import { formatFixed, toHex } from '@protolab/redis-common';
+import { rdbPayloadCodec } from '@protolab/redis-rdb';
 import type { RedisServer } from './server.js';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
@@ -119,6 +121,40 @@ function protocol(srv: RedisServer, c: Client, name: string): RespValue {
   }
 }
 
+/** quicklist.c's fill for `list-max-listpack-size` -2 (the only fill protolab's lists have). */
+const QL_FILL = -2;
+/** The DUMP payload around an RDB object: its type byte, then the 2-byte version and 8-byte CRC-64 (cluster.c createDumpPayload). */
+const DUMP_FRAME_BYTES = 1 + 2 + 8;
+
+/**
+ * debug.c DEBUG OBJECT: one status line. `Value at` is not an address (there is none to give): a
+ * stable number per key, in the form `%p` prints. `serializedlength` is rdbSavedObjectLen: the
+ * bytes rdbSaveObject writes for the value (compressed as `rdbcompression yes` compresses it) —
+ * the DUMP payload less its frame.
+ */
+function debugObject(srv: RedisServer, c: Client, key: Uint8Array): RespValue {
+  const info = debugObjectInfo(srv.keyspace, c.db, key, srv.nowMs());
+  if (info === undefined) return err('ERR no such key');
+  const serialized = rdbPayloadCodec.dump(info.value, info.encoding).length - DUMP_FRAME_BYTES;
+  let extra = '';
+  const ql = info.quicklist;
+  if (ql !== undefined) {
+    extra = ` ql_nodes:${ql.nodes} ql_avg_node:${formatFixed(ql.count / ql.nodes, 2)} ql_listpack_max:${QL_FILL} ql_compressed:0 ql_uncompressed_size:${ql.bytes}`;
+  }
+  const at = `0x7f${(0x1000_0000 + (c.db << 24) + (fnv1a(key) & 0xff_ffff) * 16).toString(16)}`;
+  return {
+    type: 'simple',
+    value: `Value at:${at} refcount:${info.refcount} encoding:${info.encoding} serializedlength:${serialized} lru:${info.lru} lru_seconds_idle:${info.lruSecondsIdle}${extra}`,
+  };
+}
+
+/** FNV-1a of the key: what `Value at` is made from. */
+function fnv1a(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const x of b) h = Math.imul(h ^ x, 0x01000193) >>> 0;
+  return h;
+}
+
 /** What another unit lends DEBUG: persistence's RELOAD and log (installPersistenceCommands). */
 export interface DebugHooks {
   /** DEBUG RELOAD; without it RELOAD is refused (no data directory). */
@@ -153,6 +189,7 @@ export function debugCommand(srv: RedisServer, c: Client, argv: Uint8Array[], ho
     if (td.decode(argv[2]) !== '0') return err('ERR DEBUG SLEEP with a non-zero time is not implemented by protolab-redis');
     return OK;
   }
+  if (sub === 'object' && n === 3) return debugObject(srv, c, argv[2] ?? new Uint8Array());
   if (sub === 'reload') return hooks.reload !== undefined ? hooks.reload() : err('ERR DEBUG RELOAD needs persistence (protolab-redis started without a data directory)');
   // debug.c debugCommand → server.c addReplySubcommandSyntaxError.
   return err(`ERR unknown subcommand or wrong number of arguments for '${td.decode(argv[1] ?? new Uint8Array()).slice(0, 128)}'. Try DEBUG HELP.`);

@@ -104,8 +104,8 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['quit', (_srv, c) => ((c.closeAfterReply = true), OK)],
   // clearClientConnectionState also ends MONITOR.
   ['reset', (srv, c) => (srv.monitors.delete(c), resetClient(srv, c), { type: 'simple', value: 'RESET' })],
-  ['hello', (_srv, c, argv) => helloCommand(c, argv)],
-  ['auth', (_srv, _c, argv) => authCommand(argv)],
+  ['hello', helloCommand],
+  ['auth', authCommand],
   ['client', clientCommand],
   ['config', (srv, c, argv) => configCommand(srv, c.resp, argv)],
   ['info', info],

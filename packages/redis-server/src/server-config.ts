@@ -101,9 +101,20 @@ export function registerServerConfig(srv: RedisServer, table: ConfigTable): void
     intParam('port', 0, 65535, 6379, { immutable: true }),
     stringParam('bind', '127.0.0.1', { immutable: true }),
     intParam('databases', 1, INT_MAX, 16, { immutable: true }),
+    // config.c: the default user's password (ACLUpdateDefaultUserPassword); "" = nopass.
+    stringParam('requirepass', ''),
+    // config.c createSizeTConfig rows of the encoding thresholds (t_hash.c, t_zset.c, t_set.c read them per command).
+    intParam('hash-max-listpack-entries', 0, LONG_MAX, 512),
+    intParam('hash-max-listpack-value', 0, LONG_MAX, 64, { memory: true }),
+    intParam('zset-max-listpack-entries', 0, LONG_MAX, 128),
+    intParam('zset-max-listpack-value', 0, LONG_MAX, 64, { memory: true }),
+    intParam('set-max-intset-entries', 0, LONG_MAX, 512),
   ];
   for (const p of params) table.register(p);
+  // config.c's alias column: the 6.2 names of the listpack thresholds.
+  for (const t of ['hash-max', 'zset-max']) for (const k of ['entries', 'value']) table.alias(`${t}-ziplist-${k}`, `${t}-listpack-${k}`);
   registerStatsConfig(table, srv.stats);
+  registerNotifyConfig(srv, table);
   applyToKeyspace(srv, table);
 }
 
@@ -113,8 +124,13 @@ function applyToKeyspace(srv: RedisServer, table: ConfigTable): void {
   table.onChange('hz', (v) => void (ks.config.hz = Number(v)));
   table.onChange('dynamic-hz', (v) => void (ks.config.dynamicHz = v === 'yes'));
   table.onChange('active-expire-effort', (v) => void (ks.config.activeExpireEffort = Number(v)));
+  const th = ks.core.thresholds;
+  table.onChange('hash-max-listpack-entries', (v) => void (th.hashMaxListpackEntries = Number(v)));
+  table.onChange('hash-max-listpack-value', (v) => void (th.hashMaxListpackValue = Number(v)));
+  table.onChange('zset-max-listpack-entries', (v) => void (th.zsetMaxListpackEntries = Number(v)));
+  table.onChange('zset-max-listpack-value', (v) => void (th.zsetMaxListpackValue = Number(v)));
+  table.onChange('set-max-intset-entries', (v) => void (th.setMaxIntsetEntries = Number(v)));
   table.onChange('hll-sparse-max-bytes', (v) => void (ks.core.thresholds.hllSparseMaxBytes = Number(v)));
-  registerNotifyConfig(srv, table);
   const evict = (): NonNullable<typeof ks.core.maxmemory>['cfg'] | undefined => ks.core.maxmemory?.cfg;
   table.onChange('maxmemory', (v) => void (evictOrFail(evict()).maxmemory = Number(v)));
   table.onChange('maxmemory-policy', (v) => {

@@ -206,7 +206,7 @@ export class RedisServer {
       return [{ type: 'write', id: connId, bytes: encode(err('ERR max number of clients reached')) }, { type: 'close', id: connId }];
     }
     // A bulk longer than the keyspace can hold as a string is refused as over proto-max-bulk-len (STRING_MAX_BYTES).
-    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), Math.min(this.config.number('proto-max-bulk-len'), STRING_MAX_BYTES), info));
+    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), Math.min(this.config.number('proto-max-bulk-len'), STRING_MAX_BYTES), info, this.config.get('requirepass') === ''));
     return [];
   }
 

@@ -83,4 +83,33 @@ describe('DEBUG (debug.c debugCommand, 7.0)', () => {
     expect(h.send(1, cmd('DEBUG', 'RELOAD'))).toMatch(/^-ERR DEBUG RELOAD needs persistence/);
     expect(h.send(1, cmd('DEBUG', 'LOG', 'hello'))).toBe('+OK\r\n');
   });
+  test('DEBUG OBJECT: 7.0.15\'s fields for a list; no expiry check and no LRU update; a missing key is ERR no such key', () => {
+    const h = harness();
+    h.connect(1);
+    const lru = Math.floor(1_700_000_000_000 / 1000) % 2 ** 24; // LRU_CLOCK: seconds, 24 bits
+    h.send(1, cmd('RPUSH', 'l', 'a', 'b', 'c', '1', '2', '3'));
+    h.send(1, cmd('PEXPIRE', 'l', '500'));
+    h.advance(5000); // past its deadline, not reclaimed yet: DEBUG OBJECT looks in the dict as it is
+    // The fields after `Value at` as redis-server 7.0.15 printed them for RPUSH l a b c 1 2 3 (2026-12-05)
+    const want = `refcount:1 encoding:quicklist serializedlength:25 lru:${lru} lru_seconds_idle:5 ql_nodes:1 ql_avg_node:6.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:22\r\n`;
+    const first = h.send(1, cmd('DEBUG', 'OBJECT', 'l'));
+    expect(first).toMatch(/^\+Value at:0x[0-9a-f]+ /);
+    expect(first.replace(/^\+Value at:0x[0-9a-f]+ /, '')).toBe(want);
+    expect(h.send(1, cmd('DEBUG', 'OBJECT', 'l')).replace(/^\+Value at:0x[0-9a-f]+ /, '')).toBe(want); // not touched
+    expect(h.send(1, cmd('DEBUG', 'OBJECT', 'nosuch'))).toBe('-ERR no such key\r\n');
+    expect(h.send(1, cmd('DEBUG', 'OBJECT'))).toBe("-ERR unknown subcommand or wrong number of arguments for 'OBJECT'. Try DEBUG HELP.\r\n");
+  });
+
+  test('OBJECT REFCOUNT / DEBUG OBJECT: a small integer is shared unless maxmemory is set with an LRU or LFU policy (7.0.15)', () => {
+    const h = harness();
+    h.connect(1);
+    h.send(1, cmd('SET', 'a', '5'));
+    expect(h.send(1, cmd('OBJECT', 'REFCOUNT', 'a'))).toBe(':2147483647\r\n');
+    h.send(1, cmd('CONFIG', 'SET', 'maxmemory', '100mb', 'maxmemory-policy', 'allkeys-lru'));
+    h.send(1, cmd('SET', 'b', '5'));
+    expect(h.send(1, cmd('OBJECT', 'REFCOUNT', 'b'))).toBe(':1\r\n');
+    expect(h.send(1, cmd('DEBUG', 'OBJECT', 'b'))).toMatch(/ refcount:1 encoding:int serializedlength:2 /);
+    h.send(1, cmd('CONFIG', 'SET', 'maxmemory-policy', 'noeviction'));
+    expect(h.send(1, cmd('OBJECT', 'REFCOUNT', 'b'))).toBe(':2147483647\r\n');
+  });
 });
