@@ -42,8 +42,10 @@
  *    the length (the RawStr does not record Redis's sds allocation);
  *  - an intset's element width is the one its current members need (Redis never narrows it
  *    after removals);
- *  - a list's nodes are quicklist.ts's: after LINSERT / LSET into a full node it splits in halves
- *    where quicklist.c _quicklistInsert splits at the offset and merges, so nodes can differ.
+ *  - a list's nodes are quicklist.ts's, which builds quicklist.c 7.0's layout command by command
+ *    (exact, also after LINSERT / LSET / LREM / LTRIM), but a list COPY copies or RESTORE / an RDB
+ *    load brings is rebuilt by tail pushes where Redis keeps the source's nodes (quicklistDup,
+ *    quicklistAppendListpack), and every list has list-max-listpack-size -2 (no such config here).
  */
 import { RawStr, ListVal, SetVal, ZsetVal, HashVal, stringEncoding } from './values.js';
 import type { Val } from './values.js';

@@ -14,7 +14,7 @@ import { pipeline } from './peer-client.js';
  * SAMPLES 0, 1, 5) is compared.
  *
  * Exact (equality): strings set whole (int, embstr, raw, large), lists (quicklist nodes, also after
- * pops, LTRIM and LREM), listpack zsets and hashes also after ZREM / ZINCRBY / HDEL / HSET, intsets,
+ * pops, LTRIM, LREM, LINSERT and LSET, with any SAMPLES), listpack zsets and hashes also after ZREM / ZINCRBY / HDEL / HSET, intsets,
  * listpack hashes and zsets, and hashtable sets and hashes once their dict's incremental rehash
  * has finished (forced on both servers with lookups of a missing member: each dictFind moves
  * the rehash one step) — with SAMPLES 0, or when every element has the same size.
@@ -26,10 +26,6 @@ import { pipeline } from './peer-client.js';
  *    SAMPLES 0, within 8 σ √size + 1 of ours (σ: the node size's standard deviation);
  *  - before those lookups a hashtable's rehash may still be under way in Redis: its answer with
  *    SAMPLES 0 is then ours + the old table's buckets (half the new ones) × 8, exactly;
- *  - lists after LINSERT / LSET: the keyspace's quicklist splits a full node in halves where
- *    quicklist.c _quicklistInsert splits at the offset and merges neighbours, so node layouts can
- *    differ: with SAMPLES 0 only the same order of magnitude (within 3×) is asserted, sampled
- *    answers (extrapolated from different first nodes) are only reported;
  *  - strings grown by APPEND / SETRANGE: Redis keeps sdsMakeRoomFor's greedy free space, ours
  *    counts the exact length: the sds part of Redis's answer is between the exact one and the
  *    class of 2 × length + 18 (the largest header).
@@ -61,7 +57,7 @@ const NODE = (() => {
   return { e, sd: Math.sqrt(e2 - e * e) };
 })();
 
-type Kind = 'exact' | 'edited' | 'list insert' | 'hashtable' | 'skiplist' | 'grown';
+type Kind = 'exact' | 'edited' | 'hashtable' | 'skiplist' | 'grown';
 interface KeySpec {
   key: string;
   build: string[][];
@@ -121,9 +117,9 @@ function keySpec(i: number): fc.Arbitrary<KeySpec> {
         ...chunks(xs, 200).map((c) => ['RPUSH', k, ...c]),
         ...ops.map(([cmd = 'LPOP', ...rest]) => [cmd, k, ...rest.map((a) => (a.startsWith('#') ? (xs[Number(a.slice(1)) % xs.length] ?? '') : a))]),
       ],
-      // LINSERT / LSET into a full node: the keyspace's quicklist splits it in halves, Redis's
-      // _quicklistInsert splits at the offset and merges neighbours: node layouts can differ.
-      kind: ops.some(([cmd]) => cmd === 'LINSERT' || cmd === 'LSET') ? 'list insert' : 'edited',
+      // LINSERT / LSET included: the keyspace's quicklist builds quicklist.c 7.0's nodes (splits at
+      // the offset, merges neighbours, replaces in place), so every answer is exact.
+      kind: 'edited',
       n: xs.length,
     }));
   const intset = fc.array(fc.oneof(smallInt, bigInt), { minLength: 1, maxLength: 512 })
@@ -227,17 +223,9 @@ describePeer('redis-server', 'MEMORY USAGE: protolab-redis gives redis-server 7.
             const samples = o.length === 0 ? 5 : Number(o[1]) === 0 ? Infinity : Number(o[1]);
             const all = samples >= s.n;
             const ctx = { key: s.key, kind: s.kind, n: s.n, samples: o.join(' '), ours: m, redis: r };
-            if ((s.kind === 'edited' || s.kind === 'list insert') && a[build.length + i * SAMPLES.length + j]?.type === 'null' && b[build.length + i * SAMPLES.length + j]?.type === 'null') return; // emptied: gone in both
+            if (s.kind === 'edited' && a[build.length + i * SAMPLES.length + j]?.type === 'null' && b[build.length + i * SAMPLES.length + j]?.type === 'null') return; // emptied: gone in both
             expect(Number.isFinite(m) && Number.isFinite(r), JSON.stringify(ctx)).toBe(true);
-            if (s.kind === 'list insert') {
-              note(o[1] === '0' ? 'lists after LINSERT / LSET (SAMPLES 0)' : 'lists after LINSERT / LSET (sampled)', m, r);
-              // Not modelled node for node (see above): the same order of magnitude is all that is
-              // claimed; with 1 or 5 samples the extrapolation from different first nodes differs most.
-              if (o[1] === '0') {
-                expect(m, JSON.stringify(ctx)).toBeLessThanOrEqual(3 * r);
-                expect(r, JSON.stringify(ctx)).toBeLessThanOrEqual(3 * m);
-              }
-            } else if (s.kind === 'edited') {
+            if (s.kind === 'edited') {
               note('edited (lists, listpack zsets and hashes)', m, r);
               expect(m, JSON.stringify(ctx)).toBe(r);
             } else if (s.kind === 'exact' || (s.kind === 'hashtable' && (all || s.per?.[0] === s.per?.[1]))) {
