@@ -18,6 +18,8 @@
  */
 const LF = 10;
 const ARENA_SIZE = 256 * 1024;
+/** `adopt` reads a chunk shorter than this in place whatever its class (a Buffer too), a longer one by a plain view. */
+const VIEW_MIN = 1024;
 /** The least an aggregate's unknown remainder is taken in (see consume). */
 const PIECE = 4096;
 
@@ -41,8 +43,11 @@ function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, t
 
 export class ByteQueue {
   buf: Uint8Array = new Uint8Array(0);
-  /** `buf.buffer` and `buf.byteOffset`, kept with `buf` (the getters cost per read). */
-  ab: ArrayBufferLike = this.buf.buffer;
+  /**
+   * `buf.buffer` and `buf.byteOffset`, kept with `buf` (the getters cost per read); undefined
+   * after `adopt` until `arrayBuffer()` asks (a push of whole replies without a view needs neither).
+   */
+  ab: ArrayBufferLike | undefined = this.buf.buffer;
   bo = 0;
   start = 0;
   end = 0;
@@ -69,6 +74,45 @@ export class ByteQueue {
     return this.base + this.start;
   }
 
+  /** `buf.buffer`, read now if `adopt` left it for later (`bo` is then set too). */
+  arrayBuffer(): ArrayBufferLike {
+    const ab = this.ab;
+    if (ab !== undefined) return ab;
+    const buf = this.buf;
+    this.bo = buf.byteOffset;
+    return (this.ab = buf.buffer);
+  }
+
+  /**
+   * Takes `input` as the buffer, read in place, when nothing is buffered (`start === end`): what
+   * `consume` does first, without the plain view and without reading `buffer` / `byteOffset`
+   * (issue 19: those getters and the view were most of the fixed cost of a push; see
+   * bench/execute-overhead.ts). The caller reads from 0 and sets `start` to where it stopped.
+   */
+  adopt(input: Uint8Array): void {
+    this.readInPlace(input, this.base + this.end, 0);
+  }
+
+  /** `input` as the buffer from `off`, its first byte at absolute offset `chunkBase`. */
+  private readInPlace(input: Uint8Array, chunkBase: number, off: number): void {
+    this.base = chunkBase;
+    if (input.length < VIEW_MIN || input.constructor === Uint8Array) {
+      this.buf = input;
+      this.ab = undefined;
+    } else {
+      // A long chunk gets its plain view as in `consume` (its cost is then nothing per byte), so
+      // the element reads of whole-chunk streams see one kind of array, as the arena regions are.
+      const ab = input.buffer;
+      const bo = input.byteOffset;
+      this.buf = new Uint8Array(ab, bo, input.length);
+      this.ab = ab;
+      this.bo = bo;
+    }
+    this.start = off;
+    this.end = input.length;
+    this.owned = false;
+  }
+
   /**
    * Feeds `input` to `parse` (which consumes from `start` as far as it can). `need()` tells the
    * absolute offset the unfinished element needs, 0 when it waits for the end of a line, or
@@ -80,18 +124,10 @@ export class ByteQueue {
     let off = 0;
     while (off < length) {
       if (this.start === this.end) {
-        // A plain Uint8Array view even when given a Buffer: element access stays monomorphic,
-        // and the values handed out are plain Uint8Arrays whatever the caller pushed. Made only
-        // here, where the chunk is read in place (the copies below read `input` itself).
-        const ab = input.buffer;
-        const bo = input.byteOffset;
-        this.buf = input.constructor === Uint8Array ? input : new Uint8Array(ab, bo, length);
-        this.ab = ab;
-        this.bo = bo;
-        this.base = chunkBase;
-        this.start = off;
-        this.end = length;
-        this.owned = false;
+        // Read in place (see readInPlace: a long chunk by a plain view, so element access stays
+        // monomorphic; a short one as pushed, without the view's fixed cost). Values handed out
+        // are plain Uint8Arrays whatever the caller pushed (made from `ab`, never `subarray`).
+        this.readInPlace(input, chunkBase, off);
         parse();
         return;
       }

@@ -33,7 +33,7 @@ type Read = RespBareReply | typeof MISS;
 /** decode-fast.ts's FastReader for RESP2 with bare output; gives up (MISS) in the same cases. */
 export class BareFastReader implements WholeReader {
   buf: Uint8Array = new Uint8Array(0);
-  ab: ArrayBufferLike = new ArrayBuffer(0);
+  ab: ArrayBufferLike | undefined = new ArrayBuffer(0);
   bo = 0;
   end = 0;
   pos = 0;
@@ -69,6 +69,17 @@ export class BareFastReader implements WholeReader {
   /** `value`'s answer for a reply it leaves to the resumable path (for decode-bare-fill.ts). */
   readonly miss: unknown = MISS;
 
+  /** A view of `n` bytes of `buf` at `at` (a plain Uint8Array whatever `buf` is); `ab` read once per buffer. */
+  private bytes(at: number, n: number): Uint8Array {
+    let ab = this.ab;
+    if (ab === undefined) {
+      const buf = this.buf;
+      this.bo = buf.byteOffset;
+      ab = this.ab = buf.buffer;
+    }
+    return new Uint8Array(ab, this.bo + at, n);
+  }
+
   /** A DataView over `buf` for `swarDigits`, made when `buf` changed (a new chunk or arena). */
   private view(): boolean {
     const buf = this.buf;
@@ -102,7 +113,7 @@ export class BareFastReader implements WholeReader {
         while (i < end && buf[i] !== CR) i++;
         ops += i - pos + 1;
         if (i + 1 < end && buf[i + 1] === LF) {
-          v = new Uint8Array(this.ab, this.bo + pos + 1, i - pos - 1);
+          v = this.bytes(pos + 1, i - pos - 1);
           next = i + 2;
         } else tried = true;
       } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
@@ -143,7 +154,7 @@ export class BareFastReader implements WholeReader {
               tried = true;
             }
           } else if (n <= this.maxBulkLen && next + n + 2 <= end && buf[next + n] === CR && buf[next + n + 1] === LF) {
-            v = new Uint8Array(this.ab, this.bo + next, n);
+            v = this.bytes(next, n);
             next += n + 2;
           }
         } else if (t === 0x3a && digits === 15 && c >= ZERO && c <= 0x39 && buf[first] !== ZERO) {
@@ -205,7 +216,7 @@ export class BareFastReader implements WholeReader {
       const stop = next + n;
       if (n > this.maxBulkLen || stop + 2 > end || buf[stop] !== CR || buf[stop + 1] !== LF) return MISS;
       this.pos = stop + 2;
-      return new Uint8Array(this.ab, this.bo + next, n);
+      return this.bytes(next, n);
     }
     if (n > this.maxMultibulkLen || depth >= 64 || depth + 1 >= this.maxDepth || 3 * n > end - next) return MISS;
     this.pos = next;
@@ -280,7 +291,7 @@ export class BareFastReader implements WholeReader {
             const stop = next + x;
             if (!negative && x <= this.maxBulkLen && stop + 2 <= end && buf[stop] === CR && buf[stop + 1] === LF) {
               ops += i - pos + 1;
-              items[k] = new Uint8Array(this.ab, this.bo + next, x);
+              items[k] = this.bytes(next, x);
               pos = stop + 2;
               if (pos > limit) return this.missAt(pos, ops);
               continue;
@@ -360,7 +371,7 @@ export class BareFastReader implements WholeReader {
     this.ops += i - p + 1;
     if (i + 1 >= end || buf[i + 1] !== LF) return MISS;
     this.pos = i + 2;
-    if (t === 0x2b && this.simpleBytes) return new Uint8Array(this.ab, this.bo + p + 1, i - p - 1);
+    if (t === 0x2b && this.simpleBytes) return this.bytes(p + 1, i - p - 1);
     if (t === 0x2b && i === p + 3 && buf[p + 1] === 0x4f && buf[p + 2] === 0x4b) return 'OK';
     // ASCII (most status and error lines): one byte per char (utf8.ts asciiText), no second scan.
     const text = high < 0x80 ? asciiText(buf, p + 1, i) : readUtf8(buf, p + 1, i);

@@ -48,7 +48,7 @@ const HEADER: readonly number[] = (() => {
 
 export class FastReader {
   buf: Uint8Array = new Uint8Array(0);
-  ab: ArrayBufferLike = new ArrayBuffer(0);
+  ab: ArrayBufferLike | undefined = new ArrayBuffer(0);
   bo = 0;
   end = 0;
   /** Where the next element starts; after `value`, just past the value it read. */
@@ -65,6 +65,17 @@ export class FastReader {
     private readonly maxMultibulkLen: number,
     private readonly maxDepth: number,
   ) {}
+
+  /** A view of `n` bytes of `buf` at `at` (a plain Uint8Array whatever `buf` is); `ab` read once per buffer. */
+  private bytes(at: number, n: number): Uint8Array {
+    let ab = this.ab;
+    if (ab === undefined) {
+      const buf = this.buf;
+      this.bo = buf.byteOffset;
+      ab = this.ab = buf.buffer;
+    }
+    return new Uint8Array(ab, this.bo + at, n);
+  }
 
   /**
    * Reads whole replies from `from` into `values`; returns where it stopped. (Nothing is read
@@ -145,7 +156,7 @@ export class FastReader {
       if (n < 0 || n > this.maxBulkLen || stop + 2 > end || buf[stop] !== CR || buf[stop + 1] !== LF) return undefined;
       this.pos = stop + 2;
       // The Uint8Array constructor, not subarray (which looks up the species constructor).
-      return { type: 'bulk', value: new Uint8Array(this.ab, this.bo + next, n) };
+      return { type: 'bulk', value: this.bytes(next, n) };
     }
     if (t === 0x3a) {
       this.pos = next;
@@ -195,9 +206,9 @@ export class FastReader {
     const stop = next + len;
     if (len < 0 || len > this.maxBulkLen || stop + 2 > this.end || buf[stop] !== CR || buf[stop + 1] !== LF) return undefined;
     this.pos = stop + 2;
-    if (t === 0x21) return { type: 'blobError', value: new Uint8Array(this.ab, this.bo + next, len) };
+    if (t === 0x21) return { type: 'blobError', value: this.bytes(next, len) };
     if (len < 4 || buf[next + 3] !== 0x3a) return undefined;
-    return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(this.ab, this.bo + next + 4, len - 4) };
+    return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: this.bytes(next + 4, len - 4) };
   }
 
   /** `*`, `~`, `>`: `n` values. Every element takes at least 3 bytes: a count the rest of the buffer cannot hold is not complete here. */

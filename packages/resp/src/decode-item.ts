@@ -37,7 +37,8 @@ export interface Sink {
  */
 export interface WholeReader {
   buf: Uint8Array;
-  ab: ArrayBufferLike;
+  /** `buf.buffer` (and `bo` its byteOffset), or undefined: read from `buf` when first needed. */
+  ab: ArrayBufferLike | undefined;
   bo: number;
   end: number;
   ops: number;
@@ -107,8 +108,11 @@ export abstract class ReplyItemReader {
   protected v: Built = NULL;
   protected opened = false;
   protected ops = 0;
-  /** `q.buf.buffer` and `.byteOffset`, read once per parse: the getters cost per call. */
-  protected ab: ArrayBufferLike = new ArrayBuffer(0);
+  /**
+   * `q.buf.buffer` and `.byteOffset`, read once per parse (the getters cost per call), or when
+   * undefined (a short chunk read in place) only once a view is made (`bytesAt`).
+   */
+  protected ab: ArrayBufferLike | undefined = new ArrayBuffer(0);
   protected bo = 0;
   /**
    * `+` lines as their bytes (set by RespBareDecoder's `simpleStrings: 'bytes'`): built as a bulk,
@@ -126,6 +130,16 @@ export abstract class ReplyItemReader {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxBignumDigits = options.maxBignumDigits ?? DEFAULT_MAX_BIGNUM_DIGITS;
     this.maxMultibulkLen = maxMultibulkLen;
+  }
+
+  /** A plain view of `n` bytes of the queue's buffer at `at`. */
+  protected bytesAt(at: number, n: number): Uint8Array {
+    let ab = this.ab;
+    if (ab === undefined) {
+      ab = this.ab = this.q.arrayBuffer();
+      this.bo = this.q.bo;
+    }
+    return new Uint8Array(ab, this.bo + at, n);
   }
 
   protected fail(code: RespErrorCode, at: number, text: string, found?: string): never {
@@ -214,7 +228,7 @@ export abstract class ReplyItemReader {
     // Views are built with the Uint8Array constructor: about 2.5× cheaper than subarray, which
     // looks up the species constructor on every call.
     else if (type === 0x24) {
-      const view = new Uint8Array(this.ab, this.bo + next, len);
+      const view = this.bytesAt(next, len);
       this.v = this.bare ? view : { type: 'bulk', value: view };
     }
     else this.v = this.blob(type, buf, next, len);
@@ -223,8 +237,8 @@ export abstract class ReplyItemReader {
 
   /** `!` blob error or `=` verbatim string (its format already checked), whose bytes are all here. */
   private blob(type: number, buf: Uint8Array, next: number, len: number): V {
-    if (type === 0x21) return { type: 'blobError', value: new Uint8Array(this.ab, this.bo + next, len) };
-    return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: new Uint8Array(this.ab, this.bo + next + 4, len - 4) };
+    if (type === 0x21) return { type: 'blobError', value: this.bytesAt(next, len) };
+    return { type: 'verbatim', format: readUtf8(buf, next, next + 3), value: this.bytesAt(next + 4, len - 4) };
   }
 
   private badBulkLength(buf: Uint8Array, pos: number, cr: number, len: number): never {
@@ -275,7 +289,7 @@ export abstract class ReplyItemReader {
   private scalar(type: number, buf: Uint8Array, pos: number, cr: number): Built {
     switch (type) {
       case 0x2b: // + simple string (`simpleBytes` is set for bare output only: a view)
-        if (this.simpleBytes) return this.building ? new Uint8Array(this.ab, this.bo + pos + 1, cr - pos - 1) : NULL;
+        if (this.simpleBytes) return this.building ? this.bytesAt(pos + 1, cr - pos - 1) : NULL;
         if (cr === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b) return this.bare ? 'OK' : OK;
         if (!this.building) return NULL;
         return this.bare ? readUtf8(buf, pos + 1, cr) : { type: 'simple', value: readUtf8(buf, pos + 1, cr) };

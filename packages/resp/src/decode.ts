@@ -39,6 +39,9 @@ export { MAX_DOUBLE_CHARS } from './resp3.js';
 export { OPTIMISTIC_BUILD_BYTES };
 export * from './decode-options.js';
 
+/** `run`'s sink between calls (nothing is parsed then). */
+const NO_SINK: Sink = { push: () => undefined };
+
 export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemReader {
   private readonly request: RespRequestParser | undefined;
   /** Absolute offset where the top-level value being parsed starts, and where parsing resumes. */
@@ -52,6 +55,15 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   /** Where the scan of a value past OPTIMISTIC_BUILD_BYTES began, and its frames then (`stopBuilding`). */
   private scanStart = 0;
   private readonly frozen: Frame[] = [];
+  /** Where `run`'s `parse` hands values (set for the call: `consume` takes the two closures below, made once). */
+  private sink: Sink = NO_SINK;
+  private ends: number[] | undefined = undefined;
+  // A value only scanned keeps its bytes whole (see the file comment): take it all. One being
+  // built keeps only its unfinished element, as at the top level.
+  private readonly needOf = (): number => (this.building ? this.need : Infinity);
+  private readonly parseAll = (): void => {
+    this.parse(this.sink, this.ends);
+  };
 
   constructor(options: RespDecoderOptions<M> = {}) {
     super(options, options.mode === 'request' ? 0 : (options.maxMultibulkLen ?? REPLY_MAX_MULTIBULK_LEN));
@@ -80,8 +92,43 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
 
   /** Hands every value this chunk completes to `sink` (decode-bare.ts execute; not public API). */
   [EACH](chunk: Uint8Array, sink: Sink): void {
+    const q = this.q;
+    if (q.start === q.end && chunk.length > 0 && this.top === undefined && this.need === 0 && this.scanFrom === 0 && this.building && this.failed === undefined) {
+      // Nothing buffered or open (the common case: a push of whole replies): the chunk itself is
+      // read in place by the whole-reply reader, as `consume` then `parse` would read it, without
+      // their closures, try/catch and per-push view (issue 19: bench/execute-overhead.ts).
+      q.adopt(chunk);
+      const f = this.fast;
+      const end = chunk.length;
+      f.buf = q.buf;
+      f.ab = q.ab;
+      f.bo = q.bo;
+      f.end = end;
+      const pos = f.values(sink, 0, end);
+      this.ops += f.ops;
+      f.ops = 0;
+      q.start = pos;
+      this.cursor = q.base + pos;
+      if (pos === end) return;
+      // The rest (a reply cut by the chunk end, or one the reader leaves): the resumable path,
+      // on the chunk adopted (as `consume` leaves it after its first `parse`).
+      const error = this.resume(sink);
+      if (error) throw error;
+      return;
+    }
     const error = this.run(chunk, sink, undefined);
     if (error) throw error;
+  }
+
+  /** `parse` over what the queue holds (after `adopt`), with `run`'s handling of errors. */
+  private resume(values: Sink): RespProtocolError | undefined {
+    try {
+      // (the whole-reply reader was just tried here: not again, nor its work counted twice)
+      this.parse(values, undefined, false);
+    } catch (e) {
+      return this.failWith(e);
+    }
+    return undefined;
   }
 
   /** Returns the values this chunk completes. Throws RespProtocolError on malformed input. */
@@ -124,26 +171,28 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
 
   private run(chunk: Uint8Array, values: Sink, ends: number[] | undefined): RespProtocolError | undefined {
     if (this.failed) return this.failed;
+    this.sink = values;
+    this.ends = ends;
     try {
-      this.q.consume(
-        chunk,
-        // A value only scanned keeps its bytes whole (see the file comment): take it all. One
-        // being built keeps only its unfinished element, as at the top level.
-        () => (this.building ? this.need : Infinity),
-        () => {
-          this.parse(values, ends);
-        },
-      );
+      this.q.consume(chunk, this.needOf, this.parseAll);
     } catch (e) {
-      if (!(e instanceof RespProtocolError)) throw e;
-      this.failed = e;
-      // A failed decoder keeps nothing it was building (it stays failed until reset()).
-      this.top = undefined;
-      this.outer.length = 0;
-      this.frozen.length = 0;
-      return e;
+      return this.failWith(e);
+    } finally {
+      this.sink = NO_SINK;
+      this.ends = undefined;
     }
     return undefined;
+  }
+
+  /** A protocol error fails the decoder (anything else, e.g. from a callback, is rethrown). */
+  private failWith(e: unknown): RespProtocolError {
+    if (!(e instanceof RespProtocolError)) throw e;
+    this.failed = e;
+    // A failed decoder keeps nothing it was building (it stays failed until reset()).
+    this.top = undefined;
+    this.outer.length = 0;
+    this.frozen.length = 0;
+    return e;
   }
 
   /**
@@ -213,7 +262,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
   }
 
   /** Reads as many elements as the buffered bytes hold, emitting each top-level value. */
-  private parse(values: Sink, ends: number[] | undefined): void {
+  private parse(values: Sink, ends: number[] | undefined, whole = true): void {
     const q = this.q;
     const base = q.base;
     const end = q.end;
@@ -225,7 +274,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     this.ab = q.ab;
     this.bo = q.bo;
     // A line already known to be unfinished, or a value being scanned, stays with the slow path.
-    if (this.top === undefined && this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
+    if (whole && this.top === undefined && this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
     while (pos < end) {
       if (this.top === undefined) this.valueStart = base + pos;
       else if (this.fills && this.building && this.scanFrom === 0) {
@@ -340,7 +389,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
    */
   private rebuild(from: number, to: number): Built {
     this.building = true;
-    this.ab = this.q.ab;
+    this.ab = this.q.arrayBuffer();
     this.bo = this.q.bo;
     const frames = this.frozen;
     this.top = frames.pop();
