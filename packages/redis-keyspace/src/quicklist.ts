@@ -82,6 +82,17 @@ export class Quicklist {
     return q;
   }
 
+  /** quicklist.c quicklistDup (COPY): the same nodes, node for node, and the same fill. */
+  dup(): Quicklist {
+    const q = new Quicklist(this.fill);
+    for (let n = this.head; n !== undefined; n = n.next) {
+      this.nodeVisits++;
+      q.linkNode(new QuicklistNode([...n.items]), q.tail, undefined);
+    }
+    q.length = this.length;
+    return q;
+  }
+
   /** quicklist.c _quicklistNodeAllowInsert for this list's fill. */
   private allowInsert(node: QuicklistNode | undefined, s: string): boolean {
     return node !== undefined && nodeAllowInsert(node.sz, node.items.length, s.length, this.fill);

@@ -241,6 +241,16 @@ describe('quicklist.c node layouts redis-server 7.0.15 builds', () => {
     expect([two.nodeCount, two.bytes]).toEqual([2, 8200]);
   });
 
+  it('quicklistDup copies the nodes as they are (not by pushes) and the fill', () => {
+    const q = Quicklist.from(['1', '2', '3', '4', '5', '6', '7'], 3);
+    q.insertAt(1, false, 'z');
+    const d = q.dup();
+    expect(layout(d)).toEqual([['1', 'z'], ['2', '3'], ['4', '5', '6'], ['7']]);
+    expect([d.fill, d.length, d.nodeCount, d.bytes]).toEqual([3, 8, 4, 45]);
+    d.popHead();
+    expect(layout(q)[0]).toEqual(['1', 'z']);
+  });
+
   it('quicklistSetFill clamps the fill to -5 … 32767', () => {
     expect(new Quicklist(-7).fill).toBe(-5);
     expect(new Quicklist(40000).fill).toBe(32767);
