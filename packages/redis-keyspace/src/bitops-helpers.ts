@@ -251,7 +251,7 @@ export function getBitfieldTypeFromArgument(a: string): { sign: boolean; bits: n
  */
 export function dbUnshareStringValue(c: Ctx, o: RObj<StrVal>): RawStr {
   if (o.val instanceof RawStr && o.val.enc === 'raw') return o.val;
-  const raw = new RawStr(strOf(o.val));
+  const raw = typeof o.val === 'string' ? RawStr.unshareOf(o.val) : new RawStr(strOf(o.val)); // sds.ts: a raw value is written in place
   c.client.db.overwrite(o.slot, raw);
   return raw;
 }

@@ -5,7 +5,7 @@
  */
 import type { KeyEntry, RedisValue } from './types.js';
 import type { Val, Thresholds } from './values.js';
-import { ListVal, SetVal, ZsetVal, HashVal, RawStr, encodingOf, intsetable, intsetOrder, strOf } from './values.js';
+import { ListVal, SetVal, ZsetVal, HashVal, RawStr, encodingOf, intsetable, intsetOrder, intsetValueEncoding, strOf } from './values.js';
 import { binFromBytes, binToBytes } from './bytes.js';
 import { setAdd } from './t_set.js';
 import { zsetAddMember } from './t_zset.js';
@@ -22,6 +22,7 @@ export function valFromRedis(v: RedisValue, th: Thresholds): Val {
       const members = v.value.map(binFromBytes);
       const s = new SetVal(members.length <= th.setMaxIntsetEntries && members.every(intsetable), new Set());
       for (const m of members) setAdd(s, m, th.setMaxIntsetEntries);
+      if (s.intset && v.intsetEncoding !== undefined && v.intsetEncoding > s.intsetEnc) s.intsetEnc = v.intsetEncoding; // the blob's width, kept as loaded
       return s;
     }
     case 'zset': {
@@ -41,9 +42,22 @@ export function valFromRedis(v: RedisValue, th: Thresholds): Val {
 export function redisValueOf(v: Val): RedisValue {
   if (typeof v === 'string' || v instanceof RawStr) return { type: 'string', value: binToBytes(strOf(v)) };
   if (v instanceof ListVal) return { type: 'list', value: v.items.map(binToBytes) };
-  if (v instanceof SetVal) return { type: 'set', value: (v.intset ? intsetOrder(v.m) : [...v.m]).map(binToBytes) };
+  if (v instanceof SetVal) return setValueOf(v);
   if (v instanceof ZsetVal) return { type: 'zset', value: v.sorted().map(([m, s]) => ({ member: binToBytes(m), score: s })) };
   return { type: 'hash', value: [...v.m].map(([f, x]): [Uint8Array, Uint8Array] => [binToBytes(f), binToBytes(x)]) };
+}
+
+/** A set's bytes; an intset wider than its members need says so (rdbSaveObject writes the blob as it is). */
+function setValueOf(v: SetVal): RedisValue {
+  if (!v.intset) return { type: 'set', value: [...v.m].map(binToBytes) };
+  const members = intsetOrder(v.m);
+  const value: RedisValue = { type: 'set', value: members.map(binToBytes) };
+  const first = members[0];
+  const last = members[members.length - 1];
+  // ascending: the widest member is the first or the last
+  const needed = Math.max(first === undefined ? 2 : intsetValueEncoding(first) ?? 8, last === undefined ? 2 : intsetValueEncoding(last) ?? 8);
+  if (v.intsetEnc > needed) value.intsetEncoding = v.intsetEnc;
+  return value;
 }
 
 /** A contract-C2 entry for entries() / fork(): bytes, the RedisValue, Redis's encoding name, deadline. */

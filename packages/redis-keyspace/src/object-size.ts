@@ -14,10 +14,11 @@
  * Per value (objectComputeSize):
  *   string int     16 (the robj; the number lives in its pointer)
  *          embstr  zmalloc_size(robj + sdshdr8 + len + 1)
- *          raw     16 + sdsZmallocSize(ptr)
+ *          raw     16 + sdsZmallocSize(ptr): exact for a string set whole, with sdsMakeRoomFor's
+ *                  free space for one grown in place (APPEND, SETRANGE, SETBIT: sds.ts RawStr)
  *   list           16 + 40 + avg(40 + zmalloc_size(node listpack)) over the first `samples`
  *                  nodes × node count
- *   set intset     16 + zmalloc_size(intset)
+ *   set intset     16 + zmalloc_size(intset): 8 + size × the width, which removals never narrow
  *       hashtable  16 + 56 + 8 × buckets + avg(24 + sdsZmallocSize(member)) × size
  *   zset listpack  16 + zmalloc_size(listpack)
  *        skiplist  16 + 16 + 32 + 56 + 8 × buckets + 640
@@ -37,11 +38,6 @@
  *    it is less than 10 % full;
  *  - with SAMPLES below the size, a hashtable is sampled in Redis's bucket order, which depends on
  *    the process's random siphash seed; here the first members in insertion order are sampled;
- *  - a string grown in place (APPEND, SETRANGE, SETBIT on an existing value: a RawStr) counts
- *    its exact length; Redis's sds keeps sdsMakeRoomFor's greedy free space, up to about twice
- *    the length (the RawStr does not record Redis's sds allocation);
- *  - an intset's element width is the one its current members need (Redis never narrows it
- *    after removals);
  *  - a list's nodes are quicklist.ts's, which builds quicklist.c 7.0's layout command by command
  *    (exact, also after LINSERT / LSET / LREM / LTRIM), but a list COPY copies or RESTORE / an RDB
  *    load brings is rebuilt by tail pushes where Redis keeps the source's nodes (quicklistDup,
@@ -52,6 +48,8 @@ import type { Val } from './values.js';
 import { listpackEntryBytes } from './quicklist.js';
 import { formatDouble17g } from '@protolab/redis-common';
 import { binFromBytes } from './bytes.js';
+import { jemallocSizeClass } from './zmalloc.js';
+import { sdsZmallocSize } from './sds.js';
 import type { Keyspace } from './keyspace.js';
 import { valAt } from './server.js';
 
@@ -75,33 +73,9 @@ const LP_EMPTY_BYTES = 7;
 /** intset.h: encoding (4) + length (4). */
 const INTSET_HDR = 8;
 
-/**
- * jemalloc 5.3's size class for a request of `n` bytes on x86-64 (LG_QUANTUM 4, 4 KiB pages),
- * what zmalloc_size returns: 8, then multiples of 16 up to 128, then 4 classes per doubling
- * (160, 192, 224, 256, 320, …; 16 KiB, 20 KiB, … for large allocations).
- */
-export function jemallocSizeClass(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const lg = Math.ceil(Math.log2(n)); // n ≤ 2^lg
-  const delta = 2 ** (lg - 3); // 4 classes in (2^(lg-1), 2^lg]
-  return Math.ceil(n / delta) * delta;
-}
-
-/** sds.c sdsReqType + sdsHdrSize: the header bytes of an sds of `len` bytes made by sdsnewlen. */
-export function sdsHdrSize(len: number): number {
-  if (len === 0) return 3; // sdsnewlen turns an empty SDS_TYPE_5 into SDS_TYPE_8
-  if (len < 1 << 5) return 1;
-  if (len < 1 << 8) return 3;
-  if (len < 1 << 16) return 5;
-  if (len < 2 ** 32) return 9;
-  return 17;
-}
-
-/** object.c sdsZmallocSize of an sds made exactly (sdsnewlen / sdsdup): header + len + NUL, as allocated. */
-export function sdsZmallocSize(len: number): number {
-  return jemallocSizeClass(sdsHdrSize(len) + len + 1);
-}
+/** jemalloc's size classes (zmalloc.ts) and the exact sds sizes (sds.ts), re-exported as before. */
+export { jemallocSizeClass } from './zmalloc.js';
+export { sdsHdrSize, sdsZmallocSize } from './sds.js';
 
 /** object.c createEmbeddedStringObject's one allocation: robj + sdshdr8 + len + NUL. */
 export function embstrSize(len: number): number {
@@ -145,14 +119,6 @@ export function zsetScoreString(score: number): string {
   return formatDouble17g(score);
 }
 
-/** intset.c _intsetValueEncoding: 2, 4 or 8 bytes per element for `v`. */
-function intsetWidth(member: string): number {
-  const v = BigInt(member);
-  if (v < -2147483648n || v > 2147483647n) return 8;
-  if (v < -32768n || v > 32767n) return 4;
-  return 2;
-}
-
 /** C's `asize += (double)elesize/samples*count` with asize a size_t: truncated after the double sum. */
 function addAverage(asize: number, elesize: number, samples: number, count: number): number {
   return samples === 0 ? asize : Math.trunc(asize + (elesize / samples) * count);
@@ -162,7 +128,8 @@ function stringSize(v: string | RawStr): number {
   const enc = typeof v === 'string' ? stringEncoding(v) : v.enc;
   if (enc === 'int') return ROBJ_SIZE;
   if (enc === 'embstr') return embstrSize(v.length);
-  return ROBJ_SIZE + sdsZmallocSize(v.length);
+  // a RawStr's sds may carry sdsMakeRoomFor's free space (sds.ts); a JS string's is exact
+  return ROBJ_SIZE + (typeof v === 'string' ? sdsZmallocSize(v.length) : v.zmallocBytes);
 }
 
 function listSize(v: ListVal, sampleSize: number): number {
@@ -177,11 +144,7 @@ function listSize(v: ListVal, sampleSize: number): number {
 }
 
 function setSize(v: SetVal, sampleSize: number): number {
-  if (v.intset) {
-    let width = 2;
-    for (const m of v.m) width = Math.max(width, intsetWidth(m));
-    return ROBJ_SIZE + jemallocSizeClass(INTSET_HDR + width * v.m.size);
-  }
+  if (v.intset) return ROBJ_SIZE + jemallocSizeClass(INTSET_HDR + v.intsetEnc * v.m.size); // intsetResize: exact blob
   let elesize = 0;
   let samples = 0;
   for (const m of v.m) {

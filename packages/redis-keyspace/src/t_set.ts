@@ -15,7 +15,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { EMPTY_ARRAY, NULL_BULK, E, err, int, bulk, array, emptySet, setReply } from './replies.js';
-import { SetVal, intsetable, intsetOrder } from './values.js';
+import { SetVal, intsetable, intsetOrder, intsetValueEncoding } from './values.js';
 import { LLONG_MAX } from './numbers.js';
 import { string2ll } from '@protolab/redis-common';
 import { parseScanCursor } from './scan.js';
@@ -23,10 +23,17 @@ import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, lookupKeyRead, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, optName, isType } from './server.js';
 
-/** t_set.c setTypeAdd with the intset → hashtable conversions. */
+/**
+ * t_set.c setTypeAdd with the intset → hashtable conversions; an intset member wider than the
+ * intset's encoding widens it (intset.c intsetAdd → intsetUpgradeAndAdd).
+ */
 export function setAdd(s: SetVal, member: string, maxIntset: number): boolean {
   if (s.m.has(member)) return false;
-  if (s.intset && !intsetable(member)) s.intset = false;
+  if (s.intset) {
+    const enc = intsetValueEncoding(member);
+    if (enc === undefined) s.intset = false;
+    else if (enc > s.intsetEnc) s.intsetEnc = enc;
+  }
   s.m.add(member);
   if (s.intset && s.m.size > maxIntset) s.intset = false;
   return true;
@@ -128,6 +135,9 @@ function randomMember(c: Ctx, members: readonly string[]): string {
   return members[c.core.prng.int(0, members.length)] ?? '';
 }
 
+/** t_set.c SPOP_MOVE_STRATEGY_MUL: SPOP with a count rebuilds the set when count ≥ 5 × what stays. */
+const SPOP_MOVE_STRATEGY_MUL = 5;
+
 /** t_set.c spopCommand / spopWithCountCommand. */
 function spopCommand(c: Ctx): RespValue {
   if (c.argv.length > 3) return err(E.syntax);
@@ -163,7 +173,8 @@ function spopWithCount(c: Ctx, key: string): RespValue {
   }
   // CASE 2/3: `count` distinct members (a partial Fisher–Yates shuffle), propagated as SREMs
   const count = Number(n);
-  const popped: string[] = [];
+  const remaining = members.length - count;
+  let popped: string[] = [];
   for (let i = 0; i < count; i++) {
     const j = c.core.prng.int(i, members.length);
     const a = members[i] ?? '';
@@ -171,7 +182,19 @@ function spopWithCount(c: Ctx, key: string): RespValue {
     members[i] = b;
     members[j] = a;
     popped.push(b);
-    o.val.m.delete(b);
+  }
+  if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
+    // CASE 2: the popped members are removed from the set (an intset keeps its width)
+    for (const m of popped) o.val.m.delete(m);
+  } else {
+    // CASE 3: the members that stay are moved to a new set (setTypeCreate + setTypeAdd: its
+    // encoding and intset width are those of these members), which replaces the old one; the
+    // old set, now holding the popped members, is what is replied and propagated, in its order.
+    const kept = members.slice(count);
+    const fresh = newSet(kept[0] ?? '');
+    for (const m of kept) setAdd(fresh, m, c.core.thresholds.setMaxIntsetEntries);
+    if (o.val.intset) popped = intsetOrder(popped);
+    c.client.db.overwrite(o.slot, fresh);
   }
   // 7.0 propagates one SREM per popped member (alsoPropagate), so two or more come wrapped in
   // MULTI/EXEC (observed in a 7.0.15 AOF; 7.2 batches them)
@@ -260,13 +283,44 @@ function buildSet(members: readonly string[], maxIntset: number): SetVal {
   return s;
 }
 
+/**
+ * t_set.c sunionDiffGenericCommand's choice of DIFF algorithm 2 (7.0): when the first set's size
+ * times the number of existing sets, halved, exceeds the sum of their sizes. Algorithm 2 adds every
+ * member of the first set to the result, then removes the others' members: the result keeps the
+ * encoding and intset width those adds gave it (a hashtable after 513 adds, or 8-byte members
+ * after one wide member, even when the removals leave less).
+ */
+function diffAlgorithmTwo(sets: readonly (SetVal | undefined)[]): boolean {
+  const [head, ...tail] = sets;
+  if (head === undefined || tail.includes(head)) return false; // no first set, or the same one subtracted: empty
+  let one = 0;
+  let two = 0;
+  for (const s of sets) {
+    if (s === undefined) continue;
+    one += head.m.size;
+    two += s.m.size;
+  }
+  return Math.floor(one / 2) > two;
+}
+
+/** DIFF algorithm 2's result: the first set's members added, then every other set's removed. */
+function diffByRemoval(sets: readonly (SetVal | undefined)[], maxIntset: number): SetVal {
+  const [head, ...tail] = sets;
+  const s = buildSet(head === undefined ? [] : membersOf(head), maxIntset);
+  for (const t of tail) {
+    for (const m of t?.m ?? []) s.m.delete(m);
+    if (s.m.size === 0) break;
+  }
+  return s;
+}
+
 /** t_set.c sinterGenericCommand / sunionDiffGenericCommand, with or without a destination. */
 function setOpCommand(c: Ctx, op: SetOp, store: boolean): RespValue {
   const first = store ? 2 : 1;
   const sets = lookupSets(c, c.argv.slice(first));
   if (!Array.isArray(sets)) return sets;
   const maxIntset = c.core.thresholds.setMaxIntsetEntries;
-  const result = buildSet(setOp(op, sets), maxIntset);
+  const result = op === 'diff' && diffAlgorithmTwo(sets) ? diffByRemoval(sets, maxIntset) : buildSet(setOp(op, sets), maxIntset);
   if (!store) return setReply(c, membersOf(result).map(bulk));
   const db = c.client.db;
   const dkey = arg(c, 1);

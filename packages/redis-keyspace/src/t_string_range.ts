@@ -26,7 +26,7 @@ const EMPTY_BULK = bulk('');
 /** db.c dbUnshareStringValue: the value as a RawStr that may be written in place. */
 function unshare(c: Ctx, o: RObj<string | RawStr>): RawStr {
   if (o.val instanceof RawStr && o.val.enc === 'raw') return o.val;
-  const raw = new RawStr(strOf(o.val));
+  const raw = typeof o.val === 'string' ? RawStr.unshareOf(o.val) : new RawStr(strOf(o.val));
   c.client.db.overwrite(o.slot, raw);
   return raw;
 }
@@ -71,7 +71,7 @@ function setrangeCommand(c: Ctx): RespValue {
   if (o === undefined) {
     if (value.length === 0) return int(0);
     if (off + BigInt(value.length) > BigInt(STRING_MAX_BYTES)) return err(E_TOO_BIG);
-    const raw = new RawStr('');
+    const raw = RawStr.zeroed(Number(off) + value.length); // sdsnewlen(NULL, offset + len): exact
     raw.write(Number(off), value);
     db.add(key, raw);
     db.noteStringBytes(value);

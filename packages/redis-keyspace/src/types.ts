@@ -5,7 +5,7 @@
 export type RedisValue =
   | { type: 'string'; value: Uint8Array }
   | { type: 'list'; value: Uint8Array[] } // head first
-  | { type: 'set'; value: Uint8Array[] } // any order
+  | { type: 'set'; value: Uint8Array[]; intsetEncoding?: 2 | 4 | 8 } // any order; intsetEncoding: an intset's width when wider than its members need (intset.c never narrows it)
   | { type: 'zset'; value: { member: Uint8Array; score: number }[] } // ascending by (score, member)
   | { type: 'hash'; value: [field: Uint8Array, value: Uint8Array][] };
 

@@ -6,7 +6,7 @@
  * undone by removals in 7.0).
  */
 import type { Encoding } from './types.js';
-import { string2ll } from '@protolab/redis-common';
+import { string2ll, string2llNumber } from '@protolab/redis-common';
 import { RawStr } from './sds.js';
 import { Quicklist } from './quicklist.js';
 import { ZsetTree } from './zset-tree.js';
@@ -42,10 +42,20 @@ export class ListVal {
   }
 }
 
+/** intset.h INTSET_ENC_INT16 / INT32 / INT64: the bytes each member of an intset takes. */
+export type IntsetEnc = 2 | 4 | 8;
+
+/**
+ * A set: its members, and while `intset` the intset's element width `intsetEnc` — widened by
+ * intsetAdd's intsetUpgradeAndAdd when a member needs more, never narrowed by intsetRemove
+ * (redis/redis src/intset.c, 7.0), so it can exceed what the current members need. It is what
+ * MEMORY USAGE counts and what DUMP / an RDB save write in the intset blob's header.
+ */
 export class SetVal {
   constructor(
     public intset: boolean,
     public readonly m: Set<string>,
+    public intsetEnc: IntsetEnc = 2,
   ) {}
 }
 
@@ -151,6 +161,15 @@ export function intsetable(member: string): boolean {
   return member.length <= 20 && string2ll(member) !== undefined;
 }
 
+/** intset.c _intsetValueEncoding: the width an intset needs for `member` (undefined: not an integer). */
+export function intsetValueEncoding(member: string): IntsetEnc | undefined {
+  if (member.length > 20) return undefined;
+  const v = string2llNumber(member);
+  if (v === undefined) return undefined;
+  if (v < -2147483648 || v > 2147483647) return 8;
+  return v < -32768 || v > 32767 ? 4 : 2;
+}
+
 /** Deep copy (for fork snapshots and for restore). */
 export function cloneVal(v: Val): Val {
   if (typeof v === 'string') return v;
@@ -160,7 +179,7 @@ export function cloneVal(v: Val): Val {
     return copy;
   }
   if (v instanceof ListVal) return new ListVal(v.ql.values());
-  if (v instanceof SetVal) return new SetVal(v.intset, new Set(v.m));
+  if (v instanceof SetVal) return new SetVal(v.intset, new Set(v.m), v.intsetEnc); // setTypeDup copies the intset blob
   if (v instanceof ZsetVal) return new ZsetVal(v.listpack, v.m);
   return new HashVal(v.listpack, new Map(v.m));
 }

@@ -19,7 +19,8 @@ import { NeedMore, RdbReader } from './reader.js';
 import { Entry } from './entry.js';
 import { crc64 } from './crc64.js';
 import { RdbFormatError } from './errors.js';
-import { DEFAULT_THRESHOLDS, RDB_TYPE_NAMES, RDB_VERSION, type EncodingThresholds } from './constants.js';
+import { DEFAULT_THRESHOLDS, RDB_TYPE_NAMES, RDB_TYPE_SET_INTSET, RDB_VERSION, type EncodingThresholds } from './constants.js';
+import { intsetWidthBeyondMembers } from './intset.js';
 import type { Encoding, KeyEntry, RedisValue } from './model.js';
 
 const EMPTY_KEY_BYTES = new Uint8Array(0);
@@ -94,8 +95,13 @@ export function loadDumpPayloadObject(payload: Uint8Array, opts: DumpPayloadOpti
     throw new RdbFormatError('BAD_LENGTH', r.at(), 'DUMP payload object is truncated');
   }
   if (loaded === EMPTY_KEY) throw new RdbFormatError('BAD_LENGTH', 1, 'DUMP payload holds an empty collection (rdbLoadObject: empty key)');
-  if (loaded !== undefined) return loaded;
-  return new Entry(0, buf, 1, undefined, 2, undefined, type, typeName, r.enc, 0).value;
+  // rdbLoadObject keeps an intset blob as it is: a width wider than its members need stays (read
+  // from the blob's header, still in the reader, before anything else uses it)
+  const width = type === RDB_TYPE_SET_INTSET ? (r.rBuf[r.rOff] ?? 2) : 2;
+  const value = loaded ?? new Entry(0, buf, 1, undefined, 2, undefined, type, typeName, r.enc, 0).value;
+  if (value.type !== 'set' || width === 2) return value;
+  const wider = intsetWidthBeyondMembers(value.value, width);
+  return wider === undefined ? value : { type: 'set', value: value.value, intsetEncoding: wider };
 }
 
 /** The PayloadCodec for @protolab/redis-keyspace's DUMP and RESTORE (KeyspaceOptions.payloadCodec). */

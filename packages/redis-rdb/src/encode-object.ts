@@ -74,7 +74,7 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
       writeQuicklist(w, v.value, t.listMaxListpackSize, opts.packedThreshold ?? 2 ** 30);
       return;
     case 'set':
-      writeSet(w, e.key, v.value, e.encoding ?? setEncoding(v.value, t));
+      writeSet(w, e.key, v.value, e.encoding ?? setEncoding(v.value, t), v.intsetEncoding);
       return;
     case 'zset':
       writeZset(w, e.key, v.value, e.encoding ?? zsetEncoding(v.value, t));
@@ -85,12 +85,15 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
   }
 }
 
-/** rdbSaveObject, OBJ_SET: an intset blob, or `<len>` + members. */
-function writeSet(w: RdbWriter, key: Uint8Array, members: readonly Uint8Array[], enc: Encoding): void {
+/**
+ * rdbSaveObject, OBJ_SET: an intset blob, or `<len>` + members. The intset is written as it is in
+ * memory: at least `intsetEncoding` bytes per member when given (a width removals left behind).
+ */
+function writeSet(w: RdbWriter, key: Uint8Array, members: readonly Uint8Array[], enc: Encoding, intsetEncoding: 2 | 4 | 8 = 2): void {
   if (enc === 'intset' && allIntegers(members)) {
     w.byte(RDB_TYPE_SET_INTSET);
     w.string(key);
-    w.string(intsetEncode(members.map((m) => defined(parseCanonicalInt(m), 'an intset holds only canonical integers (allIntegers checked them)'))));
+    w.string(intsetEncode(members.map((m) => defined(parseCanonicalInt(m), 'an intset holds only canonical integers (allIntegers checked them)')), intsetEncoding));
     return;
   }
   w.byte(RDB_TYPE_SET);

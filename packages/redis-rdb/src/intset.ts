@@ -3,6 +3,7 @@
  * sorted ascending, unique, with the smallest encoding that holds every member (`_intsetValueEncoding`).
  */
 import { RdbFormatError } from './errors.js';
+import { parseCanonicalInt } from './bytes.js';
 
 function bad(at: number, msg: string): never {
   throw new RdbFormatError('BAD_INTSET', at, `intset: ${msg}`);
@@ -76,14 +77,18 @@ function u32At(buf: Uint8Array, p: number): number {
   return ((buf[p] ?? 0) | ((buf[p + 1] ?? 0) << 8) | ((buf[p + 2] ?? 0) << 16) | ((buf[p + 3] ?? 0) << 24)) >>> 0;
 }
 
-/** Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it. */
-export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
-  if (values.every((v) => typeof v === 'number')) return intsetEncodeNumbers(values);
+/**
+ * Build an intset from integers (any order, duplicates dropped), as intsetAdd would leave it: the
+ * smallest encoding that holds every member, or `minEncoding` when that is wider (an intset whose
+ * wide members were removed: intset.c intsetRemove never narrows the encoding).
+ */
+export function intsetEncode(values: readonly (number | bigint)[], minEncoding: 2 | 4 | 8 = 2): Uint8Array {
+  if (values.every((v) => typeof v === 'number')) return intsetEncodeNumbers(values, minEncoding);
   const big = values.map((v) => BigInt(v));
   big.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const uniq: bigint[] = [];
   for (const v of big) if (uniq.length === 0 || uniq[uniq.length - 1] !== v) uniq.push(v);
-  let enc = 2;
+  let enc: number = minEncoding;
   for (const v of uniq) {
     if (v < -2147483648n || v > 2147483647n) enc = 8;
     else if ((v < -32768n || v > 32767n) && enc < 4) enc = 4;
@@ -102,11 +107,11 @@ export function intsetEncode(values: readonly (number | bigint)[]): Uint8Array {
 }
 
 /** The common case: every member is a safe integer (no BigInt needed). */
-function intsetEncodeNumbers(values: readonly number[]): Uint8Array {
+function intsetEncodeNumbers(values: readonly number[], minEncoding: 2 | 4 | 8): Uint8Array {
   const sorted = [...values].sort((a, b) => a - b);
   const uniq: number[] = [];
   for (const v of sorted) if (uniq.length === 0 || uniq[uniq.length - 1] !== v) uniq.push(v);
-  let enc = 2;
+  let enc: number = minEncoding;
   for (const v of uniq) {
     if (v < -2147483648 || v > 2147483647) enc = 8;
     else if ((v < -32768 || v > 32767) && enc < 4) enc = 4;
@@ -123,4 +128,24 @@ function intsetEncodeNumbers(values: readonly number[]): Uint8Array {
     else dv.setBigInt64(p, BigInt(v), true);
   }
   return out;
+}
+
+/** intset.c _intsetValueEncoding of one member. */
+function valueEncoding(v: number | bigint): 2 | 4 | 8 {
+  if (v < -2147483648 || v > 2147483647) return 8;
+  return v < -32768 || v > 32767 ? 4 : 2;
+}
+
+/**
+ * `width` when an intset blob of that encoding holds members (ascending decimal text) that need
+ * less — what intsetRemove leaves after a wide member goes — else undefined.
+ */
+export function intsetWidthBeyondMembers(members: readonly Uint8Array[], width: number): 2 | 4 | 8 | undefined {
+  const first = members[0];
+  const last = members[members.length - 1];
+  if (first === undefined || last === undefined || (width !== 4 && width !== 8)) return undefined;
+  const lo = parseCanonicalInt(first);
+  const hi = parseCanonicalInt(last);
+  if (lo === undefined || hi === undefined) return undefined;
+  return Math.max(valueEncoding(lo), valueEncoding(hi)) < width ? width : undefined;
 }
