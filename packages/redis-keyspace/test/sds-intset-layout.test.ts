@@ -56,6 +56,15 @@ describe('strings grown in place keep sdsMakeRoomFor’s greedy allocation (redi
     expect(ks.execute(['OBJECT', 'ENCODING', 'f'])).toEqual({ type: 'bulk', value: te.encode('raw') });
   });
 
+  test('a value over 44 bytes set whole is grown in place with its free space trimmed (trimStringObjectIfNeeded): APPEND k <8187 bytes> then APPEND k a is 16432 (8188 × 2 in class 16384); SET m <50 bytes> (class 64, 10 bytes of slack > 50 / 10: trimmed), then APPEND m b is 160 (51 × 2 in class 112)', () => {
+    const ks = fresh();
+    ks.execute(['APPEND', 'k', 'a'.repeat(8187)]);
+    ks.execute(['APPEND', 'k', 'a']);
+    ks.execute(['SET', 'm', 'b'.repeat(50)]);
+    ks.execute(['APPEND', 'm', 'b']);
+    expect([usage(ks, 'k'), usage(ks, 'm')]).toEqual([16432, 16 + 112 + 32]);
+  });
+
   test('COPY of a grown string is exact again (dupStringObject → createRawStringObject); RENAME keeps the allocation', () => {
     const ks = fresh();
     ks.execute(['SET', 'a', 'x']);
