@@ -46,7 +46,7 @@ export class BareFastReader implements WholeReader {
   private dvOf: Uint8Array | undefined;
 
   constructor(
-    private readonly maxBulkLen: number,
+    readonly maxBulkLen: number,
     private readonly maxMultibulkLen: number,
     private readonly maxDepth: number,
     /** `+` lines as Uint8Array views (`simpleStrings: 'bytes'`). */
@@ -70,7 +70,7 @@ export class BareFastReader implements WholeReader {
   readonly miss: unknown = MISS;
 
   /** A view of `n` bytes of `buf` at `at` (a plain Uint8Array whatever `buf` is); `ab` read once per buffer. */
-  private bytes(at: number, n: number): Uint8Array {
+  bytes(at: number, n: number): Uint8Array {
     let ab = this.ab;
     if (ab === undefined) {
       const buf = this.buf;
