@@ -24,6 +24,23 @@ export interface ConfigParam {
   readonly immutable?: boolean;
   /** PROTECTED_CONFIG with enable-protected-configs no ("can't set protected config"). */
   readonly protected?: boolean;
+  /** HIDDEN_CONFIG: CONFIG GET lists it only when asked by its exact name, never under a glob. */
+  readonly hidden?: boolean;
+  /** SENSITIVE_CONFIG (masterauth, requirepass …): config.c redacts the value in SLOWLOG / MONITOR. */
+  readonly sensitive?: boolean;
+  /** DENY_LOADING_CONFIG: refused while a dataset loads (protolab loads before it serves, so never). */
+  readonly denyLoading?: boolean;
+  /** DEBUG_CONFIG: only DEBUG CONFIG-REWRITE-FORCE-ALL-style tooling reads it; kept for the record. */
+  readonly debug?: boolean;
+  /** How CONFIG REWRITE writes it: rewriteConfigBytesOption, rewriteConfigStringOption, …; default plain. */
+  readonly rewriteKind?: 'memory' | 'string' | 'plain';
+  /**
+   * A row of the full 7.0 table (config-params.ts) that another unit may register again with its
+   * own apply logic: a later register() of the same name replaces it instead of failing.
+   */
+  readonly fallback?: boolean;
+  /** Why the parameter changes nothing in protolab (it is stored, shown and rewritten only). */
+  readonly noEffect?: string;
   /** Check a value and give its canonical form (what CONFIG GET shows), or Redis's error text. */
   parse(value: string): ParseResult;
 }
@@ -31,33 +48,61 @@ export interface ConfigParam {
 /** Reacts to a new value (config.c's apply functions); a string refuses it with that text. */
 export type ConfigListener = (value: string, old: string) => string | undefined;
 
-const INT_RE = /^-?(0|[1-9][0-9]*)$/;
+/** util.c string2ll: an optional '-', no leading zeros, within 64 bits. */
+export function string2llBig(text: string): bigint | undefined {
+  if (!/^-?(0|[1-9][0-9]*)$/.test(text) || text === '-0') return undefined;
+  const n = BigInt(text);
+  return n === BigInt.asIntN(64, n) ? n : undefined;
+}
 
-/** config.c createIntConfig / createUIntConfig / createLongLongConfig (string2ll, then bounds). */
+const MEM_UNITS = new Map<string, bigint>([['', 1n], ['b', 1n], ['k', 1000n], ['kb', 1024n], ['m', 1000n ** 2n], ['mb', 1024n ** 2n], ['g', 1000n ** 3n], ['gb', 1024n ** 3n]]);
+
+/**
+ * util.c memtoull as config.c numericParseString reads it into a long long: digits (none reads 0,
+ * strtoull saturates) and a unit; a sign or an unknown unit is an error; the product wraps to 64
+ * bits and is read signed (so a value past LLONG_MAX is negative and fails a signed range).
+ */
+export function memtollBig(text: string): bigint | undefined {
+  const m = /^([0-9]*)(.*)$/s.exec(text);
+  const digits = m?.[1] ?? '';
+  const mul = MEM_UNITS.get((m?.[2] ?? '').toLowerCase());
+  if (mul === undefined || digits.length >= 128) return undefined;
+  const big = digits === '' ? 0n : BigInt(digits);
+  const val = big > 2n ** 64n - 1n ? 2n ** 64n - 1n : big;
+  return BigInt.asIntN(64, val * mul);
+}
+
+/** `max` given as Number.MAX_SAFE_INTEGER stands for LONG_MAX (2^63 - 1). */
+const bound = (n: number): bigint => (n === Number.MAX_SAFE_INTEGER ? 9223372036854775807n : BigInt(n));
+
+/** config.c createIntConfig / createUIntConfig / createLongLongConfig / createSizeTConfig (string2ll or memtoull, then bounds). */
 export function intParam(name: string, min: number, max: number, defaultValue: number, opts: { immutable?: boolean; memory?: boolean; clamp?: [number, number] } = {}): ConfigParam {
+  const [lo, hi] = [bound(min), bound(max)];
   return {
     name,
     defaultValue: String(defaultValue),
     immutable: opts.immutable ?? false,
+    ...(opts.memory === true ? { rewriteKind: 'memory' as const } : {}),
     parse(v) {
-      const n = opts.memory === true ? memtoull(v) : INT_RE.test(v) ? Number(v) : undefined;
+      const n = opts.memory === true ? memtollBig(v) : string2llBig(v);
       if (n === undefined) return { error: opts.memory === true ? 'argument must be a memory value' : "argument couldn't be parsed into an integer" };
-      if (n < min || n > max) return { error: `argument must be between ${min} and ${max === Number.MAX_SAFE_INTEGER ? '9223372036854775807' : String(max)} inclusive` };
+      if (n < lo || n > hi) return { error: `argument must be between ${lo} and ${hi} inclusive` };
       // updateHZ and friends clamp after the range check (CONFIG_MIN_HZ..CONFIG_MAX_HZ).
-      const c = opts.clamp === undefined ? n : Math.min(opts.clamp[1], Math.max(opts.clamp[0], n));
+      const c = opts.clamp === undefined ? n : n < BigInt(opts.clamp[0]) ? BigInt(opts.clamp[0]) : n > BigInt(opts.clamp[1]) ? BigInt(opts.clamp[1]) : n;
       return { value: String(c) };
     },
   };
 }
 
-/** config.c createULongLongConfig with MEMORY_CONFIG (maxmemory): no range but ≥ 0. */
+/** config.c createULongLongConfig with MEMORY_CONFIG (maxmemory): any memtoull value, shown unsigned. */
 export function memoryParam(name: string, defaultValue: number): ConfigParam {
   return {
     name,
     defaultValue: String(defaultValue),
+    rewriteKind: 'memory',
     parse(v) {
-      const n = memtoull(v);
-      return n === undefined ? { error: 'argument must be a memory value' } : { value: String(n) };
+      const n = memtollBig(v);
+      return n === undefined ? { error: 'argument must be a memory value' } : { value: String(BigInt.asUintN(64, n)) };
     },
   };
 }
@@ -113,6 +158,11 @@ export class ConfigTable {
   /** Add a parameter (its default becomes its value). A second one with the same name is a bug. */
   register(p: ConfigParam): void {
     const name = p.name.toLowerCase();
+    if (this.params.get(name)?.fallback === true && p.fallback !== true) {
+      this.params.set(name, p);
+      this.values.set(name, p.defaultValue);
+      return;
+    }
     if (this.params.has(name)) throw new RedisServerError('BAD_OPTION', `config: parameter '${name}' is already registered`);
     this.params.set(name, p);
     this.values.set(name, p.defaultValue);
@@ -124,6 +174,7 @@ export class ConfigTable {
    */
   alias(alias: string, name: string): void {
     const a = alias.toLowerCase();
+    if (this.aliases.get(a) === name.toLowerCase()) return; // the full table named it already
     if (this.params.has(a) || this.aliases.has(a) || !this.params.has(name.toLowerCase())) throw new RedisServerError('BAD_OPTION', `config: cannot alias '${a}' to '${name}'`);
     this.aliases.set(a, name.toLowerCase());
   }
@@ -154,8 +205,13 @@ export class ConfigTable {
   }
 
   /** Every parameter (not the aliases) in registration order: name, value, default (CONFIG REWRITE). */
-  entries(): { readonly name: string; readonly value: string; readonly defaultValue: string }[] {
-    return [...this.params.values()].map((p) => ({ name: p.name.toLowerCase(), value: this.get(p.name), defaultValue: p.defaultValue }));
+  entries(): { readonly name: string; readonly value: string; readonly defaultValue: string; readonly param: ConfigParam }[] {
+    return [...this.params.values()].map((p) => ({ name: p.name.toLowerCase(), value: this.get(p.name), defaultValue: p.defaultValue, param: p }));
+  }
+
+  /** The registered parameter a name or alias stands for. */
+  param(name: string): ConfigParam | undefined {
+    return this.params.get(this.canonical(name));
   }
 
   /** A numeric parameter's current value. */
@@ -172,16 +228,22 @@ export class ConfigTable {
     if (err !== undefined) throw new RedisServerError('BAD_OPTION', err);
   }
 
-  /** config.c configSetCommand: `CONFIG SET name value [name value …]`. */
-  configSet(argv: readonly string[]): RespValue {
+  /**
+   * config.c configSetCommand: `CONFIG SET name value [name value …]`. `isLocal`: the client came
+   * over loopback or a unix socket (islocalClient), for enable-protected-configs `local`.
+   */
+  configSet(argv: readonly string[], isLocal = false): RespValue {
     if (argv.length < 2 || argv.length % 2 !== 0) return { type: 'error', value: "ERR wrong number of arguments for 'config|set' command" };
     const pairs: [string, string][] = [];
     for (let i = 0; i < argv.length; i += 2) pairs.push([argv[i] ?? '', argv[i + 1] ?? '']);
-    const e = this.setPairs(pairs, false);
+    const e = this.setPairs(pairs, false, isLocal);
     return e === undefined ? { type: 'simple', value: 'OK' } : { type: 'error', value: e };
   }
 
-  private setPairs(pairs: readonly (readonly [string, string])[], atStart: boolean): string | undefined {
+  private setPairs(pairs: readonly (readonly [string, string])[], atStart: boolean, isLocal = false): string | undefined {
+    // config.c allowProtectedAction: enable-protected-configs yes, or local for a local client.
+    const protectedMode = this.values.get('enable-protected-configs') ?? 'no';
+    const protectedOk = protectedMode === 'yes' || (protectedMode === 'local' && isLocal);
     const fail = (name: string, why: string): string => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
     const parsed: [string, string][] = [];
     const seen = new Set<string>();
@@ -190,7 +252,7 @@ export class ConfigTable {
       const p = this.params.get(name);
       if (p === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${rawName}'`;
       if (!atStart && p.immutable === true) return fail(rawName, "can't set immutable config");
-      if (!atStart && p.protected === true) return fail(rawName, "can't set protected config");
+      if (!atStart && p.protected === true && !protectedOk) return fail(rawName, "can't set protected config");
       // By the name given: 7.0.15 takes `replica-priority 1 slave-priority 2` (the last wins).
       if (seen.has(rawName.toLowerCase())) return fail(rawName, 'duplicate parameter');
       seen.add(rawName.toLowerCase());
@@ -230,6 +292,8 @@ export class ConfigTable {
       const exact = this.has(lower);
       for (const name of exact ? [lower] : [...this.params.keys(), ...this.aliases.keys()]) {
         if (seen.has(name) || (!exact && !stringmatchlen(lower, name))) continue;
+        // HIDDEN_CONFIG rows answer only to their exact name (configGetCommand skips them under a glob).
+        if (!exact && this.params.get(this.canonical(name))?.hidden === true) continue;
         seen.add(name);
         // An exact name answers as it was asked (CONFIG GET REPL-TIMEOUT → REPL-TIMEOUT), as 7.0.15.
         out.push([exact ? pat : name, this.get(name)]);

@@ -14,6 +14,8 @@ import { rewriteConfig } from './replication/config-rewrite.js';
 import type { RedisServer } from './server.js';
 import { registerStatsConfig } from './stats.js';
 import { registerNotifyConfig } from './notify.js';
+import { registerConfigParams } from './config-params.js';
+import { clientsCronHandleTimeout } from './client-timeout.js';
 
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER; // printed as 9223372036854775807 (intParam)
@@ -69,9 +71,12 @@ function saveParam(): ConfigParam {
     name: 'save',
     defaultValue: '3600 1 300 100 60 10000',
     parse(v) {
-      const w = v.split(' ').filter((x) => x !== '');
-      if (w.length % 2 !== 0 || !w.every((x) => /^[0-9]+$/.test(x))) return { error: 'Invalid save parameters' };
-      return { value: w.map((x) => String(Number(x))).join(' ') };
+      // MULTI_ARG_CONFIG splits the value into words (sdssplitargs); each is strtoll'd to its
+      // end (a sign), seconds >= 1 and changes >= 0; no words is no save point.
+      const w = v.split(/[ \t\n\v\f\r]+/).filter((x) => x !== '');
+      const n = w.map((x) => (/^[+-]?[0-9]*$/.test(x) ? Number(/^[+-]?$/.test(x) ? 0 : x) : NaN));
+      if (w.length % 2 !== 0 || n.some((x, i) => Number.isNaN(x) || x < (i % 2 === 0 ? 1 : 0))) return { error: 'Invalid save parameters' };
+      return { value: n.map((x) => String(x)).join(' ') };
     },
   };
 }
@@ -88,7 +93,7 @@ export function registerServerConfig(srv: RedisServer, table: ConfigTable): void
     obufParam(table),
     memoryParam('maxmemory', 0),
     enumParam('maxmemory-policy', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], 'noeviction'),
-    intParam('maxmemory-samples', 1, 64, 5),
+    intParam('maxmemory-samples', 1, INT_MAX, 5),
     intParam('lfu-log-factor', 0, INT_MAX, 10),
     intParam('lfu-decay-time', 0, INT_MAX, 1),
     intParam('hll-sparse-max-bytes', 0, LONG_MAX, 3000, { memory: true }),
@@ -98,8 +103,8 @@ export function registerServerConfig(srv: RedisServer, table: ConfigTable): void
     stringParam('dir', '.', { protected: true }),
     stringParam('dbfilename', 'dump.rdb', { protected: true }),
     stringParam('appendfilename', 'appendonly.aof', { immutable: true }),
-    intParam('port', 0, 65535, 6379, { immutable: true }),
-    stringParam('bind', '127.0.0.1', { immutable: true }),
+    // MODIFIABLE in 7.0 (updatePort: the adapter listens on the new port); bind: config-params-special.ts.
+    intParam('port', 0, 65535, 6379),
     intParam('databases', 1, INT_MAX, 16, { immutable: true }),
     // config.c: the default user's password (ACLUpdateDefaultUserPassword); "" = nopass.
     stringParam('requirepass', ''),
@@ -115,6 +120,8 @@ export function registerServerConfig(srv: RedisServer, table: ConfigTable): void
   for (const t of ['hash-max', 'zset-max']) for (const k of ['entries', 'value']) table.alias(`${t}-ziplist-${k}`, `${t}-listpack-${k}`);
   registerStatsConfig(table, srv.stats);
   registerNotifyConfig(srv, table);
+  registerConfigParams(table); // the rest of 7.0.15's table (config-params.ts)
+  srv.cronHooks.push(() => { clientsCronHandleTimeout(srv); }); // `timeout`
   applyToKeyspace(srv, table);
 }
 

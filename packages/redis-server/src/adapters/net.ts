@@ -57,6 +57,9 @@ function processInfo(): ProcessInfo {
 /** readQueryFromClient / the write handler / freeClient on one accepted socket. */
 function wireSocket(core: RedisServer, socket: net.Socket, id: number, sockets: Map<number, net.Socket>, apply: (o: readonly ServerOutput[]) => void, gone: (id: number) => void): void {
   socket.setNoDelay(true);
+  // networking.c createClient: connKeepAlive(conn, server.tcpkeepalive) when it is not 0.
+  const keepalive = core.config.number('tcp-keepalive');
+  if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
   socket.on('data', (chunk: Buffer) => {
     if (sockets.has(id)) apply(core.data(id, chunk));
   });
@@ -114,6 +117,37 @@ function serverEdge(
     },
     apply,
   };
+}
+
+/**
+ * config.c updatePort / applyBind (changeListenPort, changeBindAddr): CONFIG SET port / bind
+ * listen anew; established connections stay. Node listens asynchronously, so the reply is OK at
+ * once and a failure to listen is reported afterwards by putting the old values back (Redis
+ * answers "Unable to listen on this port" instead). One address is listened on: the first of
+ * `bind` without its '-' (optional) mark, '*' or none as 0.0.0.0; port 0 closes the TCP listener.
+ */
+function followListenConfig(core: RedisServer, holder: { listener: net.Server }, makeListener: () => net.Server, start: { port: number; host: string; bind: string }): void {
+  let bound = start;
+  const relisten = (): undefined => {
+    const want = { port: core.config.number('port'), bind: core.config.get('bind') };
+    const first = (want.bind.split(' ')[0] ?? '').replace(/^-/, '');
+    const host = first === '' || first === '*' ? '0.0.0.0' : first;
+    if (want.port === bound.port && host === bound.host) return undefined;
+    holder.listener.close();
+    holder.listener = makeListener();
+    const previous = bound;
+    bound = { port: want.port, host, bind: want.bind };
+    if (want.port === 0) return undefined;
+    listen(holder.listener, want.port, host).catch(() => {
+      bound = previous;
+      holder.listener = makeListener();
+      core.config.setAtStart(new Map([['port', String(previous.port)], ['bind', previous.bind]]));
+      void listen(holder.listener, previous.port, previous.host).catch(() => undefined);
+    });
+    return undefined;
+  };
+  core.config.onChange('port', relisten);
+  core.config.onChange('bind', relisten);
 }
 
 /** performance.timeOrigin (a getter, read once: ustime runs twice per command). */
@@ -175,13 +209,13 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     cron = setTimeout(runCron, periodMs);
   };
 
-  const listener = net.createServer((socket) => {
-    const id = nextId++;
-    sockets.set(id, socket);
-    wireSocket(core, socket, id, sockets, apply, gone);
-  });
-  const port = await listen(listener, options.port ?? 6379, options.host ?? '127.0.0.1');
-  core.config.setAtStart(new Map([['port', String(port)], ['bind', options.host ?? '127.0.0.1']]));
+  const accept = (socket: net.Socket, id: number): void => { sockets.set(id, socket); wireSocket(core, socket, id, sockets, apply, gone); };
+  const makeListener = (): net.Server => net.createServer((socket) => { accept(socket, nextId++); });
+  const holder = { listener: makeListener() };
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(holder.listener, options.port ?? 6379, host);
+  core.config.setAtStart(new Map([['port', String(port)], ['bind', host]]));
+  followListenConfig(core, holder, makeListener, { port, host, bind: host });
   cron = setTimeout(runCron, 100);
   const edge = serverEdge(core, sockets, apply, gone, closedListeners);
   return {
@@ -197,7 +231,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
           s.destroy();
         }
         sockets.clear();
-        listener.close(() => {
+        holder.listener.close(() => {
           resolve();
         });
       }),

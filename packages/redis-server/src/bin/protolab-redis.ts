@@ -2,9 +2,10 @@
 /**
  * protolab-redis: `protolab-redis [config-file] [--directive value ...]`, as redis-server takes
  * them (config.c loadServerConfig: a file of `directive args` lines, then command-line options,
- * which win; several `save` lines in a file add up). Only the directives this server models are
- * accepted (the persistence ones and those of the CONFIG table, config.ts); any other one is
- * refused with a message instead of being silently ignored.
+ * which win; several `save` lines in a file add up). Every directive of redis-server 7.0.15's
+ * CONFIG table is accepted (config-params.ts; the README lists those without effect here); an
+ * unknown one is refused with Redis's message. loglevel, logfile, pidfile and daemonize act here
+ * (processDirectives).
  *
  * Replication as redis-server: REPLICAOF/PSYNC/WAIT… at any time, `replicaof <host> <port>` to
  * start as a replica, and the repl-* / min-replicas-* / replica-priority directives.
@@ -13,7 +14,7 @@
  * the first command; a file that does not load ends the process with exit code 1. SHUTDOWN and
  * SIGTERM/SIGINT run prepareForShutdown (AOF fsync; an RDB when save points are configured).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clusterCli } from '../adapters/cluster-cli.js';
 import { startPersistentRedisServer } from '../adapters/persistence.js';
@@ -40,7 +41,10 @@ function parseArgs(args: readonly string[]): Map<string, string> {
       const key = name.toLowerCase();
       const value = rest.join(' ');
       const prev = config.get(key);
-      config.set(key, key === 'save' && prev !== undefined && value !== '' ? `${prev} ${value}` : value);
+      // Lines that add up (config.c: each `save` line adds save points, each
+      // `client-output-buffer-limit` line sets its class and keeps the others).
+      const adds = key === 'save' || key === 'client-output-buffer-limit';
+      config.set(key, adds && prev !== undefined && value !== '' ? `${prev} ${value}` : value);
     }
     i = 1;
   }
@@ -61,13 +65,58 @@ function persistenceConfig(config: Map<string, string>): PersistenceConfig {
   return cfg;
 }
 
-const log = (line: string): void => {
-  console.log(`${process.pid}:M ${new Date().toISOString()} * ${line}`);
+/** server.c serverLog verbosity: LL_DEBUG 0 … LL_WARNING 3 (config.c loglevel_enum). */
+const LEVELS = new Map([['debug', 0], ['verbose', 1], ['notice', 2], ['warning', 3]]);
+const MARKS = ['.', '-', '*', '#'];
+let verbosity = 2;
+let logfile = '';
+
+/** server.c serverLogRaw: `pid:role date mark line`, to stdout or appended to `logfile`; below `loglevel` dropped. */
+const logAt = (level: number, line: string): void => {
+  if (level < verbosity) return;
+  const text = `${process.pid}:M ${new Date().toISOString()} ${MARKS[level] ?? '*'} ${line}`;
+  if (logfile === '') console.log(text);
+  else appendFileSync(logfile, `${text}\n`);
 };
+const log = (line: string): void => { logAt(2, line); };
+
+/**
+ * The process-level directives (config.c rows that server.c main / initServer read): loglevel,
+ * logfile (loadServerConfigFromString opens it for append first: "Can't open the log file"),
+ * daemonize (not supported: protolab stays in the foreground and says so at warning level) and
+ * pidfile (server.c createPidFile: written at start, a failure only logged; removed at exit).
+ */
+function processDirectives(config: ReadonlyMap<string, string>): void {
+  verbosity = LEVELS.get((config.get('loglevel') ?? 'notice').toLowerCase()) ?? 2;
+  const file = config.get('logfile') ?? '';
+  if (file !== '') {
+    try {
+      appendFileSync(file, '');
+    } catch (e) {
+      throw new Error(`Can't open the log file: ${(e as NodeJS.ErrnoException).message}`, { cause: e });
+    }
+    logfile = file;
+  }
+  if ((config.get('daemonize') ?? 'no').toLowerCase() === 'yes') {
+    logAt(3, 'WARNING: daemonize yes is not supported by protolab-redis; running in the foreground (use your service manager or `&` to background it)');
+  }
+  const pidfile = config.get('pidfile') ?? '';
+  if (pidfile !== '') {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`);
+      process.on('exit', () => {
+        try { unlinkSync(pidfile); } catch { /* already gone */ }
+      });
+    } catch (e) {
+      logAt(3, `Failed to write PID file: ${(e as NodeJS.ErrnoException).message}`);
+    }
+  }
+}
 
 async function main(): Promise<void> {
   if (await clusterCli(process.argv.slice(2))) return; // --cluster N / --cluster-reshard (adapters/cluster-cli.ts)
   const config = parseArgs(process.argv.slice(2));
+  processDirectives(config);
   // The persistence directives go to the persistence unit; every other one to the server's
   // CONFIG table (config.ts), which refuses an unknown directive or a bad value with Redis's text.
   // The replication ones (replicaof, repl-backlog-size, …) to the replication unit.

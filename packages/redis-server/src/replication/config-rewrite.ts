@@ -114,7 +114,7 @@ class RewriteState {
 }
 
 /** One parameter's lines (several for save and client-output-buffer-limit). */
-function rewriteOption(st: RewriteState, name: string, value: string, defaultValue: string): void {
+function rewriteOption(st: RewriteState, name: string, value: string, defaultValue: string, kind?: 'memory' | 'string' | 'plain'): void {
   const force = value !== defaultValue;
   if ((name === 'masterauth' || name === 'masteruser') && value === '') {
     st.processed.add(name); // EMPTY_STRING_IS_NULL: not set, no line
@@ -133,14 +133,14 @@ function rewriteOption(st: RewriteState, name: string, value: string, defaultVal
       const [hard, soft] = [formatMemory(BigInt(w[i + 1] ?? '0')), formatMemory(BigInt(w[i + 2] ?? '0'))];
       st.rewrite(name, `${name} ${cls} ${hard} ${soft} ${w[i + 3] ?? ''}`, w.slice(i, i + 4).join(' ') !== d.slice(i, i + 4).join(' '));
     }
-  } else if (MEMORY.has(name)) st.rewrite(name, `${name} ${formatMemory(BigInt(value))}`, force);
-  else if (STRINGS.has(name)) st.rewrite(name, `${name} ${repr(value)}`, force);
+  } else if (MEMORY.has(name) || kind === 'memory') st.rewrite(name, `${name} ${formatMemory(BigInt(value))}`, force);
+  else if (STRINGS.has(name) || kind === 'string') st.rewrite(name, `${name} ${repr(value)}`, force);
   else st.rewrite(name, `${name} ${value}`, force);
 }
 
 /** rewriteConfig: the new text of a config file whose old text is `old`. */
 export function rewriteConfig(old: string, table: ConfigTable): string {
   const st = new RewriteState(old);
-  for (const { name, value, defaultValue } of table.entries()) rewriteOption(st, name, value, defaultValue);
+  for (const { name, value, defaultValue, param } of table.entries()) rewriteOption(st, name, value, defaultValue, param.rewriteKind);
   return st.content();
 }
