@@ -149,3 +149,18 @@ export function intsetWidthBeyondMembers(members: readonly Uint8Array[], width: 
   if (lo === undefined || hi === undefined) return undefined;
   return Math.max(valueEncoding(lo), valueEncoding(hi)) < width ? width : undefined;
 }
+
+/**
+ * The encoding of a validated intset blob at `buf[off, off + len)` when it is wider than its
+ * members need (what intsetRemove leaves after the wide members go; rdbLoadObject keeps the blob
+ * as it is), else undefined. Reads the header and the first and last members only (ascending).
+ */
+export function intsetBlobWidth(buf: Uint8Array, off: number, len: number): 2 | 4 | 8 | undefined {
+  if (len < 8) return undefined;
+  const enc = buf[off] ?? 2;
+  const count = u32At(buf, off + 4);
+  if ((enc !== 4 && enc !== 8) || count === 0 || 8 + count * enc > len) return undefined;
+  const dv = new DataView(buf.buffer, buf.byteOffset + off, len);
+  const at = (i: number): number | bigint => (enc === 4 ? dv.getInt32(8 + 4 * i, true) : dv.getBigInt64(8 + 8 * i, true));
+  return Math.max(valueEncoding(at(0)), valueEncoding(at(count - 1))) < enc ? enc : undefined;
+}

@@ -13,7 +13,7 @@
  */
 import type { RedisValue } from './model.js';
 import { compareZsetItems, intToBytes, parseDoubleText, bytesToAscii, view } from './bytes.js';
-import { intsetDecode } from './intset.js';
+import { intsetBlobWidth, intsetDecode } from './intset.js';
 import { QUICKLIST_NODE_CONTAINER_PLAIN } from './constants.js';
 import { listpackDecode, listpackDecodeBytesInto, lpValueBytes, type LpValue } from './listpack.js';
 
@@ -73,6 +73,14 @@ export class PackedValue {
     return inspect({ type: this.type, value: (this as unknown as { value: unknown }).value }, options);
   }
 
+  /**
+   * A set's intset width when the blob is wider than its members need (RedisValue's
+   * `intsetEncoding`: rdbLoadObject keeps the blob, so the loaded set keeps that width).
+   */
+  get intsetEncoding(): 2 | 4 | 8 | undefined {
+    return this.type === 'set' ? intsetBlobWidth(this.#buf, this.#off, this.#len) : undefined;
+  }
+
   /** Whether `value` has been expanded (or assigned) yet. */
   get expanded(): boolean {
     return this.#items !== undefined;
@@ -95,13 +103,16 @@ export class PackedValue {
   /** `{ type, value }` as a plain object over `items()` (what `readValue` returns for a collection). */
   plain(): RedisValue {
     if (this.#items !== undefined) return this.asValue();
-    return { type: this.type, value: expandItems(this.type, this.#buf, this.#off, this.#len, this.#segs) } as RedisValue;
+    return plainPackedValue(this.type, this.#buf, this.#off, this.#len, this.#segs);
   }
 }
 
 /** A plain `{ type, value }` over freshly expanded items of a validated payload (no `PackedValue`, nothing cached). */
-export function plainPackedValue(type: PackedValue['type'], buf: Uint8Array, off: number, len: number): RedisValue {
-  return { type, value: expandItems(type, buf, off, len, undefined) } as RedisValue;
+export function plainPackedValue(type: PackedValue['type'], buf: Uint8Array, off: number, len: number, segs?: number[]): RedisValue {
+  const value = { type, value: expandItems(type, buf, off, len, segs) } as RedisValue;
+  const wider = type === 'set' ? intsetBlobWidth(buf, off, len) : undefined;
+  if (wider !== undefined && value.type === 'set') value.intsetEncoding = wider; // an intset wider than its members need
+  return value;
 }
 
 /** The items of a validated payload, in the shape a plain `RedisValue` of `type` has. */

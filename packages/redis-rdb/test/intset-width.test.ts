@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Keyspace, keyMemoryUsage } from '@protolab/redis-keyspace';
-import { createDumpPayload, intsetEncode, loadDumpPayloadObject, rdbPayloadCodec } from '@protolab/redis-rdb';
+import { allEntries, createDumpPayload, decodeRdb, encodeRdb, intsetEncode, loadDumpPayloadObject, rdbPayloadCodec, readValue } from '@protolab/redis-rdb';
 
 const te = new TextEncoder();
 const ks = (): Keyspace => new Keyspace({ now: () => 1_700_000_000_000, payloadCodec: rdbPayloadCodec });
@@ -42,6 +42,19 @@ describe('DUMP of an intset whose wide members were removed: redis-server 7.0.15
     expect(hex(k.execute(['DUMP', 'w2']))).toBe(hex(payload));
     k.execute(['SADD', 'n', '1', '2', '3', '4', '5', '6']);
     expect(keyMemoryUsage(k, 0, te.encode('n'))).toBe(80);
+  });
+
+  test('an RDB file keeps the width too: saved from the keyspace (RDB_TYPE_SET_INTSET of 8-byte members) and loaded back, 1..6 are still 112 bytes', () => {
+    const k = ks();
+    k.execute(['SADD', 'w', '1', '2', '3', '4', '5', '6', '5000000000']);
+    k.execute(['SREM', 'w', '5000000000']);
+    const file = encodeRdb(k);
+    const back = ks();
+    for (const e of allEntries(decodeRdb(file))) back.restore(e);
+    expect(keyMemoryUsage(back, 0, te.encode('w'))).toBe(112);
+    expect(hex(back.execute(['DUMP', 'w']))).toBe(hex(k.execute(['DUMP', 'w'])));
+    const [entry] = [...allEntries(decodeRdb(file))];
+    expect(entry === undefined ? undefined : readValue(entry)).toEqual({ type: 'set', value: ['1', '2', '3', '4', '5', '6'].map((m) => te.encode(m)), intsetEncoding: 8 });
   });
 
   test('intsetEncode with a minimum width, and the loaded value saying so only when wider than its members need', () => {
