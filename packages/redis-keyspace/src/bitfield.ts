@@ -23,6 +23,7 @@ import {
   getBitOffsetFromArgument, getBitfieldTypeFromArgument, getSignedBitfield, getUnsignedBitfield, lookupStringForBitCommand,
   noteHighByte, setSignedBitfield, setUnsignedBitfield,
 } from './bitops-helpers.js';
+import { NOTIFY_STRING, notifyKeyspaceEvent } from './notify.js';
 
 const BITFIELDOP_GET = 0;
 const BITFIELDOP_SET = 1;
@@ -166,6 +167,8 @@ function bitfieldGeneric(c: Ctx, readonlyCommand: boolean): RespValue {
     for (let b = Math.floor(op.offset / 8); b <= Math.floor((op.offset + op.bits - 1) / 8); b++) noteHighByte(c, p.byteAt(b));
     if (grown || oldval !== newval) changes++;
   }
+  // bitops.c bitfieldGeneric: one "setbit" when anything changed
+  if (changes > 0) notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'setbit', arg(c, 1), c.client.db.id);
   c.core.dirty += changes;
   return array(out);
 }

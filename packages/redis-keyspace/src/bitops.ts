@@ -23,6 +23,7 @@ import {
   redisBitpos, redisPopcount,
 } from './bitops-helpers.js';
 import { bitfieldCommand, bitfieldroCommand } from './bitfield.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from './notify.js';
 
 const E_BIT = 'ERR bit is not an integer or out of range';
 const E_BITPOS_BIT = 'ERR The bit argument must be 1 or 0.';
@@ -46,6 +47,7 @@ function setbitCommand(c: Ctx): RespValue {
     const updated = (byteval & ~(1 << bit)) | (onbit << bit);
     o.raw.setByte(byte, updated);
     noteHighByte(c, updated);
+    notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'setbit', arg(c, 1), c.client.db.id); // bitops.c setbitCommand
     c.core.dirty++;
   }
   return int(bitval);
@@ -99,6 +101,7 @@ function bitopCommand(c: Ctx): RespValue {
     if (slot !== undefined) {
       c.core.deleteKey(db, slot);
       c.core.dirty++;
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', targetkey, db.id); // bitopCommand
     }
     return int(0);
   }
@@ -114,6 +117,7 @@ function bitopCommand(c: Ctx): RespValue {
     db.removeExpire(slot);
   }
   if (!db.highStrings && hasHighByte(res)) db.highStrings = true;
+  notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'set', targetkey, db.id); // bitopCommand
   c.core.dirty++;
   return int(maxlen);
 }

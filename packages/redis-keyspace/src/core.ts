@@ -230,7 +230,10 @@ export class KeyspaceCore {
    * Returns the slot.
    */
   setKey(db: Db, key: string, val: Val, keepTtl: boolean): number {
-    const slot = db.dict.get(key);
+    let slot = db.dict.get(key);
+    // setKey's lookupKeyWrite: a key whose deadline passed goes first ("expired"), so the value is
+    // added ("new"); a replica hides it without deleting, and it is overwritten.
+    if (slot !== undefined && db.hasExpire(slot) && this.expireIfNeeded(db, slot)) slot = db.dict.get(key);
     if (slot === undefined) return db.add(key, val);
     db.overwrite(slot, val);
     db.setLru(slot, this.cmdNow);

@@ -12,6 +12,7 @@ import { arg, cmd, lookupKeyRead, lookupKeyWrite, lower, optName, valAt } from '
 import { globTokens, stringmatchlen } from './glob.js';
 import { KeyspaceError } from './types.js';
 import { binToBytes } from './bytes.js';
+import { NOTIFY_GENERIC, notifyKeyspaceEvent } from './notify.js';
 
 function delCommand(c: Ctx): RespValue {
   const db = c.client.db;
@@ -20,6 +21,7 @@ function delCommand(c: Ctx): RespValue {
     const slot = c.core.lookup(db, arg(c, j));
     if (slot >= 0) {
       c.core.deleteKey(db, slot);
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, j), db.id); // db.c delGenericCommand
       deleted++;
     }
   }
@@ -62,7 +64,7 @@ function isDb(x: Db | RespValue): x is Db {
   return 'dict' in x;
 }
 
-/** db.c renameGenericCommand. */
+/** db.c renameGenericCommand: "new" (dbAdd) for the destination, then rename_from, rename_to. */
 function renameGeneric(c: Ctx, nx: boolean): RespValue {
   const db = c.client.db;
   const src = arg(c, 1), dst = arg(c, 2);
@@ -79,6 +81,8 @@ function renameGeneric(c: Ctx, nx: boolean): RespValue {
   if (expire !== undefined) db.setExpire(slot, expire);
   const srcSlot = db.dict.get(src);
   if (srcSlot !== undefined) c.core.deleteKey(db, srcSlot);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'rename_from', src, db.id);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'rename_to', dst, db.id);
   c.core.dirty++;
   return nx ? int(1) : OK;
 }
@@ -97,6 +101,8 @@ function moveCommand(c: Ctx): RespValue {
   const slot = dst.add(key, o.val);
   if (expire !== undefined) dst.setExpire(slot, expire);
   c.core.deleteKey(src, o.slot);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'move_from', key, src.id); // db.c moveCommand
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'move_to', key, dst.id);
   c.core.dirty++;
   return int(1);
 }
@@ -126,11 +132,12 @@ function copyCommand(c: Ctx): RespValue {
   if (existing >= 0) c.core.deleteKey(dst, existing);
   const slot = dst.add(newkey, cloneVal(o.val));
   if (expire !== undefined) dst.setExpire(slot, expire);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'copy_to', newkey, dst.id); // db.c copyCommand
   c.core.dirty++;
   return int(1);
 }
 
-/** db.c swapdbCommand. */
+/** db.c swapdbCommand (7.0 raises no keyspace event). */
 function swapdbCommand(c: Ctx): RespValue {
   const a = parseInt32(arg(c, 1));
   if (a === undefined) return err('ERR invalid first DB index');

@@ -13,6 +13,7 @@ import { arg, cmd, lookupKeyRead, lookupKeyWrite, optName } from './server.js';
 import { alreadyExpired } from './t_string.js';
 import { KeyspaceError } from './types.js';
 import type { Val } from './values.js';
+import { NOTIFY_GENERIC, notifyKeyspaceEvent } from './notify.js';
 
 const E_NO_CODEC = 'ERR DUMP/RESTORE need a payload codec (KeyspaceOptions.payloadCodec, e.g. from @protolab/redis-rdb)';
 
@@ -80,6 +81,7 @@ function restoreCommand(c: Ctx): RespValue {
   if (ttl !== 0n && alreadyExpired(c.core, ttl)) {
     if (deleted) {
       c.propagateAs = ['DEL', key];
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', key, db.id); // cluster.c restoreCommand
       c.core.dirty++;
     }
     return OK;
@@ -104,6 +106,7 @@ function restoreCommand(c: Ctx): RespValue {
     }
   }
   if (opts.idleSeconds !== undefined) db.setLru(slot, c.core.cmdNow - Number(opts.idleSeconds) * 1000);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'restore', key, db.id); // cluster.c restoreCommand
   c.core.dirty++;
   return OK;
 }

@@ -9,6 +9,7 @@ import { E, err, int } from './replies.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, lower } from './server.js';
 import { alreadyExpired } from './t_string.js';
+import { NOTIFY_GENERIC, notifyKeyspaceEvent } from './notify.js';
 
 const enum ExpFlag { NX = 1, XX = 2, GT = 4, LT = 8 }
 
@@ -46,11 +47,13 @@ function expireGeneric(c: Ctx, relative: boolean, seconds: boolean, name: string
   }
   if (alreadyExpired(core, when)) {
     core.deleteKey(db, slot);
+    notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'del', key, db.id); // expireGenericCommand: a past deadline deletes
     core.dirty++;
     c.propagateAs = ['DEL', key]; // lazyfree-lazy-expire no
     return int(1);
   }
   db.setExpire(slot, when);
+  notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'expire', key, db.id);
   core.dirty++;
   const out = argv.slice();
   out[0] = name === 'pexpireat' ? arg(c, 0) : 'PEXPIREAT';
@@ -100,6 +103,7 @@ function persistCommand(c: Ctx): RespValue {
   const slot = c.core.lookup(db, arg(c, 1));
   if (slot < 0) return int(0);
   if (!db.removeExpire(slot)) return int(0);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'persist', arg(c, 1), db.id); // expire.c persistCommand
   c.core.dirty++;
   return int(1);
 }

@@ -27,6 +27,7 @@ import {
   type GeoShape,
 } from './geohash-helper.js';
 import { fixedExact, humanLongDouble, longLongOf, uint64Of } from './geo-format.js';
+import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from './notify.js';
 
 
 /** geo.h geoPoint: one search result. */
@@ -313,6 +314,7 @@ export function georadiusGeneric(c: Ctx, srcKeyIndex: number, flags: number): Re
     if (slot !== undefined) {
       c.core.deleteKey(db, slot);
       c.core.dirty++;
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', o.storekey, db.id); // geo.c georadiusGeneric
     }
     return int(0);
   }
@@ -331,7 +333,7 @@ export function georadiusGeneric(c: Ctx, srcKeyIndex: number, flags: number): Re
     else pqsort(ga, cmpFn, 0, returned - 1);
   }
   if (o.storekey === undefined) return georadiusReply(c, ga, returned, shape.conversion, o);
-  return georadiusStore(c, ga, returned, shape.conversion, o.storekey, o.storedist);
+  return georadiusStore(c, ga, returned, shape.conversion, o.storekey, o.storedist, (flags & GEOSEARCH) !== 0 ? 'geosearchstore' : 'georadiusstore');
 }
 
 /** georadiusGeneric's reply: members, or [member, dist?, hash?, [lon, lat]?] per point. */
@@ -355,7 +357,7 @@ function georadiusReply(c: Ctx, ga: GeoPoint[], returned: number, conversion: nu
 }
 
 /** georadiusGeneric's STORE / STOREDIST: a new sorted set of the results (deleted when none). */
-function georadiusStore(c: Ctx, ga: GeoPoint[], returned: number, conversion: number, storekey: string, storedist: boolean): RespValue {
+function georadiusStore(c: Ctx, ga: GeoPoint[], returned: number, conversion: number, storekey: string, storedist: boolean, event: string): RespValue {
   const db = c.client.db;
   const th = c.core.thresholds;
   if (returned === 0) {
@@ -363,6 +365,7 @@ function georadiusStore(c: Ctx, ga: GeoPoint[], returned: number, conversion: nu
     if (slot !== undefined) {
       c.core.deleteKey(db, slot);
       c.core.dirty++;
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', storekey, db.id);
     }
     return int(0);
   }
@@ -374,6 +377,7 @@ function georadiusStore(c: Ctx, ga: GeoPoint[], returned: number, conversion: nu
   }
   lookupKeyWrite(c, storekey); // setKey's lookupKeyWrite (lazy expiry) before the overwrite
   c.core.setKey(db, storekey, z, false);
+  notifyKeyspaceEvent(c.core, NOTIFY_ZSET, event, storekey, db.id); // "geosearchstore" / "georadiusstore"
   c.core.dirty += returned;
   return int(returned);
 }

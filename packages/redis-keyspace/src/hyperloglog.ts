@@ -20,6 +20,7 @@ import { hllAdd, hllCount, hllMerge } from './hll-count.js';
 import { HLL_REGISTERS } from './murmur64a.js';
 import { E_INVALID_HLL, adoptHll, cardReply, commitHll, eleBytes, isBuf, isHLLObjectOrReply, loadHll, sparseMaxBytes, unshareHll } from './hll-object.js';
 import { PFDEBUG_COMMANDS } from './hll-debug.js';
+import { NOTIFY_STRING, notifyKeyspaceEvent } from './notify.js';
 
 /** hyperloglog.c pfaddCommand: PFADD key [element …] → 1 if a register changed (or the key was created). */
 function pfaddCommand(c: Ctx): RespValue {
@@ -55,6 +56,7 @@ function pfaddCommand(c: Ctx): RespValue {
   if (o === undefined) c.client.db.add(key, adoptHll(buf));
   else if (raw !== undefined) commitHll(c, o.slot, raw, buf);
   if (failed) return err(E_INVALID_HLL);
+  if (updated > 0) notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'pfadd', key, c.client.db.id); // hyperloglog.c pfaddCommand
   return int(updated > 0 ? 1 : 0);
 }
 
@@ -138,6 +140,7 @@ function pfmergeCommand(c: Ctx): RespValue {
   }
   hllInvalidateCache(buf);
   store();
+  notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'pfadd', key, c.client.db.id); // pfmergeCommand raises "pfadd"
   c.core.dirty++;
   return OK;
 }

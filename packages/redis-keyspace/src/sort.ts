@@ -13,6 +13,7 @@ import { ListVal, SetVal, ZsetVal, intsetOrder, strOf } from './values.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isType, lookupKeyRead, optName } from './server.js';
 import { binCompare } from './bytes.js';
+import { NOTIFY_GENERIC, NOTIFY_LIST, notifyKeyspaceEvent } from './notify.js';
 
 interface SortOptions {
   desc: boolean;
@@ -181,13 +182,15 @@ function sortGeneric(c: Ctx, readonly: boolean): RespValue {
   const db = c.client.db;
   if (stored.length > 0) {
     c.core.lookup(db, o.store);
-    c.core.setKey(db, o.store, new ListVal(stored), false);
+    c.core.setKey(db, o.store, new ListVal(stored, c.core.thresholds.listMaxListpackSize), false); // createQuicklistObject: the current fill
+    notifyKeyspaceEvent(c.core, NOTIFY_LIST, 'sortstore', o.store, db.id); // sort.c sortCommandGeneric
     c.core.dirty += stored.length;
   } else {
-    const slot = c.core.lookup(db, o.store);
-    if (slot >= 0) {
+    const slot = db.dict.get(o.store); // dbDelete: an expired destination is deleted too ("del")
+    if (slot !== undefined) {
       c.core.deleteKey(db, slot);
       c.core.dirty++;
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', o.store, db.id);
     }
   }
   return int(stored.length);

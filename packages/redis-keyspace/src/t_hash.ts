@@ -11,6 +11,7 @@ import { string2ld } from './longdouble.js';
 import type { CommandSpec, Ctx, RObj } from './server.js';
 import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, optName } from './server.js';
 import { ldIncr, ldOfString } from './t_string.js';
+import { NOTIFY_GENERIC, NOTIFY_HASH, notifyKeyspaceEvent } from './notify.js';
 
 /** t_hash.c hashTypeSet + the listpack → hashtable conversions (value width, entry count). */
 export function hashSet(h: HashVal, field: string, value: string, maxEntries: number, maxValue: number): boolean {
@@ -44,6 +45,7 @@ function hsetCommand(c: Ctx): RespValue {
   tryConversion(c, o.val, 2, c.argv.length - 1);
   let created = 0;
   for (let j = 2; j < c.argv.length; j += 2) if (hashSet(o.val, arg(c, j), arg(c, j + 1), th.hashMaxListpackEntries, th.hashMaxListpackValue)) created++;
+  notifyKeyspaceEvent(c.core, NOTIFY_HASH, 'hset', arg(c, 1), c.client.db.id); // t_hash.c hsetCommand
   c.core.dirty += (c.argv.length - 2) / 2;
   return isHmset ? OK : int(created);
 }
@@ -55,6 +57,7 @@ function hsetnxCommand(c: Ctx): RespValue {
   if (o.val.m.has(arg(c, 2))) return int(0);
   const th = c.core.thresholds;
   hashSet(o.val, arg(c, 2), arg(c, 3), th.hashMaxListpackEntries, th.hashMaxListpackValue);
+  notifyKeyspaceEvent(c.core, NOTIFY_HASH, 'hset', arg(c, 1), c.client.db.id); // hsetnxCommand
   c.core.dirty++;
   return int(1);
 }
@@ -100,12 +103,19 @@ function hdelCommand(c: Ctx): RespValue {
   const o = lookupKeyWriteOrReply(c, arg(c, 1), 'hash', int(0));
   if (isReply(o)) return o;
   let deleted = 0;
+  let keyremoved = false;
   for (let j = 2; j < c.argv.length; j++) {
     if (o.val.m.delete(arg(c, j))) deleted++;
     if (o.val.m.size === 0) {
       c.core.deleteKey(c.client.db, o.slot);
+      keyremoved = true;
       break;
     }
+  }
+  if (deleted > 0) {
+    // t_hash.c hdelCommand: "hdel", then "del" when the hash became empty
+    notifyKeyspaceEvent(c.core, NOTIFY_HASH, 'hdel', arg(c, 1), c.client.db.id);
+    if (keyremoved) notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), c.client.db.id);
   }
   c.core.dirty += deleted;
   return int(deleted);
@@ -149,6 +159,7 @@ function hincrbyCommand(c: Ctx): RespValue {
   value += incr;
   const th = c.core.thresholds;
   hashSet(o.val, field, value.toString(), th.hashMaxListpackEntries, th.hashMaxListpackValue);
+  notifyKeyspaceEvent(c.core, NOTIFY_HASH, 'hincrby', arg(c, 1), c.client.db.id); // hincrbyCommand
   c.core.dirty++;
   return int(value);
 }
@@ -169,6 +180,7 @@ function hincrbyfloatCommand(c: Ctx): RespValue {
   if (typeof sum !== 'string') return err(sum.error);
   const th = c.core.thresholds;
   hashSet(o.val, field, sum, th.hashMaxListpackEntries, th.hashMaxListpackValue);
+  notifyKeyspaceEvent(c.core, NOTIFY_HASH, 'hincrbyfloat', key, c.client.db.id); // hincrbyfloatCommand
   c.core.dirty++;
   c.propagateAs = ['HSET', key, field, sum];
   return bulk(sum);

@@ -14,6 +14,7 @@ import { normRange, rangeIndexes, string2number } from './numbers.js';
 import { string2ll } from '@protolab/redis-common';
 import type { CommandSpec, Ctx, RObj } from './server.js';
 import { arg, cmd, isReply, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, lower, valAt } from './server.js';
+import { NOTIFY_GENERIC, NOTIFY_LIST, notifyKeyspaceEvent } from './notify.js';
 
 const NULL_ARRAY: RespValue = { type: 'null', resp2: 'array' };
 const LONG_MAX = 9223372036854775807n;
@@ -36,9 +37,17 @@ function pop(l: ListVal, where: Where): string | undefined {
   return where === 'head' ? l.ql.popHead() : l.ql.popTail();
 }
 
-/** t_list.c listElementsRemoved: delete the key when the list became empty; dirty += count. */
-function listElementsRemoved(c: Ctx, o: RObj<ListVal>, count: number): void {
-  if (o.val.length === 0) c.core.deleteKey(c.client.db, o.slot);
+/**
+ * t_list.c listElementsRemoved: "lpop"/"rpop", then delete the key ("del") when the list became
+ * empty; dirty += count.
+ */
+function listElementsRemoved(c: Ctx, key: string, where: Where, o: RObj<ListVal>, count: number): void {
+  const db = c.client.db;
+  notifyKeyspaceEvent(c.core, NOTIFY_LIST, where === 'head' ? 'lpop' : 'rpop', key, db.id);
+  if (o.val.length === 0) {
+    c.core.deleteKey(db, o.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', key, db.id);
+  }
   c.core.dirty += count;
 }
 
@@ -55,6 +64,7 @@ function pushGeneric(c: Ctx, where: Where, xx: boolean): RespValue {
     db.add(key, list);
   } else list = o.val;
   for (let j = 2; j < c.argv.length; j++) push(list, where, arg(c, j));
+  notifyKeyspaceEvent(c.core, NOTIFY_LIST, where === 'head' ? 'lpush' : 'rpush', key, db.id); // pushGenericCommand
   c.core.dirty += c.argv.length - 2;
   return int(list.length);
 }
@@ -85,12 +95,12 @@ function popGeneric(c: Ctx, where: Where): RespValue {
   if (hascount && count === 0n) return EMPTY_ARRAY;
   if (!hascount) {
     const s = pop(o.val, where) ?? '';
-    listElementsRemoved(c, o, 1);
+    listElementsRemoved(c, arg(c, 1), where, o, 1);
     return bulk(s);
   }
   const n = Math.min(o.val.length, Number(count > LONG_MAX ? LONG_MAX : count));
   const out = popRange(o.val, where, n);
-  listElementsRemoved(c, o, n);
+  listElementsRemoved(c, arg(c, 1), where, o, n);
   return array(out);
 }
 
@@ -160,6 +170,7 @@ function lsetCommand(c: Ctx): RespValue {
   const i = listIndex(arg(c, 2));
   if (i === undefined) return err(E.notInteger);
   if (!o.val.ql.set(i, arg(c, 3))) return err('ERR index out of range');
+  notifyKeyspaceEvent(c.core, NOTIFY_LIST, 'lset', arg(c, 1), c.client.db.id); // lsetCommand
   c.core.dirty++;
   return OK;
 }
@@ -177,7 +188,11 @@ function ltrimCommand(c: Ctx): RespValue {
   const rtrim = range ? llen - range[1] - 1 : 0;
   o.val.ql.delRange(0, ltrim);
   o.val.ql.delRange(o.val.length - rtrim, rtrim);
-  if (o.val.length === 0) c.core.deleteKey(c.client.db, o.slot);
+  notifyKeyspaceEvent(c.core, NOTIFY_LIST, 'ltrim', arg(c, 1), c.client.db.id); // ltrimCommand, then "del" if emptied
+  if (o.val.length === 0) {
+    c.core.deleteKey(c.client.db, o.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), c.client.db.id);
+  }
   c.core.dirty += ltrim + rtrim;
   return OK;
 }
@@ -192,7 +207,11 @@ function lremCommand(c: Ctx): RespValue {
   const limit = abs > BigInt(o.val.length) ? o.val.length : Number(abs);
   const removed = o.val.ql.removeEqual(arg(c, 3), n === 0n ? 0 : limit, n < 0n);
   if (removed > 0) {
-    if (o.val.length === 0) c.core.deleteKey(c.client.db, o.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_LIST, 'lrem', arg(c, 1), c.client.db.id); // lremCommand, then "del" if emptied
+    if (o.val.length === 0) {
+      c.core.deleteKey(c.client.db, o.slot);
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), c.client.db.id);
+    }
     c.core.dirty += removed;
   }
   return int(removed);
@@ -209,6 +228,7 @@ function linsertCommand(c: Ctx): RespValue {
   for (const s of o.val.ql.values()) {
     if (s === pivot) {
       o.val.ql.insertAt(i, w === 'after', arg(c, 4));
+      notifyKeyspaceEvent(c.core, NOTIFY_LIST, 'linsert', arg(c, 1), c.client.db.id); // linsertCommand
       c.core.dirty++;
       return int(o.val.length);
     }
@@ -299,7 +319,13 @@ function lmoveGeneric(c: Ctx, from: Where, to: Where): RespValue {
     db.add(dkey, target);
   } else target = dst.val; // the same list when source and destination are one key
   push(target, to, value);
-  if (src.val.length === 0) c.core.deleteKey(db, src.slot);
+  // lmoveHandlePush's "lpush"/"rpush" on the destination, then the source's pop and "del"
+  notifyKeyspaceEvent(c.core, NOTIFY_LIST, to === 'head' ? 'lpush' : 'rpush', dkey, db.id);
+  notifyKeyspaceEvent(c.core, NOTIFY_LIST, from === 'head' ? 'lpop' : 'rpop', arg(c, 1), db.id);
+  if (src.val.length === 0) {
+    c.core.deleteKey(db, src.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), db.id);
+  }
   c.core.dirty++;
   return bulk(value);
 }
@@ -338,7 +364,7 @@ function lmpopCommand(c: Ctx): RespValue {
     }
     const n = Math.min(o.val.length, Number(count > LONG_MAX ? LONG_MAX : count));
     const out = popRange(o.val, where, n);
-    listElementsRemoved(c, o, n);
+    listElementsRemoved(c, key, where, o, n);
     c.propagateAs = [where === 'head' ? 'LPOP' : 'RPOP', key, String(n)];
     return array([bulk(key), array(out)]);
   }

@@ -22,6 +22,7 @@ import { parseScanCursor } from './scan.js';
 import { EMPTY_SCAN, parseScanOptions, scanAll, scanDict, scanGeneric } from './scan-commands.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, lookupKeyRead, lookupKeyReadOrReply, lookupKeyWriteOrReply, lookupTypedWrite, optName, isType } from './server.js';
+import { NOTIFY_GENERIC, NOTIFY_SET, notifyKeyspaceEvent } from './notify.js';
 
 /**
  * t_set.c setTypeAdd with the intset → hashtable conversions; an intset member wider than the
@@ -61,6 +62,7 @@ function saddCommand(c: Ctx): RespValue {
   } else set = o.val;
   let added = 0;
   for (let j = 2; j < c.argv.length; j++) if (setAdd(set, arg(c, j), c.core.thresholds.setMaxIntsetEntries)) added++;
+  if (added > 0) notifyKeyspaceEvent(c.core, NOTIFY_SET, 'sadd', key, db.id); // t_set.c saddCommand
   c.core.dirty += added;
   return int(added);
 }
@@ -69,12 +71,18 @@ function sremCommand(c: Ctx): RespValue {
   const o = lookupKeyWriteOrReply(c, arg(c, 1), 'set', int(0));
   if (isReply(o)) return o;
   let removed = 0;
+  let keyremoved = false;
   for (let j = 2; j < c.argv.length; j++) {
     if (o.val.m.delete(arg(c, j))) removed++;
     if (o.val.m.size === 0) {
       c.core.deleteKey(c.client.db, o.slot);
+      keyremoved = true;
       break;
     }
+  }
+  if (removed > 0) {
+    notifyKeyspaceEvent(c.core, NOTIFY_SET, 'srem', arg(c, 1), c.client.db.id); // sremCommand
+    if (keyremoved) notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), c.client.db.id);
   }
   c.core.dirty += removed;
   return int(removed);
@@ -119,14 +127,21 @@ function smoveCommand(c: Ctx): RespValue {
   const member = arg(c, 3);
   if (src.val === dst?.val) return int(src.val.m.has(member) ? 1 : 0);
   if (!src.val.m.delete(member)) return int(0);
-  if (src.val.m.size === 0) c.core.deleteKey(db, src.slot);
+  notifyKeyspaceEvent(c.core, NOTIFY_SET, 'srem', arg(c, 1), db.id); // smoveCommand: srem [del] … sadd
+  if (src.val.m.size === 0) {
+    c.core.deleteKey(db, src.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), db.id);
+  }
   let target: SetVal;
   if (dst === undefined) {
     target = newSet(member);
     db.add(dkey, target);
   } else target = dst.val;
-  if (setAdd(target, member, c.core.thresholds.setMaxIntsetEntries)) c.core.dirty++;
   c.core.dirty++;
+  if (setAdd(target, member, c.core.thresholds.setMaxIntsetEntries)) {
+    c.core.dirty++;
+    notifyKeyspaceEvent(c.core, NOTIFY_SET, 'sadd', dkey, db.id);
+  }
   return int(1);
 }
 
@@ -147,7 +162,11 @@ function spopCommand(c: Ctx): RespValue {
   if (isReply(o)) return o;
   const m = randomMember(c, membersOf(o.val));
   o.val.m.delete(m);
-  if (o.val.m.size === 0) c.core.deleteKey(c.client.db, o.slot);
+  notifyKeyspaceEvent(c.core, NOTIFY_SET, 'spop', key, c.client.db.id); // spopCommand: spop, then del if emptied
+  if (o.val.m.size === 0) {
+    c.core.deleteKey(c.client.db, o.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', key, c.client.db.id);
+  }
   c.core.dirty++;
   c.propagateAs = ['SREM', key, m];
   return bulk(m);
@@ -165,9 +184,11 @@ function spopWithCount(c: Ctx, key: string): RespValue {
   // dirty is a JS number, and after += 2^63 a later dirty++ would vanish in rounding, so call()
   // would stop propagating writes (found by test/aof-form.test.ts).
   c.core.dirty += Math.min(Number(n), members.length);
+  notifyKeyspaceEvent(c.core, NOTIFY_SET, 'spop', key, c.client.db.id); // spopWithCountCommand
   if (n >= BigInt(members.length)) {
     // CASE 1: the whole set; propagated as DEL
     c.core.deleteKey(c.client.db, o.slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', key, c.client.db.id);
     c.propagateAs = ['DEL', key];
     return setReply(c, members.map(bulk));
   }
@@ -326,13 +347,17 @@ function setOpCommand(c: Ctx, op: SetOp, store: boolean): RespValue {
   const dkey = arg(c, 1);
   const existing = db.dict.get(dkey);
   if (result.m.size === 0) {
-    if (existing !== undefined && c.core.lookup(db, dkey) >= 0) {
+    if (existing !== undefined) {
+      // dbDelete: no lazy expiry first, so an expired destination is deleted ("del"), as on 7.0.15
       c.core.deleteKey(db, existing);
       c.core.dirty++;
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', dkey, db.id);
     }
     return int(0);
   }
   c.core.setKey(db, dkey, result, false);
+  // sinterGenericCommand / sunionDiffGenericCommand: "sinterstore" / "sunionstore" / "sdiffstore"
+  notifyKeyspaceEvent(c.core, NOTIFY_SET, op === 'inter' ? 'sinterstore' : op === 'union' ? 'sunionstore' : 'sdiffstore', dkey, db.id);
   c.core.dirty++;
   return int(result.m.size);
 }

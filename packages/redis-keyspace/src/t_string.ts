@@ -1,5 +1,7 @@
 /**
- * String commands (t_string.c). Registered in the command table through STRING_COMMANDS (see
+ * String commands (t_string.c). Keyspace events as t_string.c 7.0 raises them (setGenericCommand
+ * "set" then "expire", getexCommand "del"/"expire"/"persist", getdelCommand "del", getsetCommand and
+ * msetGenericCommand "set", incrDecrCommand "incrby", incrbyfloatCommand "incrbyfloat"). Registered in the command table through STRING_COMMANDS (see
  * commands.ts for how a type file plugs in).
  */
 import type { RespValue } from '@protolab/resp';
@@ -12,6 +14,7 @@ import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, isType, lookupKeyReadOrReply, lookupTypedWrite, optName } from './server.js';
 import { ldAdd, ld2string, ldFromBigint, string2ld } from './longdouble.js';
 import type { LongDouble } from './longdouble.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from './notify.js';
 
 export const enum SetFlag {
   NX = 1, XX = 2, GET = 4, KEEPTTL = 8, PERSIST = 16, EX = 32, PX = 64, EXAT = 128, PXAT = 256,
@@ -100,8 +103,10 @@ function setGeneric(c: Ctx, flags: number, expire: string | undefined, ok: RespV
   }
   const slot = core.setKey(db, key, val, (flags & SetFlag.KEEPTTL) !== 0 || when !== undefined);
   core.dirty++;
+  notifyKeyspaceEvent(core, NOTIFY_STRING, 'set', key, db.id);
   if (when !== undefined) {
     db.setExpire(slot, when);
+    notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'expire', key, db.id);
     // 7.0.15 propagates SET key value PXAT ms (NX/XX/GET dropped), whichever unit was given.
     c.propagateAs = ['SET', key, val, 'PXAT', when.toString()];
   } else if (flags & SetFlag.GET) {
@@ -120,7 +125,9 @@ function setexGeneric(c: Ctx, unitFlag: SetFlag, name: string): RespValue {
   core.lookup(c.client.db, key); // lookupKeyWrite inside setKey: lazily expires first
   const slot = core.setKey(c.client.db, key, val, true);
   core.dirty++;
+  notifyKeyspaceEvent(core, NOTIFY_STRING, 'set', key, c.client.db.id); // setGenericCommand
   c.client.db.setExpire(slot, ms);
+  notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'expire', key, c.client.db.id);
   c.propagateAs = ['SET', key, val, 'PXAT', ms.toString()];
   return OK;
 }
@@ -149,14 +156,17 @@ function getexCommand(c: Ctx): RespValue {
   const reply = bulk(strOf(o.val));
   if (when !== undefined && alreadyExpired(core, when)) {
     core.deleteKey(db, o.slot);
+    notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'del', key, db.id);
     core.dirty++;
     c.propagateAs = ['DEL', key];
   } else if (when !== undefined) {
     db.setExpire(o.slot, when);
+    notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'expire', key, db.id);
     core.dirty++;
     c.propagateAs = ['PEXPIREAT', key, when.toString()];
   } else if (flags & SetFlag.PERSIST) {
     if (db.removeExpire(o.slot)) {
+      notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'persist', key, db.id);
       core.dirty++;
       c.propagateAs = ['PERSIST', key];
     }
@@ -169,6 +179,7 @@ function getdelCommand(c: Ctx): RespValue {
   const o = lookupKeyReadOrReply(c, key, 'string', NULL_BULK);
   if (isReply(o)) return o;
   c.core.deleteKey(c.client.db, o.slot);
+  notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', key, c.client.db.id);
   c.core.dirty++;
   c.propagateAs = ['DEL', key];
   return bulk(strOf(o.val));
@@ -180,6 +191,7 @@ function getsetCommand(c: Ctx): RespValue {
   const reply = getGeneric(c, key);
   if (reply.type === 'error') return reply;
   c.core.setKey(c.client.db, key, arg(c, 2), false);
+  notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'set', key, c.client.db.id);
   c.core.dirty++;
   c.propagateAs = ['SET', key, arg(c, 2)];
   return reply;
@@ -206,6 +218,7 @@ function msetGeneric(c: Ctx, nx: boolean): RespValue {
   for (let j = 1; j < c.argv.length; j += 2) {
     c.core.lookup(db, arg(c, j)); // setKey's lookupKeyWrite: lazy expiry first
     c.core.setKey(db, arg(c, j), arg(c, j + 1), false);
+    notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'set', arg(c, j), db.id);
   }
   c.core.dirty += (c.argv.length - 1) / 2;
   return nx ? int(1) : OK;
@@ -226,6 +239,7 @@ function incrDecr(c: Ctx, key: string, incr: bigint | number): RespValue {
       if (o !== undefined) db.overwrite(o.slot, s); // dbOverwrite keeps the TTL
       else db.add(key, s);
       core.dirty++;
+      notifyKeyspaceEvent(core, NOTIFY_STRING, 'incrby', key, db.id); // incrDecrCommand
       return int(sum);
     }
     incr = BigInt(incr);
@@ -244,6 +258,7 @@ function incrDecr(c: Ctx, key: string, incr: bigint | number): RespValue {
   if (o !== undefined) db.overwrite(o.slot, s); // dbOverwrite keeps the TTL
   else db.add(key, s);
   core.dirty++;
+  notifyKeyspaceEvent(core, NOTIFY_STRING, 'incrby', key, db.id);
   return int(value);
 }
 
@@ -287,6 +302,7 @@ function incrbyfloatCommand(c: Ctx): RespValue {
   if (o !== undefined) c.client.db.overwrite(o.slot, stored);
   else c.client.db.add(key, stored);
   c.core.dirty++;
+  notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'incrbyfloat', key, c.client.db.id);
   c.propagateAs = ['SET', key, sum, 'KEEPTTL'];
   return bulk(sum);
 }

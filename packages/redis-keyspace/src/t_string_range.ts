@@ -9,6 +9,7 @@ import { E, err, int, bulk, array, mapReply } from './replies.js';
 import { RawStr, strOf } from './values.js';
 import type { CommandSpec, Ctx, RObj } from './server.js';
 import { arg, cmd, isReply, isType, lookupKeyRead, lookupKeyReadOrReply, lookupTypedWrite, optName } from './server.js';
+import { NOTIFY_STRING, notifyKeyspaceEvent } from './notify.js';
 
 /** server.proto_max_bulk_len default (512 MB): t_string.c checkStringLength's limit. */
 export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
@@ -49,6 +50,7 @@ function appendCommand(c: Ctx): RespValue {
     total = raw.length;
   }
   c.core.dirty++;
+  notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'append', key, db.id); // t_string.c appendCommand
   return int(total);
 }
 
@@ -76,6 +78,7 @@ function setrangeCommand(c: Ctx): RespValue {
     db.add(key, raw);
     db.noteStringBytes(value);
     c.core.dirty++;
+    notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'setrange', key, db.id); // t_string.c setrangeCommand
     return int(raw.length);
   }
   if (value.length === 0) return int(o.val.length);
@@ -84,6 +87,7 @@ function setrangeCommand(c: Ctx): RespValue {
   raw.write(Number(off), value);
   db.noteStringBytes(value);
   c.core.dirty++;
+  notifyKeyspaceEvent(c.core, NOTIFY_STRING, 'setrange', key, db.id);
   return int(raw.length);
 }
 

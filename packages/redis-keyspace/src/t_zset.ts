@@ -17,6 +17,7 @@ import { ZSET_OPS_COMMANDS } from './t_zset_ops.js';
 
 
 import { zsetAddMember, zsetAddNewMember, zsetStoredScore } from './zset-add.js';
+import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from './notify.js';
 export { zsetAddMember };
 
 function zaddCommand(c: Ctx): RespValue {
@@ -89,6 +90,8 @@ function zaddCommand(c: Ctx): RespValue {
     }
   }
   core.dirty += added + updated;
+  // zaddGenericCommand's cleanup: "zincr" (INCR, ZINCRBY) or "zadd" when anything changed
+  if (added + updated > 0) notifyKeyspaceEvent(core, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key, db.id);
   if (incr) return processed ? dbl(c, lastScore) : NULL_BULK;
   return int(ch ? added + updated : added);
 }
@@ -115,12 +118,18 @@ function zremCommand(c: Ctx): RespValue {
   const o = lookupKeyWriteOrReply(c, arg(c, 1), 'zset', int(0));
   if (isReply(o)) return o;
   let deleted = 0;
+  let keyremoved = false;
   for (let j = 2; j < c.argv.length; j++) {
     if (o.val.delete(arg(c, j))) deleted++;
     if (o.val.size === 0) {
       c.core.deleteKey(c.client.db, o.slot);
+      keyremoved = true;
       break;
     }
+  }
+  if (deleted > 0) {
+    notifyKeyspaceEvent(c.core, NOTIFY_ZSET, 'zrem', arg(c, 1), c.client.db.id); // zremCommand, then "del"
+    if (keyremoved) notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), c.client.db.id);
   }
   c.core.dirty += deleted;
   return int(deleted);
@@ -150,7 +159,7 @@ function zrankGeneric(c: Ctx, reverse: boolean): RespValue {
 type Where = 'min' | 'max';
 
 /** Pop up to `count` lowest (min) or highest (max) members; drops an emptied key. */
-function zpop(c: Ctx, z: ZsetVal, slot: number, where: Where, count: number): [string, number][] {
+function zpop(c: Ctx, key: string, z: ZsetVal, slot: number, where: Where, count: number): [string, number][] {
   const out: [string, number][] = [];
   for (let i = 0; i < count; i++) {
     const n = where === 'min' ? z.zsl.first() : z.zsl.tail;
@@ -158,7 +167,13 @@ function zpop(c: Ctx, z: ZsetVal, slot: number, where: Where, count: number): [s
     out.push([n.ele, n.score]);
     z.delete(n.ele);
   }
-  if (z.size === 0) c.core.deleteKey(c.client.db, slot);
+  // genericZpopCommand: "zpopmin"/"zpopmax" once, then "del" when the zset became empty
+  const db = c.client.db;
+  if (out.length > 0) notifyKeyspaceEvent(c.core, NOTIFY_ZSET, where === 'min' ? 'zpopmin' : 'zpopmax', key, db.id);
+  if (z.size === 0) {
+    c.core.deleteKey(db, slot);
+    notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', key, db.id);
+  }
   c.core.dirty += out.length;
   return out;
 }
@@ -188,7 +203,7 @@ function zpopCommand(c: Ctx, where: Where): RespValue {
   const o = lookupKeyWriteOrReply(c, arg(c, 1), 'zset', EMPTY_ARRAY);
   if (isReply(o)) return o;
   if (count === 0) return EMPTY_ARRAY;
-  return zpopReply(c, zpop(c, o.val, o.slot, where, count), c.argv.length === 3);
+  return zpopReply(c, zpop(c, arg(c, 1), o.val, o.slot, where, count), c.argv.length === 3);
 }
 
 /** t_zset.c zmpopGenericCommand: ZMPOP numkeys key … MIN|MAX [COUNT n], propagated as ZPOPMIN/ZPOPMAX key n. */
@@ -215,7 +230,7 @@ function zmpopCommand(c: Ctx): RespValue {
       if (o.type === 'null') continue;
       return o;
     }
-    const popped = zpop(c, o.val, o.slot, w, n);
+    const popped = zpop(c, key, o.val, o.slot, w, n);
     c.propagateAs = [w === 'min' ? 'ZPOPMIN' : 'ZPOPMAX', key, String(popped.length)];
     return array([bulk(key), array(popped.map(([m, s]) => array([bulk(m), dbl(c, s)])))]);
   }

@@ -123,7 +123,8 @@ function zsetOpCommand(c: Ctx, op: Op, store: boolean): RespValue {
   const p = parseArgs(c, store ? 2 : 1, op, store);
   if ('type' in p) return p;
   const result = compute(op, p.inputs, p.weights, p.how);
-  if (store) return storeZset(c, arg(c, 1), result);
+  // zunionInterDiffGenericCommand: "zunionstore" / "zinterstore" / "zdiffstore"
+  if (store) return storeZset(c, arg(c, 1), result, op === 'union' ? 'zunionstore' : op === 'inter' ? 'zinterstore' : 'zdiffstore');
   const out: RespValue[] = [];
   for (const [m, s] of result) {
     if (p.withscores) pushPair(c, out, bulk(m), dbl(c, s));

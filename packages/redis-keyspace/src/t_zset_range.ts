@@ -14,6 +14,7 @@ import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from './zset-tree.js';
 import type { CommandSpec, Ctx } from './server.js';
 import { arg, cmd, isReply, lookupKeyRead, lookupKeyReadOrReply, lookupKeyWriteOrReply, isType, lower } from './server.js';
 import { zsetAddMember } from './zset-add.js';
+import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from './notify.js';
 
 const SCORE_RANGE_ERR = 'ERR min or max is not a float';
 const LEX_RANGE_ERR = 'ERR min or max not valid string range item';
@@ -195,24 +196,29 @@ function zrangestoreCommand(c: Ctx): RespValue {
     if (!isType(src.val, 'zset')) return err(E.wrongType);
     picked = zsetRange(src.val, parsed.spec);
   }
-  return storeZset(c, arg(c, 1), picked);
+  return storeZset(c, arg(c, 1), picked, 'zrangestore'); // zrangeResultFinalizeStore
 }
 
-/** Replace `dkey` with a sorted set of `entries` (deleted when empty); reply its size. */
-export function storeZset(c: Ctx, dkey: string, entries: readonly [string, number][]): RespValue {
+/**
+ * Replace `dkey` with a sorted set of `entries` (deleted when empty: "del"); reply its size.
+ * `event`: what the store raises ("zrangestore", "zunionstore", "zinterstore", "zdiffstore").
+ */
+export function storeZset(c: Ctx, dkey: string, entries: readonly [string, number][], event: string): RespValue {
   const db = c.client.db;
   const th = c.core.thresholds;
   if (entries.length === 0) {
-    const slot = c.core.lookup(db, dkey);
-    if (slot >= 0) {
+    const slot = db.dict.get(dkey); // dbDelete: no lazy expiry first, so an expired destination is deleted ("del")
+    if (slot !== undefined) {
       c.core.deleteKey(db, slot);
       c.core.dirty++;
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', dkey, db.id);
     }
     return int(0);
   }
   const z = new ZsetVal(entries.length <= th.zsetMaxListpackEntries);
   for (const [m, s] of entries) zsetAddMember(z, m, s, th.zsetMaxListpackEntries, th.zsetMaxListpackValue);
   c.core.setKey(db, dkey, z, false);
+  notifyKeyspaceEvent(c.core, NOTIFY_ZSET, event, dkey, db.id);
   c.core.dirty++;
   return int(z.size);
 }
@@ -258,7 +264,14 @@ function zremrangeGeneric(c: Ctx, type: 'rank' | 'score' | 'lex'): RespValue {
   if (isReply(o)) return o;
   const doomed = zsetRange(o.val, spec);
   for (const [m] of doomed) o.val.delete(m);
-  if (o.val.size === 0) c.core.deleteKey(c.client.db, o.slot);
+  if (doomed.length > 0) {
+    // zremrangeGenericCommand: "zremrangebyrank" / "byscore" / "bylex", then "del" when emptied
+    notifyKeyspaceEvent(c.core, NOTIFY_ZSET, `zremrangeby${type}`, arg(c, 1), c.client.db.id);
+    if (o.val.size === 0) {
+      c.core.deleteKey(c.client.db, o.slot);
+      notifyKeyspaceEvent(c.core, NOTIFY_GENERIC, 'del', arg(c, 1), c.client.db.id);
+    }
+  }
   c.core.dirty += doomed.length;
   return int(doomed.length);
 }

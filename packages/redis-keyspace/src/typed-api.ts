@@ -12,6 +12,7 @@ import { valAt } from './server.js';
 import { KeyspaceError } from './types.js';
 import { RawStr } from './values.js';
 import type { Val } from './values.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from './notify.js';
 
 /** Options for Keyspace.set (SET's flags). */
 export interface SetOptions {
@@ -95,6 +96,7 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
     if (px === undefined) db.removeExpire(slot);
   }
   core.dirty++;
+  notifyKeyspaceEvent(core, NOTIFY_STRING, 'set', k, db.id); // t_string.c setGenericCommand
   if (px === undefined) {
     if (core.onPropagate) propagateSet(core, db, k, v, undefined);
     return;
@@ -107,6 +109,7 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
     db.setExpire(slot, when);
     if (core.onPropagate) propagateSet(core, db, k, v, when);
   }
+  notifyKeyspaceEvent(core, NOTIFY_GENERIC, 'expire', k, db.id);
 }
 
 /**
