@@ -182,7 +182,7 @@ function sortGeneric(c: Ctx, readonly: boolean): RespValue {
   const db = c.client.db;
   if (stored.length > 0) {
     c.core.lookup(db, o.store);
-    c.core.setKey(db, o.store, new ListVal(stored, c.core.thresholds.listMaxListpackSize), false); // createQuicklistObject: the current fill
+    c.core.setKey(db, o.store, new ListVal(stored), false);
     notifyKeyspaceEvent(c.core, NOTIFY_LIST, 'sortstore', o.store, db.id); // sort.c sortCommandGeneric
     c.core.dirty += stored.length;
   } else {
