@@ -54,7 +54,9 @@ export class ByteQueue {
   /** Absolute offset of buf[0]. */
   base = 0;
   private owned = false;
-  private arena: Uint8Array = new Uint8Array(0);
+  /** The arena regions are carved from (ARENA_SIZE bytes at arenaBo of arenaAb), none yet. */
+  private arenaAb: ArrayBufferLike | undefined = undefined;
+  private arenaBo = 0;
   private arenaPos = 0;
   /** Bytes copied into owned buffers so far (the queue's share of the decoders' `work`). */
   copied = 0;
@@ -144,8 +146,12 @@ export class ByteQueue {
         take = n - (this.base + this.end);
         completes = take > 0 && take <= length - off;
       } else {
-        const lf = input.indexOf(LF, off);
-        take = lf < 0 ? length - off : lf + 1 - off;
+        // The end of the unfinished line: a loop, not `indexOf` (on a Buffer a call into C++
+        // through Node's argument checks, a good part of a cut `+OK`'s cost: issue 19,
+        // bench/execute-overhead.ts `cut`). Still each byte once.
+        let lf = off;
+        while (lf < length && input[lf] !== LF) lf++;
+        take = lf < length ? lf + 1 - off : length - off;
       }
       if (take <= 0 || take > length - off) take = length - off;
       this.appendOwned(input, off, off + take, completes);
@@ -182,14 +188,18 @@ export class ByteQueue {
     const cap = exact ? keep + len : Math.max(256, 2 * (keep + len));
     let next: Uint8Array;
     if (cap <= ARENA_SIZE / 4) {
-      if (this.arena.length - this.arenaPos < cap) {
-        this.arena = allocUnsafe(ARENA_SIZE);
+      if (ARENA_SIZE - this.arenaPos < cap || this.arenaAb === undefined) {
+        const arena = allocUnsafe(ARENA_SIZE);
+        // its buffer and offset kept (the getters cost per read: a cut `+OK` grows once per push)
+        this.arenaAb = arena.buffer;
+        this.arenaBo = arena.byteOffset;
         this.arenaPos = 0;
       }
       // The constructor, not subarray (which looks up the species constructor on every call).
-      this.ab = this.arena.buffer;
-      this.bo = this.arena.byteOffset + this.arenaPos;
-      next = new Uint8Array(this.ab, this.bo, cap);
+      const ab = this.arenaAb;
+      this.ab = ab;
+      this.bo = this.arenaBo + this.arenaPos;
+      next = new Uint8Array(ab, this.bo, cap);
       this.arenaPos += cap;
     } else {
       next = allocUnsafe(cap);
