@@ -125,7 +125,7 @@ describePeer('redis-server', 'DUMP/RESTORE payloads interchange with redis-serve
         identical.set(enc, [n + (same ? 1 : 0), m + 1]);
         if (ORDERED.has(enc) && !same) {
           // Redis's LZF leaves its hash table uninitialised and may pick another valid back-reference
-          // (README, "LZF hash table"). Allowed: both payloads hold an LZF string (0xC3), or one
+          // (README, "LZF"). Allowed: both payloads hold an LZF string (0xC3), or one
           // side's match saved the 4 bytes rdbSaveLzfStringObject asks for and the other's did not -
           // then the side without LZF must be, byte for byte, our payload with compression off.
           const why = `${enc}: ${hex(ourPayload).slice(0, 200)} vs ${hex(theirPayload).slice(0, 200)}`;
