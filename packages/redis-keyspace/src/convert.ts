@@ -7,6 +7,7 @@ import type { KeyEntry, RedisValue } from './types.js';
 import type { Val, Thresholds } from './values.js';
 import { ListVal, SetVal, ZsetVal, HashVal, RawStr, encodingOf, intsetable, intsetOrder, intsetValueEncoding, strOf } from './values.js';
 import { binFromBytes, binToBytes } from './bytes.js';
+import { Quicklist } from './quicklist.js';
 import { setAdd } from './t_set.js';
 import { zsetAddMember } from './t_zset.js';
 import { hashSet } from './t_hash.js';
@@ -16,8 +17,13 @@ export function valFromRedis(v: RedisValue, th: Thresholds): Val {
   switch (v.type) {
     case 'string':
       return binFromBytes(v.value);
-    case 'list':
-      return new ListVal(v.value.map(binFromBytes));
+    case 'list': {
+      // rdbLoadObject: a quicklist with the current list-max-listpack-size; a stored node layout
+      // (QUICKLIST_2 / QUICKLIST) is kept node for node (quicklistAppendListpack), else pushed
+      const items = v.value.map(binFromBytes);
+      const fill = th.listMaxListpackSize;
+      return new ListVal(v.nodes === undefined ? Quicklist.from(items, fill) : Quicklist.fromNodes(items, v.nodes, fill));
+    }
     case 'set': {
       const members = v.value.map(binFromBytes);
       const s = new SetVal(members.length <= th.setMaxIntsetEntries && members.every(intsetable), new Set());
@@ -41,10 +47,24 @@ export function valFromRedis(v: RedisValue, th: Thresholds): Val {
 /** The bytes of a value (contract C2). */
 export function redisValueOf(v: Val): RedisValue {
   if (typeof v === 'string' || v instanceof RawStr) return { type: 'string', value: binToBytes(strOf(v)) };
-  if (v instanceof ListVal) return { type: 'list', value: v.items.map(binToBytes) };
+  if (v instanceof ListVal) return listValueOf(v);
   if (v instanceof SetVal) return setValueOf(v);
   if (v instanceof ZsetVal) return { type: 'zset', value: v.sorted().map(([m, s]) => ({ member: binToBytes(m), score: s })) };
   return { type: 'hash', value: [...v.m].map(([f, x]): [Uint8Array, Uint8Array] => [binToBytes(f), binToBytes(x)]) };
+}
+
+/**
+ * A list's bytes and its node layout (elements per node, head first: what rdbSaveObject writes a
+ * listpack each for), `nodes` non-enumerable so the value still equals a plain { type, value }.
+ */
+function listValueOf(v: ListVal): RedisValue {
+  const value: Uint8Array[] = [];
+  const nodes: number[] = [];
+  for (let n = v.ql.head; n !== undefined; n = n.next) {
+    nodes.push(n.items.length);
+    for (const s of n.items) value.push(binToBytes(s));
+  }
+  return Object.defineProperty({ type: 'list', value }, 'nodes', { value: nodes, enumerable: false, writable: true, configurable: true });
 }
 
 /** A set's bytes; an intset wider than its members need says so (rdbSaveObject writes the blob as it is). */

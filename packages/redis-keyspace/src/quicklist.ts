@@ -82,6 +82,26 @@ export class Quicklist {
     return q;
   }
 
+  /**
+   * A loaded list (rdb.c rdbLoadObject, RDB_TYPE_LIST_QUICKLIST_2 / _QUICKLIST): each stored node
+   * appended as it is (quicklistAppendListpack), whatever its size against `fill` — `nodes[k]`
+   * elements of `items` per node, head first; node->sz recomputed as lpBytes of what it holds.
+   * Throws a KeyspaceError ('BAD_NODES') unless every count is a positive integer and they add
+   * up to items.length.
+   */
+  static fromNodes(items: readonly string[], nodes: readonly number[], fill?: number): Quicklist {
+    const q = new Quicklist(fill);
+    let at = 0;
+    for (const n of nodes) {
+      if (!Number.isInteger(n) || n <= 0 || at + n > items.length) throw new KeyspaceError('BAD_NODES', `quicklist nodes: a count of ${n} at element ${at} of ${items.length} (counts must be positive and add up to the length)`);
+      q.linkNode(new QuicklistNode(items.slice(at, at + n)), q.tail, undefined);
+      at += n;
+    }
+    if (at !== items.length) throw new KeyspaceError('BAD_NODES', `quicklist nodes: counts add up to ${at}, the list has ${items.length} elements`);
+    q.length = at;
+    return q;
+  }
+
   /** quicklist.c quicklistDup (COPY): the same nodes, node for node, and the same fill. */
   dup(): Quicklist {
     const q = new Quicklist(this.fill);

@@ -60,7 +60,7 @@ function pushGeneric(c: Ctx, where: Where, xx: boolean): RespValue {
   let list: ListVal;
   if (o === undefined) {
     if (xx) return int(0);
-    list = new ListVal();
+    list = new ListVal([], c.core.thresholds.listMaxListpackSize); // createQuicklistObject: the current fill
     db.add(key, list);
   } else list = o.val;
   for (let j = 2; j < c.argv.length; j++) push(list, where, arg(c, j));
@@ -315,7 +315,7 @@ function lmoveGeneric(c: Ctx, from: Where, to: Where): RespValue {
   const value = pop(src.val, from) ?? '';
   let target: ListVal;
   if (dst === undefined) {
-    target = new ListVal();
+    target = new ListVal([], c.core.thresholds.listMaxListpackSize); // lmoveHandlePush: createQuicklistObject
     db.add(dkey, target);
   } else target = dst.val; // the same list when source and destination are one key
   push(target, to, value);

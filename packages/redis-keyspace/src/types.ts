@@ -4,7 +4,11 @@
  */
 export type RedisValue =
   | { type: 'string'; value: Uint8Array }
-  | { type: 'list'; value: Uint8Array[] } // head first
+  // head first; nodes: elements per quicklist node, head first (rdb.c rdbSaveObject writes a
+  // listpack per node, rdbLoadObject appends each as its own node). Absent: the layout RPUSH of
+  // the elements builds. Values made by the keyspace and the RDB decoder carry it non-enumerable,
+  // so they compare equal (toEqual) to a plain { type, value } of the same elements.
+  | { type: 'list'; value: Uint8Array[]; nodes?: readonly number[] }
   | { type: 'set'; value: Uint8Array[]; intsetEncoding?: 2 | 4 | 8 } // any order; intsetEncoding: an intset's width when wider than its members need (intset.c never narrows it)
   | { type: 'zset'; value: { member: Uint8Array; score: number }[] } // ascending by (score, member)
   | { type: 'hash'; value: [field: Uint8Array, value: Uint8Array][] };

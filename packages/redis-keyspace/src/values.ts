@@ -19,6 +19,8 @@ export const DEFAULT_THRESHOLDS = {
   zsetMaxListpackValue: 64,
   setMaxIntsetEntries: 512,
   hllSparseMaxBytes: 3000,
+  /** list-max-listpack-size: the fill a list gets when it is created (createQuicklistObject) */
+  listMaxListpackSize: -2,
 } as const;
 export type Thresholds = { -readonly [K in keyof typeof DEFAULT_THRESHOLDS]: number };
 
@@ -27,11 +29,16 @@ export const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44;
 
 export { RawStr, rawStrCost } from './sds.js';
 
-/** A list: a quicklist (7.0 lists are always quicklists; see quicklist.ts for the costs). */
+/**
+ * A list: a quicklist (7.0 lists are always quicklists; see quicklist.ts for the costs). Built
+ * from elements (pushed at the tail with `fill`, list-max-listpack-size when the list is created:
+ * t_list.c createQuicklistObject + quicklistSetOptions), or around a given Quicklist (a loaded or
+ * duplicated layout).
+ */
 export class ListVal {
   readonly ql: Quicklist;
-  constructor(items: Iterable<string> = []) {
-    this.ql = Quicklist.from(items);
+  constructor(items: Iterable<string> | Quicklist = [], fill?: number) {
+    this.ql = items instanceof Quicklist ? items : Quicklist.from(items, fill);
   }
   get length(): number {
     return this.ql.length;
@@ -178,7 +185,7 @@ export function cloneVal(v: Val): Val {
     copy.enc = v.enc;
     return copy;
   }
-  if (v instanceof ListVal) return new ListVal(v.ql.values());
+  if (v instanceof ListVal) return new ListVal(v.ql.dup()); // object.c dupListObject: quicklistDup, node for node
   if (v instanceof SetVal) return new SetVal(v.intset, new Set(v.m), v.intsetEnc); // setTypeDup copies the intset blob
   if (v instanceof ZsetVal) return new ZsetVal(v.listpack, v.m);
   return new HashVal(v.listpack, new Map(v.m));

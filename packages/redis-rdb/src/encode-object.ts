@@ -71,7 +71,8 @@ export function writeKeyValuePair(w: RdbWriter, e: KeyEntry, opts: EncodeOptions
     case 'list':
       w.byte(RDB_TYPE_LIST_QUICKLIST_2);
       w.string(e.key);
-      writeQuicklist(w, v.value, t.listMaxListpackSize, opts.packedThreshold ?? 2 ** 30);
+      if (v.nodes === undefined) writeQuicklist(w, v.value, t.listMaxListpackSize, opts.packedThreshold ?? 2 ** 30);
+      else writeQuicklistNodes(w, e.key, v.value, v.nodes, opts.packedThreshold ?? 2 ** 30);
       return;
     case 'set':
       writeSet(w, e.key, v.value, e.encoding ?? setEncoding(v.value, t), v.intsetEncoding);
@@ -211,5 +212,36 @@ function writeQuicklist(w: RdbWriter, items: readonly Uint8Array[], fill: number
       w.len(QUICKLIST_NODE_CONTAINER_PACKED);
       w.string(n.finishView());
     }
+  }
+}
+
+/**
+ * rdbSaveObject, OBJ_LIST with a given layout: the node count, then per node its container and
+ * blob — `nodes[k]` elements per listpack, head first, as the list holds them (a node LSET grew
+ * past its size class, or one LINSERT's split left short, is written as it is). A node of one
+ * element of `packedThreshold` bytes or more is a PLAIN node. Counts that are not positive
+ * integers adding up to the list's length are refused (ENCODE_INPUT).
+ */
+function writeQuicklistNodes(w: RdbWriter, key: Uint8Array, items: readonly Uint8Array[], nodes: readonly number[], packedThreshold: number): void {
+  let total = 0;
+  for (const n of nodes) {
+    if (!Number.isInteger(n) || n <= 0) throw new RdbFormatError('ENCODE_INPUT', 0, `key ${JSON.stringify(bytesToAscii(key.subarray(0, 40)))}: list node count ${n} (each node holds at least one element)`);
+    total += n;
+  }
+  if (total !== items.length) throw new RdbFormatError('ENCODE_INPUT', 0, `key ${JSON.stringify(bytesToAscii(key.subarray(0, 40)))}: list nodes hold ${total} elements, the list has ${items.length}`);
+  w.len(nodes.length);
+  let at = 0;
+  for (const n of nodes) {
+    const first = defined(items[at], 'the counts add up to the length');
+    if (n === 1 && first.length >= packedThreshold) {
+      w.len(QUICKLIST_NODE_CONTAINER_PLAIN);
+      w.string(first);
+    } else {
+      const lp = SHARED_LP.reset();
+      for (let k = at; k < at + n; k++) lp.append(defined(items[k], 'the counts add up to the length'));
+      w.len(QUICKLIST_NODE_CONTAINER_PACKED);
+      w.string(lp.finishView());
+    }
+    at += n;
   }
 }

@@ -4,7 +4,9 @@
  * (listpack or PLAIN nodes, what 7.0 writes). Redis 7.0 skips an empty list (`goto emptykey`):
  * a count of 0, an empty ziplist, or a quicklist whose nodes are all empty — empty nodes are
  * dropped silently ("Silently skip empty ziplists/listpacks") and the key is kept when any
- * element is left.
+ * element is left. A quicklist's node layout is reported as the value's `nodes` (QUICKLIST: one
+ * node per non-empty ziplist; QUICKLIST_2: PackedValue.nodes); the one-ziplist and linked-list
+ * forms are pushed element by element on load (quicklistPushTail), so they report none.
  */
 import { RdbFormatError } from './errors.js';
 import { listpackScan } from './listpack.js';
@@ -38,13 +40,18 @@ export function loadQuicklist(r: RdbReader): Loaded {
   const nodes = r.len();
   r.checkAnnounced(nodes, 'a quicklist node count', 1);
   const items: Uint8Array[] = [];
+  const counts: number[] = [];
   for (let i = 0; i < nodes; i++) {
     const blobAt = r.at();
+    const before = items.length;
     for (const e of ziplistDecode(r.str(), blobAt)) items.push(e);
+    // each ziplist becomes a listpack node of its own (quicklistAppendListpack); empty ones are skipped
+    if (items.length > before) counts.push(items.length - before);
   }
   if (items.length === 0) return EMPTY_KEY;
   r.enc = 'quicklist';
-  return { type: 'list', value: items };
+  // the layout as a non-enumerable `nodes`, as PackedValue has it: the value equals a plain { type, value }
+  return Object.defineProperty({ type: 'list', value: items }, 'nodes', { value: counts, enumerable: false, writable: true, configurable: true });
 }
 
 /**

@@ -42,6 +42,7 @@ export class PackedValue {
       },
       set(this: PackedValue, v: Items) {
         this.#items = v;
+        this.#len = -1; // assigned: the file's node layout no longer describes `value` (see `nodes`)
       },
       enumerable: true,
       configurable: true,
@@ -79,6 +80,26 @@ export class PackedValue {
    */
   get intsetEncoding(): 2 | 4 | 8 | undefined {
     return this.type === 'set' ? intsetBlobWidth(this.#buf, this.#off, this.#len) : undefined;
+  }
+
+  /**
+   * A list's node layout as the file holds it: elements per quicklist node, head first (what
+   * rdb.c rdbLoadObject appends one node each for, quicklistAppendListpack / AppendPlainNode;
+   * empty listpacks were already skipped). A prototype getter, so not an own property: values
+   * still compare equal to a plain { type, value }. Computed when read, from each listpack's
+   * header count (its entries counted when the header says 65535, unknown) — nothing at decode
+   * time. Undefined for other types, and once `value` has been assigned.
+   */
+  get nodes(): readonly number[] | undefined {
+    if (this.type !== 'list' || this.#len < 0) return undefined;
+    const segs = this.#segs;
+    if (segs === undefined) return [lpCount(view(this.#buf, this.#off, this.#off + this.#len))];
+    const out = new Array<number>(segs.length / 3);
+    for (let i = 0, j = 0; i < segs.length; i += 3, j++) {
+      const s = segs[i + 1] ?? 0;
+      out[j] = segs[i] === QUICKLIST_NODE_CONTAINER_PLAIN ? 1 : lpCount(view(this.#buf, s, s + (segs[i + 2] ?? 0)));
+    }
+    return out;
   }
 
   /** Whether `value` has been expanded (or assigned) yet. */
@@ -161,6 +182,12 @@ function expandItems(type: PackedValue['type'], buf: Uint8Array, off: number, le
 function presized(lp: Uint8Array): Uint8Array[] {
   const n = (lp[4] ?? 0) | ((lp[5] ?? 0) << 8);
   return n === 65535 ? [] : new Array<Uint8Array>(n);
+}
+
+/** A validated listpack's element count: its header's, or its entries counted when that says 65535. */
+function lpCount(lp: Uint8Array): number {
+  const n = (lp[4] ?? 0) | ((lp[5] ?? 0) << 8);
+  return n !== 65535 ? n : listpackDecodeBytesInto(lp, 0, [], 0);
 }
 
 /**
