@@ -8,7 +8,7 @@
  * Rows with `noEffect` are accepted, shown and rewritten but change nothing here (the README's
  * "Parameters accepted without effect" says why, grouped). The others are applied by
  * config-params-apply.ts or by the adapters / bin (timeout, tcp-keepalive, loglevel, logfile,
- * pidfile, daemonize).
+ * pidfile, daemonize, rdbcompression, rdbchecksum).
  */
 import type { ConfigTable } from './config.js';
 import { stringParam } from './config.js';
@@ -27,7 +27,6 @@ const LOG = 'no syslog, crash log or process title in a Node.js process';
 const ACL = 'protolab has the default user only (no ACL files or rules)';
 const REPL_EXTRA = 'the replication core has no setting for it';
 const AOF_EXTRA = 'the persistence unit has no setting for it';
-const RDB_OPT = 'redis-rdb\'s encoder has the option, but the persistence unit does not pass it yet';
 const STREAM = 'protolab\'s streams do not model node sizes';
 const DEBUGGING = 'a test hook of redis-server\'s own test suite';
 const PROTECT = 'DEBUG and MODULE are always allowed / absent in protolab';
@@ -41,12 +40,12 @@ const LOOSE_ALIASES = new Map([['oom-score-adj', [['no', 'no'], ['yes', 'yes'], 
 
 /** The rows, in config.c's order (bool, string, sds, enum, int, uint, ulong, long long, …, special). */
 export const CONFIG_ROWS: readonly ConfigRow[] = [
-  boolRow('rdbchecksum', true, { immutable: true, noEffect: RDB_OPT }),
+  boolRow('rdbchecksum', true, { immutable: true }), // persistence.ts rdbOptions → encodeRdb checksum
   boolRow('daemonize', false, { immutable: true }), // bin: runs in the foreground with a warning
   boolRow('io-threads-do-reads', false, { immutable: true, debug: true, noEffect: OS }),
   boolRow('always-show-logo', false, { immutable: true, noEffect: LOG }),
   boolRow('protected-mode', true, { noEffect: 'protolab listens on 127.0.0.1 unless told otherwise and does not refuse outside clients' }),
-  boolRow('rdbcompression', true, { noEffect: RDB_OPT }),
+  boolRow('rdbcompression', true), // persistence.ts rdbOptions → encodeRdb compression
   boolRow('rdb-del-sync-files', false, { noEffect: AOF_EXTRA }),
   boolRow('activerehashing', true, { noEffect: 'JavaScript Maps rehash by themselves' }),
   boolRow('stop-writes-on-bgsave-error', true, { noEffect: 'the persistence unit always refuses writes with MISCONF after a failed BGSAVE (the default)' }),

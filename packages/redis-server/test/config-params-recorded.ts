@@ -9,6 +9,7 @@
 
 /** [name, value] of every name but START_SPECIFIC's. */
 export const REAL_DEFAULTS: readonly (readonly [string, string])[] = [
+  ['bind', '* -::*'],
   ['acl-pubsub-default', 'resetchannels'],
   ['aclfile', ''],
   ['acllog-max-len', '128'],
@@ -204,5 +205,4 @@ export const START_SPECIFIC: readonly (readonly [string, string, string])[] = [
   ['logfile', '', 'set on the command line'],
   ['port', '6379', 'each test server gets a free port'],
   ['daemonize', 'no', 'set on the command line'],
-  ['bind', '* -::*', 'protolab\'s adapter shows the one address it listens on (127.0.0.1)'],
 ];

@@ -150,3 +150,59 @@ describe('CONFIG SET port on the socket adapter (config.c updatePort)', () => {
     }
   });
 });
+
+describe('rdbcompression / rdbchecksum reach rdbSave (rdb.c rdbSaveRio)', () => {
+  test('rdbcompression no writes a compressible string as it is; yes LZF-compresses it; rdbchecksum no writes 8 zero bytes', async () => {
+    const { persistentHarness } = await import('./persistence-harness.js');
+    const value = 'abc'.repeat(200);
+    const contains = (file: Uint8Array): boolean => Buffer.from(file).includes(Buffer.from(value, 'latin1'));
+    const h = persistentHarness();
+    h.cmd(`SET k ${value}`);
+    expect(h.cmd('SAVE')).toBe('+OK\r\n');
+    expect(contains(h.disk.read('dump.rdb'))).toBe(false);
+    expect(h.cmd('CONFIG SET rdbcompression no')).toBe('+OK\r\n');
+    expect(h.cmd('SAVE')).toBe('+OK\r\n');
+    const plain = h.disk.read('dump.rdb');
+    expect(contains(plain)).toBe(true);
+    expect([...plain.subarray(plain.length - 8)].some((b) => b !== 0)).toBe(true);
+    expect(h.cmd('CONFIG SET rdbchecksum no')).toContain("can't set immutable config");
+    h.srv.config.setAtStart(new Map([['rdbchecksum', 'no']]));
+    expect(h.cmd('SAVE')).toBe('+OK\r\n');
+    const unsummed = h.disk.read('dump.rdb');
+    expect([...unsummed.subarray(unsummed.length - 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(h.cmd('DEBUG RELOAD')).toBe('+OK\r\n');
+    expect(h.cmd('STRLEN k')).toBe(':600\r\n');
+  });
+});
+
+describe("protolab-redis with Debian's redis.conf (bin/protolab-redis.ts processDirectives)", () => {
+  test('starts, writes the pidfile, warns that daemonize is not supported, answers CONFIG GET with the file\'s values; the pidfile goes at exit', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { startCli } = await import('./killtest.js');
+    const { connection } = await import('./peer-client.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'protolab-debian-conf-'));
+    const pidfile = path.join(dir, 'redis.pid');
+    const cli = await startCli([FIXTURE.pathname, '--dir', dir, '--logfile', '', '--pidfile', pidfile]);
+    try {
+      expect(fs.readFileSync(pidfile, 'utf8')).toBe(`${cli.child.pid ?? -1}\n`);
+      expect(cli.output()).toContain('daemonize yes is not supported');
+      const c = connection(cli.port);
+      const get = async (name: string): Promise<string> => {
+        const r = await c.ask(['CONFIG', 'GET', name]);
+        const v = r.type === 'array' ? r.value[1] : undefined;
+        return v?.type === 'bulk' ? Buffer.from(v.value).toString('latin1') : '?';
+      };
+      expect(await get('protected-mode')).toBe('yes');
+      expect(await get('bind')).toBe('127.0.0.1 -::1');
+      expect(await get('oom-score-adj-values')).toBe('0 200 800');
+      c.socket.destroy();
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+    expect(fs.existsSync(pidfile)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});

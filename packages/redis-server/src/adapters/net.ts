@@ -120,6 +120,16 @@ function serverEdge(
 }
 
 /**
+ * The address listened on for a `bind` list: the first, without its '-' (optional) mark; '*' or
+ * none: 0.0.0.0. (startRedisServer shows an explicit `host` as `bind` unless the table's list
+ * already starts with it; without one it listens on 127.0.0.1 and `bind` keeps 7.0's default.)
+ */
+export function firstBindHost(bind: string): string {
+  const first = (bind.split(' ')[0] ?? '').replace(/^-/, '');
+  return first === '' || first === '*' ? '0.0.0.0' : first;
+}
+
+/**
  * config.c updatePort / applyBind (changeListenPort, changeBindAddr): CONFIG SET port / bind
  * listen anew; established connections stay. Node listens asynchronously, so the reply is OK at
  * once and a failure to listen is reported afterwards by putting the old values back (Redis
@@ -130,8 +140,7 @@ function followListenConfig(core: RedisServer, holder: { listener: net.Server },
   let bound = start;
   const relisten = (): undefined => {
     const want = { port: core.config.number('port'), bind: core.config.get('bind') };
-    const first = (want.bind.split(' ')[0] ?? '').replace(/^-/, '');
-    const host = first === '' || first === '*' ? '0.0.0.0' : first;
+    const host = want.bind === bound.bind ? bound.host : firstBindHost(want.bind);
     if (want.port === bound.port && host === bound.host) return undefined;
     holder.listener.close();
     holder.listener = makeListener();
@@ -208,14 +217,13 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     apply(outputs);
     cron = setTimeout(runCron, periodMs);
   };
-
-  const accept = (socket: net.Socket, id: number): void => { sockets.set(id, socket); wireSocket(core, socket, id, sockets, apply, gone); };
-  const makeListener = (): net.Server => net.createServer((socket) => { accept(socket, nextId++); });
+  const makeListener = (): net.Server => net.createServer((socket) => { const id = nextId++; sockets.set(id, socket); wireSocket(core, socket, id, sockets, apply, gone); });
   const holder = { listener: makeListener() };
   const host = options.host ?? '127.0.0.1';
   const port = await listen(holder.listener, options.port ?? 6379, host);
-  core.config.setAtStart(new Map([['port', String(port)], ['bind', host]]));
-  followListenConfig(core, holder, makeListener, { port, host, bind: host });
+  const bind = options.host === undefined || firstBindHost(core.config.get('bind')) === host ? core.config.get('bind') : host;
+  core.config.setAtStart(new Map([['port', String(port)], ['bind', bind]]));
+  followListenConfig(core, holder, makeListener, { port, host, bind });
   cron = setTimeout(runCron, 100);
   const edge = serverEdge(core, sockets, apply, gone, closedListeners);
   return {

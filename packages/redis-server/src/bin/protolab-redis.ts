@@ -18,6 +18,7 @@ import { appendFileSync, readFileSync, renameSync, unlinkSync, writeFileSync } f
 import { resolve } from 'node:path';
 import { clusterCli } from '../adapters/cluster-cli.js';
 import { startPersistentRedisServer } from '../adapters/persistence.js';
+import { firstBindHost } from '../adapters/net.js';
 import { DEFAULT_PERSISTENCE_CONFIG, applyDirective, isPersistenceDirective, type PersistenceConfig } from '../persistence/config.js';
 import { isReplicationDirective, replicationDirectives } from '../replication/directives.js';
 import { installConfigFile } from '../server-config.js';
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
   if (!/^[0-9]+$/.test(port)) throw new Error(`argument of 'port' must be a non-negative integer, found '${port}'`);
   const srv = await startPersistentRedisServer({
     port: Number(port),
-    host: others.get('bind')?.split(' ')[0] ?? '127.0.0.1',
+    // The first address of `bind` (a list in 7.0); none: 127.0.0.1, and CONFIG GET bind shows 7.0's default.
+    ...(others.get('bind') !== undefined ? { host: firstBindHost(others.get('bind') ?? '') } : {}),
     config: others,
     persistence: persistenceConfig(config),
     replication: { replication: replication.config, ...(replication.replicaof !== undefined ? { replicaof: replication.replicaof } : {}) },

@@ -20,7 +20,7 @@ import type { Keyspace, KeyspaceSnapshot } from '@protolab/redis-keyspace';
 import type { RedisServer } from '../server.js';
 import { DEFAULT_PERSISTENCE_CONFIG, type PersistenceConfig } from './config.js';
 import { PersistenceError } from './errors.js';
-import { rdbLoad, rdbSave, rewriteBaseOnly } from './rdb-file.js';
+import { rdbLoad, rdbSave, rewriteBaseOnly, type RdbSaveOptions } from './rdb-file.js';
 import { installPersistenceCommands } from './commands.js';
 
 export interface PersistenceOptions {
@@ -132,10 +132,14 @@ export class Persistence {
   attach(srv: RedisServer): void {
     if (this.ks === undefined) this.loadDataFromDisk(srv.keyspace);
     this.ks = srv.keyspace;
+    this.rdbOptions = () => // rdbcompression / rdbchecksum, read at each save (as rdbSave does)
+       ({ compression: srv.config.get('rdbcompression') === 'yes', checksum: srv.config.get('rdbchecksum') === 'yes' });
     srv.beforeSleepHooks.push(() => { this.beforeSleep(); });
     srv.cronHooks.push(() => { this.cron(); });
     installPersistenceCommands(srv, this);
   }
+
+  private rdbOptions: () => RdbSaveOptions = () => ({ compression: true, checksum: true }); // until attach()
 
   private keyspace(): Keyspace {
     if (this.ks === undefined) throw new PersistenceError('LOAD_FAILED', 'persistence: attach() or loadDataFromDisk() first');
@@ -167,7 +171,7 @@ export class Persistence {
 
   /** rdbSave of the current dataset (SAVE, SHUTDOWN, DEBUG RELOAD); throws on a disk error. */
   rdbSaveNow(): void {
-    rdbSave(this.disk, this.config.dbfilename, this.keyspace().entries(), this.now(), this.nextChildId++);
+    rdbSave(this.disk, this.config.dbfilename, this.keyspace().entries(), this.now(), this.nextChildId++, this.rdbOptions());
     this.stats.rdbSaves++;
   }
 
@@ -267,7 +271,7 @@ export class Persistence {
     this.rdbChild = undefined;
     let ok = true;
     try {
-      rdbSave(this.disk, this.config.dbfilename, job.snapshot.entries(), now, job.id);
+      rdbSave(this.disk, this.config.dbfilename, job.snapshot.entries(), now, job.id, this.rdbOptions());
       this.log('DB saved on disk');
       this.stats.rdbSaves++;
     } catch (e) {
@@ -379,7 +383,7 @@ export class Persistence {
     const entries = (): ReturnType<Keyspace['entries']> => this.keyspace().entries();
     const now = this.now();
     try {
-      rdbSave(this.disk, this.config.dbfilename, entries(), now, this.nextChildId++);
+      rdbSave(this.disk, this.config.dbfilename, entries(), now, this.nextChildId++, this.rdbOptions());
       if (!this.config.appendonly) return;
       this.aof?.shutdown(now);
       this.aof = undefined;

@@ -27,9 +27,15 @@ export function writeDurably(disk: AofDisk, temp: string, target: string, bytes:
   }
 }
 
+/** The `rdbcompression` / `rdbchecksum` parameters as rdbSave reads them (server.rdb_compression, server.rdb_checksum). */
+export interface RdbSaveOptions {
+  readonly compression: boolean;
+  readonly checksum: boolean;
+}
+
 /** rdb.c rdbSave: the whole dataset `entries` as `dbfilename`, written as `temp-<id>.rdb`. */
-export function rdbSave(disk: AofDisk, dbfilename: string, entries: Iterable<KeyEntry>, nowMs: number, id: number): number {
-  const bytes = encodeRdb(entries, { ctimeSec: Math.floor(nowMs / 1000) });
+export function rdbSave(disk: AofDisk, dbfilename: string, entries: Iterable<KeyEntry>, nowMs: number, id: number, opts: RdbSaveOptions = { compression: true, checksum: true }): number {
+  const bytes = encodeRdb(entries, { ctimeSec: Math.floor(nowMs / 1000), compression: opts.compression, checksum: opts.checksum });
   writeDurably(disk, `temp-${id}.rdb`, dbfilename, bytes);
   return bytes.length;
 }
