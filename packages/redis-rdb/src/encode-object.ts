@@ -1,8 +1,9 @@
 /**
  * rdb.c `rdbSaveKeyValuePair` / `rdbSaveObjectType` / `rdbSaveObject`: one key as Redis 7.0
  * writes it, in the encoding it would hold in memory (given, or from the default thresholds), and
- * the quicklist node layout `quicklistPushTail` would build. Input Redis could not load back (a
- * member given twice) is refused as ENCODE_INPUT; the writer's own rules are asserted.
+ * a list in the quicklist nodes its value carries (`nodes`), else in those `quicklistPushTail`
+ * would build. Input Redis could not load back (a member given twice) is refused as
+ * ENCODE_INPUT; the writer's own rules are asserted.
  */
 import { ListpackBuilder } from './listpack-builder.js';
 import { intsetEncode } from './intset.js';

@@ -5,9 +5,9 @@
  *
  * Encodings follow what Redis 7.0 would hold in memory (`entry.encoding` when given, else the
  * default-threshold rules): strings through `rdbSaveRawString` (INT8/16/32 for canonical integers
- * of <= 11 chars, LZF for > 20 bytes when it saves >= 4 bytes, else raw), lists as QUICKLIST_2 of
- * 8 KB listpack nodes, sets as INTSET or SET, zsets as ZSET_LISTPACK or ZSET_2, hashes as
- * HASH_LISTPACK or HASH.
+ * of <= 11 chars, LZF for > 20 bytes when it saves >= 4 bytes, else raw), lists as QUICKLIST_2 in
+ * the nodes the value carries (`nodes`), else in the 8 KB listpack nodes RPUSH would build, sets as
+ * INTSET or SET, zsets as ZSET_LISTPACK or ZSET_2, hashes as HASH_LISTPACK or HASH.
  */
 import { Crc64 } from './crc64.js';
 import { lzfCompressView } from './lzf.js';
