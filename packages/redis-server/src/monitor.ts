@@ -47,12 +47,24 @@ export function catRepr(bytes: Uint8Array): string {
   return `${s}"`;
 }
 
+/** config.c 7.0's SENSITIVE_CONFIG rows (no aliases). */
+const SENSITIVE_CONFIGS: ReadonlySet<string> = new Set(['masteruser', 'masterauth', 'requirepass']);
+
+/** configSetCommand: the value after every SENSITIVE_CONFIG name is redacted, whatever else fails. */
+function redactConfigSet(argv: readonly Uint8Array[]): readonly Uint8Array[] {
+  const out = [...argv];
+  for (let i = 2; i + 1 < argv.length; i += 2) if (SENSITIVE_CONFIGS.has(keyOf(argv[i] ?? new Uint8Array()).toLowerCase())) out[i + 1] = REDACTED;
+  return out;
+}
+
 /**
  * The arguments as MONITOR and SLOWLOG show them: authCommand redacts AUTH's arguments,
- * helloCommand the two after each AUTH option (only once the protocol version was accepted).
+ * helloCommand the two after each AUTH option (only once the protocol version was accepted),
+ * configSetCommand the values of SENSITIVE_CONFIG parameters.
  */
 export function redactedArgv(name: string, argv: readonly Uint8Array[]): readonly Uint8Array[] {
   if (name === 'auth' && argv.length >= 2 && argv.length <= 3) return [argv[0] ?? REDACTED, ...argv.slice(1).map(() => REDACTED)];
+  if (name === 'config' && argv.length >= 4 && argv.length % 2 === 0 && keyOf(argv[1] ?? new Uint8Array()).toLowerCase() === 'set') return redactConfigSet(argv);
   if (name !== 'hello' || argv.length < 5) return argv;
   const ver = keyOf(argv[1] ?? new Uint8Array());
   if (ver !== '2' && ver !== '3') return argv;

@@ -206,3 +206,21 @@ describe("protolab-redis with Debian's redis.conf (bin/protolab-redis.ts process
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
+
+describe('SENSITIVE_CONFIG (configSetCommand redactClientCommandArgument)', () => {
+  test('SLOWLOG shows CONFIG SET requirepass / masterauth values as (redacted), other values as sent', () => {
+    const h = clockHarness();
+    h.connect(1);
+    h.send(1, 'CONFIG SET slowlog-log-slower-than 0\r\n');
+    h.send(1, 'SLOWLOG RESET\r\n');
+    h.send(1, 'CONFIG SET masterauth s3cret timeout 5\r\n');
+    h.send(1, 'CONFIG SET nosuch 1 requirepass pw\r\n');
+    const log = h.send(1, 'SLOWLOG GET 2\r\n');
+    expect(log).not.toContain('s3cret');
+    expect(log).not.toContain('$2\r\npw\r\n');
+    // Recorded from redis-server 7.0.15 (the same two commands): `config set masterauth (redacted) timeout 5`,
+    // `config set nosuch 1 requirepass (redacted)` — redacted even after the unknown name.
+    expect(log).toContain('$10\r\nmasterauth\r\n$10\r\n(redacted)\r\n$7\r\ntimeout\r\n$1\r\n5\r\n');
+    expect(log).toContain('$6\r\nnosuch\r\n$1\r\n1\r\n$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n');
+  });
+});
