@@ -107,7 +107,7 @@ export const CORE_COMMANDS = new Map<string, ServerCommandProc>([
   ['hello', helloCommand],
   ['auth', authCommand],
   ['client', clientCommand],
-  ['config', (srv, c, argv) => configCommand(srv, c.resp, argv)],
+  ['config', (srv, c, argv) => configCommand(srv, c.resp, argv, c.addr)],
   ['info', info],
   ['multi', multiCommand],
   ['discard', discardCommand],

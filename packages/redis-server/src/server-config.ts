@@ -157,7 +157,7 @@ function evictOrFail<T>(cfg: T | undefined): T {
 }
 
 /** config.c configCommand: GET / SET / RESETSTAT, and REWRITE answered as without a config file. */
-export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint8Array[]): RespValue {
+export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint8Array[], addr = ''): RespValue {
   const args = argv.map((a) => keyOf(a));
   const sub = (args[1] ?? '').toLowerCase();
   if (argv.length < 2) return { type: 'error', value: "ERR wrong number of arguments for 'config' command" };
@@ -170,7 +170,8 @@ export function configCommand(srv: RedisServer, resp: 2 | 3, argv: readonly Uint
   }
   if (sub === 'set') {
     if (args.length < 4 || args.length % 2 !== 0) return { type: 'error', value: "ERR wrong number of arguments for 'config|set' command" };
-    return srv.config.configSet(args.slice(2));
+    // networking.c islocalClient (for enable-protected-configs local): a loopback peer address.
+    return srv.config.configSet(args.slice(2), /^(127\.|\[?::1\]?:)/.test(addr));
   }
   if (sub === 'resetstat') {
     if (args.length !== 2) return { type: 'error', value: "ERR wrong number of arguments for 'config|resetstat' command" };

@@ -224,3 +224,14 @@ describe('SENSITIVE_CONFIG (configSetCommand redactClientCommandArgument)', () =
     expect(log).toContain('$6\r\nnosuch\r\n$1\r\n1\r\n$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n');
   });
 });
+
+describe('enable-protected-configs local (config.c allowProtectedAction, networking.c islocalClient)', () => {
+  test('a loopback client may CONFIG SET dbfilename, a remote one may not', () => {
+    const srv = server(new Map([['enable-protected-configs', 'local']]));
+    const say = (id: number, line: string): string => srv.data(id, Buffer.from(`${line}\r\n`, 'latin1')).map((o) => (o.type === 'write' ? Buffer.from(o.bytes).toString('latin1') : '')).join('');
+    srv.connect(1, { addr: '127.0.0.1:5000' });
+    srv.connect(2, { addr: '10.1.2.3:5000' });
+    expect(say(1, 'CONFIG SET dbfilename a.rdb')).toBe('+OK\r\n');
+    expect(say(2, 'CONFIG SET dbfilename b.rdb')).toBe("-ERR CONFIG SET failed (possibly related to argument 'dbfilename') - can't set protected config\r\n");
+  });
+});
