@@ -205,8 +205,8 @@ export interface DebugObjectInfo {
   readonly lruSecondsIdle: number;
   /** the value, for rdbSavedObjectLen */
   readonly value: RedisValue;
-  /** a list's quicklist: nodes, elements, Σ node->sz (ql_uncompressed_size) */
-  readonly quicklist?: { readonly nodes: number; readonly count: number; readonly bytes: number };
+  /** a list's quicklist: nodes, elements, Σ node->sz (ql_uncompressed_size), its fill (list-max-listpack-size at its creation) */
+  readonly quicklist?: { readonly nodes: number; readonly count: number; readonly bytes: number; readonly fill: number };
 }
 
 /**
@@ -230,5 +230,5 @@ export function debugObjectInfo(ks: Keyspace, dbIndex: number, key: Uint8Array, 
     lruSecondsIdle: Math.floor(estimateObjectIdleTime(lru, nowMs) / 1000),
     value: slotValue(db, k, slot).value,
   };
-  return v instanceof ListVal ? { ...info, quicklist: { nodes: v.ql.nodeCount, count: v.ql.length, bytes: v.ql.bytes } } : info;
+  return v instanceof ListVal ? { ...info, quicklist: { nodes: v.ql.nodeCount, count: v.ql.length, bytes: v.ql.bytes, fill: v.ql.fill } } : info;
 }

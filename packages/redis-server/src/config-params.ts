@@ -108,7 +108,8 @@ export const CONFIG_ROWS: readonly ConfigRow[] = [
   numRow('io-threads', 'int', 1n, 128n, 1n, { immutable: true, debug: true, noEffect: OS }),
   numRow('auto-aof-rewrite-percentage', 'int', 0n, INT_MAX, 100n, { noEffect: AOF_EXTRA }),
   numRow('cluster-replica-validity-factor', 'int', 0n, INT_MAX, 10n, { alias: 'cluster-slave-validity-factor', noEffect: CLUSTER }),
-  numRow('list-max-listpack-size', 'int', INT_MIN, INT_MAX, -2n, { alias: 'list-max-ziplist-size', noEffect: 'redis-keyspace\'s Quicklist takes a fill per list, but the keyspace creates every list with the default -2 (no keyspace-level setting to wire)' }),
+  // Applied in server-config.ts: a list takes the fill current when it is created (createQuicklistObject).
+  numRow('list-max-listpack-size', 'int', INT_MIN, INT_MAX, -2n, { alias: 'list-max-ziplist-size' }),
   numRow('tcp-keepalive', 'int', 0n, INT_MAX, 300n), // adapters/net.ts socket.setKeepAlive
   numRow('cluster-migration-barrier', 'int', 0n, INT_MAX, 1n, { noEffect: CLUSTER }),
   numRow('active-defrag-cycle-min', 'int', 1n, 99n, 1n, { noEffect: DEFRAG }),

@@ -121,8 +121,6 @@ function protocol(srv: RedisServer, c: Client, name: string): RespValue {
   }
 }
 
-/** quicklist.c's fill for `list-max-listpack-size` -2 (the only fill protolab's lists have). */
-const QL_FILL = -2;
 /** The DUMP payload around an RDB object: its type byte, then the 2-byte version and 8-byte CRC-64 (cluster.c createDumpPayload). */
 const DUMP_FRAME_BYTES = 1 + 2 + 8;
 
@@ -139,9 +137,9 @@ function debugObject(srv: RedisServer, c: Client, key: Uint8Array): RespValue {
   let extra = '';
   const ql = info.quicklist;
   if (ql !== undefined) {
-    extra = ` ql_nodes:${ql.nodes} ql_avg_node:${formatFixed(ql.count / ql.nodes, 2)} ql_listpack_max:${QL_FILL} ql_compressed:0 ql_uncompressed_size:${ql.bytes}`;
+    extra = ` ql_nodes:${ql.nodes} ql_avg_node:${formatFixed(ql.count / ql.nodes, 2)} ql_listpack_max:${ql.fill} ql_compressed:0 ql_uncompressed_size:${ql.bytes}`;
   }
-  const at = `0x7f${(0x1000_0000 + (c.db << 24) + (fnv1a(key) & 0xff_ffff) * 16).toString(16)}`;
+  const at = `0x7f${(((c.db & 0xff) * 2 ** 32 + fnv1a(key)) * 16).toString(16).padStart(10, '0')}`;
   return {
     type: 'simple',
     value: `Value at:${at} refcount:${info.refcount} encoding:${info.encoding} serializedlength:${serialized} lru:${info.lru} lru_seconds_idle:${info.lruSecondsIdle}${extra}`,

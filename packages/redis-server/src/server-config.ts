@@ -137,6 +137,7 @@ function applyToKeyspace(srv: RedisServer, table: ConfigTable): void {
   table.onChange('zset-max-listpack-entries', (v) => void (th.zsetMaxListpackEntries = Number(v)));
   table.onChange('zset-max-listpack-value', (v) => void (th.zsetMaxListpackValue = Number(v)));
   table.onChange('set-max-intset-entries', (v) => void (th.setMaxIntsetEntries = Number(v)));
+  table.onChange('list-max-listpack-size', (v) => void (th.listMaxListpackSize = Number(v)));
   table.onChange('hll-sparse-max-bytes', (v) => void (ks.core.thresholds.hllSparseMaxBytes = Number(v)));
   const evict = (): NonNullable<typeof ks.core.maxmemory>['cfg'] | undefined => ks.core.maxmemory?.cfg;
   table.onChange('maxmemory', (v) => void (evictOrFail(evict()).maxmemory = Number(v)));

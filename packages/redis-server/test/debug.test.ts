@@ -112,4 +112,19 @@ describe('DEBUG (debug.c debugCommand, 7.0)', () => {
     h.send(1, cmd('CONFIG', 'SET', 'maxmemory-policy', 'noeviction'));
     expect(h.send(1, cmd('OBJECT', 'REFCOUNT', 'b'))).toBe(':2147483647\r\n');
   });
+  test('a list keeps the list-max-listpack-size of its creation (ql_listpack_max), as redis-server 7.0.15 showed it', () => {
+    const h = harness();
+    h.connect(1);
+    h.send(1, cmd('CONFIG', 'SET', 'list-max-listpack-size', '3'));
+    h.send(1, cmd('RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f', 'g'));
+    h.send(1, cmd('CONFIG', 'SET', 'list-max-ziplist-size', '-2'));
+    h.send(1, cmd('RPUSH', 'l', 'h', 'i', 'j'));
+    // 7.0.15, the same commands (2026-12-05): 4 nodes of at most 3 elements; MEMORY USAGE 312
+    expect(h.send(1, cmd('DEBUG', 'OBJECT', 'l'))).toMatch(
+      / serializedlength:67 lru:\d+ lru_seconds_idle:0 ql_nodes:4 ql_avg_node:2\.50 ql_listpack_max:3 ql_compressed:0 ql_uncompressed_size:58\r\n$/,
+    );
+    expect(h.send(1, cmd('MEMORY', 'USAGE', 'l'))).toBe(':312\r\n');
+    h.send(1, cmd('RPUSH', 'm', 'x'));
+    expect(h.send(1, cmd('DEBUG', 'OBJECT', 'm'))).toContain(' ql_listpack_max:-2 ');
+  });
 });
