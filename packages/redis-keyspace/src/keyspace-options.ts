@@ -57,3 +57,18 @@ export function respOption(options: ExecuteOptions | undefined): RespVersion {
   if (resp === 2 || resp === 3) return resp;
   throw new KeyspaceError('BAD_OPTION', `execute: resp must be 2 or 3, found ${String(resp)}`);
 }
+
+function checkIntRange(name: string, v: number, lo: number, hi: number): void {
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new KeyspaceError('BAD_OPTION', `${name} must be an integer in ${lo}..${hi}, found ${String(v)}`);
+  }
+}
+
+/** `hz` and `activeExpireEffort` with their defaults, checked against config.c's bounds (KeyspaceError BAD_OPTION). */
+export function timingOptions(options: KeyspaceOptions): { hz: number; effort: number } {
+  const hz = options.hz ?? 10;
+  const effort = options.activeExpireEffort ?? 1;
+  checkIntRange('hz', hz, CONFIG_MIN_HZ, CONFIG_MAX_HZ);
+  checkIntRange('activeExpireEffort', effort, 1, 10);
+  return { hz, effort };
+}

@@ -25,7 +25,7 @@ import type { Db } from './db.js';
 import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
 import { Maxmemory, evictionConfig } from './maxmemory.js';
 import { OOM_ERROR } from './evict.js';
-import { CONFIG_MAX_HZ, CONFIG_MIN_HZ, respOption, type ExecuteOptions, type KeyspaceOptions } from './keyspace-options.js';
+import { respOption, timingOptions, type ExecuteOptions, type KeyspaceOptions } from './keyspace-options.js';
 import { getText, isFastSet, setArgs, setFast, type SetOptions } from './typed-api.js';
 import type { KeyspaceEventSink } from './notify.js';
 
@@ -37,12 +37,6 @@ export type { CronResult } from './server-cron.js';
 export type ExpireCondition = 'NX' | 'XX' | 'GT' | 'LT';
 
 type Key = string | Uint8Array;
-
-function checkIntRange(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) {
-    throw new KeyspaceError('BAD_OPTION', `${name} must be an integer in ${lo}..${hi}, found ${String(v)}`);
-  }
-}
 
 const NOT_QUEUED = new Set(['multi', 'exec', 'discard', 'watch']);
 
@@ -56,10 +50,7 @@ export class Keyspace {
   hz: number;
 
   constructor(options: KeyspaceOptions) {
-    const hz = options.hz ?? 10;
-    const effort = options.activeExpireEffort ?? 1;
-    checkIntRange('hz', hz, CONFIG_MIN_HZ, CONFIG_MAX_HZ);
-    checkIntRange('activeExpireEffort', effort, 1, 10);
+    const { hz, effort } = timingOptions(options);
     this.core = new KeyspaceCore(options.now, options.databases ?? 16, options.onPropagate, options.thresholds, options.prng);
     this.core.payloadCodec = options.payloadCodec;
     this.core.notifyKeyspaceEvents = options.notifyKeyspaceEvents ?? 0;
