@@ -20,18 +20,7 @@ import type { PeerServer } from '@protolab/testkit';
 import type { RespValue } from '@protolab/resp';
 import { lzfDecompress } from '@protolab/redis-rdb';
 import { startPersistentRedisServer } from '../src/adapters/persistence.js';
-import { pipeline } from './peer-client.js';
-
-/** An RDB length (rdbLoadLen) at `p`: its value, whether it is a special encoding, and where it ends. */
-function rdbLen(b: Uint8Array, p: number): { len: number; special: boolean; at: number } {
-  const first = b[p] ?? 0;
-  const kind = first >> 6;
-  if (kind === 0) return { len: first & 0x3f, special: false, at: p + 1 };
-  if (kind === 1) return { len: ((first & 0x3f) << 8) | (b[p + 1] ?? 0), special: false, at: p + 2 };
-  if (kind === 3) return { len: first & 0x3f, special: true, at: p + 1 };
-  const dv = new DataView(b.buffer, b.byteOffset);
-  return first === 0x80 ? { len: dv.getUint32(p + 1), special: false, at: p + 5 } : { len: Number(dv.getBigUint64(p + 1)), special: false, at: p + 9 };
-}
+import { pipeline, rdbLen } from './peer-client.js';
 
 /** A listpack as its declared element count, byte total and a digest of its bytes. */
 const listpackShape = (lp: Uint8Array): string => `${(lp[4] ?? 0) | ((lp[5] ?? 0) << 8)} items ${lp.length} B ${createHash('sha1').update(lp).digest('hex').slice(0, 12)}`;

@@ -44,3 +44,18 @@ export async function pipeline(port: number, cmds: readonly (readonly string[])[
   s.destroy();
   return out;
 }
+
+/**
+ * An RDB length (rdb.c rdbLoadLenByRef) at `p` of a DUMP payload: its value, whether it is a
+ * special encoding (RDB_ENCVAL: an integer or LZF string follows), and where it ends. For the peer
+ * tests that take a payload apart to say which part differs.
+ */
+export function rdbLen(b: Uint8Array, p: number): { len: number; special: boolean; at: number } {
+  const first = b[p] ?? 0;
+  const kind = first >> 6;
+  if (kind === 0) return { len: first & 0x3f, special: false, at: p + 1 };
+  if (kind === 1) return { len: ((first & 0x3f) << 8) | (b[p + 1] ?? 0), special: false, at: p + 2 };
+  if (kind === 3) return { len: first & 0x3f, special: true, at: p + 1 };
+  const dv = new DataView(b.buffer, b.byteOffset);
+  return first === 0x80 ? { len: dv.getUint32(p + 1), special: false, at: p + 5 } : { len: Number(dv.getBigUint64(p + 1)), special: false, at: p + 9 };
+}

@@ -5,7 +5,7 @@ import type { PeerServer } from '@protolab/testkit';
 import type { RespValue } from '@protolab/resp';
 import { lzfDecompress, rdbPayloadCodec } from '@protolab/redis-rdb';
 import { startRedisServer } from '../src/index.js';
-import { pipeline } from './peer-client.js';
+import { pipeline, rdbLen } from './peer-client.js';
 
 /**
  * Differential of the two layouts Redis keeps history in: the sds allocation of a string grown in
@@ -25,17 +25,6 @@ import { pipeline } from './peer-client.js';
  */
 
 const bulkText = (v: RespValue | undefined): string => (v?.type === 'bulk' ? Buffer.from(v.value).toString('latin1') : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)));
-
-/** An RDB length (rdbLoadLen): [value, next offset], or a special encoding's number as `special`. */
-function rdbLen(b: Uint8Array, p: number): { len: number; special: boolean; at: number } {
-  const first = b[p] ?? 0;
-  const kind = first >> 6;
-  if (kind === 0) return { len: first & 0x3f, special: false, at: p + 1 };
-  if (kind === 1) return { len: ((first & 0x3f) << 8) | (b[p + 1] ?? 0), special: false, at: p + 2 };
-  if (kind === 3) return { len: first & 0x3f, special: true, at: p + 1 };
-  const dv = new DataView(b.buffer, b.byteOffset);
-  return first === 0x80 ? { len: dv.getUint32(p + 1), special: false, at: p + 5 } : { len: Number(dv.getBigUint64(p + 1)), special: false, at: p + 9 };
-}
 
 /** One RDB string (rdbGenericLoadStringObject): its bytes (LZF decompressed), and whether it was compressed. */
 function rdbString(b: Uint8Array, p: number): { bytes: Uint8Array; lzf: boolean; at: number } {
