@@ -4,32 +4,14 @@
 // not change: the values (plain Uint8Array views, never Buffers, whatever was pushed), the errors
 // with their offsets, and what the decoder reports after every push (offset, midValue, work,
 // bufferCapacity, pendingElements) — compared here with the same chunks pushed as plain
-// Uint8Arrays through `push` (the `consume` path). Expected values come from a model written here.
+// Uint8Arrays through `push` (the `consume` path). Expected values come from the model in support.ts (bareModel).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeMany, RespBareDecoder, RespReplyError, type RespBareReply, type RespValue } from '../src/index.js';
-import { cut, cutPoints, resp2Value } from './support.js';
+import { encodeMany, RespBareDecoder, RespReplyError, type RespBareReply } from '../src/index.js';
+import { bareModel, cut, cutPoints, resp2Value, type BareExpected } from './support.js';
 
-type Expected = string | number | bigint | Uint8Array | null | { error: string } | Expected[];
+type Expected = BareExpected;
 
-function model(v: RespValue): Expected {
-  switch (v.type) {
-    case 'simple':
-      return v.value;
-    case 'error':
-      return { error: v.value };
-    case 'integer':
-      return v.value > -(2n ** 53n) && v.value < 2n ** 53n ? Number(v.value) : v.value;
-    case 'bulk':
-      return Uint8Array.from(v.value);
-    case 'null':
-      return null;
-    case 'array':
-      return v.value.map(model);
-    default:
-      throw new Error(`not generated: ${v.type}`);
-  }
-}
 
 /** Model terms; every byte value must be a plain Uint8Array (not a Buffer, not a subclass). */
 function seen(r: RespBareReply): Expected {
@@ -105,7 +87,7 @@ describe('RespBareDecoder.execute on pushed Buffers (chunks read in place)', () 
           const got = byExecute(asBuffers(chunks), simpleStrings);
           const ref = byPush(chunks.map((c) => Uint8Array.from(c)), simpleStrings);
           expect(got.error).toBeUndefined();
-          if (simpleStrings === 'string') expect(got.values).toEqual(vs.map(model));
+          if (simpleStrings === 'string') expect(got.values).toEqual(vs.map(bareModel));
           expect(got.values).toEqual(ref.values);
           expect(got.after).toEqual(ref.after);
         },

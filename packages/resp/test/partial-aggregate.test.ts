@@ -4,33 +4,14 @@
 // and offset after the same replies, and the memory held stays linear in the bytes received —
 // at most one built element per 3 bytes of the unfinished value (every element takes 3 bytes at
 // least: `+\r\n`), and none once the value passes OPTIMISTIC_BUILD_BYTES (it is then only scanned,
-// its bytes kept, and built once complete). Expected values come from a model written here.
+// its bytes kept, and built once complete). Expected values come from the model in support.ts (bareModel).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeMany, OPTIMISTIC_BUILD_BYTES, RespBareDecoder, RespDecoder, RespProtocolError, RespReplyError, type RespBareReply, type RespValue } from '../src/index.js';
-import { bytes, cut, cutPoints } from './support.js';
+import { bareModel, bytes, cut, cutPoints, type BareExpected } from './support.js';
 
-type Expected = string | number | bigint | Uint8Array | null | { error: string } | Expected[];
+type Expected = BareExpected;
 
-/** The bare form each generated RESP2 value must take (numbers when |v| < 2^53, bigints beyond). */
-function model(v: RespValue): Expected {
-  switch (v.type) {
-    case 'simple':
-      return v.value;
-    case 'error':
-      return { error: v.value };
-    case 'integer':
-      return v.value > -(2n ** 53n) && v.value < 2n ** 53n ? Number(v.value) : v.value;
-    case 'bulk':
-      return Uint8Array.from(v.value);
-    case 'null':
-      return null;
-    case 'array':
-      return v.value.map(model);
-    default:
-      throw new Error(`not generated: ${v.type}`);
-  }
-}
 
 function seen(r: RespBareReply): Expected {
   if (r instanceof RespReplyError) return { error: r.message };
@@ -88,7 +69,7 @@ describe('a partial aggregate is kept across chunks (RespBareDecoder)', () => {
     fc.assert(
       fc.property(stream.chain((values) => fc.tuple(fc.constant(values), cutPoints(encodeMany(values).length), fc.integer({ min: 1, max: 16 }))), ([values, points, size]) => {
         const input = encodeMany(values);
-        const want = values.map(model);
+        const want = values.map(bareModel);
         const whole = run([input]);
         expect(whole.values).toEqual(want);
         expect(run(cut(input, points))).toEqual(whole);
@@ -133,7 +114,7 @@ describe('a partial aggregate is kept across chunks (RespBareDecoder)', () => {
         const whole = run([input], 'bytes');
         expect(run(cut(input, points), 'bytes')).toEqual(whole);
         const text = (x: Expected): Expected => (typeof x === 'string' ? bytes(x) : Array.isArray(x) ? x.map(text) : x);
-        expect(whole.values).toEqual(values.map(model).map(text));
+        expect(whole.values).toEqual(values.map(bareModel).map(text));
       }),
       { numRuns: 60 },
     );

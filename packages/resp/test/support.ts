@@ -110,3 +110,26 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** A bare reply in a model's terms: an error as its message (bare.test.ts keeps its own, with codes). */
+export type BareExpected = string | number | bigint | Uint8Array | null | { error: string } | BareExpected[];
+
+/** The bare form each generated RESP2 value must take (numbers when |v| < 2^53, bigints beyond). */
+export function bareModel(v: RespValue): BareExpected {
+  switch (v.type) {
+    case 'simple':
+      return v.value;
+    case 'error':
+      return { error: v.value };
+    case 'integer':
+      return v.value > -(2n ** 53n) && v.value < 2n ** 53n ? Number(v.value) : v.value;
+    case 'bulk':
+      return Uint8Array.from(v.value);
+    case 'null':
+      return null;
+    case 'array':
+      return v.value.map(bareModel);
+    default:
+      throw new Error(`not generated: ${v.type}`);
+  }
+}
