@@ -114,7 +114,9 @@ describe('list node layouts in RDB files and DUMP payloads (rdb.c rdbSaveObject 
         const want = layout(ks, 'l');
         // RDB file: encode, decode, restore into a fresh keyspace
         const file = encodeRdb(ks, { ctimeSec: T0 / 1000 });
-        const fresh = new Keyspace({ now: () => T0 });
+        // (a loaded list takes the loader's list-max-listpack-size, as rdbLoadObject's quicklistNew does:
+        // the same here, so DEBUG OBJECT's fill matches too)
+        const fresh = new Keyspace({ now: () => T0, thresholds: { listMaxListpackSize: fill } });
         for (const e of allEntries(decodeRdb(file))) fresh.restore(e);
         expect(layout(fresh, 'l')).toEqual(want);
         expect(hex(encodeRdb(fresh, { ctimeSec: T0 / 1000 }))).toBe(hex(file));
