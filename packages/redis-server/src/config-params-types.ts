@@ -11,14 +11,8 @@ import type { ConfigParam, ParseResult } from './config.js';
 import { memtollBig as memtoll, string2llBig as string2ll } from './config.js';
 
 /** The flags every row may carry (config.c's *_CONFIG flags, plus the alias column). */
-export interface RowFlags {
+export interface RowFlags extends Pick<ConfigParam, 'immutable' | 'protected' | 'hidden' | 'sensitive' | 'denyLoading' | 'debug'> {
   readonly alias?: string;
-  readonly immutable?: boolean;
-  readonly protected?: boolean;
-  readonly hidden?: boolean;
-  readonly sensitive?: boolean;
-  readonly denyLoading?: boolean;
-  readonly debug?: boolean;
   /** Why the parameter has no effect in protolab (README "Parameters accepted without effect"). */
   readonly noEffect?: string;
 }
