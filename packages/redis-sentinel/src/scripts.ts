@@ -128,7 +128,7 @@ const WARNING_EVENTS = new Set([
   '+vote-for-leader', '+elected-leader', '+failover-state-select-slave', '+selected-slave', '+promoted-slave',
   '+failover-state-reconf-slaves', '+failover-end', '+failover-end-for-timeout', '+switch-master',
   '-failover-abort-not-elected', '-failover-abort-no-good-slave', '-failover-abort-slave-timeout',
-  '+tilt', '-tilt', '-script-error', '-script-timeout',
+  '+tilt', '-tilt', '-script-error', '-script-timeout', '+set',
 ]);
 /** Events sentinelEvent raises with no instance (ri NULL): never passed to a notification script. */
 const GLOBAL_EVENTS = new Set(['+tilt', '-tilt', '-script-error', '-script-timeout']);

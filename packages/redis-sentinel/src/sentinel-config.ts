@@ -3,7 +3,8 @@
  * server directives, sentinel.c sentinelHandleConfiguration for the `sentinel …` lines), for the
  * directives protolab's sentinel models: `port`, `bind`, `sentinel monitor`,
  * `sentinel down-after-milliseconds`, `sentinel failover-timeout`, `sentinel parallel-syncs`,
- * `sentinel myid`, `sentinel notification-script`, `sentinel client-reconfig-script`, for any
+ * `sentinel myid`, `sentinel notification-script`, `sentinel client-reconfig-script`,
+ * `sentinel auth-pass` / `auth-user` (per master), `sentinel sentinel-pass` / `sentinel-user`, for any
  * number of masters (one `sentinel monitor` line each; the per-master lines name theirs). Lines are split like sdssplitargs; errors are config.c's FATAL CONFIG FILE
  * ERROR with the line number, the line and Redis's reason (the texts read from 7.0.15).
  * Pure: text in, a config or a typed error out.
@@ -23,6 +24,9 @@ export interface SentinelMasterFileConfig {
   readonly parallelSyncs: number;
   readonly notificationScript: string | undefined;
   readonly clientReconfigScript: string | undefined;
+  /** `sentinel auth-pass <master> <password>` / `sentinel auth-user <master> <username>` (taken as written, "" too, as sdsnew does). */
+  readonly authPass: string | undefined;
+  readonly authUser: string | undefined;
   /** This master's state lines; `currentEpoch` is the sentinel's one `current-epoch`. */
   readonly saved: SentinelSavedState;
 }
@@ -37,6 +41,9 @@ export interface SentinelFileConfig extends SentinelMasterFileConfig {
   readonly masters: readonly SentinelMasterFileConfig[];
   /** `sentinel myid` (40 hex characters), if the file has one. */
   readonly myid: string | undefined;
+  /** `sentinel sentinel-pass` / `sentinel-user` (an empty value is ignored, as sentinel.c does). */
+  readonly sentinelPass: string | undefined;
+  readonly sentinelUser: string | undefined;
 }
 
 /** A bad line: `line` is 1-based, `text` the line as written, `reason` Redis's message. */
@@ -73,6 +80,8 @@ interface MasterDraft {
   parallelSyncs: number;
   notificationScript: string | undefined;
   clientReconfigScript: string | undefined;
+  authPass: string | undefined;
+  authUser: string | undefined;
   saved: { configEpoch: number; leaderEpoch: number; knownReplicas: string[]; knownSentinels: { addr: string; runid: string }[] };
 }
 
@@ -83,6 +92,8 @@ interface Draft {
   masters: Map<string, MasterDraft>;
   myid: string | undefined;
   currentEpoch: number;
+  sentinelPass: string | undefined;
+  sentinelUser: string | undefined;
 }
 
 /** C atoi: leading blanks, a sign, digits; anything else stops it (so "x" is 0). */
@@ -96,7 +107,7 @@ function atoi(s: string): number {
  * the default accepts any path, keeping the parser pure).
  */
 export function parseSentinelConfig(text: string, isExecutable: (path: string) => boolean = () => true): SentinelFileConfig {
-  const d: Draft = { port: 26379, bind: [], masters: new Map(), myid: undefined, currentEpoch: 0 };
+  const d: Draft = { port: 26379, bind: [], masters: new Map(), myid: undefined, currentEpoch: 0, sentinelPass: undefined, sentinelUser: undefined };
   const queued: Record<'pre' | 'monitor' | 'post', { line: number; raw: string; args: string[] }[]> = { pre: [], monitor: [], post: [] };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -129,11 +140,11 @@ export function parseSentinelConfig(text: string, isExecutable: (path: string) =
   }
   const masters = [...d.masters.values()].map((m): SentinelMasterFileConfig => ({
     masterName: m.name, masterIp: m.ip, masterPort: m.port, quorum: m.quorum, downAfterMs: m.downAfterMs, failoverTimeoutMs: m.failoverTimeoutMs, parallelSyncs: m.parallelSyncs,
-    notificationScript: m.notificationScript, clientReconfigScript: m.clientReconfigScript, saved: { currentEpoch: d.currentEpoch, ...m.saved },
+    notificationScript: m.notificationScript, clientReconfigScript: m.clientReconfigScript, authPass: m.authPass, authUser: m.authUser, saved: { currentEpoch: d.currentEpoch, ...m.saved },
   }));
   const first = masters[0];
   if (first === undefined) throw new SentinelConfigError(lines.length, '', 'protolab-sentinel needs a `sentinel monitor <name> <ip> <port> <quorum>` line');
-  return { port: d.port, bind: d.bind, masters, ...first, myid: d.myid };
+  return { port: d.port, bind: d.bind, masters, ...first, myid: d.myid, sentinelPass: d.sentinelPass, sentinelUser: d.sentinelUser };
 }
 
 /** One line's words into the draft; Redis's reason when refused. */
@@ -171,13 +182,30 @@ function sentinelLine(d: Draft, args: readonly string[], isExecutable: (path: st
     else m.clientReconfigScript = path;
     return undefined;
   }
+  if ((k === 'auth-pass' || k === 'auth-user') && rest.length === 2) {
+    // auth-pass <name> <password> / auth-user <name> <username>: kept as written.
+    const m = d.masters.get(rest[0] ?? '');
+    if (m === undefined) return 'No such master with specified name.';
+    if (k === 'auth-pass') m.authPass = rest[1] ?? '';
+    else m.authUser = rest[1] ?? '';
+    return undefined;
+  }
+  if ((k === 'sentinel-pass' || k === 'sentinel-user') && rest.length === 1) {
+    // sentinel-pass <password> / sentinel-user <user-name>: an empty value leaves it unset.
+    const v = rest[0] ?? '';
+    if (v !== '') {
+      if (k === 'sentinel-pass') d.sentinelPass = v;
+      else d.sentinelUser = v;
+    }
+    return undefined;
+  }
   if (k === 'monitor') {
     if (rest.length !== 4) return unrecognized;
     const [mname = '', ip = '', port = '', quorumText = ''] = rest;
     const quorum = atoi(quorumText);
     if (quorum <= 0) return 'Quorum must be 1 or greater.';
     if (d.masters.has(mname)) return 'Duplicate master name.';
-    d.masters.set(mname, { name: mname, ip, port: atoi(port), quorum, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, notificationScript: undefined, clientReconfigScript: undefined, saved: { configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [] } });
+    d.masters.set(mname, { name: mname, ip, port: atoi(port), quorum, downAfterMs: 30_000, failoverTimeoutMs: 180_000, parallelSyncs: 1, notificationScript: undefined, clientReconfigScript: undefined, authPass: undefined, authUser: undefined, saved: { configEpoch: 0, leaderEpoch: 0, knownReplicas: [], knownSentinels: [] } });
     return undefined;
   }
   const saved = savedStateLine(d, k, rest);
@@ -233,6 +261,8 @@ export function sentinelConfigOf(m: SentinelMasterFileConfig): SentinelConfig {
     masterName: m.masterName, masterAddr: `${m.masterIp}:${m.masterPort}`, quorum: m.quorum, downAfterMs: m.downAfterMs, failoverTimeoutMs: m.failoverTimeoutMs, parallelSyncs: m.parallelSyncs,
     ...(m.notificationScript !== undefined ? { notificationScript: m.notificationScript } : {}),
     ...(m.clientReconfigScript !== undefined ? { clientReconfigScript: m.clientReconfigScript } : {}),
+    ...(m.authPass !== undefined ? { authPass: m.authPass } : {}),
+    ...(m.authUser !== undefined ? { authUser: m.authUser } : {}),
     saved: m.saved,
   };
 }

@@ -43,6 +43,12 @@ export class Sentinel implements SentinelShared {
   readonly masters = new Map<string, SentinelNode>();
   /** Events about no instance (sentinelEvent with a NULL instance: `+tilt`, `-tilt`, `-script-error`, …). */
   readonly events: string[] = [];
+  /**
+   * sentinel.sentinel_auth_pass / sentinel_auth_user (`sentinel sentinel-pass` / `sentinel-user`):
+   * the AUTH sent on links to other sentinels (sentinel-auth.ts).
+   */
+  sentinel_auth_pass: string | undefined = undefined;
+  sentinel_auth_user: string | undefined = undefined;
   /** Called with each event about no instance, as it happens. */
   onEvent: ((text: string) => void) | undefined = undefined;
 

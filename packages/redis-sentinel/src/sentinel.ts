@@ -40,6 +40,9 @@ export class SentinelNode {
    * its log to a file; subscribers get every event through onEvent).
    */
   readonly events: string[] = [];
+  /** ri->auth_pass / ri->auth_user (sentinel auth-pass / auth-user; SENTINEL SET changes them). */
+  auth_pass: string | undefined;
+  auth_user: string | undefined;
   /** The replicas the last SELECT_SLAVE could choose from (for observers and tests). */
   lastSelectionCandidates: readonly string[] = [];
   private nextPingMs = 0;
@@ -69,6 +72,8 @@ export class SentinelNode {
       throw new SentinelError('BAD_CONFIG', `expected quorum ≥ 1 and positive timeouts, found ${JSON.stringify(config)}`);
     }
     this.master = this.freshMaster(config.masterAddr, 0, 0);
+    this.auth_pass = config.authPass;
+    this.auth_user = config.authUser;
     if (config.saved !== undefined) applySavedState(this, config.saved);
     // Sentinels desynchronise their timers (sentinel.c randomises its hz) so that they rarely
     // start a fail-over in the same instant and split the vote.

@@ -62,6 +62,13 @@ export interface SentinelConfig {
   readonly notificationScript?: string;
   /** sentinel client-reconfig-script: run when the master's address changes (scripts.ts). */
   readonly clientReconfigScript?: string;
+  /**
+   * sentinel auth-pass / auth-user: the AUTH a sentinel sends first on every new link to the
+   * master and to its replicas (sentinel.c sentinelSendAuthIfNeeded, 7.0). SENTINEL SET changes the
+   * live values (SentinelNode.auth_pass / auth_user).
+   */
+  readonly authPass?: string;
+  readonly authUser?: string;
   /** What sentinel.conf remembered from a previous run (sentinelFlushConfig's lines), loaded at start. */
   readonly saved?: SentinelSavedState;
   /** Deliberately wrong variants kept for the tests that must catch them. */

@@ -38,7 +38,19 @@ export async function ask(port: number, ...argv: string[]): Promise<RespValue> {
   }
 }
 
-async function redis(args: string[]): Promise<PeerServer> {
+/** Like `ask`, on a connection that first sends `AUTH ...auth` (a password-protected server). */
+export async function askAuth(port: number, auth: readonly string[], ...argv: string[]): Promise<RespValue> {
+  const c = await RespClient.connect(port);
+  try {
+    await c.call('AUTH', ...auth);
+    return await c.call(...argv);
+  } finally {
+    await c.close();
+  }
+}
+
+/** A real redis-server on a free port with these extra arguments, stopped after the test. */
+export async function redis(args: string[]): Promise<PeerServer> {
   const s = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port }) => ['--port', String(port), ...BASE, ...args] });
   stops.push(() => s.stop());
   return s;

@@ -8,7 +8,10 @@
  *
  * Instances are named by their address `host:port`, as the core's addresses are. Links are kept per
  * address and shared by every master that knows the address (a sentinel watching two masters
- * PINGs a fellow sentinel once per timer run). Two links per instance, as sentinel.c's instanceLink: commands, and a Pub/Sub connection for hellos. A link
+ * PINGs a fellow sentinel once per timer run). Two links per instance, as sentinel.c's instanceLink: commands, and a Pub/Sub connection for hellos.
+ * Each new link first sends `AUTH` when a password applies and `CLIENT SETNAME
+ * sentinel-<myid[0..8]>-cmd|pubsub`, their replies discarded, then PING or SUBSCRIBE
+ * (sentinelReconnectInstance; sentinel-auth.ts decides). A link
  * that cannot connect or fails a call simply does not answer: the core's down-after-milliseconds
  * turns that into +sdown, as for Redis. Sentinel-to-sentinel messages (is-master-down-by-addr) go
  * between the RealSentinel objects of one `group` in this process, not over TCP (documented in the
@@ -19,6 +22,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { SentinelNode } from '../sentinel.js';
 import { Sentinel } from '../sentinel-state.js';
+import { sentinelAuthArgv, sentinelClientName } from '../sentinel-auth.js';
 import type { Hello, InfoReply, SentinelConfig, SentinelMsg, SentinelOutput } from '../types.js';
 import { parseInfoReplication } from './info.js';
 
@@ -35,6 +39,9 @@ export interface RealSentinelOptions {
   readonly announce: string;
   /** Sentinels of the same group exchange is-master-down-by-addr in process. */
   readonly group?: Map<string, RealSentinel>;
+  /** `sentinel sentinel-pass` / `sentinel-user`: the AUTH sent to other sentinels. */
+  readonly sentinelAuthPass?: string;
+  readonly sentinelAuthUser?: string;
   /** Milliseconds between timer ticks (sentinel.c runs sentinelTimer at hz 10, 100 ms). */
   readonly tickMs?: number;
 }
@@ -61,6 +68,8 @@ export class RealSentinel {
     const first = this.sentinel.masters.get(options.config.masterName);
     if (first === undefined) throw new Error('unreachable: the first master is always created');
     this.core = first;
+    this.sentinel.sentinel_auth_pass = options.sentinelAuthPass;
+    this.sentinel.sentinel_auth_user = options.sentinelAuthUser;
     this.group = options.group ?? new Map<string, RealSentinel>();
     this.group.set(options.announce, this);
   }
@@ -99,6 +108,21 @@ export class RealSentinel {
   /** SRI_DISCONNECTED: no command link to the instance right now. */
   linkDisconnected(addr: string): boolean {
     return this.links.get(addr)?.cmd === undefined;
+  }
+
+  /**
+   * dropInstanceConnections (SENTINEL SET auth-pass / auth-user): close the links to the master and
+   * its replicas; the next command to each opens new ones, which AUTH with the new values.
+   */
+  dropInstanceConnections(masterName: string): void {
+    const n = this.sentinel.masters.get(masterName);
+    if (n === undefined) return;
+    for (const addr of [n.master.addr, ...n.slaves.keys()]) {
+      const l = this.links.get(addr);
+      if (l === undefined) continue;
+      this.links.delete(addr);
+      for (const c of [l.cmd, l.pubsub]) if (c !== undefined) void c.close().catch(noop);
+    }
   }
 
   /** Runs the timer now (after a command that changed the core, as SENTINEL FAILOVER). */
@@ -171,11 +195,26 @@ export class RealSentinel {
   private async connect(addr: string, l: Link): Promise<void> {
     l.connecting = true;
     const [host, port] = splitAddr(addr);
+    const auth = sentinelAuthArgv(this.sentinel, addr);
+    // sentinelSendAuthIfNeeded + sentinelSetClientName: written before anything else, replies discarded.
+    const hello = (c: RespClient, type: 'cmd' | 'pubsub'): void => {
+      if (auth !== undefined) void c.call(...auth).catch(noop);
+      void c.call('CLIENT', 'SETNAME', sentinelClientName(this.options.myid, type)).catch(noop);
+    };
+    let opened: RespClient[] = [];
     try {
       const cmd = await RespClient.connect(port, host, { replyTimeoutMs: 2000, connectTimeoutMs: 1000 });
+      opened = [cmd];
+      hello(cmd, 'cmd');
       const pubsub = await RespClient.connect(port, host, { replyTimeoutMs: 0, connectTimeoutMs: 1000 });
+      opened.push(pubsub);
       pubsub.onPush((v) => { this.onHelloPush(addr, v); });
-      await pubsub.call('SUBSCRIBE', SENTINEL_HELLO_CHANNEL);
+      hello(pubsub, 'pubsub');
+      // An error reply to SUBSCRIBE (-NOAUTH after a wrong or missing password) makes hiredis 1.0
+      // (Redis 7.0's) drop the Pub/Sub link at once (redisProcessCallbacks: an error with no
+      // callback waiting), so the instance stays `disconnected` and gets no PONG in: +sdown.
+      const subscribed = await pubsub.call('SUBSCRIBE', SENTINEL_HELLO_CHANNEL);
+      if (subscribed.type === 'error') throw new Error(subscribed.value);
       const dropped = (): void => {
         if (l.cmd === cmd) l.cmd = undefined;
         if (l.pubsub === pubsub) l.pubsub = undefined;
@@ -192,6 +231,7 @@ export class RealSentinel {
       this.send(addr, { type: 'INFO' });
     } catch {
       // Not reachable now: no PONG, so the core's down-after-milliseconds applies. Retried on the next send.
+      for (const c of opened) void c.close().catch(noop);
     } finally {
       l.connecting = false;
     }
@@ -205,7 +245,7 @@ export class RealSentinel {
     switch (msg.type) {
       case 'PING':
         void call('PING').then((r) => {
-          if (r.type === 'simple' && r.value === 'PONG') this.deliver(addr, { type: 'PONG' });
+          if (sentinelPingReplyIsValid(r)) this.deliver(addr, { type: 'PONG' });
         }, noop);
         return;
       case 'INFO':
@@ -251,6 +291,16 @@ export class RealSentinel {
 }
 
 function noop(): void {}
+
+/**
+ * sentinelPingReplyCallback: a status or error reply starting PONG, LOADING or MASTERDOWN makes
+ * the instance available; anything else (`-NOAUTH Authentication required.` after a wrong or
+ * missing password, `-BUSY`) does not, and it goes +sdown after down-after-milliseconds.
+ */
+export function sentinelPingReplyIsValid(r: RespValue): boolean {
+  if (r.type !== 'simple' && r.type !== 'error') return false;
+  return r.value.startsWith('PONG') || r.value.startsWith('LOADING') || r.value.startsWith('MASTERDOWN');
+}
 
 /** sentinelReceiveIsMasterDownReply: `*3 :down $leader :epoch`, anything else ignored. */
 export function parseIsMasterDownReply(r: RespValue): Omit<Extract<SentinelMsg, { type: 'IS_MASTER_DOWN_REPLY' }>, 'master_name'> | undefined {

@@ -22,6 +22,8 @@ export interface SentinelServerOptions {
   readonly configFile?: string;
   /** Called with each event as published (channel, message), e.g. to log it. */
   readonly log?: (channel: string, message: string) => void;
+  /** sentinelFlushConfig for SENTINEL SET's reply: false when the file could not be saved (absent: no file, always OK). */
+  readonly flushConfig?: () => boolean;
 }
 
 interface Conn {
@@ -50,6 +52,7 @@ export class SentinelServer {
     readonly port: number,
     configFile: string,
     private readonly log: ((channel: string, message: string) => void) | undefined,
+    private readonly flushConfig: (() => boolean) | undefined,
   ) {
     this.process = {
       run_id: randomBytes(20).toString('hex'),
@@ -78,7 +81,7 @@ export class SentinelServer {
     });
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const s = new SentinelServer(sentinel, server, port, options.configFile ?? '', options.log);
+    const s = new SentinelServer(sentinel, server, port, options.configFile ?? '', options.log, options.flushConfig);
     server.on('connection', (socket) => {
       s.accept(socket);
     });
@@ -101,6 +104,8 @@ export class SentinelServer {
       process: this.process,
       links: { disconnected: (addr) => sentinel.linkDisconnected(addr) },
       onHello: (payload) => { sentinel.receiveHello(payload); },
+      dropInstanceConnections: (name) => { sentinel.dropInstanceConnections(name); },
+      ...(this.flushConfig !== undefined ? { flushConfig: this.flushConfig } : {}),
     };
   }
 

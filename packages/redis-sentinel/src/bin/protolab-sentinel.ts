@@ -6,7 +6,9 @@
  * (`+sdown master mymaster 127.0.0.1 6379`). A bad line ends the process with config.c's FATAL
  * CONFIG FILE ERROR and exit status 1. The sentinel announces `<bind>:<port>` in its hellos. After
  * each event the config file is rewritten when the state changed (sentinelFlushConfig: the current
- * master address, myid, epochs, known replicas and sentinels), so a restart resumes where it was.
+ * master address, myid, epochs, known replicas and sentinels, auth-pass / auth-user), so a restart
+ * resumes where it was. `sentinel auth-pass` / `auth-user` AUTH the links to each master and its
+ * replicas, `sentinel sentinel-pass` / `sentinel-user` the links to other sentinels.
  */
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
@@ -38,10 +40,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const host = config.bind[0] ?? '127.0.0.1';
-  const flush = (): void => {
+  const flush = (): boolean => {
     const r = flushSentinelConfigFile(file, sentinel.sentinel);
     if (r === 'saved') process.stdout.write(`${new Date().toISOString()} * Sentinel new configuration saved on disk\n`);
     else if (r !== 'unchanged') process.stdout.write(`${new Date().toISOString()} # WARNING: Sentinel was not able to save the new configuration on disk!!!: ${r.error}\n`);
+    return r === 'saved' || r === 'unchanged';
   };
   // Every `sentinel monitor` line, in the file's order (sentinel.masters).
   const [first, ...more] = config.masters.map(sentinelConfigOf);
@@ -51,11 +54,14 @@ async function main(argv: readonly string[]): Promise<number> {
     moreConfigs: more,
     myid: config.myid ?? randomBytes(20).toString('hex'),
     announce: `${host}:${config.port}`,
+    ...(config.sentinelPass !== undefined ? { sentinelAuthPass: config.sentinelPass } : {}),
+    ...(config.sentinelUser !== undefined ? { sentinelAuthUser: config.sentinelUser } : {}),
   });
   const server = await SentinelServer.listen(sentinel, {
     port: config.port,
     host,
     configFile: file,
+    flushConfig: flush,
     // sentinelEvent's log line (`#` for a warning, `*` for a notice), then sentinelFlushConfig.
     log: (channel, message) => {
       process.stdout.write(`${new Date().toISOString()} ${sentinelEventLevel(channel) === 'warning' ? '#' : '*'} ${channel} ${message}\n`);

@@ -1,0 +1,59 @@
+/**
+ * SENTINEL SET <master> <option> <value> [<option> <value> …] (redis/redis src/sentinel.c
+ * sentinelSetCommand, 7.0), for the options protolab's sentinel can change at run time:
+ *
+ * - `auth-pass <password>` / `auth-user <username>`: an empty value clears it; either one drops the
+ *   links to the master and its replicas (dropInstanceConnections), so the next links AUTH with the
+ *   new pair. Each change is a `+set` event (`%@ auth-pass ******`: the password is redacted; the
+ *   user name is not).
+ *
+ * Options are applied one by one, as Redis does: an error stops at that option with the earlier
+ * ones kept (and flushed). After the last one the config file is flushed and the reply is `+OK`,
+ * or `-ERR Failed to save config file. Check server logs.` (sentinelFlushConfigAndReply). The
+ * other options of sentinelSetCommand (down-after-milliseconds, failover-timeout,
+ * parallel-syncs, quorum, notification-script, client-reconfig-script, rename-command,
+ * master-reboot-down-after-period) answer that protolab does not implement them; an unknown
+ * option gets Redis's own error.
+ */
+import { reply, type RespValue } from '@protolab/resp';
+import type { SentinelNode } from './sentinel.js';
+
+/** What SENTINEL SET needs from its surroundings (the adapter gives them; absent: nothing to drop, flush succeeds). */
+export interface SentinelSetHooks {
+  /** dropInstanceConnections: close the links to this master and its replicas. */
+  readonly dropInstanceConnections?: (masterName: string) => void;
+  /** sentinelFlushConfig: false when the file could not be written. */
+  readonly flushConfig?: () => boolean;
+}
+
+/** sentinelSetCommand's options that protolab does not change at run time. */
+const NOT_IMPLEMENTED = new Set(['down-after-milliseconds', 'failover-timeout', 'parallel-syncs', 'quorum', 'notification-script', 'client-reconfig-script', 'rename-command', 'master-reboot-down-after-period']);
+
+const err = (text: string): RespValue => reply.error(text.replace(/[\r\n]/g, ' '));
+
+/** `n` is the master named by args[0] (undefined: no such master); `args` are the words after SET. */
+export function sentinelSetCommand(n: SentinelNode | undefined, args: readonly string[], hooks: SentinelSetHooks): RespValue {
+  if (n === undefined) return err('ERR No such master with that name');
+  let changes = 0;
+  const flush = (): boolean => hooks.flushConfig?.() ?? true;
+  for (let j = 1; j < args.length; j++) {
+    const option = args[j] ?? '';
+    const opt = option.toLowerCase();
+    const moreargs = args.length - 1 - j;
+    if ((opt === 'auth-pass' || opt === 'auth-user') && moreargs > 0) {
+      const value = args[++j] ?? '';
+      const v = value === '' ? undefined : value;
+      if (opt === 'auth-pass') n.auth_pass = v;
+      else n.auth_user = v;
+      hooks.dropInstanceConnections?.(n.config.masterName);
+      changes++;
+      // sentinelEvent(LL_WARNING, "+set", ri, "%@ %s %s"): the option as the client wrote it.
+      n.event(`+set master ${n.config.masterName} ${n.master.addr} ${option} ${opt === 'auth-pass' ? '******' : value}`);
+      continue;
+    }
+    const e = NOT_IMPLEMENTED.has(opt) && moreargs > (opt === 'rename-command' ? 1 : 0) ? `ERR protolab's sentinel does not implement 'sentinel|set ${opt}'` : `ERR Unknown option or number of arguments for SENTINEL SET '${option}'`;
+    if (changes > 0) flush();
+    return err(e);
+  }
+  return flush() ? reply.ok : err('ERR Failed to save config file. Check server logs.');
+}

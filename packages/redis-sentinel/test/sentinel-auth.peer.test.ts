@@ -1,0 +1,132 @@
+import { afterEach, expect, test } from 'vitest';
+import { RespClient, type RespValue } from '@protolab/resp';
+import { describePeer, type PeerServer } from '@protolab/testkit';
+import { ask, askAuth, DOWN_AFTER_MS, ourSentinel, realSentinel, redis, stopAll, stops, str, until } from './peer-helpers.js';
+
+/**
+ * Password-protected deployments of real redis-server 7.0.15 (every instance with `requirepass`
+ * and `masterauth`, or an ACL user and `masteruser`), watched by protolab's sentinel with
+ * `sentinel auth-pass` / `auth-user`, side by side with a real redis-sentinel where the outcome can
+ * be compared (sentinel.c sentinelSendAuthIfNeeded, sentinelSetCommand, sentinelPingReplyCallback,
+ * 7.0). Test names in quotes are Redis's own (tests/sentinel/tests/03-runtime-reconf.tcl).
+ */
+afterEach(stopAll);
+
+const PW = 'hunter2-secret';
+
+/** The SENTINEL MASTER row as field → value. */
+async function masterRow(port: number): Promise<Map<string, string>> {
+  const r = await ask(port, 'SENTINEL', 'master', 'mymaster');
+  const row = new Map<string, string>();
+  const v = r.type === 'array' ? r.value : [];
+  for (let i = 0; i + 1 < v.length; i += 2) row.set(str(v[i]), str(v[i + 1]));
+  return row;
+}
+
+const flags = async (port: number): Promise<string> => (await masterRow(port)).get('flags') ?? '';
+
+async function replicaFlags(port: number): Promise<string[]> {
+  const r = await ask(port, 'SENTINEL', 'replicas', 'mymaster');
+  return r.type === 'array' ? r.value.map((row) => (row.type === 'array' ? str(row.value[9]) : '')) : [];
+}
+
+/** A master and `n` replicas; `auth` is what a client (and a replica, as masteruser / masterauth) sends. */
+async function secured(n: number, acl: boolean): Promise<{ master: PeerServer; replicas: PeerServer[]; auth: string[] }> {
+  const protect = acl ? ['--user', 'alice', 'on', `>${PW}`, '~*', '&*', '+@all', '--user', 'default', 'off', '--masteruser', 'alice', '--masterauth', PW] : ['--requirepass', PW, '--masterauth', PW];
+  const auth = acl ? ['alice', PW] : [PW];
+  const master = await redis(protect);
+  const replicas: PeerServer[] = [];
+  for (let i = 0; i < n; i++) replicas.push(await redis([...protect, '--replicaof', '127.0.0.1', String(master.port)]));
+  for (const r of replicas) await until('replica link up', async () => str(await askAuth(r.port, auth, 'INFO', 'replication')).includes('master_link_status:up'));
+  return { master, replicas, auth };
+}
+
+/** Every event a `PSUBSCRIBE *` client of the sentinel receives, as `<channel> <message>`. */
+async function allEvents(port: number): Promise<string[]> {
+  const c = await RespClient.connect(port, '127.0.0.1', { replyTimeoutMs: 0 });
+  stops.push(() => c.close());
+  const seen: string[] = [];
+  c.onPush((v: RespValue) => {
+    if ((v.type === 'array' || v.type === 'push') && str(v.value[0]) === 'pmessage') seen.push(`${str(v.value[2])} ${str(v.value[3])}`);
+  });
+  await c.call('PSUBSCRIBE', '*');
+  return seen;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describePeer('redis-sentinel', 'sentinel auth-pass / auth-user against password-protected redis-server 7.0.15', (bin) => {
+  test('with auth-pass: the replicas are discovered, a healthy master never goes +sdown, the links are named, and a fail-over promotes a replica that keeps serving authenticated clients', async () => {
+    const { master, replicas, auth } = await secured(2, false);
+    const [a, b] = replicas as [PeerServer, PeerServer];
+    const ours = await ourSentinel(master.port, 10_000, 1, { authPass: PW });
+    const seen = await allEvents(ours.port);
+    await until('both replicas known', async () => (await replicaFlags(ours.port)).length === 2);
+    await sleep(3 * DOWN_AFTER_MS);
+    expect(seen.filter((e) => e.startsWith('+sdown'))).toEqual([]);
+    expect(await flags(ours.port)).toBe('master');
+    expect(await replicaFlags(ours.port)).toEqual(['slave', 'slave']);
+    // sentinelSetClientName after the AUTH: both links named sentinel-<myid[0..8]>-cmd / -pubsub.
+    const names = str(await askAuth(master.port, auth, 'CLIENT', 'LIST')).split('\n').map((l) => /name=(\S*)/.exec(l)?.[1] ?? '').filter((x) => x.startsWith('sentinel-'));
+    expect(names.sort()).toEqual(['sentinel-a1a1a1a1-cmd', 'sentinel-a1a1a1a1-pubsub']);
+
+    await master.stop();
+    await until('+switch-master', () => seen.some((e) => e.startsWith('+switch-master ')), 60_000);
+    const addr = await ask(ours.port, 'SENTINEL', 'get-master-addr-by-name', 'mymaster');
+    const promotedPort = Number(addr.type === 'array' ? str(addr.value[1]) : '');
+    const [promoted, other] = promotedPort === a.port ? [a, b] : [b, a];
+    expect([a.port, b.port]).toContain(promotedPort);
+    const role = await askAuth(promoted.port, auth, 'ROLE');
+    expect(role.type === 'array' ? str(role.value[0]) : '').toBe('master');
+    await until('the other replica follows the promoted one', async () => {
+      const info = str(await askAuth(other.port, auth, 'INFO', 'replication'));
+      return info.includes(`master_port:${promoted.port}\r\n`) && info.includes('master_link_status:up');
+    }, 60_000);
+    expect(str(await askAuth(promoted.port, auth, 'SET', 'k', 'after-failover'))).toBe('OK');
+    await until('the write reaches the other replica', async () => str(await askAuth(other.port, auth, 'GET', 'k')) === 'after-failover');
+    // Without AUTH the new master still refuses (the sentinel did not open it up).
+    expect(str(await ask(promoted.port, 'GET', 'k'))).toBe('NOAUTH Authentication required.');
+  }, 120_000);
+
+  test('a wrong auth-pass: the real sentinel and ours both mark the master s_down and disconnected, and neither sees the replica; "All servers have non-empty requirepass before monitored": after SENTINEL SET auth-pass both see master and replica up', async () => {
+    const { master } = await secured(1, false);
+    const real = await realSentinel(bin, master.port, 2, 10_000, ['sentinel auth-pass mymaster wrong']);
+    const ours = await ourSentinel(master.port, 10_000, 2, { authPass: 'wrong' });
+    for (const port of [real.port, ours.port]) {
+      await until(`+sdown on ${port}`, async () => (await flags(port)).includes('s_down'), 20_000);
+    }
+    for (const port of [real.port, ours.port]) {
+      expect((await flags(port)).split(',').sort()).toEqual(['disconnected', 'master', 's_down']);
+      expect(await replicaFlags(port)).toEqual([]);
+    }
+    for (const port of [real.port, ours.port]) expect(await ask(port, 'SENTINEL', 'SET', 'mymaster', 'auth-pass', PW)).toEqual({ type: 'simple', value: 'OK' });
+    for (const port of [real.port, ours.port]) {
+      await until(`master up and replica known on ${port}`, async () => (await flags(port)) === 'master' && (await replicaFlags(port)).join() === 'slave', 30_000);
+    }
+    // SENTINEL MASTER shows no password, on either (addReplySentinelRedisInstance has no auth field).
+    const realRow = await masterRow(real.port);
+    const ourRow = await masterRow(ours.port);
+    expect([...ourRow.keys()].filter((k) => !realRow.has(k))).toEqual([]);
+    for (const row of [realRow, ourRow]) expect([...row.entries()].join()).not.toContain(PW);
+  }, 120_000);
+
+  test('"All servers have ACL configuration before monitored": auth-user + auth-pass reach an ACL user on master and replica, on the real sentinel and ours', async () => {
+    const { master } = await secured(1, true);
+    const lines = ['sentinel auth-user mymaster alice', `sentinel auth-pass mymaster ${PW}`];
+    const real = await realSentinel(bin, master.port, 2, 10_000, lines);
+    const ours = await ourSentinel(master.port, 10_000, 2, { authUser: 'alice', authPass: PW });
+    for (const port of [real.port, ours.port]) {
+      await until(`replica known on ${port}`, async () => (await replicaFlags(port)).join() === 'slave', 30_000);
+    }
+    await sleep(DOWN_AFTER_MS + 1000);
+    for (const port of [real.port, ours.port]) {
+      expect(await flags(port)).toBe('master');
+      expect(await replicaFlags(port)).toEqual(['slave']);
+    }
+    // The password alone (AUTH <pass> is the disabled default user): both go +sdown.
+    for (const port of [real.port, ours.port]) expect(await ask(port, 'SENTINEL', 'SET', 'mymaster', 'auth-user', '')).toEqual({ type: 'simple', value: 'OK' });
+    for (const port of [real.port, ours.port]) {
+      await until(`+sdown on ${port} without the user`, async () => (await flags(port)).includes('s_down'), 20_000);
+    }
+  }, 120_000);
+});
