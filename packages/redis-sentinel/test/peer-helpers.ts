@@ -4,7 +4,9 @@
  * list of things to stop after each test (`stops`, run in reverse by the test file's afterEach).
  */
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RespClient, type RespValue } from '@protolab/resp';
 import { freePort, startServer, type PeerServer } from '@protolab/testkit';
 import { RealSentinel, SentinelServer, type SentinelConfig } from '../src/index.js';
@@ -75,6 +77,28 @@ export async function realSentinel(bin: string, masterPort: number, quorum = 1, 
       const lines = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} ${quorum}`, `sentinel down-after-milliseconds mymaster ${DOWN_AFTER_MS}`, `sentinel failover-timeout mymaster ${failoverTimeoutMs}`, ...extraLines, ''];
       writeFileSync(conf, lines.join('\n'));
       return [conf];
+    },
+  });
+  stops.push(() => s.stop());
+  return s;
+}
+
+const BIN = fileURLToPath(new URL('../src/bin/protolab-sentinel.ts', import.meta.url));
+const TSX = join(createRequire(import.meta.url).resolve('tsx/package.json'), '..', 'dist');
+
+/**
+ * `protolab-sentinel <dir>/sentinel.conf` (src/bin) on a free port, the file holding `port`,
+ * `bind 127.0.0.1` and `lines`; run as one node process with tsx's loader, so that stopping it
+ * stops the sentinel.
+ */
+export async function protolabSentinelBin(lines: readonly string[]): Promise<PeerServer> {
+  const port = await freePort();
+  const s = await startServer({
+    name: 'protolab-sentinel', command: process.execPath, port,
+    args: ({ dir }) => {
+      const conf = join(dir, 'sentinel.conf');
+      writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', ...lines, ''].join('\n'));
+      return ['--require', join(TSX, 'preflight.cjs'), '--import', pathToFileURL(join(TSX, 'loader.mjs')).href, '--conditions=@protolab/source', BIN, conf];
     },
   });
   stops.push(() => s.stop());

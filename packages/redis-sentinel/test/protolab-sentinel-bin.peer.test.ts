@@ -1,11 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
-import { describePeer, freePort, startServer } from '@protolab/testkit';
+import { describePeer } from '@protolab/testkit';
 import { parseSentinelConfig } from '../src/index.js';
-import { ask, pair, stopAll, stops, str, until } from './peer-helpers.js';
+import { ask, pair, protolabSentinelBin, stopAll, str, until } from './peer-helpers.js';
 
 /**
  * `protolab-sentinel <sentinel.conf>` (src/bin) on a file with two `sentinel monitor` lines, each
@@ -15,24 +13,12 @@ import { ask, pair, stopAll, stops, str, until } from './peer-helpers.js';
  */
 afterEach(stopAll);
 
-const BIN = fileURLToPath(new URL('../src/bin/protolab-sentinel.ts', import.meta.url));
-const require = createRequire(import.meta.url);
-const TSX = join(require.resolve('tsx/package.json'), '..', 'dist');
-
 describePeer('redis-server', 'protolab-sentinel with two masters in its file', () => {
   test('monitors both masters of its file and rewrites the file with both masters\' state lines', async () => {
     const alpha = await pair();
     const beta = await pair();
-    const port = await freePort();
-    const s = await startServer({
-      name: 'protolab-sentinel', command: process.execPath, port,
-      args: ({ dir }) => {
-        const conf = join(dir, 'sentinel.conf');
-        writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `sentinel monitor alpha 127.0.0.1 ${alpha.master.port} 1`, 'sentinel down-after-milliseconds alpha 5000', `sentinel monitor beta 127.0.0.1 ${beta.master.port} 1`, ''].join('\n'));
-        return ['--require', join(TSX, 'preflight.cjs'), '--import', pathToFileURL(join(TSX, 'loader.mjs')).href, '--conditions=@protolab/source', BIN, conf];
-      },
-    });
-    stops.push(() => s.stop());
+    const s = await protolabSentinelBin([`sentinel monitor alpha 127.0.0.1 ${alpha.master.port} 1`, 'sentinel down-after-milliseconds alpha 5000', `sentinel monitor beta 127.0.0.1 ${beta.master.port} 1`]);
+    const port = s.port;
     await until('both replicas known', async () => {
       const a = await ask(port, 'SENTINEL', 'replicas', 'alpha');
       const b = await ask(port, 'SENTINEL', 'replicas', 'beta');
