@@ -4,16 +4,17 @@
  * the top level and of arrays read inline; anything unusual is left (MISS) to the resumable path
  * of decode.ts, which reads it again and reports it. Same limits, offsets and `work` counts.
  */
-import { joinDigits } from '@protolab/redis-common';
 import { type RespBareReply, RespReplyError } from './bare-values.js';
 import type { Sink, WholeReader } from './decode-item.js';
 import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { parseInteger } from './number.js';
+import { integerTail, longInteger } from './decode-bare-long.js';
 import { asciiText, readUtf8 } from './utf8.js';
 import { fillOpenArray } from './decode-bare-fill.js';
 
 const CR = 13;
 const LF = 10;
+/** CR LF read as a little-endian 16-bit word. */
+const CRLF = 0x0a0d;
 const ZERO = 0x30;
 const MINUS = 0x2d;
 const POW10 = [1, 10, 100, 1000] as const;
@@ -158,7 +159,7 @@ export class BareFastReader implements WholeReader {
             next += n + 2;
           }
         } else if (t === 0x3a && digits === 15 && c >= ZERO && c <= 0x39 && buf[first] !== ZERO) {
-          v = this.integerTail(i, n, negative);
+          v = integerTail(this, i, n, negative) as Read;
           if (v !== MISS) next = this.pos;
         }
       }
@@ -200,7 +201,7 @@ export class BareFastReader implements WholeReader {
     this.ops += i - p + 1;
     const digits = i - first;
     if (c !== CR || digits === 0 || digits > 15 || i + 1 >= end || buf[i + 1] !== LF || (buf[first] === ZERO && (digits > 1 || negative))) {
-      return t === 0x3a ? this.longInteger(p) : MISS;
+      return t === 0x3a ? (longInteger(this, p) as Read) : MISS;
     }
     const next = i + 2;
     if (t === 0x3a) {
@@ -230,6 +231,10 @@ export class BareFastReader implements WholeReader {
    * anything else, or anything `value` would refuse, goes through `value` (issue 19: a call and
    * four field round trips per element made `*30 of :n` slower than redis-parser).
    */
+  // One loop kept whole on purpose: moving the 4-digit read, or the digit loops, into functions
+  // (inlined or not) cost `*30 of :n` 5–12 % and the nested row 5–15 % (fresh-process A/B,
+  // packages/resp/bench/README.md "Tenth look"); merging the two digit paths cost 8–20 %.
+  // eslint-disable-next-line max-lines-per-function -- see above
   private array(n: number, depth: number): Read {
     const items = new Array<RespBareReply>(n);
     const buf = this.buf;
@@ -237,9 +242,46 @@ export class BareFastReader implements WholeReader {
     const limit = this.limit;
     let pos = this.pos;
     let ops = 0;
+    // 4-byte digit reads when this buffer has its DataView (`swarDigits`), or is long enough for one
+    const dv = this.dvOf === buf || (end - pos >= SWAR_MIN_BYTES && this.view()) ? this.dv : undefined;
     for (let k = 0; k < n; k++) {
+      // Out of bytes: the resumable path reads on. (Not a read past `end`: one makes V8 recompile
+      // every byte read here with an out-of-bounds check — 64 KiB chunks cut a reply each, and
+      // `*30 of :n` cost 15–20 % more in cut chunks than in chunks cut at reply boundaries.)
+      if (pos >= end) return this.missAt(pos, ops);
       const t = buf[pos] ?? 0;
-      if (t === 0x3a || t === 0x24 || t === 0x2a) {
+      if (t === 0x3a && dv !== undefined && pos + 24 <= end) {
+        // `:` with room for 16 digits and a 4-byte read: the digits 4 per read (as `swarDigits`),
+        // then the same checks as below, CR LF read as one 16-bit word; 16 digits (or anything
+        // refused) go to `value`
+        let i = pos + 1;
+        const negative = buf[i] === MINUS;
+        if (negative) i++;
+        const first = i;
+        let x = 0;
+        for (;;) {
+          const d = dv.getUint32(i, true) ^ 0x30303030;
+          const bad = (d | (d + 0x06060606)) & 0xf0f0f0f0;
+          if (bad === 0) {
+            x = x * 10000 + four(d);
+            i += 4;
+            if (i - first < 16) continue;
+            break;
+          }
+          const q = (31 - Math.clz32(bad & -bad)) >> 3;
+          if (q !== 0) x = x * (POW10[q] ?? 1) + four(d << (32 - 8 * q));
+          i += q;
+          break;
+        }
+        const digits = i - first;
+        if (dv.getUint16(i, true) === CRLF && digits > 0 && digits <= 15 && (buf[first] !== ZERO || (digits === 1 && !negative))) {
+          ops += i - pos + 1;
+          items[k] = negative ? -x : x;
+          pos = i + 2;
+          if (pos > limit) return this.missAt(pos, ops);
+          continue;
+        }
+      } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
         let i = pos + 1;
         const negative = i < end && buf[i] === MINUS;
         if (negative) i++;
@@ -376,43 +418,5 @@ export class BareFastReader implements WholeReader {
     // ASCII (most status and error lines): one byte per char (utf8.ts asciiText), no second scan.
     const text = high < 0x80 ? asciiText(buf, p + 1, i) : readUtf8(buf, p + 1, i);
     return t === 0x2d ? new RespReplyError(text) : text;
-  }
-
-  /**
-   * The top-level loop's `:` integer past its first 15 digits (`head`, exact in a double) at `i`:
-   * the rest, 1 to 5 more digits (string2ll's 20-character limit), read on from there, then exactly
-   * one number or bigint (string2ll's joinDigits); MISS for anything else, which the resumable path
-   * reads again and reports.
-   */
-  private integerTail(i: number, head: number, negative: boolean): Read {
-    const buf = this.buf;
-    const end = this.end;
-    const from = i;
-    let lo = 0;
-    let c = 0;
-    for (; i < end && i - from < 6; i++) {
-      c = buf[i] ?? 0;
-      if (c < ZERO || c > 0x39) break;
-      lo = lo * 10 + (c - ZERO);
-    }
-    this.ops += i - from;
-    const tail = i - from;
-    if (c !== CR || tail > 5 || i + 1 >= end || buf[i + 1] !== LF) return MISS;
-    const x = joinDigits(head, lo, tail, negative);
-    if (x === undefined) return MISS;
-    this.pos = i + 2;
-    return x;
-  }
-
-  /** 16 to 20 digits (or anything string2ll may refuse): exact, or the resumable path. */
-  private longInteger(p: number): Read {
-    const buf = this.buf;
-    let cr = p + 1;
-    while (cr < this.end && buf[cr] !== CR) cr++;
-    if (cr + 1 >= this.end || buf[cr + 1] !== LF) return MISS;
-    const n = parseInteger(buf, p + 1, cr);
-    if (n === undefined) return MISS;
-    this.pos = cr + 2;
-    return n;
   }
 }

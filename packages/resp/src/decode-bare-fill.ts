@@ -76,7 +76,7 @@ export function fillOpenArray(r: ElementReader, items: unknown[], k: number, cou
         }
       }
       // (a null, a long integer, a cut or refused one: `value` decides, counting its own work)
-    } else if (t === STAR && buf[pos + 1] !== MINUS) {
+    } else if (t === STAR && (pos + 1 >= end || buf[pos + 1] !== MINUS)) {
       // `*-1` is a null element; any other `*` opens an aggregate
       break;
     }

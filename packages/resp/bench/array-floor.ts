@@ -1,0 +1,219 @@
+// Why the integer and nested array rows (`*30 of :n`, `*3 of *2 of :1`) stay below 1.5×
+// redis-parser (issue 19): the floor of any decoder that hands out the same values. Three
+// decoders of the same 64 KiB chunks, CPU time, a callback per reply:
+// - redis-parser 3.0.0 (returnBuffers: true): a JS Array of numbers (of Arrays) per reply — the
+//   anchor;
+// - floor: the least a decoder with that output can do — one recursive loop over the bytes, the
+//   `*` count and the digits by charCode arithmetic, a `new Array(n)` per aggregate filled in
+//   place; no validation at all (no CRLF, sign, leading-zero, length or depth checks, no limits),
+//   no resumable state, no chunk joins (a reply cut by a chunk end is skipped);
+// - floor, 4 digits a read: the same with the digits read 4 per DataView read (the SWAR of
+//   decode-bare-fast.ts) and integer elements read inline (a call only per aggregate);
+// - RespBareDecoder.execute (all of the decoder's checks).
+// Chunks of ~64 KiB are cut at reply boundaries, the same for every contender.
+// Each contender runs in a fresh `node` process of its own (the harness re-runs itself with
+// ONLY=<row>:<contender>), so no contender's type feedback reaches another's code; ROUNDS rounds
+// after two warm-up rounds, the median.
+//   npx tsx --conditions=@protolab/source packages/resp/bench/array-floor.ts
+// If redis-parser ÷ floor is itself below 1.5×, no decoder with this output can reach 1.5×.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import { RespBareDecoder } from '@protolab/resp';
+
+type RedisParserCtor = new (options: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => { execute(b: Buffer): void };
+const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
+const ROUNDS = Number(process.env['ROUNDS'] ?? 15);
+
+let seed = 0x2545f491;
+const rand = (): number => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 2 ** 32;
+};
+const rows: [name: string, n: number, unit: () => string][] = [
+  ['*30 of :n (array)', 10_000, () => `*30\r\n${Array.from({ length: 30 }, () => `:${Math.floor(rand() * 1e6)}\r\n`).join('')}`],
+  ['*3 of *2 of :1 (nested)', 50_000, () => '*3\r\n' + '*2\r\n:1\r\n:2\r\n'.repeat(3)],
+];
+const contenders = ['redis-parser', 'floor', 'floor, 4 digits a read', 'RespBareDecoder.execute'] as const;
+
+/** The unvalidated reader: the value at `at.p` in `buf`, or undefined when the chunk ends inside it. */
+function floorValue(buf: Uint8Array, at: { p: number }, end: number): unknown {
+  let p = at.p;
+  const t = buf[p] ?? 0;
+  let i = p + 1;
+  const neg = buf[i] === 0x2d;
+  if (neg) i++;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = buf[i] ?? 0;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  if (i + 1 >= end) return undefined;
+  p = i + 2;
+  if (t !== 0x2a) {
+    at.p = p;
+    return neg ? -v : v;
+  }
+  const items = new Array<unknown>(v);
+  at.p = p;
+  for (let k = 0; k < v; k++) {
+    const x = floorValue(buf, at, end);
+    if (x === undefined) return undefined;
+    items[k] = x;
+  }
+  return items;
+}
+
+function floor(chunks: readonly Buffer[], onReply: (v: unknown) => void): void {
+  const at = { p: 0 };
+  for (const buf of chunks) {
+    const end = buf.length;
+    at.p = 0;
+    while ((at.p) < end) {
+      const v = floorValue(buf, at, end);
+      if (v === undefined) break;
+      onReply(v);
+    }
+  }
+}
+
+/** Four digit values in the bytes of `d` (the first lowest) as one number. */
+function four(d: number): number {
+  const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
+  return (Math.imul(pairs, 100) + (pairs >>> 16)) & 0xffff;
+}
+const POW10 = [1, 10, 100, 1000];
+
+/** The floor reading digits 4 per DataView read (decode-bare-fast.ts's SWAR), integers inline. */
+function swarAggregate(buf: Uint8Array, dv: DataView, at: { p: number }, n: number): unknown[] | undefined {
+  const items = new Array<unknown>(n);
+  let p = at.p;
+  const end = buf.length - 8; // room for a 4-byte read past the digits
+  for (let k = 0; k < n; k++) {
+    if (p >= end) return undefined;
+    const t = buf[p];
+    let i = p + 1;
+    const neg = buf[i] === 0x2d;
+    if (neg) i++;
+    let x = 0;
+    for (;;) {
+      const d = dv.getUint32(i, true) ^ 0x30303030;
+      const bad = (d | (d + 0x06060606)) & 0xf0f0f0f0;
+      if (bad === 0) {
+        x = x * 10000 + four(d);
+        i += 4;
+        continue;
+      }
+      const q = (31 - Math.clz32(bad & -bad)) >> 3;
+      if (q !== 0) x = x * (POW10[q] ?? 1) + four(d << (32 - 8 * q));
+      i += q;
+      break;
+    }
+    p = i + 2;
+    if (t === 0x2a) {
+      at.p = p;
+      const inner = swarAggregate(buf, dv, at, x);
+      if (inner === undefined) return undefined;
+      items[k] = inner;
+      p = at.p;
+    } else items[k] = neg ? -x : x;
+  }
+  at.p = p;
+  return items;
+}
+
+function swarFloor(chunks: readonly Buffer[], onReply: (v: unknown) => void): void {
+  const at = { p: 0 };
+  for (const buf of chunks) {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const end = buf.length;
+    let p = 0;
+    while (p < end) {
+      let i = p + 1;
+      let v = 0;
+      for (; i < end; i++) {
+        const c = buf[i] ?? 0;
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+      }
+      at.p = i + 2;
+      const items = swarAggregate(buf, dv, at, v);
+      if (items === undefined) break;
+      onReply(items);
+      p = at.p;
+    }
+  }
+}
+
+const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
+const load = (): string => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+const only = process.env['ONLY'];
+if (only === undefined) {
+  console.log(load());
+  for (let r = 0; r < rows.length; r++) {
+    const ns = contenders.map((_, c) => {
+      const out = execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env: { ...process.env, ONLY: `${r}:${c}` }, encoding: 'utf8' });
+      return Number(out.trim());
+    });
+    const [rp = NaN, f1 = NaN, f4 = NaN, ours = NaN] = ns;
+    const fl = Math.min(f1, f4);
+    console.log(`${(rows[r]?.[0] ?? '').padEnd(24)} ns/reply: redis-parser ${rp.toFixed(0)}, floor ${f1.toFixed(0)} / 4 digits a read ${f4.toFixed(0)}, ours ${ours.toFixed(0)}; redis-parser ÷ the lower floor ${(rp / fl).toFixed(2)}×, redis-parser ÷ ours ${(rp / ours).toFixed(2)}×, ours ÷ the lower floor ${(ours / fl).toFixed(2)}×`);
+  }
+  console.log(load());
+} else {
+  const [r, c] = only.split(':').map(Number) as [number, number];
+  const [, n, unit] = rows[r] ?? rows[0]!;
+  seed = 0x2545f491;
+  // ~64 KiB chunks cut at reply boundaries (the floors skip a cut reply; so no contender meets one)
+  const chunks: Buffer[] = [];
+  let part: string[] = [];
+  let size = 0;
+  for (let k = 0; k < n; k++) {
+    const u = unit();
+    part.push(u);
+    size += u.length;
+    if (size >= 65536 || k === n - 1) {
+      chunks.push(Buffer.from(part.join('')));
+      part = [];
+      size = 0;
+    }
+  }
+  let sink = 0;
+  let last: unknown;
+  const onReply = (v: unknown): void => {
+    sink++;
+    last = v;
+  };
+  const run = [
+    () => {
+      const p = new RedisParserClass({ returnReply: onReply, returnError: () => sink++, returnBuffers: true });
+      for (const ch of chunks) p.execute(ch);
+    },
+    () => {
+      floor(chunks, onReply);
+    },
+    () => {
+      swarFloor(chunks, onReply);
+    },
+    () => {
+      const d = new RespBareDecoder({ onReply });
+      for (const ch of chunks) d.execute(ch);
+    },
+  ][c]!;
+  run();
+  // every contender must hand out the last reply of the corpus in full (the floor skips only cut replies)
+  const want = JSON.stringify(unit === rows[1]?.[2] ? [[1, 2], [1, 2], [1, 2]] : undefined);
+  if (r === 1 && JSON.stringify(last) !== want) throw new Error(`${contenders[c]} decoded ${JSON.stringify(last)}`);
+  if (r === 0 && !(Array.isArray(last) && last.length === 30 && last.every((x) => typeof x === 'number'))) throw new Error(`${contenders[c]} decoded ${JSON.stringify(last)}`);
+  const t: number[] = [];
+  for (let k = 0; k < ROUNDS + 2; k++) {
+    const c0 = process.cpuUsage();
+    run();
+    const u = process.cpuUsage(c0);
+    if (k >= 2) t.push(((u.user + u.system) * 1000) / n);
+  }
+  console.log(`${median(t)}${sink < 0 ? '' : ''}`);
+}
