@@ -91,7 +91,7 @@ describePeer('redis-sentinel', 'sentinel auth-pass / auth-user against password-
     expect(str(await ask(promoted.port, 'GET', 'k'))).toBe('NOAUTH Authentication required.');
   }, 120_000);
 
-  test('a wrong auth-pass: the real sentinel and ours both mark the master s_down and disconnected, and neither sees the replica; "All servers have non-empty requirepass before monitored": after SENTINEL SET auth-pass both see master and replica up', async () => {
+  test('a wrong auth-pass: the real sentinel and ours both mark the master s_down and disconnected, and neither sees the replica; "All servers have non-empty requirepass before monitored": after SENTINEL SET auth-pass both publish the same redacted +set and see master and replica up', async () => {
     const { master } = await secured(1, false);
     const real = await realSentinel(bin, master.port, 2, 10_000, ['sentinel auth-pass mymaster wrong']);
     const ours = await ourSentinel(master.port, 10_000, 2, { authPass: 'wrong' });
@@ -102,7 +102,11 @@ describePeer('redis-sentinel', 'sentinel auth-pass / auth-user against password-
       expect((await flags(port)).split(',').sort()).toEqual(['disconnected', 'master', 's_down']);
       expect(await replicaFlags(port)).toEqual([]);
     }
+    const events = [await allEvents(real.port), await allEvents(ours.port)];
     for (const port of [real.port, ours.port]) expect(await ask(port, 'SENTINEL', 'SET', 'mymaster', 'auth-pass', PW)).toEqual({ type: 'simple', value: 'OK' });
+    // The same +set event, byte for byte (both watch the same master), the password redacted.
+    await until('both +set events', () => events.every((e) => e.some((x) => x.startsWith('+set '))));
+    for (const e of events) expect(e.filter((x) => x.startsWith('+set '))).toEqual([`+set master mymaster 127.0.0.1 ${master.port} auth-pass ******`]);
     for (const port of [real.port, ours.port]) {
       await until(`master up and replica known on ${port}`, async () => (await flags(port)) === 'master' && (await replicaFlags(port)).join() === 'slave', 30_000);
     }
