@@ -184,6 +184,7 @@ export class BareFastReader implements WholeReader {
     const buf = this.buf;
     const end = this.end;
     const p = this.pos;
+    if (p >= end) return MISS; // (no read past `end`, as in `array`)
     const t = buf[p] ?? 0;
     if (t === 0x2b || t === 0x2d) return this.line(t, p);
     if (t !== 0x3a && t !== 0x24 && t !== 0x2a) return MISS;

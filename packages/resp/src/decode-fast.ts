@@ -120,6 +120,9 @@ export class FastReader {
     const buf = this.buf;
     const end = this.end;
     const p = this.pos;
+    // an aggregate cut at an element boundary: no read past `end` (V8 would recompile every
+    // byte read here with a bounds check)
+    if (p >= end) return undefined;
     const t = buf[p] ?? 0;
     const kind = HEADER[t] ?? 0;
     if (kind === 0) return this.resp3 ? this.resp3Line(t, p) : undefined;
