@@ -16,7 +16,7 @@ export type { RealSentinelOptions } from './adapters/real-sentinel.js';
 export { parseInfoReplication } from './adapters/info.js';
 export * from './sentinel-reply.js';
 export * from './sentinel-command.js';
-export { sentinelSetCommand, type SentinelSetHooks } from './sentinel-set.js';
+export { sentinelConfigCommand, sentinelSetCommand, type SentinelSetHooks } from './sentinel-set.js';
 export { linkRole, sentinelAuthArgv, sentinelClientName, type LinkRole } from './sentinel-auth.js';
 export { deliver, stringmatch, subscribe, unsubscribe, type PubSubState } from './pubsub.js';
 export { SentinelServer } from './adapters/sentinel-server.js';

@@ -6,17 +6,17 @@
  * `ctx.nowMs`; the adapter (src/adapters/sentinel-server.ts) owns the sockets.
  *
  * Commands of the real table that protolab does not implement (ACL, AUTH, COMMAND, SHUTDOWN,
- * SENTINEL MONITOR / REMOVE / RESET / CONFIG / DEBUG / FLUSHCONFIG / INFO-CACHE /
+ * SENTINEL MONITOR / REMOVE / RESET / DEBUG / FLUSHCONFIG / INFO-CACHE /
  * PENDING-SCRIPTS / SIMULATE-FAILURE / HELP, CLIENT other than SETNAME / GETNAME / ID) pass the
  * arity check as in Redis and then answer `-ERR protolab's sentinel does not implement '<name>'`.
- * SENTINEL SET is sentinel-set.ts (auth-pass and auth-user).
+ * SENTINEL SET (auth-pass, auth-user) and SENTINEL CONFIG (sentinel-user, sentinel-pass) are sentinel-set.ts.
  */
 import { reply, type RespValue } from '@protolab/resp';
 import { deliver as deliverTo, subscribe, unsubscribe, type PubSubState } from './pubsub.js';
 import type { SentinelNode } from './sentinel.js';
 import { Sentinel } from './sentinel-state.js';
 import { pendingScriptsRows } from './scripts.js';
-import { sentinelSetCommand, type SentinelSetHooks } from './sentinel-set.js';
+import { sentinelConfigCommand, sentinelSetCommand, type SentinelSetHooks } from './sentinel-set.js';
 import { masterRow, sentinelInfoSection, sentinelRows, slaveRows, splitHostPort, type LinkView } from './sentinel-reply.js';
 
 /** The version a real sentinel reports; the replies follow redis-sentinel 7.0.15. */
@@ -221,6 +221,8 @@ function sentinelCommand(ctx: SentinelContext, sub: string, args: readonly strin
       return isMasterDownByAddr(ctx, args);
     case 'set':
       return sentinelSetCommand(n, args, ctx);
+    case 'config':
+      return core instanceof Sentinel ? sentinelConfigCommand(core, args, ctx) : notImplemented('sentinel|config');
     case 'pending-scripts':
       return reply.array(pendingScriptsRows(core.scripts, ctx.nowMs).map((row) => reply.map(row.map(({ field, value }) => [reply.bulk(field), typeof value === 'string' ? reply.bulk(value) : reply.array(value.map((a) => reply.bulk(a)))] as const))));
     default:

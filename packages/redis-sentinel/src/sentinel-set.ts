@@ -16,12 +16,16 @@
  * option gets Redis's own error.
  */
 import { reply, type RespValue } from '@protolab/resp';
+import { stringmatch } from './pubsub.js';
+import type { Sentinel } from './sentinel-state.js';
 import type { SentinelNode } from './sentinel.js';
 
 /** What SENTINEL SET needs from its surroundings (the adapter gives them; absent: nothing to drop, flush succeeds). */
 export interface SentinelSetHooks {
   /** dropInstanceConnections: close the links to this master and its replicas. */
   readonly dropInstanceConnections?: (masterName: string) => void;
+  /** sentinelDropConnections: close the links to every other sentinel (SENTINEL CONFIG SET sentinel-user / sentinel-pass). */
+  readonly dropSentinelConnections?: () => void;
   /** sentinelFlushConfig: false when the file could not be written. */
   readonly flushConfig?: () => boolean;
 }
@@ -56,4 +60,41 @@ export function sentinelSetCommand(n: SentinelNode | undefined, args: readonly s
     return err(e);
   }
   return flush() ? reply.ok : err('ERR Failed to save config file. Check server logs.');
+}
+
+/**
+ * SENTINEL CONFIG SET <param> <value> / CONFIG GET <pattern> (sentinelConfigSetCommand,
+ * sentinelConfigGetCommand, 7.0); `args` are the words after CONFIG. SET changes `sentinel-user` /
+ * `sentinel-pass` (an empty value clears it), flushes and answers, then drops the links to the other
+ * sentinels so that they log in again; resolve-hostnames, announce-hostnames, announce-ip and
+ * announce-port are answered as not implemented. GET matches the six parameters in sentinel.c's
+ * order, case-insensitively, with the values protolab uses (it does not resolve or announce
+ * hostnames and announces its bind address: `no`, `no`, "", 0).
+ */
+export function sentinelConfigCommand(s: Sentinel, args: readonly string[], hooks: SentinelSetHooks): RespValue {
+  const sub = (args[0] ?? '').toLowerCase();
+  if (sub === 'set' && args.length === 3) {
+    const param = args[1] ?? '';
+    const value = args[2] ?? '';
+    const p = param.toLowerCase();
+    if (p === 'sentinel-user' || p === 'sentinel-pass') {
+      const v = value === '' ? undefined : value;
+      if (p === 'sentinel-user') s.sentinel_auth_user = v;
+      else s.sentinel_auth_pass = v;
+      const saved = hooks.flushConfig?.() ?? true;
+      hooks.dropSentinelConnections?.();
+      return saved ? reply.ok : err('ERR Failed to save config file. Check server logs.');
+    }
+    if (['resolve-hostnames', 'announce-hostnames', 'announce-ip', 'announce-port'].includes(p)) return err(`ERR protolab's sentinel does not implement 'sentinel|config set ${p}'`);
+    return err(`ERR Invalid argument '${param}' to SENTINEL CONFIG SET`);
+  }
+  if (sub === 'get' && args.length === 2) {
+    const pattern = (args[1] ?? '').toLowerCase();
+    const params: [string, RespValue][] = [
+      ['resolve-hostnames', reply.bulk('no')], ['announce-hostnames', reply.bulk('no')], ['announce-ip', reply.bulk('')], ['announce-port', reply.integer(0)],
+      ['sentinel-user', reply.bulk(s.sentinel_auth_user ?? '')], ['sentinel-pass', reply.bulk(s.sentinel_auth_pass ?? '')],
+    ];
+    return reply.map(params.filter(([name]) => stringmatch(pattern, name)).map(([name, v]) => [reply.bulk(name), v] as const));
+  }
+  return err('ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.');
 }

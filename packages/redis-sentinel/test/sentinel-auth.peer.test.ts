@@ -161,7 +161,7 @@ describePeer('redis-sentinel', 'sentinel auth-pass / auth-user against password-
     for (const s of [real, ours]) expect(await flags(s.port)).toBe('master');
   }, 120_000);
 
-  test('sentinel-pass: a real sentinel with requirepass is PINGed and counted by ours when ours has the password, and is +sdown to ours when it has none', async () => {
+  test('sentinel-pass: a real sentinel with requirepass is PINGed and counted by ours when ours has the password, and is +sdown to ours when it has none until SENTINEL CONFIG SET sentinel-pass gives it one', async () => {
     const { master } = await pair();
     const real = await realSentinel(bin, master.port, 2, 10_000, ['requirepass spw']);
     const noPass = await ourSentinel(master.port, 10_000, 2); // no sentinel-pass
@@ -187,5 +187,10 @@ describePeer('redis-sentinel', 'sentinel auth-pass / auth-user against password-
     // Without sentinel-pass: this process's PINGs are answered -NOAUTH, the real sentinel is not usable.
     expect(str(await ask(port, 'SENTINEL', 'ckquorum', 'mymaster'))).toBe('OK 3 usable Sentinels. Quorum and failover authorization can be reached');
     expect(str(await ask(noPass.port, 'SENTINEL', 'ckquorum', 'mymaster'))).toBe('OK 2 usable Sentinels. Quorum and failover authorization can be reached');
+    // "SENTINEL CONFIG SET handles on-the-fly credentials reconfiguration" (09-acl-support.tcl): the
+    // links to the other sentinels are dropped and log in again with the new password.
+    expect(await ask(noPass.port, 'SENTINEL', 'CONFIG', 'SET', 'sentinel-pass', 'spw')).toEqual({ type: 'simple', value: 'OK' });
+    await until('the real sentinel up again for the one given the password', async () => (await realRow(noPass.port)) === 'sentinel', 20_000);
+    expect(str(await ask(noPass.port, 'SENTINEL', 'ckquorum', 'mymaster'))).toBe('OK 3 usable Sentinels. Quorum and failover authorization can be reached');
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { RespValue } from '@protolab/resp';
+import { reply, type RespValue } from '@protolab/resp';
 import {
   newSentinelClient, parseSentinelConfig, rewriteSentinelConfig, Sentinel, sentinelAuthArgv, sentinelClientName, sentinelConfigOf,
   sentinelDispatch, sentinelEventMessage, sentinelPingReplyIsValid, SentinelConfigError, type SentinelContext,
@@ -146,6 +146,40 @@ describe('SENTINEL SET auth-pass / auth-user (sentinelSetCommand, 7.0)', () => {
     expect(s.masters.get('mymaster')?.auth_pass).toBe('x');
     expect(set(ctx(s, { flushConfig: () => false }), 'mymaster', 'auth-pass', 'y')).toEqual([{ type: 'error', value: 'ERR Failed to save config file. Check server logs.' }]);
     expect(set(ctx(s), 'mymaster', 'quorum', '2')).toEqual([{ type: 'error', value: "ERR protolab's sentinel does not implement 'sentinel|set quorum'" }]);
+  });
+});
+
+describe('SENTINEL CONFIG SET / GET sentinel-user, sentinel-pass (sentinelConfigSetCommand, sentinelConfigGetCommand, 7.0)', () => {
+  const cfg = (c: SentinelContext, ...args: string[]): RespValue[] => sentinelDispatch(c, newSentinelClient(1), ['SENTINEL', 'CONFIG', ...args]);
+  /** A map reply of name → bulk value (announce-port's value is an integer). */
+  const bulks = (...xs: string[]): RespValue => {
+    const pairs: (readonly [RespValue, RespValue])[] = [];
+    for (let i = 0; i + 1 < xs.length; i += 2) pairs.push([reply.bulk(xs[i] ?? ''), xs[i] === 'announce-port' ? reply.integer(Number(xs[i + 1])) : reply.bulk(xs[i + 1] ?? '')]);
+    return reply.map(pairs);
+  };
+
+  test('GET lists the six parameters in sentinel.c\'s order, matching the pattern case-insensitively; SET sets, clears, flushes, then drops the sentinel links', () => {
+    const s = sentinelOf(MONITOR);
+    let drops = 0;
+    const flushed: (string | undefined)[] = [];
+    const c = ctx(s, { dropSentinelConnections: () => { drops++; }, flushConfig: () => { flushed.push(s.sentinel_auth_pass); return true; } });
+    expect(cfg(c, 'GET', '*')).toEqual([bulks('resolve-hostnames', 'no', 'announce-hostnames', 'no', 'announce-ip', '', 'announce-port', '0', 'sentinel-user', '', 'sentinel-pass', '')]);
+    expect(cfg(c, 'SET', 'SENTINEL-PASS', 'pw')).toEqual([{ type: 'simple', value: 'OK' }]);
+    expect(cfg(c, 'get', 'SENTINEL-*')).toEqual([bulks('sentinel-user', '', 'sentinel-pass', 'pw')]);
+    expect([flushed, drops]).toEqual([['pw'], 1]);
+    expect(cfg(c, 'SET', 'sentinel-pass', '')).toEqual([{ type: 'simple', value: 'OK' }]);
+    expect(s.sentinel_auth_pass).toBeUndefined();
+    expect(cfg(c, 'GET', 'nothing')).toEqual([bulks()]);
+  });
+
+  test('the error replies redis-sentinel 7.0.15 gives', () => {
+    const c = ctx(sentinelOf(MONITOR));
+    const only = [{ type: 'error', value: 'ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.' }];
+    expect(cfg(c, 'SET', 'nope', 'x')).toEqual([{ type: 'error', value: "ERR Invalid argument 'nope' to SENTINEL CONFIG SET" }]);
+    expect(cfg(c, 'SET', 'sentinel-user')).toEqual(only);
+    expect(cfg(c, 'foo', 'bar')).toEqual(only);
+    expect(cfg(c, 'GET')).toEqual(only);
+    expect(cfg(c)).toEqual([{ type: 'error', value: "ERR wrong number of arguments for 'sentinel|config' command" }]);
   });
 });
 

@@ -116,8 +116,16 @@ export class RealSentinel {
    */
   dropInstanceConnections(masterName: string): void {
     const n = this.sentinel.masters.get(masterName);
-    if (n === undefined) return;
-    for (const addr of [n.master.addr, ...n.slaves.keys()]) {
+    if (n !== undefined) this.dropLinks([n.master.addr, ...n.slaves.keys()]);
+  }
+
+  /** sentinelDropConnections (SENTINEL CONFIG SET sentinel-user / sentinel-pass): close the links to every other sentinel. */
+  sentinelDropConnections(): void {
+    for (const n of this.sentinel.masters.values()) this.dropLinks(n.sentinels.keys());
+  }
+
+  private dropLinks(addrs: Iterable<string>): void {
+    for (const addr of addrs) {
       const l = this.links.get(addr);
       if (l === undefined) continue;
       this.links.delete(addr);

@@ -105,6 +105,7 @@ export class SentinelServer {
       links: { disconnected: (addr) => sentinel.linkDisconnected(addr) },
       onHello: (payload) => { sentinel.receiveHello(payload); },
       dropInstanceConnections: (name) => { sentinel.dropInstanceConnections(name); },
+      dropSentinelConnections: () => { sentinel.sentinelDropConnections(); },
       ...(this.flushConfig !== undefined ? { flushConfig: this.flushConfig } : {}),
     };
   }
