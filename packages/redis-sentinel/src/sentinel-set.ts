@@ -69,7 +69,8 @@ export function sentinelSetCommand(n: SentinelNode | undefined, args: readonly s
  * sentinels so that they log in again; resolve-hostnames, announce-hostnames, announce-ip and
  * announce-port are answered as not implemented. GET matches the six parameters in sentinel.c's
  * order, case-insensitively, with the values protolab uses (it does not resolve or announce
- * hostnames and announces its bind address: `no`, `no`, "", 0).
+ * hostnames and announces its bind address: `no`, `no`, "", 0 — the port as a bulk string, as
+ * addReplyBulkLongLong writes it).
  */
 export function sentinelConfigCommand(s: Sentinel, args: readonly string[], hooks: SentinelSetHooks): RespValue {
   const sub = (args[0] ?? '').toLowerCase();
@@ -91,7 +92,7 @@ export function sentinelConfigCommand(s: Sentinel, args: readonly string[], hook
   if (sub === 'get' && args.length === 2) {
     const pattern = (args[1] ?? '').toLowerCase();
     const params: [string, RespValue][] = [
-      ['resolve-hostnames', reply.bulk('no')], ['announce-hostnames', reply.bulk('no')], ['announce-ip', reply.bulk('')], ['announce-port', reply.integer(0)],
+      ['resolve-hostnames', reply.bulk('no')], ['announce-hostnames', reply.bulk('no')], ['announce-ip', reply.bulk('')], ['announce-port', reply.bulk('0')],
       ['sentinel-user', reply.bulk(s.sentinel_auth_user ?? '')], ['sentinel-pass', reply.bulk(s.sentinel_auth_pass ?? '')],
     ];
     return reply.map(params.filter(([name]) => stringmatch(pattern, name)).map(([name, v]) => [reply.bulk(name), v] as const));

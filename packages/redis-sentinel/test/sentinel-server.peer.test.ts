@@ -62,6 +62,8 @@ const QUESTIONS: readonly (readonly string[])[] = [
   ['SENTINEL', 'myid', 'x'], ['SENTINEL', 'is-master-down-by-addr', '127.0.0.1', 'x', '0', '*'], ['FOO', 'bar'], ['GET', 'x'],
   ['PING', 'a', 'b'], ['ROLE', 'x'], ['PUBLISH', 'a', 'b'], ['SUBSCRIBE'], ['UNSUBSCRIBE'], ['PUNSUBSCRIBE'], ['HELLO', '4'],
   ['HELLO', 'x'], ['CLIENT', 'foo'], ['CLIENT', 'GETNAME'], ['CLIENT', 'SETNAME', 'a b'],
+  ['SENTINEL', 'CONFIG', 'GET', '*'], ['SENTINEL', 'CONFIG', 'GET', 'SENTINEL-*'], ['SENTINEL', 'CONFIG', 'SET', 'nope', 'x'], ['SENTINEL', 'CONFIG', 'foo', 'bar'],
+  ['SENTINEL', 'SET', 'nope', 'auth-pass', 'x'], ['SENTINEL', 'SET', 'mymaster', 'quorumx', '1'], ['SENTINEL', 'SET', 'mymaster', 'auth-pass'],
 ];
 
 describePeer('redis-sentinel', "protolab's SENTINEL server against real redis-sentinel 7.0.15", (sentinelBin) => {
