@@ -9,7 +9,8 @@
  * SENTINEL MONITOR / REMOVE / RESET / DEBUG / FLUSHCONFIG / INFO-CACHE /
  * PENDING-SCRIPTS / SIMULATE-FAILURE / HELP, CLIENT other than SETNAME / GETNAME / ID) pass the
  * arity check as in Redis and then answer `-ERR protolab's sentinel does not implement '<name>'`.
- * SENTINEL SET (auth-pass, auth-user) and SENTINEL CONFIG (sentinel-user, sentinel-pass) are sentinel-set.ts.
+ * SENTINEL SET (auth-pass, auth-user, the timings, quorum) and SENTINEL CONFIG (sentinel-user,
+ * sentinel-pass) are sentinel-set.ts.
  */
 import { reply, type RespValue } from '@protolab/resp';
 import { deliver as deliverTo, subscribe, unsubscribe, type PubSubState } from './pubsub.js';

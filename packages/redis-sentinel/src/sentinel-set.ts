@@ -4,19 +4,23 @@
  *
  * - `auth-pass <password>` / `auth-user <username>`: an empty value clears it; either one drops the
  *   links to the master and its replicas (dropInstanceConnections), so the next links AUTH with the
- *   new pair. Each change is a `+set` event (`%@ auth-pass ******`: the password is redacted; the
- *   user name is not).
+ *   new pair. The `+set` event redacts the password (`auth-pass ******`), not the user name.
+ * - `down-after-milliseconds`, `failover-timeout`, `parallel-syncs`, `quorum` `<n>`: an integer
+ *   greater than 0 (getLongLongFromObject), else `Invalid argument '<n>' for SENTINEL SET
+ *   '<option>'`; parallel-syncs and quorum are C ints, so a larger value wraps as it does there.
+ *   down-after-milliseconds applies to the replicas and sentinels of the master too
+ *   (sentinelPropagateDownAfterPeriod: the core reads the master's value for all of them).
  *
- * Options are applied one by one, as Redis does: an error stops at that option with the earlier
- * ones kept (and flushed). After the last one the config file is flushed and the reply is `+OK`,
- * or `-ERR Failed to save config file. Check server logs.` (sentinelFlushConfigAndReply). The
- * other options of sentinelSetCommand (down-after-milliseconds, failover-timeout,
- * parallel-syncs, quorum, notification-script, client-reconfig-script, rename-command,
- * master-reboot-down-after-period) answer that protolab does not implement them; an unknown
- * option gets Redis's own error.
+ * Each change is a WARNING `+set` event `%@ <option as written> <value>`. Options are applied one
+ * by one, as Redis does: an error stops at that option with the earlier ones kept (and flushed).
+ * After the last one the config file is flushed and the reply is `+OK`, or `-ERR Failed to save
+ * config file. Check server logs.` (sentinelFlushConfigAndReply). notification-script,
+ * client-reconfig-script, rename-command and master-reboot-down-after-period answer that protolab
+ * does not implement them; an unknown option gets Redis's own error.
  */
 import { reply, type RespValue } from '@protolab/resp';
 import { stringmatch } from './pubsub.js';
+import { parseLongLong } from './sentinel-command.js';
 import type { Sentinel } from './sentinel-state.js';
 import type { SentinelNode } from './sentinel.js';
 
@@ -31,7 +35,13 @@ export interface SentinelSetHooks {
 }
 
 /** sentinelSetCommand's options that protolab does not change at run time. */
-const NOT_IMPLEMENTED = new Set(['down-after-milliseconds', 'failover-timeout', 'parallel-syncs', 'quorum', 'notification-script', 'client-reconfig-script', 'rename-command', 'master-reboot-down-after-period']);
+const NOT_IMPLEMENTED = new Set(['notification-script', 'client-reconfig-script', 'rename-command', 'master-reboot-down-after-period']);
+
+/** The numeric options and what each sets: mstime_t (long long) for the periods, int for the others. */
+const NUMERIC = new Map<string, { readonly field: 'downAfterMs' | 'failoverTimeoutMs' | 'parallelSyncs' | 'quorum'; readonly int: boolean }>([
+  ['down-after-milliseconds', { field: 'downAfterMs', int: false }], ['failover-timeout', { field: 'failoverTimeoutMs', int: false }],
+  ['parallel-syncs', { field: 'parallelSyncs', int: true }], ['quorum', { field: 'quorum', int: true }],
+]);
 
 const err = (text: string): RespValue => reply.error(text.replace(/[\r\n]/g, ' '));
 
@@ -53,6 +63,19 @@ export function sentinelSetCommand(n: SentinelNode | undefined, args: readonly s
       changes++;
       // sentinelEvent(LL_WARNING, "+set", ri, "%@ %s %s"): the option as the client wrote it.
       n.event(`+set master ${n.config.masterName} ${n.master.addr} ${option} ${opt === 'auth-pass' ? '******' : value}`);
+      continue;
+    }
+    const numeric = NUMERIC.get(opt);
+    if (numeric !== undefined && moreargs > 0) {
+      const value = args[++j] ?? '';
+      const ll = parseLongLong(value);
+      if (ll === undefined || ll <= 0) {
+        if (changes > 0) flush();
+        return err(`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`);
+      }
+      n.config = { ...n.config, [numeric.field]: numeric.int ? Number(BigInt.asIntN(32, BigInt(value))) : ll };
+      changes++;
+      n.event(`+set master ${n.config.masterName} ${n.master.addr} ${option} ${value}`);
       continue;
     }
     const e = NOT_IMPLEMENTED.has(opt) && moreargs > (opt === 'rename-command' ? 1 : 0) ? `ERR protolab's sentinel does not implement 'sentinel|set ${opt}'` : `ERR Unknown option or number of arguments for SENTINEL SET '${option}'`;

@@ -59,7 +59,8 @@ export class SentinelNode {
   constructor(
     readonly name: string,
     readonly myid: string,
-    readonly config: SentinelConfig,
+    /** Replaced (never mutated) by SENTINEL SET down-after-milliseconds / failover-timeout / parallel-syncs / quorum. */
+    public config: SentinelConfig,
     /** @internal */
     readonly randomMs: (n: number) => number,
     /** The parts of sentinelState every master shares (sentinel-state.ts); a lone node owns its own. */

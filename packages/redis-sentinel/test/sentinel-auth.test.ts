@@ -145,7 +145,29 @@ describe('SENTINEL SET auth-pass / auth-user (sentinelSetCommand, 7.0)', () => {
     expect(set(ctx(s), 'mymaster', 'auth-pass', 'x', 'auth-user')).toEqual([{ type: 'error', value: "ERR Unknown option or number of arguments for SENTINEL SET 'auth-user'" }]);
     expect(s.masters.get('mymaster')?.auth_pass).toBe('x');
     expect(set(ctx(s, { flushConfig: () => false }), 'mymaster', 'auth-pass', 'y')).toEqual([{ type: 'error', value: 'ERR Failed to save config file. Check server logs.' }]);
-    expect(set(ctx(s), 'mymaster', 'quorum', '2')).toEqual([{ type: 'error', value: "ERR protolab's sentinel does not implement 'sentinel|set quorum'" }]);
+    expect(set(ctx(s), 'mymaster', 'notification-script', '/bin/true')).toEqual([{ type: 'error', value: "ERR protolab's sentinel does not implement 'sentinel|set notification-script'" }]);
+  });
+
+  test('down-after-milliseconds, failover-timeout, parallel-syncs and quorum: set, each a +set event, refused unless > 0 with 7.0.15\'s text, and the C ints wrap', () => {
+    const s = sentinelOf(`${MONITOR}\nsentinel down-after-milliseconds mymaster 5000\nsentinel parallel-syncs mymaster 1`);
+    const n = s.masters.get('mymaster');
+    if (n === undefined) throw new Error('no master');
+    expect(set(ctx(s), 'mymaster', 'failover-timeout', '-1')).toEqual([{ type: 'error', value: "ERR Invalid argument '-1' for SENTINEL SET 'failover-timeout'" }]);
+    expect(set(ctx(s), 'mymaster', 'Quorum', 'x')).toEqual([{ type: 'error', value: "ERR Invalid argument 'x' for SENTINEL SET 'Quorum'" }]);
+    expect(set(ctx(s), 'mymaster', 'parallel-syncs', '0')).toEqual([{ type: 'error', value: "ERR Invalid argument '0' for SENTINEL SET 'parallel-syncs'" }]);
+    expect(set(ctx(s), 'mymaster', 'down-after-milliseconds', '2200', 'failover-timeout', '60000', 'parallel-syncs', '3', 'quorum', '1')).toEqual([{ type: 'simple', value: 'OK' }]);
+    expect(n.config).toMatchObject({ downAfterMs: 2200, failoverTimeoutMs: 60000, parallelSyncs: 3, quorum: 1 });
+    expect(n.events.slice(-4).map((e) => sentinelEventMessage(n, e).message)).toEqual(['down-after-milliseconds 2200', 'failover-timeout 60000', 'parallel-syncs 3', 'quorum 1'].map((x) => `master mymaster 127.0.0.1 16400 ${x}`));
+    // The file: the user's down-after line rewritten in place, the default-valued parallel-syncs line
+    // replaced by the new value, failover-timeout added after the marker; back to the default, removed.
+    const original = `${MONITOR}\nsentinel down-after-milliseconds mymaster 5000\nsentinel parallel-syncs mymaster 1\n`;
+    const text = rewriteSentinelConfig(original, s);
+    expect(text.split('\n').slice(0, 3)).toEqual(['sentinel monitor mymaster 127.0.0.1 16400 1', 'sentinel down-after-milliseconds mymaster 2200', 'sentinel parallel-syncs mymaster 3']);
+    expect(text).toContain('\nsentinel failover-timeout mymaster 60000\n');
+    expect(parseSentinelConfig(text)).toMatchObject({ downAfterMs: 2200, failoverTimeoutMs: 60000, parallelSyncs: 3, quorum: 1 });
+    expect(set(ctx(s), 'mymaster', 'down-after-milliseconds', '30000', 'quorum', '4294967297')).toEqual([{ type: 'simple', value: 'OK' }]);
+    expect(n.config.quorum).toBe(1);
+    expect(rewriteSentinelConfig(original, s)).not.toContain('down-after-milliseconds');
   });
 });
 
