@@ -13,7 +13,8 @@
 // Chunks of ~64 KiB are cut at reply boundaries, the same for every contender.
 // Each contender runs in a fresh `node` process of its own (the harness re-runs itself with
 // ONLY=<row>:<contender>), so no contender's type feedback reaches another's code; ROUNDS rounds
-// after two warm-up rounds, the median.
+// after two warm-up rounds, the median. REPS passes (default 3) run every contender once each in
+// turn; ratios are taken within a pass (the shared cores drift between processes).
 //   npx tsx --conditions=@protolab/source packages/resp/bench/array-floor.ts
 // If redis-parser ÷ floor is itself below 1.5×, no decoder with this output can reach 1.5×.
 import { execFileSync } from 'node:child_process';
@@ -152,15 +153,31 @@ const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Ma
 const load = (): string => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 const only = process.env['ONLY'];
 if (only === undefined) {
+  // REPS passes, each running every contender once in turn, so the machine's drift (these cores
+  // are shared) falls on every contender alike; a ratio per pass, then the median and range
+  const REPS = Number(process.env['REPS'] ?? 3);
   console.log(load());
   for (let r = 0; r < rows.length; r++) {
-    const ns = contenders.map((_, c) => {
-      const out = execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env: { ...process.env, ONLY: `${r}:${c}` }, encoding: 'utf8' });
-      return Number(out.trim());
-    });
-    const [rp = NaN, f1 = NaN, f4 = NaN, ours = NaN] = ns;
-    const fl = Math.min(f1, f4);
-    console.log(`${(rows[r]?.[0] ?? '').padEnd(24)} ns/reply: redis-parser ${rp.toFixed(0)}, floor ${f1.toFixed(0)} / 4 digits a read ${f4.toFixed(0)}, ours ${ours.toFixed(0)}; redis-parser ÷ the lower floor ${(rp / fl).toFixed(2)}×, redis-parser ÷ ours ${(rp / ours).toFixed(2)}×, ours ÷ the lower floor ${(ours / fl).toFixed(2)}×`);
+    const passes: number[][] = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      passes.push(
+        contenders.map((_, c) => {
+          const out = execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env: { ...process.env, ONLY: `${r}:${c}` }, encoding: 'utf8' });
+          return Number(out.trim());
+        }),
+      );
+    }
+    const col = (c: number): number[] => passes.map((ns) => ns[c] ?? NaN);
+    const ratio = (f: (ns: number[]) => number): string => {
+      const x = passes.map(f);
+      return `${median(x).toFixed(2)}× (${Math.min(...x).toFixed(2)}–${Math.max(...x).toFixed(2)})`;
+    };
+    const rp = (ns: number[]): number => ns[0] ?? NaN;
+    const floorOf = (ns: number[]): number => Math.min(ns[1] ?? NaN, ns[2] ?? NaN);
+    console.log(
+      `${(rows[r]?.[0] ?? '').padEnd(24)} median ns/reply over ${REPS} passes: redis-parser ${median(col(0)).toFixed(0)}, floor ${median(col(1)).toFixed(0)} / 4 digits a read ${median(col(2)).toFixed(0)}, ours ${median(col(3)).toFixed(0)}; ` +
+        `per pass: redis-parser ÷ the lower floor ${ratio((ns) => rp(ns) / floorOf(ns))}, redis-parser ÷ ours ${ratio((ns) => rp(ns) / (ns[3] ?? NaN))}, ours ÷ the lower floor ${ratio((ns) => (ns[3] ?? NaN) / floorOf(ns))}`,
+    );
   }
   console.log(load());
 } else {

@@ -12,7 +12,8 @@
 // - exact floor (string): the same loop handing the digits as a latin1 string;
 // - RespBareDecoder.execute (all of the decoder's checks; a bigint beyond 2^53).
 //   npx tsx --conditions=@protolab/source packages/resp/bench/bigint-floor.ts
-// FRESH=1 runs each contender in a fresh `node` process of its own (ONLY=<index> picks one): in
+// FRESH=1 runs each contender in a fresh `node` process of its own (ONLY=<index> picks one), REPS
+// passes of all five in turn (default 3; ratios within a pass: the shared cores drift): in
 // one process redis-parser's integer path also sees the strings of its stringNumbers mode, and the
 // callback sites see every contender's values, which slows redis-parser by up to 1.8× (62 against
 // 35 ns per reply on 2026-12-05) — the fresh numbers are the fair ones.
@@ -31,6 +32,7 @@ type RedisParserCtor = new (options: {
 }) => { execute(b: Buffer): void };
 const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
 const ROUNDS = Number(process.env['ROUNDS'] ?? 15);
+const runNames = ['redis-parser (number, inexact)', 'redis-parser stringNumbers (exact string)', 'exact floor, bigint', 'exact floor, string', 'RespBareDecoder.execute (bigint)'];
 const POW10 = [1, 10, 100, 1000, 10000, 100000];
 const INT64 = new BigInt64Array(1);
 const WORDS = new Uint32Array(INT64.buffer); // little-endian assumed (x86, arm64)
@@ -110,15 +112,24 @@ function stringFloor(chunks: readonly Buffer[], onReply: (v: string) => void): v
 }
 
 if (process.env['FRESH'] === '1') {
+  // REPS passes (default 3), each running every contender once in turn; ratios within a pass
+  const REPS = Number(process.env['REPS'] ?? 3);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const fresh: number[] = [];
+  const passes: number[][] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const ns: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const env = { ...process.env, FRESH: '0', ONLY: String(i) };
+      const out = execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, encoding: 'utf8' });
+      const line = out.split('\n').find((l) => l.includes('ns/reply')) ?? '';
+      ns.push(Number(/([\d.]+) ns\/reply/.exec(line)?.[1]));
+    }
+    passes.push(ns);
+  }
   for (let i = 0; i < 5; i++) {
-    const env = { ...process.env, FRESH: '0', ONLY: String(i) };
-    const out = execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, encoding: 'utf8' });
-    const line = out.split('\n').find((l) => l.includes('ns/reply')) ?? '';
-    const ns = Number(/([\d.]+) ns\/reply/.exec(line)?.[1]);
-    fresh.push(ns);
-    console.log(`${line.slice(0, 42)} ${ns.toFixed(1).padStart(6)} ns/reply   redis-parser ÷ this ${((fresh[0] ?? NaN) / ns).toFixed(2)}×   (own process)`);
+    const x = passes.map((ns) => (ns[0] ?? NaN) / (ns[i] ?? NaN));
+    const own = passes.map((ns) => ns[i] ?? NaN);
+    console.log(`${(runNames[i] ?? '').padEnd(42)} ${own.map((v) => v.toFixed(1)).join(' / ').padStart(20)} ns/reply   redis-parser ÷ this per pass ${x.map((v) => v.toFixed(2)).join(', ')} (own processes)`);
   }
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   process.exit(0);
