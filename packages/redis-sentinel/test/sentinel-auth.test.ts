@@ -3,8 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { reply, type RespValue } from '@protolab/resp';
 import {
   newSentinelClient, parseSentinelConfig, rewriteSentinelConfig, Sentinel, sentinelAuthArgv, sentinelClientName, sentinelConfigOf,
-  sentinelDispatch, sentinelEventMessage, sentinelPingReplyIsValid, SentinelConfigError, type SentinelContext,
+  sentinelDispatch, sentinelEventMessage, sentinelPingReplyIsValid, type SentinelContext,
 } from '../src/index.js';
+import { reason } from './config-reason.js';
 
 /**
  * sentinel auth-pass / auth-user / sentinel-pass / sentinel-user (redis/redis src/sentinel.c, 7.0:
@@ -18,15 +19,6 @@ const R = '127.0.0.1:16401';
 const S = '127.0.0.1:26401';
 const MONITOR = 'sentinel monitor mymaster 127.0.0.1 16400 2';
 
-function reason(text: string): string {
-  try {
-    parseSentinelConfig(text);
-    return 'ok';
-  } catch (e) {
-    if (e instanceof SentinelConfigError) return `line ${e.line}: ${e.reason}`;
-    throw e;
-  }
-}
 
 /** A sentinel over the file's masters, knowing one replica (INFO) and one other sentinel (hello) of the first. */
 function sentinelOf(text: string): Sentinel {

@@ -1,17 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { parseSentinelConfig, SentinelConfigError } from '../src/index.js';
+import { reason } from './config-reason.js';
 
-/** The reason config.c prints for a file, or the parsed config. */
-function reason(text: string): string {
-  try {
-    parseSentinelConfig(text);
-    return 'ok';
-  } catch (e) {
-    if (e instanceof SentinelConfigError) return `line ${e.line}: ${e.reason}`;
-    throw e;
-  }
-}
 
 const MONITOR = 'sentinel monitor mymaster 127.0.0.1 6379 2';
 
