@@ -1,7 +1,8 @@
-// The bare fast path (src/decode-bare.ts) reads an array element's digits two a step, and a
-// top-level integer of four digits or more four bytes a read (swarDigits, with 1024 bytes or more
-// left in the chunk: one DataView read, a mask test for "all digits", the first non-digit found
-// from the mask). These properties pin both: every byte that is not a digit must stop the digits
+// The bare fast path (src/decode-bare-fast.ts) reads an array element's digits two a step in a
+// short buffer and four bytes a read in a long one (the `:` elements of `array`, with CR LF read as
+// one 16-bit word), and a top-level integer of four digits or more four bytes a read (swarDigits;
+// both with 1024 bytes or more left in the chunk: one DataView read, a mask test for "all digits",
+// the first non-digit found from the mask). These properties pin both: every byte that is not a digit must stop the digits
 // where a byte-at-a-time reader stops, wherever it falls in a pair or a 4-byte word, whatever the
 // word's alignment in the chunk and in its ArrayBuffer, and however the input is cut. Expected
 // values come from a model written here (string2ll's canonical-integer rule) and from the tagged
@@ -109,6 +110,54 @@ describe('integers read four bytes at a time by the bare fast path', () => {
         else expect(tagged).toHaveProperty('code');
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('array elements in a buffer long enough for 4-byte reads (1 to 18 digits, leading zeros, "-0", one or two bytes that are not digits put anywhere in some) decode as the tagged decoder reads them and as string2ll rules, with the same work, at every alignment, whole, a byte at a time and cut anywhere', () => {
+    const element = fc
+      .tuple(fc.constantFrom('', '-'), fc.oneof(fc.stringMatching(/^[1-9][0-9]{0,17}$/), fc.stringMatching(/^0[0-9]{0,3}$/)), fc.option(fc.tuple(fc.nat(19), fc.array(notDigit, { minLength: 1, maxLength: 2 })), { freq: 3 }))
+      .map(([sign, digits, planted]) => {
+        // one or two bytes that are not digits (two: e.g. a CR and then ':', which a reader that
+        // checked the CR but not the LF after it would take for the start of another element)
+        const body = bytes(`${sign}${digits}`);
+        if (planted === null) return body;
+        const k = planted[0] % (body.length + 1);
+        return Uint8Array.from([...body.subarray(0, k), ...planted[1], ...body.subarray(k)]);
+      });
+    fc.assert(
+      fc.property(fc.array(element, { minLength: 1, maxLength: 8 }), fc.nat(7), fc.nat(), (bodies, shift, cutSeed) => {
+        // the array first and the 1.1 KiB bulk after it: the array reader has a DataView for this buffer
+        const raw = concat([bytes(`*${bodies.length}\r\n`), ...bodies.flatMap((b) => [bytes(':'), b, bytes('\r\n')]), bytes(':7\r\n'), TRAILER]);
+        const input = placed(raw, shift);
+        let taggedWork = 0;
+        const tagged = outcome(() => {
+          const d = new RespDecoder({ protocol: 2, integers: 'number' });
+          const out = d.push(input).map((v) => (v.type === 'array' ? v.value.map(plainTagged).join(',') : plainTagged(v)));
+          d.end();
+          taggedWork = d.work;
+          return out;
+        });
+        const seen = (chunks: Uint8Array[], work?: (w: number) => void): Outcome =>
+          outcome(() => {
+            const out: (number | bigint | string)[] = [];
+            const d = new RespBareDecoder({ onReply: (r) => out.push(Array.isArray(r) ? r.map(plain).join(',') : plain(r)) });
+            for (const c of chunks) d.execute(c);
+            d.end();
+            work?.(d.work);
+            return out;
+          });
+        expect(seen([input], (w) => {
+          expect(w).toBe(taggedWork);
+        })).toEqual(tagged);
+        expect(seen([...input].map((b) => Uint8Array.of(b)))).toEqual(tagged);
+        const at = cutSeed % (input.length + 1);
+        expect(seen([placed(input.subarray(0, at), shift), placed(input.subarray(at), (shift + 3) % 8)])).toEqual(tagged);
+        const values = bodies.map((b) => model(String.fromCharCode(...b)));
+        if (values.every((v) => v !== undefined)) expect(tagged).toEqual([values.join(','), 7, TRAILER_REPLY]);
+        else expect(tagged).toHaveProperty('code');
+      }),
+      // a CR not followed by LF inside an element, and a leading zero, always among the cases
+      { numRuns: 300, examples: [[[bytes('1\r')], 0, 0], [[bytes('12\r:5')], 1, 9], [[bytes('0123')], 2, 0], [[bytes('-0')], 3, 0]] },
     );
   });
 
