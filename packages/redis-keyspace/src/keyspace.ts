@@ -9,7 +9,9 @@ import { KeyspaceCore } from './core.js';
 import type { ExpireStats } from './core.js';
 import type { ClientState, CommandSpec, Ctx } from './server.js';
 import { valAt } from './server.js';
-import { checkCommand, lookupCommand, lookupCommandCached, unknownCommandReply } from './commands.js';
+import { checkCommand, lookupCommandCached, unknownCommandReply } from './commands.js';
+import { propagateMany, rejectOnOom } from './server-call.js';
+import { intReply, lookupTyped, notInMulti, run, type Key } from './typed-api-run.js';
 import { E, err, QUEUED, type RespVersion } from './replies.js';
 import { toBin, binToBytes, binFromBytes, argsToBin } from './bytes.js';
 import { forkKeyspace, keyspaceEntries, restoreEntry } from './contract-c2.js';
@@ -21,7 +23,6 @@ import type { CycleClock, CycleResult, CostModel, CycleType } from './expire-cyc
 import { DEFAULT_COST_MODEL } from './expire-cycle.js';
 import { ServerCron, keyspaceInfo, type CronResult, type KeyspaceInfo } from './server-cron.js';
 import { discardCommand, execCommand, multiCommand } from './multi.js';
-import type { Db } from './db.js';
 import { ASCII_UNKNOWN, KEY_ASCII, VALUE_ASCII } from './db.js';
 import { Maxmemory, evictionConfig } from './maxmemory.js';
 import { OOM_ERROR } from './evict.js';
@@ -36,14 +37,13 @@ export type { CronResult } from './server-cron.js';
 
 export type ExpireCondition = 'NX' | 'XX' | 'GT' | 'LT';
 
-type Key = string | Uint8Array;
-
 const NOT_QUEUED = new Set(['multi', 'exec', 'discard', 'watch']);
 
 export class Keyspace {
   /** @internal the server state (exposed for adapters and tests in this package) */
   readonly core: KeyspaceCore;
-  private readonly client: ClientState;
+  /** @internal this connection's state (SELECTed db, MULTI queue; read by typed-api-run.ts) */
+  readonly client: ClientState;
   private readonly cron = new ServerCron();
   config: { hz: number; dynamicHz: boolean; activeExpireEffort: number; activeExpireEnabled: boolean; costModel: CostModel };
   /** server.hz after dynamic-hz (updated by serverCron). */
@@ -144,7 +144,8 @@ export class Keyspace {
     return this.dispatch(binArgsOfBytes(argv), resp, spec);
   }
 
-  private dispatch(args: string[], resp: RespVersion = 2, spec = lookupCommandCached(args[0] ?? '')): RespValue {
+  /** @internal */
+  dispatch(args: string[], resp: RespVersion = 2, spec = lookupCommandCached(args[0] ?? '')): RespValue {
     const client = this.client;
     const name = spec === undefined ? '' : spec.name;
     if (spec === undefined) {
@@ -157,7 +158,7 @@ export class Keyspace {
       return bad;
     }
     // performEvictions does nothing without a limit (evict.c: maxmemory 0), so nothing is refused.
-    if (this.core.maxmemory !== undefined && this.core.maxmemory.cfg.maxmemory > 0 && this.rejectOnOom(name, spec)) {
+    if (this.core.maxmemory !== undefined && this.core.maxmemory.cfg.maxmemory > 0 && rejectOnOom(this.core, this.client, name, spec)) {
       if (client.inMulti) client.multiError = true;
       return err(OOM_ERROR);
     }
@@ -184,79 +185,24 @@ export class Keyspace {
     core.maxmemory?.afterCommand(spec, args, this.client.db);
     if (core.dirty !== dirtyBefore || ctx.forcePropagate) {
       if (ctx.alsoPropagate === undefined) core.propagate(this.client.db.id, ctx.propagateAs ?? args);
-      else this.propagateMany(ctx);
+      else propagateMany(core, this.client, ctx);
     }
     return reply;
-  }
-
-  /**
-   * server.c processCommand's maxmemory check: performEvictions, then refuse a command flagged
-   * denyoom (or EXEC of such commands, or anything queued inside MULTI) while still over the limit.
-   */
-  private rejectOnOom(name: string, spec: CommandSpec): boolean {
-    const mm = this.core.maxmemory;
-    if (mm === undefined) return false;
-    const client = this.client;
-    const queuedDenyoom = name === 'exec' && client.queue.some((q) => lookupCommand(q[0] ?? '')?.flags.includes('denyoom') === true);
-    const reject = spec.flags.includes('denyoom') || queuedDenyoom || (client.inMulti && name !== 'exec' && name !== 'discard');
-    return mm.beforeCommand(reject, this.core.nowFn());
-  }
-
-  /**
-   * server.c propagatePendingCommands: the command (unless it set propagateAs to []) plus its
-   * alsoPropagate()s, wrapped in MULTI/EXEC when there are several (inside EXEC, execCommand wraps).
-   */
-  private propagateMany(ctx: Ctx): void {
-    const core = this.core;
-    const ops: { db: number; argv: string[] }[] = [];
-    if (ctx.propagateAs === undefined || ctx.propagateAs.length > 0) ops.push({ db: this.client.db.id, argv: ctx.propagateAs ?? ctx.argv });
-    for (const op of ctx.alsoPropagate ?? []) ops.push(op);
-    const first = ops[0];
-    if (core.pending !== undefined || ops.length === 1 || first === undefined) {
-      for (const op of ops) core.propagate(op.db, op.argv);
-      return;
-    }
-    core.propagate(first.db, ['MULTI']);
-    for (const op of ops) core.propagate(op.db, op.argv);
-    core.propagate(first.db, ['EXEC']);
   }
 
   // -------------------------------------------------------------------------------------------
   // Typed API (same semantics as the commands; errors thrown as KeyspaceError with Redis's text)
 
-  private notInMulti(): void {
-    if (this.client.inMulti) {
-      throw new KeyspaceError('IN_MULTI', 'the typed API runs commands immediately; found an open MULTI on this connection (EXEC or DISCARD it first)');
-    }
-  }
-
-  private run(args: string[]): RespValue {
-    this.notInMulti();
-    const r = this.dispatch(args);
-    if (r.type === 'error') {
-      const code = r.value.split(' ', 1)[0] ?? 'ERR';
-      throw new KeyspaceError(code, r.value);
-    }
-    return r;
-  }
-
-  private lookupTyped(key: Key): { db: Db; slot: number } {
-    this.notInMulti();
-    this.core.cmdNow = this.core.nowFn();
-    const db = this.client.db;
-    return { db, slot: this.core.lookupRead(db, toBin(key)) };
-  }
-
   /** GET as text (UTF-8). Throws WRONGTYPE for non-strings. */
   get(key: Key): string | undefined {
     // Hot path (the benchmark's): no allocation; one clock read per hit (expiry and the LRU time).
-    if (this.client.inMulti) this.notInMulti();
+    if (this.client.inMulti) notInMulti(this);
     return getText(this.core, this.client.db, key);
   }
 
   /** GET as bytes. */
   getBuffer(key: Key): Uint8Array | undefined {
-    const { db, slot } = this.lookupTyped(key);
+    const { db, slot } = lookupTyped(this, key);
     if (slot < 0) return undefined;
     const v = valAt(db, slot);
     if (typeof v === 'string' || v instanceof RawStr) return binToBytes(strOf(v));
@@ -276,19 +222,19 @@ export class Keyspace {
     // Fast path: SET k v [PX ms], without maxmemory (whose eviction and accounting run around a
     // command in dispatch/call: the command table's SET does them).
     if (isFastSet(opts) && this.core.maxmemory === undefined) {
-      if (this.client.inMulti) this.notInMulti();
+      if (this.client.inMulti) notInMulti(this);
       setFast(this.core, this.client.db, k, v, known, opts?.px);
       return true;
     }
-    return this.run(setArgs(k, v, opts ?? {})).type !== 'null';
+    return run(this, setArgs(k, v, opts ?? {})).type !== 'null';
   }
 
   del(...keys: Key[]): number {
-    return Number(this.intReply(['DEL', ...keys.map(toBin)]));
+    return Number(intReply(this, ['DEL', ...keys.map(toBin)]));
   }
 
   exists(...keys: Key[]): number {
-    return Number(this.intReply(['EXISTS', ...keys.map(toBin)]));
+    return Number(intReply(this, ['EXISTS', ...keys.map(toBin)]));
   }
 
   /** EXPIRE key seconds [NX|XX|GT|LT] → true if set (or the key was deleted by a past time). */
@@ -308,36 +254,36 @@ export class Keyspace {
     if (!Number.isSafeInteger(n)) throw new KeyspaceError('ERR', E.notInteger);
     const args = [cmd, toBin(key), String(n)];
     if (cond) args.push(cond);
-    return this.intReply(args) === 1n;
+    return intReply(this, args) === 1n;
   }
 
   /** TTL: -2 missing, -1 no TTL, else seconds rounded to nearest. */
   ttl(key: Key): number {
-    return Number(this.intReply(['TTL', toBin(key)]));
+    return Number(intReply(this, ['TTL', toBin(key)]));
   }
   pttl(key: Key): number {
-    return Number(this.intReply(['PTTL', toBin(key)]));
+    return Number(intReply(this, ['PTTL', toBin(key)]));
   }
   expireTime(key: Key): number {
-    return Number(this.intReply(['EXPIRETIME', toBin(key)]));
+    return Number(intReply(this, ['EXPIRETIME', toBin(key)]));
   }
   pexpireTime(key: Key): number {
-    return Number(this.intReply(['PEXPIRETIME', toBin(key)]));
+    return Number(intReply(this, ['PEXPIRETIME', toBin(key)]));
   }
   persist(key: Key): boolean {
-    return this.intReply(['PERSIST', toBin(key)]) === 1n;
+    return intReply(this, ['PERSIST', toBin(key)]) === 1n;
   }
   incr(key: Key, by = 1): bigint {
     if (!Number.isSafeInteger(by)) throw new KeyspaceError('ERR', E.notInteger);
-    return this.intReply(['INCRBY', toBin(key), String(by)]);
+    return intReply(this, ['INCRBY', toBin(key), String(by)]);
   }
   type(key: Key): 'none' | 'string' | 'list' | 'set' | 'zset' | 'hash' {
-    const r = this.run(['TYPE', toBin(key)]);
+    const r = run(this, ['TYPE', toBin(key)]);
     return (r.type === 'simple' ? r.value : 'none') as 'none';
   }
   /** OBJECT ENCODING */
   encoding(key: Key): Encoding | undefined {
-    const r = this.run(['OBJECT', 'ENCODING', toBin(key)]);
+    const r = run(this, ['OBJECT', 'ENCODING', toBin(key)]);
     return r.type === 'bulk' ? (binFromBytes(r.value) as Encoding) : undefined;
   }
   /** DBSIZE (counts keys that expired but were not reclaimed yet, as Redis does). */
@@ -345,13 +291,13 @@ export class Keyspace {
     return this.client.db.size;
   }
   select(db: number): void {
-    this.run(['SELECT', String(db)]);
+    run(this, ['SELECT', String(db)]);
   }
   flushdb(): void {
-    this.run(['FLUSHDB']);
+    run(this, ['FLUSHDB']);
   }
   flushall(): void {
-    this.run(['FLUSHALL']);
+    run(this, ['FLUSHALL']);
   }
   /**
    * server.c emptyData: remove every key of `dbnum` (-1: all dbs) without propagating anything
@@ -364,12 +310,6 @@ export class Keyspace {
   /** Number of keys with a TTL in the selected db (INFO keyspace `expires`). */
   expiresCount(db = this.client.db.id): number {
     return this.core.dbs[db]?.expires.used ?? 0;
-  }
-
-  private intReply(args: string[]): bigint {
-    const r = this.run(args);
-    if (r.type !== 'integer') throw new KeyspaceError('ERR', `expected an integer reply, found ${r.type}`);
-    return r.value;
   }
 
   // -------------------------------------------------------------------------------------------
