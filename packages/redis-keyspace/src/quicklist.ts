@@ -24,36 +24,13 @@
  */
 import { listpackEntryBytes } from './listpack-size.js';
 import { KeyspaceError } from './types.js';
-import { QUICKLIST_DEFAULT_FILL, nodeAllowInsert, nodeAllowMerge, quicklistFill } from './quicklist-fill.js';
+import { QUICKLIST_DEFAULT_FILL, nodeAllowInsert, quicklistFill } from './quicklist-fill.js';
+import { QuicklistNode, itemsBytes, type Cursor } from './quicklist-node.js';
+import { mergeNodes, splitNode } from './quicklist-split-merge.js';
 
 export { listpackEntryBytes };
+export { QuicklistNode } from './quicklist-node.js';
 export { QUICKLIST_DEFAULT_FILL, QUICKLIST_NODE_MAX_BYTES, SIZE_ESTIMATE_OVERHEAD, SIZE_SAFETY_LIMIT, quicklistFill } from './quicklist-fill.js';
-
-/** listpack.c LP_HDR_SIZE (total bytes + count) + the end byte. */
-const LP_EMPTY_BYTES = 7;
-
-export class QuicklistNode {
-  prev: QuicklistNode | undefined = undefined;
-  next: QuicklistNode | undefined = undefined;
-  /** listpack bytes (node->sz) */
-  sz = LP_EMPTY_BYTES;
-  constructor(public items: string[]) {
-    this.sz = itemsBytes(items);
-  }
-}
-
-/** lpBytes of a listpack holding `items`. */
-function itemsBytes(items: readonly string[]): number {
-  let sz = LP_EMPTY_BYTES;
-  for (const s of items) sz += listpackEntryBytes(s);
-  return sz;
-}
-
-/** A position: the node and the offset inside it (0-based from the node's head). */
-interface Cursor {
-  node: QuicklistNode;
-  offset: number;
-}
 
 export class Quicklist {
   head: QuicklistNode | undefined = undefined;
@@ -116,11 +93,6 @@ export class Quicklist {
   /** quicklist.c _quicklistNodeAllowInsert for this list's fill. */
   private allowInsert(node: QuicklistNode | undefined, s: string): boolean {
     return node !== undefined && nodeAllowInsert(node.sz, node.items.length, s.length, this.fill);
-  }
-
-  /** quicklist.c _quicklistNodeAllowMerge for this list's fill. */
-  private allowMerge(a: QuicklistNode, b: QuicklistNode): boolean {
-    return nodeAllowMerge(a.sz + b.sz, a.items.length + b.items.length, this.fill);
   }
 
   /** quicklistPushHead (LPUSH). */
@@ -245,11 +217,11 @@ export class Quicklist {
     } else {
       // full, inside the node: _quicklistSplitNode at the offset, the element joins the new
       // node's inner end, then _quicklistMergeNodes around the split node
-      const fresh = this.splitNode(node, offset, after);
+      const fresh = splitNode(this, node, offset, after);
       if (after) this.linkNode(fresh, node, node.next);
       else this.linkNode(fresh, node.prev, node);
       grow(fresh, after ? 0 : fresh.items.length);
-      this.mergeNodes(node);
+      mergeNodes(this, node);
     }
   }
 
@@ -375,52 +347,8 @@ export class Quicklist {
     if (n.items.length === 0) this.unlinkNode(n);
   }
 
-  /**
-   * quicklist.c _quicklistSplitNode: with `after`, `node` keeps [0, offset] and the returned
-   * (unlinked) node holds [offset + 1, end]; without, the returned node holds [0, offset - 1] and
-   * `node` keeps [offset, end]. Both sizes are lpBytes of what they hold.
-   */
-  private splitNode(node: QuicklistNode, offset: number, after: boolean): QuicklistNode {
-    this.nodeVisits++;
-    const moved = after ? node.items.splice(offset + 1) : node.items.splice(0, offset);
-    this.resize(node, itemsBytes(node.items));
-    return new QuicklistNode(moved);
-  }
-
-  /**
-   * quicklist.c _quicklistMergeNodes: merge (prev->prev, prev), then (next, next->next), then
-   * (center->prev, center), then the result with its next node, each when _quicklistNodeAllowMerge.
-   */
-  private mergeNodes(center: QuicklistNode): void {
-    const prev = center.prev;
-    const prevPrev = prev?.prev;
-    const next = center.next;
-    const nextNext = next?.next;
-    if (prev !== undefined && prevPrev !== undefined && this.allowMerge(prev, prevPrev)) this.listpackMerge(prevPrev, prev);
-    if (next !== undefined && nextNext !== undefined && this.allowMerge(next, nextNext)) this.listpackMerge(next, nextNext);
-    let target = center;
-    const before = center.prev;
-    if (before !== undefined && this.allowMerge(center, before)) target = this.listpackMerge(before, center);
-    const after = target.next;
-    if (after !== undefined && this.allowMerge(target, after)) this.listpackMerge(target, after);
-  }
-
-  /**
-   * quicklist.c _quicklistListpackMerge (lpMerge): `b` (right of `a`) joins `a`; the merged
-   * listpack drops one header and end byte. Redis keeps whichever listpack is larger; the list's
-   * layout is the same either way, so `a` is kept here.
-   */
-  private listpackMerge(a: QuicklistNode, b: QuicklistNode): QuicklistNode {
-    this.nodeVisits += 2;
-    const sz = a.sz + b.sz - LP_EMPTY_BYTES;
-    this.unlinkNode(b);
-    a.items = a.items.concat(b.items);
-    this.resize(a, sz);
-    return a;
-  }
-
-  /** A linked node's new node->sz, with the list's total kept equal to Σ node->sz. */
-  private resize(n: QuicklistNode, sz: number): void {
+  /** @internal A linked node's new node->sz, with the list's total kept equal to Σ node->sz. */
+  resize(n: QuicklistNode, sz: number): void {
     this.bytes += sz - n.sz;
     n.sz = sz;
   }
@@ -437,8 +365,8 @@ export class Quicklist {
     this.bytes += node.sz;
   }
 
-  /** __quicklistDelNode's unlinking. */
-  private unlinkNode(node: QuicklistNode): void {
+  /** @internal __quicklistDelNode's unlinking. */
+  unlinkNode(node: QuicklistNode): void {
     if (node.prev === undefined) this.head = node.next;
     else node.prev.next = node.next;
     if (node.next === undefined) this.tail = node.prev;
