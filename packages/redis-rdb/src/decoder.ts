@@ -34,49 +34,17 @@ import { allocBytes, bytesToAscii } from './bytes.js';
 import { Entry, EntryWithTtl, fnv1a, type DecodedEntry } from './entry.js';
 import { NeedMore, RdbReader } from './reader.js';
 import { rdbLoadObject } from './load-object.js';
+import type { RdbDecoderOptions, RdbRecord } from './rdb-records.js';
 import { EMPTY_KEY } from './load-shared.js';
 import {
-  DEFAULT_THRESHOLDS, NEWER_TYPE_NAMES, RDB_TYPE_NAMES, RDB_VERSION, type EncodingThresholds,
+  DEFAULT_THRESHOLDS, NEWER_TYPE_NAMES, RDB_TYPE_NAMES, RDB_VERSION,
   RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
   RDB_OPCODE_FUNCTION, RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
 } from './constants.js';
 
 export type { DecodedEntry } from './entry.js';
-
-export type RdbRecord =
-  | { kind: 'header'; version: number; offset: number }
-  | { kind: 'aux'; key: Uint8Array; value: Uint8Array; offset: number }
-  | { kind: 'selectdb'; db: number; offset: number }
-  | { kind: 'resizedb'; dbSize: number; expiresSize: number; offset: number }
-  | { kind: 'function'; code: Uint8Array; offset: number }
-  | { kind: 'entry'; entry: DecodedEntry }
-  /** a collection with no elements: Redis 7.0's rdbLoadObject answers RDB_LOAD_ERR_EMPTY_KEY and the loader skips the key ("rdbLoadObject skipping empty key") */
-  | { kind: 'empty-key'; key: Uint8Array; type: number; typeName: string; offset: number }
-  | {
-      kind: 'eof';
-      offset: number;
-      /** stored checksum (0n when saved with rdbchecksum no, or RDB < 5 which has none) */
-      checksum: bigint;
-      /** CRC-64 we computed over the file up to and including the EOF opcode */
-      computedChecksum: bigint;
-      /** offset just past the checksum: where an AOF preamble's RESP tail begins */
-      endOffset: number;
-    };
-
-export interface RdbDecoderOptions {
-  /** throw CHECKSUM_MISMATCH when the stored CRC differs (default true; a stored 0 is never checked, as in Redis) */
-  verifyChecksum?: boolean;
-  /** thresholds used to report the post-load `encoding` (default: Redis 7.0's) */
-  thresholds?: EncodingThresholds;
-}
-
-export interface RdbDecoderOptions {
-  /** throw CHECKSUM_MISMATCH when the stored CRC differs (default true; a stored 0 is never checked, as in Redis) */
-  verifyChecksum?: boolean;
-  /** thresholds used to report the post-load `encoding` (default: Redis 7.0's) */
-  thresholds?: EncodingThresholds;
-}
+export type { RdbRecord, RdbDecoderOptions } from './rdb-records.js';
 
 type Phase = 'header' | 'body' | 'done';
 
