@@ -3,12 +3,12 @@ import { ReplicationError } from './errors.js';
 import {
   DEFAULT_REPLICATION_CONFIG,
   type ClientReply,
-  type DatasetEntry,
   type ReplMsg,
   type ReplOutput,
   type ReplState,
   type ReplicationConfig,
 } from './types.js';
+import { masterOnMessage } from './node-master.js';
 
 /** replication.c cron period (replicationCron runs once a second). */
 export const REPLICATION_CRON_MS = 1000;
@@ -68,7 +68,7 @@ export class ReplicationNode {
 
   constructor(
     readonly name: string,
-    private readonly newReplid: () => string,
+    /** @internal */ readonly newReplid: () => string,
     readonly config: ReplicationConfig = DEFAULT_REPLICATION_CONFIG,
   ) {
     if (config.minReplicasToWrite < 0 || config.minReplicasMaxLagMs < 0 || config.replTimeoutMs <= 0) {
@@ -169,56 +169,9 @@ export class ReplicationNode {
 
   onMessage(from: string, msg: ReplMsg, nowMs: number): ReplOutput[] {
     const out: ReplOutput[] = [];
-    if (this.role === 'master') this.masterOnMessage(from, msg, nowMs, out);
+    if (this.role === 'master') masterOnMessage(this, from, msg, nowMs, out);
     else if (from === this.masterhost) this.replicaOnMessage(from, msg, nowMs, out);
     return out;
-  }
-
-  private masterOnMessage(from: string, msg: ReplMsg, nowMs: number, out: ReplOutput[]): void {
-    const reply = (m: ReplMsg): void => void out.push({ kind: 'send', to: from, msg: m });
-    if (msg.type === 'PING') reply({ type: 'PONG' });
-    else if (msg.type === 'REPLCONF' && msg.args[0] === 'ACK') this.onAck(from, Number(msg.args[1]), nowMs, out);
-    else if (msg.type === 'REPLCONF') reply({ type: 'OK' });
-    else if (msg.type === 'PSYNC') this.syncCommand(from, msg.replid, msg.offset, nowMs, out);
-  }
-
-  /** syncCommand → masterTryPartialResynchronization, else a full resync with an RDB. */
-  private syncCommand(from: string, replid: string, psyncOffset: number, nowMs: number, out: ReplOutput[]): void {
-    const reply = (m: ReplMsg): void => void out.push({ kind: 'send', to: from, msg: m });
-    this.slaves.set(from, { ackOffset: 0, ackTimeMs: nowMs });
-    const historyKnown = replid === this.replid || (replid === this.replid2 && psyncOffset <= this.second_replid_offset);
-    const backlogged = historyKnown ? this.repl_backlog.from(psyncOffset) : undefined;
-    if (historyKnown && backlogged === undefined) this.stats.backlogMisses++;
-    if (backlogged !== undefined) {
-      this.stats.partialResyncs++;
-      reply({ type: 'CONTINUE', replid: this.replid });
-      if (backlogged.length > 0) reply({ type: 'STREAM', start: psyncOffset, cmds: backlogged.map((e) => e.argv) });
-      return;
-    }
-    this.stats.fullResyncs++;
-    reply({ type: 'FULLRESYNC', replid: this.replid, offset: this.master_repl_offset });
-    reply(this.rdbPayload(nowMs));
-  }
-
-  /** rdbSaveRio / rdbSaveToSlavesSockets: the snapshot, framed as disk `$<len>` or diskless `$EOF:<mark>`. */
-  private rdbPayload(nowMs: number): ReplMsg {
-    const entries: DatasetEntry[] = [];
-    for (const [key, e] of this.data) {
-      if (e.expireAtMs === undefined || e.expireAtMs > nowMs) entries.push({ key, value: e.value, expireAtMs: e.expireAtMs });
-    }
-    if (this.config.replDisklessSync) {
-      const mark = this.newReplid(); // CONFIG_RUN_ID_SIZE random bytes, like the EOF mark
-      return { type: 'RDB', form: 'diskless', header: `$EOF:${mark}`, entries, trailer: mark };
-    }
-    return { type: 'RDB', form: 'disk', header: `$${JSON.stringify(entries).length}`, entries, trailer: '' };
-  }
-
-  private onAck(from: string, offset: number, nowMs: number, out: ReplOutput[]): void {
-    const s = this.slaves.get(from);
-    if (s === undefined || !Number.isSafeInteger(offset)) return;
-    if (offset > s.ackOffset) s.ackOffset = offset;
-    s.ackTimeMs = nowMs;
-    this.resolveWaits(out, (w) => this.countAcks(w.targetOffset) >= w.numreplicas);
   }
 
   private replicaOnMessage(from: string, msg: ReplMsg, nowMs: number, out: ReplOutput[]): void {
@@ -422,7 +375,8 @@ export class ReplicationNode {
     this.waits = [];
   }
 
-  private resolveWaits(out: ReplOutput[], done: (w: BlockedWait) => boolean): void {
+  /** @internal */
+  resolveWaits(out: ReplOutput[], done: (w: BlockedWait) => boolean): void {
     const keep: BlockedWait[] = [];
     for (const w of this.waits) {
       if (done(w)) out.push({ kind: 'waitReply', waitId: w.id, replicas: this.countAcks(w.targetOffset) });
