@@ -23,12 +23,11 @@ import { encode } from '@protolab/resp';
 import { COMMANDS, STRING_MAX_BYTES } from '@protolab/redis-keyspace';
 import { ServerKeyspace } from './server-keyspace.js';
 import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
-import type { Client } from './client.js';
+import type { Client, ConnectInfo } from './client.js';
 import { createClient, keyOf } from './client.js';
 import { touchBeforeFlush, touchOp, WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
 import { PubSub } from './pubsub.js';
-import type { ConnectInfo } from './client.js';
 import { ConfigTable } from './config.js';
 import { parseObufLimits, registerServerConfig } from './server-config.js';
 import type { InfoSection } from './info.js';
@@ -38,10 +37,12 @@ import { encodeReply } from './reply.js';
 import { OutputBuffers } from './output-buffer.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
-import { BlockingKeys, handleBlockedClientsTimeout, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
+import { BlockingKeys, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
 import { processCommand } from './call.js';
 import { SlowLog, registerSlowlogConfig } from './slowlog.js';
-import { checkClientOutputBufferLimits, closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
+import { closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
+import { beforeSleep } from './before-sleep.js';
+import { checkOutputBufferLimits } from './output-buffer-limits.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
@@ -49,10 +50,12 @@ const err = (text: string): RespValue => ({ type: 'error', value: text });
 
 export class RedisServer {
   readonly keyspace: ServerKeyspace;
-  private readonly clients = new Map<number, Client>();
+  /** @internal */
+  readonly clients = new Map<number, Client>();
   readonly watchedKeys = new WatchedKeys();
   private nextClientId = 1;
-  private readonly now: () => number;
+  /** @internal */
+  readonly now: () => number;
   /** Unix time in µs (ustime): durations and MONITOR timestamps. */
   private readonly ustime: () => number;
   /** SLOWLOG (slowlog.ts). */
@@ -70,15 +73,18 @@ export class RedisServer {
   readonly replId: string;
   private readonly processInfoFn: () => ProcessInfo;
   /** Clients asked to be closed since the last beforeSleep (server.clients_to_close). */
-  private readonly toClose = new Set<Client>();
+  /** @internal */
+  readonly toClose = new Set<Client>();
   /** client-output-buffer-limit, parsed (checked on every reply, so not re-parsed each time). */
-  private obufLimits: ReturnType<typeof parseObufLimits>;
+  /** @internal */
+  obufLimits: ReturnType<typeof parseObufLimits>;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
   /** Blocked clients and the keys made ready for them (blocked.ts). */
   readonly blocking = new BlockingKeys();
   /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
-  private readonly outbox = new OutputBuffers();
+  /** @internal */
+  readonly outbox = new OutputBuffers();
   /** While EXEC runs a command that writes its own replies: those bytes, kept for EXEC's reply. */
   private capture: { id: number; chunks: Uint8Array[] } | undefined;
   /** Commands added by other units (lower-case name → proc), looked up before the keyspace. */
@@ -249,7 +255,7 @@ export class RedisServer {
     const c = this.clients.get(connId);
     if (c === undefined || c.closeAsap) return;
     c.outboxBytes += this.outbox.bytes(connId, bytes);
-    this.checkOutputBufferLimits(c);
+    checkOutputBufferLimits(this, c);
   }
 
   /**
@@ -262,32 +268,10 @@ export class RedisServer {
     if (c === undefined) return [];
     c.socketPendingBytes = bytes;
     this.stats.recentMaxOutputBuffer = Math.max(this.stats.recentMaxOutputBuffer, bytes);
-    this.checkOutputBufferLimits(c);
+    checkOutputBufferLimits(this, c);
     if (!c.closeAsap) return [];
     this.close(connId);
     return [{ type: 'close', id: connId, abort: true }];
-  }
-
-  /** networking.c closeClientOnOutputBufferLimitReached: over a limit, closed asynchronously (nothing more is written). */
-  private checkOutputBufferLimits(c: Client): void {
-    const limits = this.obufLimits.get(!this.pubsub.empty && this.pubsub.count(c) > 0 ? 'pubsub' : 'normal');
-    if (limits === undefined || (limits.hard === 0 && limits.soft === 0)) return;
-    if (!checkClientOutputBufferLimits(limits, c, this.now())) return;
-    this.stats.outputLimitDisconnections++;
-    this.killClient(c, false);
-  }
-
-  /** The writes waiting in every output buffer, one per connection (writeToClient). */
-  private flush(): ServerOutput[] {
-    const out: ServerOutput[] = [];
-    for (const [id, bytes] of this.outbox.take()) {
-      this.stats.totalNetOutputBytes += bytes.length;
-      this.stats.totalWritesProcessed++;
-      out.push({ type: 'write', id, bytes });
-      const c = this.clients.get(id);
-      if (c !== undefined) c.outboxBytes = 0;
-    }
-    return out;
   }
 
   /**
@@ -308,7 +292,7 @@ export class RedisServer {
     if (qbuf > this.config.number('client-query-buffer-limit')) {
       this.stats.queryLimitDisconnections++;
       this.killClient(c, false);
-      return this.beforeSleep();
+      return beforeSleep(this);
     }
     this.processPendingCommands(c);
     if (error !== undefined && !closing(c)) {
@@ -318,7 +302,7 @@ export class RedisServer {
       c.closeAfterReply = true;
       this.toClose.add(c);
     }
-    return this.beforeSleep();
+    return beforeSleep(this);
   }
 
   /** networking.c processInputBuffer: run a client's waiting commands until it blocks, asks to be closed, or has none left. */
@@ -341,27 +325,8 @@ export class RedisServer {
     if (this.capture?.id === c.connId || c.closeAsap) this.append(c.connId, encodeReply(r, c.resp));
     else {
       c.outboxBytes += this.outbox.reply(c.connId, r, c.resp);
-      this.checkOutputBufferLimits(c);
+      checkOutputBufferLimits(this, c);
     }
-  }
-
-  /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
-  private beforeSleep(): ServerOutput[] {
-    handleBlockedClientsTimeout(this);
-    this.keyspace.beforeSleep();
-    this.flagTouched();
-    handleClientsBlockedOnKeys(this);
-    for (const hook of this.beforeSleepHooks) hook();
-    const out = this.flush();
-    if (this.toClose.size === 0) return out;
-    const toClose = [...this.toClose];
-    this.toClose.clear();
-    for (const c of toClose) {
-      if (this.clients.get(c.connId) !== c || (!closing(c) && !c.closeAsap)) continue;
-      this.close(c.connId);
-      out.push(c.closeAsap ? { type: 'close', id: c.connId, abort: true } : { type: 'close', id: c.connId });
-    }
-    return out;
   }
 
   /** blocked.ts unblockClientWithReply (cluster.c clusterRedirectBlockedClientIfNeeded). */
@@ -380,7 +345,7 @@ export class RedisServer {
     trackOps(this.stats, this.now());
     for (const hook of this.cronHooks) hook();
     this.flagTouched();
-    return { periodMs: r.periodMs, outputs: this.beforeSleep() };
+    return { periodMs: r.periodMs, outputs: beforeSleep(this) };
   }
 
   /**
