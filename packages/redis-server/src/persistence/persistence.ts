@@ -22,6 +22,7 @@ import { DEFAULT_PERSISTENCE_CONFIG, type PersistenceConfig } from './config.js'
 import { PersistenceError } from './errors.js';
 import { rdbLoad, rdbSave, rewriteBaseOnly, type RdbSaveOptions } from './rdb-file.js';
 import { installPersistenceCommands } from './commands.js';
+import { runAofChild } from './aof-rewrite.js';
 
 export interface PersistenceOptions {
   /** The files, rooted at `dir` (FsDisk in the CLI, SimDisk in tests). */
@@ -252,7 +253,7 @@ export class Persistence {
     this.syncDirty();
     const now = this.now();
     this.runRdbChild(now);
-    this.runAofChild(now);
+    runAofChild(this, now);
     if (this.rdbChild === undefined && this.aofChild === undefined) {
       if (this.aofRewriteScheduled) this.startRewrite();
       else if (this.bgsaveScheduled) {
@@ -280,33 +281,6 @@ export class Persistence {
     }
     this.stats.rdbLastBgsaveTimeSec = Math.floor((now - job.startMs) / 1000);
     this.step({ type: 'child-done', nowMs: now, ok, id: job.id });
-  }
-
-  /** The BGREWRITEAOF child writes the new BASE; backgroundRewriteDoneHandler swaps it in. */
-  private runAofChild(now: number): void {
-    const job = this.aofChild;
-    if (job === undefined) return;
-    this.aofChild = undefined;
-    const aof = this.aof;
-    try {
-      if (aof?.rewriting !== undefined) {
-        const rj = aof.rewriting;
-        aof.rewriteChildWrite(rj, now);
-        aof.rewriteDone(rj);
-        aof.rewriteDeleteHistory(rj);
-      } else {
-        rewriteBaseOnly(this.disk, this.config.appenddirname, this.config.appendfilename, job.snapshot.entries(), now, job.id);
-      }
-      this.stats.aofRewrites++;
-      this.stats.aofLastBgrewriteOk = true;
-      this.stats.aofRewriteFailures = 0;
-      this.log('Background AOF rewrite finished successfully');
-    } catch (e) {
-      this.stats.aofLastBgrewriteOk = false;
-      this.stats.aofRewriteFailures++;
-      this.log(`Background AOF rewrite terminated with error: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    this.stats.aofLastRewriteTimeSec = Math.floor((now - job.startMs) / 1000);
   }
 
   /** The -MISCONF text when writes are refused (writeCommandsDeniedByDiskError), else undefined. */
