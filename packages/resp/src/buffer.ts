@@ -168,6 +168,41 @@ export class ByteQueue {
     }
   }
 
+  /**
+   * A bulk string cut by the previous chunk, whose rest (and CRLF) are the first `take` bytes of
+   * `input`: copies its payload alone — `n` bytes from absolute offset `payloadAt`, some still in
+   * the buffer, the rest from `input` — into the arena and returns the one view of it; `input` is
+   * then read in place from `take` (issue 19: `consume` copied the element's header too, into a
+   * region of its own, to be read again there).
+   */
+  joinBulk(input: Uint8Array, payloadAt: number, n: number, take: number): Uint8Array {
+    const from = payloadAt - this.base;
+    const head = Math.min(this.end - from, n);
+    let ab: ArrayBufferLike;
+    let bo: number;
+    if (n <= ARENA_SIZE / 4) {
+      if (ARENA_SIZE - this.arenaPos < n || this.arenaAb === undefined) {
+        const arena = allocUnsafe(ARENA_SIZE);
+        this.arenaAb = arena.buffer;
+        this.arenaBo = arena.byteOffset;
+        this.arenaPos = 0;
+      }
+      ab = this.arenaAb;
+      bo = this.arenaBo + this.arenaPos;
+      this.arenaPos += n;
+    } else {
+      const b = allocUnsafe(n);
+      ab = b.buffer;
+      bo = b.byteOffset;
+    }
+    const view = new Uint8Array(ab, bo, n);
+    copyBytes(view, 0, this.buf, from, from + head);
+    copyBytes(view, head, input, 0, n - head);
+    this.copied += n;
+    this.readInPlace(input, this.base + this.end, take);
+    return view;
+  }
+
   private appendOwned(chunk: Uint8Array, from: number, to: number, completes: boolean): void {
     const len = to - from;
     if (!this.owned || this.end + len > this.buf.length) this.grow(len, completes);

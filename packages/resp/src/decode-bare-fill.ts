@@ -74,6 +74,13 @@ export function fillOpenArray(r: ElementReader, items: unknown[], k: number, cou
           if (pos > limit) break;
           continue;
         }
+        // A bulk the chunk cuts (its header read, its payload not all here): the resumable path's
+        // `element` reads it whatever `value` says, so `value` is not asked (with 100-byte
+        // chunks, one element per push).
+        if (!negative && x <= r.maxBulkLen && stop + 2 > end) break;
+      } else if (j + 1 >= end) {
+        // the chunk ends in its digits or after its CR: cut (or bad), `element`'s as above
+        break;
       }
       // (a null, a long integer, a cut or refused one: `value` decides, counting its own work)
     } else if (t === STAR && (pos + 1 >= end || buf[pos + 1] !== MINUS)) {

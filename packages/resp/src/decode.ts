@@ -35,6 +35,9 @@ import { buildAggregate, NULL } from './reply-values.js';
 import { RespRequestParser } from './request.js';
 import type { RespValue } from './types.js';
 
+const CR = 13;
+const LF = 10;
+
 export { MAX_DOUBLE_CHARS } from './resp3.js';
 export { OPTIMISTIC_BUILD_BYTES };
 export * from './decode-options.js';
@@ -174,7 +177,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     this.sink = values;
     this.ends = ends;
     try {
-      this.q.consume(chunk, this.needOf, this.parseAll);
+      if (this.need <= 0 || !this.joinCut(chunk)) this.q.consume(chunk, this.needOf, this.parseAll);
     } catch (e) {
       return this.failWith(e);
     } finally {
@@ -182,6 +185,39 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
       this.ends = undefined;
     }
     return undefined;
+  }
+
+  /**
+   * A bulk string the last chunk cut (its header read: `need` is where it ends) that `chunk`
+   * completes, joined by copying its payload alone (buffer.ts joinBulk), handed on, and the rest
+   * of `chunk` parsed in place (issue 19: with 100-byte chunks a join per push). False (nothing
+   * done) for anything else: a value only scanned, a chunk that does not complete it, a missing
+   * CRLF (`consume` then reports it where `element` does).
+   */
+  private joinCut(chunk: Uint8Array): boolean {
+    const q = this.q;
+    const buf = q.buf;
+    const base = q.base;
+    const stop = this.need - 2 - base; // the CR after the payload, as an index of `buf`
+    const take = stop + 2 - q.end; // the bytes of `chunk` the bulk still needs
+    if (take > chunk.length || take <= 0 || !this.building || buf[q.start] !== 0x24) return false;
+    const cr = stop < q.end ? buf[stop] : chunk[stop - q.end];
+    const lf = stop + 1 < q.end ? buf[stop + 1] : chunk[stop + 1 - q.end];
+    if (cr !== CR || lf !== LF) return false;
+    let payload = q.start + 1;
+    while (buf[payload - 1] !== LF) payload++;
+    this.ops += payload - q.start + 2;
+    const view = q.joinBulk(chunk, base + payload, stop - payload, take);
+    this.need = 0;
+    this.v = this.bare ? view : { type: 'bulk', value: view };
+    const at = base + stop + 2;
+    this.cursor = at;
+    if (this.attach()) {
+      this.sink.push(this.v);
+      this.ends?.push(at);
+    } else if (at - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding(at);
+    if (take < chunk.length) this.parse(this.sink, this.ends);
+    return true;
   }
 
   /** A protocol error fails the decoder (anything else, e.g. from a callback, is rethrown). */
@@ -275,15 +311,18 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     this.bo = q.bo;
     // A line already known to be unfinished, or a value being scanned, stays with the slow path.
     if (whole && this.top === undefined && this.scanFrom === 0 && this.building) pos = this.parseWhole(values, ends, pos, end);
+    // `fill` just stopped before an element it leaves: `element` reads that one (not `fill` again)
+    let left = false;
     while (pos < end) {
       if (this.top === undefined) this.valueStart = base + pos;
-      else if (this.fills && this.building && this.scanFrom === 0) {
+      else if (this.fills && !left && this.building && this.scanFrom === 0) {
         // The open array's next elements, as many as are whole here, by the whole-reply reader.
         const top = this.top;
         const next = this.fillTop(top, pos, end);
         if (next !== pos) {
           pos = next;
           if (top.remaining > 0 || !this.closeTop()) {
+            left = top.remaining > 0;
             if (base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding(base + pos);
             continue;
           }
@@ -293,6 +332,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
           continue;
         }
       }
+      left = false;
       const next = this.element(q.buf, pos, end);
       if (next < 0) break;
       pos = next;
