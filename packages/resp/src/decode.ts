@@ -28,10 +28,9 @@
  */
 import { REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
 import { FastReader, OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { BARE, type Built, EACH, type Frame, ReplyItemReader, type Sink, type V, type WholeReader } from './decode-item.js';
-import type { RespBareReply } from './bare-values.js';
+import { BARE, EACH, type Frame, type Sink, type V, type WholeReader } from './decode-item.js';
+import { FrameReader } from './decode-frames.js';
 import { RespProtocolError } from './errors.js';
-import { buildAggregate, NULL } from './reply-values.js';
 import { RespRequestParser } from './request.js';
 import type { RespValue } from './types.js';
 
@@ -45,19 +44,15 @@ export * from './decode-options.js';
 /** `run`'s sink between calls (nothing is parsed then). */
 const NO_SINK: Sink = { push: () => undefined };
 
-export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemReader {
+export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
   private readonly request: RespRequestParser | undefined;
-  /** Absolute offset where the top-level value being parsed starts, and where parsing resumes. */
-  private valueStart = 0;
+  /** Where parsing resumes (absolute). */
   private cursor = 0;
   private failed: RespProtocolError | undefined;
   /** Whole replies already buffered are read by this (decode-fast.ts), the rest here. */
   private fast: WholeReader;
   /** The whole-reply reader also fills an open array across chunks (`fill`: the bare one). */
   private fills = false;
-  /** Where the scan of a value past OPTIMISTIC_BUILD_BYTES began, and its frames then (`stopBuilding`). */
-  private scanStart = 0;
-  private readonly frozen: Frame[] = [];
   /** Where `run`'s `parse` hands values (set for the call: `consume` takes the two closures below, made once). */
   private sink: Sink = NO_SINK;
   private ends: number[] | undefined = undefined;
@@ -271,19 +266,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     return this.request ? this.request.work : this.ops + this.q.copied;
   }
 
-  /**
-   * Elements built and held by aggregates still open: at most a third of the unfinished value's
-   * bytes received, and of OPTIMISTIC_BUILD_BYTES plus one (see the file comment). For the
-   * bounded-memory properties.
-   */
-  get pendingElements(): number {
-    let n = this.top?.items === undefined ? 0 : this.top.filled;
-    for (const f of this.outer) n += f.items === undefined ? 0 : f.filled;
-    // (what was built before the value passed OPTIMISTIC_BUILD_BYTES is held too)
-    for (const f of this.frozen) n += f.items === undefined ? 0 : f.filled;
-    return n;
-  }
-
   reset(): void {
     this.q.reset();
     this.top = undefined;
@@ -396,78 +378,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends ReplyItemRead
     return f.pos;
   }
 
-  /** The innermost open aggregate is complete: closes it and hands it on (true: the value is done). */
-  private closeTop(): boolean {
-    const top = this.top;
-    if (top === undefined) return true;
-    const items = top.items ?? [];
-    this.v = this.bare ? (items as RespBareReply[]) : buildAggregate(top.kind, items as V[]);
-    this.top = this.outer.pop();
-    return this.attach();
-  }
-
-  /**
-   * The value passed OPTIMISTIC_BUILD_BYTES at `at` (absolute, just after an element): from now
-   * on the open aggregates only count their elements, and the value's bytes from `at` are kept.
-   * What was built so far (at most a third of OPTIMISTIC_BUILD_BYTES elements, plus one) is set
-   * aside with the frames as they are here, for `rebuild` to read on from `at` once complete.
-   */
-  private stopBuilding(at: number): void {
-    this.building = false;
-    this.scanStart = at;
-    const frames = this.frozen;
-    frames.length = 0;
-    for (const f of this.outer) frames.push({ kind: f.kind, items: f.items, filled: f.filled, remaining: f.remaining });
-    if (this.top) frames.push({ kind: this.top.kind, items: this.top.items, filled: this.top.filled, remaining: this.top.remaining });
-    if (this.top) this.top.items = undefined;
-    for (const f of this.outer) f.items = undefined;
-  }
-
-  /**
-   * Builds the rest of the value scanned since `stopBuilding`, whose bytes are all buffered in
-   * [from, to): the frames set aside then, read on from `from` as `parse` would have.
-   */
-  private rebuild(from: number, to: number): Built {
-    this.building = true;
-    this.ab = this.q.arrayBuffer();
-    this.bo = this.q.bo;
-    const frames = this.frozen;
-    this.top = frames.pop();
-    this.outer.length = 0;
-    for (const f of frames) this.outer.push(f);
-    frames.length = 0;
-    const buf = this.q.buf;
-    let pos = from;
-    while (pos < to) {
-      pos = this.element(buf, pos, to);
-      if (pos < 0) break;
-      if (this.opened) {
-        this.opened = false;
-        continue;
-      }
-      if (this.attach()) return this.v;
-    }
-    return this.fail('UNEXPECTED_EOF', from, 'Internal error: a value shorter when rebuilt than when scanned');
-  }
-
-  /**
-   * Hands `this.v` to the innermost open aggregate, closing every aggregate it completes.
-   * True when a top-level value is complete (it is then in `this.v`).
-   */
-  private attach(): boolean {
-    let v = this.v;
-    let top = this.top;
-    while (top !== undefined) {
-      const items = top.items;
-      if (items !== undefined) items[top.filled++] = v;
-      if (--top.remaining > 0) return false;
-      // (a bare array is its items; tagged frames hold tagged values only)
-      v = items === undefined ? NULL : this.bare ? (items as RespBareReply[]) : buildAggregate(top.kind, items as V[]);
-      top = this.top = this.outer.pop();
-    }
-    this.v = v;
-    return true;
-  }
 }
 
 /** Decodes a complete buffer holding exactly whole values; throws on malformed or cut input. */

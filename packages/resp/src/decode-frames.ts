@@ -1,0 +1,103 @@
+/**
+ * The open aggregates of the resumable reply path (decode.ts RespDecoder): the frames an element
+ * is handed to (`attach`, hiredis read.c `moveToNextTask` over its `rstack`), and the switch to
+ * only scanning a value past OPTIMISTIC_BUILD_BYTES (`stopBuilding`) and back (`rebuild`), which
+ * bound the memory a forged element count can take (see decode.ts's file comment).
+ */
+import type { RespBareReply } from './bare-values.js';
+import { type Built, type Frame, ReplyItemReader, type V } from './decode-item.js';
+import { buildAggregate, NULL } from './reply-values.js';
+
+export abstract class FrameReader extends ReplyItemReader {
+  /** Absolute offset where the top-level value being parsed starts. */
+  protected valueStart = 0;
+  /** Where the scan of a value past OPTIMISTIC_BUILD_BYTES began, and its frames then (`stopBuilding`). */
+  protected scanStart = 0;
+  protected readonly frozen: Frame[] = [];
+
+  /**
+   * Elements built and held by aggregates still open: at most a third of the unfinished value's
+   * bytes received, and of OPTIMISTIC_BUILD_BYTES plus one (see decode.ts's file comment). For the
+   * bounded-memory properties.
+   */
+  get pendingElements(): number {
+    let n = this.top?.items === undefined ? 0 : this.top.filled;
+    for (const f of this.outer) n += f.items === undefined ? 0 : f.filled;
+    // (what was built before the value passed OPTIMISTIC_BUILD_BYTES is held too)
+    for (const f of this.frozen) n += f.items === undefined ? 0 : f.filled;
+    return n;
+  }
+
+  /** The innermost open aggregate is complete: closes it and hands it on (true: the value is done). */
+  protected closeTop(): boolean {
+    const top = this.top;
+    if (top === undefined) return true;
+    const items = top.items ?? [];
+    this.v = this.bare ? (items as RespBareReply[]) : buildAggregate(top.kind, items as V[]);
+    this.top = this.outer.pop();
+    return this.attach();
+  }
+
+  /**
+   * The value passed OPTIMISTIC_BUILD_BYTES at `at` (absolute, just after an element): from now
+   * on the open aggregates only count their elements, and the value's bytes from `at` are kept.
+   * What was built so far (at most a third of OPTIMISTIC_BUILD_BYTES elements, plus one) is set
+   * aside with the frames as they are here, for `rebuild` to read on from `at` once complete.
+   */
+  protected stopBuilding(at: number): void {
+    this.building = false;
+    this.scanStart = at;
+    const frames = this.frozen;
+    frames.length = 0;
+    for (const f of this.outer) frames.push({ kind: f.kind, items: f.items, filled: f.filled, remaining: f.remaining });
+    if (this.top) frames.push({ kind: this.top.kind, items: this.top.items, filled: this.top.filled, remaining: this.top.remaining });
+    if (this.top) this.top.items = undefined;
+    for (const f of this.outer) f.items = undefined;
+  }
+
+  /**
+   * Builds the rest of the value scanned since `stopBuilding`, whose bytes are all buffered in
+   * [from, to): the frames set aside then, read on from `from` as `parse` would have.
+   */
+  protected rebuild(from: number, to: number): Built {
+    this.building = true;
+    this.ab = this.q.arrayBuffer();
+    this.bo = this.q.bo;
+    const frames = this.frozen;
+    this.top = frames.pop();
+    this.outer.length = 0;
+    for (const f of frames) this.outer.push(f);
+    frames.length = 0;
+    const buf = this.q.buf;
+    let pos = from;
+    while (pos < to) {
+      pos = this.element(buf, pos, to);
+      if (pos < 0) break;
+      if (this.opened) {
+        this.opened = false;
+        continue;
+      }
+      if (this.attach()) return this.v;
+    }
+    return this.fail('UNEXPECTED_EOF', from, 'Internal error: a value shorter when rebuilt than when scanned');
+  }
+
+  /**
+   * Hands `this.v` to the innermost open aggregate, closing every aggregate it completes.
+   * True when a top-level value is complete (it is then in `this.v`).
+   */
+  protected attach(): boolean {
+    let v = this.v;
+    let top = this.top;
+    while (top !== undefined) {
+      const items = top.items;
+      if (items !== undefined) items[top.filled++] = v;
+      if (--top.remaining > 0) return false;
+      // (a bare array is its items; tagged frames hold tagged values only)
+      v = items === undefined ? NULL : this.bare ? (items as RespBareReply[]) : buildAggregate(top.kind, items as V[]);
+      top = this.top = this.outer.pop();
+    }
+    this.v = v;
+    return true;
+  }
+}
