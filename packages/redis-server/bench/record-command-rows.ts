@@ -22,7 +22,7 @@ const NAMES = [
   'dbsize', 'flushall', 'flushdb', 'swapdb', 'latency', 'time',
 ];
 const SUBCOMMANDS = new Map<string, readonly string[]>([
-  ['client', ['id', 'getname', 'setname', 'info', 'list', 'kill', 'reply', 'no-evict', 'help']],
+  ['client', ['id', 'getname', 'setname', 'info', 'list', 'kill', 'reply', 'no-evict', 'pause', 'unpause', 'unblock', 'help']],
   ['config', ['get', 'set', 'resetstat', 'rewrite', 'help']],
   ['latency', ['doctor', 'graph', 'help', 'histogram', 'history', 'latest', 'reset']],
   ['pubsub', ['channels', 'numsub', 'numpat', 'shardchannels', 'shardnumsub', 'help']],

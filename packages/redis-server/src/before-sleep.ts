@@ -8,6 +8,7 @@ import type { ServerOutput } from './server-types.js';
 import type { RedisServer } from './server.js';
 import { handleBlockedClientsTimeout, handleClientsBlockedOnKeys } from './blocked.js';
 import { closing } from './networking.js';
+import { checkClientPauseTimeoutAndReturnIfPaused, processUnblockedClients } from './pause.js';
 
 /** The writes waiting in every output buffer, one per connection (writeToClient). */
 function flush(srv: RedisServer): ServerOutput[] {
@@ -25,6 +26,10 @@ function flush(srv: RedisServer): ServerOutput[] {
 /** server.c beforeSleep: blocked-client timeouts, the fast expire cycle, then the writes and closes. */
 export function beforeSleep(srv: RedisServer): ServerOutput[] {
   handleBlockedClientsTimeout(srv);
+  // Clients released by CLIENT UNPAUSE / UNBLOCK since the last beforeSleep run now, in order.
+  if (srv.pause.unblockedClients.size > 0) processUnblockedClients(srv);
+  // expire.c activeExpireCycle asks first whether the pause is over (those it releases run next time).
+  if (srv.pause.type !== 0) checkClientPauseTimeoutAndReturnIfPaused(srv);
   srv.keyspace.beforeSleep();
   srv.flagTouched();
   handleClientsBlockedOnKeys(srv);

@@ -18,6 +18,7 @@ import { callSpec, monitorLine, monitorRefusal, redactedArgv } from './monitor.j
 import { commandName } from './networking.js';
 import { isRawError, lookupForStats, rejectionKind } from './call-stats.js';
 import { encodeReply } from './reply.js';
+import { postponeIfPaused } from './pause.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** commands.def's CMD_NO_AUTH commands: what an unauthenticated client may run. */
@@ -57,6 +58,8 @@ export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
       return refusal;
     }
   }
+  // Paused (CLIENT PAUSE): a known command of valid arity waits, before MULTI would queue it.
+  if (srv.pause.type !== 0 && knownFullName(srv, argv) !== undefined && postponeIfPaused(srv, c, name, argv)) return undefined;
   if (c.inMulti && !NOT_QUEUED.has(name)) {
     const q = queueCommand(srv, c, argv);
     // Refused at queue time (processCommand's checks): rejected_calls, as rejectCommand counts it.

@@ -1,5 +1,6 @@
 /**
- * networking.c clientCommand: ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY, NO-EVICT, and
+ * networking.c clientCommand: ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY, NO-EVICT, PAUSE,
+ * UNPAUSE (pause.ts), UNBLOCK (client-unblock.ts), and
  * catClientInfoString (one CLIENT LIST line). Fields protolab has no counterpart for (fd, the
  * query buffer's free space, rbs/rbp) are printed with fixed plausible values, documented here:
  * fd = 8, qbuf-free = 0, argv-mem = 0, rbs = 16384, rbp = 0, events = r.
@@ -9,6 +10,8 @@ import type { RespValue } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
+import { clientPauseCommand, clientUnpauseCommand } from './pause.js';
+import { clientUnblockCommand } from './client-unblock.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -30,7 +33,7 @@ export function clientInfoString(srv: RedisServer, c: Client): string {
   let flags = srv.monitors.has(c) ? 'O' : '';
   if (srv.pubsub.count(c) > 0) flags += 'P';
   if (c.inMulti) flags += 'x';
-  if (srv.blocking.blocked.has(c)) flags += 'b';
+  if (srv.blocking.blocked.has(c) || srv.pause.postponedClients.has(c)) flags += 'b';
   if (c.dirtyCas) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
   if (c.noEvict) flags += 'e';
@@ -79,6 +82,12 @@ export function clientCommand(srv: RedisServer, c: Client, argv: readonly Uint8A
       c.noEvict = mode === 'on';
       return OK;
     }
+    case 'pause':
+      return clientPauseCommand(srv, argv);
+    case 'unpause':
+      return argv.length === 2 ? clientUnpauseCommand(srv) : arity();
+    case 'unblock':
+      return clientUnblockCommand(srv, argv);
     case 'help':
       return argv.length === 2 ? helpReply('CLIENT', CLIENT_HELP) : arity();
     default:

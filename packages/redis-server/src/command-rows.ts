@@ -22,6 +22,9 @@ export const SERVER_COMMAND_ROWS: readonly CommandRow[] = [
     ['kill', -3, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous","@connection"], 'connection'],
     ['reply', 3, ["noscript","loading","stale"], [0, 0, 0], ["@slow","@connection"], 'connection'],
     ['no-evict', 3, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous","@connection"], 'connection'],
+    ['pause', -3, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous","@connection"], 'connection'],
+    ['unpause', 2, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous","@connection"], 'connection'],
+    ['unblock', -3, ["admin","noscript","loading","stale"], [0, 0, 0], ["@admin","@slow","@dangerous","@connection"], 'connection'],
     ['help', 2, ["loading","stale"], [0, 0, 0], ["@slow","@connection"], 'connection'],
   ]],
   ['config', -2, [], [0, 0, 0], ["@slow"], 'server', [

@@ -2,8 +2,9 @@
  * server.c addReplyHelp and the HELP subcommands of the container commands this server answers
  * itself (config.c configHelpCommand's lines, networking.c clientCommand's, pubsub.c
  * pubsubCommand's): the header line, each subcommand and its description, then HELP, as status
- * replies in an array. CLIENT HELP lists only the subcommands protolab-redis implements (Redis
- * 7.0 also lists CACHING, GETREDIR, PAUSE, UNPAUSE, UNBLOCK, TRACKING, TRACKINGINFO).
+ * replies in an array. CLIENT HELP lists only the subcommands protolab-redis implements, PAUSE,
+ * UNPAUSE and UNBLOCK included, in 7.0's order (Redis 7.0 also lists CACHING, GETREDIR, TRACKING,
+ * TRACKINGINFO: client-side caching is not implemented).
  */
 import type { RespValue } from '@protolab/resp';
 
@@ -49,10 +50,16 @@ export const CLIENT_HELP = [
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
   '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
   'REPLY (ON|OFF|SKIP)',
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
 ];

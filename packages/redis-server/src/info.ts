@@ -95,7 +95,7 @@ function clientsSection(srv: RedisServer): string {
   return infoSection('Clients', [
     ['connected_clients', srv.connectedClients], ['cluster_connections', 0], ['maxclients', srv.config.get('maxclients')],
     ['client_recent_max_input_buffer', srv.stats.recentMaxInputBuffer], ['client_recent_max_output_buffer', srv.stats.recentMaxOutputBuffer],
-    ['blocked_clients', srv.blocking.blocked.size], ['tracking_clients', 0], ['clients_in_timeout_table', srv.blocking.blocked.size],
+    ['blocked_clients', srv.blocking.blocked.size + srv.pause.postponedClients.size], ['tracking_clients', 0], ['clients_in_timeout_table', srv.blocking.blocked.size],
   ]);
 }
 

@@ -43,6 +43,7 @@ import { SlowLog, registerSlowlogConfig } from './slowlog.js';
 import { closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
 import { beforeSleep } from './before-sleep.js';
 import { checkOutputBufferLimits } from './output-buffer-limits.js';
+import { PauseState, checkClientPauseTimeoutAndReturnIfPaused, forgetPausedClient, isPostponed } from './pause.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
@@ -50,14 +51,13 @@ const err = (text: string): RespValue => ({ type: 'error', value: text });
 
 export class RedisServer {
   readonly keyspace: ServerKeyspace;
-  /** @internal */
+  /** @internal Connections by connection id (server.clients). */
   readonly clients = new Map<number, Client>();
   readonly watchedKeys = new WatchedKeys();
   private nextClientId = 1;
   /** @internal */
   readonly now: () => number;
-  /** Unix time in µs (ustime): durations and MONITOR timestamps. */
-  private readonly ustime: () => number;
+  private readonly ustime: () => number; // Unix time in µs (ustime): durations and MONITOR timestamps
   /** SLOWLOG (slowlog.ts). */
   readonly slowlog = new SlowLog();
   /** server.monitors: clients that ran MONITOR (monitor.ts). */
@@ -72,18 +72,16 @@ export class RedisServer {
   readonly runId: string;
   readonly replId: string;
   private readonly processInfoFn: () => ProcessInfo;
-  /** Clients asked to be closed since the last beforeSleep (server.clients_to_close). */
-  /** @internal */
+  /** @internal Clients asked to be closed since the last beforeSleep (server.clients_to_close). */
   readonly toClose = new Set<Client>();
-  /** client-output-buffer-limit, parsed (checked on every reply, so not re-parsed each time). */
-  /** @internal */
+  /** @internal client-output-buffer-limit, parsed (checked on every reply, so not re-parsed each time). */
   obufLimits: ReturnType<typeof parseObufLimits>;
   /** Writes propagated by the command running now (for WATCH: touched keys). */
   private touched: { db: number; argv: Uint8Array[] }[] = [];
   /** Blocked clients and the keys made ready for them (blocked.ts). */
   readonly blocking = new BlockingKeys();
-  /** Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
-  /** @internal */
+  readonly pause = new PauseState(); // CLIENT PAUSE: server.client_pause_*, postponed/unblocked_clients (pause.ts)
+  /** @internal Bytes waiting for each connection (c->buf / c->reply), flushed at the end of each event. */
   readonly outbox = new OutputBuffers();
   /** While EXEC runs a command that writes its own replies: those bytes, kept for EXEC's reply. */
   private capture: { id: number; chunks: Uint8Array[] } | undefined;
@@ -223,6 +221,7 @@ export class RedisServer {
     this.watchedKeys.unwatchAll(c);
     this.pubsub.forget(c);
     this.blocking.unblock(c);
+    forgetPausedClient(this, c);
     this.monitors.delete(c);
     this.clients.delete(connId);
     this.outbox.delete(connId);
@@ -307,7 +306,7 @@ export class RedisServer {
 
   /** networking.c processInputBuffer: run a client's waiting commands until it blocks, asks to be closed, or has none left. */
   processPendingCommands(c: Client): void {
-    while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c))) {
+    while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c)) && !isPostponed(this, c)) {
       const argv = nextPendingCommand(c);
       if (argv === undefined) break;
       const r = processCommand(this, c, argv);
@@ -341,6 +340,7 @@ export class RedisServer {
 
   /** server.c serverCron (the slow expire cycle, dynamic-hz); returns ms until the next call. */
   tick(): { periodMs: number; outputs: ServerOutput[] } {
+    checkClientPauseTimeoutAndReturnIfPaused(this); // serverCron: "Clear the paused clients state if needed"
     const r = this.keyspace.serverCron(undefined, Math.max(1, this.clients.size));
     trackOps(this.stats, this.now());
     for (const hook of this.cronHooks) hook();

@@ -25,7 +25,7 @@ describe('COMMAND LIST, COMMAND INFO by full name, TIME, the HELP subcommands (s
     const all = names(h.send(1, cmd('COMMAND', 'LIST')));
     expect(all).toEqual(expect.arrayContaining(['config', 'config|get', 'config|help', 'client|help', 'pubsub|shardnumsub', 'command|list', 'time']));
     expect(names(h.send(1, cmd('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'CLIENT|*')))).toEqual(
-      'client|getname client|help client|id client|info client|kill client|list client|no-evict client|reply client|setname'.split(' '),
+      'client|getname client|help client|id client|info client|kill client|list client|no-evict client|pause client|reply client|setname client|unblock client|unpause'.split(' '),
     );
     expect(h.send(1, cmd('COMMAND', 'LIST', 'FILTERBY', 'PATTERN'))).toBe('-ERR syntax error\r\n');
     expect(h.send(1, cmd('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'x', 'FILTERBY', 'PATTERN', 'y'))).toBe('-ERR syntax error\r\n');
@@ -68,7 +68,7 @@ describe('COMMAND LIST, COMMAND INFO by full name, TIME, the HELP subcommands (s
     expect(config.startsWith('*11\r\n+CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+GET <pattern>\r\n')).toBe(true);
     expect(config.endsWith('+HELP\r\n+    Prints this help.\r\n')).toBe(true);
     expect(h.send(1, cmd('CONFIG', 'HELP', 'x'))).toBe("-ERR wrong number of arguments for 'config|help' command\r\n");
-    expect(h.send(1, cmd('CLIENT', 'HELP')).startsWith('*33\r\n+CLIENT <subcommand>')).toBe(true);
+    expect(h.send(1, cmd('CLIENT', 'HELP')).startsWith('*39\r\n+CLIENT <subcommand>')).toBe(true);
     expect(h.send(1, cmd('PUBSUB', 'HELP')).startsWith('*14\r\n+PUBSUB <subcommand>')).toBe(true);
     expect(h.send(1, cmd('PUBSUB', 'SHARDCHANNELS'))).toBe('*0\r\n');
     expect(h.send(1, cmd('PUBSUB', 'SHARDNUMSUB', 'a', 'b'))).toBe('*4\r\n$1\r\na\r\n:0\r\n$1\r\nb\r\n:0\r\n');

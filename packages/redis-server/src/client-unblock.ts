@@ -1,0 +1,67 @@
+/**
+ * CLIENT UNBLOCK client-id [TIMEOUT|ERROR] (redis/redis src/networking.c clientCommand's "unblock"
+ * branch, 7.0; src/blocked.c replyToBlockedClientTimedOut, unblockClient). The reason is checked
+ * before the id ("CLIENT UNBLOCK reason should be TIMEOUT or ERROR"), the id is read by
+ * getLongLongFromObjectOrReply ("value is not an integer or out of range"); an unknown id or a
+ * client that is not blocked answers :0.
+ *
+ * A client blocked in a blocking pop gets what its timeout would have given (a null array) or
+ * `-UNBLOCKED client unblocked via CLIENT UNBLOCK`, then its waiting commands run at the next
+ * beforeSleep (queueClientForReprocessing → processUnblockedClients), after the caller's.
+ *
+ * A client postponed by CLIENT PAUSE (BLOCKED_POSTPONE): with ERROR, as 7.0.15 does, it gets the
+ * -UNBLOCKED error, and its command stays to run again (it is postponed again while the pause
+ * lasts: unblockClient keeps c->argv of a postponed client); with TIMEOUT, redis-server 7.0.15
+ * crashes ("Unknown btype in replyToBlockedClientTimedOut()", observed here), so this server answers :0
+ * and leaves the client postponed (documented in the README).
+ */
+import type { RespValue } from '@protolab/resp';
+import { encode } from '@protolab/resp';
+import type { Client } from './client.js';
+import { keyOf } from './client.js';
+import type { RedisServer } from './server.js';
+import { string2ll } from './pause.js';
+
+const err = (text: string): RespValue => ({ type: 'error', value: text });
+const ZERO: RespValue = { type: 'integer', value: 0n };
+const ONE: RespValue = { type: 'integer', value: 1n };
+export const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+
+/** networking.c lookupClientByID */
+function lookupClientByID(srv: RedisServer, id: bigint): Client | undefined {
+  for (const c of srv.allClients()) if (BigInt(c.id) === id) return c;
+  return undefined;
+}
+
+/** networking.c clientCommand, CLIENT UNBLOCK */
+export function clientUnblockCommand(srv: RedisServer, argv: readonly Uint8Array[]): RespValue {
+  if (argv.length < 3) return err("ERR wrong number of arguments for 'client|unblock' command");
+  if (argv.length !== 3 && argv.length !== 4) return err(`ERR unknown subcommand or wrong number of arguments for '${keyOf(argv[1] ?? new Uint8Array()).slice(0, 128)}'. Try CLIENT HELP.`);
+  let unblockError = false;
+  if (argv[3] !== undefined) {
+    const reason = keyOf(argv[3]).toLowerCase();
+    if (reason === 'error') unblockError = true;
+    else if (reason !== 'timeout') return err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  }
+  const id = string2ll(keyOf(argv[2] ?? new Uint8Array()));
+  if (id === undefined) return err('ERR value is not an integer or out of range');
+  const target = lookupClientByID(srv, id);
+  if (target === undefined) return ZERO;
+  const reply: RespValue = unblockError ? err(UNBLOCKED_ERROR) : { type: 'null', resp2: 'array' };
+  if (srv.blocking.blocked.has(target)) {
+    // replyToBlockedClientTimedOut (or the error), then unblockClient → queueClientForReprocessing.
+    srv.blocking.unblock(target);
+    srv.writeRaw(target, encode(reply, { protocol: target.resp }));
+    if (unblockError) srv.stats.commands.afterErrorReply(UNBLOCKED_ERROR);
+    srv.pause.unblockedClients.add(target);
+    return ONE;
+  }
+  if (srv.pause.postponedClients.has(target) && unblockError) {
+    srv.pause.postponedClients.delete(target);
+    srv.writeRaw(target, encode(reply, { protocol: target.resp }));
+    srv.stats.commands.afterErrorReply(UNBLOCKED_ERROR);
+    srv.pause.unblockedClients.add(target);
+    return ONE;
+  }
+  return ZERO;
+}
