@@ -151,9 +151,10 @@ export class BareFastReader implements WholeReader {
               this.limit = pos + OPTIMISTIC_BUILD_BYTES;
               v = this.array(n, 0);
               next = this.pos;
-              // `value` would read the same elements again: the resumable path takes it.
-              tried = true;
             }
+            // `value` would read the same elements again, or refuse the same header (the same
+            // checks): the resumable path takes it (with 100-byte chunks, most arrays)
+            tried = true;
           } else if (n <= this.maxBulkLen && next + n + 2 <= end && buf[next + n] === CR && buf[next + n + 1] === LF) {
             v = this.bytes(next, n);
             next += n + 2;
