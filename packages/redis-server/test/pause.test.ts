@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { RedisServer } from '../src/index.js';
 import type { ServerOutput } from '../src/index.js';
+import { ReplPump, text } from './replication-pump.js';
 
 function pausedHarness() {
   let now = 1_700_000_000_000;
@@ -251,11 +252,45 @@ describe('CLIENT UNBLOCK (networking.c clientCommand, blocked.c replyToBlockedCl
     expect(h.send(1, 'CLIENT UNPAUSE\r\n').get(2)).toBe('+OK\r\n$1\r\nz\r\n');
   });
 
+  test('list.tcl "client unblock tests" (BLPOP and BLMPOP RIGHT): default args and TIMEOUT answer nil, ERROR -UNBLOCKED', () => {
+    for (const pop of ['BLPOP l 0', 'BLMPOP 0 1 l RIGHT']) {
+      const h = pausedHarness();
+      h.connect(1, 2);
+      h.send(1, 'DEL l\r\n');
+      h.send(2, `${pop}\r\n`);
+      expect(h.send(1, 'CLIENT UNBLOCK 2\r\n').get(2)).toBe('*-1\r\n');
+      h.send(2, `${pop}\r\n`);
+      expect(h.send(1, 'CLIENT UNBLOCK 2 TIMEOUT\r\n').get(2)).toBe('*-1\r\n');
+      h.send(2, `${pop}\r\n`);
+      expect(h.send(1, 'CLIENT UNBLOCK 2 ERROR\r\n').get(2)).toBe('-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n');
+      expect(h.send(2, 'PING\r\n').get(2)).toBe('+PONG\r\n');
+    }
+  });
+
   test('CLIENT HELP lists PAUSE, UNPAUSE and UNBLOCK where 7.0.15 does', () => {
     const h = pausedHarness();
     h.connect(1);
     const help = h.send(1, 'CLIENT HELP\r\n').get(1) ?? '';
     expect(help).toContain('+LIST [options ...]\r\n+    Return information about client connections. Options:\r\n+    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)\r\n+      Return clients of specified type.\r\n+UNPAUSE\r\n+    Stop the current client pause, resuming traffic.\r\n+PAUSE <timeout> [WRITE|ALL]\r\n+    Suspend all, or just write, clients for <timeout> milliseconds.\r\n+REPLY (ON|OFF|SKIP)\r\n');
     expect(help).toContain('+SETNAME <name>\r\n+    Assign the name <name> to the current connection.\r\n+UNBLOCK <clientid> [TIMEOUT|ERROR]\r\n+    Unblock the specified blocked client.\r\n+NO-EVICT (ON|OFF)\r\n');
+  });
+});
+
+describe('CLIENT PAUSE and replication (server.c processCommand: CLIENT_SLAVE is never paused)', () => {
+  test('under CLIENT PAUSE ALL a replica\'s connection is not postponed: its REPLCONF ACKs keep running', () => {
+    const net = new ReplPump();
+    const m = net.add(6379, {});
+    net.add(6380, {});
+    net.client(6380).send('REPLICAOF', '127.0.0.1', 6379);
+    net.drain();
+    const c = net.client(6379);
+    c.send('SET', 'k', 'v');
+    expect(text(c.send('CLIENT', 'PAUSE', '100000', 'ALL')[0])).toBe('OK');
+    net.advance(3000);
+    expect(m.srv.pause.type).toBe(2);
+    expect(m.srv.pause.postponedClients.size).toBe(0);
+    // A normal client waits.
+    expect(net.client(6379).send('GET', 'k')).toEqual([]);
+    expect(m.srv.pause.postponedClients.size).toBe(1);
   });
 });

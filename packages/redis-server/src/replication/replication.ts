@@ -121,6 +121,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   };
   srv.serverCommands.set('psync', sync(true));
   srv.serverCommands.set('sync', sync(false));
+  srv.pause.isReplicaClient = (c) => repl.st.slaves.has(c.connId); // CLIENT_SLAVE: never paused (pause.ts)
   srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woff.get(c) ?? 0, opts.io));
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
