@@ -46,6 +46,10 @@ const SERVER = [
   'PUBSUB SHARDNUMSUB a b', 'PUBSUB CHANNELS a b', 'TIME x', 'COMMAND LIST FILTERBY PATTERN CONFIG|G*', 'COMMAND LIST FILTERBY MODULE x',
   'COMMAND LIST FILTERBY ACLCAT nosuch', 'COMMAND LIST FILTERBY pattern', 'COMMAND INFO config|help pubsub|help x|y config|nope',
   'COMMAND INFO get zunionstore georadius time lmpop config|get',
+  // networking.c CLIENT PAUSE / UNPAUSE / UNBLOCK in their deterministic forms (PAUSE 0 pauses nothing; no id 999999 exists).
+  'CLIENT PAUSE abc', 'CLIENT PAUSE -1', 'CLIENT PAUSE 10 foo', 'CLIENT PAUSE 10 write x', 'CLIENT PAUSE 0 ALL', 'CLIENT PAUSE 0 write',
+  'CLIENT UNPAUSE', 'CLIENT UNPAUSE x', 'CLIENT UNBLOCK abc', 'CLIENT UNBLOCK 1 foo', 'CLIENT UNBLOCK 999999 ERROR', 'CLIENT UNBLOCK 1 timeout x',
+  'COMMAND INFO client|pause client|unpause client|unblock',
 ];
 const PERSISTENCE = ['SHUTDOWN FOO', 'SAVE', 'DEBUG SLEEP 0', 'DEBUG RELOAD', 'DEBUG FOO', 'LASTSAVE x', 'BGSAVE x', 'BGSAVE SCHEDULE x', 'BGREWRITEAOF x'];
 const REPLICATION = [
