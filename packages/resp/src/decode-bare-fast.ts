@@ -40,6 +40,7 @@ export class BareFastReader implements WholeReader {
   pos = 0;
   ops = 0;
   limit = 0;
+  cutEnd = 0;
   /** Where the digits `swarDigits` read end. */
   private at = 0;
   /** A DataView over `dvOf` (the `buf` of the last `swarDigits`): 4-digit reads. */

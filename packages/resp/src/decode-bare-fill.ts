@@ -15,6 +15,8 @@ export interface ElementReader {
   pos: number;
   ops: number;
   readonly maxBulkLen: number;
+  /** Set when `fillOpenArray` stops at a bulk the buffer cuts: the index just past its CRLF. */
+  cutEnd: number;
   /** A plain view of `n` bytes of `buf` at `at`. */
   bytes(at: number, n: number): Uint8Array;
   /** The reply at `pos` (and `pos` moved past it), or `miss`. */
@@ -77,7 +79,11 @@ export function fillOpenArray(r: ElementReader, items: unknown[], k: number, cou
         // A bulk the chunk cuts (its header read, its payload not all here): the resumable path's
         // `element` reads it whatever `value` says, so `value` is not asked (with 100-byte
         // chunks, one element per push).
-        if (!negative && x <= r.maxBulkLen && stop + 2 > end) break;
+        if (!negative && x <= r.maxBulkLen && stop + 2 > end) {
+          // (and where it ends: the resumable path waits for that, as `element` would have it)
+          r.cutEnd = stop + 2;
+          break;
+        }
       } else if (j + 1 >= end) {
         // the chunk ends in its digits or after its CR: cut (or bad), `element`'s as above
         break;

@@ -51,6 +51,8 @@ export interface WholeReader {
    * element) and after the first that ends past `limit`; returns how many (`pos`: where it stopped).
    */
   fill?(items: unknown[], k: number, count: number, from: number, limit: number): number;
+  /** Set by `fill` when it stopped at a bulk the buffer cuts (its header read): the index past its CRLF. */
+  cutEnd?: number;
   valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number;
 }
 

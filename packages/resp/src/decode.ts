@@ -306,6 +306,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
           if (top.remaining > 0 || !this.closeTop()) {
             left = top.remaining > 0;
             if (base + pos - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding(base + pos);
+            if (this.need > 0) break;
             continue;
           }
           values.push(this.v);
@@ -313,6 +314,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
           pos = this.parseWhole(values, ends, pos, end);
           continue;
         }
+        if (this.need > 0) break;
       }
       left = false;
       const next = this.element(q.buf, pos, end);
@@ -372,6 +374,12 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
     const k = f.fill?.(items, top.filled, top.remaining, pos, this.valueStart - this.q.base + OPTIMISTIC_BUILD_BYTES) ?? 0;
     this.ops += f.ops;
     f.ops = 0;
+    const cut = f.cutEnd ?? 0;
+    if (cut > 0) {
+      // it stopped at a bulk the chunk cuts: wait for its end, as `element` would (not read again)
+      f.cutEnd = 0;
+      this.need = this.q.base + cut;
+    }
     if (k === 0) return pos;
     top.filled += k;
     top.remaining -= k;
