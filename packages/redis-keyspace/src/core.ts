@@ -104,6 +104,12 @@ export class KeyspaceCore {
    * arrives. Set by a replication layer on REPLICAOF host port, cleared on REPLICAOF NO ONE.
    */
   replica = false;
+  /**
+   * checkClientPauseTimeoutAndReturnIfPaused() true (networking.c, 7.0; set by a server's CLIENT
+   * PAUSE): as on a replica, lookups hide a logically expired key without deleting it, neither
+   * expire cycle runs, and performEvictions evicts nothing (evict.c isSafeToPerformEvictions).
+   */
+  paused = false;
   /** server.current_client == server.master: the command being applied comes from our master. */
   fromMaster = false;
 
@@ -165,6 +171,8 @@ export class KeyspaceCore {
     // A replica (server.masterhost set) never deletes: it hides the key from its clients and
     // waits for the master's DEL; the master's own stream sees the key as the master does.
     if (this.replica) return !this.fromMaster;
+    // (db.c 7.0: then checkClientPauseTimeoutAndReturnIfPaused — hidden, not deleted)
+    if (this.paused) return true;
     this.deleteExpiredKeyAndPropagate(db, slot);
     return true;
   }

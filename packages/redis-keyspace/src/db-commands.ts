@@ -185,8 +185,9 @@ function randomkeyCommand(c: Ctx): RespValue {
     if (key === undefined) continue;
     if (c.core.lookup(db, key) >= 0) return bulk(key);
     // A replica cannot delete expired keys: after 100 expired picks it returns one anyway
-    // (dbRandomKey's maxtries), instead of drawing forever.
-    if (c.core.replica && tries >= 100) return bulk(key);
+    // (dbRandomKey's maxtries), instead of drawing forever. Nor can a paused server (7.0 then
+    // draws forever on a master whose keys have all expired: here the same 100 tries).
+    if ((c.core.replica || c.core.paused) && tries >= 100) return bulk(key);
   }
   return NULL_BULK;
 }

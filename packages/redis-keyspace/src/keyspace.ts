@@ -361,6 +361,14 @@ export class Keyspace {
     this.core.replica = v;
   }
 
+  /** Clients paused (a server's CLIENT PAUSE): expired keys hidden, not deleted; no expire cycle, no eviction. */
+  get paused(): boolean {
+    return this.core.paused;
+  }
+  set paused(v: boolean) {
+    this.core.paused = v;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Active expiry: serverCron / beforeSleep drivers
 

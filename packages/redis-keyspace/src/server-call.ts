@@ -13,7 +13,8 @@ import { lookupCommand } from './commands.js';
  */
 export function rejectOnOom(core: KeyspaceCore, client: ClientState, name: string, spec: CommandSpec): boolean {
   const mm = core.maxmemory;
-  if (mm === undefined) return false;
+  // evict.c isSafeToPerformEvictions: nothing is evicted (nor refused) while clients are paused
+  if (mm === undefined || core.paused) return false;
   const queuedDenyoom = name === 'exec' && client.queue.some((q) => lookupCommand(q[0] ?? '')?.flags.includes('denyoom') === true);
   const reject = spec.flags.includes('denyoom') || queuedDenyoom || (client.inMulti && name !== 'exec' && name !== 'discard');
   return mm.beforeCommand(reject, core.nowFn());

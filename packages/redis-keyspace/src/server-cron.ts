@@ -72,7 +72,7 @@ export class ServerCron {
       }
     }
     // databasesCron: activeExpireCycle only on a master (a read-only replica expires nothing).
-    const cycle = host.config.activeExpireEnabled && !host.core.replica ? this.activeExpireCycle(host, 'slow', clock) : { ...NOT_RUN };
+    const cycle = host.config.activeExpireEnabled && !host.core.replica && !host.core.paused ? this.activeExpireCycle(host, 'slow', clock) : { ...NOT_RUN };
     const dbs = host.core.dbs;
     const perCall = Math.min(CRON_DBS_PER_CALL, dbs.length);
     for (let j = 0; j < perCall; j++) {
@@ -87,7 +87,7 @@ export class ServerCron {
 
   /** server.c beforeSleep: the fast expire cycle (masters, active expire enabled). */
   beforeSleep(host: CronHost, clock?: CycleClock): CycleResult {
-    if (!host.config.activeExpireEnabled || host.core.replica) return { ...NOT_RUN };
+    if (!host.config.activeExpireEnabled || host.core.replica || host.core.paused) return { ...NOT_RUN };
     return this.activeExpireCycle(host, 'fast', clock);
   }
 }

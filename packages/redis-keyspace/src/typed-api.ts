@@ -68,7 +68,7 @@ function nonStringValue(db: Db, slot: number, v: Val | undefined): string {
 function expiredOnGet(core: KeyspaceCore, db: Db, slot: number, now: number): string | undefined {
   core.cmdNow = now;
   const key = db.keyOf[slot] ?? '';
-  if (!core.replica) core.deleteExpiredKeyAndPropagate(db, slot);
+  if (!core.replica && !core.paused) core.deleteExpiredKeyAndPropagate(db, slot);
   core.keyMiss(db, key);
   return undefined;
 }
@@ -119,7 +119,7 @@ export function setFast(core: KeyspaceCore, db: Db, k: string, v: string, known:
  */
 function expiredOnWrite(core: KeyspaceCore, db: Db, slot: number, now: number): boolean {
   const w = db.getExpire(slot);
-  if (w === w /* not NaN */ && now > w && !core.loading && !core.replica) {
+  if (w === w /* not NaN */ && now > w && !core.loading && !core.replica && !core.paused) {
     core.cmdNow = now;
     core.deleteExpiredKeyAndPropagate(db, slot);
     return true;

@@ -9,9 +9,8 @@
  * While paused, the keyspace neither expires nor evicts (db.c expireIfNeeded, expire.c
  * activeExpireCycle and evict.c isSafeToPerformEvictions each ask
  * checkClientPauseTimeoutAndReturnIfPaused): a read of a key whose TTL passed answers as if it
- * were gone, but the key stays until the pause ends. The keyspace's replica mode is exactly that
- * behaviour (hide, never delete, no active cycle), so a pause turns it on and puts back the value
- * it found when the pause ends.
+ * were gone, but the key stays until the pause ends: the keyspace's `paused` flag, set for as long
+ * as the pause lasts.
  */
 import type { RespValue } from '@protolab/resp';
 import type { CommandSpec } from '@protolab/redis-keyspace';
@@ -44,8 +43,6 @@ export class PauseState {
   readonly postponedClients = new Set<Client>();
   /** server.unblocked_clients: clients to run again at the next beforeSleep, in order. */
   readonly unblockedClients = new Set<Client>();
-  /** The keyspace's replica flag when the pause began (put back when it ends). */
-  replicaBefore = false;
   /** CLIENT_SLAVE: a replica's connection is never paused (set by a replication unit). */
   isReplicaClient: ((c: Client) => boolean) | undefined;
 }
@@ -85,26 +82,11 @@ function updateClientPauseTypeAndEndTime(srv: RedisServer): void {
   p.endTime = p.event?.end ?? 0;
   if (oldType === CLIENT_PAUSE_OFF && p.type !== CLIENT_PAUSE_OFF) {
     // expireIfNeeded / activeExpireCycle / performEvictions see the pause from now on.
-    p.replicaBefore = srv.keyspace.replica;
-    srv.keyspace.replica = true;
-    pauseEvictions(srv, true);
+    srv.keyspace.paused = true;
   } else if (oldType !== CLIENT_PAUSE_OFF && p.type === CLIENT_PAUSE_OFF) {
-    srv.keyspace.replica = p.replicaBefore;
-    pauseEvictions(srv, false);
+    srv.keyspace.paused = false;
   }
   if (p.type < oldType) unblockPostponedClients(srv);
-}
-
-/**
- * evict.c isSafeToPerformEvictions: while clients are paused performEvictions evicts nothing and
- * answers EVICT_OK (no command is refused with -OOM either). The keyspace's one entry to
- * performEvictions is its Maxmemory's beforeCommand; while paused an own property shadows it.
- */
-function pauseEvictions(srv: RedisServer, paused: boolean): void {
-  const mm = srv.keyspace.core.maxmemory;
-  if (mm === undefined) return;
-  if (paused) Reflect.defineProperty(mm, 'beforeCommand', { value: () => false, configurable: true, writable: true });
-  else Reflect.deleteProperty(mm, 'beforeCommand');
 }
 
 /**
