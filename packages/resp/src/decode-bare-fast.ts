@@ -4,12 +4,12 @@
  * the top level and of arrays read inline; anything unusual is left (MISS) to the resumable path
  * of decode.ts, which reads it again and reports it. Same limits, offsets and `work` counts.
  */
-import { type RespBareReply, RespReplyError } from './bare-values.js';
+import type { RespBareReply } from './bare-values.js';
 import type { Sink, WholeReader } from './decode-item.js';
 import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import { integerTail, longInteger } from './decode-bare-long.js';
-import { asciiText, readUtf8 } from './utf8.js';
 import { fillOpenArray } from './decode-bare-fill.js';
+import { statusLine } from './decode-bare-line.js';
 
 const CR = 13;
 const LF = 10;
@@ -40,6 +40,7 @@ export class BareFastReader implements WholeReader {
   pos = 0;
   ops = 0;
   limit = 0;
+  /** Set when `replies` or `fill` stops at a bulk the buffer cuts (its header read): the index past its CRLF. */
   cutEnd = 0;
   /** Where the digits `swarDigits` read end. */
   private at = 0;
@@ -52,7 +53,7 @@ export class BareFastReader implements WholeReader {
     private readonly maxMultibulkLen: number,
     private readonly maxDepth: number,
     /** `+` lines as Uint8Array views (`simpleStrings: 'bytes'`). */
-    private readonly simpleBytes = false,
+    readonly simpleBytes = false,
   ) {}
 
   values(values: Sink, from: number, end: number): number {
@@ -95,6 +96,7 @@ export class BareFastReader implements WholeReader {
    * `:42`); aggregates, `+`/`-` lines and anything unusual go through `value`. `base` is the
    * absolute offset of buf[0], for `ends`.
    */
+  // eslint-disable-next-line max-lines-per-function -- the scalars inline, as the comment says
   private replies(values: Sink, ends: number[] | undefined, from: number, end: number, base: number): number {
     const buf = this.buf;
     let pos = from;
@@ -153,12 +155,14 @@ export class BareFastReader implements WholeReader {
               v = this.array(n, 0);
               next = this.pos;
             }
-            // `value` would read the same elements again, or refuse the same header (the same
-            // checks): the resumable path takes it (with 100-byte chunks, most arrays)
-            tried = true;
+            tried = true; // (`value` would read the same elements again, or refuse the same header)
           } else if (n <= this.maxBulkLen && next + n + 2 <= end && buf[next + n] === CR && buf[next + n + 1] === LF) {
             v = this.bytes(next, n);
             next += n + 2;
+          } else if (n <= this.maxBulkLen && next + n + 2 > end) {
+            // cut: where it ends, for the resumable path to wait (no header read again; as `fill`)
+            this.cutEnd = next + n + 2;
+            tried = true;
           }
         } else if (t === 0x3a && digits === 15 && c >= ZERO && c <= 0x39 && buf[first] !== ZERO) {
           v = integerTail(this, i, n, negative) as Read;
@@ -188,7 +192,7 @@ export class BareFastReader implements WholeReader {
     const p = this.pos;
     if (p >= end) return MISS; // (no read past `end`, as in `array`)
     const t = buf[p] ?? 0;
-    if (t === 0x2b || t === 0x2d) return this.line(t, p);
+    if (t === 0x2b || t === 0x2d) return statusLine(this, t, p) as Read;
     if (t !== 0x3a && t !== 0x24 && t !== 0x2a) return MISS;
     let i = p + 1;
     const negative = i < end && buf[i] === MINUS;
@@ -400,26 +404,5 @@ export class BareFastReader implements WholeReader {
     this.pos = pos;
     this.ops += ops;
     return MISS;
-  }
-
-  /** `+` and `-` lines: the CR search also tells whether the line is ASCII. */
-  private line(t: number, p: number): Read {
-    const buf = this.buf;
-    const end = this.end;
-    let i = p + 1;
-    let high = 0;
-    for (; i < end; i++) {
-      const c = buf[i] ?? 0;
-      if (c === CR) break;
-      high |= c;
-    }
-    this.ops += i - p + 1;
-    if (i + 1 >= end || buf[i + 1] !== LF) return MISS;
-    this.pos = i + 2;
-    if (t === 0x2b && this.simpleBytes) return this.bytes(p + 1, i - p - 1);
-    if (t === 0x2b && i === p + 3 && buf[p + 1] === 0x4f && buf[p + 2] === 0x4b) return 'OK';
-    // ASCII (most status and error lines): one byte per char (utf8.ts asciiText), no second scan.
-    const text = high < 0x80 ? asciiText(buf, p + 1, i) : readUtf8(buf, p + 1, i);
-    return t === 0x2d ? new RespReplyError(text) : text;
   }
 }

@@ -2,10 +2,13 @@
  * The open aggregates of the resumable reply path (decode.ts RespDecoder): the frames an element
  * is handed to (`attach`, hiredis read.c `moveToNextTask` over its `rstack`), and the switch to
  * only scanning a value past OPTIMISTIC_BUILD_BYTES (`stopBuilding`) and back (`rebuild`), which
- * bound the memory a forged element count can take (see decode.ts's file comment).
+ * bound the memory a forged element count can take (see decode.ts's file comment); and the
+ * hand-offs between the whole-reply reader and those frames: `parseWhole` (whole replies, and a
+ * cut bulk it stopped at: `waitCut`), `fillTop` (the open array's next elements).
  */
 import type { RespBareReply } from './bare-values.js';
-import { type Built, type Frame, ReplyItemReader, type V } from './decode-item.js';
+import { type Built, type Frame, ReplyItemReader, type Sink, type V, type WholeReader } from './decode-item.js';
+import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import { buildAggregate, NULL } from './reply-values.js';
 
 export abstract class FrameReader extends ReplyItemReader {
@@ -14,6 +17,10 @@ export abstract class FrameReader extends ReplyItemReader {
   /** Where the scan of a value past OPTIMISTIC_BUILD_BYTES began, and its frames then (`stopBuilding`). */
   protected scanStart = 0;
   protected readonly frozen: Frame[] = [];
+  /** Whole replies already buffered are read by this (decode-fast.ts; set by RespDecoder), the rest by the resumable path. */
+  protected fast!: WholeReader;
+  /** The whole-reply reader also fills an open array across chunks (`fill`: the bare one). */
+  protected fills = false;
 
   /**
    * Elements built and held by aggregates still open: at most a third of the unfinished value's
@@ -99,5 +106,61 @@ export abstract class FrameReader extends ReplyItemReader {
     }
     this.v = v;
     return true;
+  }
+
+  /** The fast path (decode-fast.ts): whole top-level replies from `pos`; returns where it stopped. */
+  protected parseWhole(values: Sink, ends: number[] | undefined, from: number, end: number): number {
+    const f = this.fast;
+    f.buf = this.q.buf;
+    f.ab = this.ab;
+    f.bo = this.bo;
+    f.end = end;
+    const pos = ends === undefined ? f.values(values, from, end) : f.valuesAndEnds(values, ends, from, end, this.q.base);
+    this.ops += f.ops;
+    f.ops = 0;
+    this.waitCut(pos);
+    return pos;
+  }
+
+  /**
+   * The whole-reply reader stopped at a top-level bulk the chunk cuts, its header read (`cutEnd`):
+   * the value starts at `pos` and waits for its end, as `element` would have it (not read again).
+   */
+  protected waitCut(pos: number): boolean {
+    const f = this.fast;
+    const cut = f.cutEnd ?? 0;
+    if (cut === 0) return false;
+    f.cutEnd = 0;
+    this.valueStart = this.q.base + pos;
+    this.need = this.q.base + cut;
+    return true;
+  }
+
+  /**
+   * Reads into the innermost open array the elements that are whole from `pos` on (a value kept
+   * across chunks: the elements after the cut), by the whole-reply reader's `fill`, which stops
+   * before anything it does not plainly accept (an aggregate, a cut or malformed element): `element`
+   * reads that one, and alone reports errors. Returns where it stopped.
+   */
+  protected fillTop(top: Frame, pos: number, end: number): number {
+    const f = this.fast;
+    f.buf = this.q.buf;
+    f.ab = this.ab;
+    f.bo = this.bo;
+    f.end = end;
+    const items = top.items ?? [];
+    const k = f.fill?.(items, top.filled, top.remaining, pos, this.valueStart - this.q.base + OPTIMISTIC_BUILD_BYTES) ?? 0;
+    this.ops += f.ops;
+    f.ops = 0;
+    const cut = f.cutEnd ?? 0;
+    if (cut > 0) {
+      // it stopped at a bulk the chunk cuts: wait for its end, as `element` would (not read again)
+      f.cutEnd = 0;
+      this.need = this.q.base + cut;
+    }
+    if (k === 0) return pos;
+    top.filled += k;
+    top.remaining -= k;
+    return f.pos;
   }
 }

@@ -28,7 +28,7 @@
  */
 import { REPLY_MAX_MULTIBULK_LEN, type FeedResult, type IntegerMode, type IntegerOf, type RespDecoderOptions } from './decode-options.js';
 import { FastReader, OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { BARE, EACH, type Frame, type Sink, type V, type WholeReader } from './decode-item.js';
+import { BARE, EACH, type Sink, type V, type WholeReader } from './decode-item.js';
 import { FrameReader } from './decode-frames.js';
 import { RespProtocolError } from './errors.js';
 import { RespRequestParser } from './request.js';
@@ -49,10 +49,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
   /** Where parsing resumes (absolute). */
   private cursor = 0;
   private failed: RespProtocolError | undefined;
-  /** Whole replies already buffered are read by this (decode-fast.ts), the rest here. */
-  private fast: WholeReader;
-  /** The whole-reply reader also fills an open array across chunks (`fill`: the bare one). */
-  private fills = false;
   /** Where `run`'s `parse` hands values (set for the call: `consume` takes the two closures below, made once). */
   private sink: Sink = NO_SINK;
   private ends: number[] | undefined = undefined;
@@ -107,7 +103,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
       f.ops = 0;
       q.start = pos;
       this.cursor = q.base + pos;
-      if (pos === end) return;
+      if (pos === end || this.waitCut(pos)) return;
       // The rest (a reply cut by the chunk end, or one the reader leaves): the resumable path,
       // on the chunk adopted (as `consume` leaves it after its first `parse`).
       const error = this.resume(sink);
@@ -296,6 +292,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
     // `fill` just stopped before an element it leaves: `element` reads that one (not `fill` again)
     let left = false;
     while (pos < end) {
+      if (this.need > 0) break; // (parseWhole stopped at a cut bulk: `waitCut`)
       if (this.top === undefined) this.valueStart = base + pos;
       else if (this.fills && !left && this.building && this.scanFrom === 0) {
         // The open array's next elements, as many as are whole here, by the whole-reply reader.
@@ -343,47 +340,6 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
     // Out of input: keep the unfinished element's bytes, or (a value only scanned) every byte
     // from where the scan began.
     q.start = this.building ? pos : this.scanStart - base;
-  }
-
-  /** The fast path (decode-fast.ts): whole top-level replies from `pos`; returns where it stopped. */
-  private parseWhole(values: Sink, ends: number[] | undefined, from: number, end: number): number {
-    const f = this.fast;
-    f.buf = this.q.buf;
-    f.ab = this.ab;
-    f.bo = this.bo;
-    f.end = end;
-    const pos = ends === undefined ? f.values(values, from, end) : f.valuesAndEnds(values, ends, from, end, this.q.base);
-    this.ops += f.ops;
-    f.ops = 0;
-    return pos;
-  }
-
-  /**
-   * Reads into the innermost open array the elements that are whole from `pos` on (a value kept
-   * across chunks: the elements after the cut), by the whole-reply reader's `fill`, which stops
-   * before anything it does not plainly accept (an aggregate, a cut or malformed element): `element`
-   * reads that one, and alone reports errors. Returns where it stopped.
-   */
-  private fillTop(top: Frame, pos: number, end: number): number {
-    const f = this.fast;
-    f.buf = this.q.buf;
-    f.ab = this.ab;
-    f.bo = this.bo;
-    f.end = end;
-    const items = top.items ?? [];
-    const k = f.fill?.(items, top.filled, top.remaining, pos, this.valueStart - this.q.base + OPTIMISTIC_BUILD_BYTES) ?? 0;
-    this.ops += f.ops;
-    f.ops = 0;
-    const cut = f.cutEnd ?? 0;
-    if (cut > 0) {
-      // it stopped at a bulk the chunk cuts: wait for its end, as `element` would (not read again)
-      f.cutEnd = 0;
-      this.need = this.q.base + cut;
-    }
-    if (k === 0) return pos;
-    top.filled += k;
-    top.remaining -= k;
-    return f.pos;
   }
 
 }
