@@ -20,7 +20,7 @@ import { encode } from '@protolab/resp';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
-import { string2ll } from './pause.js';
+import { string2ll } from '@protolab/redis-common';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const ZERO: RespValue = { type: 'integer', value: 0n };

@@ -8,7 +8,8 @@
  * boolConfigSet). Numbers are checked in 64 bits as config.c does (string2ll, memtoull).
  */
 import type { ConfigParam, ParseResult } from './config.js';
-import { memtollBig as memtoll, string2llBig as string2ll } from './config.js';
+import { string2ll } from '@protolab/redis-common';
+import { memtollBig as memtoll } from './config.js';
 
 /** The flags every row may carry (config.c's *_CONFIG flags, plus the alias column). */
 export interface RowFlags extends Pick<ConfigParam, 'immutable' | 'protected' | 'hidden' | 'sensitive' | 'denyLoading' | 'debug'> {

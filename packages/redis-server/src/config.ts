@@ -12,6 +12,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { stringmatchlen } from '@protolab/redis-keyspace';
+import { string2ll } from '@protolab/redis-common';
 import { RedisServerError } from './errors.js';
 
 export type ParseResult = { readonly value: string } | { readonly error: string };
@@ -48,13 +49,6 @@ export interface ConfigParam {
 /** Reacts to a new value (config.c's apply functions); a string refuses it with that text. */
 export type ConfigListener = (value: string, old: string) => string | undefined;
 
-/** util.c string2ll: an optional '-', no leading zeros, within 64 bits. */
-export function string2llBig(text: string): bigint | undefined {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(text) || text === '-0') return undefined;
-  const n = BigInt(text);
-  return n === BigInt.asIntN(64, n) ? n : undefined;
-}
-
 const MEM_UNITS = new Map<string, bigint>([['', 1n], ['b', 1n], ['k', 1000n], ['kb', 1024n], ['m', 1000n ** 2n], ['mb', 1024n ** 2n], ['g', 1000n ** 3n], ['gb', 1024n ** 3n]]);
 
 /**
@@ -84,7 +78,7 @@ export function intParam(name: string, min: number, max: number, defaultValue: n
     immutable: opts.immutable ?? false,
     ...(opts.memory === true ? { rewriteKind: 'memory' as const } : {}),
     parse(v) {
-      const n = opts.memory === true ? memtollBig(v) : string2llBig(v);
+      const n = opts.memory === true ? memtollBig(v) : string2ll(v);
       if (n === undefined) return { error: opts.memory === true ? 'argument must be a memory value' : "argument couldn't be parsed into an integer" };
       if (n < lo || n > hi) return { error: `argument must be between ${lo} and ${hi} inclusive` };
       // updateHZ and friends clamp after the range check (CONFIG_MIN_HZ..CONFIG_MAX_HZ).

@@ -14,6 +14,7 @@
  */
 import type { RespValue } from '@protolab/resp';
 import type { CommandSpec } from '@protolab/redis-keyspace';
+import { string2ll } from '@protolab/redis-common';
 import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
@@ -205,11 +206,4 @@ export function clientPauseCommand(srv: RedisServer, argv: readonly Uint8Array[]
 export function clientUnpauseCommand(srv: RedisServer): RespValue {
   unpauseClients(srv);
   return OK;
-}
-
-/** util.c string2ll: an optional '-', digits without leading zeros ("0" alone), within int64. */
-export function string2ll(s: string): bigint | undefined {
-  if (!/^(0|-?[1-9][0-9]*)$/.test(s) || s.length > 20) return undefined;
-  const v = BigInt(s);
-  return v >= -(2n ** 63n) && v < 2n ** 63n ? v : undefined;
 }

@@ -10,6 +10,7 @@
  * `-`, no leading zero, overflow → "couldn't be parsed"), util.c memtoull for memory values
  * (strtoull wraps past 2^64, and a value past LLONG_MAX reads as negative → "between").
  */
+import { string2ll } from '@protolab/redis-common';
 import type { WireReplication, WireReplicationConfig } from '@protolab/redis-replication';
 import type { ConfigParam, ConfigTable, ParseResult } from '../config.js';
 import { stringParam } from '../config.js';
@@ -39,13 +40,6 @@ export function memtoll(text: string): bigint | undefined {
   // strtoull: "" is 0, too many digits saturate at ULLONG_MAX (errno is not checked).
   const val = digits === '' ? 0n : BigInt.asUintN(64, BigInt(digits)) === BigInt(digits) ? BigInt(digits) : 2n ** 64n - 1n;
   return BigInt.asIntN(64, val * mul);
-}
-
-/** util.c string2ll: an optional '-', no leading zeros, within 64 bits. */
-export function string2ll(text: string): bigint | undefined {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(text) || text === '-0') return text === '0' ? 0n : undefined;
-  const n = BigInt(text);
-  return n === BigInt.asIntN(64, n) ? n : undefined;
 }
 
 /** config.c createIntConfig / createLongLongConfig / createTimeTConfig (MEMORY_CONFIG with `memory`). */
