@@ -58,6 +58,9 @@ export class ByteQueue {
   private arenaAb: ArrayBufferLike | undefined = undefined;
   private arenaBo = 0;
   private arenaPos = 0;
+  /** The buffer and offset of the last `region`. */
+  private regionAb: ArrayBufferLike = new ArrayBuffer(0);
+  private regionBo = 0;
   /** Bytes copied into owned buffers so far (the queue's share of the decoders' `work`). */
   copied = 0;
 
@@ -178,29 +181,39 @@ export class ByteQueue {
   joinBulk(input: Uint8Array, payloadAt: number, n: number, take: number): Uint8Array {
     const from = payloadAt - this.base;
     const head = Math.min(this.end - from, n);
-    let ab: ArrayBufferLike;
-    let bo: number;
-    if (n <= ARENA_SIZE / 4) {
-      if (ARENA_SIZE - this.arenaPos < n || this.arenaAb === undefined) {
-        const arena = allocUnsafe(ARENA_SIZE);
-        this.arenaAb = arena.buffer;
-        this.arenaBo = arena.byteOffset;
-        this.arenaPos = 0;
-      }
-      ab = this.arenaAb;
-      bo = this.arenaBo + this.arenaPos;
-      this.arenaPos += n;
-    } else {
-      const b = allocUnsafe(n);
-      ab = b.buffer;
-      bo = b.byteOffset;
-    }
-    const view = new Uint8Array(ab, bo, n);
+    const view = this.region(n);
     copyBytes(view, 0, this.buf, from, from + head);
     copyBytes(view, head, input, 0, n - head);
     this.copied += n;
     this.readInPlace(input, this.base + this.end, take);
     return view;
+  }
+
+  /**
+   * A fresh region of `n` bytes, never reused: carved from the shared arena with a bump pointer
+   * when small (one allocation per arena, not per join), else allocated on its own; its buffer and
+   * offset are left in `regionAb` / `regionBo` (the getters cost per read).
+   */
+  private region(n: number): Uint8Array {
+    if (n > ARENA_SIZE / 4) {
+      const b = allocUnsafe(n);
+      this.regionAb = b.buffer;
+      this.regionBo = b.byteOffset;
+      return b;
+    }
+    if (ARENA_SIZE - this.arenaPos < n || this.arenaAb === undefined) {
+      const arena = allocUnsafe(ARENA_SIZE);
+      this.arenaAb = arena.buffer;
+      this.arenaBo = arena.byteOffset;
+      this.arenaPos = 0;
+    }
+    const ab = this.arenaAb;
+    const bo = this.arenaBo + this.arenaPos;
+    this.arenaPos += n;
+    this.regionAb = ab;
+    this.regionBo = bo;
+    // The constructor, not subarray (which looks up the species constructor on every call).
+    return new Uint8Array(ab, bo, n);
   }
 
   private appendOwned(chunk: Uint8Array, from: number, to: number, completes: boolean): void {
@@ -221,26 +234,9 @@ export class ByteQueue {
     // Exactly sized when these bytes complete the element (they have arrived, so the size is
     // real, not declared); otherwise doubling, so a value arriving in small pieces costs O(n).
     const cap = exact ? keep + len : Math.max(256, 2 * (keep + len));
-    let next: Uint8Array;
-    if (cap <= ARENA_SIZE / 4) {
-      if (ARENA_SIZE - this.arenaPos < cap || this.arenaAb === undefined) {
-        const arena = allocUnsafe(ARENA_SIZE);
-        // its buffer and offset kept (the getters cost per read: a cut `+OK` grows once per push)
-        this.arenaAb = arena.buffer;
-        this.arenaBo = arena.byteOffset;
-        this.arenaPos = 0;
-      }
-      // The constructor, not subarray (which looks up the species constructor on every call).
-      const ab = this.arenaAb;
-      this.ab = ab;
-      this.bo = this.arenaBo + this.arenaPos;
-      next = new Uint8Array(ab, this.bo, cap);
-      this.arenaPos += cap;
-    } else {
-      next = allocUnsafe(cap);
-      this.ab = next.buffer;
-      this.bo = next.byteOffset;
-    }
+    const next = this.region(cap);
+    this.ab = this.regionAb;
+    this.bo = this.regionBo;
     copyBytes(next, 0, this.buf, this.start, this.end);
     this.copied += keep;
     this.base += this.start;
