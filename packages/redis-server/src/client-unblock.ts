@@ -9,6 +9,10 @@
  * `-UNBLOCKED client unblocked via CLIENT UNBLOCK`, then its waiting commands run at the next
  * beforeSleep (queueClientForReprocessing → processUnblockedClients), after the caller's.
  *
+ * A client blocked in WAIT (BLOCKED_WAIT) is kept by the replication unit, which registers itself
+ * here (setWaitUnblocker): it leaves that unit's list and gets the count of replicas that acked its
+ * offset (replyToBlockedClientTimedOut: replicationCountAcksByOffset) or the -UNBLOCKED error.
+ *
  * A client postponed by CLIENT PAUSE (BLOCKED_POSTPONE): with ERROR, as 7.0.15 does, it gets the
  * -UNBLOCKED error, and its command stays to run again (it is postponed again while the pause
  * lasts: unblockClient keeps c->argv of a postponed client); with TIMEOUT, redis-server 7.0.15
@@ -26,6 +30,20 @@ const err = (text: string): RespValue => ({ type: 'error', value: text });
 const ZERO: RespValue = { type: 'integer', value: 0n };
 const ONE: RespValue = { type: 'integer', value: 1n };
 export const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+
+/**
+ * Unblocks `c` if it is blocked in WAIT (blocked.c unblockClient → replication.c
+ * unblockClientWaitingReplicas) and gives the reply it gets; undefined when it is not waiting.
+ */
+export type WaitUnblocker = (c: Client, unblockError: boolean) => RespValue | undefined;
+
+/** The replication unit of each server, if installed (the WAIT list lives there, not in srv.blocking). */
+const waitUnblockers = new WeakMap<RedisServer, WaitUnblocker>();
+
+/** Called by the replication unit when it is installed (replication/replication.ts). */
+export function setWaitUnblocker(srv: RedisServer, unblock: WaitUnblocker): void {
+  waitUnblockers.set(srv, unblock);
+}
 
 /** networking.c lookupClientByID */
 function lookupClientByID(srv: RedisServer, id: bigint): Client | undefined {
@@ -47,6 +65,14 @@ export function clientUnblockCommand(srv: RedisServer, argv: readonly Uint8Array
   if (id === undefined) return err('ERR value is not an integer or out of range');
   const target = lookupClientByID(srv, id);
   if (target === undefined) return ZERO;
+  const waitReply = waitUnblockers.get(srv)?.(target, unblockError);
+  if (waitReply !== undefined) {
+    // BLOCKED_WAIT: replyToBlockedClientTimedOut (or the error), then unblockClient.
+    srv.writeRaw(target, encode(waitReply, { protocol: target.resp }));
+    if (unblockError) srv.stats.commands.afterErrorReply(UNBLOCKED_ERROR);
+    srv.pause.unblockedClients.add(target);
+    return ONE;
+  }
   const reply: RespValue = unblockError ? err(UNBLOCKED_ERROR) : { type: 'null', resp2: 'array' };
   if (srv.blocking.blocked.has(target)) {
     // replyToBlockedClientTimedOut (or the error), then unblockClient → queueClientForReprocessing.

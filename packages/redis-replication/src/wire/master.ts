@@ -5,12 +5,15 @@
  * and WAIT (waitCommand / processClientsWaitingReplicas). State lives in `ReplState` (one
  * object shared with the replica side, like server.h's replication fields).
  */
-import { encodeCommand } from '@protolab/resp';
+import { encodeCommand, type RespValue } from '@protolab/resp';
 import { ReplBacklogBlocks } from './backlog-bytes.js';
 import { concatBytes } from './replica-link.js';
 import type { ReplIo, ReplState, SlaveLink } from './state.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** The error CLIENT UNBLOCK <id> ERROR gives a blocked client (networking.c clientCommand, 7.0). */
+export const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 
 /** createReplicationBacklog when the first replica asks for a sync. */
 function ensureBacklog(st: ReplState): ReplBacklogBlocks {
@@ -162,6 +165,24 @@ export function waitCommand(st: ReplState, connId: number, numreplicas: number, 
   // replicationRequestAckFromSlaves → beforeSleep sends REPLCONF GETACK * through the stream.
   if (st.slaves.size > 0) feedSlaves(st, st.slaveseldb < 0 ? 0 : st.slaveseldb, [ascii('REPLCONF'), ascii('GETACK'), ascii('*')], out);
   return undefined;
+}
+
+/**
+ * CLIENT UNBLOCK of a client blocked in WAIT (redis/redis src/networking.c clientCommand's
+ * "unblock" branch, 7.0: every CLIENT_BLOCKED client but a module's that may not time out,
+ * BLOCKED_WAIT included). The reply it gets: with ERROR `-UNBLOCKED client unblocked via CLIENT
+ * UNBLOCK`, otherwise what its timeout gives (src/blocked.c replyToBlockedClientTimedOut,
+ * BLOCKED_WAIT: replicationCountAcksByOffset of its offset, now). It leaves the list of waiting
+ * clients (unblockClient → unblockClientWaitingReplicas), so neither a later ACK nor its deadline
+ * answers it again. `undefined` (Redis's :0) when `connId` is not waiting.
+ */
+export function unblockClientWaitingReplicas(st: ReplState, connId: number, unblockError: boolean): RespValue | undefined {
+  const i = st.waiting.findIndex((w) => w.connId === connId);
+  const w = st.waiting[i];
+  if (w === undefined) return undefined;
+  st.waiting.splice(i, 1);
+  if (unblockError) return { type: 'error', value: UNBLOCKED_ERROR };
+  return { type: 'integer', value: BigInt(countAcks(st, w.woff)) };
 }
 
 /** processClientsWaitingReplicas plus the WAIT timeouts (blockedBeforeSleep / replyToBlockedClientTimedOut). */

@@ -8,7 +8,7 @@
 import type { RespValue } from '@protolab/resp';
 import { ReplicationError } from '../errors.js';
 import { NULL_REPLID } from '../node.js';
-import { countAcks, feedSlaves, feedStream, goodSlaves, processClientsWaitingReplicas, replconfCommand, syncCommand, waitCommand } from './master.js';
+import { countAcks, feedSlaves, feedStream, goodSlaves, processClientsWaitingReplicas, replconfCommand, syncCommand, unblockClientWaitingReplicas, waitCommand } from './master.js';
 import { connectWithMaster, masterClosed, masterConnected, masterData, replicationSetMaster, replicationUnsetMaster } from './replica.js';
 import { DEFAULT_WIRE_REPLICATION_CONFIG, type ReplIo, type ReplState, type WireReplicationConfig, type WireReplicationHost } from './state.js';
 
@@ -126,6 +126,16 @@ export class WireReplication {
   wait(connId: number, numreplicas: number, timeoutMs: number, woff: number): { count: number | undefined; out: ReplIo[] } {
     const out: ReplIo[] = [];
     return { count: waitCommand(this.st, connId, numreplicas, timeoutMs, woff, out), out };
+  }
+
+  /**
+   * CLIENT UNBLOCK <id> [TIMEOUT|ERROR] of a client blocked in WAIT (networking.c clientCommand,
+   * blocked.c replyToBlockedClientTimedOut / unblockClient, 7.0): the reply the waiter gets now
+   * (the count of replicas that acked its offset, or -UNBLOCKED with `unblockError`), which the
+   * host writes to it; it is no longer waiting. `undefined` when `connId` is not in WAIT.
+   */
+  unblockWaiting(connId: number, unblockError: boolean): RespValue | undefined {
+    return unblockClientWaitingReplicas(this.st, connId, unblockError);
   }
 
   /** A client connection closed: forget it as a replica or a waiting client. */

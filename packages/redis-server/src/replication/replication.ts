@@ -15,6 +15,7 @@ import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, t
 import type { Client } from '../client.js';
 import { keyOf } from '../client.js';
 import { commandTable } from '../command-table.js';
+import { setWaitUnblocker } from '../client-unblock.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
 import { applyReplicationConfig, registerReplicationConfig, showReplicaof } from './config.js';
@@ -122,12 +123,18 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   srv.serverCommands.set('psync', sync(true));
   srv.serverCommands.set('sync', sync(false));
   srv.pause.isReplicaClient = (c) => repl.st.slaves.has(c.connId); // CLIENT_SLAVE: never paused (pause.ts)
-  srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woff.get(c) ?? 0, opts.io));
+  installWait(srv, repl, (c) => woff.get(c) ?? 0, opts.io);
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
   // INFO stats sync_full / sync_partial_ok / sync_partial_err: server.stat_sync_*, counted by the wire unit.
   for (const k of ['sync_full', 'sync_partial_ok', 'sync_partial_err'] as const) srv.stats.provided.set(k, () => repl.st.stats[k]);
   return repl;
+}
+
+/** WAIT as a command, and its blocked clients reachable by CLIENT UNBLOCK (client-unblock.ts). */
+function installWait(srv: RedisServer, repl: WireReplication, woffOf: (c: Client) => number, io: (o: readonly ReplIo[]) => void): void {
+  srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woffOf(c), io));
+  setWaitUnblocker(srv, (c, unblockError) => repl.unblockWaiting(c.connId, unblockError));
 }
 
 /** WAIT numreplicas timeout (waitCommand). */
