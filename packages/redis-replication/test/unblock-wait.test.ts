@@ -57,6 +57,20 @@ describe('WireReplication.unblockWaiting (CLIENT UNBLOCK of a WAIT, 7.0)', () =>
     expect(repl.unblockWaiting(9, true)).toBeUndefined();
   });
 
+  test('a WAIT run by EXEC (inMulti, CLIENT_MULTI) never blocks: the count now, no GETACK, nothing to unblock', () => {
+    const { repl } = master(2);
+    repl.propagate(0, [new TextEncoder().encode('SET')]);
+    const woff = repl.st.master_repl_offset;
+    repl.replconf(1, ['ACK', String(woff)]);
+    const before = repl.st.master_repl_offset;
+    expect(repl.wait(50, 2, 0, woff, true)).toEqual({ count: 1, out: [] });
+    expect(repl.st.master_repl_offset).toBe(before);
+    expect(repl.unblockWaiting(50, false)).toBeUndefined();
+    // The same WAIT outside MULTI blocks and asks for ACKs (REPLCONF GETACK * in the stream).
+    expect(repl.wait(51, 2, 0, woff).count).toBeUndefined();
+    expect(repl.st.master_repl_offset).toBeGreaterThan(before);
+  });
+
   test('an unblocked waiter is never answered again, by ACKs or by its deadline, and every other waiter is answered exactly as without the unblock', () => {
     fc.assert(
       fc.property(

@@ -4,7 +4,7 @@
  * src/replication.c waitCommand / unblockClientWaitingReplicas, 7.0): a real redis-server 7.0.15
  * master and a protolab master, each with one real redis-server 7.0.15 replica, run the same
  * script over two connections; after each step the bytes each connection received are recorded
- * and compared. Not in the script: commands pipelined behind a blocked WAIT (this server runs
+ * and compared (WAIT inside MULTI/EXEC, which never blocks, included). Not in the script: commands pipelined behind a blocked WAIT (this server runs
  * them at once; see the README).
  */
 import net from 'node:net';
@@ -36,6 +36,9 @@ const SCRIPT: readonly Step[] = [
   ['a', ['CLIENT UNBLOCK $w']],
   ['w', ['WAIT 5 0'], 300],
   ['a', ['CLIENT UNBLOCK $w eRRoR', 'INFO errorstats']],
+  // Inside MULTI/EXEC WAIT never blocks (waitCommand: CLIENT_MULTI): the count in EXEC's reply.
+  ['w', ['MULTI', 'WAIT 2 0', 'EXEC'], 300],
+  ['a', ['CLIENT UNBLOCK $w']],
 ];
 
 /** Run the script against the master on `port`: per step, what each connection received during it. */
@@ -109,5 +112,6 @@ describePeer('redis-server', 'CLIENT UNBLOCK of a client blocked in WAIT against
     expect(want[1]).toBe('a ["CLIENT UNBLOCK $w","CLIENT UNBLOCK $w"] -> a: ":1\\r\\n:0\\r\\n" | w: ":1\\r\\n"');
     expect(want[3]).toContain('w: "-UNBLOCKED client unblocked via CLIENT UNBLOCK\\r\\n"');
     expect(want[12]).toContain('errorstat_UNBLOCKED:count=2');
+    expect(want[13]).toContain('w: "+OK\\r\\n+QUEUED\\r\\n*1\\r\\n:1\\r\\n"');
   }, 60_000);
 });

@@ -126,6 +126,18 @@ describe('CLIENT UNBLOCK of a client blocked in WAIT (networking.c clientCommand
     );
   });
 
+  test('WAIT inside MULTI/EXEC never blocks (replication.c waitCommand: CLIENT_MULTI): EXEC carries the count now, and CLIENT UNBLOCK finds nothing', () => {
+    const net = cluster(1);
+    const w = net.client(6379);
+    const a = net.client(6379);
+    const id = idOf(w);
+    expect(w.send('MULTI').map(text)).toEqual(['OK']);
+    expect(w.send('WAIT', 2, 0).map(text)).toEqual(['QUEUED']);
+    expect(w.send('EXEC')).toEqual([{ type: 'array', value: [{ type: 'integer', value: 1n }] }]);
+    expect(net.nodes.get(6379)?.repl.st.waiting).toEqual([]);
+    expect(a.send('CLIENT', 'UNBLOCK', id).map(text)).toEqual([0]);
+  });
+
   test('unblocking one of several waiters answers only that one; the others are still answered by their ACKs or deadlines', () => {
     const net = cluster(1);
     const a = net.client(6379);

@@ -157,10 +157,13 @@ export function goodSlaves(st: ReplState): number {
   return n;
 }
 
-/** waitCommand: answer now, or block the client and ask the replicas for an ACK. */
-export function waitCommand(st: ReplState, connId: number, numreplicas: number, timeoutMs: number, woff: number, out: ReplIo[]): number | undefined {
+/**
+ * waitCommand: answer now, or block the client and ask the replicas for an ACK. Inside MULTI/EXEC
+ * (`inMulti`, CLIENT_MULTI) it never blocks: the count now.
+ */
+export function waitCommand(st: ReplState, connId: number, numreplicas: number, timeoutMs: number, woff: number, out: ReplIo[], inMulti = false): number | undefined {
   const acked = countAcks(st, woff);
-  if (acked >= numreplicas) return acked;
+  if (acked >= numreplicas || inMulti) return acked;
   st.waiting.push({ connId, numreplicas, woff, deadlineMs: timeoutMs > 0 ? st.host.now() + timeoutMs : undefined });
   // replicationRequestAckFromSlaves → beforeSleep sends REPLCONF GETACK * through the stream.
   if (st.slaves.size > 0) feedSlaves(st, st.slaveseldb < 0 ? 0 : st.slaveseldb, [ascii('REPLCONF'), ascii('GETACK'), ascii('*')], out);

@@ -122,10 +122,13 @@ export class WireReplication {
     return { error: undefined, out };
   }
 
-  /** WAIT numreplicas timeout: the count now, or undefined (the answer comes later as a `reply`). */
-  wait(connId: number, numreplicas: number, timeoutMs: number, woff: number): { count: number | undefined; out: ReplIo[] } {
+  /**
+   * WAIT numreplicas timeout: the count now, or undefined (the answer comes later as a `reply`).
+   * `inMulti`: run by EXEC (CLIENT_MULTI), where WAIT never blocks.
+   */
+  wait(connId: number, numreplicas: number, timeoutMs: number, woff: number, inMulti = false): { count: number | undefined; out: ReplIo[] } {
     const out: ReplIo[] = [];
-    return { count: waitCommand(this.st, connId, numreplicas, timeoutMs, woff, out), out };
+    return { count: waitCommand(this.st, connId, numreplicas, timeoutMs, woff, out, inMulti), out };
   }
 
   /**

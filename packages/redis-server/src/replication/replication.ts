@@ -133,12 +133,12 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
 
 /** WAIT as a command, and its blocked clients reachable by CLIENT UNBLOCK (client-unblock.ts). */
 function installWait(srv: RedisServer, repl: WireReplication, woffOf: (c: Client) => number, io: (o: readonly ReplIo[]) => void): void {
-  srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(repl, c, argv, woffOf(c), io));
+  srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(srv, repl, c, argv, woffOf(c), io));
   setWaitUnblocker(srv, (c, unblockError) => repl.unblockWaiting(c.connId, unblockError));
 }
 
 /** WAIT numreplicas timeout (waitCommand). */
-function waitCommand(repl: WireReplication, c: Client, argv: Uint8Array[], woff: number, io: (o: readonly ReplIo[]) => void): RespValue | undefined {
+function waitCommand(srv: RedisServer, repl: WireReplication, c: Client, argv: Uint8Array[], woff: number, io: (o: readonly ReplIo[]) => void): RespValue | undefined {
   if (argv.length !== 3) return wrongArgs('wait');
   if (repl.isReplica) return err(WAIT_ON_REPLICA_ERROR);
   const n = Number(str(argv[1]));
@@ -146,7 +146,8 @@ function waitCommand(repl: WireReplication, c: Client, argv: Uint8Array[], woff:
   if (!Number.isSafeInteger(n)) return err('ERR value is not an integer or out of range');
   if (!Number.isSafeInteger(timeout)) return err('ERR timeout is not an integer or out of range');
   if (timeout < 0) return err('ERR timeout is negative');
-  const r = repl.wait(c.connId, n, timeout, woff);
+  // Inside EXEC (CLIENT_MULTI is still set while execCommand runs the queue) WAIT answers at once.
+  const r = repl.wait(c.connId, n, timeout, woff, srv.inExec(c));
   io(r.out);
   return r.count === undefined ? undefined : { type: 'integer', value: BigInt(r.count) };
 }
