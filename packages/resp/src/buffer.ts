@@ -22,6 +22,8 @@ const ARENA_SIZE = 256 * 1024;
 const VIEW_MIN = 1024;
 /** The least an aggregate's unknown remainder is taken in (see consume). */
 const PIECE = 4096;
+/** The longest cut line joined in the reused scratch buffer (see `viewlessLines`). */
+const SCRATCH_SIZE = 4096;
 
 /** Uninitialised memory is fine: only bytes copied in are ever read or handed out. */
 function allocUnsafe(n: number): Uint8Array {
@@ -63,6 +65,16 @@ export class ByteQueue {
   private regionBo = 0;
   /** Bytes copied into owned buffers so far (the queue's share of the decoders' `work`). */
   copied = 0;
+  /**
+   * 1 for the type bytes of lines no value is a view of (set by the reply decoder: `viewlessLines`):
+   * such a line cut by a chunk end is completed in `scratch`, reused, instead of in fresh arena
+   * memory; a bulk's payload after its header then goes to a region sized exactly (the scratch is
+   * never appended to after the line: `consume`). Issue 19: with 100-byte chunks a 256-byte region
+   * per cut line meant fresh pages, i.e. page faults, every few cuts (a cut `:42` cost ~10x an
+   * uncut one, rising between scavenges).
+   */
+  private readonly viewless = new Uint8Array(256);
+  private scratch: Uint8Array | undefined = undefined;
 
   /** Bytes received and not yet consumed. */
   get buffered(): number {
@@ -71,7 +83,16 @@ export class ByteQueue {
 
   /** Bytes held by the buffer in use (for the bounded-allocation properties). */
   get capacity(): number {
-    return this.owned ? this.buf.length : this.end - this.start;
+    // (the scratch is one fixed SCRATCH_SIZE buffer, reused: only its bytes in use count)
+    return this.owned && this.buf !== this.scratch ? this.buf.length : this.end - this.start;
+  }
+
+  /**
+   * The reply decoder's lines no value is a view of (numbers, strings made from the bytes, nulls,
+   * headers — a bulk's payload is not part of its header's line): `types` lists their first bytes.
+   */
+  viewlessLines(types: readonly number[], viewless = true): void {
+    for (const t of types) this.viewless[t] = viewless ? 1 : 0;
   }
 
   /** Absolute offset of the first unconsumed byte. */
@@ -155,11 +176,15 @@ export class ByteQueue {
         let lf = off;
         while (lf < length && input[lf] !== LF) lf++;
         take = lf < length ? lf + 1 - off : length - off;
+        // A whole line no value will view: joined in the scratch buffer (see `viewless`)
+        if (lf < length && this.viewless[this.buf[this.start] ?? 0] === 1 && this.buf !== this.scratch && this.end - this.start + take <= SCRATCH_SIZE) this.toScratch();
       }
       if (take <= 0 || take > length - off) take = length - off;
       this.appendOwned(input, off, off + take, completes);
       off += take;
       parse();
+      // (whatever the line left unread moves to a region before anything else is appended)
+      if (this.buf === this.scratch) this.owned = false;
       const first = this.base + this.start;
       if (this.start < this.end && first >= chunkBase) {
         // What is left came from this chunk alone (the element that straddled is done): read it
@@ -214,6 +239,21 @@ export class ByteQueue {
     this.regionBo = bo;
     // The constructor, not subarray (which looks up the species constructor on every call).
     return new Uint8Array(ab, bo, n);
+  }
+
+  /** Moves the unconsumed bytes to the start of the scratch buffer, which then takes the rest of the line. */
+  private toScratch(): void {
+    const keep = this.end - this.start;
+    const scratch = (this.scratch ??= allocUnsafe(SCRATCH_SIZE));
+    copyBytes(scratch, 0, this.buf, this.start, this.end);
+    this.copied += keep;
+    this.base += this.start;
+    this.buf = scratch;
+    this.ab = scratch.buffer;
+    this.bo = scratch.byteOffset;
+    this.start = 0;
+    this.end = keep;
+    this.owned = true;
   }
 
   private appendOwned(chunk: Uint8Array, from: number, to: number, completes: boolean): void {

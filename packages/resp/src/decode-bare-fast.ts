@@ -10,6 +10,7 @@ import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
 import { integerTail, longInteger } from './decode-bare-long.js';
 import { fillOpenArray } from './decode-bare-fill.js';
 import { statusLine } from './decode-bare-line.js';
+import { four, POW10, SWAR_MIN_BYTES, SwarDigits } from './decode-bare-swar.js';
 
 const CR = 13;
 const LF = 10;
@@ -17,36 +18,29 @@ const LF = 10;
 const CRLF = 0x0a0d;
 const ZERO = 0x30;
 const MINUS = 0x2d;
-const POW10 = [1, 10, 100, 1000] as const;
-/** `swarDigits` makes a DataView over a buffer only when this many bytes at least are left to read. */
-const SWAR_MIN_BYTES = 1024;
-
-/** Four digit values in the bytes of `d` (the first lowest) as one number: pairs, then the pair of pairs. */
-function four(d: number): number {
-  const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
-  return (Math.imul(pairs, 100) + (pairs >>> 16)) & 0xffff;
-}
-
 /** What `value` returns when it leaves a reply to the resumable path. */
 const MISS: unique symbol = Symbol('miss');
 type Read = RespBareReply | typeof MISS;
 
 /** decode-fast.ts's FastReader for RESP2 with bare output; gives up (MISS) in the same cases. */
-export class BareFastReader implements WholeReader {
-  buf: Uint8Array = new Uint8Array(0);
+export class BareFastReader extends SwarDigits implements WholeReader {
   ab: ArrayBufferLike | undefined = new ArrayBuffer(0);
   bo = 0;
-  end = 0;
   pos = 0;
   ops = 0;
   limit = 0;
   /** Set when `replies` or `fill` stops at a bulk the buffer cuts (its header read): the index past its CRLF. */
   cutEnd = 0;
-  /** Where the digits `swarDigits` read end. */
-  private at = 0;
-  /** A DataView over `dvOf` (the `buf` of the last `swarDigits`): 4-digit reads. */
-  private dv: DataView = new DataView(new ArrayBuffer(0));
-  private dvOf: Uint8Array | undefined;
+  /**
+   * A top-level array the buffer cuts, as `array` left it (redis-parser's arrayCache): its
+   * elements so far (`cutFilled` of `cutCount`, the next at `pos`), for the resumable path to
+   * hold open (decode-frames.ts `waitCut`) instead of reading them again; `cutAt` is where the
+   * array starts. Undefined when `replies` stopped at anything else.
+   */
+  cutItems: RespBareReply[] | undefined = undefined;
+  cutFilled = 0;
+  cutCount = 0;
+  cutAt = -1;
 
   constructor(
     readonly maxBulkLen: number,
@@ -54,7 +48,9 @@ export class BareFastReader implements WholeReader {
     private readonly maxDepth: number,
     /** `+` lines as Uint8Array views (`simpleStrings: 'bytes'`). */
     readonly simpleBytes = false,
-  ) {}
+  ) {
+    super();
+  }
 
   values(values: Sink, from: number, end: number): number {
     return this.replies(values, undefined, from, end, 0);
@@ -81,14 +77,6 @@ export class BareFastReader implements WholeReader {
       ab = this.ab = buf.buffer;
     }
     return new Uint8Array(ab, this.bo + at, n);
-  }
-
-  /** A DataView over `buf` for `swarDigits`, made when `buf` changed (a new chunk or arena). */
-  private view(): boolean {
-    const buf = this.buf;
-    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.dvOf = buf;
-    return true;
   }
 
   /**
@@ -152,6 +140,7 @@ export class BareFastReader implements WholeReader {
             if (n <= this.maxMultibulkLen && 3 * n <= end - next && this.maxDepth > 1) {
               this.pos = next;
               this.limit = pos + OPTIMISTIC_BUILD_BYTES;
+              this.cutAt = pos;
               v = this.array(n, 0);
               next = this.pos;
             }
@@ -255,7 +244,7 @@ export class BareFastReader implements WholeReader {
       // Out of bytes: the resumable path reads on. (Not a read past `end`: one makes V8 recompile
       // every byte read here with an out-of-bounds check — 64 KiB chunks cut a reply each, and
       // `*30 of :n` cost 15–20 % more in cut chunks than in chunks cut at reply boundaries.)
-      if (pos >= end) return this.missAt(pos, ops);
+      if (pos >= end) return depth === 0 ? this.keepCut(items, k, n, pos, ops) : this.missAt(pos, ops);
       const t = buf[pos] ?? 0;
       if (t === 0x3a && dv !== undefined && pos + 24 <= end) {
         // `:` with room for 16 digits and a 4-byte read: the digits 4 per read (as `swarDigits`),
@@ -331,7 +320,8 @@ export class BareFastReader implements WholeReader {
               ops = 0;
               this.pos = next;
               const v = this.array(x, depth + 1);
-              if (v === MISS || this.pos > limit) return MISS;
+              if (v === MISS) return depth === 0 && this.pos <= limit ? this.keepCut(items, k, n, pos, 0) : MISS;
+              if (this.pos > limit) return MISS;
               items[k] = v;
               pos = this.pos;
               continue;
@@ -345,6 +335,12 @@ export class BareFastReader implements WholeReader {
               if (pos > limit) return this.missAt(pos, ops);
               continue;
             }
+            if (depth === 0 && !negative && x <= this.maxBulkLen && stop + 2 > end) {
+              // a bulk the buffer cuts (header read): the resumable path holds the array open and
+              // waits for the bulk's end (as `fillOpenArray` has it)
+              this.cutEnd = stop + 2;
+              return this.keepCut(items, k, n, pos, ops + (i - pos + 1));
+            }
           }
         }
       }
@@ -353,7 +349,8 @@ export class BareFastReader implements WholeReader {
       this.ops += ops;
       ops = 0;
       const v = this.value(depth + 1);
-      if (v === MISS || this.pos > limit) return MISS;
+      if (v === MISS) return depth === 0 && this.pos <= limit ? this.keepCut(items, k, n, pos, 0) : MISS;
+      if (this.pos > limit) return MISS;
       items[k] = v;
       pos = this.pos;
     }
@@ -363,40 +360,14 @@ export class BareFastReader implements WholeReader {
   }
 
   /**
-   * The digits from `i` up to `stop` (≤ end), 4 per read (SWAR): returns their value (exact up
-   * to 15 digits) and leaves in `at` the index of the first byte that is not a digit (or `stop`).
-   * XOR '0000' makes digit bytes 0–9; a byte is not a digit when its high nibble is set, or when
-   * adding 6 sets it (10–15); the lowest such byte is the first non-digit (a carry out of a
-   * non-digit byte only reaches the bytes after it). The k digits before it are shifted to the
-   * top bytes (leading zeros) and `four` gives their value.
+   * A top-level array cut (or stopped) before element `k` at `pos`: its elements so far are kept
+   * for the resumable path (`cutItems`), which reads on from `pos`.
    */
-  private swarDigits(i: number, stop: number): number {
-    const buf = this.buf;
-    let x = 0;
-    // A DataView costs about what reading a few integers saves: none for a short buffer (small
-    // chunks, a straddling reply in the arena), where the loop below reads them a byte at a time.
-    if (this.dvOf === buf || (this.end - i >= SWAR_MIN_BYTES && this.view())) {
-      const dv = this.dv;
-      while (i + 4 <= stop) {
-        const d = dv.getUint32(i, true) ^ 0x30303030;
-        const bad = (d | (d + 0x06060606)) & 0xf0f0f0f0;
-        if (bad === 0) {
-          x = x * 10000 + four(d);
-          i += 4;
-          continue;
-        }
-        const k = (31 - Math.clz32(bad & -bad)) >> 3;
-        this.at = i + k;
-        return k === 0 ? x : x * (POW10[k] ?? 1) + four(d << (32 - 8 * k));
-      }
-    }
-    for (; i < stop; i++) {
-      const c = buf[i] ?? 0;
-      if (c < ZERO || c > 0x39) break;
-      x = x * 10 + (c - ZERO);
-    }
-    this.at = i;
-    return x;
+  private keepCut(items: RespBareReply[], k: number, n: number, pos: number, ops: number): Read {
+    this.cutItems = items;
+    this.cutFilled = k;
+    this.cutCount = n;
+    return this.missAt(pos, ops);
   }
 
   /** Give an aggregate up to the resumable path, keeping the position and work done so far. */

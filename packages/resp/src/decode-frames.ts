@@ -9,7 +9,19 @@
 import type { RespBareReply } from './bare-values.js';
 import { type Built, type Frame, ReplyItemReader, type Sink, type V, type WholeReader } from './decode-item.js';
 import { OPTIMISTIC_BUILD_BYTES } from './decode-fast.js';
-import { buildAggregate, NULL } from './reply-values.js';
+import { Aggregate, buildAggregate, NULL } from './reply-values.js';
+
+/**
+ * The elements of a cut array of more than 16, in an array made as `aggregate` makes one (16
+ * slots, grown by the stores): handed over as the whole-reply reader pre-sized it, arrays of two
+ * lengths reached the open-array stores, whose keyed-store IC V8 then made megamorphic (`perf`:
+ * KeyedStoreIC_Megamorphic), and `*30 of $10` in 100-byte chunks took 1.2-1.35x longer.
+ */
+function openItems(items: readonly unknown[], filled: number): Built[] {
+  const open = new Array<Built>(16);
+  for (let i = 0; i < filled; i++) open[i] = items[i] as Built;
+  return open;
+}
 
 export abstract class FrameReader extends ReplyItemReader {
   /** Absolute offset where the top-level value being parsed starts. */
@@ -118,22 +130,42 @@ export abstract class FrameReader extends ReplyItemReader {
     const pos = ends === undefined ? f.values(values, from, end) : f.valuesAndEnds(values, ends, from, end, this.q.base);
     this.ops += f.ops;
     f.ops = 0;
-    this.waitCut(pos);
-    return pos;
+    return this.waitCut(pos);
+  }
+
+  /** A bulk's header is read and the decoder waits for its end (`need`). */
+  protected get waiting(): boolean {
+    return this.need > 0;
   }
 
   /**
-   * The whole-reply reader stopped at a top-level bulk the chunk cuts, its header read (`cutEnd`):
-   * the value starts at `pos` and waits for its end, as `element` would have it (not read again).
+   * Where the resumable path reads on after the whole-reply reader stopped at `pos`: there, or
+   * (a top-level array it stopped in, with its elements so far: `cutItems`) at the element it
+   * stopped before, the array held open as `element` would have opened it, its elements not read
+   * again (redis-parser's arrayCache; issue 19: with 100-byte chunks most arrays are cut). A bulk
+   * the chunk cuts, its header read (`cutEnd`: the array's element, or a top-level bulk at
+   * `pos`), is waited for to its end, as `element` would have it (not read again).
    */
-  protected waitCut(pos: number): boolean {
+  protected waitCut(pos: number): number {
     const f = this.fast;
+    const items = f.cutItems;
+    let at = pos;
+    if (items !== undefined) {
+      f.cutItems = undefined;
+      if (f.cutAt === pos) {
+        const filled = f.cutFilled ?? 0;
+        const count = f.cutCount ?? 0;
+        this.top = { kind: Aggregate.Array, items: count > 16 ? openItems(items, filled) : (items as Built[]), filled, remaining: count - filled };
+        at = f.pos;
+      }
+    }
     const cut = f.cutEnd ?? 0;
-    if (cut === 0) return false;
-    f.cutEnd = 0;
     this.valueStart = this.q.base + pos;
-    this.need = this.q.base + cut;
-    return true;
+    if (cut !== 0) {
+      f.cutEnd = 0;
+      this.need = this.q.base + cut;
+    }
+    return at;
   }
 
   /**

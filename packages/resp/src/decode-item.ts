@@ -53,6 +53,14 @@ export interface WholeReader {
   fill?(items: unknown[], k: number, count: number, from: number, limit: number): number;
   /** Set by `fill` when it stopped at a bulk the buffer cuts (its header read): the index past its CRLF. */
   cutEnd?: number;
+  /**
+   * Set when `values` stopped in a top-level array at `cutAt` (the bare reader): its elements so
+   * far, `cutFilled` of `cutCount`, the next at `pos`; the resumable path holds it open.
+   */
+  cutItems?: unknown[] | undefined;
+  cutFilled?: number;
+  cutCount?: number;
+  cutAt?: number;
   valuesAndEnds(values: Sink, ends: number[], from: number, end: number, base: number): number;
 }
 

@@ -41,6 +41,13 @@ export { MAX_DOUBLE_CHARS } from './resp3.js';
 export { OPTIMISTIC_BUILD_BYTES };
 export * from './decode-options.js';
 
+/**
+ * Every reply line's type byte: no value is a view of a line's own bytes (numbers, strings made from
+ * them, nulls, headers; a bulk's payload is appended after its header in a region of its own, see
+ * buffer.ts `consume`), except `+` with the bare `simpleStrings: 'bytes'` (which removes it).
+ */
+const VIEWLESS_LINES = [0x2b, 0x2d, 0x3a, 0x24, 0x2a, 0x5f, 0x23, 0x2c, 0x28, 0x3d, 0x21, 0x25, 0x7e, 0x3e, 0x7c];
+
 /** `run`'s sink between calls (nothing is parsed then). */
 const NO_SINK: Sink = { push: () => undefined };
 
@@ -69,6 +76,8 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
       });
     } else {
       this.request = undefined;
+      // lines whose values are never views (see VIEWLESS_LINES)
+      this.q.viewlessLines(VIEWLESS_LINES);
     }
     this.fast = new FastReader(this.numbers, this.protocol === 3, this.maxBulkLen, this.maxMultibulkLen, this.maxDepth);
   }
@@ -82,6 +91,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
     this.bare = true;
     this.fills = this.fast.fill !== undefined;
     this.simpleBytes = simpleBytes;
+    if (simpleBytes) this.q.viewlessLines([0x2b], false);
   }
 
   /** Hands every value this chunk completes to `sink` (decode-bare.ts execute; not public API). */
@@ -98,12 +108,12 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
       f.ab = q.ab;
       f.bo = q.bo;
       f.end = end;
-      const pos = f.values(sink, 0, end);
+      const pos = this.waitCut(f.values(sink, 0, end));
       this.ops += f.ops;
       f.ops = 0;
       q.start = pos;
       this.cursor = q.base + pos;
-      if (pos === end || this.waitCut(pos)) return;
+      if (pos === end || this.waiting) return;
       // The rest (a reply cut by the chunk end, or one the reader leaves): the resumable path,
       // on the chunk adopted (as `consume` leaves it after its first `parse`).
       const error = this.resume(sink);
