@@ -27,15 +27,46 @@ function clientType(srv: RedisServer, c: Client): 'normal' | 'pubsub' {
   return srv.pubsub.count(c) > 0 ? 'pubsub' : 'normal';
 }
 
+/**
+ * What the replication unit tells about clients blocked in WAIT (CLIENT_BLOCKED with btype
+ * BLOCKED_WAIT: blocked.c blockClient, called by replication.c waitCommand, 7.0). Its list of
+ * waiters lives there, not in `srv.blocking`; it registers this when installed
+ * (replication/replication.ts installWait). A server without replication has no such clients.
+ */
+export interface WaitBlockedClients {
+  /** `c` is blocked in WAIT now (CLIENT LIST flag `b`). */
+  isBlocked(c: Client): boolean;
+  /** server.blocked_clients_by_type[BLOCKED_WAIT], and those of them in server.clients_timeout_table. */
+  counts(): { blocked: number; withTimeout: number };
+}
+
+const waitBlockedClients = new WeakMap<RedisServer, WaitBlockedClients>();
+
+/** Called by the replication unit when it is installed. */
+export function setWaitBlockedClients(srv: RedisServer, q: WaitBlockedClients): void {
+  waitBlockedClients.set(srv, q);
+}
+
+/** The server's clients blocked in WAIT (none without a replication unit). */
+export function waitBlockedOf(srv: RedisServer): WaitBlockedClients | undefined {
+  return waitBlockedClients.get(srv);
+}
+
+/** CLIENT_BLOCKED: a blocking pop, a command postponed by CLIENT PAUSE, or WAIT. */
+export function isClientBlocked(srv: RedisServer, c: Client): boolean {
+  return srv.blocking.blocked.has(c) || srv.pause.postponedClients.has(c) || (waitBlockedClients.get(srv)?.isBlocked(c) ?? false);
+}
+
 /** networking.c getClientInfoString / catClientInfoString */
 export function clientInfoString(srv: RedisServer, c: Client): string {
   const nowMs = srv.nowMs();
   let flags = srv.monitors.has(c) ? 'O' : '';
   if (srv.pubsub.count(c) > 0) flags += 'P';
   if (c.inMulti) flags += 'x';
-  if (srv.blocking.blocked.has(c) || srv.pause.postponedClients.has(c)) flags += 'b';
+  if (isClientBlocked(srv, c)) flags += 'b';
   if (c.dirtyCas) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
+  if (srv.pause.unblockedClients.has(c)) flags += 'u'; // CLIENT_UNBLOCKED: queued to run again at beforeSleep
   if (c.noEvict) flags += 'e';
   if (flags === '') flags = 'N';
   const qbuf = c.parser.bufferCapacity + c.pendingBytes;

@@ -13,6 +13,7 @@ import type { RedisServer } from './server.js';
 import { REDIS_VERSION } from './version.js';
 import { commandstatsSection, errorstatsSection, latencystatsSection } from './commandstats.js';
 import { kbps } from './stats.js';
+import { waitBlockedOf } from './client-command.js';
 
 export type InfoSection = (srv: RedisServer) => string;
 export type InfoField = readonly [string, string | number];
@@ -95,8 +96,27 @@ function clientsSection(srv: RedisServer): string {
   return infoSection('Clients', [
     ['connected_clients', srv.connectedClients], ['cluster_connections', 0], ['maxclients', srv.config.get('maxclients')],
     ['client_recent_max_input_buffer', srv.stats.recentMaxInputBuffer], ['client_recent_max_output_buffer', srv.stats.recentMaxOutputBuffer],
-    ['blocked_clients', srv.blocking.blocked.size + srv.pause.postponedClients.size], ['tracking_clients', 0], ['clients_in_timeout_table', srv.blocking.blocked.size],
+    ['blocked_clients', blockedClients(srv)], ['tracking_clients', 0], ['clients_in_timeout_table', clientsInTimeoutTable(srv)],
   ]);
+}
+
+/**
+ * server.blocked_clients (blocked.c blockClient / unblockClient, 7.0): blocking pops, commands
+ * postponed by CLIENT PAUSE (BLOCKED_POSTPONE) and clients blocked in WAIT (BLOCKED_WAIT).
+ */
+function blockedClients(srv: RedisServer): number {
+  return srv.blocking.blocked.size + srv.pause.postponedClients.size + (waitBlockedOf(srv)?.counts().blocked ?? 0);
+}
+
+/**
+ * raxSize(server.clients_timeout_table) (timeout.c addClientToTimeoutTable, 7.0): blocked clients
+ * with a timeout only. A pop or WAIT with timeout 0 and a postponed command (blockPostponeClient
+ * sets no timeout) are not in it.
+ */
+function clientsInTimeoutTable(srv: RedisServer): number {
+  let n = waitBlockedOf(srv)?.counts().withTimeout ?? 0;
+  for (const b of srv.blocking.blocked.values()) if (Number.isFinite(b.deadlineMs)) n++;
+  return n;
 }
 
 /**

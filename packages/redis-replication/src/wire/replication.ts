@@ -141,6 +141,27 @@ export class WireReplication {
     return unblockClientWaitingReplicas(this.st, connId, unblockError);
   }
 
+  /**
+   * Whether `connId` is blocked in WAIT right now (CLIENT_BLOCKED with btype BLOCKED_WAIT: set by
+   * blocked.c blockClient from replication.c waitCommand, cleared by unblockClient when the acks
+   * arrive, the timeout fires, CLIENT UNBLOCK or the connection closes). For the host's INFO
+   * blocked_clients and CLIENT LIST flag `b`.
+   */
+  isWaiting(connId: number): boolean {
+    return this.st.waiting.some((w) => w.connId === connId);
+  }
+
+  /**
+   * server.blocked_clients_by_type[BLOCKED_WAIT] (`blocked`), and how many of those waiters are in
+   * server.clients_timeout_table (`withTimeout`: blocked.c addClientToTimeoutTable skips a client
+   * whose timeout is 0, so `WAIT n 0` is not there).
+   */
+  waitingCounts(): { blocked: number; withTimeout: number } {
+    let withTimeout = 0;
+    for (const w of this.st.waiting) if (w.deadlineMs !== undefined) withTimeout++;
+    return { blocked: this.st.waiting.length, withTimeout };
+  }
+
   /** A client connection closed: forget it as a replica or a waiting client. */
   clientClosed(connId: number): void {
     this.st.slaves.delete(connId);

@@ -16,6 +16,7 @@ import type { Client } from '../client.js';
 import { keyOf } from '../client.js';
 import { commandTable } from '../command-table.js';
 import { setWaitUnblocker } from '../client-unblock.js';
+import { setWaitBlockedClients } from '../client-command.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
 import { applyReplicationConfig, registerReplicationConfig, showReplicaof } from './config.js';
@@ -135,6 +136,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
 function installWait(srv: RedisServer, repl: WireReplication, woffOf: (c: Client) => number, io: (o: readonly ReplIo[]) => void): void {
   srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(srv, repl, c, argv, woffOf(c), io));
   setWaitUnblocker(srv, (c, unblockError) => repl.unblockWaiting(c.connId, unblockError));
+  setWaitBlockedClients(srv, { isBlocked: (c) => repl.isWaiting(c.connId), counts: () => repl.waitingCounts() }); // INFO blocked_clients, CLIENT LIST b
 }
 
 /** WAIT numreplicas timeout (waitCommand). */

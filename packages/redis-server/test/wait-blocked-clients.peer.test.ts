@@ -1,0 +1,184 @@
+/**
+ * INFO clients and CLIENT LIST while clients are blocked in WAIT (and in BLPOP), side by side
+ * (redis/redis src/blocked.c blockClient / unblockClient, src/timeout.c addClientToTimeoutTable,
+ * src/networking.c catClientInfoString, src/server.c genRedisInfoString "clients", 7.0): a real
+ * redis-server 7.0.15 master and a protolab master, each with one real 7.0.15 replica, run the
+ * same script over four connections (a looks, w1 / w2 wait, b pops). After each step the bytes
+ * each connection received are recorded, with a's INFO clients cut to its blocked_clients and
+ * clients_in_timeout_table lines and its CLIENT LIST cut to the script's connections, fields that
+ * differ between runs or by design masked (id → the connection's name; addr, laddr, fd, age, idle,
+ * qbuf, qbuf-free, argv-mem, rbs, rbp, tot-mem: see client-command.ts; obl / oll / omem too, since
+ * this server counts a pending reply in omem where 7.0 has it in the 16 KB static buffer, obl).
+ * The replica's own line is left out. Not in the script: commands pipelined behind a blocked WAIT (this server runs them at
+ * once; see the README).
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describePeer, startServer, type PeerServer } from '@protolab/testkit';
+import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
+import { frame } from './peer-client.js';
+import { eventually, info } from './replication-harness.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const NAMES = ['a', 'w1', 'w2', 'b'] as const;
+type Name = (typeof NAMES)[number];
+
+/** A step: connection, commands (`$w1` … stand for that connection's CLIENT ID), then wait `ms`; `close` ends the connection after. */
+type Step = readonly [who: Name, cmds: readonly string[], ms?: number, close?: 'close'];
+
+const LOOK = ['INFO clients', 'CLIENT LIST'];
+const SCRIPT: readonly Step[] = [
+  ['a', LOOK],
+  // BLPOP with timeout 0: blocked, not in the timeout table.
+  ['b', ['BLPOP nokey 0']],
+  ['a', LOOK],
+  // One replica, which acks the SET: WAIT 2 0 blocks (no timeout), WAIT 2 100000 blocks with one.
+  ['w1', ['SET k v', 'WAIT 2 0'], 300],
+  ['w2', ['WAIT 2 100000'], 300],
+  ['a', LOOK],
+  ['a', ['CLIENT UNBLOCK $w2', ...LOOK]],
+  // A WAIT whose timeout fires: counted while it waits, not after.
+  ['w2', ['WAIT 3 400'], 150],
+  ['a', LOOK, 500],
+  ['a', LOOK],
+  // The BLPOP served (its client's `u` lasts until beforeSleep, so it is looked at in a later step).
+  ['a', ['RPUSH nokey x']],
+  ['a', LOOK],
+  // The first WAIT unblocked with an error: flag u (CLIENT_UNBLOCKED) in the same pipeline.
+  // The wait after it lets the replica's once-a-second ACK cover the GETACKs (see the README on c->woff).
+  ['a', ['CLIENT UNBLOCK $w1 ERROR', ...LOOK], 1_300],
+  // Inside MULTI/EXEC WAIT never blocks.
+  ['w2', ['MULTI', 'WAIT 2 0', 'EXEC'], 300],
+  ['a', LOOK],
+  // A waiter that disconnects.
+  ['w1', ['WAIT 2 0'], 300, 'close'],
+  ['a', LOOK],
+];
+
+const MASKED = new Set(['addr', 'laddr', 'fd', 'age', 'idle', 'qbuf', 'qbuf-free', 'argv-mem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'tot-mem']);
+
+/** One RESP bulk reply's body at the start of `s` and what follows it, or undefined if `s` is not one. */
+function takeBulk(s: string): [string, string] | undefined {
+  const m = /^\$(\d+)\r\n/.exec(s);
+  if (m === null) return undefined;
+  const start = m[0].length;
+  const len = Number(m[1]);
+  return [s.slice(start, start + len), s.slice(start + len + 2)];
+}
+
+/** a's replies cut down: INFO clients to two lines, CLIENT LIST to the script's connections, masked. */
+function cut(got: string, ids: ReadonlyMap<string, Name>): string {
+  const parts: string[] = [];
+  let rest = got;
+  while (rest.length > 0) {
+    const bulk = takeBulk(rest);
+    if (bulk === undefined) {
+      const end = rest.indexOf('\r\n');
+      parts.push(rest.slice(0, end + 2));
+      rest = rest.slice(end + 2);
+      continue;
+    }
+    const [body, after] = bulk;
+    rest = after;
+    if (body.startsWith('# Clients')) {
+      parts.push(body.split('\r\n').filter((l) => /^(blocked_clients|clients_in_timeout_table):/.test(l)).join(' '));
+      continue;
+    }
+    const lines = body.split('\n').filter((l) => l !== '');
+    const kept = lines.flatMap((l) => {
+      const id = /^id=(\d+) /.exec(l)?.[1] ?? '';
+      const name = ids.get(id);
+      if (name === undefined) return [];
+      return [l.split(' ').map((f) => {
+        const k = f.slice(0, f.indexOf('='));
+        return k === 'id' ? `id=${name}` : MASKED.has(k) ? `${k}=*` : f;
+      }).join(' ')];
+    });
+    parts.push(`[${kept.join('\n')}]`);
+  }
+  return parts.join('');
+}
+
+/** Run the script against the master on `port`: per step, what each connection received during it. */
+async function run(port: number): Promise<string[]> {
+  const conns = new Map<Name, { s: net.Socket; got: string; open: boolean }>();
+  for (const who of NAMES) {
+    const s = net.connect(port, '127.0.0.1');
+    const c = { s, got: '', open: true };
+    s.on('data', (b: Buffer) => {
+      c.got += b.toString('latin1');
+    });
+    conns.set(who, c);
+  }
+  const ids = new Map<string, Name>();
+  const byName = new Map<string, string>();
+  for (const [who, c] of conns) {
+    c.s.write(frame(['CLIENT', 'ID']));
+    while (!c.got.endsWith('\r\n')) await sleep(5);
+    ids.set(c.got.slice(1, -2), who);
+    byName.set(`$${who}`, c.got.slice(1, -2));
+    c.got = '';
+  }
+  const record: string[] = [];
+  for (const [who, cmds, ms = 150, close] of SCRIPT) {
+    const c = conns.get(who);
+    if (c === undefined) throw new Error(who);
+    c.s.write(cmds.map((cmd) => frame(cmd.split(' ').map((x) => byName.get(x) ?? x))).join(''));
+    await sleep(ms);
+    if (close === 'close') {
+      c.s.destroy();
+      c.open = false;
+      await sleep(150);
+    }
+    const got = [...conns].map(([x, y]) => `${x}: ${JSON.stringify(x === 'a' ? cut(y.got, ids) : y.got)}`);
+    for (const y of conns.values()) y.got = '';
+    record.push(`${who} ${JSON.stringify(cmds)}${close === undefined ? '' : ' close'} -> ${got.join(' | ')}`);
+  }
+  for (const y of conns.values()) if (y.open) y.s.destroy();
+  return record;
+}
+
+const realServer = (extra: readonly string[] = []): Promise<PeerServer> =>
+  startServer({
+    name: 'redis-server',
+    command: 'redis-server',
+    args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', ...extra],
+  });
+
+/** Until the master on `port` lists its replica online. */
+const replicaOnline = (port: number): Promise<void> =>
+  eventually('the replica is online', async () => /state=online/.test((await info(port, 'replication')).get('slave0') ?? ''), 20_000);
+
+describePeer('redis-server', 'INFO blocked_clients and CLIENT LIST flags of clients blocked in WAIT against redis-server 7.0.15', () => {
+  let realMaster: PeerServer;
+  let realReplica: PeerServer;
+  let ours: RunningReplicatedRedisServer;
+  let oursReplica: PeerServer;
+  beforeAll(async () => {
+    realMaster = await realServer();
+    realReplica = await realServer(['--replicaof', '127.0.0.1', String(realMaster.port)]);
+    ours = await startReplicatedRedisServer({ port: 0 });
+    oursReplica = await realServer(['--replicaof', '127.0.0.1', String(ours.port)]);
+    await replicaOnline(realMaster.port);
+    await replicaOnline(ours.port);
+  }, 60_000);
+  afterAll(async () => {
+    await realReplica.stop();
+    await oursReplica.stop();
+    await realMaster.stop();
+    await ours.close();
+  });
+
+  test('the same script gives the same (masked) INFO clients lines, CLIENT LIST lines and replies at every step', async () => {
+    const want = await run(realMaster.port);
+    const got = await run(ours.port);
+    expect(got).toEqual(want);
+    // The real server did count the WAITs: BLPOP 0 alone, then both WAITs (one with a timeout).
+    expect(want[2]).toContain('blocked_clients:1 clients_in_timeout_table:0');
+    expect(want[5]).toContain('blocked_clients:3 clients_in_timeout_table:1');
+    expect(want[5]).toMatch(/id=w1 \S+ \S+ \S+ name= \S+ \S+ flags=b .* cmd=wait /);
+    expect(want[12]).toMatch(/id=w1 \S+ \S+ \S+ name= \S+ \S+ flags=u /);
+    expect(want[16]).toContain('blocked_clients:0 clients_in_timeout_table:0');
+  }, 60_000);
+});
