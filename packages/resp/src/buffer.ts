@@ -144,10 +144,11 @@ export class ByteQueue {
    * absolute offset the unfinished element needs, 0 when it waits for the end of a line, or
    * Infinity inside an aggregate (whose bytes are kept whole until its last one arrives).
    */
-  consume(input: Uint8Array, need: () => number, parse: () => void): void {
-    const chunkBase = this.base + this.end;
+  consume(input: Uint8Array, need: () => number, parse: () => void, from = 0): void {
+    // (`from`: where the bytes of `input` not yet taken begin; they follow the buffered ones)
+    const chunkBase = this.base + this.end - from;
     const length = input.length;
-    let off = 0;
+    let off = from;
     while (off < length) {
       if (this.start === this.end) {
         // Read in place (see readInPlace: a long chunk by a plain view, so element access stays
@@ -177,14 +178,13 @@ export class ByteQueue {
         while (lf < length && input[lf] !== LF) lf++;
         take = lf < length ? lf + 1 - off : length - off;
         // A whole line no value will view: joined in the scratch buffer (see `viewless`)
-        if (lf < length && this.viewless[this.buf[this.start] ?? 0] === 1 && this.buf !== this.scratch && this.end - this.start + take <= SCRATCH_SIZE) this.toScratch();
+        if (lf < length) this.lineToScratch(take);
       }
       if (take <= 0 || take > length - off) take = length - off;
       this.appendOwned(input, off, off + take, completes);
       off += take;
       parse();
-      // (whatever the line left unread moves to a region before anything else is appended)
-      if (this.buf === this.scratch) this.owned = false;
+      this.releaseScratch();
       const first = this.base + this.start;
       if (this.start < this.end && first >= chunkBase) {
         // What is left came from this chunk alone (the element that straddled is done): read it
@@ -203,14 +203,22 @@ export class ByteQueue {
    * then read in place from `take` (issue 19: `consume` copied the element's header too, into a
    * region of its own, to be read again there).
    */
-  joinBulk(input: Uint8Array, payloadAt: number, n: number, take: number): Uint8Array {
+  joinBulk(input: Uint8Array, payloadAt: number, n: number, take: number, off = 0): Uint8Array {
+    // (`off`: where `input`'s bytes after the buffered ones begin)
     const from = payloadAt - this.base;
     const head = Math.min(this.end - from, n);
-    const view = this.region(n);
-    copyBytes(view, 0, this.buf, from, from + head);
-    copyBytes(view, head, input, 0, n - head);
-    this.copied += n;
-    this.readInPlace(input, this.base + this.end, take);
+    const chunkBase = this.base + this.end - off;
+    let view: Uint8Array;
+    if (from < this.end) {
+      view = this.region(n);
+      copyBytes(view, 0, this.buf, from, from + head);
+      copyBytes(view, head, input, off, off + n - head);
+      this.copied += n;
+    } else {
+      // the payload is all in `input` (only its header was buffered): a view of it there
+      view = new Uint8Array(input.buffer, input.byteOffset + payloadAt - chunkBase, n);
+    }
+    this.readInPlace(input, chunkBase, off + take);
     return view;
   }
 
@@ -239,6 +247,27 @@ export class ByteQueue {
     this.regionBo = bo;
     // The constructor, not subarray (which looks up the species constructor on every call).
     return new Uint8Array(ab, bo, n);
+  }
+
+  /**
+   * The buffered head of a line whose type `viewlessLines` listed, and the `take` bytes of input
+   * that end it, go into the scratch buffer (moved there now; the caller appends the input, and
+   * calls `releaseScratch` after parsing). False (nothing done) for any other line.
+   */
+  lineToScratch(take: number): boolean {
+    if (this.viewless[this.buf[this.start] ?? 0] !== 1 || this.buf === this.scratch || this.end - this.start + take > SCRATCH_SIZE) return false;
+    this.toScratch();
+    return true;
+  }
+
+  /** After the scratch line was parsed: whatever it left unread moves to a region before anything is appended. */
+  releaseScratch(): void {
+    if (this.buf === this.scratch) this.owned = false;
+  }
+
+  /** Appends `input[from, to)` to the buffered bytes (the owned buffer, grown if needed). */
+  append(input: Uint8Array, from: number, to: number): void {
+    this.appendOwned(input, from, to, false);
   }
 
   /** Moves the unconsumed bytes to the start of the scratch buffer, which then takes the rest of the line. */

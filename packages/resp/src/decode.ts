@@ -32,6 +32,7 @@ import { BARE, EACH, type Sink, type V, type WholeReader } from './decode-item.j
 import { FrameReader } from './decode-frames.js';
 import { RespProtocolError } from './errors.js';
 import { RespRequestParser } from './request.js';
+import { VIEWLESS_LINES } from './reply-values.js';
 import type { RespValue } from './types.js';
 
 const CR = 13;
@@ -41,12 +42,6 @@ export { MAX_DOUBLE_CHARS } from './resp3.js';
 export { OPTIMISTIC_BUILD_BYTES };
 export * from './decode-options.js';
 
-/**
- * Every reply line's type byte: no value is a view of a line's own bytes (numbers, strings made from
- * them, nulls, headers; a bulk's payload is appended after its header in a region of its own, see
- * buffer.ts `consume`), except `+` with the bare `simpleStrings: 'bytes'` (which removes it).
- */
-const VIEWLESS_LINES = [0x2b, 0x2d, 0x3a, 0x24, 0x2a, 0x5f, 0x23, 0x2c, 0x28, 0x3d, 0x21, 0x25, 0x7e, 0x3e, 0x7c];
 
 /** `run`'s sink between calls (nothing is parsed then). */
 const NO_SINK: Sink = { push: () => undefined };
@@ -178,7 +173,7 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
     this.sink = values;
     this.ends = ends;
     try {
-      if (this.need <= 0 || !this.joinCut(chunk)) this.q.consume(chunk, this.needOf, this.parseAll);
+      if (this.need > 0 ? !this.joinCut(chunk, 0) : !this.joinHeader(chunk)) this.q.consume(chunk, this.needOf, this.parseAll);
     } catch (e) {
       return this.failWith(e);
     } finally {
@@ -195,20 +190,21 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
    * done) for anything else: a value only scanned, a chunk that does not complete it, a missing
    * CRLF (`consume` then reports it where `element` does).
    */
-  private joinCut(chunk: Uint8Array): boolean {
+  private joinCut(chunk: Uint8Array, off: number): boolean {
+    // (`off`: where the bytes of `chunk` after the buffered ones begin)
     const q = this.q;
     const buf = q.buf;
     const base = q.base;
     const stop = this.need - 2 - base; // the CR after the payload, as an index of `buf`
-    const take = stop + 2 - q.end; // the bytes of `chunk` the bulk still needs
-    if (take > chunk.length || take <= 0 || !this.building || buf[q.start] !== 0x24) return false;
-    const cr = stop < q.end ? buf[stop] : chunk[stop - q.end];
-    const lf = stop + 1 < q.end ? buf[stop + 1] : chunk[stop + 1 - q.end];
+    const take = stop + 2 - q.end; // the bytes of `chunk` from `off` the bulk still needs
+    if (take > chunk.length - off || take <= 0 || !this.building || buf[q.start] !== 0x24) return false;
+    const cr = stop < q.end ? buf[stop] : chunk[off + stop - q.end];
+    const lf = stop + 1 < q.end ? buf[stop + 1] : chunk[off + stop + 1 - q.end];
     if (cr !== CR || lf !== LF) return false;
     let payload = q.start + 1;
     while (buf[payload - 1] !== LF) payload++;
     this.ops += payload - q.start + 2;
-    const view = q.joinBulk(chunk, base + payload, stop - payload, take);
+    const view = q.joinBulk(chunk, base + payload, stop - payload, take, off);
     this.need = 0;
     this.v = this.bare ? view : { type: 'bulk', value: view };
     const at = base + stop + 2;
@@ -217,7 +213,48 @@ export class RespDecoder<M extends IntegerMode = 'bigint'> extends FrameReader {
       this.sink.push(this.v);
       this.ends?.push(at);
     } else if (at - this.valueStart > OPTIMISTIC_BUILD_BYTES) this.stopBuilding(at);
-    if (take < chunk.length) this.parse(this.sink, this.ends);
+    if (off + take < chunk.length) this.parse(this.sink, this.ends);
+    return true;
+  }
+
+  /**
+   * A bulk's header cut by the last chunk (`$` and some of its digits buffered) that `chunk`
+   * ends: the line completed in the queue's scratch buffer and read there (a bulk then waits for
+   * its payload: `need`), the payload joined as `joinCut` joins it — a view of `chunk` when it is
+   * all there — and the rest of `chunk` read in place (issue 19: a cut header went through
+   * `consume`, its header copied twice and read three times, and cost 2x a cut payload). False
+   * (nothing done) when the line does not end within 32 bytes of `chunk`, or for another element.
+   */
+  private joinHeader(chunk: Uint8Array): boolean {
+    const q = this.q;
+    if (!this.building || q.start === q.end || q.buf[q.start] !== 0x24) return false;
+    const max = chunk.length < 32 ? chunk.length : 32;
+    let lf = 0;
+    while (lf < max && chunk[lf] !== LF) lf++;
+    if (lf === max || !q.lineToScratch(lf + 1)) return false;
+    q.append(chunk, 0, lf + 1);
+    // Its length, read as `fillOpenArray` reads a bulk's header (canonical digits, at most
+    // maxBulkLen, CR LF): the bulk waits for its end; anything else (`$-1`, a bad header) `parse` reads.
+    const buf = q.buf;
+    const first = q.start + 1;
+    let i = first;
+    let n = 0;
+    let c = 0;
+    for (; i < q.end; i++) {
+      c = buf[i] ?? 0;
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+    }
+    const digits = i - first;
+    if (c === CR && i + 2 === q.end && buf[i + 1] === LF && digits > 0 && digits <= 15 && (buf[first] !== 0x30 || digits === 1) && n <= this.maxBulkLen) {
+      this.ops += q.end - q.start;
+      this.scanFrom = 0; // (the line's CR search, resumed by `element`, is over)
+      if (this.top === undefined) this.valueStart = q.base + q.start;
+      this.cursor = q.base + q.start;
+      this.need = q.base + q.end + n + 2;
+    } else this.parse(this.sink, this.ends);
+    q.releaseScratch();
+    if (this.need <= 0 || !this.joinCut(chunk, lf + 1)) q.consume(chunk, this.needOf, this.parseAll, lf + 1);
     return true;
   }
 

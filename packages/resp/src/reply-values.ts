@@ -76,3 +76,10 @@ export function showLine(buf: Uint8Array, start: number, end: number): string {
   }
   return JSON.stringify(s) + (end > shown ? '…' : '');
 }
+
+/**
+ * Every reply line's type byte: no value is a view of a line's own bytes (numbers, strings made from
+ * them, nulls, headers; a bulk's payload is appended after its header in a region of its own, see
+ * buffer.ts `consume`), except `+` with the bare `simpleStrings: 'bytes'` (which removes it).
+ */
+export const VIEWLESS_LINES = [0x2b, 0x2d, 0x3a, 0x24, 0x2a, 0x5f, 0x23, 0x2c, 0x28, 0x3d, 0x21, 0x25, 0x7e, 0x3e, 0x7c];
