@@ -11,7 +11,8 @@
  * costs nothing until the bytes arrive.
  *
  * Values handed out are views into these buffers. The queue only ever writes past `end` of a
- * buffer it owns, which no view covers, so a value never changes after it was returned. (The
+ * buffer it owns, which no view covers, so a value never changes after it was returned. (The one
+ * buffer it rewrites, `scratch`, only ever holds a line no value is a view of: `viewless`.) (The
  * caller must not reuse a chunk's memory after pushing it; sockets hand out fresh Buffers.)
  * The flip side, as with redis-parser's buffer pool: a small value keeps alive the chunk or the
  * 256 KiB arena it is a view of; copy it (`slice()`) to keep it for long.
