@@ -6,17 +6,14 @@
  * pause's timeout). Not in the script: CLIENT UNBLOCK TIMEOUT of a postponed client, which makes
  * redis-server 7.0.15 crash (see client-unblock.ts).
  */
-import net from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { describePeer, startServer } from '@protolab/testkit';
+import { describePeer } from '@protolab/testkit';
 import type { PeerServer } from '@protolab/testkit';
 import { startRedisServer } from '../src/index.js';
-import { frame } from './peer-client.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { realServer, runScript, type Step as ScriptStep } from './connection-script.js';
 
 /** A step: connection (a, b or d), commands (`$b` / `$d` stand for that connection's CLIENT ID), then wait `ms`. */
-type Step = readonly [who: 'a' | 'b' | 'd', cmds: readonly string[], ms?: number];
+type Step = ScriptStep<'a' | 'b' | 'd'>;
 
 const SCRIPT: readonly Step[] = [
   ['a', ['FLUSHALL', 'SET k v', 'PFADD h x', 'CLIENT PAUSE 100000 WRITE']],
@@ -43,43 +40,11 @@ const SCRIPT: readonly Step[] = [
   ['a', ['CLIENT UNPAUSE', 'DBSIZE', 'GET e', 'DBSIZE']],
 ];
 
-/** Run the script on `port`: per step, what each connection received during it. */
-async function run(port: number): Promise<string[]> {
-  const conns = new Map<string, { s: net.Socket; got: string }>();
-  for (const who of ['a', 'b', 'd']) {
-    const s = net.connect(port, '127.0.0.1');
-    const c = { s, got: '' };
-    s.on('data', (b: Buffer) => {
-      c.got += b.toString('latin1');
-    });
-    conns.set(who, c);
-  }
-  const ids = new Map<string, string>();
-  for (const [who, c] of conns) {
-    c.s.write(frame(['CLIENT', 'ID']));
-    while (!c.got.endsWith('\r\n')) await sleep(5);
-    ids.set(`$${who}`, c.got.slice(1, -2));
-    c.got = '';
-  }
-  const record: string[] = [];
-  for (const [who, cmds, ms = 150] of SCRIPT) {
-    const c = conns.get(who);
-    if (c === undefined) throw new Error(who);
-    c.s.write(cmds.map((cmd) => frame(cmd.split(' ').map((w) => ids.get(w) ?? w))).join(''));
-    await sleep(ms);
-    const got = [...conns].map(([w, x]) => `${w}: ${JSON.stringify(x.got)}`);
-    for (const x of conns.values()) x.got = '';
-    record.push(`${who} ${JSON.stringify(cmds)} -> ${got.join(' | ')}`);
-  }
-  for (const x of conns.values()) x.s.destroy();
-  return record;
-}
-
 describePeer('redis-server', 'CLIENT PAUSE / UNPAUSE / UNBLOCK against redis-server 7.0.15', () => {
   let real: PeerServer;
   let ours: Awaited<ReturnType<typeof startRedisServer>>;
   beforeAll(async () => {
-    real = await startServer({ name: 'redis-server', command: 'redis-server', args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no'] });
+    real = await realServer();
     ours = await startRedisServer({ port: 0 });
   });
   afterAll(async () => {
@@ -88,8 +53,8 @@ describePeer('redis-server', 'CLIENT PAUSE / UNPAUSE / UNBLOCK against redis-ser
   });
 
   test('the same script gives the same bytes to every connection at every step (postponed writes answered only after UNPAUSE on both)', async () => {
-    const want = await run(real.port);
-    const got = await run(ours.port);
+    const want = await runScript(real.port, ['a', 'b', 'd'], SCRIPT);
+    const got = await runScript(ours.port, ['a', 'b', 'd'], SCRIPT);
     expect(got).toEqual(want);
     // The script did postpone: connection b's SET was answered at the UNPAUSE step, not before.
     expect(want[1]).toContain('b: "$1\\r\\nv\\r\\n"');

@@ -12,20 +12,15 @@
  * The replica's own line is left out. Not in the script: commands pipelined behind a blocked WAIT (this server runs them at
  * once; see the README).
  */
-import net from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { describePeer, startServer, type PeerServer } from '@protolab/testkit';
-import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
-import { frame } from './peer-client.js';
-import { eventually, info } from './replication-harness.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { describePeer } from '@protolab/testkit';
+import { runScript, startMasterPairs, type MasterPairs, type Step as ScriptStep } from './connection-script.js';
 
 const NAMES = ['a', 'w1', 'w2', 'b'] as const;
 type Name = (typeof NAMES)[number];
 
 /** A step: connection, commands (`$w1` … stand for that connection's CLIENT ID), then wait `ms`; `close` ends the connection after. */
-type Step = readonly [who: Name, cmds: readonly string[], ms?: number, close?: 'close'];
+type Step = ScriptStep<Name>;
 
 const LOOK = ['INFO clients', 'CLIENT LIST'];
 const SCRIPT: readonly Step[] = [
@@ -100,79 +95,19 @@ function cut(got: string, ids: ReadonlyMap<string, Name>): string {
   return parts.join('');
 }
 
-/** Run the script against the master on `port`: per step, what each connection received during it. */
-async function run(port: number): Promise<string[]> {
-  const conns = new Map<Name, { s: net.Socket; got: string; open: boolean }>();
-  for (const who of NAMES) {
-    const s = net.connect(port, '127.0.0.1');
-    const c = { s, got: '', open: true };
-    s.on('data', (b: Buffer) => {
-      c.got += b.toString('latin1');
-    });
-    conns.set(who, c);
-  }
-  const ids = new Map<string, Name>();
-  const byName = new Map<string, string>();
-  for (const [who, c] of conns) {
-    c.s.write(frame(['CLIENT', 'ID']));
-    while (!c.got.endsWith('\r\n')) await sleep(5);
-    ids.set(c.got.slice(1, -2), who);
-    byName.set(`$${who}`, c.got.slice(1, -2));
-    c.got = '';
-  }
-  const record: string[] = [];
-  for (const [who, cmds, ms = 150, close] of SCRIPT) {
-    const c = conns.get(who);
-    if (c === undefined) throw new Error(who);
-    c.s.write(cmds.map((cmd) => frame(cmd.split(' ').map((x) => byName.get(x) ?? x))).join(''));
-    await sleep(ms);
-    if (close === 'close') {
-      c.s.destroy();
-      c.open = false;
-      await sleep(150);
-    }
-    const got = [...conns].map(([x, y]) => `${x}: ${JSON.stringify(x === 'a' ? cut(y.got, ids) : y.got)}`);
-    for (const y of conns.values()) y.got = '';
-    record.push(`${who} ${JSON.stringify(cmds)}${close === undefined ? '' : ' close'} -> ${got.join(' | ')}`);
-  }
-  for (const y of conns.values()) if (y.open) y.s.destroy();
-  return record;
-}
-
-const realServer = (extra: readonly string[] = []): Promise<PeerServer> =>
-  startServer({
-    name: 'redis-server',
-    command: 'redis-server',
-    args: ({ port, dir }) => ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', ...extra],
-  });
-
-/** Until the master on `port` lists its replica online. */
-const replicaOnline = (port: number): Promise<void> =>
-  eventually('the replica is online', async () => /state=online/.test((await info(port, 'replication')).get('slave0') ?? ''), 20_000);
-
 describePeer('redis-server', 'INFO blocked_clients and CLIENT LIST flags of clients blocked in WAIT against redis-server 7.0.15', () => {
-  let realMaster: PeerServer;
-  let realReplica: PeerServer;
-  let ours: RunningReplicatedRedisServer;
-  let oursReplica: PeerServer;
+  let pairs: MasterPairs;
   beforeAll(async () => {
-    realMaster = await realServer();
-    realReplica = await realServer(['--replicaof', '127.0.0.1', String(realMaster.port)]);
-    ours = await startReplicatedRedisServer({ port: 0 });
-    oursReplica = await realServer(['--replicaof', '127.0.0.1', String(ours.port)]);
-    await replicaOnline(realMaster.port);
-    await replicaOnline(ours.port);
+    pairs = await startMasterPairs();
   }, 60_000);
   afterAll(async () => {
-    await realReplica.stop();
-    await oursReplica.stop();
-    await realMaster.stop();
-    await ours.close();
+    await pairs.stop();
   });
 
   test('the same script gives the same (masked) INFO clients lines, CLIENT LIST lines and replies at every step', async () => {
-    const want = await run(realMaster.port);
-    const got = await run(ours.port);
+    const show = (who: Name, got: string, ids: ReadonlyMap<string, Name>): string => (who === 'a' ? cut(got, ids) : got);
+    const want = await runScript(pairs.realMaster.port, NAMES, SCRIPT, show);
+    const got = await runScript(pairs.ours.port, NAMES, SCRIPT, show);
     expect(got).toEqual(want);
     // The real server did count the WAITs: BLPOP 0 alone, then both WAITs (one with a timeout).
     expect(want[2]).toContain('blocked_clients:1 clients_in_timeout_table:0');
