@@ -76,6 +76,9 @@ export class ByteQueue {
    */
   private readonly viewless = new Uint8Array(256);
   private scratch: Uint8Array | undefined = undefined;
+  /** The scratch's buffer and offset (the getters are calls into the runtime). */
+  private scratchAb: ArrayBufferLike = new ArrayBuffer(0);
+  private scratchBo = 0;
 
   /** Bytes received and not yet consumed. */
   get buffered(): number {
@@ -216,8 +219,17 @@ export class ByteQueue {
       copyBytes(view, head, input, off, off + n - head);
       this.copied += n;
     } else {
-      // the payload is all in `input` (only its header was buffered): a view of it there
-      view = new Uint8Array(input.buffer, input.byteOffset + payloadAt - chunkBase, n);
+      // the payload is all in `input` (only its header was buffered): a view of it there; the
+      // buffer and offset read for it are kept for the views of the rest of `input`
+      const ab = input.buffer;
+      const bo = input.byteOffset;
+      view = new Uint8Array(ab, bo + payloadAt - chunkBase, n);
+      this.readInPlace(input, chunkBase, off + take);
+      if (this.buf === input) {
+        this.ab = ab;
+        this.bo = bo;
+      }
+      return view;
     }
     this.readInPlace(input, chunkBase, off + take);
     return view;
@@ -274,13 +286,18 @@ export class ByteQueue {
   /** Moves the unconsumed bytes to the start of the scratch buffer, which then takes the rest of the line. */
   private toScratch(): void {
     const keep = this.end - this.start;
-    const scratch = (this.scratch ??= allocUnsafe(SCRATCH_SIZE));
+    let scratch = this.scratch;
+    if (scratch === undefined) {
+      scratch = this.scratch = allocUnsafe(SCRATCH_SIZE);
+      this.scratchAb = scratch.buffer;
+      this.scratchBo = scratch.byteOffset;
+    }
     copyBytes(scratch, 0, this.buf, this.start, this.end);
     this.copied += keep;
     this.base += this.start;
     this.buf = scratch;
-    this.ab = scratch.buffer;
-    this.bo = scratch.byteOffset;
+    this.ab = this.scratchAb;
+    this.bo = this.scratchBo;
     this.start = 0;
     this.end = keep;
     this.owned = true;
