@@ -29,6 +29,18 @@ const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
 const CONTAINER_COMMANDS = new Set(['client', 'config', 'pubsub', 'command', 'object', 'memory', 'cluster', 'debug', 'script', 'function', 'acl', 'latency', 'slowlog', 'module', 'xinfo']);
 
 /**
+ * server.c processCommand, right after call(): `c->woff = server.master_repl_offset` (7.0), for
+ * every command that ran (not one refused, queued by MULTI or postponed by a pause; not the
+ * commands EXEC runs, only EXEC). The replication unit records it (setWoffRecorder).
+ */
+const woffRecorders = new WeakMap<RedisServer, (c: Client) => void>();
+
+/** The replication unit's recorder of a client's `woff` (replication/replication.ts). */
+export function setWoffRecorder(srv: RedisServer, record: (c: Client) => void): void {
+  woffRecorders.set(srv, record);
+}
+
+/**
  * server.c processCommand for one client: a monitor's refused commands, the RESP2 subscribed
  * context, the other units' filters (cluster redirection, replication refusals…), MULTI's queue,
  * the blocking pops, then call(). `undefined` when the command wrote its replies itself
@@ -75,9 +87,10 @@ export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]):
     c.blockedCall = blocked ? { argv: redactedArgv(name, argv), durationUs } : undefined;
     if (!countCall(srv, name, argv, durationUs, r, blocked)) return r;
     afterCall(srv, c, name, argv, durationUs, blocked, c.db);
+    woffRecorders.get(srv)?.(c);
     return r;
   }
-  return call(srv, c, name, argv);
+  return call(srv, c, name, argv, true);
 }
 
 /**
@@ -111,8 +124,9 @@ function countCall(srv: RedisServer, name: string, argv: readonly Uint8Array[], 
 /**
  * server.c call(): run one command now (also for each command EXEC runs): a command of another
  * unit (serverCommands), then this package's own (server-commands.ts), else the keyspace.
+ * `fromProcessCommand`: called by processCommand, which then records the client's woff.
  */
-export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array[]): RespValue | undefined {
+export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array[], fromProcessCommand = false): RespValue | undefined {
   const proc = srv.serverCommands.get(name);
   if (name === 'exec') srv.stats.commands.execPending = [];
   const start = srv.nowUs();
@@ -124,6 +138,7 @@ export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array
     r = undefined;
   }
   if (!countCall(srv, name, argv, duration, r, false)) return r;
+  if (fromProcessCommand) woffRecorders.get(srv)?.(c);
   // Inside EXEC the reply goes into EXEC's array, not through addReply: its error is counted here.
   if (r !== undefined && r.type === 'error' && srv.inExec(c)) srv.stats.commands.afterErrorReply(r.value);
   if (r !== undefined && srv.monitors.size > 0 && srv.monitors.has(c) && !srv.inExec(c)) {

@@ -29,7 +29,9 @@ const SCRIPT: readonly Step[] = [
   ['b', ['BLPOP nokey 0']],
   ['a', LOOK],
   // One replica, which acks the SET: WAIT 2 0 blocks (no timeout), WAIT 2 100000 blocks with one.
-  ['w1', ['SET k v', 'WAIT 2 0'], 300],
+  // No PING into the stream during the script (replicationCron, every repl-ping-replica-period
+  // seconds): one fed just before w2's MULTI below would be in its offset but not yet acked.
+  ['w1', ['CONFIG SET repl-ping-replica-period 3600', 'SET k v', 'WAIT 2 0'], 300],
   ['w2', ['WAIT 2 100000'], 300],
   ['a', LOOK],
   ['a', ['CLIENT UNBLOCK $w2', ...LOOK]],
@@ -41,7 +43,9 @@ const SCRIPT: readonly Step[] = [
   ['a', ['RPUSH nokey x']],
   ['a', LOOK],
   // The first WAIT unblocked with an error: flag u (CLIENT_UNBLOCKED) in the same pipeline.
-  // The wait after it lets the replica's once-a-second ACK cover the GETACKs (see the README on c->woff).
+  // The wait after it lets the replica's once-a-second ACK cover the RPUSH and the GETACKs, which
+  // w2's offset includes from its MULTI on (server.c processCommand sets c->woff after every
+  // command): without it the EXEC below answers :0 or :1 by when each replica's ACK falls.
   ['a', ['CLIENT UNBLOCK $w1 ERROR', ...LOOK], 1_300],
   // Inside MULTI/EXEC WAIT never blocks.
   ['w2', ['MULTI', 'WAIT 2 0', 'EXEC'], 300],

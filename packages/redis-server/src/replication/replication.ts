@@ -16,6 +16,7 @@ import type { Client } from '../client.js';
 import { keyOf } from '../client.js';
 import { commandTable } from '../command-table.js';
 import { setWaitUnblocker } from '../client-unblock.js';
+import { setWoffRecorder } from '../call.js';
 import { setWaitBlockedClients } from '../client-command.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
@@ -74,18 +75,17 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
     startConfig,
   );
   applyReplicationConfig(srv.config, repl);
-  // c->woff: the stream offset after each client's last write, for WAIT.
-  const woff = new WeakMap<Client, number>();
-  let current: Client | undefined;
   const prev = ks.onPropagate;
   ks.onPropagate = (db, argv) => {
     prev?.(db, argv);
     opts.io(repl.propagate(db, argv));
-    if (current !== undefined) woff.set(current, repl.st.master_repl_offset);
   };
-  srv.commandFilters.push(replicationFilter(srv, repl, (c) => {
-    current = c;
-  }));
+  // c->woff, for WAIT: master_repl_offset right after each command the client ran (server.c
+  // processCommand, after call(), 7.0), reads included, so it also covers what the master fed
+  // in between for others (another client's write, the REPLCONF GETACK * of another's WAIT).
+  const woff = new WeakMap<Client, number>();
+  setWoffRecorder(srv, (c) => woff.set(c, repl.st.master_repl_offset));
+  srv.commandFilters.push(replicationFilter(srv, repl));
   const replicaof = (name: string) => (_s: RedisServer, _c: Client, argv: Uint8Array[]): RespValue => {
     if (argv.length !== 3) return wrongArgs(name);
     const host = str(argv[1]);
@@ -170,14 +170,13 @@ function showReplicaofInConfig(srv: RedisServer, repl: WireReplication): void {
  * MASTERDOWN (a command without the `stale` flag on a replica whose link is down, with
  * replica-serve-stale-data no). A refusal inside MULTI flags the transaction (rejectCommand).
  */
-function replicationFilter(srv: RedisServer, repl: WireReplication, seen: (c: Client) => void): (s: RedisServer, c: Client, name: string, argv: Uint8Array[]) => RespValue | undefined {
+function replicationFilter(srv: RedisServer, repl: WireReplication): (s: RedisServer, c: Client, name: string, argv: Uint8Array[]) => RespValue | undefined {
   const writes = writeCommandTable(srv);
   const refuse = (c: Client, text: string): RespValue => {
     if (c.inMulti) c.dirtyExec = true;
     return err(text);
   };
   return (_s, c, name, argv) => {
-    seen(c);
     const write = writes(name);
     if (write && !repl.enoughGoodReplicas()) return refuse(c, NOREPLICAS_ERROR);
     if (write && repl.refusesWrites()) return refuse(c, READONLY_ERROR);
