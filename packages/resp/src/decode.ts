@@ -42,7 +42,6 @@ export { MAX_DOUBLE_CHARS } from './resp3.js';
 export { OPTIMISTIC_BUILD_BYTES };
 export * from './decode-options.js';
 
-
 /** `run`'s sink between calls (nothing is parsed then). */
 const NO_SINK: Sink = { push: () => undefined };
 
