@@ -25,11 +25,12 @@ import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { string2ll } from '@protolab/redis-common';
+// The text CLIENT UNBLOCK <id> ERROR gives (networking.c clientCommand, 7.0): one constant, the replication unit's (WAIT clients get it from there)
+import { UNBLOCKED_ERROR } from '@protolab/redis-replication';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const ZERO: RespValue = { type: 'integer', value: 0n };
 const ONE: RespValue = { type: 'integer', value: 1n };
-export const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 
 /**
  * Unblocks `c` if it is blocked in WAIT (blocked.c unblockClient → replication.c
