@@ -51,7 +51,8 @@ describe('WireReplication.isWaiting / waitingCounts (BLOCKED_WAIT, 7.0)', () => 
       | { op: 'ack'; replica: number }
       | { op: 'tick'; ms: number }
       | { op: 'unblock'; conn: number; error: boolean }
-      | { op: 'close'; conn: number };
+      | { op: 'close'; conn: number }
+      | { op: 'demote' };
     const conn = fc.integer({ min: 100, max: 103 });
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ op: fc.constant('wait' as const), conn, n: fc.integer({ min: 0, max: 3 }), timeoutMs: fc.constantFrom(0, 100, 1_000) }),
@@ -60,6 +61,7 @@ describe('WireReplication.isWaiting / waitingCounts (BLOCKED_WAIT, 7.0)', () => 
       fc.record({ op: fc.constant('tick' as const), ms: fc.constantFrom(50, 300, 1_500) }),
       fc.record({ op: fc.constant('unblock' as const), conn, error: fc.boolean() }),
       fc.record({ op: fc.constant('close' as const), conn }),
+      fc.constant({ op: 'demote' as const }),
     );
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 }), fc.array(op, { maxLength: 20 }), (replicas, ops) => {
@@ -83,12 +85,38 @@ describe('WireReplication.isWaiting / waitingCounts (BLOCKED_WAIT, 7.0)', () => 
           } else if (o.op === 'close') {
             repl.clientClosed(o.conn);
             waiting.delete(o.conn);
+          } else if (o.op === 'demote') {
+            // REPLICAOF host port (replicationSetMaster → disconnectAllBlockedClients: -UNBLOCKED to every waiter), then NO ONE.
+            replied(repl.replicaof('10.0.0.9', 6380).out);
+            replied(repl.replicaof(undefined, 0).out);
           }
+          repl.checkWaitingIndex();
           for (const c of [100, 101, 102, 103]) expect(repl.isWaiting(c)).toBe(waiting.has(c));
           expect(repl.waitingCounts()).toEqual({ blocked: waiting.size, withTimeout: [...waiting.values()].filter(Boolean).length });
         }
       }),
       { numRuns: 200 },
     );
+  });
+
+  test('the index of waiting ids is the WAIT list: checkWaitingIndex throws BAD_STATE when they differ, and a connection already waiting cannot WAIT again', () => {
+    const { repl } = master(1);
+    expect(repl.wait(100, 2, 0, 0).count).toBeUndefined();
+    expect(repl.wait(101, 2, 0, 0).count).toBeUndefined();
+    expect(() => {
+      repl.checkWaitingIndex();
+    }).not.toThrow();
+    expect(() => repl.wait(100, 2, 0, 0)).toThrow(/connection 100 is already blocked in WAIT/);
+    expect(repl.st.waiting.map((w) => w.connId)).toEqual([100, 101]);
+    repl.st.waitingIds.delete(101); // what a mutation of st.waiting that forgot the index leaves
+    expect(() => {
+      repl.checkWaitingIndex();
+    }).toThrow(/waiting ids \[100\] differ from the WAIT list \[100,101\]/);
+    expect(repl.isWaiting(101)).toBe(false);
+    repl.st.waitingIds.add(101);
+    repl.st.waitingIds.add(102);
+    expect(() => {
+      repl.checkWaitingIndex();
+    }).toThrow(/BAD_STATE|differ/);
   });
 });

@@ -9,6 +9,7 @@ import { encodeCommand, type RespValue } from '@protolab/resp';
 import { ReplBacklogBlocks } from './backlog-bytes.js';
 import { concatBytes } from './replica-link.js';
 import type { ReplIo, ReplState, SlaveLink } from './state.js';
+import { ReplicationError } from '../errors.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -162,9 +163,12 @@ export function goodSlaves(st: ReplState): number {
  * (`inMulti`, CLIENT_MULTI) it never blocks: the count now.
  */
 export function waitCommand(st: ReplState, connId: number, numreplicas: number, timeoutMs: number, woff: number, out: ReplIo[], inMulti = false): number | undefined {
+  // blocked.c blockClient: a blocked client runs nothing, so it cannot WAIT twice (the host holds its commands).
+  if (st.waitingIds.has(connId)) throw new ReplicationError('BAD_STATE', `connection ${connId} is already blocked in WAIT`);
   const acked = countAcks(st, woff);
   if (acked >= numreplicas || inMulti) return acked;
   st.waiting.push({ connId, numreplicas, woff, deadlineMs: timeoutMs > 0 ? st.host.now() + timeoutMs : undefined });
+  st.waitingIds.add(connId);
   // replicationRequestAckFromSlaves → beforeSleep sends REPLCONF GETACK * through the stream.
   if (st.slaves.size > 0) feedSlaves(st, st.slaveseldb < 0 ? 0 : st.slaveseldb, [ascii('REPLCONF'), ascii('GETACK'), ascii('*')], out);
   return undefined;
@@ -180,10 +184,12 @@ export function waitCommand(st: ReplState, connId: number, numreplicas: number, 
  * answers it again. `undefined` (Redis's :0) when `connId` is not waiting.
  */
 export function unblockClientWaitingReplicas(st: ReplState, connId: number, unblockError: boolean): RespValue | undefined {
+  if (!st.waitingIds.has(connId)) return undefined;
   const i = st.waiting.findIndex((w) => w.connId === connId);
   const w = st.waiting[i];
   if (w === undefined) return undefined;
   st.waiting.splice(i, 1);
+  st.waitingIds.delete(connId);
   if (unblockError) return { type: 'error', value: UNBLOCKED_ERROR };
   return { type: 'integer', value: BigInt(countAcks(st, w.woff)) };
 }
@@ -195,6 +201,15 @@ export function processClientsWaitingReplicas(st: ReplState, out: ReplIo[]): voi
     const n = countAcks(st, w.woff);
     if (n < w.numreplicas && (w.deadlineMs === undefined || w.deadlineMs > nowMs)) return true;
     out.push({ type: 'reply', connId: w.connId, value: { type: 'integer', value: BigInt(n) } });
+    st.waitingIds.delete(w.connId);
     return false;
   });
+}
+
+/** The invariant of `st.waitingIds`: exactly the connection ids in `st.waiting`, none twice (tests, debugging). */
+export function checkWaitingIndex(st: ReplState): void {
+  const ids = st.waiting.map((w) => w.connId);
+  const distinct = new Set(ids);
+  const same = distinct.size === ids.length && distinct.size === st.waitingIds.size && ids.every((id) => st.waitingIds.has(id));
+  if (!same) throw new ReplicationError('BAD_STATE', `waiting ids [${[...st.waitingIds].join(',')}] differ from the WAIT list [${ids.join(',')}]`);
 }

@@ -54,6 +54,7 @@ export function replicationUnsetMaster(st: ReplState, out: ReplIo[]): void {
 function failWaits(st: ReplState, out: ReplIo[]): void {
   for (const w of st.waiting) out.push({ type: 'reply', connId: w.connId, value: { type: 'error', value: 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)' } });
   st.waiting = [];
+  st.waitingIds.clear();
 }
 
 function dropLink(st: ReplState, out: ReplIo[]): void {

@@ -8,7 +8,7 @@
 import type { RespValue } from '@protolab/resp';
 import { ReplicationError } from '../errors.js';
 import { NULL_REPLID } from '../node.js';
-import { countAcks, feedSlaves, feedStream, goodSlaves, processClientsWaitingReplicas, replconfCommand, syncCommand, unblockClientWaitingReplicas, waitCommand } from './master.js';
+import { checkWaitingIndex, countAcks, feedSlaves, feedStream, goodSlaves, processClientsWaitingReplicas, replconfCommand, syncCommand, unblockClientWaitingReplicas, waitCommand } from './master.js';
 import { connectWithMaster, masterClosed, masterConnected, masterData, replicationSetMaster, replicationUnsetMaster } from './replica.js';
 import { DEFAULT_WIRE_REPLICATION_CONFIG, type ReplIo, type ReplState, type WireReplicationConfig, type WireReplicationHost } from './state.js';
 
@@ -36,6 +36,7 @@ export class WireReplication {
       slaves: new Map(),
       handshakes: new Map(),
       waiting: [],
+      waitingIds: new Set(),
       stats: { sync_full: 0, sync_partial_ok: 0, sync_partial_err: 0 },
       masterhost: undefined,
       masterport: 0,
@@ -148,7 +149,7 @@ export class WireReplication {
    * blocked_clients and CLIENT LIST flag `b`.
    */
   isWaiting(connId: number): boolean {
-    return this.st.waiting.some((w) => w.connId === connId);
+    return this.st.waitingIds.has(connId);
   }
 
   /**
@@ -166,7 +167,16 @@ export class WireReplication {
   clientClosed(connId: number): void {
     this.st.slaves.delete(connId);
     this.st.handshakes.delete(connId);
+    if (!this.st.waitingIds.delete(connId)) return;
     this.st.waiting = this.st.waiting.filter((w) => w.connId !== connId);
+  }
+
+  /**
+   * For tests and debugging: throws a ReplicationError ('BAD_STATE') unless the index of waiting
+   * connection ids (isWaiting's) holds exactly the ids in the WAIT list, each once.
+   */
+  checkWaitingIndex(): void {
+    checkWaitingIndex(this.st);
   }
 
   /**

@@ -128,7 +128,14 @@ export interface ReplState {
   readonly slaves: Map<number, SlaveLink>;
   /** Replicas between REPLCONF and PSYNC. */
   readonly handshakes: Map<number, SlaveLink>;
+  /** server.clients_waiting_acks: clients blocked in WAIT, oldest first. */
   waiting: BlockedWait[];
+  /**
+   * The connection ids in `waiting`, for an O(1) "is this client blocked in WAIT" (CLIENT LIST
+   * asks it of every client). Changed wherever `waiting` is (master.ts, replica.ts failWaits,
+   * WireReplication.clientClosed); checkWaitingIndex asserts the two agree.
+   */
+  readonly waitingIds: Set<number>;
   readonly stats: { sync_full: number; sync_partial_ok: number; sync_partial_err: number };
   // Replica side
   masterhost: string | undefined;
