@@ -44,6 +44,7 @@ import { closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, 
 import { beforeSleep } from './before-sleep.js';
 import { checkOutputBufferLimits } from './output-buffer-limits.js';
 import { PauseState, checkClientPauseTimeoutAndReturnIfPaused, forgetPausedClient, isPostponed } from './pause.js';
+import { waitBlockedOf } from './client-command.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
@@ -304,9 +305,13 @@ export class RedisServer {
     return beforeSleep(this);
   }
 
-  /** networking.c processInputBuffer: run a client's waiting commands until it blocks, asks to be closed, or has none left. */
+  /**
+   * networking.c processInputBuffer: run a client's waiting commands until it blocks (a blocking
+   * pop, a pause, WAIT: CLIENT_BLOCKED), asks to be closed, or has none left.
+   */
   processPendingCommands(c: Client): void {
-    while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c)) && !isPostponed(this, c)) {
+    const wait = waitBlockedOf(this);
+    while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c)) && !isPostponed(this, c) && wait?.isBlocked(c) !== true) {
       const argv = nextPendingCommand(c);
       if (argv === undefined) break;
       const r = processCommand(this, c, argv);

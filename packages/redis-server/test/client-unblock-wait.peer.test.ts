@@ -4,8 +4,8 @@
  * src/replication.c waitCommand / unblockClientWaitingReplicas, 7.0): a real redis-server 7.0.15
  * master and a protolab master, each with one real redis-server 7.0.15 replica, run the same
  * script over two connections; after each step the bytes each connection received are recorded
- * and compared (WAIT inside MULTI/EXEC, which never blocks, included). Not in the script: commands pipelined behind a blocked WAIT (this server runs
- * them at once; see the README).
+ * and compared (WAIT inside MULTI/EXEC, which never blocks, included). Commands pipelined behind
+ * a blocked WAIT, released by CLIENT UNBLOCK: wait-pipelined.peer.test.ts.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describePeer } from '@protolab/testkit';

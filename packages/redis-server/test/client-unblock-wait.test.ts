@@ -67,8 +67,9 @@ describe('CLIENT UNBLOCK of a client blocked in WAIT (networking.c clientCommand
     const lone = cluster(0);
     const lw = lone.client(6379);
     const la = lone.client(6379);
+    const lid = idOf(lw); // asked before WAIT: a CLIENT ID sent behind a blocked WAIT would wait for its answer
     expect(lw.send('WAIT', 1, 0)).toEqual([]);
-    expect(la.send('CLIENT', 'UNBLOCK', idOf(lw), 'TIMEOUT').map(text)).toEqual([1]);
+    expect(la.send('CLIENT', 'UNBLOCK', lid, 'TIMEOUT').map(text)).toEqual([1]);
     expect(repliesOf(lone, lw).slice(-1)).toEqual([0]);
   });
 

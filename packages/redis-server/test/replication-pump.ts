@@ -7,6 +7,7 @@ import { decodeAll, encodeCommand, type RespValue } from '@protolab/resp';
 import type { ReplIo, WireReplication, WireReplicationConfig } from '@protolab/redis-replication';
 import { RedisServer, type ServerOutput } from '../src/server.js';
 import { installReplication } from '../src/replication/replication.js';
+import { replyToWaitersAndSleep } from '../src/replication/wait.js';
 
 export interface PumpNode {
   readonly port: number;
@@ -129,19 +130,21 @@ export class ReplPump {
   }
 
   /** Run commands as a fresh client of `port`; returns their replies (after draining). */
-  client(port: number): { connId: number; send: (...argv: (string | number)[]) => RespValue[] } {
+  client(port: number): { connId: number; send: (...argv: (string | number)[]) => RespValue[]; pipeline: (...cmds: (string | number)[][]) => RespValue[] } {
     const n = this.node(port);
     const connId = this.nextConn++;
     n.srv.connect(connId);
-    return {
-      connId,
-      send: (...argv) => {
-        const before = this.replies.get(`${port}/${connId}`)?.length ?? 0;
-        this.apply(n, n.srv.data(connId, encodeCommand(argv)));
-        this.drain();
-        return (this.replies.get(`${port}/${connId}`) ?? []).slice(before);
-      },
+    const pipeline = (...cmds: (string | number)[][]): RespValue[] => {
+      const before = this.replies.get(`${port}/${connId}`)?.length ?? 0;
+      const bytes = cmds.map((argv) => encodeCommand(argv));
+      const all = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+      bytes.reduce((at, b) => (all.set(b, at), at + b.length), 0);
+      this.apply(n, n.srv.data(connId, all));
+      this.drain();
+      return (this.replies.get(`${port}/${connId}`) ?? []).slice(before);
     };
+    // `pipeline`: several commands in one read (what the client sent before any reply).
+    return { connId, send: (...argv) => pipeline(argv), pipeline };
   }
 
   /** Advance the virtual clock in 100 ms steps, ticking every node's replication and serverCron. */
@@ -149,7 +152,10 @@ export class ReplPump {
     for (let t = 0; t < ms; t += 100) {
       this.nowMs += 100;
       for (const n of this.nodes.values()) {
-        this.io(n, n.repl.tick());
+        // A WAIT its deadline answers: the server's reply, then the commands it held (replication/wait.ts).
+        const t = replyToWaitersAndSleep(n.srv, n.repl.tick());
+        this.io(n, t.io);
+        this.apply(n, t.outputs);
         this.apply(n, n.srv.tick().outputs);
       }
       this.drain();

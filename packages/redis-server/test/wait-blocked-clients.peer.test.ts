@@ -9,8 +9,7 @@
  * differ between runs or by design masked (id → the connection's name; addr, laddr, fd, age, idle,
  * qbuf, qbuf-free, argv-mem, rbs, rbp, tot-mem: see client-command.ts; obl / oll / omem too, since
  * this server counts a pending reply in omem where 7.0 has it in the 16 KB static buffer, obl).
- * The replica's own line is left out. Not in the script: commands pipelined behind a blocked WAIT (this server runs them at
- * once; see the README).
+ * The replica's own line is left out. Commands pipelined behind a blocked WAIT: wait-pipelined.peer.test.ts.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describePeer } from '@protolab/testkit';

@@ -12,6 +12,7 @@ import net from 'node:net';
 import { encode } from '@protolab/resp';
 import type { ReplIo, WireReplication, WireReplicationConfig } from '@protolab/redis-replication';
 import { installReplication } from '../replication/replication.js';
+import { replyToWaitersAndSleep } from '../replication/wait.js';
 import { startRedisServer, type RunningRedisServer, type ServerEdge, type StartRedisServerOptions } from './net.js';
 
 export interface ReplicationOptions {
@@ -119,8 +120,13 @@ export function enableReplication(base: RunningRedisServer, options: Replication
   const core = base.server;
   const edge = base.edge;
   let timer: NodeJS.Timeout | undefined;
+  // A WAIT answered outside a command (its deadline, in tick) becomes a reply of the server, then
+  // beforeSleep runs what the client pipelined after it (replication/wait.ts); those answered inside
+  // a command arrive here already taken out by installReplication.
   const io = (outs: readonly ReplIo[]): void => {
-    runIo(outs, edge, master);
+    const t = replyToWaitersAndSleep(core, outs);
+    runIo(t.io, edge, master);
+    if (t.outputs.length > 0) edge.apply(t.outputs);
   };
   const master = new MasterSocket({
     connected: (link) => {

@@ -21,6 +21,7 @@ import { setWaitBlockedClients } from '../client-command.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
 import { applyReplicationConfig, registerReplicationConfig, showReplicaof } from './config.js';
+import { replyToWaiters } from './wait.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
@@ -51,6 +52,10 @@ const wrongArgs = (name: string): RespValue => err(`ERR wrong number of argument
 /** Attach replication to `srv`; returns the core (for the adapter's link events and tick). */
 export function installReplication(srv: RedisServer, opts: ReplicationUnitOptions): WireReplication {
   const ks = srv.keyspace;
+  // A WAIT answered during a command (a replica's ACK, REPLICAOF) is a reply of the server (wait.ts).
+  const io = (outs: readonly ReplIo[]): void => {
+    opts.io(replyToWaiters(srv, outs).rest);
+  };
   const startConfig = registerReplicationConfig(srv.config, opts.config ?? {});
   const repl = new WireReplication(
     {
@@ -78,7 +83,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   const prev = ks.onPropagate;
   ks.onPropagate = (db, argv) => {
     prev?.(db, argv);
-    opts.io(repl.propagate(db, argv));
+    io(repl.propagate(db, argv));
   };
   // c->woff, for WAIT: master_repl_offset right after each command the client ran (server.c
   // processCommand, after call(), 7.0), reads included, so it also covers what the master fed
@@ -93,14 +98,14 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
     if (host.toLowerCase() === 'no' && portText.toLowerCase() === 'one') {
       const r = repl.replicaof(undefined, 0);
       ks.replica = repl.isReplica;
-      opts.io(r.out);
+      io(r.out);
       return simple(r.reply);
     }
     const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
     if (!(port >= 0 && port <= 65535)) return err('ERR value is not an integer or out of range');
     const r = repl.replicaof(host, port);
     ks.replica = repl.isReplica;
-    opts.io(r.out);
+    io(r.out);
     return simple(r.reply);
   };
   srv.serverCommands.set('replicaof', replicaof('replicaof'));
@@ -108,7 +113,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   srv.serverCommands.set('replconf', (_s, c, argv) => {
     if (argv.length < 2) return wrongArgs('replconf');
     const r = repl.replconf(c.connId, argv.slice(1).map(str));
-    opts.io(r.out);
+    io(r.out);
     if (r.reply === undefined) return undefined;
     return r.reply === 'OK' ? simple('OK') : err(r.reply);
   });
@@ -118,13 +123,13 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
     const offset = Number(str(argv[2]));
     const r = repl.sync(c.connId, opts.peerIp(c.connId), psync ? { replid: str(argv[1]), offset: Number.isSafeInteger(offset) ? offset : -1 } : undefined);
     if (r.error !== undefined) return err(r.error);
-    opts.io(r.out);
+    io(r.out);
     return undefined;
   };
   srv.serverCommands.set('psync', sync(true));
   srv.serverCommands.set('sync', sync(false));
   srv.pause.isReplicaClient = (c) => repl.st.slaves.has(c.connId); // CLIENT_SLAVE: never paused (pause.ts)
-  installWait(srv, repl, (c) => woff.get(c) ?? 0, opts.io);
+  installWait(srv, repl, (c) => woff.get(c) ?? 0, io);
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
   // INFO stats sync_full / sync_partial_ok / sync_partial_err: server.stat_sync_*, counted by the wire unit.

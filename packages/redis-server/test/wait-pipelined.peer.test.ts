@@ -1,0 +1,60 @@
+/**
+ * Commands pipelined behind a WAIT that blocks, side by side (redis/redis src/networking.c
+ * processInputBuffer stops while CLIENT_BLOCKED; src/blocked.c unblockClient →
+ * queueClientForReprocessing, processUnblockedClients in beforeSleep; src/replication.c
+ * waitCommand / processClientsWaitingReplicas; 7.0): a real redis-server 7.0.15 master and a
+ * protolab master, each with one real 7.0.15 replica, run the same script over two connections;
+ * after each step the bytes each connection received are recorded and compared. One replica, so
+ * `WAIT 2 …` always blocks: until its timeout (:1), CLIENT UNBLOCK (:1 or -UNBLOCKED), or the
+ * connection closing. Every step's window ends well away from a WAIT deadline (this server checks
+ * them every 100 ms, 7.0 within a few ms), so the steps see the same replies.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describePeer } from '@protolab/testkit';
+import { runScript, startMasterPairs, type MasterPairs, type Step as ScriptStep } from './connection-script.js';
+
+/** A step: connection (a or w), commands (`$w` stands for w's CLIENT ID), then wait `ms`; `close` ends the connection after. */
+type Step = ScriptStep<'a' | 'w'>;
+
+const SCRIPT: readonly Step[] = [
+  // No PING into the stream during the script (repl-ping-replica-period): the counts stay :1.
+  // WAIT 2 300 blocks: the GET / SET / GET sent with it wait, a's GET sees the old value.
+  ['w', ['CONFIG SET repl-ping-replica-period 3600', 'SET k 1', 'WAIT 2 300', 'GET k', 'SET k 2', 'GET k'], 100],
+  ['a', ['GET k'], 500],
+  // WAIT then a second WAIT: :1 at 200 ms, the second blocks in its turn (:1 at ~800 ms), then GET.
+  ['w', ['WAIT 2 200', 'WAIT 2 600', 'GET k'], 450],
+  ['a', ['GET k'], 700],
+  // CLIENT UNBLOCK of the waiter releases what it pipelined, and what it sent while blocked.
+  ['w', ['WAIT 2 0', 'INCR k']],
+  ['w', ['INCR k', 'PING']],
+  ['a', ['GET k', 'CLIENT UNBLOCK $w']],
+  ['w', ['WAIT 2 0', 'INCR k']],
+  ['a', ['CLIENT UNBLOCK $w ERROR']],
+  // The connection closes while blocked: its SET never runs.
+  ['w', ['WAIT 2 0', 'SET k after'], 150, 'close'],
+  ['a', ['GET k']],
+];
+
+describePeer('redis-server', 'commands pipelined behind a blocked WAIT against redis-server 7.0.15', () => {
+  let pairs: MasterPairs;
+  beforeAll(async () => {
+    pairs = await startMasterPairs();
+  }, 60_000);
+  afterAll(async () => {
+    await pairs.stop();
+  });
+
+  test('the same script gives the same bytes to both connections at every step: nothing after a blocked WAIT runs before its answer, all of it right after', async () => {
+    const want = await runScript(pairs.realMaster.port, ['a', 'w'], SCRIPT);
+    const got = await runScript(pairs.ours.port, ['a', 'w'], SCRIPT);
+    expect(got).toEqual(want);
+    // What the real server did, pinned: held, then released in order.
+    expect(want[0]).toBe('w ["CONFIG SET repl-ping-replica-period 3600","SET k 1","WAIT 2 300","GET k","SET k 2","GET k"] -> a: "" | w: "+OK\\r\\n+OK\\r\\n"');
+    expect(want[1]).toBe('a ["GET k"] -> a: "$1\\r\\n1\\r\\n" | w: ":1\\r\\n$1\\r\\n1\\r\\n+OK\\r\\n$1\\r\\n2\\r\\n"');
+    expect(want[2]).toContain('w: ":1\\r\\n"');
+    expect(want[3]).toContain('w: ":1\\r\\n$1\\r\\n2\\r\\n"');
+    expect(want[6]).toBe('a ["GET k","CLIENT UNBLOCK $w"] -> a: "$1\\r\\n2\\r\\n:1\\r\\n" | w: ":1\\r\\n:3\\r\\n:4\\r\\n+PONG\\r\\n"');
+    expect(want[8]).toContain('w: "-UNBLOCKED client unblocked via CLIENT UNBLOCK\\r\\n:5\\r\\n"');
+    expect(want[10]).toBe('a ["GET k"] -> a: "$1\\r\\n5\\r\\n" | w: ""');
+  }, 60_000);
+});
