@@ -19,6 +19,7 @@ import { commandName } from './networking.js';
 import { isRawError, lookupForStats, rejectionKind } from './call-stats.js';
 import { encodeReply } from './reply.js';
 import { postponeIfPaused } from './pause.js';
+import { waitBlockedOf } from './client-command.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 /** commands.def's CMD_NO_AUTH commands: what an unauthenticated client may run. */
@@ -137,7 +138,11 @@ export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array
     srv.writeRaw(c, encodeReply(r, c.resp));
     r = undefined;
   }
-  if (!countCall(srv, name, argv, duration, r, false)) return r;
+  // A WAIT that blocked (CLIENT_BLOCKED after call()): counted in calls / usec, but neither in the
+  // latency histogram nor the slow log, then or later (7.0's replyToBlockedClientTimedOut and
+  // processClientsWaitingReplicas never call updateStatsOnUnblock; 7.0.15 observed).
+  const blocked = r === undefined && name === 'wait' && waitBlockedOf(srv)?.isBlocked(c) === true;
+  if (!countCall(srv, name, argv, duration, r, blocked)) return r;
   if (fromProcessCommand) woffRecorders.get(srv)?.(c);
   // Inside EXEC the reply goes into EXEC's array, not through addReply: its error is counted here.
   if (r !== undefined && r.type === 'error' && srv.inExec(c)) srv.stats.commands.afterErrorReply(r.value);
@@ -147,7 +152,7 @@ export function call(srv: RedisServer, c: Client, name: string, argv: Uint8Array
     afterCall(srv, c, name, argv, duration, false, c.db);
     return undefined;
   }
-  afterCall(srv, c, name, argv, duration, false, c.db);
+  afterCall(srv, c, name, argv, duration, blocked, c.db);
   return r;
 }
 

@@ -214,3 +214,29 @@ describe('a client blocked in WAIT counts in INFO blocked_clients and shows flag
     );
   });
 });
+
+describe('a WAIT that blocked is counted in commandstats but never in the slow log or the latency histogram (server.c call: CLIENT_BLOCKED; no updateStatsOnUnblock for BLOCKED_WAIT, 7.0.15 observed)', () => {
+  test('SET / WAIT 2 200 (blocks, times out) / GET with slowlog-log-slower-than 0: the slow log holds SET and GET, cmdstat_wait calls=1, no WAIT latency line; a WAIT 0 0 that answers at once is in both', () => {
+    const net = cluster(1);
+    const a = net.client(6379);
+    const w = net.client(6379);
+    a.send('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+    a.send('SLOWLOG', 'RESET');
+    a.send('CONFIG', 'RESETSTAT');
+    const logged = (): string[] => {
+      const log = a.send('SLOWLOG', 'GET', '20')[0];
+      const argvs = log?.type === 'array' ? log.value.map((e) => (e.type === 'array' && e.value[3]?.type === 'array' ? e.value[3].value.map(text).join(' ') : '?')) : [];
+      return argvs.filter((x) => /^(SET|GET|WAIT) /.test(x)).reverse();
+    };
+    expect(w.pipeline(['SET', 'k', 'v'], ['WAIT', 2, 200], ['GET', 'k']).map(text)).toEqual(['OK']);
+    net.advance(400);
+    expect(repliesOf(net, w)).toEqual(['OK', 1, 'v']);
+    expect(logged()).toEqual(['SET k v', 'GET k']);
+    expect(String(text(a.send('INFO', 'commandstats')[0]))).toMatch(/cmdstat_wait:calls=1,/);
+    expect(String(text(a.send('INFO', 'latencystats')[0]))).not.toMatch(/latency_percentiles_usec_wait:/);
+    expect(w.send('WAIT', 0, 0).map(text)).toEqual([0]); // its offset covers the GETACK, which the replica's ACK did not
+    expect(logged()).toEqual(['SET k v', 'GET k', 'WAIT 0 0']);
+    expect(String(text(a.send('INFO', 'commandstats')[0]))).toMatch(/cmdstat_wait:calls=2,/);
+    expect(String(text(a.send('INFO', 'latencystats')[0]))).toMatch(/latency_percentiles_usec_wait:p50=/);
+  });
+});

@@ -10,6 +10,7 @@
  * them every 100 ms, 7.0 within a few ms), so the steps see the same replies.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { decodeAll, type RespValue } from '@protolab/resp';
 import { describePeer } from '@protolab/testkit';
 import { runScript, startMasterPairs, type MasterPairs, type Step as ScriptStep } from './connection-script.js';
 
@@ -57,4 +58,26 @@ describePeer('redis-server', 'commands pipelined behind a blocked WAIT against r
     expect(want[8]).toContain('w: "-UNBLOCKED client unblocked via CLIENT UNBLOCK\\r\\n:5\\r\\n"');
     expect(want[10]).toBe('a ["GET k"] -> a: "$1\\r\\n5\\r\\n" | w: ""');
   }, 60_000);
+
+  test('a WAIT that blocked stays out of the slow log and the latency histogram on both (server.c call: CLIENT_BLOCKED), one that answers at once is in them', async () => {
+    const script: readonly Step[] = [
+      ['a', ['CONFIG SET slowlog-log-slower-than 0', 'SLOWLOG RESET', 'CONFIG RESETSTAT']],
+      ['w', ['SET k v', 'WAIT 2 200', 'GET k', 'WAIT 0 0'], 500],
+      ['a', ['SLOWLOG GET 20', 'INFO latencystats', 'CONFIG SET slowlog-log-slower-than 10000']],
+    ];
+    // The SET / GET / WAIT entries of the slow log (oldest first), and whether INFO latencystats has a wait line.
+    const seen = (record: string[]): { log: string[]; waitLatency: boolean } => {
+      const last = record[2] ?? '';
+      const a = JSON.parse(last.slice(last.indexOf('a: ') + 3, last.indexOf(' | w: '))) as string;
+      const [log, latency] = decodeAll(new TextEncoder().encode(a));
+      const argv = (e: RespValue): string => (e.type === 'array' && e.value[3]?.type === 'array' ? e.value[3].value.map((x) => (x.type === 'bulk' ? new TextDecoder().decode(x.value) : '?')).join(' ') : '?');
+      const entries = log?.type === 'array' ? log.value.map(argv).filter((x) => /^(SET|GET|WAIT) /.test(x)).reverse() : [];
+      const text = latency?.type === 'bulk' ? new TextDecoder().decode(latency.value) : '';
+      return { log: entries, waitLatency: text.includes('latency_percentiles_usec_wait:') };
+    };
+    const want = seen(await runScript(pairs.realMaster.port, ['a', 'w'], script));
+    const got = seen(await runScript(pairs.ours.port, ['a', 'w'], script));
+    expect(want).toEqual({ log: ['SET k v', 'GET k', 'WAIT 0 0'], waitLatency: true });
+    expect(got).toEqual(want);
+  }, 30_000);
 });
