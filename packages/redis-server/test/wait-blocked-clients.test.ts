@@ -240,3 +240,36 @@ describe('a WAIT that blocked is counted in commandstats but never in the slow l
     expect(String(text(a.send('INFO', 'latencystats')[0]))).toMatch(/latency_percentiles_usec_wait:p50=/);
   });
 });
+
+describe('`timeout` never frees a client blocked in WAIT or postponed by CLIENT PAUSE (networking.c clientsCronHandleTimeout: CLIENT_BLOCKED, 7.0.15 observed)', () => {
+  test('timeout 1: a WAIT 2 0 waiter idle 3 s is still connected, and gets :1 and its pipelined GET when unblocked; an idle client that is not blocked is freed', () => {
+    const net = cluster(1);
+    const a = net.client(6379);
+    const w = net.client(6379);
+    const idle = net.client(6379);
+    const wid = idOf(w);
+    const idleId = idOf(idle);
+    a.send('CONFIG', 'SET', 'timeout', '1');
+    expect(w.pipeline(['SET', 'k', 'v'], ['WAIT', 2, 0], ['GET', 'k']).map(text)).toEqual(['OK']);
+    net.advance(3_000);
+    const b = net.client(6379); // a was idle too: freed
+    expect(listed(b, wid)?.flags).toBe('b');
+    expect(listed(b, idleId)).toBeUndefined();
+    expect(listed(b, idOf(b))?.cmd).toBe('client|list');
+    expect(b.send('CLIENT', 'UNBLOCK', wid).map(text)).toEqual([1]);
+    expect(repliesOf(net, w).slice(-2)).toEqual([1, 'v']);
+  });
+
+  test('timeout 1: a SET postponed by CLIENT PAUSE 3500 WRITE is not freed while postponed, nor as the pause ends: it gets +OK', () => {
+    const net = cluster(0);
+    const p = net.client(6379);
+    const w = net.client(6379);
+    p.send('CONFIG', 'SET', 'timeout', '1');
+    expect(p.send('CLIENT', 'PAUSE', '3500', 'WRITE').map(text)).toEqual(['OK']);
+    expect(w.send('SET', 'k', 'v')).toEqual([]);
+    net.advance(3_000);
+    expect(net.nodes.get(6379)?.srv.clients.has(w.connId)).toBe(true);
+    net.advance(600);
+    expect(repliesOf(net, w)).toEqual(['OK']);
+  });
+});
