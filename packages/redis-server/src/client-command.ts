@@ -12,6 +12,7 @@ import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { clientPauseCommand, clientUnpauseCommand } from './pause.js';
 import { clientUnblockCommand } from './client-unblock.js';
+import { isReplicaClient } from './networking.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -22,10 +23,17 @@ export function validName(name: Uint8Array): boolean {
   return true;
 }
 
-/** getClientTypeByName: normal, slave/replica, pubsub, master. */
-function clientType(srv: RedisServer, c: Client): 'normal' | 'pubsub' {
+/**
+ * getClientType: a replica (CLIENT_SLAVE, not a monitor) is `slave`, then a subscriber `pubsub`,
+ * else `normal`. Our master's link is no core client here, so none is `master` (README).
+ */
+function clientType(srv: RedisServer, c: Client): 'normal' | 'pubsub' | 'slave' {
+  if (isReplicaClient(srv, c)) return 'slave';
   return srv.pubsub.count(c) > 0 ? 'pubsub' : 'normal';
 }
+
+/** getClientTypeByName: `replica` is `slave`'s other name. */
+const typeByName = (name: string): string => (name === 'replica' ? 'slave' : name);
 
 /**
  * What the replication unit tells about clients blocked in WAIT (CLIENT_BLOCKED with btype
@@ -60,7 +68,8 @@ export function isClientBlocked(srv: RedisServer, c: Client): boolean {
 /** networking.c getClientInfoString / catClientInfoString */
 export function clientInfoString(srv: RedisServer, c: Client): string {
   const nowMs = srv.nowMs();
-  let flags = srv.monitors.has(c) ? 'O' : '';
+  // CLIENT_SLAVE: O for a monitor, S for a replica.
+  let flags = srv.monitors.has(c) ? 'O' : isReplicaClient(srv, c) ? 'S' : '';
   if (srv.pubsub.count(c) > 0) flags += 'P';
   if (c.inMulti) flags += 'x';
   if (isClientBlocked(srv, c)) flags += 'b';
@@ -134,6 +143,7 @@ function clientList(srv: RedisServer, argv: readonly Uint8Array[]): RespValue {
   if (args.length >= 2 && (args[0] ?? '').toLowerCase() === 'type' && args.length === 2) {
     type = (args[1] ?? '').toLowerCase();
     if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) return err(`ERR Unknown client type '${args[1] ?? ''}'`);
+    type = typeByName(type);
   } else if (args.length >= 2 && (args[0] ?? '').toLowerCase() === 'id') {
     ids = new Set();
     for (const t of args.slice(1)) {
@@ -200,7 +210,7 @@ function parseKillFilter(args: readonly string[]): KillFilter | { error: string 
     else if (opt === 'type') {
       const t = v.toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) return { error: `ERR Unknown client type '${v}'` };
-      f.type = t;
+      f.type = typeByName(t);
     } else if (opt === 'user') {
       if (v !== 'default') return { error: `ERR No such user '${v}'` };
       f.user = v;

@@ -1,12 +1,117 @@
 /**
- * networking.c's pieces that are plain functions of a client: the output buffer limit check
- * (checkClientOutputBufferLimits), the query buffer accounting of readQueryFromClient, the
- * queue of commands read and not yet run, and resetClient's CLIENT REPLY SKIP step.
- * `RedisServer` (server.ts) calls them on its event path.
+ * networking.c on the server's event path (`RedisServer`, server.ts, calls these): a connection
+ * accepted or refused over maxclients (acceptCommonHandler → createClient), a client freed
+ * (freeClient), the commands of a client run in order until it blocks (processInputBuffer); who
+ * among server.clients is a replica (CLIENT_SLAVE, server.slaves) and whether our own master's
+ * link is a client (server.master), for connected_clients and maxclients; and the pieces that are
+ * plain functions of a client: the output buffer limit check (checkClientOutputBufferLimits), the
+ * query buffer accounting of readQueryFromClient, the queue of commands read and not yet run, and
+ * resetClient's CLIENT REPLY SKIP step.
  */
-import type { Client } from './client.js';
-import { keyOf } from './client.js';
+import type { RespValue } from '@protolab/resp';
+import { encode } from '@protolab/resp';
+import { STRING_MAX_BYTES } from '@protolab/redis-keyspace';
+import type { Client, ConnectInfo } from './client.js';
+import { createClient, keyOf } from './client.js';
 import type { OutputBufferLimit } from './server-config.js';
+import type { RedisServer, ServerOutput } from './server.js';
+import { RedisServerError } from './errors.js';
+import { processCommand } from './call.js';
+import { handleClientsBlockedOnKeys } from './blocked.js';
+import { forgetPausedClient, isPostponed } from './pause.js';
+import { waitBlockedOf } from './client-command.js';
+
+/**
+ * What the replication unit tells about the replication links (replication/replication.ts
+ * registers it): which connections are replicas (CLIENT_SLAVE: in server.slaves from SYNC/PSYNC
+ * on, whatever their state), and whether we have a master client (server.master: created by
+ * replicationCreateMasterClient when a sync completes or a PSYNC continues, freed when the link
+ * drops). In 7.0 the master client is one of server.clients although its socket is the one we
+ * dialled: here that socket is the replication adapter's, not a core client.
+ */
+export interface ReplicationClients {
+  /** The connection ids of server.slaves. */
+  replicaIds(): Iterable<number>;
+  /** `connId` is in server.slaves (CLIENT_SLAVE; CLIENT LIST flag S, type replica). */
+  isReplica(connId: number): boolean;
+  /** server.master exists (master_link_status:up). */
+  hasMasterClient(): boolean;
+}
+
+const replicationClients = new WeakMap<RedisServer, ReplicationClients>();
+
+/** Called by the replication unit when it is installed. */
+export function setReplicationClients(srv: RedisServer, r: ReplicationClients): void {
+  replicationClients.set(srv, r);
+}
+
+/** CLIENT_SLAVE without CLIENT_MONITOR (getClientType's CLIENT_TYPE_SLAVE). */
+export function isReplicaClient(srv: RedisServer, c: Client): boolean {
+  return replicationClients.get(srv)?.isReplica(c.connId) ?? false;
+}
+
+/** listLength(server.clients): our clients, plus the master client of a replica whose link is up. */
+export function listLengthClients(srv: RedisServer): number {
+  return srv.clients.size + (replicationClients.get(srv)?.hasMasterClient() === true ? 1 : 0);
+}
+
+/** listLength(server.slaves), of the clients connected now. */
+export function listLengthSlaves(srv: RedisServer): number {
+  const r = replicationClients.get(srv);
+  if (r === undefined) return 0;
+  let n = 0;
+  for (const id of r.replicaIds()) if (srv.clients.has(id)) n++;
+  return n;
+}
+
+/**
+ * networking.c acceptCommonHandler: a connection is refused (an error, then closed) when
+ * listLength(server.clients) has reached maxclients — every client counts, replicas and the
+ * master client included — else createClient. `info` gives the socket's addresses.
+ */
+export function acceptCommonHandler(srv: RedisServer, connId: number, info: ConnectInfo): ServerOutput[] {
+  if (srv.clients.has(connId)) throw new RedisServerError('DUPLICATE_CONNECTION', `connect: connection ${connId} is already connected`);
+  srv.stats.totalConnectionsReceived++;
+  if (listLengthClients(srv) >= srv.config.number('maxclients')) {
+    srv.stats.rejectedConnections++;
+    const refused: RespValue = { type: 'error', value: 'ERR max number of clients reached' };
+    return [{ type: 'write', id: connId, bytes: encode(refused) }, { type: 'close', id: connId }];
+  }
+  // A bulk longer than the keyspace can hold as a string is refused as over proto-max-bulk-len (STRING_MAX_BYTES).
+  const maxBulk = Math.min(srv.config.number('proto-max-bulk-len'), STRING_MAX_BYTES);
+  srv.clients.set(connId, createClient(connId, srv.nextClientId++, srv.nowMs(), maxBulk, info, srv.config.get('requirepass') === ''));
+  return [];
+}
+
+/** networking.c freeClient: forget the client, its WATCHed keys, subscriptions, blocks and pause. */
+export function freeClient(srv: RedisServer, connId: number): void {
+  const c = srv.clients.get(connId);
+  if (c === undefined) return;
+  srv.watchedKeys.unwatchAll(c);
+  srv.pubsub.forget(c);
+  srv.blocking.unblock(c);
+  forgetPausedClient(srv, c);
+  srv.monitors.delete(c);
+  srv.clients.delete(connId);
+  srv.outbox.delete(connId);
+}
+
+/**
+ * networking.c processInputBuffer: run a client's waiting commands until it blocks (a blocking
+ * pop, a pause, WAIT: CLIENT_BLOCKED), asks to be closed, or has none left.
+ */
+export function processInputBuffer(srv: RedisServer, c: Client): void {
+  const wait = waitBlockedOf(srv);
+  while (c.pendingAt < c.pending.length && !closing(c) && (srv.blocking.blocked.size === 0 || !srv.blocking.blocked.has(c)) && !isPostponed(srv, c) && wait?.isBlocked(c) !== true) {
+    const argv = nextPendingCommand(c);
+    if (argv === undefined) break;
+    const r = processCommand(srv, c, argv);
+    if (r !== undefined) srv.addReply(c, r);
+    if (closing(c)) srv.toClose.add(c);
+    resetClientReplyMode(c);
+    handleClientsBlockedOnKeys(srv);
+  }
+}
 
 /**
  * networking.c checkClientOutputBufferLimits: over the class's hard limit, or over its soft

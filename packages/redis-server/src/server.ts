@@ -20,11 +20,11 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { encode } from '@protolab/resp';
-import { COMMANDS, STRING_MAX_BYTES } from '@protolab/redis-keyspace';
+import { COMMANDS } from '@protolab/redis-keyspace';
 import { ServerKeyspace } from './server-keyspace.js';
 import type { CommandFilter, RedisServerOptions, ServerCommandProc, ServerOutput } from './server-types.js';
 import type { Client, ConnectInfo } from './client.js';
-import { createClient, keyOf } from './client.js';
+import { keyOf } from './client.js';
 import { touchBeforeFlush, touchOp, WatchedKeys } from './multi.js';
 import { RedisServerError } from './errors.js';
 import { PubSub } from './pubsub.js';
@@ -37,14 +37,13 @@ import { encodeReply } from './reply.js';
 import { OutputBuffers } from './output-buffer.js';
 import type { ProcessInfo, ServerStats } from './stats.js';
 import { createStats, NO_PROCESS_INFO, opsPerSec, resetStats, trackOps } from './stats.js';
-import { BlockingKeys, handleClientsBlockedOnKeys, unblockClientWithReply } from './blocked.js';
+import { BlockingKeys, unblockClientWithReply } from './blocked.js';
 import { processCommand } from './call.js';
 import { SlowLog, registerSlowlogConfig } from './slowlog.js';
-import { closing, dropPendingCommands, nextPendingCommand, readQueryFromClient, resetClientReplyMode } from './networking.js';
+import { acceptCommonHandler, closing, dropPendingCommands, freeClient, listLengthClients, listLengthSlaves, processInputBuffer, readQueryFromClient } from './networking.js';
 import { beforeSleep } from './before-sleep.js';
 import { checkOutputBufferLimits } from './output-buffer-limits.js';
-import { PauseState, checkClientPauseTimeoutAndReturnIfPaused, forgetPausedClient, isPostponed } from './pause.js';
-import { waitBlockedOf } from './client-command.js';
+import { PauseState, checkClientPauseTimeoutAndReturnIfPaused } from './pause.js';
 
 export type { ServerOutput, RedisServerOptions, ServerCommandProc, CommandFilter } from './server-types.js';
 
@@ -55,7 +54,8 @@ export class RedisServer {
   /** @internal Connections by connection id (server.clients). */
   readonly clients = new Map<number, Client>();
   readonly watchedKeys = new WatchedKeys();
-  private nextClientId = 1;
+  /** @internal The next CLIENT ID (server.next_client_id). */
+  nextClientId = 1;
   /** @internal */
   readonly now: () => number;
   private readonly ustime: () => number; // Unix time in µs (ustime): durations and MONITOR timestamps
@@ -189,9 +189,12 @@ export class RedisServer {
     }
   }
 
-  /** Connected clients (INFO clients: connected_clients). */
+  /**
+   * INFO clients connected_clients: listLength(server.clients) - listLength(server.slaves)
+   * (server.c genRedisInfoString, 7.0): replicas are not counted, a replica's master client is.
+   */
   get connectedClients(): number {
-    return this.clients.size;
+    return listLengthClients(this) - listLengthSlaves(this);
   }
 
   /** All clients, in connection order (CLIENT LIST). */
@@ -204,28 +207,12 @@ export class RedisServer {
    * closed. `info` gives the socket's addresses (CLIENT LIST addr/laddr, CLIENT KILL ADDR).
    */
   connect(connId: number, info: ConnectInfo = {}): ServerOutput[] {
-    if (this.clients.has(connId)) throw new RedisServerError('DUPLICATE_CONNECTION', `connect: connection ${connId} is already connected`);
-    this.stats.totalConnectionsReceived++;
-    if (this.clients.size >= this.config.number('maxclients')) {
-      this.stats.rejectedConnections++;
-      return [{ type: 'write', id: connId, bytes: encode(err('ERR max number of clients reached')) }, { type: 'close', id: connId }];
-    }
-    // A bulk longer than the keyspace can hold as a string is refused as over proto-max-bulk-len (STRING_MAX_BYTES).
-    this.clients.set(connId, createClient(connId, this.nextClientId++, this.now(), Math.min(this.config.number('proto-max-bulk-len'), STRING_MAX_BYTES), info, this.config.get('requirepass') === ''));
-    return [];
+    return acceptCommonHandler(this, connId, info);
   }
 
-  /** networking.c freeClient: forget the client and its WATCHed keys. */
+  /** networking.c freeClient (networking.ts). */
   close(connId: number): void {
-    const c = this.clients.get(connId);
-    if (c === undefined) return;
-    this.watchedKeys.unwatchAll(c);
-    this.pubsub.forget(c);
-    this.blocking.unblock(c);
-    forgetPausedClient(this, c);
-    this.monitors.delete(c);
-    this.clients.delete(connId);
-    this.outbox.delete(connId);
+    freeClient(this, connId);
   }
 
   /**
@@ -310,16 +297,7 @@ export class RedisServer {
    * pop, a pause, WAIT: CLIENT_BLOCKED), asks to be closed, or has none left.
    */
   processPendingCommands(c: Client): void {
-    const wait = waitBlockedOf(this);
-    while (c.pendingAt < c.pending.length && !closing(c) && (this.blocking.blocked.size === 0 || !this.blocking.blocked.has(c)) && !isPostponed(this, c) && wait?.isBlocked(c) !== true) {
-      const argv = nextPendingCommand(c);
-      if (argv === undefined) break;
-      const r = processCommand(this, c, argv);
-      if (r !== undefined) this.addReply(c, r);
-      if (closing(c)) this.toClose.add(c);
-      resetClientReplyMode(c);
-      handleClientsBlockedOnKeys(this);
-    }
+    processInputBuffer(this, c);
   }
 
   /** addReply, minding CLIENT REPLY OFF|SKIP (prepareClientToWrite drops the reply). */
@@ -346,7 +324,7 @@ export class RedisServer {
   /** server.c serverCron (the slow expire cycle, dynamic-hz); returns ms until the next call. */
   tick(): { periodMs: number; outputs: ServerOutput[] } {
     checkClientPauseTimeoutAndReturnIfPaused(this); // serverCron: "Clear the paused clients state if needed"
-    const r = this.keyspace.serverCron(undefined, Math.max(1, this.clients.size));
+    const r = this.keyspace.serverCron(undefined, Math.max(1, listLengthClients(this)));
     trackOps(this.stats, this.now());
     for (const hook of this.cronHooks) hook();
     this.flagTouched();

@@ -18,6 +18,7 @@ import { commandTable } from '../command-table.js';
 import { setWaitUnblocker } from '../client-unblock.js';
 import { setWoffRecorder } from '../call.js';
 import { setWaitBlockedClients } from '../client-command.js';
+import { setReplicationClients } from '../networking.js';
 import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
 import { applyReplicationConfig, registerReplicationConfig, showReplicaof } from './config.js';
@@ -128,13 +129,27 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   };
   srv.serverCommands.set('psync', sync(true));
   srv.serverCommands.set('sync', sync(false));
-  srv.pause.isReplicaClient = (c) => repl.st.slaves.has(c.connId); // CLIENT_SLAVE: never paused (pause.ts)
+  registerReplicaClients(srv, repl);
   installWait(srv, repl, (c) => woff.get(c) ?? 0, io);
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
   // INFO stats sync_full / sync_partial_ok / sync_partial_err: server.stat_sync_*, counted by the wire unit.
   for (const k of ['sync_full', 'sync_partial_ok', 'sync_partial_err'] as const) srv.stats.provided.set(k, () => repl.st.stats[k]);
   return repl;
+}
+
+/**
+ * server.slaves and server.master as the server sees them: CLIENT_SLAVE is never paused
+ * (pause.ts); INFO connected_clients, maxclients, CLIENT LIST flag S, CLIENT LIST|KILL TYPE
+ * replica (networking.ts). The master client exists while the link is REPL_STATE_CONNECTED.
+ */
+function registerReplicaClients(srv: RedisServer, repl: WireReplication): void {
+  srv.pause.isReplicaClient = (c) => repl.st.slaves.has(c.connId);
+  setReplicationClients(srv, {
+    replicaIds: () => repl.st.slaves.keys(),
+    isReplica: (id) => repl.st.slaves.has(id),
+    hasMasterClient: () => repl.st.link?.state === 'REPL_STATE_CONNECTED',
+  });
 }
 
 /** WAIT as a command, and its blocked clients reachable by CLIENT UNBLOCK (client-unblock.ts). */
