@@ -7,9 +7,9 @@
  * and compared (WAIT inside MULTI/EXEC, which never blocks, included). Commands pipelined behind
  * a blocked WAIT, released by CLIENT UNBLOCK: wait-pipelined.peer.test.ts.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { describePeer } from '@protolab/testkit';
-import { runScript, startMasterPairs, type MasterPairs, type Step as ScriptStep } from './connection-script.js';
+import { masterPairsForSuite, type Step as ScriptStep } from './connection-script.js';
 
 /** A step: connection (a or w), commands (`$w` stands for w's CLIENT ID), then wait `ms`. */
 type Step = ScriptStep<'a' | 'w'>;
@@ -41,17 +41,10 @@ const SCRIPT: readonly Step[] = [
 ];
 
 describePeer('redis-server', 'CLIENT UNBLOCK of a client blocked in WAIT against redis-server 7.0.15', () => {
-  let pairs: MasterPairs;
-  beforeAll(async () => {
-    pairs = await startMasterPairs();
-  }, 60_000);
-  afterAll(async () => {
-    await pairs.stop();
-  });
+  const { scriptOnBoth } = masterPairsForSuite();
 
   test('the same script gives the same bytes to both connections at every step (the waiter\'s :<acked> or -UNBLOCKED, the caller\'s :1 / :0)', async () => {
-    const want = await runScript(pairs.realMaster.port, ['a', 'w'], SCRIPT);
-    const got = await runScript(pairs.ours.port, ['a', 'w'], SCRIPT);
+    const { want, got } = await scriptOnBoth(['a', 'w'], SCRIPT);
     expect(got).toEqual(want);
     // The script did unblock WAITs on the real server: the waiter's count and the error.
     expect(want[1]).toBe('a ["CLIENT UNBLOCK $w","CLIENT UNBLOCK $w"] -> a: ":1\\r\\n:0\\r\\n" | w: ":1\\r\\n"');

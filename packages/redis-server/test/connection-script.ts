@@ -5,6 +5,7 @@
  * real master / protolab master pair, each with one real redis-server 7.0.15 replica.
  */
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { startServer, type PeerServer } from '@protolab/testkit';
 import { startReplicatedRedisServer, type RunningReplicatedRedisServer } from '../src/adapters/replication.js';
 import { frame } from './peer-client.js';
@@ -94,6 +95,32 @@ export async function startMasterPairs(): Promise<MasterPairs> {
       await oursReplica.stop();
       await realMaster.stop();
       await ours.close();
+    },
+  };
+}
+
+/**
+ * The suite's master pairs (`startMasterPairs`), started before its tests and stopped after them;
+ * `scriptOnBoth` runs one script on the real master, then on ours, with the same `show`.
+ */
+export function masterPairsForSuite(): { pairs: () => MasterPairs; scriptOnBoth: <N extends string>(names: readonly N[], script: readonly Step<N>[], show?: (who: N, got: string, ids: ReadonlyMap<string, N>) => string) => Promise<{ want: string[]; got: string[] }> } {
+  let started: MasterPairs | undefined;
+  beforeAll(async () => {
+    started = await startMasterPairs();
+  }, 60_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const pairs = (): MasterPairs => {
+    if (started === undefined) throw new Error('master pairs not started (beforeAll failed?)');
+    return started;
+  };
+  return {
+    pairs,
+    scriptOnBoth: async (names, script, show) => {
+      const want = await runScript(pairs().realMaster.port, names, script, show);
+      const got = await runScript(pairs().ours.port, names, script, show);
+      return { want, got };
     },
   };
 }

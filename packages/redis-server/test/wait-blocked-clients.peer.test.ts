@@ -11,9 +11,9 @@
  * this server counts a pending reply in omem where 7.0 has it in the 16 KB static buffer, obl).
  * The replica's own line is left out. Commands pipelined behind a blocked WAIT: wait-pipelined.peer.test.ts.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { describePeer } from '@protolab/testkit';
-import { runScript, startMasterPairs, type MasterPairs, type Step as ScriptStep } from './connection-script.js';
+import { masterPairsForSuite, type Step as ScriptStep } from './connection-script.js';
 
 const NAMES = ['a', 'w1', 'w2', 'b'] as const;
 type Name = (typeof NAMES)[number];
@@ -99,18 +99,11 @@ function cut(got: string, ids: ReadonlyMap<string, Name>): string {
 }
 
 describePeer('redis-server', 'INFO blocked_clients and CLIENT LIST flags of clients blocked in WAIT against redis-server 7.0.15', () => {
-  let pairs: MasterPairs;
-  beforeAll(async () => {
-    pairs = await startMasterPairs();
-  }, 60_000);
-  afterAll(async () => {
-    await pairs.stop();
-  });
+  const { scriptOnBoth } = masterPairsForSuite();
 
   test('the same script gives the same (masked) INFO clients lines, CLIENT LIST lines and replies at every step', async () => {
     const show = (who: Name, got: string, ids: ReadonlyMap<string, Name>): string => (who === 'a' ? cut(got, ids) : got);
-    const want = await runScript(pairs.realMaster.port, NAMES, SCRIPT, show);
-    const got = await runScript(pairs.ours.port, NAMES, SCRIPT, show);
+    const { want, got } = await scriptOnBoth(NAMES, SCRIPT, show);
     expect(got).toEqual(want);
     // The real server did count the WAITs: BLPOP 0 alone, then both WAITs (one with a timeout).
     expect(want[2]).toContain('blocked_clients:1 clients_in_timeout_table:0');

@@ -9,10 +9,10 @@
  * connection closing. Every step's window ends well away from a WAIT deadline (this server checks
  * them every 100 ms, 7.0 within a few ms), so the steps see the same replies.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { decodeAll, type RespValue } from '@protolab/resp';
 import { describePeer } from '@protolab/testkit';
-import { runScript, startMasterPairs, type MasterPairs, type Step as ScriptStep } from './connection-script.js';
+import { masterPairsForSuite, type Step as ScriptStep } from './connection-script.js';
 
 /** A step: connection (a or w), commands (`$w` stands for w's CLIENT ID), then wait `ms`; `close` ends the connection after. */
 type Step = ScriptStep<'a' | 'w'>;
@@ -37,17 +37,10 @@ const SCRIPT: readonly Step[] = [
 ];
 
 describePeer('redis-server', 'commands pipelined behind a blocked WAIT against redis-server 7.0.15', () => {
-  let pairs: MasterPairs;
-  beforeAll(async () => {
-    pairs = await startMasterPairs();
-  }, 60_000);
-  afterAll(async () => {
-    await pairs.stop();
-  });
+  const { scriptOnBoth } = masterPairsForSuite();
 
   test('the same script gives the same bytes to both connections at every step: nothing after a blocked WAIT runs before its answer, all of it right after', async () => {
-    const want = await runScript(pairs.realMaster.port, ['a', 'w'], SCRIPT);
-    const got = await runScript(pairs.ours.port, ['a', 'w'], SCRIPT);
+    const { want, got } = await scriptOnBoth(['a', 'w'], SCRIPT);
     expect(got).toEqual(want);
     // What the real server did, pinned: held, then released in order.
     expect(want[0]).toBe('w ["CONFIG SET repl-ping-replica-period 3600","SET k 1","WAIT 2 300","GET k","SET k 2","GET k"] -> a: "" | w: "+OK\\r\\n+OK\\r\\n"');
@@ -75,8 +68,9 @@ describePeer('redis-server', 'commands pipelined behind a blocked WAIT against r
       const text = latency?.type === 'bulk' ? new TextDecoder().decode(latency.value) : '';
       return { log: entries, waitLatency: text.includes('latency_percentiles_usec_wait:') };
     };
-    const want = seen(await runScript(pairs.realMaster.port, ['a', 'w'], script));
-    const got = seen(await runScript(pairs.ours.port, ['a', 'w'], script));
+    const both = await scriptOnBoth(['a', 'w'], script);
+    const want = seen(both.want);
+    const got = seen(both.got);
     expect(want).toEqual({ log: ['SET k v', 'GET k', 'WAIT 0 0'], waitLatency: true });
     expect(got).toEqual(want);
   }, 30_000);
