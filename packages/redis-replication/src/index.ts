@@ -15,5 +15,5 @@ export { ReplBacklogBlocks, PROTO_REPLY_CHUNK_BYTES } from './wire/backlog-bytes
 export { rdbForReplication, loadRdbIntoKeyspace, type ReplRdbInfo } from './wire/rdb.js';
 export { WireReplication } from './wire/replication.js';
 export { UNBLOCKED_ERROR } from './wire/master.js';
-export { DEFAULT_WIRE_REPLICATION_CONFIG, type WireReplicationConfig, type WireReplicationHost, type ReplIo, type SlaveLink, type ReplState } from './wire/state.js';
+export { DEFAULT_WIRE_REPLICATION_CONFIG, type WireReplicationConfig, type WireReplicationHost, type MasterClientEvent, type ReplIo, type SlaveLink, type ReplState } from './wire/state.js';
 export { ByteBuffer } from './wire/bytes.js';

@@ -41,6 +41,11 @@ export function setWoffRecorder(srv: RedisServer, record: (c: Client) => void): 
   woffRecorders.set(srv, record);
 }
 
+/** c->lastcmd->fullname: a container command shows its subcommand (client|list). */
+export function commandFullName(name: string, argv: readonly Uint8Array[]): string {
+  return argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
+}
+
 /**
  * server.c processCommand for one client: a monitor's refused commands, the RESP2 subscribed
  * context, the other units' filters (cluster redirection, replication refusals…), MULTI's queue,
@@ -49,8 +54,7 @@ export function setWoffRecorder(srv: RedisServer, record: (c: Client) => void): 
  */
 export function processCommand(srv: RedisServer, c: Client, argv: Uint8Array[]): RespValue | undefined {
   const name = commandName(c, argv[0] ?? new Uint8Array());
-  // c->lastcmd->fullname: a container command shows its subcommand (client|list).
-  c.lastCmd = argv[1] !== undefined && CONTAINER_COMMANDS.has(name) ? `${name}|${keyOf(argv[1]).toLowerCase()}` : name;
+  c.lastCmd = commandFullName(name, argv);
   if (!c.authenticated && !NO_AUTH.has(name) && !authRequiredPassed(srv, c) && knownFullName(srv, argv) !== undefined) {
     // server.c processCommand: after the unknown-command and arity checks (which the normal path
     // answers), a client that must authenticate may run only the NO_AUTH commands.

@@ -12,7 +12,7 @@ import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { clientPauseCommand, clientUnpauseCommand } from './pause.js';
 import { clientUnblockCommand } from './client-unblock.js';
-import { isReplicaClient } from './networking.js';
+import { isMasterClient, isReplicaClient, killListedClient, listClients } from './networking.js';
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
 const OK: RespValue = { type: 'simple', value: 'OK' };
@@ -24,10 +24,11 @@ export function validName(name: Uint8Array): boolean {
 }
 
 /**
- * getClientType: a replica (CLIENT_SLAVE, not a monitor) is `slave`, then a subscriber `pubsub`,
- * else `normal`. Our master's link is no core client here, so none is `master` (README).
+ * getClientType: our master's client (CLIENT_MASTER) is `master`, a replica (CLIENT_SLAVE, not a
+ * monitor) `slave`, then a subscriber `pubsub`, else `normal`.
  */
-function clientType(srv: RedisServer, c: Client): 'normal' | 'pubsub' | 'slave' {
+function clientType(srv: RedisServer, c: Client): 'normal' | 'pubsub' | 'slave' | 'master' {
+  if (isMasterClient(srv, c)) return 'master';
   if (isReplicaClient(srv, c)) return 'slave';
   return srv.pubsub.count(c) > 0 ? 'pubsub' : 'normal';
 }
@@ -70,6 +71,8 @@ export function clientInfoString(srv: RedisServer, c: Client): string {
   const nowMs = srv.nowMs();
   // CLIENT_SLAVE: O for a monitor, S for a replica.
   let flags = srv.monitors.has(c) ? 'O' : isReplicaClient(srv, c) ? 'S' : '';
+  const master = isMasterClient(srv, c);
+  if (master) flags += 'M';
   if (srv.pubsub.count(c) > 0) flags += 'P';
   if (c.inMulti) flags += 'x';
   if (isClientBlocked(srv, c)) flags += 'b';
@@ -85,7 +88,7 @@ export function clientInfoString(srv: RedisServer, c: Client): string {
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${name} age=${Math.floor((nowMs - c.ctimeMs) / 1000)} ` +
     `idle=${Math.floor((nowMs - c.lastInteractionMs) / 1000)} flags=${flags} db=${c.db} sub=${srv.pubsub.channelCount(c)} ` +
     `psub=${srv.pubsub.patternCount(c)} ssub=0 multi=${c.inMulti ? c.queue.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
-    `multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCmd} user=default redir=-1 resp=${c.resp}`
+    `multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCmd} user=${master ? '(superuser)' : 'default'} redir=-1 resp=${c.resp}`
   );
 }
 
@@ -152,7 +155,7 @@ function clientList(srv: RedisServer, argv: readonly Uint8Array[]): RespValue {
     }
   } else if (args.length !== 0) return err('ERR syntax error');
   let out = '';
-  for (const o of srv.allClients()) {
+  for (const o of listClients(srv)) {
     if (type !== undefined && clientType(srv, o) !== type) continue;
     if (ids !== undefined && !ids.has(o.id)) continue;
     out += `${clientInfoString(srv, o)}\n`;
@@ -175,21 +178,23 @@ function clientKill(srv: RedisServer, c: Client, argv: readonly Uint8Array[]): R
   if (args.length === 0) return err("ERR wrong number of arguments for 'client|kill' command");
   if (args.length === 1) {
     // The old form: one address, an error when nobody has it.
-    const target = [...srv.allClients()].find((o) => o.addr === args[0]);
+    const target = [...listClients(srv)].find((o) => o.addr === args[0]);
     if (target === undefined) return err('ERR No such client');
-    srv.killClient(target, target === c);
+    killListedClient(srv, target, target === c);
     return OK;
   }
   const f = parseKillFilter(args);
   if ('error' in f) return err(f.error);
   let killed = 0;
-  for (const o of [...srv.allClients()]) {
+  for (const o of [...listClients(srv)]) {
     if (f.id !== undefined && o.id !== f.id) continue;
     if (f.addr !== undefined && o.addr !== f.addr) continue;
     if (f.laddr !== undefined && o.laddr !== f.laddr) continue;
     if (f.type !== undefined && clientType(srv, o) !== f.type) continue;
+    // USER: the master client has no user (c->user NULL), so no USER filter selects it.
+    if (f.user !== undefined && isMasterClient(srv, o)) continue;
     if (f.skipme && o === c) continue;
-    srv.killClient(o, o === c);
+    killListedClient(srv, o, o === c);
     killed++;
   }
   return { type: 'integer', value: BigInt(killed) };

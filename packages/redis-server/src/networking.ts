@@ -36,6 +36,13 @@ export interface ReplicationClients {
   isReplica(connId: number): boolean;
   /** server.master exists (master_link_status:up). */
   hasMasterClient(): boolean;
+  /**
+   * server.master as a client (CLIENT_MASTER: CLIENT LIST flag M, type master), and where it sits
+   * in server.clients: after the clients whose id is below `linkedAtId`. Undefined while the link is down.
+   */
+  masterClient(): { client: Client; linkedAtId: number } | undefined;
+  /** CLIENT KILL of the master client: freeClient(server.master) drops the link. */
+  freeMasterClient(): void;
 }
 
 const replicationClients = new WeakMap<RedisServer, ReplicationClients>();
@@ -48,6 +55,36 @@ export function setReplicationClients(srv: RedisServer, r: ReplicationClients): 
 /** CLIENT_SLAVE without CLIENT_MONITOR (getClientType's CLIENT_TYPE_SLAVE). */
 export function isReplicaClient(srv: RedisServer, c: Client): boolean {
   return replicationClients.get(srv)?.isReplica(c.connId) ?? false;
+}
+
+/** CLIENT_MASTER: `c` is our master's client (replication/master-client.ts). */
+export function isMasterClient(srv: RedisServer, c: Client): boolean {
+  return replicationClients.get(srv)?.masterClient()?.client === c;
+}
+
+/**
+ * server.clients in list order, the master client included (CLIENT LIST / KILL see it; the
+ * timeout cron and INFO's counts do not walk this list). Our clients are in connection order,
+ * which is id order; the master client goes where it was appended when its link came up.
+ */
+export function* listClients(srv: RedisServer): Generator<Client> {
+  const m = replicationClients.get(srv)?.masterClient();
+  let pending = m;
+  for (const c of srv.clients.values()) {
+    if (pending !== undefined && c.id >= pending.linkedAtId) {
+      yield pending.client;
+      pending = undefined;
+    }
+    yield c;
+  }
+  if (pending !== undefined) yield pending.client;
+}
+
+/** CLIENT KILL of `c`: the master client drops the replication link; any other is closed (srv.killClient). */
+export function killListedClient(srv: RedisServer, c: Client, self: boolean): void {
+  const r = replicationClients.get(srv);
+  if (r !== undefined && r.masterClient()?.client === c) r.freeMasterClient();
+  else srv.killClient(c, self);
 }
 
 /** listLength(server.clients): our clients, plus the master client of a replica whose link is up. */

@@ -59,6 +59,7 @@ function failWaits(st: ReplState, out: ReplIo[]): void {
 
 function dropLink(st: ReplState, out: ReplIo[]): void {
   if (st.repl_state === 'LINK' || st.repl_state === 'REPL_STATE_CONNECTING') out.push({ type: 'closeMaster', link: st.linkId });
+  if (st.link?.state === 'REPL_STATE_CONNECTED') st.host.masterClient?.({ type: 'free', cached: false });
   st.link = undefined;
   st.linkId++;
   st.repl_state = 'REPL_STATE_CONNECT';
@@ -83,16 +84,24 @@ export function masterConnected(st: ReplState, link: number, out: ReplIo[]): voi
   onLinkEvents(st, st.link.connected(), out);
 }
 
-/** The link broke (replicationHandleMasterDisconnection): keep what we have as the cached master. */
-export function masterClosed(st: ReplState, link: number): void {
+/**
+ * The link broke. A link that was up (the master client freed: replicationCacheMaster) keeps what
+ * we have as the cached master and dials again at once (replicationHandleMasterDisconnection,
+ * 7.0: "Try to re-connect immediately rather than wait for replicationCron"); a handshake that
+ * failed waits for replicationCron (cancelReplicationHandshake leaves REPL_STATE_CONNECT).
+ */
+export function masterClosed(st: ReplState, link: number, out: ReplIo[]): void {
   if (link !== st.linkId || st.masterhost === undefined) return;
   const l = st.link;
-  if (l !== undefined && l.state === 'REPL_STATE_CONNECTED') {
+  const wasUp = l !== undefined && l.state === 'REPL_STATE_CONNECTED';
+  if (wasUp) {
     st.cached = { replid: st.replid, offset: st.master_repl_offset }; // replicationCacheMaster
     st.master_link_down_since_ms = st.host.now();
+    st.host.masterClient?.({ type: 'free', cached: true });
   }
   st.link = undefined;
   st.repl_state = 'REPL_STATE_CONNECT';
+  if (wasUp && st.config.plantedBug !== 'reconnect-at-cron') connectWithMaster(st, out);
 }
 
 export function masterData(st: ReplState, link: number, bytes: Uint8Array, out: ReplIo[]): void {
@@ -125,6 +134,8 @@ function onLinkEvents(st: ReplState, events: readonly ReplicaLinkEvent[], out: R
         break;
       case 'error':
         st.replicaStats.linkErrors.push(e.text);
+        // A protocol error frees the master client without caching it (freeClient, CLIENT_PROTOCOL_ERROR).
+        if (st.link?.state === 'REPL_STATE_CONNECTED') st.host.masterClient?.({ type: 'free', cached: false });
         out.push({ type: 'closeMaster', link: st.linkId });
         st.link = undefined;
         st.repl_state = 'REPL_STATE_CONNECT';
@@ -146,6 +157,7 @@ function onContinue(st: ReplState, newReplid: string | undefined, out: ReplIo[])
     disconnectSlaves(st, out);
   }
   st.master_link_down_since_ms = 0;
+  st.host.masterClient?.({ type: 'resurrect' }); // replicationResurrectCachedMaster
 }
 
 /** readSyncBulkPayload after the payload: load it, a fresh backlog, replid2 cleared. */
@@ -164,12 +176,14 @@ function onRdb(st: ReplState, payload: Uint8Array, out: ReplIo[]): void {
   st.repl_backlog = new ReplBacklogBlocks(st.config.replBacklogSize, st.master_repl_offset);
   st.masterDb = -1;
   st.master_link_down_since_ms = 0;
+  st.host.masterClient?.({ type: 'create' }); // replicationCreateMasterClient
   disconnectSlaves(st, out); // our sub-replicas must full-sync with the new dataset
 }
 
 /** One command of the master's stream: apply it (SELECT moves the master client's db), then proxy its bytes. */
 function onStreamCommand(st: ReplState, argv: Uint8Array[], raw: Uint8Array, out: ReplIo[]): void {
   const name = text(argv[0]).toLowerCase();
+  st.host.masterClient?.({ type: 'command', argv });
   if (name === 'select') st.masterDb = Number(text(argv[1]));
   else if (name !== 'ping' && name !== 'replconf' && name !== 'multi' && name !== 'exec') st.host.apply(st.masterDb < 0 ? 0 : st.masterDb, argv);
   feedStream(st, raw, out);

@@ -104,8 +104,20 @@ export class WireReplication {
   }
 
   masterClosed(link: number): ReplIo[] {
-    masterClosed(this.st, link);
-    return [];
+    const out: ReplIo[] = [];
+    masterClosed(this.st, link, out);
+    return out;
+  }
+
+  /**
+   * CLIENT KILL of the master client (networking.c clientKillCommand → freeClient(server.master)):
+   * the link is closed and handled as broken — cached for a PSYNC, dialled again at once. Nothing
+   * when there is no master client (the link is not up).
+   */
+  freeMasterClient(): ReplIo[] {
+    const st = this.st;
+    if (st.link?.state !== 'REPL_STATE_CONNECTED') return [];
+    return [{ type: 'closeMaster', link: st.linkId }, ...this.masterClosed(st.linkId)];
   }
 
   /** REPLCONF from a client: the reply text ('OK' / an error), or undefined for none (ACK). */

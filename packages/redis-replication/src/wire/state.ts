@@ -44,8 +44,9 @@ export interface WireReplicationConfig {
    * Deliberate bugs, for tests that prove the properties catch them (never set otherwise):
    * `select-reset-on-continue`: the replica forgets its master client's db on +CONTINUE;
    * `continue-past-backlog`: the master answers +CONTINUE for an offset its backlog no longer holds.
+   * `reconnect-at-cron`: a replica whose link was up waits for replicationCron to dial again.
    */
-  readonly plantedBug?: 'select-reset-on-continue' | 'continue-past-backlog';
+  readonly plantedBug?: 'select-reset-on-continue' | 'continue-past-backlog' | 'reconnect-at-cron';
 }
 
 export const DEFAULT_WIRE_REPLICATION_CONFIG: WireReplicationConfig = {
@@ -77,7 +78,21 @@ export interface WireReplicationHost {
   loadRdb(payload: Uint8Array): number;
   /** Run a command of the master's stream in `db` (as the master client). */
   apply(db: number, argv: Uint8Array[]): void;
+  /**
+   * The master client's life (server.master, CLIENT_MASTER), for a host that lists it among its
+   * clients: created after a full load (replicationCreateMasterClient), resurrected by +CONTINUE
+   * (replicationResurrectCachedMaster: the same client, its id, age and db kept), freed when the
+   * link drops (`cached`: replicationCacheMaster keeps it for a PSYNC; otherwise it is gone), and
+   * each command of the master's stream it runs (PING, REPLCONF and SELECT included: c->lastcmd).
+   */
+  masterClient?(e: MasterClientEvent): void;
 }
+
+export type MasterClientEvent =
+  | { readonly type: 'create' }
+  | { readonly type: 'resurrect' }
+  | { readonly type: 'free'; readonly cached: boolean }
+  | { readonly type: 'command'; readonly argv: readonly Uint8Array[] };
 
 /** What the core asks the host to do. */
 export type ReplIo =

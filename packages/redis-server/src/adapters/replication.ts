@@ -77,6 +77,13 @@ class MasterSocket {
     if (this.current?.link === link) this.current.socket.write(bytes);
   }
 
+  /** The connected socket's peer and local addresses ("ip:port"), for the master client. */
+  addresses(): { addr?: string; laddr?: string } {
+    const s = this.current?.socket;
+    if (s?.remoteAddress === undefined || s.localAddress === undefined) return {};
+    return { addr: `${s.remoteAddress}:${String(s.remotePort)}`, laddr: `${s.localAddress}:${String(s.localPort)}` };
+  }
+
   close(link?: number): void {
     if (this.current === undefined || (link !== undefined && this.current.link !== link)) return;
     this.current.socket.destroy();
@@ -145,6 +152,7 @@ export function enableReplication(base: RunningRedisServer, options: Replication
     io,
     now: () => Date.now(),
     newReplid: hex40,
+    masterSocketInfo: () => master.addresses(),
     ...(options.replication !== undefined ? { config: options.replication } : {}),
     ...(options.onFullSync !== undefined ? { onFullSync: options.onFullSync } : {}),
   });

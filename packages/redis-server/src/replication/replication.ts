@@ -11,8 +11,8 @@
  */
 import type { RespValue } from '@protolab/resp';
 import { executeFromMaster } from '@protolab/redis-keyspace';
-import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, type WireReplicationConfig } from '@protolab/redis-replication';
-import type { Client } from '../client.js';
+import { loadRdbIntoKeyspace, rdbForReplication, WireReplication, type ReplIo, type WireReplicationConfig, type WireReplicationHost } from '@protolab/redis-replication';
+import type { Client, ConnectInfo } from '../client.js';
 import { keyOf } from '../client.js';
 import { commandTable } from '../command-table.js';
 import { setWaitUnblocker } from '../client-unblock.js';
@@ -23,6 +23,7 @@ import { signalFlushedDb } from '../multi.js';
 import type { RedisServer } from '../server.js';
 import { applyReplicationConfig, registerReplicationConfig, showReplicaof } from './config.js';
 import { replyToWaiters } from './wait.js';
+import { MasterClient } from './master-client.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
@@ -43,6 +44,8 @@ export interface ReplicationUnitOptions {
   readonly config?: Partial<WireReplicationConfig>;
   /** After a full resync replaced the dataset (readSyncBulkPayload → restartAOFAfterSYNC). */
   readonly onFullSync?: () => void;
+  /** The addresses of the socket to our master, once connected (the master client's addr / laddr in CLIENT LIST). */
+  readonly masterSocketInfo?: () => ConnectInfo;
 }
 
 const err = (text: string): RespValue => ({ type: 'error', value: text });
@@ -58,28 +61,13 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
     opts.io(replyToWaiters(srv, outs).rest);
   };
   const startConfig = registerReplicationConfig(srv.config, opts.config ?? {});
-  const repl = new WireReplication(
-    {
-      now: opts.now,
-      newReplid: opts.newReplid,
-      get listeningPort() {
-        return opts.listeningPort();
-      },
-      rdb: (info) => rdbForReplication(ks, info),
-      loadRdb: (payload) => {
-        // emptyData → signalFlushedDb: WATCHers of keys that exist now, before the load.
-        signalFlushedDb(srv, -1);
-        const n = loadRdbIntoKeyspace(ks, payload);
-        opts.onFullSync?.();
-        return n;
-      },
-      apply: (db, argv) => {
-        if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
-        executeFromMaster(ks, argv);
-      },
-    },
-    startConfig,
+  const masterClient = new MasterClient(
+    srv,
+    () => repl,
+    // Without a socket (the in-memory tests): the master's host and port, and our own port.
+    () => ({ addr: `${repl.st.masterhost ?? '?'}:${repl.st.masterport}`, laddr: `127.0.0.1:${opts.listeningPort()}`, ...opts.masterSocketInfo?.() }),
   );
+  const repl: WireReplication = new WireReplication(replicationHost(srv, opts, masterClient), startConfig);
   applyReplicationConfig(srv.config, repl);
   const prev = ks.onPropagate;
   ks.onPropagate = (db, argv) => {
@@ -129,7 +117,7 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   };
   srv.serverCommands.set('psync', sync(true));
   srv.serverCommands.set('sync', sync(false));
-  registerReplicaClients(srv, repl);
+  registerReplicaClients(srv, repl, masterClient, io);
   installWait(srv, repl, (c) => woff.get(c) ?? 0, io);
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
@@ -138,17 +126,49 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   return repl;
 }
 
+/** What the wire core needs from the server: clock, ids, the dataset as RDB, applying the master's stream. */
+function replicationHost(srv: RedisServer, opts: ReplicationUnitOptions, masterClient: MasterClient): WireReplicationHost {
+  const ks = srv.keyspace;
+  return {
+    now: opts.now,
+    newReplid: opts.newReplid,
+    get listeningPort() {
+      return opts.listeningPort();
+    },
+    rdb: (info) => rdbForReplication(ks, info),
+    loadRdb: (payload) => {
+      // emptyData → signalFlushedDb: WATCHers of keys that exist now, before the load.
+      signalFlushedDb(srv, -1);
+      const n = loadRdbIntoKeyspace(ks, payload);
+      opts.onFullSync?.();
+      return n;
+    },
+    apply: (db, argv) => {
+      if (ks.selectedDb !== db) ks.execute(['SELECT', String(db)]);
+      executeFromMaster(ks, argv);
+    },
+    masterClient: (e) => {
+      masterClient.onEvent(e);
+    },
+  };
+}
+
 /**
  * server.slaves and server.master as the server sees them: CLIENT_SLAVE is never paused
  * (pause.ts); INFO connected_clients, maxclients, CLIENT LIST flag S, CLIENT LIST|KILL TYPE
- * replica (networking.ts). The master client exists while the link is REPL_STATE_CONNECTED.
+ * replica (networking.ts). The master client exists while the link is REPL_STATE_CONNECTED
+ * (master-client.ts: CLIENT LIST flag M, CLIENT LIST|KILL TYPE master).
  */
-function registerReplicaClients(srv: RedisServer, repl: WireReplication): void {
+function registerReplicaClients(srv: RedisServer, repl: WireReplication, master: MasterClient, io: (o: readonly ReplIo[]) => void): void {
   srv.pause.isReplicaClient = (c) => repl.st.slaves.has(c.connId);
   setReplicationClients(srv, {
     replicaIds: () => repl.st.slaves.keys(),
     isReplica: (id) => repl.st.slaves.has(id),
     hasMasterClient: () => repl.st.link?.state === 'REPL_STATE_CONNECTED',
+    masterClient: () => master.listed(),
+    freeMasterClient: () => {
+      io(repl.freeMasterClient());
+    },
   });
 }
 
