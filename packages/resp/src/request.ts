@@ -27,54 +27,11 @@ import { RespProtocolError, showByte } from './errors.js';
 import { parseLength } from './number.js';
 import { readUtf8 } from './utf8.js';
 import { splitArgs } from './split-args.js';
+import { INT_MAX, PROTO_INLINE_MAX_SIZE, type ParsedCommands, type RequestFeedResult, type RequestItem, type RequestParserOptions } from './request-types.js';
 
 export { splitArgs } from './split-args.js';
 
-/** PROTO_INLINE_MAX_SIZE in server.h: 64 KiB. */
-export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
-/** INT_MAX: the largest multibulk count processMultibulkBuffer accepts. */
-export const INT_MAX = 2 ** 31 - 1;
-
-export interface RespCommand {
-  readonly kind: 'command';
-  readonly argv: Uint8Array[];
-  /** Absolute offset of the command's first byte. */
-  readonly start: number;
-  /** Absolute offset just after the command (where the next one starts). */
-  readonly end: number;
-  readonly inline: boolean;
-}
-
-/** A `#...` line, which the AOF loader skips (e.g. `#TS:1700000000`); only with `annotations`. */
-export interface RespAnnotation {
-  readonly kind: 'annotation';
-  /** The line without '#' and without its line end. */
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-export type RequestItem = RespCommand | RespAnnotation;
-
-export interface RequestParserOptions {
-  /** proto-max-bulk-len (default 512 MiB). Redis skips the check for its master's stream. */
-  readonly maxBulkLen?: number;
-  /** Largest multibulk count (default INT_MAX, as in 7.0). */
-  readonly maxMultibulkLen?: number;
-  /** PROTO_INLINE_MAX_SIZE (default 64 KiB): longest inline request or header line. */
-  readonly maxInlineLen?: number;
-  /** Accept inline commands (default true). An AOF loader turns this off. */
-  readonly allowInline?: boolean;
-  /** Skip `#` lines at a command boundary and report them (aof.c loadSingleAppendOnlyFile). */
-  readonly annotations?: boolean;
-  /** Require `\r\n` where Redis merely skips two bytes (default false, as the server). */
-  readonly strictCrlf?: boolean;
-}
-
-export interface RequestFeedResult {
-  readonly commands: RequestItem[];
-  readonly error?: RespProtocolError;
-}
+export * from './request-types.js';
 
 const CR = 13;
 const LF = 10;
@@ -393,16 +350,6 @@ function lineText(buf: Uint8Array, start: number, end: number): string {
     s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return JSON.stringify(s);
-}
-
-/** Result of parsing a whole byte string of commands (an AOF file, a captured request stream). */
-export interface ParsedCommands {
-  readonly commands: RequestItem[];
-  /** Offset after the last complete command: what aof.c calls valid_up_to. */
-  readonly validUpTo: number;
-  /** The input ended in the middle of a command (a short read, in aof.c's words). */
-  readonly truncated: boolean;
-  readonly error?: RespProtocolError;
 }
 
 /** Parses a complete input; never throws on bad input (the error is returned). */
