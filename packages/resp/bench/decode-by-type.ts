@@ -22,77 +22,21 @@
 // `$-1` here and 11–14 ns in decode-floor.ts): FRESH=1 runs every row in its own fresh node
 // process (this file, ONLY set to that row), with only the bare `execute` and redis-parser
 // alternating (CONTENDERS=exec,parser; any subset of tagged,parser,push,exec works in one process).
+// Third harness: ISOLATED=1 runs each contender of each row in a `node` of its own (see below).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
-import { encodeMany, reply, RespBareDecoder, RespDecoder, type IntegerMode, type RespValue } from '@protolab/resp';
-import { Prng } from '@protolab/sim';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeMany, RespBareDecoder, RespDecoder } from '@protolab/resp';
+import { kinds } from './by-type-rows.js';
 
 interface RedisParser {
   execute(buffer: Buffer): void;
 }
 type RedisParserCtor = new (options: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => RedisParser;
 const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
-
-const prng = new Prng(0x2545f491); // @protolab/sim's seeded PRNG
-const rand = (): number => prng.float();
-const word = (n: number): string => {
-  let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(rand() * 26));
-  return s;
-};
-
-interface Cell {
-  readonly name: string;
-  readonly n: number;
-  readonly make: () => RespValue;
-  /** Our integer mode ('number': numbers when safe, bigints beyond — exact). */
-  readonly integers?: IntegerMode;
-  /** RESP3 on our side; redis-parser (RESP2 only) reads the RESP2 form the server would send. */
-  readonly resp3?: boolean;
-  /** Chunk size (default 64 KiB); small chunks cut most replies in two. */
-  readonly chunk?: number;
-  /** redis-parser with returnBuffers: false (strings for `+` and `$`), to compare string with string. */
-  readonly theirStrings?: boolean;
-  /** The bare decoders with simpleStrings: 'bytes' (`+` as a view), to compare with their Buffer slices. */
-  readonly bareBytes?: boolean;
-}
-
-const mixed = (): RespValue => {
-  const r = rand();
-  if (r < 0.25) return reply.ok;
-  if (r < 0.4) return reply.integer(Math.floor(rand() * 1e6));
-  if (r < 0.5) return reply.null;
-  if (r < 0.8) return reply.bulk(word(8 + Math.floor(rand() * 100)));
-  if (r < 0.82) return reply.error('WRONGTYPE Operation against a key holding the wrong kind of value');
-  return reply.array(Array.from({ length: 1 + Math.floor(rand() * 10) }, () => reply.bulk(word(10))));
-};
-
-const kinds: Cell[] = [
-  { name: '+OK', n: 200_000, make: () => reply.ok },
-  { name: '+simple (20 chars)', n: 200_000, make: () => reply.simple(word(20)) },
-  { name: '+simple, strings both', n: 200_000, make: () => reply.simple(word(20)), theirStrings: true },
-  { name: '+simple, bytes both', n: 200_000, make: () => reply.simple(word(20)), bareBytes: true },
-  { name: '-ERR (error)', n: 200_000, make: () => reply.error('ERR wrong number of arguments') },
-  { name: ':42 (small integer)', n: 200_000, make: () => reply.integer(42) },
-  { name: ':123456 (integer)', n: 200_000, make: () => reply.integer(123456) },
-  { name: ':123456 (bigint mode)', n: 200_000, make: () => reply.integer(123456), integers: 'bigint' },
-  { name: ':1234567890123 (int)', n: 200_000, make: () => reply.integer(1234567890123) },
-  { name: ':2^62 (beyond 2^53)', n: 200_000, make: () => reply.integer(2n ** 62n) },
-  { name: '$-1 (null bulk)', n: 200_000, make: () => reply.null },
-  { name: '*-1 (null array)', n: 200_000, make: () => reply.nullArray },
-  { name: '$20 (small bulk)', n: 200_000, make: () => reply.bulk(word(20)) },
-  { name: '$2000 (bulk)', n: 20_000, make: () => reply.bulk(word(2000)) },
-  { name: '$20000 (big bulk)', n: 2_000, make: () => reply.bulk(word(20_000)) },
-  { name: '*30 of $10 (array)', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.bulk(word(10)))) },
-  { name: '*30 of :n (array)', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.integer(Math.floor(rand() * 1e6)))) },
-  { name: '*3 of *2 of :1 (nested)', n: 50_000, make: () => reply.array(Array.from({ length: 3 }, () => reply.array([reply.integer(1), reply.integer(2)]))) },
-  { name: '%5 map (RESP3; theirs *10)', n: 20_000, make: () => reply.map(Array.from({ length: 5 }, () => [reply.bulk(word(8)), reply.bulk(word(8))] as const)), resp3: true },
-  { name: ',double (RESP3; theirs $)', n: 200_000, make: () => reply.double(rand() * 1000), resp3: true },
-  { name: 'mixed pipeline', n: 100_000, make: mixed },
-  { name: 'mixed, 100-byte chunks', n: 100_000, make: mixed, chunk: 100 },
-  { name: '*30 of $10, 100-B chunks', n: 10_000, make: () => reply.array(Array.from({ length: 30 }, () => reply.bulk(word(10)))), chunk: 100 },
-];
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 15);
 const median = (a: readonly number[]): number => {
@@ -109,6 +53,42 @@ if (process.env['FRESH'] === '1') {
   for (const { name } of kinds.filter((k) => only.test(k.name))) {
     const env = { ...process.env, FRESH: '0', HEADER: '0', ONLY: `^${escapeRe(name)}$`, CONTENDERS: process.env['CONTENDERS'] ?? 'exec,parser' };
     process.stdout.write(execFileSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, encoding: 'utf8' }));
+  }
+  console.log(load());
+  process.exit(0);
+}
+if (process.env['ISOLATED'] === '1') {
+  // Third harness: every contender in a `node` of its own with nothing else loaded (the built
+  // package: by-type-child.mjs), PASSES passes of exec then redis-parser, ROUNDS timed rounds each.
+  // Neither contender's type feedback, nor a shared callback, reaches the other's code: with both
+  // in one process (FRESH=1) redis-parser ran `:42` at ~19 ns per reply, alone at ~15 ns.
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  if (!existsSync(join(here, '..', 'dist', 'index.js'))) {
+    console.log('packages/resp/dist is missing: run `npm run build` first (ISOLATED=1 reads the built package)');
+    process.exit(0);
+  }
+  const passes = Number(process.env['PASSES'] ?? 3);
+  const dir = mkdtempSync(join(tmpdir(), 'resp-by-type-'));
+  console.log(load());
+  console.log(`${'reply'.padEnd(26)} ${'exec'.padStart(6)} ${'parser'.padStart(6)} ns/reply (median of passes) | parser ÷ exec per pass`);
+  try {
+    const only = new RegExp(process.env['ONLY'] ?? '');
+    for (const { name, n, make, chunk = 65536, theirStrings = false, bareBytes = false } of kinds.filter((k) => only.test(k.name))) {
+      const file = join(dir, 'corpus.bin');
+      writeFileSync(file, encodeMany(Array.from({ length: n }, make)));
+      const env = { ...process.env, IR_FILE: file, IR_CHUNK: String(chunk), IR_N: String(n), IR_ROUNDS: String(ROUNDS), IR_TIME: '1', IR_SIMPLE: bareBytes ? 'bytes' : 'string', IR_THEIR_STRINGS: theirStrings ? '1' : '0' };
+      const run = (who: string): number => Number(execFileSync(process.execPath, [join(here, 'by-type-child.mjs')], { env: { ...env, IR_WHO: who }, encoding: 'utf8' }));
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let p = 0; p < passes; p++) {
+        ours.push(run('exec'));
+        theirs.push(run('parser'));
+      }
+      const ratios = ours.map((o, i) => (theirs[i] ?? NaN) / o);
+      console.log(`${name.padEnd(26)} ${median(ours).toFixed(0).padStart(6)} ${median(theirs).toFixed(0).padStart(6)}                             | ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   console.log(load());
   process.exit(0);
