@@ -13,6 +13,7 @@ import type { Client } from './client.js';
 import { keyOf } from './client.js';
 import type { RedisServer } from './server.js';
 import { servedBlocked } from './call.js';
+import { waitBlockedOf } from './client-command.js';
 
 export type BlockingKind = 'blpop' | 'brpop' | 'blmove' | 'brpoplpush' | 'bzpopmin' | 'bzpopmax' | 'blmpop' | 'bzmpop';
 export const BLOCKING_COMMANDS = new Set<string>(['blpop', 'brpop', 'blmove', 'brpoplpush', 'bzpopmin', 'bzpopmax', 'blmpop', 'bzmpop']);
@@ -197,8 +198,14 @@ export function blockingPopCommand(srv: RedisServer, c: Client, kind: BlockingKi
   return undefined;
 }
 
-/** blocked.c handleBlockedClientsTimeout: a null array, then the client's waiting commands. */
+/**
+ * timeout.c handleBlockedClientsTimeout (server.c beforeSleep, 7.0): a blocking pop past its
+ * deadline gets a null array, then runs its waiting commands; a WAIT past its deadline gets its
+ * count (the replication unit's list). Nothing wakes the server for a deadline: it is noticed
+ * by the beforeSleep after the next event or serverCron, so up to 1000/hz ms late on an idle server.
+ */
 export function handleBlockedClientsTimeout(srv: RedisServer): void {
+  waitBlockedOf(srv)?.handleTimeouts();
   if (srv.blocking.blocked.size === 0) return;
   const now = srv.nowMs();
   for (const [c, b] of [...srv.blocking.blocked]) {

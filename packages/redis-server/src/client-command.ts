@@ -45,6 +45,8 @@ const typeByName = (name: string): string => (name === 'replica' ? 'slave' : nam
 export interface WaitBlockedClients {
   /** `c` is blocked in WAIT now (CLIENT LIST flag `b`). */
   isBlocked(c: Client): boolean;
+  /** Answer the WAITs whose deadline has passed (blocked.c handleBlockedClientsTimeout, from beforeSleep). */
+  handleTimeouts(): void;
   /** server.blocked_clients_by_type[BLOCKED_WAIT], and those of them in server.clients_timeout_table. */
   counts(): { blocked: number; withTimeout: number };
 }

@@ -316,7 +316,10 @@ export class RedisServer {
     return unblockClientWithReply(this, c, reply);
   }
 
-  /** The earliest blocked-client deadline (ms), so an adapter can call tick() then. */
+  /**
+   * The earliest blocking-pop deadline (ms). The node:net adapter does not wake for it (7.0 does
+   * not: the deadline is seen by the next beforeSleep); a host that wants exact deadlines may.
+   */
   nextTimeoutMs(): number | undefined {
     return this.blocking.nextDeadlineMs();
   }

@@ -214,6 +214,17 @@ export class WireReplication {
   }
 
   /** replicationCron (once a second) and the WAIT deadlines (every call). Call every ~100 ms. */
+  /**
+   * processClientsWaitingReplicas alone (server.c beforeSleep runs it, and blocked.c
+   * handleBlockedClientsTimeout answers the WAITs past their deadline there): every WAIT that
+   * has its acks or whose deadline has passed gets its answer. `tick` runs it too.
+   */
+  processClientsWaitingReplicas(): ReplIo[] {
+    const out: ReplIo[] = [];
+    if (this.st.waiting.length > 0) processClientsWaitingReplicas(this.st, out);
+    return out;
+  }
+
   tick(): ReplIo[] {
     const out: ReplIo[] = [];
     const st = this.st;

@@ -1,8 +1,11 @@
 /**
  * node:net adapter: real sockets and the real clock around the sans-I/O RedisServer (ae.c's
  * event loop, in Node's). Each socket read is one `data` event; the server's writes go to the
- * sockets, its closes end them; serverCron runs on a timer at hz, and a timer is armed for the
- * earliest blocking-pop deadline.
+ * sockets, its closes end them; serverCron runs on a timer at hz. No timer is armed for a
+ * blocked client's deadline: as in 7.0, a timeout is noticed by the next beforeSleep — after any
+ * event, or after serverCron's (ae.c aeProcessEvents sleeps until the nearest time event unless
+ * a socket event comes first, and serverCron is the only time event; timeout.c
+ * handleBlockedClientsTimeout runs in server.c beforeSleep).
  *
  * Backpressure: after each write the socket's pending bytes (writableLength) are reported to the
  * core (`socketPending`), so client-output-buffer-limit sees a client that never reads; and a
@@ -175,7 +178,6 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const sockets = new Map<number, net.Socket>();
   let nextId = 1;
   let cron: NodeJS.Timeout | undefined;
-  let deadlineTimer: NodeJS.Timeout | undefined;
   const closedListeners: ((id: number) => void)[] = [];
   const gone = (id: number): void => {
     for (const fn of closedListeners) fn(id);
@@ -200,17 +202,6 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
         gone(o.id);
       }
     }
-    armDeadline();
-  };
-  const armDeadline = (): void => {
-    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
-    deadlineTimer = undefined;
-    const at = core.nextTimeoutMs();
-    if (at === undefined) return;
-    deadlineTimer = setTimeout(() => {
-      deadlineTimer = undefined;
-      apply(core.tick().outputs);
-    }, Math.max(0, at - Date.now()));
   };
   const runCron = (): void => {
     const { periodMs, outputs } = core.tick();
@@ -233,7 +224,6 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     close: () =>
       new Promise<void>((resolve) => {
         if (cron !== undefined) clearTimeout(cron);
-        if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
         for (const [id, s] of sockets) {
           core.close(id);
           s.destroy();

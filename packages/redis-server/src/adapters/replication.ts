@@ -1,8 +1,9 @@
 /**
  * node:net adapter for a server with replication: the sockets of startRedisServer (net.ts) plus
  * what replication needs from the edge — writing to a replica's connection outside a reply
- * (the RDB, the stream), the outbound connection to our master (connectWithMaster), and the
- * 100 ms timer that drives replicationCron and the WAIT deadlines. Real clock, crypto ids.
+ * (the RDB, the stream) and the outbound connection to our master (connectWithMaster). Real
+ * clock, crypto ids. No timer of its own: replicationCron runs in serverCron and the WAIT
+ * deadlines in beforeSleep (replication/replication.ts), on the server's hz timer and events.
  *
  *   const a = await startReplicatedRedisServer({ port: 0 });
  *   // redis-cli -p <a.port> REPLICAOF 127.0.0.1 6379
@@ -31,7 +32,7 @@ export interface RunningReplication {
    * every dial in the next `holdMs` fails as if the master were unreachable.
    */
   dropMasterLink(holdMs?: number): void;
-  /** Stop the timer and the link to our master (before the server closes). */
+  /** Stop the link to our master (before the server closes). */
   stop(): void;
 }
 
@@ -119,14 +120,13 @@ function runIo(outs: readonly ReplIo[], edge: ServerEdge, master: MasterSocket):
 
 /**
  * Replication on the sockets of a running server (startRedisServer or startPersistentRedisServer):
- * REPLICAOF/PSYNC/REPLCONF/WAIT/ROLE as commands, the link to our master, replicationCron every
- * 100 ms. `onFullSync` runs after a full resync replaced the dataset (readSyncBulkPayload; the
+ * REPLICAOF/PSYNC/REPLCONF/WAIT/ROLE as commands, the link to our master, replicationCron in
+ * serverCron. `onFullSync` runs after a full resync replaced the dataset (readSyncBulkPayload; the
  * persistent server restarts its AOF there, as restartAOFAfterSYNC does).
  */
 export function enableReplication(base: RunningRedisServer, options: ReplicationOptions & { readonly onFullSync?: () => void } = {}): RunningReplication {
   const core = base.server;
   const edge = base.edge;
-  let timer: NodeJS.Timeout | undefined;
   // A WAIT answered outside a command (its deadline, in tick) becomes a reply of the server, then
   // beforeSleep runs what the client pipelined after it (replication/wait.ts); those answered inside
   // a command arrive here already taken out by installReplication.
@@ -160,11 +160,6 @@ export function enableReplication(base: RunningRedisServer, options: Replication
     repl.clientClosed(id);
   });
   core.infoSections.set('replication', () => `# Replication\r\n${repl.info().map((l) => `${l}\r\n`).join('')}`);
-  const runRepl = (): void => {
-    io(repl.tick());
-    timer = setTimeout(runRepl, 100);
-  };
-  timer = setTimeout(runRepl, 100);
   if (options.replicaof !== undefined) {
     io(repl.replicaof(options.replicaof.host, options.replicaof.port).out);
     core.keyspace.replica = repl.isReplica;
@@ -177,7 +172,6 @@ export function enableReplication(base: RunningRedisServer, options: Replication
     },
     stop: () => {
       master.closed = true;
-      clearTimeout(timer);
       master.close();
     },
   };

@@ -118,6 +118,10 @@ export function installReplication(srv: RedisServer, opts: ReplicationUnitOption
   srv.serverCommands.set('psync', sync(true));
   srv.serverCommands.set('sync', sync(false));
   registerReplicaClients(srv, repl, masterClient, io);
+  // replicationCron runs inside serverCron (server.c run_with_period(1000)), on the server's hz timer.
+  srv.cronHooks.push(() => {
+    io(repl.tick());
+  });
   installWait(srv, repl, (c) => woff.get(c) ?? 0, io);
   srv.serverCommands.set('role', () => repl.role());
   showReplicaofInConfig(srv, repl);
@@ -176,7 +180,13 @@ function registerReplicaClients(srv: RedisServer, repl: WireReplication, master:
 function installWait(srv: RedisServer, repl: WireReplication, woffOf: (c: Client) => number, io: (o: readonly ReplIo[]) => void): void {
   srv.serverCommands.set('wait', (_s, c, argv) => waitCommand(srv, repl, c, argv, woffOf(c), io));
   setWaitUnblocker(srv, (c, unblockError) => repl.unblockWaiting(c.connId, unblockError));
-  setWaitBlockedClients(srv, { isBlocked: (c) => repl.isWaiting(c.connId), counts: () => repl.waitingCounts() }); // INFO blocked_clients, CLIENT LIST b
+  setWaitBlockedClients(srv, {
+    isBlocked: (c) => repl.isWaiting(c.connId), // CLIENT LIST b
+    counts: () => repl.waitingCounts(), // INFO blocked_clients
+    handleTimeouts: () => {
+      if (repl.st.waiting.length > 0) io(repl.processClientsWaitingReplicas()); // beforeSleep runs on every event: nothing to do is free
+    },
+  });
 }
 
 /** WAIT numreplicas timeout (waitCommand). */

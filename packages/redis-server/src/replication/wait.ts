@@ -41,9 +41,10 @@ export function replyToWaiters(srv: RedisServer, outs: readonly ReplIo[]): { res
 }
 
 /**
- * The same for outputs of an event outside any client's command (the replication timer:
- * replicationCron and the WAIT deadlines): a WAIT answered there is followed by beforeSleep (the
- * released commands run, the replies are written), whose outputs the adapter applies.
+ * The same for outputs of an event outside any client's command (bytes or a close on the link to
+ * our master; the in-memory tests' replication tick): a WAIT answered there is followed by
+ * beforeSleep (the released commands run, the replies are written), whose outputs the adapter
+ * applies. The deadlines and replicationCron come through beforeSleep and serverCron instead.
  */
 export function replyToWaitersAndSleep(srv: RedisServer, outs: readonly ReplIo[]): { io: ReplIo[]; outputs: ServerOutput[] } {
   const { rest, answered } = replyToWaiters(srv, outs);
