@@ -1,5 +1,5 @@
 // Why `:` integers, `$-1` and `+simple` as a string stay below 1.5× redis-parser (issue 19): the
-// floor. Three decoders of the same 64 KiB chunks of one reply repeated (`:123456`, `$-1`,
+// floor. Three decoders of the same 64 KiB chunks of one reply repeated (`:42`, `:123456`, `$-1`, `*-1`,
 // `:1234567890123`, a 20-character `+` line; ONLY=<regex> picks rows), CPU time, interleaved, ROUNDS rounds:
 // - floor: the least any decoder returning RespValues can do — one loop over the bytes, the
 //   digits by charCode arithmetic, one `{ type, value }` object per reply (or the shared null)
@@ -50,7 +50,7 @@ function floor(chunks: readonly Uint8Array[]): number {
         v = v * 10 + (c - 0x30);
       }
       if (c !== 13 || i + 1 >= end) break;
-      out.push(t === 0x24 ? NULL_BULK : { type: 'integer', value: neg ? -v : v });
+      out.push(t === 0x24 || t === 0x2a ? NULL_BULK : { type: 'integer', value: neg ? -v : v });
       p = i + 2;
     }
     n += out.length;
@@ -83,7 +83,7 @@ function bareFloor(chunks: readonly Uint8Array[], onReply: (v: number | string |
         v = v * 10 + (c - 0x30);
       }
       if (c !== 13 || i + 1 >= end) break;
-      onReply(t === 0x24 ? null : neg ? -v : v);
+      onReply(t === 0x24 || t === 0x2a ? null : neg ? -v : v);
       p = i + 2;
     }
   }
@@ -94,7 +94,7 @@ console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 // `+simple`: 20 characters, a string on every side but redis-parser's (returnBuffers: true, a
 // Buffer slice, as in decode-by-type.ts's `+simple (20 chars)` row): the floors pay for a string.
 const only = new RegExp(process.env['ONLY'] ?? '');
-const rows = [[':123456', ':123456\r\n'], ['$-1', '$-1\r\n'], [':1234567890123', ':1234567890123\r\n'], ['+simple', '+abcdefghijklmnopqrst\r\n']] as const;
+const rows = [[':42', ':42\r\n'], [':123456', ':123456\r\n'], ['$-1', '$-1\r\n'], ['*-1', '*-1\r\n'], [':1234567890123', ':1234567890123\r\n'], ['+simple', '+abcdefghijklmnopqrst\r\n']] as const;
 for (const [name, unit] of rows.filter(([row]) => only.test(row))) {
   const n = 200_000;
   const corpus = Buffer.from(unit.repeat(n));
