@@ -213,7 +213,6 @@ export class WireReplication {
     return this.isReplica && this.st.config.replicaReadOnly;
   }
 
-  /** replicationCron (once a second) and the WAIT deadlines (every call). Call every ~100 ms. */
   /**
    * processClientsWaitingReplicas alone (server.c beforeSleep runs it, and blocked.c
    * handleBlockedClientsTimeout answers the WAITs past their deadline there): every WAIT that
@@ -225,6 +224,10 @@ export class WireReplication {
     return out;
   }
 
+  /**
+   * replicationCron (once a second, gated by the clock) and the WAIT deadlines (every call): the
+   * server runs it in serverCron, at hz.
+   */
   tick(): ReplIo[] {
     const out: ReplIo[] = [];
     const st = this.st;
