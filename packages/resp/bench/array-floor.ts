@@ -9,6 +9,12 @@
 //   no resumable state, no chunk joins (a reply cut by a chunk end is skipped);
 // - floor, 4 digits a read: the same with the digits read 4 per DataView read (the SWAR of
 //   decode-bare-fast.ts) and integer elements read inline (a call only per aggregate);
+// - floor, checked: the 4-digits-a-read floor plus every check our reader makes on these bytes
+//   (a known type byte, CRLF after each line read as one 16-bit word, 1–15 digits, no leading
+//   zero or `-0`, an element count within a limit and within the bytes left, a depth limit, the
+//   work counted) and no read past the chunk (the last elements of a chunk a byte at a time) —
+//   still no resumable state, no class, no limits object: the least a decoder that refuses what
+//   ours refuses can do;
 // - RespBareDecoder.execute (all of the decoder's checks).
 // Chunks of ~64 KiB are cut at reply boundaries, the same for every contender.
 // Each contender runs in a fresh `node` process of its own (the harness re-runs itself with
@@ -37,7 +43,7 @@ const rows: [name: string, n: number, unit: () => string][] = [
   ['*30 of :n (array)', 10_000, () => `*30\r\n${Array.from({ length: 30 }, () => `:${Math.floor(rand() * 1e6)}\r\n`).join('')}`],
   ['*3 of *2 of :1 (nested)', 50_000, () => '*3\r\n' + '*2\r\n:1\r\n:2\r\n'.repeat(3)],
 ];
-const contenders = ['redis-parser', 'floor', 'floor, 4 digits a read', 'RespBareDecoder.execute'] as const;
+const contenders = ['redis-parser', 'floor', 'floor, 4 digits a read', 'RespBareDecoder.execute', 'floor, checked'] as const;
 
 /** The unvalidated reader: the value at `at.p` in `buf`, or undefined when the chunk ends inside it. */
 function floorValue(buf: Uint8Array, at: { p: number }, end: number): unknown {
@@ -149,6 +155,130 @@ function swarFloor(chunks: readonly Buffer[], onReply: (v: unknown) => void): vo
   }
 }
 
+const MAX_COUNT = 2 ** 32 - 1;
+const MAX_DEPTH = 64;
+/** Where the checked floor is (`p`) and the work it counted (`ops`, as our reader counts it). */
+type At = { p: number; ops: number };
+
+/**
+ * The checked floor's `*n` elements from `at.p` (the header read), with 24 bytes of room for its
+ * 4-byte reads; the elements nearer the chunk's end go to `checkedTail`. Undefined for anything
+ * it refuses or a chunk that ends inside the array (the caller then stops, as the floors do).
+ */
+function checkedAggregate(buf: Uint8Array, dv: DataView, at: At, n: number, depth: number): unknown[] | undefined {
+  const items = new Array<unknown>(n);
+  const room = buf.length - 24;
+  let p = at.p;
+  let ops = 0;
+  for (let k = 0; k < n; k++) {
+    if (p > room) {
+      at.p = p;
+      at.ops += ops;
+      return checkedTail(buf, dv, at, items, k, n, depth) ? items : undefined;
+    }
+    const t = buf[p] ?? 0;
+    let i = p + 1;
+    const neg = buf[i] === 0x2d;
+    if (neg) i++;
+    const first = i;
+    let x = 0;
+    for (;;) {
+      const d = dv.getUint32(i, true) ^ 0x30303030;
+      const bad = (d | (d + 0x06060606)) & 0xf0f0f0f0;
+      if (bad === 0) {
+        x = x * 10000 + four(d);
+        i += 4;
+        if (i - first < 16) continue;
+        break;
+      }
+      const q = (31 - Math.clz32(bad & -bad)) >> 3;
+      if (q !== 0) x = x * (POW10[q] ?? 1) + four(d << (32 - 8 * q));
+      i += q;
+      break;
+    }
+    const digits = i - first;
+    if (dv.getUint16(i, true) !== 0x0a0d || digits === 0 || digits > 15 || (buf[first] === 0x30 && (digits > 1 || neg))) return undefined;
+    ops += i - p + 1;
+    p = i + 2;
+    if (t === 0x3a) items[k] = neg ? -x : x;
+    else if (t === 0x2a && !neg && x <= MAX_COUNT && 3 * x <= buf.length - p && depth + 1 < MAX_DEPTH) {
+      at.p = p;
+      const inner = checkedAggregate(buf, dv, at, x, depth + 1);
+      if (inner === undefined) return undefined;
+      items[k] = inner;
+      p = at.p;
+    } else return undefined;
+  }
+  at.ops += ops;
+  at.p = p;
+  return items;
+}
+
+/** The last elements of an array near the chunk's end, a byte at a time, with the same checks. */
+function checkedTail(buf: Uint8Array, dv: DataView, at: At, items: unknown[], k: number, n: number, depth: number): boolean {
+  const end = buf.length;
+  let p = at.p;
+  for (; k < n; k++) {
+    if (p >= end) return false;
+    const t = buf[p];
+    let i = p + 1;
+    const neg = buf[i] === 0x2d;
+    if (neg) i++;
+    const first = i;
+    let x = 0;
+    let c = 0;
+    for (; i < end; i++) {
+      c = buf[i] ?? 0;
+      if (c < 0x30 || c > 0x39) break;
+      x = x * 10 + (c - 0x30);
+    }
+    const digits = i - first;
+    if (c !== 13 || i + 1 >= end || buf[i + 1] !== 10 || digits === 0 || digits > 15 || (buf[first] === 0x30 && (digits > 1 || neg))) return false;
+    at.ops += i - p + 1;
+    p = i + 2;
+    if (t === 0x3a) items[k] = neg ? -x : x;
+    else if (t === 0x2a && !neg && x <= MAX_COUNT && 3 * x <= end - p && depth + 1 < MAX_DEPTH) {
+      at.p = p;
+      const inner = checkedAggregate(buf, dv, at, x, depth + 1);
+      if (inner === undefined) return false;
+      items[k] = inner;
+      p = at.p;
+    } else return false;
+  }
+  at.p = p;
+  return true;
+}
+
+function checkedFloor(chunks: readonly Buffer[], onReply: (v: unknown) => void): void {
+  const at: At = { p: 0, ops: 0 };
+  for (const buf of chunks) {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const end = buf.length;
+    let p = 0;
+    while (p < end) {
+      if (buf[p] !== 0x2a) return;
+      let i = p + 1;
+      let v = 0;
+      let c = 0;
+      for (; i < end; i++) {
+        c = buf[i] ?? 0;
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+      }
+      const digits = i - p - 1;
+      if (c !== 13 || i + 1 >= end || buf[i + 1] !== 10 || digits === 0 || digits > 15 || (buf[p + 1] === 0x30 && digits > 1)) return;
+      if (v > MAX_COUNT || 3 * v > end - (i + 2)) break;
+      at.ops += i - p + 1;
+      at.p = i + 2;
+      const items = checkedAggregate(buf, dv, at, v, 1);
+      if (items === undefined) break;
+      onReply(items);
+      p = at.p;
+    }
+  }
+  if (at.ops === 0) throw new Error('the checked floor counted no work');
+}
+
 const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 const load = (): string => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 const only = process.env['ONLY'];
@@ -174,9 +304,11 @@ if (only === undefined) {
     };
     const rp = (ns: number[]): number => ns[0] ?? NaN;
     const floorOf = (ns: number[]): number => Math.min(ns[1] ?? NaN, ns[2] ?? NaN);
+    const checked = (ns: number[]): number => ns[4] ?? NaN;
     console.log(
       `${(rows[r]?.[0] ?? '').padEnd(24)} median ns/reply over ${REPS} passes: redis-parser ${median(col(0)).toFixed(0)}, floor ${median(col(1)).toFixed(0)} / 4 digits a read ${median(col(2)).toFixed(0)}, ours ${median(col(3)).toFixed(0)}; ` +
-        `per pass: redis-parser ÷ the lower floor ${ratio((ns) => rp(ns) / floorOf(ns))}, redis-parser ÷ ours ${ratio((ns) => rp(ns) / (ns[3] ?? NaN))}, ours ÷ the lower floor ${ratio((ns) => (ns[3] ?? NaN) / floorOf(ns))}`,
+        `per pass: redis-parser ÷ the lower floor ${ratio((ns) => rp(ns) / floorOf(ns))}, redis-parser ÷ ours ${ratio((ns) => rp(ns) / (ns[3] ?? NaN))}, ours ÷ the lower floor ${ratio((ns) => (ns[3] ?? NaN) / floorOf(ns))}; ` +
+        `checked floor ${median(col(4)).toFixed(0)}: redis-parser ÷ checked floor ${ratio((ns) => rp(ns) / checked(ns))}, ours ÷ checked floor ${ratio((ns) => (ns[3] ?? NaN) / checked(ns))}`,
     );
   }
   console.log(load());
@@ -219,8 +351,16 @@ if (only === undefined) {
       const d = new RespBareDecoder({ onReply });
       for (const ch of chunks) d.execute(ch);
     },
+    () => {
+      checkedFloor(chunks, onReply);
+    },
   ][c]!;
   run();
+  // redis-parser, ours and the checked floor hand out every reply of the corpus (the two unchecked
+  // floors may drop the last reply of a chunk: they keep 8 bytes of room for their reads)
+  if (c === 0 || c === 3 || c === 4) {
+    if (sink !== n) throw new Error(`${contenders[c]} handed out ${sink} replies of ${n}`);
+  }
   // every contender must hand out the last reply of the corpus in full (the floor skips only cut replies)
   const want = JSON.stringify(unit === rows[1]?.[2] ? [[1, 2], [1, 2], [1, 2]] : undefined);
   if (r === 1 && JSON.stringify(last) !== want) throw new Error(`${contenders[c]} decoded ${JSON.stringify(last)}`);

@@ -12,6 +12,7 @@
 //   still without validation or resumable state;
 // - RespBareDecoder.execute (callback per reply, all of the decoder's checks).
 //   npx tsx --conditions=@protolab/source packages/resp/bench/decode-floor.ts
+//   THEIR_STRINGS=1 ONLY='^\+simple$' …: redis-parser making strings too (returnBuffers: false)
 // If redis-parser ÷ floor is itself below 1.5×, no decoder with this output can reach 1.5×.
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -94,6 +95,9 @@ console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 // `+simple`: 20 characters, a string on every side but redis-parser's (returnBuffers: true, a
 // Buffer slice, as in decode-by-type.ts's `+simple (20 chars)` row): the floors pay for a string.
 const only = new RegExp(process.env['ONLY'] ?? '');
+// THEIR_STRINGS=1: redis-parser with returnBuffers: false (a `+` line as a string, as the floors
+// and ours make it: decode-by-type.ts's `+simple, strings both` row)
+const theirStrings = process.env['THEIR_STRINGS'] === '1';
 const rows = [[':42', ':42\r\n'], [':123456', ':123456\r\n'], ['$-1', '$-1\r\n'], ['*-1', '*-1\r\n'], [':1234567890123', ':1234567890123\r\n'], ['+simple', '+abcdefghijklmnopqrst\r\n']] as const;
 for (const [name, unit] of rows.filter(([row]) => only.test(row))) {
   const n = 200_000;
@@ -113,7 +117,7 @@ for (const [name, unit] of rows.filter(([row]) => only.test(row))) {
   const runs: [string, () => void][] = [
     ['floor', () => (sink += floor(chunks))],
     ['redis-parser', () => {
-      const p = new RedisParserClass({ returnReply: keep, returnError: keep, returnBuffers: true });
+      const p = new RedisParserClass({ returnReply: keep, returnError: keep, returnBuffers: !theirStrings });
       for (const c of chunks) p.execute(c);
     }],
     ['protolab', () => {

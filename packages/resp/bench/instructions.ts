@@ -47,7 +47,11 @@ function child(who: string, chunk: number, rounds: number): void {
 
 /** Instructions callgrind counted for one child run. */
 function instructions(who: string, chunk: number, rounds: number): number {
-  const args = ['--tool=callgrind', '--smc-check=all-non-file', '--callgrind-out-file=/dev/null', process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  // Optimised code installed when it is made (as instructions-by-type.ts): V8 compiles on a
+  // background thread, which valgrind runs by turns with the main one, so without this flag a
+  // contender's optimised code could arrive late and its interpreted rounds count (added
+  // 2026-12-06 07:25; the thirteenth look's counts in bench/README.md were taken without it).
+  const args = ['--tool=callgrind', '--smc-check=all-non-file', '--callgrind-out-file=/dev/null', process.execPath, '--no-concurrent-recompilation', ...process.execArgv, ...process.argv.slice(1)];
   const r = spawnSync('valgrind', args, { env: { ...process.env, IR_CHILD: `${who}:${chunk}:${rounds}` }, encoding: 'utf8', maxBuffer: 1 << 26 });
   const m = /Collected : (\d+)/.exec(r.stderr);
   if (r.status !== 0 || m === null) throw new Error(`valgrind ${who} ${chunk} ${rounds}: status ${r.status}\n${r.stderr.slice(-2000)}`);

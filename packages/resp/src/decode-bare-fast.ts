@@ -11,6 +11,7 @@ import { integerTail, longInteger } from './decode-bare-long.js';
 import { fillOpenArray } from './decode-bare-fill.js';
 import { statusLine } from './decode-bare-line.js';
 import { four, POW10, SWAR_MIN_BYTES, SwarDigits } from './decode-bare-swar.js';
+import { asciiText, readUtf8 } from './utf8.js';
 
 const CR = 13;
 const LF = 10;
@@ -99,15 +100,29 @@ export class BareFastReader extends SwarDigits implements WholeReader {
         ops += 4;
         v = null;
         next = pos + 5;
-      } else if (t === 0x2b && this.simpleBytes) {
-        // `+` as bytes: the CR search and a view, no call (as `line` reads it, same `ops`)
+      } else if (t === 0x2b) {
+        // `+`: the CR search, then a view or the text, no call (as statusLine reads it, same `ops`)
         let i = pos + 1;
-        while (i < end && buf[i] !== CR) i++;
+        if (this.simpleBytes) {
+          while (i < end && buf[i] !== CR) i++;
+          if (i + 1 < end && buf[i + 1] === LF) {
+            v = this.bytes(pos + 1, i - pos - 1);
+            next = i + 2;
+          } else tried = true;
+        } else {
+          let high = 0;
+          for (; i < end; i++) {
+            const c = buf[i] ?? 0;
+            if (c === CR) break;
+            high |= c;
+          }
+          if (i + 1 < end && buf[i + 1] === LF) {
+            // 'OK' shared; ASCII one byte per char (utf8.ts asciiText), else UTF-8
+            v = i === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b ? 'OK' : high < 0x80 ? asciiText(buf, pos + 1, i) : readUtf8(buf, pos + 1, i);
+            next = i + 2;
+          } else tried = true;
+        }
         ops += i - pos + 1;
-        if (i + 1 < end && buf[i + 1] === LF) {
-          v = this.bytes(pos + 1, i - pos - 1);
-          next = i + 2;
-        } else tried = true;
       } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
         let i = pos + 1;
         const negative = i < end && buf[i] === MINUS;
