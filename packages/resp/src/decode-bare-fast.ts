@@ -101,28 +101,29 @@ export class BareFastReader extends SwarDigits implements WholeReader {
         v = null;
         next = pos + 5;
       } else if (t === 0x2b) {
-        // `+`: the CR search, then a view or the text, no call (as statusLine reads it, same `ops`)
+        // `+`: the CR search, then a view or the text (`OK` shared), no call (as statusLine, same `ops`)
         let i = pos + 1;
-        if (this.simpleBytes) {
-          while (i < end && buf[i] !== CR) i++;
-          if (i + 1 < end && buf[i + 1] === LF) {
-            v = this.bytes(pos + 1, i - pos - 1);
-            next = i + 2;
-          } else tried = true;
-        } else {
-          let high = 0;
-          for (; i < end; i++) {
-            const c = buf[i] ?? 0;
-            if (c === CR) break;
-            high |= c;
+        let high = 0;
+        if (i + 2 < end && buf[i] === 0x4f && buf[i + 1] === 0x4b && buf[i + 2] === CR) i += 2;
+        else if (this.dvOf === buf || (end - i >= SWAR_MIN_BYTES && this.view())) {
+          // 4 bytes a read while no byte of the word is a CR (x = w ^ CRs has a zero byte iff one
+          // is: (x - 0x01010101) & ~x & 0x80808080), their high bits ORed; then a byte at a time
+          const dv = this.dv;
+          while (i + 4 <= end) {
+            const w = dv.getUint32(i, true);
+            const x = w ^ 0x0d0d0d0d;
+            if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+            high |= w;
+            i += 4;
           }
-          if (i + 1 < end && buf[i + 1] === LF) {
-            // 'OK' shared; ASCII one byte per char (utf8.ts asciiText), else UTF-8
-            v = i === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b ? 'OK' : high < 0x80 ? asciiText(buf, pos + 1, i) : readUtf8(buf, pos + 1, i);
-            next = i + 2;
-          } else tried = true;
         }
+        for (; i < end && buf[i] !== CR; i++) high |= buf[i] ?? 0;
         ops += i - pos + 1;
+        if (i + 1 < end && buf[i + 1] === LF) {
+          next = i + 2;
+          if (this.simpleBytes) v = this.bytes(pos + 1, i - pos - 1);
+          else v = i === pos + 3 && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b ? 'OK' : (high & 0x80808080) === 0 ? asciiText(buf, pos + 1, i) : readUtf8(buf, pos + 1, i);
+        } else tried = true;
       } else if (t === 0x3a || t === 0x24 || t === 0x2a) {
         let i = pos + 1;
         const negative = i < end && buf[i] === MINUS;
