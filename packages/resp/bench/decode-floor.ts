@@ -63,11 +63,18 @@ function floor(chunks: readonly Uint8Array[]): number {
 function bareFloor(chunks: readonly Uint8Array[], onReply: (v: number | string | null) => void): void {
   for (const buf of chunks) {
     const end = buf.length;
+    // the CR of a `+` line looked for four bytes a read (as RespBareDecoder does since 2026-12-06)
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let p = 0;
     while (p < end) {
       const t = buf[p] ?? 0;
       let i = p + 1;
       if (t === 0x2b) {
+        while (i + 4 <= end) {
+          const x = dv.getUint32(i, true) ^ 0x0d0d0d0d;
+          if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+          i += 4;
+        }
         while (i < end && buf[i] !== 13) i++;
         if (i + 1 >= end) break;
         onReply(asciiText(buf, p + 1, i));
