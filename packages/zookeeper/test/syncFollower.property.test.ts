@@ -141,8 +141,11 @@ describe('LearnerHandler.syncFollower properties', () => {
   });
 
   it('sometimes: each of DIFF, TRUNC and SNAP is generated', () => {
+    // From a fixed seed with room to spare: the generator makes DIFF in ~1.3 % of cases and TRUNC
+    // in ~3.4 % (counted over 200 seeds × 500 runs), so 500 random runs missed DIFF in 1 of
+    // those 200 seeds, and once in a fresh-clone `npm test` (2026-12-06).
     const seen = new Set<string>();
-    fc.assert(fc.property(arbCase, (c) => { seen.add(run(c).syncMode); }), { numRuns: 500 });
+    fc.assert(fc.property(arbCase, (c) => { seen.add(run(c).syncMode); }), { numRuns: 2000, seed: 19 });
     expect([...seen].sort()).toEqual(['DIFF', 'SNAP', 'TRUNC']);
   });
 
