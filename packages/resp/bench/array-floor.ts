@@ -27,6 +27,8 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { RespBareDecoder } from '@protolab/resp';
+// the decoder's own 4-digit arithmetic (src/decode-bare-swar.ts), so the floors read digits as it does
+import { four, POW10 } from '../src/decode-bare-swar.js';
 
 type RedisParserCtor = new (options: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => { execute(b: Buffer): void };
 const RedisParserClass = createRequire(import.meta.url)('redis-parser') as RedisParserCtor;
@@ -87,12 +89,6 @@ function floor(chunks: readonly Buffer[], onReply: (v: unknown) => void): void {
   }
 }
 
-/** Four digit values in the bytes of `d` (the first lowest) as one number. */
-function four(d: number): number {
-  const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
-  return (Math.imul(pairs, 100) + (pairs >>> 16)) & 0xffff;
-}
-const POW10 = [1, 10, 100, 1000];
 
 /** The floor reading digits 4 per DataView read (decode-bare-fast.ts's SWAR), integers inline. */
 function swarAggregate(buf: Uint8Array, dv: DataView, at: { p: number }, n: number): unknown[] | undefined {

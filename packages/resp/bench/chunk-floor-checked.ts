@@ -8,6 +8,7 @@
 // keeps no offsets and no resumable state beyond the floor's own (the open aggregates and the head
 // of a cut element), and reads every byte in place except a cut element's, joined in a bump arena.
 // If redis-parser ÷ this is below 1.5×, no decoder that refuses what ours refuses reaches 1.5×.
+import { replyError } from './chunk-floor-decoder.js';
 
 const ARENA = 256 * 1024;
 /** RespBareDecoder's defaults (decode-item.ts, decode.ts): proto-max-bulk-len, 2^32-1 elements, depth 1000. */
@@ -15,17 +16,6 @@ const MAX_BULK = 512 * 1024 * 1024;
 const MAX_COUNT = 2 ** 32 - 1;
 const MAX_DEPTH = 1000;
 const MAX_LINE = 512 * 1024 * 1024;
-
-/** An error reply as an Error without a stack trace (as redis-parser's ReplyError and ours), its text read as Latin-1. */
-function replyError(buf: Uint8Array, from: number, to: number): Error {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i] ?? 0);
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  const e = new Error(s);
-  Error.stackTraceLimit = limit;
-  return e;
-}
 
 function refuse(what: string): never {
   throw new Error(`checked floor: ${what}`);

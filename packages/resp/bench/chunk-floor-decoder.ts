@@ -8,7 +8,7 @@
 const ARENA = 256 * 1024;
 
 /** An error reply as an Error without a stack trace (as redis-parser's ReplyError and ours), its text read as Latin-1. */
-function replyError(buf: Uint8Array, from: number, to: number): Error {
+export function replyError(buf: Uint8Array, from: number, to: number): Error {
   let s = '';
   for (let i = from; i < to; i++) s += String.fromCharCode(buf[i] ?? 0);
   const limit = Error.stackTraceLimit;
